@@ -1,0 +1,268 @@
+/**
+ * The backend contract: everything a kernel package implements so that layers and training code
+ * run on it unchanged. Small on purpose: storage, ~35 required kernels and a few optional fast
+ * paths. Autograd, views, broadcasting rules, random numbers and memory accounting live in the
+ * front end (`@nnet/tensor`); a backend only moves numbers.
+ *
+ * Conventions every kernel follows:
+ * - Every `TensorInfo` describes a dense row-major buffer starting at element 0 of its handle
+ *   (the front end materialises views with `copyStrided` before calling any other kernel).
+ * - Output buffers are allocated by the front end and passed in `out`; a kernel writes every
+ *   element of `out` (except `scatterAdd`, which accumulates into it) and allocates nothing that
+ *   outlives the call.
+ * - Shapes are already validated: a kernel may assume they are consistent.
+ * - A 0-d tensor has `shape` `[]` and one element; a tensor with a zero in its shape has none.
+ */
+import type { DType, TypedArray } from './dtype.js';
+
+/** A dense tensor as a kernel sees it: a storage handle, its dtype and its shape. */
+export interface TensorInfo<H = unknown> {
+  readonly handle: H;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/** A strided view of a storage, the input of `copyStrided` (strides and offset in elements). */
+export interface StridedInfo<H = unknown> extends TensorInfo<H> {
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'erf'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'logicalNot';
+
+export const UNARY_OPS: readonly UnaryOp[] = [
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'log',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'erf',
+  'floor',
+  'ceil',
+  'round',
+  'logicalNot',
+];
+
+/** Binary arithmetic. `div` on int32 inputs is never requested (the front end casts to float32). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'logicalAnd' | 'logicalOr';
+
+export const BINARY_OPS: readonly BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'logicalAnd',
+  'logicalOr',
+];
+
+export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+export const COMPARE_OPS: readonly CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'max', 'min', 'prod'];
+
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+export interface MatmulOptions {
+  /** `a` is stored as `[Ba, K, M]` and used transposed. */
+  readonly transA: boolean;
+  /** `b` is stored as `[Bb, N, K]` and used transposed. */
+  readonly transB: boolean;
+}
+
+/** Geometry of a 2-D convolution (PyTorch semantics, symmetric zero padding). */
+export interface Conv2dParams {
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padH: number;
+  readonly padW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly groups: number;
+}
+
+/** Geometry of a 2-D pooling window (PyTorch semantics, symmetric padding). */
+export interface Pool2dParams {
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padH: number;
+  readonly padW: number;
+  /** Average pooling only: divide by the full window (true) or by the in-bounds part (false). */
+  readonly countIncludePad: boolean;
+}
+
+export type FusedActivation = 'none' | 'relu' | 'tanh' | 'sigmoid';
+
+/**
+ * Kernels every backend implements. Elementwise inputs broadcast NumPy-style to `out.shape`:
+ * the front end left-pads every input shape with 1s to the rank of `out`, so each input dim is
+ * either equal to out's dim or 1.
+ */
+export interface RequiredKernels<H = unknown> {
+  /** out = op(x), same shape and dtype (`logicalNot`: bool in, bool out). */
+  unary(op: UnaryOp, x: TensorInfo<H>, out: TensorInfo<H>): void;
+  /** out = a op b with broadcasting; a, b and out share a dtype (`logical*`: bool). */
+  binary(op: BinaryOp, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;
+  /** out (bool) = a op b with broadcasting; a and b share a dtype. NaN compares false (ne: true). */
+  compare(op: CompareOp, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;
+  /** out = cond ? a : b with broadcasting; cond is bool, a, b and out share a dtype. */
+  where(cond: TensorInfo<H>, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;
+  /** out = x converted to out.dtype (float to int truncates toward zero; to bool is x != 0). */
+  cast(x: TensorInfo<H>, out: TensorInfo<H>): void;
+  /** Every element of out = value. */
+  fill(out: TensorInfo<H>, value: number): void;
+  /** out[i...] = x.storage[x.offset + sum(i_k * x.strides[k])]; materialises any view. */
+  copyStrided(x: StridedInfo<H>, out: TensorInfo<H>): void;
+  /**
+   * Reduces x over `axes` (sorted, distinct). `out.shape` is x.shape with those axes set to 1.
+   * The reduction of an empty set is 0 (sum), 1 (prod), -Infinity (max) or +Infinity (min).
+   * `sum` of bool or int32 yields int32 (out.dtype says which).
+   */
+  reduce(op: ReduceOp, x: TensorInfo<H>, axes: readonly number[], out: TensorInfo<H>): void;
+  /** Index (int32) of the first max/min along `axis`; out.shape is x.shape with axis set to 1. NaN wins. */
+  argReduce(op: ArgReduceOp, x: TensorInfo<H>, axis: number, out: TensorInfo<H>): void;
+  /**
+   * Batched product out[b] = op(a[b]) · op(b[b]). `a` is [Ba, M, K] ([Ba, K, M] if transA), `b`
+   * is [Bb, K, N] ([Bb, N, K] if transB), out is [B, M, N], with Ba and Bb each 1 or B (a batch
+   * of 1 broadcasts). float32 only.
+   */
+  matmul(a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>, options: MatmulOptions): void;
+  /**
+   * PyTorch `gather`: out[i][j][k] = x[index[i][j][k]][j][k] for axis 0 (and so on). index is
+   * int32 with the rank of x; out has index's shape. Indices are validated by the front end.
+   */
+  gather(x: TensorInfo<H>, axis: number, index: TensorInfo<H>, out: TensorInfo<H>): void;
+  /**
+   * PyTorch `scatter_add_` in place: out[index[i][j][k]][j][k] += src[i][j][k] for axis 0.
+   * index and src share a shape; out keeps its contents and accumulates.
+   */
+  scatterAdd(out: TensorInfo<H>, axis: number, index: TensorInfo<H>, src: TensorInfo<H>): void;
+}
+
+/**
+ * Fast paths a backend may provide. The front end holds a reference decomposition of each one
+ * (built from required kernels) and uses it whenever the backend lacks the kernel.
+ */
+export interface OptionalKernels<H = unknown> {
+  /** x [N, C, H, W], w [O, C/groups, kH, kW], bias [O] or null, out [N, O, Ho, Wo]. float32. */
+  conv2d(
+    x: TensorInfo<H>,
+    w: TensorInfo<H>,
+    bias: TensorInfo<H> | null,
+    params: Conv2dParams,
+    out: TensorInfo<H>,
+  ): void;
+  /** dx [N, C, H, W] = gradient of conv2d wrt x, from dy [N, O, Ho, Wo] and w. */
+  conv2dBackwardInput(dy: TensorInfo<H>, w: TensorInfo<H>, params: Conv2dParams, dx: TensorInfo<H>): void;
+  /** dw [O, C/groups, kH, kW] = gradient of conv2d wrt w, from x and dy. */
+  conv2dBackwardFilter(x: TensorInfo<H>, dy: TensorInfo<H>, params: Conv2dParams, dw: TensorInfo<H>): void;
+  /**
+   * Max pooling of x [N, C, H, W] (padding counts as -Infinity) into out [N, C, Ho, Wo];
+   * `indices` (int32, out's shape) receives each max's flat position h * W + w in its input plane.
+   */
+  maxPool2d(x: TensorInfo<H>, params: Pool2dParams, out: TensorInfo<H>, indices: TensorInfo<H>): void;
+  /** dx [N, C, H, W] (written in full) from dy and the indices maxPool2d produced. */
+  maxPool2dBackward(dy: TensorInfo<H>, indices: TensorInfo<H>, dx: TensorInfo<H>): void;
+  /** Average pooling of x [N, C, H, W] into out [N, C, Ho, Wo]. */
+  avgPool2d(x: TensorInfo<H>, params: Pool2dParams, out: TensorInfo<H>): void;
+  /** dx [N, C, H, W] (written in full) from dy [N, C, Ho, Wo]. */
+  avgPool2dBackward(dy: TensorInfo<H>, params: Pool2dParams, dx: TensorInfo<H>): void;
+  /** out = softmax(x) along `axis`, computed stably (max subtracted). float32. */
+  softmax(x: TensorInfo<H>, axis: number, out: TensorInfo<H>): void;
+  /** out = log(softmax(x)) along `axis`, computed stably. float32. */
+  logSoftmax(x: TensorInfo<H>, axis: number, out: TensorInfo<H>): void;
+  /** out [M, N] = act(x [M, K] · w[N, K]ᵀ + bias [N]). float32. */
+  linear(
+    x: TensorInfo<H>,
+    w: TensorInfo<H>,
+    bias: TensorInfo<H> | null,
+    activation: FusedActivation,
+    out: TensorInfo<H>,
+  ): void;
+}
+
+export type RequiredKernelName = keyof RequiredKernels;
+export type OptionalKernelName = keyof OptionalKernels;
+
+export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
+  'conv2d',
+  'conv2dBackwardInput',
+  'conv2dBackwardFilter',
+  'maxPool2d',
+  'maxPool2dBackward',
+  'avgPool2d',
+  'avgPool2dBackward',
+  'softmax',
+  'logSoftmax',
+  'linear',
+];
+
+/** Storage: opaque handles that hold the numbers of one tensor storage each. */
+export interface BackendStorage<H = unknown> {
+  /** Allocates storage for `size` elements of `dtype`; contents are unspecified. */
+  alloc(dtype: DType, size: number): H;
+  /** Releases a handle; it is never used again. */
+  free(handle: H): void;
+  /** Copies `data` into the handle starting at element `offset` (default 0). */
+  write(handle: H, data: TypedArray, offset?: number): void;
+  /** Reads `size` elements of `dtype` into a fresh array. */
+  read(handle: H, dtype: DType, size: number): Promise<TypedArray>;
+  /** Synchronous read, where the device allows it (CPU and WASM do; a GPU may not). */
+  readSync?(handle: H, dtype: DType, size: number): TypedArray;
+  /** Storages the backend holds right now and their bytes (the leak check reads this). */
+  memory(): { storages: number; bytes: number };
+}
+
+/**
+ * A backend: a name, storage, the required kernels and any optional ones. Implement it as a
+ * plain object or a class and register a factory with `registerBackend`.
+ */
+export interface Backend<H = unknown>
+  extends BackendStorage<H>,
+    RequiredKernels<H>,
+    Partial<OptionalKernels<H>> {
+  readonly name: string;
+  /** Releases everything the backend holds (optional). */
+  dispose?(): void;
+}
+
+/** True when the backend implements the optional kernel `name`. */
+export function hasKernel(backend: Backend, name: OptionalKernelName): boolean {
+  return typeof backend[name] === 'function';
+}
+
+/** A function that creates a backend, possibly asynchronously (WASM instantiation). */
+export type BackendFactory<H = unknown> = () => Backend<H> | Promise<Backend<H>>;

@@ -1,0 +1,51 @@
+/**
+ * Element types. `float32` is the default; `int32` holds indices and counts; `bool` holds masks
+ * (stored one byte per element, 0 or 1).
+ */
+export type DType = 'float32' | 'int32' | 'bool';
+
+export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+
+/** The typed array that stores each dtype. */
+export interface TypedArrayOf {
+  float32: Float32Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+export type TypedArray = Float32Array | Int32Array | Uint8Array;
+
+/** Bytes per element of a dtype. */
+export function bytesPerElement(dtype: DType): number {
+  return dtype === 'bool' ? 1 : 4;
+}
+
+/** Allocates a zeroed typed array of the given dtype. */
+export function allocArray<D extends DType>(dtype: D, size: number): TypedArrayOf[D] {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size) as TypedArrayOf[D];
+    case 'int32':
+      return new Int32Array(size) as TypedArrayOf[D];
+    default:
+      return new Uint8Array(size) as TypedArrayOf[D];
+  }
+}
+
+/** The dtype a typed array stores. */
+export function dtypeOfArray(a: TypedArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
+
+/** PyTorch-style promotion for binary ops: bool < int32 < float32. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32';
+}

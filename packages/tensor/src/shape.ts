@@ -1,0 +1,87 @@
+import { IndexError, ShapeError } from './errors.js';
+
+export type Shape = readonly number[];
+
+/** Number of elements of a shape (1 for the 0-d shape `[]`). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides of a dense tensor of this shape. */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `[2, 3]` -> `"[2, 3]"`, for error messages. */
+export function fmtShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** NumPy broadcasting of two or more shapes; throws a ShapeError naming the op otherwise. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = rank - s.length + i;
+      const d = s[i];
+      if (d === out[o] || d === 1) continue;
+      if (out[o] === 1) {
+        out[o] = d;
+        continue;
+      }
+      throw new ShapeError(
+        `${op}: shapes ${shapes.map(fmtShape).join(' and ')} cannot be broadcast together ` +
+          `(dim ${i - s.length} is ${d} vs ${out[o]}). Each dim must match or be 1; ` +
+          'reshape or unsqueeze one operand so the trailing dims line up.',
+      );
+    }
+  }
+  return out;
+}
+
+/** Left-pads a shape with 1s to `rank`. */
+export function padShape(shape: Shape, rank: number): number[] {
+  return [...new Array<number>(rank - shape.length).fill(1), ...shape];
+}
+
+/** Resolves a possibly negative dim against `ndim`; throws an IndexError naming the op otherwise. */
+export function normalizeDim(op: string, dim: number, ndim: number, shape?: Shape): number {
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+    const where = shape ? ` of a tensor with shape ${fmtShape(shape)}` : '';
+    throw new IndexError(
+      `${op}: dim ${dim} is out of range for ${ndim}-d input${where}; use a dim in [${-n}, ${n - 1}].`,
+    );
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+/**
+ * Resolves `dim` (a number, a list, or undefined for all dims) into sorted distinct dims.
+ */
+export function normalizeDims(op: string, dim: number | readonly number[] | undefined, shape: Shape): number[] {
+  const ndim = shape.length;
+  if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof dim === 'number' ? [dim] : dim;
+  const dims = list.map((d) => normalizeDim(op, d, ndim, shape));
+  const sorted = [...new Set(dims)].sort((a, b) => a - b);
+  if (sorted.length !== dims.length) {
+    throw new IndexError(`${op}: dim ${fmtShape(list)} repeats a dim; list each dim once.`);
+  }
+  return sorted;
+}
