@@ -1,0 +1,56 @@
+/**
+ * Elementwise comparisons with broadcasting. The result is a bool tensor; no gradient flows.
+ */
+import type { CompareOp } from '../backend.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { runKernel } from './kernel.js';
+import { withOperands } from './binary.js';
+
+function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
+  return withOperands(op, a, b, (x, y) => {
+    const shape = broadcastShapes(op, x.shape, y.shape);
+    return runKernel(op, [x, y], shape, 'bool', ([xi, yi], out, be) => be.compare(op, xi, yi, out), shape.length);
+  });
+}
+
+/** a == b */
+export function eq(a: TensorLike, b: TensorLike): Tensor {
+  return compare('eq', a, b);
+}
+/** a != b (true where either is NaN) */
+export function ne(a: TensorLike, b: TensorLike): Tensor {
+  return compare('ne', a, b);
+}
+/** a < b */
+export function lt(a: TensorLike, b: TensorLike): Tensor {
+  return compare('lt', a, b);
+}
+/** a <= b */
+export function le(a: TensorLike, b: TensorLike): Tensor {
+  return compare('le', a, b);
+}
+/** a > b */
+export function gt(a: TensorLike, b: TensorLike): Tensor {
+  return compare('gt', a, b);
+}
+/** a >= b */
+export function ge(a: TensorLike, b: TensorLike): Tensor {
+  return compare('ge', a, b);
+}
+
+/** True where x is NaN (NaN is the only value not equal to itself). */
+export function isnan(x: Tensor): Tensor {
+  return ne(x, x);
+}
+
+/** True where x is neither NaN nor ±Infinity. */
+export function isfinite(x: Tensor): Tensor {
+  // |x| < Infinity is false for NaN and for ±Infinity.
+  const a = x.abs();
+  try {
+    return lt(a, Number.POSITIVE_INFINITY);
+  } finally {
+    a.dispose();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * 2-D convolution (cross-correlation, as in PyTorch), NCHW, weights [out, in/groups, kH, kW].
+ * Uses the backend's conv2d kernels when present; otherwise the reference decomposition:
+ * im2col through a gather with a window table, then one batched matmul per group.
+ */
+import type { Backend, Conv2dParams } from '../backend.js';
+import { hasKernel } from '../backend.js';
+import { compute, record } from '../autograd.js';
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { fmtShape } from '../shape.js';
+import { tidy } from '../scope.js';
+import type { Tensor } from '../tensor.js';
+import { backendFor, runKernel } from './kernel.js';
+import { add } from './binary.js';
+import { cat } from './join.js';
+import { matmul } from './matmul.js';
+import { sum } from './reduce.js';
+import { zeros } from './creation.js';
+import { scatterAddInto } from './indexing.js';
+import { narrow, reshape, squeeze, transpose, unsqueeze } from './views.js';
+import { type Window, outputSize, pair, tableTensor, unfold, windowTable } from './window.js';
+
+export interface Conv2dOptions {
+  stride?: number | readonly [number, number];
+  /** Zero padding on each side, or 'valid' (none) or 'same' (output size = input size; stride 1). */
+  padding?: number | readonly [number, number] | 'same' | 'valid';
+  dilation?: number | readonly [number, number];
+  groups?: number;
+}
+
+interface Geometry extends Conv2dParams {
+  kH: number;
+  kW: number;
+}
+
+function toWindow(g: Geometry): Window {
+  return { kH: g.kH, kW: g.kW, sH: g.strideH, sW: g.strideW, pH: g.padH, pW: g.padW, dH: g.dilationH, dW: g.dilationW };
+}
+
+/** Reference forward: y [N, O, Ho, Wo] from x [N, C, H, W] and w [O, C/G, kH, kW]. */
+function convReference(x: Tensor, w: Tensor, g: Geometry, Ho: number, Wo: number): Tensor {
+  return compute(() => {
+    const [N, C, H, W] = x.shape;
+    const O = w.shape[0];
+    const G = g.groups;
+    const K = g.kH * g.kW;
+    const index = tableTensor(windowTable(H, W, Ho, Wo, toWindow(g)), N, C);
+    const cols = reshape(unfold(x, index, 0), [N, G, (C / G) * K, Ho * Wo]);
+    const wr = reshape(w, [G, O / G, (C / G) * K]);
+    return reshape(matmul(wr, cols), [N, O, Ho, Wo]);
+  });
+}
+
+/** Reference gradient wrt x: col2im(Wᵀ·dy). */
+function convBackwardInputReference(dy: Tensor, w: Tensor, g: Geometry, xShape: readonly number[]): Tensor {
+  return compute(() => {
+    const [N, C, H, W] = xShape;
+    const [, O, Ho, Wo] = dy.shape;
+    const G = g.groups;
+    const K = g.kH * g.kW;
+    const index = tableTensor(windowTable(H, W, Ho, Wo, toWindow(g)), N, C);
+    const wr = reshape(w, [G, O / G, (C / G) * K]);
+    const dcols = matmul(transpose(wr, -1, -2), reshape(dy, [N, G, O / G, Ho * Wo]));
+    const dxp = scatterAddInto([N, C, H * W + 1], 2, index, reshape(dcols, [N, C, K * Ho * Wo]));
+    return reshape(narrow(dxp, 2, 0, H * W).contiguous(), [N, C, H, W]);
+  });
+}
+
+/** Reference gradient wrt w: Σₙ dy·colsᵀ. */
+function convBackwardFilterReference(x: Tensor, dy: Tensor, g: Geometry, wShape: readonly number[]): Tensor {
+  return compute(() => {
+    const [N, C, H, W] = x.shape;
+    const [, O, Ho, Wo] = dy.shape;
+    const G = g.groups;
+    const K = g.kH * g.kW;
+    const index = tableTensor(windowTable(H, W, Ho, Wo, toWindow(g)), N, C);
+    const cols = reshape(unfold(x, index, 0), [N, G, (C / G) * K, Ho * Wo]);
+    const dw = matmul(reshape(dy, [N, G, O / G, Ho * Wo]), transpose(cols, -1, -2));
+    return reshape(sum(dw, 0), wShape);
+  });
+}
+
+function forward(backend: Backend, x: Tensor, w: Tensor, g: Geometry, Ho: number, Wo: number): Tensor {
+  const shape = [x.shape[0], w.shape[0], Ho, Wo];
+  if (hasKernel(backend, 'conv2d')) {
+    return runKernel('conv2d', [x, w], shape, 'float32', ([xi, wi], out, b) => b.conv2d!(xi, wi, null, g, out));
+  }
+  return convReference(x, w, g, Ho, Wo);
+}
+
+/** Gradient of conv2d wrt its input (kernel or reference). */
+export function conv2dBackwardInput(dy: Tensor, w: Tensor, g: Geometry, xShape: readonly number[]): Tensor {
+  const backend = backendFor('conv2d backward', [dy, w]);
+  if (hasKernel(backend, 'conv2dBackwardInput')) {
+    return runKernel('conv2dBackwardInput', [dy, w], xShape, 'float32', ([d, wi], out, b) =>
+      b.conv2dBackwardInput!(d, wi, g, out),
+    );
+  }
+  return convBackwardInputReference(dy, w, g, xShape);
+}
+
+/** Gradient of conv2d wrt its weight (kernel or reference). */
+export function conv2dBackwardFilter(x: Tensor, dy: Tensor, g: Geometry, wShape: readonly number[]): Tensor {
+  const backend = backendFor('conv2d backward', [x, dy]);
+  if (hasKernel(backend, 'conv2dBackwardFilter')) {
+    return runKernel('conv2dBackwardFilter', [x, dy], wShape, 'float32', ([xi, d], out, b) =>
+      b.conv2dBackwardFilter!(xi, d, g, out),
+    );
+  }
+  return convBackwardFilterReference(x, dy, g, wShape);
+}
+
+/** Pads the bottom and right by one row/column of zeros (for 'same' with an even kernel). */
+function padEnd(x: Tensor, extraH: number, extraW: number): Tensor {
+  return tidy(() => {
+    let y = x;
+    const [N, C, H, W] = y.shape;
+    if (extraH) y = cat([y, zeros([N, C, extraH, W])], 2);
+    if (extraW) y = cat([y, zeros([N, C, H + extraH, extraW])], 3);
+    return y;
+  });
+}
+
+/**
+ * 2-D convolution. x [N, C, H, W] (or [C, H, W]), weight [O, C/groups, kH, kW], bias [O].
+ * Output [N, O, Ho, Wo] with Ho = ⌊(H + 2p - d(kH - 1) - 1)/s⌋ + 1.
+ *   ∂/∂x = conv2dBackwardInput(g, w), ∂/∂w = conv2dBackwardFilter(x, g), ∂/∂b = Σ g over N, H, W
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  x._check('conv2d');
+  weight._check('conv2d');
+  for (const t of bias ? [x, weight, bias] : [x, weight]) {
+    if (t.dtype !== 'float32') throw new DTypeError(`conv2d: expects float32 tensors, got ${t.dtype}.`);
+  }
+  if (x.ndim === 3) return tidy(() => squeeze(conv2d(unsqueeze(x, 0), weight, bias, options), 0));
+  if (x.ndim !== 4) {
+    throw new ShapeError(`conv2d: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
+  }
+  if (weight.ndim !== 4) {
+    throw new ShapeError(`conv2d: weight must be [out, in/groups, kH, kW], got ${fmtShape(weight.shape)}.`);
+  }
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`conv2d: groups must be a positive integer, got ${groups}.`);
+  const [, C] = x.shape;
+  const [O, Cg, kH, kW] = weight.shape;
+  if (C !== Cg * groups) {
+    throw new ShapeError(
+      `conv2d: input has ${C} channels but weight ${fmtShape(weight.shape)} with groups=${groups} expects ` +
+        `${Cg * groups} (input ${fmtShape(x.shape)}); the input's dim 1 must be in_channels.`,
+    );
+  }
+  if (O % groups !== 0) throw new ShapeError(`conv2d: out channels ${O} must be divisible by groups ${groups}.`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) {
+    throw new ShapeError(`conv2d: bias must have shape [${O}], got ${fmtShape(bias.shape)}.`);
+  }
+  const [sH, sW] = pair('conv2d', 'stride', options.stride ?? 1, 1);
+  const [dH, dW] = pair('conv2d', 'dilation', options.dilation ?? 1, 1);
+  const padding = options.padding ?? 0;
+  let pH: number;
+  let pW: number;
+  let extraH = 0;
+  let extraW = 0;
+  if (padding === 'valid') {
+    pH = pW = 0;
+  } else if (padding === 'same') {
+    if (sH !== 1 || sW !== 1) throw new ValueError("conv2d: padding='same' needs stride 1; give explicit padding instead.");
+    const totalH = dH * (kH - 1);
+    const totalW = dW * (kW - 1);
+    pH = Math.floor(totalH / 2);
+    pW = Math.floor(totalW / 2);
+    extraH = totalH - 2 * pH;
+    extraW = totalW - 2 * pW;
+  } else {
+    [pH, pW] = pair('conv2d', 'padding', padding, 0);
+  }
+  if (extraH || extraW) {
+    return tidy(() => conv2d(padEnd(x, extraH, extraW), weight, bias, { stride: 1, padding: [pH, pW], dilation: [dH, dW], groups }));
+  }
+  const g: Geometry = { strideH: sH, strideW: sW, padH: pH, padW: pW, dilationH: dH, dilationW: dW, groups, kH, kW };
+  const [Ho, Wo] = outputSize('conv2d', x, toWindow(g));
+  const backend = backendFor('conv2d', bias ? [x, weight, bias] : [x, weight]);
+  const y = compute(() => {
+    const out = forward(backend, x, weight, g, Ho, Wo);
+    return bias ? add(out, reshape(bias, [1, O, 1, 1])) : out;
+  });
+  const xShape = x.shape;
+  const wShape = weight.shape;
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record('conv2d', inputs, y, [x, weight], (gy, [sx, sw], needs) => [
+    needs[0] ? conv2dBackwardInput(gy, sw, g, xShape) : null,
+    needs[1] ? conv2dBackwardFilter(sx, gy, g, wShape) : null,
+    needs[2] ? sum(gy, [0, 2, 3]) : null,
+  ]);
+}

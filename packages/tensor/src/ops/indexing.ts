@@ -1,0 +1,101 @@
+/**
+ * Indexing with index tensors: gather, indexSelect, oneHot.
+ */
+import { noGrad, record } from '../autograd.js';
+import { DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
+import { fmtShape, normalizeDim } from '../shape.js';
+import { tidy } from '../scope.js';
+import type { Tensor } from '../tensor.js';
+import { backendFor, empty, materialize, runKernel } from './kernel.js';
+import { arange } from './creation.js';
+import { eq } from './compare.js';
+import { cast } from './unary.js';
+import { expand, reshape, unsqueeze } from './views.js';
+
+function requireIndex(op: string, index: Tensor): void {
+  index._check(op);
+  if (index.dtype !== 'int32') {
+    throw new DTypeError(`${op}: index must be int32, got ${index.dtype}; use index.to('int32').`);
+  }
+}
+
+/** Throws an IndexError if any index is outside [0, size) (read when the backend reads synchronously). */
+function checkRange(op: string, index: Tensor, size: number, dim: number): void {
+  const backend = backendFor(op, [index]);
+  if (!backend.readSync || index.size === 0) return;
+  const values = index.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || v >= size) {
+      throw new IndexError(`${op}: index ${v} is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].`);
+    }
+  }
+}
+
+/** a zero tensor of `shape` with `src` added at `index` along `dim` (the adjoint of gather). */
+export function scatterAddInto(shape: readonly number[], dim: number, index: Tensor, src: Tensor): Tensor {
+  const backend = backendFor('scatterAdd', [index, src]);
+  const out = empty(shape, src.dtype);
+  if (out.size === 0) return out;
+  backend.fill(out._info(), 0);
+  if (src.size === 0) return out;
+  const s = src._isDense() ? src : materialize(src);
+  const ix = index._isDense() ? index : materialize(index);
+  backend.scatterAdd(out._info(), dim, ix._info(), s._info());
+  if (s !== src) s.dispose();
+  if (ix !== index) ix.dispose();
+  return out;
+}
+
+/**
+ * out[i][j] = x[index[i][j]][j] (dim 0) or x[i][index[i][j]] (dim 1), and so on; out has the
+ * shape of `index`, which has x's rank and no dim larger than x's outside `dim`.
+ *   ∂/∂x: g is scattered back (added) to the positions it was gathered from
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  x._check('gather');
+  requireIndex('gather', index);
+  const d = normalizeDim('gather', dim, x.ndim, x.shape);
+  if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i])) {
+    throw new ShapeError(
+      `gather: index ${fmtShape(index.shape)} must have the rank of the input ${fmtShape(x.shape)} and ` +
+        `no dim larger than the input's except dim ${d}.`,
+    );
+  }
+  checkRange('gather', index, x.ndim === 0 ? 1 : x.shape[d], d);
+  const y = runKernel('gather', [x, index], index.shape, x.dtype, ([xi, ii], out, b) => b.gather(xi, d, ii, out));
+  const shape = x.shape;
+  return record('gather', [x], y, [index], (g, [ix]) => [scatterAddInto(shape, d, ix, g)]);
+}
+
+/** The entries of `x` at the positions `index` (1-D int32) along `dim`. */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  x._check('indexSelect');
+  requireIndex('indexSelect', index);
+  if (index.ndim > 1) {
+    throw new ShapeError(`indexSelect: index must be 1-D (or 0-d), got shape ${fmtShape(index.shape)}; flatten it first.`);
+  }
+  const d = normalizeDim('indexSelect', dim, x.ndim, x.shape);
+  checkRange('indexSelect', index, x.ndim === 0 ? 1 : x.shape[d], d);
+  if (x.ndim === 0) return tidy(() => gather(x, 0, reshape(index, [])));
+  return tidy(() => {
+    const n = index.size;
+    const view = x.shape.map((_, i) => (i === d ? n : 1));
+    const full = x.shape.map((s, i) => (i === d ? n : s));
+    const idx = noGrad(() => materialize(expand(reshape(index, view), full)));
+    return gather(x, d, idx);
+  });
+}
+
+/**
+ * One-hot encoding: int32 class indices of any shape → [..., numClasses] with 1 at each index.
+ * numClasses -1 means max(index) + 1. The result is int32 unless `dtype` says otherwise.
+ */
+export function oneHot(index: Tensor, numClasses = -1, dtype: 'int32' | 'float32' = 'int32'): Tensor {
+  requireIndex('oneHot', index);
+  let n = numClasses;
+  if (n === -1) n = index.size === 0 ? 0 : Math.max(...Array.from(index.dataSync())) + 1;
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`oneHot: numClasses must be an integer >= 0 or -1, got ${numClasses}.`);
+  checkRange('oneHot', index, n, index.ndim);
+  return tidy(() => cast(eq(unsqueeze(index, -1), arange(0, n)), dtype));
+}

@@ -1,0 +1,157 @@
+/**
+ * Elementwise functions of one tensor, each beside its derivative.
+ * Float functions (exp, log, ...) of int or bool inputs compute in float32, like PyTorch.
+ */
+import type { UnaryOp } from '../backend.js';
+import { type DType, isFloat } from '../dtype.js';
+import { DTypeError } from '../errors.js';
+import { record } from '../autograd.js';
+import type { Tensor } from '../tensor.js';
+import { runKernel } from './kernel.js';
+import { add, mul, div, sub } from './binary.js';
+import { gt } from './compare.js';
+import { zerosLike } from './creation.js';
+
+/** Runs the `unary` kernel; `out` has `dtype` (x must already have it). */
+export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
+  return runKernel(op, [x], x.shape, dtype, ([xi], out, b) => b.unary(op, xi, out));
+}
+
+/** Converts to `dtype` (returns a shared view when it already has it). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  x._check('to');
+  if (x.dtype === dtype) return x.reshape(x.shape);
+  const out = runKernel('to', [x], x.shape, dtype, ([xi], o, b) => b.cast(xi, o));
+  // Only float -> float casts carry a gradient; there is one float dtype, so none do.
+  return out;
+}
+
+function asFloat(x: Tensor): Tensor {
+  return isFloat(x.dtype) ? x : cast(x, 'float32');
+}
+
+/** A float function: int/bool inputs are promoted to float32 first. */
+function floatUnary(op: UnaryOp, x: Tensor, save: 'x' | 'y', rule: (g: Tensor, v: Tensor) => Tensor): Tensor {
+  x._check(op);
+  const xf = asFloat(x);
+  const y = unaryKernel(op, xf);
+  if (xf !== x) xf.dispose();
+  return record(op, [x], y, [save === 'x' ? x : y], (g, [v]) => [rule(g, v)]);
+}
+
+/** -x.   d/dx = -1 */
+export function neg(x: Tensor): Tensor {
+  x._check('neg');
+  if (x.dtype === 'bool') throw new DTypeError('neg: bool tensors cannot be negated; use logicalNot().');
+  return record('neg', [x], unaryKernel('neg', x), [], (g) => [neg(g)]);
+}
+
+/** |x|.   d/dx = sign(x) */
+export function abs(x: Tensor): Tensor {
+  x._check('abs');
+  return record('abs', [x], unaryKernel('abs', x), [x], (g, [v]) => [mul(g, sign(v))]);
+}
+
+/** -1, 0 or 1 (NaN stays NaN). Zero gradient. */
+export function sign(x: Tensor): Tensor {
+  x._check('sign');
+  return record('sign', [x], unaryKernel('sign', x), [], (g) => [zerosLike(g)]);
+}
+
+/** eˣ.   d/dx = eˣ = y */
+export function exp(x: Tensor): Tensor {
+  return floatUnary('exp', x, 'y', (g, y) => mul(g, y));
+}
+
+/** ln x.   d/dx = 1/x */
+export function log(x: Tensor): Tensor {
+  return floatUnary('log', x, 'x', (g, v) => div(g, v));
+}
+
+/** ln(1 + x), accurate for small x.   d/dx = 1/(1 + x) */
+export function log1p(x: Tensor): Tensor {
+  return floatUnary('log1p', x, 'x', (g, v) => div(g, add(v, 1)));
+}
+
+/** √x.   d/dx = 1/(2√x) = 1/(2y) */
+export function sqrt(x: Tensor): Tensor {
+  return floatUnary('sqrt', x, 'y', (g, y) => div(g, mul(y, 2)));
+}
+
+/** 1/√x.   d/dx = -½ x^(-3/2) = -½ y³ */
+export function rsqrt(x: Tensor): Tensor {
+  return floatUnary('rsqrt', x, 'y', (g, y) => mul(g, mul(mul(y, mul(y, y)), -0.5)));
+}
+
+/** 1/x.   d/dx = -1/x² = -y² */
+export function reciprocal(x: Tensor): Tensor {
+  return floatUnary('reciprocal', x, 'y', (g, y) => mul(g, mul(y, y).neg()));
+}
+
+/** x².   d/dx = 2x */
+export function square(x: Tensor): Tensor {
+  return mul(x, x);
+}
+
+/** sin x.   d/dx = cos x */
+export function sin(x: Tensor): Tensor {
+  return floatUnary('sin', x, 'x', (g, v) => mul(g, cos(v)));
+}
+
+/** cos x.   d/dx = -sin x */
+export function cos(x: Tensor): Tensor {
+  return floatUnary('cos', x, 'x', (g, v) => mul(g, sin(v)).neg());
+}
+
+/** tanh x.   d/dx = 1 - tanh² x = 1 - y² */
+export function tanh(x: Tensor): Tensor {
+  return floatUnary('tanh', x, 'y', (g, y) => mul(g, sub(1, mul(y, y))));
+}
+
+/** σ(x) = 1/(1 + e⁻ˣ).   d/dx = σ(x)(1 - σ(x)) = y(1 - y) */
+export function sigmoid(x: Tensor): Tensor {
+  return floatUnary('sigmoid', x, 'y', (g, y) => mul(g, mul(y, sub(1, y))));
+}
+
+/** max(x, 0).   d/dx = 1 where x > 0, else 0 */
+export function relu(x: Tensor): Tensor {
+  x._check('relu');
+  if (x.dtype === 'bool') throw new DTypeError('relu: bool input; cast to float32 first.');
+  return record('relu', [x], unaryKernel('relu', x), [x], (g, [v]) => [mul(g, gt(v, 0))]);
+}
+
+/** The error function.   d/dx = 2/√π · e^(-x²) */
+export function erf(x: Tensor): Tensor {
+  return floatUnary('erf', x, 'x', (g, v) => mul(g, mul(exp(mul(v, v).neg()), 2 / Math.sqrt(Math.PI))));
+}
+
+function rounding(op: 'floor' | 'ceil' | 'round', x: Tensor): Tensor {
+  x._check(op);
+  const y = isFloat(x.dtype) ? unaryKernel(op, x) : x.reshape(x.shape);
+  // Piecewise constant: zero gradient.
+  return record(op, [x], y, [], (g) => [zerosLike(g)]);
+}
+
+/** Rounds down. Zero gradient. */
+export function floor(x: Tensor): Tensor {
+  return rounding('floor', x);
+}
+
+/** Rounds up. Zero gradient. */
+export function ceil(x: Tensor): Tensor {
+  return rounding('ceil', x);
+}
+
+/** Rounds half to even, like PyTorch. Zero gradient. */
+export function round(x: Tensor): Tensor {
+  return rounding('round', x);
+}
+
+/** Elementwise NOT; any input is read as bool (non-zero is true). */
+export function logicalNot(x: Tensor): Tensor {
+  x._check('logicalNot');
+  const xb = x.dtype === 'bool' ? x : cast(x, 'bool');
+  const y = unaryKernel('logicalNot', xb);
+  if (xb !== x) xb.dispose();
+  return y;
+}

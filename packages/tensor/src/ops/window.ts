@@ -1,0 +1,103 @@
+/**
+ * Sliding-window index tables shared by the reference convolution and pooling: for each window
+ * element k = (i, j) and output position l = (oh, ow), the flat input position h·W + w it reads,
+ * or the sentinel H·W for a position in the padding. Gathering from the input plane with one
+ * extra sentinel element appended (0 for conv, -∞ for max pooling) is im2col; scatter-adding
+ * back through the same table is its adjoint (col2im).
+ */
+import { noGrad } from '../autograd.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { fmtShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { cat } from './join.js';
+import { full, fromTypedArray } from './creation.js';
+import { gather } from './indexing.js';
+import { materialize } from './kernel.js';
+import { expand, reshape } from './views.js';
+
+export interface Window {
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
+  dH: number;
+  dW: number;
+}
+
+/** Output size of a window sweep along one dim: ⌊(n + 2p - d(k - 1) - 1)/s⌋ + 1. */
+export function outSize(n: number, k: number, s: number, p: number, d: number): number {
+  return Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
+}
+
+/** Normalises an int-or-pair argument (stride, padding, kernel size, dilation). */
+export function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : [...v];
+  if (p.length !== 2 || p.some((x) => !Number.isInteger(x) || x < min)) {
+    throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}.`);
+  }
+  return [p[0], p[1]];
+}
+
+/** Checks the window fits and returns [Ho, Wo]. */
+export function outputSize(op: string, x: Tensor, w: Window): [number, number] {
+  const H = x.shape[2];
+  const W = x.shape[3];
+  const Ho = outSize(H, w.kH, w.sH, w.pH, w.dH);
+  const Wo = outSize(W, w.kW, w.sW, w.pW, w.dW);
+  if (Ho < 1 || Wo < 1) {
+    throw new ShapeError(
+      `${op}: the ${w.kH}x${w.kW} kernel (dilation ${w.dH}x${w.dW}) is larger than the padded input ` +
+        `${H + 2 * w.pH}x${W + 2 * w.pW} (input ${fmtShape(x.shape)}, padding ${w.pH}x${w.pW}); ` +
+        'use a smaller kernel, more padding or a larger input.',
+    );
+  }
+  return [Ho, Wo];
+}
+
+/** The [K·L] table of input positions (sentinel H·W in the padding). */
+export function windowTable(H: number, W: number, Ho: number, Wo: number, w: Window): Int32Array {
+  const K = w.kH * w.kW;
+  const L = Ho * Wo;
+  const table = new Int32Array(K * L);
+  for (let i = 0; i < w.kH; i++) {
+    for (let j = 0; j < w.kW; j++) {
+      const k = i * w.kW + j;
+      for (let oh = 0; oh < Ho; oh++) {
+        const h = oh * w.sH - w.pH + i * w.dH;
+        for (let ow = 0; ow < Wo; ow++) {
+          const c = ow * w.sW - w.pW + j * w.dW;
+          const inside = h >= 0 && h < H && c >= 0 && c < W;
+          table[k * L + oh * Wo + ow] = inside ? h * W + c : H * W;
+        }
+      }
+    }
+  }
+  return table;
+}
+
+/** The table as an int32 tensor expanded and materialised to [N, C, K·L]. */
+export function tableTensor(table: Int32Array, N: number, C: number): Tensor {
+  return noGrad(() => {
+    const t = fromTypedArray(table, [1, 1, table.length], 'int32');
+    const e = expand(t, [N, C, table.length]);
+    const m = materialize(e);
+    e.dispose();
+    t.dispose();
+    return m;
+  });
+}
+
+/** im2col: x [N, C, H, W] → [N, C, K·L], with `padValue` in the padding. Differentiable. */
+export function unfold(x: Tensor, index: Tensor, padValue: number): Tensor {
+  const [N, C, H, W] = x.shape;
+  const plane = reshape(x, [N, C, H * W]);
+  const sentinel = full([N, C, 1], padValue);
+  const padded = cat([plane, sentinel], 2);
+  const cols = gather(padded, 2, index);
+  plane.dispose();
+  sentinel.dispose();
+  padded.dispose();
+  return cols;
+}
