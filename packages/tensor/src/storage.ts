@@ -33,10 +33,11 @@ function counters(name: string): BackendMemory {
   return c;
 }
 
-/** Live tensors, storages and bytes, in total and per backend. */
+/** Live tensors, storages and bytes, in total and per backend (backends holding nothing are omitted). */
 export function memory(): MemoryInfo {
   const out: MemoryInfo = { tensors: 0, storages: 0, bytes: 0, backends: {} };
   for (const [name, c] of perBackend) {
+    if (c.tensors === 0 && c.storages === 0 && c.bytes === 0) continue;
     out.backends[name] = { ...c };
     out.tensors += c.tensors;
     out.storages += c.storages;
