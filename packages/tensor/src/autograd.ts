@@ -8,18 +8,22 @@
  * no later node refers to it any more, or when `backward()` has run through it.
  */
 import { GradError, ShapeError } from './errors.js';
-import { fmtShape, shapesEqual, type Shape } from './shape.js';
-import { keep, tidy } from './scope.js';
-import { Tensor } from './tensor.js';
-import { onesLike } from './ops/creation.js';
 import { add } from './ops/binary.js';
-import { sumToShape, alias } from './ops/views.js';
+import { onesLike } from './ops/creation.js';
+import { alias, sumToShape } from './ops/views.js';
+import { keep, tidy } from './scope.js';
+import { fmtShape, type Shape, shapesEqual } from './shape.js';
+import type { Tensor } from './tensor.js';
 
 /**
  * A gradient rule: from the gradient of the output and the saved values, the input gradients
  * (null where `needs[i]` is false or an input has no gradient).
  */
-export type GradRule = (grad: Tensor, saved: readonly Tensor[], needs: readonly boolean[]) => readonly (Tensor | null)[];
+export type GradRule = (
+  grad: Tensor,
+  saved: readonly Tensor[],
+  needs: readonly boolean[],
+) => readonly (Tensor | null)[];
 
 type Edge = { readonly node: Node } | { readonly leaf: Tensor } | null;
 
@@ -248,7 +252,9 @@ export function backward(root: Tensor, grad: Tensor | undefined, options: { reta
         node.edges.forEach((edge, i) => {
           const gi = inGrads[i];
           if (!edge || !gi) return;
-          const shaped = shapesEqual(gi.shape, node.inputShapes[i]) ? gi : sumToShape(gi, node.inputShapes[i]);
+          const shaped = shapesEqual(gi.shape, node.inputShapes[i])
+            ? gi
+            : sumToShape(gi, node.inputShapes[i]);
           if (shaped !== grad) owned.add(shaped);
           if ('leaf' in edge) {
             accumulateLeaf(edge.leaf, shaped, owned);

@@ -72,7 +72,16 @@ export const UNARY_OPS: readonly UnaryOp[] = [
 ];
 
 /** Binary arithmetic. `div` on int32 inputs is never requested (the front end casts to float32). */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'logicalAnd' | 'logicalOr';
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'logicalAnd'
+  | 'logicalOr';
 
 export const BINARY_OPS: readonly BinaryOp[] = [
   'add',

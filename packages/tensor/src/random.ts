@@ -88,7 +88,8 @@ export class Generator {
   }
 
   setState(state: readonly number[]): void {
-    if (state.length !== 5) throw new ValueError('Generator.setState: expected the 5 numbers getState() returned.');
+    if (state.length !== 5)
+      throw new ValueError('Generator.setState: expected the 5 numbers getState() returned.');
     [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0);
     this.spare = Number.isNaN(state[4]) ? null : state[4];
   }

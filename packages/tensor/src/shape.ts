@@ -74,7 +74,11 @@ export function normalizeDim(op: string, dim: number, ndim: number, shape?: Shap
 /**
  * Resolves `dim` (a number, a list, or undefined for all dims) into sorted distinct dims.
  */
-export function normalizeDims(op: string, dim: number | readonly number[] | undefined, shape: Shape): number[] {
+export function normalizeDims(
+  op: string,
+  dim: number | readonly number[] | undefined,
+  shape: Shape,
+): number[] {
   const ndim = shape.length;
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof dim === 'number' ? [dim] : dim;

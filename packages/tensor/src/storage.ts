@@ -5,7 +5,7 @@
  * for backward) each hold one reference; the handle is freed when the last reference goes.
  */
 import type { Backend } from './backend.js';
-import { type DType, bytesPerElement } from './dtype.js';
+import { bytesPerElement, type DType } from './dtype.js';
 import { getBackend, getBackendName } from './registry.js';
 
 export interface BackendMemory {

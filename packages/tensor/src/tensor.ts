@@ -4,26 +4,27 @@
  *
  * Every op is available as a method here and as a free function of the same name.
  */
-import type { StridedInfo, TensorInfo } from './backend.js';
-import { type DType, type TypedArray, isFloat } from './dtype.js';
-import { BackendError, DisposedError, DTypeError, ValueError } from './errors.js';
-import { fmtShape, sizeOf, contiguousStrides, type Shape } from './shape.js';
-import { countTensor, type Storage } from './storage.js';
-import { keep, track } from './scope.js';
+
 import type { Node } from './autograd.js';
 import * as ag from './autograd.js';
-import * as cr from './ops/creation.js';
-import * as v from './ops/views.js';
-import * as u from './ops/unary.js';
+import type { StridedInfo, TensorInfo } from './backend.js';
+import { type DType, isFloat, type TypedArray } from './dtype.js';
+import { BackendError, DisposedError, DTypeError, ValueError } from './errors.js';
+import { formatTensor } from './format.js';
+import * as act from './ops/activation.js';
 import * as b from './ops/binary.js';
 import * as c from './ops/compare.js';
-import * as act from './ops/activation.js';
-import * as r from './ops/reduce.js';
-import * as mm from './ops/matmul.js';
-import * as sm from './ops/softmax.js';
-import * as j from './ops/join.js';
+import * as cr from './ops/creation.js';
 import * as ix from './ops/indexing.js';
-import { formatTensor } from './format.js';
+import * as j from './ops/join.js';
+import * as mm from './ops/matmul.js';
+import * as r from './ops/reduce.js';
+import * as sm from './ops/softmax.js';
+import * as u from './ops/unary.js';
+import * as v from './ops/views.js';
+import { keep, track } from './scope.js';
+import { contiguousStrides, fmtShape, type Shape, sizeOf } from './shape.js';
+import { countTensor, type Storage } from './storage.js';
 
 /** A tensor or a plain number (numbers become 0-d tensors of a matching dtype). */
 export type TensorLike = Tensor | number;
@@ -34,16 +35,19 @@ let nextId = 1;
 let debugLeaks = false;
 
 /** Tensors the program dropped without `dispose()`: the storage is freed when they are collected. */
-const finalizer = new FinalizationRegistry<{ storage: Storage; node: Node | null; internal: boolean; id: number }>(
-  (held) => {
-    if (debugLeaks && !held.internal) {
-      console.warn(`nnet: tensor #${held.id} was garbage-collected without dispose(); freeing its storage.`);
-    }
-    held.node?.release();
-    held.storage.release();
-    if (!held.internal) countTensor(held.storage.backendName, -1);
-  },
-);
+const finalizer = new FinalizationRegistry<{
+  storage: Storage;
+  node: Node | null;
+  internal: boolean;
+  id: number;
+}>((held) => {
+  if (debugLeaks && !held.internal) {
+    console.warn(`nnet: tensor #${held.id} was garbage-collected without dispose(); freeing its storage.`);
+  }
+  held.node?.release();
+  held.storage.release();
+  if (!held.internal) countTensor(held.storage.backendName, -1);
+});
 
 /** In debug mode, tensors freed by the garbage collector rather than `dispose()` are reported. */
 export function setDebugLeaks(on: boolean): void {
@@ -526,6 +530,9 @@ export class Tensor {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return ix.indexSelect(this, dim, index);
+  }
+  oneHot(numClasses = -1, dtype: 'int32' | 'float32' = 'int32'): Tensor {
+    return ix.oneHot(this, numClasses, dtype);
   }
   split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
     return j.split(this, splitSizeOrSections, dim);

@@ -1,10 +1,8 @@
 import '@nnet/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import {
-  ShapeError,
-  DTypeError,
-  ValueError,
   arange,
+  DTypeError,
   eye,
   full,
   linspace,
@@ -13,7 +11,9 @@ import {
   rand,
   randint,
   randn,
+  ShapeError,
   tensor,
+  ValueError,
   zeros,
   zerosLike,
 } from '../src/index.js';

@@ -4,7 +4,12 @@ import { arange, tensor } from '../src/index.js';
 
 describe('toString prints like PyTorch', () => {
   it('floats, ints, bools and scalars', () => {
-    expect(tensor([[1, 2], [3, 4]]).toString()).toBe('tensor([[1., 2.],\n        [3., 4.]])');
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).toString(),
+    ).toBe('tensor([[1., 2.],\n        [3., 4.]])');
     expect(tensor([0.5, -1.25]).toString()).toBe('tensor([ 0.5000, -1.2500])');
     expect(tensor([1, 2], { dtype: 'int32' }).toString()).toBe('tensor([1, 2], dtype=int32)');
     expect(tensor([true, false]).toString()).toBe('tensor([ True, False], dtype=bool)');

@@ -1,13 +1,12 @@
 import '@nnet/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import {
-  GradError,
-  type Tensor,
   avgPool2d,
   cat,
   clamp,
   conv2d,
   customGrad,
+  GradError,
   gather,
   gelu,
   indexSelect,
@@ -17,8 +16,8 @@ import {
   logsumexp,
   manualSeed,
   matmul,
-  maxPool2d,
   maximum,
+  maxPool2d,
   minimum,
   noGrad,
   rand,
@@ -26,6 +25,7 @@ import {
   softmax,
   softplus,
   stack,
+  type Tensor,
   tensor,
   where,
 } from '../src/index.js';
@@ -89,46 +89,147 @@ describe('gradients match finite differences', () => {
 
   const binary: [string, (a: Tensor, b: Tensor) => Tensor, number[][]][] = [
     ['add broadcast', (a, b) => a.add(b), [[2, 3], [3]]],
-    ['add alpha', (a, b) => a.add(b, 2.5), [[2, 3], [2, 1]]],
-    ['sub broadcast', (a, b) => a.sub(b), [[2, 1, 3], [4, 1]]],
-    ['mul broadcast', (a, b) => a.mul(b), [[3, 1], [1, 4]]],
-    ['div', (a, b) => a.div(b), [[2, 3], [2, 3]]],
+    [
+      'add alpha',
+      (a, b) => a.add(b, 2.5),
+      [
+        [2, 3],
+        [2, 1],
+      ],
+    ],
+    [
+      'sub broadcast',
+      (a, b) => a.sub(b),
+      [
+        [2, 1, 3],
+        [4, 1],
+      ],
+    ],
+    [
+      'mul broadcast',
+      (a, b) => a.mul(b),
+      [
+        [3, 1],
+        [1, 4],
+      ],
+    ],
+    [
+      'div',
+      (a, b) => a.div(b),
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    ],
     ['maximum', (a, b) => maximum(a, b), [[2, 3], [3]]],
-    ['minimum', (a, b) => minimum(a, b), [[2, 3], [2, 3]]],
-    ['matmul 2-D', (a, b) => matmul(a, b), [[3, 4], [4, 5]]],
-    ['matmul batched broadcast', (a, b) => matmul(a, b), [[2, 1, 3, 4], [3, 4, 2]]],
+    [
+      'minimum',
+      (a, b) => minimum(a, b),
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    ],
+    [
+      'matmul 2-D',
+      (a, b) => matmul(a, b),
+      [
+        [3, 4],
+        [4, 5],
+      ],
+    ],
+    [
+      'matmul batched broadcast',
+      (a, b) => matmul(a, b),
+      [
+        [2, 1, 3, 4],
+        [3, 4, 2],
+      ],
+    ],
     ['matmul 1-D', (a, b) => matmul(a, b), [[4], [4, 2]]],
     ['matmul dot', (a, b) => matmul(a, b), [[4], [4]]],
-    ['matmul transposed view', (a, b) => matmul(a.t(), b), [[4, 3], [4, 2]]],
-    ['linear', (a, b) => linear(a, b), [[5, 3], [2, 3]]],
-    ['cat', (a, b) => cat([a, b], 1), [[2, 3], [2, 2]]],
-    ['stack', (a, b) => stack([a, b], 1), [[2, 3], [2, 3]]],
+    [
+      'matmul transposed view',
+      (a, b) => matmul(a.t(), b),
+      [
+        [4, 3],
+        [4, 2],
+      ],
+    ],
+    [
+      'linear',
+      (a, b) => linear(a, b),
+      [
+        [5, 3],
+        [2, 3],
+      ],
+    ],
+    [
+      'cat',
+      (a, b) => cat([a, b], 1),
+      [
+        [2, 3],
+        [2, 2],
+      ],
+    ],
+    [
+      'stack',
+      (a, b) => stack([a, b], 1),
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    ],
   ];
   for (const [name, f, shapes] of binary) {
-    it(name, () => gradcheck(f, shapes, name === 'div' ? { make: (s, i) => (i ? positive(s) : randn(s)) } : {}));
+    it(name, () =>
+      gradcheck(f, shapes, name === 'div' ? { make: (s, i) => (i ? positive(s) : randn(s)) } : {}),
+    );
   }
 
-  it('pow with a tensor exponent', () => gradcheck((a, b) => a.pow(b), [[2, 3], [2, 3]], { make: positive }));
+  it('pow with a tensor exponent', () =>
+    gradcheck(
+      (a, b) => a.pow(b),
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      { make: positive },
+    ));
   it('linear with bias', () => gradcheck((x, w, b) => linear(x, w, b), [[4, 3], [2, 3], [2]]));
   it('where', () => {
     const cond = tensor([[true, false, true]]);
-    gradcheck((a, b) => where(cond, a, b), [[2, 3], [2, 3]]);
+    gradcheck(
+      (a, b) => where(cond, a, b),
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    );
   });
   it('gather and indexSelect', () => {
-    const idx = tensor([[0, 2], [1, 1]], { dtype: 'int32' });
+    const idx = tensor(
+      [
+        [0, 2],
+        [1, 1],
+      ],
+      { dtype: 'int32' },
+    );
     gradcheck((a) => gather(a, 1, idx), [[2, 3]]);
     gradcheck((a) => indexSelect(a, 0, tensor([2, 0, 2], { dtype: 'int32' })), [[3, 2]]);
   });
   it('conv2d with stride, padding, dilation and groups', () => {
-    gradcheck((x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1, dilation: 1, groups: 2 }), [
-      [2, 4, 5, 5],
-      [4, 2, 3, 3],
-      [4],
-    ]);
-    gradcheck((x, w) => conv2d(x, w, null, { padding: 'same', dilation: 2 }), [
-      [1, 2, 5, 4],
-      [3, 2, 2, 3],
-    ]);
+    gradcheck(
+      (x, w, b) => conv2d(x, w, b, { stride: 2, padding: 1, dilation: 1, groups: 2 }),
+      [[2, 4, 5, 5], [4, 2, 3, 3], [4]],
+    );
+    gradcheck(
+      (x, w) => conv2d(x, w, null, { padding: 'same', dilation: 2 }),
+      [
+        [1, 2, 5, 4],
+        [3, 2, 2, 3],
+      ],
+    );
   });
   it('max and average pooling', () => {
     gradcheck((x) => maxPool2d(x, 2), [[2, 2, 4, 4]]);

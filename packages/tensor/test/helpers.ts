@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { type Tensor, noGrad, randn, tensor } from '../src/index.js';
+import { noGrad, randn, type Tensor, tensor } from '../src/index.js';
 
 /** Expects `t` to hold `expected` (nested arrays) within an absolute+relative tolerance. */
 export function expectClose(t: Tensor, expected: unknown, tol = 1e-5): void {

@@ -26,7 +26,11 @@ describe('elementwise ops', () => {
       [12, 22, 32],
     ]);
     expect(a.mul(2).sub(1).toArray()).toEqual([[1], [3]]);
-    expect(tensor(2).pow(tensor([1, 2, 3])).toArray()).toEqual([2, 4, 8]);
+    expect(
+      tensor(2)
+        .pow(tensor([1, 2, 3]))
+        .toArray(),
+    ).toEqual([2, 4, 8]);
     expect(b.div(4).toArray()).toEqual([2.5, 5, 7.5]);
   });
 
@@ -47,14 +51,18 @@ describe('elementwise ops', () => {
     expect(x.ne(x).toArray()).toEqual([false, false, false, true]);
     expect(x.isnan().toArray()).toEqual([false, false, false, true]);
     expect(where(x.ge(0), x, 0).toArray()).toEqual([0, 0, 2, 0]);
-    expect(tensor([1, 0, 1]).logicalAnd(tensor([1, 1, 0])).toArray()).toEqual([true, false, false]);
+    expect(
+      tensor([1, 0, 1])
+        .logicalAnd(tensor([1, 1, 0]))
+        .toArray(),
+    ).toEqual([true, false, false]);
   });
 
   it('activation values', () => {
     expectClose(tensor([-1, 0, 1]).sigmoid(), [1 / (1 + Math.E), 0.5, 1 / (1 + 1 / Math.E)]);
     expectClose(tensor([-2, 3]).leakyRelu(0.1), [-0.2, 3]);
     expectClose(tensor([1]).gelu(), [0.8413447]);
-    expectClose(tensor([1]).gelu({ approximate: 'tanh' }), [0.8411920]);
+    expectClose(tensor([1]).gelu({ approximate: 'tanh' }), [0.841192]);
     expectClose(tensor([0, 30, -30]).softplus(), [Math.log(2), 30, 9.357623e-14]);
     expectClose(tensor([-2, 0.5, 3]).clamp(-1, 1), [-1, 0.5, 1]);
     expectClose(tensor([0.5, 1.5, 2.5, -0.5]).round(), [0, 2, 2, -0]);
@@ -76,7 +84,14 @@ describe('reductions', () => {
       [20, 21, 22, 23],
     ]);
     expect(x.min().item()).toBe(0);
-    expect(tensor([[1, 2], [3, 4]]).prod(1).toArray()).toEqual([2, 12]);
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ])
+        .prod(1)
+        .toArray(),
+    ).toEqual([2, 12]);
     expect(tensor([true, true, false]).sum().dtype).toBe('int32');
     expect(tensor([true, true, false]).sum().item()).toBe(2);
   });
@@ -92,7 +107,16 @@ describe('reductions', () => {
     expectClose(tensor([1, 2, 3, 4]).var(), [5 / 3]);
     expectClose(tensor([1, 2, 3, 4]).var(0, false, 0), [1.25]);
     expectClose(tensor([1, 2, 3, 4]).std(), [Math.sqrt(5 / 3)]);
-    expectClose(logsumexp(tensor([[1000, 1000], [0, Number.NEGATIVE_INFINITY]]), 1), [1000 + Math.log(2), 0]);
+    expectClose(
+      logsumexp(
+        tensor([
+          [1000, 1000],
+          [0, Number.NEGATIVE_INFINITY],
+        ]),
+        1,
+      ),
+      [1000 + Math.log(2), 0],
+    );
   });
 
   it('reductions of empty tensors', () => {
@@ -137,13 +161,27 @@ describe('matmul, softmax, joins, indexing', () => {
   });
 
   it('softmax is stable for large logits', () => {
-    const s = softmax(tensor([[1000, 1001], [-1000, -1000]]), 1);
+    const s = softmax(
+      tensor([
+        [1000, 1001],
+        [-1000, -1000],
+      ]),
+      1,
+    );
     expectClose(s, [1 / (1 + Math.E), Math.E / (1 + Math.E), 0.5, 0.5]);
     expectClose(tensor([1000, 0]).logSoftmax(0), [0, -1000]);
   });
 
   it('cat, stack, gather, indexSelect, oneHot', () => {
-    expect(cat([tensor([[1, 2]]), tensor([[3, 4], [5, 6]])]).toArray()).toEqual([
+    expect(
+      cat([
+        tensor([[1, 2]]),
+        tensor([
+          [3, 4],
+          [5, 6],
+        ]),
+      ]).toArray(),
+    ).toEqual([
       [1, 2],
       [3, 4],
       [5, 6],
@@ -161,7 +199,19 @@ describe('matmul, softmax, joins, indexing', () => {
       [1, 2, 3],
       [4, 5, 6],
     ]);
-    expect(gather(m, 1, tensor([[2, 0], [1, 1]], { dtype: 'int32' })).toArray()).toEqual([
+    expect(
+      gather(
+        m,
+        1,
+        tensor(
+          [
+            [2, 0],
+            [1, 1],
+          ],
+          { dtype: 'int32' },
+        ),
+      ).toArray(),
+    ).toEqual([
       [3, 1],
       [5, 5],
     ]);
@@ -173,6 +223,8 @@ describe('matmul, softmax, joins, indexing', () => {
       [1, 0, 0],
       [0, 0, 1],
     ]);
-    expect(eq(oneHot(tensor([1], { dtype: 'int32' }), -1, 'float32'), tensor([[0, 1]])).toArray()).toEqual([[true, true]]);
+    expect(eq(oneHot(tensor([1], { dtype: 'int32' }), -1, 'float32'), tensor([[0, 1]])).toArray()).toEqual([
+      [true, true],
+    ]);
   });
 });

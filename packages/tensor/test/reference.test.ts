@@ -1,19 +1,19 @@
 import { CpuBackend } from '@nnet/backend-cpu';
 import { describe, expect, it } from 'vitest';
 import {
-  type Backend,
-  OPTIONAL_KERNELS,
-  type Tensor,
   avgPool2d,
+  type Backend,
   conv2d,
   linear,
   logSoftmax,
   manualSeed,
   maxPool2d,
+  OPTIONAL_KERNELS,
   randn,
   registerBackend,
   setBackend,
   softmax,
+  type Tensor,
   tensor,
 } from '../src/index.js';
 
@@ -31,8 +31,19 @@ registerBackend('cpu-reference', withoutOptionalKernels, 0);
 
 type Case = [string, (xs: Tensor[]) => Tensor, number[][]];
 const cases: Case[] = [
-  ['conv2d', ([x, w, b]) => conv2d(x, w, b, { stride: 2, padding: 1, groups: 2 }), [[2, 4, 7, 6], [6, 2, 3, 3], [6]]],
-  ['conv2d dilation', ([x, w]) => conv2d(x, w, null, { dilation: 2, padding: 2 }), [[1, 3, 6, 6], [2, 3, 3, 3]]],
+  [
+    'conv2d',
+    ([x, w, b]) => conv2d(x, w, b, { stride: 2, padding: 1, groups: 2 }),
+    [[2, 4, 7, 6], [6, 2, 3, 3], [6]],
+  ],
+  [
+    'conv2d dilation',
+    ([x, w]) => conv2d(x, w, null, { dilation: 2, padding: 2 }),
+    [
+      [1, 3, 6, 6],
+      [2, 3, 3, 3],
+    ],
+  ],
   ['maxPool2d', ([x]) => maxPool2d(x, 3, { stride: 2, padding: 1 }), [[2, 3, 7, 7]]],
   ['avgPool2d', ([x]) => avgPool2d(x, 2, { countIncludePad: false, padding: 1 }), [[2, 3, 5, 5]]],
   ['softmax', ([x]) => softmax(x, 1), [[4, 5, 3]]],
@@ -56,8 +67,11 @@ describe('reference decompositions agree with the fast kernels', () => {
       const fast = await run('cpu-fast', c);
       const ref = await run('cpu-reference', c);
       expect(ref.out.length).toBe(fast.out.length);
-      ref.out.forEach((v, i) => expect(v).toBeCloseTo(fast.out[i], 4));
-      ref.grads.forEach((g, j) => g.forEach((v, i) => expect(v).toBeCloseTo(fast.grads[j][i], 4)));
+      for (let i = 0; i < ref.out.length; i++) expect(ref.out[i]).toBeCloseTo(fast.out[i], 4);
+      for (let j = 0; j < ref.grads.length; j++) {
+        for (let i = 0; i < ref.grads[j].length; i++)
+          expect(ref.grads[j][i]).toBeCloseTo(fast.grads[j][i], 4);
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import '@nnet/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { IndexError, ShapeError, arange, chunk, split, tensor } from '../src/index.js';
+import { arange, chunk, IndexError, ShapeError, split, tensor } from '../src/index.js';
 
 const grid = () => arange(12).reshape([3, 4]);
 

@@ -5,14 +5,14 @@
 import { compute, record } from '../autograd.js';
 import { DTypeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { add, maximum, minimum, mul, sub, where } from './binary.js';
+import { add, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { ge, gt, le } from './compare.js';
-import { logicalAnd } from './binary.js';
 import { cast, erf, exp, log1p, relu, sigmoid, tanh } from './unary.js';
 
 function requireFloat(op: string, x: Tensor): void {
   x._check(op);
-  if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32 input, got ${x.dtype}; use x.to('float32').`);
+  if (x.dtype !== 'float32')
+    throw new DTypeError(`${op}: expects float32 input, got ${x.dtype}; use x.to('float32').`);
 }
 
 /** x where x > 0, slope·x elsewhere.   d/dx = 1 where x > 0, slope elsewhere */
@@ -86,7 +86,8 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const lo = min ?? null;
   const hi = max ?? null;
   if (lo === null && hi === null) throw new ValueError('clamp: give at least one of min and max.');
-  if (lo !== null && hi !== null && lo > hi) throw new ValueError(`clamp: min ${lo} is greater than max ${hi}.`);
+  if (lo !== null && hi !== null && lo > hi)
+    throw new ValueError(`clamp: min ${lo} is greater than max ${hi}.`);
   const y = compute(() => {
     let out = x;
     if (lo !== null) out = maximum(out, lo);

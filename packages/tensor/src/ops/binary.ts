@@ -3,16 +3,17 @@
  * A plain number operand becomes a 0-d tensor (int32 if it is an integer and the other operand is
  * an integer tensor, float32 otherwise). Broadcast gradients are summed back by the engine.
  */
+
+import { record } from '../autograd.js';
 import type { BinaryOp } from '../backend.js';
 import { type DType, isFloat, promoteTypes } from '../dtype.js';
 import { DTypeError } from '../errors.js';
-import { record } from '../autograd.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { runKernel } from './kernel.js';
-import { scalar } from './creation.js';
-import { cast, log } from './unary.js';
 import { eq, gt, lt } from './compare.js';
+import { scalar } from './creation.js';
+import { runKernel } from './kernel.js';
+import { cast, log } from './unary.js';
 
 /** The dtype a number takes next to a tensor of dtype `other`. */
 function numberDType(n: number, other: DType): DType {
@@ -37,7 +38,8 @@ export function withOperands<T>(
   const temps: Tensor[] = [];
   const toTensor = (x: TensorLike, other: TensorLike): Tensor => {
     if (x instanceof Tensor) return x._check(op);
-    if (typeof x !== 'number') throw new DTypeError(`${op}: operand ${String(x)} is neither a Tensor nor a number.`);
+    if (typeof x !== 'number')
+      throw new DTypeError(`${op}: operand ${String(x)} is neither a Tensor nor a number.`);
     const t = scalar(x, numberDType(x, (other as Tensor).dtype));
     temps.push(t);
     return t;
@@ -45,8 +47,14 @@ export function withOperands<T>(
   let ta = toTensor(a, b);
   let tb = toTensor(b, a);
   const target = dtype ?? promoteTypes(ta.dtype, tb.dtype);
-  if (ta.dtype !== target) temps.push((ta = cast(ta, target)));
-  if (tb.dtype !== target) temps.push((tb = cast(tb, target)));
+  if (ta.dtype !== target) {
+    ta = cast(ta, target);
+    temps.push(ta);
+  }
+  if (tb.dtype !== target) {
+    tb = cast(tb, target);
+    temps.push(tb);
+  }
   try {
     return fn(ta, tb, target);
   } finally {
@@ -57,7 +65,14 @@ export function withOperands<T>(
 /** Runs the broadcasting `binary` kernel (operands already share a dtype). */
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType = a.dtype): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  return runKernel(op, [a, b], shape, outDtype, ([ai, bi], out, be) => be.binary(op, ai, bi, out), shape.length);
+  return runKernel(
+    op,
+    [a, b],
+    shape,
+    outDtype,
+    ([ai, bi], out, be) => be.binary(op, ai, bi, out),
+    shape.length,
+  );
 }
 
 /** a + alpha·b.   ∂/∂a = 1, ∂/∂b = alpha */
@@ -72,8 +87,12 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   if (alpha !== 1) return withOperands('sub', a, b, (x, y) => sub(x, mul(y, alpha)));
   return withOperands('sub', a, b, (x, y) => {
-    if (x.dtype === 'bool') throw new DTypeError('sub: bool tensors cannot be subtracted; use logicalXor-style where() instead.');
-    return record('sub', [x, y], binaryKernel('sub', x, y), [], (g, _s, needs) => [g, needs[1] ? g.neg() : null]);
+    if (x.dtype === 'bool')
+      throw new DTypeError('sub: bool tensors cannot be subtracted; use logicalXor-style where() instead.');
+    return record('sub', [x, y], binaryKernel('sub', x, y), [], (g, _s, needs) => [
+      g,
+      needs[1] ? g.neg() : null,
+    ]);
   });
 }
 

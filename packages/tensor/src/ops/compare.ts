@@ -4,13 +4,20 @@
 import type { CompareOp } from '../backend.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { runKernel } from './kernel.js';
 import { withOperands } from './binary.js';
+import { runKernel } from './kernel.js';
 
 function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   return withOperands(op, a, b, (x, y) => {
     const shape = broadcastShapes(op, x.shape, y.shape);
-    return runKernel(op, [x, y], shape, 'bool', ([xi, yi], out, be) => be.compare(op, xi, yi, out), shape.length);
+    return runKernel(
+      op,
+      [x, y],
+      shape,
+      'bool',
+      ([xi, yi], out, be) => be.compare(op, xi, yi, out),
+      shape.length,
+    );
   });
 }
 

@@ -3,22 +3,23 @@
  * Uses the backend's conv2d kernels when present; otherwise the reference decomposition:
  * im2col through a gather with a window table, then one batched matmul per group.
  */
+
+import { compute, record } from '../autograd.js';
 import type { Backend, Conv2dParams } from '../backend.js';
 import { hasKernel } from '../backend.js';
-import { compute, record } from '../autograd.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { fmtShape } from '../shape.js';
 import { tidy } from '../scope.js';
+import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendFor, runKernel } from './kernel.js';
 import { add } from './binary.js';
-import { cat } from './join.js';
-import { matmul } from './matmul.js';
-import { sum } from './reduce.js';
 import { zeros } from './creation.js';
 import { scatterAddInto } from './indexing.js';
+import { cat } from './join.js';
+import { backendFor, runKernel } from './kernel.js';
+import { matmul } from './matmul.js';
+import { sum } from './reduce.js';
 import { narrow, reshape, squeeze, transpose, unsqueeze } from './views.js';
-import { type Window, outputSize, pair, tableTensor, unfold, windowTable } from './window.js';
+import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
 
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
@@ -34,7 +35,16 @@ interface Geometry extends Conv2dParams {
 }
 
 function toWindow(g: Geometry): Window {
-  return { kH: g.kH, kW: g.kW, sH: g.strideH, sW: g.strideW, pH: g.padH, pW: g.padW, dH: g.dilationH, dW: g.dilationW };
+  return {
+    kH: g.kH,
+    kW: g.kW,
+    sH: g.strideH,
+    sW: g.strideW,
+    pH: g.padH,
+    pW: g.padW,
+    dH: g.dilationH,
+    dW: g.dilationW,
+  };
 }
 
 /** Reference forward: y [N, O, Ho, Wo] from x [N, C, H, W] and w [O, C/G, kH, kW]. */
@@ -83,7 +93,9 @@ function convBackwardFilterReference(x: Tensor, dy: Tensor, g: Geometry, wShape:
 function forward(backend: Backend, x: Tensor, w: Tensor, g: Geometry, Ho: number, Wo: number): Tensor {
   const shape = [x.shape[0], w.shape[0], Ho, Wo];
   if (hasKernel(backend, 'conv2d')) {
-    return runKernel('conv2d', [x, w], shape, 'float32', ([xi, wi], out, b) => b.conv2d!(xi, wi, null, g, out));
+    return runKernel('conv2d', [x, w], shape, 'float32', ([xi, wi], out, b) =>
+      b.conv2d!(xi, wi, null, g, out),
+    );
   }
   return convReference(x, w, g, Ho, Wo);
 }
@@ -140,7 +152,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new ShapeError(`conv2d: weight must be [out, in/groups, kH, kW], got ${fmtShape(weight.shape)}.`);
   }
   const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`conv2d: groups must be a positive integer, got ${groups}.`);
+  if (!Number.isInteger(groups) || groups < 1)
+    throw new ValueError(`conv2d: groups must be a positive integer, got ${groups}.`);
   const [, C] = x.shape;
   const [O, Cg, kH, kW] = weight.shape;
   if (C !== Cg * groups) {
@@ -149,7 +162,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
         `${Cg * groups} (input ${fmtShape(x.shape)}); the input's dim 1 must be in_channels.`,
     );
   }
-  if (O % groups !== 0) throw new ShapeError(`conv2d: out channels ${O} must be divisible by groups ${groups}.`);
+  if (O % groups !== 0)
+    throw new ShapeError(`conv2d: out channels ${O} must be divisible by groups ${groups}.`);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) {
     throw new ShapeError(`conv2d: bias must have shape [${O}], got ${fmtShape(bias.shape)}.`);
   }
@@ -163,7 +177,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   if (padding === 'valid') {
     pH = pW = 0;
   } else if (padding === 'same') {
-    if (sH !== 1 || sW !== 1) throw new ValueError("conv2d: padding='same' needs stride 1; give explicit padding instead.");
+    if (sH !== 1 || sW !== 1)
+      throw new ValueError("conv2d: padding='same' needs stride 1; give explicit padding instead.");
     const totalH = dH * (kH - 1);
     const totalW = dW * (kW - 1);
     pH = Math.floor(totalH / 2);
@@ -174,9 +189,26 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     [pH, pW] = pair('conv2d', 'padding', padding, 0);
   }
   if (extraH || extraW) {
-    return tidy(() => conv2d(padEnd(x, extraH, extraW), weight, bias, { stride: 1, padding: [pH, pW], dilation: [dH, dW], groups }));
+    return tidy(() =>
+      conv2d(padEnd(x, extraH, extraW), weight, bias, {
+        stride: 1,
+        padding: [pH, pW],
+        dilation: [dH, dW],
+        groups,
+      }),
+    );
   }
-  const g: Geometry = { strideH: sH, strideW: sW, padH: pH, padW: pW, dilationH: dH, dilationW: dW, groups, kH, kW };
+  const g: Geometry = {
+    strideH: sH,
+    strideW: sW,
+    padH: pH,
+    padW: pW,
+    dilationH: dH,
+    dilationW: dW,
+    groups,
+    kH,
+    kW,
+  };
   const [Ho, Wo] = outputSize('conv2d', x, toWindow(g));
   const backend = backendFor('conv2d', bias ? [x, weight, bias] : [x, weight]);
   const y = compute(() => {

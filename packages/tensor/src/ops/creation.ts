@@ -2,13 +2,14 @@
  * Making tensors: from data, filled, ranges, identity, and random (from the front end's seeded
  * generator, so every backend gets the same numbers).
  */
-import { type DType, type TypedArray, allocArray, dtypeOfArray, DTYPES } from '../dtype.js';
+
+import { noGrad } from '../autograd.js';
+import { allocArray, DTYPES, type DType, dtypeOfArray, type TypedArray } from '../dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { defaultGenerator, type Generator } from '../random.js';
-import { fmtShape, sizeOf, shapesEqual, type Shape } from '../shape.js';
-import { Tensor, type NestedArray } from '../tensor.js';
+import { fmtShape, type Shape, shapesEqual, sizeOf } from '../shape.js';
+import type { NestedArray, Tensor } from '../tensor.js';
 import { backendFor, empty, materialize, withDense } from './kernel.js';
-import { noGrad } from '../autograd.js';
 
 export interface TensorOptions {
   /** Element type; float32 unless the data says otherwise (booleans, a typed array). */
@@ -43,7 +44,9 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
   }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: shape ${fmtShape(shape)} has an invalid size ${d}; sizes are integers >= 0.`);
+      throw new ShapeError(
+        `${op}: shape ${fmtShape(shape)} has an invalid size ${d}; sizes are integers >= 0.`,
+      );
     }
   }
   return [...shape];
@@ -78,10 +81,18 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flatten(data: NestedArray, shape: number[], out: number[], dim: number, sawBool: { v: boolean }): void {
+function flatten(
+  data: NestedArray,
+  shape: number[],
+  out: number[],
+  dim: number,
+  sawBool: { v: boolean },
+): void {
   if (dim === shape.length) {
     if (Array.isArray(data)) {
-      throw new ShapeError(`tensor: nested data is ragged; every list at depth ${dim} must have the same length.`);
+      throw new ShapeError(
+        `tensor: nested data is ragged; every list at depth ${dim} must have the same length.`,
+      );
     }
     if (typeof data === 'boolean') {
       sawBool.v = true;
@@ -135,7 +146,10 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     }
     shape = target;
   }
-  const typed = ArrayBuffer.isView(flat) && dtypeOfArray(flat as TypedArray) === dtype ? (flat as TypedArray) : convertArray(flat, dtype);
+  const typed =
+    ArrayBuffer.isView(flat) && dtypeOfArray(flat as TypedArray) === dtype
+      ? (flat as TypedArray)
+      : convertArray(flat, dtype);
   return fromTypedArray(typed, shape, dtype, options.requiresGrad ?? false);
 }
 
@@ -184,9 +198,12 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     end = start;
     start = 0;
   }
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a non-zero finite number, got ${step}.`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new ValueError(`arange: step must be a non-zero finite number, got ${step}.`);
   if ((end - start) / step < 0) {
-    throw new ValueError(`arange: step ${step} moves away from end (start ${start}, end ${end}); flip its sign.`);
+    throw new ValueError(
+      `arange: step ${step} moves away from end (start ${start}, end ${end}); flip its sign.`,
+    );
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
@@ -197,7 +214,8 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
 
 /** `steps` evenly spaced values from `start` to `end`, both included. */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be an integer >= 0, got ${steps}.`);
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new ValueError(`linspace: steps must be an integer >= 0, got ${steps}.`);
   const data = new Float32Array(steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Like PyTorch, fill the second half from the end so both endpoints are exact.
@@ -217,10 +235,16 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   return fromTypedArray(data, [n, m], dtype, options.requiresGrad);
 }
 
-function randomTensor(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
+function randomTensor(
+  op: string,
+  shape: readonly number[],
+  options: RandomOptions,
+  draw: (g: Generator) => number,
+): Tensor {
   const s = checkShape(op, shape);
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32') throw new DTypeError(`${op}: only float32 is supported, got ${dtype}; use randint for integers.`);
+  if (dtype !== 'float32')
+    throw new DTypeError(`${op}: only float32 is supported, got ${dtype}; use randint for integers.`);
   const g = options.generator ?? defaultGenerator;
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
@@ -238,7 +262,12 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 }
 
 /** Uniform integers in [low, high) as int32. */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  options: RandomOptions = {},
+): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError(`randint: need integers low < high, got low=${low}, high=${high}.`);
   }
@@ -257,7 +286,9 @@ export function assign(dst: Tensor, src: Tensor): void {
     );
   }
   if (!dst._isDense()) {
-    throw new ValueError('assign: the destination must be a contiguous tensor (not a view); call contiguous() first.');
+    throw new ValueError(
+      'assign: the destination must be a contiguous tensor (not a view); call contiguous() first.',
+    );
   }
   noGrad(() => {
     const backend = backendFor('assign', [dst, src]);

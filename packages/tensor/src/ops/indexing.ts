@@ -3,12 +3,12 @@
  */
 import { noGrad, record } from '../autograd.js';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
-import { fmtShape, normalizeDim } from '../shape.js';
 import { tidy } from '../scope.js';
+import { fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendFor, empty, materialize, runKernel } from './kernel.js';
-import { arange } from './creation.js';
 import { eq } from './compare.js';
+import { arange } from './creation.js';
+import { backendFor, empty, materialize, runKernel } from './kernel.js';
 import { cast } from './unary.js';
 import { expand, reshape, unsqueeze } from './views.js';
 
@@ -27,7 +27,9 @@ function checkRange(op: string, index: Tensor, size: number, dim: number): void 
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v < 0 || v >= size) {
-      throw new IndexError(`${op}: index ${v} is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].`);
+      throw new IndexError(
+        `${op}: index ${v} is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].`,
+      );
     }
   }
 }
@@ -63,7 +65,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     );
   }
   checkRange('gather', index, x.ndim === 0 ? 1 : x.shape[d], d);
-  const y = runKernel('gather', [x, index], index.shape, x.dtype, ([xi, ii], out, b) => b.gather(xi, d, ii, out));
+  const y = runKernel('gather', [x, index], index.shape, x.dtype, ([xi, ii], out, b) =>
+    b.gather(xi, d, ii, out),
+  );
   const shape = x.shape;
   return record('gather', [x], y, [index], (g, [ix]) => [scatterAddInto(shape, d, ix, g)]);
 }
@@ -73,7 +77,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   x._check('indexSelect');
   requireIndex('indexSelect', index);
   if (index.ndim > 1) {
-    throw new ShapeError(`indexSelect: index must be 1-D (or 0-d), got shape ${fmtShape(index.shape)}; flatten it first.`);
+    throw new ShapeError(
+      `indexSelect: index must be 1-D (or 0-d), got shape ${fmtShape(index.shape)}; flatten it first.`,
+    );
   }
   const d = normalizeDim('indexSelect', dim, x.ndim, x.shape);
   checkRange('indexSelect', index, x.ndim === 0 ? 1 : x.shape[d], d);
@@ -95,7 +101,8 @@ export function oneHot(index: Tensor, numClasses = -1, dtype: 'int32' | 'float32
   requireIndex('oneHot', index);
   let n = numClasses;
   if (n === -1) n = index.size === 0 ? 0 : Math.max(...Array.from(index.dataSync())) + 1;
-  if (!Number.isInteger(n) || n < 0) throw new ValueError(`oneHot: numClasses must be an integer >= 0 or -1, got ${numClasses}.`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError(`oneHot: numClasses must be an integer >= 0 or -1, got ${numClasses}.`);
   checkRange('oneHot', index, n, index.ndim);
   return tidy(() => cast(eq(unsqueeze(index, -1), arange(0, n)), dtype));
 }

@@ -3,8 +3,8 @@
  */
 import { noGrad, record } from '../autograd.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { fmtShape, normalizeDim } from '../shape.js';
 import { tidy } from '../scope.js';
+import { fmtShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { backendFor, empty, materialize } from './kernel.js';
 import { cast } from './unary.js';
@@ -46,7 +46,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const d = normalizeDim('cat', dim, first.ndim, first.shape);
   for (const t of tensors) {
     if (t.dtype !== first.dtype) {
-      throw new DTypeError(`cat: all tensors must share a dtype, got ${first.dtype} and ${t.dtype}; cast them first.`);
+      throw new DTypeError(
+        `cat: all tensors must share a dtype, got ${first.dtype} and ${t.dtype}; cast them first.`,
+      );
     }
     if (t.ndim !== first.ndim || t.shape.some((s: number, i: number) => i !== d && s !== first.shape[i])) {
       throw new ShapeError(
@@ -60,7 +62,18 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   let out: Tensor;
   if (first.dtype === 'bool') {
     // scatterAdd adds numbers: join bools as int32 and convert back.
-    out = tidy(() => noGrad(() => cast(catKernel(tensors.map((t) => cast(t, 'int32')), d, shape), 'bool')));
+    out = tidy(() =>
+      noGrad(() =>
+        cast(
+          catKernel(
+            tensors.map((t) => cast(t, 'int32')),
+            d,
+            shape,
+          ),
+          'bool',
+        ),
+      ),
+    );
   } else {
     out = catKernel(tensors, d, shape);
   }
@@ -77,7 +90,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Stacks same-shaped tensors along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('stack: expected a non-empty list of tensors.');
+  if (!Array.isArray(tensors) || tensors.length === 0)
+    throw new ValueError('stack: expected a non-empty list of tensors.');
   const first = tensors[0];
   for (const t of tensors) {
     if (t.ndim !== first.ndim || t.shape.some((s: number, i: number) => s !== first.shape[i])) {
@@ -87,7 +101,12 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   }
   const d = normalizeDim('stack', dim, first.ndim + 1, first.shape);
-  return tidy(() => cat(tensors.map((t) => unsqueeze(t, d)), d));
+  return tidy(() =>
+    cat(
+      tensors.map((t) => unsqueeze(t, d)),
+      d,
+    ),
+  );
 }
 
 /**
@@ -101,7 +120,8 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
   let sizes: number[];
   if (typeof splitSizeOrSections === 'number') {
     const s = splitSizeOrSections;
-    if (!Number.isInteger(s) || s <= 0) throw new ValueError(`split: split size must be a positive integer, got ${s}.`);
+    if (!Number.isInteger(s) || s <= 0)
+      throw new ValueError(`split: split size must be a positive integer, got ${s}.`);
     sizes = [];
     for (let i = 0; i < n; i += s) sizes.push(Math.min(s, n - i));
     if (n === 0) sizes = [0];
@@ -125,7 +145,8 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
 /** Splits into `chunks` nearly equal views along `dim` (the last may be smaller, as in PyTorch). */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   x._check('chunk');
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}.`);
+  if (!Number.isInteger(chunks) || chunks <= 0)
+    throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}.`);
   const d = normalizeDim('chunk', dim, x.ndim, x.shape);
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }

@@ -7,7 +7,7 @@ import type { Backend, TensorInfo } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { BackendError } from '../errors.js';
 import { getBackend } from '../registry.js';
-import { padShape, sizeOf, type Shape } from '../shape.js';
+import { padShape, type Shape, sizeOf } from '../shape.js';
 import { Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
 

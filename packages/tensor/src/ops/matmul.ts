@@ -2,22 +2,25 @@
  * Matrix products: `matmul` (1-D, 2-D and batched with broadcast batch dims) and `linear`
  * (x·Wᵀ + b, with the backend's fused kernel when it has one).
  */
+
+import { compute, noGrad, record } from '../autograd.js';
 import type { TensorInfo } from '../backend.js';
 import { hasKernel } from '../backend.js';
-import { compute, noGrad, record } from '../autograd.js';
-import { tidy } from '../scope.js';
 import { DTypeError, ShapeError } from '../errors.js';
+import { tidy } from '../scope.js';
 import { broadcastShapes, contiguousStrides, fmtShape, padShape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendFor, empty, materialize } from './kernel.js';
 import { add } from './binary.js';
+import { backendFor, empty, materialize } from './kernel.js';
 import { sum } from './reduce.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
 function requireFloat(op: string, x: Tensor): void {
   x._check(op);
   if (x.dtype !== 'float32') {
-    throw new DTypeError(`${op}: expects float32 tensors, got ${x.dtype} (shape ${fmtShape(x.shape)}); use x.to('float32').`);
+    throw new DTypeError(
+      `${op}: expects float32 tensors, got ${x.dtype} (shape ${fmtShape(x.shape)}); use x.to('float32').`,
+    );
   }
 }
 
@@ -54,13 +57,26 @@ function operand(x: Tensor, batchShape: readonly number[]): Operand {
     src = temp;
   }
   const batch = sizeOf(src.shape.slice(0, -2));
-  if (src._isDense()) return { info: { handle: src._storage.handle, dtype: 'float32', shape: [batch, r, c] }, trans: false, temp };
+  if (src._isDense())
+    return {
+      info: { handle: src._storage.handle, dtype: 'float32', shape: [batch, r, c] },
+      trans: false,
+      temp,
+    };
   if (isTransposedDense(src)) {
-    return { info: { handle: src._storage.handle, dtype: 'float32', shape: [batch, c, r] }, trans: true, temp };
+    return {
+      info: { handle: src._storage.handle, dtype: 'float32', shape: [batch, c, r] },
+      trans: true,
+      temp,
+    };
   }
   const dense = materialize(src);
   temp?.dispose();
-  return { info: { handle: dense._storage.handle, dtype: 'float32', shape: [batch, r, c] }, trans: false, temp: dense };
+  return {
+    info: { handle: dense._storage.handle, dtype: 'float32', shape: [batch, r, c] },
+    trans: false,
+    temp: dense,
+  };
 }
 
 /** The batched product of a [..., M, K] and b [..., K, N] (both at least 2-D), unrecorded. */
@@ -85,13 +101,22 @@ function gemm(a: Tensor, b: Tensor): Tensor {
   }
   const B = sizeOf(batchShape);
   // A shared right operand: fold a's batch into its rows, one large product instead of B small ones.
-  const foldable = B > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && a._isDense() && sizeOf(a.shape.slice(0, -2)) === B;
+  const foldable =
+    B > 1 && sizeOf(b.shape.slice(0, -2)) === 1 && a._isDense() && sizeOf(a.shape.slice(0, -2)) === B;
   const pa: Operand = foldable
-    ? { info: { handle: a._storage.handle, dtype: 'float32', shape: [1, B * M, K] }, trans: false, temp: null }
+    ? {
+        info: { handle: a._storage.handle, dtype: 'float32', shape: [1, B * M, K] },
+        trans: false,
+        temp: null,
+      }
     : operand(a, batchShape);
   const pb = operand(b, batchShape);
   try {
-    const o: TensorInfo = { handle: out._storage.handle, dtype: 'float32', shape: foldable ? [1, B * M, N] : [B, M, N] };
+    const o: TensorInfo = {
+      handle: out._storage.handle,
+      dtype: 'float32',
+      shape: foldable ? [1, B * M, N] : [B, M, N],
+    };
     backend.matmul(pa.info, pb.info, o, { transA: pa.trans, transB: pb.trans });
   } finally {
     pa.temp?.dispose();

@@ -2,20 +2,21 @@
  * 2-D max and average pooling, NCHW. Uses the backend's pooling kernels when present; otherwise
  * the reference decomposition over the same window table as the reference convolution.
  */
+
+import { compute, record } from '../autograd.js';
 import type { Pool2dParams } from '../backend.js';
 import { hasKernel } from '../backend.js';
-import { compute, record } from '../autograd.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { fmtShape } from '../shape.js';
 import { tidy } from '../scope.js';
+import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendFor, empty, materialize, runKernel } from './kernel.js';
 import { div } from './binary.js';
 import { fromTypedArray } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
+import { backendFor, empty, materialize, runKernel } from './kernel.js';
 import { argmax, max, sum } from './reduce.js';
 import { expand, narrow, reshape, squeeze, unsqueeze } from './views.js';
-import { type Window, outputSize, pair, tableTensor, unfold, windowTable } from './window.js';
+import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
 
 export interface MaxPool2dOptions {
   /** Window step; defaults to the kernel size. */
@@ -29,17 +30,31 @@ export interface AvgPool2dOptions extends MaxPool2dOptions {
   countIncludePad?: boolean;
 }
 
-function params(op: string, x: Tensor, kernelSize: number | readonly number[], o: AvgPool2dOptions): Pool2dParams {
+function params(
+  op: string,
+  x: Tensor,
+  kernelSize: number | readonly number[],
+  o: AvgPool2dOptions,
+): Pool2dParams {
   x._check(op);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32, got ${x.dtype}.`);
-  if (x.ndim !== 4) throw new ShapeError(`${op}: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
+  if (x.ndim !== 4)
+    throw new ShapeError(`${op}: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
   const [kH, kW] = pair(op, 'kernelSize', kernelSize, 1);
   const [sH, sW] = pair(op, 'stride', o.stride ?? [kH, kW], 1);
   const [pH, pW] = pair(op, 'padding', o.padding ?? 0, 0);
   if (pH > kH / 2 || pW > kW / 2) {
     throw new ValueError(`${op}: padding ${pH}x${pW} must be at most half the kernel ${kH}x${kW}.`);
   }
-  return { kernelH: kH, kernelW: kW, strideH: sH, strideW: sW, padH: pH, padW: pW, countIncludePad: o.countIncludePad ?? true };
+  return {
+    kernelH: kH,
+    kernelW: kW,
+    strideH: sH,
+    strideW: sW,
+    padH: pH,
+    padW: pW,
+    countIncludePad: o.countIncludePad ?? true,
+  };
 }
 
 function toWindow(p: Pool2dParams): Window {
@@ -90,7 +105,11 @@ export function maxPool2dBackward(dy: Tensor, indices: Tensor, xShape: readonly 
  * Max pooling. x [N, C, H, W] → [N, C, Ho, Wo]; padding counts as -∞.
  *   ∂/∂x: each output's gradient goes to the position of its window's max
  */
-export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: MaxPool2dOptions = {}): Tensor {
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: number | readonly [number, number],
+  options: MaxPool2dOptions = {},
+): Tensor {
   if (x.ndim === 3) return tidy(() => squeeze(maxPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('maxPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('maxPool2d', x, toWindow(p));
@@ -102,7 +121,13 @@ export function maxPool2d(x: Tensor, kernelSize: number | readonly [number, numb
 }
 
 /** Per-output divisor: the window size, or the number of its in-bounds positions. */
-function divisors(table: Int32Array, K: number, L: number, sentinel: number, includePad: boolean): Float32Array {
+function divisors(
+  table: Int32Array,
+  K: number,
+  L: number,
+  sentinel: number,
+  includePad: boolean,
+): Float32Array {
   const d = new Float32Array(L).fill(K);
   if (includePad) return d;
   for (let l = 0; l < L; l++) {
@@ -117,7 +142,9 @@ function divisors(table: Int32Array, K: number, L: number, sentinel: number, inc
 export function avgPool2dBackward(dy: Tensor, p: Pool2dParams, xShape: readonly number[]): Tensor {
   const backend = backendFor('avgPool2d backward', [dy]);
   if (hasKernel(backend, 'avgPool2dBackward')) {
-    return runKernel('avgPool2dBackward', [dy], xShape, 'float32', ([d], out, b) => b.avgPool2dBackward!(d, p, out));
+    return runKernel('avgPool2dBackward', [dy], xShape, 'float32', ([d], out, b) =>
+      b.avgPool2dBackward!(d, p, out),
+    );
   }
   return compute(() => {
     const [N, C, H, W] = xShape;
@@ -137,7 +164,11 @@ export function avgPool2dBackward(dy: Tensor, p: Pool2dParams, xShape: readonly 
  * Average pooling. x [N, C, H, W] → [N, C, Ho, Wo].
  *   ∂/∂x: each output's gradient is shared equally by the positions its window averaged
  */
-export function avgPool2d(x: Tensor, kernelSize: number | readonly [number, number], options: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(
+  x: Tensor,
+  kernelSize: number | readonly [number, number],
+  options: AvgPool2dOptions = {},
+): Tensor {
   if (x.ndim === 3) return tidy(() => squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('avgPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('avgPool2d', x, toWindow(p));

@@ -1,17 +1,18 @@
 /**
  * Reductions over one dim, several dims, or all of them (`dim` undefined), with `keepdim`.
  */
-import type { ReduceOp } from '../backend.js';
+
 import { noGrad, record } from '../autograd.js';
+import type { ReduceOp } from '../backend.js';
 import { DTypeError, ValueError } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim, normalizeDims, sizeOf } from '../shape.js';
 import type { Dims, Tensor } from '../tensor.js';
-import { runKernel } from './kernel.js';
-import { div, mul, sub, add, where } from './binary.js';
+import { add, div, mul, sub, where } from './binary.js';
 import { eq, isfinite } from './compare.js';
+import { runKernel } from './kernel.js';
 import { cast, exp, log, sqrt } from './unary.js';
-import { expand, reshape, detach } from './views.js';
+import { detach, expand, reshape } from './views.js';
 
 function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
   return shape.map((s, i) => (dims.includes(i) ? 1 : s));
@@ -27,7 +28,9 @@ function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[]): Tensor 
   let src = x;
   if (op === 'sum' && x.dtype === 'bool') src = cast(x, 'int32');
   try {
-    return runKernel(op, [src], keptShape(x.shape, dims), outDtype, ([xi], out, b) => b.reduce(op, xi, dims, out));
+    return runKernel(op, [src], keptShape(x.shape, dims), outDtype, ([xi], out, b) =>
+      b.reduce(op, xi, dims, out),
+    );
   } finally {
     if (src !== x) src.dispose();
   }
@@ -123,7 +126,10 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
     try {
       const r = argReduce(op, flat, 0, false);
       if (!keepdim) return r;
-      const k = reshape(r, x.shape.map(() => 1));
+      const k = reshape(
+        r,
+        x.shape.map(() => 1),
+      );
       r.dispose();
       return k;
     } finally {
@@ -132,11 +138,15 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   }
   const d = normalizeDim(op, dim, x.ndim, x.shape);
   if (x.ndim > 0 && x.shape[d] === 0) {
-    throw new ValueError(`${op}: dim ${d} of shape ${fmtShape(x.shape)} is empty; there is no ${op.slice(3)}.`);
+    throw new ValueError(
+      `${op}: dim ${d} of shape ${fmtShape(x.shape)} is empty; there is no ${op.slice(3)}.`,
+    );
   }
   const axis = x.ndim === 0 ? 0 : d;
   const dims = x.ndim === 0 ? [] : [d];
-  const y = runKernel(op, [x], keptShape(x.shape, dims), 'int32', ([xi], out, b) => b.argReduce(op, xi, axis, out));
+  const y = runKernel(op, [x], keptShape(x.shape, dims), 'int32', ([xi], out, b) =>
+    b.argReduce(op, xi, axis, out),
+  );
   return finish(y, x, dims, keepdim);
 }
 
@@ -153,7 +163,8 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 /** Variance Σ(x - x̄)² / (n - correction); correction 1 is the unbiased estimate (the default). */
 export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   x._check('var');
-  if (x.dtype !== 'float32') throw new DTypeError(`var: expects float32, got ${x.dtype}; use x.to('float32').`);
+  if (x.dtype !== 'float32')
+    throw new DTypeError(`var: expects float32, got ${x.dtype}; use x.to('float32').`);
   const dims = normalizeDims('var', dim, x.shape);
   const n = sizeOf(dims.map((d) => x.shape[d]));
   return tidy(() => {

@@ -2,20 +2,22 @@
  * softmax and logSoftmax along one dim, computed stably (the max is subtracted first). Uses the
  * backend's kernel when it has one, the reference decomposition otherwise.
  */
-import { hasKernel } from '../backend.js';
+
 import { compute, record } from '../autograd.js';
+import { hasKernel } from '../backend.js';
 import { DTypeError } from '../errors.js';
+import { getBackend } from '../registry.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { runKernel } from './kernel.js';
 import { div, mul, sub } from './binary.js';
-import { getBackend } from '../registry.js';
+import { runKernel } from './kernel.js';
 import { max, sum } from './reduce.js';
 import { exp, log } from './unary.js';
 
 function prepare(op: string, x: Tensor, dim: number): number {
   x._check(op);
-  if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32, got ${x.dtype}; use x.to('float32').`);
+  if (x.dtype !== 'float32')
+    throw new DTypeError(`${op}: expects float32, got ${x.dtype}; use x.to('float32').`);
   return x.ndim === 0 ? 0 : normalizeDim(op, dim, x.ndim, x.shape);
 }
 

@@ -2,15 +2,16 @@
  * Elementwise functions of one tensor, each beside its derivative.
  * Float functions (exp, log, ...) of int or bool inputs compute in float32, like PyTorch.
  */
+
+import { record } from '../autograd.js';
 import type { UnaryOp } from '../backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DTypeError } from '../errors.js';
-import { record } from '../autograd.js';
 import type { Tensor } from '../tensor.js';
-import { runKernel } from './kernel.js';
-import { add, mul, div, sub } from './binary.js';
+import { add, div, mul, sub } from './binary.js';
 import { gt } from './compare.js';
 import { zerosLike } from './creation.js';
+import { runKernel } from './kernel.js';
 
 /** Runs the `unary` kernel; `out` has `dtype` (x must already have it). */
 export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {

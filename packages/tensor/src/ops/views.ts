@@ -4,7 +4,15 @@
  */
 import { record } from '../autograd.js';
 import { IndexError, ShapeError, ValueError } from '../errors.js';
-import { contiguousStrides, fmtShape, normalizeDim, normalizeDims, shapesEqual, sizeOf, type Shape } from '../shape.js';
+import {
+  contiguousStrides,
+  fmtShape,
+  normalizeDim,
+  normalizeDims,
+  type Shape,
+  shapesEqual,
+  sizeOf,
+} from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { backendFor, empty, materialize } from './kernel.js';
 
@@ -46,7 +54,8 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array, e.g. [2, -1].`);
   const out = [...shape];
   const free = out.indexOf(-1);
-  if (free !== out.lastIndexOf(-1)) throw new ShapeError(`${op}: only one dim can be -1, got ${fmtShape(shape)}.`);
+  if (free !== out.lastIndexOf(-1))
+    throw new ShapeError(`${op}: only one dim can be -1, got ${fmtShape(shape)}.`);
   for (const d of out) {
     if (d !== -1 && (!Number.isInteger(d) || d < 0)) {
       throw new ShapeError(`${op}: shape ${fmtShape(shape)} has an invalid size ${d}.`);
@@ -116,7 +125,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function t(x: Tensor): Tensor {
   x._check('t');
   if (x.ndim > 2) {
-    throw new ShapeError(`t: expects a tensor with <= 2 dims, got shape ${fmtShape(x.shape)}; use transpose(d0, d1).`);
+    throw new ShapeError(
+      `t: expects a tensor with <= 2 dims, got shape ${fmtShape(x.shape)}; use transpose(d0, d1).`,
+    );
   }
   return x.ndim < 2 ? reshape(x, x.shape) : transpose(x, 0, 1);
 }
@@ -130,7 +141,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     );
   }
   const d = dims.map((i) => normalizeDim('permute', i, x.ndim, x.shape));
-  if (new Set(d).size !== d.length) throw new IndexError(`permute: dims ${fmtShape(dims)} repeat a dim; list each once.`);
+  if (new Set(d).size !== d.length)
+    throw new IndexError(`permute: dims ${fmtShape(dims)} repeat a dim; list each once.`);
   const inverse = new Array<number>(d.length);
   d.forEach((src, i) => {
     inverse[src] = i;
@@ -189,7 +201,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     const src = i - lead;
     const inSize = src >= 0 ? x.shape[src] : 1;
     const want = shape[i] === -1 && src >= 0 ? inSize : shape[i];
-    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${shape[i]} in ${fmtShape(shape)}.`);
+    if (!Number.isInteger(want) || want < 0)
+      throw new ShapeError(`expand: invalid size ${shape[i]} in ${fmtShape(shape)}.`);
     if (inSize === want) {
       outShape.push(want);
       strides.push(src >= 0 ? x.strides[src] : 0);
@@ -214,7 +227,13 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const d = normalizeDim('narrow', dim, x.ndim, x.shape);
   const size = x.shape[d];
   if (start < 0) start += size;
-  if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > size) {
+  if (
+    !Number.isInteger(start) ||
+    !Number.isInteger(length) ||
+    start < 0 ||
+    length < 0 ||
+    start + length > size
+  ) {
     throw new IndexError(
       `narrow: start ${start} and length ${length} do not fit dim ${d} of size ${size} (shape ${fmtShape(x.shape)}).`,
     );
@@ -227,7 +246,8 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   x._check('slice');
   const d = normalizeDim('slice', dim, x.ndim, x.shape);
   const size = x.shape[d];
-  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${step}.`);
+  if (!Number.isInteger(step) || step <= 0)
+    throw new ValueError(`slice: step must be a positive integer, got ${step}.`);
   const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clampIdx(start);
   const e = Math.max(s, clampIdx(end ?? size));

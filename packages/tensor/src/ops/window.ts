@@ -9,9 +9,9 @@ import { noGrad } from '../autograd.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { cat } from './join.js';
-import { full, fromTypedArray } from './creation.js';
+import { fromTypedArray, full } from './creation.js';
 import { gather } from './indexing.js';
+import { cat } from './join.js';
 import { materialize } from './kernel.js';
 import { expand, reshape } from './views.js';
 
@@ -35,7 +35,9 @@ export function outSize(n: number, k: number, s: number, p: number, d: number): 
 export function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
   const p = typeof v === 'number' ? [v, v] : [...v];
   if (p.length !== 2 || p.some((x) => !Number.isInteger(x) || x < min)) {
-    throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}.`);
+    throw new ValueError(
+      `${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}.`,
+    );
   }
   return [p[0], p[1]];
 }
