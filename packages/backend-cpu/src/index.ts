@@ -1,0 +1,4 @@
+export { CpuBackend } from './cpu_backend.js';
+export type { CpuHandle } from './handle.js';
+
+import './register.js';

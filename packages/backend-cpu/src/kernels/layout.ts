@@ -1,0 +1,164 @@
+/** copyStrided, reductions, arg-reductions, gather and scatterAdd. */
+import type { ArgReduceOp, ReduceOp, StridedInfo, TensorInfo } from '@nnet/tensor';
+import { contiguousStrides, sizeOf } from '@nnet/tensor';
+import type { CpuHandle } from '../handle.js';
+
+type T = TensorInfo<CpuHandle>;
+
+/** Materialises a strided view: out[i...] = x[offset + Σ i_k·stride_k]. The innermost dim is a tight loop. */
+export function copyStrided(x: StridedInfo<CpuHandle>, out: T): void {
+  const src = x.handle.data;
+  const dst = out.handle.data;
+  const n = sizeOf(out.shape);
+  const rank = x.shape.length;
+  if (rank === 0) {
+    dst[0] = src[x.offset];
+    return;
+  }
+  const inner = x.shape[rank - 1];
+  const innerStride = x.strides[rank - 1];
+  const idx = new Array<number>(rank).fill(0);
+  let base = x.offset;
+  for (let p = 0; p < n; p += inner) {
+    if (innerStride === 1) {
+      for (let i = 0; i < inner; i++) dst[p + i] = src[base + i];
+    } else {
+      for (let i = 0; i < inner; i++) dst[p + i] = src[base + i * innerStride];
+    }
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]++;
+      base += x.strides[d];
+      if (idx[d] < x.shape[d]) break;
+      base -= idx[d] * x.strides[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/**
+ * Reduces over sorted `axes`; out has x's shape with those axes set to 1. Views x as
+ * [outer…, reduced…] by walking x once and accumulating into out's matching element.
+ */
+export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): void {
+  const o = out.handle.data;
+  const a = x.handle.data;
+  const nOut = sizeOf(out.shape);
+  const init =
+    op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  o.fill(init, 0, nOut);
+  const n = sizeOf(x.shape);
+  if (n === 0) return;
+  const rank = x.shape.length;
+  // Fast path: reducing the trailing dims (rows of length `inner`).
+  const trailing = axes.length > 0 && axes.every((ax, i) => ax === rank - axes.length + i);
+  if (trailing) {
+    const inner = n / nOut;
+    for (let r = 0; r < nOut; r++) {
+      let acc = init;
+      const base = r * inner;
+      if (op === 'sum') for (let i = 0; i < inner; i++) acc += a[base + i];
+      else if (op === 'prod') for (let i = 0; i < inner; i++) acc *= a[base + i];
+      else if (op === 'max') {
+        for (let i = 0; i < inner; i++) {
+          const v = a[base + i];
+          if (v > acc || v !== v) acc = v;
+          if (acc !== acc) break;
+        }
+      } else {
+        for (let i = 0; i < inner; i++) {
+          const v = a[base + i];
+          if (v < acc || v !== v) acc = v;
+          if (acc !== acc) break;
+        }
+      }
+      o[r] = acc;
+    }
+    return;
+  }
+  const outStrides = contiguousStrides(out.shape).map((s, d) =>
+    out.shape[d] === 1 && axes.includes(d) ? 0 : s,
+  );
+  const idx = new Array<number>(rank).fill(0);
+  let j = 0;
+  for (let p = 0; p < n; p++) {
+    const v = a[p];
+    if (op === 'sum') o[j] += v;
+    else if (op === 'prod') o[j] *= v;
+    else if (op === 'max') {
+      if (v > o[j] || v !== v) o[j] = v;
+    } else if (v < o[j] || v !== v) o[j] = v;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      j += outStrides[d];
+      if (idx[d] < x.shape[d]) break;
+      j -= idx[d] * outStrides[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Index of the first max/min along `axis` (NaN wins). */
+export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
+  const a = x.handle.data;
+  const o = out.handle.data;
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const len = x.shape.length === 0 ? 1 : x.shape[axis];
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const isMax = op === 'argmax';
+  for (let p = 0; p < outer; p++) {
+    for (let q = 0; q < inner; q++) {
+      const base = p * len * inner + q;
+      let best = 0;
+      let bv = a[base];
+      for (let i = 1; i < len && bv === bv; i++) {
+        const v = a[base + i * inner];
+        if (v !== v || (isMax ? v > bv : v < bv)) {
+          bv = v;
+          best = i;
+        }
+      }
+      o[p * inner + q] = best;
+    }
+  }
+}
+
+/** Walks every position of `shape` and calls fn(flat position, offset of the same position with `axis` replaced). */
+function walkAlong(
+  shape: readonly number[],
+  axis: number,
+  targetShape: readonly number[],
+  index: Int32Array | Uint8Array | Float32Array,
+  fn: (p: number, target: number) => void,
+): void {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const ts = contiguousStrides(targetShape);
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0; // offset in target of idx with the axis coordinate left out
+  for (let p = 0; p < n; p++) {
+    fn(p, rank === 0 ? index[p] : base + index[p] * ts[axis]);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+export function gather(x: T, axis: number, index: T, out: T): void {
+  const a = x.handle.data;
+  const o = out.handle.data;
+  walkAlong(index.shape, axis, x.shape, index.handle.data, (p, t) => {
+    o[p] = a[t];
+  });
+}
+
+export function scatterAdd(out: T, axis: number, index: T, src: T): void {
+  const o = out.handle.data;
+  const s = src.handle.data;
+  walkAlong(index.shape, axis, out.shape, index.handle.data, (p, t) => {
+    o[t] += s[p];
+  });
+}
