@@ -141,9 +141,15 @@ export type FusedActivation = 'none' | 'relu' | 'tanh' | 'sigmoid';
  * either equal to out's dim or 1.
  */
 export interface RequiredKernels<H = unknown> {
-  /** out = op(x), same shape and dtype (`logicalNot`: bool in, bool out). */
+  /**
+   * out = op(x), same shape and dtype (`logicalNot`: bool in, bool out). PyTorch's values at the
+   * edges: sign(NaN) = 0, sign(±0) = ±0, round is half-to-even, relu(NaN) = NaN.
+   */
   unary(op: UnaryOp, x: TensorInfo<H>, out: TensorInfo<H>): void;
-  /** out = a op b with broadcasting; a, b and out share a dtype (`logical*`: bool). */
+  /**
+   * out = a op b with broadcasting; a, b and out share a dtype (`logical*`: bool). `pow` follows
+   * C's pow (pow(1, NaN) = 1, pow(NaN, 0) = 1); maximum/minimum propagate NaN.
+   */
   binary(op: BinaryOp, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;
   /** out (bool) = a op b with broadcasting; a and b share a dtype. NaN compares false (ne: true). */
   compare(op: CompareOp, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;

@@ -38,7 +38,7 @@ function roundHalfEven(x: number): number {
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? x : 0),
   exp: Math.exp,
   log: Math.log,
   log1p: Math.log1p,
@@ -89,7 +89,8 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: (a, b) => a ** b,
+  // C's pow: 1 to any power (even NaN) is 1; JavaScript's ** gives NaN there.
+  pow: (a, b) => (a === 1 ? 1 : a ** b),
   maximum: (a, b) => (a !== a || b !== b ? Number.NaN : Math.max(a, b)),
   minimum: (a, b) => (a !== a || b !== b ? Number.NaN : Math.min(a, b)),
   logicalAnd: (a, b) => (a && b ? 1 : 0),

@@ -53,7 +53,7 @@ export function abs(x: Tensor): Tensor {
   return record('abs', [x], unaryKernel('abs', x), [x], (g, [v]) => [mul(g, sign(v))]);
 }
 
-/** -1, 0 or 1 (NaN stays NaN). Zero gradient. */
+/** -1, 0 or 1 (0 for NaN, like PyTorch). Zero gradient. */
 export function sign(x: Tensor): Tensor {
   x._check('sign');
   return record('sign', [x], unaryKernel('sign', x), [], (g) => [zerosLike(g)]);
