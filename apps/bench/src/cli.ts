@@ -1,0 +1,117 @@
+/**
+ * `pnpm bench`: measures nnet against TensorFlow.js (CPU and WASM backends) in the same run, each
+ * figure in its own child process, and prints a table with ratios plus a JSON file.
+ *
+ *   pnpm bench [--quick] [--json results.json] [--only matmul]
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { LibName } from './libs.js';
+import type { Job } from './run-one.js';
+
+interface Result extends Job {
+  value: number | null;
+  unit: string;
+  maxRssMB: number | null;
+  error?: string;
+}
+
+const usage = 'usage: pnpm bench [--quick] [--json <file>] [--only matmul]';
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        json: { type: 'string', default: 'bench-results.json' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+}
+
+function runJob(job: Job): Result {
+  const script = fileURLToPath(new URL('./run-one.js', import.meta.url));
+  const out = execFileSync(process.execPath, [script, JSON.stringify(job)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  const line = out.trim().split('\n').pop() ?? '{}';
+  const r = JSON.parse(line) as { value?: number; unit?: string; maxRssMB?: number; error?: string };
+  return { ...job, value: r.value ?? null, unit: r.unit ?? '', maxRssMB: r.maxRssMB ?? null, error: r.error };
+}
+
+function main(): void {
+  const args = parse();
+  if (args.help) {
+    console.log(usage);
+    return;
+  }
+  const quick = args.quick ?? false;
+  const sizes = quick ? [64, 128] : [128, 256, 512, 1024];
+  const jobs: Job[] = [];
+  const libs: LibName[] = ['nnet-cpu', 'tfjs-cpu', 'nnet-wasm', 'tfjs-wasm'];
+  if (!args.only || args.only === 'matmul') {
+    for (const size of sizes) {
+      for (const lib of libs) jobs.push({ lib, workload: 'matmul', size, threads: 1, quick });
+      jobs.push({ lib: 'nnet-wasm', workload: 'matmul', size, threads: 2, quick });
+    }
+  }
+  const results: Result[] = [];
+  for (const job of jobs) {
+    const r = runJob(job);
+    results.push(r);
+    const fig = r.value === null ? `n/a (${r.error})` : `${r.value.toFixed(2)} ${r.unit}`;
+    console.error(
+      `${job.workload} ${job.size} ${job.lib}${job.threads > 1 ? ` x${job.threads}` : ''}: ${fig}`,
+    );
+  }
+  printTable(results);
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    quick,
+    results,
+  };
+  writeFileSync(args.json ?? 'bench-results.json', `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${args.json}`);
+}
+
+function printTable(results: Result[]): void {
+  const get = (w: string, size: number, lib: LibName, threads = 1) =>
+    results.find((r) => r.workload === w && r.size === size && r.lib === lib && r.threads === threads)
+      ?.value ?? null;
+  const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
+  const ratio = (a: number | null, b: number | null) =>
+    a === null || b === null ? 'n/a' : `${(a / b).toFixed(2)}x`;
+  const sizes = [...new Set(results.filter((r) => r.workload === 'matmul').map((r) => r.size))];
+  if (sizes.length) {
+    console.log('\nmatmul GFLOP/s (n x n x n, float32)');
+    console.log(
+      '| n | nnet-cpu | tfjs-cpu | cpu ratio (target 5x) | nnet-wasm 1T | nnet-wasm 2T | tfjs-wasm | wasm 1T ratio (1.35x) | wasm 2T ratio (2.4x) |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const n of sizes) {
+      const nc = get('matmul', n, 'nnet-cpu');
+      const tc = get('matmul', n, 'tfjs-cpu');
+      const nw = get('matmul', n, 'nnet-wasm');
+      const nw2 = get('matmul', n, 'nnet-wasm', 2);
+      const tw = get('matmul', n, 'tfjs-wasm');
+      console.log(
+        `| ${n} | ${f(nc)} | ${f(tc)} | ${ratio(nc, tc)} | ${f(nw)} | ${f(nw2)} | ${f(tw)} | ${ratio(nw, tw)} | ${ratio(nw2, tw)} |`,
+      );
+    }
+  }
+}
+
+main();

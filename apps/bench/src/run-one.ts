@@ -1,0 +1,45 @@
+/**
+ * Child-process entry: measures one workload on one library and prints a JSON line
+ * `{ value, unit, maxRssMB }`, so each figure comes with the peak RSS of its own process.
+ */
+
+import { time } from './harness.js';
+import { type LibName, loadLib } from './libs.js';
+
+export interface Job {
+  lib: LibName;
+  workload: 'matmul';
+  size: number;
+  threads: number;
+  quick: boolean;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2]) as Job;
+  const lib = await loadLib(job.lib, job.threads);
+  let value: number;
+  let unit: string;
+  switch (job.workload) {
+    case 'matmul': {
+      const c = lib.matmul(job.size);
+      const t = time(c.run, {
+        warmup: job.quick ? 1 : 3,
+        minTimeMs: job.quick ? 50 : 1000,
+        minReps: job.quick ? 2 : 5,
+      });
+      c.dispose();
+      value = (2 * job.size ** 3) / (t.medianMs * 1e6);
+      unit = 'GFLOP/s';
+      break;
+    }
+    default:
+      throw new Error(`unknown workload ${String(job.workload)}`);
+  }
+  const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ value, unit, maxRssMB })}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stdout.write(`${JSON.stringify({ error: String(err instanceof Error ? err.message : err) })}\n`);
+  process.exit(0);
+});
