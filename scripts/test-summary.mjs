@@ -2,6 +2,7 @@
 // prints one "N passed, N failed" line. Exits non-zero when no test ran or a test failed.
 import { readFileSync } from 'node:fs';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes (ESC [ ... m).
 const text = readFileSync(0, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;
