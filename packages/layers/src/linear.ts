@@ -1,0 +1,63 @@
+/**
+ * `Linear(inFeatures, outFeatures, { bias })`: y = x·Wᵀ + b.
+ *
+ * Shapes: x [..., inFeatures] → y [..., outFeatures]; weight [outFeatures, inFeatures];
+ * bias [outFeatures]. Initialisation as PyTorch's (kaiming_uniform with a = √5):
+ * W, b ~ U(-1/√in, 1/√in), drawn from the library's seeded generator.
+ */
+import { fmtShape, linear, noGrad, rand, ShapeError, type Tensor, ValueError } from '@nnet/tensor';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+/** U(-bound, bound) as a Parameter of `shape`. */
+export function uniformParameter(shape: number[], bound: number): Parameter {
+  return noGrad(() => {
+    const r = rand(shape);
+    const scaled = r.mul(2 * bound).sub(bound);
+    const p = new Parameter(scaled);
+    r.dispose();
+    scaled.dispose();
+    return p;
+  });
+}
+
+export class Linear extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: { bias?: boolean } = {},
+  ) {
+    super();
+    for (const [n, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
+      if (!Number.isInteger(v) || v <= 0)
+        throw new ValueError(`Linear: ${n} must be a positive integer, got ${v}.`);
+    }
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter('weight', uniformParameter([outFeatures, inFeatures], bound))!;
+    this.bias = this.registerParameter(
+      'bias',
+      options.bias === false ? null : uniformParameter([outFeatures], bound),
+    );
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new ShapeError(
+        `Linear(${this.inFeatures}, ${this.outFeatures}): input ${fmtShape(x.shape)} has ` +
+          `${x.shape[x.ndim - 1] ?? 0} features in its last dim, expected ${this.inFeatures}. ` +
+          `Reshape the input to [..., ${this.inFeatures}] or change inFeatures.`,
+      );
+    }
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}

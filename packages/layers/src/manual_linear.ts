@@ -1,0 +1,47 @@
+/**
+ * The seed's way of writing a layer: its own forward and its own backward, no autograd inside.
+ * `customGrad` from @nnet/tensor turns the pair into one op that autograd calls, so a layer
+ * written this way trains exactly like the autograd `Linear`.
+ *
+ *   forward:  y = x·Wᵀ + b
+ *   backward: ∂L/∂x = g·W,  ∂L/∂W = gᵀ·x,  ∂L/∂b = Σₙ g
+ */
+import { customGrad, fmtShape, ShapeError, type Tensor } from '@nnet/tensor';
+import { uniformParameter } from './linear.js';
+import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+const linearByHand = customGrad(
+  (x: Tensor, w: Tensor, b: Tensor) => ({ value: x.matmul(w.t()).add(b), save: [x, w] }),
+  (g, [x, w]) => [g.matmul(w), g.t().matmul(x), g.sum(0)],
+  'manualLinear',
+);
+
+export class ManualLinear extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+  ) {
+    super();
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter('weight', uniformParameter([outFeatures, inFeatures], bound))!;
+    this.bias = this.registerParameter('bias', uniformParameter([outFeatures], bound))!;
+  }
+
+  /** x [N, inFeatures] → [N, outFeatures] */
+  forward(x: Tensor): Tensor {
+    if (x.ndim !== 2 || x.shape[1] !== this.inFeatures) {
+      throw new ShapeError(
+        `ManualLinear(${this.inFeatures}, ${this.outFeatures}): input must be [N, ${this.inFeatures}], got ${fmtShape(x.shape)}.`,
+      );
+    }
+    return linearByHand(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}`;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * `Sequential(...modules)`: applies modules one after another, out = mₙ(…m₂(m₁(x))).
+ * The seed's `NeuralNet` is the same thing and is exported under that name too.
+ */
+import { fmtShape, type Tensor, ValueError } from '@nnet/tensor';
+import { Module } from './module.js';
+
+export class Sequential extends Module {
+  private readonly layers: Module[];
+  private readonly outputShapes = new Map<string, string>();
+
+  constructor(...modules: Module[]) {
+    super();
+    this.layers = modules.map((m, i) => {
+      if (!(m instanceof Module)) throw new ValueError(`Sequential: argument ${i} is not a Module.`);
+      return this.registerModule(String(i), m);
+    });
+  }
+
+  /** Number of layers. */
+  get length(): number {
+    return this.layers.length;
+  }
+
+  /** The i-th layer (negative counts from the end). */
+  at(i: number): Module {
+    const m = this.layers.at(i);
+    if (!m)
+      throw new ValueError(`Sequential.at: index ${i} is out of range for ${this.layers.length} layers.`);
+    return m;
+  }
+
+  forward(x: Tensor): Tensor {
+    let out = x;
+    this.layers.forEach((layer, i) => {
+      const next = layer.forward(out);
+      this.outputShapes.set(String(i), fmtShape(next.shape));
+      // Intermediate activations belong to this call: free them unless the autograd graph keeps them.
+      if (out !== x && out !== next) out.dispose();
+      out = next;
+    });
+    return out;
+  }
+
+  protected override childNote(name: string): string {
+    return this.outputShapes.get(name) ?? '';
+  }
+}
+
+/** The seed's name for a sequence of layers. */
+export const NeuralNet = Sequential;

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""PyTorch reference values for @nnet/layers, @nnet/loss and @nnet/optim tests.
+
+Run: /usr/bin/python3 scripts/gen_parity.py   (Debian: apt-get install python3-torch)
+Writes packages/{layers,loss,optim}/test/fixtures/*.json. CI never runs this.
+"""
+import json
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(1)
+ROOT = os.path.join(os.path.dirname(__file__), '..', 'packages')
+D = torch.float64
+
+
+def r32(t):
+    return t.to(torch.float32).to(D)
+
+
+def enc(t):
+    return {'shape': list(t.shape), 'data': [float('%.8g' % v) for v in t.detach().to(torch.float32).reshape(-1).tolist()]}
+
+
+def write(pkg, name, obj):
+    with open(os.path.join(ROOT, pkg, 'test', 'fixtures', name), 'w') as f:
+        json.dump(obj, f, separators=(',', ':'))
+
+
+# ---- Linear ----------------------------------------------------------------------------------------
+cases = []
+for (n, i, o, lead) in [(4, 3, 2, []), (2, 5, 3, [3])]:
+    x = r32(torch.randn(*lead, n, i, dtype=D)).requires_grad_()
+    w = r32(torch.randn(o, i, dtype=D)).requires_grad_()
+    b = r32(torch.randn(o, dtype=D)).requires_grad_()
+    y = F.linear(x, w, b)
+    g = r32(torch.randn(*y.shape, dtype=D))
+    gx, gw, gb = torch.autograd.grad((y * g).sum(), [x, w, b])
+    cases.append({'x': enc(x), 'weight': enc(w), 'bias': enc(b), 'out': enc(y), 'g': enc(g), 'gradX': enc(gx), 'gradW': enc(gw), 'gradB': enc(gb)})
+write('layers', 'linear.json', {'generator': 'scripts/gen_parity.py', 'cases': cases})
+
+# ---- losses ----------------------------------------------------------------------------------------
+loss_cases = []
+for red in ('mean', 'sum', 'none'):
+    x = r32(torch.randn(4, 3, dtype=D)).requires_grad_()
+    t = r32(torch.randn(4, 3, dtype=D))
+    out = F.mse_loss(x, t, reduction=red)
+    g = r32(torch.randn(*out.shape, dtype=D)) if red == 'none' else torch.tensor(1.0, dtype=D)
+    (gx,) = torch.autograd.grad((out * g).sum(), [x])
+    loss_cases.append({'loss': 'mse', 'reduction': red, 'input': enc(x), 'target': enc(t), 'targetDtype': 'float32', 'out': enc(out), 'g': enc(g), 'grad': enc(gx)})
+for scale, tag in ((1.0, ''), (1e4, ' large logits')):
+    for red in ('mean', 'sum', 'none'):
+        x = r32(torch.randn(5, 4, dtype=D) * scale).requires_grad_()
+        t = torch.tensor([0, 3, 1, 1, 2])
+        out = F.cross_entropy(x, t, reduction=red)
+        g = r32(torch.randn(*out.shape, dtype=D)) if red == 'none' else torch.tensor(1.0, dtype=D)
+        (gx,) = torch.autograd.grad((out * g).sum(), [x])
+        loss_cases.append({'loss': 'crossEntropy', 'name': 'index targets' + tag, 'reduction': red, 'input': enc(x), 'target': {'shape': [5], 'data': t.tolist()}, 'targetDtype': 'int32', 'out': enc(out), 'g': enc(g), 'grad': enc(gx)})
+        p = torch.softmax(torch.randn(5, 4, dtype=D), 1)
+        p = r32(p)
+        out = F.cross_entropy(x, p, reduction=red)
+        (gx,) = torch.autograd.grad((out * g).sum(), [x])
+        loss_cases.append({'loss': 'crossEntropy', 'name': 'probability targets' + tag, 'reduction': red, 'input': enc(x), 'target': enc(p), 'targetDtype': 'float32', 'out': enc(out), 'g': enc(g), 'grad': enc(gx)})
+x = r32(torch.randn(2, 3, 4, dtype=D)).requires_grad_()
+t = torch.tensor([[0, 2, 1, 2], [1, 1, 0, 0]])
+out = F.cross_entropy(x, t)
+(gx,) = torch.autograd.grad(out, [x])
+loss_cases.append({'loss': 'crossEntropy', 'name': 'spatial [N, C, d] index targets', 'reduction': 'mean', 'input': enc(x), 'target': {'shape': [2, 4], 'data': t.reshape(-1).tolist()}, 'targetDtype': 'int32', 'out': enc(out), 'g': enc(torch.tensor(1.0)), 'grad': enc(gx)})
+write('loss', 'losses.json', {'generator': 'scripts/gen_parity.py', 'cases': loss_cases})
+
+# ---- SGD trajectories --------------------------------------------------------------------------------
+A = r32(torch.randn(6, 4, dtype=D))
+yv = r32(torch.randn(6, 2, dtype=D))
+w0 = r32(torch.randn(4, 2, dtype=D))
+b0 = r32(torch.randn(2, dtype=D))
+traj = []
+configs = [
+    {'lr': 0.05},
+    {'lr': 0.05, 'momentum': 0.9},
+    {'lr': 0.05, 'momentum': 0.9, 'dampening': 0.3},
+    {'lr': 0.05, 'momentum': 0.8, 'nesterov': True},
+    {'lr': 0.05, 'momentum': 0.9, 'weightDecay': 0.1},
+    {'lr': 0.03, 'weightDecay': 0.2, 'momentum': 0.5, 'nesterov': True},
+]
+for cfg in configs:
+    w = w0.clone().requires_grad_()
+    b = b0.clone().requires_grad_()
+    opt = torch.optim.SGD([w, b], lr=cfg['lr'], momentum=cfg.get('momentum', 0), dampening=cfg.get('dampening', 0),
+                          nesterov=cfg.get('nesterov', False), weight_decay=cfg.get('weightDecay', 0))
+    steps = []
+    for _ in range(6):
+        opt.zero_grad()
+        loss = ((A @ w + b - yv) ** 2).mean()
+        loss.backward()
+        opt.step()
+        steps.append({'weight': enc(w), 'bias': enc(b)})
+    traj.append({'options': cfg, 'steps': steps})
+write('optim', 'sgd.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': traj})
+print('ok')
