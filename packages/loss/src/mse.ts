@@ -1,0 +1,47 @@
+/**
+ * Mean squared error: ℓᵢ = (inputᵢ - targetᵢ)², reduced by mean (default), sum, or not at all.
+ * Shapes: input and target must have the same shape.
+ */
+import { DTypeError, fmtShape, ShapeError, type Tensor, tidy, ValueError } from '@nnet/tensor';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export function checkReduction(op: string, r: string): Reduction {
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') {
+    throw new ValueError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${r}'.`);
+  }
+  return r;
+}
+
+export function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return loss;
+  return reduction === 'sum' ? loss.sum() : loss.mean();
+}
+
+export function mse(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const reduction = checkReduction('mse', options.reduction ?? 'mean');
+  input._check('mse');
+  target._check('mse');
+  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new ShapeError(
+      `mse: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape; ` +
+        'reshape the target (e.g. to one column with .reshape([-1, 1])) or one-hot encode it.',
+    );
+  }
+  if (input.dtype !== 'float32') throw new DTypeError(`mse: input must be float32, got ${input.dtype}.`);
+  return tidy(() => {
+    const diff = input.sub(target.dtype === 'float32' ? target : target.to('float32'));
+    return reduce(diff.mul(diff), reduction);
+  });
+}
+
+/** `mse` as an object with `forward(input, target)`. */
+export class MSELoss {
+  readonly reduction: Reduction;
+  constructor(options: { reduction?: Reduction } = {}) {
+    this.reduction = checkReduction('MSELoss', options.reduction ?? 'mean');
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mse(input, target, { reduction: this.reduction });
+  }
+}

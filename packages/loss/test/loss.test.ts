@@ -1,0 +1,118 @@
+import '@nnet/backend-cpu';
+import { readdirSync, readFileSync } from 'node:fs';
+import {
+  DTypeError,
+  IndexError,
+  memory,
+  randn,
+  ShapeError,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+} from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { CrossEntropyLoss, crossEntropy, MSELoss, mse, type Reduction } from '../src/index.js';
+
+type Enc = { shape: number[]; data: number[] };
+interface Case {
+  loss: 'mse' | 'crossEntropy';
+  name?: string;
+  reduction: Reduction;
+  input: Enc;
+  target: Enc;
+  targetDtype: 'int32' | 'float32';
+  out: Enc;
+  g: Enc;
+  grad: Enc;
+}
+const { cases } = JSON.parse(readFileSync(new URL('./fixtures/losses.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
+
+function expectClose(got: Tensor, want: Enc, rtol = 1e-4, atol = 1e-5): void {
+  expect(got.shape).toEqual(want.shape);
+  const g = got.dataSync();
+  want.data.forEach((w, i) => {
+    expect(Number.isFinite(g[i])).toBe(true);
+    expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w));
+  });
+}
+
+describe('losses match PyTorch (values and gradients)', () => {
+  for (const c of cases) {
+    it(`${c.loss} ${c.name ?? ''} reduction=${c.reduction}`, () => {
+      const x = tensor(Float32Array.from(c.input.data), { shape: c.input.shape, requiresGrad: true });
+      const target =
+        c.targetDtype === 'int32'
+          ? tensor(Int32Array.from(c.target.data), { shape: c.target.shape })
+          : tensor(Float32Array.from(c.target.data), { shape: c.target.shape });
+      const fn =
+        c.loss === 'mse'
+          ? new MSELoss({ reduction: c.reduction })
+          : new CrossEntropyLoss({ reduction: c.reduction });
+      const out = fn.forward(x, target);
+      expectClose(out, c.out);
+      out
+        .mul(tensor(Float32Array.from(c.g.data), { shape: c.g.shape }))
+        .sum()
+        .backward();
+      expectClose(x.grad!, c.grad);
+    });
+  }
+});
+
+describe('bad input gives typed errors', () => {
+  it('mse with mismatched shapes', () => {
+    expect(() => mse(randn([4, 1]), randn([4]))).toThrow(ShapeError);
+    expect(() => mse(randn([4, 1]), randn([4]))).toThrow(
+      /input \[4, 1\] and target \[4\] must have the same shape/,
+    );
+  });
+
+  it('crossEntropy with a wrong target shape, dtype or class', () => {
+    expect(() => crossEntropy(randn([3, 4]), tensor([0, 1], { dtype: 'int32' }))).toThrow(
+      /must have shape \[3\]/,
+    );
+    expect(() => crossEntropy(randn([3, 4]), tensor([0, 1, 4], { dtype: 'int32' }))).toThrow(IndexError);
+    expect(() => crossEntropy(randn([3, 4]), tensor([0, 1, 4], { dtype: 'int32' }))).toThrow(
+      /class 4 is out of range for 4 classes/,
+    );
+    expect(() => crossEntropy(randn([3, 4]), tensor([true, false, true]))).toThrow(DTypeError);
+    expect(() => crossEntropy(randn([3, 4]), randn([3, 5]))).toThrow(/must have the logits' shape/);
+    expect(() => crossEntropy(randn([4]), tensor([1], { dtype: 'int32' }))).toThrow(
+      /logits must be \[N, C\]/,
+    );
+    expect(() => new MSELoss({ reduction: 'avg' as Reduction })).toThrow(ValueError);
+  });
+});
+
+describe('memory', () => {
+  it('losses inside tidy free every intermediate', () => {
+    const x = randn([8, 5], { requiresGrad: true });
+    const y = tensor([0, 1, 2, 3, 4, 0, 1, 2], { dtype: 'int32' });
+    const before = memory();
+    tidy(() => {
+      crossEntropy(x, y).backward();
+    });
+    x.grad!.dispose();
+    x.grad = null;
+    expect(memory()).toEqual(before);
+  });
+});
+
+describe('package graph', () => {
+  it('@nnet/loss depends on nothing but @nnet/tensor', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })).toEqual(['@nnet/tensor']);
+    const dir = new URL('../src/', import.meta.url);
+    for (const f of readdirSync(dir)) {
+      const src = readFileSync(new URL(f, dir), 'utf8');
+      for (const [, spec] of src.matchAll(/from '([^']+)'/g))
+        expect(spec.startsWith('.') || spec === '@nnet/tensor', `${f} imports ${spec}`).toBe(true);
+    }
+  });
+});
