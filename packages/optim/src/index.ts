@@ -1,0 +1,2 @@
+export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamsArg } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';

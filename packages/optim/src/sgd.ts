@@ -1,0 +1,47 @@
+/**
+ * Stochastic gradient descent with PyTorch's exact update rule (torch.optim.SGD):
+ *   d = g + λ·p                                   (weight decay λ)
+ *   buf = d on the first step, else μ·buf + (1 - τ)·d   (momentum μ, dampening τ)
+ *   d = d + μ·buf (Nesterov) or d = buf          (when μ ≠ 0)
+ *   p = p - lr·d
+ */
+import { type Tensor, ValueError } from '@nnet/tensor';
+import { Optimizer, type ParamsArg } from './optimizer.js';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    super(params, { lr: 0.01, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+  }
+
+  protected validate(o: SGDOptions): void {
+    if (!(o.lr >= 0)) throw new ValueError(`SGD: invalid learning rate ${o.lr}; it must be >= 0.`);
+    if (!(o.momentum >= 0)) throw new ValueError(`SGD: invalid momentum ${o.momentum}; it must be >= 0.`);
+    if (!(o.weightDecay >= 0))
+      throw new ValueError(`SGD: invalid weightDecay ${o.weightDecay}; it must be >= 0.`);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new ValueError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening.');
+    }
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, o: SGDOptions): Tensor {
+    let d = o.weightDecay !== 0 ? grad.add(p, o.weightDecay) : grad;
+    if (o.momentum !== 0) {
+      const prev = state.momentumBuffer as Tensor | undefined;
+      const buf = this.setState(
+        state,
+        'momentumBuffer',
+        prev ? prev.mul(o.momentum).add(d, 1 - o.dampening) : d.clone(),
+      );
+      d = o.nesterov ? d.add(buf, o.momentum) : buf;
+    }
+    return p.sub(d, o.lr);
+  }
+}

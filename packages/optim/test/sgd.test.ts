@@ -1,0 +1,126 @@
+import '@nnet/backend-cpu';
+import { readdirSync, readFileSync } from 'node:fs';
+import { manualSeed, memory, randn, type Tensor, tensor, tidy, ValueError } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { SGD, type SGDOptions } from '../src/index.js';
+
+type Enc = { shape: number[]; data: number[] };
+const fx = JSON.parse(readFileSync(new URL('./fixtures/sgd.json', import.meta.url), 'utf8')) as {
+  A: Enc;
+  y: Enc;
+  weight: Enc;
+  bias: Enc;
+  trajectories: { options: Partial<SGDOptions>; steps: { weight: Enc; bias: Enc }[] }[];
+};
+const t = (e: Enc, requiresGrad = false) =>
+  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+
+/** One step of the fixture's problem: loss = mean((A·w + b - y)²). */
+function lossStep(opt: SGD, w: Tensor, b: Tensor, A: Tensor, y: Tensor): void {
+  tidy(() => {
+    opt.zeroGrad();
+    A.matmul(w).add(b).sub(y).square().mean().backward();
+    opt.step();
+  });
+}
+
+describe('SGD follows PyTorch step by step', () => {
+  for (const traj of fx.trajectories) {
+    it(JSON.stringify(traj.options), () => {
+      const A = t(fx.A);
+      const y = t(fx.y);
+      const w = t(fx.weight, true);
+      const b = t(fx.bias, true);
+      const opt = new SGD([w, b], traj.options);
+      for (const step of traj.steps) {
+        lossStep(opt, w, b, A, y);
+        const gw = w.dataSync();
+        step.weight.data.forEach((v, i) =>
+          expect(Math.abs(gw[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v)),
+        );
+        const gb = b.dataSync();
+        step.bias.data.forEach((v, i) =>
+          expect(Math.abs(gb[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v)),
+        );
+      }
+    });
+  }
+});
+
+describe('SGD behaviour', () => {
+  it('parameter groups take their own options', () => {
+    const a = tensor([1], { requiresGrad: true });
+    const b = tensor([1], { requiresGrad: true });
+    const opt = new SGD([{ params: [a] }, { params: [b], options: { lr: 0.5 } }], { lr: 0.1 });
+    a.mul(1).sum().add(b.sum()).backward();
+    opt.step();
+    expect(a.item()).toBeCloseTo(0.9, 6);
+    expect(b.item()).toBeCloseTo(0.5, 6);
+    expect(opt.paramGroups[1].options.lr).toBe(0.5);
+  });
+
+  it('a state dict loaded into a fresh optimizer continues bit for bit', () => {
+    manualSeed(0);
+    const A = randn([6, 4]);
+    const y = randn([6, 2]);
+    const make = () => [randn([4, 2], { requiresGrad: true }), randn([2], { requiresGrad: true })];
+    manualSeed(1);
+    const [w1, b1] = make();
+    manualSeed(1);
+    const [w2, b2] = make();
+    const opts = { lr: 0.05, momentum: 0.9, nesterov: true };
+    const first = new SGD([w1, b1], opts);
+    for (let i = 0; i < 3; i++) lossStep(first, w1, b1, A, y);
+    const other = new SGD([w2, b2], opts);
+    for (let i = 0; i < 3; i++) lossStep(other, w2, b2, A, y);
+    const resumed = new SGD([w2, b2], { lr: 1 });
+    resumed.loadStateDict(other.stateDict());
+    expect(resumed.paramGroups[0].options.lr).toBe(0.05);
+    for (let i = 0; i < 4; i++) {
+      lossStep(first, w1, b1, A, y);
+      lossStep(resumed, w2, b2, A, y);
+    }
+    expect(Array.from(w2.dataSync())).toEqual(Array.from(w1.dataSync()));
+    expect(Array.from(b2.dataSync())).toEqual(Array.from(b1.dataSync()));
+  });
+
+  it('steps leave memory flat once the momentum buffers exist', () => {
+    const w = randn([3, 3], { requiresGrad: true });
+    const opt = new SGD([w], { lr: 0.01, momentum: 0.9, weightDecay: 0.01 });
+    const step = () =>
+      tidy(() => {
+        opt.zeroGrad();
+        w.square().sum().backward();
+        opt.step();
+      });
+    step();
+    const before = memory();
+    for (let i = 0; i < 100; i++) step();
+    expect(memory()).toEqual(before);
+  });
+
+  it('rejects bad arguments with ValueErrors naming the fix', () => {
+    expect(() => new SGD([])).toThrow(/empty parameter list/);
+    expect(() => new SGD([randn([1], { requiresGrad: true })], { lr: -1 })).toThrow(ValueError);
+    expect(() => new SGD([randn([1], { requiresGrad: true })], { nesterov: true })).toThrow(
+      /Nesterov momentum requires/,
+    );
+    expect(() => new SGD([randn([1])])).toThrow(/does not require grad/);
+  });
+});
+
+describe('package graph', () => {
+  it('@nnet/optim depends on nothing but @nnet/tensor', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
+    expect(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })).toEqual(['@nnet/tensor']);
+    const dir = new URL('../src/', import.meta.url);
+    for (const f of readdirSync(dir)) {
+      const src = readFileSync(new URL(f, dir), 'utf8');
+      for (const [, spec] of src.matchAll(/from '([^']+)'/g))
+        expect(spec.startsWith('.') || spec === '@nnet/tensor', `${f} imports ${spec}`).toBe(true);
+    }
+  });
+});
