@@ -1,0 +1,107 @@
+import '@nnet/backend-cpu';
+import { Linear, Sequential, Tanh } from '@nnet/layers';
+import { MSELoss } from '@nnet/loss';
+import { SGD } from '@nnet/optim';
+import { arange, manualSeed, memory, ShapeError, tensor } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { BatchIterator, train } from '../src/index.js';
+
+const xorData = () => ({
+  inputs: tensor([
+    [0, 0],
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ]),
+  targets: tensor([
+    [1, 0],
+    [0, 1],
+    [0, 1],
+    [1, 0],
+  ]),
+});
+
+describe('train()', () => {
+  it('XOR converges below 1e-3 with a fixed seed, printing like the seed', () => {
+    manualSeed(1);
+    const { inputs, targets } = xorData();
+    const net = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
+    const lines: string[] = [];
+    const losses = train(net, inputs, targets, {
+      loss: new MSELoss({ reduction: 'sum' }),
+      logEvery: 1000,
+      log: (l) => lines.push(l),
+    });
+    expect(losses.length).toBe(5000);
+    expect(losses[4999]).toBeLessThan(1e-3);
+    expect(losses[4999]).toBeLessThan(losses[0]);
+    expect(lines[0]).toMatch(/^0 \d/);
+    expect(lines.at(-1)).toMatch(/^4999 /);
+    const predicted = net.forward(inputs).argmax(1).toArray();
+    expect(predicted).toEqual([0, 1, 1, 0]);
+  });
+
+  it('runs every step in a memory scope: memory after epoch 1 equals memory after epoch 50', () => {
+    manualSeed(2);
+    const inputs = arange(0, 64, 1, { dtype: 'float32' }).reshape([32, 2]).div(64);
+    const targets = inputs.sum(1, true);
+    const net = new Sequential(new Linear(2, 8), new Tanh(), new Linear(8, 1));
+    const optimizer = new SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
+    const iterator = new BatchIterator({ batchSize: 8 });
+    let afterFirst = memory();
+    train(net, inputs, targets, {
+      numEpochs: 50,
+      optimizer,
+      iterator,
+      quiet: true,
+      onEpoch: (epoch) => {
+        if (epoch === 0) afterFirst = memory();
+        return undefined;
+      },
+    });
+    expect(memory()).toEqual(afterFirst);
+  });
+
+  it('onEpoch can stop training early, and quiet prints nothing', () => {
+    manualSeed(0);
+    const { inputs, targets } = xorData();
+    const lines: string[] = [];
+    const losses = train(new Sequential(new Linear(2, 2)), inputs, targets, {
+      quiet: true,
+      log: (l) => lines.push(l),
+      onEpoch: (e) => e < 9,
+    });
+    expect(losses.length).toBe(10);
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('BatchIterator', () => {
+  it('covers every row once per epoch, in seeded order', () => {
+    const x = arange(0, 10, 1, { dtype: 'float32' }).reshape([10, 1]);
+    const order = (seed: number, shuffleRows = false) => {
+      manualSeed(seed);
+      const rows: number[] = [];
+      for (const b of new BatchIterator({ batchSize: 3 }).iterate(x, x, { shuffleRows })) {
+        rows.push(...(b.inputs.toArray() as number[][]).map((r) => r[0]));
+        expect(b.targets.shape[0]).toBe(b.inputs.shape[0]);
+      }
+      return rows;
+    };
+    for (const rowsMode of [false, true]) {
+      const a = order(4, rowsMode);
+      expect([...a].sort((p, q) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(order(4, rowsMode)).toEqual(a);
+    }
+    const unshuffled: number[] = [];
+    for (const b of new BatchIterator({ batchSize: 4, shuffle: false }).iterate(x, x))
+      unshuffled.push(b.inputs.shape[0]);
+    expect(unshuffled).toEqual([4, 4, 2]);
+  });
+
+  it('rejects inputs and targets of different lengths', () => {
+    const it = new BatchIterator().iterate(tensor([[1], [2]]), tensor([[1]]));
+    expect(() => it.next()).toThrow(ShapeError);
+    expect(() => new BatchIterator({ batchSize: 0 })).toThrow(/positive integer/);
+  });
+});
