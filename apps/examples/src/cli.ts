@@ -1,0 +1,72 @@
+/**
+ * `pnpm example <name> [--backend <name>] [--seed <n>] [--epochs <n>]`
+ */
+import '@nnet/backend-cpu';
+import { parseArgs } from 'node:util';
+import { listBackends, setBackend } from '@nnet/tensor';
+import { runFizzBuzz } from './fizzbuzz.js';
+import { runXor } from './xor.js';
+
+const EXAMPLES = { xor: runXor, fizzbuzz: runFizzBuzz } as const;
+const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backend <name>] [--seed <n>] [--epochs <n>] [--quiet]
+
+  xor        the seed's XOR network (2 → tanh(2) → 2, MSE, SGD), trains to loss < 1e-3
+  fizzbuzz   10-bit binary inputs → tanh(50) → 4 classes, trained on 101..1023, tested on 1..100
+
+  --backend  a registered backend (default: the default backend, cpu)
+  --seed     random seed (default: xor 1, fizzbuzz 0)
+  --epochs   override the number of epochs`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      strict: true,
+      options: {
+        backend: { type: 'string' },
+        seed: { type: 'string' },
+        epochs: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  if (positionals.length !== 1)
+    fail(positionals.length ? `expected one example, got ${positionals.join(' ')}` : 'which example?');
+  const name = positionals[0];
+  if (!(name in EXAMPLES)) fail(`unknown example '${name}'`);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed))
+    fail(`--seed must be an integer, got '${String(values.seed)}'`);
+  const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+  if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
+    fail(`--epochs must be a positive integer, got '${String(values.epochs)}'`);
+  if (typeof values.backend === 'string') {
+    if (!listBackends().includes(values.backend)) {
+      fail(`unknown backend '${values.backend}' (available: ${listBackends().join(', ')})`);
+    }
+    await setBackend(values.backend);
+  }
+  const run = EXAMPLES[name as keyof typeof EXAMPLES];
+  const started = performance.now();
+  run({ seed, epochs, quiet: values.quiet === true });
+  if (values.quiet !== true) console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  process.exit(1);
+});
