@@ -100,19 +100,3 @@ describe('memory', () => {
     expect(memory()).toEqual(before);
   });
 });
-
-describe('package graph', () => {
-  it('@nnet/loss depends on nothing but @nnet/tensor', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<
-      string,
-      Record<string, string>
-    >;
-    expect(Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })).toEqual(['@nnet/tensor']);
-    const dir = new URL('../src/', import.meta.url);
-    for (const f of readdirSync(dir)) {
-      const src = readFileSync(new URL(f, dir), 'utf8');
-      for (const [, spec] of src.matchAll(/from '([^']+)'/g))
-        expect(spec.startsWith('.') || spec === '@nnet/tensor', `${f} imports ${spec}`).toBe(true);
-    }
-  });
-});
