@@ -1,5 +1,5 @@
 import '@nnet/backend-cpu';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   DTypeError,
   IndexError,

@@ -1,5 +1,5 @@
 import '@nnet/backend-cpu';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { manualSeed, memory, randn, type Tensor, tensor, tidy, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { SGD, type SGDOptions } from '../src/index.js';

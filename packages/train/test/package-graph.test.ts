@@ -8,6 +8,7 @@ const allowed: Record<string, string[]> = {
   tensor: [],
   'backend-cpu': ['@nnet/tensor'],
   'backend-testkit': ['@nnet/tensor', 'vitest'],
+  'backend-wasm': ['@nnet/tensor'],
   layers: ['@nnet/tensor'],
   loss: ['@nnet/tensor'],
   optim: ['@nnet/tensor'],
@@ -36,7 +37,9 @@ describe('package graph', () => {
           .split('\n')
           .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
           .join('\n');
-        for (const m of src.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';/gm)) {
+        for (const m of src.matchAll(
+          /^(?:import|export)\b[^;]*?\bfrom\s+'([^']+)';|^import\s+'([^']+)';/gm,
+        )) {
           const spec = m[1] ?? m[2];
           const ok = spec.startsWith('.') || spec.startsWith('node:') || deps.includes(spec);
           expect(ok, `${file.pathname} imports ${spec}`).toBe(true);

@@ -1,8 +1,7 @@
 /** Elementwise kernels: unary, binary, compare, where, cast, fill. */
 import type { BinaryOp, CompareOp, TensorInfo, TypedArray, UnaryOp } from '@nnet/tensor';
-import { sizeOf } from '@nnet/tensor';
+import { broadcastOffsets, shapesEqual as sameShape, sizeOf } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
-import { broadcastOffsets, isScalarShape, sameShape } from './indexing.js';
 
 type T = TensorInfo<CpuHandle>;
 
@@ -104,10 +103,10 @@ function broadcastApply(a: T, b: T, out: T, o: TypedArray, f: (x: number, y: num
   const n = sizeOf(out.shape);
   if (sameShape(a.shape, out.shape) && sameShape(b.shape, out.shape)) {
     for (let i = 0; i < n; i++) o[i] = f(x[i], y[i]);
-  } else if (sameShape(a.shape, out.shape) && isScalarShape(b.shape)) {
+  } else if (sameShape(a.shape, out.shape) && sizeOf(b.shape) === 1) {
     const s = y[0];
     for (let i = 0; i < n; i++) o[i] = f(x[i], s);
-  } else if (isScalarShape(a.shape) && sameShape(b.shape, out.shape)) {
+  } else if (sizeOf(a.shape) === 1 && sameShape(b.shape, out.shape)) {
     const s = x[0];
     for (let i = 0; i < n; i++) o[i] = f(s, y[i]);
   } else {

@@ -1,0 +1,682 @@
+/**
+ * The WebAssembly backend. Tensors live in the module's linear memory (handles are byte offsets);
+ * float32 hot paths (GEMM, convolution, elementwise, reductions, softmax, pooling) run in the
+ * AssemblyScript SIMD kernels; the rest (int32/bool arithmetic, comparisons, indexing) runs in
+ * TypeScript directly on views of the same memory, so no tensor ever leaves WASM memory.
+ */
+import {
+  type ArgReduceOp,
+  type Backend,
+  type BinaryOp,
+  broadcastOffsets,
+  bytesPerElement,
+  type CompareOp,
+  type Conv2dParams,
+  contiguousStrides,
+  type DType,
+  type FusedActivation,
+  type MatmulOptions,
+  type Pool2dParams,
+  type ReduceOp,
+  type StridedInfo,
+  sizeOf,
+  type TensorInfo,
+  type TypedArray,
+  type UnaryOp,
+} from '@nnet/tensor';
+import { Allocator } from './allocator.js';
+import { BINARY_CODE, UNARY_CODE } from './ops.js';
+
+/** The functions the AssemblyScript module exports (pointers are byte offsets). */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemmScratchBytes(): number;
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    aRow: number,
+    aCol: number,
+    b: number,
+    bRow: number,
+    bCol: number,
+    c: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
+  unaryF32(op: number, x: number, out: number, n: number): void;
+  binaryF32(op: number, a: number, b: number, out: number, params: number): void;
+  copyStrided32(src: number, out: number, params: number): void;
+  reduceF32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  rowSumF32(x: number, out: number, rows: number, len: number): void;
+  softmaxF32(x: number, out: number, outer: number, len: number, inner: number, log: number): void;
+  biasActivation(out: number, bias: number, M: number, N: number, act: number): void;
+  im2col(x: number, cols: number, geometry: number): void;
+  col2im(cols: number, x: number, geometry: number): void;
+  addChannelBias(out: number, bias: number, N: number, O: number, L: number): void;
+  maxPool(x: number, out: number, indices: number, planes: number, geometry: number): void;
+  maxPoolBackward(dy: number, indices: number, dx: number, planes: number, HW: number, L: number): void;
+  avgPool(
+    x: number,
+    out: number,
+    planes: number,
+    geometry: number,
+    includePad: number,
+    backward: number,
+  ): void;
+}
+
+type T = TensorInfo<number>;
+const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
+const ACT_CODE: Record<FusedActivation, number> = { none: 0, relu: 1, tanh: 2, sigmoid: 3 };
+
+export class WasmBackend implements Backend<number> {
+  readonly name = 'wasm';
+  private readonly k: KernelExports;
+  private readonly heap: Allocator;
+  private readonly params: number;
+  private readonly gemmScratch: number;
+  private colsScratch = 0;
+  private colsBytes = 0;
+  /** Requested bytes of each live storage (for memory()). */
+  private readonly live = new Map<number, number>();
+  private bytes = 0;
+
+  constructor(
+    instance: WebAssembly.Instance,
+    /** Whether the relaxed-SIMD build is running. */
+    readonly relaxed: boolean,
+  ) {
+    this.k = instance.exports as unknown as KernelExports;
+    this.heap = new Allocator(this.k.memory, this.k.heapBase());
+    this.params = this.heap.alloc(1024);
+    this.gemmScratch = this.heap.alloc(this.k.gemmScratchBytes());
+  }
+
+  // ---- storage -----------------------------------------------------------------------------
+
+  alloc(dtype: DType, size: number): number {
+    const bytes = size * bytesPerElement(dtype);
+    const handle = this.heap.alloc(bytes);
+    this.live.set(handle, bytes);
+    this.bytes += bytes;
+    return handle;
+  }
+
+  free(handle: number): void {
+    this.bytes -= this.live.get(handle) ?? 0;
+    this.live.delete(handle);
+    this.heap.free(handle);
+  }
+
+  write(handle: number, data: TypedArray, offset = 0): void {
+    this.view(handle, dtypeOf(data), data.length, offset).set(data);
+  }
+
+  async read(handle: number, dtype: DType, size: number): Promise<TypedArray> {
+    return this.readSync(handle, dtype, size);
+  }
+
+  readSync(handle: number, dtype: DType, size: number): TypedArray {
+    // Copy out with set() into a fresh array (a slice of the heap is several times slower).
+    const out =
+      dtype === 'float32'
+        ? new Float32Array(size)
+        : dtype === 'int32'
+          ? new Int32Array(size)
+          : new Uint8Array(size);
+    out.set(this.view(handle, dtype, size));
+    return out;
+  }
+
+  memory(): { storages: number; bytes: number } {
+    return { storages: this.live.size, bytes: this.bytes };
+  }
+
+  /** Bytes of linear memory in use by the heap (live blocks and free lists). */
+  heapBytes(): number {
+    return this.heap.heapBytes;
+  }
+
+  /** A typed-array view of a handle (re-made on each call: growing memory detaches old views). */
+  private view(handle: number, dtype: DType, size: number, offset = 0): TypedArray {
+    const buf = this.k.memory.buffer;
+    if (dtype === 'float32') return new Float32Array(buf, handle + offset * 4, size);
+    if (dtype === 'int32') return new Int32Array(buf, handle + offset * 4, size);
+    return new Uint8Array(buf, handle + offset, size);
+  }
+
+  private data(t: T): TypedArray {
+    return this.view(t.handle, t.dtype, sizeOf(t.shape));
+  }
+
+  /** Writes int32 values into the parameter block and returns its address. */
+  private block(values: readonly number[]): number {
+    new Int32Array(this.k.memory.buffer, this.params, values.length).set(values);
+    return this.params;
+  }
+
+  /** A scratch region of at least `bytes` for im2col columns (reused, grown on demand). */
+  private cols(bytes: number): number {
+    if (bytes > this.colsBytes) {
+      if (this.colsScratch) this.heap.free(this.colsScratch);
+      this.colsScratch = this.heap.alloc(bytes);
+      this.colsBytes = Allocator.classOf(bytes);
+    }
+    return this.colsScratch;
+  }
+
+  // ---- elementwise -------------------------------------------------------------------------
+
+  unary(op: UnaryOp, x: T, out: T): void {
+    const code = UNARY_CODE[op];
+    if (x.dtype === 'float32' && code !== undefined) {
+      this.k.unaryF32(code, x.handle, out.handle, sizeOf(out.shape));
+      return;
+    }
+    const a = this.data(x);
+    const o = this.data(out);
+    for (let i = 0; i < o.length; i++) o[i] = hostUnary(op, a[i]);
+  }
+
+  binary(op: BinaryOp, a: T, b: T, out: T): void {
+    const code = BINARY_CODE[op];
+    if (a.dtype === 'float32' && code !== undefined) {
+      const rank = out.shape.length;
+      const stridesFor = (s: readonly number[]) => contiguousStrides(s).map((st, d) => (s[d] === 1 ? 0 : st));
+      this.k.binaryF32(
+        code,
+        a.handle,
+        b.handle,
+        out.handle,
+        this.block([rank, ...out.shape, ...stridesFor(a.shape), ...stridesFor(b.shape)]),
+      );
+      return;
+    }
+    this.hostBroadcast([a, b], out, (p, q) => hostBinary(op, p, q));
+  }
+
+  compare(op: CompareOp, a: T, b: T, out: T): void {
+    this.hostBroadcast([a, b], out, (p, q) => (hostCompare(op, p, q) ? 1 : 0));
+  }
+
+  where(cond: T, a: T, b: T, out: T): void {
+    const o = this.data(out);
+    const c = this.data(cond);
+    const x = this.data(a);
+    const y = this.data(b);
+    const ic = broadcastOffsets(out.shape, cond.shape);
+    const ia = broadcastOffsets(out.shape, a.shape);
+    const ib = broadcastOffsets(out.shape, b.shape);
+    for (let i = 0; i < o.length; i++) o[i] = c[ic[i]] ? x[ia[i]] : y[ib[i]];
+  }
+
+  /** out[i] = f(a[i'], b[i'']) over broadcast operands, on views of linear memory. */
+  private hostBroadcast(inputs: [T, T], out: T, f: (p: number, q: number) => number): void {
+    const o = this.data(out);
+    const x = this.data(inputs[0]);
+    const y = this.data(inputs[1]);
+    const ia = broadcastOffsets(out.shape, inputs[0].shape);
+    const ib = broadcastOffsets(out.shape, inputs[1].shape);
+    for (let i = 0; i < o.length; i++) o[i] = f(x[ia[i]], y[ib[i]]);
+  }
+
+  cast(x: T, out: T): void {
+    const a = this.data(x);
+    const o = this.data(out);
+    if (out.dtype === 'bool') for (let i = 0; i < o.length; i++) o[i] = a[i] !== 0 ? 1 : 0;
+    else if (out.dtype === 'int32') for (let i = 0; i < o.length; i++) o[i] = Math.trunc(a[i]);
+    else o.set(a);
+  }
+
+  fill(out: T, value: number): void {
+    this.data(out).fill(value);
+  }
+
+  copyStrided(x: StridedInfo<number>, out: T): void {
+    if (x.dtype !== 'bool') {
+      this.k.copyStrided32(
+        x.handle,
+        out.handle,
+        this.block([x.shape.length, ...x.shape, ...x.strides, x.offset]),
+      );
+      return;
+    }
+    const n = sizeOf(out.shape);
+    const src = new Uint8Array(this.k.memory.buffer);
+    const o = this.data(out);
+    const idx = new Array<number>(x.shape.length).fill(0);
+    for (let p = 0; p < n; p++) {
+      let off = x.offset;
+      for (let d = 0; d < idx.length; d++) off += idx[d] * x.strides[d];
+      o[p] = src[x.handle + off];
+      for (let d = idx.length - 1; d >= 0; d--) {
+        if (++idx[d] < x.shape[d]) break;
+        idx[d] = 0;
+      }
+    }
+  }
+
+  // ---- reductions --------------------------------------------------------------------------
+
+  reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): void {
+    if (x.dtype !== 'float32' || out.dtype !== 'float32') {
+      this.hostReduce(op, x, axes, out);
+      return;
+    }
+    if (axes.length === 0) {
+      this.k.copyStrided32(x.handle, out.handle, this.block([1, sizeOf(x.shape), 1, 0]));
+      return;
+    }
+    // Reduce contiguous runs of axes from the last run to the first, through temporaries.
+    const runs: [number, number][] = [];
+    for (const a of axes) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === a - 1) last[1] = a;
+      else runs.push([a, a]);
+    }
+    let shape = [...x.shape];
+    let src = x.handle;
+    let temp = 0;
+    for (let r = runs.length - 1; r >= 0; r--) {
+      const [a0, a1] = runs[r];
+      const outer = sizeOf(shape.slice(0, a0));
+      const len = sizeOf(shape.slice(a0, a1 + 1));
+      const inner = sizeOf(shape.slice(a1 + 1));
+      shape = shape.map((s, d) => (d >= a0 && d <= a1 ? 1 : s));
+      const dst = r === 0 ? out.handle : this.heap.alloc(outer * inner * 4);
+      if (op === 'sum' && inner === 1) this.k.rowSumF32(src, dst, outer, len);
+      else this.k.reduceF32(REDUCE_CODE[op], src, dst, outer, len, inner);
+      if (temp) this.heap.free(temp);
+      temp = r === 0 ? 0 : dst;
+      src = dst;
+    }
+  }
+
+  private hostReduce(op: ReduceOp, x: T, axes: readonly number[], out: T): void {
+    const o = this.data(out);
+    const a = this.data(x);
+    const init =
+      op === 'sum'
+        ? 0
+        : op === 'prod'
+          ? 1
+          : op === 'max'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY;
+    o.fill(init);
+    const target = broadcastOffsets(
+      x.shape,
+      out.shape.map((s, d) => (axes.includes(d) ? 1 : s)),
+    );
+    for (let i = 0; i < a.length; i++) {
+      const j = target[i];
+      const v = a[i];
+      if (op === 'sum') o[j] += v;
+      else if (op === 'prod') o[j] *= v;
+      else if (op === 'max') o[j] = Math.max(v, o[j]);
+      else o[j] = Math.min(v, o[j]);
+    }
+  }
+
+  argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
+    const a = this.data(x);
+    const o = this.data(out);
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const len = x.shape.length === 0 ? 1 : x.shape[axis];
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    for (let p = 0; p < outer; p++) {
+      for (let q = 0; q < inner; q++) {
+        const base = p * len * inner + q;
+        let best = 0;
+        let bv = a[base];
+        for (let i = 1; i < len && bv === bv; i++) {
+          const v = a[base + i * inner];
+          if (v !== v || (op === 'argmax' ? v > bv : v < bv)) {
+            bv = v;
+            best = i;
+          }
+        }
+        o[p * inner + q] = best;
+      }
+    }
+  }
+
+  // ---- matmul, indexing ------------------------------------------------------------------
+
+  matmul(a: T, b: T, out: T, { transA, transB }: MatmulOptions): void {
+    const [B, M, N] = out.shape;
+    const K = transA ? a.shape[1] : a.shape[2];
+    for (let i = 0; i < B; i++) {
+      const aOff = a.handle + (a.shape[0] === 1 ? 0 : i * M * K * 4);
+      const bOff = b.handle + (b.shape[0] === 1 ? 0 : i * K * N * 4);
+      this.k.gemm(
+        M,
+        N,
+        K,
+        aOff,
+        transA ? 1 : K,
+        transA ? M : 1,
+        bOff,
+        transB ? 1 : N,
+        transB ? K : 1,
+        out.handle + i * M * N * 4,
+        0,
+        this.gemmScratch,
+      );
+    }
+  }
+
+  gather(x: T, axis: number, index: T, out: T): void {
+    const src = this.data(x);
+    const o = this.data(out);
+    const idx = this.data(index);
+    walkAlong(index.shape, axis, x.shape, idx, (p, t) => {
+      o[p] = src[t];
+    });
+  }
+
+  scatterAdd(out: T, axis: number, index: T, src: T): void {
+    const o = this.data(out);
+    const s = this.data(src);
+    walkAlong(index.shape, axis, out.shape, this.data(index), (p, t) => {
+      o[t] += s[p];
+    });
+  }
+
+  // ---- optional kernels --------------------------------------------------------------------
+
+  private geometry(
+    H: number,
+    W: number,
+    Ho: number,
+    Wo: number,
+    kH: number,
+    kW: number,
+    p: Conv2dParams | Pool2dParams,
+    Cg: number,
+  ): number {
+    const conv = 'dilationH' in p;
+    return this.block([
+      H,
+      W,
+      Ho,
+      Wo,
+      kH,
+      kW,
+      p.strideH,
+      p.strideW,
+      p.padH,
+      p.padW,
+      conv ? p.dilationH : 1,
+      conv ? p.dilationW : 1,
+      Cg,
+    ]);
+  }
+
+  conv2d(x: T, w: T, bias: T | null, p: Conv2dParams, out: T): void {
+    const [N, C, H, W] = x.shape;
+    const [O, Cg, kH, kW] = w.shape;
+    const [, , Ho, Wo] = out.shape;
+    const L = Ho * Wo;
+    const KK = Cg * kH * kW;
+    const Og = O / p.groups;
+    const cols = this.cols(KK * L * 4);
+    for (let n = 0; n < N; n++) {
+      for (let g = 0; g < p.groups; g++) {
+        this.k.im2col(
+          x.handle + (n * C + g * Cg) * H * W * 4,
+          cols,
+          this.geometry(H, W, Ho, Wo, kH, kW, p, Cg),
+        );
+        this.k.gemm(
+          Og,
+          L,
+          KK,
+          w.handle + g * Og * KK * 4,
+          KK,
+          1,
+          cols,
+          L,
+          1,
+          out.handle + (n * O + g * Og) * L * 4,
+          0,
+          this.gemmScratch,
+        );
+      }
+    }
+    if (bias) this.k.addChannelBias(out.handle, bias.handle, N, O, L);
+  }
+
+  conv2dBackwardInput(dy: T, w: T, p: Conv2dParams, dx: T): void {
+    const [N, C, H, W] = dx.shape;
+    const [O, Cg, kH, kW] = w.shape;
+    const [, , Ho, Wo] = dy.shape;
+    const L = Ho * Wo;
+    const KK = Cg * kH * kW;
+    const Og = O / p.groups;
+    const cols = this.cols(KK * L * 4);
+    this.data(dx).fill(0);
+    for (let n = 0; n < N; n++) {
+      for (let g = 0; g < p.groups; g++) {
+        // dcols [KK, L] = Wgᵀ · dy
+        this.k.gemm(
+          KK,
+          L,
+          Og,
+          w.handle + g * Og * KK * 4,
+          1,
+          KK,
+          dy.handle + (n * O + g * Og) * L * 4,
+          L,
+          1,
+          cols,
+          0,
+          this.gemmScratch,
+        );
+        this.k.col2im(
+          cols,
+          dx.handle + (n * C + g * Cg) * H * W * 4,
+          this.geometry(H, W, Ho, Wo, kH, kW, p, Cg),
+        );
+      }
+    }
+  }
+
+  conv2dBackwardFilter(x: T, dy: T, p: Conv2dParams, dw: T): void {
+    const [N, C, H, W] = x.shape;
+    const [O, Cg, kH, kW] = dw.shape;
+    const [, , Ho, Wo] = dy.shape;
+    const L = Ho * Wo;
+    const KK = Cg * kH * kW;
+    const Og = O / p.groups;
+    const cols = this.cols(KK * L * 4);
+    this.data(dw).fill(0);
+    for (let n = 0; n < N; n++) {
+      for (let g = 0; g < p.groups; g++) {
+        this.k.im2col(
+          x.handle + (n * C + g * Cg) * H * W * 4,
+          cols,
+          this.geometry(H, W, Ho, Wo, kH, kW, p, Cg),
+        );
+        // dWg [Og, KK] += dy [Og, L] · colsᵀ
+        this.k.gemm(
+          Og,
+          KK,
+          L,
+          dy.handle + (n * O + g * Og) * L * 4,
+          L,
+          1,
+          cols,
+          1,
+          L,
+          dw.handle + g * Og * KK * 4,
+          1,
+          this.gemmScratch,
+        );
+      }
+    }
+  }
+
+  maxPool2d(x: T, p: Pool2dParams, out: T, indices: T): void {
+    const [N, C, H, W] = x.shape;
+    const [, , Ho, Wo] = out.shape;
+    this.k.maxPool(
+      x.handle,
+      out.handle,
+      indices.handle,
+      N * C,
+      this.geometry(H, W, Ho, Wo, p.kernelH, p.kernelW, p, 1),
+    );
+  }
+
+  maxPool2dBackward(dy: T, indices: T, dx: T): void {
+    const [N, C, H, W] = dx.shape;
+    const [, , Ho, Wo] = dy.shape;
+    this.k.maxPoolBackward(dy.handle, indices.handle, dx.handle, N * C, H * W, Ho * Wo);
+  }
+
+  avgPool2d(x: T, p: Pool2dParams, out: T): void {
+    const [N, C, H, W] = x.shape;
+    const [, , Ho, Wo] = out.shape;
+    this.k.avgPool(
+      x.handle,
+      out.handle,
+      N * C,
+      this.geometry(H, W, Ho, Wo, p.kernelH, p.kernelW, p, 1),
+      p.countIncludePad ? 1 : 0,
+      0,
+    );
+  }
+
+  avgPool2dBackward(dy: T, p: Pool2dParams, dx: T): void {
+    const [N, C, H, W] = dx.shape;
+    const [, , Ho, Wo] = dy.shape;
+    this.k.avgPool(
+      dy.handle,
+      dx.handle,
+      N * C,
+      this.geometry(H, W, Ho, Wo, p.kernelH, p.kernelW, p, 1),
+      p.countIncludePad ? 1 : 0,
+      1,
+    );
+  }
+
+  softmax(x: T, axis: number, out: T): void {
+    this.k.softmaxF32(
+      x.handle,
+      out.handle,
+      sizeOf(x.shape.slice(0, axis)),
+      x.shape[axis],
+      sizeOf(x.shape.slice(axis + 1)),
+      0,
+    );
+  }
+
+  logSoftmax(x: T, axis: number, out: T): void {
+    this.k.softmaxF32(
+      x.handle,
+      out.handle,
+      sizeOf(x.shape.slice(0, axis)),
+      x.shape[axis],
+      sizeOf(x.shape.slice(axis + 1)),
+      1,
+    );
+  }
+
+  linear(x: T, w: T, bias: T | null, activation: FusedActivation, out: T): void {
+    const [M, K] = x.shape;
+    const N = w.shape[0];
+    this.k.gemm(M, N, K, x.handle, K, 1, w.handle, 1, K, out.handle, 0, this.gemmScratch);
+    if (bias || activation !== 'none')
+      this.k.biasActivation(out.handle, bias ? bias.handle : 0, M, N, ACT_CODE[activation]);
+  }
+}
+
+function dtypeOf(a: TypedArray): DType {
+  return a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : 'bool';
+}
+
+function hostUnary(op: UnaryOp, x: number): number {
+  switch (op) {
+    case 'neg':
+      return -x;
+    case 'abs':
+      return Math.abs(x);
+    case 'sign':
+      return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case 'relu':
+      return Math.max(x, 0);
+    case 'logicalNot':
+      return x ? 0 : 1;
+    default:
+      return x;
+  }
+}
+
+function hostBinary(op: BinaryOp, a: number, b: number): number {
+  switch (op) {
+    case 'add':
+      return a + b;
+    case 'sub':
+      return a - b;
+    case 'mul':
+      return a * b;
+    case 'div':
+      return a / b;
+    case 'pow':
+      return a === 1 ? 1 : a ** b;
+    case 'maximum':
+      return Math.max(a, b);
+    case 'minimum':
+      return Math.min(a, b);
+    case 'logicalAnd':
+      return a && b ? 1 : 0;
+    default:
+      return a || b ? 1 : 0;
+  }
+}
+
+function hostCompare(op: CompareOp, a: number, b: number): boolean {
+  switch (op) {
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+    case 'lt':
+      return a < b;
+    case 'le':
+      return a <= b;
+    case 'gt':
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
+/** Calls fn(flat position in `shape`, offset in `target` with the `axis` coordinate taken from index). */
+function walkAlong(
+  shape: readonly number[],
+  axis: number,
+  target: readonly number[],
+  index: TypedArray,
+  fn: (p: number, t: number) => void,
+): void {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const ts = contiguousStrides(target);
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0;
+  for (let p = 0; p < n; p++) {
+    fn(p, rank === 0 ? index[p] : base + index[p] * ts[axis]);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
+  }
+}
