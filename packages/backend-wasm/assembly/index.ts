@@ -221,7 +221,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
     case 1: return a - b;
     case 2: return a * b;
     case 3: return a / b;
-    case 4: return a == 1 ? 1 : <f32><f64>a ** <f64>b;
+    case 4: return a == 1 ? 1 : <f32>Math.pow(<f64>a, <f64>b);
     case 5: return a != a || b != b ? NaN : a > b ? a : b;
     case 6: return a != a || b != b ? NaN : a < b ? a : b;
     default: return 0;
