@@ -19,7 +19,7 @@ interface Result extends Job {
   error?: string;
 }
 
-const usage = 'usage: pnpm bench [--quick] [--json <file>] [--only matmul]';
+const usage = 'usage: pnpm bench [--quick] [--json <file>] [--only matmul|mlp|cnn|infer]';
 
 function parse() {
   try {
@@ -59,11 +59,28 @@ function main(): void {
   const sizes = quick ? [64, 128] : [128, 256, 512, 1024];
   const jobs: Job[] = [];
   const libs: LibName[] = ['nnet-cpu', 'tfjs-cpu', 'nnet-wasm', 'tfjs-wasm'];
-  if (!args.only || args.only === 'matmul') {
+  const want = (name: string) => !args.only || args.only === name;
+  if (args.only && !['matmul', 'mlp', 'cnn', 'infer'].includes(args.only)) {
+    console.error(`unknown --only '${args.only}'\n${usage}`);
+    process.exit(2);
+  }
+  if (want('matmul')) {
     for (const size of sizes) {
       for (const lib of libs) jobs.push({ lib, workload: 'matmul', size, threads: 1, quick });
       jobs.push({ lib: 'nnet-wasm', workload: 'matmul', size, threads: 2, quick });
     }
+  }
+  if (want('mlp')) {
+    for (const size of quick ? [16] : [64, 256])
+      for (const lib of libs) jobs.push({ lib, workload: 'mlp-train', size, threads: 1, quick });
+  }
+  if (want('cnn')) {
+    for (const size of quick ? [8] : [64])
+      for (const lib of libs) jobs.push({ lib, workload: 'cnn-train', size, threads: 1, quick });
+  }
+  if (want('infer')) {
+    for (const size of quick ? [1] : [1, 256])
+      for (const lib of libs) jobs.push({ lib, workload: 'mlp-infer', size, threads: 1, quick });
   }
   const results: Result[] = [];
   for (const job of jobs) {
@@ -112,6 +129,37 @@ function printTable(results: Result[]): void {
       );
     }
   }
+  const section = (workload: string, title: string, unit: string, ratios: [string, LibName, LibName][]) => {
+    const rows = [...new Set(results.filter((r) => r.workload === workload).map((r) => r.size))];
+    if (!rows.length) return;
+    console.log(`\n${title} (${unit})`);
+    console.log(
+      `| batch | nnet-cpu | nnet-wasm | tfjs-cpu | tfjs-wasm | ${ratios.map(([label]) => label).join(' | ')} | peak RSS MB (nnet-wasm / tfjs-wasm) |`,
+    );
+    console.log(`|---|---|---|---|---|${ratios.map(() => '---|').join('')}---|`);
+    for (const b of rows) {
+      const v = (lib: LibName) => get(workload, b, lib);
+      const rss = (lib: LibName) =>
+        results.find((r) => r.workload === workload && r.size === b && r.lib === lib)?.maxRssMB ?? null;
+      const cells = ratios.map(([, x, y]) => ratio(v(x), v(y)));
+      console.log(
+        `| ${b} | ${f(v('nnet-cpu'))} | ${f(v('nnet-wasm'))} | ${f(v('tfjs-cpu'))} | ${f(v('tfjs-wasm'))} | ${cells.join(' | ')} | ${f(rss('nnet-wasm'))} / ${f(rss('tfjs-wasm'))} |`,
+      );
+    }
+    for (const r of results.filter((x) => x.workload === workload && x.error))
+      console.log(`  ${r.lib} batch ${r.size}: ${r.error}`);
+  };
+  section('mlp-train', 'MLP 784-128-ReLU-10 training, softmax cross-entropy, SGD', 'samples/s', [
+    ['wasm / tfjs-wasm (target 8x)', 'nnet-wasm', 'tfjs-wasm'],
+    ['cpu / tfjs-cpu', 'nnet-cpu', 'tfjs-cpu'],
+  ]);
+  section('cnn-train', 'CNN conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10 training', 'samples/s', [
+    ['wasm / tfjs-cpu (target 100x)', 'nnet-wasm', 'tfjs-cpu'],
+    ['cpu / tfjs-cpu', 'nnet-cpu', 'tfjs-cpu'],
+  ]);
+  section('mlp-infer', 'MLP inference latency', 'ms per batch, lower is better', [
+    ['tfjs-wasm / wasm (target >= 1x)', 'tfjs-wasm', 'nnet-wasm'],
+  ]);
 }
 
 main();

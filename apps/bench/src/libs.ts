@@ -12,9 +12,21 @@ export interface MatmulCase {
   dispose(): void;
 }
 
+/** A repeated unit of work (a training step, a forward pass) and its clean-up. */
+export interface Workload {
+  run(): void;
+  dispose(): void;
+}
+
 export interface Lib {
   name: LibName;
   matmul(n: number): MatmulCase;
+  /** One SGD step of the MLP 784-128-ReLU-10 with softmax cross-entropy on a batch. */
+  mlpTrain(batch: number): Workload;
+  /** One SGD step of the small CNN (conv 3x3x8, ReLU, pool 2, conv 3x3x16, ReLU, pool 2, dense 10). */
+  cnnTrain(batch: number): Workload;
+  /** One forward pass of the MLP (result read back, as an application would). */
+  mlpInfer(batch: number): Workload;
 }
 
 /** Loads a library and makes its backend current. Throws if the library is not installed/built. */
@@ -25,6 +37,9 @@ export async function loadLib(name: LibName, threads: number): Promise<Lib> {
 
 async function loadNnet(name: LibName, threads: number): Promise<Lib> {
   const nn = await import('@nnet/tensor');
+  const { Linear, ReLU, Sequential, Parameter } = await import('@nnet/layers');
+  const { crossEntropy } = await import('@nnet/loss');
+  const { SGD } = await import('@nnet/optim');
   if (name === 'nnet-cpu') {
     await import('@nnet/backend-cpu');
     await nn.setBackend('cpu');
@@ -32,8 +47,34 @@ async function loadNnet(name: LibName, threads: number): Promise<Lib> {
     const pkg = '@nnet/backend-wasm';
     const wasm = (await import(pkg)) as { setThreads?: (n: number) => void };
     await nn.setBackend('wasm');
-    wasm.setThreads?.(threads);
+    if (threads > 1) {
+      if (!wasm.setThreads) throw new Error('the worker pool is not implemented yet');
+      wasm.setThreads(threads);
+    }
   }
+  const mlp = () => new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
+  const data = (batch: number, shape: number[]) => ({
+    x: nn.randn([batch, ...shape]),
+    y: nn.randint(0, 10, [batch]),
+  });
+  const trainStep = (
+    model: {
+      forward(x: import('@nnet/tensor').Tensor): import('@nnet/tensor').Tensor;
+      parameters(): import('@nnet/tensor').Tensor[];
+    },
+    x: import('@nnet/tensor').Tensor,
+    y: import('@nnet/tensor').Tensor,
+  ) => {
+    const opt = new SGD(model.parameters(), { lr: 0.01 });
+    return () =>
+      nn.tidy(() => {
+        opt.zeroGrad();
+        const loss = crossEntropy(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        loss.dataSync();
+      });
+  };
   return {
     name,
     matmul(n) {
@@ -48,11 +89,53 @@ async function loadNnet(name: LibName, threads: number): Promise<Lib> {
         },
       };
     },
+    mlpTrain(batch) {
+      nn.manualSeed(0);
+      const model = mlp();
+      const { x, y } = data(batch, [784]);
+      return { run: trainStep(model, x, y), dispose: () => model.dispose() };
+    },
+    cnnTrain(batch) {
+      nn.manualSeed(0);
+      const param = (shape: number[], fanIn: number) =>
+        new Parameter(nn.randn(shape).mul(Math.sqrt(2 / fanIn)));
+      const w1 = param([8, 1, 3, 3], 9);
+      const b1 = param([8], 9);
+      const w2 = param([16, 8, 3, 3], 72);
+      const b2 = param([16], 72);
+      const dense = new Linear(16 * 5 * 5, 10);
+      const model = {
+        forward: (x: import('@nnet/tensor').Tensor) => {
+          const h1 = nn.maxPool2d(nn.conv2d(x, w1, b1).relu(), 2);
+          const h2 = nn.maxPool2d(nn.conv2d(h1, w2, b2).relu(), 2);
+          return dense.forward(h2.flatten(1));
+        },
+        parameters: () => [w1, b1, w2, b2, ...dense.parameters()],
+      };
+      const { x, y } = data(batch, [1, 28, 28]);
+      return { run: trainStep(model, x, y), dispose: () => undefined };
+    },
+    mlpInfer(batch) {
+      nn.manualSeed(0);
+      const model = mlp();
+      const x = nn.randn([batch, 784]);
+      return {
+        run: () =>
+          nn.noGrad(() => {
+            const out = model.forward(x);
+            out.dataSync();
+            out.dispose();
+          }),
+        dispose: () => model.dispose(),
+      };
+    },
   };
 }
 
 async function loadTfjs(name: LibName): Promise<Lib> {
-  const tf = await import('@tensorflow/tfjs-core');
+  // The union package: tfjs-core alone registers no gradients (and its ES modules do not load in
+  // Node), so training needs @tensorflow/tfjs; its backends are the same tfjs-core instance.
+  const tf = (await import('@tensorflow/tfjs')) as unknown as typeof import('@tensorflow/tfjs-core');
   if (name === 'tfjs-cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
     await tf.setBackend('cpu');
@@ -72,6 +155,77 @@ async function loadTfjs(name: LibName): Promise<Lib> {
           a.dispose();
           b.dispose();
         },
+      };
+    },
+    mlpTrain(batch) {
+      const w1 = tf.variable(tf.randomNormal([784, 128], 0, 0.05));
+      const b1 = tf.variable(tf.zeros([128]));
+      const w2 = tf.variable(tf.randomNormal([128, 10], 0, 0.05));
+      const b2 = tf.variable(tf.zeros([10]));
+      const x = tf.randomNormal([batch, 784]);
+      const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10);
+      const opt = tf.train.sgd(0.01);
+      const forward = () => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2);
+      return {
+        run: () => {
+          const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, forward()), true);
+          loss?.dataSync();
+          loss?.dispose();
+        },
+        dispose: () => tf.dispose([w1, b1, w2, b2, x, y]),
+      };
+    },
+    cnnTrain(batch) {
+      const w1 = tf.variable(
+        tf.randomNormal([3, 3, 1, 8], 0, 0.4),
+      ) as unknown as import('@tensorflow/tfjs-core').Tensor4D;
+      const b1 = tf.variable(tf.zeros([8]));
+      const w2 = tf.variable(
+        tf.randomNormal([3, 3, 8, 16], 0, 0.15),
+      ) as unknown as import('@tensorflow/tfjs-core').Tensor4D;
+      const b2 = tf.variable(tf.zeros([16]));
+      const wd = tf.variable(tf.randomNormal([16 * 5 * 5, 10], 0, 0.05));
+      const bd = tf.variable(tf.zeros([10]));
+      const x = tf.randomNormal([batch, 28, 28, 1]) as import('@tensorflow/tfjs-core').Tensor4D;
+      const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10);
+      const opt = tf.train.sgd(0.01);
+      const forward = () => {
+        const h1 = tf.maxPool(
+          tf.relu(tf.add(tf.conv2d(x, w1, 1, 'valid'), b1)) as import('@tensorflow/tfjs-core').Tensor4D,
+          2,
+          2,
+          'valid',
+        );
+        const h2 = tf.maxPool(
+          tf.relu(tf.add(tf.conv2d(h1, w2, 1, 'valid'), b2)) as import('@tensorflow/tfjs-core').Tensor4D,
+          2,
+          2,
+          'valid',
+        );
+        return tf.add(tf.matMul(tf.reshape(h2, [batch, 16 * 5 * 5]), wd), bd);
+      };
+      return {
+        run: () => {
+          const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, forward()), true);
+          loss?.dataSync();
+          loss?.dispose();
+        },
+        dispose: () => tf.dispose([w1, b1, w2, b2, wd, bd, x, y]),
+      };
+    },
+    mlpInfer(batch) {
+      const w1 = tf.randomNormal([784, 128], 0, 0.05);
+      const b1 = tf.zeros([128]);
+      const w2 = tf.randomNormal([128, 10], 0, 0.05);
+      const b2 = tf.zeros([10]);
+      const x = tf.randomNormal([batch, 784]);
+      return {
+        run: () => {
+          const out = tf.tidy(() => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2));
+          out.dataSync();
+          out.dispose();
+        },
+        dispose: () => tf.dispose([w1, b1, w2, b2, x]),
       };
     },
   };

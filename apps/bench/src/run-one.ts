@@ -8,7 +8,7 @@ import { type LibName, loadLib } from './libs.js';
 
 export interface Job {
   lib: LibName;
-  workload: 'matmul';
+  workload: 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
   size: number;
   threads: number;
   quick: boolean;
@@ -30,6 +30,31 @@ async function main(): Promise<void> {
       c.dispose();
       value = (2 * job.size ** 3) / (t.medianMs * 1e6);
       unit = 'GFLOP/s';
+      break;
+    }
+    case 'mlp-train':
+    case 'cnn-train': {
+      const w = job.workload === 'mlp-train' ? lib.mlpTrain(job.size) : lib.cnnTrain(job.size);
+      const t = time(w.run, {
+        warmup: job.quick ? 1 : 3,
+        minTimeMs: job.quick ? 50 : 1500,
+        minReps: job.quick ? 2 : 5,
+      });
+      w.dispose();
+      value = job.size / (t.medianMs / 1000);
+      unit = 'samples/s';
+      break;
+    }
+    case 'mlp-infer': {
+      const w = lib.mlpInfer(job.size);
+      const t = time(w.run, {
+        warmup: job.quick ? 2 : 20,
+        minTimeMs: job.quick ? 50 : 1000,
+        minReps: job.quick ? 3 : 20,
+      });
+      w.dispose();
+      value = t.medianMs;
+      unit = 'ms';
       break;
     }
     default:

@@ -16,17 +16,35 @@ describe('pnpm bench --quick (smoke test; no timing is asserted)', () => {
     });
     expect(out).toContain('| n | nnet-cpu | tfjs-cpu |');
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
-      results: { lib: string; value: number | null; maxRssMB: number | null }[];
+      results: {
+        lib: string;
+        workload: string;
+        threads: number;
+        value: number | null;
+        maxRssMB: number | null;
+        error?: string;
+      }[];
     };
-    for (const lib of ['nnet-cpu', 'tfjs-cpu', 'tfjs-wasm']) {
-      const rows = report.results.filter((r) => r.lib === lib);
-      expect(rows.length).toBeGreaterThan(0);
-      for (const r of rows) {
-        expect(r.value).toBeGreaterThan(0);
-        expect(r.maxRssMB).toBeGreaterThan(0);
+    const rows = report.results;
+    for (const lib of ['nnet-cpu', 'nnet-wasm', 'tfjs-cpu', 'tfjs-wasm']) {
+      for (const w of ['matmul', 'mlp-train', 'mlp-infer']) {
+        const mine = rows.filter((r) => r.lib === lib && r.workload === w && r.threads === 1);
+        expect(mine.length, `${lib} ${w}`).toBeGreaterThan(0);
+        for (const r of mine) {
+          expect(r.value, `${lib} ${w}: ${r.error}`).toBeGreaterThan(0);
+          expect(r.maxRssMB).toBeGreaterThan(0);
+        }
       }
     }
-  }, 120_000);
+    // nnet trains the CNN on both backends; TensorFlow.js's WASM backend lacks a conv2d gradient kernel.
+    for (const lib of ['nnet-cpu', 'nnet-wasm', 'tfjs-cpu']) {
+      expect(rows.find((r) => r.lib === lib && r.workload === 'cnn-train')?.value).toBeGreaterThan(0);
+    }
+    expect(rows.find((r) => r.lib === 'tfjs-wasm' && r.workload === 'cnn-train')?.error).toMatch(
+      /Conv2DBackpropFilter/,
+    );
+    expect(out).toContain('MLP 784-128-ReLU-10 training');
+  }, 240_000);
 
   it('rejects unknown flags with a usage message', () => {
     expect(() =>
