@@ -14,7 +14,7 @@ describe('examples', () => {
     for (const row of r.rows) {
       expect(row.prediction.indexOf(Math.max(...row.prediction))).toBe(row.target.indexOf(1));
     }
-  });
+  }, 60_000);
 
   it('fizzbuzz encodes inputs and classes like the seed', () => {
     expect(binaryEncode(5)).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
@@ -37,12 +37,12 @@ describe('examples', () => {
       expect(r.stderr).toContain('usage: pnpm example');
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 60_000);
 
   it('the CLI runs xor on the chosen backend', () => {
     const r = spawnSync(process.execPath, [cli, 'xor', '--backend', 'cpu', '--epochs', '50', '--quiet'], {
       encoding: 'utf8',
     });
     expect(r.status).toBe(0);
-  });
+  }, 60_000);
 });

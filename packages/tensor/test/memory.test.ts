@@ -118,5 +118,5 @@ describe('memory', () => {
       });
     }
     expect(memory()).toEqual(before);
-  });
+  }, 60_000);
 });

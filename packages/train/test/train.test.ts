@@ -39,7 +39,7 @@ describe('train()', () => {
     expect(lines.at(-1)).toMatch(/^4999 /);
     const predicted = net.forward(inputs).argmax(1).toArray();
     expect(predicted).toEqual([0, 1, 1, 0]);
-  });
+  }, 60_000);
 
   it('runs every step in a memory scope: memory after epoch 1 equals memory after epoch 50', () => {
     manualSeed(2);
@@ -60,7 +60,7 @@ describe('train()', () => {
       },
     });
     expect(memory()).toEqual(afterFirst);
-  });
+  }, 60_000);
 
   it('onEpoch can stop training early, and quiet prints nothing', () => {
     manualSeed(0);
