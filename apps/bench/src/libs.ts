@@ -45,12 +45,9 @@ async function loadNnet(name: LibName, threads: number): Promise<Lib> {
     await nn.setBackend('cpu');
   } else {
     const pkg = '@nnet/backend-wasm';
-    const wasm = (await import(pkg)) as { setThreads?: (n: number) => void };
+    const wasm = (await import(pkg)) as { setThreads(n: number): Promise<void> };
     await nn.setBackend('wasm');
-    if (threads > 1) {
-      if (!wasm.setThreads) throw new Error('the worker pool is not implemented yet');
-      wasm.setThreads(threads);
-    }
+    await wasm.setThreads(threads);
   }
   const mlp = () => new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
   const data = (batch: number, shape: number[]) => ({

@@ -124,14 +124,20 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i
   }
 }
 
-/** C = op(A)·op(B), or C += op(A)·op(B) when `accumulate` is set. */
+/**
+ * C = op(A)·op(B), or C += op(A)·op(B) when `accumulate` is set. C's rows are `ldc` floats apart
+ * (ldc = N for a dense C; larger when C is a column block of a wider matrix).
+ */
 export function gemm(
   M: i32, N: i32, K: i32,
   a: usize, aRow: i32, aCol: i32,
   b: usize, bRow: i32, bCol: i32,
-  c: usize, accumulate: bool, scratch: usize,
+  c: usize, ldc: i32, accumulate: bool, scratch: usize,
 ): void {
-  if (!accumulate) memory.fill(c, 0, <usize>(M * N) << 2);
+  if (!accumulate) {
+    if (ldc == N) memory.fill(c, 0, <usize>(M * N) << 2);
+    else for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
+  }
   if (K == 0) return;
   const pa = scratch;
   const pb = scratch + (<usize>(MC * KC) << 2);
@@ -144,7 +150,7 @@ export function gemm(
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, mc, kc, pa);
-        macro(mc, nc, kc, pa, pb, c + (<usize>(ic * N + jc) << 2), N, tile);
+        macro(mc, nc, kc, pa, pb, c + (<usize>(ic * ldc + jc) << 2), ldc, tile);
       }
     }
   }

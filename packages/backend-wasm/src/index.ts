@@ -1,5 +1,6 @@
 export { createWasmBackend, type WasmBackendOptions } from './create.js';
-export { relaxedSimdSupported, simdSupported, type WasmSource } from './loader.js';
+export { availableCores, relaxedSimdSupported, simdSupported, type WasmSource } from './loader.js';
+export { getThreads, setThreads } from './threads.js';
 export { type KernelExports, WasmBackend } from './wasm_backend.js';
 
 import './register.js';

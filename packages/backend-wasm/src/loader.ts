@@ -102,19 +102,39 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
   return res.arrayBuffer();
 }
 
-/** Compiles the chosen build. `relaxed` undefined means: relaxed where supported. */
+/**
+ * Compiles the chosen build. `relaxed` undefined means: relaxed where supported. `shared` picks
+ * the build that imports a shared memory (for the worker pool).
+ */
 export async function compileModule(
   source?: WasmSource,
   relaxed?: boolean,
+  shared = false,
 ): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
   const useRelaxed = relaxed ?? relaxedSimdSupported();
   let bytes: ArrayBuffer | Uint8Array;
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) bytes = source;
   else {
-    const url = source
-      ? new URL(String(source), import.meta.url)
-      : new URL(useRelaxed ? './nnet-relaxed.wasm' : './nnet.wasm', import.meta.url);
+    const file = `./nnet${shared ? '-shared' : ''}${useRelaxed ? '-relaxed' : ''}.wasm`;
+    const url = source ? new URL(String(source), import.meta.url) : new URL(file, import.meta.url);
     bytes = await fetchBytes(url);
   }
   return { module: await WebAssembly.compile(bytes as BufferSource), relaxed: useRelaxed };
+}
+
+/** True in Node.js (where worker_threads and a blocking Atomics.wait on the main thread exist). */
+export function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+/** Cores available to this process (Node), or 1. */
+export async function availableCores(): Promise<number> {
+  if (!isNode()) return 1;
+  const specifier = 'node:os';
+  const os = (await import(/* @vite-ignore */ specifier)) as {
+    availableParallelism?: () => number;
+    cpus(): unknown[];
+  };
+  return os.availableParallelism?.() ?? os.cpus().length;
 }

@@ -26,6 +26,7 @@ import {
 } from '@nnet/tensor';
 import { Allocator } from './allocator.js';
 import { BINARY_CODE, UNARY_CODE } from './ops.js';
+import { SLOT_WORDS, WorkerPool } from './pool.js';
 
 /** The functions the AssemblyScript module exports (pointers are byte offsets). */
 export interface KernelExports {
@@ -43,6 +44,7 @@ export interface KernelExports {
     bRow: number,
     bCol: number,
     c: number,
+    ldc: number,
     accumulate: number,
     scratch: number,
   ): void;
@@ -69,6 +71,10 @@ export interface KernelExports {
 }
 
 type T = TensorInfo<number>;
+/** Products smaller than this (M·N·K) stay on one thread: a round trip costs tens of microseconds. */
+const PARALLEL_MIN_FLOPS = 64 * 64 * 64;
+const MAX_WORKERS = 64;
+
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
 const ACT_CODE: Record<FusedActivation, number> = { none: 0, relu: 1, tanh: 2, sigmoid: 3 };
 
@@ -84,15 +90,78 @@ export class WasmBackend implements Backend<number> {
   private readonly live = new Map<number, number>();
   private bytes = 0;
 
+  private pool: WorkerPool | null = null;
+  private poolScratch: number[] = [];
+  private ctrlPtr = 0;
+  private readonly memoryObj: WebAssembly.Memory;
+
   constructor(
     instance: WebAssembly.Instance,
     /** Whether the relaxed-SIMD build is running. */
     readonly relaxed: boolean,
+    /** The compiled module and its shared memory, when threads are possible. */
+    private readonly sharing?: { module: WebAssembly.Module; memory: WebAssembly.Memory },
   ) {
     this.k = instance.exports as unknown as KernelExports;
-    this.heap = new Allocator(this.k.memory, this.k.heapBase());
+    this.memoryObj = sharing?.memory ?? this.k.memory;
+    this.heap = new Allocator(this.memoryObj, this.k.heapBase());
     this.params = this.heap.alloc(1024);
     this.gemmScratch = this.heap.alloc(this.k.gemmScratchBytes());
+  }
+
+  /** Threads used for large products (1 without a shared memory). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /**
+   * Uses `n` threads (the calling one included) for large products. Needs the shared-memory
+   * build (Node); elsewhere only 1 is accepted.
+   */
+  async setThreads(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS + 1) {
+      throw new RangeError(`setThreads: n must be an integer from 1 to ${MAX_WORKERS + 1}, got ${n}.`);
+    }
+    if (n === this.threads) return;
+    this.pool?.terminate();
+    this.pool = null;
+    for (const p of this.poolScratch) this.heap.free(p);
+    this.poolScratch = [];
+    if (n === 1) return;
+    if (!this.sharing) {
+      throw new RangeError(
+        'setThreads: threads need the shared-memory build (Node.js); this backend runs one thread.',
+      );
+    }
+    if (!this.ctrlPtr) this.ctrlPtr = this.heap.alloc(MAX_WORKERS * SLOT_WORDS * 4);
+    new Int32Array(this.memoryObj.buffer, this.ctrlPtr, MAX_WORKERS * SLOT_WORDS).fill(0);
+    const specifier = 'node:worker_threads';
+    const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (url: URL, options: { workerData: unknown }) => { terminate(): unknown; unref(): void };
+    };
+    const workers = [];
+    for (let slot = 0; slot < n - 1; slot++) {
+      const scratch = this.heap.alloc(this.k.gemmScratchBytes());
+      this.poolScratch.push(scratch);
+      const worker = new Worker(new URL('./worker.js', import.meta.url), {
+        workerData: {
+          module: this.sharing.module,
+          memory: this.sharing.memory,
+          ctrlPtr: this.ctrlPtr,
+          slot,
+          scratch,
+        },
+      });
+      worker.unref();
+      workers.push(worker);
+    }
+    this.pool = new WorkerPool(this.memoryObj, this.ctrlPtr, workers);
+  }
+
+  /** Stops the worker pool. */
+  dispose(): void {
+    this.pool?.terminate();
+    this.pool = null;
   }
 
   // ---- storage -----------------------------------------------------------------------------
@@ -142,7 +211,7 @@ export class WasmBackend implements Backend<number> {
 
   /** A typed-array view of a handle (re-made on each call: growing memory detaches old views). */
   private view(handle: number, dtype: DType, size: number, offset = 0): TypedArray {
-    const buf = this.k.memory.buffer;
+    const buf = this.memoryObj.buffer;
     if (dtype === 'float32') return new Float32Array(buf, handle + offset * 4, size);
     if (dtype === 'int32') return new Int32Array(buf, handle + offset * 4, size);
     return new Uint8Array(buf, handle + offset, size);
@@ -154,7 +223,7 @@ export class WasmBackend implements Backend<number> {
 
   /** Writes int32 values into the parameter block and returns its address. */
   private block(values: readonly number[]): number {
-    new Int32Array(this.k.memory.buffer, this.params, values.length).set(values);
+    new Int32Array(this.memoryObj.buffer, this.params, values.length).set(values);
     return this.params;
   }
 
@@ -245,7 +314,7 @@ export class WasmBackend implements Backend<number> {
       return;
     }
     const n = sizeOf(out.shape);
-    const src = new Uint8Array(this.k.memory.buffer);
+    const src = new Uint8Array(this.memoryObj.buffer);
     const o = this.data(out);
     const idx = new Array<number>(x.shape.length).fill(0);
     for (let p = 0; p < n; p++) {
@@ -352,7 +421,7 @@ export class WasmBackend implements Backend<number> {
     for (let i = 0; i < B; i++) {
       const aOff = a.handle + (a.shape[0] === 1 ? 0 : i * M * K * 4);
       const bOff = b.handle + (b.shape[0] === 1 ? 0 : i * K * N * 4);
-      this.k.gemm(
+      this.gemm(
         M,
         N,
         K,
@@ -363,10 +432,50 @@ export class WasmBackend implements Backend<number> {
         transB ? 1 : N,
         transB ? K : 1,
         out.handle + i * M * N * 4,
+        N,
         0,
-        this.gemmScratch,
       );
     }
+  }
+
+  /**
+   * C [M×N] (rows ldc apart) = op(A)·op(B), or += with accumulate; element (i, k) of op(A) is at
+   * a + 4·(i·aRow + k·aCol). Split across the worker pool when it is large enough.
+   */
+  private gemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    aRow: number,
+    aCol: number,
+    b: number,
+    bRow: number,
+    bCol: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+  ): void {
+    if (this.pool && this.pool.threads > 1 && M * N * K >= PARALLEL_MIN_FLOPS) {
+      this.pool.gemm(
+        M,
+        N,
+        K,
+        a,
+        aRow,
+        aCol,
+        b,
+        bRow,
+        bCol,
+        c,
+        ldc,
+        accumulate,
+        (m, n, k, pa, par, pac, pb, pbr, pbc, pc, pldc, acc) =>
+          this.k.gemm(m, n, k, pa, par, pac, pb, pbr, pbc, pc, pldc, acc, this.gemmScratch),
+      );
+      return;
+    }
+    this.k.gemm(M, N, K, a, aRow, aCol, b, bRow, bCol, c, ldc, accumulate, this.gemmScratch);
   }
 
   gather(x: T, axis: number, index: T, out: T): void {
@@ -431,7 +540,7 @@ export class WasmBackend implements Backend<number> {
           cols,
           this.geometry(H, W, Ho, Wo, kH, kW, p, Cg),
         );
-        this.k.gemm(
+        this.gemm(
           Og,
           L,
           KK,
@@ -442,8 +551,8 @@ export class WasmBackend implements Backend<number> {
           L,
           1,
           out.handle + (n * O + g * Og) * L * 4,
+          L,
           0,
-          this.gemmScratch,
         );
       }
     }
@@ -462,7 +571,7 @@ export class WasmBackend implements Backend<number> {
     for (let n = 0; n < N; n++) {
       for (let g = 0; g < p.groups; g++) {
         // dcols [KK, L] = Wgᵀ · dy
-        this.k.gemm(
+        this.gemm(
           KK,
           L,
           Og,
@@ -473,8 +582,8 @@ export class WasmBackend implements Backend<number> {
           L,
           1,
           cols,
+          L,
           0,
-          this.gemmScratch,
         );
         this.k.col2im(
           cols,
@@ -502,7 +611,7 @@ export class WasmBackend implements Backend<number> {
           this.geometry(H, W, Ho, Wo, kH, kW, p, Cg),
         );
         // dWg [Og, KK] += dy [Og, L] · colsᵀ
-        this.k.gemm(
+        this.gemm(
           Og,
           KK,
           L,
@@ -513,8 +622,8 @@ export class WasmBackend implements Backend<number> {
           1,
           L,
           dw.handle + g * Og * KK * 4,
+          KK,
           1,
-          this.gemmScratch,
         );
       }
     }
@@ -589,7 +698,7 @@ export class WasmBackend implements Backend<number> {
   linear(x: T, w: T, bias: T | null, activation: FusedActivation, out: T): void {
     const [M, K] = x.shape;
     const N = w.shape[0];
-    this.k.gemm(M, N, K, x.handle, K, 1, w.handle, 1, K, out.handle, 0, this.gemmScratch);
+    this.gemm(M, N, K, x.handle, K, 1, w.handle, 1, K, out.handle, N, 0);
     if (bias || activation !== 'none')
       this.k.biasActivation(out.handle, bias ? bias.handle : 0, M, N, ACT_CODE[activation]);
   }

@@ -2,7 +2,17 @@ import { CpuBackend } from '@nnet/backend-cpu';
 import { Linear, ReLU, Sequential, Tanh } from '@nnet/layers';
 import { crossEntropy, mse } from '@nnet/loss';
 import { SGD } from '@nnet/optim';
-import { manualSeed, memory, randint, randn, registerBackend, setBackend, tensor, tidy } from '@nnet/tensor';
+import {
+  conv2d,
+  manualSeed,
+  memory,
+  randint,
+  randn,
+  registerBackend,
+  setBackend,
+  tensor,
+  tidy,
+} from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Allocator } from '../dist/allocator.js';
 import { createWasmBackend, relaxedSimdSupported, simdSupported } from '../dist/index.js';
@@ -130,4 +140,48 @@ describe('training is identical on cpu and wasm', () => {
     for (let i = 0; i < 100; i++) step();
     expect(memory()).toEqual(before);
   }, 60_000);
+});
+
+describe('worker pool', () => {
+  it('splits large products across threads with results identical to one thread', async () => {
+    const b = await createWasmBackend({ threads: 2 });
+    expect(b.threads).toBe(2);
+    registerBackend('wasm-threads', () => b, -1);
+    await setBackend('wasm-threads');
+    manualSeed(3);
+    // Tall (split by rows), wide (split by columns), transposed operands, and a batch.
+    const cases = [
+      [randn([300, 200]), randn([200, 90])],
+      [randn([6, 300]), randn([300, 500])],
+      [randn([257, 129]).t(), randn([70, 257]).t()],
+      [randn([3, 80, 90]), randn([3, 90, 100])],
+    ];
+    const two = cases.map(([x, y]) => Array.from(x.matmul(y).dataSync()));
+    await b.setThreads(1);
+    expect(b.threads).toBe(1);
+    const one = cases.map(([x, y]) => Array.from(x.matmul(y).dataSync()));
+    expect(two).toEqual(one);
+    await b.setThreads(2);
+    const conv = () => {
+      manualSeed(4);
+      const x = randn([4, 8, 20, 20], { requiresGrad: true });
+      const w = randn([16, 8, 3, 3], { requiresGrad: true });
+      conv2d(x, w, null, { padding: 1 }).square().sum().backward();
+      return [Array.from(x.grad!.dataSync()), Array.from(w.grad!.dataSync())];
+    };
+    const convTwo = conv();
+    await b.setThreads(1);
+    expect(conv()).toEqual(convTwo);
+    b.dispose();
+  }, 60_000);
+
+  it('rejects impossible thread counts', async () => {
+    const b = await createWasmBackend({ threads: 1 });
+    await expect(b.setThreads(0)).rejects.toThrow(RangeError);
+    const { readFile } = await import('node:fs/promises');
+    const single = await createWasmBackend({
+      wasm: await readFile(new URL('../dist/nnet.wasm', import.meta.url)),
+    });
+    await expect(single.setThreads(2)).rejects.toThrow(/shared-memory build/);
+  });
 });

@@ -1,0 +1,114 @@
+/**
+ * A worker pool over shared linear memory, for large matrix products. Each worker instantiates
+ * the same compiled module on the same `WebAssembly.Memory` and waits on its slot of a control
+ * block (`Atomics.wait`); the main thread writes a job, bumps the slot's sequence number, runs
+ * its own share, and waits for every worker's done flag. A product is split by rows of C (or by
+ * columns when it has few rows), aligned to the micro-kernel's 4x8 tile, so each element is
+ * computed exactly as on one thread: results are identical for any thread count.
+ */
+
+/** Int32 words per worker slot: [seq, done, M, N, K, a, aRow, aCol, b, bRow, bCol, c, ldc, accumulate]. */
+export const SLOT_WORDS = 16;
+const SEQ = 0;
+const DONE = 1;
+
+export type GemmFn = (
+  M: number,
+  N: number,
+  K: number,
+  a: number,
+  aRow: number,
+  aCol: number,
+  b: number,
+  bRow: number,
+  bCol: number,
+  c: number,
+  ldc: number,
+  accumulate: number,
+) => void;
+
+/** What the pool needs from a worker: post a message, stop, and not keep the process alive. */
+export interface PoolWorker {
+  terminate(): unknown;
+  unref?(): void;
+}
+
+export class WorkerPool {
+  private seq = 0;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    /** Byte offset of the control block (one slot per worker). */
+    private readonly ctrlPtr: number,
+    private readonly workers: PoolWorker[],
+  ) {}
+
+  /** Threads in use, the calling thread included. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  private ctrl(): Int32Array {
+    return new Int32Array(this.memory.buffer, this.ctrlPtr, this.workers.length * SLOT_WORDS);
+  }
+
+  /** Runs one product split across the calling thread (`runLocal`) and the workers. */
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    aRow: number,
+    aCol: number,
+    b: number,
+    bRow: number,
+    bCol: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+    runLocal: GemmFn,
+  ): void {
+    const parts = this.threads;
+    const byRows = M >= parts * 8 || M >= N;
+    const extent = byRows ? M : N;
+    const align = byRows ? 4 : 8;
+    const step = Math.ceil(extent / parts / align) * align;
+    const jobs: number[][] = [];
+    for (let start = 0; start < extent; start += step) {
+      const len = Math.min(step, extent - start);
+      jobs.push(
+        byRows
+          ? [len, N, K, a + 4 * start * aRow, aRow, aCol, b, bRow, bCol, c + 4 * start * ldc, ldc, accumulate]
+          : [M, len, K, a, aRow, aCol, b + 4 * start * bCol, bRow, bCol, c + 4 * start, ldc, accumulate],
+      );
+    }
+    const ctrl = this.ctrl();
+    this.seq++;
+    const remote = jobs.slice(1);
+    remote.forEach((job, w) => {
+      const base = w * SLOT_WORDS;
+      for (let i = 0; i < job.length; i++) ctrl[base + 2 + i] = job[i];
+      Atomics.store(ctrl, base + SEQ, this.seq);
+      Atomics.notify(ctrl, base + SEQ);
+    });
+    const [m, n, k, pa, par, pac, pb, pbr, pbc, pc, pldc, acc] = jobs[0];
+    runLocal(m, n, k, pa, par, pac, pb, pbr, pbc, pc, pldc, acc);
+    remote.forEach((_, w) => {
+      const at = w * SLOT_WORDS + DONE;
+      for (let done = Atomics.load(ctrl, at); done !== this.seq; done = Atomics.load(ctrl, at)) {
+        Atomics.wait(ctrl, at, done, 1000);
+      }
+    });
+  }
+
+  /** Stops every worker. */
+  terminate(): void {
+    const ctrl = this.ctrl();
+    this.workers.forEach((worker, w) => {
+      Atomics.store(ctrl, w * SLOT_WORDS + SEQ, -1);
+      Atomics.notify(ctrl, w * SLOT_WORDS + SEQ);
+      worker.terminate();
+    });
+    this.workers.length = 0;
+  }
+}
