@@ -71,12 +71,16 @@ function main(): void {
     }
   }
   if (want('mlp')) {
-    for (const size of quick ? [16] : [64, 256])
+    for (const size of quick ? [16] : [64, 256]) {
       for (const lib of libs) jobs.push({ lib, workload: 'mlp-train', size, threads: 1, quick });
+      jobs.push({ lib: 'nnet-wasm', workload: 'mlp-train', size, threads: 2, quick });
+    }
   }
   if (want('cnn')) {
-    for (const size of quick ? [8] : [64])
+    for (const size of quick ? [8] : [64]) {
       for (const lib of libs) jobs.push({ lib, workload: 'cnn-train', size, threads: 1, quick });
+      jobs.push({ lib: 'nnet-wasm', workload: 'cnn-train', size, threads: 2, quick });
+    }
   }
   if (want('infer')) {
     for (const size of quick ? [1] : [1, 256])
@@ -134,27 +138,28 @@ function printTable(results: Result[]): void {
     if (!rows.length) return;
     console.log(`\n${title} (${unit})`);
     console.log(
-      `| batch | nnet-cpu | nnet-wasm | tfjs-cpu | tfjs-wasm | ${ratios.map(([label]) => label).join(' | ')} | peak RSS MB (nnet-wasm / tfjs-wasm) |`,
+      `| batch | nnet-cpu | nnet-wasm | nnet-wasm 2T | tfjs-cpu | tfjs-wasm | ${ratios.map(([label]) => label).join(' | ')} | peak RSS MB (nnet-wasm / tfjs-wasm) |`,
     );
-    console.log(`|---|---|---|---|---|${ratios.map(() => '---|').join('')}---|`);
+    console.log(`|---|---|---|---|---|---|${ratios.map(() => '---|').join('')}---|`);
     for (const b of rows) {
       const v = (lib: LibName) => get(workload, b, lib);
       const rss = (lib: LibName) =>
-        results.find((r) => r.workload === workload && r.size === b && r.lib === lib)?.maxRssMB ?? null;
+        results.find((r) => r.workload === workload && r.size === b && r.lib === lib && r.threads === 1)
+          ?.maxRssMB ?? null;
       const cells = ratios.map(([, x, y]) => ratio(v(x), v(y)));
       console.log(
-        `| ${b} | ${f(v('nnet-cpu'))} | ${f(v('nnet-wasm'))} | ${f(v('tfjs-cpu'))} | ${f(v('tfjs-wasm'))} | ${cells.join(' | ')} | ${f(rss('nnet-wasm'))} / ${f(rss('tfjs-wasm'))} |`,
+        `| ${b} | ${f(v('nnet-cpu'))} | ${f(v('nnet-wasm'))} | ${f(get(workload, b, 'nnet-wasm', 2))} | ${f(v('tfjs-cpu'))} | ${f(v('tfjs-wasm'))} | ${cells.join(' | ')} | ${f(rss('nnet-wasm'))} / ${f(rss('tfjs-wasm'))} |`,
       );
     }
     for (const r of results.filter((x) => x.workload === workload && x.error))
       console.log(`  ${r.lib} batch ${r.size}: ${r.error}`);
   };
   section('mlp-train', 'MLP 784-128-ReLU-10 training, softmax cross-entropy, SGD', 'samples/s', [
-    ['wasm / tfjs-wasm (target 8x)', 'nnet-wasm', 'tfjs-wasm'],
+    ['wasm 1T / tfjs-wasm (target 8x)', 'nnet-wasm', 'tfjs-wasm'],
     ['cpu / tfjs-cpu', 'nnet-cpu', 'tfjs-cpu'],
   ]);
   section('cnn-train', 'CNN conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10 training', 'samples/s', [
-    ['wasm / tfjs-cpu (target 100x)', 'nnet-wasm', 'tfjs-cpu'],
+    ['wasm 1T / tfjs-cpu (target 100x)', 'nnet-wasm', 'tfjs-cpu'],
     ['cpu / tfjs-cpu', 'nnet-cpu', 'tfjs-cpu'],
   ]);
   section('mlp-infer', 'MLP inference latency', 'ms per batch, lower is better', [

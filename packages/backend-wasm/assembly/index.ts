@@ -156,6 +156,33 @@ export function gemm(
   }
 }
 
+/**
+ * Small-M products with B given as rows (C = A·Bᵀ, A [M×K] rows lda apart, B [N×K] rows ldb
+ * apart): a SIMD dot product per element, no packing. For batch-1 inference, packing the whole
+ * weight matrix would cost more than the product itself.
+ */
+export function dotRows(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  for (let i = 0; i < M; i++) {
+    const ar = a + (<usize>(i * lda) << 2);
+    for (let j = 0; j < N; j++) {
+      const br = b + (<usize>(j * ldb) << 2);
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let k = 0;
+      for (; k + 8 <= K; k += 8) {
+        const off = <usize>k << 2;
+        s0 = fma(v128.load(ar + off), v128.load(br + off), s0);
+        s1 = fma(v128.load(ar + off + 16), v128.load(br + off + 16), s1);
+      }
+      const s = f32x4.add(s0, s1);
+      let t: f32 = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+      for (; k < K; k++) t += load<f32>(ar + (<usize>k << 2)) * load<f32>(br + (<usize>k << 2));
+      const at = c + (<usize>(i * ldc + j) << 2);
+      store<f32>(at, accumulate ? load<f32>(at) + t : t);
+    }
+  }
+}
+
 // ---- elementwise (float32) -----------------------------------------------------------------------
 
 /** erf via 1 - erfc(|x|) with Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7). */

@@ -48,6 +48,18 @@ export interface KernelExports {
     accumulate: number,
     scratch: number,
   ): void;
+  dotRows(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
   binaryF32(op: number, a: number, b: number, out: number, params: number): void;
   copyStrided32(src: number, out: number, params: number): void;
@@ -456,6 +468,11 @@ export class WasmBackend implements Backend<number> {
     ldc: number,
     accumulate: number,
   ): void {
+    // A few rows times a row-major Bᵀ (batch-1 inference): dot products beat packing B.
+    if (M <= 4 && aCol === 1 && bCol !== 1 && bRow === 1) {
+      this.k.dotRows(M, N, K, a, aRow, b, bCol, c, ldc, accumulate);
+      return;
+    }
     if (this.pool && this.pool.threads > 1 && M * N * K >= PARALLEL_MIN_FLOPS) {
       this.pool.gemm(
         M,
