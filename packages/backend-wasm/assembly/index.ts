@@ -26,11 +26,42 @@ export function gemmScratchBytes(): i32 {
   }
 }
 
+/** Stores the 4x4 transpose of rows r0..r3 at dst, dst + stride, dst + 2·stride, dst + 3·stride. */
+@inline function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const a = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const b = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const c = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const d = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(a, c, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<f32>(a, c, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<f32>(b, d, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<f32>(b, d, 2, 3, 6, 7));
+}
+
 function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
   let p = dst;
   for (let i = 0; i < mc; i += MR) {
     const h = min(MR, mc - i);
-    for (let k = 0; k < kc; k++) {
+    let k = 0;
+    if (h == MR && rs == 1) {
+      // Transposed A: the 4 rows at one k are adjacent.
+      for (; k < kc; k++) {
+        v128.store(p, v128.load(a + (<usize>(i + k * cs) << 2)));
+        p += 16;
+      }
+      continue;
+    }
+    if (h == MR && cs == 1) {
+      // Row-major A: read 4 k at a time from each row and transpose.
+      const row = a + (<usize>(i * rs) << 2);
+      const rb = <usize>rs << 2;
+      for (; k + 4 <= kc; k += 4) {
+        const src = row + (<usize>k << 2);
+        storeTransposed4(v128.load(src), v128.load(src + rb), v128.load(src + 2 * rb), v128.load(src + 3 * rb), p, 16);
+        p += 64;
+      }
+    }
+    for (; k < kc; k++) {
       const base = a + (<usize>(i * rs + k * cs) << 2);
       for (let r = 0; r < MR; r++) {
         store<f32>(p, r < h ? load<f32>(base + (<usize>(r * rs) << 2)) : 0);
@@ -44,20 +75,33 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
   let p = dst;
   for (let j = 0; j < nc; j += NR) {
     const w = min(NR, nc - j);
+    let k = 0;
     if (w == NR && cs == 1) {
-      for (let k = 0; k < kc; k++) {
+      for (; k < kc; k++) {
         const src = b + (<usize>(k * rs + j) << 2);
         v128.store(p, v128.load(src));
         v128.store(p + 16, v128.load(src + 16));
         p += 32;
       }
-    } else {
-      for (let k = 0; k < kc; k++) {
-        const base = b + (<usize>(k * rs + j * cs) << 2);
-        for (let c = 0; c < NR; c++) {
-          store<f32>(p, c < w ? load<f32>(base + (<usize>(c * cs) << 2)) : 0);
-          p += 4;
-        }
+      continue;
+    }
+    if (w == NR && rs == 1) {
+      // Bᵀ stored row-major (a weight matrix [N, K]): 4 k at a time from 8 rows, transposed.
+      const col = b + (<usize>(j * cs) << 2);
+      const cb = <usize>cs << 2;
+      for (; k + 4 <= kc; k += 4) {
+        const src = col + (<usize>k << 2);
+        storeTransposed4(v128.load(src), v128.load(src + cb), v128.load(src + 2 * cb), v128.load(src + 3 * cb), p, 32);
+        const src4 = src + 4 * cb;
+        storeTransposed4(v128.load(src4), v128.load(src4 + cb), v128.load(src4 + 2 * cb), v128.load(src4 + 3 * cb), p + 16, 32);
+        p += 128;
+      }
+    }
+    for (; k < kc; k++) {
+      const base = b + (<usize>(k * rs + j * cs) << 2);
+      for (let c = 0; c < NR; c++) {
+        store<f32>(p, c < w ? load<f32>(base + (<usize>(c * cs) << 2)) : 0);
+        p += 4;
       }
     }
   }
