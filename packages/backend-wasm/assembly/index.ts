@@ -691,3 +691,114 @@ export function avgPool(x: usize, out: usize, planes: i32, g: usize, includePad:
 export function heapBase(): usize {
   return (__heap_base + 63) & ~(<usize>63);
 }
+
+// ---- comparisons, selection and casts (float32 operands) ------------------------------------------
+
+/** Offsets of the next outer index (all dims but the last) for up to three strided operands. */
+@inline function advance(idx: usize, rank: i32, shape: usize, s0: usize, s1: usize, s2: usize, o: usize): void {
+  for (let d = rank - 2; d >= 0; d--) {
+    const at = idx + (<usize>d << 2);
+    const v = load<i32>(at) + 1;
+    const st0 = load<i32>(s0 + (<usize>d << 2));
+    const st1 = load<i32>(s1 + (<usize>d << 2));
+    const st2 = s2 ? load<i32>(s2 + (<usize>d << 2)) : 0;
+    store<i32>(o, load<i32>(o) + st0);
+    store<i32>(o, load<i32>(o, 4) + st1, 4);
+    store<i32>(o, load<i32>(o, 8) + st2, 8);
+    if (v < load<i32>(shape + (<usize>d << 2))) {
+      store<i32>(at, v);
+      return;
+    }
+    store<i32>(o, load<i32>(o) - v * st0);
+    store<i32>(o, load<i32>(o, 4) - v * st1, 4);
+    store<i32>(o, load<i32>(o, 8) - v * st2, 8);
+    store<i32>(at, 0);
+  }
+}
+
+@inline function compareScalar(op: i32, a: f32, b: f32): u8 {
+  switch (op) {
+    case 0: return a == b ? 1 : 0;
+    case 1: return a != b ? 1 : 0;
+    case 2: return a < b ? 1 : 0;
+    case 3: return a <= b ? 1 : 0;
+    case 4: return a > b ? 1 : 0;
+    default: return a >= b ? 1 : 0;
+  }
+}
+
+/** out (bool bytes) = a op b, broadcast as in binaryF32 (op: eq ne lt le gt ge = 0..5). */
+export function compareF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  const rank = load<i32>(p);
+  const shape = p + 4;
+  const as = shape + (<usize>rank << 2);
+  const bs = as + (<usize>rank << 2);
+  let n = 1;
+  for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
+  if (n == 0) return;
+  const inner = rank > 0 ? load<i32>(shape + (<usize>(rank - 1) << 2)) : 1;
+  const ia = rank > 0 ? load<i32>(as + (<usize>(rank - 1) << 2)) : 0;
+  const ib = rank > 0 ? load<i32>(bs + (<usize>(rank - 1) << 2)) : 0;
+  const idx = memory.data(32);
+  const off = memory.data(12);
+  for (let d = 0; d < 8; d++) store<i32>(idx + (<usize>d << 2), 0);
+  store<i32>(off, 0);
+  store<i32>(off, 0, 4);
+  store<i32>(off, 0, 8);
+  for (let start = 0; start < n; start += inner) {
+    const pa = a + (<usize>load<i32>(off) << 2);
+    const pb = b + (<usize>load<i32>(off, 4) << 2);
+    for (let i = 0; i < inner; i++) {
+      store<u8>(out + <usize>(start + i), compareScalar(op, load<f32>(pa + (<usize>(i * ia) << 2)), load<f32>(pb + (<usize>(i * ib) << 2))));
+    }
+    advance(idx, rank, shape, as, bs, 0, off);
+  }
+}
+
+/** out = cond ? a : b (cond bool bytes; a, b, out float32 or int32), block [rank, shape, cStrides, aStrides, bStrides]. */
+export function where32(cond: usize, a: usize, b: usize, out: usize, p: usize): void {
+  const rank = load<i32>(p);
+  const shape = p + 4;
+  const cs = shape + (<usize>rank << 2);
+  const as = cs + (<usize>rank << 2);
+  const bs = as + (<usize>rank << 2);
+  let n = 1;
+  for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
+  if (n == 0) return;
+  const inner = rank > 0 ? load<i32>(shape + (<usize>(rank - 1) << 2)) : 1;
+  const ic = rank > 0 ? load<i32>(cs + (<usize>(rank - 1) << 2)) : 0;
+  const ia = rank > 0 ? load<i32>(as + (<usize>(rank - 1) << 2)) : 0;
+  const ib = rank > 0 ? load<i32>(bs + (<usize>(rank - 1) << 2)) : 0;
+  const idx = memory.data(32);
+  const off = memory.data(12);
+  for (let d = 0; d < 8; d++) store<i32>(idx + (<usize>d << 2), 0);
+  store<i32>(off, 0);
+  store<i32>(off, 0, 4);
+  store<i32>(off, 0, 8);
+  for (let start = 0; start < n; start += inner) {
+    const pc = cond + <usize>load<i32>(off);
+    const pa = a + (<usize>load<i32>(off, 4) << 2);
+    const pb = b + (<usize>load<i32>(off, 8) << 2);
+    const po = out + (<usize>start << 2);
+    for (let i = 0; i < inner; i++) {
+      const v = load<u8>(pc + <usize>(i * ic)) ? load<u32>(pa + (<usize>(i * ia) << 2)) : load<u32>(pb + (<usize>(i * ib) << 2));
+      store<u32>(po + (<usize>i << 2), v);
+    }
+    advance(idx, rank, shape, cs, as, bs, off);
+  }
+}
+
+/** Casts n elements: kind 0 bool→f32, 1 f32→bool, 2 i32→f32, 3 f32→i32 (toward zero), 4 bool→i32, 5 i32→bool. */
+export function cast(kind: i32, x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i;
+    switch (kind) {
+      case 0: store<f32>(out + (o << 2), <f32>load<u8>(x + o)); break;
+      case 1: { const v = load<f32>(x + (o << 2)); store<u8>(out + o, v != 0 ? 1 : 0); break; }
+      case 2: store<f32>(out + (o << 2), <f32>load<i32>(x + (o << 2))); break;
+      case 3: { const v = load<f32>(x + (o << 2)); store<i32>(out + (o << 2), v != v ? 0 : <i32>Mathf.trunc(v)); break; }
+      case 4: store<i32>(out + (o << 2), <i32>load<u8>(x + o)); break;
+      default: store<u8>(out + o, load<i32>(x + (o << 2)) != 0 ? 1 : 0);
+    }
+  }
+}

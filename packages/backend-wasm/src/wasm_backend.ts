@@ -61,6 +61,9 @@ export interface KernelExports {
     accumulate: number,
   ): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
+  compareF32(op: number, a: number, b: number, out: number, params: number): void;
+  where32(cond: number, a: number, b: number, out: number, params: number): void;
+  cast(kind: number, x: number, out: number, n: number): void;
   binaryF32(op: number, a: number, b: number, out: number, params: number): void;
   copyStrided32(src: number, out: number, params: number): void;
   reduceF32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
@@ -88,6 +91,21 @@ const PARALLEL_MIN_FLOPS = 64 * 64 * 64;
 const MAX_WORKERS = 64;
 
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
+const COMPARE_CODE: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
+/** Casts done in WASM (float32 → int32 stays in TypeScript: its out-of-range rule differs from wasm's truncation). */
+const CAST_CODE: Record<string, number | undefined> = {
+  'bool>float32': 0,
+  'float32>bool': 1,
+  'int32>float32': 2,
+  'bool>int32': 4,
+  'int32>bool': 5,
+};
+
+/** Element strides of a dense shape, 0 where a dim is 1 (broadcast). */
+function bstrides(shape: readonly number[]): number[] {
+  return contiguousStrides(shape).map((st, d) => (shape[d] === 1 ? 0 : st));
+}
+
 const ACT_CODE: Record<FusedActivation, number> = { none: 0, relu: 1, tanh: 2, sigmoid: 3 };
 
 export class WasmBackend implements Backend<number> {
@@ -266,13 +284,12 @@ export class WasmBackend implements Backend<number> {
     const code = BINARY_CODE[op];
     if (a.dtype === 'float32' && code !== undefined) {
       const rank = out.shape.length;
-      const stridesFor = (s: readonly number[]) => contiguousStrides(s).map((st, d) => (s[d] === 1 ? 0 : st));
       this.k.binaryF32(
         code,
         a.handle,
         b.handle,
         out.handle,
-        this.block([rank, ...out.shape, ...stridesFor(a.shape), ...stridesFor(b.shape)]),
+        this.block([rank, ...out.shape, ...bstrides(a.shape), ...bstrides(b.shape)]),
       );
       return;
     }
@@ -280,10 +297,32 @@ export class WasmBackend implements Backend<number> {
   }
 
   compare(op: CompareOp, a: T, b: T, out: T): void {
+    if (a.dtype === 'float32') {
+      const rank = out.shape.length;
+      this.k.compareF32(
+        COMPARE_CODE[op],
+        a.handle,
+        b.handle,
+        out.handle,
+        this.block([rank, ...out.shape, ...bstrides(a.shape), ...bstrides(b.shape)]),
+      );
+      return;
+    }
     this.hostBroadcast([a, b], out, (p, q) => (hostCompare(op, p, q) ? 1 : 0));
   }
 
   where(cond: T, a: T, b: T, out: T): void {
+    if (a.dtype !== 'bool') {
+      const rank = out.shape.length;
+      this.k.where32(
+        cond.handle,
+        a.handle,
+        b.handle,
+        out.handle,
+        this.block([rank, ...out.shape, ...bstrides(cond.shape), ...bstrides(a.shape), ...bstrides(b.shape)]),
+      );
+      return;
+    }
     const o = this.data(out);
     const c = this.data(cond);
     const x = this.data(a);
@@ -305,6 +344,11 @@ export class WasmBackend implements Backend<number> {
   }
 
   cast(x: T, out: T): void {
+    const kind = CAST_CODE[`${x.dtype}>${out.dtype}`];
+    if (kind !== undefined) {
+      this.k.cast(kind, x.handle, out.handle, sizeOf(out.shape));
+      return;
+    }
     const a = this.data(x);
     const o = this.data(out);
     if (out.dtype === 'bool') for (let i = 0; i < o.length; i++) o[i] = a[i] !== 0 ? 1 : 0;
