@@ -15,6 +15,7 @@ import {
   contiguousStrides,
   type DType,
   type FusedActivation,
+  forEachAlong,
   type MatmulOptions,
   type Pool2dParams,
   type ReduceOp,
@@ -543,7 +544,7 @@ export class WasmBackend implements Backend<number> {
     const src = this.data(x);
     const o = this.data(out);
     const idx = this.data(index);
-    walkAlong(index.shape, axis, x.shape, idx, (p, t) => {
+    forEachAlong(index.shape, axis, x.shape, idx, (p, t) => {
       o[p] = src[t];
     });
   }
@@ -551,7 +552,7 @@ export class WasmBackend implements Backend<number> {
   scatterAdd(out: T, axis: number, index: T, src: T): void {
     const o = this.data(out);
     const s = this.data(src);
-    walkAlong(index.shape, axis, out.shape, this.data(index), (p, t) => {
+    forEachAlong(index.shape, axis, out.shape, this.data(index), (p, t) => {
       o[t] += s[p];
     });
   }
@@ -823,30 +824,5 @@ function hostCompare(op: CompareOp, a: number, b: number): boolean {
       return a > b;
     default:
       return a >= b;
-  }
-}
-
-/** Calls fn(flat position in `shape`, offset in `target` with the `axis` coordinate taken from index). */
-function walkAlong(
-  shape: readonly number[],
-  axis: number,
-  target: readonly number[],
-  index: TypedArray,
-  fn: (p: number, t: number) => void,
-): void {
-  const n = sizeOf(shape);
-  const rank = shape.length;
-  const ts = contiguousStrides(target);
-  const idx = new Array<number>(rank).fill(0);
-  let base = 0;
-  for (let p = 0; p < n; p++) {
-    fn(p, rank === 0 ? index[p] : base + index[p] * ts[axis]);
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      if (d !== axis) base += ts[d];
-      if (idx[d] < shape[d]) break;
-      if (d !== axis) base -= idx[d] * ts[d];
-      idx[d] = 0;
-    }
   }
 }

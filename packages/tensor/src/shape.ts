@@ -116,3 +116,32 @@ export function broadcastOffsets(outShape: readonly number[], inShape: readonly 
   }
   return offsets;
 }
+
+/**
+ * For gather/scatter kernels: walks every position p of a dense `shape` and calls
+ * fn(p, t) with t the offset in a dense `targetShape` of the same position, its `axis`
+ * coordinate replaced by index[p].
+ */
+export function forEachAlong(
+  shape: Shape,
+  axis: number,
+  targetShape: Shape,
+  index: ArrayLike<number>,
+  fn: (p: number, target: number) => void,
+): void {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const ts = contiguousStrides(targetShape);
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0; // offset in the target of the current position with the axis coordinate left out
+  for (let p = 0; p < n; p++) {
+    fn(p, rank === 0 ? index[p] : base + index[p] * ts[axis]);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 /** copyStrided, reductions, arg-reductions, gather and scatterAdd. */
 import type { ArgReduceOp, ReduceOp, StridedInfo, TensorInfo } from '@nnet/tensor';
-import { contiguousStrides, sizeOf } from '@nnet/tensor';
+import { contiguousStrides, forEachAlong, sizeOf } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
 
 type T = TensorInfo<CpuHandle>;
@@ -122,35 +122,10 @@ export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
   }
 }
 
-/** Walks every position of `shape` and calls fn(flat position, offset of the same position with `axis` replaced). */
-function walkAlong(
-  shape: readonly number[],
-  axis: number,
-  targetShape: readonly number[],
-  index: Int32Array | Uint8Array | Float32Array,
-  fn: (p: number, target: number) => void,
-): void {
-  const n = sizeOf(shape);
-  const rank = shape.length;
-  const ts = contiguousStrides(targetShape);
-  const idx = new Array<number>(rank).fill(0);
-  let base = 0; // offset in target of idx with the axis coordinate left out
-  for (let p = 0; p < n; p++) {
-    fn(p, rank === 0 ? index[p] : base + index[p] * ts[axis]);
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      if (d !== axis) base += ts[d];
-      if (idx[d] < shape[d]) break;
-      if (d !== axis) base -= idx[d] * ts[d];
-      idx[d] = 0;
-    }
-  }
-}
-
 export function gather(x: T, axis: number, index: T, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
-  walkAlong(index.shape, axis, x.shape, index.handle.data, (p, t) => {
+  forEachAlong(index.shape, axis, x.shape, index.handle.data, (p, t) => {
     o[p] = a[t];
   });
 }
@@ -158,7 +133,7 @@ export function gather(x: T, axis: number, index: T, out: T): void {
 export function scatterAdd(out: T, axis: number, index: T, src: T): void {
   const o = out.handle.data;
   const s = src.handle.data;
-  walkAlong(index.shape, axis, out.shape, index.handle.data, (p, t) => {
+  forEachAlong(index.shape, axis, out.shape, index.handle.data, (p, t) => {
     o[t] += s[p];
   });
 }
