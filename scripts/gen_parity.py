@@ -97,4 +97,47 @@ for cfg in configs:
         steps.append({'weight': enc(w), 'bias': enc(b)})
     traj.append({'options': cfg, 'steps': steps})
 write('optim', 'sgd.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': traj})
+# ---- Conv2d and pooling layers ---------------------------------------------------------------------
+conv_cases = []
+for cfg in [dict(i=3, o=4, k=3, stride=1, padding=1, dilation=1, groups=1, n=2, hw=(6, 5)),
+            dict(i=4, o=6, k=(3, 2), stride=2, padding=0, dilation=1, groups=2, n=1, hw=(7, 7)),
+            dict(i=2, o=2, k=3, stride=1, padding='same', dilation=2, groups=1, n=2, hw=(5, 5))]:
+    conv = torch.nn.Conv2d(cfg['i'], cfg['o'], cfg['k'], stride=cfg['stride'], padding=cfg['padding'], dilation=cfg['dilation'], groups=cfg['groups']).double()
+    with torch.no_grad():
+        conv.weight.copy_(r32(conv.weight))
+        conv.bias.copy_(r32(conv.bias))
+    x = r32(torch.randn(cfg['n'], cfg['i'], *cfg['hw'], dtype=D)).requires_grad_()
+    y = conv(x)
+    g = r32(torch.randn(*y.shape, dtype=D))
+    gx, gw, gb = torch.autograd.grad((y * g).sum(), [x, conv.weight, conv.bias])
+    k = cfg['k'] if isinstance(cfg['k'], tuple) else (cfg['k'], cfg['k'])
+    conv_cases.append({'options': {'inChannels': cfg['i'], 'outChannels': cfg['o'], 'kernelSize': list(k), 'stride': cfg['stride'], 'padding': cfg['padding'], 'dilation': cfg['dilation'], 'groups': cfg['groups']},
+                       'x': enc(x), 'weight': enc(conv.weight), 'bias': enc(conv.bias), 'out': enc(y), 'g': enc(g), 'gradX': enc(gx), 'gradW': enc(gw), 'gradB': enc(gb)})
+pool_cases = []
+for kind, mod in [('maxPool2d', torch.nn.MaxPool2d(3, stride=2, padding=1)), ('avgPool2d', torch.nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)), ('adaptiveAvgPool2d', torch.nn.AdaptiveAvgPool2d(1))]:
+    x = r32(torch.randn(2, 3, 7, 6, dtype=D)).requires_grad_()
+    y = mod(x)
+    g = r32(torch.randn(*y.shape, dtype=D))
+    (gx,) = torch.autograd.grad((y * g).sum(), [x])
+    pool_cases.append({'kind': kind, 'x': enc(x), 'out': enc(y), 'g': enc(g), 'gradX': enc(gx)})
+write('layers', 'conv.json', {'generator': 'scripts/gen_parity.py', 'conv': conv_cases, 'pool': pool_cases})
+
+# ---- Adam / AdamW trajectories -------------------------------------------------------------------------
+adam = []
+for name, cfg in [('Adam', {'lr': 0.01}), ('Adam', {'lr': 0.01, 'weightDecay': 0.1}), ('Adam', {'lr': 0.02, 'betas': [0.8, 0.99], 'amsgrad': True}),
+                  ('AdamW', {'lr': 0.01}), ('AdamW', {'lr': 0.01, 'weightDecay': 0.3, 'amsgrad': True})]:
+    w = w0.clone().requires_grad_()
+    b = b0.clone().requires_grad_()
+    cls = torch.optim.Adam if name == 'Adam' else torch.optim.AdamW
+    kw = {'lr': cfg['lr'], 'betas': tuple(cfg.get('betas', [0.9, 0.999])), 'amsgrad': cfg.get('amsgrad', False)}
+    kw['weight_decay'] = cfg.get('weightDecay', 0 if name == 'Adam' else 1e-2)
+    opt = cls([w, b], **kw)
+    steps = []
+    for _ in range(6):
+        opt.zero_grad()
+        ((A @ w + b - yv) ** 2).mean().backward()
+        opt.step()
+        steps.append({'weight': enc(w), 'bias': enc(b)})
+    adam.append({'optimizer': name, 'options': cfg, 'steps': steps})
+write('optim', 'adam.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': adam})
 print('ok')

@@ -1,0 +1,89 @@
+/**
+ * `Conv2d(inChannels, outChannels, kernelSize, { stride, padding, dilation, groups, bias })`:
+ * 2-D cross-correlation over NCHW images, as PyTorch's nn.Conv2d.
+ *
+ * Shapes: x [N, inChannels, H, W] → y [N, outChannels, Ho, Wo] with
+ * Ho = ⌊(H + 2·padding - dilation·(kH - 1) - 1) / stride⌋ + 1 (padding 'same' keeps H).
+ * weight [outChannels, inChannels / groups, kH, kW], bias [outChannels]; both ~ U(-1/√fanIn, 1/√fanIn)
+ * with fanIn = inChannels / groups · kH · kW (PyTorch's default).
+ */
+import { type Conv2dOptions, conv2d, fmtShape, ShapeError, type Tensor, ValueError } from '@nnet/tensor';
+import { uniformParameter } from './linear.js';
+import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+export interface Conv2dLayerOptions extends Conv2dOptions {
+  bias?: boolean;
+}
+
+function pair(v: number | readonly number[]): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
+export class Conv2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  private readonly options: Conv2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | readonly [number, number],
+    options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    for (const [n, v] of [
+      ['inChannels', inChannels],
+      ['outChannels', outChannels],
+      ['groups', groups],
+    ] as const) {
+      if (!Number.isInteger(v) || v <= 0)
+        throw new ValueError(`Conv2d: ${n} must be a positive integer, got ${v}.`);
+    }
+    if (inChannels % groups || outChannels % groups) {
+      throw new ValueError(
+        `Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
+      );
+    }
+    this.kernelSize = pair(kernelSize);
+    const [kH, kW] = this.kernelSize;
+    const bound = 1 / Math.sqrt((inChannels / groups) * kH * kW);
+    this.weight = this.registerParameter(
+      'weight',
+      uniformParameter([outChannels, inChannels / groups, kH, kW], bound),
+    )!;
+    this.bias = this.registerParameter(
+      'bias',
+      options.bias === false ? null : uniformParameter([outChannels], bound),
+    );
+    this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups };
+  }
+
+  forward(x: Tensor): Tensor {
+    const channelDim = x.ndim === 3 ? 0 : 1;
+    if ((x.ndim !== 3 && x.ndim !== 4) || x.shape[channelDim] !== this.inChannels) {
+      throw new ShapeError(
+        `Conv2d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}. ` +
+          'Images are NCHW: put the channels in dim 1.',
+      );
+    }
+    return conv2d(x, this.weight, this.bias, this.options);
+  }
+
+  override extraRepr(): string {
+    const o = this.options;
+    const extras = [
+      o.stride !== undefined && o.stride !== 1 ? `stride=${JSON.stringify(o.stride)}` : '',
+      o.padding !== undefined && o.padding !== 0 ? `padding=${JSON.stringify(o.padding)}` : '',
+      o.dilation !== undefined && o.dilation !== 1 ? `dilation=${JSON.stringify(o.dilation)}` : '',
+      o.groups !== 1 ? `groups=${o.groups}` : '',
+      this.bias ? '' : 'bias=false',
+    ].filter(Boolean);
+    return [
+      `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize.join(', ')}]`,
+      ...extras,
+    ].join(', ');
+  }
+}

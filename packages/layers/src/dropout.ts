@@ -1,0 +1,29 @@
+/**
+ * `Dropout(p)`: in training, zeroes each element with probability p and scales the rest by
+ * 1/(1 - p) so the expected value is unchanged; in eval() it is the identity. The mask comes from
+ * the library's seeded generator, so a seed gives the same masks on every backend.
+ */
+import { defaultGenerator, type Generator, rand, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { Module } from './module.js';
+
+export class Dropout extends Module {
+  constructor(
+    readonly p = 0.5,
+    private readonly generator: Generator = defaultGenerator,
+  ) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new ValueError(`Dropout: p must be in [0, 1), got ${p}.`);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.p === 0) return x.reshape(x.shape);
+    return tidy(() => {
+      const keep = rand(x.shape as number[], { generator: this.generator }).ge(this.p);
+      return x.mul(keep).mul(1 / (1 - this.p));
+    });
+  }
+
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}

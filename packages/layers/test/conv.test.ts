@@ -1,0 +1,170 @@
+import '@nnet/backend-cpu';
+import { readFileSync } from 'node:fs';
+import {
+  manualSeed,
+  memory,
+  ones,
+  randn,
+  ShapeError,
+  type Tensor,
+  tensor,
+  tidy,
+  ValueError,
+} from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  Conv2d,
+  Dropout,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+} from '../src/index.js';
+
+type Enc = { shape: number[]; data: number[] };
+interface ConvCase {
+  options: {
+    inChannels: number;
+    outChannels: number;
+    kernelSize: [number, number];
+    stride: number;
+    padding: number | 'same';
+    dilation: number;
+    groups: number;
+  };
+  x: Enc;
+  weight: Enc;
+  bias: Enc;
+  out: Enc;
+  g: Enc;
+  gradX: Enc;
+  gradW: Enc;
+  gradB: Enc;
+}
+const fx = JSON.parse(readFileSync(new URL('./fixtures/conv.json', import.meta.url), 'utf8')) as {
+  conv: ConvCase[];
+  pool: { kind: string; x: Enc; out: Enc; g: Enc; gradX: Enc }[];
+};
+const t = (e: Enc, requiresGrad = false) =>
+  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+function expectClose(got: Tensor, want: Enc, rtol = 1e-4, atol = 1e-5): void {
+  expect(got.shape).toEqual(want.shape);
+  const g = got.dataSync();
+  want.data.forEach((w, i) => expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
+}
+
+describe('Conv2d matches PyTorch', () => {
+  for (const c of fx.conv) {
+    it(`forward and backward ${JSON.stringify(c.options)}`, () => {
+      const o = c.options;
+      const layer = new Conv2d(o.inChannels, o.outChannels, o.kernelSize, {
+        stride: o.stride,
+        padding: o.padding,
+        dilation: o.dilation,
+        groups: o.groups,
+      });
+      layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
+      const x = t(c.x, true);
+      const y = layer.forward(x);
+      expectClose(y, c.out);
+      y.mul(t(c.g)).sum().backward();
+      expectClose(x.grad!, c.gradX);
+      expectClose(layer.weight.grad!, c.gradW);
+      expectClose(layer.bias!.grad!, c.gradB);
+    });
+  }
+
+  it('initialises weights in U(-1/sqrt(fanIn), 1/sqrt(fanIn)) with fanIn = in/groups * kH * kW', () => {
+    manualSeed(0);
+    const layer = new Conv2d(8, 16, 3, { groups: 2 });
+    expect(layer.weight.shape).toEqual([16, 4, 3, 3]);
+    const w = Array.from(layer.weight.dataSync());
+    const bound = 1 / Math.sqrt(4 * 9);
+    expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
+    expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.9 * bound);
+  });
+
+  it('rejects a wrong channel count and bad options with typed errors', () => {
+    const layer = new Conv2d(3, 8, 3);
+    expect(() => layer.forward(randn([1, 4, 8, 8]))).toThrow(ShapeError);
+    expect(() => layer.forward(randn([1, 4, 8, 8]))).toThrow(
+      /expected input \[N, 3, H, W\], got \[1, 4, 8, 8\]/,
+    );
+    expect(() => layer.forward(randn([1, 3, 2, 2]))).toThrow(/larger than the padded input/);
+    expect(() => new Conv2d(3, 8, 3, { groups: 2 })).toThrow(ValueError);
+  });
+});
+
+describe('pooling layers match PyTorch', () => {
+  const layers: Record<string, () => Sequential> = {
+    maxPool2d: () => new Sequential(new MaxPool2d(3, { stride: 2, padding: 1 })),
+    avgPool2d: () => new Sequential(new AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false })),
+    adaptiveAvgPool2d: () => new Sequential(new AdaptiveAvgPool2d(1)),
+  };
+  for (const c of fx.pool) {
+    it(`${c.kind} forward and backward`, () => {
+      const x = t(c.x, true);
+      const y = layers[c.kind]().forward(x);
+      expectClose(y, c.out);
+      y.mul(t(c.g)).sum().backward();
+      expectClose(x.grad!, c.gradX);
+    });
+  }
+});
+
+describe('Flatten and Dropout', () => {
+  it('Flatten merges all but the batch dim', () => {
+    expect(new Flatten().forward(randn([2, 3, 4, 5])).shape).toEqual([2, 60]);
+    expect(new Flatten(0, 1).forward(randn([2, 3, 4])).shape).toEqual([6, 4]);
+  });
+
+  it('Dropout zeroes about p of the elements, rescales the rest, and is the identity in eval()', () => {
+    manualSeed(1);
+    const d = new Dropout(0.25);
+    const y = Array.from(d.forward(ones([20000])).dataSync());
+    const zeros = y.filter((v) => v === 0).length / y.length;
+    expect(Math.abs(zeros - 0.25)).toBeLessThan(0.02);
+    expect(y.filter((v) => v !== 0).every((v) => Math.abs(v - 1 / 0.75) < 1e-6)).toBe(true);
+    d.eval();
+    expect(d.forward(tensor([1, 2, 3])).toArray()).toEqual([1, 2, 3]);
+    expect(() => new Dropout(1)).toThrow(ValueError);
+  });
+
+  it('the same seed gives the same dropout mask', () => {
+    const mask = (seed: number) => {
+      manualSeed(seed);
+      return new Dropout(0.5).forward(ones([64])).toArray();
+    };
+    expect(mask(9)).toEqual(mask(9));
+    expect(mask(9)).not.toEqual(mask(10));
+  });
+});
+
+describe('a small CNN', () => {
+  it('trains one step inside tidy without growing memory', () => {
+    manualSeed(2);
+    const net = new Sequential(
+      new Conv2d(1, 4, 3, { padding: 1 }),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Dropout(0.1),
+      new Linear(4 * 4 * 4, 3),
+    );
+    const x = randn([5, 1, 8, 8]);
+    const step = () =>
+      tidy(() => {
+        net.zeroGrad();
+        net.forward(x).square().mean().backward();
+        for (const p of net.parameters()) p.assign(p.sub(p.grad!.mul(0.01)));
+      });
+    step();
+    const before = memory();
+    for (let i = 0; i < 10; i++) step();
+    expect(memory()).toEqual(before);
+    expect(net.toString()).toContain('(0): Conv2d(1, 4, kernelSize=[3, 3], padding=1)');
+  });
+});
