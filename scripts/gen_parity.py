@@ -140,4 +140,52 @@ for name, cfg in [('Adam', {'lr': 0.01}), ('Adam', {'lr': 0.01, 'weightDecay': 0
         steps.append({'weight': enc(w), 'bias': enc(b)})
     adam.append({'optimizer': name, 'options': cfg, 'steps': steps})
 write('optim', 'adam.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': adam})
+# ---- more losses ----------------------------------------------------------------------------------------
+more = []
+
+
+def loss_case(name, fn, x, t, options, target_dtype='float32', g_none=False):
+    x = x.clone().requires_grad_()
+    out = fn(x)
+    g = r32(torch.randn(*out.shape, dtype=D)) if out.dim() > 0 else torch.tensor(1.0, dtype=D)
+    (gx,) = torch.autograd.grad((out * g).sum(), [x])
+    tt = {'shape': list(t.shape), 'data': t.reshape(-1).tolist()} if target_dtype == 'int32' else enc(t)
+    more.append({'loss': name, 'options': options, 'input': enc(x), 'target': tt, 'targetDtype': target_dtype, 'out': enc(out), 'g': enc(g), 'grad': enc(gx)})
+
+
+x = r32(torch.randn(4, 3, dtype=D) * 2)
+t = r32(torch.randn(4, 3, dtype=D))
+for red in ('mean', 'none'):
+    loss_case('l1', lambda a: F.l1_loss(a, t, reduction=red), x, t, {'reduction': red})
+    loss_case('smoothL1', lambda a: F.smooth_l1_loss(a, t, reduction=red, beta=0.5), x, t, {'reduction': red, 'beta': 0.5})
+    loss_case('huber', lambda a: F.huber_loss(a, t, reduction=red, delta=2.0), x, t, {'reduction': red, 'delta': 2.0})
+w = r32(torch.rand(4, dtype=D) + 0.5)
+for scale in (1.0, 1e4):
+    logits = r32(torch.randn(6, 4, dtype=D) * scale)
+    idx = torch.tensor([0, 3, -100, 1, 2, 3])
+    for red in ('mean', 'sum', 'none'):
+        opts = {'reduction': red, 'weight': enc(w), 'ignoreIndex': -100, 'labelSmoothing': 0.1}
+        loss_case('crossEntropy', lambda a: F.cross_entropy(a, idx, weight=w, ignore_index=-100, label_smoothing=0.1, reduction=red), logits, idx, opts, 'int32')
+    probs = r32(torch.softmax(torch.randn(6, 4, dtype=D), 1))
+    loss_case('crossEntropy', lambda a: F.cross_entropy(a, probs, weight=w, label_smoothing=0.2), logits, probs, {'weight': enc(w), 'labelSmoothing': 0.2})
+    lp = r32(torch.log_softmax(torch.randn(6, 4, dtype=D), 1))
+    loss_case('nll', lambda a: F.nll_loss(a, idx, weight=w, ignore_index=-100), lp, idx, {'weight': enc(w), 'ignoreIndex': -100}, 'int32')
+    bl = r32(torch.randn(5, 3, dtype=D) * scale)
+    bt = r32(torch.randint(0, 2, (5, 3)).to(D))
+    pw = r32(torch.rand(3, dtype=D) * 2 + 0.5)
+    for red in ('mean', 'none'):
+        loss_case('bceWithLogits', lambda a: F.binary_cross_entropy_with_logits(a, bt, pos_weight=pw, reduction=red), bl, bt, {'reduction': red, 'posWeight': enc(pw)})
+pr = r32(torch.rand(5, 3, dtype=D) * 0.98 + 0.01)
+bt = r32(torch.rand(5, 3, dtype=D))
+bw = r32(torch.rand(5, 3, dtype=D))
+loss_case('bce', lambda a: F.binary_cross_entropy(a, bt, weight=bw), pr, bt, {'weight': enc(bw)})
+li = r32(torch.log_softmax(torch.randn(4, 5, dtype=D), 1))
+tp = torch.softmax(torch.randn(4, 5, dtype=D), 1)
+tp[0, 1] = 0
+tp = r32(tp)
+for red in ('batchmean', 'sum', 'none'):
+    loss_case('klDiv', lambda a: F.kl_div(a, tp, reduction=red), li, tp, {'reduction': red})
+ltp = r32(torch.log_softmax(torch.randn(4, 5, dtype=D), 1))
+loss_case('klDiv', lambda a: F.kl_div(a, ltp, reduction='batchmean', log_target=True), li, ltp, {'reduction': 'batchmean', 'logTarget': True})
+write('loss', 'more_losses.json', {'generator': 'scripts/gen_parity.py', 'cases': more})
 print('ok')

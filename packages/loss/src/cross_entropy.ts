@@ -1,11 +1,14 @@
 /**
- * Cross-entropy from logits, like PyTorch's `cross_entropy`:
- *   class-index targets:  ℓₙ = -log softmax(xₙ)[yₙ]
- *   probability targets:  ℓₙ = -Σ_c yₙc · log softmax(xₙ)_c
- * computed through logSoftmax, so logits of any magnitude give finite values and gradients.
+ * Cross-entropy from logits and negative log-likelihood from log-probabilities, like PyTorch's
+ * `cross_entropy` and `nll_loss`:
+ *   class-index targets:  ℓₙ = -w[yₙ]·logpₙ[yₙ]   (0 where yₙ = ignoreIndex)
+ *   probability targets:  ℓₙ = -Σ_c w_c·t_nc·logp_nc
+ *   label smoothing ε:    ℓₙ = (1 - ε)·ℓₙ + (ε/C)·(-Σ_c w_c·logp_nc)
+ *   'mean' divides by Σₙ w[yₙ] over non-ignored samples (index targets) or by N (probabilities).
+ * logp = logSoftmax(logits), so logits of any magnitude give finite values and gradients.
  *
- * Shapes: logits [N, C] (or [N, C, d₁, ...]); target int32 [N] (or [N, d₁, ...]) with values in
- * [0, C), or float32 probabilities with the logits' shape. 'mean' averages over every ℓ.
+ * Shapes: logits [N, C] (or [N, C, d₁, ...]); target int32 [N] (or [N, d₁, ...]) in [0, C), or
+ * float32 probabilities with the logits' shape; weight [C].
  */
 import {
   DTypeError,
@@ -16,66 +19,132 @@ import {
   ShapeError,
   type Tensor,
   tidy,
+  ValueError,
+  where,
 } from '@nnet/tensor';
-import { checkReduction, type Reduction, reduce } from './mse.js';
+import { checkReduction, type Reduction } from './mse.js';
 
-export function crossEntropy(
-  logits: Tensor,
-  target: Tensor,
-  options: { reduction?: Reduction } = {},
-): Tensor {
-  const reduction = checkReduction('crossEntropy', options.reduction ?? 'mean');
-  logits._check('crossEntropy');
-  target._check('crossEntropy');
-  if (logits.dtype !== 'float32')
-    throw new DTypeError(`crossEntropy: logits must be float32, got ${logits.dtype}.`);
-  if (logits.ndim < 2) {
+export interface NLLOptions {
+  reduction?: Reduction;
+  /** Per-class weights [C]. */
+  weight?: Tensor;
+  /** Samples with this target contribute nothing (default -100, as in PyTorch). */
+  ignoreIndex?: number;
+}
+
+export interface CrossEntropyOptions extends NLLOptions {
+  /** ε in [0, 1]: mixes the target with the uniform distribution. */
+  labelSmoothing?: number;
+}
+
+function classWeights(op: string, weight: Tensor | undefined, C: number, rank: number): Tensor | null {
+  if (!weight) return null;
+  weight._check(op);
+  if (weight.ndim !== 1 || weight.shape[0] !== C) {
     throw new ShapeError(
-      `crossEntropy: logits must be [N, C] (or [N, C, ...]), got ${fmtShape(logits.shape)}; add a batch dim with unsqueeze(0).`,
+      `${op}: weight must have shape [${C}] (one per class), got ${fmtShape(weight.shape)}.`,
     );
   }
-  const C = logits.shape[1];
+  // [C] → [1, C, 1, ...] to broadcast against [N, C, d...].
+  return weight.reshape([1, C, ...new Array<number>(rank - 2).fill(1)]);
+}
+
+/** The loss from log-probabilities `logp` [N, C, ...]; `op` names the public function in errors. */
+function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
+  const reduction = checkReduction(op, options.reduction ?? 'mean');
+  const eps = options.labelSmoothing ?? 0;
+  if (!(eps >= 0 && eps <= 1)) throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${eps}.`);
+  const C = logp.shape[1];
+  const w = classWeights(op, options.weight, C, logp.ndim);
   if (target.dtype === 'int32') {
-    const want = [logits.shape[0], ...logits.shape.slice(2)];
+    const want = [logp.shape[0], ...logp.shape.slice(2)];
     if (target.ndim !== want.length || target.shape.some((d, i) => d !== want[i])) {
       throw new ShapeError(
-        `crossEntropy: class-index target ${fmtShape(target.shape)} must have shape ${fmtShape(want)} for logits ` +
-          `${fmtShape(logits.shape)} (one class index per sample).`,
+        `${op}: class-index target ${fmtShape(target.shape)} must have shape ${fmtShape(want)} for input ` +
+          `${fmtShape(logp.shape)} (one class index per sample).`,
       );
     }
+    const ignore = options.ignoreIndex ?? -100;
     const values = target.dataSync();
     for (let i = 0; i < values.length; i++) {
-      if (values[i] < 0 || values[i] >= C) {
+      if ((values[i] < 0 || values[i] >= C) && values[i] !== ignore) {
         throw new IndexError(
-          `crossEntropy: target class ${values[i]} is out of range for ${C} classes; classes are 0..${C - 1}.`,
+          `${op}: target class ${values[i]} is out of range for ${C} classes; classes are 0..${C - 1}.`,
         );
       }
     }
-    return tidy(() => {
-      const picked = gather(logSoftmax(logits, 1), 1, target.unsqueeze(1));
-      return reduce(picked.squeeze(1).neg(), reduction);
-    });
+    const valid = target.ne(ignore);
+    const safe = where(valid, target, 0).unsqueeze(1);
+    const picked = gather(logp, 1, safe).squeeze(1);
+    const validF = valid.to('float32');
+    const wn = w
+      ? gather(w.expand(logp.shape as number[]), 1, safe)
+          .squeeze(1)
+          .mul(validF)
+      : validF;
+    let loss = picked.mul(wn).neg();
+    if (eps > 0) {
+      const smooth = (w ? logp.mul(w) : logp).sum(1).neg().mul(validF);
+      loss = loss.mul(1 - eps).add(smooth.mul(eps / C));
+    }
+    if (reduction === 'none') return loss;
+    return reduction === 'sum' ? loss.sum() : loss.sum().div(wn.sum());
   }
   if (target.dtype !== 'float32') {
     throw new DTypeError(
-      `crossEntropy: target must be int32 class indices or float32 probabilities, got ${target.dtype}.`,
+      `${op}: target must be int32 class indices or float32 probabilities, got ${target.dtype}.`,
     );
   }
-  if (target.ndim !== logits.ndim || target.shape.some((d, i) => d !== logits.shape[i])) {
+  if (target.ndim !== logp.ndim || target.shape.some((d, i) => d !== logp.shape[i])) {
     throw new ShapeError(
-      `crossEntropy: probability target ${fmtShape(target.shape)} must have the logits' shape ${fmtShape(logits.shape)}.`,
+      `${op}: probability target ${fmtShape(target.shape)} must have the input's shape ${fmtShape(logp.shape)}.`,
     );
   }
-  return tidy(() => reduce(logSoftmax(logits, 1).mul(target).sum(1).neg(), reduction));
+  const t = eps > 0 ? target.mul(1 - eps).add(eps / C) : target;
+  const loss = (w ? logp.mul(w) : logp).mul(t).sum(1).neg();
+  if (reduction === 'none') return loss;
+  return reduction === 'sum' ? loss.sum() : loss.sum().div(loss.size);
+}
+
+function checkLogits(op: string, x: Tensor): void {
+  x._check(op);
+  if (x.dtype !== 'float32') throw new DTypeError(`${op}: input must be float32, got ${x.dtype}.`);
+  if (x.ndim < 2) {
+    throw new ShapeError(
+      `${op}: input must be [N, C] (or [N, C, ...]), got ${fmtShape(x.shape)}; add a batch dim with unsqueeze(0).`,
+    );
+  }
+}
+
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkLogits('crossEntropy', logits);
+  target._check('crossEntropy');
+  return tidy(() => fromLogProbs('crossEntropy', logSoftmax(logits, 1), target, options));
+}
+
+/** Negative log-likelihood from log-probabilities (e.g. the output of LogSoftmax). */
+export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
+  checkLogits('nll', logProbs);
+  target._check('nll');
+  if (target.dtype !== 'int32')
+    throw new DTypeError(`nll: target must be int32 class indices, got ${target.dtype}.`);
+  return tidy(() => fromLogProbs('nll', logProbs, target, options));
 }
 
 /** `crossEntropy` as an object with `forward(logits, target)`. */
 export class CrossEntropyLoss {
   readonly reduction: Reduction;
-  constructor(options: { reduction?: Reduction } = {}) {
+  constructor(readonly options: CrossEntropyOptions = {}) {
     this.reduction = checkReduction('CrossEntropyLoss', options.reduction ?? 'mean');
   }
   forward(logits: Tensor, target: Tensor): Tensor {
-    return crossEntropy(logits, target, { reduction: this.reduction });
+    return crossEntropy(logits, target, this.options);
+  }
+}
+
+export class NLLLoss {
+  constructor(readonly options: NLLOptions = {}) {}
+  forward(logProbs: Tensor, target: Tensor): Tensor {
+    return nll(logProbs, target, this.options);
   }
 }

@@ -1,2 +1,12 @@
-export { CrossEntropyLoss, crossEntropy } from './cross_entropy.js';
+export { BCELoss, BCEWithLogitsLoss, bce, bceWithLogits } from './binary_ce.js';
+export {
+  CrossEntropyLoss,
+  type CrossEntropyOptions,
+  crossEntropy,
+  NLLLoss,
+  type NLLOptions,
+  nll,
+} from './cross_entropy.js';
+export { KLDivLoss, type KLReduction, klDiv } from './kl_div.js';
 export { MSELoss, mse, type Reduction } from './mse.js';
+export { HuberLoss, huber, L1Loss, l1, SmoothL1Loss, smoothL1 } from './regression.js';

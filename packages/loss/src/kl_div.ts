@@ -1,0 +1,44 @@
+/**
+ * Kullback–Leibler divergence with PyTorch's argument order: `input` holds log-probabilities,
+ * `target` probabilities (or log-probabilities with `logTarget`):
+ *   ℓ = t·(log t - input), taken as 0 where t = 0.
+ * reduction 'batchmean' divides the sum by the batch size (the mathematically correct KL).
+ */
+import { fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import { reduce } from './mse.js';
+
+export type KLReduction = 'mean' | 'sum' | 'none' | 'batchmean';
+
+export function klDiv(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: KLReduction; logTarget?: boolean } = {},
+): Tensor {
+  const reduction = options.reduction ?? 'mean';
+  if (!['mean', 'sum', 'none', 'batchmean'].includes(reduction)) {
+    throw new ValueError(
+      `klDiv: reduction must be 'mean', 'sum', 'none' or 'batchmean', got '${reduction}'.`,
+    );
+  }
+  input._check('klDiv');
+  target._check('klDiv');
+  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new ShapeError(
+      `klDiv: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape.`,
+    );
+  }
+  return tidy(() => {
+    const loss = options.logTarget
+      ? target.exp().mul(target.sub(input))
+      : where(target.gt(0), target.mul(target.log().sub(input)), 0);
+    if (reduction === 'batchmean') return loss.sum().div(input.ndim > 0 ? input.shape[0] : 1);
+    return reduce(loss, reduction);
+  });
+}
+
+export class KLDivLoss {
+  constructor(readonly options: { reduction?: KLReduction; logTarget?: boolean } = {}) {}
+  forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, this.options);
+  }
+}

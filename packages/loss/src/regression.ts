@@ -1,0 +1,76 @@
+/**
+ * Regression losses on d = input - target (same shapes):
+ *   L1:        |d|
+ *   SmoothL1:  ½d²/β where |d| < β, else |d| - ½β          (β = 1 by default)
+ *   Huber:     ½d² where |d| ≤ δ, else δ(|d| - ½δ)          (δ = 1 by default)
+ */
+import { fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import { checkReduction, type Reduction, reduce } from './mse.js';
+
+function difference(op: string, input: Tensor, target: Tensor): Tensor {
+  input._check(op);
+  target._check(op);
+  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new ShapeError(
+      `${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape.`,
+    );
+  }
+  return input.sub(target);
+}
+
+export function l1(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const reduction = checkReduction('l1', options.reduction ?? 'mean');
+  return tidy(() => reduce(difference('l1', input, target).abs(), reduction));
+}
+
+export function smoothL1(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; beta?: number } = {},
+): Tensor {
+  const reduction = checkReduction('smoothL1', options.reduction ?? 'mean');
+  const beta = options.beta ?? 1;
+  if (!(beta >= 0)) throw new ValueError(`smoothL1: beta must be >= 0, got ${beta}.`);
+  return tidy(() => {
+    const d = difference('smoothL1', input, target);
+    const a = d.abs();
+    if (beta === 0) return reduce(a, reduction);
+    return reduce(where(a.lt(beta), d.square().mul(0.5 / beta), a.sub(0.5 * beta)), reduction);
+  });
+}
+
+export function huber(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; delta?: number } = {},
+): Tensor {
+  const reduction = checkReduction('huber', options.reduction ?? 'mean');
+  const delta = options.delta ?? 1;
+  if (!(delta > 0)) throw new ValueError(`huber: delta must be > 0, got ${delta}.`);
+  return tidy(() => {
+    const d = difference('huber', input, target);
+    const a = d.abs();
+    return reduce(where(a.le(delta), d.square().mul(0.5), a.sub(0.5 * delta).mul(delta)), reduction);
+  });
+}
+
+export class L1Loss {
+  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1(input, target, this.options);
+  }
+}
+
+export class SmoothL1Loss {
+  constructor(readonly options: { reduction?: Reduction; beta?: number } = {}) {}
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1(input, target, this.options);
+  }
+}
+
+export class HuberLoss {
+  constructor(readonly options: { reduction?: Reduction; delta?: number } = {}) {}
+  forward(input: Tensor, target: Tensor): Tensor {
+    return huber(input, target, this.options);
+  }
+}

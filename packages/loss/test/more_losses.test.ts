@@ -1,0 +1,77 @@
+import '@nnet/backend-cpu';
+import { readFileSync } from 'node:fs';
+import { ShapeError, type Tensor, tensor, ValueError } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { bce, bceWithLogits, crossEntropy, huber, klDiv, l1, nll, smoothL1 } from '../src/index.js';
+
+type Enc = { shape: number[]; data: number[] };
+interface Case {
+  loss: string;
+  options: Record<string, unknown>;
+  input: Enc;
+  target: Enc;
+  targetDtype: 'int32' | 'float32';
+  out: Enc;
+  g: Enc;
+  grad: Enc;
+}
+const { cases } = JSON.parse(
+  readFileSync(new URL('./fixtures/more_losses.json', import.meta.url), 'utf8'),
+) as { cases: Case[] };
+const t = (e: Enc, requiresGrad = false) =>
+  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+/** Options as the functions take them: encoded tensors (weight, posWeight) decoded. */
+function options(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k, v && typeof v === 'object' && 'data' in v ? t(v as Enc) : v]),
+  );
+}
+const FNS: Record<string, (x: Tensor, y: Tensor, o: Record<string, unknown>) => Tensor> = {
+  l1: (x, y, o) => l1(x, y, o),
+  smoothL1: (x, y, o) => smoothL1(x, y, o),
+  huber: (x, y, o) => huber(x, y, o),
+  crossEntropy: (x, y, o) => crossEntropy(x, y, o),
+  nll: (x, y, o) => nll(x, y, o),
+  bce: (x, y, o) => bce(x, y, o),
+  bceWithLogits: (x, y, o) => bceWithLogits(x, y, o),
+  klDiv: (x, y, o) => klDiv(x, y, o),
+};
+function expectClose(got: Tensor, want: Enc, rtol = 2e-4, atol = 2e-5): void {
+  expect(got.shape).toEqual(want.shape);
+  const g = got.dataSync();
+  want.data.forEach((w, i) => {
+    expect(Number.isFinite(g[i])).toBe(true);
+    expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w));
+  });
+}
+
+describe('losses match PyTorch, including logits of magnitude 1e4', () => {
+  cases.forEach((c, k) => {
+    it(`${c.loss} #${k} ${JSON.stringify(Object.fromEntries(Object.entries(c.options).filter(([, v]) => typeof v !== 'object')))}`, () => {
+      const x = t(c.input, true);
+      const y =
+        c.targetDtype === 'int32'
+          ? tensor(Int32Array.from(c.target.data), { shape: c.target.shape })
+          : t(c.target);
+      const out = FNS[c.loss](x, y, options(c.options));
+      expectClose(out, c.out);
+      out.mul(t(c.g)).sum().backward();
+      expectClose(x.grad!, c.grad);
+    });
+  });
+});
+
+describe('bad input', () => {
+  it('gives typed errors naming the problem', () => {
+    const x = tensor([[1, 2]]);
+    expect(() => l1(x, tensor([1, 2]))).toThrow(ShapeError);
+    expect(() =>
+      crossEntropy(tensor([[1, 2, 3]]), tensor([0], { dtype: 'int32' }), { weight: tensor([1, 1]) }),
+    ).toThrow(/weight must have shape \[3\]/);
+    expect(() =>
+      crossEntropy(tensor([[1, 2]]), tensor([0], { dtype: 'int32' }), { labelSmoothing: 2 }),
+    ).toThrow(ValueError);
+    expect(() => nll(tensor([[1, 2]]), tensor([[0.5, 0.5]]))).toThrow(/int32 class indices/);
+    expect(() => klDiv(x, x, { reduction: 'avg' as never })).toThrow(/batchmean/);
+  });
+});
