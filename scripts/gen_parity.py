@@ -188,4 +188,56 @@ for red in ('batchmean', 'sum', 'none'):
 ltp = r32(torch.log_softmax(torch.randn(4, 5, dtype=D), 1))
 loss_case('klDiv', lambda a: F.kl_div(a, ltp, reduction='batchmean', log_target=True), li, ltp, {'reduction': 'batchmean', 'logTarget': True})
 write('loss', 'more_losses.json', {'generator': 'scripts/gen_parity.py', 'cases': more})
+# ---- RMSprop / Adagrad trajectories, schedulers, clipping ---------------------------------------------------
+more_opt = []
+for name, cfg in [('RMSprop', {'lr': 0.01}), ('RMSprop', {'lr': 0.01, 'momentum': 0.9, 'centered': True, 'weightDecay': 0.1}),
+                  ('Adagrad', {'lr': 0.1}), ('Adagrad', {'lr': 0.1, 'lrDecay': 0.05, 'weightDecay': 0.1, 'initialAccumulatorValue': 0.1})]:
+    w = w0.clone().requires_grad_()
+    b = b0.clone().requires_grad_()
+    if name == 'RMSprop':
+        opt = torch.optim.RMSprop([w, b], lr=cfg['lr'], momentum=cfg.get('momentum', 0), centered=cfg.get('centered', False), weight_decay=cfg.get('weightDecay', 0))
+    else:
+        opt = torch.optim.Adagrad([w, b], lr=cfg['lr'], lr_decay=cfg.get('lrDecay', 0), weight_decay=cfg.get('weightDecay', 0), initial_accumulator_value=cfg.get('initialAccumulatorValue', 0))
+    steps = []
+    for _ in range(6):
+        opt.zero_grad()
+        ((A @ w + b - yv) ** 2).mean().backward()
+        opt.step()
+        steps.append({'weight': enc(w), 'bias': enc(b)})
+    more_opt.append({'optimizer': name, 'options': cfg, 'steps': steps})
+sched = []
+def lrs(make, n, metric=None):
+    p0 = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p0], lr=0.1, momentum=0.9)
+    sch = make(opt)
+    out = [opt.param_groups[0]['lr']]
+    for i in range(n):
+        opt.step()
+        if metric is None:
+            sch.step()
+        else:
+            sch.step(metric[i])
+        out.append(opt.param_groups[0]['lr'])
+    return out
+S = torch.optim.lr_scheduler
+sched.append({'name': 'StepLR', 'options': {'stepSize': 3, 'gamma': 0.5}, 'lrs': lrs(lambda o: S.StepLR(o, 3, 0.5), 10)})
+sched.append({'name': 'MultiStepLR', 'options': {'milestones': [2, 5], 'gamma': 0.1}, 'lrs': lrs(lambda o: S.MultiStepLR(o, [2, 5], 0.1), 8)})
+sched.append({'name': 'ExponentialLR', 'options': {'gamma': 0.9}, 'lrs': lrs(lambda o: S.ExponentialLR(o, 0.9), 6)})
+sched.append({'name': 'CosineAnnealingLR', 'options': {'tMax': 10, 'etaMin': 0.001}, 'lrs': lrs(lambda o: S.CosineAnnealingLR(o, 10, 0.001), 10)})
+sched.append({'name': 'LinearLR', 'options': {'startFactor': 0.25, 'endFactor': 1.0, 'totalIters': 4}, 'lrs': lrs(lambda o: S.LinearLR(o, 0.25, 1.0, 4), 7)})
+sched.append({'name': 'OneCycleLR', 'options': {'maxLr': 1.0, 'totalSteps': 20}, 'lrs': lrs(lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=20, cycle_momentum=False), 19)})
+sched.append({'name': 'OneCycleLR', 'options': {'maxLr': 0.5, 'totalSteps': 12, 'pctStart': 0.25, 'annealStrategy': 'linear'}, 'lrs': lrs(lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=12, pct_start=0.25, anneal_strategy='linear', cycle_momentum=False), 11)})
+metric = [5, 4, 4, 4, 4, 3.9999, 4, 4, 4, 4, 4, 2]
+sched.append({'name': 'ReduceLROnPlateau', 'options': {'patience': 2, 'factor': 0.5, 'cooldown': 1}, 'metrics': metric, 'lrs': lrs(lambda o: S.ReduceLROnPlateau(o, patience=2, factor=0.5, cooldown=1), len(metric), metric)})
+clip = []
+for max_norm, norm_type in [(0.5, 2.0), (100.0, 2.0), (0.3, float('inf')), (0.2, 1.0)]:
+    g1 = r32(torch.randn(3, 4, dtype=D))
+    g2 = r32(torch.randn(5, dtype=D))
+    p1 = torch.zeros(3, 4, dtype=D, requires_grad=True)
+    p2 = torch.zeros(5, dtype=D, requires_grad=True)
+    p1.grad = g1.clone()
+    p2.grad = g2.clone()
+    total = torch.nn.utils.clip_grad_norm_([p1, p2], max_norm, norm_type)
+    clip.append({'maxNorm': max_norm, 'normType': 'Infinity' if norm_type == float('inf') else norm_type, 'grads': [enc(g1), enc(g2)], 'total': float(total), 'clipped': [enc(p1.grad), enc(p2.grad)]})
+write('optim', 'more.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': more_opt, 'schedulers': sched, 'clip': clip})
 print('ok')

@@ -1,0 +1,113 @@
+/**
+ * RMSprop and Adagrad with PyTorch's exact update rules.
+ *   RMSprop: g = g + λ·p;  v = α·v + (1 - α)·g²;  centered: ḡ = α·ḡ + (1 - α)·g, v̂ = v - ḡ², else v̂ = v
+ *            momentum μ > 0: b = μ·b + g / (√v̂ + ε), p = p - lr·b;  else p = p - lr·g / (√v̂ + ε)
+ *   Adagrad: g = g + λ·p;  clr = lr / (1 + (t - 1)·decay);  s = s + g²;  p = p - clr·g / (√s + ε)
+ */
+import { type Tensor, ValueError } from '@nnet/tensor';
+import { Optimizer, type ParamsArg } from './optimizer.js';
+
+export interface RMSpropOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+}
+
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    super(params, {
+      lr: 0.01,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      ...options,
+    });
+  }
+
+  protected validate(o: RMSpropOptions): void {
+    for (const k of ['lr', 'alpha', 'eps', 'weightDecay', 'momentum'] as const) {
+      if (!(o[k] >= 0)) throw new ValueError(`RMSprop: invalid ${k} ${o[k]}; it must be >= 0.`);
+    }
+  }
+
+  protected update(
+    p: Tensor,
+    grad: Tensor,
+    state: Record<string, Tensor | number>,
+    o: RMSpropOptions,
+  ): Tensor {
+    const g = o.weightDecay !== 0 ? grad.add(p, o.weightDecay) : grad;
+    const prev = state.squareAvg as Tensor | undefined;
+    const g2 = g.mul(g);
+    const v = this.setState(
+      state,
+      'squareAvg',
+      prev ? prev.mul(o.alpha).add(g2, 1 - o.alpha) : g2.mul(1 - o.alpha),
+    );
+    let avg = v;
+    if (o.centered) {
+      const prevG = state.gradAvg as Tensor | undefined;
+      const gAvg = this.setState(
+        state,
+        'gradAvg',
+        prevG ? prevG.mul(o.alpha).add(g, 1 - o.alpha) : g.mul(1 - o.alpha),
+      );
+      avg = v.sub(gAvg.mul(gAvg));
+    }
+    const denom = avg.sqrt().add(o.eps);
+    if (o.momentum > 0) {
+      const prevB = state.momentumBuffer as Tensor | undefined;
+      const step = g.div(denom);
+      const buf = this.setState(state, 'momentumBuffer', prevB ? prevB.mul(o.momentum).add(step) : step);
+      return p.sub(buf, o.lr);
+    }
+    return p.sub(g.div(denom), o.lr);
+  }
+}
+
+export interface AdagradOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+}
+
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    super(params, {
+      lr: 0.01,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      ...options,
+    });
+  }
+
+  protected validate(o: AdagradOptions): void {
+    for (const k of ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const) {
+      if (!(o[k] >= 0)) throw new ValueError(`Adagrad: invalid ${k} ${o[k]}; it must be >= 0.`);
+    }
+  }
+
+  protected update(
+    p: Tensor,
+    grad: Tensor,
+    state: Record<string, Tensor | number>,
+    o: AdagradOptions,
+  ): Tensor {
+    const step = ((state.step as number | undefined) ?? 0) + 1;
+    state.step = step;
+    const g = o.weightDecay !== 0 ? grad.add(p, o.weightDecay) : grad;
+    const clr = o.lr / (1 + (step - 1) * o.lrDecay);
+    const prev = state.sum as Tensor | undefined;
+    const sum = this.setState(state, 'sum', (prev ?? p.mul(0).add(o.initialAccumulatorValue)).add(g.mul(g)));
+    return p.sub(g.div(sum.sqrt().add(o.eps)), clr);
+  }
+}

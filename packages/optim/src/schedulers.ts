@@ -1,0 +1,244 @@
+/**
+ * Learning-rate schedulers with PyTorch's formulas. Call `step()` once per epoch (or per batch
+ * for OneCycleLR) after `optimizer.step()`; `getLastLr()` gives the current rates.
+ *   StepLR:            lr = base·γ^⌊t/stepSize⌋
+ *   MultiStepLR:       lr = base·γ^(number of milestones ≤ t)
+ *   ExponentialLR:     lr = base·γ^t
+ *   CosineAnnealingLR: lr = ηmin + (base - ηmin)·(1 + cos(π·t/Tmax))/2
+ *   LinearLR:          lr = base·(s + (e - s)·min(t, T)/T)
+ *   OneCycleLR:        warm up from maxLr/div to maxLr over pctStart of the steps, then anneal
+ *                      (cosine or linear) to maxLr/(div·finalDiv)
+ *   ReduceLROnPlateau: lr = max(lr·factor, minLr) after `patience` epochs without improvement
+ */
+import { ValueError } from '@nnet/tensor';
+import type { Optimizer } from './optimizer.js';
+
+type WithLr = { lr: number };
+
+export abstract class LRScheduler {
+  /** Completed steps (PyTorch's last_epoch). */
+  lastEpoch = 0;
+  readonly baseLrs: number[];
+
+  constructor(protected readonly optimizer: Optimizer<WithLr>) {
+    this.baseLrs = optimizer.paramGroups.map((g) => g.options.lr);
+  }
+
+  /** The learning rate of group i after `t` steps. */
+  protected abstract lrAt(t: number, base: number, i: number): number;
+
+  /** Advances one step and sets every group's learning rate. */
+  step(): void {
+    this.lastEpoch++;
+    this.apply();
+  }
+
+  protected apply(): void {
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.options.lr = this.lrAt(this.lastEpoch, this.baseLrs[i], i);
+    });
+  }
+
+  getLastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.options.lr);
+  }
+
+  stateDict(): { lastEpoch: number; baseLrs: number[] } {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+  }
+
+  loadStateDict(s: { lastEpoch: number; baseLrs: number[] }): void {
+    this.lastEpoch = s.lastEpoch;
+    this.baseLrs.splice(0, this.baseLrs.length, ...s.baseLrs);
+    this.apply();
+  }
+}
+
+function positive(op: string, name: string, v: number): void {
+  if (!(v > 0)) throw new ValueError(`${op}: ${name} must be > 0, got ${v}.`);
+}
+
+export class StepLR extends LRScheduler {
+  constructor(
+    optimizer: Optimizer<WithLr>,
+    readonly options: { stepSize: number; gamma?: number },
+  ) {
+    super(optimizer);
+    positive('StepLR', 'stepSize', options.stepSize);
+  }
+  protected lrAt(t: number, base: number): number {
+    return base * (this.options.gamma ?? 0.1) ** Math.floor(t / this.options.stepSize);
+  }
+}
+
+export class MultiStepLR extends LRScheduler {
+  constructor(
+    optimizer: Optimizer<WithLr>,
+    readonly options: { milestones: readonly number[]; gamma?: number },
+  ) {
+    super(optimizer);
+  }
+  protected lrAt(t: number, base: number): number {
+    return base * (this.options.gamma ?? 0.1) ** this.options.milestones.filter((m) => m <= t).length;
+  }
+}
+
+export class ExponentialLR extends LRScheduler {
+  constructor(
+    optimizer: Optimizer<WithLr>,
+    readonly options: { gamma: number },
+  ) {
+    super(optimizer);
+  }
+  protected lrAt(t: number, base: number): number {
+    return base * this.options.gamma ** t;
+  }
+}
+
+export class CosineAnnealingLR extends LRScheduler {
+  constructor(
+    optimizer: Optimizer<WithLr>,
+    readonly options: { tMax: number; etaMin?: number },
+  ) {
+    super(optimizer);
+    positive('CosineAnnealingLR', 'tMax', options.tMax);
+  }
+  protected lrAt(t: number, base: number): number {
+    const etaMin = this.options.etaMin ?? 0;
+    return etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * t) / this.options.tMax))) / 2;
+  }
+}
+
+export class LinearLR extends LRScheduler {
+  constructor(
+    optimizer: Optimizer<WithLr>,
+    readonly options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+  ) {
+    super(optimizer);
+    this.apply();
+  }
+  protected lrAt(t: number, base: number): number {
+    const s = this.options.startFactor ?? 1 / 3;
+    const e = this.options.endFactor ?? 1;
+    const total = this.options.totalIters ?? 5;
+    return base * (s + ((e - s) * Math.min(t, total)) / total);
+  }
+}
+
+export class OneCycleLR extends LRScheduler {
+  private readonly phases: { end: number; from: (max: number) => number; to: (max: number) => number }[];
+
+  constructor(
+    optimizer: Optimizer<WithLr>,
+    readonly options: {
+      maxLr: number;
+      totalSteps: number;
+      pctStart?: number;
+      annealStrategy?: 'cos' | 'linear';
+      divFactor?: number;
+      finalDivFactor?: number;
+    },
+  ) {
+    super(optimizer);
+    positive('OneCycleLR', 'totalSteps', options.totalSteps);
+    const div = options.divFactor ?? 25;
+    const finalDiv = options.finalDivFactor ?? 1e4;
+    const pct = options.pctStart ?? 0.3;
+    const initial = (max: number) => max / div;
+    this.phases = [
+      { end: pct * options.totalSteps - 1, from: initial, to: (max) => max },
+      { end: options.totalSteps - 1, from: (max) => max, to: (max) => initial(max) / finalDiv },
+    ];
+    this.apply();
+  }
+
+  protected lrAt(t: number): number {
+    if (t >= this.options.totalSteps) {
+      throw new ValueError(
+        `OneCycleLR: stepped ${t + 1} times, more than totalSteps (${this.options.totalSteps}).`,
+      );
+    }
+    const max = this.options.maxLr;
+    let start = 0;
+    for (const ph of this.phases) {
+      if (t <= ph.end || ph === this.phases[this.phases.length - 1]) {
+        const pct = (t - start) / (ph.end - start);
+        const [a, b] = [ph.from(max), ph.to(max)];
+        return this.options.annealStrategy === 'linear'
+          ? (b - a) * pct + a
+          : b + ((a - b) / 2) * (1 + Math.cos(Math.PI * pct));
+      }
+      start = ph.end;
+    }
+    return max;
+  }
+}
+
+export class ReduceLROnPlateau {
+  private best: number;
+  private badEpochs = 0;
+  private cooldownLeft = 0;
+  readonly options: Required<{
+    mode: 'min' | 'max';
+    factor: number;
+    patience: number;
+    threshold: number;
+    thresholdMode: 'rel' | 'abs';
+    cooldown: number;
+    minLr: number;
+    eps: number;
+  }>;
+
+  constructor(
+    private readonly optimizer: Optimizer<WithLr>,
+    options: Partial<ReduceLROnPlateau['options']> = {},
+  ) {
+    this.options = {
+      mode: 'min',
+      factor: 0.1,
+      patience: 10,
+      threshold: 1e-4,
+      thresholdMode: 'rel',
+      cooldown: 0,
+      minLr: 0,
+      eps: 1e-8,
+      ...options,
+    };
+    if (!(this.options.factor < 1))
+      throw new ValueError(`ReduceLROnPlateau: factor must be < 1, got ${this.options.factor}.`);
+    this.best = this.options.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  private better(a: number): boolean {
+    const { mode, threshold, thresholdMode } = this.options;
+    if (mode === 'min')
+      return thresholdMode === 'rel' ? a < this.best * (1 - threshold) : a < this.best - threshold;
+    return thresholdMode === 'rel' ? a > this.best * (1 + threshold) : a > this.best + threshold;
+  }
+
+  /** Feeds the epoch's metric (e.g. validation loss). */
+  step(metric: number): void {
+    if (this.better(metric)) {
+      this.best = metric;
+      this.badEpochs = 0;
+    } else {
+      this.badEpochs++;
+    }
+    if (this.cooldownLeft > 0) {
+      this.cooldownLeft--;
+      this.badEpochs = 0;
+    }
+    if (this.badEpochs > this.options.patience) {
+      for (const g of this.optimizer.paramGroups) {
+        const next = Math.max(g.options.lr * this.options.factor, this.options.minLr);
+        if (g.options.lr - next > this.options.eps) g.options.lr = next;
+      }
+      this.cooldownLeft = this.options.cooldown;
+      this.badEpochs = 0;
+    }
+  }
+
+  getLastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.options.lr);
+  }
+}

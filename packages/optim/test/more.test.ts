@@ -1,0 +1,128 @@
+import '@nnet/backend-cpu';
+import { readFileSync } from 'node:fs';
+import { tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  Adagrad,
+  CosineAnnealingLR,
+  clipGradNorm,
+  clipGradValue,
+  ExponentialLR,
+  LinearLR,
+  MultiStepLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  RMSprop,
+  SGD,
+  StepLR,
+} from '../src/index.js';
+
+type Enc = { shape: number[]; data: number[] };
+const fx = JSON.parse(readFileSync(new URL('./fixtures/more.json', import.meta.url), 'utf8')) as {
+  A: Enc;
+  y: Enc;
+  weight: Enc;
+  bias: Enc;
+  trajectories: {
+    optimizer: 'RMSprop' | 'Adagrad';
+    options: Record<string, number | boolean>;
+    steps: { weight: Enc; bias: Enc }[];
+  }[];
+  schedulers: { name: string; options: Record<string, unknown>; metrics?: number[]; lrs: number[] }[];
+  clip: { maxNorm: number; normType: number | 'Infinity'; grads: Enc[]; total: number; clipped: Enc[] }[];
+};
+const t = (e: Enc, requiresGrad = false) =>
+  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+
+describe('RMSprop and Adagrad follow PyTorch step by step', () => {
+  for (const traj of fx.trajectories) {
+    it(`${traj.optimizer} ${JSON.stringify(traj.options)}`, () => {
+      const A = t(fx.A);
+      const y = t(fx.y);
+      const w = t(fx.weight, true);
+      const b = t(fx.bias, true);
+      const opt =
+        traj.optimizer === 'RMSprop' ? new RMSprop([w, b], traj.options) : new Adagrad([w, b], traj.options);
+      for (const step of traj.steps) {
+        tidy(() => {
+          opt.zeroGrad();
+          A.matmul(w).add(b).sub(y).square().mean().backward();
+          opt.step();
+        });
+        for (const [got, want] of [
+          [w, step.weight],
+          [b, step.bias],
+        ] as const) {
+          const g = got.dataSync();
+          want.data.forEach((v, i) =>
+            expect(Math.abs(g[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v)),
+          );
+        }
+      }
+    });
+  }
+});
+
+describe('schedulers give PyTorch’s learning rates', () => {
+  const make = {
+    StepLR: (o: SGD, opts: never) => new StepLR(o, opts),
+    MultiStepLR: (o: SGD, opts: never) => new MultiStepLR(o, opts),
+    ExponentialLR: (o: SGD, opts: never) => new ExponentialLR(o, opts),
+    CosineAnnealingLR: (o: SGD, opts: never) => new CosineAnnealingLR(o, opts),
+    LinearLR: (o: SGD, opts: never) => new LinearLR(o, opts),
+    OneCycleLR: (o: SGD, opts: never) => new OneCycleLR(o, opts),
+    ReduceLROnPlateau: (o: SGD, opts: never) => new ReduceLROnPlateau(o, opts),
+  } as const;
+  for (const s of fx.schedulers) {
+    it(`${s.name} ${JSON.stringify(s.options)}`, () => {
+      const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+      const sched = make[s.name as keyof typeof make](opt, s.options as never);
+      const got = [opt.paramGroups[0].options.lr];
+      for (let i = 0; i < s.lrs.length - 1; i++) {
+        if (sched instanceof ReduceLROnPlateau) sched.step(s.metrics![i]);
+        else sched.step();
+        got.push(opt.paramGroups[0].options.lr);
+      }
+      got.forEach((v, i) => expect(v).toBeCloseTo(s.lrs[i], 12));
+    });
+  }
+
+  it('OneCycleLR refuses to step past totalSteps', () => {
+    const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 });
+    const s = new OneCycleLR(opt, { maxLr: 1, totalSteps: 2 });
+    s.step();
+    expect(() => s.step()).toThrow(/more than totalSteps/);
+    expect(() => new StepLR(opt, { stepSize: 0 })).toThrow(ValueError);
+  });
+});
+
+describe('gradient clipping matches torch.nn.utils', () => {
+  for (const c of fx.clip) {
+    it(`clipGradNorm maxNorm=${c.maxNorm} normType=${c.normType}`, () => {
+      const ps = c.grads.map((g) => {
+        const p = zeros(g.shape, { requiresGrad: true });
+        p.grad = t(g);
+        return p;
+      });
+      const total = clipGradNorm(
+        ps,
+        c.maxNorm,
+        c.normType === 'Infinity' ? Number.POSITIVE_INFINITY : c.normType,
+      );
+      expect(total).toBeCloseTo(c.total, 4);
+      ps.forEach((p, i) => {
+        const g = p.grad!.dataSync();
+        c.clipped[i].data.forEach((v, k) =>
+          expect(Math.abs(g[k] - v)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(v)),
+        );
+      });
+    });
+  }
+
+  it('clipGradValue clamps every element', () => {
+    const p = zeros([3], { requiresGrad: true });
+    p.grad = tensor([-2, 0.5, 3]);
+    clipGradValue([p], 1);
+    expect(p.grad.toArray()).toEqual([-1, 0.5, 1]);
+  });
+});
