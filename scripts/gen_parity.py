@@ -240,4 +240,39 @@ for max_norm, norm_type in [(0.5, 2.0), (100.0, 2.0), (0.3, float('inf')), (0.2,
     total = torch.nn.utils.clip_grad_norm_([p1, p2], max_norm, norm_type)
     clip.append({'maxNorm': max_norm, 'normType': 'Infinity' if norm_type == float('inf') else norm_type, 'grads': [enc(g1), enc(g2)], 'total': float(total), 'clipped': [enc(p1.grad), enc(p2.grad)]})
 write('optim', 'more.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': more_opt, 'schedulers': sched, 'clip': clip})
+# ---- normalisation and embedding ----------------------------------------------------------------------------------
+norm = []
+for kind, mod, shape in [('BatchNorm1d', torch.nn.BatchNorm1d(3), (5, 3)), ('BatchNorm1d', torch.nn.BatchNorm1d(3, momentum=0.3), (4, 3, 6)),
+                         ('BatchNorm2d', torch.nn.BatchNorm2d(2), (3, 2, 4, 5)), ('LayerNorm', torch.nn.LayerNorm([4, 5]), (3, 4, 5))]:
+    mod = mod.double()
+    with torch.no_grad():
+        mod.weight.copy_(r32(torch.rand(*mod.weight.shape, dtype=D) + 0.5))
+        mod.bias.copy_(r32(torch.randn(*mod.bias.shape, dtype=D)))
+    w0_, b0_ = mod.weight.detach().clone(), mod.bias.detach().clone()
+    steps = []
+    for _ in range(2):
+        x = r32(torch.randn(*shape, dtype=D) * 2 + 1).requires_grad_()
+        y = mod(x)
+        g = r32(torch.randn(*y.shape, dtype=D))
+        gx, gw, gb = torch.autograd.grad((y * g).sum(), [x, mod.weight, mod.bias])
+        st = {'x': enc(x), 'out': enc(y), 'g': enc(g), 'gradX': enc(gx), 'gradW': enc(gw), 'gradB': enc(gb)}
+        if kind.startswith('BatchNorm'):
+            st['runningMean'] = enc(mod.running_mean)
+            st['runningVar'] = enc(mod.running_var)
+        steps.append(st)
+    ev = None
+    if kind.startswith('BatchNorm'):
+        mod.eval()
+        x = r32(torch.randn(*shape, dtype=D)).requires_grad_()
+        y = mod(x)
+        ev = {'x': enc(x), 'out': enc(y)}
+    norm.append({'kind': kind, 'momentum': getattr(mod, 'momentum', None), 'shape': list(shape), 'weight': enc(w0_), 'bias': enc(b0_), 'steps': steps, 'eval': ev})
+emb = torch.nn.Embedding(6, 3, padding_idx=2).double()
+with torch.no_grad():
+    emb.weight.copy_(r32(emb.weight))
+idx = torch.tensor([[0, 2, 5], [2, 1, 1]])
+y = emb(idx)
+g = r32(torch.randn(*y.shape, dtype=D))
+(gw,) = torch.autograd.grad((y * g).sum(), [emb.weight])
+write('layers', 'norm.json', {'generator': 'scripts/gen_parity.py', 'norm': norm, 'embedding': {'weight': enc(emb.weight), 'index': idx.tolist(), 'out': enc(y), 'g': enc(g), 'gradW': enc(gw)}})
 print('ok')

@@ -1,0 +1,142 @@
+/**
+ * Normalisation layers, as PyTorch's.
+ *   BatchNorm1d / BatchNorm2d: y = (x - μ) / √(σ² + ε) · γ + β per channel (dim 1), with μ, σ² the
+ *     batch statistics in training (σ² biased) and the running ones in eval; the running mean and
+ *     the unbiased running variance move by `momentum` each training step.
+ *     Shapes: BatchNorm1d [N, C] or [N, C, L]; BatchNorm2d [N, C, H, W].
+ *   LayerNorm(normalizedShape): the same over the last dims of each sample (σ² biased), with an
+ *     elementwise γ, β of that shape.
+ */
+import { fmtShape, noGrad, ones, ShapeError, type Tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+export interface BatchNormOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number;
+
+  constructor(
+    readonly numFeatures: number,
+    private readonly ranks: readonly number[],
+    options: BatchNormOptions,
+  ) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
+      throw new ValueError(
+        `${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}.`,
+      );
+    }
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    const affine = options.affine ?? true;
+    this.weight = this.registerParameter('weight', affine ? new Parameter(ones([numFeatures])) : null);
+    this.bias = this.registerParameter('bias', affine ? new Parameter(zeros([numFeatures])) : null);
+    const track = options.trackRunningStats ?? true;
+    this.runningMean = track ? this.registerBuffer('runningMean', zeros([numFeatures])) : null;
+    this.runningVar = track ? this.registerBuffer('runningVar', ones([numFeatures])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(
+        `${this.constructor.name}(${this.numFeatures}): expected input of rank ${this.ranks.join(' or ')} with ` +
+          `${this.numFeatures} channels in dim 1, got ${fmtShape(x.shape)}.`,
+      );
+    }
+    const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+    const view = [1, this.numFeatures, ...new Array<number>(x.ndim - 2).fill(1)];
+    const useBatch = this.training || !this.runningMean;
+    return tidy(() => {
+      let mean: Tensor;
+      let variance: Tensor;
+      if (useBatch) {
+        mean = x.mean(dims, true);
+        variance = x.sub(mean).square().mean(dims, true);
+        if (this.training && this.runningMean && this.runningVar) {
+          const n = x.size / this.numFeatures;
+          noGrad(() => {
+            const m = this.momentum;
+            this.runningMean!.assign(this.runningMean!.mul(1 - m).add(mean.reshape([this.numFeatures]), m));
+            // The running variance is the unbiased estimate: σ²·n/(n - 1).
+            const unbiased = variance.reshape([this.numFeatures]).mul(n / Math.max(n - 1, 1));
+            this.runningVar!.assign(this.runningVar!.mul(1 - m).add(unbiased, m));
+          });
+        }
+      } else {
+        mean = this.runningMean!.reshape(view);
+        variance = this.runningVar!.reshape(view);
+      }
+      let y = x.sub(mean).div(variance.add(this.eps).sqrt());
+      if (this.weight && this.bias) y = y.mul(this.weight.reshape(view)).add(this.bias.reshape(view));
+      return y;
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
+  }
+}
+
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, [2, 3], options);
+  }
+}
+
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, [4], options);
+  }
+}
+
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly eps: number;
+
+  constructor(
+    normalizedShape: number | readonly number[],
+    options: { eps?: number; elementwiseAffine?: boolean } = {},
+  ) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.eps = options.eps ?? 1e-5;
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = this.registerParameter('weight', affine ? new Parameter(ones(this.normalizedShape)) : null);
+    this.bias = this.registerParameter('bias', affine ? new Parameter(zeros(this.normalizedShape)) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    const k = this.normalizedShape.length;
+    const tail = x.shape.slice(x.ndim - k);
+    if (x.ndim < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
+      throw new ShapeError(
+        `LayerNorm(${fmtShape(this.normalizedShape)}): the input's last dims must be ${fmtShape(this.normalizedShape)}, got ${fmtShape(x.shape)}.`,
+      );
+    }
+    const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+    return tidy(() => {
+      const mean = x.mean(dims, true);
+      const variance = x.sub(mean).square().mean(dims, true);
+      let y = x.sub(mean).div(variance.add(this.eps).sqrt());
+      if (this.weight && this.bias) y = y.mul(this.weight).add(this.bias);
+      return y;
+    });
+  }
+
+  override extraRepr(): string {
+    return `${fmtShape(this.normalizedShape)}, eps=${this.eps}`;
+  }
+}

@@ -1,0 +1,99 @@
+import '@nnet/backend-cpu';
+import { readFileSync } from 'node:fs';
+import { DTypeError, manualSeed, ShapeError, type Tensor, tensor } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { BatchNorm1d, BatchNorm2d, Embedding, LayerNorm, type Module } from '../src/index.js';
+
+type Enc = { shape: number[]; data: number[] };
+interface Step {
+  x: Enc;
+  out: Enc;
+  g: Enc;
+  gradX: Enc;
+  gradW: Enc;
+  gradB: Enc;
+  runningMean?: Enc;
+  runningVar?: Enc;
+}
+const fx = JSON.parse(readFileSync(new URL('./fixtures/norm.json', import.meta.url), 'utf8')) as {
+  norm: {
+    kind: string;
+    momentum: number | null;
+    shape: number[];
+    weight: Enc;
+    bias: Enc;
+    steps: Step[];
+    eval: { x: Enc; out: Enc } | null;
+  }[];
+  embedding: { weight: Enc; index: number[][]; out: Enc; g: Enc; gradW: Enc };
+};
+const t = (e: Enc, requiresGrad = false) =>
+  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+function expectClose(got: Tensor, want: Enc, rtol = 2e-4, atol = 2e-5): void {
+  expect(got.shape).toEqual(want.shape);
+  const g = got.dataSync();
+  want.data.forEach((w, i) => expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
+}
+
+describe('normalisation layers match PyTorch (values, gradients, running statistics)', () => {
+  for (const c of fx.norm) {
+    it(`${c.kind} on ${JSON.stringify(c.shape)}`, () => {
+      const layer: Module & {
+        weight: Tensor | null;
+        bias: Tensor | null;
+        runningMean?: Tensor | null;
+        runningVar?: Tensor | null;
+      } =
+        c.kind === 'BatchNorm1d'
+          ? new BatchNorm1d(c.shape[1], { momentum: c.momentum ?? 0.1 })
+          : c.kind === 'BatchNorm2d'
+            ? new BatchNorm2d(c.shape[1])
+            : new LayerNorm(c.shape.slice(1));
+      layer.weight!.assign(t(c.weight));
+      layer.bias!.assign(t(c.bias));
+      for (const s of c.steps) {
+        layer.zeroGrad();
+        const x = t(s.x, true);
+        const y = layer.forward(x);
+        expectClose(y, s.out);
+        y.mul(t(s.g)).sum().backward();
+        expectClose(x.grad!, s.gradX);
+        expectClose(layer.weight!.grad!, s.gradW);
+        expectClose(layer.bias!.grad!, s.gradB);
+        if (s.runningMean) expectClose(layer.runningMean!, s.runningMean);
+        if (s.runningVar) expectClose(layer.runningVar!, s.runningVar);
+      }
+      if (c.eval) {
+        layer.eval();
+        expectClose(layer.forward(t(c.eval.x)), c.eval.out);
+      }
+    });
+  }
+
+  it('the running statistics are saved in the state dict', () => {
+    const bn = new BatchNorm2d(4);
+    expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'runningMean', 'runningVar']);
+    expect(() => bn.forward(tensor([[1, 2, 3, 4]]))).toThrow(ShapeError);
+    expect(() => new LayerNorm(5).forward(tensor([[1, 2]]))).toThrow(/last dims must be \[5\]/);
+  });
+});
+
+describe('Embedding matches PyTorch, with a padding row that gets no gradient', () => {
+  it('looks up rows and scatters gradients back', () => {
+    const e = fx.embedding;
+    const layer = new Embedding(6, 3, { paddingIdx: 2 });
+    layer.weight.assign(t(e.weight));
+    const y = layer.forward(tensor(e.index, { dtype: 'int32' }));
+    expectClose(y, e.out);
+    y.mul(t(e.g)).sum().backward();
+    expectClose(layer.weight.grad!, e.gradW);
+  });
+
+  it('initialises the padding row to zero and rejects float indices', () => {
+    manualSeed(0);
+    const layer = new Embedding(4, 2, { paddingIdx: -1 });
+    expect(layer.paddingIdx).toBe(3);
+    expect((layer.weight.toArray() as number[][])[3]).toEqual([0, 0]);
+    expect(() => layer.forward(tensor([1]))).toThrow(DTypeError);
+  });
+});
