@@ -275,4 +275,33 @@ y = emb(idx)
 g = r32(torch.randn(*y.shape, dtype=D))
 (gw,) = torch.autograd.grad((y * g).sum(), [emb.weight])
 write('layers', 'norm.json', {'generator': 'scripts/gen_parity.py', 'norm': norm, 'embedding': {'weight': enc(emb.weight), 'index': idx.tolist(), 'out': enc(y), 'g': enc(g), 'gradW': enc(gw)}})
+# ---- recurrent layers ------------------------------------------------------------------------------------------------
+rec = []
+for kind, kw, shape, with_state in [('RNN', {'num_layers': 2}, (5, 3, 4), True), ('RNN', {'nonlinearity': 'relu'}, (4, 2, 4), False),
+                                     ('LSTM', {'num_layers': 2, 'batch_first': True}, (3, 5, 4), True), ('GRU', {}, (6, 2, 4), True),
+                                     ('LSTM', {}, (5, 4), False)]:
+    cls = {'RNN': torch.nn.RNN, 'LSTM': torch.nn.LSTM, 'GRU': torch.nn.GRU}[kind]
+    mod = cls(4, 3, **kw).double()
+    with torch.no_grad():
+        for prm in mod.parameters():
+            prm.copy_(r32(prm))
+    x = r32(torch.randn(*shape, dtype=D)).requires_grad_()
+    L = kw.get('num_layers', 1)
+    batch = None if len(shape) == 2 else (shape[0] if kw.get('batch_first') else shape[1])
+    sshape = (L, 3) if batch is None else (L, batch, 3)
+    state = None
+    if with_state:
+        state = (r32(torch.randn(*sshape, dtype=D)), r32(torch.randn(*sshape, dtype=D))) if kind == 'LSTM' else r32(torch.randn(*sshape, dtype=D))
+    out, hn = mod(x, state) if state is not None else mod(x)
+    h_last = hn[0] if kind == 'LSTM' else hn
+    go = r32(torch.randn(*out.shape, dtype=D))
+    gh = r32(torch.randn(*h_last.shape, dtype=D))
+    names = [n for n, _ in mod.named_parameters()]
+    grads = torch.autograd.grad((out * go).sum() + (h_last * gh).sum(), [x] + list(mod.parameters()))
+    st = None if state is None else ([enc(state[0]), enc(state[1])] if kind == 'LSTM' else [enc(state)])
+    rec.append({'kind': kind, 'options': {'numLayers': L, 'batchFirst': kw.get('batch_first', False), 'nonlinearity': kw.get('nonlinearity', 'tanh')},
+                'params': {n: enc(p_) for n, p_ in mod.named_parameters()}, 'x': enc(x), 'state': st, 'out': enc(out),
+                'hN': enc(h_last), 'cN': enc(hn[1]) if kind == 'LSTM' else None, 'gOut': enc(go), 'gH': enc(gh),
+                'gradX': enc(grads[0]), 'gradParams': {n: enc(g_) for n, g_ in zip(names, grads[1:])}})
+write('layers', 'recurrent.json', {'generator': 'scripts/gen_parity.py', 'cases': rec})
 print('ok')

@@ -8,4 +8,5 @@ export { Module, type StateDict } from './module.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
 export { Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, Flatten, MaxPool2d } from './pooling.js';
+export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';
 export { NeuralNet, Sequential } from './sequential.js';

@@ -1,0 +1,95 @@
+import '@nnet/backend-cpu';
+import { readFileSync } from 'node:fs';
+import { memory, randn, ShapeError, type Tensor, tensor, tidy } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { GRU, LSTM, RNN } from '../src/index.js';
+
+type Enc = { shape: number[]; data: number[] };
+interface Case {
+  kind: 'RNN' | 'LSTM' | 'GRU';
+  options: { numLayers: number; batchFirst: boolean; nonlinearity: 'tanh' | 'relu' };
+  params: Record<string, Enc>;
+  x: Enc;
+  state: Enc[] | null;
+  out: Enc;
+  hN: Enc;
+  cN: Enc | null;
+  gOut: Enc;
+  gH: Enc;
+  gradX: Enc;
+  gradParams: Record<string, Enc>;
+}
+const { cases } = JSON.parse(readFileSync(new URL('./fixtures/recurrent.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
+const t = (e: Enc, requiresGrad = false) =>
+  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+function expectClose(got: Tensor, want: Enc, rtol = 2e-4, atol = 2e-5): void {
+  expect(got.shape).toEqual(want.shape);
+  const g = got.dataSync();
+  want.data.forEach((w, i) => expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
+}
+
+describe('recurrent layers match PyTorch', () => {
+  cases.forEach((c, k) => {
+    it(`${c.kind} #${k} ${JSON.stringify(c.options)}${c.x.shape.length === 2 ? ' unbatched' : ''}`, () => {
+      const opts = { numLayers: c.options.numLayers, batchFirst: c.options.batchFirst };
+      const layer =
+        c.kind === 'RNN'
+          ? new RNN(4, 3, { ...opts, nonlinearity: c.options.nonlinearity })
+          : c.kind === 'GRU'
+            ? new GRU(4, 3, opts)
+            : new LSTM(4, 3, opts);
+      layer.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([n, e]) => [n, t(e)])));
+      const x = t(c.x, true);
+      let out: Tensor;
+      let hN: Tensor;
+      if (layer instanceof LSTM) {
+        const [o, [h, cell]] = layer.forwardWithState(
+          x,
+          c.state ? [t(c.state[0]), t(c.state[1])] : undefined,
+        );
+        out = o;
+        hN = h;
+        expectClose(cell, c.cN!);
+      } else {
+        [out, hN] = layer.forwardWithState(x, c.state ? t(c.state[0]) : undefined);
+      }
+      expectClose(out, c.out);
+      expectClose(hN, c.hN);
+      out
+        .mul(t(c.gOut))
+        .sum()
+        .add(hN.mul(t(c.gH)).sum())
+        .backward();
+      expectClose(x.grad!, c.gradX);
+      for (const [name, p] of layer.namedParameters()) expectClose(p.grad!, c.gradParams[name]);
+    });
+  });
+});
+
+describe('recurrent layers: errors and memory', () => {
+  it('rejects an input of the wrong rank or width, and a mis-shaped initial state', () => {
+    const lstm = new LSTM(4, 3);
+    expect(() => lstm.forward(randn([2, 3, 4, 5]))).toThrow(ShapeError);
+    expect(() => lstm.forward(randn([2, 3, 4, 5]))).toThrow(/input must be 3-D \[T, N, 4\]/);
+    expect(() => lstm.forward(randn([5, 2, 3]))).toThrow(/has 3 features, expected inputSize 4/);
+    expect(() => new GRU(4, 3).forwardWithState(randn([5, 2, 4]), randn([1, 3, 3]))).toThrow(
+      /initial hidden state must have shape \[1, 2, 3\]/,
+    );
+  });
+
+  it('a training step through an LSTM leaves memory flat', () => {
+    const lstm = new LSTM(4, 6, { numLayers: 2 });
+    const x = randn([7, 3, 4]);
+    const step = () =>
+      tidy(() => {
+        lstm.zeroGrad();
+        lstm.forward(x).square().mean().backward();
+      });
+    step();
+    const before = memory();
+    for (let i = 0; i < 5; i++) step();
+    expect(memory()).toEqual(before);
+  });
+});
