@@ -2,6 +2,8 @@ export { GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } f
 export { Conv2d, type Conv2dLayerOptions } from './conv.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
+export * as init from './init.js';
+export { calculateGain } from './init.js';
 export { Linear, uniformParameter } from './linear.js';
 export { ManualLinear } from './manual_linear.js';
 export { Module, type StateDict } from './module.js';

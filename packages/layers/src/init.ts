@@ -1,0 +1,109 @@
+/**
+ * Initialisers, in place on a parameter (like torch.nn.init), drawing from the seeded generator.
+ * fanIn = size(1)·receptive field, fanOut = size(0)·receptive field (receptive field = product of
+ * dims 2.., 1 for a matrix); gain defaults follow calculate_gain (linear/sigmoid 1, tanh 5/3,
+ * relu √2, leakyRelu √(2 / (1 + slope²))).
+ *   xavierUniform:  U(-a, a),  a = gain·√(6 / (fanIn + fanOut))
+ *   xavierNormal:   N(0, σ²),  σ = gain·√(2 / (fanIn + fanOut))
+ *   kaimingUniform: U(-b, b),  b = gain·√(3 / fan)           (fan = fanIn by default)
+ *   kaimingNormal:  N(0, σ²),  σ = gain / √fan
+ */
+import { fmtShape, fullLike, noGrad, rand, randn, type Tensor, ValueError } from '@nnet/tensor';
+
+export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu';
+
+/** PyTorch's recommended gain for a nonlinearity. */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leakyRelu':
+      return Math.sqrt(2 / (1 + (param ?? 0.01) ** 2));
+    default:
+      throw new ValueError(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'.`);
+  }
+}
+
+/** [fanIn, fanOut] of a weight of at least 2 dims. */
+export function fans(t: Tensor): [number, number] {
+  if (t.ndim < 2)
+    throw new ValueError(
+      `init: fan in and fan out need a tensor with at least 2 dims, got ${fmtShape(t.shape)}.`,
+    );
+  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  return [t.shape[1] * receptive, t.shape[0] * receptive];
+}
+
+function fill(t: Tensor, make: () => Tensor): Tensor {
+  noGrad(() => {
+    const v = make();
+    t.assign(v);
+    v.dispose();
+  });
+  return t;
+}
+
+export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
+  return fill(t, () =>
+    rand(t.shape as number[])
+      .mul(b - a)
+      .add(a),
+  );
+}
+
+export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+  return fill(t, () =>
+    randn(t.shape as number[])
+      .mul(std)
+      .add(mean),
+  );
+}
+
+export function zeros_(t: Tensor): Tensor {
+  return fill(t, () => fullLike(t, 0));
+}
+
+export function ones_(t: Tensor): Tensor {
+  return fill(t, () => fullLike(t, 1));
+}
+
+export function xavierUniform_(t: Tensor, gain = 1): Tensor {
+  const [fanIn, fanOut] = fans(t);
+  const a = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform_(t, -a, a);
+}
+
+export function xavierNormal_(t: Tensor, gain = 1): Tensor {
+  const [fanIn, fanOut] = fans(t);
+  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+}
+
+export interface KaimingOptions {
+  /** Negative slope for leakyRelu (PyTorch's `a`, default 0). */
+  a?: number;
+  mode?: 'fanIn' | 'fanOut';
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingScale(t: Tensor, o: KaimingOptions): [number, number] {
+  const [fanIn, fanOut] = fans(t);
+  const fan = (o.mode ?? 'fanIn') === 'fanIn' ? fanIn : fanOut;
+  const gain = calculateGain(o.nonlinearity ?? 'leakyRelu', o.a ?? 0);
+  return [gain, fan];
+}
+
+export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const [gain, fan] = kaimingScale(t, options);
+  const b = gain * Math.sqrt(3 / fan);
+  return uniform_(t, -b, b);
+}
+
+export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const [gain, fan] = kaimingScale(t, options);
+  return normal_(t, 0, gain / Math.sqrt(fan));
+}
