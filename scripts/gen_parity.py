@@ -304,4 +304,20 @@ for kind, kw, shape, with_state in [('RNN', {'num_layers': 2}, (5, 3, 4), True),
                 'hN': enc(h_last), 'cN': enc(hn[1]) if kind == 'LSTM' else None, 'gOut': enc(go), 'gH': enc(gh),
                 'gradX': enc(grads[0]), 'gradParams': {n: enc(g_) for n, g_ in zip(names, grads[1:])}})
 write('layers', 'recurrent.json', {'generator': 'scripts/gen_parity.py', 'cases': rec})
+# ---- ConvTranspose2d ---------------------------------------------------------------------------------------------------
+ct = []
+for cfg in [dict(i=3, o=2, k=3, stride=2, padding=1, output_padding=1, dilation=1, groups=1, hw=(4, 5)),
+            dict(i=4, o=6, k=(2, 3), stride=1, padding=0, output_padding=0, dilation=2, groups=2, hw=(3, 3))]:
+    mod = torch.nn.ConvTranspose2d(cfg['i'], cfg['o'], cfg['k'], stride=cfg['stride'], padding=cfg['padding'], output_padding=cfg['output_padding'], dilation=cfg['dilation'], groups=cfg['groups']).double()
+    with torch.no_grad():
+        mod.weight.copy_(r32(mod.weight))
+        mod.bias.copy_(r32(mod.bias))
+    x = r32(torch.randn(2, cfg['i'], *cfg['hw'], dtype=D)).requires_grad_()
+    y = mod(x)
+    g = r32(torch.randn(*y.shape, dtype=D))
+    gx, gw, gb = torch.autograd.grad((y * g).sum(), [x, mod.weight, mod.bias])
+    k = cfg['k'] if isinstance(cfg['k'], tuple) else (cfg['k'], cfg['k'])
+    ct.append({'options': {'inChannels': cfg['i'], 'outChannels': cfg['o'], 'kernelSize': list(k), 'stride': cfg['stride'], 'padding': cfg['padding'], 'outputPadding': cfg['output_padding'], 'dilation': cfg['dilation'], 'groups': cfg['groups']},
+               'x': enc(x), 'weight': enc(mod.weight), 'bias': enc(mod.bias), 'out': enc(y), 'g': enc(g), 'gradX': enc(gx), 'gradW': enc(gw), 'gradB': enc(gb)})
+write('layers', 'conv_transpose.json', {'generator': 'scripts/gen_parity.py', 'cases': ct})
 print('ok')

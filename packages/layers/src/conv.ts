@@ -7,7 +7,16 @@
  * weight [outChannels, inChannels / groups, kH, kW], bias [outChannels]; both ~ U(-1/√fanIn, 1/√fanIn)
  * with fanIn = inChannels / groups · kH · kW (PyTorch's default).
  */
-import { type Conv2dOptions, conv2d, fmtShape, ShapeError, type Tensor, ValueError } from '@nnet/tensor';
+import {
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+  conv2d,
+  convTranspose2d,
+  fmtShape,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@nnet/tensor';
 import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -85,5 +94,66 @@ export class Conv2d extends Module {
       `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize.join(', ')}]`,
       ...extras,
     ].join(', ');
+  }
+}
+
+/**
+ * `ConvTranspose2d(inChannels, outChannels, kernelSize, { stride, padding, outputPadding, dilation, groups, bias })`:
+ * the transposed convolution (a learned upsampling), as PyTorch's nn.ConvTranspose2d.
+ * Shapes: x [N, inChannels, H, W] → [N, outChannels, Ho, Wo] with
+ * Ho = (H - 1)·stride - 2·padding + dilation·(kH - 1) + outputPadding + 1;
+ * weight [inChannels, outChannels / groups, kH, kW] ~ U(-1/√fanIn, 1/√fanIn), fanIn = outChannels / groups · kH · kW.
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  private readonly options: ConvTranspose2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | readonly [number, number],
+    options: ConvTranspose2dOptions & { bias?: boolean } = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
+      throw new ValueError(
+        `ConvTranspose2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
+      );
+    }
+    this.kernelSize = pair(kernelSize);
+    const [kH, kW] = this.kernelSize;
+    const bound = 1 / Math.sqrt((outChannels / groups) * kH * kW);
+    this.weight = this.registerParameter(
+      'weight',
+      uniformParameter([inChannels, outChannels / groups, kH, kW], bound),
+    )!;
+    this.bias = this.registerParameter(
+      'bias',
+      options.bias === false ? null : uniformParameter([outChannels], bound),
+    );
+    this.options = {
+      stride: options.stride,
+      padding: options.padding,
+      outputPadding: options.outputPadding,
+      dilation: options.dilation,
+      groups,
+    };
+  }
+
+  forward(x: Tensor): Tensor {
+    const channelDim = x.ndim === 3 ? 0 : 1;
+    if ((x.ndim !== 3 && x.ndim !== 4) || x.shape[channelDim] !== this.inChannels) {
+      throw new ShapeError(
+        `ConvTranspose2d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, H, W], got ${fmtShape(x.shape)}.`,
+      );
+    }
+    return convTranspose2d(x, this.weight, this.bias, this.options);
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize.join(', ')}]`;
   }
 }

@@ -1,5 +1,5 @@
 export { GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
-export { Conv2d, type Conv2dLayerOptions } from './conv.js';
+export { Conv2d, type Conv2dLayerOptions, ConvTranspose2d } from './conv.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
 export * as init from './init.js';

@@ -16,6 +16,7 @@ import {
   AdaptiveAvgPool2d,
   AvgPool2d,
   Conv2d,
+  ConvTranspose2d,
   Dropout,
   Flatten,
   Linear,
@@ -166,5 +167,39 @@ describe('a small CNN', () => {
     for (let i = 0; i < 10; i++) step();
     expect(memory()).toEqual(before);
     expect(net.toString()).toContain('(0): Conv2d(1, 4, kernelSize=[3, 3], padding=1)');
+  });
+});
+
+describe('ConvTranspose2d matches PyTorch', () => {
+  const ct = JSON.parse(readFileSync(new URL('./fixtures/conv_transpose.json', import.meta.url), 'utf8')) as {
+    cases: (Omit<ConvCase, 'options'> & {
+      options: ConvCase['options'] & { outputPadding: number };
+    })[];
+  };
+  for (const c of ct.cases) {
+    it(`forward and backward ${JSON.stringify(c.options)}`, () => {
+      const o = c.options;
+      const layer = new ConvTranspose2d(o.inChannels, o.outChannels, o.kernelSize, {
+        stride: o.stride,
+        padding: o.padding as number,
+        outputPadding: o.outputPadding,
+        dilation: o.dilation,
+        groups: o.groups,
+      });
+      layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
+      const x = t(c.x, true);
+      const y = layer.forward(x);
+      expectClose(y, c.out);
+      y.mul(t(c.g)).sum().backward();
+      expectClose(x.grad!, c.gradX);
+      expectClose(layer.weight.grad!, c.gradW);
+      expectClose(layer.bias!.grad!, c.gradB);
+    });
+  }
+
+  it('rejects a wrong channel count', () => {
+    expect(() => new ConvTranspose2d(3, 2, 3).forward(randn([1, 2, 4, 4]))).toThrow(
+      /expected input \[N, 3, H, W\]/,
+    );
   });
 });

@@ -6,7 +6,7 @@ export * from './functional.js';
 export { clamp, gelu, leakyRelu, softplus } from './ops/activation.js';
 export { add, div, logicalAnd, logicalOr, maximum, minimum, mul, pow, sub, where } from './ops/binary.js';
 export { eq, ge, gt, isfinite, isnan, le, lt, ne } from './ops/compare.js';
-export { type Conv2dOptions, conv2d } from './ops/conv.js';
+export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from './ops/conv.js';
 export {
   arange,
   type CreateOptions,

@@ -5,6 +5,7 @@ import {
   cat,
   clamp,
   conv2d,
+  convTranspose2d,
   customGrad,
   GradError,
   gather,
@@ -228,6 +229,19 @@ describe('gradients match finite differences', () => {
       [
         [1, 2, 5, 4],
         [3, 2, 2, 3],
+      ],
+    );
+  });
+  it('transposed convolution', () => {
+    gradcheck(
+      (x, w, b) => convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+      [[1, 2, 3, 3], [2, 3, 3, 3], [3]],
+    );
+    gradcheck(
+      (x, w) => convTranspose2d(x, w, null, { dilation: 2, groups: 2 }),
+      [
+        [2, 4, 3, 2],
+        [4, 1, 2, 2],
       ],
     );
   });

@@ -224,3 +224,95 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     needs[2] ? sum(gy, [0, 2, 3]) : null,
   ]);
 }
+
+export interface ConvTranspose2dOptions {
+  stride?: number | readonly [number, number];
+  padding?: number | readonly [number, number];
+  /** Extra rows/columns on the bottom/right of the output (each less than the stride or dilation). */
+  outputPadding?: number | readonly [number, number];
+  dilation?: number | readonly [number, number];
+  groups?: number;
+}
+
+/**
+ * Transposed 2-D convolution (the gradient of conv2d with respect to its input), as PyTorch's
+ * conv_transpose2d. x [N, C, H, W], weight [C, O/groups, kH, kW], bias [O] → [N, O, Ho, Wo] with
+ * Ho = (H - 1)·stride - 2·padding + dilation·(kH - 1) + outputPadding + 1.
+ *   ∂/∂x = conv2d(g, w),  ∂/∂w = conv2dBackwardFilter(g, x),  ∂/∂b = Σ g over N, H, W
+ */
+export function convTranspose2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: ConvTranspose2dOptions = {},
+): Tensor {
+  x._check('convTranspose2d');
+  weight._check('convTranspose2d');
+  for (const t of bias ? [x, weight, bias] : [x, weight]) {
+    if (t.dtype !== 'float32')
+      throw new DTypeError(`convTranspose2d: expects float32 tensors, got ${t.dtype}.`);
+  }
+  if (x.ndim === 3) return tidy(() => squeeze(convTranspose2d(unsqueeze(x, 0), weight, bias, options), 0));
+  if (x.ndim !== 4 || weight.ndim !== 4) {
+    throw new ShapeError(
+      `convTranspose2d: input must be [N, C, H, W] and weight [C, O/groups, kH, kW], got ${fmtShape(x.shape)} and ${fmtShape(weight.shape)}.`,
+    );
+  }
+  const groups = options.groups ?? 1;
+  const [N, C, H, W] = x.shape;
+  const [Cw, Og, kH, kW] = weight.shape;
+  if (C !== Cw) {
+    throw new ShapeError(
+      `convTranspose2d: input has ${C} channels but weight ${fmtShape(weight.shape)} expects ${Cw} (dim 0 of the weight is in_channels).`,
+    );
+  }
+  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) {
+    throw new ValueError(
+      `convTranspose2d: groups must be a positive integer dividing the ${C} input channels, got ${groups}.`,
+    );
+  }
+  const O = Og * groups;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) {
+    throw new ShapeError(`convTranspose2d: bias must have shape [${O}], got ${fmtShape(bias.shape)}.`);
+  }
+  const [sH, sW] = pair('convTranspose2d', 'stride', options.stride ?? 1, 1);
+  const [pH, pW] = pair('convTranspose2d', 'padding', options.padding ?? 0, 0);
+  const [dH, dW] = pair('convTranspose2d', 'dilation', options.dilation ?? 1, 1);
+  const [oH, oW] = pair('convTranspose2d', 'outputPadding', options.outputPadding ?? 0, 0);
+  if (oH >= Math.max(sH, dH) || oW >= Math.max(sW, dW)) {
+    throw new ValueError(
+      `convTranspose2d: outputPadding ${oH}x${oW} must be smaller than the stride or the dilation.`,
+    );
+  }
+  const Ho = (H - 1) * sH - 2 * pH + dH * (kH - 1) + oH + 1;
+  const Wo = (W - 1) * sW - 2 * pW + dW * (kW - 1) + oW + 1;
+  if (Ho < 1 || Wo < 1) {
+    throw new ShapeError(
+      `convTranspose2d: the output would be ${Ho}x${Wo} for input ${fmtShape(x.shape)}; reduce the padding.`,
+    );
+  }
+  // The geometry of the forward convolution whose input gradient this is: [N, O, Ho, Wo] → [N, C, H, W].
+  const g: Geometry = {
+    strideH: sH,
+    strideW: sW,
+    padH: pH,
+    padW: pW,
+    dilationH: dH,
+    dilationW: dW,
+    groups,
+    kH,
+    kW,
+  };
+  const outShape = [N, O, Ho, Wo];
+  const y = compute(() => {
+    const out = conv2dBackwardInput(x, weight, g, outShape);
+    return bias ? add(out, reshape(bias, [1, O, 1, 1])) : out;
+  });
+  const wShape = weight.shape;
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return record('convTranspose2d', inputs, y, [x, weight], (gy, [sx, sw], needs) => [
+    needs[0] ? compute(() => forward(backendFor('convTranspose2d', [gy, sw]), gy, sw, g, H, W)) : null,
+    needs[1] ? conv2dBackwardFilter(gy, sx, g, wShape) : null,
+    needs[2] ? sum(gy, [0, 2, 3]) : null,
+  ]);
+}
