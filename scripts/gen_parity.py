@@ -225,8 +225,18 @@ sched.append({'name': 'MultiStepLR', 'options': {'milestones': [2, 5], 'gamma': 
 sched.append({'name': 'ExponentialLR', 'options': {'gamma': 0.9}, 'lrs': lrs(lambda o: S.ExponentialLR(o, 0.9), 6)})
 sched.append({'name': 'CosineAnnealingLR', 'options': {'tMax': 10, 'etaMin': 0.001}, 'lrs': lrs(lambda o: S.CosineAnnealingLR(o, 10, 0.001), 10)})
 sched.append({'name': 'LinearLR', 'options': {'startFactor': 0.25, 'endFactor': 1.0, 'totalIters': 4}, 'lrs': lrs(lambda o: S.LinearLR(o, 0.25, 1.0, 4), 7)})
-sched.append({'name': 'OneCycleLR', 'options': {'maxLr': 1.0, 'totalSteps': 20}, 'lrs': lrs(lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=20, cycle_momentum=False), 19)})
-sched.append({'name': 'OneCycleLR', 'options': {'maxLr': 0.5, 'totalSteps': 12, 'pctStart': 0.25, 'annealStrategy': 'linear'}, 'lrs': lrs(lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=12, pct_start=0.25, anneal_strategy='linear', cycle_momentum=False), 11)})
+sched.append({'name': 'OneCycleLR', 'options': {'maxLr': 1.0, 'totalSteps': 20, 'cycleMomentum': False}, 'lrs': lrs(lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=20, cycle_momentum=False), 19)})
+sched.append({'name': 'OneCycleLR', 'options': {'maxLr': 0.5, 'totalSteps': 12, 'pctStart': 0.25, 'annealStrategy': 'linear', 'cycleMomentum': False}, 'lrs': lrs(lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=12, pct_start=0.25, anneal_strategy='linear', cycle_momentum=False), 11)})
+p0 = torch.zeros(1, requires_grad=True)
+opt = torch.optim.SGD([p0], lr=0.1, momentum=0.9)
+sch = S.OneCycleLR(opt, max_lr=1.0, total_steps=15)
+cyc = {'lrs': [opt.param_groups[0]['lr']], 'momenta': [opt.param_groups[0]['momentum']]}
+for _ in range(14):
+    opt.step()
+    sch.step()
+    cyc['lrs'].append(opt.param_groups[0]['lr'])
+    cyc['momenta'].append(opt.param_groups[0]['momentum'])
+sched.append({'name': 'OneCycleLR', 'options': {'maxLr': 1.0, 'totalSteps': 15, 'cycleMomentum': True}, **cyc})
 metric = [5, 4, 4, 4, 4, 3.9999, 4, 4, 4, 4, 4, 2]
 sched.append({'name': 'ReduceLROnPlateau', 'options': {'patience': 2, 'factor': 0.5, 'cooldown': 1}, 'metrics': metric, 'lrs': lrs(lambda o: S.ReduceLROnPlateau(o, patience=2, factor=0.5, cooldown=1), len(metric), metric)})
 clip = []
@@ -320,4 +330,13 @@ for cfg in [dict(i=3, o=2, k=3, stride=2, padding=1, output_padding=1, dilation=
     ct.append({'options': {'inChannels': cfg['i'], 'outChannels': cfg['o'], 'kernelSize': list(k), 'stride': cfg['stride'], 'padding': cfg['padding'], 'outputPadding': cfg['output_padding'], 'dilation': cfg['dilation'], 'groups': cfg['groups']},
                'x': enc(x), 'weight': enc(mod.weight), 'bias': enc(mod.bias), 'out': enc(y), 'g': enc(g), 'gradX': enc(gx), 'gradW': enc(gw), 'gradB': enc(gb)})
 write('layers', 'conv_transpose.json', {'generator': 'scripts/gen_parity.py', 'cases': ct})
+# ---- adaptive average pooling -----------------------------------------------------------------------------------------
+ad = []
+for out_size, shape in [((3, 2), (2, 3, 7, 5)), ((4, 4), (1, 2, 9, 6)), ((2, 3), (2, 4, 4))]:
+    x = r32(torch.randn(*shape, dtype=D)).requires_grad_()
+    y = F.adaptive_avg_pool2d(x, out_size)
+    g = r32(torch.randn(*y.shape, dtype=D))
+    (gx,) = torch.autograd.grad((y * g).sum(), [x])
+    ad.append({'outputSize': list(out_size), 'x': enc(x), 'out': enc(y), 'g': enc(g), 'gradX': enc(gx)})
+write('layers', 'adaptive.json', {'generator': 'scripts/gen_parity.py', 'cases': ad})
 print('ok')

@@ -1,15 +1,19 @@
 /**
  * Pooling and reshaping layers for images (NCHW).
  *   MaxPool2d / AvgPool2d: [N, C, H, W] → [N, C, Ho, Wo], Ho = ⌊(H + 2·padding - kernel) / stride⌋ + 1
- *   AdaptiveAvgPool2d(1): [N, C, H, W] → [N, C, 1, 1] (the mean of each plane)
+ *   AdaptiveAvgPool2d([oH, oW]): [N, C, H, W] → [N, C, oH, oW] over PyTorch's adaptive windows
  *   Flatten(startDim = 1, endDim = -1): merges those dims, e.g. [N, C, H, W] → [N, C·H·W]
  */
 import {
   type AvgPool2dOptions,
   avgPool2d,
+  fmtShape,
   type MaxPool2dOptions,
   maxPool2d,
+  ShapeError,
+  stack,
   type Tensor,
+  tidy,
   ValueError,
 } from '@nnet/tensor';
 import { Module } from './module.js';
@@ -44,20 +48,53 @@ export class AvgPool2d extends Module {
   }
 }
 
-/** Global average pooling to a 1x1 output (the only output size this version supports). */
+/**
+ * Average pooling to a fixed output size: output cell (i, j) averages input rows
+ * ⌊i·H/oH⌋ .. ⌈(i + 1)·H/oH⌉ - 1 and the matching columns (PyTorch's adaptive windows).
+ */
 export class AdaptiveAvgPool2d extends Module {
+  readonly size: [number, number];
+
   constructor(readonly outputSize: number | readonly [number, number] = 1) {
     super();
     const [h, w] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-    if (h !== 1 || w !== 1) {
+    if (![h, w].every((v) => Number.isInteger(v) && v > 0)) {
       throw new ValueError(
-        `AdaptiveAvgPool2d: only outputSize 1 is supported in this version, got ${JSON.stringify(outputSize)}.`,
+        `AdaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}.`,
       );
     }
+    this.size = [h, w];
   }
+
   forward(x: Tensor): Tensor {
-    return x.mean([-2, -1], true);
+    if (x.ndim !== 3 && x.ndim !== 4) {
+      throw new ShapeError(
+        `AdaptiveAvgPool2d: input must be [N, C, H, W] or [C, H, W], got ${fmtShape(x.shape)}.`,
+      );
+    }
+    const [oH, oW] = this.size;
+    const H = x.shape[x.ndim - 2];
+    const W = x.shape[x.ndim - 1];
+    if (oH === 1 && oW === 1) return x.mean([-2, -1], true);
+    const window = (i: number, n: number, o: number): [number, number] => {
+      const start = Math.floor((i * n) / o);
+      return [start, Math.ceil(((i + 1) * n) / o) - start];
+    };
+    return tidy(() => {
+      const rows: Tensor[] = [];
+      for (let i = 0; i < oH; i++) {
+        const [h0, hl] = window(i, H, oH);
+        const cells: Tensor[] = [];
+        for (let j = 0; j < oW; j++) {
+          const [w0, wl] = window(j, W, oW);
+          cells.push(x.narrow(-2, h0, hl).narrow(-1, w0, wl).mean([-2, -1]));
+        }
+        rows.push(stack(cells, -1));
+      }
+      return stack(rows, -2);
+    });
   }
+
   override extraRepr(): string {
     return `outputSize=${JSON.stringify(this.outputSize)}`;
   }

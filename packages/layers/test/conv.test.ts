@@ -203,3 +203,18 @@ describe('ConvTranspose2d matches PyTorch', () => {
     );
   });
 });
+
+describe('AdaptiveAvgPool2d matches PyTorch for any output size', () => {
+  const ad = JSON.parse(readFileSync(new URL('./fixtures/adaptive.json', import.meta.url), 'utf8')) as {
+    cases: { outputSize: [number, number]; x: Enc; out: Enc; g: Enc; gradX: Enc }[];
+  };
+  for (const c of ad.cases) {
+    it(`output ${c.outputSize.join('x')} from ${c.x.shape.join('x')}`, () => {
+      const x = t(c.x, true);
+      const y = new AdaptiveAvgPool2d(c.outputSize).forward(x);
+      expectClose(y, c.out);
+      y.mul(t(c.g)).sum().backward();
+      expectClose(x.grad!, c.gradX);
+    });
+  }
+});

@@ -125,52 +125,65 @@ export class LinearLR extends LRScheduler {
   }
 }
 
-export class OneCycleLR extends LRScheduler {
-  private readonly phases: { end: number; from: (max: number) => number; to: (max: number) => number }[];
+export interface OneCycleOptions {
+  maxLr: number;
+  totalSteps: number;
+  pctStart?: number;
+  annealStrategy?: 'cos' | 'linear';
+  divFactor?: number;
+  finalDivFactor?: number;
+  /** Move momentum (SGD's momentum, Adam's β₁) inversely to the learning rate (default true). */
+  cycleMomentum?: boolean;
+  baseMomentum?: number;
+  maxMomentum?: number;
+}
 
+export class OneCycleLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
-    readonly options: {
-      maxLr: number;
-      totalSteps: number;
-      pctStart?: number;
-      annealStrategy?: 'cos' | 'linear';
-      divFactor?: number;
-      finalDivFactor?: number;
-    },
+    readonly options: OneCycleOptions,
   ) {
     super(optimizer);
     positive('OneCycleLR', 'totalSteps', options.totalSteps);
-    const div = options.divFactor ?? 25;
-    const finalDiv = options.finalDivFactor ?? 1e4;
-    const pct = options.pctStart ?? 0.3;
-    const initial = (max: number) => max / div;
-    this.phases = [
-      { end: pct * options.totalSteps - 1, from: initial, to: (max) => max },
-      { end: options.totalSteps - 1, from: (max) => max, to: (max) => initial(max) / finalDiv },
-    ];
+    if (
+      (options.cycleMomentum ?? true) &&
+      !optimizer.paramGroups.every((g) => 'momentum' in g.options || 'betas' in g.options)
+    ) {
+      throw new ValueError('OneCycleLR: the optimizer has no momentum to cycle; pass cycleMomentum: false.');
+    }
     this.apply();
   }
 
+  /** The value at step t of a quantity that goes a → b in phase 1 and b → c in phase 2. */
+  private anneal(t: number, a: number, b: number, c: number): number {
+    const total = this.options.totalSteps;
+    if (t >= total)
+      throw new ValueError(`OneCycleLR: stepped ${t + 1} times, more than totalSteps (${total}).`);
+    const end1 = (this.options.pctStart ?? 0.3) * total - 1;
+    const [start, end, from, to] = t <= end1 ? [0, end1, a, b] : [end1, total - 1, b, c];
+    const pct = (t - start) / (end - start);
+    return this.options.annealStrategy === 'linear'
+      ? (to - from) * pct + from
+      : to + ((from - to) / 2) * (1 + Math.cos(Math.PI * pct));
+  }
+
   protected lrAt(t: number): number {
-    if (t >= this.options.totalSteps) {
-      throw new ValueError(
-        `OneCycleLR: stepped ${t + 1} times, more than totalSteps (${this.options.totalSteps}).`,
-      );
-    }
     const max = this.options.maxLr;
-    let start = 0;
-    for (const ph of this.phases) {
-      if (t <= ph.end || ph === this.phases[this.phases.length - 1]) {
-        const pct = (t - start) / (ph.end - start);
-        const [a, b] = [ph.from(max), ph.to(max)];
-        return this.options.annealStrategy === 'linear'
-          ? (b - a) * pct + a
-          : b + ((a - b) / 2) * (1 + Math.cos(Math.PI * pct));
-      }
-      start = ph.end;
+    const initial = max / (this.options.divFactor ?? 25);
+    return this.anneal(t, initial, max, initial / (this.options.finalDivFactor ?? 1e4));
+  }
+
+  protected override apply(): void {
+    super.apply();
+    if (!(this.options.cycleMomentum ?? true)) return;
+    const lo = this.options.baseMomentum ?? 0.85;
+    const hi = this.options.maxMomentum ?? 0.95;
+    const m = this.anneal(this.lastEpoch, hi, lo, hi);
+    for (const g of this.optimizer.paramGroups) {
+      const o = g.options as unknown as { momentum?: number; betas?: readonly [number, number] };
+      if ('betas' in o && o.betas) o.betas = [m, o.betas[1]];
+      else o.momentum = m;
     }
-    return max;
   }
 }
 

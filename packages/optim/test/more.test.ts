@@ -28,7 +28,13 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/more.json', import.meta.u
     options: Record<string, number | boolean>;
     steps: { weight: Enc; bias: Enc }[];
   }[];
-  schedulers: { name: string; options: Record<string, unknown>; metrics?: number[]; lrs: number[] }[];
+  schedulers: {
+    name: string;
+    options: Record<string, unknown>;
+    metrics?: number[];
+    lrs: number[];
+    momenta?: number[];
+  }[];
   clip: { maxNorm: number; normType: number | 'Infinity'; grads: Enc[]; total: number; clipped: Enc[] }[];
 };
 const t = (e: Enc, requiresGrad = false) =>
@@ -78,18 +84,21 @@ describe('schedulers give PyTorch’s learning rates', () => {
       const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
       const sched = make[s.name as keyof typeof make](opt, s.options as never);
       const got = [opt.paramGroups[0].options.lr];
+      const momenta = [opt.paramGroups[0].options.momentum];
       for (let i = 0; i < s.lrs.length - 1; i++) {
         if (sched instanceof ReduceLROnPlateau) sched.step(s.metrics![i]);
         else sched.step();
         got.push(opt.paramGroups[0].options.lr);
+        momenta.push(opt.paramGroups[0].options.momentum);
       }
       got.forEach((v, i) => expect(v).toBeCloseTo(s.lrs[i], 12));
+      if (s.momenta) momenta.forEach((v, i) => expect(v).toBeCloseTo(s.momenta![i], 12));
     });
   }
 
   it('OneCycleLR refuses to step past totalSteps', () => {
     const opt = new SGD([zeros([1], { requiresGrad: true })], { lr: 0.1 });
-    const s = new OneCycleLR(opt, { maxLr: 1, totalSteps: 2 });
+    const s = new OneCycleLR(opt, { maxLr: 1, totalSteps: 2, cycleMomentum: false });
     s.step();
     expect(() => s.step()).toThrow(/more than totalSteps/);
     expect(() => new StepLR(opt, { stepSize: 0 })).toThrow(ValueError);
