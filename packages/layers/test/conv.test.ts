@@ -1,16 +1,6 @@
 import '@nnet/backend-cpu';
 import { readFileSync } from 'node:fs';
-import {
-  manualSeed,
-  memory,
-  ones,
-  randn,
-  ShapeError,
-  type Tensor,
-  tensor,
-  tidy,
-  ValueError,
-} from '@nnet/tensor';
+import { manualSeed, memory, ones, randn, ShapeError, tensor, tidy, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   AdaptiveAvgPool2d,
@@ -24,8 +14,8 @@ import {
   ReLU,
   Sequential,
 } from '../src/index.js';
+import { type Enc, expectClose, t } from './fixtures_helpers.js';
 
-type Enc = { shape: number[]; data: number[] };
 interface ConvCase {
   options: {
     inChannels: number;
@@ -49,13 +39,6 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/conv.json', import.meta.u
   conv: ConvCase[];
   pool: { kind: string; x: Enc; out: Enc; g: Enc; gradX: Enc }[];
 };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
-function expectClose(got: Tensor, want: Enc, rtol = 1e-4, atol = 1e-5): void {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  want.data.forEach((w, i) => expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
-}
 
 describe('Conv2d matches PyTorch', () => {
   for (const c of fx.conv) {

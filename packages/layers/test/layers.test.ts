@@ -23,18 +23,11 @@ import {
   Softmax,
   Tanh,
 } from '../src/index.js';
+import { type Enc, expectClose, t } from './fixtures_helpers.js';
 
-type Enc = { shape: number[]; data: number[] };
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/linear.json', import.meta.url), 'utf8')) as {
   cases: Record<'x' | 'weight' | 'bias' | 'out' | 'g' | 'gradX' | 'gradW' | 'gradB', Enc>[];
 };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
-function expectClose(got: Tensor, want: Enc, rtol = 1e-4, atol = 1e-5): void {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  want.data.forEach((w, i) => expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
-}
 
 describe('Linear matches PyTorch', () => {
   fixture.cases.forEach((c, k) => {

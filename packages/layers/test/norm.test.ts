@@ -2,9 +2,13 @@ import '@nnet/backend-cpu';
 import { readFileSync } from 'node:fs';
 import { DTypeError, manualSeed, ShapeError, type Tensor, tensor } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
+import { type Enc, expectClose as expectCloseDefault, t } from './fixtures_helpers.js';
+
+const expectClose = (got: Parameters<typeof expectCloseDefault>[0], want: Enc) =>
+  expectCloseDefault(got, want, 2e-4, 2e-5);
+
 import { BatchNorm1d, BatchNorm2d, Embedding, LayerNorm, type Module } from '../src/index.js';
 
-type Enc = { shape: number[]; data: number[] };
 interface Step {
   x: Enc;
   out: Enc;
@@ -27,13 +31,6 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/norm.json', import.meta.u
   }[];
   embedding: { weight: Enc; index: number[][]; out: Enc; g: Enc; gradW: Enc };
 };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
-function expectClose(got: Tensor, want: Enc, rtol = 2e-4, atol = 2e-5): void {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  want.data.forEach((w, i) => expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
-}
 
 describe('normalisation layers match PyTorch (values, gradients, running statistics)', () => {
   for (const c of fx.norm) {

@@ -1,10 +1,14 @@
 import '@nnet/backend-cpu';
 import { readFileSync } from 'node:fs';
-import { memory, randn, ShapeError, type Tensor, tensor, tidy } from '@nnet/tensor';
+import { memory, randn, ShapeError, type Tensor, tidy } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
+import { type Enc, expectClose as expectCloseDefault, t } from './fixtures_helpers.js';
+
+const expectClose = (got: Parameters<typeof expectCloseDefault>[0], want: Enc) =>
+  expectCloseDefault(got, want, 2e-4, 2e-5);
+
 import { GRU, LSTM, RNN } from '../src/index.js';
 
-type Enc = { shape: number[]; data: number[] };
 interface Case {
   kind: 'RNN' | 'LSTM' | 'GRU';
   options: { numLayers: number; batchFirst: boolean; nonlinearity: 'tanh' | 'relu' };
@@ -22,13 +26,6 @@ interface Case {
 const { cases } = JSON.parse(readFileSync(new URL('./fixtures/recurrent.json', import.meta.url), 'utf8')) as {
   cases: Case[];
 };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
-function expectClose(got: Tensor, want: Enc, rtol = 2e-4, atol = 2e-5): void {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  want.data.forEach((w, i) => expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w)));
-}
 
 describe('recurrent layers match PyTorch', () => {
   cases.forEach((c, k) => {

@@ -1,20 +1,10 @@
 import '@nnet/backend-cpu';
 import { readFileSync } from 'node:fs';
-import {
-  DTypeError,
-  IndexError,
-  memory,
-  randn,
-  ShapeError,
-  type Tensor,
-  tensor,
-  tidy,
-  ValueError,
-} from '@nnet/tensor';
+import { DTypeError, IndexError, memory, randn, ShapeError, tensor, tidy, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { CrossEntropyLoss, crossEntropy, MSELoss, mse, type Reduction } from '../src/index.js';
+import { type Enc, expectClose } from './fixtures_helpers.js';
 
-type Enc = { shape: number[]; data: number[] };
 interface Case {
   loss: 'mse' | 'crossEntropy';
   name?: string;
@@ -29,15 +19,6 @@ interface Case {
 const { cases } = JSON.parse(readFileSync(new URL('./fixtures/losses.json', import.meta.url), 'utf8')) as {
   cases: Case[];
 };
-
-function expectClose(got: Tensor, want: Enc, rtol = 1e-4, atol = 1e-5): void {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  want.data.forEach((w, i) => {
-    expect(Number.isFinite(g[i])).toBe(true);
-    expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w));
-  });
-}
 
 describe('losses match PyTorch (values and gradients)', () => {
   for (const c of cases) {

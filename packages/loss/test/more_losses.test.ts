@@ -2,9 +2,13 @@ import '@nnet/backend-cpu';
 import { readFileSync } from 'node:fs';
 import { ShapeError, type Tensor, tensor, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
+import { type Enc, expectClose as expectCloseDefault, t } from './fixtures_helpers.js';
+
+const expectClose = (got: Parameters<typeof expectCloseDefault>[0], want: Enc) =>
+  expectCloseDefault(got, want, 2e-4, 2e-5);
+
 import { bce, bceWithLogits, crossEntropy, huber, klDiv, l1, nll, smoothL1 } from '../src/index.js';
 
-type Enc = { shape: number[]; data: number[] };
 interface Case {
   loss: string;
   options: Record<string, unknown>;
@@ -18,8 +22,6 @@ interface Case {
 const { cases } = JSON.parse(
   readFileSync(new URL('./fixtures/more_losses.json', import.meta.url), 'utf8'),
 ) as { cases: Case[] };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
 /** Options as the functions take them: encoded tensors (weight, posWeight) decoded. */
 function options(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
@@ -36,14 +38,6 @@ const FNS: Record<string, (x: Tensor, y: Tensor, o: Record<string, unknown>) => 
   bceWithLogits: (x, y, o) => bceWithLogits(x, y, o),
   klDiv: (x, y, o) => klDiv(x, y, o),
 };
-function expectClose(got: Tensor, want: Enc, rtol = 2e-4, atol = 2e-5): void {
-  expect(got.shape).toEqual(want.shape);
-  const g = got.dataSync();
-  want.data.forEach((w, i) => {
-    expect(Number.isFinite(g[i])).toBe(true);
-    expect(Math.abs(g[i] - w)).toBeLessThanOrEqual(atol + rtol * Math.abs(w));
-  });
-}
 
 describe('losses match PyTorch, including logits of magnitude 1e4', () => {
   cases.forEach((c, k) => {

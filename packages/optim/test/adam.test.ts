@@ -1,10 +1,10 @@
 import '@nnet/backend-cpu';
 import { readFileSync } from 'node:fs';
-import { manualSeed, memory, randn, tensor, tidy, ValueError } from '@nnet/tensor';
+import { manualSeed, memory, randn, tidy, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Adam, type AdamOptions, AdamW } from '../src/index.js';
+import { type Enc, t } from './fixtures_helpers.js';
 
-type Enc = { shape: number[]; data: number[] };
 const fx = JSON.parse(readFileSync(new URL('./fixtures/adam.json', import.meta.url), 'utf8')) as {
   A: Enc;
   y: Enc;
@@ -16,8 +16,6 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/adam.json', import.meta.u
     steps: { weight: Enc; bias: Enc }[];
   }[];
 };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
 
 describe('Adam and AdamW follow PyTorch step by step', () => {
   for (const traj of fx.trajectories) {

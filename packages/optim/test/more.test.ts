@@ -16,8 +16,8 @@ import {
   SGD,
   StepLR,
 } from '../src/index.js';
+import { type Enc, t } from './fixtures_helpers.js';
 
-type Enc = { shape: number[]; data: number[] };
 const fx = JSON.parse(readFileSync(new URL('./fixtures/more.json', import.meta.url), 'utf8')) as {
   A: Enc;
   y: Enc;
@@ -37,8 +37,6 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/more.json', import.meta.u
   }[];
   clip: { maxNorm: number; normType: number | 'Infinity'; grads: Enc[]; total: number; clipped: Enc[] }[];
 };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
 
 describe('RMSprop and Adagrad follow PyTorch step by step', () => {
   for (const traj of fx.trajectories) {

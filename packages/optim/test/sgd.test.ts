@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { manualSeed, memory, randn, type Tensor, tensor, tidy, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { SGD, type SGDOptions } from '../src/index.js';
+import { type Enc, t } from './fixtures_helpers.js';
 
-type Enc = { shape: number[]; data: number[] };
 const fx = JSON.parse(readFileSync(new URL('./fixtures/sgd.json', import.meta.url), 'utf8')) as {
   A: Enc;
   y: Enc;
@@ -12,8 +12,6 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/sgd.json', import.meta.ur
   bias: Enc;
   trajectories: { options: Partial<SGDOptions>; steps: { weight: Enc; bias: Enc }[] }[];
 };
-const t = (e: Enc, requiresGrad = false) =>
-  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
 
 /** One step of the fixture's problem: loss = mean((A·w + b - y)²). */
 function lossStep(opt: SGD, w: Tensor, b: Tensor, A: Tensor, y: Tensor): void {
