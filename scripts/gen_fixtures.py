@@ -27,6 +27,10 @@ def enc(t, dtype=None):
     return {'dtype': dt, 'shape': list(t.shape), 'data': data}
 
 
+def r32(t):
+    return t.to(torch.float32).to(D)
+
+
 def rnd(*shape):
     return torch.randn(tuple(shape), dtype=D)
 
@@ -259,6 +263,40 @@ for act, fn in acts.items():
     case('linear', [x, w, b], fn(F.linear(x, w, b)), params={'activation': act}, name='linear ' + act)
 x, w = rnd(4, 6), rnd(9, 6)
 case('linear', [x, w, None], F.linear(x, w), params={'activation': 'none'}, name='linear no bias')
+
+# ---- fused optimizer updates (in place: `expected` holds each input after the kernel, null if unchanged)
+def inplace_case(kernel, inputs, expected, params, name):
+    kernels.append({'kernel': kernel, 'name': name, 'inputs': [enc(i) if i is not None else None for i in inputs],
+                    'out': enc(expected[0]), 'expected': [enc(e) if e is not None else None for e in expected], 'params': params})
+
+
+for cfg in [dict(lr=0.1, momentum=0, dampening=0, nesterov=False, weightDecay=0, first=True),
+            dict(lr=0.05, momentum=0.9, dampening=0, nesterov=False, weightDecay=0.01, first=True),
+            dict(lr=0.05, momentum=0.9, dampening=0.2, nesterov=False, weightDecay=0, first=False),
+            dict(lr=0.02, momentum=0.8, dampening=0, nesterov=True, weightDecay=0.1, first=False)]:
+    p_ = r32(torch.randn(3, 5, dtype=D)); g_ = r32(torch.randn(3, 5, dtype=D)); b_ = r32(torch.randn(3, 5, dtype=D)) if cfg['momentum'] else None
+    d = g_ + cfg['weightDecay'] * p_
+    nb = None
+    if b_ is not None:
+        nb = d.clone() if cfg['first'] else cfg['momentum'] * b_ + (1 - cfg['dampening']) * d
+        d = d + cfg['momentum'] * nb if cfg['nesterov'] else nb
+    inplace_case('sgdUpdate', [p_, g_, b_], [p_ - cfg['lr'] * d, None, nb], cfg, 'sgdUpdate ' + str(cfg))
+for cfg in [dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, decoupled=False, amsgrad=False, step=1),
+            dict(lr=0.01, beta1=0.8, beta2=0.99, eps=1e-6, weightDecay=0.1, decoupled=False, amsgrad=True, step=3),
+            dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0.3, decoupled=True, amsgrad=True, step=5)]:
+    p_ = r32(torch.randn(4, 3, dtype=D)); g_ = r32(torch.randn(4, 3, dtype=D))
+    m_ = r32(torch.randn(4, 3, dtype=D) * 0.1); v_ = r32(torch.rand(4, 3, dtype=D) * 0.1); vm_ = r32(v_ + torch.rand(4, 3, dtype=D) * 0.05) if cfg['amsgrad'] else None
+    p2 = p_.clone(); g2 = g_.clone()
+    if cfg['weightDecay']:
+        if cfg['decoupled']: p2 = p2 * (1 - cfg['lr'] * cfg['weightDecay'])
+        else: g2 = g2 + cfg['weightDecay'] * p_
+    m2 = cfg['beta1'] * m_ + (1 - cfg['beta1']) * g2
+    v2 = cfg['beta2'] * v_ + (1 - cfg['beta2']) * g2 * g2
+    vm2 = torch.maximum(vm_, v2) if vm_ is not None else None
+    vh = vm2 if vm2 is not None else v2
+    t = cfg['step']
+    p2 = p2 - cfg['lr'] / (1 - cfg['beta1'] ** t) * m2 / (vh.sqrt() / (1 - cfg['beta2'] ** t) ** 0.5 + cfg['eps'])
+    inplace_case('adamUpdate', [p_, g_, m_, v_, vm_], [p2, None, m2, v2, vm2], cfg, 'adamUpdate ' + str(cfg))
 
 # ---- front-end ops with gradients -----------------------------------------------------------------------
 ops = []

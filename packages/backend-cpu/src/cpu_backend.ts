@@ -8,6 +8,7 @@ import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './kernels/con
 import { binary, cast, compare, fill, unary, where } from './kernels/elementwise.js';
 import { argReduce, copyStrided, gather, reduce, scatterAdd } from './kernels/layout.js';
 import { linear, matmul } from './kernels/matmul.js';
+import { adamUpdate, sgdUpdate } from './kernels/optimizer.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './kernels/pool.js';
 import { logSoftmax, softmax } from './kernels/softmax.js';
 
@@ -66,4 +67,6 @@ export class CpuBackend implements Backend<CpuHandle> {
   softmax = softmax;
   logSoftmax = logSoftmax;
   linear = linear;
+  sgdUpdate = sgdUpdate;
+  adamUpdate = adamUpdate;
 }

@@ -16,6 +16,8 @@ export interface KernelCase {
   out: EncodedTensor;
   /** A second output (maxPool2d's indices). */
   out2?: EncodedTensor;
+  /** In-place kernels (optimizer updates): each input's expected value afterwards (null: unchecked). */
+  expected?: (EncodedTensor | null)[];
   params?: Record<string, unknown>;
 }
 

@@ -3,6 +3,7 @@
  * (alloc, write, kernel, read, free) and compared with PyTorch's values.
  */
 import {
+  type AdamUpdateParams,
   type ArgReduceOp,
   type Backend,
   type BinaryOp,
@@ -13,6 +14,7 @@ import {
   type OptionalKernelName,
   type Pool2dParams,
   type ReduceOp,
+  type SGDUpdateParams,
   sizeOf,
   type TensorInfo,
   type UnaryOp,
@@ -95,6 +97,18 @@ export async function runKernelCase(backend: Backend, c: KernelCase, tol: Tolera
       default:
         out2 = runOptional(backend, method as OptionalKernelName, ins, p, out, c, alloc);
     }
+    if (c.expected) {
+      // In place: compare every input the kernel was meant to update.
+      for (let i = 0; i < c.expected.length; i++) {
+        const want = c.expected[i];
+        const info = ins[i];
+        if (!want || !info) continue;
+        const got = await backend.read(info.handle, want.dtype, sizeOf(want.shape));
+        const bad = mismatchTyped(got, decode(want), tol);
+        if (bad) return `input ${i} after the update: ${bad}`;
+      }
+      return null;
+    }
     const got = await backend.read(out.handle, c.out.dtype, sizeOf(c.out.shape));
     const bad = mismatchTyped(got, decode(c.out), tol);
     if (bad) return bad;
@@ -153,6 +167,12 @@ function runOptional(
       return null;
     case 'linear':
       backend.linear!(a!, b!, d ?? null, p.activation as FusedActivation, out);
+      return null;
+    case 'sgdUpdate':
+      backend.sgdUpdate!(a!, b!, d ?? null, p as unknown as SGDUpdateParams);
+      return null;
+    case 'adamUpdate':
+      backend.adamUpdate!(a!, b!, d!, ins[3]!, ins[4] ?? null, p as unknown as AdamUpdateParams);
       return null;
   }
   return null;

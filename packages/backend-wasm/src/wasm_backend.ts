@@ -5,6 +5,7 @@
  * TypeScript directly on views of the same memory, so no tensor ever leaves WASM memory.
  */
 import {
+  type AdamUpdateParams,
   type ArgReduceOp,
   type Backend,
   type BinaryOp,
@@ -19,6 +20,7 @@ import {
   type MatmulOptions,
   type Pool2dParams,
   type ReduceOp,
+  type SGDUpdateParams,
   type StridedInfo,
   sizeOf,
   type TensorInfo,
@@ -62,6 +64,34 @@ export interface KernelExports {
     accumulate: number,
   ): void;
   unaryF32(op: number, x: number, out: number, n: number): void;
+  sgdUpdate(
+    p: number,
+    g: number,
+    buf: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    nesterov: number,
+    weightDecay: number,
+    first: number,
+  ): void;
+  adamUpdate(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    vmax: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    decoupled: number,
+    bc1: number,
+    sqrtBc2: number,
+  ): void;
   compareF32(op: number, a: number, b: number, out: number, params: number): void;
   where32(cond: number, a: number, b: number, out: number, params: number): void;
   cast(kind: number, x: number, out: number, n: number): void;
@@ -754,6 +784,40 @@ export class WasmBackend implements Backend<number> {
       x.shape[axis],
       sizeOf(x.shape.slice(axis + 1)),
       1,
+    );
+  }
+
+  sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdateParams): void {
+    this.k.sgdUpdate(
+      param.handle,
+      grad.handle,
+      momentumBuf ? momentumBuf.handle : 0,
+      sizeOf(param.shape),
+      o.lr,
+      o.momentum,
+      o.dampening,
+      o.nesterov ? 1 : 0,
+      o.weightDecay,
+      o.first ? 1 : 0,
+    );
+  }
+
+  adamUpdate(param: T, grad: T, expAvg: T, expAvgSq: T, maxExpAvgSq: T | null, o: AdamUpdateParams): void {
+    this.k.adamUpdate(
+      param.handle,
+      grad.handle,
+      expAvg.handle,
+      expAvgSq.handle,
+      maxExpAvgSq ? maxExpAvgSq.handle : 0,
+      sizeOf(param.shape),
+      o.lr,
+      o.beta1,
+      o.beta2,
+      o.eps,
+      o.weightDecay,
+      o.decoupled ? 1 : 0,
+      1 - o.beta1 ** o.step,
+      Math.sqrt(1 - o.beta2 ** o.step),
     );
   }
 

@@ -6,7 +6,7 @@
  *   v̂ = max(v̂, v) with amsgrad, else v
  *   p = p - (lr / (1 - β₁ᵗ)) · m / (√v̂ / √(1 - β₂ᵗ) + ε)
  */
-import { type Tensor, ValueError } from '@nnet/tensor';
+import { adamStep, type Tensor, ValueError, zerosLike } from '@nnet/tensor';
 import { Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface AdamOptions {
@@ -39,30 +39,29 @@ class AdamBase extends Optimizer<AdamOptions> {
       throw new ValueError(`${name}: invalid weightDecay ${o.weightDecay}; it must be >= 0.`);
   }
 
-  protected update(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, o: AdamOptions): Tensor {
-    const [b1, b2] = o.betas;
+  protected stepParameter(
+    p: Tensor,
+    grad: Tensor,
+    state: Record<string, Tensor | number>,
+    o: AdamOptions,
+  ): void {
     const step = ((state.step as number | undefined) ?? 0) + 1;
     state.step = step;
-    let param = p;
-    let g = grad;
-    if (o.weightDecay !== 0) {
-      if (this.decoupled) param = p.mul(1 - o.lr * o.weightDecay);
-      else g = grad.add(p, o.weightDecay);
-    }
-    const prevM = state.expAvg as Tensor | undefined;
-    const prevV = state.expAvgSq as Tensor | undefined;
-    const m = this.setState(state, 'expAvg', prevM ? prevM.mul(b1).add(g, 1 - b1) : g.mul(1 - b1));
-    const g2 = g.mul(g);
-    const v = this.setState(state, 'expAvgSq', prevV ? prevV.mul(b2).add(g2, 1 - b2) : g2.mul(1 - b2));
-    let vHat = v;
-    if (o.amsgrad) {
-      const prevMax = state.maxExpAvgSq as Tensor | undefined;
-      vHat = this.setState(state, 'maxExpAvgSq', prevMax ? prevMax.maximum(v) : v.clone());
-    }
-    const bc1 = 1 - b1 ** step;
-    const bc2 = 1 - b2 ** step;
-    const denom = vHat.sqrt().div(Math.sqrt(bc2)).add(o.eps);
-    return param.sub(m.div(denom), o.lr / bc1);
+    const buffer = (key: string) =>
+      (state[key] as Tensor | undefined) ?? this.setState(state, key, zerosLike(p));
+    const m = buffer('expAvg');
+    const v = buffer('expAvgSq');
+    const vMax = o.amsgrad ? buffer('maxExpAvgSq') : null;
+    adamStep(p, grad, m, v, vMax, {
+      lr: o.lr,
+      beta1: o.betas[0],
+      beta2: o.betas[1],
+      eps: o.eps,
+      weightDecay: o.weightDecay,
+      decoupled: this.decoupled,
+      amsgrad: o.amsgrad,
+      step,
+    });
   }
 }
 

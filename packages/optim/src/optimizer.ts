@@ -53,13 +53,13 @@ export abstract class Optimizer<O extends object> {
   /** Throws a ValueError for options the optimizer cannot use. */
   protected abstract validate(options: O): void;
 
-  /** Computes the new value of `p` from its gradient `grad` and its state; returns the tensor to copy in. */
-  protected abstract update(
+  /** Updates `p` in place from its gradient `grad` and its per-parameter state (inside noGrad and tidy). */
+  protected abstract stepParameter(
     p: Tensor,
     grad: Tensor,
     state: Record<string, Tensor | number>,
     options: O,
-  ): Tensor;
+  ): void;
 
   /** One optimization step over every parameter that has a gradient. Runs without autograd, inside tidy. */
   step(): void {
@@ -73,10 +73,7 @@ export abstract class Optimizer<O extends object> {
             this.state.set(p, st);
           }
           const s = st;
-          tidy(() => {
-            const next = this.update(p, p.grad!, s, group.options);
-            p.assign(next);
-          });
+          tidy(() => this.stepParameter(p, p.grad!, s, group.options));
         }
       }
     });

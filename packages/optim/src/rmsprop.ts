@@ -35,12 +35,17 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     }
   }
 
-  protected update(
+  protected stepParameter(
     p: Tensor,
     grad: Tensor,
     state: Record<string, Tensor | number>,
     o: RMSpropOptions,
-  ): Tensor {
+  ): void {
+    p.assign(this.next(p, grad, state, o));
+  }
+
+  /** The parameter's new value. */
+  private next(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, o: RMSpropOptions): Tensor {
     const g = o.weightDecay !== 0 ? grad.add(p, o.weightDecay) : grad;
     const prev = state.squareAvg as Tensor | undefined;
     const g2 = g.mul(g);
@@ -96,12 +101,17 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     }
   }
 
-  protected update(
+  protected stepParameter(
     p: Tensor,
     grad: Tensor,
     state: Record<string, Tensor | number>,
     o: AdagradOptions,
-  ): Tensor {
+  ): void {
+    p.assign(this.next(p, grad, state, o));
+  }
+
+  /** The parameter's new value. */
+  private next(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, o: AdagradOptions): Tensor {
     const step = ((state.step as number | undefined) ?? 0) + 1;
     state.step = step;
     const g = o.weightDecay !== 0 ? grad.add(p, o.weightDecay) : grad;

@@ -5,7 +5,7 @@
  *   d = d + μ·buf (Nesterov) or d = buf          (when μ ≠ 0)
  *   p = p - lr·d
  */
-import { type Tensor, ValueError } from '@nnet/tensor';
+import { sgdStep, type Tensor, ValueError, zerosLike } from '@nnet/tensor';
 import { Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface SGDOptions {
@@ -31,17 +31,22 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
-  protected update(p: Tensor, grad: Tensor, state: Record<string, Tensor | number>, o: SGDOptions): Tensor {
-    let d = o.weightDecay !== 0 ? grad.add(p, o.weightDecay) : grad;
+  protected stepParameter(
+    p: Tensor,
+    grad: Tensor,
+    state: Record<string, Tensor | number>,
+    o: SGDOptions,
+  ): void {
+    let buf: Tensor | null = null;
+    let first = false;
     if (o.momentum !== 0) {
-      const prev = state.momentumBuffer as Tensor | undefined;
-      const buf = this.setState(
-        state,
-        'momentumBuffer',
-        prev ? prev.mul(o.momentum).add(d, 1 - o.dampening) : d.clone(),
-      );
-      d = o.nesterov ? d.add(buf, o.momentum) : buf;
+      buf = (state.momentumBuffer as Tensor | undefined) ?? null;
+      if (!buf) {
+        buf = this.setState(state, 'momentumBuffer', zerosLike(p));
+        first = true;
+      }
     }
-    return p.sub(d, o.lr);
+    // The backend's fused kernel when it has one; the same arithmetic in tensor ops otherwise.
+    sgdStep(p, grad, buf, { ...o, first });
   }
 }

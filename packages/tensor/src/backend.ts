@@ -135,6 +135,29 @@ export interface Pool2dParams {
 
 export type FusedActivation = 'none' | 'relu' | 'tanh' | 'sigmoid';
 
+/** One SGD step's hyper-parameters (PyTorch's rule); `first` is true on a buffer's first step. */
+export interface SGDUpdateParams {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  readonly first: boolean;
+}
+
+/** One Adam/AdamW step's hyper-parameters; `step` counts from 1 (for the bias corrections). */
+export interface AdamUpdateParams {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW: decay the parameter directly instead of adding λ·p to the gradient. */
+  readonly decoupled: boolean;
+  readonly amsgrad: boolean;
+  readonly step: number;
+}
+
 /**
  * Kernels every backend implements. Elementwise inputs broadcast NumPy-style to `out.shape`:
  * the front end left-pads every input shape with 1s to the rank of `out`, so each input dim is
@@ -219,6 +242,29 @@ export interface OptionalKernels<H = unknown> {
   softmax(x: TensorInfo<H>, axis: number, out: TensorInfo<H>): void;
   /** out = log(softmax(x)) along `axis`, computed stably. float32. */
   logSoftmax(x: TensorInfo<H>, axis: number, out: TensorInfo<H>): void;
+  /**
+   * In place, one SGD step for a parameter (all float32, same size):
+   *   d = g + λ·p;  buf = d (first step) or μ·buf + (1 - τ)·d;  d = d + μ·buf (Nesterov) or buf;  p -= lr·d
+   * `momentumBuf` is null when momentum is 0.
+   */
+  sgdUpdate(
+    param: TensorInfo<H>,
+    grad: TensorInfo<H>,
+    momentumBuf: TensorInfo<H> | null,
+    params: SGDUpdateParams,
+  ): void;
+  /**
+   * In place, one Adam (or AdamW, `decoupled`) step: m = β₁m + (1 - β₁)g, v = β₂v + (1 - β₂)g²,
+   * v̂ = max(v̂, v) with amsgrad, p -= lr/(1 - β₁ᵗ) · m / (√v̂/√(1 - β₂ᵗ) + ε).
+   */
+  adamUpdate(
+    param: TensorInfo<H>,
+    grad: TensorInfo<H>,
+    expAvg: TensorInfo<H>,
+    expAvgSq: TensorInfo<H>,
+    maxExpAvgSq: TensorInfo<H> | null,
+    params: AdamUpdateParams,
+  ): void;
   /** out [M, N] = act(x [M, K] · w[N, K]ᵀ + bias [N]). float32. */
   linear(
     x: TensorInfo<H>,
@@ -243,6 +289,8 @@ export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
   'softmax',
   'logSoftmax',
   'linear',
+  'sgdUpdate',
+  'adamUpdate',
 ];
 
 /** Storage: opaque handles that hold the numbers of one tensor storage each. */

@@ -30,6 +30,7 @@ export {
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
 export { cat, chunk, split, stack } from './ops/join.js';
 export { linear, matmul } from './ops/matmul.js';
+export { adamStep, sgdStep } from './ops/optimizer_step.js';
 export { type AvgPool2dOptions, avgPool2d, type MaxPool2dOptions, maxPool2d } from './ops/pool.js';
 export {
   argmax,

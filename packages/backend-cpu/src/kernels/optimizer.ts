@@ -1,0 +1,54 @@
+/** Fused optimizer updates, in place (formulas in the contract's doc comments). */
+import type { AdamUpdateParams, SGDUpdateParams, TensorInfo } from '@nnet/tensor';
+import { sizeOf } from '@nnet/tensor';
+import type { CpuHandle } from '../handle.js';
+
+type T = TensorInfo<CpuHandle>;
+
+export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdateParams): void {
+  const p = param.handle.data;
+  const g = grad.handle.data;
+  const b = momentumBuf ? momentumBuf.handle.data : null;
+  const n = sizeOf(param.shape);
+  for (let i = 0; i < n; i++) {
+    let d = g[i] + o.weightDecay * p[i];
+    if (b) {
+      b[i] = o.first ? d : o.momentum * b[i] + (1 - o.dampening) * d;
+      d = o.nesterov ? d + o.momentum * b[i] : b[i];
+    }
+    p[i] = p[i] - o.lr * d;
+  }
+}
+
+export function adamUpdate(
+  param: T,
+  grad: T,
+  expAvg: T,
+  expAvgSq: T,
+  maxExpAvgSq: T | null,
+  o: AdamUpdateParams,
+): void {
+  const p = param.handle.data;
+  const g = grad.handle.data;
+  const m = expAvg.handle.data;
+  const v = expAvgSq.handle.data;
+  const vm = maxExpAvgSq ? maxExpAvgSq.handle.data : null;
+  const n = sizeOf(param.shape);
+  const bc1 = 1 - o.beta1 ** o.step;
+  const sqrtBc2 = Math.sqrt(1 - o.beta2 ** o.step);
+  for (let i = 0; i < n; i++) {
+    let gi = g[i];
+    if (o.weightDecay !== 0) {
+      if (o.decoupled) p[i] = p[i] * (1 - o.lr * o.weightDecay);
+      else gi += o.weightDecay * p[i];
+    }
+    m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
+    v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
+    let vi = v[i];
+    if (vm) {
+      vm[i] = Math.max(vm[i], vi);
+      vi = vm[i];
+    }
+    p[i] = p[i] - (o.lr / bc1) * (m[i] / (Math.sqrt(vi) / sqrtBc2 + o.eps));
+  }
+}
