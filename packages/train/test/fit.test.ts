@@ -1,0 +1,137 @@
+import { Linear, ReLU, Sequential } from '@nnet/layers';
+import { CrossEntropyLoss } from '@nnet/loss';
+import { SGD, StepLR } from '@nnet/optim';
+import { manualSeed, memory, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  Accuracy,
+  DataLoader,
+  EarlyStopping,
+  evaluate,
+  fit,
+  HistoryLogger,
+  predict,
+  TensorDataset,
+  TopKAccuracy,
+} from '../src/index.js';
+
+/** Two Gaussian blobs in 2-D, labelled 0 and 1. */
+function blobs(n: number): { x: Tensor; y: Tensor } {
+  const noise = randn([n, 2]).mul(0.5);
+  const labels = Array.from({ length: n }, (_, i) => i % 2);
+  const centers = tensor(labels.map((l) => (l ? [2, 2] : [-2, -2])));
+  return { x: noise.add(centers), y: tensor(labels, { dtype: 'int32' }) };
+}
+
+describe('fit, evaluate, predict', () => {
+  it('trains a classifier with metrics, validation, a scheduler and a history', () => {
+    manualSeed(0);
+    const train = blobs(200);
+    const val = blobs(60);
+    const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    const logger = new HistoryLogger(undefined, 'csv');
+    const history = fit(
+      model,
+      new DataLoader(new TensorDataset(train.x, train.y), { batchSize: 32, shuffle: true, seed: 1 }),
+      {
+        epochs: 5,
+        loss: new CrossEntropyLoss(),
+        optimizer,
+        scheduler: new StepLR(optimizer, { stepSize: 2, gamma: 0.5 }),
+        metrics: [new Accuracy()],
+        validation: new DataLoader(new TensorDataset(val.x, val.y), { batchSize: 64 }),
+        callbacks: [logger],
+      },
+    );
+    expect(history.length).toBe(5);
+    expect(Object.keys(history[0]).sort()).toEqual(['accuracy', 'epoch', 'loss', 'val_accuracy', 'val_loss']);
+    expect(history[4].loss).toBeLessThan(history[0].loss);
+    expect(history[4].val_accuracy).toBeGreaterThan(0.95);
+    expect(optimizer.paramGroups[0].options.lr).toBeCloseTo(0.1 * 0.25, 12);
+    expect(logger.render().split('\n')[0]).toBe('epoch,loss,accuracy,val_loss,val_accuracy');
+    const scores = evaluate(model, new DataLoader(new TensorDataset(val.x, val.y), { batchSize: 16 }), {
+      loss: new CrossEntropyLoss(),
+      metrics: [new Accuracy()],
+    });
+    expect(scores.accuracy).toBeCloseTo(history[4].val_accuracy, 12);
+    const out = predict(model, new DataLoader(new TensorDataset(val.x), { batchSize: 7 }));
+    expect(out.shape).toEqual([60, 2]);
+  });
+
+  it('keeps memory flat from epoch to epoch', () => {
+    manualSeed(1);
+    const { x, y } = blobs(64);
+    const model = new Sequential(new Linear(2, 4), new Linear(4, 2));
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 16, shuffle: true, seed: 2 });
+    const after: ReturnType<typeof memory>[] = [];
+    fit(model, loader, {
+      epochs: 6,
+      loss: new CrossEntropyLoss(),
+      optimizer: new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }),
+      metrics: [new Accuracy()],
+      callbacks: [{ onEpochEnd: () => void after.push(memory()) }],
+    });
+    expect(after[5]).toEqual(after[0]);
+  });
+
+  it('stops early when the monitored value stops improving', () => {
+    manualSeed(2);
+    const { x, y } = blobs(32);
+    const model = new Sequential(new Linear(2, 2));
+    const stopper = new EarlyStopping({ monitor: 'loss', patience: 1, minDelta: 10 });
+    const history = fit(model, new DataLoader(new TensorDataset(x, y), { batchSize: 32 }), {
+      epochs: 50,
+      loss: new CrossEntropyLoss(),
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      callbacks: [stopper],
+    });
+    expect(history.length).toBe(2);
+    expect(stopper.stoppedEpoch).toBe(1);
+  });
+
+  it('a NaN loss stops training with an error naming the epoch and the batch', () => {
+    const x = tensor([
+      [1, 2],
+      [Number.NaN, 0],
+    ]);
+    const y = tensor([0, 1], { dtype: 'int32' });
+    const model = new Sequential(new Linear(2, 2));
+    expect(() =>
+      fit(model, new DataLoader(new TensorDataset(x, y), { batchSize: 1 }), {
+        epochs: 1,
+        loss: new CrossEntropyLoss(),
+        optimizer: new SGD(model.parameters()),
+      }),
+    ).toThrow(/the loss is NaN at epoch 0, batch 1/);
+    expect(() =>
+      fit(model, [], { epochs: -1, loss: new CrossEntropyLoss(), optimizer: new SGD(model.parameters()) }),
+    ).toThrow(ValueError);
+  });
+
+  it('top-k accuracy counts a target among the k best scores', () => {
+    const m = new TopKAccuracy(2);
+    m.update(
+      tensor([
+        [0.1, 0.5, 0.4],
+        [0.9, 0.05, 0.05],
+        [0.2, 0.3, 0.5],
+      ]),
+      tensor([2, 1, 0], { dtype: 'int32' }),
+    );
+    // Sample 1: 0.4 is second best (hit); sample 2: only 0.9 is higher than 0.05 (hit); sample 3: 0.2 is last (miss).
+    expect(m.compute()).toBeCloseTo(2 / 3, 12);
+    const acc = new Accuracy();
+    acc.update(
+      tensor([
+        [0.1, 0.9],
+        [0.8, 0.2],
+      ]),
+      tensor([
+        [0, 1],
+        [0, 1],
+      ]),
+    );
+    expect(acc.compute()).toBe(0.5);
+  });
+});
