@@ -12,7 +12,7 @@ const allowed: Record<string, string[]> = {
   layers: ['@nnet/tensor'],
   loss: ['@nnet/tensor'],
   optim: ['@nnet/tensor'],
-  train: ['@nnet/tensor', '@nnet/layers', '@nnet/loss', '@nnet/optim'],
+  train: ['@nnet/tensor', '@nnet/layers', '@nnet/loss', '@nnet/optim', 'cli-progress'],
 };
 
 function sourceFiles(dir: URL): URL[] {

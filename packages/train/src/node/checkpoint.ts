@@ -1,0 +1,144 @@
+/**
+ * Checkpoints on disk (Node): a model's state dict and, optionally, an optimizer's state and the
+ * epoch, in one safetensors file. A save writes a temporary file and renames it over the target,
+ * so an interrupted save never leaves a half-written checkpoint.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { Module } from '@nnet/layers';
+import { decodeSafetensors, encodeSafetensors, type Tensor, ValueError } from '@nnet/tensor';
+import type { Callback, EpochLogs, FitContext } from '../fit.js';
+
+/** What an optimizer's stateDict() / loadStateDict() exchange (see @nnet/optim). */
+interface OptimizerState {
+  state: Record<number, Record<string, Tensor | number>>;
+  groups: { options: unknown; params: number[] }[];
+}
+interface StatefulOptimizer {
+  stateDict(): OptimizerState;
+  loadStateDict(dict: OptimizerState): void;
+}
+
+/** Writes `bytes` to `path` atomically (temporary file in the same folder, then rename). */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export async function saveCheckpoint(
+  path: string,
+  what: { model: Module; optimizer?: StatefulOptimizer; epoch?: number; extra?: Record<string, unknown> },
+): Promise<void> {
+  const tensors: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(what.model.stateDict())) tensors[`model.${k}`] = t;
+  const meta: Record<string, unknown> = { epoch: what.epoch ?? null, extra: what.extra ?? {} };
+  const owned: Tensor[] = [];
+  if (what.optimizer) {
+    const sd = what.optimizer.stateDict();
+    const numbers: Record<string, Record<string, number>> = {};
+    for (const [i, st] of Object.entries(sd.state)) {
+      for (const [k, v] of Object.entries(st)) {
+        if (typeof v === 'number') (numbers[i] ??= {})[k] = v;
+        else {
+          tensors[`optim.${i}.${k}`] = v;
+          owned.push(v);
+        }
+      }
+    }
+    meta.optimizer = { groups: sd.groups, numbers };
+  }
+  try {
+    await writeFileAtomic(path, encodeSafetensors(tensors, { nnet: JSON.stringify(meta) }));
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
+/** Loads a checkpoint into `model` (strict) and `optimizer`; returns the saved epoch and extra data. */
+export async function loadCheckpoint(
+  path: string,
+  into: { model: Module; optimizer?: StatefulOptimizer },
+): Promise<{ epoch: number | null; extra: Record<string, unknown> }> {
+  const { tensors, metadata } = decodeSafetensors(new Uint8Array(await readFile(path)));
+  try {
+    let meta: {
+      epoch: number | null;
+      extra: Record<string, unknown>;
+      optimizer?: { groups: OptimizerState['groups']; numbers: Record<string, Record<string, number>> };
+    };
+    try {
+      meta = JSON.parse(metadata.nnet ?? '');
+    } catch {
+      throw new ValueError(
+        `loadCheckpoint: ${path} is a safetensors file but not an nnet checkpoint (no 'nnet' metadata).`,
+      );
+    }
+    const model: Record<string, Tensor> = {};
+    const state: OptimizerState['state'] = {};
+    for (const [name, t] of Object.entries(tensors)) {
+      if (name.startsWith('model.')) model[name.slice(6)] = t;
+      else if (name.startsWith('optim.')) {
+        const [, i, key] = name.split('.');
+        (state[Number(i)] ??= {})[key] = t;
+      }
+    }
+    into.model.loadStateDict(model);
+    if (into.optimizer) {
+      if (!meta.optimizer) throw new ValueError(`loadCheckpoint: ${path} holds no optimizer state.`);
+      for (const [i, nums] of Object.entries(meta.optimizer.numbers))
+        Object.assign((state[Number(i)] ??= {}), nums);
+      into.optimizer.loadStateDict({ state, groups: meta.optimizer.groups });
+    }
+    return { epoch: meta.epoch, extra: meta.extra };
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+}
+
+/**
+ * Saves a checkpoint after each epoch whose monitored value improved (or every epoch with
+ * `saveBestOnly: false`). fit() is synchronous, so saves are queued; await `flush()` after fit.
+ */
+export class ModelCheckpoint implements Callback {
+  private best: number;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly options: {
+      path: string;
+      optimizer?: StatefulOptimizer;
+      monitor?: string;
+      mode?: 'min' | 'max';
+      saveBestOnly?: boolean;
+    },
+  ) {
+    this.best = (options.mode ?? 'min') === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  }
+
+  onEpochEnd(logs: EpochLogs, context: FitContext): void {
+    const key = this.options.monitor ?? 'val_loss';
+    const value = logs[key] ?? logs.loss;
+    const better = (this.options.mode ?? 'min') === 'min' ? value < this.best : value > this.best;
+    if (this.options.saveBestOnly === false || better) {
+      if (better) this.best = value;
+      // Encode now (the tensors may change by the next epoch); write in the background.
+      const save = saveCheckpoint(this.options.path, {
+        model: context.model,
+        optimizer: this.options.optimizer,
+        epoch: logs.epoch,
+      });
+      this.pending = this.pending.then(() => save);
+    }
+  }
+
+  /** Resolves when every queued save has reached the disk. */
+  flush(): Promise<void> {
+    return this.pending;
+  }
+}

@@ -1,0 +1,2 @@
+export { loadCheckpoint, ModelCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
+export { ProgressBar, type ProgressOptions } from './progress.js';

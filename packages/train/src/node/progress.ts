@@ -1,0 +1,58 @@
+/**
+ * A progress bar for `fit` (Node): an animated bar (cli-progress) per epoch on a terminal, one
+ * plain line per epoch otherwise (CI logs, pipes). The line shows the epoch's logged values.
+ */
+import cliProgress from 'cli-progress';
+import type { Callback, EpochLogs, FitContext } from '../fit.js';
+
+export interface ProgressOptions {
+  /** Where lines go (default: process.stdout). */
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Force the animated bar on or off (default: on when the stream is a terminal). */
+  animated?: boolean;
+}
+
+function format(logs: EpochLogs): string {
+  return Object.entries(logs)
+    .filter(([k]) => k !== 'epoch')
+    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`)
+    .join('  ');
+}
+
+export class ProgressBar implements Callback {
+  private bar: cliProgress.SingleBar | null = null;
+  private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly animated: boolean;
+  private started = 0;
+
+  constructor(options: ProgressOptions = {}) {
+    this.stream = options.stream ?? process.stdout;
+    this.animated = options.animated ?? this.stream.isTTY === true;
+  }
+
+  onEpochBegin(epoch: number, context: FitContext): void {
+    this.started = performance.now();
+    if (!this.animated || context.batches === undefined) return;
+    this.bar = new cliProgress.SingleBar(
+      {
+        format: `epoch ${epoch + 1}/${context.epochs} [{bar}] {value}/{total} loss {loss}`,
+        stream: this.stream,
+        hideCursor: true,
+        clearOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(context.batches, 0, { loss: '-' });
+  }
+
+  onBatchEnd(_batch: number, loss: number): void {
+    this.bar?.increment(1, { loss: loss.toFixed(4) });
+  }
+
+  onEpochEnd(logs: EpochLogs, context: FitContext): void {
+    this.bar?.stop();
+    this.bar = null;
+    const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
+    this.stream.write(`epoch ${logs.epoch + 1}/${context.epochs}  ${format(logs)}  (${seconds} s)\n`);
+  }
+}
