@@ -44,8 +44,10 @@ export async function saveCheckpoint(
     const numbers: Record<string, Record<string, number>> = {};
     for (const [i, st] of Object.entries(sd.state)) {
       for (const [k, v] of Object.entries(st)) {
-        if (typeof v === 'number') (numbers[i] ??= {})[k] = v;
-        else {
+        if (typeof v === 'number') {
+          numbers[i] = numbers[i] ?? {};
+          numbers[i][k] = v;
+        } else {
           tensors[`optim.${i}.${k}`] = v;
           owned.push(v);
         }
@@ -85,7 +87,9 @@ export async function loadCheckpoint(
       if (name.startsWith('model.')) model[name.slice(6)] = t;
       else if (name.startsWith('optim.')) {
         const [, i, key] = name.split('.');
-        (state[Number(i)] ??= {})[key] = t;
+        const slot = state[Number(i)] ?? {};
+        slot[key] = t;
+        state[Number(i)] = slot;
       }
     }
     into.model.loadStateDict(model);
