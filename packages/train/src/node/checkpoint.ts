@@ -31,10 +31,20 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   }
 }
 
-export async function saveCheckpoint(
-  path: string,
-  what: { model: Module; optimizer?: StatefulOptimizer; epoch?: number; extra?: Record<string, unknown> },
-): Promise<void> {
+interface CheckpointContents {
+  model: Module;
+  optimizer?: StatefulOptimizer;
+  epoch?: number;
+  extra?: Record<string, unknown>;
+}
+
+/** Saves a checkpoint (the state is captured synchronously, before the first await). */
+export async function saveCheckpoint(path: string, what: CheckpointContents): Promise<void> {
+  await writeFileAtomic(path, encodeCheckpoint(what));
+}
+
+/** The checkpoint's bytes: the model's state dict, the optimizer's state and the epoch. */
+export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
   const tensors: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(what.model.stateDict())) tensors[`model.${k}`] = t;
   const meta: Record<string, unknown> = { epoch: what.epoch ?? null, extra: what.extra ?? {} };
@@ -56,7 +66,7 @@ export async function saveCheckpoint(
     meta.optimizer = { groups: sd.groups, numbers };
   }
   try {
-    await writeFileAtomic(path, encodeSafetensors(tensors, { nnet: JSON.stringify(meta) }));
+    return encodeSafetensors(tensors, { nnet: JSON.stringify(meta) });
   } finally {
     for (const t of owned) t.dispose();
   }
@@ -95,8 +105,9 @@ export async function loadCheckpoint(
     into.model.loadStateDict(model);
     if (into.optimizer) {
       if (!meta.optimizer) throw new ValueError(`loadCheckpoint: ${path} holds no optimizer state.`);
-      for (const [i, nums] of Object.entries(meta.optimizer.numbers))
-        Object.assign((state[Number(i)] ??= {}), nums);
+      for (const [i, nums] of Object.entries(meta.optimizer.numbers)) {
+        state[Number(i)] = { ...(state[Number(i)] ?? {}), ...nums };
+      }
       into.optimizer.loadStateDict({ state, groups: meta.optimizer.groups });
     }
     return { epoch: meta.epoch, extra: meta.extra };
