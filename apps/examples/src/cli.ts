@@ -4,14 +4,16 @@
 import '@nnet/backend-cpu';
 import { parseArgs } from 'node:util';
 import { listBackends, setBackend } from '@nnet/tensor';
+import { runDigits } from './digits.js';
 import { runFizzBuzz } from './fizzbuzz.js';
 import { runXor } from './xor.js';
 
-const EXAMPLES = { xor: runXor, fizzbuzz: runFizzBuzz } as const;
+const EXAMPLES = { xor: runXor, fizzbuzz: runFizzBuzz, digits: runDigits } as const;
 const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backend <name>] [--seed <n>] [--epochs <n>] [--quiet]
 
   xor        the seed's XOR network (2 → tanh(2) → 2, MSE, SGD), trains to loss < 1e-3
   fizzbuzz   10-bit binary inputs → tanh(50) → 4 classes, trained on 101..1023, tested on 1..100
+  digits     8x8 handwritten digits (scikit-learn's 1797), MLP + Adam, 95 %+ on a held-out 20 %
 
   --backend  a registered backend (default: the default backend, cpu)
   --seed     random seed (default: xor 1, fizzbuzz 0)

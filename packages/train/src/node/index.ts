@@ -1,2 +1,8 @@
-export { encodeCheckpoint, loadCheckpoint, ModelCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.js';
+export {
+  encodeCheckpoint,
+  loadCheckpoint,
+  ModelCheckpoint,
+  saveCheckpoint,
+  writeFileAtomic,
+} from './checkpoint.js';
 export { ProgressBar, type ProgressOptions } from './progress.js';
