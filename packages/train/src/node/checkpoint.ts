@@ -142,13 +142,14 @@ export class ModelCheckpoint implements Callback {
     const better = (this.options.mode ?? 'min') === 'min' ? value < this.best : value > this.best;
     if (this.options.saveBestOnly === false || better) {
       if (better) this.best = value;
-      // Encode now (the tensors may change by the next epoch); write in the background.
-      const save = saveCheckpoint(this.options.path, {
+      // Encode now (the tensors change by the next epoch); write after the previous save, so the
+      // files reach the disk in epoch order and the last one written is the latest best.
+      const bytes = encodeCheckpoint({
         model: context.model,
         optimizer: this.options.optimizer,
         epoch: logs.epoch,
       });
-      this.pending = this.pending.then(() => save);
+      this.pending = this.pending.then(() => writeFileAtomic(this.options.path, bytes));
     }
   }
 
