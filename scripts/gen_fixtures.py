@@ -1,8 +1,21 @@
 #!/usr/bin/env python3
-"""Reference fixtures for @nnet/backend-testkit, computed with PyTorch (float64, stored as float32).
+"""Reference fixtures for @nnet/backend-testkit, computed with PyTorch in float64 and stored as float32.
 
-Run: /usr/bin/python3 scripts/gen_fixtures.py   (Debian: apt-get install python3-torch)
+Run from the repository root:  /usr/bin/python3 scripts/gen_fixtures.py   (Debian: apt-get install python3-torch)
 Writes packages/backend-testkit/fixtures/{kernels,ops}.json. CI never runs this; the JSON is committed.
+
+Every random input is rounded to float32 *before* the reference is computed, so the only error left
+in a fixture is the final rounding of the expected output. Floats are stored with 8 significant
+digits; NaN and the infinities are the strings "NaN", "Infinity" and "-Infinity".
+
+kernels.json: one or more cases per stable kernel id of the backend contract (`unary.exp`,
+`binary.add`, `matmul`, `conv2d`, ...): inputs, params, the expected output (and, for maxPool2d, the
+indices; for the in-place optimizer kernels, every updated input).
+
+ops.json: front-end op cases: inputs, kwargs, the output and the gradient of every input of
+sum(op(inputs) * W) for the fixed random W stored with the case. Inputs of non-smooth ops are kept
+at least MARGIN away from their kinks (and max-type ops get distinct values) so that central finite
+differences with a step of 1e-2 are meaningful.
 """
 import json
 import math
@@ -12,34 +25,66 @@ import torch
 import torch.nn.functional as F
 
 torch.manual_seed(0)
-OUT = os.path.join(os.path.dirname(__file__), '..', 'packages', 'backend-testkit', 'fixtures')
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'backend-testkit', 'fixtures')
 D = torch.float64
+NAN, INF = math.nan, math.inf
+MARGIN = 0.1  # distance of op-case inputs from a kink (finite differences use a step of 1e-2)
+
+
+def fnum(v):
+    if math.isnan(v):
+        return 'NaN'
+    if math.isinf(v):
+        return 'Infinity' if v > 0 else '-Infinity'
+    r = float('%.8g' % v)
+    return 0.0 if r == 0 and math.copysign(1, v) > 0 else r  # keeps -0.0 as -0.0
 
 
 def enc(t, dtype=None):
     t = t.detach()
     dt = dtype or {torch.bool: 'bool', torch.int32: 'int32', torch.int64: 'int32'}.get(t.dtype, 'float32')
     if dt == 'float32':
-        vals = t.to(torch.float32).reshape(-1).tolist()
-        data = ['NaN' if math.isnan(v) else ('Infinity' if v == math.inf else '-Infinity' if v == -math.inf else float('%.8g' % v)) for v in vals]
+        data = [fnum(v) for v in t.to(torch.float32).reshape(-1).tolist()]
     else:
         data = [int(v) for v in t.reshape(-1).tolist()]
     return {'dtype': dt, 'shape': list(t.shape), 'data': data}
 
 
 def r32(t):
+    """Rounds a float64 tensor to float32 values (kept in float64)."""
     return t.to(torch.float32).to(D)
 
 
-def rnd(*shape):
-    return torch.randn(tuple(shape), dtype=D)
+def rnd(*shape, scale=1.0):
+    return r32(torch.randn(tuple(shape), dtype=D) * scale)
 
 
+def T(values, dtype=D):
+    return torch.tensor(values, dtype=dtype)
+
+
+def I(values):
+    return torch.tensor(values, dtype=torch.int32)
+
+
+def B(values):
+    return torch.tensor(values, dtype=torch.bool)
+
+
+def padded(t, rank):
+    """Left-pads t's shape with 1s to `rank`, as the front end does before an elementwise kernel."""
+    return t.reshape([1] * (rank - t.dim()) + list(t.shape))
+
+
+# ================================================================================================
+# Kernel cases
+# ================================================================================================
 kernels = []
 
 
 def case(kernel, inputs, out, params=None, name=None, out2=None):
-    c = {'kernel': kernel, 'name': name or kernel, 'inputs': [enc(i) if i is not None else None for i in inputs], 'out': enc(out)}
+    c = {'kernel': kernel, 'name': name or kernel, 'inputs': [enc(i) if i is not None else None for i in inputs],
+         'out': enc(out)}
     if params is not None:
         c['params'] = params
     if out2 is not None:
@@ -47,44 +92,54 @@ def case(kernel, inputs, out, params=None, name=None, out2=None):
     kernels.append(c)
 
 
-# ---- unary -------------------------------------------------------------------------------------
-special = torch.tensor([0.0, -0.0, math.nan, math.inf, -math.inf, 1e-30, -3.5, 2.5], dtype=D)
+# ---- unary --------------------------------------------------------------------------------------
+special = T([0.0, -0.0, NAN, INF, -INF, 1e-30, -3.5, 2.5, 0.5, -0.5])
 unary = {
     'neg': (torch.neg, 'any'), 'abs': (torch.abs, 'any'), 'sign': (torch.sign, 'any'), 'exp': (torch.exp, 'any'),
-    'log': (torch.log, 'pos'), 'log1p': (torch.log1p, 'pos'), 'sqrt': (torch.sqrt, 'pos'), 'rsqrt': (torch.rsqrt, 'pos'),
+    'log': (torch.log, 'pos'), 'log1p': (torch.log1p, 'gt-1'), 'sqrt': (torch.sqrt, 'pos'), 'rsqrt': (torch.rsqrt, 'pos'),
     'reciprocal': (torch.reciprocal, 'nonzero'), 'sin': (torch.sin, 'any'), 'cos': (torch.cos, 'any'),
     'tanh': (torch.tanh, 'any'), 'sigmoid': (torch.sigmoid, 'any'), 'relu': (torch.relu, 'any'), 'erf': (torch.erf, 'any'),
     'floor': (torch.floor, 'any'), 'ceil': (torch.ceil, 'any'), 'round': (torch.round, 'any'),
 }
 for op, (fn, dom) in unary.items():
-    x = rnd(3, 5) * 3
+    x = torch.randn(3, 5, dtype=D) * 3
     if dom == 'pos':
         x = x.abs() + 0.05
+    if dom == 'gt-1':
+        x = x.abs() * 2 - 0.9
     if dom == 'nonzero':
         x = x + x.sign() * 0.1
-    if op == 'round':
-        x = torch.tensor([[0.5, 1.5, 2.5, -0.5, -1.5], [0.49, 0.51, -2.5, 3.7, -3.7], [1.0, 0.0, -0.0, 7.5, 8.5]], dtype=D)
-    x32 = x.to(torch.float32).to(D)
-    case('unary.' + op, [x32], fn(x32))
-    case('unary.' + op, [special], fn(special), name='unary.%s NaN/Inf/0' % op)
-    case('unary.' + op, [torch.tensor(0.7, dtype=D)], fn(torch.tensor(0.7, dtype=D)), name='unary.%s 0-d' % op)
+    if op == 'round':  # half to even
+        x = T([[0.5, 1.5, 2.5, -0.5, -1.5], [0.49, 0.51, -2.5, 3.7, -3.7], [1.0, 0.0, -0.0, 7.5, 8.5]])
+    x = r32(x)
+    case('unary.' + op, [x], fn(x), name='unary.%s [3,5]' % op)
+    case('unary.' + op, [special], fn(special), name='unary.%s NaN/Inf/0/-0' % op)
+    z = T(0.7)
+    case('unary.' + op, [z], fn(z), name='unary.%s 0-d' % op)
     case('unary.' + op, [torch.zeros(0, 3, dtype=D)], fn(torch.zeros(0, 3, dtype=D)), name='unary.%s empty' % op)
+case('unary.exp', [T([-100.0, 88.0, 89.0, -1e-8])], torch.exp(T([-100.0, 88.0, 89.0, -1e-8])),
+     name='unary.exp float32 overflow and underflow')
+case('unary.sigmoid', [T([-100.0, 100.0, -20.0, 20.0])], torch.sigmoid(T([-100.0, 100.0, -20.0, 20.0])),
+     name='unary.sigmoid saturates without NaN')
+case('unary.tanh', [T([-50.0, 50.0, 1e-6])], torch.tanh(T([-50.0, 50.0, 1e-6])), name='unary.tanh saturates without NaN')
 for op in ['neg', 'abs', 'sign', 'relu']:
-    xi = torch.tensor([-3, 0, 5, 7], dtype=torch.int32)
+    xi = I([[-3, 0, 5], [7, -1, 2]])
     fn = {'neg': torch.neg, 'abs': torch.abs, 'sign': torch.sign, 'relu': torch.relu}[op]
     case('unary.' + op, [xi], fn(xi), name='unary.%s int32' % op)
-case('unary.logicalNot', [torch.tensor([True, False, True])], torch.logical_not(torch.tensor([True, False, True])))
+lb = B([[True, False, True], [False, False, True]])
+case('unary.logicalNot', [lb], torch.logical_not(lb), name='unary.logicalNot bool')
+case('unary.logicalNot', [B(True)], B(False), name='unary.logicalNot bool 0-d')
+case('unary.logicalNot', [torch.zeros(2, 0, dtype=torch.bool)], torch.zeros(2, 0, dtype=torch.bool),
+     name='unary.logicalNot bool empty')
 
-# ---- binary / compare / where: broadcasting across every pair of ranks 0..4 ----------------------
+
+# ---- binary / compare / where: broadcasting across every pair of ranks 0..4 --------------------------
 def bshapes(ra, rb):
+    """Shapes of ranks ra and rb that broadcast against each other with 1s on both sides."""
     full = [2, 3, 4, 5][4 - max(ra, rb):] if max(ra, rb) else []
     sa = [d if (i % 2 == 0) else 1 for i, d in enumerate(full[len(full) - ra:])] if ra else []
     sb = [1 if (i % 2 == 0) and ra else d for i, d in enumerate(full[len(full) - rb:])] if rb else []
     return sa, sb
-
-
-def padded(t, rank):
-    return t.reshape([1] * (rank - t.dim()) + list(t.shape))
 
 
 binary = {'add': torch.add, 'sub': torch.sub, 'mul': torch.mul, 'div': torch.div, 'pow': torch.pow,
@@ -93,82 +148,114 @@ for op, fn in binary.items():
     for ra in range(5):
         for rb in range(5):
             if op != 'add' and (ra + rb) % 3 != 0:
-                continue
+                continue  # every rank pair for add, a spread of pairs for the rest
             sa, sb = bshapes(ra, rb)
-            a = rnd(*sa)
-            b = rnd(*sb)
+            a, b = rnd(*sa), rnd(*sb)
             if op == 'pow':
-                a = a.abs() + 0.1
+                a = r32(a.abs() + 0.1)
             if op == 'div':
-                b = b + b.sign() * 0.2
-            a, b = a.to(torch.float32).to(D), b.to(torch.float32).to(D)
+                b = r32(b + b.sign() * 0.2)
             o = fn(a, b)
             case('binary.' + op, [padded(a, o.dim()), padded(b, o.dim())], o, name='binary.%s ranks %d,%d' % (op, ra, rb))
-    nan_a = torch.tensor([1.0, math.nan, math.inf, -math.inf, 0.0, 2.0], dtype=D)
-    nan_b = torch.tensor([math.nan, 1.0, math.inf, 2.0, 0.0, -math.inf], dtype=D)
+    nan_a = T([1.0, NAN, INF, -INF, 0.0, 2.0, -0.0, INF])
+    nan_b = T([NAN, 1.0, INF, 2.0, 0.0, -INF, 0.0, -INF])
     case('binary.' + op, [nan_a, nan_b], fn(nan_a, nan_b), name='binary.%s NaN/Inf' % op)
     if op in ('add', 'sub', 'mul', 'maximum', 'minimum'):
-        ia = torch.tensor([[1, -2, 3]], dtype=torch.int32)
-        ib = torch.tensor([[4], [-5]], dtype=torch.int32)
-        case('binary.' + op, [ia, ib], fn(ia, ib), name='binary.%s int32' % op)
+        ia, ib = I([[1, -2, 3]]), I([[4], [-5]])
+        case('binary.' + op, [padded(ia, 2), ib], fn(ia, ib), name='binary.%s int32' % op)
+pa = T([1.0, NAN, -2.0, -2.0, 0.0, 0.0, INF, -8.0, 2.0])
+pb = T([NAN, 0.0, 3.0, 0.5, -1.0, 0.0, -1.0, 1.0 / 3.0, -1074.0])
+case('binary.pow', [pa, pb], torch.pow(pa, pb), name='binary.pow C edge cases (1^NaN, NaN^0, negative base)')
+case('binary.div', [T([1.0, -1.0, 0.0, 5.0]), T([0.0, 0.0, 0.0, -0.0])], T([INF, -INF, NAN, -INF]),
+     name='binary.div by zero')
 for op, fn in {'logicalAnd': torch.logical_and, 'logicalOr': torch.logical_or}.items():
-    a = torch.tensor([[True, False, True]])
-    b = torch.tensor([[True], [False]])
-    case('binary.' + op, [a, b], fn(a, b))
+    a, b = B([[True, False, True]]), B([[True], [False]])
+    case('binary.' + op, [a, b], fn(a, b), name='binary.%s bool' % op)
+    case('binary.' + op, [padded(B(True), 1), B([True, False])], fn(B(True), B([True, False])),
+         name='binary.%s bool 0-d broadcast' % op)
 case('binary.add', [torch.zeros(0, 3, dtype=D), torch.ones(1, 3, dtype=D)], torch.zeros(0, 3, dtype=D), name='binary.add empty')
+case('binary.mul', [torch.zeros(2, 0, dtype=D), torch.ones(2, 1, dtype=D)], torch.zeros(2, 0, dtype=D), name='binary.mul empty')
 
 compare = {'eq': torch.eq, 'ne': torch.ne, 'lt': torch.lt, 'le': torch.le, 'gt': torch.gt, 'ge': torch.ge}
 for op, fn in compare.items():
-    a = torch.tensor([[1.0, 2.0, math.nan, 3.0]], dtype=D)
-    b = torch.tensor([[2.0], [1.0], [math.nan]], dtype=D)
-    case('compare.' + op, [a, b], fn(a, b))
-    ia = torch.tensor([1, 5, -2], dtype=torch.int32)
-    ib = torch.tensor([1, 4, 0], dtype=torch.int32)
+    a = T([[1.0, 2.0, NAN, 3.0, INF, -0.0]])
+    b = T([[2.0], [1.0], [NAN], [INF], [0.0]])
+    case('compare.' + op, [a, b], fn(a, b), name='compare.%s float32 NaN/Inf broadcast' % op)
+    ia, ib = I([1, 5, -2]), I([1, 4, 0])
     case('compare.' + op, [ia, ib], fn(ia, ib), name='compare.%s int32' % op)
-    ba = torch.tensor([True, False, True])
-    bb = torch.tensor([True, True, False])
+    ba, bb = B([True, False, True, False]), B([True, True, False, False])
     case('compare.' + op, [ba, bb], fn(ba, bb), name='compare.%s bool' % op)
+    s0 = T(0.5)
+    xs = rnd(2, 3)
+    case('compare.' + op, [xs, padded(s0, 2)], fn(xs, s0), name='compare.%s 0-d broadcast' % op)
 
-cond = torch.tensor([[True, False, True, False]])
+cond = B([[True, False, True, False]])
 wa, wb = rnd(3, 1), rnd(1, 4)
-o = torch.where(cond, wa, wb)
-case('where', [padded(cond, 2), wa, wb], o)
-ci = torch.tensor([True, False])
-case('where', [ci, torch.tensor([1, 2], dtype=torch.int32), torch.tensor([7], dtype=torch.int32)], torch.tensor([1, 7], dtype=torch.int32), name='where int32')
+case('where', [padded(cond, 2), wa, wb], torch.where(cond, wa, wb), name='where broadcast [1,4] [3,1] [1,4]')
+wc = B([[[True], [False]]])
+wa2, wb2 = T(NAN), rnd(3, 1, 4)
+o = torch.where(wc, wa2, wb2)
+case('where', [padded(wc, 3), padded(wa2, 3), wb2], o, name='where ranks 3,0,3 with NaN')
+wa3, wb3 = rnd(2, 2), rnd(2, 2)
+case('where', [padded(B(False), 2), wa3, wb3], wb3, name='where 0-d cond')
+case('where', [B([True, False]), I([1, 2]), I([7])], I([1, 7]), name='where int32')
+case('where', [B([True, False, True]), B([False, False, False]), B([True, True, True])], B([False, True, False]),
+     name='where bool')
+case('where', [torch.zeros(0, 2, dtype=torch.bool), torch.zeros(0, 2, dtype=D), torch.zeros(1, 2, dtype=D)],
+     torch.zeros(0, 2, dtype=D), name='where empty')
 
-# ---- cast / fill / copyStrided --------------------------------------------------------------------
-cf = torch.tensor([1.7, -1.7, 0.0, -0.0, 3.0, math.nan], dtype=D)
-case('cast', [cf[:5]], cf[:5].to(torch.int32), name='cast float32->int32')
-case('cast', [cf], cf != 0, name='cast float32->bool')
-case('cast', [torch.tensor([3, 0, -1], dtype=torch.int32)], torch.tensor([3.0, 0.0, -1.0], dtype=D), name='cast int32->float32')
-case('cast', [torch.tensor([True, False])], torch.tensor([1, 0], dtype=torch.int32), name='cast bool->int32')
-case('fill', [], torch.full((2, 3), 2.5, dtype=D), params={'value': 2.5})
+# ---- cast / fill / copyStrided ----------------------------------------------------------------------
+cf = T([1.7, -1.7, 0.0, -0.0, 3.0, 2.5e6, -0.99, NAN, INF])
+case('cast', [cf[:7]], cf[:7].to(torch.int32), name='cast float32->int32 truncates')
+case('cast', [cf], cf != 0, name='cast float32->bool (NaN and Inf are true)')
+case('cast', [I([3, 0, -1, 2147483647])], r32(T([3.0, 0.0, -1.0, 2147483647.0])), name='cast int32->float32')
+case('cast', [I([3, 0, -1])], B([True, False, True]), name='cast int32->bool')
+case('cast', [B([True, False])], I([1, 0]), name='cast bool->int32')
+case('cast', [B([[True], [False]])], T([[1.0], [0.0]]), name='cast bool->float32')
+case('cast', [T(-2.9)], I(-2), name='cast 0-d float32->int32')
+case('cast', [torch.zeros(0, dtype=D)], torch.zeros(0, dtype=torch.int32), name='cast empty')
+case('fill', [], torch.full((2, 3), 2.5, dtype=D), params={'value': 2.5}, name='fill float32')
 case('fill', [], torch.full((4,), -7, dtype=torch.int32), params={'value': -7}, name='fill int32')
+case('fill', [], torch.ones(3, dtype=torch.bool), params={'value': 1}, name='fill bool')
+case('fill', [], T(-INF), params={'value': '-Infinity'}, name='fill 0-d -Infinity')
+case('fill', [], T(NAN).expand(2, 2), params={'value': 'NaN'}, name='fill NaN')
+case('fill', [], torch.zeros(0, 4, dtype=D), params={'value': 3}, name='fill empty')
+
+
+def strided_case(base, v, nm):
+    case('copyStrided', [base], v.contiguous(),
+         params={'shape': list(v.shape), 'strides': list(v.stride()), 'offset': v.storage_offset()},
+         name='copyStrided ' + nm)
+
 
 base = rnd(2, 3, 4, 5)
 views = {
-    'transpose': (lambda t: t.transpose(1, 3)),
-    'slice with offset': (lambda t: t[1:, :, 1:3, ::2]),
-    'expand (stride 0)': (lambda t: t[:, :1].expand(2, 4, 4, 5)),
-    'permute rank 4': (lambda t: t.permute(3, 1, 0, 2)),
-    'select to 0-d': (lambda t: t[1, 2, 3, 4]),
+    'transpose': lambda t: t.transpose(1, 3),
+    'slice with offset': lambda t: t[1:, :, 1:3, ::2],
+    'expand (stride 0)': lambda t: t[:, :1].expand(2, 4, 4, 5),
+    'permute rank 4': lambda t: t.permute(3, 1, 0, 2),
+    'select to 0-d': lambda t: t[1, 2, 3, 4],
+    'identity (contiguous)': lambda t: t,
+    'unfold (overlapping windows)': lambda t: t.reshape(-1)[3:].as_strided((4, 3, 5), (7, 2, 1), 3),
+    'size-0 dim': lambda t: t[:, :, 2:2],
 }
 for nm, f in views.items():
-    v = f(base)
-    case('copyStrided', [base], v.contiguous(), params={'shape': list(v.shape), 'strides': list(v.stride()), 'offset': v.storage_offset()}, name='copyStrided ' + nm)
+    strided_case(base, f(base), nm)
+bi = torch.arange(12, dtype=torch.int32).reshape(3, 4)
+strided_case(bi, bi.t()[1:], 'int32 transpose with offset')
+bb = (torch.arange(6) % 3 == 0).reshape(2, 3)
+strided_case(bb, bb[:, 1:].t(), 'bool')
+b0 = T(4.25)
+strided_case(b0, b0.expand(2, 3), '0-d expanded to [2,3]')
 
-# ---- reductions -------------------------------------------------------------------------------------
-red = {'sum': lambda t, ax: t.sum(dim=ax, keepdim=True) if ax else t, 'prod': lambda t, ax: t.prod(dim=ax[0], keepdim=True) if len(ax) == 1 else t,
-       'max': lambda t, ax: t.amax(dim=ax, keepdim=True), 'min': lambda t, ax: t.amin(dim=ax, keepdim=True)}
+# ---- reductions --------------------------------------------------------------------------------------
 x = rnd(2, 3, 4)
 for op in ['sum', 'max', 'min', 'prod']:
     for axes in ([0], [1], [2], [0, 2], [0, 1, 2]):
-        if op == 'prod' and len(axes) > 1:
+        if op == 'prod':
             o = x
             for ax in sorted(axes, reverse=True):
                 o = o.prod(dim=ax, keepdim=True)
-        elif op == 'prod':
-            o = x.prod(dim=axes[0], keepdim=True)
         elif op == 'sum':
             o = x.sum(dim=axes, keepdim=True)
         elif op == 'max':
@@ -176,32 +263,75 @@ for op in ['sum', 'max', 'min', 'prod']:
         else:
             o = x.amin(dim=axes, keepdim=True)
         case('reduce.' + op, [x], o, params={'axes': axes}, name='reduce.%s axes %s' % (op, axes))
-    xn = torch.tensor([[1.0, math.nan, 2.0], [3.0, -math.inf, 0.5]], dtype=D)
-    on = {'sum': xn.sum(1, keepdim=True), 'max': xn.amax(1, keepdim=True), 'min': xn.amin(1, keepdim=True), 'prod': xn.prod(1, keepdim=True)}[op]
+    xn = T([[1.0, NAN, 2.0], [3.0, -INF, 0.5], [INF, 1.0, -2.0]])
+    on = {'sum': xn.sum(1, keepdim=True), 'max': xn.amax(1, keepdim=True), 'min': xn.amin(1, keepdim=True),
+          'prod': xn.prod(1, keepdim=True)}[op]
     case('reduce.' + op, [xn], on, params={'axes': [1]}, name='reduce.%s NaN/Inf' % op)
-case('reduce.sum', [torch.zeros(0, 3, dtype=D)], torch.zeros(1, 3, dtype=D), params={'axes': [0]}, name='reduce.sum empty')
-case('reduce.prod', [torch.zeros(2, 0, dtype=D)], torch.ones(2, 1, dtype=D), params={'axes': [1]}, name='reduce.prod empty')
-case('reduce.sum', [torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)], torch.tensor([[4, 6]], dtype=torch.int32), params={'axes': [0]}, name='reduce.sum int32')
-case('reduce.sum', [torch.tensor(2.5, dtype=D)], torch.tensor(2.5, dtype=D), params={'axes': []}, name='reduce.sum 0-d')
+    z0 = T(2.5)
+    case('reduce.' + op, [z0], z0, params={'axes': []}, name='reduce.%s 0-d' % op)
+    empty_val = {'sum': 0.0, 'prod': 1.0, 'max': -INF, 'min': INF}[op]
+    case('reduce.' + op, [torch.zeros(2, 0, dtype=D)], torch.full((2, 1), empty_val, dtype=D), params={'axes': [1]},
+         name='reduce.%s empty (identity %s)' % (op, empty_val))
+    case('reduce.' + op, [torch.zeros(0, 3, dtype=D)], torch.zeros(0, 1, dtype=D), params={'axes': [1]},
+         name='reduce.%s of an empty tensor over a non-empty axis' % op)
+x4 = rnd(2, 3, 4, 5)
+case('reduce.sum', [x4], x4.sum(dim=(1, 3), keepdim=True), params={'axes': [1, 3]}, name='reduce.sum rank 4 axes [1, 3]')
+case('reduce.max', [x4], x4.amax(dim=(0, 2), keepdim=True), params={'axes': [0, 2]}, name='reduce.max rank 4 axes [0, 2]')
+case('reduce.sum', [x4], x4, params={'axes': []}, name='reduce.sum no axes (copy)')
+xl = rnd(37, 41)
+case('reduce.sum', [xl], xl.sum(0, keepdim=True), params={'axes': [0]}, name='reduce.sum [37,41] axis 0')
+case('reduce.sum', [xl], xl.sum(1, keepdim=True), params={'axes': [1]}, name='reduce.sum [37,41] axis 1')
+xi = I([[1, 2, -7], [3, 4, 9]])
+case('reduce.sum', [xi], xi.sum(0, keepdim=True, dtype=torch.int32), params={'axes': [0]}, name='reduce.sum int32')
+# All-negative rows/columns: an int32 max (min) must not start from -Infinity (+Infinity) stored as 0.
+xin = I([[-1, 5, -7], [-3, 4, 9]])
+for axes in ([0], [1]):
+    case('reduce.max', [xin], xin.amax(axes[0], keepdim=True), params={'axes': axes}, name='reduce.max int32 axes %s' % axes)
+    case('reduce.min', [-xin], (-xin).amin(axes[0], keepdim=True), params={'axes': axes},
+         name='reduce.min int32 axes %s' % axes)
+case('reduce.prod', [xi], xi.prod(1, keepdim=True, dtype=torch.int32), params={'axes': [1]}, name='reduce.prod int32')
+xb = B([[True, False, True], [True, True, True]])
+case('reduce.sum', [xb], xb.sum(1, keepdim=True, dtype=torch.int32), params={'axes': [1]}, name='reduce.sum bool -> int32')
 for op in ['argmax', 'argmin']:
-    xa = torch.tensor([[1.0, 5.0, 5.0, -2.0], [7.0, 0.0, 7.0, 3.0], [2.0, math.nan, 1.0, 9.0]], dtype=D)
     fn = torch.argmax if op == 'argmax' else torch.argmin
-    case('argReduce.' + op, [xa], fn(xa, dim=1, keepdim=True).to(torch.int32), params={'axis': 1}, name='argReduce.%s axis 1 (ties, NaN)' % op)
-    xb = rnd(3, 4, 2)
-    case('argReduce.' + op, [xb], fn(xb, dim=0, keepdim=True).to(torch.int32), params={'axis': 0}, name='argReduce.%s axis 0' % op)
+    xa = T([[1.0, 5.0, 5.0, -2.0], [7.0, 0.0, 7.0, 3.0], [2.0, NAN, 1.0, 9.0], [-INF, -INF, INF, INF]])
+    case('argReduce.' + op, [xa], fn(xa, dim=1, keepdim=True).to(torch.int32), params={'axis': 1},
+         name='argReduce.%s axis 1 (ties: first, NaN wins)' % op)
+    xb3 = rnd(3, 4, 2)
+    case('argReduce.' + op, [xb3], fn(xb3, dim=0, keepdim=True).to(torch.int32), params={'axis': 0},
+         name='argReduce.%s axis 0' % op)
+    x4b = rnd(2, 3, 4, 5)
+    case('argReduce.' + op, [x4b], fn(x4b, dim=2, keepdim=True).to(torch.int32), params={'axis': 2},
+         name='argReduce.%s rank 4 axis 2' % op)
+    xia = I([[3, -1, 8, 8], [0, 0, -5, 2]])
+    case('argReduce.' + op, [xia], fn(xia, dim=1, keepdim=True).to(torch.int32), params={'axis': 1},
+         name='argReduce.%s int32' % op)
 
-# ---- matmul -------------------------------------------------------------------------------------------
-for (B, Ba, Bb, M, K, N) in [(1, 1, 1, 1, 1, 1), (1, 1, 1, 3, 5, 7), (2, 2, 1, 9, 13, 6), (3, 1, 3, 5, 4, 17), (2, 2, 2, 17, 33, 9)]:
+# ---- matmul ----------------------------------------------------------------------------------------------
+for (Bt, Ba, Bb, M, K, N) in [(1, 1, 1, 1, 1, 1), (1, 1, 1, 3, 5, 7), (2, 2, 1, 9, 13, 6), (3, 1, 3, 5, 4, 17),
+                               (2, 2, 2, 17, 33, 9)]:
     for ta in (False, True):
         for tb in (False, True):
-            a = rnd(Ba, M, K)
-            b = rnd(Bb, K, N)
-            o = torch.matmul(a, b).expand(B, M, N)
+            a, b = rnd(Ba, M, K), rnd(Bb, K, N)
+            o = torch.matmul(a, b).expand(Bt, M, N)
             ia = a.transpose(1, 2).contiguous() if ta else a
             ib = b.transpose(1, 2).contiguous() if tb else b
-            case('matmul', [ia, ib], o, params={'transA': ta, 'transB': tb}, name='matmul B%d(%d,%d) %dx%dx%d tA=%s tB=%s' % (B, Ba, Bb, M, K, N, ta, tb))
+            case('matmul', [ia, ib], o, params={'transA': ta, 'transB': tb},
+                 name='matmul B%d(%d,%d) %dx%dx%d tA=%s tB=%s' % (Bt, Ba, Bb, M, K, N, ta, tb))
+for ta, tb in ((False, False), (True, True)):
+    a, b = rnd(1, 40, 70), rnd(1, 70, 33)
+    ia = a.transpose(1, 2).contiguous() if ta else a
+    ib = b.transpose(1, 2).contiguous() if tb else b
+    case('matmul', [ia, ib], a @ b, params={'transA': ta, 'transB': tb}, name='matmul 40x70x33 tA=%s tB=%s' % (ta, tb))
+case('matmul', [torch.zeros(2, 3, 0, dtype=D), torch.zeros(1, 0, 4, dtype=D)], torch.zeros(2, 3, 4, dtype=D),
+     params={'transA': False, 'transB': False}, name='matmul K=0 writes zeros')
+case('matmul', [torch.zeros(1, 0, 5, dtype=D), rnd(1, 5, 3)], torch.zeros(1, 0, 3, dtype=D),
+     params={'transA': False, 'transB': False}, name='matmul M=0 (empty output)')
+am = T([[[1.0, INF], [NAN, 1.0]]])
+bm = T([[[1.0], [0.0]]])
+case('matmul', [am, bm], am @ bm, params={'transA': False, 'transB': False}, name='matmul propagates NaN/Inf (Inf*0 = NaN)')
 
-# ---- gather / scatterAdd ------------------------------------------------------------------------------
+# ---- gather / scatterAdd --------------------------------------------------------------------------------
 g = rnd(3, 4, 5)
 for axis in range(3):
     shape = [2, 3, 4]
@@ -209,13 +339,31 @@ for axis in range(3):
     case('gather', [g, idx.to(torch.int32)], torch.gather(g, axis, idx), params={'axis': axis}, name='gather axis %d' % axis)
     init = rnd(3, 4, 5)
     src = rnd(*shape)
-    case('scatterAdd', [init, idx.to(torch.int32), src], init.scatter_add(axis, idx, src), params={'axis': axis}, name='scatterAdd axis %d' % axis)
+    case('scatterAdd', [init, idx.to(torch.int32), src], init.scatter_add(axis, idx, src), params={'axis': axis},
+         name='scatterAdd axis %d (duplicate indices accumulate)' % axis)
+g1 = rnd(6)
+i1 = torch.tensor([5, 0, 0, 3])
+case('gather', [g1, i1.to(torch.int32)], torch.gather(g1, 0, i1), params={'axis': 0}, name='gather 1-D')
+gi32 = I([[1, 2, 3], [4, 5, 6]])
+ii = torch.tensor([[2, 0], [1, 1]])
+case('gather', [gi32, ii.to(torch.int32)], torch.gather(gi32, 1, ii), params={'axis': 1}, name='gather int32 values')
+case('gather', [g, torch.zeros(0, 4, 5, dtype=torch.int32)], torch.zeros(0, 4, 5, dtype=D), params={'axis': 0},
+     name='gather empty index')
+s_out = torch.zeros(4, dtype=D)
+s_idx = torch.tensor([1, 1, 1, 3, 0])
+s_src = rnd(5)
+case('scatterAdd', [s_out, s_idx.to(torch.int32), s_src], s_out.scatter_add(0, s_idx, s_src), params={'axis': 0},
+     name='scatterAdd 1-D into zeros')
+case('scatterAdd', [g, torch.zeros(2, 0, 5, dtype=torch.int32), torch.zeros(2, 0, 5, dtype=D)], g, params={'axis': 1},
+     name='scatterAdd empty index leaves out unchanged')
 
-# ---- optional kernels ---------------------------------------------------------------------------------
+# ---- optional kernels ---------------------------------------------------------------------------------------
 conv_cases = [
     dict(x=(2, 4, 7, 6), w=(6, 2, 3, 3), stride=(2, 1), pad=(1, 2), dil=(1, 1), groups=2, bias=True),
     dict(x=(1, 3, 8, 8), w=(2, 3, 3, 2), stride=(1, 2), pad=(2, 0), dil=(2, 1), groups=1, bias=False),
     dict(x=(2, 2, 5, 5), w=(4, 1, 1, 1), stride=(1, 1), pad=(0, 0), dil=(1, 1), groups=2, bias=True),
+    dict(x=(1, 3, 6, 5), w=(3, 1, 3, 3), stride=(1, 1), pad=(1, 1), dil=(1, 1), groups=3, bias=True),
+    dict(x=(2, 3, 9, 9), w=(5, 3, 3, 3), stride=(3, 3), pad=(0, 0), dil=(2, 2), groups=1, bias=True),
 ]
 for cc in conv_cases:
     x = rnd(*cc['x']).requires_grad_()
@@ -225,16 +373,18 @@ for cc in conv_cases:
     p = {'strideH': cc['stride'][0], 'strideW': cc['stride'][1], 'padH': cc['pad'][0], 'padW': cc['pad'][1],
          'dilationH': cc['dil'][0], 'dilationW': cc['dil'][1], 'groups': cc['groups']}
     nm = 'x%s w%s s%s p%s d%s g%d' % (cc['x'], cc['w'], cc['stride'], cc['pad'], cc['dil'], cc['groups'])
-    case('conv2d', [x, w, b], y, params=p, name='conv2d ' + nm)
+    case('conv2d', [x, w, b], y, params=p, name='conv2d ' + nm + (' bias' if cc['bias'] else ''))
     dy = rnd(*y.shape)
     dx, dw = torch.autograd.grad(y, [x, w], dy)
     case('conv2dBackwardInput', [dy, w], dx, params=p, name='conv2dBackwardInput ' + nm)
     case('conv2dBackwardFilter', [x, dy], dw, params=p, name='conv2dBackwardFilter ' + nm)
 
-pool_cases = [dict(x=(2, 3, 7, 7), k=(3, 3), s=(2, 2), p=(1, 1)), dict(x=(1, 2, 6, 5), k=(2, 3), s=(2, 1), p=(0, 1))]
+pool_cases = [dict(x=(2, 3, 7, 7), k=(3, 3), s=(2, 2), p=(1, 1)), dict(x=(1, 2, 6, 5), k=(2, 3), s=(2, 1), p=(0, 1)),
+              dict(x=(1, 1, 4, 4), k=(2, 2), s=(2, 2), p=(0, 0)), dict(x=(1, 2, 5, 6), k=(3, 2), s=(1, 3), p=(1, 1))]
 for pc in pool_cases:
     x = rnd(*pc['x']).requires_grad_()
-    params = {'kernelH': pc['k'][0], 'kernelW': pc['k'][1], 'strideH': pc['s'][0], 'strideW': pc['s'][1], 'padH': pc['p'][0], 'padW': pc['p'][1], 'countIncludePad': True}
+    params = {'kernelH': pc['k'][0], 'kernelW': pc['k'][1], 'strideH': pc['s'][0], 'strideW': pc['s'][1],
+              'padH': pc['p'][0], 'padW': pc['p'][1], 'countIncludePad': True}
     nm = 'x%s k%s s%s p%s' % (pc['x'], pc['k'], pc['s'], pc['p'])
     y, ind = F.max_pool2d(x, pc['k'], pc['s'], pc['p'], return_indices=True)
     case('maxPool2d', [x], y, params=params, out2=ind.to(torch.int32), name='maxPool2d ' + nm)
@@ -248,14 +398,25 @@ for pc in pool_cases:
         dya = rnd(*ya.shape)
         (dxa,) = torch.autograd.grad(ya, [x], dya)
         case('avgPool2dBackward', [dya], dxa, params=pr, name='avgPool2dBackward %s countIncludePad=%s' % (nm, cip))
+# Overlapping windows (stride < kernel): several outputs may pick the same max, whose gradients add up.
+xo = r32(T([[[[1.0, 2.0, 3.0], [4.0, 9.0, 5.0], [6.0, 7.0, 8.0]]]])).requires_grad_()
+yo, io = F.max_pool2d(xo, 2, 1, return_indices=True)
+dyo = rnd(*yo.shape)
+(dxo,) = torch.autograd.grad(yo, [xo], dyo)
+po = {'kernelH': 2, 'kernelW': 2, 'strideH': 1, 'strideW': 1, 'padH': 0, 'padW': 0, 'countIncludePad': True}
+case('maxPool2d', [xo], yo, params=po, out2=io.to(torch.int32), name='maxPool2d overlapping windows share a max')
+case('maxPool2dBackward', [dyo, io.to(torch.int32)], dxo, name='maxPool2dBackward gradients of a shared max add up')
 
 for axis in (0, 1, 2):
-    x = rnd(3, 4, 5) * 4
+    x = rnd(3, 4, 5, scale=4)
     case('softmax', [x], torch.softmax(x, axis), params={'axis': axis}, name='softmax axis %d' % axis)
     case('logSoftmax', [x], torch.log_softmax(x, axis), params={'axis': axis}, name='logSoftmax axis %d' % axis)
-big = torch.tensor([[1e4, -1e4, 0.0], [1000.0, 1000.0, -math.inf]], dtype=D)
-case('softmax', [big], torch.softmax(big, 1), params={'axis': 1}, name='softmax large logits')
-case('logSoftmax', [big], torch.log_softmax(big, 1), params={'axis': 1}, name='logSoftmax large logits')
+big = T([[1e4, -1e4, 0.0], [1000.0, 1000.0, -INF]])
+case('softmax', [big], torch.softmax(big, 1), params={'axis': 1}, name='softmax large logits and -Infinity')
+case('logSoftmax', [big], torch.log_softmax(big, 1), params={'axis': 1}, name='logSoftmax large logits and -Infinity')
+s1 = rnd(4, 1)
+case('softmax', [s1], torch.softmax(s1, 1), params={'axis': 1}, name='softmax axis of size 1')
+case('logSoftmax', [s1], torch.log_softmax(s1, 1), params={'axis': 1}, name='logSoftmax axis of size 1')
 
 acts = {'none': lambda t: t, 'relu': torch.relu, 'tanh': torch.tanh, 'sigmoid': torch.sigmoid}
 for act, fn in acts.items():
@@ -263,18 +424,23 @@ for act, fn in acts.items():
     case('linear', [x, w, b], fn(F.linear(x, w, b)), params={'activation': act}, name='linear ' + act)
 x, w = rnd(4, 6), rnd(9, 6)
 case('linear', [x, w, None], F.linear(x, w), params={'activation': 'none'}, name='linear no bias')
+x, w, b = rnd(17, 33), rnd(10, 33), rnd(10)
+case('linear', [x, w, b], torch.relu(F.linear(x, w, b)), params={'activation': 'relu'}, name='linear relu 17x33 -> 10')
+
 
 # ---- fused optimizer updates (in place: `expected` holds each input after the kernel, null if unchanged)
 def inplace_case(kernel, inputs, expected, params, name):
     kernels.append({'kernel': kernel, 'name': name, 'inputs': [enc(i) if i is not None else None for i in inputs],
-                    'out': enc(expected[0]), 'expected': [enc(e) if e is not None else None for e in expected], 'params': params})
+                    'out': enc(expected[0]), 'expected': [enc(e) if e is not None else None for e in expected],
+                    'params': params})
 
 
 for cfg in [dict(lr=0.1, momentum=0, dampening=0, nesterov=False, weightDecay=0, first=True),
             dict(lr=0.05, momentum=0.9, dampening=0, nesterov=False, weightDecay=0.01, first=True),
             dict(lr=0.05, momentum=0.9, dampening=0.2, nesterov=False, weightDecay=0, first=False),
             dict(lr=0.02, momentum=0.8, dampening=0, nesterov=True, weightDecay=0.1, first=False)]:
-    p_ = r32(torch.randn(3, 5, dtype=D)); g_ = r32(torch.randn(3, 5, dtype=D)); b_ = r32(torch.randn(3, 5, dtype=D)) if cfg['momentum'] else None
+    p_, g_ = rnd(3, 5), rnd(3, 5)
+    b_ = rnd(3, 5) if cfg['momentum'] else None
     d = g_ + cfg['weightDecay'] * p_
     nb = None
     if b_ is not None:
@@ -284,12 +450,16 @@ for cfg in [dict(lr=0.1, momentum=0, dampening=0, nesterov=False, weightDecay=0,
 for cfg in [dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, decoupled=False, amsgrad=False, step=1),
             dict(lr=0.01, beta1=0.8, beta2=0.99, eps=1e-6, weightDecay=0.1, decoupled=False, amsgrad=True, step=3),
             dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0.3, decoupled=True, amsgrad=True, step=5)]:
-    p_ = r32(torch.randn(4, 3, dtype=D)); g_ = r32(torch.randn(4, 3, dtype=D))
-    m_ = r32(torch.randn(4, 3, dtype=D) * 0.1); v_ = r32(torch.rand(4, 3, dtype=D) * 0.1); vm_ = r32(v_ + torch.rand(4, 3, dtype=D) * 0.05) if cfg['amsgrad'] else None
-    p2 = p_.clone(); g2 = g_.clone()
+    p_, g_ = rnd(4, 3), rnd(4, 3)
+    m_ = rnd(4, 3, scale=0.1)
+    v_ = r32(torch.rand(4, 3, dtype=D) * 0.1)
+    vm_ = r32(v_ + torch.rand(4, 3, dtype=D) * 0.05) if cfg['amsgrad'] else None
+    p2, g2 = p_.clone(), g_.clone()
     if cfg['weightDecay']:
-        if cfg['decoupled']: p2 = p2 * (1 - cfg['lr'] * cfg['weightDecay'])
-        else: g2 = g2 + cfg['weightDecay'] * p_
+        if cfg['decoupled']:
+            p2 = p2 * (1 - cfg['lr'] * cfg['weightDecay'])
+        else:
+            g2 = g2 + cfg['weightDecay'] * p_
     m2 = cfg['beta1'] * m_ + (1 - cfg['beta1']) * g2
     v2 = cfg['beta2'] * v_ + (1 - cfg['beta2']) * g2 * g2
     vm2 = torch.maximum(vm_, v2) if vm_ is not None else None
@@ -298,50 +468,90 @@ for cfg in [dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, decou
     p2 = p2 - cfg['lr'] / (1 - cfg['beta1'] ** t) * m2 / (vh.sqrt() / (1 - cfg['beta2'] ** t) ** 0.5 + cfg['eps'])
     inplace_case('adamUpdate', [p_, g_, m_, v_, vm_], [p2, None, m2, v2, vm2], cfg, 'adamUpdate ' + str(cfg))
 
-# ---- front-end ops with gradients -----------------------------------------------------------------------
+# ================================================================================================
+# Op cases (front end + autograd)
+# ================================================================================================
 ops = []
 
 
-def op(name, fn, shapes, positive=False, kwargs=None, extra=None):
+def away(t, kinks, margin=MARGIN):
+    """Moves every value closer than `margin` to a kink out to exactly `margin` away from it."""
+    for k in kinks:
+        d = t - k
+        s = torch.where(d >= 0, torch.ones_like(d), -torch.ones_like(d))
+        t = torch.where(d.abs() < margin, k + s * margin, t)
+    return t
+
+
+def distinct(*shape):
+    """Values with no two closer than MARGIN (a shuffled grid): max/min/maxPool have a unique winner."""
+    n = 1
+    for s in shape:
+        n *= s
+    perm = torch.randperm(n).to(D)
+    return ((perm - n / 2) * MARGIN * 1.5).reshape(shape)
+
+
+def op(name, fn, shapes, positive=False, kwargs=None, extra=None, case_name=None, inputs=None):
     xs = []
     for i, s in enumerate(shapes):
-        t = rnd(*s)
+        t = inputs[i] if inputs is not None and inputs[i] is not None else torch.randn(tuple(s), dtype=D)
         if positive is True or (isinstance(positive, list) and i in positive):
-            t = t.abs() + 0.2
-        xs.append(t.to(torch.float32).to(D).requires_grad_())
+            t = t.abs() + 0.5
+        xs.append(r32(t).requires_grad_())
     y = fn(*xs)
-    wgt = rnd(*y.shape).to(torch.float32).to(D)
+    wgt = rnd(*y.shape)
     grads = torch.autograd.grad((y * wgt).sum(), xs, allow_unused=True)
-    ops.append({'op': name, 'kwargs': kwargs or {}, 'inputs': [enc(t) for t in xs], 'out': enc(y), 'weight': enc(wgt),
-                'grads': [enc(g) if g is not None else None for g in grads], **({'extra': extra} if extra else {})})
+    c = {'op': name, 'name': case_name or name, 'kwargs': kwargs or {}, 'inputs': [enc(t) for t in xs], 'out': enc(y),
+         'weight': enc(wgt), 'grads': [enc(g) if g is not None else None for g in grads]}
+    if extra:
+        c['extra'] = extra
+    ops.append(c)
 
 
 S = [2, 3, 4]
-for nm, fn, pos in [('neg', torch.neg, False), ('abs', torch.abs, False), ('exp', torch.exp, False), ('log', torch.log, True),
-                    ('sqrt', torch.sqrt, True), ('rsqrt', torch.rsqrt, True), ('sin', torch.sin, False), ('cos', torch.cos, False),
-                    ('tanh', torch.tanh, False), ('sigmoid', torch.sigmoid, False), ('relu', torch.relu, False)]:
+for nm, fn, pos in [('neg', torch.neg, False), ('exp', torch.exp, False), ('log', torch.log, True),
+                    ('sqrt', torch.sqrt, True), ('rsqrt', torch.rsqrt, True), ('sin', torch.sin, False),
+                    ('cos', torch.cos, False), ('tanh', torch.tanh, False), ('sigmoid', torch.sigmoid, False)]:
     op(nm, fn, [S], positive=pos)
-op('leakyRelu', lambda x: F.leaky_relu(x, 0.2), [S], kwargs={'negativeSlope': 0.2})
+for nm, fn in [('abs', torch.abs), ('relu', torch.relu)]:
+    op(nm, fn, [S], inputs=[away(torch.randn(*S, dtype=D), [0.0])])
+op('leakyRelu', lambda x: F.leaky_relu(x, 0.2), [S], kwargs={'negativeSlope': 0.2},
+   inputs=[away(torch.randn(*S, dtype=D), [0.0])])
 op('gelu', F.gelu, [S])
-op('geluTanh', lambda x: F.gelu(x, approximate='tanh'), [S])
+op('geluTanh', lambda x: F.gelu(x, approximate='tanh'), [S], case_name='gelu-tanh')
 op('softplus', F.softplus, [S])
-op('clamp', lambda x: torch.clamp(x, -0.5, 0.7), [S], kwargs={'min': -0.5, 'max': 0.7})
-for nm, fn in [('add', torch.add), ('sub', torch.sub), ('mul', torch.mul), ('maximum', torch.maximum), ('minimum', torch.minimum)]:
-    op(nm, fn, [[2, 3, 4], [3, 1]])
+op('clamp', lambda x: torch.clamp(x, -0.5, 0.7), [S], kwargs={'min': -0.5, 'max': 0.7},
+   inputs=[away(torch.randn(*S, dtype=D), [-0.5, 0.7])])
+for nm, fn in [('add', torch.add), ('sub', torch.sub), ('mul', torch.mul)]:
+    op(nm, fn, [[2, 3, 4], [3, 1]], case_name='%s broadcast [2,3,4] [3,1]' % nm)
+op('add', torch.add, [[2, 3], []], case_name='add broadcast with a 0-d tensor')
+op('mul', torch.mul, [[], []], case_name='mul of two 0-d tensors')
+# a on a grid k*0.2 + 0.1, b on a grid k*0.2: |a - b| >= 0.1, so maximum/minimum have a unique winner.
+grid_a = torch.randint(-8, 8, (2, 3, 4)).to(D) * 0.2 + 0.1
+grid_b = torch.randint(-8, 8, (3, 1)).to(D) * 0.2
+for nm, fn in [('maximum', torch.maximum), ('minimum', torch.minimum)]:
+    op(nm, fn, [[2, 3, 4], [3, 1]], inputs=[grid_a, grid_b], case_name='%s broadcast [2,3,4] [3,1]' % nm)
 op('div', torch.div, [[2, 3], [2, 3]], positive=[1])
 op('pow', torch.pow, [[2, 3], [2, 3]], positive=[0])
-op('where', lambda a, b: torch.where(torch.tensor([[True, False, True]]), a, b), [[2, 3], [1, 3]], extra={'cond': [[True, False, True]]})
-op('sum', lambda x: x.sum(dim=(0, 2)), [S], kwargs={'dim': [0, 2]})
-op('mean', lambda x: x.mean(dim=1, keepdim=True), [S], kwargs={'dim': 1, 'keepdim': True})
-op('max', lambda x: x.amax(dim=2), [S], kwargs={'dim': 2})
-op('min', lambda x: x.amin(dim=0), [S], kwargs={'dim': 0})
+op('where', lambda a, b: torch.where(torch.tensor([[True, False, True]]), a, b), [[2, 3], [1, 3]],
+   extra={'cond': [[True, False, True]]})
+op('sum', lambda x: x.sum(dim=(0, 2)), [S], kwargs={'dim': [0, 2]}, case_name='sum dim [0,2]')
+op('sum', lambda x: x.sum(), [S], kwargs={}, case_name='sum of everything (0-d output)')
+op('mean', lambda x: x.mean(dim=1, keepdim=True), [S], kwargs={'dim': 1, 'keepdim': True}, case_name='mean dim 1 keepdim')
+op('max', lambda x: x.amax(dim=2), [S], kwargs={'dim': 2}, inputs=[distinct(*S)])
+op('min', lambda x: x.amin(dim=0), [S], kwargs={'dim': 0}, inputs=[distinct(*S)])
 op('prod', lambda x: x.prod(dim=1), [S], kwargs={'dim': 1})
-op('var', lambda x: x.var(dim=2), [S], kwargs={'dim': 2})
+op('var', lambda x: x.var(dim=2), [S], kwargs={'dim': 2}, case_name='var dim 2')
+op('var', lambda x: x.var(dim=(0, 1), keepdim=True, correction=0), [S],
+   kwargs={'dim': [0, 1], 'keepdim': True, 'correction': 0}, case_name='var dims [0,1] keepdim correction 0')
 op('std', lambda x: x.std(dim=(1, 2)), [S], kwargs={'dim': [1, 2]})
 op('logsumexp', lambda x: torch.logsumexp(x, dim=1), [S], kwargs={'dim': 1})
-op('matmul2d', torch.matmul, [[3, 4], [4, 5]])
-op('matmul1d', torch.matmul, [[4], [4, 2]])
-op('matmulBatched', torch.matmul, [[2, 1, 3, 4], [3, 4, 2]])
+op('matmul2d', torch.matmul, [[3, 4], [4, 5]], case_name='matmul 2-D')
+op('matmul1d', torch.matmul, [[4], [4, 2]], case_name='matmul 1-D x 2-D')
+op('matmul1d', torch.matmul, [[3, 4], [4]], case_name='matmul 2-D x 1-D')
+op('matmul1d', torch.matmul, [[5], [5]], case_name='matmul 1-D x 1-D (dot, 0-d output)')
+op('matmulBatched', torch.matmul, [[2, 1, 3, 4], [3, 4, 2]], case_name='matmul batched with broadcast batch dims')
 op('softmax', lambda x: torch.softmax(x, 1), [S], kwargs={'dim': 1})
 op('logSoftmax', lambda x: torch.log_softmax(x, -1), [S], kwargs={'dim': -1})
 op('cat', lambda a, b: torch.cat([a, b], 1), [[2, 3], [2, 2]], kwargs={'dim': 1})
@@ -350,19 +560,33 @@ gi = torch.tensor([[0, 2, 2], [1, 0, 1]])
 op('gather', lambda x: torch.gather(x, 1, gi), [[2, 3]], extra={'index': gi.tolist(), 'dim': 1})
 si = torch.tensor([2, 0, 2])
 op('indexSelect', lambda x: torch.index_select(x, 0, si), [[3, 2]], extra={'index': si.tolist(), 'dim': 0})
-op('conv2d', lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2), [[2, 4, 5, 5], [4, 2, 3, 3], [4]], kwargs={'stride': 2, 'padding': 1, 'groups': 2})
-op('maxPool2d', lambda x: F.max_pool2d(x, 2), [[2, 2, 4, 4]], kwargs={'kernelSize': 2})
-op('avgPool2d', lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False), [[1, 2, 5, 5]], kwargs={'kernelSize': 3, 'stride': 2, 'padding': 1, 'countIncludePad': False})
-op('transpose', lambda x: x.transpose(0, 2).exp(), [S])
-op('permute', lambda x: x.permute(2, 0, 1).exp(), [S])
-op('expand', lambda x: x.expand(2, 3, 4).exp(), [[1, 3, 1]])
-op('narrow', lambda x: x.narrow(1, 1, 2).exp(), [S])
-op('select', lambda x: x.select(2, 1).exp(), [S])
-op('reshape', lambda x: x.reshape(4, 6).exp(), [S])
+op('conv2d', lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=2), [[2, 4, 5, 5], [4, 2, 3, 3], [4]],
+   kwargs={'stride': 2, 'padding': 1, 'groups': 2}, case_name='conv2d stride 2 padding 1 groups 2')
+op('conv2d', lambda x, w: F.conv2d(x, w, None, stride=1, padding=2, dilation=2), [[1, 2, 5, 4], [3, 2, 2, 3]],
+   kwargs={'stride': 1, 'padding': 2, 'dilation': 2}, case_name='conv2d dilation 2 padding 2 no bias')
+op('maxPool2d', lambda x: F.max_pool2d(x, 2), [[2, 2, 4, 4]], kwargs={'kernelSize': 2}, inputs=[distinct(2, 2, 4, 4)],
+   case_name='maxPool2d kernel 2')
+op('maxPool2d', lambda x: F.max_pool2d(x, 3, 2, 1), [[1, 2, 5, 5]], kwargs={'kernelSize': 3, 'stride': 2, 'padding': 1},
+   inputs=[distinct(1, 2, 5, 5)], case_name='maxPool2d kernel 3 stride 2 padding 1 (overlapping)')
+op('avgPool2d', lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False), [[1, 2, 5, 5]],
+   kwargs={'kernelSize': 3, 'stride': 2, 'padding': 1, 'countIncludePad': False}, case_name='avgPool2d countIncludePad false')
+op('avgPool2d', lambda x: F.avg_pool2d(x, 2, 1, 1, count_include_pad=True), [[1, 1, 4, 3]],
+   kwargs={'kernelSize': 2, 'stride': 1, 'padding': 1, 'countIncludePad': True}, case_name='avgPool2d countIncludePad true')
+op('transpose', lambda x: x.transpose(0, 2).exp(), [S], case_name='transpose(0, 2) then exp')
+op('permute', lambda x: x.permute(2, 0, 1).exp(), [S], case_name='permute([2, 0, 1]) then exp')
+op('expand', lambda x: x.expand(2, 3, 4).exp(), [[1, 3, 1]], case_name='expand([2, 3, 4]) then exp')
+op('narrow', lambda x: x.narrow(1, 1, 2).exp(), [S], case_name='narrow(1, 1, 2) then exp')
+op('select', lambda x: x.select(2, 1).exp(), [S], case_name='select(2, 1) then exp')
+op('reshape', lambda x: x.reshape(4, 6).exp(), [S], case_name='reshape([4, 6]) then exp')
+
+names = [c['name'] for c in kernels] + [c['name'] for c in ops]
+dupes = sorted({n for n in names if names.count(n) > 1})
+assert not dupes, 'duplicate case names: %s' % dupes
 
 os.makedirs(OUT, exist_ok=True)
-with open(os.path.join(OUT, 'kernels.json'), 'w') as f:
-    json.dump({'generator': 'scripts/gen_fixtures.py', 'torch': torch.__version__, 'cases': kernels}, f, separators=(',', ':'))
-with open(os.path.join(OUT, 'ops.json'), 'w') as f:
-    json.dump({'generator': 'scripts/gen_fixtures.py', 'torch': torch.__version__, 'cases': ops}, f, separators=(',', ':'))
+for fname, cases in (('kernels.json', kernels), ('ops.json', ops)):
+    with open(os.path.join(OUT, fname), 'w') as f:
+        json.dump({'generator': 'scripts/gen_fixtures.py', 'torch': torch.__version__, 'seed': 0, 'cases': cases}, f,
+                  separators=(',', ':'), allow_nan=False)
+        f.write('\n')
 print('kernel cases:', len(kernels), 'op cases:', len(ops))

@@ -1,4 +1,4 @@
-/** Comparing computed values with references. */
+/** Comparing computed values with references, and the memory (leak) check. */
 import type { TypedArray } from '@nnet/tensor';
 
 export interface Tolerance {
@@ -6,18 +6,23 @@ export interface Tolerance {
   atol: number;
 }
 
+/** Float32 kernels against float64 references rounded to float32. */
 export const DEFAULT_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 
 /**
- * Returns null when `got` matches `want` (NaN equals NaN, infinities must match exactly, finite
- * values within atol + rtol·|want|), or a message naming the first mismatch.
+ * Returns null when `got` matches `want`, or a message naming the first mismatch. NaN equals NaN,
+ * an infinity must be matched by the same infinity, and finite values must satisfy
+ * |got - want| <= atol + rtol·|want| (|got - want| is NaN-safe: a NaN where a number is expected fails).
+ *
+ *   mismatch([1, NaN], [1.00001, NaN]) // null
+ *   mismatch([0], [1])                 // 'element 0: expected 1, got 0 (|diff| 1.00e+0)'
  */
 export function mismatch(
   got: ArrayLike<number>,
   want: ArrayLike<number>,
   tol: Tolerance = DEFAULT_TOLERANCE,
 ): string | null {
-  if (got.length < want.length) return `expected ${want.length} values, got ${got.length}`;
+  if (got.length !== want.length) return `expected ${want.length} values, got ${got.length}`;
   for (let i = 0; i < want.length; i++) {
     const g = got[i];
     const w = want[i];
@@ -32,8 +37,38 @@ export function mismatch(
   return null;
 }
 
-/** The same check on typed arrays of any dtype (exact for int32 and bool). */
-export function mismatchTyped(got: TypedArray, want: TypedArray, tol: Tolerance): string | null {
+/** `mismatch` on typed arrays: within `tol` for float32, exact for int32 and bool (and the array type must match). */
+export function mismatchTyped(
+  got: TypedArray,
+  want: TypedArray,
+  tol: Tolerance = DEFAULT_TOLERANCE,
+): string | null {
+  if (got.constructor !== want.constructor) {
+    return `expected a ${want.constructor.name}, got a ${got.constructor.name}`;
+  }
   const exact = !(want instanceof Float32Array);
   return mismatch(got, want, exact ? { rtol: 0, atol: 0 } : tol);
+}
+
+/** Bit-exact equality (NaN equals NaN, -0 differs from 0): inputs must come back as they went in. */
+export function identical(got: ArrayLike<number>, want: ArrayLike<number>): string | null {
+  if (got.length !== want.length) return `expected ${want.length} values, got ${got.length}`;
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) return `element ${i}: expected ${want[i]}, got ${got[i]}`;
+  }
+  return null;
+}
+
+export interface MemorySnapshot {
+  readonly storages: number;
+  readonly bytes: number;
+}
+
+/** Null when two `memory()` snapshots agree, else what changed ('2 storages (+96 bytes) leaked'). */
+export function memoryDelta(before: MemorySnapshot, after: MemorySnapshot): string | null {
+  const ds = after.storages - before.storages;
+  const db = after.bytes - before.bytes;
+  if (ds === 0 && db === 0) return null;
+  const sign = (n: number) => (n >= 0 ? `+${n}` : `${n}`);
+  return `${sign(ds)} storages (${sign(db)} bytes) ${ds > 0 || db > 0 ? 'leaked' : 'freed that were not its own'}`;
 }

@@ -1,37 +1,53 @@
-/** Loading the committed PyTorch fixtures (NaN and ±Infinity are stored as strings). */
+/**
+ * Loading the committed PyTorch fixtures (`fixtures/*.json`, written by scripts/gen_fixtures.py).
+ * NaN and ±Infinity are stored as the strings "NaN", "Infinity" and "-Infinity".
+ */
 import { readFileSync } from 'node:fs';
 import type { DType, TypedArray } from '@nnet/tensor';
 
+/** A tensor as the fixtures store it: dtype, shape and the row-major values. */
 export interface EncodedTensor {
   dtype: DType;
   shape: number[];
   data: (number | string)[];
 }
 
+/** One kernel case: call kernel `kernel` on `inputs` (with `params`) and expect `out`. */
 export interface KernelCase {
   /** Stable kernel id: 'unary.exp', 'binary.add', 'matmul', 'conv2d', ... */
   kernel: string;
+  /** Unique, readable: 'binary.add ranks 2,3', 'conv2d x(2, 4, 7, 6) ...'. */
   name: string;
+  /** The kernel's tensor arguments in contract order (null for an absent bias or buffer). */
   inputs: (EncodedTensor | null)[];
+  /** The expected output (for in-place kernels: the first updated input). */
   out: EncodedTensor;
   /** A second output (maxPool2d's indices). */
   out2?: EncodedTensor;
-  /** In-place kernels (optimizer updates): each input's expected value afterwards (null: unchecked). */
+  /** In-place kernels (optimizer updates): each input's value afterwards (null: must be unchanged). */
   expected?: (EncodedTensor | null)[];
+  /** Non-tensor arguments: axes, axis, transA/transB, conv and pool geometry, fill value, ... */
   params?: Record<string, unknown>;
 }
 
+/** One front-end op case: y = op(inputs), and the gradient of sum(y · weight) for each input. */
 export interface OpCase {
+  /** The key into `OPS` that says how to call the op through the front end. */
   op: string;
+  /** Unique, readable test name. */
+  name: string;
   kwargs: Record<string, unknown>;
   inputs: EncodedTensor[];
   out: EncodedTensor;
   weight: EncodedTensor;
+  /** d sum(y · weight) / d input, computed by PyTorch in float64 (null: not differentiable). */
   grads: (EncodedTensor | null)[];
+  /** Non-differentiable arguments: a where condition, gather indices, ... */
   extra?: Record<string, unknown>;
 }
 
-function decodeNumber(v: number | string): number {
+/** A fixture number: a JSON number or one of "NaN", "Infinity", "-Infinity". */
+export function decodeNumber(v: unknown): number {
   if (typeof v === 'number') return v;
   if (v === 'NaN') return Number.NaN;
   if (v === 'Infinity') return Number.POSITIVE_INFINITY;
@@ -42,20 +58,39 @@ function decodeNumber(v: number | string): number {
 /** The values of an encoded tensor as the typed array of its dtype. */
 export function decode(t: EncodedTensor): TypedArray {
   const values = t.data.map(decodeNumber);
+  const size = t.shape.reduce((a, b) => a * b, 1);
+  if (values.length !== size) {
+    throw new Error(`fixture tensor of shape [${t.shape}] holds ${values.length} values, not ${size}`);
+  }
   if (t.dtype === 'int32') return Int32Array.from(values);
   if (t.dtype === 'bool') return Uint8Array.from(values);
   return Float32Array.from(values);
 }
 
-function load<T>(file: string): T[] {
-  const url = new URL(`../fixtures/${file}`, import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { cases: T[] }).cases;
+interface FixtureFile<T> {
+  generator: string;
+  torch: string;
+  cases: T[];
 }
 
+const cache = new Map<string, unknown[]>();
+
+function load<T>(file: string): T[] {
+  let cases = cache.get(file);
+  if (!cases) {
+    const url = new URL(`../fixtures/${file}`, import.meta.url);
+    cases = (JSON.parse(readFileSync(url, 'utf8')) as FixtureFile<T>).cases;
+    cache.set(file, cases);
+  }
+  return cases as T[];
+}
+
+/** Every kernel case of `fixtures/kernels.json`. */
 export function kernelCases(): KernelCase[] {
   return load<KernelCase>('kernels.json');
 }
 
+/** Every op case of `fixtures/ops.json`. */
 export function opCases(): OpCase[] {
   return load<OpCase>('ops.json');
 }

@@ -1,13 +1,41 @@
-export { DEFAULT_TOLERANCE, mismatch, type Tolerance } from './compare.js';
-export { type ConformanceOptions, runBackendConformance } from './conformance.js';
+export {
+  DEFAULT_TOLERANCE,
+  identical,
+  type MemorySnapshot,
+  memoryDelta,
+  mismatch,
+  mismatchTyped,
+  type Tolerance,
+} from './compare.js';
+export { runBackendConformance } from './conformance.js';
 export {
   decode,
+  decodeNumber,
   type EncodedTensor,
   type KernelCase,
   kernelCases,
   type OpCase,
   opCases,
 } from './fixtures.js';
-export { runKernelCase } from './kernels.js';
-export { formatMatrix, type KernelStatus } from './matrix.js';
-export { checkOpAgainstFixture, checkOpFiniteDifferences, OPS } from './ops.js';
+export {
+  backendHas,
+  isOptionalKernel,
+  KERNEL_IDS,
+  kernelMethod,
+  OPTIONAL_KERNEL_IDS,
+  REQUIRED_KERNEL_IDS,
+  STORAGE_IDS,
+} from './ids.js';
+export { runKernelCase, SENTINEL } from './kernels.js';
+export { formatMatrix, type KernelStatus, mergeStatus } from './matrix.js';
+export { type OpConformanceOptions, requiredOnly, runOpConformance } from './op_conformance.js';
+export {
+  checkOpAgainstFixture,
+  checkOpFiniteDifferences,
+  type FiniteDifferenceOptions,
+  forwardBackward,
+  OPS,
+  type OpFn,
+} from './ops.js';
+export type { ConformanceOptions } from './options.js';
+export { checkStorage } from './storage.js';

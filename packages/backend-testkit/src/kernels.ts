@@ -1,179 +1,259 @@
 /**
- * Kernel-level conformance: each fixture case is run straight through the backend contract
- * (alloc, write, kernel, read, free) and compared with PyTorch's values.
+ * Kernel-level conformance: each fixture case runs straight through the backend contract
+ * (alloc, write, kernel, read, free) and is compared with PyTorch's values. Beyond the values, a
+ * case checks what the contract promises about memory and buffers:
+ * - the output is prefilled with a sentinel, so an element the kernel forgets to write fails;
+ * - every input reads back bit-identical afterwards (only scatterAdd and the in-place optimizer
+ *   kernels may write their inputs, and only the ones they update);
+ * - `backend.memory()` is the same right before and right after the kernel call (a kernel
+ *   allocates nothing that outlives the call), and the case frees everything it allocated.
  */
-import {
-  type AdamUpdateParams,
-  type ArgReduceOp,
-  type Backend,
-  type BinaryOp,
-  type CompareOp,
-  type Conv2dParams,
-  type FusedActivation,
-  OPTIONAL_KERNELS,
-  type OptionalKernelName,
-  type Pool2dParams,
-  type ReduceOp,
-  type SGDUpdateParams,
-  sizeOf,
-  type TensorInfo,
-  type UnaryOp,
+import type {
+  AdamUpdateParams,
+  ArgReduceOp,
+  Backend,
+  BinaryOp,
+  CompareOp,
+  Conv2dParams,
+  DType,
+  FusedActivation,
+  Pool2dParams,
+  ReduceOp,
+  SGDUpdateParams,
+  TensorInfo,
+  TypedArray,
+  UnaryOp,
 } from '@nnet/tensor';
-import { mismatchTyped, type Tolerance } from './compare.js';
-import { decode, type EncodedTensor, type KernelCase } from './fixtures.js';
+import { DEFAULT_TOLERANCE, identical, memoryDelta, mismatchTyped, type Tolerance } from './compare.js';
+import { decode, decodeNumber, type EncodedTensor, type KernelCase } from './fixtures.js';
+import { kernelMethod } from './ids.js';
 
-/** The contract method a kernel id exercises ('binary.add' → 'binary'). */
-export function kernelMethod(id: string): string {
-  return id.split('.')[0];
+/** What an output buffer holds before the kernel runs: no kernel result equals it by accident. */
+export const SENTINEL: Readonly<Record<DType, number>> = { float32: -98765.4375, int32: -98765, bool: 1 };
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function filled(dtype: DType, size: number): TypedArray {
+  const v = SENTINEL[dtype];
+  if (dtype === 'int32') return new Int32Array(size).fill(v);
+  if (dtype === 'bool') return new Uint8Array(size).fill(v);
+  return new Float32Array(size).fill(v);
 }
 
-export function isOptional(id: string): boolean {
-  return (OPTIONAL_KERNELS as readonly string[]).includes(kernelMethod(id));
+interface Uploaded {
+  info: TensorInfo;
+  data: TypedArray;
 }
 
-/** Runs one case; returns null on success or a message. Frees everything it allocated. */
-export async function runKernelCase(backend: Backend, c: KernelCase, tol: Tolerance): Promise<string | null> {
+/** The inputs a kernel is allowed to write: scatterAdd's out, the optimizer kernels' state. */
+function mutatedInputs(c: KernelCase): Set<number> {
+  if (c.kernel === 'scatterAdd') return new Set([0]);
+  const m = new Set<number>();
+  c.expected?.forEach((e, i) => {
+    if (e) m.add(i);
+  });
+  return m;
+}
+
+/**
+ * Runs one kernel case on `backend`; resolves to null on success or to a message listing what went
+ * wrong (wrong values, an unwritten output, a modified input, a storage allocated by the kernel, an
+ * exception). Frees everything it allocated, whatever happens.
+ *
+ *   const msg = await runKernelCase(backend, kernelCases()[0]); // null when it passes
+ */
+export async function runKernelCase(
+  backend: Backend,
+  c: KernelCase,
+  tol: Tolerance = DEFAULT_TOLERANCE,
+): Promise<string | null> {
   const handles: unknown[] = [];
-  const upload = (t: EncodedTensor): TensorInfo => {
-    const h = backend.alloc(t.dtype, Math.max(sizeOf(t.shape), 0));
-    handles.push(h);
-    if (t.data.length > 0) backend.write(h, decode(t));
-    return { handle: h, dtype: t.dtype, shape: t.shape };
+  const errors: string[] = [];
+  const alloc = (dtype: DType, shape: readonly number[]): TensorInfo => {
+    const handle = backend.alloc(dtype, sizeOf(shape));
+    handles.push(handle);
+    return { handle, dtype, shape };
   };
-  const alloc = (t: EncodedTensor): TensorInfo => {
-    const h = backend.alloc(t.dtype, sizeOf(t.shape));
-    handles.push(h);
-    return { handle: h, dtype: t.dtype, shape: t.shape };
+  const upload = (t: EncodedTensor): Uploaded => {
+    const info = alloc(t.dtype, t.shape);
+    const data = decode(t);
+    if (data.length > 0) backend.write(info.handle, data);
+    return { info, data };
+  };
+  const output = (t: EncodedTensor): TensorInfo => {
+    const info = alloc(t.dtype, t.shape);
+    const size = sizeOf(t.shape);
+    if (size > 0) backend.write(info.handle, filled(t.dtype, size));
+    return info;
+  };
+  const compare = async (what: string, info: TensorInfo, want: EncodedTensor) => {
+    const got = await backend.read(info.handle, want.dtype, sizeOf(want.shape));
+    const bad = mismatchTyped(got, decode(want), tol);
+    if (bad) errors.push(`${what}: ${bad}`);
   };
   try {
     const ins = c.inputs.map((t) => (t ? upload(t) : null));
-    const [a, b, d] = ins;
-    const p = c.params ?? {};
-    const [method, op] = c.kernel.split('.');
-    let out = alloc(c.out);
-    let out2: TensorInfo | null = null;
-    switch (method) {
-      case 'unary':
-        backend.unary(op as UnaryOp, a!, out);
-        break;
-      case 'binary':
-        backend.binary(op as BinaryOp, a!, b!, out);
-        break;
-      case 'compare':
-        backend.compare(op as CompareOp, a!, b!, out);
-        break;
-      case 'where':
-        backend.where(a!, b!, d!, out);
-        break;
-      case 'cast':
-        backend.cast(a!, out);
-        break;
-      case 'fill':
-        backend.fill(out, p.value as number);
-        break;
-      case 'copyStrided':
-        backend.copyStrided(
-          { ...a!, shape: p.shape as number[], strides: p.strides as number[], offset: p.offset as number },
-          out,
-        );
-        break;
-      case 'reduce':
-        backend.reduce(op as ReduceOp, a!, p.axes as number[], out);
-        break;
-      case 'argReduce':
-        backend.argReduce(op as ArgReduceOp, a!, p.axis as number, out);
-        break;
-      case 'matmul':
-        backend.matmul(a!, b!, out, { transA: p.transA as boolean, transB: p.transB as boolean });
-        break;
-      case 'gather':
-        backend.gather(a!, p.axis as number, b!, out);
-        break;
-      case 'scatterAdd':
-        // The output starts as the first input and accumulates.
-        out = a!;
-        backend.scatterAdd(out, p.axis as number, b!, d!);
-        break;
-      default:
-        out2 = runOptional(backend, method as OptionalKernelName, ins, p, out, c, alloc);
+    const infos = ins.map((u) => u?.info ?? null);
+    const inPlace = c.kernel === 'scatterAdd' || c.expected !== undefined;
+    const out = inPlace ? (infos[0] as TensorInfo) : output(c.out);
+    const out2 = c.out2 ? output(c.out2) : null;
+
+    const before = backend.memory();
+    try {
+      invoke(backend, c, infos, out, out2);
+    } catch (e) {
+      return `${c.kernel} threw: ${e instanceof Error ? e.message : String(e)}`;
     }
+    const leak = memoryDelta(before, backend.memory());
+    if (leak)
+      errors.push(`the kernel call itself: ${leak} (a kernel allocates nothing that outlives the call)`);
+
     if (c.expected) {
-      // In place: compare every input the kernel was meant to update.
       for (let i = 0; i < c.expected.length; i++) {
         const want = c.expected[i];
-        const info = ins[i];
-        if (!want || !info) continue;
-        const got = await backend.read(info.handle, want.dtype, sizeOf(want.shape));
-        const bad = mismatchTyped(got, decode(want), tol);
-        if (bad) return `input ${i} after the update: ${bad}`;
+        const info = infos[i];
+        if (want && info) await compare(`input ${i} after the in-place update`, info, want);
       }
-      return null;
+    } else {
+      await compare('output', out, c.out);
     }
-    const got = await backend.read(out.handle, c.out.dtype, sizeOf(c.out.shape));
-    const bad = mismatchTyped(got, decode(c.out), tol);
-    if (bad) return bad;
-    if (c.out2 && out2) {
-      const got2 = await backend.read(out2.handle, c.out2.dtype, sizeOf(c.out2.shape));
-      const bad2 = mismatchTyped(got2, decode(c.out2), tol);
-      if (bad2) return `second output: ${bad2}`;
+    if (c.out2 && out2) await compare('second output', out2, c.out2);
+
+    const mutated = mutatedInputs(c);
+    for (let i = 0; i < ins.length; i++) {
+      const u = ins[i];
+      if (!u || mutated.has(i) || u.data.length === 0) continue;
+      const after = await backend.read(u.info.handle, u.info.dtype, u.data.length);
+      const bad = identical(after, u.data);
+      if (bad) errors.push(`input ${i} was modified (kernels must not write their inputs): ${bad}`);
     }
-    return null;
+    return errors.length ? errors.join('; ') : null;
+  } catch (e) {
+    return `storage call failed: ${e instanceof Error ? e.message : String(e)}`;
   } finally {
     for (const h of handles) backend.free(h);
   }
 }
 
-function runOptional(
+function arg(infos: (TensorInfo | null)[], i: number, c: KernelCase): TensorInfo {
+  const t = infos[i];
+  if (!t) throw new Error(`fixture case '${c.name}' lacks input ${i}`);
+  return t;
+}
+
+function num(p: Record<string, unknown>, key: string): number {
+  return decodeNumber(p[key]);
+}
+
+/** Calls the kernel a case names with the case's buffers and params. */
+function invoke(
   backend: Backend,
-  method: OptionalKernelName,
-  ins: (TensorInfo | null)[],
-  p: Record<string, unknown>,
-  out: TensorInfo,
   c: KernelCase,
-  alloc: (t: EncodedTensor) => TensorInfo,
-): TensorInfo | null {
-  const fn = backend[method];
-  if (typeof fn !== 'function') throw new Error(`backend has no ${method}`);
-  const [a, b, d] = ins;
+  infos: (TensorInfo | null)[],
+  out: TensorInfo,
+  out2: TensorInfo | null,
+): void {
+  const p = c.params ?? {};
+  const x = (i: number) => arg(infos, i, c);
+  const opt = (i: number) => infos[i] ?? null;
+  const op = c.kernel.split('.')[1];
+  const method = kernelMethod(c.kernel);
+  const missing = () => new Error(`backend '${backend.name}' has no ${method} kernel`);
   switch (method) {
+    case 'unary':
+      backend.unary(op as UnaryOp, x(0), out);
+      break;
+    case 'binary':
+      backend.binary(op as BinaryOp, x(0), x(1), out);
+      break;
+    case 'compare':
+      backend.compare(op as CompareOp, x(0), x(1), out);
+      break;
+    case 'where':
+      backend.where(x(0), x(1), x(2), out);
+      break;
+    case 'cast':
+      backend.cast(x(0), out);
+      break;
+    case 'fill':
+      backend.fill(out, num(p, 'value'));
+      break;
+    case 'copyStrided':
+      backend.copyStrided(
+        {
+          ...x(0),
+          shape: p.shape as number[],
+          strides: p.strides as number[],
+          offset: num(p, 'offset'),
+        },
+        out,
+      );
+      break;
+    case 'reduce':
+      backend.reduce(op as ReduceOp, x(0), p.axes as number[], out);
+      break;
+    case 'argReduce':
+      backend.argReduce(op as ArgReduceOp, x(0), num(p, 'axis'), out);
+      break;
+    case 'matmul':
+      backend.matmul(x(0), x(1), out, { transA: p.transA === true, transB: p.transB === true });
+      break;
+    case 'gather':
+      backend.gather(x(0), num(p, 'axis'), x(1), out);
+      break;
+    case 'scatterAdd':
+      backend.scatterAdd(x(0), num(p, 'axis'), x(1), x(2));
+      break;
     case 'conv2d':
-      backend.conv2d!(a!, b!, d ?? null, p as unknown as Conv2dParams, out);
-      return null;
+      if (!backend.conv2d) throw missing();
+      backend.conv2d(x(0), x(1), opt(2), p as unknown as Conv2dParams, out);
+      break;
     case 'conv2dBackwardInput':
-      backend.conv2dBackwardInput!(a!, b!, p as unknown as Conv2dParams, out);
-      return null;
+      if (!backend.conv2dBackwardInput) throw missing();
+      backend.conv2dBackwardInput(x(0), x(1), p as unknown as Conv2dParams, out);
+      break;
     case 'conv2dBackwardFilter':
-      backend.conv2dBackwardFilter!(a!, b!, p as unknown as Conv2dParams, out);
-      return null;
-    case 'maxPool2d': {
-      const idx = alloc(c.out2!);
-      backend.maxPool2d!(a!, p as unknown as Pool2dParams, out, idx);
-      return idx;
-    }
+      if (!backend.conv2dBackwardFilter) throw missing();
+      backend.conv2dBackwardFilter(x(0), x(1), p as unknown as Conv2dParams, out);
+      break;
+    case 'maxPool2d':
+      if (!backend.maxPool2d) throw missing();
+      if (!out2) throw new Error(`fixture case '${c.name}' lacks the indices output`);
+      backend.maxPool2d(x(0), p as unknown as Pool2dParams, out, out2);
+      break;
     case 'maxPool2dBackward':
-      backend.maxPool2dBackward!(a!, b!, out);
-      return null;
+      if (!backend.maxPool2dBackward) throw missing();
+      backend.maxPool2dBackward(x(0), x(1), out);
+      break;
     case 'avgPool2d':
-      backend.avgPool2d!(a!, p as unknown as Pool2dParams, out);
-      return null;
+      if (!backend.avgPool2d) throw missing();
+      backend.avgPool2d(x(0), p as unknown as Pool2dParams, out);
+      break;
     case 'avgPool2dBackward':
-      backend.avgPool2dBackward!(a!, p as unknown as Pool2dParams, out);
-      return null;
+      if (!backend.avgPool2dBackward) throw missing();
+      backend.avgPool2dBackward(x(0), p as unknown as Pool2dParams, out);
+      break;
     case 'softmax':
-      backend.softmax!(a!, p.axis as number, out);
-      return null;
+      if (!backend.softmax) throw missing();
+      backend.softmax(x(0), num(p, 'axis'), out);
+      break;
     case 'logSoftmax':
-      backend.logSoftmax!(a!, p.axis as number, out);
-      return null;
+      if (!backend.logSoftmax) throw missing();
+      backend.logSoftmax(x(0), num(p, 'axis'), out);
+      break;
     case 'linear':
-      backend.linear!(a!, b!, d ?? null, p.activation as FusedActivation, out);
-      return null;
+      if (!backend.linear) throw missing();
+      backend.linear(x(0), x(1), opt(2), p.activation as FusedActivation, out);
+      break;
     case 'sgdUpdate':
-      backend.sgdUpdate!(a!, b!, d ?? null, p as unknown as SGDUpdateParams);
-      return null;
+      if (!backend.sgdUpdate) throw missing();
+      backend.sgdUpdate(x(0), x(1), opt(2), p as unknown as SGDUpdateParams);
+      break;
     case 'adamUpdate':
-      backend.adamUpdate!(a!, b!, d!, ins[3]!, ins[4] ?? null, p as unknown as AdamUpdateParams);
-      return null;
+      if (!backend.adamUpdate) throw missing();
+      backend.adamUpdate(x(0), x(1), x(2), x(3), opt(4), p as unknown as AdamUpdateParams);
+      break;
+    default:
+      throw new Error(`unknown kernel id '${c.kernel}' in fixture case '${c.name}'`);
   }
-  return null;
 }
