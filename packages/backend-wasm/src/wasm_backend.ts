@@ -462,7 +462,8 @@ export class WasmBackend implements Backend<number> {
           : op === 'max'
             ? Number.NEGATIVE_INFINITY
             : Number.POSITIVE_INFINITY;
-    o.fill(init);
+    // int32 outputs cannot hold the ±Infinity start of max/min: accumulate in doubles, then store.
+    const acc = new Float64Array(o.length).fill(init);
     const target = broadcastOffsets(
       x.shape,
       out.shape.map((s, d) => (axes.includes(d) ? 1 : s)),
@@ -470,11 +471,12 @@ export class WasmBackend implements Backend<number> {
     for (let i = 0; i < a.length; i++) {
       const j = target[i];
       const v = a[i];
-      if (op === 'sum') o[j] += v;
-      else if (op === 'prod') o[j] *= v;
-      else if (op === 'max') o[j] = Math.max(v, o[j]);
-      else o[j] = Math.min(v, o[j]);
+      if (op === 'sum') acc[j] += v;
+      else if (op === 'prod') acc[j] *= v;
+      else if (op === 'max') acc[j] = Math.max(v, acc[j]);
+      else acc[j] = Math.min(v, acc[j]);
     }
+    o.set(acc);
   }
 
   argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {

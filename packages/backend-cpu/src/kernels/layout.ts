@@ -75,6 +75,9 @@ export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): voi
     }
     return;
   }
+  // int32 outputs cannot hold the ±Infinity start of max/min: accumulate in doubles, then store.
+  const acc: Float32Array | Int32Array | Uint8Array | Float64Array =
+    out.dtype === 'float32' ? o : new Float64Array(nOut).fill(init);
   const outStrides = contiguousStrides(out.shape).map((s, d) =>
     out.shape[d] === 1 && axes.includes(d) ? 0 : s,
   );
@@ -82,11 +85,11 @@ export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): voi
   let j = 0;
   for (let p = 0; p < n; p++) {
     const v = a[p];
-    if (op === 'sum') o[j] += v;
-    else if (op === 'prod') o[j] *= v;
+    if (op === 'sum') acc[j] += v;
+    else if (op === 'prod') acc[j] *= v;
     else if (op === 'max') {
-      if (v > o[j] || v !== v) o[j] = v;
-    } else if (v < o[j] || v !== v) o[j] = v;
+      if (v > acc[j] || v !== v) acc[j] = v;
+    } else if (v < acc[j] || v !== v) acc[j] = v;
     for (let d = rank - 1; d >= 0; d--) {
       idx[d]++;
       j += outStrides[d];
@@ -95,6 +98,7 @@ export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): voi
       idx[d] = 0;
     }
   }
+  if (acc !== o) for (let k = 0; k < nOut; k++) o[k] = acc[k];
 }
 
 /** Index of the first max/min along `axis` (NaN wins). */
