@@ -8,22 +8,7 @@
  *   ... train ...
  *   console.log(profiler.report());
  */
-import { type Backend, OPTIONAL_KERNELS, type RequiredKernels } from '@nnet/tensor';
-
-const REQUIRED: readonly (keyof RequiredKernels)[] = [
-  'unary',
-  'binary',
-  'compare',
-  'where',
-  'cast',
-  'fill',
-  'copyStrided',
-  'reduce',
-  'argReduce',
-  'matmul',
-  'gather',
-  'scatterAdd',
-];
+import { type Backend, OPTIONAL_KERNELS, REQUIRED_KERNELS } from '@nnet/tensor';
 
 export interface KernelStats {
   calls: number;
@@ -74,7 +59,10 @@ export function createProfiler<H>(
   };
   if (inner.readSync) wrapped.readSync = inner.readSync.bind(inner);
   if (inner.dispose) wrapped.dispose = inner.dispose.bind(inner);
-  const kernels: string[] = [...REQUIRED, ...OPTIONAL_KERNELS.filter((k) => typeof inner[k] === 'function')];
+  const kernels: string[] = [
+    ...REQUIRED_KERNELS,
+    ...OPTIONAL_KERNELS.filter((k) => typeof inner[k] === 'function'),
+  ];
   for (const k of kernels) {
     const fn = (inner as unknown as Record<string, (...args: unknown[]) => unknown>)[k].bind(inner);
     // unary, binary, compare, reduce and argReduce take the op name first: profile per op.

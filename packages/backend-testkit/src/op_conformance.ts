@@ -7,6 +7,7 @@ import {
   type Backend,
   getBackendName,
   memory,
+  REQUIRED_KERNELS,
   registerBackend,
   removeBackend,
   setBackend,
@@ -18,20 +19,6 @@ import { checkOpAgainstFixture, checkOpFiniteDifferences } from './ops.js';
 import { type ConformanceOptions, opTolerance, skipSet } from './options.js';
 
 const STORAGE_METHODS = ['alloc', 'free', 'write', 'read', 'readSync', 'memory'] as const;
-const REQUIRED_METHODS = [
-  'unary',
-  'binary',
-  'compare',
-  'where',
-  'cast',
-  'fill',
-  'copyStrided',
-  'reduce',
-  'argReduce',
-  'matmul',
-  'gather',
-  'scatterAdd',
-] as const;
 
 /**
  * A view of `backend` with only its storage and required kernels: the front end sees no optional
@@ -40,7 +27,7 @@ const REQUIRED_METHODS = [
 export function requiredOnly(backend: Backend): Backend {
   const src = backend as unknown as Record<string, unknown>;
   const view: Record<string, unknown> = { name: `${backend.name} (required kernels only)` };
-  for (const m of [...STORAGE_METHODS, ...REQUIRED_METHODS]) {
+  for (const m of [...STORAGE_METHODS, ...REQUIRED_KERNELS]) {
     const f = src[m];
     if (typeof f === 'function') view[m] = (f as (...a: unknown[]) => unknown).bind(backend);
   }

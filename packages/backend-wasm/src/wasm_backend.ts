@@ -29,28 +29,15 @@ import {
 } from '@nnet/tensor';
 import { Allocator } from './allocator.js';
 import { BINARY_CODE, UNARY_CODE } from './ops.js';
-import { SLOT_WORDS, WorkerPool } from './pool.js';
+import { type GemmFn, SLOT_WORDS, WorkerPool } from './pool.js';
 
 /** The functions the AssemblyScript module exports (pointers are byte offsets). */
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   gemmScratchBytes(): number;
-  gemm(
-    M: number,
-    N: number,
-    K: number,
-    a: number,
-    aRow: number,
-    aCol: number,
-    b: number,
-    bRow: number,
-    bCol: number,
-    c: number,
-    ldc: number,
-    accumulate: number,
-    scratch: number,
-  ): void;
+  /** The GEMM of GemmFn plus the scratch region it packs into. */
+  gemm(...args: [...Parameters<GemmFn>, scratch: number]): void;
   dotRows(
     M: number,
     N: number,

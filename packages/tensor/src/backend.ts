@@ -278,6 +278,22 @@ export interface OptionalKernels<H = unknown> {
 export type RequiredKernelName = keyof RequiredKernels;
 export type OptionalKernelName = keyof OptionalKernels;
 
+/** The required kernel methods, in contract order. */
+export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
+  'unary',
+  'binary',
+  'compare',
+  'where',
+  'cast',
+  'fill',
+  'copyStrided',
+  'reduce',
+  'argReduce',
+  'matmul',
+  'gather',
+  'scatterAdd',
+];
+
 export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
   'conv2d',
   'conv2dBackwardInput',
