@@ -91,7 +91,8 @@ export class DataLoader<T = Tensor[]> implements Iterable<T> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
-  private readonly generator: Generator;
+  /** The generator that draws each epoch's order (its state goes into a resumable checkpoint). */
+  readonly generator: Generator;
 
   constructor(
     readonly dataset: Dataset<unknown>,

@@ -35,7 +35,10 @@ export interface FitContext {
 }
 
 export interface FitOptions {
+  /** The epoch to stop before (a resumed run passes the same total and a later initialEpoch). */
   epochs?: number;
+  /** The first epoch to train (default 0): resuming from a checkpoint saved after epoch k passes k + 1. */
+  initialEpoch?: number;
   loss: LossFn;
   optimizer: OptimizerLike;
   /** Stepped once per epoch (after the epoch's last batch). */
@@ -55,12 +58,17 @@ export function fit(model: Module, train: Batches, options: FitOptions): EpochLo
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new ValueError(`fit: epochs must be an integer >= 0, got ${epochs}.`);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > epochs)
+    throw new ValueError(
+      `fit: initialEpoch must be an integer in [0, epochs = ${epochs}], got ${initialEpoch}. To train more epochs after a resume, raise epochs.`,
+    );
   const metrics = [new MeanLoss(), ...(options.metrics ?? [])];
   const callbacks = options.callbacks ?? [];
   const context: FitContext = { model, epochs, batches: lengthOf(train), stop: false };
   const history: EpochLogs[] = [];
   for (const c of callbacks) c.onTrainBegin?.(context);
-  for (let epoch = 0; epoch < epochs && !context.stop; epoch++) {
+  for (let epoch = initialEpoch; epoch < epochs && !context.stop; epoch++) {
     model.train();
     for (const m of metrics) m.reset();
     for (const c of callbacks) c.onEpochBegin?.(epoch, context);

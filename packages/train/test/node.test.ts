@@ -1,10 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Linear, ReLU, Sequential } from '@nnet/layers';
+import { Dropout, Linear, ReLU, Sequential } from '@nnet/layers';
 import { CrossEntropyLoss } from '@nnet/loss';
-import { Adam } from '@nnet/optim';
-import { manualSeed, randn, tensor, tidy, ValueError } from '@nnet/tensor';
+import { Adam, StepLR } from '@nnet/optim';
+import { defaultGenerator, manualSeed, randn, tensor, tidy, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader, fit, TensorDataset } from '../src/index.js';
 import { loadCheckpoint, ModelCheckpoint, ProgressBar, saveCheckpoint } from '../src/node/index.js';
@@ -35,7 +35,7 @@ describe('checkpoints', () => {
     await saveCheckpoint(path, { model: a.model, optimizer: a.opt, epoch: 3, extra: { note: 'x' } });
     const b = make();
     const info = await loadCheckpoint(path, { model: b.model, optimizer: b.opt });
-    expect(info).toEqual({ epoch: 3, extra: { note: 'x' } });
+    expect(info).toEqual({ epoch: 3, history: [], extra: { note: 'x' } });
     for (let i = 0; i < 4; i++) {
       step(a);
       step(b);
@@ -80,6 +80,78 @@ describe('checkpoints', () => {
     expect((await loadCheckpoint(path, { model: fresh })).epoch).toBe(2);
     expect(fresh.parameters().flatMap((p) => Array.from(p.dataSync()))).toEqual(
       model.parameters().flatMap((p) => Array.from(p.dataSync())),
+    );
+  });
+});
+
+describe('resuming fit from a ModelCheckpoint', () => {
+  // Dropout (default generator), a shuffled loader (its own generator) and a scheduler: a resume
+  // restores all of them, so the resumed epochs reproduce the uninterrupted run exactly.
+  const setup = () => {
+    manualSeed(4);
+    const x = randn([40, 3]);
+    const y = tensor(
+      Array.from({ length: 40 }, (_, i) => (i * 7) % 3),
+      { dtype: 'int32' },
+    );
+    const model = new Sequential(new Linear(3, 16), new ReLU(), new Dropout(0.3), new Linear(16, 3));
+    const optimizer = new Adam(model.parameters(), { lr: 0.02 });
+    const scheduler = new StepLR(optimizer, { stepSize: 1, gamma: 0.8 });
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 8, shuffle: true, seed: 5 });
+    const generators = { loader: loader.generator, default: defaultGenerator };
+    return { model, optimizer, scheduler, loader, generators };
+  };
+  const options = (s: ReturnType<typeof setup>) => ({
+    loss: new CrossEntropyLoss(),
+    optimizer: s.optimizer,
+    scheduler: s.scheduler,
+  });
+
+  it('continues the same curve bit for bit, and the checkpoint carries the history', async () => {
+    const straight = setup();
+    const whole = fit(straight.model, straight.loader, { ...options(straight), epochs: 5 });
+
+    const first = setup();
+    const path = join(dir(), 'resume.safetensors');
+    const ckpt = new ModelCheckpoint({
+      path,
+      optimizer: first.optimizer,
+      scheduler: first.scheduler,
+      generators: first.generators,
+      saveBestOnly: false,
+    });
+    const head = fit(first.model, first.loader, { ...options(first), epochs: 2, callbacks: [ckpt] });
+    await ckpt.flush();
+    expect(head).toEqual(whole.slice(0, 2));
+
+    manualSeed(123); // a resumed process starts from other random state
+    const second = setup();
+    defaultGenerator.manualSeed(99);
+    const info = await loadCheckpoint(path, second);
+    expect(info.epoch).toBe(1);
+    expect(info.history).toEqual(head);
+    const tail = fit(second.model, second.loader, {
+      ...options(second),
+      epochs: 5,
+      initialEpoch: info.epoch! + 1,
+    });
+    expect(tail.map((l) => l.epoch)).toEqual([2, 3, 4]);
+    expect(tail).toEqual(whole.slice(2));
+    expect(second.optimizer.paramGroups[0].options.lr).toBeCloseTo(0.02 * 0.8 ** 5, 12);
+  });
+
+  it('names what a checkpoint lacks, and rejects an initialEpoch past epochs', async () => {
+    const s = setup();
+    const path = join(dir(), 'bare.safetensors');
+    await saveCheckpoint(path, { model: s.model });
+    await expect(loadCheckpoint(path, { model: s.model, scheduler: s.scheduler })).rejects.toThrow(
+      /no scheduler state/,
+    );
+    await expect(loadCheckpoint(path, { model: s.model, generators: s.generators })).rejects.toThrow(
+      /no state for the generator 'loader'/,
+    );
+    expect(() => fit(s.model, s.loader, { ...options(s), epochs: 2, initialEpoch: 3 })).toThrow(
+      /initialEpoch must be an integer in \[0, epochs = 2\], got 3/,
     );
   });
 });

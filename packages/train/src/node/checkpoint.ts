@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Module } from '@nnet/layers';
-import { decodeSafetensors, encodeSafetensors, type Tensor, ValueError } from '@nnet/tensor';
+import { decodeSafetensors, encodeSafetensors, type Generator, type Tensor, ValueError } from '@nnet/tensor';
 import type { Callback, EpochLogs, FitContext } from '../fit.js';
 
 /** What an optimizer's stateDict() / loadStateDict() exchange (see @nnet/optim). */
@@ -31,11 +31,42 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   }
 }
 
-interface CheckpointContents {
+/** A learning-rate scheduler's state (see @nnet/optim's LRScheduler): plain JSON. */
+interface StatefulScheduler {
+  stateDict(): unknown;
+  loadStateDict(state: never): void;
+}
+
+/**
+ * What a checkpoint holds. For a resume that continues the same curve bit for bit, save the
+ * scheduler and every generator training draws from (the DataLoader's shuffle generator and the
+ * default generator that dropout uses), and the history so far.
+ */
+export interface CheckpointContents {
   model: Module;
   optimizer?: StatefulOptimizer;
+  scheduler?: StatefulScheduler;
+  /** Random generators by name; their states are saved and restored by the same names. */
+  generators?: Record<string, Generator>;
+  /** The epoch just finished. */
   epoch?: number;
+  /** The per-epoch logs so far (fit's history), so a resumed run can draw the whole curve. */
+  history?: EpochLogs[];
   extra?: Record<string, unknown>;
+}
+
+/** What loadCheckpoint restores into; every part is optional but the model. */
+export interface CheckpointTargets {
+  model: Module;
+  optimizer?: StatefulOptimizer;
+  scheduler?: StatefulScheduler;
+  generators?: Record<string, Generator>;
+}
+
+export interface LoadedCheckpoint {
+  epoch: number | null;
+  history: EpochLogs[];
+  extra: Record<string, unknown>;
 }
 
 /** Saves a checkpoint (the state is captured synchronously, before the first await). */
@@ -47,7 +78,21 @@ export async function saveCheckpoint(path: string, what: CheckpointContents): Pr
 export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
   const tensors: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(what.model.stateDict())) tensors[`model.${k}`] = t;
-  const meta: Record<string, unknown> = { epoch: what.epoch ?? null, extra: what.extra ?? {} };
+  const meta: Record<string, unknown> = {
+    epoch: what.epoch ?? null,
+    history: what.history ?? [],
+    extra: what.extra ?? {},
+  };
+  if (what.scheduler) meta.scheduler = what.scheduler.stateDict();
+  if (what.generators) {
+    meta.generators = Object.fromEntries(
+      // NaN (no spare normal) is not JSON: store it as null.
+      Object.entries(what.generators).map(([k, g]) => [
+        k,
+        g.getState().map((v) => (Number.isNaN(v) ? null : v)),
+      ]),
+    );
+  }
   const owned: Tensor[] = [];
   if (what.optimizer) {
     const sd = what.optimizer.stateDict();
@@ -73,15 +118,15 @@ export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
 }
 
 /** Loads a checkpoint into `model` (strict) and `optimizer`; returns the saved epoch and extra data. */
-export async function loadCheckpoint(
-  path: string,
-  into: { model: Module; optimizer?: StatefulOptimizer },
-): Promise<{ epoch: number | null; extra: Record<string, unknown> }> {
+export async function loadCheckpoint(path: string, into: CheckpointTargets): Promise<LoadedCheckpoint> {
   const { tensors, metadata } = decodeSafetensors(new Uint8Array(await readFile(path)));
   try {
     let meta: {
       epoch: number | null;
+      history?: EpochLogs[];
       extra: Record<string, unknown>;
+      scheduler?: unknown;
+      generators?: Record<string, (number | null)[]>;
       optimizer?: { groups: OptimizerState['groups']; numbers: Record<string, Record<string, number>> };
     };
     try {
@@ -110,7 +155,20 @@ export async function loadCheckpoint(
       }
       into.optimizer.loadStateDict({ state, groups: meta.optimizer.groups });
     }
-    return { epoch: meta.epoch, extra: meta.extra };
+    if (into.scheduler) {
+      if (meta.scheduler === undefined)
+        throw new ValueError(`loadCheckpoint: ${path} holds no scheduler state; load without a scheduler.`);
+      into.scheduler.loadStateDict(meta.scheduler as never);
+    }
+    for (const [name, g] of Object.entries(into.generators ?? {})) {
+      const saved = meta.generators?.[name];
+      if (!saved)
+        throw new ValueError(
+          `loadCheckpoint: ${path} holds no state for the generator '${name}' (has: ${Object.keys(meta.generators ?? {}).join(', ') || 'none'}).`,
+        );
+      g.setState(saved.map((v) => v ?? Number.NaN));
+    }
+    return { epoch: meta.epoch, history: meta.history ?? [], extra: meta.extra };
   } finally {
     for (const t of Object.values(tensors)) t.dispose();
   }
@@ -123,20 +181,27 @@ export async function loadCheckpoint(
 export class ModelCheckpoint implements Callback {
   private best: number;
   private pending: Promise<void> = Promise.resolve();
+  private readonly history: EpochLogs[];
 
   constructor(
     readonly options: {
       path: string;
       optimizer?: StatefulOptimizer;
+      scheduler?: StatefulScheduler;
+      generators?: Record<string, Generator>;
+      /** Logs of earlier epochs (a resumed run's), kept in front of this run's in every save. */
+      history?: EpochLogs[];
       monitor?: string;
       mode?: 'min' | 'max';
       saveBestOnly?: boolean;
     },
   ) {
+    this.history = [...(options.history ?? [])];
     this.best = (options.mode ?? 'min') === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
 
   onEpochEnd(logs: EpochLogs, context: FitContext): void {
+    this.history.push({ ...logs });
     const key = this.options.monitor ?? 'val_loss';
     const value = logs[key] ?? logs.loss;
     const better = (this.options.mode ?? 'min') === 'min' ? value < this.best : value > this.best;
@@ -147,7 +212,10 @@ export class ModelCheckpoint implements Callback {
       const bytes = encodeCheckpoint({
         model: context.model,
         optimizer: this.options.optimizer,
+        scheduler: this.options.scheduler,
+        generators: this.options.generators,
         epoch: logs.epoch,
+        history: this.history,
       });
       this.pending = this.pending.then(() => writeFileAtomic(this.options.path, bytes));
     }

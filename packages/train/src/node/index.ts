@@ -1,5 +1,8 @@
 export {
+  type CheckpointContents,
+  type CheckpointTargets,
   encodeCheckpoint,
+  type LoadedCheckpoint,
   loadCheckpoint,
   ModelCheckpoint,
   saveCheckpoint,
