@@ -1,4 +1,4 @@
-import { availableCores, compileModule, isNode, type WasmSource } from './loader.js';
+import { availableCores, compileModule, threadsPossible, type WasmSource } from './loader.js';
 import { WasmBackend } from './wasm_backend.js';
 
 export interface WasmBackendOptions {
@@ -7,16 +7,17 @@ export interface WasmBackendOptions {
   /** Force the relaxed-SIMD build on or off (default: relaxed where the runtime supports it). */
   relaxed?: boolean;
   /**
-   * Threads for large products (default: the cores available, in Node). The pool runs on
-   * worker_threads over a shared memory; in browsers this version uses one thread.
+   * Threads for large products (default: the cores available). The pool runs on worker_threads
+   * in Node and on Web Workers in a cross-origin-isolated page (COOP/COEP headers), over a shared
+   * memory; elsewhere one thread.
    */
   threads?: number;
 }
 
 /** Compiles and instantiates the kernels and returns a ready backend. */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  // In Node the shared-memory build runs at full single-thread speed, so it is always used there.
-  const shared = isNode() && options.wasm === undefined;
+  // The shared-memory build runs at full single-thread speed, so it is used wherever threads can run.
+  const shared = threadsPossible() && options.wasm === undefined;
   const { module, relaxed } = await compileModule(options.wasm, options.relaxed, shared);
   const memory = shared ? new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: true }) : undefined;
   const instance = await WebAssembly.instantiate(module, {

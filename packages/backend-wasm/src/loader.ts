@@ -103,6 +103,18 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
 }
 
 /**
+ * The shipped build's URL. Each is a literal `new URL('./x.wasm', import.meta.url)` so bundlers
+ * (Vite, webpack 5, Parcel) see the files and emit them as assets.
+ */
+function shippedWasm(shared: boolean, relaxed: boolean): URL {
+  if (shared)
+    return relaxed
+      ? new URL('./nnet-shared-relaxed.wasm', import.meta.url)
+      : new URL('./nnet-shared.wasm', import.meta.url);
+  return relaxed ? new URL('./nnet-relaxed.wasm', import.meta.url) : new URL('./nnet.wasm', import.meta.url);
+}
+
+/**
  * Compiles the chosen build. `relaxed` undefined means: relaxed where supported. `shared` picks
  * the build that imports a shared memory (for the worker pool).
  */
@@ -115,8 +127,7 @@ export async function compileModule(
   let bytes: ArrayBuffer | Uint8Array;
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) bytes = source;
   else {
-    const file = `./nnet${shared ? '-shared' : ''}${useRelaxed ? '-relaxed' : ''}.wasm`;
-    const url = source ? new URL(String(source), import.meta.url) : new URL(file, import.meta.url);
+    const url = source ? new URL(String(source), import.meta.url) : shippedWasm(shared, useRelaxed);
     bytes = await fetchBytes(url);
   }
   return { module: await WebAssembly.compile(bytes as BufferSource), relaxed: useRelaxed };
@@ -128,9 +139,39 @@ export function isNode(): boolean {
   return typeof p?.versions?.node === 'string';
 }
 
-/** Cores available to this process (Node), or 1. */
+/**
+ * True where a worker pool over shared memory can run: Node, or a cross-origin-isolated page or
+ * worker (COOP/COEP headers) with SharedArrayBuffer and Web Workers.
+ */
+export function threadsPossible(): boolean {
+  if (isNode()) return true;
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown; Worker?: unknown };
+  return (
+    g.crossOriginIsolated === true &&
+    typeof g.SharedArrayBuffer === 'function' &&
+    typeof g.Worker === 'function'
+  );
+}
+
+/**
+ * True where this thread may block in Atomics.wait: Node and Web Workers, but not a browser
+ * page's main thread (there the pool spins on Atomics.load instead).
+ */
+export function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Cores available to this process: Node's count, the browser's hardwareConcurrency when threads are possible, else 1. */
 export async function availableCores(): Promise<number> {
-  if (!isNode()) return 1;
+  if (!isNode()) {
+    const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+    return threadsPossible() && typeof n === 'number' && n >= 1 ? n : 1;
+  }
   const specifier = 'node:os';
   const os = (await import(/* @vite-ignore */ specifier)) as {
     availableParallelism?: () => number;

@@ -41,6 +41,8 @@ export class WorkerPool {
     /** Byte offset of the control block (one slot per worker). */
     private readonly ctrlPtr: number,
     private readonly workers: PoolWorker[],
+    /** False on a browser page's main thread, where Atomics.wait throws: spin instead. */
+    private readonly blocking = true,
   ) {}
 
   /** Threads in use, the calling thread included. */
@@ -96,7 +98,7 @@ export class WorkerPool {
     remote.forEach((_, w) => {
       const at = w * SLOT_WORDS + DONE;
       for (let done = Atomics.load(ctrl, at); done !== this.seq; done = Atomics.load(ctrl, at)) {
-        Atomics.wait(ctrl, at, done, 1000);
+        if (this.blocking) Atomics.wait(ctrl, at, done, 1000);
       }
     });
   }

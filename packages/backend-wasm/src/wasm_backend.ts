@@ -28,8 +28,10 @@ import {
   type UnaryOp,
 } from '@nnet/tensor';
 import { Allocator } from './allocator.js';
+import { canBlock, isNode } from './loader.js';
 import { BINARY_CODE, UNARY_CODE } from './ops.js';
-import { type GemmFn, SLOT_WORDS, WorkerPool } from './pool.js';
+import { type GemmFn, type PoolWorker, SLOT_WORDS, WorkerPool } from './pool.js';
+import { spawnWorker } from './spawn.js';
 
 /** The functions the AssemblyScript module exports (pointers are byte offsets). */
 export interface KernelExports {
@@ -178,32 +180,27 @@ export class WasmBackend implements Backend<number> {
     if (n === 1) return;
     if (!this.sharing) {
       throw new RangeError(
-        'setThreads: threads need the shared-memory build (Node.js); this backend runs one thread.',
+        'setThreads: threads need shared memory: Node.js, or a cross-origin-isolated page (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp). This backend runs one thread.',
       );
     }
     if (!this.ctrlPtr) this.ctrlPtr = this.heap.alloc(MAX_WORKERS * SLOT_WORDS * 4);
     new Int32Array(this.memoryObj.buffer, this.ctrlPtr, MAX_WORKERS * SLOT_WORDS).fill(0);
-    const specifier = 'node:worker_threads';
-    const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
-      Worker: new (url: URL, options: { workerData: unknown }) => { terminate(): unknown; unref(): void };
-    };
-    const workers = [];
+    const node = isNode();
+    const starting: Promise<PoolWorker>[] = [];
     for (let slot = 0; slot < n - 1; slot++) {
       const scratch = this.heap.alloc(this.k.gemmScratchBytes());
       this.poolScratch.push(scratch);
-      const worker = new Worker(new URL('./worker.js', import.meta.url), {
-        workerData: {
-          module: this.sharing.module,
-          memory: this.sharing.memory,
-          ctrlPtr: this.ctrlPtr,
-          slot,
-          scratch,
-        },
-      });
-      worker.unref();
-      workers.push(worker);
+      const { module, memory } = this.sharing;
+      starting.push(spawnWorker({ module, memory, ctrlPtr: this.ctrlPtr, slot, scratch }, node));
     }
-    this.pool = new WorkerPool(this.memoryObj, this.ctrlPtr, workers);
+    const settled = await Promise.allSettled(starting);
+    const workers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const w of workers) w.terminate();
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    this.pool = new WorkerPool(this.memoryObj, this.ctrlPtr, workers, canBlock());
   }
 
   /** Stops the worker pool. */

@@ -1,39 +1,66 @@
 /**
- * A pool worker (Node worker_threads): instantiates the kernels on the shared memory and runs
- * the GEMM jobs the main thread writes into its control slot.
+ * A pool worker (worker_threads in Node, a Web Worker in a browser): instantiates the kernels on
+ * the shared memory, says 'ready', then runs the GEMM jobs the main thread writes into its
+ * control slot, blocking in Atomics.wait between jobs.
  */
+import type { WorkerInit } from './spawn.js';
 import type { KernelExports } from './wasm_backend.js';
 
-interface WorkerInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  ctrlPtr: number;
-  slot: number;
-  scratch: number;
+const SLOT_WORDS = 16;
+
+interface WorkerScope {
+  addEventListener(
+    type: 'message',
+    listener: (e: { data: WorkerInit }) => void,
+    options?: { once: boolean },
+  ): void;
+  postMessage(message: unknown): void;
 }
 
-const SLOT_WORDS = 16;
-const specifier = 'node:worker_threads';
-const { workerData } = (await import(/* @vite-ignore */ specifier)) as { workerData: WorkerInit };
-const { module, memory, ctrlPtr, slot, scratch } = workerData;
-const instance = new WebAssembly.Instance(module, {
-  env: {
-    memory,
-    abort: () => {
-      throw new Error('nnet wasm kernel aborted');
-    },
-  },
-});
-const k = instance.exports as unknown as KernelExports;
-const base = slot * SLOT_WORDS;
-let seen = 0;
-for (;;) {
-  const ctrl = new Int32Array(memory.buffer, ctrlPtr, (slot + 1) * SLOT_WORDS);
-  Atomics.wait(ctrl, base, seen);
-  seen = Atomics.load(ctrl, base);
-  if (seen < 0) break;
-  const p = (i: number) => ctrl[base + 2 + i];
-  k.gemm(p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), scratch);
-  Atomics.store(ctrl, base + 1, seen);
-  Atomics.notify(ctrl, base + 1);
+/** The start-up data and a way to answer: workerData and parentPort in Node, messages in a browser. */
+async function connect(): Promise<{ init: WorkerInit; post: (m: unknown) => void }> {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (typeof p?.versions?.node === 'string') {
+    const specifier = 'node:worker_threads';
+    const { workerData, parentPort } = (await import(/* @vite-ignore */ specifier)) as {
+      workerData: WorkerInit;
+      parentPort: { postMessage(m: unknown): void };
+    };
+    return { init: workerData, post: (m) => parentPort.postMessage(m) };
+  }
+  const scope = globalThis as unknown as WorkerScope;
+  const init = await new Promise<WorkerInit>((resolve) =>
+    scope.addEventListener('message', (e) => resolve(e.data), { once: true }),
+  );
+  return { init, post: (m) => scope.postMessage(m) };
 }
+
+/** Answers jobs until the pool stops it (a negative sequence number). */
+function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void }): void {
+  const { module, memory, ctrlPtr, slot, scratch } = init;
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('nnet wasm kernel aborted');
+      },
+    },
+  });
+  const k = instance.exports as unknown as KernelExports;
+  const base = slot * SLOT_WORDS;
+  post('ready');
+  let seen = 0;
+  for (;;) {
+    const ctrl = new Int32Array(memory.buffer, ctrlPtr, (slot + 1) * SLOT_WORDS);
+    Atomics.wait(ctrl, base, seen);
+    seen = Atomics.load(ctrl, base);
+    if (seen < 0) break;
+    const p = (i: number) => ctrl[base + 2 + i];
+    k.gemm(p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), scratch);
+    Atomics.store(ctrl, base + 1, seen);
+    Atomics.notify(ctrl, base + 1);
+  }
+}
+
+// No top-level await: bundlers may emit workers in a format without it (Vite's default 'iife').
+void connect().then(serve);

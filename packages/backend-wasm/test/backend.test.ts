@@ -77,6 +77,8 @@ describe('worker pool', () => {
     const single = await createWasmBackend({
       wasm: await readFile(new URL('../dist/nnet.wasm', import.meta.url)),
     });
-    await expect(single.setThreads(2)).rejects.toThrow(/shared-memory build/);
+    await expect(single.setThreads(2)).rejects.toThrow(
+      /threads need shared memory: .*Cross-Origin-Opener-Policy/,
+    );
   });
 });

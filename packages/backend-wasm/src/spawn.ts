@@ -1,0 +1,60 @@
+/**
+ * Starting one pool worker: a worker_threads Worker in Node, a module Web Worker in a browser.
+ * Both run worker.js, which instantiates the kernels on the shared memory and then answers jobs.
+ * Resolves once the worker is running, so the first job never waits on a worker still loading.
+ */
+import type { PoolWorker } from './pool.js';
+
+/** What a worker needs: the compiled module, the shared memory and its control slot. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrlPtr: number;
+  slot: number;
+  scratch: number;
+}
+
+interface MessagePortLike {
+  on?(event: string, listener: (value: unknown) => void): void;
+  addEventListener?(event: string, listener: (event: { data?: unknown; message?: string }) => void): void;
+}
+
+function whenReady(worker: MessagePortLike, node: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => reject(new Error(`nnet wasm: a pool worker failed to start: ${why}`));
+    if (node) {
+      worker.on?.('message', (m) => m === 'ready' && resolve());
+      worker.on?.('error', (e) => fail(String(e)));
+    } else {
+      worker.addEventListener?.('message', (e) => e.data === 'ready' && resolve());
+      worker.addEventListener?.('error', (e) => fail(e.message ?? 'error event'));
+    }
+  });
+}
+
+export async function spawnWorker(init: WorkerInit, node: boolean): Promise<PoolWorker> {
+  if (node) {
+    // A variable specifier keeps bundlers from pulling a Node built-in into the browser path.
+    const specifier = 'node:worker_threads';
+    const { Worker } = (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (
+        url: URL,
+        options: { workerData: unknown },
+      ) => PoolWorker & MessagePortLike & { unref(): void };
+    };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    const ready = whenReady(worker, true);
+    worker.unref();
+    await ready;
+    return worker;
+  }
+  // Written literally so bundlers (Vite, webpack 5) bundle worker.js as a worker entry.
+  const worker = new Worker(new URL('./worker.js', import.meta.url), {
+    type: 'module',
+    name: `nnet-wasm-${init.slot}`,
+  });
+  const ready = whenReady(worker as unknown as MessagePortLike, false);
+  worker.postMessage(init);
+  await ready;
+  return worker;
+}
