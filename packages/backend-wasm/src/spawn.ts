@@ -43,9 +43,9 @@ export async function spawnWorker(init: WorkerInit, node: boolean): Promise<Pool
       ) => PoolWorker & MessagePortLike & { unref(): void };
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-    const ready = whenReady(worker, true);
+    await whenReady(worker, true);
+    // Only now: an unref'd worker would let the process exit while we wait for it to start.
     worker.unref();
-    await ready;
     return worker;
   }
   // Written literally so bundlers (Vite, webpack 5) bundle worker.js as a worker entry.
