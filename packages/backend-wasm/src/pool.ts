@@ -71,7 +71,11 @@ export class WorkerPool {
     runLocal: GemmFn,
   ): void {
     const parts = this.threads;
-    const byRows = M >= parts * 8 || M >= N;
+    // Each part packs the whole operand it does not split: parts of rows share B (K x N), parts of
+    // columns share A (M x K). Split the dimension whose shared operand is smaller, when it is long enough.
+    const rowsOk = M >= parts * 4;
+    const colsOk = N >= parts * 8;
+    const byRows = rowsOk && (!colsOk || M >= N);
     const extent = byRows ? M : N;
     const align = byRows ? 4 : 8;
     const step = Math.ceil(extent / parts / align) * align;

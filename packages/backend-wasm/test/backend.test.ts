@@ -37,6 +37,35 @@ describe('module selection', () => {
   });
 });
 
+describe('convolution over several images per product', () => {
+  it('matches the CPU backend when the images span several batches (strides, padding, groups)', async () => {
+    await import('@nnet/backend-cpu');
+    const wasm = await createWasmBackend({ threads: 2 });
+    registerBackend('wasm-conv', () => wasm, -1);
+    // 12 images of 16 x 40 x 40 with 3x3 windows: 0.9 MB of columns each, so the 8 MB budget
+    // makes batches of 9 and 3 images.
+    const run = async (backend: string, options: { stride?: number; padding?: number; dilation?: number; groups?: number }) => {
+      await setBackend(backend);
+      manualSeed(8);
+      const x = randn([12, 16, 40, 40], { requiresGrad: true });
+      const w = randn([8, 16 / (options.groups ?? 1), 3, 3], { requiresGrad: true });
+      const b = randn([8], { requiresGrad: true });
+      const y = conv2d(x, w, b, options);
+      y.mul(y.detach().sin()).sum().backward();
+      return [y, x.grad!, w.grad!, b.grad!].map((t) => Array.from(t.dataSync()));
+    };
+    for (const options of [{ padding: 1 }, { stride: 2, groups: 2 }, { dilation: 2, padding: 2 }]) {
+      const expected = await run('cpu', options);
+      const actual = await run('wasm-conv', options);
+      actual.forEach((values, k) => {
+        const scale = expected[k].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        values.forEach((v, i) => expect(Math.abs(v - expected[k][i])).toBeLessThanOrEqual(1e-4 * scale));
+      });
+    }
+    wasm.dispose();
+  }, 60_000);
+});
+
 describe('worker pool', () => {
   it('splits large products across threads with results identical to one thread', async () => {
     const b = await createWasmBackend({ threads: 2 });
