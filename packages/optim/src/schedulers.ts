@@ -157,8 +157,9 @@ export class OneCycleLR extends LRScheduler {
   /** The value at step t of a quantity that goes a → b in phase 1 and b → c in phase 2. */
   private anneal(t: number, a: number, b: number, c: number): number {
     const total = this.options.totalSteps;
-    if (t >= total)
-      throw new ValueError(`OneCycleLR: stepped ${t + 1} times, more than totalSteps (${total}).`);
+    // Like PyTorch, the step after the last (t = total, when a loop steps after each of its
+    // totalSteps batches) is allowed; its rate is never used for training.
+    if (t > total) throw new ValueError(`OneCycleLR: stepped ${t} times, more than totalSteps (${total}).`);
     const end1 = (this.options.pctStart ?? 0.3) * total - 1;
     const [start, end, from, to] = t <= end1 ? [0, end1, a, b] : [end1, total - 1, b, c];
     const pct = (t - start) / (end - start);

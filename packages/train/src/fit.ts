@@ -41,8 +41,10 @@ export interface FitOptions {
   initialEpoch?: number;
   loss: LossFn;
   optimizer: OptimizerLike;
-  /** Stepped once per epoch (after the epoch's last batch). */
+  /** Stepped once per epoch (after the epoch's last batch), or after every batch with schedulerInterval 'batch'. */
   scheduler?: { step(): void };
+  /** When the scheduler steps: 'epoch' (default; StepLR, CosineAnnealingLR over epochs) or 'batch' (OneCycleLR over all steps). */
+  schedulerInterval?: 'epoch' | 'batch';
   metrics?: Metric[];
   validation?: Batches;
   callbacks?: Callback[];
@@ -63,6 +65,9 @@ export function fit(model: Module, train: Batches, options: FitOptions): EpochLo
     throw new ValueError(
       `fit: initialEpoch must be an integer in [0, epochs = ${epochs}], got ${initialEpoch}. To train more epochs after a resume, raise epochs.`,
     );
+  const interval = options.schedulerInterval ?? 'epoch';
+  if (interval !== 'epoch' && interval !== 'batch')
+    throw new ValueError(`fit: schedulerInterval must be 'epoch' or 'batch', got '${String(interval)}'.`);
   const metrics = [new MeanLoss(), ...(options.metrics ?? [])];
   const callbacks = options.callbacks ?? [];
   const context: FitContext = { model, epochs, batches: lengthOf(train), stop: false };
@@ -86,6 +91,7 @@ export function fit(model: Module, train: Batches, options: FitOptions): EpochLo
         }
         l.backward();
         options.optimizer.step();
+        if (interval === 'batch') options.scheduler?.step();
         noGrad(() => {
           for (const m of metrics) m.update(out, y, value);
         });
@@ -96,7 +102,7 @@ export function fit(model: Module, train: Batches, options: FitOptions): EpochLo
       for (const c of callbacks) c.onBatchEnd?.(batch, loss, context);
       batch++;
     }
-    options.scheduler?.step();
+    if (interval === 'epoch') options.scheduler?.step();
     const logs: EpochLogs = { epoch };
     for (const m of metrics) logs[m.name] = m.compute();
     if (options.validation) {

@@ -1,6 +1,6 @@
 import { Linear, ReLU, Sequential } from '@nnet/layers';
 import { CrossEntropyLoss } from '@nnet/loss';
-import { SGD, StepLR } from '@nnet/optim';
+import { OneCycleLR, SGD, StepLR } from '@nnet/optim';
 import { manualSeed, memory, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -24,6 +24,40 @@ function blobs(n: number): { x: Tensor; y: Tensor } {
 }
 
 describe('fit, evaluate, predict', () => {
+  it("steps a scheduler after every batch with schedulerInterval 'batch' (OneCycleLR over all steps)", () => {
+    manualSeed(2);
+    const data = blobs(100);
+    const model = new Sequential(new Linear(2, 2));
+    const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const loader = new DataLoader(new TensorDataset(data.x, data.y), { batchSize: 32 });
+    const scheduler = new OneCycleLR(optimizer, { maxLr: 0.5, totalSteps: 3 * loader.length });
+    const lrs: number[] = [];
+    fit(model, loader, {
+      epochs: 3,
+      loss: new CrossEntropyLoss(),
+      optimizer,
+      scheduler,
+      schedulerInterval: 'batch',
+      callbacks: [{ onBatchEnd: () => lrs.push(optimizer.paramGroups[0].options.lr) }],
+    });
+    expect(scheduler.lastEpoch).toBe(12);
+    // PyTorch 1.13: SGD(momentum 0.9), OneCycleLR(max_lr 0.5, total_steps 12), step() after each of 12 batches.
+    const torch = [
+      0.17489482710979154, 0.43964257956106434, 0.49720771772545586, 0.46650648492070584, 0.4058728269748815,
+      0.32368949884755166, 0.23131855133348753, 0.14153049910434962, 0.0667387650944153, 0.01728349371269761,
+      2e-6, 0.017283493712697582,
+    ];
+    lrs.forEach((lr, i) => expect(lr).toBeCloseTo(torch[i], 12));
+    expect(() => scheduler.step()).toThrow(/stepped 13 times, more than totalSteps \(12\)/);
+    expect(() =>
+      fit(model, loader, {
+        loss: new CrossEntropyLoss(),
+        optimizer,
+        schedulerInterval: 'step' as 'batch',
+      }),
+    ).toThrow(/schedulerInterval must be 'epoch' or 'batch', got 'step'/);
+  });
+
   it('trains a classifier with metrics, validation, a scheduler and a history', () => {
     manualSeed(0);
     const train = blobs(200);
