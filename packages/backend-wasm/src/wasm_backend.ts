@@ -649,7 +649,8 @@ export class WasmBackend implements Backend<number> {
       const outs = this.batchBuffer(Og * nb * L * 4);
       for (let g = 0; g < p.groups; g++) {
         const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
-        for (let i = 0; i < nb; i++) this.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geometry);
+        for (let i = 0; i < nb; i++)
+          this.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geometry);
         // outs [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L], then each image's [Og, L] block into place.
         this.gemm(Og, nb * L, KK, w.handle + g * Og * KK * 4, KK, 1, cols, nb * L, 1, outs, nb * L, 0);
         for (let i = 0; i < nb; i++)
@@ -683,7 +684,8 @@ export class WasmBackend implements Backend<number> {
         // dcols [KK, nb·L] = Wgᵀ · dys, then each image's columns added back into its planes.
         this.gemm(KK, nb * L, Og, w.handle + g * Og * KK * 4, 1, KK, dys, nb * L, 1, cols, nb * L, 0);
         const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
-        for (let i = 0; i < nb; i++) this.k.col2im(cols + i * L * 4, dx.handle + ((n0 + i) * C + g * Cg) * H * W * 4, geometry);
+        for (let i = 0; i < nb; i++)
+          this.k.col2im(cols + i * L * 4, dx.handle + ((n0 + i) * C + g * Cg) * H * W * 4, geometry);
       }
     });
   }
@@ -696,18 +698,25 @@ export class WasmBackend implements Backend<number> {
     const KK = Cg * kH * kW;
     const Og = O / p.groups;
     this.data(dw).fill(0);
-    this.convBatches(N, KK, L, (n0, nb) => {
-      const cols = this.cols(KK * nb * L * 4);
-      for (let g = 0; g < p.groups; g++) {
-        const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
-        for (let i = 0; i < nb; i++) this.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geometry);
-        const dys = this.gatherDy(dy, n0, nb, g, Og, L);
-        // dWg [Og, KK] += dys [Og, nb·L] · colsᵀ
-        this.gemm(Og, KK, nb * L, dys, nb * L, 1, cols, 1, nb * L, dw.handle + g * Og * KK * 4, KK, 1);
-      }
-      // One image per product: with colsᵀ as the right operand, a deep K packs slowly (measured:
-      // 6 GFLOP/s at K = 14400 against 15+ at K = L).
-    }, 1);
+    this.convBatches(
+      N,
+      KK,
+      L,
+      (n0, nb) => {
+        const cols = this.cols(KK * nb * L * 4);
+        for (let g = 0; g < p.groups; g++) {
+          const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
+          for (let i = 0; i < nb; i++)
+            this.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geometry);
+          const dys = this.gatherDy(dy, n0, nb, g, Og, L);
+          // dWg [Og, KK] += dys [Og, nb·L] · colsᵀ
+          this.gemm(Og, KK, nb * L, dys, nb * L, 1, cols, 1, nb * L, dw.handle + g * Og * KK * 4, KK, 1);
+        }
+        // One image per product: with colsᵀ as the right operand, a deep K packs slowly (measured:
+        // 6 GFLOP/s at K = 14400 against 15+ at K = L).
+      },
+      1,
+    );
   }
 
   maxPool2d(x: T, p: Pool2dParams, out: T, indices: T): void {

@@ -44,7 +44,10 @@ describe('convolution over several images per product', () => {
     registerBackend('wasm-conv', () => wasm, -1);
     // 12 images of 16 x 40 x 40 with 3x3 windows: 0.9 MB of columns each, so the 8 MB budget
     // makes batches of 9 and 3 images.
-    const run = async (backend: string, options: { stride?: number; padding?: number; dilation?: number; groups?: number }) => {
+    const run = async (
+      backend: string,
+      options: { stride?: number; padding?: number; dilation?: number; groups?: number },
+    ) => {
       await setBackend(backend);
       manualSeed(8);
       const x = randn([12, 16, 40, 40], { requiresGrad: true });
