@@ -220,6 +220,16 @@ case('fill', [], torch.ones(3, dtype=torch.bool), params={'value': 1}, name='fil
 case('fill', [], T(-INF), params={'value': '-Infinity'}, name='fill 0-d -Infinity')
 case('fill', [], T(NAN).expand(2, 2), params={'value': 'NaN'}, name='fill NaN')
 case('fill', [], torch.zeros(0, 4, dtype=D), params={'value': 3}, name='fill empty')
+# Contract rules where PyTorch's result is undefined (float -> int of NaN, Inf or out of range is UB
+# in C++): nnet saturates like WebAssembly's i32.trunc_sat, NaN -> 0. fill converts its value like cast.
+case('cast', [T([NAN, INF, -INF, 3e9, -3e9, 2147483520.0, -2147483648.0, -2.5])],
+     I([0, 2147483647, -2147483648, 2147483647, -2147483648, 2147483520, -2147483648, -2]),
+     name='cast float32->int32 saturates, NaN -> 0 (contract rule)')
+case('fill', [], I([2, 2, 2]), params={'value': 2.7}, name='fill int32 truncates toward zero')
+case('fill', [], I([-2, -2]), params={'value': -2.7}, name='fill int32 negative truncates toward zero')
+case('fill', [], I([2147483647]), params={'value': 'Infinity'}, name='fill int32 saturates')
+case('fill', [], B([True, True]), params={'value': 0.5}, name='fill bool: value != 0')
+case('fill', [], B([True]), params={'value': 'NaN'}, name='fill bool: NaN is true')
 
 
 def strided_case(base, v, nm):
@@ -406,6 +416,12 @@ dyo = rnd(*yo.shape)
 po = {'kernelH': 2, 'kernelW': 2, 'strideH': 1, 'strideW': 1, 'padH': 0, 'padW': 0, 'countIncludePad': True}
 case('maxPool2d', [xo], yo, params=po, out2=io.to(torch.int32), name='maxPool2d overlapping windows share a max')
 case('maxPool2dBackward', [dyo, io.to(torch.int32)], dxo, name='maxPool2dBackward gradients of a shared max add up')
+# Ties take the first position in row-major window order; a NaN wins (one NaN per window: with
+# several, PyTorch's CPU kernel keeps the last).
+xt = T([[[[1.0, 1.0, 0.0, NAN], [1.0, 0.5, 2.0, 2.0]]]])
+yt, it_ = F.max_pool2d(xt, 2, return_indices=True)
+pt = {'kernelH': 2, 'kernelW': 2, 'strideH': 2, 'strideW': 2, 'padH': 0, 'padW': 0, 'countIncludePad': True}
+case('maxPool2d', [xt], yt, params=pt, out2=it_.to(torch.int32), name='maxPool2d ties take the first position, NaN wins')
 
 for axis in (0, 1, 2):
     x = rnd(3, 4, 5, scale=4)
@@ -414,6 +430,9 @@ for axis in (0, 1, 2):
 big = T([[1e4, -1e4, 0.0], [1000.0, 1000.0, -INF]])
 case('softmax', [big], torch.softmax(big, 1), params={'axis': 1}, name='softmax large logits and -Infinity')
 case('logSoftmax', [big], torch.log_softmax(big, 1), params={'axis': 1}, name='logSoftmax large logits and -Infinity')
+ninf = T([[-INF, -INF, -INF], [0.0, 1.0, 2.0]])
+case('softmax', [ninf], torch.softmax(ninf, 1), params={'axis': 1}, name='softmax a row of all -Infinity is NaN')
+case('logSoftmax', [ninf], torch.log_softmax(ninf, 1), params={'axis': 1}, name='logSoftmax a row of all -Infinity is NaN')
 s1 = rnd(4, 1)
 case('softmax', [s1], torch.softmax(s1, 1), params={'axis': 1}, name='softmax axis of size 1')
 case('logSoftmax', [s1], torch.log_softmax(s1, 1), params={'axis': 1}, name='logSoftmax axis of size 1')

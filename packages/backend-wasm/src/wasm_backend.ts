@@ -13,6 +13,7 @@ import {
   bytesPerElement,
   type CompareOp,
   type Conv2dParams,
+  castScalar,
   contiguousStrides,
   type DType,
   type FusedActivation,
@@ -381,13 +382,12 @@ export class WasmBackend implements Backend<number> {
     }
     const a = this.data(x);
     const o = this.data(out);
-    if (out.dtype === 'bool') for (let i = 0; i < o.length; i++) o[i] = a[i] !== 0 ? 1 : 0;
-    else if (out.dtype === 'int32') for (let i = 0; i < o.length; i++) o[i] = Math.trunc(a[i]);
-    else o.set(a);
+    if (out.dtype === 'float32' || x.dtype === out.dtype) o.set(a);
+    else for (let i = 0; i < o.length; i++) o[i] = castScalar(a[i], out.dtype);
   }
 
   fill(out: T, value: number): void {
-    this.data(out).fill(value);
+    this.data(out).fill(castScalar(value, out.dtype));
   }
 
   copyStrided(x: StridedInfo<number>, out: T): void {

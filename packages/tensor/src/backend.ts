@@ -121,7 +121,11 @@ export interface Conv2dParams {
   readonly groups: number;
 }
 
-/** Geometry of a 2-D pooling window (PyTorch semantics, symmetric padding). */
+/**
+ * Geometry of a 2-D pooling window (PyTorch semantics, symmetric padding). The output size is
+ * floor((H + 2·pad - kernel) / stride) + 1 (there is no ceil mode) and pad <= kernel / 2, so no
+ * window lies wholly in the padding; average pooling has no divisor override.
+ */
 export interface Pool2dParams {
   readonly kernelH: number;
   readonly kernelW: number;
@@ -165,8 +169,10 @@ export interface AdamUpdateParams {
  */
 export interface RequiredKernels<H = unknown> {
   /**
-   * out = op(x), same shape and dtype (`logicalNot`: bool in, bool out). PyTorch's values at the
-   * edges: sign(NaN) = 0, sign(±0) = ±0, round is half-to-even, relu(NaN) = NaN.
+   * out = op(x), same shape and dtype. Requested on float32 for every op, on int32 only for
+   * neg, abs, sign and relu (the front end promotes int32 to float32 for the others), and on bool
+   * only for `logicalNot` (bool in, bool out). PyTorch's values at the edges: sign(NaN) = 0,
+   * sign(±0) = ±0, round is half-to-even, relu(NaN) = NaN.
    */
   unary(op: UnaryOp, x: TensorInfo<H>, out: TensorInfo<H>): void;
   /**
@@ -174,19 +180,27 @@ export interface RequiredKernels<H = unknown> {
    * C's pow (pow(1, NaN) = 1, pow(NaN, 0) = 1); maximum/minimum propagate NaN.
    */
   binary(op: BinaryOp, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;
-  /** out (bool) = a op b with broadcasting; a and b share a dtype. NaN compares false (ne: true). */
+  /**
+   * out (bool) = a op b with broadcasting; a and b share a dtype. NaN compares false (ne: true);
+   * bool inputs compare as numbers (false < true).
+   */
   compare(op: CompareOp, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;
   /** out = cond ? a : b with broadcasting; cond is bool, a, b and out share a dtype. */
   where(cond: TensorInfo<H>, a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>): void;
-  /** out = x converted to out.dtype (float to int truncates toward zero; to bool is x != 0). */
+  /**
+   * out = x converted to out.dtype (`castScalar`): float → int32 truncates toward zero and
+   * saturates, NaN → 0 (PyTorch leaves NaN, ±Inf and out-of-range undefined; this is
+   * WebAssembly's i32.trunc_sat); to bool is x != 0 (NaN → true).
+   */
   cast(x: TensorInfo<H>, out: TensorInfo<H>): void;
-  /** Every element of out = value. */
+  /** Every element of out = value converted to out.dtype like `cast` (`castScalar`). */
   fill(out: TensorInfo<H>, value: number): void;
   /** out[i...] = x.storage[x.offset + sum(i_k * x.strides[k])]; materialises any view. */
   copyStrided(x: StridedInfo<H>, out: TensorInfo<H>): void;
   /**
    * Reduces x over `axes` (sorted, distinct). `out.shape` is x.shape with those axes set to 1.
-   * The reduction of an empty set is 0 (sum), 1 (prod), -Infinity (max) or +Infinity (min).
+   * The reduction of an empty set is 0 (sum) or 1 (prod); max and min over an empty set are never
+   * requested (the front end throws, as PyTorch does), though float32 backends may return ∓Infinity.
    * `sum` of bool or int32 yields int32 (out.dtype says which).
    */
   reduce(op: ReduceOp, x: TensorInfo<H>, axes: readonly number[], out: TensorInfo<H>): void;
@@ -230,6 +244,7 @@ export interface OptionalKernels<H = unknown> {
   /**
    * Max pooling of x [N, C, H, W] (padding counts as -Infinity) into out [N, C, Ho, Wo];
    * `indices` (int32, out's shape) receives each max's flat position h * W + w in its input plane.
+   * Ties go to the first position in row-major window order; a NaN wins (value and index).
    */
   maxPool2d(x: TensorInfo<H>, params: Pool2dParams, out: TensorInfo<H>, indices: TensorInfo<H>): void;
   /** dx [N, C, H, W] (written in full) from dy and the indices maxPool2d produced. */
@@ -238,9 +253,12 @@ export interface OptionalKernels<H = unknown> {
   avgPool2d(x: TensorInfo<H>, params: Pool2dParams, out: TensorInfo<H>): void;
   /** dx [N, C, H, W] (written in full) from dy [N, C, Ho, Wo]. */
   avgPool2dBackward(dy: TensorInfo<H>, params: Pool2dParams, dx: TensorInfo<H>): void;
-  /** out = softmax(x) along `axis`, computed stably (max subtracted). float32. */
+  /**
+   * out = softmax(x) along `axis`, computed stably (max subtracted). float32. A slice of all
+   * -Infinity gives NaN, as in PyTorch.
+   */
   softmax(x: TensorInfo<H>, axis: number, out: TensorInfo<H>): void;
-  /** out = log(softmax(x)) along `axis`, computed stably. float32. */
+  /** out = log(softmax(x)) along `axis`, computed stably. float32. All -Infinity gives NaN. */
   logSoftmax(x: TensorInfo<H>, axis: number, out: TensorInfo<H>): void;
   /**
    * In place, one SGD step for a parameter (all float32, same size):
@@ -321,7 +339,11 @@ export interface BackendStorage<H = unknown> {
   read(handle: H, dtype: DType, size: number): Promise<TypedArray>;
   /** Synchronous read, where the device allows it (CPU and WASM do; a GPU may not). */
   readSync?(handle: H, dtype: DType, size: number): TypedArray;
-  /** Storages the backend holds right now and their bytes (the leak check reads this). */
+  /**
+   * Storages the backend holds right now and their bytes: the sum over live storages of
+   * size × bytes per element (1 for bool, 4 otherwise), not counting allocator rounding or
+   * scratch space. The leak checks read it.
+   */
   memory(): { storages: number; bytes: number };
 }
 

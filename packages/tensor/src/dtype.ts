@@ -20,6 +20,21 @@ export function bytesPerElement(dtype: DType): number {
   return dtype === 'bool' ? 1 : 4;
 }
 
+/**
+ * A number converted to `dtype` by the backend contract's rule (what `cast` and `fill` do):
+ * float32 rounds to single precision; int32 truncates toward zero and saturates (NaN → 0, like
+ * WebAssembly's i32.trunc_sat; PyTorch leaves NaN, ±Inf and out-of-range values undefined);
+ * bool is `value !== 0` (NaN → true, as in PyTorch).
+ */
+export function castScalar(value: number, dtype: DType): number {
+  if (dtype === 'bool') return value !== 0 ? 1 : 0;
+  if (dtype === 'float32') return Math.fround(value);
+  if (Number.isNaN(value)) return 0;
+  if (value >= 2147483647) return 2147483647;
+  if (value <= -2147483648) return -2147483648;
+  return Math.trunc(value);
+}
+
 /** Allocates a zeroed typed array of the given dtype. */
 export function allocArray<D extends DType>(dtype: D, size: number): TypedArrayOf[D] {
   switch (dtype) {

@@ -1,6 +1,6 @@
 /** Elementwise kernels: unary, binary, compare, where, cast, fill. */
 import type { BinaryOp, CompareOp, TensorInfo, TypedArray, UnaryOp } from '@nnet/tensor';
-import { broadcastOffsets, shapesEqual as sameShape, sizeOf } from '@nnet/tensor';
+import { broadcastOffsets, castScalar, shapesEqual as sameShape, sizeOf } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
 
 type T = TensorInfo<CpuHandle>;
@@ -161,11 +161,10 @@ export function cast(x: T, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
   const n = sizeOf(out.shape);
-  if (out.dtype === 'bool') for (let i = 0; i < n; i++) o[i] = a[i] !== 0 ? 1 : 0;
-  else if (out.dtype === 'int32') for (let i = 0; i < n; i++) o[i] = Math.trunc(a[i]);
-  else o.set(a.subarray(0, n));
+  if (out.dtype === 'float32' || x.dtype === out.dtype) o.set(a.subarray(0, n));
+  else for (let i = 0; i < n; i++) o[i] = castScalar(a[i], out.dtype);
 }
 
 export function fill(out: T, value: number): void {
-  out.handle.data.fill(value, 0, sizeOf(out.shape));
+  out.handle.data.fill(castScalar(value, out.dtype), 0, sizeOf(out.shape));
 }

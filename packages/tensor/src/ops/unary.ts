@@ -50,12 +50,15 @@ export function neg(x: Tensor): Tensor {
 /** |x|.   d/dx = sign(x) */
 export function abs(x: Tensor): Tensor {
   x._check('abs');
+  // |b| = b for bool (backends get bool unary requests only for logicalNot).
+  if (x.dtype === 'bool') return x.reshape(x.shape);
   return record('abs', [x], unaryKernel('abs', x), [x], (g, [v]) => [mul(g, sign(v))]);
 }
 
 /** -1, 0 or 1 (0 for NaN, like PyTorch). Zero gradient. */
 export function sign(x: Tensor): Tensor {
   x._check('sign');
+  if (x.dtype === 'bool') return x.reshape(x.shape);
   return record('sign', [x], unaryKernel('sign', x), [], (g) => [zerosLike(g)]);
 }
 
