@@ -366,6 +366,18 @@ case('scatterAdd', [s_out, s_idx.to(torch.int32), s_src], s_out.scatter_add(0, s
      name='scatterAdd 1-D into zeros')
 case('scatterAdd', [g, torch.zeros(2, 0, 5, dtype=torch.int32), torch.zeros(2, 0, 5, dtype=D)], g, params={'axis': 1},
      name='scatterAdd empty index leaves out unchanged')
+si_out = I([[1, 2, 3], [4, 5, 6]])
+si_idx = torch.tensor([[1, 0, 1], [1, 1, 0]])
+si_src = I([[10, 20, 30], [40, 50, 60]])
+case('scatterAdd', [si_out, si_idx.to(torch.int32), si_src], si_out.scatter_add(0, si_idx, si_src), params={'axis': 0},
+     name='scatterAdd int32')
+g0 = T([5.0, 6.0, 7.0])
+case('gather', [g0, I([2, 0])], g0.gather(0, torch.tensor([2, 0])), params={'axis': 0}, name='gather index shorter than x')
+# int32 arithmetic wraps around, as PyTorch's does.
+wa, wb = I([2147483647, -2147483648, 65536, 46341]), I([1, -1, 65536, 46341])
+case('binary.add', [wa, wb], wa + wb, name='binary.add int32 wraps')
+case('binary.sub', [wa, wb], wa - wb, name='binary.sub int32 wraps')
+case('binary.mul', [wa, wb], wa * wb, name='binary.mul int32 wraps')
 
 # ---- optional kernels ---------------------------------------------------------------------------------------
 conv_cases = [

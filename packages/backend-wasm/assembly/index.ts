@@ -875,3 +875,170 @@ export function adamUpdate(
     store<f32>(p + at, pv - (lr / bc1) * (mv / (Mathf.sqrt(vh) / sqrtBc2 + eps)));
   }
 }
+
+// ---- int32 arithmetic, indexing and arg-reductions ----------------------------------------------
+
+@inline function binaryScalarI32(op: i32, a: i32, b: i32): i32 {
+  switch (op) {
+    case 0: return a + b;
+    case 1: return a - b;
+    case 2: return a * b;
+    case 5: return max(a, b);
+    default: return min(a, b);
+  }
+}
+
+/** int32 out = a op b (add sub mul maximum minimum = 0 1 2 5 6; wrapping), broadcast as in binaryF32. */
+export function binaryI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  const rank = load<i32>(p);
+  const shape = p + 4;
+  const as = shape + (<usize>rank << 2);
+  const bs = as + (<usize>rank << 2);
+  let n = 1;
+  for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
+  if (n == 0) return;
+  const inner = rank > 0 ? load<i32>(shape + (<usize>(rank - 1) << 2)) : 1;
+  const ia = rank > 0 ? load<i32>(as + (<usize>(rank - 1) << 2)) : 0;
+  const ib = rank > 0 ? load<i32>(bs + (<usize>(rank - 1) << 2)) : 0;
+  const idx = memory.data(32);
+  const off = memory.data(12);
+  for (let d = 0; d < 8; d++) store<i32>(idx + (<usize>d << 2), 0);
+  store<i32>(off, 0);
+  store<i32>(off, 0, 4);
+  store<i32>(off, 0, 8);
+  for (let start = 0; start < n; start += inner) {
+    const pa = a + (<usize>load<i32>(off) << 2);
+    const pb = b + (<usize>load<i32>(off, 4) << 2);
+    const po = out + (<usize>start << 2);
+    for (let i = 0; i < inner; i++) {
+      store<i32>(po + (<usize>i << 2), binaryScalarI32(op, load<i32>(pa + (<usize>(i * ia) << 2)), load<i32>(pb + (<usize>(i * ib) << 2))));
+    }
+    advance(idx, rank, shape, as, bs, 0, off);
+  }
+}
+
+@inline function compareScalarI32(op: i32, a: i32, b: i32): u8 {
+  switch (op) {
+    case 0: return a == b ? 1 : 0;
+    case 1: return a != b ? 1 : 0;
+    case 2: return a < b ? 1 : 0;
+    case 3: return a <= b ? 1 : 0;
+    case 4: return a > b ? 1 : 0;
+    default: return a >= b ? 1 : 0;
+  }
+}
+
+/** out (bool bytes) = a op b on int32, broadcast as in binaryF32. */
+export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  const rank = load<i32>(p);
+  const shape = p + 4;
+  const as = shape + (<usize>rank << 2);
+  const bs = as + (<usize>rank << 2);
+  let n = 1;
+  for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
+  if (n == 0) return;
+  const inner = rank > 0 ? load<i32>(shape + (<usize>(rank - 1) << 2)) : 1;
+  const ia = rank > 0 ? load<i32>(as + (<usize>(rank - 1) << 2)) : 0;
+  const ib = rank > 0 ? load<i32>(bs + (<usize>(rank - 1) << 2)) : 0;
+  const idx = memory.data(32);
+  const off = memory.data(12);
+  for (let d = 0; d < 8; d++) store<i32>(idx + (<usize>d << 2), 0);
+  store<i32>(off, 0);
+  store<i32>(off, 0, 4);
+  store<i32>(off, 0, 8);
+  for (let start = 0; start < n; start += inner) {
+    const pa = a + (<usize>load<i32>(off) << 2);
+    const pb = b + (<usize>load<i32>(off, 4) << 2);
+    for (let i = 0; i < inner; i++) {
+      store<u8>(out + <usize>(start + i), compareScalarI32(op, load<i32>(pa + (<usize>(i * ia) << 2)), load<i32>(pb + (<usize>(i * ib) << 2))));
+    }
+    advance(idx, rank, shape, as, bs, 0, off);
+  }
+}
+
+/**
+ * Walks the positions of an index tensor (block [rank, axis, indexShape..., targetStrides...]) and
+ * calls back with (position, target element) where the target's coordinate along `axis` is the
+ * index value: PyTorch's gather / scatter_add addressing. mode 0: out[p] = x[t] (32-bit copy);
+ * 1: x[t] += src[p] (float32); 2: x[t] += src[p] (int32).
+ */
+function alongIndex(mode: i32, x: usize, index: usize, other: usize, p: usize): void {
+  const rank = load<i32>(p);
+  const axis = load<i32>(p, 4);
+  const shape = p + 8;
+  const ts = shape + (<usize>rank << 2);
+  let n = 1;
+  for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
+  const idx = memory.data(64);
+  for (let d = 0; d < 16; d++) store<i32>(idx + (<usize>d << 2), 0);
+  const axisStride = rank > 0 ? load<i32>(ts + (<usize>axis << 2)) : 1;
+  let base = 0;
+  for (let q = 0; q < n; q++) {
+    const t = base + load<i32>(index + (<usize>q << 2)) * axisStride;
+    const at = x + (<usize>t << 2);
+    const here = other + (<usize>q << 2);
+    if (mode == 0) store<i32>(here, load<i32>(at));
+    else if (mode == 1) store<f32>(at, load<f32>(at) + load<f32>(here));
+    else store<i32>(at, load<i32>(at) + load<i32>(here));
+    for (let d = rank - 1; d >= 0; d--) {
+      const slot = idx + (<usize>d << 2);
+      const v = load<i32>(slot) + 1;
+      const st = d != axis ? load<i32>(ts + (<usize>d << 2)) : 0;
+      base += st;
+      if (v < load<i32>(shape + (<usize>d << 2))) {
+        store<i32>(slot, v);
+        break;
+      }
+      base -= v * st;
+      store<i32>(slot, 0);
+    }
+  }
+}
+
+/** PyTorch gather on 32-bit data: out[p] = x[target(p)]. */
+export function gather32(x: usize, index: usize, out: usize, p: usize): void {
+  alongIndex(0, x, index, out, p);
+}
+
+/** PyTorch scatter_add_ in place: out[target(p)] += src[p]; isInt: int32 data, else float32. */
+export function scatterAdd32(isInt: i32, out: usize, index: usize, src: usize, p: usize): void {
+  alongIndex(isInt ? 2 : 1, out, index, src, p);
+}
+
+/** Index of the first max (op 0) or min (op 1) of x viewed as [outer, len, inner]; NaN wins. */
+export function argReduceF32(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  for (let o = 0; o < outer; o++) {
+    for (let q = 0; q < inner; q++) {
+      const base = x + (<usize>(o * len * inner + q) << 2);
+      let best = 0;
+      let bv = load<f32>(base);
+      for (let i = 1; i < len && bv == bv; i++) {
+        const v = load<f32>(base + (<usize>(i * inner) << 2));
+        if (v != v || (op == 0 ? v > bv : v < bv)) {
+          bv = v;
+          best = i;
+        }
+      }
+      store<i32>(out + (<usize>(o * inner + q) << 2), best);
+    }
+  }
+}
+
+/** argReduceF32 for int32 data. */
+export function argReduceI32(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  for (let o = 0; o < outer; o++) {
+    for (let q = 0; q < inner; q++) {
+      const base = x + (<usize>(o * len * inner + q) << 2);
+      let best = 0;
+      let bv = load<i32>(base);
+      for (let i = 1; i < len; i++) {
+        const v = load<i32>(base + (<usize>(i * inner) << 2));
+        if (op == 0 ? v > bv : v < bv) {
+          bv = v;
+          best = i;
+        }
+      }
+      store<i32>(out + (<usize>(o * inner + q) << 2), best);
+    }
+  }
+}

@@ -93,6 +93,12 @@ export interface KernelExports {
   biasActivation(out: number, bias: number, M: number, N: number, act: number): void;
   im2col(x: number, cols: number, geometry: number): void;
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, n: number): void;
+  binaryI32(op: number, a: number, b: number, out: number, params: number): void;
+  compareI32(op: number, a: number, b: number, out: number, params: number): void;
+  gather32(x: number, index: number, out: number, params: number): void;
+  scatterAdd32(isInt: number, out: number, index: number, src: number, params: number): void;
+  argReduceF32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
+  argReduceI32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
   col2im(cols: number, x: number, geometry: number): void;
   addChannelBias(out: number, bias: number, N: number, O: number, L: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, geometry: number): void;
@@ -111,6 +117,8 @@ type T = TensorInfo<number>;
 /** Products smaller than this (M·N·K) stay on one thread: a round trip costs tens of microseconds. */
 const PARALLEL_MIN_FLOPS = 64 * 64 * 64;
 const MAX_WORKERS = 64;
+/** int32 binary ops with an AssemblyScript kernel (wrapping, like PyTorch's int32). */
+const INT_BINARY = new Set<BinaryOp>(['add', 'sub', 'mul', 'maximum', 'minimum']);
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
 const CONV_COLS_BUDGET = 8 << 20;
 
@@ -324,13 +332,24 @@ export class WasmBackend implements Backend<number> {
       );
       return;
     }
+    if (a.dtype === 'int32' && code !== undefined && INT_BINARY.has(op)) {
+      this.k.binaryI32(
+        code,
+        a.handle,
+        b.handle,
+        out.handle,
+        this.block([out.shape.length, ...out.shape, ...bstrides(a.shape), ...bstrides(b.shape)]),
+      );
+      return;
+    }
+    // bool logic and int32 pow: rare, on views of linear memory.
     this.hostBroadcast([a, b], out, (p, q) => hostBinary(op, p, q));
   }
 
   compare(op: CompareOp, a: T, b: T, out: T): void {
-    if (a.dtype === 'float32') {
+    if (a.dtype !== 'bool') {
       const rank = out.shape.length;
-      this.k.compareF32(
+      (a.dtype === 'float32' ? this.k.compareF32 : this.k.compareI32)(
         COMPARE_CODE[op],
         a.handle,
         b.handle,
@@ -479,24 +498,27 @@ export class WasmBackend implements Backend<number> {
   }
 
   argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
-    const a = this.data(x);
-    const o = this.data(out);
     const outer = sizeOf(x.shape.slice(0, axis));
     const len = x.shape.length === 0 ? 1 : x.shape[axis];
     const inner = sizeOf(x.shape.slice(axis + 1));
-    for (let p = 0; p < outer; p++) {
-      for (let q = 0; q < inner; q++) {
-        const base = p * len * inner + q;
-        let best = 0;
-        let bv = a[base];
-        for (let i = 1; i < len && bv === bv; i++) {
-          const v = a[base + i * inner];
-          if (v !== v || (op === 'argmax' ? v > bv : v < bv)) {
-            bv = v;
-            best = i;
+    const code = op === 'argmax' ? 0 : 1;
+    if (x.dtype === 'float32') this.k.argReduceF32(code, x.handle, out.handle, outer, len, inner);
+    else if (x.dtype === 'int32') this.k.argReduceI32(code, x.handle, out.handle, outer, len, inner);
+    else {
+      // bool: the first true (argmax) or false (argmin).
+      const a = this.data(x);
+      const o = this.data(out);
+      for (let p = 0; p < outer; p++) {
+        for (let q = 0; q < inner; q++) {
+          let best = 0;
+          for (let i = 0; i < len; i++) {
+            if (a[p * len * inner + i * inner + q] === (op === 'argmax' ? 1 : 0)) {
+              best = i;
+              break;
+            }
           }
+          o[p * inner + q] = best;
         }
-        o[p * inner + q] = best;
       }
     }
   }
@@ -571,7 +593,16 @@ export class WasmBackend implements Backend<number> {
     this.k.gemm(M, N, K, a, aRow, aCol, b, bRow, bCol, c, ldc, accumulate, this.gemmScratch);
   }
 
+  /** The block alongIndex reads: [rank, axis, index shape, target strides]. */
+  private alongBlock(indexShape: readonly number[], axis: number, target: readonly number[]): number {
+    return this.block([indexShape.length, axis, ...indexShape, ...contiguousStrides(target)]);
+  }
+
   gather(x: T, axis: number, index: T, out: T): void {
+    if (x.dtype !== 'bool' && index.shape.length <= 16) {
+      this.k.gather32(x.handle, index.handle, out.handle, this.alongBlock(index.shape, axis, x.shape));
+      return;
+    }
     const src = this.data(x);
     const o = this.data(out);
     const idx = this.data(index);
@@ -581,6 +612,16 @@ export class WasmBackend implements Backend<number> {
   }
 
   scatterAdd(out: T, axis: number, index: T, src: T): void {
+    if (out.dtype !== 'bool' && index.shape.length <= 16) {
+      this.k.scatterAdd32(
+        out.dtype === 'int32' ? 1 : 0,
+        out.handle,
+        index.handle,
+        src.handle,
+        this.alongBlock(index.shape, axis, out.shape),
+      );
+      return;
+    }
     const o = this.data(out);
     const s = this.data(src);
     forEachAlong(index.shape, axis, out.shape, this.data(index), (p, t) => {
