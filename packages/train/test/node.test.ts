@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { Dropout, Linear, ReLU, Sequential } from '@nnet/layers';
 import { CrossEntropyLoss } from '@nnet/loss';
 import { Adam, StepLR } from '@nnet/optim';
-import { defaultGenerator, manualSeed, randn, tensor, tidy, ValueError } from '@nnet/tensor';
+import {
+  decodeSafetensors,
+  defaultGenerator,
+  manualSeed,
+  randn,
+  tensor,
+  tidy,
+  ValueError,
+} from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { DataLoader, fit, TensorDataset } from '../src/index.js';
 import { loadCheckpoint, ModelCheckpoint, ProgressBar, saveCheckpoint } from '../src/node/index.js';
@@ -57,6 +65,38 @@ describe('checkpoints', () => {
     await expect(loadCheckpoint(path, { model, optimizer: new Adam(model.parameters()) })).rejects.toThrow(
       ValueError,
     );
+  });
+
+  it('ModelCheckpoint has written the file before the next epoch starts (a killed run can resume)', async () => {
+    manualSeed(1);
+    const x = randn([16, 2]);
+    const y = tensor(
+      Array.from({ length: 16 }, (_, i) => i % 2),
+      { dtype: 'int32' },
+    );
+    const model = new Sequential(new Linear(2, 2));
+    const path = join(dir(), 'last.safetensors');
+    const seen: (number | null)[] = [];
+    const peek = new Sequential(new Linear(2, 2));
+    fit(model, new DataLoader(new TensorDataset(x, y), { batchSize: 8 }), {
+      epochs: 3,
+      loss: new CrossEntropyLoss(),
+      optimizer: new Adam(model.parameters(), { lr: 0.01 }),
+      callbacks: [
+        new ModelCheckpoint({ path, saveBestOnly: false }),
+        {
+          onEpochBegin: (epoch) => {
+            // Read synchronously through the same decoder: fit has not yielded since the save.
+            if (epoch > 0)
+              seen.push(
+                JSON.parse(decodeSafetensors(new Uint8Array(readFileSync(path))).metadata.nnet).epoch,
+              );
+          },
+        },
+      ],
+    });
+    expect(seen).toEqual([0, 1]);
+    expect((await loadCheckpoint(path, { model: peek })).epoch).toBe(2);
   });
 
   it('ModelCheckpoint saves the best epoch during fit', async () => {

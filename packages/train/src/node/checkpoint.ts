@@ -4,6 +4,7 @@
  * so an interrupted save never leaves a half-written checkpoint.
  */
 import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Module } from '@nnet/layers';
 import { decodeSafetensors, encodeSafetensors, type Generator, type Tensor, ValueError } from '@nnet/tensor';
@@ -67,6 +68,18 @@ export interface LoadedCheckpoint {
   epoch: number | null;
   history: EpochLogs[];
   extra: Record<string, unknown>;
+}
+
+/** writeFileAtomic's synchronous form (for callbacks of the synchronous fit). */
+export function writeFileAtomicSync(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** Saves a checkpoint (the state is captured synchronously, before the first await). */
@@ -176,11 +189,11 @@ export async function loadCheckpoint(path: string, into: CheckpointTargets): Pro
 
 /**
  * Saves a checkpoint after each epoch whose monitored value improved (or every epoch with
- * `saveBestOnly: false`). fit() is synchronous, so saves are queued; await `flush()` after fit.
+ * `saveBestOnly: false`). The file is written before the next epoch starts (synchronously: fit
+ * never yields to the event loop), so a run killed mid-training can resume from the last epoch.
  */
 export class ModelCheckpoint implements Callback {
   private best: number;
-  private pending: Promise<void> = Promise.resolve();
   private readonly history: EpochLogs[];
 
   constructor(
@@ -207,22 +220,22 @@ export class ModelCheckpoint implements Callback {
     const better = (this.options.mode ?? 'min') === 'min' ? value < this.best : value > this.best;
     if (this.options.saveBestOnly === false || better) {
       if (better) this.best = value;
-      // Encode now (the tensors change by the next epoch); write after the previous save, so the
-      // files reach the disk in epoch order and the last one written is the latest best.
-      const bytes = encodeCheckpoint({
-        model: context.model,
-        optimizer: this.options.optimizer,
-        scheduler: this.options.scheduler,
-        generators: this.options.generators,
-        epoch: logs.epoch,
-        history: this.history,
-      });
-      this.pending = this.pending.then(() => writeFileAtomic(this.options.path, bytes));
+      writeFileAtomicSync(
+        this.options.path,
+        encodeCheckpoint({
+          model: context.model,
+          optimizer: this.options.optimizer,
+          scheduler: this.options.scheduler,
+          generators: this.options.generators,
+          epoch: logs.epoch,
+          history: this.history,
+        }),
+      );
     }
   }
 
-  /** Resolves when every queued save has reached the disk. */
+  /** Saves are synchronous; kept so code written against queued saves still awaits something. */
   flush(): Promise<void> {
-    return this.pending;
+    return Promise.resolve();
   }
 }

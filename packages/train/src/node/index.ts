@@ -7,5 +7,6 @@ export {
   ModelCheckpoint,
   saveCheckpoint,
   writeFileAtomic,
+  writeFileAtomicSync,
 } from './checkpoint.js';
 export { ProgressBar, type ProgressOptions } from './progress.js';
