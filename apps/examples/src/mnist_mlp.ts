@@ -1,18 +1,16 @@
 /**
  * mnist-mlp: 784 → 512 → ReLU → Dropout → 256 → ReLU → Dropout → 10, Adam with a cosine learning
- * rate, on the 60k MNIST training images; reports accuracy on the 10k test images (98 %+).
+ * rate, on the 60k MNIST training images; tested on the 10k test images after every epoch (98 %+).
  */
 import { Dropout, Linear, ReLU, Sequential } from '@nnet/layers';
 import { CrossEntropyLoss } from '@nnet/loss';
 import { Adam, CosineAnnealingLR } from '@nnet/optim';
 import { manualSeed } from '@nnet/tensor';
-import { Accuracy, DataLoader, evaluate, fit, TensorDataset } from '@nnet/train';
-import { ProgressBar } from '@nnet/train/node';
+import { DataLoader, TensorDataset } from '@nnet/train';
 import { loadMnist } from './idx.js';
+import { type ExampleOptions, runTraining, type TrainingResult } from './session.js';
 
-export function runMnistMlp(options: { seed?: number; epochs?: number; quiet?: boolean } = {}): {
-  accuracy: number;
-} {
+export async function runMnistMlp(options: ExampleOptions = {}): Promise<TrainingResult> {
   const seed = options.seed ?? 0;
   manualSeed(seed);
   const train = loadMnist('train');
@@ -26,30 +24,26 @@ export function runMnistMlp(options: { seed?: number; epochs?: number; quiet?: b
     new Dropout(0.2),
     new Linear(256, 10),
   );
-  const loss = new CrossEntropyLoss();
   const epochs = options.epochs ?? 8;
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
-  fit(
-    model,
-    new DataLoader(new TensorDataset(train.images, train.labels), { batchSize: 128, shuffle: true, seed }),
+  const result = await runTraining(
     {
-      epochs,
-      loss,
+      title: 'mnist-mlp: 784-512-256-10',
+      model,
       optimizer,
       scheduler: new CosineAnnealingLR(optimizer, { tMax: epochs }),
-      metrics: [new Accuracy()],
-      callbacks: options.quiet ? [] : [new ProgressBar()],
+      loss: new CrossEntropyLoss(),
+      train: new DataLoader(new TensorDataset(train.images, train.labels), {
+        batchSize: 128,
+        shuffle: true,
+        seed,
+      }),
+      test: new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: 1000 }),
+      epochs,
     },
-  );
-  const { accuracy } = evaluate(
-    model,
-    new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: 1000 }),
-    {
-      loss,
-      metrics: [new Accuracy()],
-    },
+    options,
   );
   if (!options.quiet)
-    console.log(`test accuracy: ${(accuracy * 100).toFixed(2)} % on the 10,000 MNIST test images`);
-  return { accuracy };
+    console.log(`test accuracy: ${(result.accuracy * 100).toFixed(2)} % on the 10,000 MNIST test images`);
+  return result;
 }

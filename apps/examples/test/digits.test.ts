@@ -26,8 +26,8 @@ describe('digits', () => {
     expect(() => parseDigitsCsv(row(ok.slice(2), 1))).toThrow(ValueError);
   });
 
-  it('the MLP reaches at least 95 % on the held-out digits', () => {
-    const { accuracy, history } = runDigits({ quiet: true, epochs: 15 });
+  it('the MLP reaches at least 95 % on the held-out digits', async () => {
+    const { accuracy, history } = await runDigits({ quiet: true, epochs: 15 });
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
     expect(history[14].loss).toBeLessThan(history[0].loss);
   }, 120_000);

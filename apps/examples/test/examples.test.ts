@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@nnet/backend-cpu';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +34,7 @@ describe('examples', () => {
       [],
       ['xor', '--seed', 'x'],
       ['xor', '--backend', 'gpu'],
+      ['xor', '--resume'],
     ]) {
       const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
       expect(r.status, args.join(' ')).toBe(2);
@@ -39,10 +43,40 @@ describe('examples', () => {
     }
   }, 60_000);
 
-  it('the CLI runs xor on the chosen backend', () => {
-    const r = spawnSync(process.execPath, [cli, 'xor', '--backend', 'cpu', '--epochs', '50', '--quiet'], {
+  it('the CLI runs xor on the chosen backend (wasm starts worker threads and still exits)', () => {
+    for (const backend of ['cpu', 'wasm']) {
+      const r = spawnSync(process.execPath, [cli, 'xor', '--backend', backend, '--epochs', '50', '--quiet'], {
+        encoding: 'utf8',
+      });
+      expect(r.status, `${backend}: ${r.stderr}`).toBe(0);
+    }
+  }, 60_000);
+
+  it('digits writes a checkpoint and curves, and --resume continues the same curve', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nnet-examples-'));
+    const run = (out: string, ...args: string[]) => {
+      const r = spawnSync(process.execPath, [cli, 'digits', '--out', join(root, out), '--quiet', ...args], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(root, out, 'history.json'), 'utf8')) as { epoch: number }[];
+    };
+    const straight = run('straight', '--epochs', '4');
+    expect(run('resumed', '--epochs', '2')).toEqual(straight.slice(0, 2));
+    const resumed = run('resumed', '--epochs', '4', '--resume');
+    expect(resumed.map((l) => l.epoch)).toEqual([0, 1, 2, 3]);
+    expect(resumed).toEqual(straight);
+    const svg = readFileSync(join(root, 'resumed', 'curves.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const word of ['loss', 'accuracy', 'train', 'test']) expect(svg).toContain(`>${word}<`);
+  }, 60_000);
+
+  it('--resume without a checkpoint names the missing file', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'nnet-examples-')), 'none');
+    const r = spawnSync(process.execPath, [cli, 'digits', '--resume', '--out', out, '--quiet'], {
       encoding: 'utf8',
     });
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`no checkpoint at ${join(out, 'checkpoint.safetensors')}`);
   }, 60_000);
 });

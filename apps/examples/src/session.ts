@@ -1,0 +1,138 @@
+/**
+ * What every data-set example does around `fit` (Node): a progress bar, the test set as the
+ * validation data of each epoch, a checkpoint after every epoch that `--resume` continues from
+ * (model, optimizer, scheduler, random generators and the history, so the resumed run draws the
+ * same curve), and the loss and accuracy curves as an SVG.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Module } from '@nnet/layers';
+import type { LRScheduler, Optimizer } from '@nnet/optim';
+import { defaultGenerator, ValueError } from '@nnet/tensor';
+import {
+  Accuracy,
+  type Callback,
+  type DataLoader,
+  type EpochLogs,
+  evaluate,
+  fit,
+  type LossFn,
+} from '@nnet/train';
+import { loadCheckpoint, ModelCheckpoint, ProgressBar } from '@nnet/train/node';
+import { curvesSvg } from './curves_svg.js';
+
+/** The flags every data-set example takes. */
+export interface ExampleOptions {
+  seed?: number;
+  epochs?: number;
+  quiet?: boolean;
+  /** Continue from `<outDir>/checkpoint.safetensors`. */
+  resume?: boolean;
+  /** Where the checkpoint, history.json and curves.svg go; nothing is written without it. */
+  outDir?: string;
+}
+
+export interface TrainingPlan {
+  title: string;
+  model: Module;
+  optimizer: Optimizer<object>;
+  scheduler?: LRScheduler;
+  /** When the scheduler steps (default 'epoch'). */
+  schedulerInterval?: 'epoch' | 'batch';
+  loss: LossFn;
+  train: DataLoader;
+  test: DataLoader;
+  epochs: number;
+}
+
+export interface TrainingResult {
+  /** Test accuracy after the last epoch. */
+  accuracy: number;
+  /** Every epoch's logs, the resumed-from run's included. */
+  history: EpochLogs[];
+  /** The epoch this run started at (0, or the one after the checkpoint's). */
+  startEpoch: number;
+}
+
+/** Writes the curves after each epoch (queued: fit is synchronous; runTraining awaits `flush()` between epochs). */
+class CurvesWriter implements Callback {
+  private pending: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly path: string,
+    private readonly title: string,
+    private readonly history: EpochLogs[],
+  ) {}
+
+  onEpochEnd(logs: EpochLogs): void {
+    this.history.push({ ...logs });
+    const snapshot = [...this.history];
+    this.pending = this.pending.then(async () => writeFile(this.path, await curvesSvg(this.title, snapshot)));
+  }
+
+  flush(): Promise<void> {
+    return this.pending;
+  }
+}
+
+export const checkpointPath = (outDir: string): string => join(outDir, 'checkpoint.safetensors');
+
+export async function runTraining(plan: TrainingPlan, options: ExampleOptions): Promise<TrainingResult> {
+  const { model, optimizer, scheduler, train, test, loss, epochs } = plan;
+  const generators = { loader: train.generator, default: defaultGenerator };
+  let history: EpochLogs[] = [];
+  let startEpoch = 0;
+  const outDir = options.outDir;
+  if (options.resume) {
+    if (!outDir) throw new ValueError('resume: there is no output folder to resume from; pass --out.');
+    const path = checkpointPath(outDir);
+    if (!existsSync(path))
+      throw new ValueError(`resume: no checkpoint at ${path}; run once without --resume to create it.`);
+    const info = await loadCheckpoint(path, { model, optimizer, scheduler, generators });
+    history = info.history;
+    startEpoch = (info.epoch ?? -1) + 1;
+    if (!options.quiet) console.log(`resumed from ${path} after epoch ${startEpoch} of ${epochs}`);
+  }
+  const callbacks: Callback[] = options.quiet ? [] : [new ProgressBar()];
+  let curves: CurvesWriter | undefined;
+  if (outDir) {
+    await mkdir(outDir, { recursive: true });
+    const checkpoint = new ModelCheckpoint({
+      path: checkpointPath(outDir),
+      optimizer,
+      scheduler,
+      generators,
+      history,
+      saveBestOnly: false,
+    });
+    curves = new CurvesWriter(join(outDir, 'curves.svg'), plan.title, [...history]);
+    callbacks.push(checkpoint, curves);
+  }
+  const metrics = [new Accuracy()];
+  const run: EpochLogs[] = [];
+  // One epoch per fit call: fit never yields, so the curves (rendered asynchronously) reach the
+  // disk between epochs, while the run goes on. (The checkpoint is written inside fit.)
+  for (let epoch = startEpoch; epoch < epochs; epoch++) {
+    run.push(
+      ...fit(model, train, {
+        epochs: epoch + 1,
+        initialEpoch: epoch,
+        loss,
+        optimizer,
+        scheduler,
+        schedulerInterval: plan.schedulerInterval,
+        metrics,
+        validation: test,
+        callbacks,
+      }),
+    );
+    await curves?.flush();
+  }
+  history = [...history, ...run];
+  if (outDir) await writeFile(join(outDir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+  const last = run.at(-1);
+  const accuracy = last ? last.val_accuracy : evaluate(model, test, { loss, metrics }).accuracy;
+  if (!options.quiet && outDir)
+    console.log(`wrote ${checkpointPath(outDir)}, ${join(outDir, 'curves.svg')} and history.json`);
+  return { accuracy, history, startEpoch };
+}
