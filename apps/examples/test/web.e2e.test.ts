@@ -1,0 +1,134 @@
+/**
+ * The web page, driven in Debian's headless Chromium (playwright-core, never a downloaded browser):
+ * it builds the page with Vite, serves it with `vite preview` (COOP/COEP headers), trains the
+ * digits MLP to at least 90 % test accuracy on the WebAssembly backend with worker threads, draws
+ * digits on the canvas and checks the predictions, and saves a screenshot in test-results/.
+ * Set NNET_CHROMIUM to use another Chromium binary.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const config = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
+const executablePath = process.env.NNET_CHROMIUM ?? '/usr/bin/chromium';
+const results = fileURLToPath(new URL('../test-results/', import.meta.url));
+
+let server: PreviewServer;
+let browser: Browser;
+let url: string;
+
+beforeAll(async () => {
+  if (!existsSync(executablePath))
+    throw new Error(
+      `${executablePath} is missing: install Debian's chromium (apt-get install chromium) or set NNET_CHROMIUM.`,
+    );
+  await build({ configFile: config, logLevel: 'error' });
+  server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  url = server.resolvedUrls?.local[0] ?? '';
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
+});
+
+/** Draws strokes (lists of points in canvas pixels, 224x224) with the mouse. */
+async function draw(page: Page, strokes: [number, number][][]): Promise<void> {
+  await page.locator('#sketch').scrollIntoViewIfNeeded();
+  const box = await page.locator('#sketch').boundingBox();
+  if (!box) throw new Error('no canvas');
+  const sx = box.width / 224;
+  const sy = box.height / 224;
+  for (const stroke of strokes) {
+    await page.mouse.move(box.x + stroke[0][0] * sx, box.y + stroke[0][1] * sy);
+    await page.mouse.down();
+    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x * sx, box.y + y * sy, { steps: 8 });
+    await page.mouse.up();
+  }
+}
+
+const ellipse = (cx: number, cy: number, rx: number, ry: number): [number, number][] =>
+  Array.from({ length: 33 }, (_, i) => [
+    cx + rx * Math.sin((i / 32) * 2 * Math.PI),
+    cy - ry * Math.cos((i / 32) * 2 * Math.PI),
+  ]);
+
+describe('the web page in headless Chromium', () => {
+  it('trains to 90 %+ on wasm with threads, and predicts drawn digits', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const status = page.locator('#status');
+    expect(await status.getAttribute('data-backend')).toBe('wasm');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(Number(await status.getAttribute('data-threads'))).toBe(cores);
+
+    const started = performance.now();
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="trained"]', { timeout: 120_000 });
+    const seconds = (performance.now() - started) / 1000;
+    const accuracy = Number(await page.locator('#result').getAttribute('data-accuracy'));
+    console.log(
+      `web page: ${(accuracy * 100).toFixed(1)} % test accuracy, 20 epochs in ${seconds.toFixed(1)} s`,
+    );
+    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    // The chart drew one point per epoch and split (train/test) in each of its two panels.
+    expect(
+      await page.locator('#chart svg path[aria-roledescription="line mark"]').count(),
+    ).toBeGreaterThanOrEqual(2);
+
+    // A zero: one oval stroke.
+    await draw(page, [ellipse(112, 112, 55, 85)]);
+    await expect.poll(() => page.locator('#prediction').getAttribute('data-class')).toBe('0');
+    await page.click('#clear');
+    expect(await page.locator('#prediction').getAttribute('data-class')).toBe('');
+    // A seven (a bar and a diagonal) and a four (three strokes).
+    await draw(page, [
+      [
+        [50, 30],
+        [175, 30],
+        [90, 204],
+      ],
+    ]);
+    await expect.poll(() => page.locator('#prediction').getAttribute('data-class')).toBe('7');
+    await page.click('#clear');
+    await draw(page, [
+      [
+        [120, 20],
+        [50, 140],
+        [170, 140],
+      ],
+      [
+        [140, 80],
+        [140, 204],
+      ],
+    ]);
+    await expect.poll(() => page.locator('#prediction').getAttribute('data-class')).toBe('4');
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: `${results}web-page.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('stops training on the stop button, and falls back to the pure-JS backend when asked', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}?backend=cpu`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.locator('#status').getAttribute('data-backend')).toBe('cpu');
+    await page.fill('#epochs', '200');
+    await page.click('#train');
+    await page.waitForFunction(() =>
+      document.querySelector('#progress-label')?.textContent?.startsWith('epoch 2'),
+    );
+    await page.click('#stop');
+    await page.waitForSelector('body[data-state="trained"]', { timeout: 60_000 });
+    expect(await page.locator('#progress-label').textContent()).toMatch(/^Stopped after \d+ epochs/);
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,113 @@
+/**
+ * The training worker: trains the digits MLP off the page's main thread (so the page stays
+ * responsive and, in a cross-origin-isolated page, the WebAssembly backend can block on its own
+ * worker threads), and answers predictions for drawn digits.
+ */
+import '@nnet/backend-cpu';
+import '@nnet/backend-wasm';
+import { getThreads, simdSupported } from '@nnet/backend-wasm';
+import type { Sequential } from '@nnet/layers';
+import { CrossEntropyLoss } from '@nnet/loss';
+import { getBackendName, manualSeed, noGrad, setBackend, softmax, tensor } from '@nnet/tensor';
+import { Accuracy, fit } from '@nnet/train';
+import { parseDigitsCsv } from '../src/digits_csv.js';
+import { type DigitsSplit, digitsModel, digitsOptimizer, splitDigits } from '../src/digits_model.js';
+import type { BackendChoice, FromTrainer, ToTrainer } from './protocol.js';
+
+const post = (m: FromTrainer) =>
+  (globalThis as unknown as { postMessage(m: FromTrainer): void }).postMessage(m);
+
+let data: DigitsSplit | null = null;
+let model: Sequential | null = null;
+let stopRequested = false;
+
+async function loadDigitsText(): Promise<string> {
+  const res = await fetch(new URL('../data/digits.csv.gz', import.meta.url));
+  if (!res.ok) throw new Error(`could not load the digits data: HTTP ${res.status}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // A server may already have decoded the gzip (Content-Encoding); look at the magic bytes.
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text();
+}
+
+async function init(choice: BackendChoice): Promise<void> {
+  // WebAssembly SIMD where the browser has it, the pure-JS backend otherwise.
+  const useWasm = choice === 'wasm' || (choice === 'auto' && simdSupported());
+  await setBackend(useWasm ? 'wasm' : 'cpu');
+  data = splitDigits(parseDigitsCsv(await loadDigitsText()), 0);
+  post({
+    type: 'ready',
+    backend: getBackendName() ?? 'none',
+    threads: useWasm ? getThreads() : 1,
+    simd: simdSupported(),
+    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    trainSize: data.trainSize,
+    testSize: data.testSize,
+  });
+}
+
+/** Lets queued messages (a stop) in between epochs. */
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function train(epochs: number, seed: number): Promise<void> {
+  if (!data) throw new Error('train: the data is not loaded yet');
+  stopRequested = false;
+  manualSeed(seed);
+  model?.dispose();
+  const net = digitsModel();
+  model = net;
+  const optimizer = digitsOptimizer(net);
+  const loss = new CrossEntropyLoss();
+  const started = performance.now();
+  let accuracy = 0;
+  for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
+    const [logs] = fit(net, data.train, {
+      epochs: epoch + 1,
+      initialEpoch: epoch,
+      loss,
+      optimizer,
+      metrics: [new Accuracy()],
+      validation: data.test,
+      callbacks: [
+        {
+          onBatchEnd: (batch, _loss, context) =>
+            post({ type: 'progress', epoch, epochs, batch: batch + 1, batches: context.batches ?? 0 }),
+        },
+      ],
+    });
+    accuracy = logs.val_accuracy;
+    post({ type: 'epoch', logs });
+    await yieldToEvents();
+  }
+  post({ type: 'done', accuracy, seconds: (performance.now() - started) / 1000, stopped: stopRequested });
+}
+
+function predict(pixels: Float32Array): void {
+  if (!model) throw new Error('predict: train the network first');
+  const net = model;
+  const probabilities = noGrad(() => {
+    net.eval();
+    const x = tensor(pixels, { shape: [1, 64] });
+    const p = softmax(net.forward(x), 1);
+    const values = Array.from(p.dataSync());
+    x.dispose();
+    p.dispose();
+    net.train();
+    return values;
+  });
+  post({ type: 'prediction', probabilities });
+}
+
+globalThis.addEventListener('message', (event) => {
+  const m = (event as MessageEvent<ToTrainer>).data;
+  const run = async () => {
+    if (m.type === 'init') await init(m.backend);
+    else if (m.type === 'train') await train(m.epochs, m.seed);
+    else if (m.type === 'stop') stopRequested = true;
+    else if (m.type === 'predict') predict(m.pixels);
+  };
+  run().catch((err: unknown) =>
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  );
+});
