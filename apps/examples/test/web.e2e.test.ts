@@ -69,14 +69,12 @@ describe('the web page in headless Chromium', () => {
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     expect(Number(await status.getAttribute('data-threads'))).toBe(cores);
 
-    const started = performance.now();
     await page.click('#train');
     await page.waitForSelector('body[data-state="trained"]', { timeout: 120_000 });
-    const seconds = (performance.now() - started) / 1000;
     const accuracy = Number(await page.locator('#result').getAttribute('data-accuracy'));
-    console.log(
-      `web page: ${(accuracy * 100).toFixed(1)} % test accuracy, 20 epochs in ${seconds.toFixed(1)} s`,
-    );
+    // The page reports its own training time; printed for the record, never asserted.
+    const label = await page.locator('#progress-label').textContent();
+    console.log(`web page: ${(accuracy * 100).toFixed(1)} % test accuracy; ${label}`);
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     // The chart drew one point per epoch and split (train/test) in each of its two panels.
     expect(
