@@ -746,7 +746,7 @@ export function heapBase(): usize {
   }
 }
 
-@inline function compareScalar(op: i32, a: f32, b: f32): u8 {
+@inline function compareScalar<T>(op: i32, a: T, b: T): u8 {
   switch (op) {
     case 0: return a == b ? 1 : 0;
     case 1: return a != b ? 1 : 0;
@@ -757,8 +757,12 @@ export function heapBase(): usize {
   }
 }
 
-/** out (bool bytes) = a op b, broadcast as in binaryF32 (op: eq ne lt le gt ge = 0..5). */
-export function compareF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+/**
+ * The scalar broadcast loop shared by compareF32, compareI32 and binaryI32: out[i] = f(a[i'], b[i''])
+ * with the block [rank, shape, aStrides, bStrides]. T is the input type; compare writes bool
+ * bytes, otherwise T.
+ */
+@inline function broadcast2<T>(compare: bool, op: i32, a: usize, b: usize, out: usize, p: usize): void {
   const rank = load<i32>(p);
   const shape = p + 4;
   const as = shape + (<usize>rank << 2);
@@ -779,10 +783,18 @@ export function compareF32(op: i32, a: usize, b: usize, out: usize, p: usize): v
     const pa = a + (<usize>load<i32>(off) << 2);
     const pb = b + (<usize>load<i32>(off, 4) << 2);
     for (let i = 0; i < inner; i++) {
-      store<u8>(out + <usize>(start + i), compareScalar(op, load<f32>(pa + (<usize>(i * ia) << 2)), load<f32>(pb + (<usize>(i * ib) << 2))));
+      const x = load<T>(pa + (<usize>(i * ia) << 2));
+      const y = load<T>(pb + (<usize>(i * ib) << 2));
+      if (compare) store<u8>(out + <usize>(start + i), compareScalar<T>(op, x, y));
+      else store<i32>(out + (<usize>(start + i) << 2), binaryScalarI32(op, <i32>x, <i32>y));
     }
     advance(idx, rank, shape, as, bs, 0, off);
   }
+}
+
+/** out (bool bytes) = a op b, broadcast as in binaryF32 (op: eq ne lt le gt ge = 0..5). */
+export function compareF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  broadcast2<f32>(true, op, a, b, out, p);
 }
 
 /** out = cond ? a : b (cond bool bytes; a, b, out float32 or int32), block [rank, shape, cStrides, aStrides, bStrides]. */
@@ -890,70 +902,12 @@ export function adamUpdate(
 
 /** int32 out = a op b (add sub mul maximum minimum = 0 1 2 5 6; wrapping), broadcast as in binaryF32. */
 export function binaryI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  const rank = load<i32>(p);
-  const shape = p + 4;
-  const as = shape + (<usize>rank << 2);
-  const bs = as + (<usize>rank << 2);
-  let n = 1;
-  for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
-  if (n == 0) return;
-  const inner = rank > 0 ? load<i32>(shape + (<usize>(rank - 1) << 2)) : 1;
-  const ia = rank > 0 ? load<i32>(as + (<usize>(rank - 1) << 2)) : 0;
-  const ib = rank > 0 ? load<i32>(bs + (<usize>(rank - 1) << 2)) : 0;
-  const idx = memory.data(32);
-  const off = memory.data(12);
-  for (let d = 0; d < 8; d++) store<i32>(idx + (<usize>d << 2), 0);
-  store<i32>(off, 0);
-  store<i32>(off, 0, 4);
-  store<i32>(off, 0, 8);
-  for (let start = 0; start < n; start += inner) {
-    const pa = a + (<usize>load<i32>(off) << 2);
-    const pb = b + (<usize>load<i32>(off, 4) << 2);
-    const po = out + (<usize>start << 2);
-    for (let i = 0; i < inner; i++) {
-      store<i32>(po + (<usize>i << 2), binaryScalarI32(op, load<i32>(pa + (<usize>(i * ia) << 2)), load<i32>(pb + (<usize>(i * ib) << 2))));
-    }
-    advance(idx, rank, shape, as, bs, 0, off);
-  }
-}
-
-@inline function compareScalarI32(op: i32, a: i32, b: i32): u8 {
-  switch (op) {
-    case 0: return a == b ? 1 : 0;
-    case 1: return a != b ? 1 : 0;
-    case 2: return a < b ? 1 : 0;
-    case 3: return a <= b ? 1 : 0;
-    case 4: return a > b ? 1 : 0;
-    default: return a >= b ? 1 : 0;
-  }
+  broadcast2<i32>(false, op, a, b, out, p);
 }
 
 /** out (bool bytes) = a op b on int32, broadcast as in binaryF32. */
 export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  const rank = load<i32>(p);
-  const shape = p + 4;
-  const as = shape + (<usize>rank << 2);
-  const bs = as + (<usize>rank << 2);
-  let n = 1;
-  for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
-  if (n == 0) return;
-  const inner = rank > 0 ? load<i32>(shape + (<usize>(rank - 1) << 2)) : 1;
-  const ia = rank > 0 ? load<i32>(as + (<usize>(rank - 1) << 2)) : 0;
-  const ib = rank > 0 ? load<i32>(bs + (<usize>(rank - 1) << 2)) : 0;
-  const idx = memory.data(32);
-  const off = memory.data(12);
-  for (let d = 0; d < 8; d++) store<i32>(idx + (<usize>d << 2), 0);
-  store<i32>(off, 0);
-  store<i32>(off, 0, 4);
-  store<i32>(off, 0, 8);
-  for (let start = 0; start < n; start += inner) {
-    const pa = a + (<usize>load<i32>(off) << 2);
-    const pb = b + (<usize>load<i32>(off, 4) << 2);
-    for (let i = 0; i < inner; i++) {
-      store<u8>(out + <usize>(start + i), compareScalarI32(op, load<i32>(pa + (<usize>(i * ia) << 2)), load<i32>(pb + (<usize>(i * ib) << 2))));
-    }
-    advance(idx, rank, shape, as, bs, 0, off);
-  }
+  broadcast2<i32>(true, op, a, b, out, p);
 }
 
 /**
