@@ -146,10 +146,9 @@ export class WasmBackend implements Backend<number> {
   private readonly heap: Allocator;
   private readonly params: number;
   private readonly gemmScratch: number;
-  private colsScratch = 0;
-  private colsBytes = 0;
-  private batchScratch = 0;
-  private batchBytes = 0;
+  /** Scratch regions in linear memory, reused and grown on demand: im2col columns, and a batch's
+   * [Og, images · L] outputs or output gradients. */
+  private readonly scratch = { cols: { at: 0, bytes: 0 }, batch: { at: 0, bytes: 0 } };
   /** Requested bytes of each live storage (for memory()). */
   private readonly live = new Map<number, number>();
   private bytes = 0;
@@ -286,24 +285,15 @@ export class WasmBackend implements Backend<number> {
     return this.params;
   }
 
-  /** A scratch region of at least `bytes` for im2col columns (reused, grown on demand). */
-  private cols(bytes: number): number {
-    if (bytes > this.colsBytes) {
-      if (this.colsScratch) this.heap.free(this.colsScratch);
-      this.colsScratch = this.heap.alloc(bytes);
-      this.colsBytes = Allocator.classOf(bytes);
+  /** The scratch region `which`, grown to at least `bytes`. */
+  private scratchOf(which: 'cols' | 'batch', bytes: number): number {
+    const region = this.scratch[which];
+    if (bytes > region.bytes) {
+      if (region.at) this.heap.free(region.at);
+      region.at = this.heap.alloc(bytes);
+      region.bytes = Allocator.classOf(bytes);
     }
-    return this.colsScratch;
-  }
-
-  /** A second scratch region: a batch's [Og, images * L] outputs or output gradients. */
-  private batchBuffer(bytes: number): number {
-    if (bytes > this.batchBytes) {
-      if (this.batchScratch) this.heap.free(this.batchScratch);
-      this.batchScratch = this.heap.alloc(bytes);
-      this.batchBytes = Allocator.classOf(bytes);
-    }
-    return this.batchScratch;
+    return region.at;
   }
 
   // ---- elementwise -------------------------------------------------------------------------
@@ -686,8 +676,8 @@ export class WasmBackend implements Backend<number> {
     const KK = Cg * kH * kW;
     const Og = O / p.groups;
     this.convBatches(N, KK, L, (n0, nb) => {
-      const cols = this.cols(KK * nb * L * 4);
-      const outs = this.batchBuffer(Og * nb * L * 4);
+      const cols = this.scratchOf('cols', KK * nb * L * 4);
+      const outs = this.scratchOf('batch', Og * nb * L * 4);
       for (let g = 0; g < p.groups; g++) {
         const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
         for (let i = 0; i < nb; i++)
@@ -704,7 +694,7 @@ export class WasmBackend implements Backend<number> {
   /** Gathers images n0..n0+nb-1's dy rows of group g into a [Og, nb·L] matrix. */
   private gatherDy(dy: T, n0: number, nb: number, g: number, Og: number, L: number): number {
     const O = dy.shape[1];
-    const dys = this.batchBuffer(Og * nb * L * 4);
+    const dys = this.scratchOf('batch', Og * nb * L * 4);
     for (let i = 0; i < nb; i++)
       this.k.copyRows(dy.handle + ((n0 + i) * O + g * Og) * L * 4, L, dys + i * L * 4, nb * L, Og, L);
     return dys;
@@ -719,7 +709,7 @@ export class WasmBackend implements Backend<number> {
     const Og = O / p.groups;
     this.data(dx).fill(0);
     this.convBatches(N, KK, L, (n0, nb) => {
-      const cols = this.cols(KK * nb * L * 4);
+      const cols = this.scratchOf('cols', KK * nb * L * 4);
       for (let g = 0; g < p.groups; g++) {
         const dys = this.gatherDy(dy, n0, nb, g, Og, L);
         // dcols [KK, nb·L] = Wgᵀ · dys, then each image's columns added back into its planes.
@@ -744,7 +734,7 @@ export class WasmBackend implements Backend<number> {
       KK,
       L,
       (n0, nb) => {
-        const cols = this.cols(KK * nb * L * 4);
+        const cols = this.scratchOf('cols', KK * nb * L * 4);
         for (let g = 0; g < p.groups; g++) {
           const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
           for (let i = 0; i < nb; i++)
