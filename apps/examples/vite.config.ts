@@ -17,6 +17,13 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1000,
+    // The page, and a check page for the worker pool on a page's main thread (the e2e test).
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        threads: fileURLToPath(new URL('./web/threads.html', import.meta.url)),
+      },
+    },
   },
   worker: { format: 'es' },
   // The workspace packages (and their .wasm files) live outside web/: let the dev server read the repository.

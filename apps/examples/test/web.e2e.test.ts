@@ -114,6 +114,19 @@ describe('the web page in headless Chromium', () => {
     await page.close();
   }, 240_000);
 
+  it("runs the worker pool from a page's main thread (spinning, not blocking) with one thread's results", async () => {
+    const page = await browser.newPage();
+    await page.goto(new URL('threads.html', url).href);
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    const result = page.locator('#result');
+    expect(await result.getAttribute('data-threads')).toBe(
+      String(await page.evaluate(() => navigator.hardwareConcurrency)),
+    );
+    expect(Number(await result.getAttribute('data-threads'))).toBeGreaterThan(1);
+    expect(await result.getAttribute('data-same')).toBe('true');
+    await page.close();
+  }, 120_000);
+
   it('stops training on the stop button, and falls back to the pure-JS backend when asked', async () => {
     const page = await browser.newPage();
     await page.goto(`${url}?backend=cpu`);
