@@ -1,7 +1,7 @@
-import { Linear, ReLU, Sequential } from '@nnet/layers';
+import { Dropout, Linear, ReLU, Sequential } from '@nnet/layers';
 import { CrossEntropyLoss } from '@nnet/loss';
-import { OneCycleLR, SGD, StepLR } from '@nnet/optim';
-import { manualSeed, memory, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
+import { Adam, OneCycleLR, SGD, StepLR } from '@nnet/optim';
+import { getBackend, manualSeed, memory, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   Accuracy,
@@ -108,6 +108,35 @@ describe('fit, evaluate, predict', () => {
     });
     expect(after[5]).toEqual(after[0]);
   });
+
+  it('10,000 training steps leave live tensors and backend bytes flat', () => {
+    manualSeed(3);
+    const { x, y } = blobs(20);
+    const model = new Sequential(new Linear(2, 8), new ReLU(), new Dropout(0.1), new Linear(8, 2));
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 2, shuffle: true, seed: 4 });
+    const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+    const seen: object[] = [];
+    let steps = 0;
+    fit(model, loader, {
+      epochs: 1000,
+      loss: new CrossEntropyLoss(),
+      optimizer,
+      scheduler: new StepLR(optimizer, { stepSize: 100, gamma: 0.9 }),
+      metrics: [new Accuracy()],
+      callbacks: [
+        {
+          onBatchEnd: () => void steps++,
+          onEpochEnd: (logs) =>
+            void (
+              (logs.epoch === 0 || logs.epoch === 999) &&
+              seen.push({ ...memory(), backend: getBackend().memory() })
+            ),
+        },
+      ],
+    });
+    expect(steps).toBe(10_000);
+    expect(seen[1]).toEqual(seen[0]);
+  }, 120_000);
 
   it('stops early when the monitored value stops improving', () => {
     manualSeed(2);
