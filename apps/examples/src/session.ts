@@ -93,7 +93,7 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
     startEpoch = (info.epoch ?? -1) + 1;
     if (!options.quiet) console.log(`resumed from ${path} after epoch ${startEpoch} of ${epochs}`);
   }
-  const callbacks: Callback[] = options.quiet ? [] : [new ProgressBar()];
+  const callbacks: Callback[] = options.quiet ? [] : [new ProgressBar({ epochs })];
   let curves: CurvesWriter | undefined;
   if (outDir) {
     await mkdir(outDir, { recursive: true });

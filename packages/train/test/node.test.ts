@@ -215,4 +215,30 @@ describe('ProgressBar', () => {
     expect(lines.length).toBe(2);
     expect(lines[0]).toMatch(/^epoch 1\/2 {2}loss \d+\.\d{4} {2}\(\d+\.\d s\)\n$/);
   });
+
+  it('shows the total it is given when fit runs one epoch per call', () => {
+    const lines: string[] = [];
+    const stream = {
+      write: (s: string) => lines.push(s) !== 0,
+      isTTY: false,
+    } as unknown as NodeJS.WritableStream;
+    const model = new Sequential(new Linear(2, 2));
+    const loader = new DataLoader(
+      new TensorDataset(randn([4, 2]), tensor([0, 1, 0, 1], { dtype: 'int32' })),
+      {
+        batchSize: 2,
+      },
+    );
+    const bar = new ProgressBar({ stream, epochs: 3 });
+    const optimizer = new Adam(model.parameters());
+    for (let epoch = 0; epoch < 3; epoch++)
+      fit(model, loader, {
+        epochs: epoch + 1,
+        initialEpoch: epoch,
+        loss: new CrossEntropyLoss(),
+        optimizer,
+        callbacks: [bar],
+      });
+    expect(lines.map((l) => l.split('  ')[0])).toEqual(['epoch 1/3', 'epoch 2/3', 'epoch 3/3']);
+  });
 });

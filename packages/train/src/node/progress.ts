@@ -10,6 +10,8 @@ export interface ProgressOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Force the animated bar on or off (default: on when the stream is a terminal). */
   animated?: boolean;
+  /** The total epochs to show, when fit runs one epoch per call (default: fit's `epochs`). */
+  epochs?: number;
 }
 
 function format(logs: EpochLogs): string {
@@ -23,11 +25,13 @@ export class ProgressBar implements Callback {
   private bar: cliProgress.SingleBar | null = null;
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly animated: boolean;
+  private readonly totalEpochs: number | undefined;
   private started = 0;
 
   constructor(options: ProgressOptions = {}) {
     this.stream = options.stream ?? process.stdout;
     this.animated = options.animated ?? this.stream.isTTY === true;
+    this.totalEpochs = options.epochs;
   }
 
   onEpochBegin(epoch: number, context: FitContext): void {
@@ -35,7 +39,7 @@ export class ProgressBar implements Callback {
     if (!this.animated || context.batches === undefined) return;
     this.bar = new cliProgress.SingleBar(
       {
-        format: `epoch ${epoch + 1}/${context.epochs} [{bar}] {value}/{total} loss {loss}`,
+        format: `epoch ${epoch + 1}/${this.totalEpochs ?? context.epochs} [{bar}] {value}/{total} loss {loss}`,
         stream: this.stream,
         hideCursor: true,
         clearOnComplete: false,
@@ -53,6 +57,8 @@ export class ProgressBar implements Callback {
     this.bar?.stop();
     this.bar = null;
     const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
-    this.stream.write(`epoch ${logs.epoch + 1}/${context.epochs}  ${format(logs)}  (${seconds} s)\n`);
+    this.stream.write(
+      `epoch ${logs.epoch + 1}/${this.totalEpochs ?? context.epochs}  ${format(logs)}  (${seconds} s)\n`,
+    );
   }
 }
