@@ -916,7 +916,7 @@ export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): v
  * index value: PyTorch's gather / scatter_add addressing. mode 0: out[p] = x[t] (32-bit copy);
  * 1: x[t] += src[p] (float32); 2: x[t] += src[p] (int32).
  */
-function alongIndex(mode: i32, x: usize, index: usize, other: usize, p: usize): void {
+@inline function alongIndex(mode: i32, x: usize, index: usize, other: usize, p: usize): void {
   const rank = load<i32>(p);
   const axis = load<i32>(p, 4);
   const shape = p + 8;
@@ -960,14 +960,15 @@ export function scatterAdd32(isInt: i32, out: usize, index: usize, src: usize, p
 }
 
 /** Index of the first max (op 0) or min (op 1) of x viewed as [outer, len, inner]; NaN wins. */
-export function argReduceF32(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+@inline function argReduce<T>(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
   for (let o = 0; o < outer; o++) {
     for (let q = 0; q < inner; q++) {
       const base = x + (<usize>(o * len * inner + q) << 2);
       let best = 0;
-      let bv = load<f32>(base);
+      let bv = load<T>(base);
+      // bv == bv and v != v only matter for floats (a NaN wins and ends the search).
       for (let i = 1; i < len && bv == bv; i++) {
-        const v = load<f32>(base + (<usize>(i * inner) << 2));
+        const v = load<T>(base + (<usize>(i * inner) << 2));
         if (v != v || (op == 0 ? v > bv : v < bv)) {
           bv = v;
           best = i;
@@ -978,21 +979,10 @@ export function argReduceF32(op: i32, x: usize, out: usize, outer: i32, len: i32
   }
 }
 
-/** argReduceF32 for int32 data. */
+export function argReduceF32(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
+  argReduce<f32>(op, x, out, outer, len, inner);
+}
+
 export function argReduceI32(op: i32, x: usize, out: usize, outer: i32, len: i32, inner: i32): void {
-  for (let o = 0; o < outer; o++) {
-    for (let q = 0; q < inner; q++) {
-      const base = x + (<usize>(o * len * inner + q) << 2);
-      let best = 0;
-      let bv = load<i32>(base);
-      for (let i = 1; i < len; i++) {
-        const v = load<i32>(base + (<usize>(i * inner) << 2));
-        if (op == 0 ? v > bv : v < bv) {
-          bv = v;
-          best = i;
-        }
-      }
-      store<i32>(out + (<usize>(o * inner + q) << 2), best);
-    }
-  }
+  argReduce<i32>(op, x, out, outer, len, inner);
 }

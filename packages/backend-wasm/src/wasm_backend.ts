@@ -657,14 +657,8 @@ export class WasmBackend implements Backend<number> {
    * split across threads. The images per batch depend only on the shapes (a fixed scratch
    * budget), never on the thread count, so results are identical for any number of threads.
    */
-  private convBatches(
-    N: number,
-    KK: number,
-    L: number,
-    visit: (n0: number, nb: number) => void,
-    maxImages = N,
-  ): void {
-    const nb = Math.max(1, Math.min(maxImages, Math.floor(CONV_COLS_BUDGET / (KK * L * 4))));
+  private convBatches(N: number, KK: number, L: number, visit: (n0: number, nb: number) => void): void {
+    const nb = Math.max(1, Math.min(N, Math.floor(CONV_COLS_BUDGET / (KK * L * 4))));
     for (let n0 = 0; n0 < N; n0 += nb) visit(n0, Math.min(nb, N - n0));
   }
 
@@ -677,23 +671,39 @@ export class WasmBackend implements Backend<number> {
     const Og = O / p.groups;
     this.convBatches(N, KK, L, (n0, nb) => {
       const cols = this.scratchOf('cols', KK * nb * L * 4);
-      const outs = this.scratchOf('batch', Og * nb * L * 4);
+      // One image: the product lands in place; several: in scratch, then each image's block moves.
+      const outs = nb > 1 ? this.scratchOf('batch', Og * nb * L * 4) : 0;
       for (let g = 0; g < p.groups; g++) {
         const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
         for (let i = 0; i < nb; i++)
           this.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geometry);
-        // outs [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L], then each image's [Og, L] block into place.
-        this.gemm(Og, nb * L, KK, w.handle + g * Og * KK * 4, KK, 1, cols, nb * L, 1, outs, nb * L, 0);
-        for (let i = 0; i < nb; i++)
-          this.k.copyRows(outs + i * L * 4, nb * L, out.handle + ((n0 + i) * O + g * Og) * L * 4, L, Og, L);
+        const at = out.handle + (n0 * O + g * Og) * L * 4;
+        // [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L]
+        this.gemm(
+          Og,
+          nb * L,
+          KK,
+          w.handle + g * Og * KK * 4,
+          KK,
+          1,
+          cols,
+          nb * L,
+          1,
+          nb > 1 ? outs : at,
+          nb * L,
+          0,
+        );
+        for (let i = 0; nb > 1 && i < nb; i++)
+          this.k.copyRows(outs + i * L * 4, nb * L, at + i * O * L * 4, L, Og, L);
       }
     });
     if (bias) this.k.addChannelBias(out.handle, bias.handle, N, O, L);
   }
 
-  /** Gathers images n0..n0+nb-1's dy rows of group g into a [Og, nb·L] matrix. */
+  /** Images n0..n0+nb-1's dy rows of group g as a [Og, nb·L] matrix (in place for one image). */
   private gatherDy(dy: T, n0: number, nb: number, g: number, Og: number, L: number): number {
     const O = dy.shape[1];
+    if (nb === 1) return dy.handle + (n0 * O + g * Og) * L * 4;
     const dys = this.scratchOf('batch', Og * nb * L * 4);
     for (let i = 0; i < nb; i++)
       this.k.copyRows(dy.handle + ((n0 + i) * O + g * Og) * L * 4, L, dys + i * L * 4, nb * L, Og, L);
@@ -729,25 +739,21 @@ export class WasmBackend implements Backend<number> {
     const KK = Cg * kH * kW;
     const Og = O / p.groups;
     this.data(dw).fill(0);
-    this.convBatches(
-      N,
-      KK,
-      L,
-      (n0, nb) => {
-        const cols = this.scratchOf('cols', KK * nb * L * 4);
-        for (let g = 0; g < p.groups; g++) {
-          const geometry = this.geometry(H, W, Ho, Wo, kH, kW, p, Cg, nb * L);
-          for (let i = 0; i < nb; i++)
-            this.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geometry);
-          const dys = this.gatherDy(dy, n0, nb, g, Og, L);
-          // dWg [Og, KK] += dys [Og, nb·L] · colsᵀ
-          this.gemm(Og, KK, nb * L, dys, nb * L, 1, cols, 1, nb * L, dw.handle + g * Og * KK * 4, KK, 1);
-        }
-        // One image per product: with colsᵀ as the right operand, a deep K packs slowly (measured:
-        // 6 GFLOP/s at K = 14400 against 15+ at K = L).
-      },
-      1,
-    );
+    // One image per product (not convBatches): with colsᵀ as the right operand, a deep K packs
+    // slowly (measured: 6 GFLOP/s at K = 14400 against 15+ at K = L).
+    const cols = this.scratchOf('cols', KK * L * 4);
+    for (let n = 0; n < N; n++) {
+      for (let g = 0; g < p.groups; g++) {
+        this.k.im2col(
+          x.handle + (n * C + g * Cg) * H * W * 4,
+          cols,
+          this.geometry(H, W, Ho, Wo, kH, kW, p, Cg),
+        );
+        // dWg [Og, KK] += dy [Og, L] · colsᵀ
+        const dyAt = dy.handle + (n * O + g * Og) * L * 4;
+        this.gemm(Og, KK, L, dyAt, L, 1, cols, 1, L, dw.handle + g * Og * KK * 4, KK, 1);
+      }
+    }
   }
 
   maxPool2d(x: T, p: Pool2dParams, out: T, indices: T): void {
