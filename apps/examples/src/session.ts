@@ -55,26 +55,6 @@ export interface TrainingResult {
   startEpoch: number;
 }
 
-/** Writes the curves after each epoch (queued: fit is synchronous; runTraining awaits `flush()` between epochs). */
-class CurvesWriter implements Callback {
-  private pending: Promise<void> = Promise.resolve();
-  constructor(
-    private readonly path: string,
-    private readonly title: string,
-    private readonly history: EpochLogs[],
-  ) {}
-
-  onEpochEnd(logs: EpochLogs): void {
-    this.history.push({ ...logs });
-    const snapshot = [...this.history];
-    this.pending = this.pending.then(async () => writeFile(this.path, await curvesSvg(this.title, snapshot)));
-  }
-
-  flush(): Promise<void> {
-    return this.pending;
-  }
-}
-
 export const checkpointPath = (outDir: string): string => join(outDir, 'checkpoint.safetensors');
 
 export async function runTraining(plan: TrainingPlan, options: ExampleOptions): Promise<TrainingResult> {
@@ -94,7 +74,6 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
     if (!options.quiet) console.log(`resumed from ${path} after epoch ${startEpoch} of ${epochs}`);
   }
   const callbacks: Callback[] = options.quiet ? [] : [new ProgressBar({ epochs })];
-  let curves: CurvesWriter | undefined;
   if (outDir) {
     await mkdir(outDir, { recursive: true });
     const checkpoint = new ModelCheckpoint({
@@ -105,13 +84,12 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
       history,
       saveBestOnly: false,
     });
-    curves = new CurvesWriter(join(outDir, 'curves.svg'), plan.title, [...history]);
-    callbacks.push(checkpoint, curves);
+    callbacks.push(checkpoint);
   }
   const metrics = [new Accuracy()];
   const run: EpochLogs[] = [];
-  // One epoch per fit call: fit never yields, so the curves (rendered asynchronously) reach the
-  // disk between epochs, while the run goes on. (The checkpoint is written inside fit.)
+  // One epoch per fit call, so the curves (Vega renders asynchronously; fit never yields) are
+  // redrawn between epochs while the run goes on. The checkpoint is written inside fit.
   for (let epoch = startEpoch; epoch < epochs; epoch++) {
     run.push(
       ...fit(model, train, {
@@ -126,7 +104,8 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
         callbacks,
       }),
     );
-    await curves?.flush();
+    if (outDir)
+      await writeFile(join(outDir, 'curves.svg'), await curvesSvg(plan.title, [...history, ...run]));
   }
   history = [...history, ...run];
   if (outDir) await writeFile(join(outDir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);

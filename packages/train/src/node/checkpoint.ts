@@ -233,9 +233,4 @@ export class ModelCheckpoint implements Callback {
       );
     }
   }
-
-  /** Saves are synchronous; kept so code written against queued saves still awaits something. */
-  flush(): Promise<void> {
-    return Promise.resolve();
-  }
 }
