@@ -18,14 +18,17 @@ import { DataLoader, fit, TensorDataset } from '../src/index.js';
 import { loadCheckpoint, ModelCheckpoint, ProgressBar, saveCheckpoint } from '../src/node/index.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'nnet-ckpt-'));
+/** int32 labels 0, 1, 0, 1, ... */
+const alternatingLabels = (n: number) =>
+  tensor(
+    Array.from({ length: n }, (_, i) => i % 2),
+    { dtype: 'int32' },
+  );
 
 describe('checkpoints', () => {
   it('resume continues the same trajectory bit for bit (model and Adam state)', async () => {
     const x = randn([16, 3]);
-    const y = tensor(
-      Array.from({ length: 16 }, (_, i) => i % 2),
-      { dtype: 'int32' },
-    );
+    const y = alternatingLabels(16);
     const make = () => {
       manualSeed(9);
       const model = new Sequential(new Linear(3, 5), new ReLU(), new Linear(5, 2));
@@ -70,10 +73,7 @@ describe('checkpoints', () => {
   it('ModelCheckpoint has written the file before the next epoch starts (a killed run can resume)', async () => {
     manualSeed(1);
     const x = randn([16, 2]);
-    const y = tensor(
-      Array.from({ length: 16 }, (_, i) => i % 2),
-      { dtype: 'int32' },
-    );
+    const y = alternatingLabels(16);
     const model = new Sequential(new Linear(2, 2));
     const path = join(dir(), 'last.safetensors');
     const seen: (number | null)[] = [];
@@ -102,10 +102,7 @@ describe('checkpoints', () => {
   it('ModelCheckpoint saves the best epoch during fit', async () => {
     manualSeed(1);
     const x = randn([32, 2]);
-    const y = tensor(
-      Array.from({ length: 32 }, (_, i) => i % 2),
-      { dtype: 'int32' },
-    );
+    const y = alternatingLabels(32);
     const model = new Sequential(new Linear(2, 2));
     const path = join(dir(), 'best.safetensors');
     const ckpt = new ModelCheckpoint({ path, monitor: 'loss' });
