@@ -406,18 +406,7 @@ export function copyStrided32(src: usize, out: usize, p: usize): void {
     } else {
       for (let i = 0; i < inner; i++) store<u32>(po + (<usize>i << 2), load<u32>(src + (<usize>(base + i * is) << 2)));
     }
-    for (let d = rank - 2; d >= 0; d--) {
-      const at = idx + (<usize>d << 2);
-      const v = load<i32>(at) + 1;
-      const s = load<i32>(strides + (<usize>d << 2));
-      base += s;
-      if (v < load<i32>(shape + (<usize>d << 2))) {
-        store<i32>(at, v);
-        break;
-      }
-      base -= v * s;
-      store<i32>(at, 0);
-    }
+    base = odometer(idx, rank - 2, shape, strides, -1, base);
   }
 }
 
@@ -911,6 +900,26 @@ export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): v
 }
 
 /**
+ * Advances the multi-index `idx` (dims 0..last, last fastest) by one position of `shape` and
+ * returns `base` moved by the strides of the dims that changed; dim `skip` (or -1) moves nothing.
+ */
+@inline function odometer(idx: usize, last: i32, shape: usize, strides: usize, skip: i32, base: i32): i32 {
+  for (let d = last; d >= 0; d--) {
+    const slot = idx + (<usize>d << 2);
+    const v = load<i32>(slot) + 1;
+    const st = d != skip ? load<i32>(strides + (<usize>d << 2)) : 0;
+    base += st;
+    if (v < load<i32>(shape + (<usize>d << 2))) {
+      store<i32>(slot, v);
+      return base;
+    }
+    base -= v * st;
+    store<i32>(slot, 0);
+  }
+  return base;
+}
+
+/**
  * Walks the positions of an index tensor (block [rank, axis, indexShape..., targetStrides...]) and
  * calls back with (position, target element) where the target's coordinate along `axis` is the
  * index value: PyTorch's gather / scatter_add addressing. mode 0: out[p] = x[t] (32-bit copy);
@@ -934,18 +943,7 @@ export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): v
     if (mode == 0) store<i32>(here, load<i32>(at));
     else if (mode == 1) store<f32>(at, load<f32>(at) + load<f32>(here));
     else store<i32>(at, load<i32>(at) + load<i32>(here));
-    for (let d = rank - 1; d >= 0; d--) {
-      const slot = idx + (<usize>d << 2);
-      const v = load<i32>(slot) + 1;
-      const st = d != axis ? load<i32>(ts + (<usize>d << 2)) : 0;
-      base += st;
-      if (v < load<i32>(shape + (<usize>d << 2))) {
-        store<i32>(slot, v);
-        break;
-      }
-      base -= v * st;
-      store<i32>(slot, 0);
-    }
+    base = odometer(idx, rank - 1, shape, ts, axis, base);
   }
 }
 

@@ -192,12 +192,18 @@ describe('resuming fit from a ModelCheckpoint', () => {
 });
 
 describe('ProgressBar', () => {
-  it('prints one plain line per epoch when not on a terminal', () => {
+  /** A non-terminal stream that collects what is written. */
+  const lineStream = () => {
     const lines: string[] = [];
     const stream = {
       write: (s: string) => lines.push(s) !== 0,
       isTTY: false,
     } as unknown as NodeJS.WritableStream;
+    return { lines, stream };
+  };
+
+  it('prints one plain line per epoch when not on a terminal', () => {
+    const { lines, stream } = lineStream();
     const model = new Sequential(new Linear(2, 2));
     const x = randn([8, 2]);
     const y = tensor([0, 1, 0, 1, 0, 1, 0, 1], { dtype: 'int32' });
@@ -212,11 +218,7 @@ describe('ProgressBar', () => {
   });
 
   it('shows the total it is given when fit runs one epoch per call', () => {
-    const lines: string[] = [];
-    const stream = {
-      write: (s: string) => lines.push(s) !== 0,
-      isTTY: false,
-    } as unknown as NodeJS.WritableStream;
+    const { lines, stream } = lineStream();
     const model = new Sequential(new Linear(2, 2));
     const loader = new DataLoader(
       new TensorDataset(randn([4, 2]), tensor([0, 1, 0, 1], { dtype: 'int32' })),
