@@ -88,6 +88,23 @@ def main():
     warm_up(cnn, x)
     save('cnn', cnn, [x, torch.randn(2, 3, 8, 8)], batch, 14)
 
+    torch.manual_seed(5)
+    upsample = nn.Sequential(
+        nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1, output_padding=1),
+        nn.ReLU(),
+        nn.Dropout(0.5),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(4, 6),
+        nn.BatchNorm1d(6),
+        nn.GELU(approximate='tanh'),
+        nn.Linear(6, 2),
+        nn.Softmax(dim=1),
+    )
+    x = torch.randn(4, 3, 5, 5)
+    warm_up(upsample, x)
+    save('upsample', upsample, [x, torch.randn(2, 3, 5, 5)], batch, 17)
+
     torch.manual_seed(2)
     text = nn.Sequential(
         nn.Embedding(20, 8),
@@ -108,6 +125,10 @@ def main():
     torch.manual_seed(4)
     gru = LastStep(nn.GRU(5, 6, batch_first=True), 6, 2)
     save('gru', gru, [torch.randn(2, 4, 5), torch.randn(5, 4, 5)], batch, 14)
+
+    torch.manual_seed(6)
+    rnn = LastStep(nn.RNN(4, 5, nonlinearity='relu'), 5, 2)
+    save('rnn', rnn, [torch.randn(3, 2, 4), torch.randn(3, 5, 4)], {1: 'batch'}, 14)
 
 
 if __name__ == '__main__':

@@ -43,6 +43,7 @@ import {
   ones,
   ShapeError,
   type Tensor,
+  tidy,
   ValueError,
   zeros,
 } from '@nnet/tensor';
@@ -177,7 +178,7 @@ const emitConvTranspose: Emit = (b, m, scope, x) => {
 };
 
 const emitPool: Emit = (b, m, scope, x) => {
-  const p = m as MaxPoolLike;
+  const p = m as MaxPool2d | AvgPool2d;
   const k = pair(p.kernelSize, 1);
   const [pH, pW] = pair(p.options.padding, 0);
   const attrs = [
@@ -191,7 +192,6 @@ const emitPool: Emit = (b, m, scope, x) => {
   const y = withBatch(b, x, scope, (n) => b.node(isMax ? 'MaxPool' : 'AveragePool', [n], attrs, scope));
   return b.val(y, p.forward(x.value));
 };
-type MaxPoolLike = AvgPool2d;
 
 const emitAdaptiveAvg: Emit = (b, m, scope, x) => {
   const a = m as AdaptiveAvgPool2d;
@@ -382,15 +382,20 @@ const emitRecurrent: Emit = (b, m, scope, x) => {
   const dirAxis = b.int64s([1], `${scope}/dir_axis`);
   for (let k = 0; k < rnn.numLayers; k++) {
     const p = (n: string) => paramOf(m, `${n}_l${k}`);
-    const W = b.weight(`${scope}W_l${k}`, b.own(reorderGates(p('weight_ih')!, cell).unsqueeze(0)));
-    const R = b.weight(`${scope}R_l${k}`, b.own(reorderGates(p('weight_hh')!, cell).unsqueeze(0)));
+    const W = b.weight(
+      `${scope}W_l${k}`,
+      b.own(tidy(() => reorderGates(p('weight_ih')!, cell).unsqueeze(0))),
+    );
+    const R = b.weight(
+      `${scope}R_l${k}`,
+      b.own(tidy(() => reorderGates(p('weight_hh')!, cell).unsqueeze(0))),
+    );
     const inputs = [seq, W, R];
     const bih = p('bias_ih');
     const bhh = p('bias_hh');
     if (bih && bhh) {
-      const bi = b.own(reorderGates(bih, cell));
-      const bh = b.own(reorderGates(bhh, cell));
-      inputs.push(b.weight(`${scope}B_l${k}`, b.own(cat([bi, bh], 0).unsqueeze(0))));
+      const B = tidy(() => cat([reorderGates(bih, cell), reorderGates(bhh, cell)], 0).unsqueeze(0));
+      inputs.push(b.weight(`${scope}B_l${k}`, b.own(B)));
     }
     const attrs = [attr.int('hidden_size', H)];
     if (cell === 'gru') attrs.push(attr.int('linear_before_reset', 1));
@@ -565,9 +570,15 @@ export async function exportOnnx(
   try {
     const result = noGrad(() => emitModule(b, model, '', { name: inputName, value: example }));
     outShape = [...result.value.shape];
-    if (result.name === inputName) b.node('Identity', [inputName]);
-    const last = b.nodes[b.nodes.length - 1];
-    last.output = [outputName];
+    const producer = b.nodes.find((n) => n.output?.[0] === result.name);
+    if (producer) producer.output = [outputName];
+    else
+      b.nodes.push({
+        opType: 'Identity',
+        name: b.unique('Identity'),
+        input: [result.name],
+        output: [outputName],
+      });
     if (inAxes.size) {
       // Trace again with every dynamic input axis one longer; the output axes that change are dynamic.
       const bigger = example.shape.map((d, i) => (inAxes.has(i) ? d + 1 : d));

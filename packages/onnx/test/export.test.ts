@@ -25,7 +25,7 @@ import {
   Softmax,
   Tanh,
 } from '@nnet/layers';
-import { manualSeed, noGrad, randint, randn, type Tensor, ValueError } from '@nnet/tensor';
+import { manualSeed, memory, noGrad, randint, randn, type Tensor, ValueError } from '@nnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx, UnsupportedModuleError } from '../src/index.js';
 import { maxAbsDiff, runOrt } from './helpers.js';
@@ -143,6 +143,26 @@ describe('exportOnnx runs in ONNX Runtime with nnet outputs (max abs error ≤ 1
     await check('gru', gru, randn([2, 4, 5]), randn([3, 5, 5]), { dynamicAxes: { input: [0, 1] } });
     const rnn = new RNN(5, 4, { nonlinearity: 'relu', numLayers: 2, bias: false });
     await check('rnn', rnn, randn([3, 2, 5]), randn([5, 4, 5]), dyn);
+  });
+
+  it('an unbatched [C, H, W] image through conv and pooling (no dynamic axes)', async () => {
+    manualSeed(8);
+    const model = new Sequential(
+      new Conv2d(2, 3, 3, { padding: 1 }),
+      new MaxPool2d(2),
+      new AdaptiveAvgPool2d(1),
+    );
+    const x = randn([2, 6, 6]);
+    await check('unbatched_conv', model, x, x, {});
+  });
+
+  it('frees every tensor it makes while tracing', async () => {
+    manualSeed(9);
+    const model = new Sequential(new LSTM(3, 4), new LayerNorm(4), new GELU());
+    const x = randn([2, 2, 3]);
+    const before = memory();
+    await exportOnnx(model, x, { opset: 13, dynamicAxes: { input: [0, 1] } });
+    expect(memory()).toEqual(before);
   });
 
   it('names the graph values as asked and marks the dynamic output axis', async () => {

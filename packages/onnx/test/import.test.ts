@@ -18,6 +18,7 @@ import {
 import {
   DTypeError,
   manualSeed,
+  memory,
   noGrad,
   randint,
   randn,
@@ -56,7 +57,7 @@ function expectClose(got: ArrayLike<number>, want: number[], rtol = 1e-4, atol =
 }
 
 describe('importOnnx runs torch.onnx.export files like PyTorch (rtol 1e-4, atol 1e-5)', () => {
-  for (const name of ['mlp', 'cnn', 'text_opset17', 'text_opset14', 'lstm', 'gru']) {
+  for (const name of ['mlp', 'cnn', 'upsample', 'text_opset17', 'text_opset14', 'lstm', 'gru', 'rnn']) {
     it(`${name}: both batch sizes`, async () => {
       const fx = fixtureJson<Fixture>(`torch_${name}.json`);
       const model = importOnnx(fixtureBytes(`torch_${name}.onnx`));
@@ -106,6 +107,18 @@ describe('importOnnx runs torch.onnx.export files like PyTorch (rtol 1e-4, atol 
       expect(p.grad?.shape).toEqual(p.shape);
     }
     mlp.dispose();
+  });
+
+  it('a forward frees its intermediates, and dispose() frees the parameters', () => {
+    const before = memory();
+    const lstm = importOnnx(fixtureBytes('torch_lstm.onnx'));
+    const x = randn([4, 2, 5]);
+    const during = memory();
+    noGrad(() => lstm.forward(x)).dispose();
+    expect(memory()).toEqual(during);
+    x.dispose();
+    lstm.dispose();
+    expect(memory()).toEqual(before);
   });
 
   it('checks input dtype and static dims', () => {
