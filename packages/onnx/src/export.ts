@@ -24,6 +24,7 @@ import {
   Linear,
   LogSoftmax,
   LSTM,
+  ManualLinear,
   MaxPool2d,
   type Module,
   ReLU,
@@ -52,11 +53,27 @@ import { UnsupportedModuleError } from './errors.js';
 import { DataType, encodeModel, type ValueInfoProto } from './proto.js';
 import { floatTensorProto } from './tensor_proto.js';
 
-/** The opsets `exportOnnx` writes. */
+/**
+ * The opsets `exportOnnx` writes.
+ *
+ * @example
+ * SUPPORTED_EXPORT_OPSETS.includes(17); // true
+ */
 export const SUPPORTED_EXPORT_OPSETS: readonly number[] = [13, 14, 15, 16, 17];
-/** The default opset of `exportOnnx`: 17, the first with LayerNormalization. */
+/**
+ * The default opset of `exportOnnx`: 17, the first with LayerNormalization.
+ *
+ * @example
+ * await exportOnnx(model, x, { opset: DEFAULT_OPSET }); // the same as leaving opset out
+ */
 export const DEFAULT_OPSET = 17;
 
+/**
+ * Options of `exportOnnx`, named as PyTorch's `torch.onnx.export` names them.
+ *
+ * @example
+ * const options: ExportOptions = { opset: 13, inputNames: ['x'], outputNames: ['y'], dynamicAxes: { x: { 0: 'batch' } } };
+ */
 export interface ExportOptions {
   /** ONNX opset, 13 to 17 (default 17; below 17 LayerNorm is written as its decomposition). */
   opset?: number;
@@ -118,7 +135,7 @@ function paramOf(m: Module, name: string): Tensor | null {
 }
 
 const emitLinear: Emit = (b, m, scope, x) => {
-  const l = m as Linear;
+  const l = m as Linear | ManualLinear;
   const w = b.weight(`${scope}weight`, l.weight);
   const bias = l.bias ? b.weight(`${scope}bias`, l.bias) : null;
   const y = l.forward(x.value);
@@ -420,6 +437,7 @@ const emitSequential: Emit = (b, m, scope, x) => {
 const EMITTERS: [abstract new (...args: never[]) => Module, Emit][] = [
   [Sequential, emitSequential],
   [Linear, emitLinear],
+  [ManualLinear, emitLinear],
   [Conv2d, emitConv],
   [ConvTranspose2d, emitConvTranspose],
   [MaxPool2d, emitPool],
@@ -488,7 +506,7 @@ function valueInfo(
  * norm on running statistics; its training flags are restored afterwards).
  *
  * Shapes: one input (float32, or int32 indices for an Embedding first), one output; any shape the
- * model accepts. Supported: Sequential, Linear, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d,
+ * model accepts. Supported: Sequential (and its alias NeuralNet), Linear, ManualLinear, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d,
  * AdaptiveAvgPool2d, Flatten, BatchNorm1d/2d, LayerNorm, Dropout, Embedding, Identity, ReLU,
  * LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, RNN, LSTM, GRU. Anything else throws
  * UnsupportedModuleError naming every such module.
@@ -583,7 +601,15 @@ export async function exportOnnx(
       // Trace again with every dynamic input axis one longer; the output axes that change are dynamic.
       const bigger = example.shape.map((d, i) => (inAxes.has(i) ? d + 1 : d));
       const probe = b.own(zeros(bigger, { dtype: example.dtype }));
-      resized = [...b.own(noGrad(() => model.forward(probe))).shape];
+      try {
+        resized = [...b.own(noGrad(() => model.forward(probe))).shape];
+      } catch (e) {
+        throw new ShapeError(
+          `exportOnnx: the model rejects an input of shape [${bigger.join(', ')}] (the dynamic axes ${[...inAxes.keys()].join(', ')} ` +
+            `of '${inputName}' resized), so those axes cannot all be dynamic; mark only axes the model accepts at any size. ` +
+            `The model said: ${(e as Error).message}`,
+        );
+      }
     }
     const outAxes = axesMap(dynamic[outputName] ?? {}, outputName);
     if (resized)

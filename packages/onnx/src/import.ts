@@ -14,7 +14,12 @@ import { OPS } from './ops.js';
 import { DataType, decodeModel, type GraphProto, type NodeProto, type ValueInfoProto } from './proto.js';
 import { fromTensorProto, type HostTensor, hostToTensor } from './tensor_proto.js';
 
-/** The default-domain opsets `importOnnx` reads (PyTorch 1.13 writes 9 to 17; 14 by default). */
+/**
+ * The default-domain opsets `importOnnx` reads (PyTorch 1.13 writes 9 to 17; 14 by default).
+ *
+ * @example
+ * SUPPORTED_IMPORT_OPSETS.includes(14); // true
+ */
 export const SUPPORTED_IMPORT_OPSETS: readonly number[] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
 
 /** A module that only holds parameters and buffers, so that dotted names nest like PyTorch's. */
@@ -61,7 +66,15 @@ function describeInput(v: ValueInfoProto): GraphInput {
 /**
  * An imported ONNX graph as a Module. `forward(...inputs)` takes the graph's inputs in order and
  * returns its first output; `run` returns every output by name. Parameters train like any
- * module's (the graph is differentiable wherever its ops are).
+ * module's (the graph is differentiable wherever its ops are). Made by `importOnnx`.
+ *
+ * Shapes: the graph's; inputs must match its static dims, symbolic dims take any size.
+ *
+ * @example
+ * const model = importOnnx(bytes);               // a torch.onnx.export of nn.Linear(6, 3)
+ * model.inputNames;                               // ['input']
+ * const y = model.forward(randn([5, 6]));         // [5, 3]
+ * const { output } = model.run({ input: randn([2, 6]) });
  */
 export class OnnxModule extends Module {
   /** The graph's input names, in the order `forward` takes them. */
@@ -118,7 +131,12 @@ export class OnnxModule extends Module {
     return (found as ParameterGroup | undefined) ?? this.registerModule(name, new ParameterGroup());
   }
 
-  /** Every output by name; `inputs` in `inputNames` order or by name. */
+  /**
+   * Every output by name; `inputs` in `inputNames` order or by name.
+   *
+   * @example
+   * const { output } = model.run({ input: randn([2, 6]) }); // [2, 3]
+   */
   run(inputs: Tensor[] | Record<string, Tensor>): Record<string, Tensor> {
     const given = Array.isArray(inputs)
       ? inputs
@@ -178,7 +196,12 @@ export class OnnxModule extends Module {
     }
   }
 
-  /** The first output of the graph for inputs in `inputNames` order. */
+  /**
+   * The first output of the graph for inputs in `inputNames` order (other outputs are freed).
+   *
+   * @example
+   * const y = model.forward(randn([5, 6])); // [5, 3]
+   */
   forward(...inputs: Tensor[]): Tensor {
     const out = this.run(inputs);
     const first = out[this.outputNames[0]];

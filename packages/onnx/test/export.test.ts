@@ -16,6 +16,7 @@ import {
   Linear,
   LogSoftmax,
   LSTM,
+  ManualLinear,
   MaxPool2d,
   type Module,
   ReLU,
@@ -28,6 +29,7 @@ import {
 import { manualSeed, memory, noGrad, randint, randn, type Tensor, ValueError } from '@nnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx, UnsupportedModuleError } from '../src/index.js';
+import { decodeModel } from '../src/proto.js';
 import { maxAbsDiff, runOrt } from './helpers.js';
 
 const measured: Record<string, number> = {};
@@ -176,6 +178,21 @@ describe('exportOnnx runs in ONNX Runtime with nnet outputs (max abs error ≤ 1
     const x = randn([5, 3]);
     const got = await runOrt(bytes, x, 'features');
     expect(got.dims).toEqual([5, 2]);
+    const graph = decodeModel(bytes, 'test').graph!;
+    expect(graph.output![0].type!.tensorType!.shape!.dim).toEqual([{ dimParam: 'n' }, { dimValue: 2 }]);
+    expect(model.training).toBe(true);
+  });
+
+  it('finds the dynamic output axes itself, and refuses an axis the model cannot resize', async () => {
+    manualSeed(10);
+    const model = new Sequential(new ManualLinear(3, 2));
+    const bytes = await exportOnnx(model, randn([2, 3]), { dynamicAxes: { input: [0] } });
+    const out = decodeModel(bytes, 'test').graph!.output![0];
+    expect(out.type!.tensorType!.shape!.dim).toEqual([{ dimParam: 'output_dim0' }, { dimValue: 2 }]);
+    expect((await runOrt(bytes, randn([4, 3]))).dims).toEqual([4, 2]);
+    await expect(exportOnnx(model, randn([2, 3]), { dynamicAxes: { input: [1] } })).rejects.toThrow(
+      /cannot all be dynamic/,
+    );
   });
 
   it('lists every module it cannot export in one typed error', async () => {
