@@ -117,10 +117,14 @@ def main():
     tokens = [torch.randint(0, 20, (2, 5)), torch.randint(0, 20, (3, 5))]
     save('text_opset17', text, tokens, batch, 17)
     save('text_opset14', text, tokens, batch, 14)
+    save('text_opset11', text, tokens, batch, 11)
 
     torch.manual_seed(3)
     lstm = LastStep(nn.LSTM(5, 7, num_layers=2), 7, 3)
-    save('lstm', lstm, [torch.randn(4, 2, 5), torch.randn(4, 3, 5)], {1: 'batch'}, 14)
+    lstm_inputs = [torch.randn(4, 2, 5), torch.randn(4, 3, 5)]
+    save('lstm', lstm, lstm_inputs, {1: 'batch'}, 14)
+    # Opset 11: Squeeze/Unsqueeze take their axes as attributes.
+    save('lstm_opset11', lstm, lstm_inputs, {1: 'batch'}, 11)
 
     torch.manual_seed(4)
     gru = LastStep(nn.GRU(5, 6, batch_first=True), 6, 2)

@@ -57,7 +57,18 @@ function expectClose(got: ArrayLike<number>, want: number[], rtol = 1e-4, atol =
 }
 
 describe('importOnnx runs torch.onnx.export files like PyTorch (rtol 1e-4, atol 1e-5)', () => {
-  for (const name of ['mlp', 'cnn', 'upsample', 'text_opset17', 'text_opset14', 'lstm', 'gru', 'rnn']) {
+  for (const name of [
+    'mlp',
+    'cnn',
+    'upsample',
+    'text_opset17',
+    'text_opset14',
+    'text_opset11',
+    'lstm',
+    'lstm_opset11',
+    'gru',
+    'rnn',
+  ]) {
     it(`${name}: both batch sizes`, async () => {
       const fx = fixtureJson<Fixture>(`torch_${name}.json`);
       const model = importOnnx(fixtureBytes(`torch_${name}.onnx`));
