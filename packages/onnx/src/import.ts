@@ -105,7 +105,15 @@ export class OnnxModule extends Module {
       const t = hostToTensor(h);
       this.register(name, t, bufferNames.has(name));
     }
-    this.nodes = (graph.node ?? []).map((node) => ({ node, ctx: { node, attrs: new Attrs(node), opset } }));
+    this.nodes = [];
+    for (const node of graph.node ?? []) {
+      const ctx = { node, attrs: new Attrs(node), opset };
+      // Constant nodes are decoded once, here, instead of on every forward.
+      const name = node.output?.[0];
+      if (node.opType === 'Constant' && name)
+        this.constants.set(name, OPS.Constant.run([], ctx)[0] as HostTensor);
+      else this.nodes.push({ node, ctx });
+    }
   }
 
   /** Registers an initializer under its dotted name ("0.weight" → child "0", parameter "weight"). */

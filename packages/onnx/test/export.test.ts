@@ -145,6 +145,10 @@ describe('exportOnnx runs in ONNX Runtime with nnet outputs (max abs error ≤ 1
     await check('gru', gru, randn([2, 4, 5]), randn([3, 5, 5]), { dynamicAxes: { input: [0, 1] } });
     const rnn = new RNN(5, 4, { nonlinearity: 'relu', numLayers: 2, bias: false });
     await check('rnn', rnn, randn([3, 2, 5]), randn([5, 4, 5]), dyn);
+    const unbatched = new LSTM(5, 3);
+    await check('lstm_unbatched', unbatched, randn([4, 5]), randn([7, 5]), {
+      dynamicAxes: { input: { 0: 'time' } },
+    });
   });
 
   it('an unbatched [C, H, W] image through conv and pooling (no dynamic axes)', async () => {
