@@ -200,10 +200,12 @@ const averagePool: OpDef = {
 // ---- normalisation ----------------------------------------------------------------------------
 
 const batchNorm: OpDef = {
-  check: (c) =>
-    c.attrs.int('training_mode', 0) !== 0 || (c.node.output ?? []).filter(Boolean).length > 1
-      ? 'training mode (batch statistics) is not supported; export the model in eval mode'
-      : null,
+  check: (c) => {
+    if (c.attrs.int('training_mode', 0) !== 0 || (c.node.output ?? []).filter(Boolean).length > 1) {
+      return 'training mode (batch statistics) is not supported; export the model in eval mode';
+    }
+    return c.attrs.int('spatial', 1) === 0 ? 'spatial=0 (per-element statistics) is not supported' : null;
+  },
   run: ([x, scale, bias, mean, variance], c) => {
     const t = asTensor(x, c, 0);
     const view = [1, t.shape[1], ...new Array<number>(Math.max(t.ndim - 2, 0)).fill(1)];
