@@ -124,7 +124,7 @@ export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
     meta.optimizer = { groups: sd.groups, numbers };
   }
   try {
-    return encodeSafetensors(tensors, { nnet: JSON.stringify(meta) });
+    return encodeSafetensors(tensors, { metadata: { nnet: JSON.stringify(meta) } });
   } finally {
     for (const t of owned) t.dispose();
   }
