@@ -23,6 +23,8 @@ nnet → PyTorch (when nnet's files exist; write them first with
     checkpoint; strict-loaded into the same PyTorch network, outputs in exported_checkpoint.torch_out.json.
 
 Run: /usr/bin/python3 scripts/gen_interop_dtypes.py
+  then pnpm exec biome format --write packages/layers/test/fixtures/interop packages/train/test/fixtures
+  (biome formats the JSON fixtures outside fixtures/*.json).
 """
 import os
 import sys

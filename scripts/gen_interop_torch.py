@@ -9,6 +9,7 @@ The safetensors format is read (strictly) and written by scripts/safetensors_io.
 BatchNorm fixtures are gen_interop_dtypes.py's.
 
 Run: /usr/bin/python3 scripts/gen_interop_torch.py
+  then pnpm exec biome format --write packages/layers/test/fixtures/interop
 """
 import json
 import os
