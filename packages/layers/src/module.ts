@@ -201,6 +201,8 @@ export abstract class Module {
    * and the dict lacks (`missingKeys`) and the reverse (`unexpectedKeys`), or throws one
    * StateDictError listing every problem (non-tensor or disposed values, shape mismatches, and
    * with `strict` (the default) missing and unexpected keys).
+   * @example
+   *   const { missingKeys } = model.checkStateDict(decodeSafetensors(bytes).tensors, { strict: false });
    */
   checkStateDict(
     dict: StateDict | Map<string, Tensor>,

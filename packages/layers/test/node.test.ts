@@ -61,7 +61,9 @@ describe('saveSafetensors / loadSafetensors', () => {
   it('rejects what is not a model or a path, and a corrupt file, with a ValueError', async () => {
     const path = join(dir(), 'bad.safetensors');
     writeFileSync(path, 'not a safetensors file');
-    await expect(loadSafetensors(net(), path)).rejects.toThrow(/decodeSafetensors: the header length \d+ exceeds the format's limit/);
+    await expect(loadSafetensors(net(), path)).rejects.toThrow(
+      /decodeSafetensors: the header length \d+ exceeds the format's limit/,
+    );
     await expect(loadSafetensors({} as never, path)).rejects.toThrow(/the first argument must be a Module/);
     await expect(saveSafetensors(net(), '' as never)).rejects.toThrow(ValueError);
     await expect(saveSafetensors(net(), path, { dtype: 'F8' as never })).rejects.toThrow(
