@@ -209,6 +209,20 @@ describe('checkpoints: all or nothing, temporary files, export for PyTorch', () 
     expect(bits(b)).toEqual(bBefore);
     expect(bits(other)).toEqual(before);
 
+    // An optimizer that refuses its state after applying part of it is restored.
+    const refusing = {
+      paramGroups: b.opt.paramGroups,
+      stateDict: () => b.opt.stateDict(),
+      loadStateDict: (d: ReturnType<typeof b.opt.stateDict>) => {
+        b.opt.loadStateDict(d);
+        if (d.state[0]?.step === 2) throw new ValueError('refused after applying');
+      },
+    };
+    await expect(loadCheckpoint(path, { model: b.model, optimizer: refusing })).rejects.toThrow(
+      /refused after applying/,
+    );
+    expect(bits(b)).toEqual(bBefore);
+
     // And when everything fits, everything loads.
     await loadCheckpoint(path, { model: b.model, optimizer: b.opt });
     expect(bits(b)).toEqual(bits(a));

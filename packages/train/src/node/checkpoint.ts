@@ -177,7 +177,6 @@ export async function loadCheckpoint(path: string, into: CheckpointTargets): Pro
     );
   const op = 'loadCheckpoint';
   const { tensors, meta, model, state } = readCheckpoint(op, path, new Uint8Array(await readFile(path)));
-  const snapshots: OptimizerState[] = [];
   try {
     // 1. Check everything.
     into.model.checkStateDict(model);
@@ -196,37 +195,31 @@ export async function loadCheckpoint(path: string, into: CheckpointTargets): Pro
         );
       return [name, saved.map((v) => v ?? Number.NaN)] as const;
     });
-    // 2. Apply: the optimizer and scheduler may still refuse (their own checks); restore them then.
-    const schedulerBefore = into.scheduler?.stateDict();
+    // 2. Apply. The optimizer and scheduler may still refuse (their own checks): then both are
+    // restored, the scheduler first (its loadStateDict sets the optimizer's learning rates).
     if (into.optimizer) {
-      snapshots.push(into.optimizer.stateDict());
       for (const [i, nums] of Object.entries(meta.optimizer!.numbers)) {
         state[Number(i)] = { ...(state[Number(i)] ?? {}), ...nums };
       }
-      try {
-        into.optimizer.loadStateDict({ state, groups: meta.optimizer!.groups });
-        into.scheduler?.loadStateDict(meta.scheduler as never);
-      } catch (err) {
-        into.optimizer.loadStateDict(snapshots[0]);
-        if (into.scheduler) into.scheduler.loadStateDict(schedulerBefore as never);
-        throw err;
-      }
-    } else if (into.scheduler) {
-      try {
-        into.scheduler.loadStateDict(meta.scheduler as never);
-      } catch (err) {
-        into.scheduler.loadStateDict(schedulerBefore as never);
-        throw err;
-      }
+    }
+    const optimizerBefore = into.optimizer?.stateDict();
+    const schedulerBefore = into.scheduler?.stateDict();
+    try {
+      into.optimizer?.loadStateDict({ state, groups: meta.optimizer!.groups });
+      into.scheduler?.loadStateDict(meta.scheduler as never);
+    } catch (err) {
+      into.scheduler?.loadStateDict(schedulerBefore as never);
+      if (optimizerBefore) into.optimizer!.loadStateDict(optimizerBefore);
+      throw err;
+    } finally {
+      for (const st of Object.values(optimizerBefore?.state ?? {}))
+        for (const v of Object.values(st)) if (typeof v !== 'number') v.dispose();
     }
     for (const [name, s] of generatorStates) into.generators![name].setState(s);
     into.model.loadStateDict(model);
     return { epoch: meta.epoch, history: meta.history ?? [], extra: meta.extra };
   } finally {
     for (const t of Object.values(tensors)) t.dispose();
-    for (const s of snapshots)
-      for (const st of Object.values(s.state))
-        for (const v of Object.values(st)) if (typeof v !== 'number') v.dispose();
   }
 }
 
