@@ -167,7 +167,8 @@ function assemble(entries: Entry[], metadata: Record<string, string> | undefined
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
   for (const e of entries) {
-    header[e.name] = { dtype: e.dtype, shape: [...e.shape], data_offsets: [offset, offset + e.bytes.length] };
+    const value = { dtype: e.dtype, shape: [...e.shape], data_offsets: [offset, offset + e.bytes.length] };
+    Object.defineProperty(header, e.name, { value, enumerable: true }); // even a tensor named '__proto__'
     offset += e.bytes.length;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));

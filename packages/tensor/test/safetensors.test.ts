@@ -138,6 +138,12 @@ describe('safetensors: writing', () => {
     }
     const again = decodeSafetensors(encodeSafetensors(decodeSafetensors(fromPyTorch).tensors));
     expect(Object.keys(again.tensors).length).toBe(5);
+    // Any string names a tensor, even one that is special to JavaScript objects.
+    const odd = JSON.parse('{"__proto__": 1, "": 2, "a.b": 3}') as Record<string, number>;
+    const named = Object.fromEntries(Object.entries(odd).map(([k, v]) => [k, tensor([v])]));
+    const decoded = decodeSafetensors(encodeSafetensors(named)).tensors;
+    expect(Object.keys(decoded).sort()).toEqual(['', '__proto__', 'a.b']);
+    expect((Object.getOwnPropertyDescriptor(decoded, '__proto__')?.value as Tensor).toArray()).toEqual([1]);
   });
 
   it('orders tensors as the reference writer (larger elements first, then by name): each is aligned', () => {
