@@ -143,7 +143,7 @@ describe('safetensors: writing', () => {
     const named = Object.fromEntries(Object.entries(odd).map(([k, v]) => [k, tensor([v])]));
     const decoded = decodeSafetensors(encodeSafetensors(named)).tensors;
     expect(Object.keys(decoded).sort()).toEqual(['', '__proto__', 'a.b']);
-    expect((Object.getOwnPropertyDescriptor(decoded, '__proto__')?.value as Tensor).toArray()).toEqual([1]);
+    expect((Object.getOwnPropertyDescriptor(decoded, '__proto__')!.value as Tensor).toArray()).toEqual([1]);
   });
 
   it('orders tensors as the reference writer (larger elements first, then by name): each is aligned', () => {
