@@ -349,8 +349,11 @@ function checkCoverage(layouts: Layout[], bytes: Uint8Array, base: number): void
 }
 
 function convert(l: Layout, src: Uint8Array): TypedArray {
-  // slice() copies into a fresh, aligned buffer (the data need not be aligned within the file).
-  const raw = src.slice().buffer;
+  // A copy into a fresh, aligned buffer (the data need not be aligned within the file). Not
+  // src.slice(): on a Node Buffer that is a view of the whole (pooled) memory.
+  const copy = new Uint8Array(src.length);
+  copy.set(src);
+  const raw = copy.buffer;
   switch (l.dtype) {
     case 'F32':
       return new Float32Array(raw);

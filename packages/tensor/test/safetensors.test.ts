@@ -55,6 +55,17 @@ describe('safetensors: reading what PyTorch writes', () => {
     expect(tensors.mask.dtype).toBe('bool');
   });
 
+  it('reads a Node Buffer that is a view into larger memory at an odd offset', () => {
+    const view = Buffer.concat([Buffer.from([1, 2, 3]), Buffer.from(fromPyTorch), Buffer.from([4])]).subarray(
+      3,
+      3 + fromPyTorch.length,
+    );
+    const { tensors } = decodeSafetensors(view);
+    expect(Array.from(tensors['layer.bias'].dataSync())).toEqual(
+      expected['layer.bias'].data.map((v) => Math.fround(v)),
+    );
+  });
+
   it('reads F64, F32, F16, BF16, I64, I32, I16, I8, U8 and BOOL as PyTorch converts them (0-d and empty too)', () => {
     const want = json<Record<string, { dtype: string; shape: number[]; data: Value[] }>>('torch_dtypes.json');
     const { tensors } = decodeSafetensors(bytesOf('torch_dtypes.safetensors'));
