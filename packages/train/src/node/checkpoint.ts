@@ -12,6 +12,7 @@ import { writeFileAtomic, writeFileAtomicSync } from '@nnet/layers/node';
 import {
   decodeSafetensors,
   encodeSafetensors,
+  encodeSafetensorsAsync,
   fmtShape,
   type Generator,
   shapesEqual,
@@ -294,7 +295,7 @@ export async function exportModelFromCheckpoint(
     new Uint8Array(await readFile(checkpointPath)),
   );
   try {
-    const bytes = encodeSafetensors(model, {
+    const bytes = await encodeSafetensorsAsync(model, {
       floatDtype: options.dtype ?? 'F32',
       intDtype: 'I64',
       metadata: { format: 'pt' },
