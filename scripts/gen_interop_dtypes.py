@@ -115,6 +115,9 @@ class Block(nn.Module):
         self.norm = nn.BatchNorm1d(3)
 
 
+# PyTorch strict-loads a BatchNorm dict without num_batches_tracked (older files lack it); nnet does too.
+nn.BatchNorm1d(3).load_state_dict({k: v for k, v in nn.BatchNorm1d(3).state_dict().items() if k != 'num_batches_tracked'}, strict=True)
+
 torch.manual_seed(7)
 model = network().train()
 for _ in range(3):

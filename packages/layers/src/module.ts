@@ -256,7 +256,12 @@ export abstract class Module {
     const strict = options.strict ?? true;
     const given = dict instanceof Map ? dict : new Map(Object.entries(dict));
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !given.has(k));
+    const optional = new Set(
+      this.namedModules().flatMap(([prefix, m]) =>
+        m.optionalStateKeys().map((k) => (prefix ? `${prefix}.${k}` : k)),
+      ),
+    );
+    const missingKeys = Object.keys(own).filter((k) => !given.has(k) && !optional.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !Object.hasOwn(own, k));
     const mismatched: ShapeMismatch[] = [];
     const invalid: string[] = [];
@@ -299,6 +304,15 @@ export abstract class Module {
       );
     }
     return { pairs, missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Names of this module's own state entries a dict may lack without being "missing" under
+   * strict loading (they are left as they are). None by default; BatchNorm's
+   * `num_batches_tracked`, which older PyTorch files lack and PyTorch loads without.
+   */
+  protected optionalStateKeys(): string[] {
+    return [];
   }
 
   /** The number of parameter elements (all of them, or only those that require grad). */

@@ -57,6 +57,11 @@ abstract class BatchNormBase extends Module {
       : null;
   }
 
+  /** Like PyTorch, a state dict without `num_batches_tracked` (older files) loads strictly. */
+  protected override optionalStateKeys(): string[] {
+    return this.numBatchesTracked ? ['num_batches_tracked'] : [];
+  }
+
   forward(x: Tensor): Tensor {
     if (!this.ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
       throw new ShapeError(

@@ -74,6 +74,16 @@ describe('state dicts as PyTorch', () => {
     );
   });
 
+  it('like PyTorch, a dict without num_batches_tracked (older files) loads strictly; the count stays', () => {
+    const m = model();
+    const sd = { ...model().stateDict() } as Record<string, Tensor>;
+    delete sd['1.num_batches_tracked'];
+    expect(m.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(m.stateDict()['1.num_batches_tracked'].item()).toBe(1);
+    delete sd['1.running_mean'];
+    expect(() => m.loadStateDict(sd)).toThrow(/missing keys: '1.running_mean'\./);
+  });
+
   it('converts dtypes on load as PyTorch copy_ does (a float count into the int32 buffer)', () => {
     const m = model();
     const sd = { ...m.stateDict(), '1.num_batches_tracked': tensor(5) };
