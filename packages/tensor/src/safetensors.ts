@@ -8,7 +8,7 @@
  *
  * Reading converts each stored dtype to one of nnet's:
  *   F32 → float32; F16, BF16 → float32 exactly; F64 → float32 rounded to nearest (ties to even;
- *     beyond float32's range ±Infinity, below its smallest subnormal ±0);
+ *     magnitudes from 2¹²⁸·(1 - 2⁻²⁵) on become ±Infinity, up to 2⁻¹⁵⁰ ±0);
  *   I32 → int32; I16, I8, U8 → int32 exactly; I64 → int32 when every value fits, else a ValueError
  *     naming the tensor; BOOL → bool (bytes 0 and 1 only).
  * Writing stores float32 as F32 (default), F16 or BF16 (rounded to nearest, ties to even; a value
