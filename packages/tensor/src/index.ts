@@ -73,7 +73,14 @@ export {
 } from './ops/unary.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
 export * from './registry.js';
-export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+export {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  type EncodeSafetensorsOptions,
+  encodeSafetensors,
+  encodeSafetensorsAsync,
+  type SafetensorsDType,
+} from './safetensors.js';
 export { AsyncScope, keep, scope, tidy, tidyAsync } from './scope.js';
 export * from './shape.js';
 export { type BackendMemory, type MemoryInfo, memory } from './storage.js';
