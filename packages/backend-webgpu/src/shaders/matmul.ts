@@ -1,0 +1,95 @@
+/**
+ * Batched matrix product, tiled: a workgroup of 8×8 threads computes a 32×32 tile of out, each
+ * thread a 4×4 block, over K in steps of 16 staged through workgroup-shared memory. Transposes are
+ * shader variants (index functions), so no operand is copied. The same kernel with an epilogue
+ * (bias, activation) is the fused `linear`.
+ */
+import type { FusedActivation } from '@nnet/tensor';
+import { binding, PRELUDE } from './common.js';
+
+export const TILE = 32;
+const TK = 16;
+
+const ACTIVATION: Record<FusedActivation, string> = {
+  none: 'v',
+  relu: 'select(v, 0.0, v < 0.0)',
+  tanh: 'tanh_(v)',
+  sigmoid: 'sigmoid_(v)',
+};
+
+/**
+ * The WGSL of out[b] = op(a[b]) · op(b[b]) (+ bias, activation). Parameters: [M, K, N, batch
+ * stride of a (0 broadcasts), batch stride of b]. Grid: [ceil(N/32), ceil(M/32), batch].
+ */
+export function matmulShader(
+  transA: boolean,
+  transB: boolean,
+  bias: boolean,
+  activation: FusedActivation,
+  helpers: string,
+): string {
+  const aAt = transA ? 'k * M + m' : 'm * K + k';
+  const bAt = transB ? 'n * K + k' : 'k * N + n';
+  const outBinding = bias ? 4 : 3;
+  return `${PRELUDE}
+${binding(1, 'A', 'f32')}
+${binding(2, 'B', 'f32')}
+${bias ? binding(3, 'bias', 'f32') : ''}
+${binding(outBinding, 'out', 'f32', true)}
+${helpers}
+const TS = ${TILE}u;
+const TK = ${TK}u;
+var<workgroup> As: array<f32, ${TILE * TK}>;
+var<workgroup> Bs: array<f32, ${TILE * TK}>;
+@compute @workgroup_size(8, 8)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let M = P[0];
+  let K = P[1];
+  let N = P[2];
+  let aBase = wid.z * P[3];
+  let bBase = wid.z * P[4];
+  let m0 = wid.y * TS;
+  let n0 = wid.x * TS;
+  var acc: array<f32, 16>;
+  for (var k0 = 0u; k0 < K; k0 += TK) {
+    for (var e = li; e < TS * TK; e += 64u) {
+      let kk = e / TS;
+      let mm = e % TS;
+      let m = m0 + mm;
+      let k = k0 + kk;
+      var v = 0.0;
+      if (m < M && k < K) { v = A[aBase + ${aAt}]; }
+      As[kk * TS + mm] = v;
+      let n = n0 + mm;
+      var w = 0.0;
+      if (n < N && k < K) { w = B[bBase + ${bAt}]; }
+      Bs[kk * TS + mm] = w;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < TK; kk++) {
+      var av: array<f32, 4>;
+      var bv: array<f32, 4>;
+      for (var q = 0u; q < 4u; q++) {
+        av[q] = As[kk * TS + lid.y * 4u + q];
+        bv[q] = Bs[kk * TS + lid.x * 4u + q];
+      }
+      for (var p = 0u; p < 4u; p++) {
+        for (var q = 0u; q < 4u; q++) { acc[p * 4u + q] = acc[p * 4u + q] + av[p] * bv[q]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var p = 0u; p < 4u; p++) {
+    let m = m0 + lid.y * 4u + p;
+    for (var q = 0u; q < 4u; q++) {
+      let n = n0 + lid.x * 4u + q;
+      if (m < M && n < N) {
+        var v = acc[p * 4u + q];
+        ${bias ? 'v = v + bias[n];' : ''}
+        out[wid.z * M * N + m * N + n] = ${ACTIVATION[activation]};
+      }
+    }
+  }
+}`;
+}
