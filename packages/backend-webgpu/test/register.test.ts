@@ -1,0 +1,41 @@
+/** Importing the package registers 'webgpu' above cpu; a software adapter only when asked for. */
+import '@nnet/backend-cpu';
+import { BackendError, listBackends, setBackend, tensor } from '@nnet/tensor';
+import { describe, expect, it } from 'vitest';
+import { createWebGpuBackend, WEBGPU_PRIORITY, WebGpuBackend } from '../src/index.js';
+import { tryBackend } from './adapter.js';
+
+const probe = await tryBackend();
+const software = 'backend' in probe && probe.backend.adapter.software;
+if ('backend' in probe) probe.backend.dispose();
+
+describe('registration and adapter choice', () => {
+  it("registers 'webgpu' ranked above cpu (priority 3, wasm has 2)", () => {
+    expect(WEBGPU_PRIORITY).toBe(3);
+    const names = listBackends();
+    expect(names.indexOf('webgpu')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('webgpu')).toBeLessThan(names.indexOf('cpu'));
+  });
+
+  it.skipIf(!('backend' in probe))(
+    "await setBackend('webgpu') gives a working backend (asked for by name)",
+    async () => {
+      const b = await setBackend('webgpu');
+      expect(b).toBeInstanceOf(WebGpuBackend);
+      const t = tensor([1, 2, 3]).mul(2).sum();
+      expect(Array.from(await t.data())).toEqual([12]);
+      expect(() => t.dataSync()).toThrow(/cannot read synchronously/);
+    },
+  );
+
+  it.skipIf(!software)('a software adapter is refused unless asked for', async () => {
+    await expect(createWebGpuBackend()).rejects.toThrow(BackendError);
+    await expect(createWebGpuBackend()).rejects.toThrow(/only a software adapter is available .*llvmpipe/);
+  });
+
+  it('rejects a gpu option that is not a GPU object', async () => {
+    await expect(createWebGpuBackend({ gpu: 42 as unknown as GPU })).rejects.toThrow(
+      /options.gpu must be a GPU/,
+    );
+  });
+});
