@@ -80,7 +80,7 @@ export class WebGpuStorage {
 
 type T = TensorInfo<WebGpuStorage>;
 
-/** Reduced rows at least this long use one workgroup per output (a shared-memory tree). */
+/** Reduced (and softmax) rows at least this long use one workgroup per output (a shared-memory tree). */
 const TREE_REDUCE_MIN = 512;
 
 function leftPad(shape: readonly number[], rank: number): number[] {
@@ -417,8 +417,9 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     const L = x.shape[axis];
     const inner = sizeOf(x.shape.slice(axis + 1));
     const rows = n / L;
-    const code = this.shader(op, () => softmaxShader(log));
-    this.run(op, code, [x, out], new Params().u(rows, L, inner), elementGrid(rows));
+    const tree = L >= TREE_REDUCE_MIN;
+    const code = this.shader(`${op}|${tree}`, () => softmaxShader(log, tree));
+    this.run(op, code, [x, out], new Params().u(rows, L, inner), tree ? grid(rows) : elementGrid(rows));
   }
 
   sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdateParams): void {

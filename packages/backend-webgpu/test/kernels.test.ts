@@ -272,6 +272,20 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
     }
   });
 
+  it('softmax and logSoftmax over rows of 1500 (workgroup trees), with a NaN row and an all -Infinity row', async () => {
+    const x = rand(5 * 1500, 8);
+    x[2 * 1500 + 77] = Number.NaN;
+    x.fill(Number.NEGATIVE_INFINITY, 3 * 1500, 4 * 1500);
+    for (const op of ['softmax', 'logSoftmax'] as const) {
+      const r = await both([{ data: x, shape: [5, 1500] }], [{ shape: [5, 1500] }], (be, [a], [o]) =>
+        be[op]?.(a, 1, o),
+      );
+      expectClose(r.gpu[0], r.cpu[0], 1e-5, 1e-6);
+      expect(r.gpu[0][2 * 1500]).toBeNaN();
+      expect(r.gpu[0][3 * 1500]).toBeNaN();
+    }
+  });
+
   it('softmax and logSoftmax over each axis of [4, 37, 5]', async () => {
     const x = rand(4 * 37 * 5, 6);
     for (const axis of [0, 1, 2]) {

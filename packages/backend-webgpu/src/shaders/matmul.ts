@@ -41,6 +41,17 @@ const TS = ${TILE}u;
 const TK = ${TK}u;
 var<workgroup> As: array<f32, ${TILE * TK}>;
 var<workgroup> Bs: array<f32, ${TILE * TK}>;
+fn store(base: u32, M: u32, N: u32, m: u32, n0: u32, acc: vec4<f32>) {
+  if (m >= M) { return; }
+  for (var q = 0u; q < 4u; q++) {
+    let n = n0 + q;
+    if (n < N) {
+      var v = acc[q];
+      ${bias ? 'v = v + bias[n];' : ''}
+      out[base + m * N + n] = ${ACTIVATION[activation]};
+    }
+  }
+}
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
@@ -51,7 +62,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let bBase = wid.z * P[4];
   let m0 = wid.y * TS;
   let n0 = wid.x * TS;
-  var acc: array<f32, 16>;
+  // Four rows of four columns per thread, as vec4 accumulators (no dynamically indexed arrays,
+  // which some compilers keep in memory rather than registers).
+  var acc0 = vec4<f32>();
+  var acc1 = vec4<f32>();
+  var acc2 = vec4<f32>();
+  var acc3 = vec4<f32>();
+  let ar = lid.y * 4u;
+  let bc = lid.x * 4u;
   for (var k0 = 0u; k0 < K; k0 += TK) {
     for (var e = li; e < TS * TK; e += 64u) {
       let kk = e / TS;
@@ -68,28 +86,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var q = 0u; q < 4u; q++) {
-        av[q] = As[kk * TS + lid.y * 4u + q];
-        bv[q] = Bs[kk * TS + lid.x * 4u + q];
-      }
-      for (var p = 0u; p < 4u; p++) {
-        for (var q = 0u; q < 4u; q++) { acc[p * 4u + q] = acc[p * 4u + q] + av[p] * bv[q]; }
-      }
+      let r = kk * TS;
+      let bv = vec4<f32>(Bs[r + bc], Bs[r + bc + 1u], Bs[r + bc + 2u], Bs[r + bc + 3u]);
+      acc0 = acc0 + As[r + ar] * bv;
+      acc1 = acc1 + As[r + ar + 1u] * bv;
+      acc2 = acc2 + As[r + ar + 2u] * bv;
+      acc3 = acc3 + As[r + ar + 3u] * bv;
     }
     workgroupBarrier();
   }
-  for (var p = 0u; p < 4u; p++) {
-    let m = m0 + lid.y * 4u + p;
-    for (var q = 0u; q < 4u; q++) {
-      let n = n0 + lid.x * 4u + q;
-      if (m < M && n < N) {
-        var v = acc[p * 4u + q];
-        ${bias ? 'v = v + bias[n];' : ''}
-        out[wid.z * M * N + m * N + n] = ${ACTIVATION[activation]};
-      }
-    }
-  }
+  let base = wid.z * M * N;
+  store(base, M, N, m0 + ar, n0 + bc, acc0);
+  store(base, M, N, m0 + ar + 1u, n0 + bc, acc1);
+  store(base, M, N, m0 + ar + 2u, n0 + bc, acc2);
+  store(base, M, N, m0 + ar + 3u, n0 + bc, acc3);
 }`;
 }

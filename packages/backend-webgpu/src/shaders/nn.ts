@@ -4,15 +4,17 @@
  * Every gradient is written by one thread (or one workgroup) per output element that gathers its
  * contributions in a fixed order: no atomics, deterministic results.
  */
-import { binding, elementMain, PRELUDE } from './common.js';
+import { binding, elementMain, PRELUDE, WG } from './common.js';
 
 /**
- * softmax / logSoftmax along an axis, x viewed as [outer, L, inner]; one thread per row.
- * Parameters: [rows, L, inner].
+ * softmax / logSoftmax along an axis, x viewed as [outer, L, inner]. Parameters: [rows, L, inner].
+ * `tree`: one workgroup per row, the max and the sum by shared-memory trees (long rows); otherwise
+ * one thread per row.
  */
-export function softmaxShader(log: boolean): string {
-  const write = log ? 'x[k] - m - ls' : 'exp_(x[k] - m) / s';
-  return `${PRELUDE}
+export function softmaxShader(log: boolean, tree: boolean): string {
+  const write = log ? 'x[k] - m - log(s)' : 'exp_(x[k] - m) / s';
+  if (!tree) {
+    return `${PRELUDE}
 ${binding(1, 'x', 'f32')}
 ${binding(2, 'out', 'f32', true)}
 ${elementMain(`  let L = P[1];
@@ -22,11 +24,47 @@ ${elementMain(`  let L = P[1];
   for (var j = 0u; j < L; j++) { m = max_(m, x[base + j * inner]); }
   var s = 0.0;
   for (var j = 0u; j < L; j++) { s = s + exp_(x[base + j * inner] - m); }
-  let ls = log(s);
   for (var j = 0u; j < L; j++) {
     let k = base + j * inner;
     out[k] = ${write};
   }`)}`;
+  }
+  return `${PRELUDE}
+${binding(1, 'x', 'f32')}
+${binding(2, 'out', 'f32', true)}
+var<workgroup> red: array<f32, ${WG}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) t: u32) {
+  let row = wid.x + wid.y * nwg.x;
+  if (row >= P[0]) { return; }
+  let L = P[1];
+  let inner = P[2];
+  let base = (row / inner) * L * inner + row % inner;
+  var mt = -inf_();
+  for (var j = t; j < L; j += ${WG}u) { mt = max_(mt, x[base + j * inner]); }
+  red[t] = mt;
+  workgroupBarrier();
+  for (var h = ${WG / 2}u; h > 0u; h = h >> 1u) {
+    if (t < h) { red[t] = max_(red[t], red[t + h]); }
+    workgroupBarrier();
+  }
+  let m = red[0];
+  workgroupBarrier();
+  var st = 0.0;
+  for (var j = t; j < L; j += ${WG}u) { st = st + exp_(x[base + j * inner] - m); }
+  red[t] = st;
+  workgroupBarrier();
+  for (var h = ${WG / 2}u; h > 0u; h = h >> 1u) {
+    if (t < h) { red[t] = red[t] + red[t + h]; }
+    workgroupBarrier();
+  }
+  let s = red[0];
+  for (var j = t; j < L; j += ${WG}u) {
+    let k = base + j * inner;
+    out[k] = ${write};
+  }
+}`;
 }
 
 /**
