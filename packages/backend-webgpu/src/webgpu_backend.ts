@@ -30,7 +30,7 @@ import {
 } from '@nnet/tensor';
 import type { AdapterSummary } from './gpu.js';
 import type { GpuRuntime } from './runtime.js';
-import { elementGrid, grid, Params, wgslType } from './shaders/common.js';
+import { elementGrid, grid, MAX_GRID, Params, wgslType } from './shaders/common.js';
 import {
   binaryExpr,
   CAST_HELPERS,
@@ -370,9 +370,16 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     const code = this.shader(`${op}|${transA}|${transB}|${bias !== null}|${act}`, () =>
       matmulShader(transA, transB, bias !== null, act, FLOAT_HELPERS),
     );
-    const p = new Params().u(M, K, N, aBatch === 1 ? 0 : M * K, bBatch === 1 ? 0 : K * N);
     const tensors = bias ? [a, b, bias, out] : [a, b, out];
-    this.run(op, code, tensors, p, [Math.ceil(N / TILE), Math.ceil(M / TILE), batch]);
+    // A grid dimension holds at most 65535 workgroups: more batches take several dispatches.
+    for (let first = 0; first < batch; first += MAX_GRID) {
+      const p = new Params().u(M, K, N, aBatch === 1 ? 0 : M * K, bBatch === 1 ? 0 : K * N, first);
+      this.run(op, code, tensors, p, [
+        Math.ceil(N / TILE),
+        Math.ceil(M / TILE),
+        Math.min(MAX_GRID, batch - first),
+      ]);
+    }
   }
 
   gather(x: T, axis: number, index: T, out: T): void {

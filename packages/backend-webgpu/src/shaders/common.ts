@@ -13,12 +13,12 @@ export function wgslType(dtype: DType): 'f32' | 'i32' | 'u32' {
 /** Threads per workgroup of the one-thread-per-element kernels. */
 export const WG = 256;
 /** Workgroups per grid dimension (the WebGPU default limit). */
-const MAX_GROUPS = 65535;
+export const MAX_GRID = 65535;
 
 /** A 2-D grid of `count` workgroups (x at most 65535); shaders rebuild the linear id. */
 export function grid(count: number): [number, number, number] {
-  if (count <= MAX_GROUPS) return [Math.max(count, 1), 1, 1];
-  return [MAX_GROUPS, Math.ceil(count / MAX_GROUPS), 1];
+  if (count <= MAX_GRID) return [Math.max(count, 1), 1, 1];
+  return [MAX_GRID, Math.ceil(count / MAX_GRID), 1];
 }
 
 /** Workgroups for `n` elements at `WG` per group. */

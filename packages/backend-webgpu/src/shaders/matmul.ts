@@ -19,7 +19,8 @@ const ACTIVATION: Record<FusedActivation, string> = {
 
 /**
  * The WGSL of out[b] = op(a[b]) · op(b[b]) (+ bias, activation). Parameters: [M, K, N, batch
- * stride of a (0 broadcasts), batch stride of b]. Grid: [ceil(N/32), ceil(M/32), batch].
+ * stride of a (0 broadcasts), batch stride of b, first batch]. Grid: [ceil(N/32), ceil(M/32),
+ * batches of this dispatch].
  */
 export function matmulShader(
   transA: boolean,
@@ -58,8 +59,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let M = P[0];
   let K = P[1];
   let N = P[2];
-  let aBase = wid.z * P[3];
-  let bBase = wid.z * P[4];
+  let z = wid.z + P[5];
+  let aBase = z * P[3];
+  let bBase = z * P[4];
   let m0 = wid.y * TS;
   let n0 = wid.x * TS;
   // Four rows of four columns per thread, as vec4 accumulators (no dynamically indexed arrays,
@@ -95,7 +97,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
   }
-  let base = wid.z * M * N;
+  let base = z * M * N;
   store(base, M, N, m0 + ar, n0 + bc, acc0);
   store(base, M, N, m0 + ar + 1u, n0 + bc, acc1);
   store(base, M, N, m0 + ar + 2u, n0 + bc, acc2);
