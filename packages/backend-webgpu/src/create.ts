@@ -32,6 +32,12 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
       'createWebGpuBackend: options.gpu must be a GPU object (navigator.gpu), or left out.',
     );
   }
+  const pref = options.powerPreference;
+  if (pref !== undefined && pref !== 'low-power' && pref !== 'high-performance') {
+    throw new BackendError(
+      `createWebGpuBackend: powerPreference must be 'low-power' or 'high-performance', got ${JSON.stringify(pref)}.`,
+    );
+  }
   const gpu = options.gpu ?? (await getGpu());
   const adapter = await chooseAdapter(gpu, {
     allowSoftware: options.allowSoftware === true,

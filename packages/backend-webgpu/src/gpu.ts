@@ -23,6 +23,7 @@ const SOFTWARE_WORDS = ['llvmpipe', 'lavapipe', 'swiftshader', 'software', 'basi
  *   isSoftwareAdapter(await navigator.gpu.requestAdapter()) // false on a real GPU
  */
 export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  checkAdapter('isSoftwareAdapter', adapter);
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
   if (info?.isFallbackAdapter === true || legacy === true) return true;
@@ -30,8 +31,25 @@ export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   return SOFTWARE_WORDS.some((w) => text.includes(w));
 }
 
-/** The adapter's vendor, architecture, device and description, joined for messages. */
+function checkAdapter(op: string, adapter: unknown): void {
+  if (
+    typeof adapter !== 'object' ||
+    adapter === null ||
+    typeof (adapter as GPUAdapter).requestDevice !== 'function'
+  ) {
+    throw new BackendError(
+      `${op}: expected a GPUAdapter (from navigator.gpu.requestAdapter()), got ${String(adapter)}.`,
+    );
+  }
+}
+
+/**
+ * The adapter's vendor, architecture, device and description, joined for messages.
+ *
+ *   describeAdapter(adapter) // 'mesa / software / llvmpipe-… / llvmpipe: Mesa 25.0.7 …'
+ */
 export function describeAdapter(adapter: GPUAdapter): string {
+  checkAdapter('describeAdapter', adapter);
   const info = adapter.info;
   if (!info) return 'unknown adapter';
   const parts = [info.vendor, info.architecture, info.device, info.description].filter(

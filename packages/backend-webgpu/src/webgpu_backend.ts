@@ -66,7 +66,10 @@ import {
 
 /**
  * A storage of the WebGPU backend: a pooled GPU buffer (4 bytes per element for every dtype; bool
- * is one u32, 0 or 1), its dtype and element count.
+ * is one u32, 0 or 1), its dtype and element count. Made by `alloc`, never by hand:
+ *
+ *   const h = gpu.alloc('float32', 6); // h.buffer.size >= 24
+ *   gpu.write(h, new Float32Array([1, 2, 3, 4, 5, 6]));
  */
 export class WebGpuStorage {
   /** True once `free` returned the buffer to the pool. */

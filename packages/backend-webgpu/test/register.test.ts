@@ -2,7 +2,13 @@
 import '@nnet/backend-cpu';
 import { BackendError, listBackends, setBackend, tensor } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
-import { createWebGpuBackend, WEBGPU_PRIORITY, WebGpuBackend } from '../src/index.js';
+import {
+  createWebGpuBackend,
+  describeAdapter,
+  isSoftwareAdapter,
+  WEBGPU_PRIORITY,
+  WebGpuBackend,
+} from '../src/index.js';
 import { tryBackend } from './adapter.js';
 
 const probe = await tryBackend();
@@ -33,9 +39,14 @@ describe('registration and adapter choice', () => {
     await expect(createWebGpuBackend()).rejects.toThrow(/only a software adapter is available .*llvmpipe/);
   });
 
-  it('rejects a gpu option that is not a GPU object', async () => {
+  it('rejects options and adapters of the wrong kind with BackendError', async () => {
     await expect(createWebGpuBackend({ gpu: 42 as unknown as GPU })).rejects.toThrow(
       /options.gpu must be a GPU/,
     );
+    await expect(
+      createWebGpuBackend({ powerPreference: 'fast' as unknown as GPUPowerPreference }),
+    ).rejects.toThrow(/powerPreference must be/);
+    expect(() => isSoftwareAdapter(null as unknown as GPUAdapter)).toThrow(BackendError);
+    expect(() => describeAdapter({} as GPUAdapter)).toThrow(/expected a GPUAdapter/);
   });
 });
