@@ -85,6 +85,8 @@ type T = TensorInfo<WebGpuStorage>;
 
 /** Reduced (and softmax) rows at least this long use one workgroup per output (a shared-memory tree). */
 const TREE_REDUCE_MIN = 512;
+/** Elements per workgroup when a few very long rows are split over many workgroups (two passes). */
+const SEGMENT = 4096;
 
 function leftPad(shape: readonly number[], rank: number): number[] {
   return [...new Array<number>(rank - shape.length).fill(1), ...shape];
@@ -224,17 +226,18 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     return code;
   }
 
+  /** Encodes one dispatch over tensors (checked live) and scratch buffers, in binding order. */
   private run(
     op: string,
     code: string,
-    tensors: readonly T[],
+    tensors: readonly (T | GPUBuffer)[],
     params: Params,
     groups: readonly [number, number, number],
   ): void {
     this.rt.check(op);
     this.rt.run({
       code,
-      buffers: tensors.map((t) => this.live(t.handle, op)),
+      buffers: tensors.map((t) => ('handle' in t ? this.live(t.handle, op) : t)),
       params: params.buffer(),
       groups,
     });
@@ -321,21 +324,51 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
       }
     });
     const R = sizeOf(red);
-    const tree = R >= TREE_REDUCE_MIN;
-    const code = this.shader(`reduce.${op}|${x.dtype}|${out.dtype}|${tree}`, () =>
-      reduceShader(op, x.dtype, out.dtype, tree),
+    const geometry = [kept.length, red.length, ...kept, ...keptStrides, ...red, ...redStrides];
+    if (R < TREE_REDUCE_MIN) {
+      const code = this.shader(`reduce.${op}|${x.dtype}|${out.dtype}|loop`, () =>
+        reduceShader(op, x.dtype, out.dtype, false),
+      );
+      this.run(
+        'reduce',
+        code,
+        [x, out],
+        new Params().u(nOut, R, ...geometry.slice(0, 2), 1, R, ...geometry.slice(2)),
+        elementGrid(nOut),
+      );
+      return;
+    }
+    // Few outputs over very long rows: segments of SEGMENT elements, each its own workgroup, then
+    // a second pass over the [nOut, S] partials (kept in a pooled scratch buffer).
+    const S = nOut <= 256 ? Math.min(256, Math.ceil(R / SEGMENT)) : 1;
+    const code = this.shader(`reduce.${op}|${x.dtype}|${out.dtype}|tree`, () =>
+      reduceShader(op, x.dtype, out.dtype, true),
     );
-    const p = new Params().u(
-      nOut,
-      R,
-      kept.length,
-      red.length,
-      ...kept,
-      ...keptStrides,
-      ...red,
-      ...redStrides,
+    const first = (count: number, segment: number) =>
+      new Params().u(count, R, ...geometry.slice(0, 2), S, segment, ...geometry.slice(2));
+    if (S === 1) {
+      this.run('reduce', code, [x, out], first(nOut, R), grid(nOut));
+      return;
+    }
+    const partialType: DType = out.dtype === 'float32' ? 'float32' : 'int32';
+    const scratch = this.rt.acquire(nOut * S * 4);
+    const pass1 = this.shader(`reduce.${op}|${x.dtype}|${partialType}|tree`, () =>
+      reduceShader(op, x.dtype, partialType, true),
     );
-    this.run('reduce', code, [x, out], p, tree ? grid(nOut) : elementGrid(nOut));
+    this.run('reduce', pass1, [x, scratch], first(nOut * S, Math.ceil(R / S)), grid(nOut * S));
+    const pass2 = this.shader(`reduce.${op}|${partialType}|${out.dtype}|loop`, () =>
+      reduceShader(op, partialType, out.dtype, false),
+    );
+    // The partials as [nOut, S], reduced over axis 1 (kept: nOut with stride S; reduced: S, 1).
+    this.run(
+      'reduce',
+      pass2,
+      [scratch, out],
+      new Params().u(nOut, S, 1, 1, 1, S, nOut, S, S, 1),
+      elementGrid(nOut),
+    );
+    // Queue order keeps the scratch valid for the two passes even if it is reused right away.
+    this.rt.release(scratch);
   }
 
   argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {

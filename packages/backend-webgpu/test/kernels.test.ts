@@ -129,6 +129,36 @@ suite('reductions', () => {
     }
   });
 
+  it('a few rows of 60000 go through two passes (segments, then partials): float and int32', async () => {
+    const x = rand(3 * 60000, 2);
+    for (const op of ['sum', 'max', 'min'] as const) {
+      let passes = 0;
+      const r = await both([{ data: x, shape: [3, 60000] }], [{ shape: [3, 1] }], (be, [a], [o]) => {
+        const d0 = be instanceof WebGpuBackend ? be.stats().dispatches : 0;
+        be.reduce(op, a, [1], o);
+        if (be instanceof WebGpuBackend) passes = be.stats().dispatches - d0;
+      });
+      expect(passes).toBe(2);
+      expectClose(r.gpu[0], r.cpu[0], 1e-4, 1e-3);
+    }
+    const ints = Int32Array.from(x, (v) => Math.round(v * 100));
+    const bools = Uint8Array.from(x, (v) => (v > 0.5 ? 1 : 0));
+    for (const op of ['sum', 'max', 'min'] as const) {
+      const r = await both(
+        [{ data: ints, shape: [60000, 3], dtype: 'int32' }],
+        [{ shape: [1, 3], dtype: 'int32' }],
+        (be, [a], [o]) => be.reduce(op, a, [0], o),
+      );
+      expect(Array.from(r.gpu[0])).toEqual(Array.from(r.cpu[0]));
+    }
+    const b = await both(
+      [{ data: bools, shape: [180000], dtype: 'bool' }],
+      [{ shape: [1], dtype: 'int32' }],
+      (be, [a], [o]) => be.reduce('sum', a, [0], o),
+    );
+    expect(Array.from(b.gpu[0])).toEqual(Array.from(b.cpu[0]));
+  });
+
   it('a NaN anywhere in a long row wins max', async () => {
     const x = rand(2000);
     x[1234] = Number.NaN;

@@ -44,13 +44,19 @@ function reduceParts(op: ReduceOp, outType: DType): { acc: string; id: string; c
 
 /**
  * A reduction over some axes. Outputs are indexed over the kept dims, the reduced elements over
- * the reduced dims; parameters: [nOut, R, rk, rr, keptShape[rk], keptStrides[rk], redShape[rr],
- * redStrides[rr]] (strides in input elements). `tree`: one workgroup per output, a shared-memory
- * tree over its R elements (long rows); otherwise one thread per output looping over them.
+ * the reduced dims; parameters: [count, R, rk, rr, S, segment, keptShape[rk], keptStrides[rk],
+ * redShape[rr], redStrides[rr]] (strides in input elements).
+ *
+ * Without `tree`, one thread per output loops over its R elements (count = outputs). With `tree`,
+ * one workgroup per (output, segment) reduces `segment` consecutive elements of the output's R
+ * with a shared-memory tree and writes out[output · S + segment index] (count = outputs · S): with
+ * S = 1 that is the result; with S > 1 these are partials that a second pass (this shader on the
+ * [outputs, S] partials) combines, so a few very long rows still spread over many workgroups.
  */
 export function reduceShader(op: ReduceOp, inType: DType, outType: DType, tree: boolean): string {
   const { acc, id, comb } = reduceParts(op, outType);
   const tIn = wgslType(inType);
+  const tOut = wgslType(outType);
   const head = `${PRELUDE}
 ${binding(1, 'x', tIn)}
 ${binding(2, 'out', wgslType(outType), true)}
@@ -60,8 +66,8 @@ fn keptBase(o: u32) -> u32 {
   var rem = o;
   var off = 0u;
   for (var d = rk; d > 0u; d--) {
-    let s = P[3u + d];
-    off += (rem % s) * P[3u + rk + d];
+    let s = P[5u + d];
+    off += (rem % s) * P[5u + rk + d];
     rem = rem / s;
   }
   return off;
@@ -69,7 +75,7 @@ fn keptBase(o: u32) -> u32 {
 fn redOffset(j: u32) -> u32 {
   let rk = P[2];
   let rr = P[3];
-  let b = 4u + 2u * rk;
+  let b = 6u + 2u * rk;
   var rem = j;
   var off = 0u;
   for (var d = rr; d > 0u; d--) {
@@ -86,19 +92,21 @@ fn ld(k: u32) -> ${acc} { return ${acc}(x[k]); }
 ${elementMain(`  let base = keptBase(i);
   var a: ${acc} = ${id};
   for (var j = 0u; j < P[1]; j++) { a = comb(a, ld(base + redOffset(j))); }
-  out[i] = a;`)}`;
+  out[i] = ${tOut}(a);`)}`;
   }
   return `${head}
 var<workgroup> part: array<${acc}, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) t: u32) {
-  let o = wid.x + wid.y * nwg.x;
-  let live = o < P[0];
+  let g = wid.x + wid.y * nwg.x;
+  let live = g < P[0];
   var a: ${acc} = ${id};
   if (live) {
-    let base = keptBase(o);
-    for (var j = t; j < P[1]; j += ${WG}u) { a = comb(a, ld(base + redOffset(j))); }
+    let base = keptBase(g / P[4]);
+    let j0 = (g % P[4]) * P[5];
+    let j1 = min(P[1], j0 + P[5]);
+    for (var j = j0 + t; j < j1; j += ${WG}u) { a = comb(a, ld(base + redOffset(j))); }
   }
   part[t] = a;
   workgroupBarrier();
@@ -106,7 +114,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (t < s) { part[t] = comb(part[t], part[t + s]); }
     workgroupBarrier();
   }
-  if (live && t == 0u) { out[o] = part[0]; }
+  if (live && t == 0u) { out[g] = ${tOut}(part[0]); }
 }`;
 }
 
