@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 import { BackendError } from '@nnet/tensor';
 import { chooseAdapter, describeAdapter, getGpu, isSoftwareAdapter } from './gpu.js';
 import { GpuRuntime } from './runtime.js';

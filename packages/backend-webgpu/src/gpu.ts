@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Finding a WebGPU implementation and an adapter: `navigator.gpu` in browsers (and any runtime that
  * has it), Dawn's Node binding (the npm package `webgpu`, an optional peer dependency) in Node.

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The device side of the backend: a buffer pool by size class, one command encoder that collects
  * many dispatches and is submitted only when a read (or a write to a buffer a pending dispatch

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * The WebGPU backend: storage in GPU buffers (from a pool), every required kernel and the training
  * optional kernels in WGSL, dispatches batched into few submissions, reads through `mapAsync`
