@@ -129,6 +129,6 @@ export async function chooseAdapter(gpu: GPU, options: AdapterOptions): Promise<
   if (fallback) return fallback;
   throw new BackendError(
     'webgpu: no WebGPU adapter is available, not even a software one. In Node on Linux install ' +
-      "Mesa's lavapipe (apt-get install mesa-vulkan-drivers, Mesa 24 or later); otherwise pick another backend.",
+      "Mesa's lavapipe (apt-get install mesa-vulkan-drivers; Mesa 25 works, Debian 12's Mesa 22 is rejected); otherwise pick another backend.",
   );
 }
