@@ -60,6 +60,7 @@ import {
   CONV2D_BACKWARD_INPUT_SHADER,
   conv2dShader,
   MAX_POOL_BACKWARD_SHADER,
+  MAX_POOL_BACKWARD_WINDOW_SHADER,
   MAX_POOL_SHADER,
   sgdShader,
   softmaxShader,
@@ -105,6 +106,11 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
   private storages = 0;
   private bytes = 0;
   private readonly shaders = new Map<string, string>();
+  /**
+   * Window geometry of index storages this backend's maxPool2d wrote and nothing has touched
+   * since, so maxPool2dBackward can visit only the windows containing each element.
+   */
+  private readonly poolOrigin = new WeakMap<WebGpuStorage, Pool2dParams>();
 
   /**
    * @param rt the device runtime (pool, batching, pipelines)
@@ -173,6 +179,7 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
       );
     }
     if (data.length === 0) return;
+    this.poolOrigin.delete(handle);
     const words = data instanceof Uint8Array ? Uint32Array.from(data) : data;
     this.rt.write(handle.buffer, offset * 4, words);
   }
@@ -236,6 +243,9 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     groups: readonly [number, number, number],
   ): void {
     this.rt.check(op);
+    if (op !== 'maxPool2dBackward') {
+      for (const t of tensors) if ('handle' in t) this.poolOrigin.delete(t.handle);
+    }
     this.rt.run({
       code,
       buffers: tensors.map((t) => ('handle' in t ? this.live(t.handle, op) : t)),
@@ -576,11 +586,19 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     if (n === 0) return;
     const p = this.poolParams(n, x.shape, out.shape, params);
     this.run('maxPool2d', MAX_POOL_SHADER, [x, out, indices], p, elementGrid(n));
+    this.poolOrigin.set(indices.handle, params);
   }
 
   maxPool2dBackward(dy: T, indices: T, dx: T): void {
     const n = sizeOf(dx.shape);
     if (n === 0) return;
+    const origin = this.poolOrigin.get(indices.handle);
+    if (origin) {
+      const p = this.poolParams(n, dx.shape, dy.shape, origin);
+      this.run('maxPool2dBackward', MAX_POOL_BACKWARD_WINDOW_SHADER, [dy, indices, dx], p, elementGrid(n));
+      return;
+    }
+    // Indices from elsewhere: scan each plane's outputs (the kernel receives no window geometry).
     const p = new Params().u(n, dx.shape[2] * dx.shape[3], dy.shape[2] * dy.shape[3]);
     this.run('maxPool2dBackward', MAX_POOL_BACKWARD_SHADER, [dy, indices, dx], p, elementGrid(n));
   }

@@ -289,6 +289,25 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
       (be, [g, idx], [o]) => be.maxPool2dBackward?.(g, idx, o),
     );
     expect(Array.from(mb.gpu[0])).toEqual(Array.from(mb.cpu[0]));
+    // Indices straight from the backend's own maxPool2d: the windowed gradient, same sums.
+    let newPipelines = 0;
+    const chained = await both(
+      [
+        { data: x, shape: [2, 3, 10, 9] },
+        { data: dy, shape: outShape },
+      ],
+      [{ shape: outShape }, { shape: outShape, dtype: 'int32' }, { shape: [2, 3, 10, 9] }],
+      (be, [a, g], [o, idx, dx]) => {
+        be.maxPool2d?.(a, pool, o, idx);
+        const before = be instanceof WebGpuBackend ? be.stats().pipelines : 0;
+        be.maxPool2dBackward?.(g, idx, dx);
+        if (be instanceof WebGpuBackend) newPipelines = be.stats().pipelines - before;
+      },
+    );
+    expect(Array.from(chained.gpu[2])).toEqual(Array.from(chained.cpu[2]));
+    expect(Array.from(chained.gpu[2])).toEqual(Array.from(mb.cpu[0]));
+    // The windowed shader compiled here (first use in this file): that is the path that ran.
+    expect(newPipelines).toBe(1);
     for (const countIncludePad of [false, true]) {
       const p = { ...pool, countIncludePad };
       const ap = await both([{ data: x, shape: [2, 3, 10, 9] }], [{ shape: outShape }], (be, [a], [o]) =>

@@ -278,6 +278,36 @@ ${elementMain(`  let HW = P[1];
   }
   dx[i] = acc;`)}`;
 
+/**
+ * Max-pooling gradient when the window geometry that made `idx` is known (the backend remembers
+ * it from its own maxPool2d): one thread per dx element visits only the outputs whose window
+ * contains it — the same outputs, in the same order, as the plane scan, so the same sums.
+ * Parameters: the pool parameters (count = dx elements).
+ */
+export const MAX_POOL_BACKWARD_WINDOW_SHADER = `${PRELUDE}
+${binding(1, 'dy', 'f32')}
+${binding(2, 'idx', 'i32')}
+${binding(3, 'dx', 'f32', true)}
+${elementMain(`${POOL_FIELDS}
+  let iw = i32(i % u32(W));
+  let ih = i32((i / u32(W)) % u32(H));
+  let plane = i / u32(W * H);
+  let pos = ih * W + iw;
+  let th = ih + pH;
+  let tw = iw + pW;
+  let oh0 = max(0, (th - kH + sH) / sH);
+  let oh1 = min(i32(Ho) - 1, th / sH);
+  let ow0 = max(0, (tw - kW + sW) / sW);
+  let ow1 = min(i32(Wo) - 1, tw / sW);
+  var acc = 0.0;
+  for (var oh = oh0; oh <= oh1; oh++) {
+    for (var ow = ow0; ow <= ow1; ow++) {
+      let j = (plane * Ho + u32(oh)) * Wo + u32(ow);
+      if (idx[j] == pos) { acc = acc + dy[j]; }
+    }
+  }
+  dx[i] = acc;`)}`;
+
 const AVG_DIVISOR = `
 fn divisor(oh: i32, ow: i32) -> f32 {
   ${POOL_FIELDS.replace(/\n/g, '\n  ')}
