@@ -2,15 +2,16 @@ import { registerBackend } from '@nnet/tensor';
 import { createWebGpuBackend } from './create.js';
 
 /**
- * Priority 3: above wasm (2) and cpu (1) when a hardware adapter exists. The factory may receive
- * how it was chosen: `{ requested: true }` from `setBackend('webgpu')`, `{ requested: false }` when
- * the registry picks by priority. A software adapter is accepted only when requested; a registry
- * that passes nothing is treated as a request (today's `@nnet/tensor` does not distinguish).
+ * Priority 3: above wasm (2) and cpu (1), so `await ready()` takes WebGPU where a hardware adapter
+ * exists. The registry tells the factory how it was chosen: with `{ requested: false }` (by
+ * priority) a software adapter is refused, and so is a machine without any adapter, and `ready()`
+ * moves on to wasm or cpu; with `{ requested: true }` (`await setBackend('webgpu')`) a software
+ * adapter (lavapipe, SwiftShader) is accepted.
  */
 export const WEBGPU_PRIORITY = 3;
 
 registerBackend(
   'webgpu',
-  (context?: { requested?: boolean }) => createWebGpuBackend({ allowSoftware: context?.requested ?? true }),
+  ({ requested }) => createWebGpuBackend({ allowSoftware: requested }),
   WEBGPU_PRIORITY,
 );

@@ -1,6 +1,9 @@
-/** Importing the package registers 'webgpu' above cpu; a software adapter only when asked for. */
+/**
+ * Importing the package registers 'webgpu' above cpu; `ready()` takes it only on a hardware
+ * adapter, `setBackend('webgpu')` also on a software one.
+ */
 import '@nnet/backend-cpu';
-import { BackendError, listBackends, setBackend, tensor } from '@nnet/tensor';
+import { BackendError, getBackendName, listBackends, ready, setBackend, tensor } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   createWebGpuBackend,
@@ -21,6 +24,12 @@ describe('registration and adapter choice', () => {
     const names = listBackends();
     expect(names.indexOf('webgpu')).toBeGreaterThanOrEqual(0);
     expect(names.indexOf('webgpu')).toBeLessThan(names.indexOf('cpu'));
+  });
+
+  it('await ready() by priority: webgpu on a hardware adapter, else on to the next backend (cpu here)', async () => {
+    const chosen = await ready();
+    if ('backend' in probe && !software) expect(chosen).toBeInstanceOf(WebGpuBackend);
+    else expect(getBackendName()).toBe('cpu');
   });
 
   it.skipIf(!('backend' in probe))(

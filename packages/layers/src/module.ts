@@ -3,7 +3,7 @@
  * saved but not learned) and child modules, registered by name in the order they are created;
  * names compose with dots like PyTorch's ("0.weight", "encoder.1.bias").
  */
-import { keep, noGrad, ShapeError, type Tensor, ValueError } from '@nnet/tensor';
+import { keep, moduleForward, noGrad, ShapeError, type Tensor, ValueError } from '@nnet/tensor';
 import type { Parameter } from './parameter.js';
 
 /** A state dict: names to tensors, in registration order. */
@@ -18,6 +18,20 @@ export abstract class Module {
 
   /** Computes the module's output. */
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  constructor() {
+    // A top-level forward under noGrad is a known point of the program's loop: step-bounded
+    // reclamation frees the evaluation tensors of earlier forwards there (docs/memory.md).
+    const forward = this.forward as ((...inputs: unknown[]) => unknown) | undefined;
+    if (typeof forward === 'function') {
+      Object.defineProperty(this, 'forward', {
+        value: (...inputs: unknown[]) => moduleForward(this, inputs, () => forward.apply(this, inputs)),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  }
 
   /** Registers a parameter under `name` and returns it. */
   protected registerParameter(name: string, p: Parameter | null): Parameter | null {

@@ -365,5 +365,10 @@ export function hasKernel(backend: Backend, name: OptionalKernelName): boolean {
   return typeof backend[name] === 'function';
 }
 
-/** A function that creates a backend, possibly asynchronously (WASM instantiation). */
-export type BackendFactory<H = unknown> = () => Backend<H> | Promise<Backend<H>>;
+/**
+ * Creates a backend, possibly asynchronously (WASM instantiation). `requested` is true when the
+ * backend was asked for by name (`setBackend`), false when the registry chose it by priority.
+ */
+export type BackendFactory<H = unknown> = (context: {
+  requested: boolean;
+}) => Backend<H> | Promise<Backend<H>>;
