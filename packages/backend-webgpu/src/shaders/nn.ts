@@ -234,6 +234,21 @@ const POOL_FIELDS = `
   let kH = i32(P[5]); let kW = i32(P[6]); let sH = i32(P[7]); let sW = i32(P[8]);
   let pH = i32(P[9]); let pW = i32(P[10]); let includePad = P[11] != 0u;`;
 
+/**
+ * For the dx element `i` of a pooling gradient: its plane, row `ih`, column `iw`, and the range of
+ * outputs [oh0, oh1] × [ow0, ow1] whose windows contain it.
+ */
+const POOL_WINDOWS = `${POOL_FIELDS}
+  let iw = i32(i % u32(W));
+  let ih = i32((i / u32(W)) % u32(H));
+  let plane = i / u32(W * H);
+  let th = ih + pH;
+  let tw = iw + pW;
+  let oh0 = max(0, (th - kH + sH) / sH);
+  let oh1 = min(i32(Ho) - 1, th / sH);
+  let ow0 = max(0, (tw - kW + sW) / sW);
+  let ow1 = min(i32(Wo) - 1, tw / sW);`;
+
 /** Max pooling with indices (h·W + w in the plane); ties to the first, NaN wins. */
 export const MAX_POOL_SHADER = `${PRELUDE}
 ${binding(1, 'x', 'f32')}
@@ -288,17 +303,8 @@ export const MAX_POOL_BACKWARD_WINDOW_SHADER = `${PRELUDE}
 ${binding(1, 'dy', 'f32')}
 ${binding(2, 'idx', 'i32')}
 ${binding(3, 'dx', 'f32', true)}
-${elementMain(`${POOL_FIELDS}
-  let iw = i32(i % u32(W));
-  let ih = i32((i / u32(W)) % u32(H));
-  let plane = i / u32(W * H);
+${elementMain(`${POOL_WINDOWS}
   let pos = ih * W + iw;
-  let th = ih + pH;
-  let tw = iw + pW;
-  let oh0 = max(0, (th - kH + sH) / sH);
-  let oh1 = min(i32(Ho) - 1, th / sH);
-  let ow0 = max(0, (tw - kW + sW) / sW);
-  let ow1 = min(i32(Wo) - 1, tw / sW);
   var acc = 0.0;
   for (var oh = oh0; oh <= oh1; oh++) {
     for (var ow = ow0; ow <= ow1; ow++) {
@@ -345,16 +351,7 @@ export const AVG_POOL_BACKWARD_SHADER = `${PRELUDE}
 ${binding(1, 'dy', 'f32')}
 ${binding(2, 'dx', 'f32', true)}
 ${AVG_DIVISOR}
-${elementMain(`${POOL_FIELDS}
-  let iw = i32(i % u32(W));
-  let ih = i32((i / u32(W)) % u32(H));
-  let plane = i / u32(W * H);
-  let th = ih + pH;
-  let tw = iw + pW;
-  let oh0 = max(0, (th - kH + sH) / sH);
-  let oh1 = min(i32(Ho) - 1, th / sH);
-  let ow0 = max(0, (tw - kW + sW) / sW);
-  let ow1 = min(i32(Wo) - 1, tw / sW);
+${elementMain(`${POOL_WINDOWS}
   var acc = 0.0;
   for (var oh = oh0; oh <= oh1; oh++) {
     for (var ow = ow0; ow <= ow1; ow++) {
