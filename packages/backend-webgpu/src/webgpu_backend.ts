@@ -432,7 +432,14 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
   gather(x: T, axis: number, index: T, out: T): void {
     const n = sizeOf(out.shape);
     if (n === 0) return;
-    const p = new Params().u(n, out.shape.length, axis, ...out.shape, ...contiguousStrides(x.shape));
+    const p = new Params().u(
+      n,
+      out.shape.length,
+      axis,
+      x.shape[axis],
+      ...out.shape,
+      ...contiguousStrides(x.shape),
+    );
     this.run('gather', GATHER_SHADER, [x, index, out], p, elementGrid(n));
   }
 

@@ -196,6 +196,23 @@ suite('scatterAdd and gather', () => {
     expect(Array.from(r.gpu[0])).toEqual(Array.from(r.cpu[0]));
   });
 
+  it('out-of-range indices: gather reads 0, scatterAdd drops the contribution (contract rule)', async () => {
+    const be = gpu as WebGpuBackend;
+    const mk = (data: Float32Array | Int32Array, shape: number[], dtype: DType) => {
+      const h = be.alloc(dtype, size(shape));
+      be.write(h, data);
+      return { handle: h, dtype, shape };
+    };
+    const x = mk(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3], 'float32');
+    const index = mk(Int32Array.from([2, -1, 3, 0, 1, 7]), [2, 3], 'int32');
+    const out = mk(new Float32Array(6), [2, 3], 'float32');
+    be.gather(x, 1, index, out);
+    expect(Array.from(await be.read(out.handle, 'float32', 6))).toEqual([3, 0, 0, 4, 5, 0]);
+    be.scatterAdd(out, 1, index, x);
+    expect(Array.from(await be.read(out.handle, 'float32', 6))).toEqual([3, 0, 1, 8, 10, 0]);
+    for (const t of [x, index, out]) be.free(t.handle);
+  });
+
   it('gather along the last axis', async () => {
     const idx = Int32Array.from({ length: 8 * 30 }, (_, i) => (i * 31) % 17);
     const r = await both(

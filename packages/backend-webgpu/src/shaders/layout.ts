@@ -143,8 +143,9 @@ ${elementMain(`  let L = P[1];
 }
 
 /**
- * gather: out[i] = x[coords of i with the axis coordinate replaced by index[i]].
- * Parameters: [n, rank, axis, outShape[r], xStrides[r]].
+ * gather: out[i] = x[coords of i with the axis coordinate replaced by index[i]]; an index outside
+ * [0, x.shape[axis]) gives 0 (false), never an out-of-bounds read. Parameters: [n, rank, axis,
+ * x.shape[axis], outShape[r], xStrides[r]].
  */
 export const GATHER_SHADER = `${PRELUDE}
 ${binding(1, 'x', 'u32')}
@@ -152,21 +153,27 @@ ${binding(2, 'index', 'i32')}
 ${binding(3, 'out', 'u32', true)}
 ${elementMain(`  let r = P[1];
   let axis = P[2];
+  let at = index[i];
+  if (at < 0 || u32(at) >= P[3]) {
+    out[i] = 0u;
+    return;
+  }
   var rem = i;
   var off = 0u;
   for (var d = r; d > 0u; d--) {
-    let s = P[2u + d];
+    let s = P[3u + d];
     let q = rem % s;
     rem = rem / s;
-    let c = select(q, u32(index[i]), d - 1u == axis);
-    off += c * P[2u + r + d];
+    let c = select(q, u32(at), d - 1u == axis);
+    off += c * P[3u + r + d];
   }
   out[i] = x[off];`)}`;
 
 /**
  * scatterAdd without atomics, deterministic: one thread per element of out scans the sources
  * along the axis that share its other coordinates and adds those whose index names it, in source
- * order (the CPU's order, so results are bit-identical). Parameters: [nOut, rank, axis,
+ * order (the CPU's order, so results are bit-identical). An index outside [0, out.shape[axis])
+ * names no element, so its contribution is dropped. Parameters: [nOut, rank, axis,
  * outShape[r], srcShape[r], srcStrides[r]].
  */
 export function scatterAddShader(dtype: DType): string {
