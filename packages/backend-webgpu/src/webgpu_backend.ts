@@ -156,6 +156,14 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     if (!Number.isInteger(size) || size < 0) {
       throw new BackendError(`webgpu.alloc: size must be a non-negative integer, got ${size}.`);
     }
+    const limits = this.rt.device.limits;
+    const maxBytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+    if (size * 4 > maxBytes) {
+      throw new BackendError(
+        `webgpu.alloc: ${size} elements need ${size * 4} bytes, more than this device binds in one buffer ` +
+          `(${maxBytes}). Use smaller tensors (split the batch) or another backend.`,
+      );
+    }
     const buffer = this.rt.acquire(Math.max(size, 1) * 4);
     this.storages++;
     this.bytes += size * bytesPerElement(dtype);

@@ -6,6 +6,7 @@
  */
 import { CpuBackend } from '@nnet/backend-cpu';
 import type { Backend, Conv2dParams, DType, Pool2dParams, TensorInfo, TypedArray } from '@nnet/tensor';
+import { BackendError } from '@nnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeviceLostError, WebGpuBackend } from '../src/index.js';
 import { sizeClass } from '../src/runtime.js';
@@ -454,6 +455,13 @@ suite('runtime: batching, ordering, pool, device loss', () => {
     expect(Array.from(await be.read(h, 'bool', 5))).toEqual([1, 0, 1, 1, 0]);
     be.free(h);
     expect(be.memory()).toEqual(before);
+  });
+
+  it('a storage larger than the device can bind is refused up front with BackendError', () => {
+    const be = gpu as WebGpuBackend;
+    const max = Math.min(be.device.limits.maxBufferSize, be.device.limits.maxStorageBufferBindingSize);
+    expect(() => be.alloc('float32', max / 4 + 1)).toThrow(/more than this device binds in one buffer/);
+    expect(() => be.alloc('float32', -1)).toThrow(BackendError);
   });
 
   it('freed buffers return to the pool by size class and are reused', () => {
