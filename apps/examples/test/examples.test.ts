@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,20 @@ describe('examples', () => {
       'epoch 1001/1200  loss 0.0009990',
       'epoch 1200/1200  loss 0.0008333',
     ]);
+  });
+
+  it('pnpm example says that its first run builds the packages, and nothing once they are built', () => {
+    const note = fileURLToPath(new URL('../scripts/build-note.mjs', import.meta.url));
+    const built = spawnSync(process.execPath, [note], { encoding: 'utf8' });
+    expect(built.stdout).toBe('');
+    // The same script in a checkout that was never built (its paths are relative to itself).
+    const fresh = mkdtempSync(join(tmpdir(), 'nnet-fresh-'));
+    mkdirSync(join(fresh, 'apps/examples/scripts'), { recursive: true });
+    copyFileSync(note, join(fresh, 'apps/examples/scripts/build-note.mjs'));
+    const first = spawnSync(process.execPath, [join(fresh, 'apps/examples/scripts/build-note.mjs')], {
+      encoding: 'utf8',
+    });
+    expect(first.stdout).toMatch(/^First run: building the nnet packages .*about a minute/);
   });
 
   it('--backend names every backend the CLI can load when the name is unknown', () => {
