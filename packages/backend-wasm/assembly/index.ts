@@ -920,15 +920,17 @@ export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): v
 }
 
 /**
- * Walks the positions of an index tensor (block [rank, axis, indexShape..., targetStrides...]) and
- * calls back with (position, target element) where the target's coordinate along `axis` is the
- * index value: PyTorch's gather / scatter_add addressing. mode 0: out[p] = x[t] (32-bit copy);
- * 1: x[t] += src[p] (float32); 2: x[t] += src[p] (int32).
+ * Walks the positions of an index tensor (block [rank, axis, axisLen, indexShape...,
+ * targetStrides...]) where the target's coordinate along `axis` is the index value: PyTorch's
+ * gather / scatter_add addressing. mode 0: out[p] = x[t] (32-bit copy); 1: x[t] += src[p]
+ * (float32); 2: x[t] += src[p] (int32). An index outside [0, axisLen) never touches x: gather
+ * writes 0, scatter-add drops the contribution.
  */
 @inline function alongIndex(mode: i32, x: usize, index: usize, other: usize, p: usize): void {
   const rank = load<i32>(p);
   const axis = load<i32>(p, 4);
-  const shape = p + 8;
+  const len = <u32>load<i32>(p, 8);
+  const shape = p + 12;
   const ts = shape + (<usize>rank << 2);
   let n = 1;
   for (let d = 0; d < rank; d++) n *= load<i32>(shape + (<usize>d << 2));
@@ -937,12 +939,15 @@ export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): v
   const axisStride = rank > 0 ? load<i32>(ts + (<usize>axis << 2)) : 1;
   let base = 0;
   for (let q = 0; q < n; q++) {
-    const t = base + load<i32>(index + (<usize>q << 2)) * axisStride;
-    const at = x + (<usize>t << 2);
+    const i = load<i32>(index + (<usize>q << 2));
     const here = other + (<usize>q << 2);
-    if (mode == 0) store<i32>(here, load<i32>(at));
-    else if (mode == 1) store<f32>(at, load<f32>(at) + load<f32>(here));
-    else store<i32>(at, load<i32>(at) + load<i32>(here));
+    // One unsigned compare rejects negative indices too.
+    if (<u32>i < len) {
+      const at = x + (<usize>(base + i * axisStride) << 2);
+      if (mode == 0) store<i32>(here, load<i32>(at));
+      else if (mode == 1) store<f32>(at, load<f32>(at) + load<f32>(here));
+      else store<i32>(at, load<i32>(at) + load<i32>(here));
+    } else if (mode == 0) store<i32>(here, 0);
     base = odometer(idx, rank - 1, shape, ts, axis, base);
   }
 }

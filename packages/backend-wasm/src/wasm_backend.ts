@@ -17,7 +17,6 @@ import {
   contiguousStrides,
   type DType,
   type FusedActivation,
-  forEachAlong,
   type MatmulOptions,
   type Pool2dParams,
   type ReduceOp,
@@ -583,9 +582,10 @@ export class WasmBackend implements Backend<number> {
     this.k.gemm(M, N, K, a, aRow, aCol, b, bRow, bCol, c, ldc, accumulate, this.gemmScratch);
   }
 
-  /** The block alongIndex reads: [rank, axis, index shape, target strides]. */
+  /** The block alongIndex reads: [rank, axis, axis length, index shape, target strides]. */
   private alongBlock(indexShape: readonly number[], axis: number, target: readonly number[]): number {
-    return this.block([indexShape.length, axis, ...indexShape, ...contiguousStrides(target)]);
+    const len = target.length === 0 ? 1 : target[axis];
+    return this.block([indexShape.length, axis, len, ...indexShape, ...contiguousStrides(target)]);
   }
 
   gather(x: T, axis: number, index: T, out: T): void {
@@ -595,9 +595,8 @@ export class WasmBackend implements Backend<number> {
     }
     const src = this.data(x);
     const o = this.data(out);
-    const idx = this.data(index);
-    forEachAlong(index.shape, axis, x.shape, idx, (p, t) => {
-      o[p] = src[t];
+    forEachAlongChecked(index.shape, axis, x.shape, this.data(index), (p, t) => {
+      o[p] = t < 0 ? 0 : src[t];
     });
   }
 
@@ -614,8 +613,8 @@ export class WasmBackend implements Backend<number> {
     }
     const o = this.data(out);
     const s = this.data(src);
-    forEachAlong(index.shape, axis, out.shape, this.data(index), (p, t) => {
-      o[t] += s[p];
+    forEachAlongChecked(index.shape, axis, out.shape, this.data(index), (p, t) => {
+      if (t >= 0) o[t] += s[p];
     });
   }
 
@@ -862,6 +861,38 @@ export class WasmBackend implements Backend<number> {
     this.gemm(M, N, K, x.handle, K, 1, w.handle, 1, K, out.handle, N, 0);
     if (bias || activation !== 'none')
       this.k.biasActivation(out.handle, bias ? bias.handle : 0, M, N, ACT_CODE[activation]);
+  }
+}
+
+/**
+ * Walks every position p of the dense `shape` of an index tensor and calls fn(p, t) with t the
+ * offset in a dense `targetShape` of the same position, its `axis` coordinate replaced by
+ * index[p]; t is -1 when index[p] lies outside [0, targetShape[axis]).
+ */
+function forEachAlongChecked(
+  shape: readonly number[],
+  axis: number,
+  targetShape: readonly number[],
+  index: ArrayLike<number>,
+  fn: (p: number, target: number) => void,
+): void {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const ts = contiguousStrides(targetShape);
+  const len = rank === 0 ? 1 : targetShape[axis];
+  const axisStride = rank === 0 ? 1 : ts[axis];
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0;
+  for (let p = 0; p < n; p++) {
+    const i = index[p];
+    fn(p, i >= 0 && i < len ? base + i * axisStride : -1);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
   }
 }
 

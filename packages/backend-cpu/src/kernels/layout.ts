@@ -1,6 +1,6 @@
 /** copyStrided, reductions, arg-reductions, gather and scatterAdd. */
 import type { ArgReduceOp, ReduceOp, StridedInfo, TensorInfo } from '@nnet/tensor';
-import { contiguousStrides, forEachAlong, sizeOf } from '@nnet/tensor';
+import { contiguousStrides, sizeOf } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
 
 type T = TensorInfo<CpuHandle>;
@@ -126,18 +126,53 @@ export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
   }
 }
 
+/**
+ * Walks every position p of the dense `shape` of an index tensor and calls fn(p, t) with t the
+ * offset in a dense `targetShape` of the same position, its `axis` coordinate replaced by
+ * index[p]; t is -1 when index[p] lies outside [0, targetShape[axis]) (the kernels then write 0
+ * or drop the contribution, so a bad index never reads or writes out of bounds).
+ */
+function forEachAlongChecked(
+  shape: readonly number[],
+  axis: number,
+  targetShape: readonly number[],
+  index: ArrayLike<number>,
+  fn: (p: number, target: number) => void,
+): void {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const ts = contiguousStrides(targetShape);
+  const len = rank === 0 ? 1 : targetShape[axis];
+  const axisStride = rank === 0 ? 1 : ts[axis];
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0; // offset in the target of the current position with the axis coordinate left out
+  for (let p = 0; p < n; p++) {
+    const i = index[p];
+    fn(p, i >= 0 && i < len ? base + i * axisStride : -1);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** out[p] = x[target(p)], or 0 where the index is out of range. */
 export function gather(x: T, axis: number, index: T, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
-  forEachAlong(index.shape, axis, x.shape, index.handle.data, (p, t) => {
-    o[p] = a[t];
+  forEachAlongChecked(index.shape, axis, x.shape, index.handle.data, (p, t) => {
+    o[p] = t < 0 ? 0 : a[t];
   });
 }
 
+/** out[target(p)] += src[p]; a contribution whose index is out of range is dropped. */
 export function scatterAdd(out: T, axis: number, index: T, src: T): void {
   const o = out.handle.data;
   const s = src.handle.data;
-  forEachAlong(index.shape, axis, out.shape, index.handle.data, (p, t) => {
-    o[t] += s[p];
+  forEachAlongChecked(index.shape, axis, out.shape, index.handle.data, (p, t) => {
+    if (t >= 0) o[t] += s[p];
   });
 }
