@@ -1,10 +1,14 @@
 /** Fused optimizer updates, in place (formulas in the contract's doc comments). */
-import type { AdamUpdateParams, SGDUpdateParams, TensorInfo } from '@nnet/tensor';
+import type { AdamUpdateParams, SGDUpdateParams } from '@nnet/tensor';
 import { sizeOf } from '@nnet/tensor';
-import type { CpuHandle } from '../handle.js';
+import type { Dense as T } from './handle.js';
 
-type T = TensorInfo<CpuHandle>;
-
+/**
+ * One SGD step in place on float32 arrays of one size (`OptionalKernels.sgdUpdate`); `momentumBuf`
+ * is null when momentum is 0.
+ *
+ * @example sgdUpdate(param, grad, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, first: true })
+ */
 export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdateParams): void {
   const p = param.handle.data;
   const g = grad.handle.data;
@@ -20,6 +24,11 @@ export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdate
   }
 }
 
+/**
+ * One Adam/AdamW step in place (`OptionalKernels.adamUpdate`); `maxExpAvgSq` is null without amsgrad.
+ *
+ * @example adamUpdate(param, grad, m, v, null, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 })
+ */
 export function adamUpdate(
   param: T,
   grad: T,

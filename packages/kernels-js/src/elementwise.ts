@@ -1,61 +1,18 @@
-/** Elementwise kernels: unary, binary, compare, where, cast, fill. */
-import type { BinaryOp, CompareOp, TensorInfo, TypedArray, UnaryOp } from '@nnet/tensor';
+/**
+ * Elementwise kernels on typed arrays: unary, binary, compare, where, cast, fill. Operands follow
+ * the backend contract: dense from element 0, shapes left-padded to out's rank, each dim equal to
+ * out's or 1.
+ */
+import type { BinaryOp, CompareOp, TypedArray, UnaryOp } from '@nnet/tensor';
 import { broadcastOffsets, castScalar, shapesEqual as sameShape, sizeOf } from '@nnet/tensor';
-import type { CpuHandle } from '../handle.js';
+import type { Dense as T } from './handle.js';
+import { BINARY, COMPARE, UNARY } from './scalar.js';
 
-type T = TensorInfo<CpuHandle>;
-
-/** erf(x) = 1 - erfc(|x|) with the Chebyshev-fitted erfc of Numerical Recipes (fractional error < 1.2e-7). */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
-
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-const UNARY: Record<UnaryOp, (x: number) => number> = {
-  neg: (x) => -x,
-  abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? x : 0),
-  exp: Math.exp,
-  log: Math.log,
-  log1p: Math.log1p,
-  sqrt: Math.sqrt,
-  rsqrt: (x) => 1 / Math.sqrt(x),
-  reciprocal: (x) => 1 / x,
-  sin: Math.sin,
-  cos: Math.cos,
-  tanh: Math.tanh,
-  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : x === x ? 0 : x),
-  erf,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  round: roundHalfEven,
-  logicalNot: (x) => (x ? 0 : 1),
-};
-
+/**
+ * out = op(x) elementwise, same shape (`RequiredKernels.unary`).
+ *
+ * @example unary('exp', { handle: { data: x }, dtype: 'float32', shape: [3] }, out)
+ */
 export function unary(op: UnaryOp, x: T, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
@@ -83,19 +40,6 @@ export function unary(op: UnaryOp, x: T, out: T): void {
   }
 }
 
-const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  // C's pow: 1 to any power (even NaN) is 1; JavaScript's ** gives NaN there.
-  pow: (a, b) => (a === 1 ? 1 : a ** b),
-  maximum: (a, b) => (a !== a || b !== b ? Number.NaN : Math.max(a, b)),
-  minimum: (a, b) => (a !== a || b !== b ? Number.NaN : Math.min(a, b)),
-  logicalAnd: (a, b) => (a && b ? 1 : 0),
-  logicalOr: (a, b) => (a || b ? 1 : 0),
-};
-
 /** Applies f over broadcast operands, with fast paths for equal shapes and a scalar operand. */
 function broadcastApply(a: T, b: T, out: T, o: TypedArray, f: (x: number, y: number) => number): void {
   const x = a.handle.data;
@@ -116,6 +60,12 @@ function broadcastApply(a: T, b: T, out: T, o: TypedArray, f: (x: number, y: num
   }
 }
 
+/**
+ * out = a op b with broadcasting (`RequiredKernels.binary`); fast paths for equal shapes and a
+ * one-element operand.
+ *
+ * @example binary('add', a [2, 3], b [1, 3], out [2, 3])
+ */
 export function binary(op: BinaryOp, a: T, b: T, out: T): void {
   const o = out.handle.data;
   const x = a.handle.data;
@@ -132,19 +82,12 @@ export function binary(op: BinaryOp, a: T, b: T, out: T): void {
   broadcastApply(a, b, out, o, BINARY[op]);
 }
 
-const COMPARE: Record<CompareOp, (a: number, b: number) => number> = {
-  eq: (a, b) => (a === b ? 1 : 0),
-  ne: (a, b) => (a !== b ? 1 : 0),
-  lt: (a, b) => (a < b ? 1 : 0),
-  le: (a, b) => (a <= b ? 1 : 0),
-  gt: (a, b) => (a > b ? 1 : 0),
-  ge: (a, b) => (a >= b ? 1 : 0),
-};
-
+/** out (bool) = a op b with broadcasting (`RequiredKernels.compare`), e.g. compare('lt', a, b, out). */
 export function compare(op: CompareOp, a: T, b: T, out: T): void {
   broadcastApply(a, b, out, out.handle.data, COMPARE[op]);
 }
 
+/** out = cond ? a : b with broadcasting (`RequiredKernels.where`), e.g. where(mask [2, 1], a [2, 3], b [], out). */
 export function where(cond: T, a: T, b: T, out: T): void {
   const n = sizeOf(out.shape);
   const c = cond.handle.data;
@@ -157,6 +100,10 @@ export function where(cond: T, a: T, b: T, out: T): void {
   for (let i = 0; i < n; i++) o[i] = c[ic[i]] ? x[ia[i]] : y[ib[i]];
 }
 
+/**
+ * out = x converted to out.dtype with `castScalar`'s rules (`RequiredKernels.cast`), e.g. float32
+ * [2.7, NaN] → int32 [2, 0].
+ */
 export function cast(x: T, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
@@ -165,6 +112,7 @@ export function cast(x: T, out: T): void {
   else for (let i = 0; i < n; i++) o[i] = castScalar(a[i], out.dtype);
 }
 
+/** Every element of out = value converted to out.dtype (`RequiredKernels.fill`), e.g. fill(out, 0). */
 export function fill(out: T, value: number): void {
   out.handle.data.fill(castScalar(value, out.dtype), 0, sizeOf(out.shape));
 }
