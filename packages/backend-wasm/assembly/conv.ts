@@ -3,11 +3,13 @@
 // and a batch matrix, and the per-channel bias.
 
 /**
- * cols [Cg·kH·kW, Ho·Wo] from channels of one image plane stack x (at `x`, channels Cg, H×W).
- * The geometry block g: [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld], ld the row
- * stride of cols in floats (0: Ho·Wo), so several images' columns can sit side by side.
+ * The walk im2col and col2im share: for each row (c, i, j) of cols [Cg·kH·kW, Ho·Wo] and each
+ * output row oh, the image row it reads; `adjoint` adds the columns back into the image
+ * (col2im) instead of copying the image out (im2col), zeros for the padding included. The
+ * geometry block g: [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld], ld the row stride of
+ * cols in floats (0: Ho·Wo), so several images' columns can sit side by side.
  */
-export function im2col(x: usize, cols: usize, g: usize): void {
+@inline function unfold(adjoint: bool, x: usize, cols: usize, g: usize): void {
   const H = load<i32>(g), W = load<i32>(g, 4), Ho = load<i32>(g, 8), Wo = load<i32>(g, 12);
   const kH = load<i32>(g, 16), kW = load<i32>(g, 20), sH = load<i32>(g, 24), sW = load<i32>(g, 28);
   const pH = load<i32>(g, 32), pW = load<i32>(g, 36), dH = load<i32>(g, 40), dW = load<i32>(g, 44);
@@ -22,31 +24,52 @@ export function im2col(x: usize, cols: usize, g: usize): void {
         const row = cols + (<usize>(r * ld) << 2);
         for (let oh = 0; oh < Ho; oh++) {
           const h = oh * sH - pH + i * dH;
-          const dst = row + (<usize>(oh * Wo) << 2);
+          const colsAt = row + (<usize>(oh * Wo) << 2);
           if (h < 0 || h >= H) {
-            memory.fill(dst, 0, <usize>Wo << 2);
+            if (!adjoint) memory.fill(colsAt, 0, <usize>Wo << 2);
             continue;
           }
-          const src = plane + (<usize>(h * W) << 2);
+          const imageAt = plane + (<usize>(h * W) << 2);
           if (sW == 1) {
-            // Unit stride: zeros left of the image, one contiguous copy, zeros right of it.
+            // Unit stride: the columns lo..hi map to one contiguous run of the image row.
             const off = j * dW - pW;
             const lo = min(Wo, max(0, -off));
             const hi = max(lo, min(Wo, W - off));
-            if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
-            if (hi > lo) memory.copy(dst + (<usize>lo << 2), src + (<usize>(lo + off) << 2), <usize>(hi - lo) << 2);
-            if (hi < Wo) memory.fill(dst + (<usize>hi << 2), 0, <usize>(Wo - hi) << 2);
+            if (adjoint) {
+              if (hi > lo) addInto(imageAt + (<usize>(lo + off) << 2), colsAt + (<usize>lo << 2), hi - lo);
+            } else {
+              if (lo > 0) memory.fill(colsAt, 0, <usize>lo << 2);
+              if (hi > lo) memory.copy(colsAt + (<usize>lo << 2), imageAt + (<usize>(lo + off) << 2), <usize>(hi - lo) << 2);
+              if (hi < Wo) memory.fill(colsAt + (<usize>hi << 2), 0, <usize>(Wo - hi) << 2);
+            }
             continue;
           }
           for (let ow = 0; ow < Wo; ow++) {
             const w = ow * sW - pW + j * dW;
-            store<f32>(dst + (<usize>ow << 2), w >= 0 && w < W ? load<f32>(src + (<usize>w << 2)) : 0);
+            const inside = w >= 0 && w < W;
+            const at = colsAt + (<usize>ow << 2);
+            if (adjoint) {
+              if (inside) {
+                const to = imageAt + (<usize>w << 2);
+                store<f32>(to, load<f32>(to) + load<f32>(at));
+              }
+            } else store<f32>(at, inside ? load<f32>(imageAt + (<usize>w << 2)) : 0);
           }
         }
         r++;
       }
     }
   }
+}
+
+/** cols [Cg·kH·kW, Ho·Wo] from channels of one image plane stack x (at `x`, channels Cg, H×W). */
+export function im2col(x: usize, cols: usize, g: usize): void {
+  unfold(false, x, cols, g);
+}
+
+/** Adds cols back into the image planes (the adjoint of im2col); same geometry block. */
+export function col2im(cols: usize, x: usize, g: usize): void {
+  unfold(true, x, cols, g);
 }
 
 /**
@@ -56,46 +79,6 @@ export function im2col(x: usize, cols: usize, g: usize): void {
 export function copyRows(src: usize, srcStride: i32, dst: usize, dstStride: i32, rows: i32, n: i32): void {
   for (let r = 0; r < rows; r++) {
     memory.copy(dst + (<usize>(r * dstStride) << 2), src + (<usize>(r * srcStride) << 2), <usize>n << 2);
-  }
-}
-
-/** Adds cols back into the image planes (the adjoint of im2col); same geometry block. */
-export function col2im(cols: usize, x: usize, g: usize): void {
-  const H = load<i32>(g), W = load<i32>(g, 4), Ho = load<i32>(g, 8), Wo = load<i32>(g, 12);
-  const kH = load<i32>(g, 16), kW = load<i32>(g, 20), sH = load<i32>(g, 24), sW = load<i32>(g, 28);
-  const pH = load<i32>(g, 32), pW = load<i32>(g, 36), dH = load<i32>(g, 40), dW = load<i32>(g, 44);
-  const Cg = load<i32>(g, 48);
-  const L = Ho * Wo;
-  const ld = load<i32>(g, 52) || L;
-  let r = 0;
-  for (let c = 0; c < Cg; c++) {
-    const plane = x + (<usize>(c * H * W) << 2);
-    for (let i = 0; i < kH; i++) {
-      for (let j = 0; j < kW; j++) {
-        const row = cols + (<usize>(r * ld) << 2);
-        for (let oh = 0; oh < Ho; oh++) {
-          const h = oh * sH - pH + i * dH;
-          if (h < 0 || h >= H) continue;
-          const src = row + (<usize>(oh * Wo) << 2);
-          const dst = plane + (<usize>(h * W) << 2);
-          if (sW == 1) {
-            const off = j * dW - pW;
-            const lo = min(Wo, max(0, -off));
-            const hi = max(lo, min(Wo, W - off));
-            if (hi > lo) addInto(dst + (<usize>(lo + off) << 2), src + (<usize>lo << 2), hi - lo);
-            continue;
-          }
-          for (let ow = 0; ow < Wo; ow++) {
-            const w = ow * sW - pW + j * dW;
-            if (w >= 0 && w < W) {
-              const at = dst + (<usize>w << 2);
-              store<f32>(at, load<f32>(at) + load<f32>(src + (<usize>ow << 2)));
-            }
-          }
-        }
-        r++;
-      }
-    }
   }
 }
 

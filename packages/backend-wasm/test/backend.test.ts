@@ -37,6 +37,22 @@ describe('module selection', () => {
     expect(b.relaxed).toBe(relaxedSimdSupported());
   });
 
+  it('probes relaxed SIMD: accepted under --experimental-wasm-relaxed-simd', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const loader = new URL('../dist/loader.js', import.meta.url).href;
+    const probe = (flags: string[]) =>
+      execFileSync(process.execPath, [
+        ...flags,
+        '--input-type=module',
+        '-e',
+        `import { relaxedSimdSupported } from '${loader}'; console.log(relaxedSimdSupported());`,
+      ])
+        .toString()
+        .trim();
+    expect(probe(['--experimental-wasm-relaxed-simd'])).toBe('true');
+    expect(probe([])).toBe(String(relaxedSimdSupported()));
+  });
+
   it('accepts the module bytes directly (for bundlers)', async () => {
     const { readFile } = await import('node:fs/promises');
     const bytes = await readFile(new URL('../dist/nnet.wasm', import.meta.url));

@@ -5,5 +5,5 @@
 export { binary, cast, compare, fill, unary, where } from './elementwise.js';
 export type { ArrayHandle, Dense } from './handle.js';
 export { argReduce, copyStrided, gather, reduce, scatterAdd } from './layout.js';
-export { adamUpdate, sgdUpdate } from './optimizer.js';
+export { adamBiasCorrections, adamUpdate, sgdUpdate } from './optimizer.js';
 export { BINARY, COMPARE, erf, powC, roundHalfEven, sigmoid, UNARY } from './scalar.js';

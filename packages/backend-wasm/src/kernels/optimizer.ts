@@ -1,4 +1,5 @@
 /** The fused SGD and Adam updates, in place (formulas in the contract's doc comments). */
+import { adamBiasCorrections } from '@nnet/kernels-js';
 import { type AdamUpdateParams, type SGDUpdateParams, sizeOf } from '@nnet/tensor';
 import type { T, WasmContext } from './context.js';
 
@@ -37,9 +38,7 @@ export function adamUpdate(
 ): void {
   const vmax = maxExpAvgSq ? maxExpAvgSq.handle : 0;
   const n = sizeOf(param.shape);
-  // Bias corrections once per step, in float64: 1 - β₁ᵗ and √(1 - β₂ᵗ).
-  const bc1 = 1 - o.beta1 ** o.step;
-  const sqrtBc2 = Math.sqrt(1 - o.beta2 ** o.step);
+  const { bc1, sqrtBc2 } = adamBiasCorrections(o);
   ctx.k.adamUpdate(
     param.handle,
     grad.handle,
