@@ -1,6 +1,6 @@
 /** Layout kernels on typed arrays: copyStrided, reductions, arg-reductions, gather and scatterAdd. */
 import type { ArgReduceOp, ReduceOp, StridedInfo } from '@nnet/tensor';
-import { contiguousStrides, forEachAlong, sizeOf } from '@nnet/tensor';
+import { contiguousStrides, sizeOf } from '@nnet/tensor';
 import type { ArrayHandle, Dense as T } from './handle.js';
 
 /**
@@ -130,9 +130,38 @@ export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
   }
 }
 
-/** The size of `shape` along `axis`: the valid index range of gather/scatterAdd (1 for a 0-d tensor). */
-function axisLength(shape: readonly number[], axis: number): number {
-  return shape.length === 0 ? 1 : shape[axis];
+/**
+ * For each position p of the dense `shape` of an index tensor, the offset in a dense
+ * `targetShape` of the same position with its `axis` coordinate replaced by index[p], or -1 when
+ * index[p] lies outside [0, targetShape[axis]) (so a bad index is never dereferenced). A plain
+ * array the kernels loop over: no callback per element.
+ */
+function alongOffsets(
+  shape: readonly number[],
+  axis: number,
+  targetShape: readonly number[],
+  index: ArrayLike<number>,
+): Int32Array {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const offsets = new Int32Array(n);
+  const ts = contiguousStrides(targetShape);
+  const len = rank === 0 ? 1 : targetShape[axis];
+  const axisStride = rank === 0 ? 1 : ts[axis];
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0; // offset in the target of the current position with the axis coordinate left out
+  for (let p = 0; p < n; p++) {
+    const i = index[p];
+    offsets[p] = i >= 0 && i < len ? base + i * axisStride : -1;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
+  }
+  return offsets;
 }
 
 /**
@@ -142,13 +171,11 @@ function axisLength(shape: readonly number[], axis: number): number {
 export function gather(x: T, axis: number, index: T, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
-  const ix = index.handle.data;
-  const len = axisLength(x.shape, axis);
-  // An out-of-range index gives a target offset outside the axis: write 0 instead of reading it.
-  forEachAlong(index.shape, axis, x.shape, ix, (p, t) => {
-    const i = ix[p];
-    o[p] = i >= 0 && i < len ? a[t] : 0;
-  });
+  const at = alongOffsets(index.shape, axis, x.shape, index.handle.data);
+  for (let p = 0; p < at.length; p++) {
+    const t = at[p];
+    o[p] = t < 0 ? 0 : a[t];
+  }
 }
 
 /**
@@ -158,10 +185,9 @@ export function gather(x: T, axis: number, index: T, out: T): void {
 export function scatterAdd(out: T, axis: number, index: T, src: T): void {
   const o = out.handle.data;
   const s = src.handle.data;
-  const ix = index.handle.data;
-  const len = axisLength(out.shape, axis);
-  forEachAlong(index.shape, axis, out.shape, ix, (p, t) => {
-    const i = ix[p];
-    if (i >= 0 && i < len) o[t] += s[p];
-  });
+  const at = alongOffsets(index.shape, axis, out.shape, index.handle.data);
+  for (let p = 0; p < at.length; p++) {
+    const t = at[p];
+    if (t >= 0) o[t] += s[p];
+  }
 }
