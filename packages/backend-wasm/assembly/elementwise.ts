@@ -115,81 +115,74 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, p: usize): vo
   }
 }
 
+/** What a scalar broadcast loop computes. */
+const COMPARE: i32 = 0; // out (bool bytes) = a op b
+const BINARY_I32: i32 = 1; // out (int32) = a op b
+const WHERE: i32 = 2; // out (32-bit) = cond ? a : b, with x = cond (bool bytes), y = a, z = b
+
 /**
- * The scalar broadcast loop shared by compareF32, compareI32 and binaryI32: out[i] = f(a[i'], b[i''])
- * with the block [rank, shape, aStrides, bStrides]. T is the input type; compare writes bool
- * bytes, otherwise T.
+ * The scalar broadcast loop of compareF32, compareI32, binaryI32 (operands x, y; block [rank,
+ * shape, xStrides, yStrides]) and where32 (x = cond, y, z; block [rank, shape, cStrides,
+ * yStrides, zStrides]). T is the type of the compared or added elements.
  */
-@inline function broadcast2<T>(compare: bool, op: i32, a: usize, b: usize, out: usize, p: usize): void {
+@inline function broadcastScalar<T>(mode: i32, op: i32, x: usize, y: usize, z: usize, out: usize, p: usize): void {
   const rank = load<i32>(p);
   const shape = p + 4;
-  const as = shape + (<usize>rank << 2);
-  const bs = as + (<usize>rank << 2);
+  const xs = shape + (<usize>rank << 2);
+  const ys = xs + (<usize>rank << 2);
+  const zs = mode == WHERE ? ys + (<usize>rank << 2) : 0;
   const n = sizeOfShape(shape, rank);
   if (n == 0) return;
   const inner = lastOf(shape, rank, 1);
-  const ia = lastOf(as, rank, 0);
-  const ib = lastOf(bs, rank, 0);
+  const ix = lastOf(xs, rank, 0);
+  const iy = lastOf(ys, rank, 0);
+  const iz = mode == WHERE ? lastOf(zs, rank, 0) : 0;
   const idx = memory.data(32);
   const off = memory.data(12);
   zeroWords(idx, 8);
   zeroWords(off, 3);
   for (let start = 0; start < n; start += inner) {
-    const pa = a + (<usize>load<i32>(off) << 2);
-    const pb = b + (<usize>load<i32>(off, 4) << 2);
-    for (let i = 0; i < inner; i++) {
-      const x = load<T>(pa + (<usize>(i * ia) << 2));
-      const y = load<T>(pb + (<usize>(i * ib) << 2));
-      if (compare) store<u8>(out + <usize>(start + i), compareScalar<T>(op, x, y));
-      else store<i32>(out + (<usize>(start + i) << 2), binaryScalarI32(op, <i32>x, <i32>y));
+    if (mode == WHERE) {
+      const pc = x + <usize>load<i32>(off);
+      const pa = y + (<usize>load<i32>(off, 4) << 2);
+      const pb = z + (<usize>load<i32>(off, 8) << 2);
+      const po = out + (<usize>start << 2);
+      for (let i = 0; i < inner; i++) {
+        const v = load<u8>(pc + <usize>(i * ix)) ? load<u32>(pa + (<usize>(i * iy) << 2)) : load<u32>(pb + (<usize>(i * iz) << 2));
+        store<u32>(po + (<usize>i << 2), v);
+      }
+    } else {
+      const pa = x + (<usize>load<i32>(off) << 2);
+      const pb = y + (<usize>load<i32>(off, 4) << 2);
+      for (let i = 0; i < inner; i++) {
+        const a = load<T>(pa + (<usize>(i * ix) << 2));
+        const b = load<T>(pb + (<usize>(i * iy) << 2));
+        if (mode == COMPARE) store<u8>(out + <usize>(start + i), compareScalar<T>(op, a, b));
+        else store<i32>(out + (<usize>(start + i) << 2), binaryScalarI32(op, <i32>a, <i32>b));
+      }
     }
-    advance(idx, rank, shape, as, bs, 0, off);
+    advance(idx, rank, shape, xs, ys, zs, off);
   }
 }
 
 /** out (bool bytes) = a op b on float32, broadcast as in binaryF32 (op: a Compare code). */
 export function compareF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  broadcast2<f32>(true, op, a, b, out, p);
+  broadcastScalar<f32>(COMPARE, op, a, b, 0, out, p);
 }
 
 /** out (bool bytes) = a op b on int32, broadcast as in binaryF32. */
 export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  broadcast2<i32>(true, op, a, b, out, p);
+  broadcastScalar<i32>(COMPARE, op, a, b, 0, out, p);
 }
 
 /** int32 out = a op b (add sub mul maximum minimum; wrapping), broadcast as in binaryF32. */
 export function binaryI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  broadcast2<i32>(false, op, a, b, out, p);
+  broadcastScalar<i32>(BINARY_I32, op, a, b, 0, out, p);
 }
 
 /** out = cond ? a : b (cond bool bytes; a, b, out float32 or int32), block [rank, shape, cStrides, aStrides, bStrides]. */
 export function where32(cond: usize, a: usize, b: usize, out: usize, p: usize): void {
-  const rank = load<i32>(p);
-  const shape = p + 4;
-  const cs = shape + (<usize>rank << 2);
-  const as = cs + (<usize>rank << 2);
-  const bs = as + (<usize>rank << 2);
-  const n = sizeOfShape(shape, rank);
-  if (n == 0) return;
-  const inner = lastOf(shape, rank, 1);
-  const ic = lastOf(cs, rank, 0);
-  const ia = lastOf(as, rank, 0);
-  const ib = lastOf(bs, rank, 0);
-  const idx = memory.data(32);
-  const off = memory.data(12);
-  zeroWords(idx, 8);
-  zeroWords(off, 3);
-  for (let start = 0; start < n; start += inner) {
-    const pc = cond + <usize>load<i32>(off);
-    const pa = a + (<usize>load<i32>(off, 4) << 2);
-    const pb = b + (<usize>load<i32>(off, 8) << 2);
-    const po = out + (<usize>start << 2);
-    for (let i = 0; i < inner; i++) {
-      const v = load<u8>(pc + <usize>(i * ic)) ? load<u32>(pa + (<usize>(i * ia) << 2)) : load<u32>(pb + (<usize>(i * ib) << 2));
-      store<u32>(po + (<usize>i << 2), v);
-    }
-    advance(idx, rank, shape, cs, as, bs, off);
-  }
+  broadcastScalar<u32>(WHERE, 0, cond, a, b, out, p);
 }
 
 /** Casts n elements; kind is a Cast code (source_target). */
