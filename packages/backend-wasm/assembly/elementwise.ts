@@ -2,7 +2,7 @@
 // SIMD path for add..div, int32 wrapping), comparisons, where and casts. Broadcast kernels take a
 // parameter block [rank, shape[rank], one stride list per operand] (iterate.ts).
 
-import { Binary, Cast, Compare, Unary } from '../src/codes';
+import { Binary, Cast, Compare, Limit, Unary } from '../src/codes';
 import { advance, lastOf, sizeOfShape, zeroWords } from './iterate';
 import { binaryScalar, binaryScalarI32, unaryScalar } from './scalar';
 
@@ -55,8 +55,8 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, p: usize): vo
   const ia = lastOf(as, rank, 0);
   const ib = lastOf(bs, rank, 0);
   const simd = op <= Binary.div;
-  const idx = memory.data(32);
-  zeroWords(idx, 8);
+  const idx = memory.data(Limit.rank << 2);
+  zeroWords(idx, Limit.rank);
   let oa = 0;
   let ob = 0;
   for (let start = 0; start < n; start += inner) {
@@ -137,9 +137,9 @@ const WHERE: i32 = 2; // out (32-bit) = cond ? a : b, with x = cond (bool bytes)
   const ix = lastOf(xs, rank, 0);
   const iy = lastOf(ys, rank, 0);
   const iz = mode == WHERE ? lastOf(zs, rank, 0) : 0;
-  const idx = memory.data(32);
+  const idx = memory.data(Limit.rank << 2);
   const off = memory.data(12);
-  zeroWords(idx, 8);
+  zeroWords(idx, Limit.rank);
   zeroWords(off, 3);
   for (let start = 0; start < n; start += inner) {
     if (mode == WHERE) {

@@ -1,6 +1,7 @@
 // Layout kernels on 32-bit elements: materialising strided views, and PyTorch's gather /
 // scatter_add addressing.
 
+import { Limit } from '../src/codes';
 import { lastOf, odometer, sizeOfShape, zeroWords } from './iterate';
 
 /**
@@ -20,8 +21,8 @@ export function copyStrided32(src: usize, out: usize, p: usize): void {
   }
   const inner = lastOf(shape, rank, 1);
   const is = lastOf(strides, rank, 0);
-  const idx = memory.data(32);
-  zeroWords(idx, 8);
+  const idx = memory.data(Limit.rank << 2);
+  zeroWords(idx, Limit.rank);
   let base = offset;
   for (let start = 0; start < n; start += inner) {
     const po = out + (<usize>start << 2);
@@ -48,8 +49,8 @@ export function copyStrided32(src: usize, out: usize, p: usize): void {
   const shape = p + 12;
   const ts = shape + (<usize>rank << 2);
   const n = sizeOfShape(shape, rank);
-  const idx = memory.data(64);
-  zeroWords(idx, 16);
+  const idx = memory.data(Limit.rank << 2);
+  zeroWords(idx, Limit.rank);
   const axisStride = rank > 0 ? load<i32>(ts + (<usize>axis << 2)) : 1;
   let base = 0;
   for (let q = 0; q < n; q++) {

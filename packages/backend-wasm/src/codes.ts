@@ -108,3 +108,11 @@ export enum GemmField {
   /** The number of fields (words per struct). */
   count,
 }
+
+/**
+ * Limits of the AssemblyScript kernels: the highest rank their multi-index scratch holds.
+ * Broadcast, strided-copy and gather/scatter kernels of higher rank run in TypeScript instead.
+ */
+export enum Limit {
+  rank = 16,
+}

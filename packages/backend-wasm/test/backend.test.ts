@@ -199,3 +199,49 @@ describe('out-of-range indices', () => {
     wasm.dispose();
   });
 });
+
+describe('ranks above the AssemblyScript kernels’ multi-index limit', () => {
+  // Broadcasting over 9–20 dims (mostly 1s and 2s) must match the CPU backend: up to Limit.rank
+  // dims the AssemblyScript kernels walk them, above it the TypeScript kernels do.
+  it('binary, compare, where and copyStrided match the CPU backend at ranks 9 to 20', async () => {
+    const { CpuBackend } = await import('@nnet/backend-cpu');
+    const backends: Backend[] = [new CpuBackend(), await createWasmBackend({ threads: 1 })];
+    let seed = 9;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const rank of [9, 12, 16, 17, 20]) {
+      const out = Array.from({ length: rank }, (_, d) => (d < 3 ? 2 : d === rank - 1 ? 3 : 1 + (d % 2)));
+      const a = out.map((s, d) => (d % 3 === 0 ? 1 : s));
+      const b = out.map((s, d) => (d % 3 === 1 ? 1 : s));
+      const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+      const dataA = Float32Array.from({ length: size(a) }, () => Math.round(rnd() * 8));
+      const dataB = Float32Array.from({ length: size(b) }, () => Math.round(rnd() * 8));
+      const mask = Uint8Array.from({ length: size(b) }, () => (rnd() < 0.5 ? 1 : 0));
+      const results = backends.map((be) => {
+        const t = (data: TypedArray, shape: number[], dtype: DType = 'float32') => {
+          const handle = be.alloc(dtype, size(shape));
+          be.write(handle, data);
+          return { handle, dtype, shape };
+        };
+        const empty = (dtype: DType) => ({ handle: be.alloc(dtype, size(out)), dtype, shape: out });
+        const [x, y] = [t(dataA, a), t(dataB, b)];
+        const [sum, less, picked, copied] = [
+          empty('float32'),
+          empty('bool'),
+          empty('float32'),
+          empty('float32'),
+        ];
+        be.binary('sub', x, y, sum);
+        be.compare('lt', x, y, less);
+        be.where(t(mask, b, 'bool'), x, y, picked);
+        // The broadcast view of x as a strided copy: stride 0 where x has 1.
+        const strides = a.map((s, d) => (s === 1 ? 0 : size(a.slice(d + 1))));
+        be.copyStrided({ ...x, shape: out, strides, offset: 0 }, copied);
+        return [sum, less, picked, copied].map((r) => Array.from(be.readSync!(r.handle, r.dtype, size(out))));
+      });
+      expect(results[1], `rank ${rank}`).toEqual(results[0]);
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 import * as js from '@nnet/kernels-js';
 import { type BinaryOp, type CompareOp, sizeOf, type UnaryOp } from '@nnet/tensor';
-import { Binary, Cast, Compare, Unary } from '../codes.js';
+import { Binary, Cast, Compare, Limit, Unary } from '../codes.js';
 import { bstrides, type T, type WasmContext } from './context.js';
 
 /** int32 binary ops with an AssemblyScript kernel (wrapping, like PyTorch's int32). */
@@ -29,20 +29,25 @@ export function unary(ctx: WasmContext, op: UnaryOp, x: T, out: T): void {
   else js.unary(op, ctx.heap.dense(x), ctx.heap.dense(out));
 }
 
+/** Whether the AssemblyScript broadcast kernels can walk `out`'s rank. */
+const walkable = (out: T) => out.shape.length <= Limit.rank;
+
 export function binary(ctx: WasmContext, op: BinaryOp, a: T, b: T, out: T): void {
   const code = codeOf(Binary, op);
-  if (a.dtype === 'float32' && code !== undefined) {
+  if (!walkable(out)) {
+    js.binary(op, ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
+  } else if (a.dtype === 'float32' && code !== undefined) {
     ctx.k.binaryF32(code, a.handle, b.handle, out.handle, broadcastBlock(ctx, out, [a, b]));
   } else if (a.dtype === 'int32' && code !== undefined && INT_BINARY.has(op)) {
     ctx.k.binaryI32(code, a.handle, b.handle, out.handle, broadcastBlock(ctx, out, [a, b]));
   } else {
-    // bool logic and int32 pow: rare, on views of linear memory.
+    // bool logic and int32 pow (and ranks above Limit.rank): rare, on views of linear memory.
     js.binary(op, ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
   }
 }
 
 export function compare(ctx: WasmContext, op: CompareOp, a: T, b: T, out: T): void {
-  if (a.dtype === 'bool') {
+  if (a.dtype === 'bool' || !walkable(out)) {
     js.compare(op, ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
     return;
   }
@@ -51,7 +56,7 @@ export function compare(ctx: WasmContext, op: CompareOp, a: T, b: T, out: T): vo
 }
 
 export function where(ctx: WasmContext, cond: T, a: T, b: T, out: T): void {
-  if (a.dtype === 'bool') {
+  if (a.dtype === 'bool' || !walkable(out)) {
     js.where(ctx.heap.dense(cond), ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
     return;
   }

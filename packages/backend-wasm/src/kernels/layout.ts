@@ -1,16 +1,14 @@
 /**
- * copyStrided, gather and scatterAdd: 32-bit data in AssemblyScript; bool data (and index
- * tensors of rank above 16, the kernel's multi-index limit) in @nnet/kernels-js.
+ * copyStrided, gather and scatterAdd: 32-bit data in AssemblyScript; bool data (and ranks above
+ * Limit.rank, the kernels' multi-index limit) in @nnet/kernels-js.
  */
 import * as js from '@nnet/kernels-js';
-import { contiguousStrides, type StridedInfo } from '@nnet/tensor';
+import { bytesPerElement, contiguousStrides, type StridedInfo } from '@nnet/tensor';
+import { Limit } from '../codes.js';
 import type { T, WasmContext } from './context.js';
 
-/** The highest index rank the AssemblyScript gather/scatter walks (its multi-index has 16 words). */
-const MAX_INDEX_RANK = 16;
-
 export function copyStrided(ctx: WasmContext, x: StridedInfo<number>, out: T): void {
-  if (x.dtype !== 'bool') {
+  if (x.dtype !== 'bool' && x.shape.length <= Limit.rank) {
     ctx.k.copyStrided32(
       x.handle,
       out.handle,
@@ -18,8 +16,10 @@ export function copyStrided(ctx: WasmContext, x: StridedInfo<number>, out: T): v
     );
     return;
   }
-  // A view from the handle to the end of memory holds every element the strides reach.
-  const data = new Uint8Array(ctx.heap.memory.buffer, x.handle);
+  // bool (or a rank above Limit.rank): a view from the handle to the end of memory holds every
+  // element the strides reach.
+  const count = Math.floor((ctx.heap.memory.buffer.byteLength - x.handle) / bytesPerElement(x.dtype));
+  const data = ctx.heap.view(x.handle, x.dtype, count);
   const { shape, strides, offset } = x;
   js.copyStrided({ handle: { data }, dtype: x.dtype, shape, strides, offset }, ctx.heap.dense(out));
 }
@@ -36,7 +36,7 @@ function alongBlock(
 }
 
 export function gather(ctx: WasmContext, x: T, axis: number, index: T, out: T): void {
-  if (x.dtype !== 'bool' && index.shape.length <= MAX_INDEX_RANK) {
+  if (x.dtype !== 'bool' && index.shape.length <= Limit.rank) {
     ctx.k.gather32(x.handle, index.handle, out.handle, alongBlock(ctx, index.shape, axis, x.shape));
   } else {
     js.gather(ctx.heap.dense(x), axis, ctx.heap.dense(index), ctx.heap.dense(out));
@@ -44,7 +44,7 @@ export function gather(ctx: WasmContext, x: T, axis: number, index: T, out: T): 
 }
 
 export function scatterAdd(ctx: WasmContext, out: T, axis: number, index: T, src: T): void {
-  if (out.dtype !== 'bool' && index.shape.length <= MAX_INDEX_RANK) {
+  if (out.dtype !== 'bool' && index.shape.length <= Limit.rank) {
     const block = alongBlock(ctx, index.shape, axis, out.shape);
     ctx.k.scatterAdd32(out.dtype === 'int32' ? 1 : 0, out.handle, index.handle, src.handle, block);
   } else {
