@@ -8,6 +8,7 @@
 import { noGrad } from '../autograd.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { fmtShape } from '../shape.js';
+import { checkStorageSize } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import { fromTypedArray, full } from './creation.js';
 import { gather } from './indexing.js';
@@ -62,6 +63,7 @@ export function outputSize(op: string, x: Tensor, w: Window): [number, number] {
 export function windowTable(H: number, W: number, Ho: number, Wo: number, w: Window): Int32Array {
   const K = w.kH * w.kW;
   const L = Ho * Wo;
+  checkStorageSize('unfold', [K, L], 'int32');
   const table = new Int32Array(K * L);
   for (let i = 0; i < w.kH; i++) {
     for (let j = 0; j < w.kW; j++) {
