@@ -7,7 +7,7 @@
 import { record } from '../autograd.js';
 import type { BinaryOp } from '../backend.js';
 import { type DType, isFloat, promoteTypes } from '../dtype.js';
-import { DTypeError } from '../errors.js';
+import { DTypeError, describeValue } from '../errors.js';
 import { broadcastShapes, fmtShape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { eq, gt, lt } from './compare.js';
@@ -39,7 +39,9 @@ export function withOperands<T>(
   const toTensor = (x: TensorLike, other: TensorLike): Tensor => {
     if (x instanceof Tensor) return x._check(op);
     if (typeof x !== 'number')
-      throw new DTypeError(`${op}: operand ${String(x)} is neither a Tensor nor a number.`);
+      throw new DTypeError(
+        `${op}: operand ${describeValue(x)} is neither a Tensor nor a number; pass a Tensor (make one with tensor(...)) or a number.`,
+      );
     const t = scalar(x, numberDType(x, (other as Tensor).dtype));
     temps.push(t);
     return t;

@@ -137,7 +137,9 @@ function flatten(
     } else if (typeof data === 'number') {
       out.push(data);
     } else {
-      throw new ValueError(`tensor: element ${String(data)} is not a number or boolean.`);
+      throw new ValueError(
+        `tensor: element ${describeValue(data)} is not a number or boolean; data must hold only numbers or booleans (nested arrays of them, or a typed array).`,
+      );
     }
     return;
   }

@@ -141,7 +141,7 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   const d = normalizeDim(op, dim, x.ndim, x.shape);
   if (x.ndim > 0 && x.shape[d] === 0) {
     throw new ValueError(
-      `${op}: dim ${d} of shape ${fmtShape(x.shape)} is empty; there is no ${op.slice(3)}.`,
+      `${op}: dim ${d} of shape ${fmtShape(x.shape)} is empty; there is no ${op.slice(3)}. Reduce over a non-empty dim.`,
     );
   }
   const axis = x.ndim === 0 ? 0 : d;
@@ -198,7 +198,8 @@ export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Ten
 /** log Σ exp(x) over dims, computed stably as m + log Σ exp(x - m) with m the (detached) max. */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   checkTensor('logsumexp', x, 'input');
-  if (x.dtype !== 'float32') throw new DTypeError(`logsumexp: expects float32, got ${x.dtype}.`);
+  if (x.dtype !== 'float32')
+    throw new DTypeError(`logsumexp: expects float32, got ${x.dtype}; use x.to('float32').`);
   const dims = normalizeDims('logsumexp', dim, x.shape);
   return tidy(() => {
     const m = detach(max(x, dims, true));

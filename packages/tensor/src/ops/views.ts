@@ -235,7 +235,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
     start + length > size
   ) {
     throw new IndexError(
-      `narrow: start ${start} and length ${length} do not fit dim ${d} of size ${size} (shape ${fmtShape(x.shape)}).`,
+      `narrow: start ${start} and length ${length} do not fit dim ${d} of size ${size} (shape ${fmtShape(x.shape)}); start + length must be at most ${size}.`,
     );
   }
   return slice(x, d, start, start + length, 1);
@@ -269,7 +269,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
     throw new IndexError(
-      `select: index ${index} is out of range for dim ${d} of size ${size} (shape ${fmtShape(x.shape)}).`,
+      `select: index ${index} is out of range for dim ${d} of size ${size} (shape ${fmtShape(x.shape)}); use an integer in [${-size}, ${size - 1}].`,
     );
   }
   const i = index < 0 ? index + size : index;

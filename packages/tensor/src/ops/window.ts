@@ -34,7 +34,7 @@ export function outSize(n: number, k: number, s: number, p: number, d: number): 
 
 /** Normalises an int-or-pair argument (stride, padding, kernel size, dilation). */
 export function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : [...v];
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : [Number.NaN];
   if (p.length !== 2 || p.some((x) => !Number.isInteger(x) || x < min)) {
     throw new ValueError(
       `${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}.`,
