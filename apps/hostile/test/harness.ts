@@ -17,7 +17,7 @@ export const tally = { cases: 0, properties: 0, classes: new Map<string, number>
 
 /** Words that show a message says what to do (a fix), not only what went wrong. */
 const FIX =
-  /\b(use|must|pass|give|make|call|expected|needs?|cast|reshape|convert|turn|check|free|drop|clamp|should|only|reduce|add|set|put|split|flatten|keep|one of|at least|at most|list|flip|the options are|give)\b|>=|<=|in \[/i;
+  /\b(use|must|pass|give|make|call|expected|needs?|cast|reshape|convert|turn|check|free|drop|clamp|should|only|reduce|add|set|put|split|flatten|keep|one of|at least|at most|list|flip|the options are|give|load)\b|>=|<=|in \[/i;
 
 export interface Expect {
   /** The op the user called; the message must start with it (e.g. "zeros", "Linear", "SGD"). */
