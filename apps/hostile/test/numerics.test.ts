@@ -52,7 +52,9 @@ function expectClose(actual: ArrayLike<number>, expected: number[], rtol = 1e-5,
     const a = actual[i];
     const e = expected[i];
     if (Number.isNaN(e) || !Number.isFinite(e)) {
-      expect(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)), `element ${i}: ${a} vs ${e}`).toBe(true);
+      expect(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)), `element ${i}: ${a} vs ${e}`).toBe(
+        true,
+      );
     } else {
       expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
     }
