@@ -92,6 +92,12 @@ export class MultiStepLR extends LRScheduler {
     readonly options: { milestones: readonly number[]; gamma?: number },
   ) {
     super(optimizer);
+    const m = options?.milestones;
+    if (!Array.isArray(m) || !m.every((v) => Number.isInteger(v) && v > 0)) {
+      throw new ValueError(
+        `MultiStepLR: milestones must be a list of positive integer step counts, e.g. [30, 80], got ${describeValue(m)}.`,
+      );
+    }
   }
   protected lrAt(t: number, base: number): number {
     return base * (this.options.gamma ?? 0.1) ** this.options.milestones.filter((m) => m <= t).length;
@@ -159,7 +165,7 @@ export class OneCycleLR extends LRScheduler {
     readonly options: OneCycleOptions,
   ) {
     super(optimizer);
-    positive('OneCycleLR', 'totalSteps', options.totalSteps);
+    positive('OneCycleLR', 'totalSteps', options?.totalSteps, true);
     if (
       (options.cycleMomentum ?? true) &&
       !optimizer.paramGroups.every((g) => 'momentum' in g.options || 'betas' in g.options)

@@ -3,7 +3,7 @@
  * recording the pieces and records one node whose gradient is the closed-form derivative.
  */
 import { compute, record } from '../autograd.js';
-import { DTypeError, ValueError } from '../errors.js';
+import { DTypeError, describeValue, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { ge, gt, le } from './compare.js';
@@ -19,6 +19,11 @@ function requireFloat(op: string, x: Tensor): void {
 /** x where x > 0, slope·x elsewhere.   d/dx = 1 where x > 0, slope elsewhere */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   requireFloat('leakyRelu', x);
+  if (typeof negativeSlope !== 'number') {
+    throw new ValueError(
+      `leakyRelu: negativeSlope must be a number (e.g. 0.01), got ${describeValue(negativeSlope)}.`,
+    );
+  }
   const y = compute(() => where(gt(x, 0), x, mul(x, negativeSlope)));
   return record('leakyRelu', [x], y, [x], (g, [v]) => [where(gt(v, 0), g, mul(g, negativeSlope))]);
 }

@@ -273,7 +273,7 @@ export function convTranspose2d(
   const [Cw, Og, kH, kW] = weight.shape;
   if (C !== Cw) {
     throw new ShapeError(
-      `convTranspose2d: input has ${C} channels but weight ${fmtShape(weight.shape)} expects ${Cw} (dim 0 of the weight is in_channels).`,
+      `convTranspose2d: input has ${C} channels but weight ${fmtShape(weight.shape)} expects ${Cw} (dim 0 of the weight is in_channels); the input's dim 1 must equal the weight's dim 0.`,
     );
   }
   if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) {

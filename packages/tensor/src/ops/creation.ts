@@ -384,7 +384,7 @@ export function assign(dst: Tensor, src: Tensor): void {
   checkTensor('assign', src, 'source');
   if (!shapesEqual(dst.shape, src.shape)) {
     throw new ShapeError(
-      `assign: source shape ${fmtShape(src.shape)} does not match destination ${fmtShape(dst.shape)}.`,
+      `assign: source shape ${fmtShape(src.shape)} does not match destination ${fmtShape(dst.shape)}; the shapes must be equal (reshape or expand the source first).`,
     );
   }
   if (!dst._isDense()) {
