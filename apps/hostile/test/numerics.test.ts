@@ -5,7 +5,8 @@
  * front end's reference decomposition). Also anomaly detection (setDebug({ detectAnomaly })).
  */
 import { readFileSync } from 'node:fs';
-import { bce } from '@nnet/loss';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@nnet/layers';
+import { bce, crossEntropy } from '@nnet/loss';
 import {
   AnomalyError,
   type Backend,
@@ -14,6 +15,7 @@ import {
   log,
   logSoftmax,
   NNetError,
+  rand,
   registerBackend,
   removeBackend,
   setBackend,
@@ -173,11 +175,30 @@ describe(`anomaly detection (${backend})`, () => {
     expect(msg).toContain('its backward produced it');
   });
 
+  it('checks ops on tensors that do not require grad too (outside noGrad)', () => {
+    setDebug({ detectAnomaly: true });
+    expect(() => tensor([1, 0]).reciprocal()).toThrow(/^reciprocal: anomaly detected in the forward pass/);
+    expect(() => tensor([-1]).sqrt()).toThrow(AnomalyError);
+  });
+
   it('lets finite training steps through untouched', () => {
     setDebug({ detectAnomaly: true });
     const x = tensor([0.5, 2], { requiresGrad: true });
     const y = log(x).mul(x).sum();
     y.backward();
     expectClose(x.grad!.dataSync(), [Math.log(0.5) + 1, Math.log(2) + 1], 1e-6);
+    // A small CNN's training step (conv, pooling, softmax cross-entropy, bce): no false alarm.
+    const net = new Sequential(
+      new Conv2d(1, 2, 3, { padding: 1 }),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Linear(8, 3),
+    );
+    const out = net.forward(rand([2, 1, 4, 4]));
+    const loss = crossEntropy(out, tensor([0, 2], { dtype: 'int32' })).add(bce(out.sigmoid(), rand([2, 3])));
+    loss.backward();
+    expect(Number.isFinite(loss.item())).toBe(true);
+    net.dispose();
   });
 });

@@ -183,10 +183,10 @@ function firstNonFinite(t: Tensor): { at: number; value: number } | null {
 }
 
 /**
- * Anomaly detection: throws an AnomalyError when `value` (an op's output in the forward pass, or
+ * @internal Anomaly detection: throws an AnomalyError when `value` (an op's output in the forward pass, or
  * the gradient its rule returned for input `input` in the backward pass) holds NaN or ±Infinity.
  */
-function checkAnomaly(
+export function checkAnomaly(
   op: string,
   value: Tensor,
   pass: 'forward' | 'backward',

@@ -3,7 +3,9 @@
  * materialises views into dense temporaries, allocates outputs and wraps them as tensors.
  * Nothing here records autograd; ops do that around these calls.
  */
+import { checkAnomaly, isGradEnabled } from '../autograd.js';
 import type { Backend, TensorInfo } from '../backend.js';
+import { getDebug } from '../debug.js';
 import type { DType } from '../dtype.js';
 import { BackendError, DTypeError, describeValue } from '../errors.js';
 import { getBackend } from '../registry.js';
@@ -113,5 +115,15 @@ export function runKernel(
     },
     broadcastRank,
   );
+  // Anomaly detection checks every kernel output of the program's own forward pass (not the
+  // internals of ops computed under noGrad, nor gradient rules, which autograd checks itself).
+  if (getDebug().detectAnomaly && isGradEnabled() && out.size > 0) {
+    try {
+      checkAnomaly(op, out, 'forward', inputs);
+    } catch (err) {
+      out.dispose();
+      throw err;
+    }
+  }
   return out;
 }
