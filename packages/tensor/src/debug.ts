@@ -16,8 +16,8 @@ export interface DebugOptions {
   checkIndices?: boolean;
   /**
    * Anomaly detection, like `torch.autograd.detect_anomaly` (default false). In the forward pass,
-   * every op recorded on the autograd graph checks its output; in the backward pass, every
-   * gradient rule checks the gradients it returns. The first NaN or ±Infinity throws an
+   * every kernel output outside `noGrad` and every op recorded on the autograd graph is checked;
+   * in the backward pass, every gradient rule checks the gradients it returns. The first NaN or ±Infinity throws an
    * `AnomalyError` naming the op (and, in backward, that its gradient rule produced it). The
    * checks read values on the host, so they run on backends that read synchronously (cpu, wasm)
    * and are skipped elsewhere. Off, it costs one flag test per op. A mask built with -Infinity
