@@ -25,7 +25,7 @@ const backend = process.env.NNET_BACKEND ?? 'cpu';
 
 afterAll(() => {
   console.log(
-    `[hostile ${backend}] all files so far: ${tally.properties} properties, ${tally.cases} invalid calls, classes: ` +
+    `[hostile ${backend}] more: ${tally.properties} properties, ${tally.cases} invalid calls, classes: ` +
       [...tally.classes].map(([k, v]) => `${k} ${v}`).join(', '),
   );
 });
