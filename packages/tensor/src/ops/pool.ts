@@ -30,6 +30,12 @@ export interface AvgPool2dOptions extends MaxPool2dOptions {
   countIncludePad?: boolean;
 }
 
+/**
+ * The option keys pooling accepts. `kernelSize` may be repeated in the options (as a kwargs object
+ * holding every argument does) if it equals the argument.
+ */
+const POOL_KEYS = ['stride', 'padding', 'kernelSize'];
+
 function params(
   op: string,
   x: Tensor,
@@ -41,6 +47,15 @@ function params(
   if (x.ndim !== 4)
     throw new ShapeError(`${op}: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
   const [kH, kW] = pair(op, 'kernelSize', kernelSize, 1);
+  const again = (o as { kernelSize?: number | readonly number[] }).kernelSize;
+  if (again !== undefined) {
+    const [aH, aW] = pair(op, 'kernelSize', again, 1);
+    if (aH !== kH || aW !== kW) {
+      throw new ValueError(
+        `${op}: options.kernelSize ${JSON.stringify(again)} differs from the kernelSize argument ${JSON.stringify(kernelSize)}; give it once.`,
+      );
+    }
+  }
   const [sH, sW] = pair(op, 'stride', o.stride ?? [kH, kW], 1);
   const [pH, pW] = pair(op, 'padding', o.padding ?? 0, 0);
   if (pH > kH / 2 || pW > kW / 2) {
@@ -111,7 +126,7 @@ export function maxPool2d(
   options: MaxPool2dOptions = {},
 ): Tensor {
   checkTensor('maxPool2d', x, 'input');
-  checkOptions('maxPool2d', options, ['stride', 'padding']);
+  checkOptions('maxPool2d', options, POOL_KEYS);
   if (x.ndim === 3) return tidy(() => squeeze(maxPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('maxPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('maxPool2d', x, toWindow(p));
@@ -172,7 +187,7 @@ export function avgPool2d(
   options: AvgPool2dOptions = {},
 ): Tensor {
   checkTensor('avgPool2d', x, 'input');
-  checkOptions('avgPool2d', options, ['stride', 'padding', 'countIncludePad']);
+  checkOptions('avgPool2d', options, [...POOL_KEYS, 'countIncludePad']);
   if (x.ndim === 3) return tidy(() => squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('avgPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('avgPool2d', x, toWindow(p));
