@@ -6,6 +6,20 @@ export * from './errors.js';
 export * from './functional.js';
 export { isAutoFree, markForward, markStep, moduleForward, setAutoFree } from './lifetime.js';
 export { clamp, gelu, leakyRelu, softplus } from './ops/activation.js';
+export {
+  elu,
+  glu,
+  hardsigmoid,
+  hardswish,
+  hardtanh,
+  logsigmoid,
+  mish,
+  prelu,
+  relu6,
+  selu,
+  silu,
+  softsign,
+} from './ops/activation_extra.js';
 export { add, div, logicalAnd, logicalOr, maximum, minimum, mul, pow, sub, where } from './ops/binary.js';
 export { eq, ge, gt, isfinite, isnan, le, lt, ne } from './ops/compare.js';
 export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from './ops/conv.js';
@@ -31,8 +45,10 @@ export {
 } from './ops/creation.js';
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
 export { cat, chunk, split, stack } from './ops/join.js';
+export { maskedFill, tril, triu } from './ops/masking.js';
 export { linear, matmul } from './ops/matmul.js';
 export { adamStep, sgdStep } from './ops/optimizer_step.js';
+export { checkOptions } from './ops/options.js';
 export { type AvgPool2dOptions, avgPool2d, type MaxPool2dOptions, maxPool2d } from './ops/pool.js';
 export {
   argmax,

@@ -13,11 +13,13 @@ import { BackendError, DisposedError, DTypeError, ValueError } from './errors.js
 import { formatTensor } from './format.js';
 import { touch } from './lifetime.js';
 import * as act from './ops/activation.js';
+import * as ax from './ops/activation_extra.js';
 import * as b from './ops/binary.js';
 import * as c from './ops/compare.js';
 import * as cr from './ops/creation.js';
 import * as ix from './ops/indexing.js';
 import * as j from './ops/join.js';
+import * as mk from './ops/masking.js';
 import * as mm from './ops/matmul.js';
 import * as r from './ops/reduce.js';
 import * as sm from './ops/softmax.js';
@@ -564,6 +566,60 @@ export class Tensor {
   }
   where(condition: Tensor, other: TensorLike): Tensor {
     return b.where(condition, this, other);
+  }
+
+  // ---- masks and triangles (ops/masking.ts) ---------------------------------------------------
+
+  /** The lower triangle of the last two dims (col - row <= diagonal), the rest 0. */
+  tril(diagonal = 0): Tensor {
+    return mk.tril(this, diagonal);
+  }
+  /** The upper triangle of the last two dims (col - row >= diagonal), the rest 0. */
+  triu(diagonal = 0): Tensor {
+    return mk.triu(this, diagonal);
+  }
+  /** `value` where the bool `mask` (broadcast) is true, this tensor elsewhere. */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
+    return mk.maskedFill(this, mask, value);
+  }
+
+  // ---- more activations (ops/activation_extra.ts) ---------------------------------------------
+
+  silu(): Tensor {
+    return ax.silu(this);
+  }
+  elu(alpha = 1): Tensor {
+    return ax.elu(this, alpha);
+  }
+  selu(): Tensor {
+    return ax.selu(this);
+  }
+  mish(): Tensor {
+    return ax.mish(this);
+  }
+  hardtanh(minVal = -1, maxVal = 1): Tensor {
+    return ax.hardtanh(this, minVal, maxVal);
+  }
+  relu6(): Tensor {
+    return ax.relu6(this);
+  }
+  hardsigmoid(): Tensor {
+    return ax.hardsigmoid(this);
+  }
+  hardswish(): Tensor {
+    return ax.hardswish(this);
+  }
+  softsign(): Tensor {
+    return ax.softsign(this);
+  }
+  logsigmoid(): Tensor {
+    return ax.logsigmoid(this);
+  }
+  glu(dim = -1): Tensor {
+    return ax.glu(this, dim);
+  }
+  prelu(weight: Tensor): Tensor {
+    return ax.prelu(this, weight);
   }
 }
 

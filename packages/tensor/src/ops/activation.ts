@@ -7,6 +7,7 @@ import { DTypeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { ge, gt, le } from './compare.js';
+import { checkOptions } from './options.js';
 import { cast, erf, exp, log1p, relu, sigmoid, tanh } from './unary.js';
 
 function requireFloat(op: string, x: Tensor): void {
@@ -34,6 +35,7 @@ const TANH_K = Math.sqrt(2 / Math.PI);
  */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   requireFloat('gelu', x);
+  checkOptions('gelu', options, ['approximate']);
   const approx = options.approximate ?? 'none';
   if (approx !== 'none' && approx !== 'tanh') {
     throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got '${String(approx)}'.`);
@@ -63,6 +65,7 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
  */
 export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
   requireFloat('softplus', x);
+  checkOptions('softplus', options, ['beta', 'threshold']);
   const beta = options.beta ?? 1;
   const threshold = options.threshold ?? 20;
   if (!(beta > 0)) throw new ValueError(`softplus: beta must be > 0, got ${beta}.`);

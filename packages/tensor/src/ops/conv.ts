@@ -17,6 +17,7 @@ import { scatterAddInto } from './indexing.js';
 import { cat } from './join.js';
 import { backendFor, runKernel } from './kernel.js';
 import { matmul } from './matmul.js';
+import { checkOptions } from './options.js';
 import { sum } from './reduce.js';
 import { narrow, reshape, squeeze, transpose, unsqueeze } from './views.js';
 import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
@@ -144,6 +145,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   for (const t of bias ? [x, weight, bias] : [x, weight]) {
     if (t.dtype !== 'float32') throw new DTypeError(`conv2d: expects float32 tensors, got ${t.dtype}.`);
   }
+  checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
   if (x.ndim === 3) return tidy(() => squeeze(conv2d(unsqueeze(x, 0), weight, bias, options), 0));
   if (x.ndim !== 4) {
     throw new ShapeError(`conv2d: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
@@ -252,6 +254,7 @@ export function convTranspose2d(
     if (t.dtype !== 'float32')
       throw new DTypeError(`convTranspose2d: expects float32 tensors, got ${t.dtype}.`);
   }
+  checkOptions('convTranspose2d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   if (x.ndim === 3) return tidy(() => squeeze(convTranspose2d(unsqueeze(x, 0), weight, bias, options), 0));
   if (x.ndim !== 4 || weight.ndim !== 4) {
     throw new ShapeError(

@@ -14,6 +14,7 @@ import { div } from './binary.js';
 import { fromTypedArray } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
 import { backendFor, empty, materialize, runKernel } from './kernel.js';
+import { checkOptions } from './options.js';
 import { argmax, max, sum } from './reduce.js';
 import { expand, narrow, reshape, squeeze, unsqueeze } from './views.js';
 import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
@@ -110,6 +111,7 @@ export function maxPool2d(
   kernelSize: number | readonly [number, number],
   options: MaxPool2dOptions = {},
 ): Tensor {
+  checkOptions('maxPool2d', options, ['stride', 'padding']);
   if (x.ndim === 3) return tidy(() => squeeze(maxPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('maxPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('maxPool2d', x, toWindow(p));
@@ -169,6 +171,7 @@ export function avgPool2d(
   kernelSize: number | readonly [number, number],
   options: AvgPool2dOptions = {},
 ): Tensor {
+  checkOptions('avgPool2d', options, ['stride', 'padding', 'countIncludePad']);
   if (x.ndim === 3) return tidy(() => squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('avgPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('avgPool2d', x, toWindow(p));

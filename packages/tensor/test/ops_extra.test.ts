@@ -1,0 +1,89 @@
+/**
+ * The extended op library against PyTorch: values and gradients of every case in
+ * fixtures/ops_extra.json (written by scripts/gen_ops_fixtures.py), at rtol 1e-4.
+ */
+import '@nnet/backend-cpu';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as nn from '../src/index.js';
+import { type DType, type Tensor, tensor } from '../src/index.js';
+import { expectClose } from './helpers.js';
+
+interface Enc {
+  dtype: DType;
+  shape: number[];
+  data: (number | string)[];
+}
+interface Case {
+  op: string;
+  name: string;
+  inputs: Enc[];
+  grad: boolean[];
+  kwargs: Record<string, unknown>;
+  out: Enc[];
+  weight?: Enc;
+  grads?: (Enc | null)[];
+}
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops_extra.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
+
+const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
+const decode = (e: Enc): Tensor => tensor(e.data.map(num), { shape: e.shape, dtype: e.dtype });
+const values = (e: Enc): number[] => e.data.map(num);
+
+type Op = (xs: Tensor[], kw: Record<string, never>) => Tensor | Tensor[];
+
+/** The nnet call for each fixture op key (PyTorch's keyword names on the left, nnet's on the right). */
+const OPS: Record<string, Op> = {
+  tril: ([x], kw) => x.tril(kw.diagonal),
+  triu: ([x], kw) => nn.triu(x, kw.diagonal),
+  maskedFill: ([x, m], kw) => x.maskedFill(m, num(kw.value)),
+  maskedFillTensor: ([x, m, v]) => nn.maskedFill(x, m, v),
+  matmul: ([a, b]) => a.matmul(b),
+  silu: ([x]) => x.silu(),
+  elu: ([x], kw) => nn.elu(x, kw.alpha),
+  selu: ([x]) => x.selu(),
+  mish: ([x]) => nn.mish(x),
+  hardtanh: ([x], kw) => x.hardtanh(kw.min_val, kw.max_val),
+  relu6: ([x]) => x.relu6(),
+  hardswish: ([x]) => nn.hardswish(x),
+  hardsigmoid: ([x]) => x.hardsigmoid(),
+  softsign: ([x]) => x.softsign(),
+  logsigmoid: ([x]) => nn.logsigmoid(x),
+  glu: ([x], kw) => x.glu(kw.dim),
+  prelu: ([x, w]) => x.prelu(w),
+};
+
+describe('extended ops match PyTorch (fixtures/ops_extra.json)', () => {
+  it('has a mapping for every fixture op', () => {
+    const missing = [...new Set(fixture.cases.map((c) => c.op))].filter((op) => !(op in OPS));
+    expect(missing).toEqual([]);
+  });
+  for (const c of fixture.cases) {
+    it(c.name, () => {
+      const op = OPS[c.op];
+      const xs = c.inputs.map((e, i) => {
+        const t = decode(e);
+        return c.grad[i] ? t.requiresGrad_() : t;
+      });
+      const out = op(xs, c.kwargs as Record<string, never>);
+      const outs = Array.isArray(out) ? out : [out];
+      expect(outs.length).toBe(c.out.length);
+      outs.forEach((o, k) => {
+        expect(o.shape).toEqual(c.out[k].shape);
+        expect(o.dtype).toBe(c.out[k].dtype);
+        expectClose(o, values(c.out[k]), 1e-4);
+      });
+      if (c.weight && c.grads) {
+        outs[0].mul(decode(c.weight)).sum().backward();
+        c.grads.forEach((g, i) => {
+          if (!g) return;
+          expect(xs[i].grad, `gradient of input ${i}`).not.toBeNull();
+          expectClose(xs[i].grad!, values(g), 1e-4);
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,155 @@
+/**
+ * Edge cases, typed errors and finite-difference gradients of the extended op library (the
+ * PyTorch value checks are in ops_extra.test.ts).
+ */
+import '@nnet/backend-cpu';
+import { describe, expect, it } from 'vitest';
+import {
+  avgPool2d,
+  conv2d,
+  DTypeError,
+  elu,
+  gelu,
+  glu,
+  hardswish,
+  logsigmoid,
+  manualSeed,
+  maskedFill,
+  matmul,
+  maxPool2d,
+  mish,
+  ones,
+  prelu,
+  randn,
+  ShapeError,
+  selu,
+  silu,
+  softplus,
+  softsign,
+  type Tensor,
+  tensor,
+  tril,
+  triu,
+  ValueError,
+  zeros,
+} from '../src/index.js';
+import { expectClose, gradcheck } from './helpers.js';
+
+manualSeed(11);
+const away = (s: number[]) => {
+  const r = randn(s);
+  return r.add(r.sign().mul(0.2));
+};
+
+describe('tril / triu', () => {
+  it('keeps the triangle of a non-contiguous (transposed) input', () => {
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]).t(); // [[1, 4], [2, 5], [3, 6]]
+    expectClose(tril(x), [1, 0, 2, 5, 3, 6]);
+    expectClose(triu(x, 1), [0, 4, 0, 0, 0, 0]);
+  });
+  it('works on bool (a causal mask) and on empty matrices', () => {
+    const m = triu(ones([3, 3], { dtype: 'bool' }), 1);
+    expect(m.dtype).toBe('bool');
+    expect(m.toArray()).toEqual([
+      [false, true, true],
+      [false, false, true],
+      [false, false, false],
+    ]);
+    expect(tril(zeros([2, 0, 3])).shape).toEqual([2, 0, 3]);
+  });
+  it('rejects fewer than 2 dims and a non-integer diagonal', () => {
+    expect(() => tril(ones([3]))).toThrow(ShapeError);
+    expect(() => triu(ones([2, 2]), 0.5)).toThrow(/diagonal must be an integer/);
+  });
+  it('gradient is 1 inside the triangle', () => {
+    gradcheck((x) => tril(x, -1), [[3, 4]]);
+  });
+});
+
+describe('maskedFill', () => {
+  it('rejects a non-bool mask and a non-0-d tensor value', () => {
+    expect(() => maskedFill(ones([2]), tensor([1, 0], { dtype: 'int32' }), 0)).toThrow(DTypeError);
+    expect(() => maskedFill(ones([2]), tensor([1, 0], { dtype: 'bool' }), ones([2]))).toThrow(ShapeError);
+    expect(() => maskedFill(ones([2]), tensor([1, 0, 1], { dtype: 'bool' }), 0)).toThrow(ShapeError);
+  });
+  it('keeps the dtype of x (int32 value is truncated like PyTorch)', () => {
+    const y = maskedFill(zeros([2], { dtype: 'int32' }), tensor([1, 0], { dtype: 'bool' }), 1.7);
+    expect(y.dtype).toBe('int32');
+    expect(Array.from(y.dataSync())).toEqual([1, 0]);
+  });
+  it('causal attention: softmax of masked scores puts no weight on the future, gradients flow', () => {
+    const q = randn([2, 4, 8]).requiresGrad_();
+    const scores = matmul(q, q.transpose(1, 2));
+    const mask = triu(ones([4, 4], { dtype: 'bool' }), 1);
+    const p = scores.maskedFill(mask, Number.NEGATIVE_INFINITY).softmax(-1);
+    const data = p.dataSync();
+    for (let b = 0; b < 2; b++)
+      for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) expect(data[b * 16 + i * 4 + j]).toBe(0);
+    p.sum().backward();
+    expect(q.grad!.shape).toEqual([2, 4, 8]);
+    expect(Array.from(q.grad!.dataSync()).every(Number.isFinite)).toBe(true);
+  });
+  it('gradients match finite differences (x and a 0-d tensor value)', () => {
+    const mask = tensor([
+      [true, false, true],
+      [false, false, true],
+    ]);
+    gradcheck((x, v) => maskedFill(x, mask, v.reshape([])), [[2, 3], [1]]);
+  });
+});
+
+describe('activations: gradients match finite differences', () => {
+  const cases: [string, (x: Tensor) => Tensor, ((s: number[]) => Tensor)?][] = [
+    ['silu', silu],
+    ['elu', (x) => elu(x, 0.7), away],
+    ['selu', selu, away],
+    ['mish', mish],
+    ['hardswish', hardswish, (s) => randn(s).mul(2).add(0.05)],
+    ['softsign', softsign, away],
+    ['logsigmoid', logsigmoid],
+    ['glu', (x) => glu(x, 1)],
+  ];
+  for (const [name, f, make] of cases) {
+    it(name, () => gradcheck(f, [[3, 4]], make ? { make } : {}));
+  }
+  it('prelu (input and weight)', () => {
+    gradcheck((x, w) => prelu(x, w), [[2, 3, 2], [3]], { make: (s, i) => (i === 0 ? away(s) : randn(s)) });
+  });
+  it('typed errors', () => {
+    expect(() => silu(tensor([1, 2], { dtype: 'int32' }))).toThrow(DTypeError);
+    expect(() => glu(ones([3]))).toThrow(/odd size 3/);
+    expect(() => prelu(ones([2, 3]), ones([2]))).toThrow(ShapeError);
+  });
+});
+
+describe('pow gradient at 0⁰', () => {
+  it('is 0 like PyTorch (was NaN)', () => {
+    const x = tensor([0, 1, 2]).requiresGrad_();
+    x.pow(0).sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([0, 0, 0]);
+    const y = tensor([0, 2]).requiresGrad_();
+    y.pow(tensor([0, 0]))
+      .sum()
+      .backward();
+    expect(Array.from(y.grad!.dataSync())).toEqual([0, 0]);
+  });
+});
+
+describe('options objects reject unknown keys', () => {
+  const x = randn([1, 1, 4, 4]);
+  it('names the key and the accepted ones', () => {
+    expect(() => maxPool2d(x, 2, { ceilmode: true } as never)).toThrow(ValueError);
+    expect(() => maxPool2d(x, 2, { ceilmode: true } as never)).toThrow(
+      /unknown option 'ceilmode'.*'stride', 'padding'/,
+    );
+    expect(() => avgPool2d(x, 2, { divisor: 1 } as never)).toThrow(/unknown option 'divisor'/);
+    expect(() => conv2d(x, randn([1, 1, 3, 3]), null, { strides: 2 } as never)).toThrow(
+      /unknown option 'strides'/,
+    );
+    expect(() => gelu(x, { approx: 'tanh' } as never)).toThrow(/unknown option 'approx'/);
+    expect(() => softplus(x, { Beta: 2 } as never)).toThrow(/unknown option 'Beta'/);
+  });
+});
