@@ -46,6 +46,31 @@ export {
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
 export { cat, chunk, split, stack } from './ops/join.js';
 export { maskedFill, tril, triu } from './ops/masking.js';
+export {
+  acos,
+  acosh,
+  addcdiv,
+  addcmul,
+  asin,
+  asinh,
+  atan,
+  atan2,
+  atanh,
+  clampTensor,
+  cosh,
+  expm1,
+  floorDivide,
+  fmod,
+  lerp,
+  log2,
+  log10,
+  logaddexp,
+  remainder,
+  sinh,
+  tan,
+  trunc,
+  xlogy,
+} from './ops/math_extra.js';
 export { linear, matmul } from './ops/matmul.js';
 export { adamStep, sgdStep } from './ops/optimizer_step.js';
 export { checkOptions } from './ops/options.js';
@@ -63,6 +88,7 @@ export {
   variance as var,
   variance,
 } from './ops/reduce.js';
+export { all, any, cdist, cosineSimilarity, type NormOrder, norm } from './ops/reduce_extra.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export {
   abs,

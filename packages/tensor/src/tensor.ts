@@ -20,8 +20,10 @@ import * as cr from './ops/creation.js';
 import * as ix from './ops/indexing.js';
 import * as j from './ops/join.js';
 import * as mk from './ops/masking.js';
+import * as mx from './ops/math_extra.js';
 import * as mm from './ops/matmul.js';
 import * as r from './ops/reduce.js';
+import * as rx from './ops/reduce_extra.js';
 import * as sm from './ops/softmax.js';
 import * as u from './ops/unary.js';
 import * as v from './ops/views.js';
@@ -620,6 +622,98 @@ export class Tensor {
   }
   prelu(weight: Tensor): Tensor {
     return ax.prelu(this, weight);
+  }
+
+  // ---- more elementwise math (ops/math_extra.ts) ----------------------------------------------
+
+  tan(): Tensor {
+    return mx.tan(this);
+  }
+  asin(): Tensor {
+    return mx.asin(this);
+  }
+  acos(): Tensor {
+    return mx.acos(this);
+  }
+  atan(): Tensor {
+    return mx.atan(this);
+  }
+  sinh(): Tensor {
+    return mx.sinh(this);
+  }
+  cosh(): Tensor {
+    return mx.cosh(this);
+  }
+  asinh(): Tensor {
+    return mx.asinh(this);
+  }
+  acosh(): Tensor {
+    return mx.acosh(this);
+  }
+  atanh(): Tensor {
+    return mx.atanh(this);
+  }
+  /** atan2(this, other): the angle of the point (other, this). */
+  atan2(other: TensorLike): Tensor {
+    return mx.atan2(this, other);
+  }
+  expm1(): Tensor {
+    return mx.expm1(this);
+  }
+  log2(): Tensor {
+    return mx.log2(this);
+  }
+  log10(): Tensor {
+    return mx.log10(this);
+  }
+  trunc(): Tensor {
+    return mx.trunc(this);
+  }
+  fmod(other: TensorLike): Tensor {
+    return mx.fmod(this, other);
+  }
+  remainder(other: TensorLike): Tensor {
+    return mx.remainder(this, other);
+  }
+  floorDivide(other: TensorLike): Tensor {
+    return mx.floorDivide(this, other);
+  }
+  lerp(end: Tensor, weight: TensorLike): Tensor {
+    return mx.lerp(this, end, weight);
+  }
+  addcmul(t1: Tensor, t2: Tensor, value = 1): Tensor {
+    return mx.addcmul(this, t1, t2, value);
+  }
+  addcdiv(t1: Tensor, t2: Tensor, value = 1): Tensor {
+    return mx.addcdiv(this, t1, t2, value);
+  }
+  logaddexp(other: TensorLike): Tensor {
+    return mx.logaddexp(this, other);
+  }
+  xlogy(other: TensorLike): Tensor {
+    return mx.xlogy(this, other);
+  }
+  /** clamp with tensor (or number) bounds that broadcast with this tensor. */
+  clampTensor(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return mx.clampTensor(this, min, max);
+  }
+
+  // ---- more reductions (ops/reduce_extra.ts) -------------------------------------------------
+
+  all(dim?: Dims, keepdim = false): Tensor {
+    return rx.all(this, dim, keepdim);
+  }
+  any(dim?: Dims, keepdim = false): Tensor {
+    return rx.any(this, dim, keepdim);
+  }
+  norm(p: rx.NormOrder = 2, dim?: Dims, keepdim = false): Tensor {
+    return rx.norm(this, p, dim, keepdim);
+  }
+  cosineSimilarity(other: Tensor, dim = 1, eps = 1e-8): Tensor {
+    return rx.cosineSimilarity(this, other, dim, eps);
+  }
+  cdist(other: Tensor, p = 2): Tensor {
+    return rx.cdist(this, other, p);
   }
 }
 

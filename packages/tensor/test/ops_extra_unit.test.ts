@@ -20,6 +20,7 @@ import {
   mish,
   ones,
   prelu,
+  rand,
   randn,
   ShapeError,
   selu,
@@ -151,5 +152,87 @@ describe('options objects reject unknown keys', () => {
     );
     expect(() => gelu(x, { approx: 'tanh' } as never)).toThrow(/unknown option 'approx'/);
     expect(() => softplus(x, { Beta: 2 } as never)).toThrow(/unknown option 'Beta'/);
+  });
+});
+
+describe('math: gradients match finite differences', () => {
+  const inUnit = (s: number[]) => rand(s).mul(1.6).sub(0.8);
+  const cases: [string, (...x: Tensor[]) => Tensor, number[][], ((s: number[], i: number) => Tensor)?][] = [
+    ['tan', (x) => x.tan(), [[3, 3]], (s) => inUnit(s)],
+    ['atan', (x) => x.atan(), [[3, 3]], (s) => randn(s).mul(3)],
+    ['asin', (x) => x.asin(), [[3, 3]], inUnit],
+    ['acos', (x) => x.acos(), [[3, 3]], inUnit],
+    ['sinh', (x) => x.sinh(), [[3, 3]]],
+    ['cosh', (x) => x.cosh(), [[3, 3]]],
+    ['asinh', (x) => x.asinh(), [[3, 3]]],
+    ['acosh', (x) => x.acosh(), [[3, 3]], (s) => rand(s).add(1.2)],
+    ['atanh', (x) => x.atanh(), [[3, 3]], inUnit],
+    ['expm1', (x) => x.expm1(), [[3, 3]]],
+    ['atan2', (y, x) => y.atan2(x), [[3, 3], [3]], (s) => randn(s).add(0.1)],
+    [
+      'logaddexp',
+      (a, b) => a.logaddexp(b),
+      [
+        [3, 3],
+        [3, 3],
+      ],
+    ],
+    [
+      'xlogy',
+      (a, b) => a.xlogy(b),
+      [
+        [3, 3],
+        [3, 3],
+      ],
+      (s, i) => (i === 0 ? randn(s) : rand(s).add(0.5)),
+    ],
+    ['lerp', (a, b, w) => a.lerp(b, w), [[3, 3], [3, 3], [3]]],
+    ['norm p=3', (x) => x.norm(3, 1), [[3, 4]]],
+    [
+      'cosineSimilarity',
+      (a, b) => a.cosineSimilarity(b, 1),
+      [
+        [3, 4],
+        [3, 4],
+      ],
+    ],
+    [
+      'cdist',
+      (a, b) => a.cdist(b),
+      [
+        [3, 4],
+        [2, 4],
+      ],
+    ],
+  ];
+  for (const [name, f, shapes, make] of cases) {
+    it(name, () => gradcheck(f, shapes, make ? { make } : {}));
+  }
+});
+
+describe('math and reductions: edge cases and typed errors', () => {
+  it('norm of a zero vector has a zero gradient (not NaN)', () => {
+    const x = zeros([3]).requiresGrad_();
+    x.norm().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([0, 0, 0]);
+  });
+  it('norm rejects a negative p; cdist rejects mismatched rows', () => {
+    expect(() => randn([3]).norm(-1)).toThrow(ValueError);
+    expect(() => randn([3, 2]).cdist(randn([3, 4]))).toThrow(ShapeError);
+  });
+  it('all/any on empty tensors follow the empty-product rules', () => {
+    expect(zeros([0]).all().item()).toBe(1);
+    expect(zeros([0]).any().item()).toBe(0);
+  });
+  it('int32 fmod/remainder/floorDivide stay int32', () => {
+    const a = tensor([7, -7], { dtype: 'int32' });
+    expect(a.fmod(3).dtype).toBe('int32');
+    expect(Array.from(a.remainder(3).dataSync())).toEqual([1, 2]);
+    expect(Array.from(a.floorDivide(2).dataSync())).toEqual([3, -4]);
+  });
+  it('float functions promote int input to float32', () => {
+    const y = tensor([1, 2], { dtype: 'int32' }).log2();
+    expect(y.dtype).toBe('float32');
+    expectClose(y, [0, 1]);
   });
 });
