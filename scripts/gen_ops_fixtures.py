@@ -194,6 +194,60 @@ case('cosineSimilarity', F.cosine_similarity, [rnd(2, 3, 5), rnd(3, 5)], kwargs=
 case('cdist', torch.cdist, [rnd(5, 3), rnd(4, 3)], kwargs={'p': 2.0})
 case('cdist', torch.cdist, [rnd(2, 3, 4), rnd(2, 2, 4)], kwargs={'p': 1.0}, name='cdist batched p=1')
 
+# ---- shape ---------------------------------------------------------------------------------------------
+case('repeat', lambda x, repeats: x.repeat(*repeats), [rnd(2, 3)], kwargs={'repeats': [2, 1, 3]})
+case('tile', lambda x, reps: torch.tile(x, reps), [rnd(2, 3)], kwargs={'reps': [2]})
+case('flip', lambda x, dims: torch.flip(x, dims), [rnd(2, 3, 4)], kwargs={'dims': [0, 2]})
+case('roll', lambda x, shifts, dims: torch.roll(x, shifts, dims), [rnd(3, 4)], kwargs={'shifts': [1, -5], 'dims': [0, 1]})
+case('roll', lambda x, shifts, dims: torch.roll(x, shifts), [rnd(3, 4)], kwargs={'shifts': 2, 'dims': None}, name='roll flattened')
+for mode in ('constant', 'reflect', 'replicate', 'circular'):
+    case('pad', lambda x, pad, mode, value: F.pad(x, pad, mode=mode, value=value) if mode == 'constant' else F.pad(x, pad, mode=mode),
+         [rnd(2, 3, 4, 5)], kwargs={'pad': [2, 1, 1, 2], 'mode': mode, 'value': 0.5 if mode == 'constant' else 0.0}, name=f'pad {mode} 2-d')
+    case('pad', lambda x, pad, mode, value: F.pad(x, pad, mode=mode, value=value) if mode == 'constant' else F.pad(x, pad, mode=mode),
+         [rnd(2, 3, 4)], kwargs={'pad': [3, 0], 'mode': mode, 'value': 0.0}, name=f'pad {mode} 1-d')
+case('pad', lambda x, pad, mode, value: F.pad(x, pad, mode=mode, value=value), [rnd(3, 5)], kwargs={'pad': [-1, 2, 1, -1], 'mode': 'constant', 'value': 0.0}, name='pad constant negative (crop)')
+case('diag', lambda x, diagonal: torch.diag(x, diagonal), [rnd(3)], kwargs={'diagonal': 0}, name='diag vector')
+case('diag', lambda x, diagonal: torch.diag(x, diagonal), [rnd(3)], kwargs={'diagonal': -2}, name='diag vector below')
+case('diag', lambda x, diagonal: torch.diag(x, diagonal), [rnd(3, 5)], kwargs={'diagonal': 1}, name='diag of matrix above')
+case('diag', lambda x, diagonal: torch.diag(x, diagonal), [rnd(4, 3)], kwargs={'diagonal': -1}, name='diag of matrix below')
+case('outer', torch.outer, [rnd(3), rnd(4)])
+for eq_, shapes in [('bij,bjk->bik', [(2, 3, 4), (2, 4, 5)]), ('ij->ji', [(3, 4)]), ('ii->i', [(3, 3)]), ('ii', [(4, 4)]),
+                    ('i,j->ij', [(3,), (4,)]), ('ij,ij->', [(3, 4), (3, 4)]), ('bhqd,bhkd->bhqk', [(2, 2, 3, 4), (2, 2, 5, 4)]),
+                    ('...ij,...jk->...ik', [(2, 1, 3, 4), (3, 4, 2)]), ('ijk,jl,lk->il', [(2, 3, 4), (3, 5), (5, 4)]),
+                    ('ik,kj', [(2, 3), (3, 4)]), ('bn,anm,bm->ba', [(2, 3), (4, 3, 5), (2, 5)])]:
+    case('einsum', lambda *xs, equation: torch.einsum(equation, *xs), [rnd(*sh) for sh in shapes], kwargs={'equation': eq_}, name=f'einsum {eq_}')
+
+# ---- scans, sorting, scatter ----------------------------------------------------------------------------
+case('cumsum', torch.cumsum, [rnd(3, 4)], kwargs={'dim': 1})
+case('cumsum', torch.cumsum, [rnd(3, 4)], kwargs={'dim': -2}, name='cumsum dim -2')
+case('cumsum', torch.cumsum, [torch.tensor([[1, 2, 3], [4, 5, 6]], dtype=torch.int32)], kwargs={'dim': 1}, name='cumsum int32')
+cp = rnd(3, 5)
+cp[0, 2] = 0
+cp[1, 1] = 0
+cp[1, 3] = 0
+case('cumprod', torch.cumprod, [cp], kwargs={'dim': 1}, name='cumprod with zeros')
+case('cumprod', torch.cumprod, [rnd(4, 2)], kwargs={'dim': 0}, name='cumprod dim 0')
+perm = (torch.randperm(20).to(D) - 10).reshape(4, 5) / 4
+case('sort', lambda x, dim, descending: torch.sort(x, dim, descending), [perm], kwargs={'dim': 1, 'descending': False})
+case('sort', lambda x, dim, descending: torch.sort(x, dim, descending), [perm], kwargs={'dim': 0, 'descending': True}, name='sort descending dim 0')
+case('sort', lambda x, dim, descending: torch.sort(x, stable=True, dim=dim, descending=descending), [T([2.0, float('nan'), 1.0, 2.0, float('nan'), -1.0])], grad=[False], kwargs={'dim': 0, 'descending': False}, name='sort NaN last, ties stable')
+case('sort', lambda x, dim, descending: torch.sort(x, stable=True, dim=dim, descending=descending), [T([2.0, float('nan'), 1.0, 2.0, -1.0])], grad=[False], kwargs={'dim': 0, 'descending': True}, name='sort descending NaN first')
+case('argsort', lambda x, dim, descending: torch.argsort(x, dim, descending), [perm], kwargs={'dim': -1, 'descending': True})
+case('topk', lambda x, k, dim, largest: torch.topk(x, k, dim, largest), [perm], kwargs={'k': 3, 'dim': 1, 'largest': True})
+case('topk', lambda x, k, dim, largest: torch.topk(x, k, dim, largest), [perm], kwargs={'k': 2, 'dim': 0, 'largest': False}, name='topk smallest dim 0')
+case('median', lambda x, dim, keepdim: torch.median(x, dim, keepdim), [perm], kwargs={'dim': 1, 'keepdim': False})
+case('median', lambda x, dim, keepdim: torch.median(x, dim, keepdim), [perm[:, :4]], kwargs={'dim': 1, 'keepdim': True}, name='median even count keepdim')
+case('medianAll', torch.median, [perm], name='median of all')
+case('median', lambda x, dim, keepdim: torch.median(x, dim, keepdim), [T([[1.0, float('nan'), 3.0], [3.0, 1.0, 2.0]])], grad=[False], kwargs={'dim': 1, 'keepdim': False}, name='median NaN row')
+si = torch.tensor([[0, 2, 1], [2, 0, 0]], dtype=torch.int32)
+case('scatter', lambda x, index, src, dim: torch.scatter(x, dim, index.long(), src), [rnd(3, 3), torch.tensor([[0, 1, 2], [2, 0, 1]]).to(torch.int32), rnd(2, 3)], grad=[True, False, True], kwargs={'dim': 0})
+case('scatterValue', lambda x, index, dim, value: torch.scatter(x, dim, index.long(), value), [rnd(2, 4), torch.tensor([[1, 3], [0, 2]]).to(torch.int32)], grad=[True, False], kwargs={'dim': 1, 'value': -1.5}, name='scatter a number')
+case('scatterAdd', lambda x, index, src, dim: torch.scatter_add(x, dim, index.long(), src), [rnd(3, 3), si, rnd(2, 3)], grad=[True, False, True], kwargs={'dim': 0}, name='scatterAdd duplicate indices')
+case('scatterAdd', lambda x, index, src, dim: torch.scatter_add(x, dim, index.long(), src), [rnd(3, 3), si, rnd(2, 4)], grad=[False, False, False], kwargs={'dim': 0}, name='scatterAdd src larger than index (values)')
+case('indexAdd', lambda x, index, source, dim, alpha: torch.index_add(x, dim, index.long(), source, alpha=alpha), [rnd(3, 4), torch.tensor([0, 2, 0], dtype=torch.int32), rnd(3, 3)], grad=[True, False, True], kwargs={'dim': 1, 'alpha': 2.0})
+case('nonzero', torch.nonzero, [torch.tensor([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]], dtype=D)], grad=[False])
+case('maskedSelect', torch.masked_select, [rnd(2, 3), torch.tensor([True, False, True])])
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as f:
     json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)

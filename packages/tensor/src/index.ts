@@ -43,6 +43,7 @@ export {
   zeros,
   zerosLike,
 } from './ops/creation.js';
+export { einsum } from './ops/einsum.js';
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
 export { cat, chunk, split, stack } from './ops/join.js';
 export { maskedFill, tril, triu } from './ops/masking.js';
@@ -89,7 +90,21 @@ export {
   variance,
 } from './ops/reduce.js';
 export { all, any, cdist, cosineSimilarity, type NormOrder, norm } from './ops/reduce_extra.js';
+export { cumprod, cumsum } from './ops/scan.js';
+export { indexAdd, maskedSelect, nonzero, scatter, scatterAdd } from './ops/scatter.js';
+export {
+  diag,
+  flip,
+  outer,
+  type PadMode,
+  type PadOptions,
+  pad,
+  repeat,
+  roll,
+  tile,
+} from './ops/shape_extra.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export { argsort, median, sort, topk } from './ops/sort.js';
 export {
   abs,
   cast,

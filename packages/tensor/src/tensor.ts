@@ -24,7 +24,11 @@ import * as mx from './ops/math_extra.js';
 import * as mm from './ops/matmul.js';
 import * as r from './ops/reduce.js';
 import * as rx from './ops/reduce_extra.js';
+import * as scn from './ops/scan.js';
+import * as sct from './ops/scatter.js';
+import * as shx from './ops/shape_extra.js';
 import * as sm from './ops/softmax.js';
+import * as srt from './ops/sort.js';
 import * as u from './ops/unary.js';
 import * as v from './ops/views.js';
 import { keep, track } from './scope.js';
@@ -714,6 +718,74 @@ export class Tensor {
   }
   cdist(other: Tensor, p = 2): Tensor {
     return rx.cdist(this, other, p);
+  }
+
+  // ---- more shape ops (ops/shape_extra.ts) ----------------------------------------------------
+
+  /** Repeats along each dim (`repeats` has at least one entry per dim). */
+  repeat(repeats: readonly number[]): Tensor {
+    return shx.repeat(this, repeats);
+  }
+  tile(reps: readonly number[]): Tensor {
+    return shx.tile(this, reps);
+  }
+  flip(dims: Dims): Tensor {
+    return shx.flip(this, dims);
+  }
+  roll(shifts: number | readonly number[], dims?: Dims): Tensor {
+    return shx.roll(this, shifts, dims);
+  }
+  /** Pads the last dims: [left, right, top, bottom, ...] (PyTorch's F.pad order). */
+  pad(padding: readonly number[], options: shx.PadOptions = {}): Tensor {
+    return shx.pad(this, padding, options);
+  }
+  diag(diagonal = 0): Tensor {
+    return shx.diag(this, diagonal);
+  }
+  outer(other: Tensor): Tensor {
+    return shx.outer(this, other);
+  }
+
+  // ---- scans, sorting, scatter (ops/scan.ts, ops/sort.ts, ops/scatter.ts) ---------------------
+
+  cumsum(dim: number): Tensor {
+    return scn.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return scn.cumprod(this, dim);
+  }
+  /** [values, indices] sorted along `dim` (stable; NaN last). */
+  sort(dim = -1, descending = false): [Tensor, Tensor] {
+    return srt.sort(this, dim, descending);
+  }
+  argsort(dim = -1, descending = false): Tensor {
+    return srt.argsort(this, dim, descending);
+  }
+  /** [values, indices] of the k largest (or smallest) along `dim`, sorted. */
+  topk(k: number, dim = -1, largest = true): [Tensor, Tensor] {
+    return srt.topk(this, k, dim, largest);
+  }
+  /** The lower median of all elements (0-d), or [values, indices] along `dim`. */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  median(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+    return dim === undefined ? srt.median(this) : srt.median(this, dim, keepdim);
+  }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return sct.scatter(this, dim, index, src);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return sct.scatterAdd(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
+    return sct.indexAdd(this, dim, index, source, alpha);
+  }
+  /** int32 [count, ndim] coordinates of the non-zero elements (synchronous read). */
+  nonzero(): Tensor {
+    return sct.nonzero(this);
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return sct.maskedSelect(this, mask);
   }
 }
 

@@ -8,10 +8,12 @@ import {
   avgPool2d,
   conv2d,
   DTypeError,
+  einsum,
   elu,
   gelu,
   glu,
   hardswish,
+  IndexError,
   logsigmoid,
   manualSeed,
   maskedFill,
@@ -234,5 +236,80 @@ describe('math and reductions: edge cases and typed errors', () => {
     const y = tensor([1, 2], { dtype: 'int32' }).log2();
     expect(y.dtype).toBe('float32');
     expectClose(y, [0, 1]);
+  });
+});
+
+describe('shape, scan, sort, scatter: typed errors and edge cases', () => {
+  it('einsum names what is wrong with an equation', () => {
+    const a = randn([2, 3]);
+    expect(() => einsum('ij,jk->ik', a)).toThrow(/invalid equation 'ij,jk->ik': it has 2 operand/);
+    expect(() => einsum('ijk->i', a)).toThrow(/operand 0 has 3 subscript\(s\)/);
+    expect(() => einsum('ij->iz', a)).toThrow(/output subscript 'z' does not appear/);
+    expect(() => einsum('ij,jk->ik', a, randn([4, 2]))).toThrow(/subscript 'j' has size 3/);
+    expect(() => einsum('i1->i', randn([2, 2]))).toThrow(/'1' in operand 0 is not a letter/);
+    expect(() => einsum('ij->ii', a)).toThrow(/repeats a subscript/);
+  });
+  it('topk rejects k out of range; sort of 0-d and empty', () => {
+    expect(() => randn([3]).topk(4)).toThrow(IndexError);
+    expect(() => randn([3]).topk(-1)).toThrow(IndexError);
+    const [v, i] = tensor(2.5).sort();
+    expect(v.item()).toBe(2.5);
+    expect(i.item()).toBe(0);
+    expect(zeros([2, 0]).sort(1)[0].shape).toEqual([2, 0]);
+  });
+  it('pad validates modes and amounts', () => {
+    expect(() => randn([1, 3]).pad([3, 0], { mode: 'reflect' })).toThrow(ValueError);
+    expect(() => randn([1, 3]).pad([1], {})).toThrow(/even-length/);
+    expect(() => randn([3]).pad([1, 1, 1, 1])).toThrow(ShapeError);
+    expect(() => randn([3]).pad([1, 1], { mode: 'wrap' as never })).toThrow(/mode must be/);
+    expect(() => randn([3]).pad([1, 1], { fill: 1 } as never)).toThrow(/unknown option 'fill'/);
+  });
+  it('scatter checks index dtype, rank and range', () => {
+    const x = zeros([3]);
+    expect(() => x.scatterAdd(0, tensor([0, 1]), tensor([1, 2]))).toThrow(DTypeError);
+    expect(() => x.scatterAdd(0, tensor([[0]], { dtype: 'int32' }), tensor([[1]]))).toThrow(ShapeError);
+    expect(() => x.scatter(0, tensor([5], { dtype: 'int32' }), 1)).toThrow(IndexError);
+  });
+  it('flip, roll and repeat of non-contiguous input; gradients by finite differences', () => {
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]).t();
+    expectClose(x.flip(0), [3, 6, 2, 5, 1, 4]);
+    expectClose(x.roll(1, 1), [4, 1, 5, 2, 6, 3]);
+    expectClose(x.repeat([1, 2]), [1, 4, 1, 4, 2, 5, 2, 5, 3, 6, 3, 6]);
+    gradcheck((a) => a.pad([1, 2], { mode: 'reflect' }), [[2, 4]]);
+    gradcheck((a) => a.cumprod(1), [[2, 4]]);
+    gradcheck((a) => a.cumsum(0), [[3, 2]]);
+    gradcheck(
+      (a, b) => einsum('bij,bjk->bik', a, b),
+      [
+        [2, 2, 3],
+        [2, 3, 2],
+      ],
+    );
+  });
+  it('nonzero / maskedSelect read synchronously and return int32 coordinates / a 1-D tensor', () => {
+    expect(
+      tensor([
+        [0, 1],
+        [2, 0],
+      ])
+        .nonzero()
+        .toArray(),
+    ).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    expect(zeros([2, 2]).nonzero().shape).toEqual([0, 2]);
+    const m = tensor([true, false]);
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ])
+        .maskedSelect(m)
+        .toArray(),
+    ).toEqual([1, 3]);
   });
 });
