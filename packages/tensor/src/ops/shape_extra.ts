@@ -244,8 +244,8 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
   }
   if (x.ndim === 2) {
     const [R, C] = x.shape;
-    const r0 = diagonal >= 0 ? 0 : -diagonal;
-    const c0 = diagonal >= 0 ? diagonal : 0;
+    const r0 = Math.max(-diagonal, 0);
+    const c0 = Math.max(diagonal, 0);
     const len = Math.max(0, Math.min(R - r0, C - c0));
     return tidy(() => {
       const positions = Array.from({ length: len }, (_, i) => (r0 + i) * C + c0 + i);
