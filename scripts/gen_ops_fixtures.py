@@ -248,6 +248,57 @@ case('indexAdd', lambda x, index, source, dim, alpha: torch.index_add(x, dim, in
 case('nonzero', torch.nonzero, [torch.tensor([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]], dtype=D)], grad=[False])
 case('maskedSelect', torch.masked_select, [rnd(2, 3), torch.tensor([True, False, True])])
 
+# ---- normalisation -----------------------------------------------------------------------------------------
+case('layerNorm', lambda x, w, b, shape, eps: F.layer_norm(x, shape, w, b, eps), [rnd(2, 3, 4), rnd(3, 4), rnd(3, 4)], kwargs={'shape': [3, 4], 'eps': 1e-5})
+case('rmsNorm', lambda x, w, shape, eps: x / torch.sqrt((x * x).mean(-1, keepdim=True) + eps) * w, [rnd(2, 3, 4), rnd(4)], kwargs={'shape': [4], 'eps': 1e-6}, name='rmsNorm (x/sqrt(mean x^2 + eps)·w)')
+case('groupNorm', lambda x, w, b, groups: F.group_norm(x, groups, w, b), [rnd(2, 6, 3, 2), rnd(6), rnd(6)], kwargs={'groups': 3})
+case('batchNormTrain', lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [rnd(4, 3, 5), rnd(3), rnd(3)], name='batchNorm training, no running stats')
+rm, rv = rnd(3), uni(0.5, 2, 3)
+case('batchNormEval', lambda x, w, b, rm, rv: F.batch_norm(x, rm, rv, w, b, training=False), [rnd(4, 3), rnd(3), rnd(3), rm, rv], grad=[True, True, True, False, False], name='batchNorm eval, running stats')
+case('instanceNorm', lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [rnd(2, 3, 5), rnd(3), rnd(3)])
+bx = rnd(4, 3, 5)
+rm0, rv0 = rnd(3), uni(0.5, 2, 3)
+rm1, rv1 = rm0.clone(), rv0.clone()
+F.batch_norm(bx, rm1, rv1, training=True, momentum=0.2)
+case('batchNormRunning', lambda x, rm, rv: (x, rm1, rv1), [bx, rm0, rv0], grad=[False, False, False], name='batchNorm updates running stats in place')
+ix = rnd(2, 3, 5)
+rm2, rv2 = rm0.clone(), rv0.clone()
+F.instance_norm(ix, rm2, rv2, use_input_stats=True, momentum=0.2)
+case('instanceNormRunning', lambda x, rm, rv: (x, rm2, rv2), [ix, rm0, rv0], grad=[False, False, False], name='instanceNorm updates running stats (batch-averaged)')
+
+# ---- convolution and pooling ---------------------------------------------------------------------------------
+case('conv1d', lambda x, w, b, stride, padding, dilation, groups: F.conv1d(x, w, b, stride, padding, dilation, groups),
+     [rnd(2, 4, 9), rnd(6, 2, 3), rnd(6)], kwargs={'stride': 2, 'padding': 1, 'dilation': 2, 'groups': 2})
+case('conv1d', lambda x, w, b, stride, padding, dilation, groups: F.conv1d(x, w, b, stride, padding, dilation, groups),
+     [rnd(1, 2, 7), rnd(3, 2, 4), rnd(3)], kwargs={'stride': 1, 'padding': 'same', 'dilation': 1, 'groups': 1}, name='conv1d same (even kernel)')
+case('conv3d', lambda x, w, b, stride, padding, dilation, groups: F.conv3d(x, w, b, stride, padding, dilation, groups),
+     [rnd(2, 2, 5, 4, 4), rnd(3, 2, 3, 2, 2), rnd(3)], kwargs={'stride': [2, 1, 1], 'padding': [1, 1, 0], 'dilation': 1, 'groups': 1})
+case('conv3d', lambda x, w, b, stride, padding, dilation, groups: F.conv3d(x, w, b, stride, padding, dilation, groups),
+     [rnd(1, 4, 6, 3, 3), rnd(2, 2, 2, 3, 3), rnd(2)], kwargs={'stride': 1, 'padding': 1, 'dilation': [2, 1, 1], 'groups': 2}, name='conv3d dilated depth, groups')
+px = (torch.randperm(2 * 2 * 7 * 6).to(D) / 10).reshape(2, 2, 7, 6)
+case('maxPool2d', lambda x, k, stride, padding, dilation, ceil_mode: F.max_pool2d(x, k, stride, padding, dilation, ceil_mode),
+     [px], kwargs={'k': 3, 'stride': 2, 'padding': 1, 'dilation': 1, 'ceil_mode': True}, name='maxPool2d ceilMode')
+case('maxPool2d', lambda x, k, stride, padding, dilation, ceil_mode: F.max_pool2d(x, k, stride, padding, dilation, ceil_mode),
+     [px], kwargs={'k': 2, 'stride': 1, 'padding': 0, 'dilation': 2, 'ceil_mode': False}, name='maxPool2d dilation')
+case('maxPool2d', lambda x, k, stride, padding, dilation, ceil_mode: F.max_pool2d(x, k, stride, padding, dilation, ceil_mode),
+     [px], kwargs={'k': [3, 2], 'stride': [2, 3], 'padding': [1, 0], 'dilation': [1, 2], 'ceil_mode': True}, name='maxPool2d ceilMode + dilation, pairs')
+for cip in (True, False):
+    case('avgPool2d', lambda x, k, stride, padding, ceil_mode, count_include_pad, divisor_override: F.avg_pool2d(x, k, stride, padding, ceil_mode, count_include_pad, divisor_override),
+         [rnd(2, 2, 7, 6)], kwargs={'k': 3, 'stride': 2, 'padding': 1, 'ceil_mode': True, 'count_include_pad': cip, 'divisor_override': None}, name=f'avgPool2d ceilMode countIncludePad={cip}')
+case('avgPool2d', lambda x, k, stride, padding, ceil_mode, count_include_pad, divisor_override: F.avg_pool2d(x, k, stride, padding, ceil_mode, count_include_pad, divisor_override),
+     [rnd(2, 2, 6, 6)], kwargs={'k': 2, 'stride': 2, 'padding': 0, 'ceil_mode': False, 'count_include_pad': True, 'divisor_override': 3}, name='avgPool2d divisorOverride')
+p1 = (torch.randperm(2 * 3 * 9).to(D) / 10).reshape(2, 3, 9)
+case('maxPool1d', lambda x, k, stride, padding, dilation, ceil_mode: F.max_pool1d(x, k, stride, padding, dilation, ceil_mode),
+     [p1], kwargs={'k': 3, 'stride': 2, 'padding': 1, 'dilation': 1, 'ceil_mode': False})
+case('maxPool1d', lambda x, k, stride, padding, dilation, ceil_mode: F.max_pool1d(x, k, stride, padding, dilation, ceil_mode),
+     [p1], kwargs={'k': 2, 'stride': 2, 'padding': 0, 'dilation': 3, 'ceil_mode': True}, name='maxPool1d dilation ceilMode')
+case('avgPool1d', lambda x, k, stride, padding, ceil_mode, count_include_pad: F.avg_pool1d(x, k, stride, padding, ceil_mode, count_include_pad),
+     [rnd(2, 3, 9)], kwargs={'k': 4, 'stride': 3, 'padding': 2, 'ceil_mode': True, 'count_include_pad': False})
+case('adaptiveAvgPool2d', lambda x, size: F.adaptive_avg_pool2d(x, size), [rnd(2, 3, 7, 5)], kwargs={'size': [3, 2]})
+case('adaptiveMaxPool2d', lambda x, size: F.adaptive_max_pool2d(x, size), [(torch.randperm(2 * 3 * 7 * 5).to(D) / 10).reshape(2, 3, 7, 5)], kwargs={'size': [3, 4]})
+case('adaptiveAvgPool1d', lambda x, size: F.adaptive_avg_pool1d(x, size), [rnd(2, 3, 10)], kwargs={'size': 4})
+case('adaptiveMaxPool1d', lambda x, size: F.adaptive_max_pool1d(x, size), [p1], kwargs={'size': 4})
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as f:
     json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)

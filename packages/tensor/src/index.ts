@@ -23,6 +23,7 @@ export {
 export { add, div, logicalAnd, logicalOr, maximum, minimum, mul, pow, sub, where } from './ops/binary.js';
 export { eq, ge, gt, isfinite, isnan, le, lt, ne } from './ops/compare.js';
 export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from './ops/conv.js';
+export { type Conv1dOptions, type Conv3dOptions, conv1d, conv3d } from './ops/conv_extra.js';
 export {
   arange,
   type CreateOptions,
@@ -73,9 +74,37 @@ export {
   xlogy,
 } from './ops/math_extra.js';
 export { linear, matmul } from './ops/matmul.js';
+export {
+  type BatchNormFnOptions,
+  batchNorm,
+  type GroupNormOptions,
+  groupNorm,
+  type InstanceNormOptions,
+  instanceNorm,
+  type LayerNormOptions,
+  layerNorm,
+  type RMSNormOptions,
+  rmsNorm,
+} from './ops/normalization.js';
 export { adamStep, sgdStep } from './ops/optimizer_step.js';
 export { checkOptions } from './ops/options.js';
-export { type AvgPool2dOptions, avgPool2d, type MaxPool2dOptions, maxPool2d } from './ops/pool.js';
+export {
+  type AvgPool2dOptions,
+  avgPool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+  type Pool2dBaseOptions,
+} from './ops/pool.js';
+export {
+  type AvgPool1dOptions,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  avgPool1d,
+  type MaxPool1dOptions,
+  maxPool1d,
+} from './ops/pool_extra.js';
 export {
   argmax,
   argmin,

@@ -107,6 +107,58 @@ const OPS: Record<string, Op> = {
   indexAdd: ([x, i, s], kw) => x.indexAdd(kw.dim, i, s, kw.alpha),
   nonzero: ([x]) => x.nonzero(),
   maskedSelect: ([x, m]) => x.maskedSelect(m),
+  layerNorm: ([x, w, b], kw) => nn.layerNorm(x, kw.shape, { weight: w, bias: b, eps: kw.eps }),
+  rmsNorm: ([x, w], kw) => nn.rmsNorm(x, kw.shape, { weight: w, eps: kw.eps }),
+  groupNorm: ([x, w, b], kw) => nn.groupNorm(x, kw.groups, { weight: w, bias: b }),
+  batchNormTrain: ([x, w, b]) => nn.batchNorm(x, { weight: w, bias: b, training: true }),
+  batchNormEval: ([x, w, b, rm, rv]) =>
+    nn.batchNorm(x, { weight: w, bias: b, runningMean: rm, runningVar: rv }),
+  instanceNorm: ([x, w, b]) => nn.instanceNorm(x, { weight: w, bias: b }),
+  batchNormRunning: ([x, rm, rv]) => {
+    nn.batchNorm(x, { runningMean: rm, runningVar: rv, training: true, momentum: 0.2 });
+    return [x, rm, rv];
+  },
+  instanceNormRunning: ([x, rm, rv]) => {
+    nn.instanceNorm(x, { runningMean: rm, runningVar: rv, momentum: 0.2 });
+    return [x, rm, rv];
+  },
+  conv1d: ([x, w, b], kw) =>
+    nn.conv1d(x, w, b, { stride: kw.stride, padding: kw.padding, dilation: kw.dilation, groups: kw.groups }),
+  conv3d: ([x, w, b], kw) =>
+    nn.conv3d(x, w, b, { stride: kw.stride, padding: kw.padding, dilation: kw.dilation, groups: kw.groups }),
+  maxPool2d: ([x], kw) =>
+    nn.maxPool2d(x, kw.k, {
+      stride: kw.stride,
+      padding: kw.padding,
+      dilation: kw.dilation,
+      ceilMode: kw.ceil_mode,
+    }),
+  avgPool2d: ([x], kw) =>
+    nn.avgPool2d(x, kw.k, {
+      stride: kw.stride,
+      padding: kw.padding,
+      ceilMode: kw.ceil_mode,
+      countIncludePad: kw.count_include_pad,
+      divisorOverride: kw.divisor_override ?? undefined,
+    }),
+  maxPool1d: ([x], kw) =>
+    nn.maxPool1d(x, kw.k, {
+      stride: kw.stride,
+      padding: kw.padding,
+      dilation: kw.dilation,
+      ceilMode: kw.ceil_mode,
+    }),
+  avgPool1d: ([x], kw) =>
+    nn.avgPool1d(x, kw.k, {
+      stride: kw.stride,
+      padding: kw.padding,
+      ceilMode: kw.ceil_mode,
+      countIncludePad: kw.count_include_pad,
+    }),
+  adaptiveAvgPool2d: ([x], kw) => nn.adaptiveAvgPool2d(x, kw.size),
+  adaptiveMaxPool2d: ([x], kw) => nn.adaptiveMaxPool2d(x, kw.size),
+  adaptiveAvgPool1d: ([x], kw) => nn.adaptiveAvgPool1d(x, kw.size),
+  adaptiveMaxPool1d: ([x], kw) => nn.adaptiveMaxPool1d(x, kw.size),
 };
 
 describe('extended ops match PyTorch (fixtures/ops_extra.json)', () => {

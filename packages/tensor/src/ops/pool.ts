@@ -15,27 +15,38 @@ import { fromTypedArray } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
 import { backendFor, empty, materialize, runKernel } from './kernel.js';
 import { checkOptions } from './options.js';
+import { avgPool2dGeneral, maxPool2dGeneral, poolGeometry } from './pool_extra.js';
 import { argmax, max, sum } from './reduce.js';
 import { expand, narrow, reshape, squeeze, unsqueeze } from './views.js';
 import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
 
-export interface MaxPool2dOptions {
+/** Options every 2-D pool takes. */
+export interface Pool2dBaseOptions {
   /** Window step; defaults to the kernel size. */
   stride?: number | readonly [number, number];
   /** Implicit padding on each side (at most half the kernel). */
   padding?: number | readonly [number, number];
+  /** Let the last window start past the end (inside the right padding): a ceil-rounded output size. */
+  ceilMode?: boolean;
 }
 
-export interface AvgPool2dOptions extends MaxPool2dOptions {
+export interface MaxPool2dOptions extends Pool2dBaseOptions {
+  /** Spacing of the window's elements. */
+  dilation?: number | readonly [number, number];
+}
+
+export interface AvgPool2dOptions extends Pool2dBaseOptions {
   /** Divide by the whole window including padding (true, the default) or by its in-bounds part. */
   countIncludePad?: boolean;
+  /** Divide every window's sum by this instead of its size. */
+  divisorOverride?: number;
 }
 
 function params(
   op: string,
   x: Tensor,
   kernelSize: number | readonly number[],
-  o: AvgPool2dOptions,
+  o: Pool2dBaseOptions & { countIncludePad?: boolean },
 ): Pool2dParams {
   x._check(op);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32, got ${x.dtype}.`);
@@ -111,9 +122,13 @@ export function maxPool2d(
   kernelSize: number | readonly [number, number],
   options: MaxPool2dOptions = {},
 ): Tensor {
-  checkOptions('maxPool2d', options, ['stride', 'padding']);
+  checkOptions('maxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   if (x.ndim === 3) return tidy(() => squeeze(maxPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('maxPool2d', x, kernelSize, options);
+  if (options.ceilMode || (options.dilation !== undefined && options.dilation !== 1)) {
+    // Beyond the kernels' geometry: the reference path (pool_extra.ts).
+    return maxPool2dGeneral(x, poolGeometry('maxPool2d', x, kernelSize, options));
+  }
   const [Ho, Wo] = outputSize('maxPool2d', x, toWindow(p));
   const [values, indices] = maxForward(x, p, Ho, Wo);
   const xShape = x.shape;
@@ -171,9 +186,17 @@ export function avgPool2d(
   kernelSize: number | readonly [number, number],
   options: AvgPool2dOptions = {},
 ): Tensor {
-  checkOptions('avgPool2d', options, ['stride', 'padding', 'countIncludePad']);
+  checkOptions('avgPool2d', options, ['stride', 'padding', 'countIncludePad', 'ceilMode', 'divisorOverride']);
   if (x.ndim === 3) return tidy(() => squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('avgPool2d', x, kernelSize, options);
+  if (options.ceilMode || options.divisorOverride !== undefined) {
+    const d = options.divisorOverride;
+    if (d !== undefined && (!Number.isFinite(d) || d === 0)) {
+      throw new ValueError(`avgPool2d: divisorOverride must be a non-zero number, got ${d}.`);
+    }
+    const geometry = poolGeometry('avgPool2d', x, kernelSize, options);
+    return avgPool2dGeneral(x, geometry, p.countIncludePad, d);
+  }
   const [Ho, Wo] = outputSize('avgPool2d', x, toWindow(p));
   const [N, C, H, W] = x.shape;
   const backend = backendFor('avgPool2d', [x]);
