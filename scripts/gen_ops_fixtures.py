@@ -303,3 +303,71 @@ os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as f:
     json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)
 print(f'{len(cases)} cases -> {OUT}')
+
+# ================================================================================================
+# Layer fixtures for packages/layers/test/layers_extra.test.ts: the new modules with random
+# parameters: forward, gradients of the input and every parameter, running statistics.
+import torch.nn as nn
+
+LAYERS_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'layers', 'test', 'fixtures', 'layers_extra.json')
+layer_cases = []
+
+
+class TorchRMSNorm(nn.Module):
+    """PyTorch 1.13 has no nn.RMSNorm: x/sqrt(mean(x^2) + eps)*weight, as torch 2.4's."""
+
+    def __init__(self, shape, eps):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(shape, dtype=D))
+        self.dims = tuple(range(-len(shape), 0))
+
+    def forward(self, x):
+        return x / torch.sqrt((x * x).mean(self.dims, keepdim=True) + self.eps) * self.weight
+
+
+def layer_case(kind, args, module, x_shape, train=True, steps=1, eval_after=False, kwargs=None):
+    module = module.to(D)
+    params = {}
+    with torch.no_grad():
+        for n, p in module.named_parameters():
+            p.copy_(rnd(*p.shape) * 0.5 + (1.0 if 'weight' in n and 'Norm' in kind else 0.0))
+            params[n] = enc(p)
+    module.train(train)
+    entry = {'kind': kind, 'args': args, 'kwargs': kwargs or {}, 'params': params, 'steps': []}
+    for _ in range(steps):
+        x = rnd(*x_shape).requires_grad_()
+        y = module(x)
+        w = rnd(*y.shape)
+        names = [n for n, _ in module.named_parameters()]
+        grads = torch.autograd.grad((y * w).sum(), [x] + [p for _, p in module.named_parameters()])
+        step = {'x': enc(x), 'out': enc(y), 'weight': enc(w), 'gradX': enc(grads[0]),
+                'gradParams': {n: enc(g) for n, g in zip(names, grads[1:])}}
+        bufs = {n: enc(b) for n, b in module.named_buffers() if 'num_batches' not in n}
+        if bufs:
+            step['buffers'] = bufs
+        entry['steps'].append(step)
+    if eval_after:
+        module.eval()
+        x = rnd(*x_shape)
+        entry['eval'] = {'x': enc(x), 'out': enc(module(x))}
+    layer_cases.append(entry)
+
+
+layer_case('GroupNorm', [2, 6], nn.GroupNorm(2, 6), (3, 6, 4))
+layer_case('InstanceNorm1d', [3], nn.InstanceNorm1d(3, affine=True), (2, 3, 5))
+layer_case('InstanceNorm2d', [3], nn.InstanceNorm2d(3, affine=True, track_running_stats=True, momentum=0.3), (2, 3, 4, 4),
+           steps=2, eval_after=True, kwargs={'affine': True, 'trackRunningStats': True, 'momentum': 0.3})
+layer_case('RMSNorm', [[3, 4]], TorchRMSNorm((3, 4), 1e-6), (2, 3, 4), kwargs={'eps': 1e-6})
+layer_case('PReLU', [3], nn.PReLU(3), (2, 3, 5))
+layer_case('Conv1d', [4, 6, 3], nn.Conv1d(4, 6, 3, stride=2, padding=1, groups=2), (2, 4, 9), kwargs={'stride': 2, 'padding': 1, 'groups': 2})
+layer_case('Conv3d', [2, 3, [2, 3, 3]], nn.Conv3d(2, 3, (2, 3, 3), padding=(0, 1, 1)), (1, 2, 4, 5, 5), kwargs={'padding': [0, 1, 1]})
+for kind, mod in [('SiLU', nn.SiLU()), ('ELU', nn.ELU(0.5)), ('SELU', nn.SELU()), ('Mish', nn.Mish()), ('Hardtanh', nn.Hardtanh(-0.5, 0.5)),
+                  ('ReLU6', nn.ReLU6()), ('Hardswish', nn.Hardswish()), ('Hardsigmoid', nn.Hardsigmoid()), ('Softsign', nn.Softsign()),
+                  ('LogSigmoid', nn.LogSigmoid()), ('GLU', nn.GLU(1))]:
+    args = {'ELU': [0.5], 'Hardtanh': [-0.5, 0.5], 'GLU': [1]}.get(kind, [])
+    layer_case(kind, args, mod, (3, 4))
+
+with open(LAYERS_OUT, 'w') as f:
+    json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': layer_cases}, f, separators=(',', ':'), allow_nan=False)
+print(f'{len(layer_cases)} layer cases -> {LAYERS_OUT}')
