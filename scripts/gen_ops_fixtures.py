@@ -371,3 +371,39 @@ for kind, mod in [('SiLU', nn.SiLU()), ('ELU', nn.ELU(0.5)), ('SELU', nn.SELU())
 with open(LAYERS_OUT, 'w') as f:
     json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': layer_cases}, f, separators=(',', ':'), allow_nan=False)
 print(f'{len(layer_cases)} layer cases -> {LAYERS_OUT}')
+
+# ================================================================================================
+# Loss fixtures for packages/loss/test/losses_extra.test.ts: values and the gradient of every float
+# input of sum(loss · W) (W = 1 for reduced losses).
+LOSS_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'loss', 'test', 'fixtures', 'losses_extra.json')
+loss_cases = []
+
+
+def loss_case(loss, fn, inputs, grad, options, name=None):
+    xs = [t.clone().requires_grad_(g) for t, g in zip(inputs, grad)]
+    out = fn(*xs)
+    w = rnd(*out.shape) if out.dim() > 0 else torch.tensor(1.0, dtype=D)
+    gs = torch.autograd.grad((out * w).sum(), [x for x, g in zip(xs, grad) if g])
+    it = iter(gs)
+    loss_cases.append({'loss': loss, 'name': name or f"{loss} {options.get('reduction', 'mean')}", 'options': options,
+                       'inputs': [enc(t) for t in inputs], 'out': enc(out), 'weight': enc(w),
+                       'grads': [enc(next(it)) if g else None for g in grad]})
+
+
+sgn = lambda *s: torch.where(torch.rand(s) > 0.5, 1.0, -1.0).to(D)
+for red in ('mean', 'sum', 'none'):
+    loss_case('marginRanking', lambda a, b, y: F.margin_ranking_loss(a, b, y, margin=0.3, reduction=red), [rnd(6), rnd(6), sgn(6)], [True, True, False], {'margin': 0.3, 'reduction': red})
+    loss_case('hingeEmbedding', lambda x, y: F.hinge_embedding_loss(x, y, margin=1.5, reduction=red), [away(rnd(4, 3), [1.5]), sgn(4, 3)], [True, False], {'margin': 1.5, 'reduction': red})
+    loss_case('cosineEmbedding', lambda a, b, y: F.cosine_embedding_loss(a, b, y, margin=0.2, reduction=red), [rnd(5, 4), rnd(5, 4), sgn(5)], [True, True, False], {'margin': 0.2, 'reduction': red})
+    loss_case('tripletMargin', lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=1.0, reduction=red), [rnd(5, 4), rnd(5, 4), rnd(5, 4)], [True, True, True], {'reduction': red})
+    loss_case('poissonNll', lambda x, t: F.poisson_nll_loss(x, t, reduction=red), [rnd(4, 3), torch.randint(0, 5, (4, 3)).to(D)], [True, False], {'reduction': red})
+    loss_case('gaussianNll', lambda x, t, v: F.gaussian_nll_loss(x, t, v, reduction=red), [rnd(4, 3), rnd(4, 3), uni(0.2, 2, 4, 3)], [True, False, True], {'reduction': red})
+    loss_case('multiLabelSoftMargin', lambda x, y: F.multilabel_soft_margin_loss(x, y, reduction=red), [rnd(4, 5), (torch.rand(4, 5) > 0.5).to(D)], [True, False], {'reduction': red})
+loss_case('tripletMargin', lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=0.5, p=1, swap=True), [rnd(5, 4), rnd(5, 4), rnd(5, 4)], [True, True, True], {'margin': 0.5, 'p': 1, 'swap': True}, name='tripletMargin p=1 swap')
+loss_case('poissonNll', lambda x, t: F.poisson_nll_loss(x, t, log_input=False, full=True), [uni(0.5, 4, 4, 3), torch.randint(0, 6, (4, 3)).to(D)], [True, False], {'logInput': False, 'full': True}, name='poissonNll rate input, full')
+loss_case('gaussianNll', lambda x, t, v: F.gaussian_nll_loss(x, t, v, full=True, eps=0.3), [rnd(4, 3), rnd(4, 3), uni(0.05, 1, 4)], [True, False, True], {'full': True, 'eps': 0.3}, name='gaussianNll one var per row, clamped, full')
+loss_case('multiLabelSoftMargin', lambda x, y, w: F.multilabel_soft_margin_loss(x, y, weight=w), [rnd(4, 5), (torch.rand(4, 5) > 0.5).to(D), uni(0.5, 2, 5)], [True, False, False], {'weight': 'input 2'}, name='multiLabelSoftMargin weighted')
+
+with open(LOSS_OUT, 'w') as f:
+    json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': loss_cases}, f, separators=(',', ':'), allow_nan=False)
+print(f'{len(loss_cases)} loss cases -> {LOSS_OUT}')
