@@ -299,6 +299,22 @@ case('adaptiveMaxPool2d', lambda x, size: F.adaptive_max_pool2d(x, size), [(torc
 case('adaptiveAvgPool1d', lambda x, size: F.adaptive_avg_pool1d(x, size), [rnd(2, 3, 10)], kwargs={'size': 4})
 case('adaptiveMaxPool1d', lambda x, size: F.adaptive_max_pool1d(x, size), [p1], kwargs={'size': 4})
 
+# ---- resizing and patches --------------------------------------------------------------------------------
+def interp(x, size, scale_factor, mode, align_corners):
+    return F.interpolate(x, size=size, scale_factor=scale_factor, mode=mode, align_corners=align_corners)
+for kw, nm in [({'size': [5, 7], 'scale_factor': None, 'mode': 'nearest', 'align_corners': None}, 'nearest to a size'),
+               ({'size': None, 'scale_factor': 1.7, 'mode': 'nearest', 'align_corners': None}, 'nearest scale 1.7'),
+               ({'size': [7, 3], 'scale_factor': None, 'mode': 'bilinear', 'align_corners': False}, 'bilinear size'),
+               ({'size': [7, 3], 'scale_factor': None, 'mode': 'bilinear', 'align_corners': True}, 'bilinear size alignCorners'),
+               ({'size': None, 'scale_factor': [2.5, 0.5], 'mode': 'bilinear', 'align_corners': False}, 'bilinear scale factors')]:
+    case('interpolate', interp, [rnd(2, 2, 4, 6)], kwargs=kw, name=f'interpolate {nm}')
+case('interpolate', interp, [rnd(2, 3, 5)], kwargs={'size': [8], 'scale_factor': None, 'mode': 'linear', 'align_corners': False}, name='interpolate linear 1-d')
+case('interpolate', interp, [rnd(1, 2, 3, 4, 2)], kwargs={'size': [4, 3, 5], 'scale_factor': None, 'mode': 'trilinear', 'align_corners': True}, name='interpolate trilinear alignCorners')
+case('interpolate', interp, [rnd(1, 2, 3, 4, 2)], kwargs={'size': None, 'scale_factor': 2.0, 'mode': 'nearest', 'align_corners': None}, name='interpolate nearest 3-d')
+case('unfold', lambda x, k, dilation, padding, stride: F.unfold(x, k, dilation, padding, stride), [rnd(2, 3, 5, 6)], kwargs={'k': [2, 3], 'dilation': 1, 'padding': 1, 'stride': [2, 1]})
+case('unfold', lambda x, k, dilation, padding, stride: F.unfold(x, k, dilation, padding, stride), [rnd(1, 2, 6, 6)], kwargs={'k': 2, 'dilation': 2, 'padding': 0, 'stride': 2}, name='unfold dilated')
+case('fold', lambda c, out, k, dilation, padding, stride: F.fold(c, out, k, dilation, padding, stride), [rnd(2, 3 * 6, 15)], kwargs={'out': [4, 5], 'k': [2, 3], 'dilation': 1, 'padding': [1, 0], 'stride': 1})
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as f:
     json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)

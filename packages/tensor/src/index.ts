@@ -119,6 +119,14 @@ export {
   variance,
 } from './ops/reduce.js';
 export { all, any, cdist, cosineSimilarity, type NormOrder, norm } from './ops/reduce_extra.js';
+export {
+  fold,
+  type InterpolateMode,
+  type InterpolateOptions,
+  interpolate,
+  type PatchOptions,
+  unfold,
+} from './ops/resize.js';
 export { cumprod, cumsum } from './ops/scan.js';
 export { indexAdd, maskedSelect, nonzero, scatter, scatterAdd } from './ops/scatter.js';
 export {

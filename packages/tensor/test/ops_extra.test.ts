@@ -159,6 +159,16 @@ const OPS: Record<string, Op> = {
   adaptiveMaxPool2d: ([x], kw) => nn.adaptiveMaxPool2d(x, kw.size),
   adaptiveAvgPool1d: ([x], kw) => nn.adaptiveAvgPool1d(x, kw.size),
   adaptiveMaxPool1d: ([x], kw) => nn.adaptiveMaxPool1d(x, kw.size),
+  interpolate: ([x], kw) =>
+    nn.interpolate(x, {
+      size: kw.size ?? undefined,
+      scaleFactor: kw.scale_factor ?? undefined,
+      mode: kw.mode,
+      alignCorners: kw.align_corners ?? undefined,
+    }),
+  unfold: ([x], kw) => nn.unfold(x, kw.k, { dilation: kw.dilation, padding: kw.padding, stride: kw.stride }),
+  fold: ([c], kw) =>
+    nn.fold(c, kw.out, kw.k, { dilation: kw.dilation, padding: kw.padding, stride: kw.stride }),
 };
 
 describe('extended ops match PyTorch (fixtures/ops_extra.json)', () => {
