@@ -315,6 +315,11 @@ case('unfold', lambda x, k, dilation, padding, stride: F.unfold(x, k, dilation, 
 case('unfold', lambda x, k, dilation, padding, stride: F.unfold(x, k, dilation, padding, stride), [rnd(1, 2, 6, 6)], kwargs={'k': 2, 'dilation': 2, 'padding': 0, 'stride': 2}, name='unfold dilated')
 case('fold', lambda c, out, k, dilation, padding, stride: F.fold(c, out, k, dilation, padding, stride), [rnd(2, 3 * 6, 15)], kwargs={'out': [4, 5], 'k': [2, 3], 'dilation': 1, 'padding': [1, 0], 'stride': 1})
 
+long_rows = (torch.randperm(2 * 400).to(D) / 7 - 50).reshape(2, 400)
+case('topk', lambda x, k, dim, largest: torch.topk(x, k, dim, largest), [long_rows], kwargs={'k': 4, 'dim': 1, 'largest': True}, name='topk long rows (picks)')
+case('topk', lambda x, k, dim, largest: torch.topk(x, k, dim, largest), [long_rows], kwargs={'k': 40, 'dim': 1, 'largest': False}, name='topk long rows, large k (bitonic sort)')
+case('sort', lambda x, dim, descending: torch.sort(x, dim, descending), [long_rows.t()], kwargs={'dim': 0, 'descending': True}, name='sort long columns (bitonic)')
+
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, 'w') as f:
     json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)

@@ -313,3 +313,68 @@ describe('shape, scan, sort, scatter: typed errors and edge cases', () => {
     ).toEqual([1, 3]);
   });
 });
+
+describe('sort of long rows (the bitonic network)', () => {
+  /** A stable JS sort of one row: NaN last (ascending) or first (descending). */
+  const reference = (row: number[], descending: boolean): number[] =>
+    row
+      .map((v, i) => [v, i] as const)
+      .sort(([a, i], [b, j]) => {
+        const ka = Number.isNaN(a) ? (descending ? -1 : 1) : 0;
+        const kb = Number.isNaN(b) ? (descending ? -1 : 1) : 0;
+        if (ka !== kb) return ka - kb;
+        if (ka === 0 && a !== b) return descending ? b - a : a - b;
+        return i - j;
+      })
+      .map(([, i]) => i);
+  for (const descending of [false, true]) {
+    it(`matches a stable reference sort (ties, NaN, ±Infinity, rows of 300 and 513), descending=${descending}`, () => {
+      for (const n of [300, 513]) {
+        const rows = 3;
+        const data = Array.from({ length: rows * n }, (_, k) =>
+          k % 37 === 0
+            ? Number.NaN
+            : k % 41 === 0
+              ? Number.POSITIVE_INFINITY
+              : k % 43 === 0
+                ? Number.NEGATIVE_INFINITY
+                : Math.round(Math.sin(k) * 20) / 4,
+        );
+        const x = tensor(data, { shape: [rows, n] });
+        const [values, indices] = x.sort(1, descending);
+        const idx = Array.from(indices.dataSync());
+        const vals = Array.from(values.dataSync());
+        for (let r = 0; r < rows; r++) {
+          const row = data.slice(r * n, (r + 1) * n);
+          const want = reference(row, descending);
+          expect(idx.slice(r * n, (r + 1) * n)).toEqual(want);
+          want.forEach((i, k) => {
+            const v = vals[r * n + k];
+            if (Number.isNaN(row[i])) expect(v).toBeNaN();
+            else expect(v).toBe(Math.fround(row[i]));
+          });
+        }
+      }
+    });
+  }
+  it('topk over 1000 elements: values, indices and a gradient only at the picked positions', () => {
+    const data = Array.from({ length: 1000 }, (_, k) => ((k * 7919) % 1000) / 10);
+    const x = tensor(data).requiresGrad_();
+    const [v, i] = x.topk(3);
+    expect(Array.from(v.dataSync())).toEqual([99.9, 99.8, 99.7].map(Math.fround));
+    const picked = Array.from(i.dataSync());
+    expect(picked.map((p) => data[p])).toEqual([99.9, 99.8, 99.7]);
+    v.sum().backward();
+    const g = Array.from(x.grad!.dataSync());
+    expect(g.filter((e) => e !== 0).length).toBe(3);
+    for (const p of picked) expect(g[p]).toBe(1);
+  });
+  it('int32 rows sort too', () => {
+    const x = tensor(
+      Array.from({ length: 400 }, (_, k) => (k * 37) % 400),
+      { dtype: 'int32' },
+    );
+    const [v] = x.sort();
+    expect(Array.from(v.dataSync())).toEqual(Array.from({ length: 400 }, (_, k) => k));
+  });
+});

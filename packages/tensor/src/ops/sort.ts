@@ -1,10 +1,9 @@
 /**
- * Sorting and selection: `sort`, `argsort`, `topk`, `median`, `kthvalue`-style picks. The
- * contract has no sort kernel, so the order is computed from comparisons: each element's rank is
- * the number of elements that sort before it (NaN sorts as the largest value, ties by position,
- * so the order is stable), and the permutation is scattered from the ranks. That costs n²
- * comparisons per sorted row (fine for rows up to a few thousand elements). Values are gathered
- * through the permutation, so gradients flow back to the picked elements.
+ * Sorting and selection: `sort`, `argsort`, `topk`, `median`. The contract has no sort kernel,
+ * so the order is computed from comparisons (NaN sorts as the largest value, ties keep their
+ * order): short rows by ranks (each element's rank is the number of elements sorting before it,
+ * n² comparisons, few ops), long rows by a bitonic network (n·log² n work in log² n passes).
+ * Values are gathered through the permutation, so gradients flow back to the picked elements.
  */
 import { noGrad } from '../autograd.js';
 import { IndexError, ValueError } from '../errors.js';
@@ -13,15 +12,16 @@ import { fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, logicalAnd, logicalOr, where } from './binary.js';
 import { eq, gt, isnan, lt } from './compare.js';
-import { arange } from './creation.js';
+import { arange, fromTypedArray, full } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
+import { cat } from './join.js';
 import { materialize } from './kernel.js';
-import { sum } from './reduce.js';
+import { argmax, max, sum } from './reduce.js';
 import { cast, logicalNot } from './unary.js';
 import { expand, narrow, reshape, select, squeeze, transpose, unsqueeze } from './views.js';
 
-/** The int32 permutation that sorts the last dim of `x` (no gradient). */
-function permutationLast(x: Tensor, descending: boolean): Tensor {
+/** The int32 permutation that sorts the last dim of `x` by ranks (n² comparisons per row). */
+function rankPermutation(x: Tensor, descending: boolean): Tensor {
   return noGrad(() =>
     tidy(() => {
       const n = x.shape[x.ndim - 1];
@@ -42,6 +42,78 @@ function permutationLast(x: Tensor, descending: boolean): Tensor {
       return cast(scatterAddInto(x.shape, x.ndim - 1, rank, positions), 'int32');
     }),
   );
+}
+
+/** Rows longer than this sort with the bitonic network (n·log² n work) instead of ranks (n²). */
+export const RANK_SORT_MAX = 256;
+
+/**
+ * The int32 permutation that sorts the last dim of `x` with a bitonic sorting network: rows padded
+ * to a power of two P, then log₂P·(log₂P + 1)/2 compare-exchange passes, each a gather of the
+ * partner (i xor j) and a select. Keys are (class, value, index) compared lexicographically, so
+ * every key is distinct (the order is stable) and NaN and padding sort where they must.
+ */
+function bitonicPermutation(x: Tensor, descending: boolean): Tensor {
+  const n = x.shape[x.ndim - 1];
+  const rows = x.size / n;
+  let P = 1;
+  while (P < n) P *= 2;
+  const pos = Array.from({ length: P }, (_, i) => i);
+  return noGrad(() => {
+    let keys = tidy(() => {
+      const flat = reshape(x, [rows, n]);
+      const nan = isnan(flat);
+      const clean = cast(where(nan, 0, flat), 'float32');
+      // Class: ascending 0 numbers, 1 NaN; descending 0 NaN, 1 numbers; padding 2 in both.
+      const cls = cast(descending ? logicalNot(nan) : nan, 'float32');
+      const val = descending ? clean.neg() : clean;
+      const padTo = (t: Tensor, fill: number) => (P === n ? t : cat([t, full([rows, P - n], fill)], 1));
+      const idx = expand(cast(arange(0, P), 'float32'), [rows, P]);
+      return [padTo(cls, 2), padTo(val, 0), materialize(idx)];
+    });
+    for (let k = 2; k <= P; k *= 2) {
+      for (let j = k / 2; j >= 1; j /= 2) {
+        const prev = keys;
+        keys = tidy(() => {
+          const partnerIdx = materialize(
+            expand(
+              fromTypedArray(
+                Int32Array.from(pos, (i) => i ^ j),
+                [1, P],
+                'int32',
+              ),
+              [rows, P],
+            ),
+          );
+          const [c, v, i] = prev;
+          const [pc, pv, pi] = prev.map((t) => gather(t, 1, partnerIdx));
+          const selfLess = logicalOr(
+            lt(c, pc),
+            logicalAnd(eq(c, pc), logicalOr(lt(v, pv), logicalAnd(eq(v, pv), lt(i, pi)))),
+          );
+          // Position i keeps the smaller key when it is the lower of the pair in an ascending
+          // block, or the upper one in a descending block.
+          const wantsMin = fromTypedArray(
+            Uint8Array.from(pos, (p) => (((p & k) === 0) === p < (p ^ j) ? 1 : 0)),
+            [1, P],
+            'bool',
+          );
+          const keepSelf = eq(selfLess, wantsMin);
+          return [where(keepSelf, c, pc), where(keepSelf, v, pv), where(keepSelf, i, pi)];
+        });
+        for (const t of prev) t.dispose();
+      }
+    }
+    const perm = tidy(() => reshape(cast(narrow(keys[2], 1, 0, n), 'int32'), x.shape));
+    for (const t of keys) t.dispose();
+    return perm;
+  });
+}
+
+/** The int32 permutation that sorts the last dim of `x` (no gradient). */
+function permutationLast(x: Tensor, descending: boolean): Tensor {
+  const n = x.shape[x.ndim - 1];
+  return n <= RANK_SORT_MAX ? rankPermutation(x, descending) : bitonicPermutation(x, descending);
 }
 
 /** Runs `fn` on x with `dim` moved last, and moves the dim of every result back. */
@@ -98,9 +170,49 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true): [Tensor, T
   }
   if (x.ndim === 0) return sort(x);
   return tidy(() => {
+    if (n > RANK_SORT_MAX && k <= TOPK_PICK_MAX) {
+      const [v, i] = alongLast(x, d, (y) => {
+        const perm = pickPermutation(y, k, largest);
+        return [gather(y, y.ndim - 1, perm), perm];
+      });
+      return [v, i] as [Tensor, Tensor];
+    }
     const [v, i] = sort(x, d, largest);
     return [narrow(v, d, 0, k), narrow(i, d, 0, k)] as [Tensor, Tensor];
   });
+}
+
+/** topk of long rows with k up to this picks k times (k·n work) instead of sorting. */
+const TOPK_PICK_MAX = 32;
+
+/**
+ * The positions of the k first elements of the sort order along the last dim, picked one at a
+ * time: the best remaining class (NaN ranks above every number when largest, below when
+ * smallest), then its best value, then the first position holding it (so ties keep their order).
+ */
+function pickPermutation(x: Tensor, k: number, largest: boolean): Tensor {
+  const n = x.shape[x.ndim - 1];
+  return noGrad(() =>
+    tidy(() => {
+      const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
+      const nan = isnan(xf);
+      const value = largest ? where(nan, 0, xf) : where(nan, 0, xf).neg();
+      let cls = cast(largest ? nan : logicalNot(nan), 'float32');
+      const positions = arange(0, n);
+      const picks: Tensor[] = [];
+      for (let p = 0; p < k; p++) {
+        const top = max(cls, -1, true);
+        const candidate = eq(cls, top);
+        const best = max(where(candidate, value, Number.NEGATIVE_INFINITY), -1, true);
+        const at = cast(logicalAnd(candidate, eq(value, best)), 'float32');
+        const pick = argmax(at, -1, true);
+        picks.push(pick);
+        // Removed elements drop below every class.
+        cls = where(eq(positions, pick), -1, cls);
+      }
+      return cat(picks, -1);
+    }),
+  );
 }
 
 /**
