@@ -7,18 +7,23 @@ import { describe, expect, it } from 'vitest';
 import {
   avgPool2d,
   conv2d,
+  conv3d,
   DTypeError,
   einsum,
   elu,
+  fold,
   gelu,
   glu,
+  groupNorm,
   hardswish,
   IndexError,
+  interpolate,
   logsigmoid,
   manualSeed,
   maskedFill,
   matmul,
   maxPool2d,
+  memory,
   mish,
   ones,
   prelu,
@@ -31,8 +36,10 @@ import {
   softsign,
   type Tensor,
   tensor,
+  tidy,
   tril,
   triu,
+  unfold,
   ValueError,
   zeros,
 } from '../src/index.js';
@@ -376,5 +383,48 @@ describe('sort of long rows (the bitonic network)', () => {
     );
     const [v] = x.sort();
     expect(Array.from(v.dataSync())).toEqual(Array.from({ length: 400 }, (_, k) => k));
+  });
+});
+
+describe('the extended ops leave nothing behind', () => {
+  it('forward and backward inside tidy return memory to where it was', () => {
+    const x = randn([2, 3, 4, 5]);
+    const before = memory().bytes;
+    const tensorsBefore = memory().tensors;
+    let leaf: Tensor | null = null;
+    tidy(() => {
+      const v = x.clone().requiresGrad_();
+      leaf = v;
+      const parts = [
+        v.silu().sum(),
+        v.maskedFill(v.gt(0), 0).triu(1).sum(),
+        v.atan2(v.add(1)).sum(),
+        v.norm(3, [1, 2]).sum(),
+        v.cumsum(-1).cumprod(1).sum(),
+        v
+          .sort(3)[0]
+          .mul(randn([2, 3, 4, 5]))
+          .sum(),
+        v.topk(2, 1)[0].sum(),
+        v.pad([1, 1, 2, 0], { mode: 'reflect' }).sum(),
+        einsum('bchw,bcwk->bchk', v, v.transpose(2, 3)).sum(),
+        v.roll(1, 2).flip(3).repeat([1, 1, 2, 1]).sum(),
+        groupNorm(v, 3).sum(),
+        interpolate(v, { scaleFactor: 1.5, mode: 'bilinear' }).sum(),
+        fold(unfold(v, 2), [4, 5], 2).sum(),
+        maxPool2d(v, 2, { ceilMode: true }).sum(),
+        conv3d(v.unsqueeze(0), randn([2, 2, 2, 2, 2])).sum(),
+      ];
+      let total = parts[0];
+      for (const p of parts.slice(1)) total = total.add(p);
+      total.backward();
+      return null;
+    });
+    // The leaf's .grad is kept out of tidy on purpose (backward keeps it); it is the only survivor.
+    const grad = (leaf as Tensor | null)?.grad;
+    expect(grad?.shape).toEqual([2, 3, 4, 5]);
+    grad?.dispose();
+    expect(memory().tensors).toBe(tensorsBefore);
+    expect(memory().bytes).toBe(before);
   });
 });
