@@ -37,6 +37,7 @@ export interface Conv1dLayerOptions extends Conv1dOptions {
   bias?: boolean;
 }
 
+/** 1-D convolution layer: `new Conv1d(16, 32, 3, { padding: 1 })` maps [N, 16, L] → [N, 32, L]. */
 export class Conv1d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
@@ -85,6 +86,7 @@ export interface Conv3dLayerOptions extends Conv3dOptions {
   bias?: boolean;
 }
 
+/** 3-D convolution layer: `new Conv3d(1, 8, 3, { padding: 1 })` maps [N, 1, D, H, W] → [N, 8, D, H, W]. */
 export class Conv3d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;

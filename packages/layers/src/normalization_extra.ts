@@ -26,6 +26,10 @@ function positive(op: string, name: string, v: number): void {
     throw new ValueError(`${op}: ${name} must be a positive integer, got ${v}.`);
 }
 
+/**
+ * Group normalisation over [N, C, ...]: `new GroupNorm(4, 32)` standardises 4 groups of 8 channels per
+ * sample, then applies the per-channel weight [C] and bias [C].
+ */
 export class GroupNorm extends Module {
   readonly weight: Parameter | null;
   readonly bias: Parameter | null;
@@ -118,18 +122,21 @@ abstract class InstanceNormBase extends Module {
   }
 }
 
+/** Instance normalisation of [N, C, L]: `new InstanceNorm1d(16, { affine: true })`. */
 export class InstanceNorm1d extends InstanceNormBase {
   constructor(numFeatures: number, options: InstanceNormOptions = {}) {
     super(numFeatures, 3, options);
   }
 }
 
+/** Instance normalisation of [N, C, H, W]: `new InstanceNorm2d(3, { trackRunningStats: true })`. */
 export class InstanceNorm2d extends InstanceNormBase {
   constructor(numFeatures: number, options: InstanceNormOptions = {}) {
     super(numFeatures, 4, options);
   }
 }
 
+/** RMS normalisation over the last dims: `new RMSNorm(512)` on [..., 512], weight [512]. */
 export class RMSNorm extends Module {
   readonly normalizedShape: number[];
   readonly weight: Parameter | null;

@@ -91,6 +91,7 @@ export function gaussianNll(
   return out;
 }
 
+/** `new PoissonNLLLoss({ logInput, full }).forward(input, target)`: see poissonNll. */
 export class PoissonNLLLoss {
   constructor(readonly options: PoissonNllOptions = {}) {}
   forward(input: Tensor, target: Tensor): Tensor {
@@ -98,6 +99,7 @@ export class PoissonNLLLoss {
   }
 }
 
+/** `new GaussianNLLLoss({ full, eps }).forward(mean, target, variance)`: see gaussianNll. */
 export class GaussianNLLLoss {
   constructor(readonly options: GaussianNllOptions = {}) {}
   forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {

@@ -169,6 +169,7 @@ export function multiLabelSoftMargin(
   });
 }
 
+/** `new MarginRankingLoss({ margin }).forward(x1, x2, y)`: see marginRanking. */
 export class MarginRankingLoss {
   constructor(readonly options: MarginOptions = {}) {}
   forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
@@ -176,6 +177,7 @@ export class MarginRankingLoss {
   }
 }
 
+/** `new HingeEmbeddingLoss({ margin }).forward(x, y)`: see hingeEmbedding. */
 export class HingeEmbeddingLoss {
   constructor(readonly options: MarginOptions = {}) {}
   forward(x: Tensor, y: Tensor): Tensor {
@@ -183,6 +185,7 @@ export class HingeEmbeddingLoss {
   }
 }
 
+/** `new CosineEmbeddingLoss({ margin }).forward(x1, x2, y)`: see cosineEmbedding. */
 export class CosineEmbeddingLoss {
   constructor(readonly options: MarginOptions = {}) {}
   forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
@@ -190,6 +193,7 @@ export class CosineEmbeddingLoss {
   }
 }
 
+/** `new TripletMarginLoss({ margin, p, swap }).forward(anchor, positive, negative)`: see tripletMargin. */
 export class TripletMarginLoss {
   constructor(readonly options: TripletMarginOptions = {}) {}
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
@@ -197,6 +201,7 @@ export class TripletMarginLoss {
   }
 }
 
+/** `new MultiLabelSoftMarginLoss({ weight }).forward(logits, targets)`: see multiLabelSoftMargin. */
 export class MultiLabelSoftMarginLoss {
   constructor(readonly options: MultiLabelSoftMarginOptions = {}) {}
   forward(x: Tensor, y: Tensor): Tensor {
