@@ -428,3 +428,33 @@ loss_case('multiLabelSoftMargin', lambda x, y, w: F.multilabel_soft_margin_loss(
 with open(LOSS_OUT, 'w') as f:
     json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': loss_cases}, f, separators=(',', ':'), allow_nan=False)
 print(f'{len(loss_cases)} loss cases -> {LOSS_OUT}')
+
+# ---- CTC (packages/loss/test/ctc.test.ts) -------------------------------------------------------------
+CTC_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'loss', 'test', 'fixtures', 'ctc.json')
+ctc_cases = []
+
+
+def ctc_case(name, T, N, C, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False):
+    # PyTorch's CTC backward returns the gradient as seen through a log_softmax (it adds exp(lp)), not
+    # the plain gradient w.r.t. log_probs; both agree on the logits, so the fixture differentiates those.
+    logits = rnd(T, N, C).requires_grad_()
+    lp = torch.log_softmax(logits, 2)
+    out = F.ctc_loss(lp, targets.long(), torch.tensor(input_lengths), torch.tensor(target_lengths), blank=blank,
+                     reduction=reduction, zero_infinity=zero_infinity)
+    w = rnd(*out.shape) if out.dim() > 0 else torch.tensor(1.0, dtype=D)
+    (g,) = torch.autograd.grad((out * w).sum(), [logits])
+    ctc_cases.append({'name': name, 'logits': enc(logits), 'targets': enc(targets.to(torch.int32)), 'inputLengths': input_lengths,
+                      'targetLengths': target_lengths, 'options': {'blank': blank, 'reduction': reduction, 'zeroInfinity': zero_infinity},
+                      'out': enc(out), 'weight': enc(w), 'grad': enc(g)})
+
+
+pad_t = torch.tensor([[1, 2, 2, 3], [3, 1, 0, 0]], dtype=torch.int32)
+for red in ('mean', 'sum', 'none'):
+    ctc_case(f'padded targets, repeated label, {red}', 8, 2, 4, pad_t, [8, 6], [4, 2], reduction=red)
+ctc_case('concatenated targets, blank 3', 7, 3, 5, torch.tensor([1, 1, 0, 2, 4, 0], dtype=torch.int32), [7, 5, 6], [2, 3, 1], blank=3, reduction='none')
+ctc_case('empty target', 4, 2, 3, torch.tensor([[1, 2], [0, 0]], dtype=torch.int32), [4, 3], [2, 0], reduction='none')
+ctc_case('impossible alignment, zeroInfinity', 3, 2, 4, torch.tensor([[1, 1, 1], [2, 3, 0]], dtype=torch.int32), [3, 3], [3, 2], reduction='none', zero_infinity=True)
+
+with open(CTC_OUT, 'w') as f:
+    json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': ctc_cases}, f, separators=(',', ':'), allow_nan=False)
+print(f'{len(ctc_cases)} ctc cases -> {CTC_OUT}')

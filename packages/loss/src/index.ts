@@ -7,6 +7,7 @@ export {
   type NLLOptions,
   nll,
 } from './cross_entropy.js';
+export { CTCLoss, type CTCOptions, ctc } from './ctc.js';
 export { KLDivLoss, type KLReduction, klDiv } from './kl_div.js';
 export {
   GaussianNLLLoss,
