@@ -480,7 +480,7 @@ export class Tensor {
   softplus(options: { beta?: number; threshold?: number } = {}): Tensor {
     return act.softplus(this, options);
   }
-  clamp(min?: number | null, max?: number | null): Tensor {
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
     return act.clamp(this, min, max);
   }
   isnan(): Tensor {

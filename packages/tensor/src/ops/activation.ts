@@ -4,9 +4,10 @@
  */
 import { compute, record } from '../autograd.js';
 import { DTypeError, ValueError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { add, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { ge, gt, le } from './compare.js';
+import { clampTensor } from './math_extra.js';
 import { checkOptions } from './options.js';
 import { cast, erf, exp, log1p, relu, sigmoid, tanh } from './unary.js';
 
@@ -81,11 +82,13 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
 }
 
 /**
- * Clamps into [min, max] (either bound may be omitted).
+ * Clamps into [min, max] (either bound may be omitted; tensor bounds broadcast, see clampTensor).
  *   d/dx = 1 where min <= x <= max, else 0 (PyTorch's rule: the bounds pass the gradient)
  */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   x._check('clamp');
+  // Tensor bounds (broadcast, with their own gradients): ops/math_extra.ts.
+  if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min, max);
   const lo = min ?? null;
   const hi = max ?? null;
   if (lo === null && hi === null) throw new ValueError('clamp: give at least one of min and max.');
