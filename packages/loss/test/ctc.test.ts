@@ -38,6 +38,31 @@ describe('ctc matches PyTorch', () => {
       expectClose(logits.grad!, c.grad, 2e-4, 2e-5);
     });
   }
+  it('the gradient w.r.t. the log-probabilities themselves matches finite differences', () => {
+    const base = randn([5, 2, 4]).logSoftmax(2);
+    const values = Float32Array.from(base.dataSync());
+    const targets = tensor(
+      [
+        [1, 2],
+        [3, 3],
+      ],
+      { dtype: 'int32' },
+    );
+    const loss = (v: Float32Array) =>
+      ctc(tensor(v, { shape: [5, 2, 4] }), targets, [5, 5], [2, 2], { reduction: 'sum' });
+    const lp = tensor(values, { shape: [5, 2, 4] }).requiresGrad_();
+    ctc(lp, targets, [5, 5], [2, 2], { reduction: 'sum' }).backward();
+    const analytic = lp.grad!.dataSync();
+    const eps = 1e-2;
+    for (let k = 0; k < values.length; k += 3) {
+      const plus = Float32Array.from(values);
+      const minus = Float32Array.from(values);
+      plus[k] += eps;
+      minus[k] -= eps;
+      const numeric = (loss(plus).item() - loss(minus).item()) / (2 * eps);
+      expect(Math.abs(analytic[k] - numeric)).toBeLessThanOrEqual(2e-2 * (1 + Math.abs(numeric)));
+    }
+  });
   it('reports an impossible alignment as +Infinity without zeroInfinity', () => {
     const lp = randn([2, 1, 3]).logSoftmax(2);
     const out = ctc(lp, tensor([[1, 1]], { dtype: 'int32' }), [2], [2], { reduction: 'none' });
