@@ -316,10 +316,7 @@ export abstract class Module {
     for (const [k, dst] of Object.entries(own)) {
       if (!given.has(k)) continue;
       const src = given.get(k) as unknown;
-      if (!isTensor(src))
-        invalid.push(
-          `'${k}' is ${describe(src)}, not a Tensor (pass tensors: build the dict from stateDict() or decodeSafetensors())`,
-        );
+      if (!isTensor(src)) invalid.push(`'${k}' is ${describe(src)}, not a Tensor`);
       else if (src.isDisposed) invalid.push(`'${k}' was disposed`);
       else if (dst.isDisposed) invalid.push(`the module's '${k}' was disposed (was the module disposed?)`);
       else if (src.backend !== dst.backend)
