@@ -1,4 +1,5 @@
 export { GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+export { type AttendOptions, MultiheadAttention, type MultiheadAttentionOptions } from './attention.js';
 export { Conv2d, type Conv2dLayerOptions, ConvTranspose2d } from './conv.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
@@ -12,3 +13,12 @@ export { Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, Flatten, MaxPool2d } from './pooling.js';
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';
 export { NeuralNet, Sequential } from './sequential.js';
+export {
+  ModuleList,
+  type TransformerActivation,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+  type TransformerLayerOptions,
+} from './transformer.js';
