@@ -2,12 +2,12 @@
 """PyTorch 1.13 reference values for nnet's attention and transformer layers.
 
 Run from the repository root:  /usr/bin/python3 scripts/gen_transformer_fixtures.py
-Writes, under packages/layers/test/fixtures/transformer/:
+Writes, under packages/layers/test/fixtures/:
   sdpa.json             scaled dot-product attention cases (PyTorch 2's F.scaled_dot_product_attention
                         semantics, written out as explicit math since 1.13 lacks the function, in float64)
-  modules.json          MultiheadAttention / TransformerEncoder(Layer) / TransformerDecoder(Layer) cases:
+  transformer_modules.json          MultiheadAttention / TransformerEncoder(Layer) / TransformerDecoder(Layer) cases:
                         inputs, outputs and the gradients of sum(out * W) w.r.t. inputs and parameters
-  modules.safetensors   the state dict of every module case, keys prefixed '<case>/'
+  transformer_modules.safetensors   the state dict of every module case, keys prefixed '<case>/'
   gpt2.safetensors      a small random-weight GPT-2 under Hugging Face GPT2LMHeadModel's key names
                         (with the attn.bias / attn.masked_bias buffers, without the tied lm_head.weight,
                         as save_pretrained writes it)
@@ -24,7 +24,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'layers', 'test', 'fixtures', 'transformer')
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'layers', 'test', 'fixtures')
 os.makedirs(OUT, exist_ok=True)
 D = torch.float64
 
@@ -223,9 +223,9 @@ module_case('decoder', 'decoder',
             {'dModel': 8, 'nhead': 2, 'dimFeedforward': 12, 'activation': 'gelu', 'batchFirst': True, 'normFirst': True, 'numLayers': 2, 'norm': True},
             m, [tgt, mem], lambda mod, a, b: mod(a, b, tgt_mask=tmask), mask_inputs={'tgtMask': tmask})
 
-with open(os.path.join(OUT, 'modules.json'), 'w') as f:
+with open(os.path.join(OUT, 'transformer_modules.json'), 'w') as f:
     json.dump({'cases': module_cases}, f)
-write_safetensors(os.path.join(OUT, 'modules.safetensors'), states, {'source': 'gen_transformer_fixtures.py'})
+write_safetensors(os.path.join(OUT, 'transformer_modules.safetensors'), states, {'source': 'gen_transformer_fixtures.py'})
 
 # ---- GPT-2 with Hugging Face's layout -----------------------------------------------------------
 

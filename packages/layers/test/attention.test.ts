@@ -1,5 +1,5 @@
 /**
- * Scaled dot-product attention against PyTorch 2's documented math (fixtures/transformer/sdpa.json,
+ * Scaled dot-product attention against PyTorch 2's documented math (fixtures/sdpa.json,
  * from scripts/gen_transformer_fixtures.py): values and the gradients of sum(out · W) w.r.t. q, k,
  * v and a float mask, at rtol 1e-4, on the backend the test setup selects (cpu, then wasm).
  */

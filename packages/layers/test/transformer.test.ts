@@ -1,6 +1,6 @@
 /**
- * MultiheadAttention and the Transformer layers against PyTorch 1.13 (fixtures/transformer/
- * modules.json and modules.safetensors, from scripts/gen_transformer_fixtures.py): each case loads
+ * MultiheadAttention and the Transformer layers against PyTorch 1.13 (fixtures/
+ * transformer_modules.json and .safetensors, from scripts/gen_transformer_fixtures.py): each case loads
  * the state dict PyTorch saved (strictly), runs the same inputs and masks in eval mode, and checks
  * the outputs and the gradients of Σ out·W w.r.t. the inputs and every parameter at rtol 1e-4.
  */
@@ -30,8 +30,8 @@ interface ModuleCase {
   paramGrads: Record<string, TEnc>;
 }
 
-const { cases } = transformerFixture<{ cases: ModuleCase[] }>('modules.json');
-const states = transformerTensors('modules.safetensors');
+const { cases } = transformerFixture<{ cases: ModuleCase[] }>('transformer_modules.json');
+const states = transformerTensors('transformer_modules.safetensors');
 
 function layerOptions(c: ModuleCase['config']): TransformerLayerOptions {
   return {

@@ -10,14 +10,14 @@ export interface TEnc {
   data: (number | string)[];
 }
 
-/** Parses a JSON fixture of test/fixtures/transformer/. */
+/** Parses a JSON fixture of test/fixtures/. */
 export function transformerFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./fixtures/transformer/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
 }
 
-/** The tensors of a safetensors fixture of test/fixtures/transformer/. */
+/** The tensors of a safetensors fixture of test/fixtures/. */
 export function transformerTensors(name: string): Map<string, Tensor> {
-  const bytes = new Uint8Array(readFileSync(new URL(`./fixtures/transformer/${name}`, import.meta.url)));
+  const bytes = new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
   return new Map(Object.entries(decodeSafetensors(bytes).tensors));
 }
 
