@@ -223,8 +223,15 @@ module_case('decoder', 'decoder',
             {'dModel': 8, 'nhead': 2, 'dimFeedforward': 12, 'activation': 'gelu', 'batchFirst': True, 'normFirst': True, 'numLayers': 2, 'norm': True},
             m, [tgt, mem], lambda mod, a, b: mod(a, b, tgt_mask=tmask), mask_inputs={'tgtMask': tmask})
 
+# The PyTorch tutorial's sinusoidal PositionalEncoding table (max_len 12, d_model 8).
+position = torch.arange(12, dtype=D).unsqueeze(1)
+div_term = torch.exp(torch.arange(0, 8, 2, dtype=D) * (-math.log(10000.0) / 8))
+pe = torch.zeros(12, 8, dtype=D)
+pe[:, 0::2] = torch.sin(position * div_term)
+pe[:, 1::2] = torch.cos(position * div_term)
+
 with open(os.path.join(OUT, 'transformer_modules.json'), 'w') as f:
-    json.dump({'cases': module_cases}, f)
+    json.dump({'cases': module_cases, 'sinusoidal': enc(pe)}, f)
 write_safetensors(os.path.join(OUT, 'transformer_modules.safetensors'), states, {'source': 'gen_transformer_fixtures.py'})
 
 # ---- GPT-2 with Hugging Face's layout -----------------------------------------------------------

@@ -3,6 +3,18 @@ export { type AttendOptions, MultiheadAttention, type MultiheadAttentionOptions 
 export { Conv2d, type Conv2dLayerOptions, ConvTranspose2d } from './conv.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
+export {
+  Conv1D,
+  type GenerateOptions,
+  GPT2Attention,
+  GPT2Block,
+  type GPT2Config,
+  GPT2LMHeadModel,
+  GPT2MLP,
+  GPT2Model,
+  type LayerCache,
+  pickToken,
+} from './gpt2.js';
 export * as init from './init.js';
 export { calculateGain } from './init.js';
 export { Linear, uniformParameter } from './linear.js';
@@ -11,6 +23,11 @@ export { Module, type StateDict } from './module.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
 export { Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, Flatten, MaxPool2d } from './pooling.js';
+export {
+  LearnedPositionalEmbedding,
+  type PositionalOptions,
+  SinusoidalPositionalEncoding,
+} from './positional.js';
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';
 export { NeuralNet, Sequential } from './sequential.js';
 export {
