@@ -24,6 +24,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+from gpt2_torch import GPT2LMHeadModel
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'layers', 'test', 'fixtures')
 os.makedirs(OUT, exist_ok=True)
 D = torch.float64
@@ -235,87 +237,6 @@ with open(os.path.join(OUT, 'transformer_modules.json'), 'w') as f:
 write_safetensors(os.path.join(OUT, 'transformer_modules.safetensors'), states, {'source': 'gen_transformer_fixtures.py'})
 
 # ---- GPT-2 with Hugging Face's layout -----------------------------------------------------------
-
-
-class Conv1D(nn.Module):
-    """Hugging Face's Conv1D: y = x·W + b with W stored [in, out]."""
-
-    def __init__(self, nf, nx):
-        super().__init__()
-        self.weight = nn.Parameter(torch.randn(nx, nf) * 0.02)
-        self.bias = nn.Parameter(torch.randn(nf) * 0.02)
-
-    def forward(self, x):
-        return x @ self.weight + self.bias
-
-
-class Attention(nn.Module):
-    def __init__(self, c, heads, positions):
-        super().__init__()
-        self.heads = heads
-        self.c_attn = Conv1D(3 * c, c)
-        self.c_proj = Conv1D(c, c)
-        self.register_buffer('bias', torch.tril(torch.ones(positions, positions, dtype=torch.bool)).view(1, 1, positions, positions))
-        self.register_buffer('masked_bias', torch.tensor(-1e4))
-
-    def forward(self, x):
-        B, T, C = x.shape
-        q, k, v = self.c_attn(x).split(C, dim=2)
-        split = lambda t: t.view(B, T, self.heads, C // self.heads).transpose(1, 2)
-        q, k, v = split(q), split(k), split(v)
-        w = q @ k.transpose(-1, -2) / math.sqrt(C // self.heads)
-        w = torch.where(self.bias[:, :, :T, :T], w, torch.tensor(torch.finfo(w.dtype).min, dtype=w.dtype))
-        y = torch.softmax(w, dim=-1) @ v
-        return self.c_proj(y.transpose(1, 2).reshape(B, T, C))
-
-
-class MLP(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.c_fc = Conv1D(4 * c, c)
-        self.c_proj = Conv1D(c, 4 * c)
-
-    def forward(self, x):
-        return self.c_proj(F.gelu(self.c_fc(x), approximate='tanh'))
-
-
-class Block(nn.Module):
-    def __init__(self, c, heads, positions):
-        super().__init__()
-        self.ln_1 = nn.LayerNorm(c)
-        self.attn = Attention(c, heads, positions)
-        self.ln_2 = nn.LayerNorm(c)
-        self.mlp = MLP(c)
-
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp(self.ln_2(x))
-
-
-class GPT2Model(nn.Module):
-    def __init__(self, vocab, positions, c, layers, heads):
-        super().__init__()
-        self.wte = nn.Embedding(vocab, c)
-        self.wpe = nn.Embedding(positions, c)
-        self.h = nn.ModuleList([Block(c, heads, positions) for _ in range(layers)])
-        self.ln_f = nn.LayerNorm(c)
-
-    def forward(self, ids):
-        x = self.wte(ids) + self.wpe(torch.arange(ids.shape[1]))
-        for b in self.h:
-            x = b(x)
-        return self.ln_f(x)
-
-
-class GPT2LMHeadModel(nn.Module):
-    def __init__(self, **cfg):
-        super().__init__()
-        self.transformer = GPT2Model(cfg['vocabSize'], cfg['nPositions'], cfg['nEmbd'], cfg['nLayer'], cfg['nHead'])
-        self.lm_head = nn.Linear(cfg['nEmbd'], cfg['vocabSize'], bias=False)
-        self.lm_head.weight = self.transformer.wte.weight
-
-    def forward(self, ids):
-        return self.lm_head(self.transformer(ids))
 
 
 torch.manual_seed(16)

@@ -245,7 +245,7 @@ export class GPT2Model extends Module {
     this.wpe = this.registerModule('wpe', new Embedding(config.nPositions, config.nEmbd));
     noGrad(() => {
       normal_(this.wte.weight, 0, 0.02);
-      normal_(this.wpe.weight, 0, 0.01);
+      normal_(this.wpe.weight, 0, 0.02);
     });
     this.drop = this.registerModule('drop', new Dropout(config.embdPdrop));
     this.h = this.registerModule(
