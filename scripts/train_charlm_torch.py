@@ -26,7 +26,7 @@ from gpt2_torch import GPT2LMHeadModel
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 CONFIG = {  # = CHARLM_CONFIG in apps/examples/src/charlm.ts
-    'blockSize': 64, 'nEmbd': 64, 'nLayer': 2, 'nHead': 4, 'batchSize': 16, 'steps': 400, 'warmup': 20,
+    'blockSize': 64, 'nEmbd': 64, 'nLayer': 2, 'nHead': 4, 'batchSize': 16, 'steps': 1000, 'warmup': 20,
     'lr': 3e-3, 'minLr': 3e-4, 'weightDecay': 0.1, 'evalInterval': 100, 'valWindows': 128,
 }
 
@@ -37,7 +37,7 @@ parser.add_argument('--out', default=os.path.join(ROOT, 'apps', 'examples', 'doc
 args = parser.parse_args()
 c = dict(CONFIG, steps=args.steps)
 torch.manual_seed(args.seed)
-torch.set_num_threads(2)
+torch.set_num_threads(1)  # one thread: on a shared, loaded machine a second spinning OpenMP thread only slows it
 
 path = os.path.join(ROOT, 'apps', 'examples', 'node_modules', '@stdlib', 'datasets-moby-dick', 'data', 'data.txt')
 with open(path, encoding='utf-8') as f:
@@ -77,7 +77,7 @@ def val_loss():
 
 print(f'charlm (PyTorch {torch.__version__}): {sum(p.numel() for p in model.parameters()):,} parameters, '
       f'vocabulary {len(vocab)}, {len(train):,} / {len(val):,} characters')
-history, acc, count, started = [], 0.0, 0, time.time()
+history, acc, count, started, cpu0 = [], 0.0, 0, time.time(), time.process_time()
 for step in range(c['steps']):
     starts = torch.randint(0, len(train) - T - 1, (B,))
     x = torch.stack([train[s:s + T] for s in starts])
@@ -93,7 +93,7 @@ for step in range(c['steps']):
     count += 1
     if (step + 1) % c['evalInterval'] == 0 or step + 1 == c['steps']:
         v = val_loss()
-        point = {'step': step + 1, 'trainLoss': acc / count, 'valLoss': v, 'seconds': time.time() - started}
+        point = {'step': step + 1, 'trainLoss': acc / count, 'valLoss': v, 'seconds': time.time() - started, 'cpuSeconds': time.process_time() - cpu0}
         history.append(point)
         acc, count = 0.0, 0
         print(f"step {step + 1:5d}/{c['steps']}  train {point['trainLoss']:.4f}  val {v:.4f} ({v / math.log(2):.3f} bits/char)  "

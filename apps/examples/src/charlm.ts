@@ -52,7 +52,7 @@ export const CHARLM_CONFIG: CharLmConfig = {
   nLayer: 2,
   nHead: 4,
   batchSize: 16,
-  steps: 400,
+  steps: 1000,
   warmup: 20,
   lr: 3e-3,
   minLr: 3e-4,
@@ -71,7 +71,10 @@ export interface CharLmPoint {
   step: number;
   trainLoss: number;
   valLoss: number;
+  /** Wall-clock seconds since the start (a resumed run continues the count). */
   seconds: number;
+  /** CPU seconds of the process (all threads, so up to 2× the wall time with 2 busy threads). */
+  cpuSeconds: number;
 }
 
 export interface CharLmResult {
@@ -181,6 +184,12 @@ export async function runCharLm(options: CharLmOptions = {}): Promise<CharLmResu
       `${train.length.toLocaleString('en-US')} training / ${val.length.toLocaleString('en-US')} validation characters`,
   );
   const started = performance.now() - elapsed * 1000;
+  const cpuBefore = history.at(-1)?.cpuSeconds ?? 0;
+  const cpu0 = process.cpuUsage();
+  const cpuSeconds = () => {
+    const u = process.cpuUsage(cpu0);
+    return cpuBefore + (u.user + u.system) / 1e6;
+  };
   const x = new Int32Array(c.batchSize * c.blockSize);
   const y = new Int32Array(c.batchSize * c.blockSize);
   let intervalLoss = 0;
@@ -204,13 +213,19 @@ export async function runCharLm(options: CharLmOptions = {}): Promise<CharLmResu
     if (step % c.evalInterval === 0 || step === c.steps) {
       const valLoss = validationLoss(model, val, c);
       const seconds = (performance.now() - started) / 1000;
-      const point = { step, trainLoss: intervalLoss / intervalSteps, valLoss, seconds };
+      const point = {
+        step,
+        trainLoss: intervalLoss / intervalSteps,
+        valLoss,
+        seconds,
+        cpuSeconds: cpuSeconds(),
+      };
       history.push(point);
       intervalLoss = 0;
       intervalSteps = 0;
       log(
         `step ${String(step).padStart(5)}/${c.steps}  train ${point.trainLoss.toFixed(4)}  val ${valLoss.toFixed(4)} ` +
-          `(${(valLoss / Math.LN2).toFixed(3)} bits/char)  lr ${lrAt(step - 1, c).toExponential(2)}  ${seconds.toFixed(1)} s`,
+          `(${(valLoss / Math.LN2).toFixed(3)} bits/char)  lr ${lrAt(step - 1, c).toExponential(2)}  ${seconds.toFixed(1)} s (cpu ${point.cpuSeconds.toFixed(1)} s)`,
       );
       if (ckpt && outDir) {
         await mkdir(outDir, { recursive: true });
