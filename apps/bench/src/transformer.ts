@@ -7,6 +7,7 @@
  *     key/value cache (one position per step) and without it (the whole prefix every step).
  *
  *   pnpm --filter @nnet/bench run transformer [--only cpu|wasm] [--steps 20] [--new 63] [--json transformer.json]
+ *       [--context 64] [--embd 64] [--layers 2]   (the model's size; --new defaults to context - 1)
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ interface Outcome {
 }
 
 /** One backend's measurements (runs in the child process). */
-async function measure(backend: string, steps: number, newTokens: number): Promise<Outcome> {
+async function measure(backend: string, steps: number, newTokens: number, c: Config): Promise<Outcome> {
   await import('@nnet/backend-cpu');
   if (backend === 'wasm') await import('@nnet/backend-wasm');
   const { setBackend, manualSeed, randint, logSoftmax } = await import('@nnet/tensor');
@@ -40,7 +41,6 @@ async function measure(backend: string, steps: number, newTokens: number): Promi
   const { AdamW } = await import('@nnet/optim');
   await setBackend(backend);
   manualSeed(0);
-  const c = CONFIG;
   const model = new GPT2LMHeadModel({
     vocabSize: c.vocab,
     nPositions: c.context,
@@ -89,27 +89,38 @@ async function main(): Promise<void> {
       steps: { type: 'string', default: '20' },
       new: { type: 'string', default: String(CONFIG.context - 1) },
       json: { type: 'string', default: 'transformer-bench.json' },
+      context: { type: 'string', default: String(CONFIG.context) },
+      embd: { type: 'string', default: String(CONFIG.embd) },
+      layers: { type: 'string', default: String(CONFIG.layers) },
     },
     strict: true,
   });
   const steps = Number(values.steps);
-  const newTokens = Number(values.new);
-  if (!(Number.isInteger(steps) && steps > 0) || !(Number.isInteger(newTokens) && newTokens > 0)) {
-    console.error('usage: transformer [--only cpu|wasm] [--steps n > 0] [--new n > 0] [--json file]');
+  const c: Config = {
+    ...CONFIG,
+    context: Number(values.context),
+    embd: Number(values.embd),
+    layers: Number(values.layers),
+  };
+  const newTokens = values.new === String(CONFIG.context - 1) ? c.context - 1 : Number(values.new);
+  const positive = [steps, newTokens, c.context, c.embd, c.layers].every((v) => Number.isInteger(v) && v > 0);
+  if (!positive || c.embd % c.heads !== 0) {
+    console.error(
+      'usage: transformer [--only cpu|wasm] [--steps n] [--new n] [--context n] [--embd n (a multiple of 4)] [--layers n] [--json file]',
+    );
     process.exit(2);
   }
-  if (newTokens + 1 > CONFIG.context) {
-    console.error(`--new must be at most ${CONFIG.context - 1} (the context is ${CONFIG.context})`);
+  if (newTokens + 1 > c.context) {
+    console.error(`--new must be at most ${c.context - 1} (the context is ${c.context})`);
     process.exit(2);
   }
   if (values.child) {
-    console.log(JSON.stringify(await measure(values.child, steps, newTokens)));
+    console.log(JSON.stringify(await measure(values.child, steps, newTokens, c)));
     return;
   }
   const backends = values.only ? [values.only] : ['cpu', 'wasm'];
   const script = fileURLToPath(import.meta.url);
   const results: Outcome[] = [];
-  const c = CONFIG;
   console.log(
     `GPT ${c.layers} layers × ${c.embd}, ${c.heads} heads, vocabulary ${c.vocab}; training on [${c.batch}, ${c.context}] ` +
       `for ${steps} steps; greedy generation of ${newTokens} tokens`,
@@ -118,7 +129,21 @@ async function main(): Promise<void> {
     try {
       const out = execFileSync(
         process.execPath,
-        [script, '--child', backend, '--steps', String(steps), '--new', String(newTokens)],
+        [
+          script,
+          '--child',
+          backend,
+          '--steps',
+          String(steps),
+          '--new',
+          String(newTokens),
+          '--context',
+          String(c.context),
+          '--embd',
+          String(c.embd),
+          '--layers',
+          String(c.layers),
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       results.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Outcome);
