@@ -242,24 +242,28 @@ export function scaledDotProductAttention(
     const inputs = gradMask ? [q, k, v, gradMask] : [q, k, v];
     const saved = [q, k, v, lse, ...(mask ? [mask] : []), ...(drop ? [drop] : [])];
     const hasMask = mask !== null;
-    const y = record(OP, inputs, out, saved, (g, sv, needs) => {
-      const [sq, sk, svv, slse] = sv;
-      const sm = hasMask ? sv[4] : null;
-      const sd = drop ? sv[hasMask ? 5 : 4] : null;
-      const p = exp(sub(scores(sq, sk, sm, scale), slse));
-      const pd = sd ? mul(p, sd) : p;
-      const dv = needs[2] ? matmul(transpose(pd, -1, -2), g) : null;
-      if (!needs[0] && !needs[1] && !needs[3]) return [null, null, dv, null];
-      let dp = matmul(g, transpose(svv, -1, -2));
-      if (sd) dp = mul(dp, sd);
-      const ds = mul(p, sub(dp, sum(mul(dp, p), -1, true)));
-      return [
-        needs[0] ? mul(matmul(ds, sk), scale) : null,
-        needs[1] ? mul(matmul(transpose(ds, -1, -2), sq), scale) : null,
-        dv,
-        needs[3] ? ds : null,
-      ];
-    });
+    const y = record(OP, inputs, out, saved, (g, sv, needs) =>
+      // One tidy per rule: the [.., L, S] temporaries go as soon as this node's gradients exist,
+      // not at the end of the whole backward pass.
+      tidy(() => {
+        const [sq, sk, svv, slse] = sv;
+        const sm = hasMask ? sv[4] : null;
+        const sd = drop ? sv[hasMask ? 5 : 4] : null;
+        const p = exp(sub(scores(sq, sk, sm, scale), slse));
+        const pd = sd ? mul(p, sd) : p;
+        const dv = needs[2] ? matmul(transpose(pd, -1, -2), g) : null;
+        if (!needs[0] && !needs[1] && !needs[3]) return [null, null, dv, null];
+        let dp = matmul(g, transpose(svv, -1, -2));
+        if (sd) dp = mul(dp, sd);
+        const ds = mul(p, sub(dp, sum(mul(dp, p), -1, true)));
+        return [
+          needs[0] ? mul(matmul(ds, sk), scale) : null,
+          needs[1] ? mul(matmul(transpose(ds, -1, -2), sq), scale) : null,
+          dv,
+          needs[3] ? ds : null,
+        ];
+      }),
+    );
     lse.dispose();
     drop?.dispose();
     return y;
