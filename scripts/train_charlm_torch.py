@@ -11,7 +11,8 @@ two runs agree statistically, not bit for bit.
 
 Run from the repository root:  /usr/bin/python3 scripts/train_charlm_torch.py [--steps N] [--seed S]
 Prints the train/validation losses every evalInterval steps and writes
-apps/examples/docs/charlm_torch.json (the numbers the examples README quotes).
+apps/examples/docs/charlm_torch.json (the numbers the examples README quotes; the repository formats it
+with `pnpm exec biome format --write <file>`).
 """
 import argparse
 import json
