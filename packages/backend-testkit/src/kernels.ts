@@ -11,6 +11,7 @@
 import type {
   AdamUpdateParams,
   ArgReduceOp,
+  AttentionParams,
   Backend,
   BinaryOp,
   CompareOp,
@@ -252,6 +253,11 @@ function invoke(
     case 'adamUpdate':
       if (!backend.adamUpdate) throw missing();
       backend.adamUpdate(x(0), x(1), x(2), x(3), opt(4), p as unknown as AdamUpdateParams);
+      break;
+    case 'attention':
+      if (!backend.attention) throw missing();
+      if (!out2) throw new Error(`fixture case '${c.name}' lacks the logsumexp output`);
+      backend.attention(x(0), x(1), x(2), opt(3), p as unknown as AttentionParams, out, out2);
       break;
     default:
       throw new Error(`unknown kernel id '${c.kernel}' in fixture case '${c.name}'`);

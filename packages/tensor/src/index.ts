@@ -20,6 +20,7 @@ export {
   silu,
   softsign,
 } from './ops/activation_extra.js';
+export { type AttentionOptions, attentionReference, scaledDotProductAttention } from './ops/attention.js';
 export { add, div, logicalAnd, logicalOr, maximum, minimum, mul, pow, sub, where } from './ops/binary.js';
 export { eq, ge, gt, isfinite, isnan, le, lt, ne } from './ops/compare.js';
 export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from './ops/conv.js';

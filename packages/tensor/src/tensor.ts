@@ -15,6 +15,7 @@ import { formatTensor } from './format.js';
 import { touch } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as ax from './ops/activation_extra.js';
+import * as at from './ops/attention.js';
 import * as b from './ops/binary.js';
 import * as c from './ops/compare.js';
 import * as cr from './ops/creation.js';
@@ -787,6 +788,13 @@ export class Tensor {
   }
   maskedSelect(mask: Tensor): Tensor {
     return sct.maskedSelect(this, mask);
+  }
+
+  // ---- attention (ops/attention.ts) -------------------------------------------------------------
+
+  /** Scaled dot-product attention with this tensor as the queries [..., L, E]. */
+  scaledDotProductAttention(k: Tensor, v: Tensor, options: at.AttentionOptions = {}): Tensor {
+    return at.scaledDotProductAttention(this, k, v, options);
   }
 }
 
