@@ -40,7 +40,7 @@ import {
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { normal_ } from './init.js';
-import { Module, type StateDict } from './module.js';
+import { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict } from './module.js';
 import { LayerNorm } from './normalization.js';
 import { Parameter } from './parameter.js';
 import { ModuleList } from './transformer.js';
@@ -408,8 +408,8 @@ export class GPT2LMHeadModel extends Module {
   /** HF's keys: drops the attn.bias / attn.masked_bias buffers, maps a tied lm_head.weight. */
   override loadStateDict(
     dict: StateDict | Map<string, Tensor>,
-    options: { strict?: boolean } = {},
-  ): { missing: string[]; unexpected: string[] } {
+    options: LoadStateDictOptions = {},
+  ): LoadStateDictResult {
     const entries = new Map(dict instanceof Map ? dict : Object.entries(dict));
     for (const k of [...entries.keys()]) {
       if (/^transformer\.h\.\d+\.attn\.(masked_)?bias$/.test(k)) entries.delete(k);

@@ -47,7 +47,7 @@ export {
   GroupNorm,
   InstanceNorm1d,
   InstanceNorm2d,
-  type InstanceNormOptions,
+  type InstanceNormLayerOptions,
   RMSNorm,
 } from './normalization_extra.js';
 export { Parameter } from './parameter.js';

@@ -68,7 +68,7 @@ export class GroupNorm extends Module {
   }
 }
 
-export interface InstanceNormOptions {
+export interface InstanceNormLayerOptions {
   eps?: number;
   momentum?: number;
   affine?: boolean;
@@ -86,7 +86,7 @@ abstract class InstanceNormBase extends Module {
   constructor(
     readonly numFeatures: number,
     private readonly rank: number,
-    options: InstanceNormOptions,
+    options: InstanceNormLayerOptions,
   ) {
     super();
     positive(this.constructor.name, 'numFeatures', numFeatures);
@@ -124,14 +124,14 @@ abstract class InstanceNormBase extends Module {
 
 /** Instance normalisation of [N, C, L]: `new InstanceNorm1d(16, { affine: true })`. */
 export class InstanceNorm1d extends InstanceNormBase {
-  constructor(numFeatures: number, options: InstanceNormOptions = {}) {
+  constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
     super(numFeatures, 3, options);
   }
 }
 
 /** Instance normalisation of [N, C, H, W]: `new InstanceNorm2d(3, { trackRunningStats: true })`. */
 export class InstanceNorm2d extends InstanceNormBase {
-  constructor(numFeatures: number, options: InstanceNormOptions = {}) {
+  constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
     super(numFeatures, 4, options);
   }
 }
