@@ -9,12 +9,14 @@
  *
  * Shapes: logits [N, C] (or [N, C, d₁, ...]); target int32 [N] (or [N, d₁, ...]) in [0, C), or
  * float32 probabilities with the logits' shape; weight [C].
+ *
+ * Nothing here reads tensor values back to the host, so a loss never waits for the device: a class
+ * index outside [0, C) is reported by `gather` (an IndexError on backends that read synchronously).
  */
 import {
   DTypeError,
   fmtShape,
   gather,
-  IndexError,
   logSoftmax,
   ShapeError,
   type Tensor,
@@ -65,14 +67,8 @@ function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEn
       );
     }
     const ignore = options.ignoreIndex ?? -100;
-    const values = target.dataSync();
-    for (let i = 0; i < values.length; i++) {
-      if ((values[i] < 0 || values[i] >= C) && values[i] !== ignore) {
-        throw new IndexError(
-          `${op}: target class ${values[i]} is out of range for ${C} classes; classes are 0..${C - 1}.`,
-        );
-      }
-    }
+    // No read of the targets here: gather checks the class indices where the backend reads
+    // synchronously (an IndexError naming the bad index) and defines out-of-range otherwise.
     const valid = target.ne(ignore);
     const safe = where(valid, target, 0).unsqueeze(1);
     const picked = gather(logp, 1, safe).squeeze(1);

@@ -1,0 +1,4 @@
+export { asyncOnly } from './async_backend.js';
+export { registerCpuAsync, TEST_BACKENDS, type TestBackend, useTestBackend } from './backends.js';
+export { type Enc, expectClose, readFixture, t } from './fixtures.js';
+export { readArray, readItem, values } from './read.js';
