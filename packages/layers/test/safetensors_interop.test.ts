@@ -54,6 +54,10 @@ if (process.env.NNET_WRITE_INTEROP === '1') {
   writeFileSync(file('input.json'), `${JSON.stringify({ shape: x.shape, data: await values(x) })}\n`);
 }
 
+/** The model's output on the committed input against the outputs PyTorch stored in `name`. */
+const expectTorchOut = (model: Sequential, name: string) =>
+  expectClose(model.forward(fromFixture(readJson('input.json'))), readJson(name), 1e-5, 1e-5);
+
 describe('safetensors interop with PyTorch', () => {
   it('the fixtures are committed', () => {
     for (const name of [
@@ -74,12 +78,7 @@ describe('safetensors interop with PyTorch', () => {
     const model = network();
     model.loadStateDict(tensors);
     model.eval();
-    await expectClose(
-      model.forward(fromFixture(readJson('input.json'))),
-      readJson('torch_model.torch_out.json'),
-      1e-5,
-      1e-5,
-    );
+    await expectTorchOut(model, 'torch_model.torch_out.json');
   });
 
   // encodeSafetensors reads synchronously: on a backend without readSync (NNET_BACKEND=cpu-async)
@@ -91,12 +90,7 @@ describe('safetensors interop with PyTorch', () => {
       const written = encodeSafetensors(model.stateDict(), { source: 'nnet' });
       expect(Buffer.from(written).equals(readFileSync(file('nnet_model.safetensors')))).toBe(true);
       model.eval();
-      await expectClose(
-        model.forward(fromFixture(readJson('input.json'))),
-        readJson('nnet_model.torch_out.json'),
-        1e-5,
-        1e-5,
-      );
+      await expectTorchOut(model, 'nnet_model.torch_out.json');
     },
   );
 });
