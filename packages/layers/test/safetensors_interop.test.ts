@@ -7,16 +7,8 @@
  *   then /usr/bin/python3 scripts/gen_interop_torch.py
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import {
-  decodeSafetensors,
-  encodeSafetensors,
-  getBackend,
-  manualSeed,
-  randn,
-  type Tensor,
-  tensor,
-} from '@nnet/tensor';
-import { expectClose, values } from '@nnet/test-utils';
+import { decodeSafetensors, encodeSafetensors, manualSeed, randn, type Tensor, tensor } from '@nnet/tensor';
+import { expectClose, readsSynchronously, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '../src/index.js';
 
@@ -83,7 +75,7 @@ describe('safetensors interop with PyTorch', () => {
 
   // encodeSafetensors reads synchronously: on a backend without readSync (NNET_BACKEND=cpu-async)
   // this needs @nnet/tensor's asynchronous encoder.
-  it.runIf(typeof getBackend().readSync === 'function')(
+  it.runIf(readsSynchronously())(
     'the file nnet writes is the committed one, and PyTorch computed the outputs nnet computes from it',
     async () => {
       const model = nnetModel();

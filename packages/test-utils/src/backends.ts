@@ -3,7 +3,7 @@
  * 'cpu-async' (the CPU backend without `readSync`, see `asyncOnly`).
  */
 import { CpuBackend } from '@nnet/backend-cpu';
-import { registerBackend, setBackend } from '@nnet/tensor';
+import { getBackend, registerBackend, setBackend } from '@nnet/tensor';
 import { asyncOnly } from './async_backend.js';
 
 export const TEST_BACKENDS = ['cpu', 'wasm', 'cpu-async'] as const;
@@ -27,4 +27,14 @@ export async function useTestBackend(name: string): Promise<TestBackend> {
   if (name === 'cpu-async') registerCpuAsync();
   await setBackend(name);
   return name as TestBackend;
+}
+
+/**
+ * True when the current backend reads synchronously (cpu, wasm; not cpu-async): for the few tests
+ * of APIs that are synchronous by design (`train()`, `encodeSafetensors`).
+ *
+ *   it.runIf(readsSynchronously())('train() ...', () => { ... });
+ */
+export function readsSynchronously(): boolean {
+  return typeof getBackend().readSync === 'function';
 }

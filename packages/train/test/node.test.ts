@@ -7,7 +7,6 @@ import { Adam, StepLR } from '@nnet/optim';
 import {
   decodeSafetensors,
   defaultGenerator,
-  getBackend,
   manualSeed,
   randn,
   type Tensor,
@@ -15,7 +14,7 @@ import {
   tidy,
   ValueError,
 } from '@nnet/tensor';
-import { values } from '@nnet/test-utils';
+import { readsSynchronously, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { DataLoader, fit, TensorDataset } from '../src/index.js';
 import { loadCheckpoint, ModelCheckpoint, ProgressBar, saveCheckpoint } from '../src/node/index.js';
@@ -34,7 +33,7 @@ const paramValues = async (m: { parameters(): Tensor[] }) =>
 
 // Checkpoints encode with encodeSafetensors, which reads synchronously: on a backend without
 // readSync (NNET_BACKEND=cpu-async) they need @nnet/tensor's asynchronous encoder first.
-const syncReads = typeof getBackend().readSync === 'function';
+const syncReads = readsSynchronously();
 
 describe.runIf(syncReads)('checkpoints', () => {
   it('resume continues the same trajectory bit for bit (model and Adam state)', async () => {

@@ -1,22 +1,13 @@
 import { Linear, Sequential, Tanh } from '@nnet/layers';
 import { MSELoss } from '@nnet/loss';
 import { SGD } from '@nnet/optim';
-import {
-  arange,
-  BackendError,
-  getBackend,
-  manualSeed,
-  memory,
-  ShapeError,
-  type Tensor,
-  tensor,
-} from '@nnet/tensor';
-import { readArray } from '@nnet/test-utils';
+import { arange, BackendError, manualSeed, memory, ShapeError, type Tensor, tensor } from '@nnet/tensor';
+import { readArray, readsSynchronously } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { BatchIterator, type TrainOptions, train, trainAsync } from '../src/index.js';
 
 type Train = (net: Sequential, inputs: Tensor, targets: Tensor, options?: TrainOptions) => Promise<number[]>;
-const syncReads = typeof getBackend().readSync === 'function';
+const syncReads = readsSynchronously();
 // train() reads synchronously, so it runs where the backend can; trainAsync() runs everywhere.
 const loops: [string, Train][] = [
   ['trainAsync()', trainAsync],
