@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""A safetensors file written from PyTorch tensors, by hand (the format is tiny: u64 header length,
-JSON header, raw little-endian data), for @nnet/tensor's reader tests. Debian has no python3-safetensors.
+"""A safetensors file written from PyTorch tensors, with scripts/safetensors_io.py, for @nnet/tensor's reader
+tests (every other dtype: gen_interop_dtypes.py).
 
 Run: /usr/bin/python3 scripts/gen_safetensors_fixture.py
 """
 import json
 import os
-import struct
+import sys
 
 import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+import safetensors_io as st  # noqa: E402
 
 torch.manual_seed(3)
 out = os.path.join(os.path.dirname(__file__), '..', 'packages', 'tensor', 'test', 'fixtures')
@@ -20,19 +23,7 @@ tensors = {
     'mask': torch.tensor([[True, False], [False, True]]),
     'scalar': torch.tensor(2.5),
 }
-header = {'__metadata__': {'format': 'pt', 'source': 'gen_safetensors_fixture.py'}}
-blobs = []
-offset = 0
-for name in sorted(tensors):
-    t = tensors[name].contiguous()
-    raw = t.numpy().tobytes()
-    header[name] = {'dtype': {torch.float32: 'F32', torch.int32: 'I32', torch.bool: 'BOOL'}[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-    blobs.append(raw)
-    offset += len(raw)
-h = json.dumps(header).encode()
-h += b' ' * ((8 - (8 + len(h)) % 8) % 8)
-with open(os.path.join(out, 'from_pytorch.safetensors'), 'wb') as f:
-    f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
+st.write(os.path.join(out, 'from_pytorch.safetensors'), tensors, {'format': 'pt', 'source': 'gen_safetensors_fixture.py'})
 with open(os.path.join(out, 'from_pytorch.json'), 'w') as f:
     json.dump({n: {'shape': list(t.shape), 'data': t.reshape(-1).tolist()} for n, t in tensors.items()}, f)
 print('ok')

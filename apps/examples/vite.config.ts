@@ -17,11 +17,13 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1000,
-    // The page, and a check page for the worker pool on a page's main thread (the e2e test).
+    // The page, and check pages for the worker pool on a page's main thread and for a training loop
+    // with no tidy in a worker (the e2e test).
     rollupOptions: {
       input: {
         index: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         threads: fileURLToPath(new URL('./web/threads.html', import.meta.url)),
+        memory: fileURLToPath(new URL('./web/memory.html', import.meta.url)),
       },
     },
   },

@@ -127,6 +127,31 @@ describe('the web page in headless Chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('keeps a worker training loop with no tidy, awaiting each step, flat in memory (docs/memory.md)', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(new URL('memory.html', url).href);
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 120_000 });
+    const result = page.locator('#result');
+    const text = await result.textContent();
+    const report = JSON.parse((await result.getAttribute('data-report')) ?? 'null') as {
+      backend: string;
+      samples: { step: number; tensors: number; bytes: number; backendBytes: number }[];
+      firstLoss: number;
+      lastLoss: number;
+    } | null;
+    expect(report, text ?? '').not.toBeNull();
+    console.log(`memory page: ${text}`);
+    expect(report!.backend).toBe('wasm');
+    const [at200, at1000] = report!.samples;
+    expect(at1000.step).toBe(1000);
+    expect({ ...at1000, step: 0 }).toEqual({ ...at200, step: 0 });
+    expect(report!.lastLoss).toBeLessThan(report!.firstLoss);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   it('stops training on the stop button, and falls back to the pure-JS backend when asked', async () => {
     const page = await browser.newPage();
     await page.goto(`${url}?backend=cpu`);

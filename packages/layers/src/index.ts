@@ -6,7 +6,14 @@ export * as init from './init.js';
 export { calculateGain } from './init.js';
 export { Linear, uniformParameter } from './linear.js';
 export { ManualLinear } from './manual_linear.js';
-export { Module, type StateDict } from './module.js';
+export {
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  Module,
+  type ShapeMismatch,
+  type StateDict,
+  StateDictError,
+} from './module.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
 export { Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, Flatten, MaxPool2d } from './pooling.js';

@@ -3,11 +3,72 @@
  * saved but not learned) and child modules, registered by name in the order they are created;
  * names compose with dots like PyTorch's ("0.weight", "encoder.1.bias").
  */
-import { keep, noGrad, ShapeError, type Tensor, ValueError } from '@nnet/tensor';
+import { fmtShape, isTensor, keep, moduleForward, noGrad, shapesEqual, type Tensor, ValueError } from '@nnet/tensor';
 import type { Parameter } from './parameter.js';
 
-/** A state dict: names to tensors, in registration order. */
+/** A state dict: names to tensors, in PyTorch's order (see `Module.stateDict`). */
 export type StateDict = Record<string, Tensor>;
+
+/** Options of `loadStateDict` / `checkStateDict`. */
+export interface LoadStateDictOptions {
+  /** Missing or unexpected keys are errors (default true), as in PyTorch. */
+  strict?: boolean;
+}
+
+/** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys`): both empty after a strict load. */
+export interface LoadStateDictResult {
+  /** Keys of the module the dict does not have (left unchanged). */
+  missingKeys: string[];
+  /** Keys of the dict the module does not have (ignored). */
+  unexpectedKeys: string[];
+}
+
+/** A key whose tensor has another shape than the module's. */
+export interface ShapeMismatch {
+  key: string;
+  expected: number[];
+  got: number[];
+}
+
+/**
+ * A state dict that cannot be loaded. Every problem is listed at once, in the message and in the
+ * fields; the module was not changed.
+ */
+export class StateDictError extends ValueError {
+  override name = 'StateDictError';
+  /** Missing keys (reported by a strict load only). */
+  readonly missingKeys: string[];
+  /** Unexpected keys (reported by a strict load only). */
+  readonly unexpectedKeys: string[];
+  readonly mismatched: ShapeMismatch[];
+  /** Values that are not usable tensors (not a Tensor, disposed, on another backend). */
+  readonly invalid: string[];
+
+  constructor(
+    message: string,
+    details: {
+      missingKeys?: string[];
+      unexpectedKeys?: string[];
+      mismatched?: ShapeMismatch[];
+      invalid?: string[];
+    } = {},
+  ) {
+    super(message);
+    this.missingKeys = details.missingKeys ?? [];
+    this.unexpectedKeys = details.unexpectedKeys ?? [];
+    this.mismatched = details.mismatched ?? [];
+    this.invalid = details.invalid ?? [];
+  }
+}
+
+const quote = (keys: string[]): string => keys.map((k) => `'${k}'`).join(', ');
+
+function describe(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return `a ${x.constructor?.name ?? 'object'}`;
+  return `${typeof x} ${JSON.stringify(x)}`;
+}
 
 export abstract class Module {
   /** True in training mode (the default), false after `eval()`. */
@@ -18,6 +79,20 @@ export abstract class Module {
 
   /** Computes the module's output. */
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  constructor() {
+    // A top-level forward under noGrad is a known point of the program's loop: step-bounded
+    // reclamation frees the evaluation tensors of earlier forwards there (docs/memory.md).
+    const forward = this.forward as ((...inputs: unknown[]) => unknown) | undefined;
+    if (typeof forward === 'function') {
+      Object.defineProperty(this, 'forward', {
+        value: (...inputs: unknown[]) => moduleForward(this, inputs, () => forward.apply(this, inputs)),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  }
 
   /** Registers a parameter under `name` and returns it. */
   protected registerParameter(name: string, p: Parameter | null): Parameter | null {
@@ -115,55 +190,143 @@ export abstract class Module {
     }
   }
 
-  /** Parameters and buffers by dotted name. The tensors are the module's own; do not dispose them. */
+  /**
+   * Parameters and buffers by dotted name, ordered as PyTorch's `state_dict()`: each module's own
+   * parameters, then its buffers, then its children's entries (recursively, in registration order).
+   * A parameter shared by two modules appears under both names, as in PyTorch. The tensors are the
+   * module's own; do not dispose them.
+   * @example
+   *   Object.keys(new Sequential(new Linear(2, 3), new BatchNorm1d(3)).stateDict())
+   *   // ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+   */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [n, p] of this.namedParameters()) out[n] = p;
-    for (const [n, b] of this.namedBuffers()) out[n] = b;
+    const visit = (m: Module, prefix: string): void => {
+      for (const [n, p] of m.params) if (p) out[prefix + n] = p;
+      for (const [n, b] of m.buffers) out[prefix + n] = b;
+      for (const [n, c] of m.childModules) visit(c, `${prefix}${n}.`);
+    };
+    visit(this, '');
     return out;
   }
 
   /**
-   * Copies values from `dict` into the parameters and buffers. Strict by default: missing,
-   * unexpected or mis-shaped keys are all listed in one ShapeError/ValueError and nothing is copied.
+   * Checks `dict` as `loadStateDict` would, and changes nothing: returns the keys the module has
+   * and the dict lacks (`missingKeys`) and the reverse (`unexpectedKeys`), or throws one
+   * StateDictError listing every problem (non-tensor or disposed values, shape mismatches, and
+   * with `strict` (the default) missing and unexpected keys).
+   * @example
+   *   const { missingKeys } = model.checkStateDict(decodeSafetensors(bytes).tensors, { strict: false });
+   */
+  checkStateDict(
+    dict: StateDict | Map<string, Tensor>,
+    options: LoadStateDictOptions = {},
+  ): LoadStateDictResult {
+    const { missingKeys, unexpectedKeys } = this.planLoad(dict, options);
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Copies values from `dict` into the parameters and buffers (dtypes are converted, as PyTorch's
+   * `copy_`). All or nothing: everything is checked first (see `checkStateDict`), and after an
+   * error the module is exactly as before. Strict (the default) as PyTorch's: missing or
+   * unexpected keys are errors; `{ strict: false }` loads the keys both have and returns the
+   * others. Shape mismatches are errors either way.
+   * @example
+   *   const { missingKeys, unexpectedKeys } = model.loadStateDict(decodeSafetensors(bytes).tensors);
    */
   loadStateDict(
     dict: StateDict | Map<string, Tensor>,
-    options: { strict?: boolean } = {},
-  ): { missing: string[]; unexpected: string[] } {
-    const strict = options.strict ?? true;
-    const entries = dict instanceof Map ? dict : new Map(Object.entries(dict));
-    const own = this.stateDict();
-    const missing = Object.keys(own).filter((k) => !entries.has(k));
-    const unexpected = [...entries.keys()].filter((k) => !(k in own));
-    const misShaped = Object.keys(own)
-      .filter((k) => entries.has(k))
-      .filter((k) => {
-        const a = own[k].shape;
-        const b = entries.get(k)!.shape;
-        return a.length !== b.length || a.some((d, i) => d !== b[i]);
-      });
-    if (misShaped.length) {
-      throw new ShapeError(
-        `loadStateDict: shape mismatch for ${misShaped
-          .map(
-            (k) => `'${k}' (model [${own[k].shape.join(', ')}], given [${entries.get(k)!.shape.join(', ')}])`,
-          )
-          .join(', ')}. Was the dict saved from a model with other layer sizes?`,
-      );
-    }
-    if (strict && (missing.length || unexpected.length)) {
-      const parts = [];
-      if (missing.length) parts.push(`missing keys: ${missing.map((k) => `'${k}'`).join(', ')}`);
-      if (unexpected.length) parts.push(`unexpected keys: ${unexpected.map((k) => `'${k}'`).join(', ')}`);
-      throw new ValueError(
-        `loadStateDict: ${parts.join('; ')}. Pass { strict: false } to load only the keys both have.`,
-      );
-    }
+    options: LoadStateDictOptions = {},
+  ): LoadStateDictResult {
+    const { pairs, missingKeys, unexpectedKeys } = this.planLoad(dict, options);
     noGrad(() => {
-      for (const [k, t] of Object.entries(own)) if (entries.has(k)) t.assign(entries.get(k)!);
+      for (const [dst, src] of pairs) dst.assign(src);
     });
-    return { missing, unexpected };
+    return { missingKeys, unexpectedKeys };
+  }
+
+  private planLoad(
+    dict: StateDict | Map<string, Tensor>,
+    options: LoadStateDictOptions,
+  ): LoadStateDictResult & { pairs: [Tensor, Tensor][] } {
+    const op = `loadStateDict(${this.constructor.name})`;
+    if (dict instanceof Module)
+      throw new StateDictError(
+        `${op}: got a Module; pass its state dict: model.loadStateDict(other.stateDict()).`,
+      );
+    if (typeof dict !== 'object' || dict === null || Array.isArray(dict) || isTensor(dict))
+      throw new StateDictError(
+        `${op}: expected an object (or Map) of named tensors, such as another module's stateDict(), got ${describe(dict)}.`,
+      );
+    if (typeof options !== 'object' || options === null)
+      throw new StateDictError(
+        `${op}: options must be an object such as { strict: false }, got ${describe(options)}.`,
+      );
+    if (options.strict !== undefined && typeof options.strict !== 'boolean')
+      throw new StateDictError(
+        `${op}: options.strict must be true or false, got ${describe(options.strict)}.`,
+      );
+    const strict = options.strict ?? true;
+    const given = dict instanceof Map ? dict : new Map(Object.entries(dict));
+    const own = this.stateDict();
+    const optional = new Set(
+      this.namedModules().flatMap(([prefix, m]) =>
+        m.optionalStateKeys().map((k) => (prefix ? `${prefix}.${k}` : k)),
+      ),
+    );
+    const missingKeys = Object.keys(own).filter((k) => !given.has(k) && !optional.has(k));
+    const unexpectedKeys = [...given.keys()].filter((k) => !Object.hasOwn(own, k));
+    const mismatched: ShapeMismatch[] = [];
+    const invalid: string[] = [];
+    const pairs: [Tensor, Tensor][] = [];
+    for (const [k, dst] of Object.entries(own)) {
+      if (!given.has(k)) continue;
+      const src = given.get(k) as unknown;
+      if (!isTensor(src)) invalid.push(`'${k}' is ${describe(src)}, not a Tensor`);
+      else if (src.isDisposed) invalid.push(`'${k}' was disposed`);
+      else if (dst.isDisposed) invalid.push(`the module's '${k}' was disposed (was the module disposed?)`);
+      else if (src.backend !== dst.backend)
+        invalid.push(`'${k}' is on backend '${src.backend}', the module on '${dst.backend}' (move it first)`);
+      else if (!shapesEqual(src.shape, dst.shape))
+        mismatched.push({ key: k, expected: [...dst.shape], got: [...src.shape] });
+      else pairs.push([dst, src]);
+    }
+    const problems: string[] = [];
+    if (strict && missingKeys.length) problems.push(`missing keys: ${quote(missingKeys)}`);
+    if (strict && unexpectedKeys.length) problems.push(`unexpected keys: ${quote(unexpectedKeys)}`);
+    if (mismatched.length)
+      problems.push(
+        `shape mismatch for ${mismatched.map((m) => `'${m.key}' (model ${fmtShape(m.expected)}, given ${fmtShape(m.got)})`).join(', ')}`,
+      );
+    if (invalid.length) problems.push(`invalid values: ${invalid.join(', ')}`);
+    if (problems.length) {
+      const fixes = [
+        strict && (missingKeys.length || unexpectedKeys.length)
+          ? 'Pass { strict: false } to load only the keys both have.'
+          : '',
+        mismatched.length ? 'Was the dict saved from a model with other layer sizes?' : '',
+      ].filter(Boolean);
+      throw new StateDictError(
+        `${op}: ${problems.join('; ')}. Nothing was loaded.${fixes.length ? ` ${fixes.join(' ')}` : ''}`,
+        {
+          missingKeys: strict ? missingKeys : [],
+          unexpectedKeys: strict ? unexpectedKeys : [],
+          mismatched,
+          invalid,
+        },
+      );
+    }
+    return { pairs, missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Names of this module's own state entries a dict may lack without being "missing" under
+   * strict loading (they are left as they are). None by default; BatchNorm's
+   * `num_batches_tracked`, which older PyTorch files lack and PyTorch loads without.
+   */
+  protected optionalStateKeys(): string[] {
+    return [];
   }
 
   /** The number of parameter elements (all of them, or only those that require grad). */

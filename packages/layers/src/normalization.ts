@@ -2,7 +2,9 @@
  * Normalisation layers, as PyTorch's.
  *   BatchNorm1d / BatchNorm2d: y = (x - μ) / √(σ² + ε) · γ + β per channel (dim 1), with μ, σ² the
  *     batch statistics in training (σ² biased) and the running ones in eval; the running mean and
- *     the unbiased running variance move by `momentum` each training step.
+ *     the unbiased running variance move by `momentum` each training step, and the step count
+ *     `num_batches_tracked` (int32; PyTorch's int64) grows by one. State-dict names are PyTorch's:
+ *     weight, bias, running_mean, running_var, num_batches_tracked.
  *     Shapes: BatchNorm1d [N, C] or [N, C, L]; BatchNorm2d [N, C, H, W].
  *   LayerNorm(normalizedShape): the same over the last dims of each sample (σ² biased), with an
  *     elementwise γ, β of that shape.
@@ -21,8 +23,12 @@ export interface BatchNormOptions {
 abstract class BatchNormBase extends Module {
   readonly weight: Parameter | null;
   readonly bias: Parameter | null;
+  /** The buffer `running_mean` [C] (null without running statistics). */
   readonly runningMean: Tensor | null;
+  /** The buffer `running_var` [C], the unbiased estimate (null without running statistics). */
   readonly runningVar: Tensor | null;
+  /** The buffer `num_batches_tracked`, an int32 0-d count of training batches (PyTorch's int64). */
+  readonly numBatchesTracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number;
 
@@ -43,8 +49,17 @@ abstract class BatchNormBase extends Module {
     this.weight = this.registerParameter('weight', affine ? new Parameter(ones([numFeatures])) : null);
     this.bias = this.registerParameter('bias', affine ? new Parameter(zeros([numFeatures])) : null);
     const track = options.trackRunningStats ?? true;
-    this.runningMean = track ? this.registerBuffer('runningMean', zeros([numFeatures])) : null;
-    this.runningVar = track ? this.registerBuffer('runningVar', ones([numFeatures])) : null;
+    // PyTorch's buffer names, so state dicts load both ways.
+    this.runningMean = track ? this.registerBuffer('running_mean', zeros([numFeatures])) : null;
+    this.runningVar = track ? this.registerBuffer('running_var', ones([numFeatures])) : null;
+    this.numBatchesTracked = track
+      ? this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }))
+      : null;
+  }
+
+  /** Like PyTorch, a state dict without `num_batches_tracked` (older files) loads strictly. */
+  protected override optionalStateKeys(): string[] {
+    return this.numBatchesTracked ? ['num_batches_tracked'] : [];
   }
 
   forward(x: Tensor): Tensor {
@@ -63,9 +78,10 @@ abstract class BatchNormBase extends Module {
       if (useBatch) {
         mean = x.mean(dims, true);
         variance = x.sub(mean).square().mean(dims, true);
-        if (this.training && this.runningMean && this.runningVar) {
+        if (this.training && this.runningMean && this.runningVar && this.numBatchesTracked) {
           const n = x.size / this.numFeatures;
           noGrad(() => {
+            this.numBatchesTracked!.assign(this.numBatchesTracked!.add(1));
             const m = this.momentum;
             this.runningMean!.assign(this.runningMean!.mul(1 - m).add(mean.reshape([this.numFeatures]), m));
             // The running variance is the unbiased estimate: σ²·n/(n - 1).

@@ -121,7 +121,10 @@ describe('Module bookkeeping', () => {
     expect(() => n.loadStateDict({ ...n.stateDict(), '0.weight': randn([9, 9]) })).toThrow(
       /shape mismatch for '0.weight' \(model \[3, 2\], given \[9, 9\]\)/,
     );
-    expect(n.loadStateDict(sd, { strict: false })).toEqual({ missing: ['0.bias'], unexpected: ['extra'] });
+    expect(n.loadStateDict(sd, { strict: false })).toEqual({
+      missingKeys: ['0.bias'],
+      unexpectedKeys: ['extra'],
+    });
   });
 
   it('prints a readable summary with output shapes and parameter counts', () => {

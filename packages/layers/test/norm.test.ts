@@ -1,5 +1,12 @@
 import { DTypeError, manualSeed, ShapeError, type Tensor, tensor } from '@nnet/tensor';
-import { type Enc, expectClose as expectCloseDefault, readArray, readFixture, t } from '@nnet/test-utils';
+import {
+  type Enc,
+  expectClose as expectCloseDefault,
+  readArray,
+  readFixture,
+  readItem,
+  t,
+} from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const expectClose = (got: Parameters<typeof expectCloseDefault>[0], want: Enc) =>
@@ -65,9 +72,30 @@ describe('normalisation layers match PyTorch (values, gradients, running statist
     });
   }
 
-  it('the running statistics are saved in the state dict', () => {
+  it("the running statistics and the batch count are saved under PyTorch's names", async () => {
     const bn = new BatchNorm2d(4);
-    expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'runningMean', 'runningVar']);
+    expect(Object.keys(bn.stateDict())).toEqual([
+      'weight',
+      'bias',
+      'running_mean',
+      'running_var',
+      'num_batches_tracked',
+    ]);
+    expect(bn.numBatchesTracked!.dtype).toBe('int32');
+    expect(bn.numBatchesTracked!.shape).toEqual([]);
+    // The count grows by one per training forward, not in eval; without running statistics there is none.
+    const x = tensor(
+      Array.from({ length: 16 }, (_, i) => i % 5),
+      { shape: [2, 4, 2, 1] },
+    );
+    bn.forward(x);
+    bn.forward(x);
+    bn.eval().forward(x);
+    expect(await readItem(bn.numBatchesTracked!)).toBe(2);
+    expect(Object.keys(new BatchNorm1d(3, { trackRunningStats: false }).stateDict())).toEqual([
+      'weight',
+      'bias',
+    ]);
     expect(() => bn.forward(tensor([[1, 2, 3, 4]]))).toThrow(ShapeError);
     expect(() => new LayerNorm(5).forward(tensor([[1, 2]]))).toThrow(/last dims must be \[5\]/);
   });

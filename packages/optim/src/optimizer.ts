@@ -2,7 +2,7 @@
  * `Optimizer`: holds parameter groups (each with its own options) and per-parameter state, and
  * updates parameters in place. Subclasses implement `update` for one parameter.
  */
-import { keep, noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { keep, markStep, noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
 
 /** A group of parameters sharing options; options a group omits come from the defaults. */
 export interface ParamGroup<O> {
@@ -61,7 +61,11 @@ export abstract class Optimizer<O extends object> {
     options: O,
   ): void;
 
-  /** One optimization step over every parameter that has a gradient. Runs without autograd, inside tidy. */
+  /**
+   * One optimization step over every parameter that has a gradient. Runs without autograd, inside
+   * tidy. It also marks the end of a training step for step-bounded reclamation: loose tensors the
+   * loop made and has not used for a whole step are freed (docs/memory.md).
+   */
   step(): void {
     noGrad(() => {
       for (const group of this.paramGroups) {
@@ -77,6 +81,7 @@ export abstract class Optimizer<O extends object> {
         }
       }
     });
+    markStep(this);
   }
 
   /** Keeps a state tensor out of every tidy scope and frees the one it replaces. */

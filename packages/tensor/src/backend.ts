@@ -214,12 +214,15 @@ export interface RequiredKernels<H = unknown> {
   matmul(a: TensorInfo<H>, b: TensorInfo<H>, out: TensorInfo<H>, options: MatmulOptions): void;
   /**
    * PyTorch `gather`: out[i][j][k] = x[index[i][j][k]][j][k] for axis 0 (and so on). index is
-   * int32 with the rank of x; out has index's shape. Indices are validated by the front end.
+   * int32 with the rank of x; out has index's shape. The front end range-checks indices only where
+   * the backend reads synchronously (and `setDebug({ checkIndices })` is on), so a kernel must never
+   * read out of bounds: an index outside [0, x.shape[axis]) yields 0 (false for bool).
    */
   gather(x: TensorInfo<H>, axis: number, index: TensorInfo<H>, out: TensorInfo<H>): void;
   /**
    * PyTorch `scatter_add_` in place: out[index[i][j][k]][j][k] += src[i][j][k] for axis 0.
-   * index and src share a shape; out keeps its contents and accumulates.
+   * index and src share a shape; out keeps its contents and accumulates. A contribution whose index
+   * is outside [0, out.shape[axis]) is dropped: a kernel never writes out of bounds.
    */
   scatterAdd(out: TensorInfo<H>, axis: number, index: TensorInfo<H>, src: TensorInfo<H>): void;
 }
@@ -365,5 +368,10 @@ export function hasKernel(backend: Backend, name: OptionalKernelName): boolean {
   return typeof backend[name] === 'function';
 }
 
-/** A function that creates a backend, possibly asynchronously (WASM instantiation). */
-export type BackendFactory<H = unknown> = () => Backend<H> | Promise<Backend<H>>;
+/**
+ * Creates a backend, possibly asynchronously (WASM instantiation). `requested` is true when the
+ * backend was asked for by name (`setBackend`), false when the registry chose it by priority.
+ */
+export type BackendFactory<H = unknown> = (context: {
+  requested: boolean;
+}) => Backend<H> | Promise<Backend<H>>;

@@ -1,8 +1,10 @@
 export { customGrad, enableGrad, type GradRule, isGradEnabled, noGrad } from './autograd.js';
 export * from './backend.js';
+export { type DebugOptions, getDebug, setDebug } from './debug.js';
 export * from './dtype.js';
 export * from './errors.js';
 export * from './functional.js';
+export { isAutoFree, markForward, markStep, moduleForward, setAutoFree } from './lifetime.js';
 export { clamp, gelu, leakyRelu, softplus } from './ops/activation.js';
 export { add, div, logicalAnd, logicalOr, maximum, minimum, mul, pow, sub, where } from './ops/binary.js';
 export { eq, ge, gt, isfinite, isnan, le, lt, ne } from './ops/compare.js';
@@ -71,8 +73,15 @@ export {
 } from './ops/unary.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
 export * from './registry.js';
-export { type DecodedSafetensors, decodeSafetensors, encodeSafetensors } from './safetensors.js';
-export { keep, tidy } from './scope.js';
+export {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  type EncodeSafetensorsOptions,
+  encodeSafetensors,
+  encodeSafetensorsAsync,
+  type SafetensorsDType,
+} from './safetensors.js';
+export { AsyncScope, keep, scope, tidy, tidyAsync } from './scope.js';
 export * from './shape.js';
 export { type BackendMemory, type MemoryInfo, memory } from './storage.js';
 export { type Dims, isTensor, type NestedArray, setDebugLeaks, Tensor, type TensorLike } from './tensor.js';

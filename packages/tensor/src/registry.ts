@@ -1,11 +1,23 @@
 /**
- * The backend registry. Backend packages register a factory when imported; the front end picks
- * the ready backend of highest priority unless `setBackend` chose one.
+ * The backend registry. Backend packages register a factory when imported; the front end uses the
+ * backend `setBackend` chose, or else the registered backend of highest priority.
  *
  *   import '@nnet/backend-cpu';           // registers 'cpu' with priority 1
  *   await setBackend('wasm');             // or: await ready()
+ *
+ * The selection rule, when no backend was chosen by name:
+ * - `await ready()` initialises the registered backends in priority order and uses the first that
+ *   initialises; one whose factory throws or rejects (a GPU backend without an adapter) is skipped,
+ *   and the error lists every failure when none is left.
+ * - An op before that (with no `await`) uses the highest-priority backend if it is synchronous (cpu).
+ *   If that backend initialises asynchronously, the op throws a BackendError telling to
+ *   `await ready()`: it never binds a lower-priority backend silently while a better one loads.
+ *   Backends whose initialisation already failed are passed over.
+ * - A factory is called with `{ requested: true }` when the backend was asked for by name
+ *   (`setBackend`) and `{ requested: false }` when chosen by priority: a backend that should only
+ *   be used when asked for (a software GPU adapter) throws in the second case.
  */
-import type { Backend, BackendFactory } from './backend.js';
+import { type Backend, type BackendFactory, REQUIRED_KERNELS } from './backend.js';
 import { BackendError } from './errors.js';
 
 interface Entry {
@@ -13,6 +25,8 @@ interface Entry {
   priority: number;
   instance?: Backend;
   pending?: Promise<Backend>;
+  /** Why initialising it by priority failed (it is then passed over by priority). */
+  failed?: string;
 }
 
 const entries = new Map<string, Entry>();
@@ -22,6 +36,8 @@ let currentName: string | null = null;
 /**
  * Registers a backend factory under `name`. A higher `priority` wins when no backend was chosen
  * explicitly. Registering a name again replaces the factory (and drops its old instance).
+ *
+ *   registerBackend('my-backend', () => new MyBackend(), 5);
  */
 export function registerBackend(name: string, factory: BackendFactory, priority = 0): void {
   if (typeof name !== 'string' || name.length === 0) {
@@ -29,6 +45,11 @@ export function registerBackend(name: string, factory: BackendFactory, priority 
   }
   if (typeof factory !== 'function') {
     throw new BackendError(`registerBackend('${name}'): factory must be a function returning a Backend.`);
+  }
+  if (typeof priority !== 'number' || !Number.isFinite(priority)) {
+    throw new BackendError(
+      `registerBackend('${name}'): priority must be a finite number, got ${String(priority)}.`,
+    );
   }
   const old = entries.get(name);
   if (old?.instance && old.instance === current) {
@@ -55,65 +76,113 @@ export function listBackends(): string[] {
   return [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
 }
 
-function validate(name: string, b: Backend): Backend {
-  if (!b || typeof b.alloc !== 'function' || typeof b.matmul !== 'function') {
+const STORAGE_METHODS = ['alloc', 'free', 'write', 'read', 'memory'] as const;
+
+/** Throws a BackendError listing every storage method and required kernel `b` lacks. */
+export function validateBackend(name: string, b: unknown): Backend {
+  if (!b || typeof b !== 'object') {
+    throw new BackendError(`backend '${name}': its factory returned ${String(b)}, not a Backend object.`);
+  }
+  const obj = b as Record<string, unknown>;
+  const missing = [...STORAGE_METHODS, ...REQUIRED_KERNELS].filter((m) => typeof obj[m] !== 'function');
+  if (missing.length > 0) {
     throw new BackendError(
-      `backend '${name}': its factory returned something that is not a Backend ` +
-        '(it needs alloc, free, write, read and every required kernel).',
+      `backend '${name}' lacks ${missing.length} required method(s): ${missing.join(', ')}. ` +
+        'Implement every storage method and required kernel of the Backend interface (see docs/backends.md).',
     );
   }
-  return b;
+  return b as Backend;
 }
 
-function instantiate(name: string, e: Entry): Backend | Promise<Backend> {
+function instantiate(name: string, e: Entry, requested: boolean): Backend | Promise<Backend> {
   if (e.instance) return e.instance;
   if (e.pending) return e.pending;
-  const made = e.factory();
+  let made: Backend | Promise<Backend>;
+  try {
+    made = e.factory({ requested });
+  } catch (err) {
+    throw initFailed(name, e, requested, err);
+  }
   if (made instanceof Promise) {
     e.pending = made.then(
       (b) => {
-        e.instance = validate(name, b);
         e.pending = undefined;
+        e.instance = validateBackend(name, b);
+        e.failed = undefined;
         return e.instance;
       },
       (err: unknown) => {
         e.pending = undefined;
-        throw new BackendError(`backend '${name}' failed to initialise: ${String(err)}`);
+        throw initFailed(name, e, requested, err);
       },
     );
     return e.pending;
   }
-  e.instance = validate(name, made);
+  e.instance = validateBackend(name, made);
+  e.failed = undefined;
   return e.instance;
+}
+
+function initFailed(name: string, e: Entry, requested: boolean, err: unknown): BackendError {
+  const why = err instanceof Error ? err.message : String(err);
+  if (!requested) e.failed = why;
+  if (err instanceof BackendError && why.startsWith(`backend '${name}'`)) return err;
+  return new BackendError(`backend '${name}' failed to initialise: ${why}`);
 }
 
 function unknownBackend(op: string, name: string): BackendError {
   const known = listBackends();
   return new BackendError(
     `${op}: no backend named '${name}' is registered (registered: ${known.length ? known.join(', ') : 'none'}). ` +
-      `Import its package first, e.g. import '@nnet/backend-${name}'.`,
+      "A backend registers itself when its package is imported (e.g. import '@nnet/backend-wasm'); " +
+      'check the name and that its package is imported before this call.',
   );
 }
 
-/** Makes `name` the backend for every new tensor, initialising it if needed. */
+/**
+ * Makes `name` the backend for every new tensor, initialising it if needed (its factory is told it
+ * was asked for by name).
+ *
+ *   await setBackend('wasm');
+ */
 export async function setBackend(name: string): Promise<Backend> {
   const e = entries.get(name);
   if (!e) throw unknownBackend('setBackend', name);
-  const b = await instantiate(name, e);
+  const b = await instantiate(name, e, true);
   current = b;
   currentName = name;
   return b;
 }
 
 /**
- * Resolves when a backend is ready: the chosen one, or else the registered one of highest
- * priority (initialising it if needed).
+ * Resolves when a backend is ready: the chosen one, or else the first registered backend, by
+ * priority, that initialises (see the selection rule above).
+ *
+ *   await ready();
  */
 export async function ready(): Promise<Backend> {
   if (current) return current;
-  const [best] = listBackends();
-  if (best === undefined) throw noBackend('ready()');
-  return setBackend(best);
+  const names = listBackends();
+  if (names.length === 0) throw noBackend('ready()');
+  const failures: string[] = [];
+  for (const name of names) {
+    const e = entries.get(name);
+    if (!e) continue;
+    if (e.failed !== undefined) {
+      failures.push(`${name}: ${e.failed}`);
+      continue;
+    }
+    try {
+      const b = await instantiate(name, e, false);
+      if (current) return current;
+      current = b;
+      currentName = name;
+      return b;
+    } catch (err) {
+      failures.push(`${name}: ${e.failed ?? (err instanceof Error ? err.message : String(err))}`);
+    }
+  }
+  throw new BackendError(`ready(): no registered backend could initialise (${failures.join('; ')}).`);
 }
 
 function noBackend(op: string): BackendError {
@@ -124,29 +193,41 @@ function noBackend(op: string): BackendError {
 }
 
 /**
- * The current backend. If none was chosen, the registered backend of highest priority whose
- * factory is synchronous is chosen now; an async backend must be awaited with `setBackend`/`ready`.
+ * The current backend. If none was chosen, the registered backend of highest priority is used when
+ * it is synchronous; if it initialises asynchronously this throws, telling to `await ready()`.
+ *
+ *   const b = getBackend(); // after import '@nnet/backend-cpu'
  */
 export function getBackend(): Backend {
   if (current) return current;
   for (const name of listBackends()) {
-    const e = entries.get(name)!;
+    const e = entries.get(name);
+    if (!e || e.failed !== undefined) continue;
     if (e.instance) {
       current = e.instance;
       currentName = name;
       return current;
     }
-    if (e.pending) continue;
-    const made = instantiate(name, e);
-    if (made instanceof Promise) continue;
-    current = made;
-    currentName = name;
-    return current;
+    if (!e.pending) {
+      const made = instantiate(name, e, false);
+      if (!(made instanceof Promise)) {
+        current = made;
+        currentName = name;
+        return current;
+      }
+      // Started now; its rejection is reported by ready() or the next op.
+      made.catch(() => undefined);
+    }
+    throw new BackendError(
+      `getBackend(): backend '${name}' (the registered backend of highest priority) is still initialising. ` +
+        `Call await ready() (or await setBackend('${name}')) before the first op.`,
+    );
   }
   if (entries.size === 0) throw noBackend('getBackend()');
   throw new BackendError(
-    `getBackend(): backend(s) ${listBackends().join(', ')} are still initialising. ` +
-      `Call await ready() (or await setBackend('${listBackends()[0]}')) before the first op.`,
+    `getBackend(): no registered backend could initialise (${[...entries]
+      .map(([n, e]) => `${n}: ${e.failed ?? 'not started'}`)
+      .join('; ')}).`,
   );
 }
 

@@ -11,6 +11,7 @@ import type { StridedInfo, TensorInfo } from './backend.js';
 import { type DType, isFloat, type TypedArray } from './dtype.js';
 import { BackendError, DisposedError, DTypeError, ValueError } from './errors.js';
 import { formatTensor } from './format.js';
+import { touch } from './lifetime.js';
 import * as act from './ops/activation.js';
 import * as b from './ops/binary.js';
 import * as c from './ops/compare.js';
@@ -64,6 +65,15 @@ export class Tensor {
   _node: Node | null = null;
   private _requiresGrad = false;
   private _disposed = false;
+  private _freedReason: string | null = null;
+  /** @internal Step-clock stamp of a loose tensor (lifetime.ts); -1 when held, scoped or disposed. */
+  _gen = -1;
+  /** @internal Forward-clock stamp of a loose tensor made under noGrad; -1 otherwise. */
+  _fgen = -1;
+  /** @internal Open asynchronous scopes owning this tensor (scope.ts). */
+  _asyncOwners = 0;
+  /** @internal Returned by an asynchronous scope: never freed by one. */
+  _escaped = false;
   private readonly _held: { storage: Storage; node: Node | null; internal: boolean; id: number };
 
   /**
@@ -135,14 +145,17 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
-  /** @internal Throws DisposedError if this tensor was disposed. */
+  /** @internal Throws DisposedError if this tensor was disposed; marks it as used now. */
   _check(op: string): this {
     if (this._disposed) {
+      const why =
+        this._freedReason ??
+        'by dispose() or at the end of the tidy() that made it. Return it from tidy or keep() it to use it later';
       throw new DisposedError(
-        `${op}: tensor #${this.id} with shape ${fmtShape(this.shape)} was disposed (by dispose() or at ` +
-          'the end of the tidy() that made it). Return it from tidy or keep() it to use it later.',
+        `${op}: tensor #${this.id} with shape ${fmtShape(this.shape)} was ${this._freedReason ? '' : 'disposed '}${why}.`,
       );
     }
+    touch(this);
     return this;
   }
 
@@ -178,10 +191,19 @@ export class Tensor {
     };
   }
 
+  /** @internal Frees this tensor on the library's initiative, remembering why for later misuse. */
+  _reclaim(reason: string): void {
+    if (this._disposed) return;
+    this._freedReason = reason;
+    this.dispose();
+  }
+
   /** Releases this tensor's reference to its storage. Safe to call twice. */
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
+    this._gen = -1;
+    this._fgen = -1;
     finalizer.unregister(this);
     if (this._node) {
       this._node.release();

@@ -2,7 +2,8 @@
  * Indexing with index tensors: gather, indexSelect, oneHot.
  */
 import { noGrad, record } from '../autograd.js';
-import { DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
+import { getDebug } from '../debug.js';
+import { BackendError, DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -19,10 +20,13 @@ function requireIndex(op: string, index: Tensor): void {
   }
 }
 
-/** Throws an IndexError if any index is outside [0, size) (read when the backend reads synchronously). */
+/**
+ * Throws an IndexError if any index is outside [0, size), when `setDebug`'s checkIndices is on and
+ * the backend reads synchronously; otherwise the contract's rule applies (no out-of-bounds access).
+ */
 function checkRange(op: string, index: Tensor, size: number, dim: number): void {
   const backend = backendFor(op, [index]);
-  if (!backend.readSync || index.size === 0) return;
+  if (!getDebug().checkIndices || !backend.readSync || index.size === 0) return;
   const values = index.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -95,12 +99,28 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /**
  * One-hot encoding: int32 class indices of any shape → [..., numClasses] with 1 at each index.
- * numClasses -1 means max(index) + 1. The result is int32 unless `dtype` says otherwise.
+ * numClasses -1 means max(index) + 1 (read synchronously: pass it on a GPU backend). The result
+ * is int32 unless `dtype` says otherwise.
+ *
+ *   oneHot(tensor([0, 2], { dtype: 'int32' }), 3) // [[1, 0, 0], [0, 0, 1]]
  */
 export function oneHot(index: Tensor, numClasses = -1, dtype: 'int32' | 'float32' = 'int32'): Tensor {
   requireIndex('oneHot', index);
   let n = numClasses;
-  if (n === -1) n = index.size === 0 ? 0 : Math.max(...Array.from(index.dataSync())) + 1;
+  if (n === -1) {
+    if (!backendFor('oneHot', [index]).readSync) {
+      throw new BackendError(
+        `oneHot: numClasses -1 (max index + 1) needs a synchronous read, which backend '${index.backend}' ` +
+          'cannot do; pass the number of classes, e.g. oneHot(labels, 10).',
+      );
+    }
+    if (index.size === 0) n = 0;
+    else {
+      const top = index.max();
+      n = top.item() + 1;
+      top.dispose();
+    }
+  }
   if (!Number.isInteger(n) || n < 0)
     throw new ValueError(`oneHot: numClasses must be an integer >= 0 or -1, got ${numClasses}.`);
   checkRange('oneHot', index, n, index.ndim);

@@ -2,6 +2,7 @@ export {
   type CheckpointContents,
   type CheckpointTargets,
   encodeCheckpoint,
+  exportModelFromCheckpoint,
   type LoadedCheckpoint,
   loadCheckpoint,
   ModelCheckpoint,
