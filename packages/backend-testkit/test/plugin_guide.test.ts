@@ -1,7 +1,7 @@
 // The plugin guide (docs/backends.md), followed from outside the workspace: pack @nnet/tensor,
-// @nnet/backend-testkit (and @nnet/backend-cpu, which the small backend here wraps), write a plugin
-// package in a temporary folder with exactly the package.json the guide shows, install it with npm
-// and the newest vitest this Node runs, and run the kit on the backend there.
+// @nnet/backend-testkit (and @nnet/backend-cpu with its @nnet/kernels-js, which the small backend
+// here wraps), write a plugin package in a temporary folder with exactly the package.json the guide
+// shows, install it with npm and the newest vitest this Node runs, and run the kit on the backend.
 import { execFile } from 'node:child_process';
 import {
   existsSync,
@@ -88,7 +88,7 @@ describe('the plugin guide, from outside the workspace', () => {
     try {
       const tarballs = join(work, 'tarballs');
       mkdirSync(tarballs);
-      for (const p of ['tensor', 'backend-testkit', 'backend-cpu']) {
+      for (const p of ['tensor', 'backend-testkit', 'kernels-js', 'backend-cpu']) {
         const dir = join(root, 'packages', p);
         if (!existsSync(join(dir, 'dist/index.js'))) await run('pnpm', ['run', 'build'], dir);
         await run('pnpm', ['pack', '--pack-destination', tarballs], dir);
@@ -112,6 +112,7 @@ describe('the plugin guide, from outside the workspace', () => {
           '--no-fund',
           tgz('nnet-tensor-'),
           tgz('nnet-backend-testkit-'),
+          tgz('nnet-kernels-js-'),
           tgz('nnet-backend-cpu-'),
           vitestSpec,
         ],

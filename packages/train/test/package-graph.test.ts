@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 const packages = new URL('../../', import.meta.url);
 const allowed: Record<string, string[]> = {
   tensor: [],
-  'backend-cpu': ['@nnet/tensor'],
+  'kernels-js': ['@nnet/tensor'],
+  'backend-cpu': ['@nnet/kernels-js', '@nnet/tensor'],
   'backend-testkit': ['@nnet/tensor', 'vitest'],
-  'backend-wasm': ['@nnet/tensor'],
+  'backend-wasm': ['@nnet/kernels-js', '@nnet/tensor'],
   layers: ['@nnet/tensor'],
   loss: ['@nnet/tensor'],
   optim: ['@nnet/tensor'],
