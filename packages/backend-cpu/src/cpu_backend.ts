@@ -28,6 +28,8 @@ import { logSoftmax, softmax } from './kernels/softmax.js';
 
 export class CpuBackend implements Backend<CpuHandle> {
   readonly name = 'cpu';
+  /** Node and browsers allocate typed arrays of up to 2^32 elements; the front end caps at 2^31 − 1. */
+  readonly maxStorageBytes = 2 ** 33;
   private storages = 0;
   private bytes = 0;
 

@@ -10,7 +10,8 @@ export function softmaxF32(x: usize, out: usize, outer: i32, len: i32, inner: i3
         const v = <f64>load<f32>(x + (<usize>(base + i * inner) << 2));
         if (v > m || v != v) m = v;
       }
-      if (m == Infinity || m == -Infinity) m = 0;
+      // An all -Inf row shifts by 0 (NaN, as PyTorch's); a +Inf entry makes the row NaN.
+      if (m == -Infinity) m = 0;
       let s: f64 = 0;
       for (let i = 0; i < len; i++) s += Math.exp(<f64>load<f32>(x + (<usize>(base + i * inner) << 2)) - m);
       const ls = Math.log(s);

@@ -40,6 +40,8 @@ import { MAX_WORKERS, Workers } from './workers.js';
 
 export class WasmBackend implements Backend<number> {
   readonly name = 'wasm';
+  /** A storage fits in linear memory: 2 GiB with the shared (threaded) memory, 4 GiB without. */
+  readonly maxStorageBytes: number;
   private readonly heap: Heap;
   private readonly workers: Workers;
   private readonly ctx: WasmContext;
@@ -52,6 +54,7 @@ export class WasmBackend implements Backend<number> {
     sharing?: { module: WebAssembly.Module; memory: WebAssembly.Memory },
   ) {
     const k = instance.exports as unknown as KernelExports;
+    this.maxStorageBytes = sharing ? 2 ** 31 : 2 ** 32;
     const heap = new Heap(sharing?.memory ?? k.memory, k.heapBase());
     const workers = new Workers(heap, k.gemmScratchBytes(), sharing);
     const runner = new GemmRunner(k, heap, workers);

@@ -14,9 +14,11 @@
  * index outside [0, C) is reported by `gather` (an IndexError on backends that read synchronously).
  */
 import {
+  checkTensor,
   DTypeError,
   fmtShape,
   gather,
+  IndexError,
   logSoftmax,
   ShapeError,
   type Tensor,
@@ -41,7 +43,7 @@ export interface CrossEntropyOptions extends NLLOptions {
 
 function classWeights(op: string, weight: Tensor | undefined, C: number, rank: number): Tensor | null {
   if (!weight) return null;
-  weight._check(op);
+  checkTensor(op, weight, 'weight');
   if (weight.ndim !== 1 || weight.shape[0] !== C) {
     throw new ShapeError(
       `${op}: weight must have shape [${C}] (one per class), got ${fmtShape(weight.shape)}.`,
@@ -49,6 +51,19 @@ function classWeights(op: string, weight: Tensor | undefined, C: number, rank: n
   }
   // [C] → [1, C, 1, ...] to broadcast against [N, C, d...].
   return weight.reshape([1, C, ...new Array<number>(rank - 2).fill(1)]);
+}
+
+/** gather(logp, 1, classes), with gather's out-of-range IndexError restated for the loss `op`. */
+function classGather(op: string, logp: Tensor, classes: Tensor, C: number): Tensor {
+  try {
+    return gather(logp, 1, classes);
+  } catch (err) {
+    if (!(err instanceof IndexError)) throw err;
+    throw new IndexError(
+      `${op}: a target class is out of range for ${C} classes; classes are 0..${C - 1}, so targets must be ` +
+        `integers in [0, ${C - 1}] (or ignoreIndex). ${err.message}`,
+    );
+  }
 }
 
 /** The loss from log-probabilities `logp` [N, C, ...]; `op` names the public function in errors. */
@@ -68,10 +83,10 @@ function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEn
     }
     const ignore = options.ignoreIndex ?? -100;
     // No read of the targets here: gather checks the class indices where the backend reads
-    // synchronously (an IndexError naming the bad index) and defines out-of-range otherwise.
+    // synchronously (an IndexError, renamed below for this op) and defines out-of-range otherwise.
     const valid = target.ne(ignore);
     const safe = where(valid, target, 0).unsqueeze(1);
-    const picked = gather(logp, 1, safe).squeeze(1);
+    const picked = classGather(op, logp, safe, C).squeeze(1);
     const validF = valid.to('float32');
     const wn = w
       ? gather(w.expand(logp.shape as number[]), 1, safe)
@@ -103,7 +118,7 @@ function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEn
 }
 
 function checkLogits(op: string, x: Tensor): void {
-  x._check(op);
+  checkTensor(op, x, 'input');
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: input must be float32, got ${x.dtype}.`);
   if (x.ndim < 2) {
     throw new ShapeError(
@@ -114,14 +129,14 @@ function checkLogits(op: string, x: Tensor): void {
 
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkLogits('crossEntropy', logits);
-  target._check('crossEntropy');
+  checkTensor('crossEntropy', target, 'target');
   return tidy(() => fromLogProbs('crossEntropy', logSoftmax(logits, 1), target, options));
 }
 
 /** Negative log-likelihood from log-probabilities (e.g. the output of LogSoftmax). */
 export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
   checkLogits('nll', logProbs);
-  target._check('nll');
+  checkTensor('nll', target, 'target');
   if (target.dtype !== 'int32')
     throw new DTypeError(`nll: target must be int32 class indices, got ${target.dtype}.`);
   return tidy(() => fromLogProbs('nll', logProbs, target, options));

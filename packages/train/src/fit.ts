@@ -12,7 +12,7 @@
  *   main thread stays responsive while training.
  */
 import type { Module } from '@nnet/layers';
-import { cat, noGrad, stack, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { cat, describeValue, noGrad, stack, type Tensor, tidy, ValueError } from '@nnet/tensor';
 import { MeanLoss, type Metric } from './metrics.js';
 import type { LossFn, OptimizerLike } from './train.js';
 import { Yielder } from './yield.js';
@@ -83,6 +83,40 @@ function lengthOf(b: Batches): number | undefined {
   return typeof n === 'number' ? n : undefined;
 }
 
+/** Throws a ValueError naming `fit`'s argument that lacks what the loop calls on it. */
+function checkFitArgs(model: unknown, train: unknown, options: unknown): void {
+  const has = (o: unknown, ...methods: string[]) =>
+    typeof o === 'object' &&
+    o !== null &&
+    methods.every((m) => typeof (o as Record<string, unknown>)[m] === 'function');
+  if (!has(model, 'forward', 'train')) {
+    throw new ValueError(
+      `fit: model must be a Module (e.g. new Sequential(...)), got ${describeValue(model)}.`,
+    );
+  }
+  if (typeof (train as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+    throw new ValueError(
+      `fit: train must be an iterable of [inputs, targets] batches such as a DataLoader, got ${describeValue(train)}.`,
+    );
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new ValueError(
+      `fit: options must be an object { loss, optimizer, epochs, ... }, got ${describeValue(options)}.`,
+    );
+  }
+  const o = options as Record<string, unknown>;
+  if (!has(o.loss, 'forward')) {
+    throw new ValueError(
+      `fit: options.loss must be a loss object with forward(output, target), e.g. new MSELoss(), got ${describeValue(o.loss)}.`,
+    );
+  }
+  if (!has(o.optimizer, 'step', 'zeroGrad')) {
+    throw new ValueError(
+      `fit: options.optimizer must be an optimizer with step() and zeroGrad(), e.g. new SGD(model.parameters()), got ${describeValue(o.optimizer)}.`,
+    );
+  }
+}
+
 /** `readEvery` checked (an integer >= 1; default 50). */
 function checkReadEvery(op: string, readEvery: number | undefined): number {
   const n = readEvery ?? 50;
@@ -94,6 +128,7 @@ function checkReadEvery(op: string, readEvery: number | undefined): number {
 /**
  * Trains `model` on `train` and resolves to the per-epoch logs (the history). Each step runs in
  * `tidy`; the batch losses are read every `readEvery` steps in one read (see the file comment).
+ * Invalid arguments throw synchronously; an error while training (a NaN loss) rejects.
  *
  *   const history = await fit(model, loader, {
  *     epochs: 5, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters()),
@@ -101,7 +136,9 @@ function checkReadEvery(op: string, readEvery: number | undefined): number {
  *   });
  *   history[4].val_accuracy; // e.g. 0.97
  */
-export async function fit(model: Module, train: Batches, options: FitOptions): Promise<EpochLogs[]> {
+export function fit(model: Module, train: Batches, options: FitOptions): Promise<EpochLogs[]> {
+  // Bad arguments throw here, synchronously; what goes wrong while training rejects the Promise.
+  checkFitArgs(model, train, options);
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new ValueError(`fit: epochs must be an integer >= 0, got ${epochs}.`);
@@ -117,21 +154,29 @@ export async function fit(model: Module, train: Batches, options: FitOptions): P
   const yielder = new Yielder('fit', options.yieldEvery);
   const metrics = [new MeanLoss(), ...(options.metrics ?? [])];
   const context: FitContext = { model, epochs, batches: lengthOf(train), stop: false };
-  const history: EpochLogs[] = [];
+  return runFit(model, train, options, {
+    initialEpoch,
+    interval,
+    readEvery,
+    yielder,
+    metrics,
+    context,
+    history: [],
+  });
+}
+
+async function runFit(
+  model: Module,
+  train: Batches,
+  options: FitOptions,
+  state: FitState,
+): Promise<EpochLogs[]> {
   try {
-    await fitEpochs(model, train, options, {
-      initialEpoch,
-      interval,
-      readEvery,
-      yielder,
-      metrics,
-      context,
-      history,
-    });
+    await fitEpochs(model, train, options, state);
   } finally {
-    for (const m of metrics) m.reset(); // frees the accumulators; the values are in the history
+    for (const m of state.metrics) m.reset(); // frees the accumulators; the values are in the history
   }
-  return history;
+  return state.history;
 }
 
 interface FitState {

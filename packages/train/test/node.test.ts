@@ -380,7 +380,7 @@ describe.runIf(syncReads)('resuming fit from a ModelCheckpoint', () => {
     await expect(loadCheckpoint(path, { model: s.model, generators: s.generators })).rejects.toThrow(
       /no state for the generator 'loader'/,
     );
-    await expect(fit(s.model, s.loader, { ...options(s), epochs: 2, initialEpoch: 3 })).rejects.toThrow(
+    expect(() => fit(s.model, s.loader, { ...options(s), epochs: 2, initialEpoch: 3 })).toThrow(
       /initialEpoch must be an integer in \[0, epochs = 2\], got 3/,
     );
   });
