@@ -65,8 +65,9 @@ export const OPS: Readonly<Record<string, OpFn>> = {
   indexSelect: ([x], _kw, e) =>
     nn.indexSelect(x, e.dim as number, nn.tensor(e.index as number[], { dtype: 'int32' })),
   conv2d: ([x, w, b], kw) => nn.conv2d(x, w, b ?? null, kw as Conv2dOptions),
-  maxPool2d: ([x], kw) => nn.maxPool2d(x, kw.kernelSize as number, kw as MaxPool2dOptions),
-  avgPool2d: ([x], kw) => nn.avgPool2d(x, kw.kernelSize as number, kw as AvgPool2dOptions),
+  // kernelSize is an argument, not an option (options objects reject unknown keys).
+  maxPool2d: ([x], { kernelSize, ...kw }) => nn.maxPool2d(x, kernelSize as number, kw as MaxPool2dOptions),
+  avgPool2d: ([x], { kernelSize, ...kw }) => nn.avgPool2d(x, kernelSize as number, kw as AvgPool2dOptions),
   transpose: ([x]) => x.transpose(0, 2).exp(),
   permute: ([x]) => x.permute([2, 0, 1]).exp(),
   expand: ([x]) => x.expand([2, 3, 4]).exp(),

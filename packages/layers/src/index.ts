@@ -1,5 +1,20 @@
 export { GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+export {
+  ELU,
+  GLU,
+  Hardsigmoid,
+  Hardswish,
+  Hardtanh,
+  LogSigmoid,
+  Mish,
+  PReLU,
+  ReLU6,
+  SELU,
+  SiLU,
+  Softsign,
+} from './activations_extra.js';
 export { Conv2d, type Conv2dLayerOptions, ConvTranspose2d } from './conv.js';
+export { Conv1d, type Conv1dLayerOptions, Conv3d, type Conv3dLayerOptions } from './conv_extra.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
 export * as init from './init.js';
@@ -15,6 +30,13 @@ export {
   StateDictError,
 } from './module.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
+export {
+  GroupNorm,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  type InstanceNormOptions,
+  RMSNorm,
+} from './normalization_extra.js';
 export { Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, Flatten, MaxPool2d } from './pooling.js';
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';

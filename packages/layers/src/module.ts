@@ -316,7 +316,10 @@ export abstract class Module {
     for (const [k, dst] of Object.entries(own)) {
       if (!given.has(k)) continue;
       const src = given.get(k) as unknown;
-      if (!isTensor(src)) invalid.push(`'${k}' is ${describe(src)}, not a Tensor`);
+      if (!isTensor(src))
+        invalid.push(
+          `'${k}' is ${describe(src)}, not a Tensor (pass tensors: build the dict from stateDict() or decodeSafetensors())`,
+        );
       else if (src.isDisposed) invalid.push(`'${k}' was disposed`);
       else if (dst.isDisposed) invalid.push(`the module's '${k}' was disposed (was the module disposed?)`);
       else if (src.backend !== dst.backend)
@@ -339,6 +342,7 @@ export abstract class Module {
           ? 'Pass { strict: false } to load only the keys both have.'
           : '',
         mismatched.length ? 'Was the dict saved from a model with other layer sizes?' : '',
+        invalid.length ? 'Pass tensors: build the dict from stateDict() or decodeSafetensors().' : '',
       ].filter(Boolean);
       throw new StateDictError(
         `${op}: ${problems.join('; ')}. Nothing was loaded.${fixes.length ? ` ${fixes.join(' ')}` : ''}`,
