@@ -4,6 +4,7 @@
  */
 import '@nnet/backend-cpu';
 import type { Tensor } from '@nnet/tensor';
+import { type Enc, expectClose, readFixture, t } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   Conv1d,
@@ -26,7 +27,6 @@ import {
   SiLU,
   Softsign,
 } from '../src/index.js';
-import { type Enc, expectClose, fixture, t } from './fixtures_helpers.js';
 
 interface Step {
   x: Enc;
@@ -69,11 +69,13 @@ const build: Record<string, (args: never[], kw: Record<string, never>) => Module
 /** PyTorch's buffer names → ours. */
 const bufferName = (n: string) => ({ running_mean: 'runningMean', running_var: 'runningVar' })[n] ?? n;
 
-const { cases } = fixture<{ cases: LayerCase[] }>('layers_extra.json');
+const { cases } = readFixture<{ cases: LayerCase[] }>(
+  new URL('./fixtures/layers_extra.json', import.meta.url),
+);
 
 describe('new layers match PyTorch', () => {
   for (const c of cases) {
-    it(`${c.kind}(${c.args.map((a) => JSON.stringify(a)).join(', ')})`, () => {
+    it(`${c.kind}(${c.args.map((a) => JSON.stringify(a)).join(', ')})`, async () => {
       const layer = build[c.kind](c.args, c.kwargs) as Module & Record<string, Tensor | null>;
       const params = new Map(layer.namedParameters());
       expect([...params.keys()].sort()).toEqual(Object.keys(c.params).sort());
@@ -82,15 +84,15 @@ describe('new layers match PyTorch', () => {
         layer.zeroGrad();
         const x = t(s.x, true);
         const y = layer.forward(x);
-        expectClose(y, s.out);
+        await expectClose(y, s.out);
         y.mul(t(s.weight)).sum().backward();
-        expectClose(x.grad!, s.gradX);
+        await expectClose(x.grad!, s.gradX);
         for (const [n, e] of Object.entries(s.gradParams)) expectClose(params.get(n)!.grad!, e);
         for (const [n, e] of Object.entries(s.buffers ?? {})) expectClose(layer[bufferName(n)]!, e);
       }
       if (c.eval) {
         layer.eval();
-        expectClose(layer.forward(t(c.eval.x)), c.eval.out);
+        await expectClose(layer.forward(t(c.eval.x)), c.eval.out);
       }
     });
   }
