@@ -114,8 +114,9 @@ export class WasmBackend implements Backend<number> {
     return out;
   }
 
-  memory(): { storages: number; bytes: number } {
-    return this.heap.storageStats();
+  /** Live storages and bytes; `reserved` is the heap's extent (live blocks and free lists). */
+  memory(): { storages: number; bytes: number; reserved: number } {
+    return { ...this.heap.storageStats(), reserved: this.heap.allocator.heapBytes };
   }
 
   /** Bytes of linear memory in use by the heap (live blocks and free lists). */

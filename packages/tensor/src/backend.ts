@@ -392,9 +392,11 @@ export interface BackendStorage<H = unknown> {
   /**
    * Storages the backend holds right now and their bytes: the sum over live storages of
    * size × bytes per element (1 for bool, 4 otherwise), not counting allocator rounding or
-   * scratch space. The leak checks read it.
+   * scratch space. The leak checks read it. `reserved` (optional) is what the backend holds from
+   * the system for storages — pools, free lists, the extent of a WebAssembly heap — for
+   * `memoryStats()`.
    */
-  memory(): { storages: number; bytes: number };
+  memory(): { storages: number; bytes: number; reserved?: number };
 }
 
 /**

@@ -181,11 +181,15 @@ export { AsyncScope, keep, scope, tidy, tidyAsync } from './scope.js';
 export * from './shape.js';
 export {
   type BackendMemory,
+  type BackendMemoryStats,
   checkStorageSize,
   DEFAULT_MAX_STORAGE_BYTES,
   MAX_STORAGE_ELEMENTS,
   type MemoryInfo,
+  type MemoryStats,
   maxStorageBytes,
   memory,
+  memoryStats,
+  resetPeakMemory,
 } from './storage.js';
 export { type Dims, isTensor, type NestedArray, setDebugLeaks, Tensor, type TensorLike } from './tensor.js';

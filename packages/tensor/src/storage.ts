@@ -7,7 +7,7 @@
 import type { Backend } from './backend.js';
 import { bytesPerElement, type DType } from './dtype.js';
 import { MemoryError, NNetError } from './errors.js';
-import { getBackend, getBackendName } from './registry.js';
+import { findBackend, getBackend, getBackendName } from './registry.js';
 import { fmtShape } from './shape.js';
 
 /**
@@ -97,6 +97,58 @@ export function memory(): MemoryInfo {
   return out;
 }
 
+/** Live, peak and reserved bytes of one backend (see `memoryStats`). */
+export interface BackendMemoryStats {
+  /** Bytes of live storages now (what `memory().bytes` counts). */
+  liveBytes: number;
+  /** The most live bytes at any moment since the start or `resetPeakMemory()`. */
+  peakBytes: number;
+  /**
+   * Bytes the backend holds from the system for storages: its allocator's pools and free lists
+   * (the wasm heap's extent), at least the live bytes. Backends that do not say report live bytes.
+   */
+  reservedBytes: number;
+}
+
+export interface MemoryStats extends BackendMemoryStats {
+  /** The same per backend name. */
+  backends: Record<string, BackendMemoryStats>;
+}
+
+const peaks = new Map<string, number>();
+
+/**
+ * Live, peak and reserved bytes, in total and per backend: what a memory benchmark or a leak hunt
+ * wants beside `memory()`'s live counts.
+ *
+ *   const { liveBytes, peakBytes, reservedBytes } = memoryStats();
+ */
+export function memoryStats(): MemoryStats {
+  const out: MemoryStats = { liveBytes: 0, peakBytes: 0, reservedBytes: 0, backends: {} };
+  for (const [name, c] of perBackend) {
+    const reported = findBackend(name)?.memory().reserved;
+    const stats: BackendMemoryStats = {
+      liveBytes: c.bytes,
+      peakBytes: Math.max(peaks.get(name) ?? 0, c.bytes),
+      reservedBytes: Math.max(reported ?? c.bytes, c.bytes),
+    };
+    out.backends[name] = stats;
+    out.liveBytes += stats.liveBytes;
+    out.peakBytes += stats.peakBytes;
+    out.reservedBytes += stats.reservedBytes;
+  }
+  return out;
+}
+
+/**
+ * Starts peak tracking afresh from the live bytes now.
+ *
+ *   resetPeakMemory(); trainStep(); memoryStats().peakBytes; // the step's peak
+ */
+export function resetPeakMemory(): void {
+  for (const [name, c] of perBackend) peaks.set(name, c.bytes);
+}
+
 /** Called by Tensor when a user-visible tensor is made or released. */
 export function countTensor(backendName: string, delta: 1 | -1): void {
   counters(backendName).tensors += delta;
@@ -117,6 +169,7 @@ export class Storage {
     const c = counters(backendName);
     c.storages++;
     c.bytes += this.bytes;
+    if (c.bytes > (peaks.get(backendName) ?? 0)) peaks.set(backendName, c.bytes);
   }
 
   /**

@@ -1,6 +1,18 @@
 import '@nnet/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { DisposedError, keep, manualSeed, matmul, memory, randn, tensor, tidy, zeros } from '../src/index.js';
+import {
+  DisposedError,
+  keep,
+  manualSeed,
+  matmul,
+  memory,
+  memoryStats,
+  randn,
+  resetPeakMemory,
+  tensor,
+  tidy,
+  zeros,
+} from '../src/index.js';
 
 describe('memory', () => {
   it('dispose frees storage once every view is gone', () => {
@@ -119,4 +131,19 @@ describe('memory', () => {
     }
     expect(memory()).toEqual(before);
   }, 60_000);
+
+  it('memoryStats reports live, peak and reserved bytes; resetPeakMemory starts the peak afresh', () => {
+    resetPeakMemory();
+    const start = memoryStats();
+    const a = zeros([1000]);
+    const b = zeros([500]);
+    a.dispose();
+    const s = memoryStats();
+    expect(s.liveBytes).toBe(start.liveBytes + 2000);
+    expect(s.peakBytes).toBe(start.liveBytes + 6000);
+    expect(s.reservedBytes).toBeGreaterThanOrEqual(s.liveBytes);
+    b.dispose();
+    resetPeakMemory();
+    expect(memoryStats().peakBytes).toBe(start.liveBytes);
+  });
 });

@@ -12,6 +12,7 @@ import {
   getBackend,
   manualSeed,
   memory,
+  memoryStats,
   noGrad,
   randint,
   randn,
@@ -39,11 +40,18 @@ interface Snapshot {
   tensors: number;
   bytes: number;
   backendBytes: number;
+  /** The backend's reserved bytes (the wasm heap's extent): freed memory is reused, no creep. */
+  reservedBytes: number;
 }
 
 function snap(): Snapshot {
   const m = memory();
-  return { tensors: m.tensors, bytes: m.bytes, backendBytes: getBackend().memory().bytes };
+  return {
+    tensors: m.tensors,
+    bytes: m.bytes,
+    backendBytes: getBackend().memory().bytes,
+    reservedBytes: memoryStats().reservedBytes,
+  };
 }
 
 /** Runs `step(i)` STEPS times and checks that memory at the end equals memory at step CHECK. */
