@@ -17,19 +17,20 @@ import {
   withOp,
 } from '@nnet/tensor';
 
-/** Throws a DTypeError unless every forward input is a Tensor (or a list of them, or omitted). */
+/**
+ * Throws a DTypeError unless the first forward input is a Tensor (or a list of them). Later inputs
+ * may be other things a module defines (an offset, an options object, an optional state): the
+ * module validates those itself.
+ */
 function checkInputs(name: string, inputs: readonly unknown[]): void {
   const ok = (v: unknown): boolean =>
     v instanceof Tensor || (Array.isArray(v) && v.length > 0 && v.every(ok));
-  inputs.forEach((v, i) => {
-    // Inputs after the first may be omitted (an optional initial state).
-    if (!ok(v) && !(i > 0 && (v === undefined || v === null))) {
-      throw new DTypeError(
-        `${name}: forward input ${i} must be a Tensor, got ${describeValue(v)}. Make one with tensor(...), ` +
-          "e.g. tensor([[1, 2, 3]]) for one sample; class indices need { dtype: 'int32' }.",
-      );
-    }
-  });
+  if (inputs.length > 0 && !ok(inputs[0])) {
+    throw new DTypeError(
+      `${name}: forward input 0 must be a Tensor, got ${describeValue(inputs[0])}. Make one with tensor(...), ` +
+        "e.g. tensor([[1, 2, 3]]) for one sample; class indices need { dtype: 'int32' }.",
+    );
+  }
 }
 
 import type { Parameter } from './parameter.js';
