@@ -5,7 +5,7 @@
  *   Adagrad: g = g + λ·p;  clr = lr / (1 + (t - 1)·decay);  s = s + g²;  p = p - clr·g / (√s + ε)
  */
 import { type Tensor, ValueError } from '@nnet/tensor';
-import { Optimizer, type ParamsArg } from './optimizer.js';
+import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -18,13 +18,10 @@ export interface RMSpropOptions {
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    const defaults = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };
+    checkOptionTypes('RMSprop', options, defaults);
     super(params, {
-      lr: 0.01,
-      alpha: 0.99,
-      eps: 1e-8,
-      weightDecay: 0,
-      momentum: 0,
-      centered: false,
+      ...defaults,
       ...options,
     });
   }
@@ -85,12 +82,10 @@ export interface AdagradOptions {
 
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    const defaults = { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 };
+    checkOptionTypes('Adagrad', options, defaults);
     super(params, {
-      lr: 0.01,
-      lrDecay: 0,
-      weightDecay: 0,
-      initialAccumulatorValue: 0,
-      eps: 1e-10,
+      ...defaults,
       ...options,
     });
   }
