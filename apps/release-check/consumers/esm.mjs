@@ -20,6 +20,9 @@ import {
 } from 'nnet';
 import 'nnet/wasm';
 
+// With wasm registered (priority 2) an op before `await ready()`/`setBackend` would throw rather than
+// silently run on cpu while wasm initialises: choose cpu explicitly for the first part.
+await setBackend('cpu');
 manualSeed(0);
 const x = tensor([
   [0, 0],

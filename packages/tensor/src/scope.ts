@@ -6,6 +6,7 @@
  * to the open asynchronous scopes, else it is loose; `keep()` holds it for good.
  */
 import { isGradEnabled } from './autograd.js';
+import './disposable.js';
 import { ValueError } from './errors.js';
 import { adoptLoose, hold, type Loose } from './lifetime.js';
 
@@ -114,7 +115,7 @@ export function tidy<T>(fn: () => T): T {
  *     await y.data();
  *   } // y freed here
  */
-export class AsyncScope implements Disposable {
+export class AsyncScope {
   /** @internal */
   readonly owned: Scoped[] = [];
   private open = true;
