@@ -5,35 +5,24 @@
  * digits on the canvas and checks the predictions, and saves a screenshot in test-results/.
  * Set NNET_CHROMIUM to use another Chromium binary.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build, type PreviewServer, preview } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PageServer, servePages } from './browser.js';
 
-const config = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
-const executablePath = process.env.NNET_CHROMIUM ?? '/usr/bin/chromium';
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
 
-let server: PreviewServer;
+let pages: PageServer;
 let browser: Browser;
 let url: string;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(
-      `${executablePath} is missing: install Debian's chromium (apt-get install chromium) or set NNET_CHROMIUM.`,
-    );
-  await build({ configFile: config, logLevel: 'error' });
-  server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
-  url = server.resolvedUrls?.local[0] ?? '';
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  pages = await servePages();
+  ({ browser, url } = pages);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
-});
+afterAll(() => pages?.close());
 
 /** Draws strokes (lists of points in canvas pixels, 224x224) with the mouse. */
 async function draw(page: Page, strokes: [number, number][][]): Promise<void> {
