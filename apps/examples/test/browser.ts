@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 
 const config = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
@@ -54,3 +54,25 @@ export async function servePages(args: readonly string[] = []): Promise<PageServ
     },
   };
 }
+
+/** Draws strokes on the page's #sketch canvas (lists of points in canvas pixels, 224x224) with the mouse. */
+export async function draw(page: Page, strokes: [number, number][][]): Promise<void> {
+  await page.locator('#sketch').scrollIntoViewIfNeeded();
+  const box = await page.locator('#sketch').boundingBox();
+  if (!box) throw new Error('no canvas');
+  const sx = box.width / 224;
+  const sy = box.height / 224;
+  for (const stroke of strokes) {
+    await page.mouse.move(box.x + stroke[0][0] * sx, box.y + stroke[0][1] * sy);
+    await page.mouse.down();
+    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x * sx, box.y + y * sy, { steps: 8 });
+    await page.mouse.up();
+  }
+}
+
+/** An oval stroke of 33 points around (cx, cy). */
+export const ellipse = (cx: number, cy: number, rx: number, ry: number): [number, number][] =>
+  Array.from({ length: 33 }, (_, i) => [
+    cx + rx * Math.sin((i / 32) * 2 * Math.PI),
+    cy - ry * Math.cos((i / 32) * 2 * Math.PI),
+  ]);

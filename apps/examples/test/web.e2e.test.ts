@@ -7,9 +7,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageServer, servePages } from './browser.js';
+import { draw, ellipse, type PageServer, servePages } from './browser.js';
 
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
 
@@ -23,27 +23,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => pages?.close());
-
-/** Draws strokes (lists of points in canvas pixels, 224x224) with the mouse. */
-async function draw(page: Page, strokes: [number, number][][]): Promise<void> {
-  await page.locator('#sketch').scrollIntoViewIfNeeded();
-  const box = await page.locator('#sketch').boundingBox();
-  if (!box) throw new Error('no canvas');
-  const sx = box.width / 224;
-  const sy = box.height / 224;
-  for (const stroke of strokes) {
-    await page.mouse.move(box.x + stroke[0][0] * sx, box.y + stroke[0][1] * sy);
-    await page.mouse.down();
-    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x * sx, box.y + y * sy, { steps: 8 });
-    await page.mouse.up();
-  }
-}
-
-const ellipse = (cx: number, cy: number, rx: number, ry: number): [number, number][] =>
-  Array.from({ length: 33 }, (_, i) => [
-    cx + rx * Math.sin((i / 32) * 2 * Math.PI),
-    cy - ry * Math.cos((i / 32) * 2 * Math.PI),
-  ]);
 
 describe('the web page in headless Chromium', () => {
   it('trains to 90 %+ on wasm with threads, and predicts drawn digits', async () => {
