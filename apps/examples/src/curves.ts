@@ -27,11 +27,19 @@ export function curvePoints(history: readonly EpochLogs[]): CurvePoint[] {
   return points;
 }
 
-/** A Vega-Lite spec of the curves; `values` is left empty when the data comes in later (live). */
+/**
+ * A Vega-Lite spec of the curves; `values` is left empty when the data comes in later (live).
+ * After a single epoch there is one point per series and no line: the x axis then spans the
+ * epochs on either side, and a subtitle says so, instead of a one-tick axis at `1.000000`.
+ */
 export function curvesSpec(title: string, points: CurvePoint[] = []): TopLevelSpec {
+  const epochs = [...new Set(points.map((p) => p.epoch))];
+  const single = epochs.length === 1;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    title: single
+      ? { text: title, subtitle: `one epoch: a point per series (curves need two or more)` }
+      : title,
     data: { name: 'points', values: points },
     facet: { column: { field: 'metric', type: 'nominal', title: null, sort: ['loss', 'accuracy'] } },
     resolve: { scale: { y: 'independent' } },
@@ -40,7 +48,13 @@ export function curvesSpec(title: string, points: CurvePoint[] = []): TopLevelSp
       height: 220,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+        x: {
+          field: 'epoch',
+          type: 'quantitative',
+          title: 'epoch',
+          axis: { tickMinStep: 1, format: 'd' },
+          ...(single ? { scale: { domain: [epochs[0] - 1, epochs[0] + 1] } } : {}),
+        },
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
         color: { field: 'split', type: 'nominal', title: null, sort: ['train', 'test'] },
       },

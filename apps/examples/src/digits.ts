@@ -6,6 +6,7 @@ import { CrossEntropyLoss } from '@nnet/loss';
 import { manualSeed } from '@nnet/tensor';
 import { loadDigits } from './digits_data.js';
 import { digitsModel, digitsOptimizer, splitDigits } from './digits_model.js';
+import { percent } from './format.js';
 import { type ExampleOptions, runTraining, type TrainingResult } from './session.js';
 
 export async function runDigits(options: ExampleOptions = {}): Promise<TrainingResult> {
@@ -26,6 +27,6 @@ export async function runDigits(options: ExampleOptions = {}): Promise<TrainingR
     options,
   );
   if (!options.quiet)
-    console.log(`test accuracy: ${(result.accuracy * 100).toFixed(1)} % on ${data.testSize} held-out digits`);
+    console.log(`test accuracy: ${percent(result.accuracy)} on ${data.testSize} held-out digits`);
   return result;
 }

@@ -7,6 +7,7 @@ import { Linear, Sequential, Tanh } from '@nnet/layers';
 import { SGD } from '@nnet/optim';
 import { manualSeed, tensor } from '@nnet/tensor';
 import { BatchIterator, train } from '@nnet/train';
+import { logLossEvery, percent } from './format.js';
 
 /** The 10 binary digits of x, least significant first. */
 export function binaryEncode(x: number): number[] {
@@ -39,13 +40,13 @@ export function runFizzBuzz(
   const inputs = tensor(trainRange.map(binaryEncode));
   const targets = tensor(trainRange.map(fizzBuzzEncode));
   const net = new Sequential(new Linear(10, 50), new Tanh(), new Linear(50, 4));
+  const numEpochs = options.epochs ?? 1500;
   train(net, inputs, targets, {
-    numEpochs: options.epochs ?? 1500,
+    numEpochs,
     iterator: new BatchIterator({ batchSize: 32 }),
     optimizer: new SGD(net.parameters(), { lr: 0.05, momentum: 0.9 }),
-    quiet: options.quiet ?? false,
-    logEvery: 100,
-    log,
+    quiet: true,
+    onEpoch: options.quiet ? undefined : logLossEvery(100, numEpochs, log),
   });
   const testRange = Array.from({ length: 100 }, (_, i) => i + 1);
   const x = tensor(testRange.map(binaryEncode));
@@ -61,7 +62,7 @@ export function runFizzBuzz(
   const accuracy = correct / testRange.length;
   if (!options.quiet) {
     log(predictions.join(' '));
-    log(`accuracy on 1..100: ${(accuracy * 100).toFixed(1)} % (${correct}/100)`);
+    log(`accuracy on 1..100: ${percent(accuracy)} (${correct}/100)`);
   }
   for (const t of [inputs, targets, x, out, cls]) t.dispose();
   net.dispose();

@@ -11,6 +11,7 @@ import { CrossEntropyLoss } from '@nnet/loss';
 import { Adam, OneCycleLR } from '@nnet/optim';
 import { manualSeed, type Tensor } from '@nnet/tensor';
 import { DataLoader, TensorDataset } from '@nnet/train';
+import { percent } from './format.js';
 import { loadMnist } from './idx.js';
 import { type ExampleOptions, runTraining, type TrainingResult } from './session.js';
 
@@ -67,6 +68,6 @@ export async function runMnistCnn(options: ExampleOptions = {}): Promise<Trainin
     options,
   );
   if (!options.quiet)
-    console.log(`test accuracy: ${(result.accuracy * 100).toFixed(2)} % on the 10,000 MNIST test images`);
+    console.log(`test accuracy: ${percent(result.accuracy)} on the 10,000 MNIST test images`);
   return result;
 }

@@ -7,6 +7,7 @@ import { CrossEntropyLoss } from '@nnet/loss';
 import { Adam, CosineAnnealingLR } from '@nnet/optim';
 import { manualSeed } from '@nnet/tensor';
 import { DataLoader, TensorDataset } from '@nnet/train';
+import { percent } from './format.js';
 import { loadMnist } from './idx.js';
 import { type ExampleOptions, runTraining, type TrainingResult } from './session.js';
 
@@ -44,6 +45,6 @@ export async function runMnistMlp(options: ExampleOptions = {}): Promise<Trainin
     options,
   );
   if (!options.quiet)
-    console.log(`test accuracy: ${(result.accuracy * 100).toFixed(2)} % on the 10,000 MNIST test images`);
+    console.log(`test accuracy: ${percent(result.accuracy)} on the 10,000 MNIST test images`);
   return result;
 }

@@ -31,6 +31,8 @@ export interface ExampleOptions {
   resume?: boolean;
   /** Where the checkpoint, history.json and curves.svg go; nothing is written without it. */
   outDir?: string;
+  /** How a path is shown in messages (the CLI: relative to where the user ran the command). */
+  showPath?: (path: string) => string;
 }
 
 export interface TrainingPlan {
@@ -63,15 +65,16 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
   let history: EpochLogs[] = [];
   let startEpoch = 0;
   const outDir = options.outDir;
+  const show = options.showPath ?? ((path: string) => path);
   if (options.resume) {
     if (!outDir) throw new ValueError('resume: there is no output folder to resume from; pass --out.');
     const path = checkpointPath(outDir);
     if (!existsSync(path))
-      throw new ValueError(`resume: no checkpoint at ${path}; run once without --resume to create it.`);
+      throw new ValueError(`resume: no checkpoint at ${show(path)}; run once without --resume to create it.`);
     const info = await loadCheckpoint(path, { model, optimizer, scheduler, generators });
     history = info.history;
     startEpoch = (info.epoch ?? -1) + 1;
-    if (!options.quiet) console.log(`resumed from ${path} after epoch ${startEpoch} of ${epochs}`);
+    if (!options.quiet) console.log(`resumed from ${show(path)} after epoch ${startEpoch} of ${epochs}`);
   }
   const callbacks: Callback[] = options.quiet ? [] : [new ProgressBar({ epochs })];
   if (outDir) {
@@ -112,6 +115,6 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
   const last = run.at(-1);
   const accuracy = last ? last.val_accuracy : evaluate(model, test, { loss, metrics }).accuracy;
   if (!options.quiet && outDir)
-    console.log(`wrote ${checkpointPath(outDir)}, ${join(outDir, 'curves.svg')} and history.json`);
+    console.log(`wrote checkpoint.safetensors, curves.svg and history.json to ${show(outDir)}`);
   return { accuracy, history, startEpoch };
 }

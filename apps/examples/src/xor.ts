@@ -6,6 +6,7 @@ import { Linear, Sequential, Tanh } from '@nnet/layers';
 import { MSELoss } from '@nnet/loss';
 import { manualSeed, tensor } from '@nnet/tensor';
 import { train } from '@nnet/train';
+import { fixed, logLossEvery } from './format.js';
 
 export interface XorResult {
   finalLoss: number;
@@ -31,13 +32,13 @@ export function runXor(
     [1, 0],
   ]);
   const net = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
+  const numEpochs = options.epochs ?? 5000;
   const losses = train(net, inputs, targets, {
-    numEpochs: options.epochs ?? 5000,
+    numEpochs,
     // The seed's loss is the total squared error (its gradient is 2·(predicted - actual)).
     loss: new MSELoss({ reduction: 'sum' }),
-    quiet: options.quiet ?? false,
-    logEvery: 500,
-    log,
+    quiet: true,
+    onEpoch: options.quiet ? undefined : logLossEvery(500, numEpochs, log),
   });
   const predicted = net.forward(inputs);
   const rows = inputs.toArray() as number[][];
@@ -51,7 +52,7 @@ export function runXor(
     log(`\n${net.toString()}\n`);
     for (const r of result.rows) {
       log(
-        `${JSON.stringify(r.input)}  prediction [${r.prediction.map((v) => v.toFixed(4)).join(', ')}]  target ${JSON.stringify(r.target)}`,
+        `${JSON.stringify(r.input)}  prediction [${r.prediction.map((v) => fixed(v, 4)).join(', ')}]  target ${JSON.stringify(r.target)}`,
       );
     }
     log(`final loss ${result.finalLoss.toExponential(3)}`);

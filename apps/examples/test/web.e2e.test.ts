@@ -31,6 +31,7 @@ describe('the web page in headless Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.locator('#prediction').textContent()).toBe('Train the network, then draw.');
     const status = page.locator('#status');
     expect(await status.getAttribute('data-backend')).toBe('wasm');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -48,6 +49,16 @@ describe('the web page in headless Chromium', () => {
     expect(
       await page.locator('#chart svg path[aria-roledescription="line mark"]').count(),
     ).toBeGreaterThanOrEqual(2);
+    // At 1200 px the drawing panel stays beside the chart (it used to drop below when the chart
+    // appeared), and the chart fits its column.
+    const chart = (await page.locator('#chart svg').boundingBox())!;
+    const drawPanel = (await page.locator('section[aria-labelledby="draw-title"]').boundingBox())!;
+    const trainPanel = (await page.locator('section[aria-labelledby="train-title"]').boundingBox())!;
+    expect(drawPanel.y).toBe(trainPanel.y);
+    expect(drawPanel.x).toBeGreaterThanOrEqual(chart.x + chart.width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1200);
+    // The prompt under the canvas follows the state.
+    expect(await page.locator('#prediction').textContent()).toBe('Draw a digit.');
 
     // A zero: one oval stroke.
     await draw(page, [ellipse(112, 112, 55, 85)]);

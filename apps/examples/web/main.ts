@@ -31,15 +31,24 @@ const send = (m: ToTrainer) => worker.postMessage(m);
 // ---- the live chart -----------------------------------------------------------------------
 const history: EpochLogs[] = [];
 let view: View | null = null;
-/** Draws the curves so far; the view is made at the first epoch (an empty faceted chart has no size). */
+let viewOfOneEpoch = false;
+/**
+ * Draws the curves so far. The view is made at the first epoch (an empty faceted chart has no
+ * size) and made again at the second, because a one-epoch chart is drawn differently (points,
+ * an axis around them and a subtitle saying so); later epochs only update its data.
+ */
 function redraw(): void {
   const points = curvePoints(history);
   if (points.length === 0) return;
-  if (!view) {
+  const oneEpoch = history.length === 1;
+  if (!view || oneEpoch !== viewOfOneEpoch) {
+    view?.finalize();
+    $('chart').replaceChildren();
     view = new View(parse(compile(curvesSpec('digits MLP: loss and accuracy per epoch', points)).spec), {
       renderer: 'svg',
       container: '#chart',
     });
+    viewOfOneEpoch = oneEpoch;
     void view.runAsync();
   } else void view.data('points', points).runAsync();
 }
@@ -97,7 +106,8 @@ worker.addEventListener('message', (event: MessageEvent<FromTrainer>) => {
       result.textContent = `Test accuracy: ${(m.accuracy * 100).toFixed(1)} % on the held-out images.`;
       result.dataset.accuracy = String(m.accuracy);
       setState('trained');
-      predictDrawing();
+      // A drawing made before or during training gets its prediction; otherwise the prompt changes.
+      if (!predictDrawing()) showPrompt();
       break;
     case 'prediction':
       showPrediction(m.probabilities);
@@ -119,12 +129,16 @@ send({
 
 // ---- drawing -------------------------------------------------------------------------------
 const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
-function clearCanvas(): void {
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
+/** The prompt under the canvas while there is no prediction to show. */
+function showPrompt(): void {
   prediction.textContent = trained ? 'Draw a digit.' : 'Train the network, then draw.';
   prediction.dataset.class = '';
   probabilitiesList.replaceChildren();
+}
+function clearCanvas(): void {
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  showPrompt();
 }
 clearCanvas();
 let last: { x: number; y: number } | null = null;
@@ -160,13 +174,16 @@ canvas.addEventListener('pointerup', endStroke);
 canvas.addEventListener('pointercancel', endStroke);
 $('clear').addEventListener('click', clearCanvas);
 
-function predictDrawing(): void {
-  if (!trained) return;
+/** Sends the drawing to the worker for a prediction; false when untrained or nothing is drawn. */
+function predictDrawing(): boolean {
+  if (!trained) return false;
   const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
   const ink = new Uint8Array(canvas.width * canvas.height);
   for (let i = 0; i < ink.length; i++) ink[i] = data[4 * i] < 128 ? 1 : 0;
   const pixels = sketchToDigit(ink, canvas.width, canvas.height);
-  if (pixels) send({ type: 'predict', pixels });
+  if (!pixels) return false;
+  send({ type: 'predict', pixels });
+  return true;
 }
 
 function showPrediction(probabilities: number[]): void {

@@ -1,19 +1,35 @@
 /**
- * The CPU backend: every kernel of the contract in plain TypeScript on typed arrays.
+ * The CPU backend: every kernel of the contract in plain TypeScript on typed arrays. The
+ * elementwise, layout and optimizer kernels come from `@nnet/kernels-js` (shared with the WASM
+ * backend's TypeScript paths); GEMM, convolution, pooling and softmax live here.
  */
+import {
+  adamUpdate,
+  argReduce,
+  binary,
+  cast,
+  compare,
+  copyStrided,
+  fill,
+  gather,
+  reduce,
+  scatterAdd,
+  sgdUpdate,
+  unary,
+  where,
+} from '@nnet/kernels-js';
 import type { Backend, DType, TypedArray } from '@nnet/tensor';
 import { allocArray, bytesPerElement } from '@nnet/tensor';
 import type { CpuHandle } from './handle.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './kernels/conv.js';
-import { binary, cast, compare, fill, unary, where } from './kernels/elementwise.js';
-import { argReduce, copyStrided, gather, reduce, scatterAdd } from './kernels/layout.js';
 import { linear, matmul } from './kernels/matmul.js';
-import { adamUpdate, sgdUpdate } from './kernels/optimizer.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './kernels/pool.js';
 import { logSoftmax, softmax } from './kernels/softmax.js';
 
 export class CpuBackend implements Backend<CpuHandle> {
   readonly name = 'cpu';
+  /** Node and browsers allocate typed arrays of up to 2^32 elements; the front end caps at 2^31 − 1. */
+  readonly maxStorageBytes = 2 ** 33;
   private storages = 0;
   private bytes = 0;
 

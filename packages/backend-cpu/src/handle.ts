@@ -1,6 +1,4 @@
-import type { TypedArray } from '@nnet/tensor';
+import type { ArrayHandle } from '@nnet/kernels-js';
 
 /** A CPU storage: one typed array (Float32Array, Int32Array, or Uint8Array for bool). */
-export interface CpuHandle {
-  data: TypedArray;
-}
+export type CpuHandle = ArrayHandle;

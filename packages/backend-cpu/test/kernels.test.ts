@@ -259,6 +259,46 @@ describe('elementwise, reductions, indexing', () => {
     expect(Array.from(s.handle.data)).toEqual([0, 0, 3, 3, 4, 0]);
   });
 
+  it('gather writes 0 (false) for an out-of-range index; scatterAdd drops its contribution', () => {
+    const data: Record<DType, TypedArray> = {
+      float32: Float32Array.from([1, 2, 3, 4, 5, 6]),
+      int32: Int32Array.from([1, 2, 3, 4, 5, 6]),
+      bool: Uint8Array.from([1, 1, 1, 1, 1, 1]),
+    };
+    // Along axis 1 of [2, 3]: -1, 3 and a huge index are out of range; 2 and 0 are not.
+    const index = info(Int32Array.from([-1, 2, 3, 0, 2147483647, -2147483648]), [2, 3], 'int32');
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const g = out([2, 3], dtype);
+      be.fill(g, 7);
+      be.gather(info(data[dtype], [2, 3], dtype), 1, index, g);
+      const v = (k: number) => (dtype === 'bool' ? 1 : k);
+      expect(Array.from(g.handle.data)).toEqual([0, v(3), 0, v(4), 0, 0]);
+    }
+    // Along axis 0 of [2, 2] and on 0-d tensors, where the only valid index is 0.
+    const g0 = out([2, 2]);
+    be.gather(
+      info(Float32Array.from([1, 2, 3, 4]), [2, 2]),
+      0,
+      info(Int32Array.from([1, 2, -1, 0]), [2, 2], 'int32'),
+      g0,
+    );
+    expect(Array.from(g0.handle.data)).toEqual([3, 0, 0, 2]);
+    const scalar = out([]);
+    be.gather(info(Float32Array.from([9]), []), 0, info(Int32Array.from([1]), [], 'int32'), scalar);
+    expect(scalar.handle.data[0]).toBe(0);
+
+    for (const dtype of ['float32', 'int32'] as const) {
+      const s = out([2, 3], dtype);
+      be.fill(s, 10);
+      be.scatterAdd(s, 1, index, info(data[dtype], [2, 3], dtype));
+      expect(Array.from(s.handle.data)).toEqual([10, 10, 12, 14, 10, 10]);
+    }
+    const s0 = out([]);
+    be.fill(s0, 1);
+    be.scatterAdd(s0, 0, info(Int32Array.from([-1]), [], 'int32'), info(Float32Array.from([5]), []));
+    expect(s0.handle.data[0]).toBe(1);
+  });
+
   it('softmax and logSoftmax along a middle axis are stable', () => {
     const o = out([1, 2, 2]);
     be.softmax(info(Float32Array.from([1000, 0, 1001, 0]), [1, 2, 2]), 1, o);

@@ -1,3 +1,4 @@
+import { wasmAbort } from './ffi.js';
 import { availableCores, compileModule, threadsPossible, type WasmSource } from './loader.js';
 import { WasmBackend } from './wasm_backend.js';
 
@@ -26,8 +27,4 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const backend = new WasmBackend(instance, relaxed, memory ? { module, memory } : undefined);
   if (shared) await backend.setThreads(options.threads ?? (await availableCores()));
   return backend;
-}
-
-function wasmAbort(): never {
-  throw new Error('nnet wasm kernel aborted');
 }

@@ -1,4 +1,5 @@
 export { createWasmBackend, type WasmBackendOptions } from './create.js';
+export type { KernelExports } from './ffi.js';
 export {
   availableCores,
   relaxedSimdSupported,
@@ -7,6 +8,6 @@ export {
   type WasmSource,
 } from './loader.js';
 export { getThreads, setThreads } from './threads.js';
-export { type KernelExports, WasmBackend } from './wasm_backend.js';
+export { WasmBackend } from './wasm_backend.js';
 
 import './register.js';

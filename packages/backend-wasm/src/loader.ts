@@ -8,86 +8,36 @@
 /** Where the module comes from: bytes, a URL, or (default) the file next to this module. */
 export type WasmSource = ArrayBuffer | Uint8Array | URL | string;
 
-// (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))
-const RELAXED_PROBE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
-  0x01,
-  0x05,
-  0x01,
-  0x60,
-  0x00,
-  0x01,
-  0x7b,
-  0x03,
-  0x02,
-  0x01,
-  0x00,
-  0x0a,
-  0x3d,
-  0x01,
-  0x3b,
-  0x00,
-  ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array<number>(16).fill(0)]),
-  0xfd,
-  0x85,
-  0x02,
-  0x0b,
-]);
+/** `v128.const 0`. */
+const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 
-/** True when the runtime accepts relaxed SIMD. */
-export function relaxedSimdSupported(): boolean {
+/**
+ * True when the runtime validates a module holding one function `() -> v128` whose body is
+ * `code` (no locals; a body under 126 bytes, so every size fits one LEB128 byte).
+ */
+function validates(code: readonly number[]): boolean {
+  const body = [0x00, ...code, 0x0b]; // no locals, the code, end
+  const module = new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
+    ...[0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b], // type section: () -> v128
+    ...[0x03, 0x02, 0x01, 0x00], // function section: one function of type 0
+    ...[0x0a, body.length + 2, 0x01, body.length, ...body], // code section
+  ]);
   try {
-    return WebAssembly.validate(RELAXED_PROBE);
+    return WebAssembly.validate(module);
   } catch {
     return false;
   }
 }
 
-/** True when the runtime accepts 128-bit SIMD at all. */
+/** True when the runtime accepts relaxed SIMD: (v128.const 0) ×3, f32x4.relaxed_madd. */
+export function relaxedSimdSupported(): boolean {
+  return validates([...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x85, 0x02]);
+}
+
+/** True when the runtime accepts 128-bit SIMD at all: v128.const 0. */
 export function simdSupported(): boolean {
-  // (module (func (result v128) v128.const 0))
-  const probe = new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    0x01,
-    0x05,
-    0x01,
-    0x60,
-    0x00,
-    0x01,
-    0x7b,
-    0x03,
-    0x02,
-    0x01,
-    0x00,
-    0x0a,
-    0x16,
-    0x01,
-    0x14,
-    0x00,
-    0xfd,
-    0x0c,
-    ...new Array<number>(16).fill(0),
-    0x0b,
-  ]);
-  try {
-    return WebAssembly.validate(probe);
-  } catch {
-    return false;
-  }
+  return validates(V128_ZERO);
 }
 
 async function fetchBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {

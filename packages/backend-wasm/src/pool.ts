@@ -7,25 +7,18 @@
  * computed exactly as on one thread: results are identical for any thread count.
  */
 
-/** Int32 words per worker slot: [seq, done, M, N, K, a, aRow, aCol, b, bRow, bCol, c, ldc, accumulate]. */
+import { GemmField } from './codes.js';
+import { type GemmArgs, writeGemmArgs } from './ffi.js';
+
+/** Int32 words per worker slot: [seq, done, then a GemmField struct (the job)], padded. */
 export const SLOT_WORDS = 16;
 const SEQ = 0;
 const DONE = 1;
+/** Word offset of the job's GemmField struct within a slot. */
+export const SLOT_ARGS = 2;
 
-export type GemmFn = (
-  M: number,
-  N: number,
-  K: number,
-  a: number,
-  aRow: number,
-  aCol: number,
-  b: number,
-  bRow: number,
-  bCol: number,
-  c: number,
-  ldc: number,
-  accumulate: number,
-) => void;
+if (SLOT_ARGS + GemmField.count > SLOT_WORDS)
+  throw new Error('nnet wasm: a pool slot cannot hold a GEMM struct');
 
 /** What the pool needs from a worker: post a message, stop, and not keep the process alive. */
 export interface PoolWorker {
@@ -55,21 +48,8 @@ export class WorkerPool {
   }
 
   /** Runs one product split across the calling thread (`runLocal`) and the workers. */
-  gemm(
-    M: number,
-    N: number,
-    K: number,
-    a: number,
-    aRow: number,
-    aCol: number,
-    b: number,
-    bRow: number,
-    bCol: number,
-    c: number,
-    ldc: number,
-    accumulate: number,
-    runLocal: GemmFn,
-  ): void {
+  gemm(args: GemmArgs, runLocal: (part: GemmArgs) => void): void {
+    const { M, N } = args;
     const parts = this.threads;
     // Each part packs the whole operand it does not split: parts of rows share B (K x N), parts of
     // columns share A (M x K). Split the dimension whose shared operand is smaller, when it is long enough.
@@ -79,13 +59,13 @@ export class WorkerPool {
     const extent = byRows ? M : N;
     const align = byRows ? 4 : 8;
     const step = Math.ceil(extent / parts / align) * align;
-    const jobs: number[][] = [];
+    const jobs: GemmArgs[] = [];
     for (let start = 0; start < extent; start += step) {
       const len = Math.min(step, extent - start);
       jobs.push(
         byRows
-          ? [len, N, K, a + 4 * start * aRow, aRow, aCol, b, bRow, bCol, c + 4 * start * ldc, ldc, accumulate]
-          : [M, len, K, a, aRow, aCol, b + 4 * start * bCol, bRow, bCol, c + 4 * start, ldc, accumulate],
+          ? { ...args, M: len, a: args.a + 4 * start * args.aRow, c: args.c + 4 * start * args.ldc }
+          : { ...args, N: len, b: args.b + 4 * start * args.bCol, c: args.c + 4 * start },
       );
     }
     const ctrl = this.ctrl();
@@ -93,12 +73,11 @@ export class WorkerPool {
     const remote = jobs.slice(1);
     remote.forEach((job, w) => {
       const base = w * SLOT_WORDS;
-      for (let i = 0; i < job.length; i++) ctrl[base + 2 + i] = job[i];
+      writeGemmArgs(ctrl, base + SLOT_ARGS, job);
       Atomics.store(ctrl, base + SEQ, this.seq);
       Atomics.notify(ctrl, base + SEQ);
     });
-    const [m, n, k, pa, par, pac, pb, pbr, pbc, pc, pldc, acc] = jobs[0];
-    runLocal(m, n, k, pa, par, pac, pb, pbr, pbc, pc, pldc, acc);
+    runLocal(jobs[0]);
     remote.forEach((_, w) => {
       const at = w * SLOT_WORDS + DONE;
       for (let done = Atomics.load(ctrl, at); done !== this.seq; done = Atomics.load(ctrl, at)) {

@@ -1,12 +1,11 @@
 /**
  * A pool worker (worker_threads in Node, a Web Worker in a browser): instantiates the kernels on
  * the shared memory, says 'ready', then runs the GEMM jobs the main thread writes into its
- * control slot, blocking in Atomics.wait between jobs.
+ * control slot (a GemmField struct the kernel reads in place), blocking in Atomics.wait between jobs.
  */
+import { type KernelExports, wasmAbort } from './ffi.js';
+import { SLOT_ARGS, SLOT_WORDS } from './pool.js';
 import type { WorkerInit } from './spawn.js';
-import type { KernelExports } from './wasm_backend.js';
-
-const SLOT_WORDS = 16;
 
 interface WorkerScope {
   addEventListener(
@@ -41,9 +40,7 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
   const instance = new WebAssembly.Instance(module, {
     env: {
       memory,
-      abort: () => {
-        throw new Error('nnet wasm kernel aborted');
-      },
+      abort: wasmAbort,
     },
   });
   const k = instance.exports as unknown as KernelExports;
@@ -55,8 +52,8 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
     Atomics.wait(ctrl, base, seen);
     seen = Atomics.load(ctrl, base);
     if (seen < 0) break;
-    const p = (i: number) => ctrl[base + 2 + i];
-    k.gemm(p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), scratch);
+    // The job is the GemmField struct in this worker's slot: the kernel reads it in place.
+    k.gemm(ctrlPtr + (base + SLOT_ARGS) * 4, scratch);
     Atomics.store(ctrl, base + 1, seen);
     Atomics.notify(ctrl, base + 1);
   }

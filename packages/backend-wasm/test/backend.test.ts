@@ -1,4 +1,13 @@
-import { conv2d, manualSeed, randn, registerBackend, setBackend } from '@nnet/tensor';
+import {
+  type Backend,
+  conv2d,
+  type DType,
+  manualSeed,
+  randn,
+  registerBackend,
+  setBackend,
+  type TypedArray,
+} from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Allocator } from '../dist/allocator.js';
 import { createWasmBackend, relaxedSimdSupported, simdSupported } from '../dist/index.js';
@@ -26,6 +35,22 @@ describe('module selection', () => {
     expect(simdSupported()).toBe(true);
     const b = await createWasmBackend();
     expect(b.relaxed).toBe(relaxedSimdSupported());
+  });
+
+  it('probes relaxed SIMD: accepted under --experimental-wasm-relaxed-simd', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const loader = new URL('../dist/loader.js', import.meta.url).href;
+    const probe = (flags: string[]) =>
+      execFileSync(process.execPath, [
+        ...flags,
+        '--input-type=module',
+        '-e',
+        `import { relaxedSimdSupported } from '${loader}'; console.log(relaxedSimdSupported());`,
+      ])
+        .toString()
+        .trim();
+    expect(probe(['--experimental-wasm-relaxed-simd'])).toBe('true');
+    expect(probe([])).toBe(String(relaxedSimdSupported()));
   });
 
   it('accepts the module bytes directly (for bundlers)', async () => {
@@ -66,7 +91,8 @@ describe('convolution over several images per product', () => {
       });
     }
     wasm.dispose();
-  }, 60_000);
+    // The cpu reference convolutions dominate (~40 s alone on one core): room for a loaded CI.
+  }, 180_000);
 });
 
 describe('worker pool', () => {
@@ -112,5 +138,111 @@ describe('worker pool', () => {
     await expect(single.setThreads(2)).rejects.toThrow(
       /threads need shared memory: .*Cross-Origin-Opener-Policy/,
     );
+  });
+});
+
+describe('out-of-range indices', () => {
+  // Random indices in [-3, axis length + 3) on random shapes: gather must write 0 and scatterAdd
+  // drop the contribution (the CPU backend's rule, checked by hand in its own tests), both on the
+  // AssemblyScript path (float32/int32, rank <= 16) and the TypeScript one (bool, rank 17).
+  it('gather writes 0 and scatterAdd drops the contribution, as on the CPU backend', async () => {
+    const { CpuBackend } = await import('@nnet/backend-cpu');
+    const cpu = new CpuBackend();
+    const wasm = await createWasmBackend({ threads: 1 });
+    let seed = 5;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const make = (dtype: DType, n: number, f: () => number): TypedArray =>
+      dtype === 'float32'
+        ? Float32Array.from({ length: n }, f)
+        : dtype === 'int32'
+          ? Int32Array.from({ length: n }, f)
+          : Uint8Array.from({ length: n }, () => (f() ? 1 : 0));
+    const shapes = [[], [5], [3, 4], [2, 3, 4], [...new Array<number>(16).fill(1), 3, 2]];
+    let outOfRange = 0;
+    for (const shape of shapes) {
+      for (let axis = 0; axis < Math.max(1, shape.length); axis++) {
+        for (const dtype of ['float32', 'int32', 'bool'] as const) {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const len = shape.length === 0 ? 1 : shape[axis];
+          const x = make(dtype, n, () => rnd(9) + 1);
+          const index = Int32Array.from({ length: n }, () => rnd(len + 6) - 3);
+          outOfRange += index.filter((i) => i < 0 || i >= len).length;
+          const src = make(dtype, n, () => rnd(9) + 1);
+          const results = [cpu, wasm].map((be: Backend) => {
+            const t = (data: TypedArray, dt: DType) => {
+              const handle = be.alloc(dt, n);
+              be.write(handle, data);
+              return { handle, dtype: dt, shape };
+            };
+            const out = t(
+              make(dtype, n, () => 7),
+              dtype,
+            );
+            be.gather(t(x, dtype), axis, t(index, 'int32'), out);
+            const acc = t(
+              make(dtype, n, () => 1),
+              dtype,
+            );
+            if (dtype !== 'bool' || shape.length > 16)
+              be.scatterAdd(acc, axis, t(index, 'int32'), t(src, dtype));
+            return [be.readSync!(out.handle, dtype, n), be.readSync!(acc.handle, dtype, n)].map((a) =>
+              Array.from(a),
+            );
+          });
+          expect(results[1], `${dtype} [${shape}] axis ${axis}`).toEqual(results[0]);
+        }
+      }
+    }
+    expect(outOfRange).toBeGreaterThan(50);
+    wasm.dispose();
+  });
+});
+
+describe('ranks above the AssemblyScript kernels’ multi-index limit', () => {
+  // Broadcasting over 9–20 dims (mostly 1s and 2s) must match the CPU backend: up to Limit.rank
+  // dims the AssemblyScript kernels walk them, above it the TypeScript kernels do.
+  it('binary, compare, where and copyStrided match the CPU backend at ranks 9 to 20', async () => {
+    const { CpuBackend } = await import('@nnet/backend-cpu');
+    const backends: Backend[] = [new CpuBackend(), await createWasmBackend({ threads: 1 })];
+    let seed = 9;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const rank of [9, 12, 16, 17, 20]) {
+      const out = Array.from({ length: rank }, (_, d) => (d < 3 ? 2 : d === rank - 1 ? 3 : 1 + (d % 2)));
+      const a = out.map((s, d) => (d % 3 === 0 ? 1 : s));
+      const b = out.map((s, d) => (d % 3 === 1 ? 1 : s));
+      const size = (s: number[]) => s.reduce((p, q) => p * q, 1);
+      const dataA = Float32Array.from({ length: size(a) }, () => Math.round(rnd() * 8));
+      const dataB = Float32Array.from({ length: size(b) }, () => Math.round(rnd() * 8));
+      const mask = Uint8Array.from({ length: size(b) }, () => (rnd() < 0.5 ? 1 : 0));
+      const results = backends.map((be) => {
+        const t = (data: TypedArray, shape: number[], dtype: DType = 'float32') => {
+          const handle = be.alloc(dtype, size(shape));
+          be.write(handle, data);
+          return { handle, dtype, shape };
+        };
+        const empty = (dtype: DType) => ({ handle: be.alloc(dtype, size(out)), dtype, shape: out });
+        const [x, y] = [t(dataA, a), t(dataB, b)];
+        const [sum, less, picked, copied] = [
+          empty('float32'),
+          empty('bool'),
+          empty('float32'),
+          empty('float32'),
+        ];
+        be.binary('sub', x, y, sum);
+        be.compare('lt', x, y, less);
+        be.where(t(mask, b, 'bool'), x, y, picked);
+        // The broadcast view of x as a strided copy: stride 0 where x has 1.
+        const strides = a.map((s, d) => (s === 1 ? 0 : size(a.slice(d + 1))));
+        be.copyStrided({ ...x, shape: out, strides, offset: 0 }, copied);
+        return [sum, less, picked, copied].map((r) => Array.from(be.readSync!(r.handle, r.dtype, size(out))));
+      });
+      expect(results[1], `rank ${rank}`).toEqual(results[0]);
+    }
   });
 });

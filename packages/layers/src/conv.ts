@@ -16,6 +16,7 @@ import {
   ShapeError,
   type Tensor,
   ValueError,
+  withOp,
 } from '@nnet/tensor';
 import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
@@ -25,8 +26,14 @@ export interface Conv2dLayerOptions extends Conv2dOptions {
   bias?: boolean;
 }
 
-function pair(v: number | readonly number[]): [number, number] {
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+function pair(op: string, v: number | readonly number[]): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? [v[0], v[1]] : [Number.NaN];
+  if (p.length !== 2 || p.some((k) => !Number.isInteger(k) || k <= 0)) {
+    throw new ValueError(
+      `${op}: kernelSize must be a positive integer or a pair of them, got ${JSON.stringify(v) ?? String(v)}.`,
+    );
+  }
+  return [p[0], p[1]];
 }
 
 export class Conv2d extends Module {
@@ -56,16 +63,14 @@ export class Conv2d extends Module {
         `Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
       );
     }
-    this.kernelSize = pair(kernelSize);
+    this.kernelSize = pair('Conv2d', kernelSize);
     const [kH, kW] = this.kernelSize;
     const bound = 1 / Math.sqrt((inChannels / groups) * kH * kW);
-    this.weight = this.registerParameter(
-      'weight',
-      uniformParameter([outChannels, inChannels / groups, kH, kW], bound),
+    this.weight = withOp('Conv2d', () =>
+      this.registerParameter('weight', uniformParameter([outChannels, inChannels / groups, kH, kW], bound)),
     )!;
-    this.bias = this.registerParameter(
-      'bias',
-      options.bias === false ? null : uniformParameter([outChannels], bound),
+    this.bias = withOp('Conv2d', () =>
+      this.registerParameter('bias', options.bias === false ? null : uniformParameter([outChannels], bound)),
     );
     this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups };
   }
@@ -123,16 +128,14 @@ export class ConvTranspose2d extends Module {
         `ConvTranspose2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
       );
     }
-    this.kernelSize = pair(kernelSize);
+    this.kernelSize = pair('ConvTranspose2d', kernelSize);
     const [kH, kW] = this.kernelSize;
     const bound = 1 / Math.sqrt((outChannels / groups) * kH * kW);
-    this.weight = this.registerParameter(
-      'weight',
-      uniformParameter([inChannels, outChannels / groups, kH, kW], bound),
+    this.weight = withOp('ConvTranspose2d', () =>
+      this.registerParameter('weight', uniformParameter([inChannels, outChannels / groups, kH, kW], bound)),
     )!;
-    this.bias = this.registerParameter(
-      'bias',
-      options.bias === false ? null : uniformParameter([outChannels], bound),
+    this.bias = withOp('ConvTranspose2d', () =>
+      this.registerParameter('bias', options.bias === false ? null : uniformParameter([outChannels], bound)),
     );
     this.options = {
       stride: options.stride,

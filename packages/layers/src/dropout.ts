@@ -12,7 +12,8 @@ export class Dropout extends Module {
     private readonly generator: Generator = defaultGenerator,
   ) {
     super();
-    if (!(p >= 0 && p < 1)) throw new ValueError(`Dropout: p must be in [0, 1), got ${p}.`);
+    if (typeof p !== 'number' || !(p >= 0 && p < 1))
+      throw new ValueError(`Dropout: p must be in [0, 1), got ${p}.`);
   }
 
   forward(x: Tensor): Tensor {

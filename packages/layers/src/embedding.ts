@@ -14,6 +14,7 @@ import {
   tidy,
   ValueError,
   where,
+  withOp,
 } from '@nnet/tensor';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -37,22 +38,26 @@ export class Embedding extends Module {
     }
     let pad = options.paddingIdx ?? null;
     if (pad !== null) {
-      if (pad < -numEmbeddings || pad >= numEmbeddings) {
-        throw new IndexError(`Embedding: paddingIdx ${pad} is out of range for ${numEmbeddings} embeddings.`);
+      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {
+        throw new IndexError(
+          `Embedding: paddingIdx ${String(pad)} must be an integer in [${-numEmbeddings}, ${numEmbeddings - 1}] (a row of the ${numEmbeddings}-row table).`,
+        );
       }
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
     this.weight = this.registerParameter(
       'weight',
-      noGrad(() =>
-        tidy(() => {
-          const w = randn([numEmbeddings, embeddingDim]);
-          if (pad === null) return new Parameter(w);
-          // Zero the padding row (with where, so it is +0 rather than -0 for negative draws).
-          const keepRow = tensor(Array.from({ length: numEmbeddings }, (_, i) => i !== pad)).unsqueeze(1);
-          return new Parameter(where(keepRow, w, 0));
-        }),
+      withOp('Embedding', () =>
+        noGrad(() =>
+          tidy(() => {
+            const w = randn([numEmbeddings, embeddingDim]);
+            if (pad === null) return new Parameter(w);
+            // Zero the padding row (with where, so it is +0 rather than -0 for negative draws).
+            const keepRow = tensor(Array.from({ length: numEmbeddings }, (_, i) => i !== pad)).unsqueeze(1);
+            return new Parameter(where(keepRow, w, 0));
+          }),
+        ),
       ),
     )!;
   }

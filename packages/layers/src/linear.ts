@@ -5,7 +5,7 @@
  * bias [outFeatures]. Initialisation as PyTorch's (kaiming_uniform with a = √5):
  * W, b ~ U(-1/√in, 1/√in), drawn from the library's seeded generator.
  */
-import { fmtShape, linear, noGrad, rand, ShapeError, type Tensor, ValueError } from '@nnet/tensor';
+import { fmtShape, linear, noGrad, rand, ShapeError, type Tensor, ValueError, withOp } from '@nnet/tensor';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -39,10 +39,12 @@ export class Linear extends Module {
         throw new ValueError(`Linear: ${n} must be a positive integer, got ${v}.`);
     }
     const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = this.registerParameter('weight', uniformParameter([outFeatures, inFeatures], bound))!;
-    this.bias = this.registerParameter(
-      'bias',
-      options.bias === false ? null : uniformParameter([outFeatures], bound),
+    // A MemoryError for a huge layer names Linear, not the rand() inside.
+    this.weight = withOp('Linear', () =>
+      this.registerParameter('weight', uniformParameter([outFeatures, inFeatures], bound)),
+    )!;
+    this.bias = withOp('Linear', () =>
+      this.registerParameter('bias', options.bias === false ? null : uniformParameter([outFeatures], bound)),
     );
   }
 

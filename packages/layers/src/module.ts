@@ -3,7 +3,35 @@
  * saved but not learned) and child modules, registered by name in the order they are created;
  * names compose with dots like PyTorch's ("0.weight", "encoder.1.bias").
  */
-import { fmtShape, isTensor, keep, moduleForward, noGrad, shapesEqual, type Tensor, ValueError } from '@nnet/tensor';
+import {
+  DTypeError,
+  describeValue,
+  fmtShape,
+  isTensor,
+  keep,
+  moduleForward,
+  noGrad,
+  shapesEqual,
+  Tensor,
+  ValueError,
+  withOp,
+} from '@nnet/tensor';
+
+/** Throws a DTypeError unless every forward input is a Tensor (or a list of them, or omitted). */
+function checkInputs(name: string, inputs: readonly unknown[]): void {
+  const ok = (v: unknown): boolean =>
+    v instanceof Tensor || (Array.isArray(v) && v.length > 0 && v.every(ok));
+  inputs.forEach((v, i) => {
+    // Inputs after the first may be omitted (an optional initial state).
+    if (!ok(v) && !(i > 0 && (v === undefined || v === null))) {
+      throw new DTypeError(
+        `${name}: forward input ${i} must be a Tensor, got ${describeValue(v)}. Make one with tensor(...), ` +
+          "e.g. tensor([[1, 2, 3]]) for one sample; class indices need { dtype: 'int32' }.",
+      );
+    }
+  });
+}
+
 import type { Parameter } from './parameter.js';
 
 /** A state dict: names to tensors, in PyTorch's order (see `Module.stateDict`). */
@@ -86,7 +114,12 @@ export abstract class Module {
     const forward = this.forward as ((...inputs: unknown[]) => unknown) | undefined;
     if (typeof forward === 'function') {
       Object.defineProperty(this, 'forward', {
-        value: (...inputs: unknown[]) => moduleForward(this, inputs, () => forward.apply(this, inputs)),
+        value: (...inputs: unknown[]) => {
+          // Errors from the ops inside name this module first ("Embedding: indexSelect: ...").
+          const name = this.constructor.name;
+          checkInputs(name, inputs);
+          return withOp(name, () => moduleForward(this, inputs, () => forward.apply(this, inputs)));
+        },
         writable: true,
         configurable: true,
         enumerable: false,

@@ -9,7 +9,17 @@
  *   LayerNorm(normalizedShape): the same over the last dims of each sample (σ² biased), with an
  *     elementwise γ, β of that shape.
  */
-import { fmtShape, noGrad, ones, ShapeError, type Tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import {
+  fmtShape,
+  noGrad,
+  ones,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+  withOp,
+  zeros,
+} from '@nnet/tensor';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -72,6 +82,12 @@ abstract class BatchNormBase extends Module {
     const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
     const view = [1, this.numFeatures, ...new Array<number>(x.ndim - 2).fill(1)];
     const useBatch = this.training || !this.runningMean;
+    if (this.training && x.size / this.numFeatures <= 1) {
+      throw new ValueError(
+        `${this.constructor.name}(${this.numFeatures}): expected more than 1 value per channel when training, got input ${fmtShape(x.shape)}. ` +
+          'Use a batch of at least 2 samples, or call eval() to normalise with the running statistics.',
+      );
+    }
     return tidy(() => {
       let mean: Tensor;
       let variance: Tensor;
@@ -127,11 +143,28 @@ export class LayerNorm extends Module {
     options: { eps?: number; elementwiseAffine?: boolean } = {},
   ) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.normalizedShape =
+      typeof normalizedShape === 'number'
+        ? [normalizedShape]
+        : Array.isArray(normalizedShape)
+          ? [...normalizedShape]
+          : [];
+    if (
+      this.normalizedShape.length === 0 ||
+      this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)
+    ) {
+      throw new ValueError(
+        `LayerNorm: normalizedShape must be a positive integer or a list of them (the trailing dims to normalise), got ${JSON.stringify(normalizedShape) ?? String(normalizedShape)}.`,
+      );
+    }
     this.eps = options.eps ?? 1e-5;
     const affine = options.elementwiseAffine ?? true;
-    this.weight = this.registerParameter('weight', affine ? new Parameter(ones(this.normalizedShape)) : null);
-    this.bias = this.registerParameter('bias', affine ? new Parameter(zeros(this.normalizedShape)) : null);
+    this.weight = withOp('LayerNorm', () =>
+      this.registerParameter('weight', affine ? new Parameter(ones(this.normalizedShape)) : null),
+    );
+    this.bias = withOp('LayerNorm', () =>
+      this.registerParameter('bias', affine ? new Parameter(zeros(this.normalizedShape)) : null),
+    );
   }
 
   forward(x: Tensor): Tensor {

@@ -57,7 +57,12 @@ export class AdaptiveAvgPool2d extends Module {
 
   constructor(readonly outputSize: number | readonly [number, number] = 1) {
     super();
-    const [h, w] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+    const [h, w] =
+      typeof outputSize === 'number'
+        ? [outputSize, outputSize]
+        : Array.isArray(outputSize) && outputSize.length === 2
+          ? outputSize
+          : [Number.NaN, Number.NaN];
     if (![h, w].every((v) => Number.isInteger(v) && v > 0)) {
       throw new ValueError(
         `AdaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}.`,

@@ -2,7 +2,7 @@
  * `Sequential(...modules)`: applies modules one after another, out = mₙ(…m₂(m₁(x))).
  * The seed's `NeuralNet` is the same thing and is exported under that name too.
  */
-import { fmtShape, type Tensor, ValueError } from '@nnet/tensor';
+import { describeValue, fmtShape, type Tensor, ValueError } from '@nnet/tensor';
 import { Module } from './module.js';
 
 export class Sequential extends Module {
@@ -12,7 +12,10 @@ export class Sequential extends Module {
   constructor(...modules: Module[]) {
     super();
     this.layers = modules.map((m, i) => {
-      if (!(m instanceof Module)) throw new ValueError(`Sequential: argument ${i} is not a Module.`);
+      if (!(m instanceof Module))
+        throw new ValueError(
+          `Sequential: argument ${i} must be a Module (a layer such as new Linear(2, 3)), got ${describeValue(m)}.`,
+        );
       return this.registerModule(String(i), m);
     });
   }

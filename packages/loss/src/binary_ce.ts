@@ -5,7 +5,17 @@
  *                               (1 - t)·x + (1 + (pw - 1)·t)·(log(1 + e^(-|x|)) + max(-x, 0))
  *                               which stays finite for any x (pw = posWeight, per class).
  */
-import { fmtShape, ShapeError, type Tensor, tidy } from '@nnet/tensor';
+import {
+  checkTensor,
+  customGrad,
+  fmtShape,
+  getBackend,
+  noGrad,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+} from '@nnet/tensor';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 interface BCEOptions {
@@ -15,8 +25,8 @@ interface BCEOptions {
 }
 
 function check(op: string, input: Tensor, target: Tensor): void {
-  input._check(op);
-  target._check(op);
+  checkTensor(op, input, 'input');
+  checkTensor(op, target, 'target');
   if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(
       `${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape.`,
@@ -24,13 +34,46 @@ function check(op: string, input: Tensor, target: Tensor): void {
   }
 }
 
+/**
+ * Throws a ValueError when a probability is outside [0, 1] or NaN, as PyTorch does. The check
+ * reads one number, so it runs on backends that read synchronously (cpu, wasm).
+ */
+function checkProbabilities(op: string, p: Tensor): void {
+  if (typeof getBackend().readSync !== 'function' || p.size === 0) return;
+  const bad = noGrad(() => tidy(() => p.lt(0).logicalOr(p.gt(1)).logicalOr(p.isnan()).sum().item()));
+  if (bad > 0) {
+    throw new ValueError(
+      `${op}: all elements of input should be between 0 and 1 (probabilities), but ${bad} are not. ` +
+        'Apply sigmoid first, or use bceWithLogits on the raw scores (it is also more stable).',
+    );
+  }
+}
+
+/**
+ * ℓ = -(t·max(log p, -100) + (1 - t)·max(log(1 - p), -100)), elementwise, with PyTorch's gradients
+ *   ∂ℓ/∂p = (p - t) / max(p(1 - p), 1e-12)       (finite at p = 0 and p = 1)
+ *   ∂ℓ/∂t = max(log(1 - p), -100) - max(log p, -100)
+ */
+const bceElementwise = customGrad(
+  (p: Tensor, t: Tensor) => {
+    const logP = p.log().clamp(-100);
+    const log1mP = p.neg().add(1).log().clamp(-100);
+    return { value: t.mul(logP).add(t.neg().add(1).mul(log1mP)).neg(), save: [p, t] };
+  },
+  (g, [p, t]) => [
+    g.mul(p.sub(t)).div(p.mul(p.neg().add(1)).clamp(1e-12)),
+    g.mul(p.neg().add(1).log().clamp(-100).sub(p.log().clamp(-100))),
+  ],
+  'bce',
+);
+
 export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   const reduction = checkReduction('bce', options.reduction ?? 'mean');
   check('bce', input, target);
+  if (options.weight !== undefined) checkTensor('bce', options.weight, 'weight');
+  checkProbabilities('bce', input);
   return tidy(() => {
-    const logP = input.log().clamp(-100);
-    const log1mP = input.neg().add(1).log().clamp(-100);
-    let loss = target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
+    let loss = bceElementwise(input, target);
     if (options.weight) loss = loss.mul(options.weight);
     return reduce(loss, reduction);
   });

@@ -11,6 +11,7 @@
  * float32 probabilities with the logits' shape; weight [C].
  */
 import {
+  checkTensor,
   DTypeError,
   fmtShape,
   gather,
@@ -39,7 +40,7 @@ export interface CrossEntropyOptions extends NLLOptions {
 
 function classWeights(op: string, weight: Tensor | undefined, C: number, rank: number): Tensor | null {
   if (!weight) return null;
-  weight._check(op);
+  checkTensor(op, weight, 'weight');
   if (weight.ndim !== 1 || weight.shape[0] !== C) {
     throw new ShapeError(
       `${op}: weight must have shape [${C}] (one per class), got ${fmtShape(weight.shape)}.`,
@@ -69,7 +70,7 @@ function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEn
     for (let i = 0; i < values.length; i++) {
       if ((values[i] < 0 || values[i] >= C) && values[i] !== ignore) {
         throw new IndexError(
-          `${op}: target class ${values[i]} is out of range for ${C} classes; classes are 0..${C - 1}.`,
+          `${op}: target class ${values[i]} is out of range for ${C} classes; classes are 0..${C - 1}, so targets must be integers in [0, ${C - 1}].`,
         );
       }
     }
@@ -107,7 +108,7 @@ function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEn
 }
 
 function checkLogits(op: string, x: Tensor): void {
-  x._check(op);
+  checkTensor(op, x, 'input');
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: input must be float32, got ${x.dtype}.`);
   if (x.ndim < 2) {
     throw new ShapeError(
@@ -118,14 +119,14 @@ function checkLogits(op: string, x: Tensor): void {
 
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkLogits('crossEntropy', logits);
-  target._check('crossEntropy');
+  checkTensor('crossEntropy', target, 'target');
   return tidy(() => fromLogProbs('crossEntropy', logSoftmax(logits, 1), target, options));
 }
 
 /** Negative log-likelihood from log-probabilities (e.g. the output of LogSoftmax). */
 export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
   checkLogits('nll', logProbs);
-  target._check('nll');
+  checkTensor('nll', target, 'target');
   if (target.dtype !== 'int32')
     throw new DTypeError(`nll: target must be int32 class indices, got ${target.dtype}.`);
   return tidy(() => fromLogProbs('nll', logProbs, target, options));

@@ -4,7 +4,7 @@
  *   ℓ = t·(log t - input), taken as 0 where t = 0.
  * reduction 'batchmean' divides the sum by the batch size (the mathematically correct KL).
  */
-import { fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import { checkTensor, fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
 import { reduce } from './mse.js';
 
 export type KLReduction = 'mean' | 'sum' | 'none' | 'batchmean';
@@ -20,8 +20,8 @@ export function klDiv(
       `klDiv: reduction must be 'mean', 'sum', 'none' or 'batchmean', got '${reduction}'.`,
     );
   }
-  input._check('klDiv');
-  target._check('klDiv');
+  checkTensor('klDiv', input, 'input');
+  checkTensor('klDiv', target, 'target');
   if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(
       `klDiv: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape.`,

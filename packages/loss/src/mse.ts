@@ -2,7 +2,7 @@
  * Mean squared error: ℓᵢ = (inputᵢ - targetᵢ)², reduced by mean (default), sum, or not at all.
  * Shapes: input and target must have the same shape.
  */
-import { DTypeError, fmtShape, ShapeError, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { checkTensor, DTypeError, fmtShape, ShapeError, type Tensor, tidy, ValueError } from '@nnet/tensor';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -20,8 +20,8 @@ export function reduce(loss: Tensor, reduction: Reduction): Tensor {
 
 export function mse(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   const reduction = checkReduction('mse', options.reduction ?? 'mean');
-  input._check('mse');
-  target._check('mse');
+  checkTensor('mse', input, 'input');
+  checkTensor('mse', target, 'target');
   if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(
       `mse: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape; ` +

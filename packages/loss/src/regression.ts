@@ -4,12 +4,12 @@
  *   SmoothL1:  ½d²/β where |d| < β, else |d| - ½β          (β = 1 by default)
  *   Huber:     ½d² where |d| ≤ δ, else δ(|d| - ½δ)          (δ = 1 by default)
  */
-import { fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import { checkTensor, fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 function difference(op: string, input: Tensor, target: Tensor): Tensor {
-  input._check(op);
-  target._check(op);
+  checkTensor(op, input, 'input');
+  checkTensor(op, target, 'target');
   if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new ShapeError(
       `${op}: input ${fmtShape(input.shape)} and target ${fmtShape(target.shape)} must have the same shape.`,

@@ -7,7 +7,7 @@
  *   p = p - (lr / (1 - β₁ᵗ)) · m / (√v̂ / √(1 - β₂ᵗ) + ε)
  */
 import { adamStep, type Tensor, ValueError, zerosLike } from '@nnet/tensor';
-import { Optimizer, type ParamsArg } from './optimizer.js';
+import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -24,6 +24,7 @@ class AdamBase extends Optimizer<AdamOptions> {
     defaults: AdamOptions,
     private readonly decoupled: boolean,
   ) {
+    checkOptionTypes(new.target.name, options, defaults);
     super(params, { ...defaults, ...options });
   }
 
@@ -31,6 +32,11 @@ class AdamBase extends Optimizer<AdamOptions> {
     const name = this.constructor.name;
     if (!(o.lr >= 0)) throw new ValueError(`${name}: invalid learning rate ${o.lr}; it must be >= 0.`);
     if (!(o.eps >= 0)) throw new ValueError(`${name}: invalid eps ${o.eps}; it must be >= 0.`);
+    if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+      throw new ValueError(
+        `${name}: invalid betas ${JSON.stringify(o.betas)}; give a pair [beta1, beta2], each in [0, 1).`,
+      );
+    }
     for (const b of o.betas) {
       if (!(b >= 0 && b < 1))
         throw new ValueError(`${name}: invalid betas ${JSON.stringify(o.betas)}; each must be in [0, 1).`);

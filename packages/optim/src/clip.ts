@@ -4,10 +4,21 @@
  *                 gradient by maxNorm / (‖g‖ₚ + 1e-6); returns the total norm before clipping.
  *   clipGradValue: clamp every gradient element into [-clipValue, clipValue].
  */
-import { noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { describeValue, noGrad, Tensor, tidy, ValueError } from '@nnet/tensor';
+
+/** Throws a ValueError unless `params` is a list of tensors (model.parameters()). */
+function checkParams(op: string, params: unknown): void {
+  if (!Array.isArray(params) || !params.every((p) => p instanceof Tensor)) {
+    throw new ValueError(
+      `${op}: params must be a list of parameters (model.parameters()), got ${describeValue(params)}.`,
+    );
+  }
+}
 
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): number {
-  if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}.`);
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
+    throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${describeValue(maxNorm)}.`);
+  checkParams('clipGradNorm', params);
   if (!(normType > 0))
     throw new ValueError(`clipGradNorm: normType must be > 0 (or Infinity), got ${normType}.`);
   const grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null && !g.isDisposed);
@@ -29,7 +40,9 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
 }
 
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
-  if (!(clipValue >= 0)) throw new ValueError(`clipGradValue: clipValue must be >= 0, got ${clipValue}.`);
+  if (typeof clipValue !== 'number' || !(clipValue >= 0))
+    throw new ValueError(`clipGradValue: clipValue must be a number >= 0, got ${describeValue(clipValue)}.`);
+  checkParams('clipGradValue', params);
   noGrad(() =>
     tidy(() => {
       for (const p of params)

@@ -2,7 +2,17 @@
  * `Optimizer`: holds parameter groups (each with its own options) and per-parameter state, and
  * updates parameters in place. Subclasses implement `update` for one parameter.
  */
-import { keep, markStep, noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import {
+  checkOptions,
+  DTypeError,
+  describeValue,
+  keep,
+  markStep,
+  noGrad,
+  Tensor,
+  tidy,
+  ValueError,
+} from '@nnet/tensor';
 
 /** A group of parameters sharing options; options a group omits come from the defaults. */
 export interface ParamGroup<O> {
@@ -19,12 +29,53 @@ export interface OptimizerStateDict<O> {
   groups: { options: O; params: number[] }[];
 }
 
+/**
+ * Throws a ValueError for an option key `defaults` lacks, or an option whose default is a number
+ * or boolean given as another type (or NaN). Optimizers call it with the options the user passed.
+ */
+export function checkOptionTypes(op: string, options: object, defaults: object): void {
+  checkOptions(op, options, Object.keys(defaults));
+  const given = options as Record<string, unknown>;
+  for (const [k, d] of Object.entries(defaults)) {
+    if (!(k in given)) continue;
+    const v = given[k];
+    const bad =
+      (typeof d === 'number' && (typeof v !== 'number' || Number.isNaN(v))) ||
+      (typeof d === 'boolean' && typeof v !== 'boolean');
+    if (bad) {
+      throw new ValueError(
+        `${op}: option ${k} must be a ${typeof d}, got ${describeValue(v)}; e.g. ${k}: ${String(d)}.`,
+      );
+    }
+  }
+}
+
 export abstract class Optimizer<O extends object> {
   readonly paramGroups: ParamGroup<O>[];
   /** Per-parameter state (momentum buffers, step counts, ...). */
   protected readonly state = new Map<Tensor, Record<string, Tensor | number>>();
 
   constructor(params: ParamsArg<O>, defaults: O) {
+    const name = new.target.name;
+    if (!Array.isArray(params)) {
+      const hint =
+        params && typeof (params as { parameters?: unknown }).parameters === 'function'
+          ? ' It looks like a model: pass model.parameters().'
+          : '';
+      throw new ValueError(
+        `${name}: params must be a list of parameters (model.parameters()) or of groups { params, options }, got ${describeValue(params)}.${hint}`,
+      );
+    }
+    for (const [i, p] of (params as unknown[]).entries()) {
+      const isGroup = typeof p === 'object' && p !== null && !(p instanceof Tensor) && 'params' in p;
+      const inner = isGroup ? (p as { params: unknown }).params : [p];
+      if (!Array.isArray(inner) || !inner.every((t) => t instanceof Tensor)) {
+        throw new ValueError(
+          `${name}: params[${i}] must be a Tensor (a parameter) or a group { params: Tensor[], options }, got ${describeValue(isGroup ? inner : p)}; pass model.parameters().`,
+        );
+      }
+      if (isGroup) checkOptions(name, p, ['params', 'options']);
+    }
     const list = [...params] as (Tensor | { params: readonly Tensor[]; options?: Partial<O> })[];
     if (list.length === 0) {
       throw new ValueError(
@@ -126,9 +177,29 @@ export abstract class Optimizer<O extends object> {
 
   /** Restores a `stateDict()` into an optimizer over the same parameters (in the same order). */
   loadStateDict(dict: OptimizerStateDict<O>): void {
+    if (
+      typeof dict !== 'object' ||
+      dict === null ||
+      !Array.isArray(dict.groups) ||
+      typeof dict.state !== 'object' ||
+      dict.state === null
+    ) {
+      throw new ValueError(
+        `loadStateDict: expected an optimizer state dict { state, groups } as stateDict() returns, got ${describeValue(dict)}.`,
+      );
+    }
+    for (const [i, st] of Object.entries(dict.state)) {
+      for (const [k, v] of Object.entries(st ?? {})) {
+        if (typeof v !== 'number' && !(v instanceof Tensor)) {
+          throw new DTypeError(
+            `loadStateDict: state '${k}' of parameter ${i} must be a Tensor or a number, got ${describeValue(v)}; pass a dict from stateDict().`,
+          );
+        }
+      }
+    }
     if (dict.groups.length !== this.paramGroups.length) {
       throw new ValueError(
-        `loadStateDict: the dict has ${dict.groups.length} parameter groups, this optimizer ${this.paramGroups.length}.`,
+        `loadStateDict: the dict has ${dict.groups.length} parameter groups, this optimizer ${this.paramGroups.length}; load a dict saved from an optimizer built over the same parameter groups.`,
       );
     }
     const params: Tensor[] = [];
@@ -136,7 +207,7 @@ export abstract class Optimizer<O extends object> {
       const own = this.paramGroups[gi];
       if (g.params.length !== own.params.length) {
         throw new ValueError(
-          `loadStateDict: group ${gi} has ${g.params.length} parameters in the dict, ${own.params.length} here.`,
+          `loadStateDict: group ${gi} has ${g.params.length} parameters in the dict, ${own.params.length} here; load a dict saved from an optimizer over the same parameters.`,
         );
       }
       g.params.forEach((idx, j) => {

@@ -10,10 +10,20 @@
  *                      (cosine or linear) to maxLr/(div·finalDiv)
  *   ReduceLROnPlateau: lr = max(lr·factor, minLr) after `patience` epochs without improvement
  */
-import { ValueError } from '@nnet/tensor';
+import { describeValue, ValueError } from '@nnet/tensor';
 import type { Optimizer } from './optimizer.js';
 
 type WithLr = { lr: number };
+
+/** Throws a ValueError unless `o` is an optimizer (something with paramGroups holding an lr). */
+function checkOptimizer(op: string, o: unknown): void {
+  const groups = (o as { paramGroups?: unknown } | null)?.paramGroups;
+  if (!Array.isArray(groups) || !groups.every((g) => typeof g?.options?.lr === 'number')) {
+    throw new ValueError(
+      `${op}: optimizer must be an optimizer such as new SGD(model.parameters(), { lr: 0.1 }), got ${describeValue(o)}.`,
+    );
+  }
+}
 
 export abstract class LRScheduler {
   /** Completed steps (PyTorch's last_epoch). */
@@ -21,6 +31,7 @@ export abstract class LRScheduler {
   readonly baseLrs: number[];
 
   constructor(protected readonly optimizer: Optimizer<WithLr>) {
+    checkOptimizer(new.target.name, optimizer);
     this.baseLrs = optimizer.paramGroups.map((g) => g.options.lr);
   }
 
@@ -54,8 +65,12 @@ export abstract class LRScheduler {
   }
 }
 
-function positive(op: string, name: string, v: number): void {
-  if (!(v > 0)) throw new ValueError(`${op}: ${name} must be > 0, got ${v}.`);
+function positive(op: string, name: string, v: number, integer = false): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0) || (integer && !Number.isInteger(v))) {
+    throw new ValueError(
+      `${op}: ${name} must be a finite ${integer ? 'integer' : 'number'} > 0, got ${describeValue(v)}.`,
+    );
+  }
 }
 
 export class StepLR extends LRScheduler {
@@ -64,7 +79,7 @@ export class StepLR extends LRScheduler {
     readonly options: { stepSize: number; gamma?: number },
   ) {
     super(optimizer);
-    positive('StepLR', 'stepSize', options.stepSize);
+    positive('StepLR', 'stepSize', options?.stepSize, true);
   }
   protected lrAt(t: number, base: number): number {
     return base * (this.options.gamma ?? 0.1) ** Math.floor(t / this.options.stepSize);
@@ -77,6 +92,12 @@ export class MultiStepLR extends LRScheduler {
     readonly options: { milestones: readonly number[]; gamma?: number },
   ) {
     super(optimizer);
+    const m = options?.milestones;
+    if (!Array.isArray(m) || !m.every((v) => Number.isInteger(v) && v > 0)) {
+      throw new ValueError(
+        `MultiStepLR: milestones must be a list of positive integer step counts, e.g. [30, 80], got ${describeValue(m)}.`,
+      );
+    }
   }
   protected lrAt(t: number, base: number): number {
     return base * (this.options.gamma ?? 0.1) ** this.options.milestones.filter((m) => m <= t).length;
@@ -101,7 +122,7 @@ export class CosineAnnealingLR extends LRScheduler {
     readonly options: { tMax: number; etaMin?: number },
   ) {
     super(optimizer);
-    positive('CosineAnnealingLR', 'tMax', options.tMax);
+    positive('CosineAnnealingLR', 'tMax', options?.tMax, true);
   }
   protected lrAt(t: number, base: number): number {
     const etaMin = this.options.etaMin ?? 0;
@@ -144,7 +165,7 @@ export class OneCycleLR extends LRScheduler {
     readonly options: OneCycleOptions,
   ) {
     super(optimizer);
-    positive('OneCycleLR', 'totalSteps', options.totalSteps);
+    positive('OneCycleLR', 'totalSteps', options?.totalSteps, true);
     if (
       (options.cycleMomentum ?? true) &&
       !optimizer.paramGroups.every((g) => 'momentum' in g.options || 'betas' in g.options)
@@ -207,6 +228,7 @@ export class ReduceLROnPlateau {
     private readonly optimizer: Optimizer<WithLr>,
     options: Partial<ReduceLROnPlateau['options']> = {},
   ) {
+    checkOptimizer('ReduceLROnPlateau', optimizer);
     this.options = {
       mode: 'min',
       factor: 0.1,

@@ -6,7 +6,7 @@
  *   p = p - lr·d
  */
 import { sgdStep, type Tensor, ValueError, zerosLike } from '@nnet/tensor';
-import { Optimizer, type ParamsArg } from './optimizer.js';
+import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -18,7 +18,9 @@ export interface SGDOptions {
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super(params, { lr: 0.01, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, ...options });
+    const defaults = { lr: 0.01, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };
+    checkOptionTypes('SGD', options, defaults);
+    super(params, { ...defaults, ...options });
   }
 
   protected validate(o: SGDOptions): void {

@@ -7,7 +7,8 @@
  * user-visible intermediates while the graph stays usable. A node is released when no tensor and
  * no later node refers to it any more, or when `backward()` has run through it.
  */
-import { GradError, ShapeError } from './errors.js';
+import { getDebug } from './debug.js';
+import { AnomalyError, GradError, ShapeError } from './errors.js';
 import { add } from './ops/binary.js';
 import { onesLike } from './ops/creation.js';
 import { alias, sumToShape } from './ops/views.js';
@@ -137,6 +138,7 @@ export function record(
     return t._node ? { node: t._node } : { leaf: t };
   });
   if (!any) return output;
+  if (getDebug().detectAnomaly) checkAnomaly(name, output, 'forward', inputs);
   output._setNode(new Node(name, edges, inputs, save.map(alias), rule));
   return output;
 }
@@ -168,6 +170,49 @@ export function customGrad(
     };
     return record(name, inputs, value, save, rule);
   };
+}
+
+/** Where a value holds NaN or ±Infinity: the first such element's position and kind, or null. */
+function firstNonFinite(t: Tensor): { at: number; value: number } | null {
+  if (t.dtype !== 'float32' || !t._storage.backend.readSync) return null;
+  const data = t.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) return { at: i, value: data[i] };
+  }
+  return null;
+}
+
+/**
+ * @internal Anomaly detection: throws an AnomalyError when `value` (an op's output in the forward pass, or
+ * the gradient its rule returned for input `input` in the backward pass) holds NaN or ±Infinity.
+ */
+export function checkAnomaly(
+  op: string,
+  value: Tensor,
+  pass: 'forward' | 'backward',
+  sources: readonly Tensor[],
+  input = 0,
+): void {
+  const bad = firstNonFinite(value);
+  if (!bad) return;
+  const already = sources.some((s) => firstNonFinite(s) !== null);
+  const what =
+    pass === 'forward'
+      ? `the output of '${op}' (shape ${fmtShape(value.shape)})`
+      : `the gradient that '${op}' backward computed for its input ${input} (shape ${fmtShape(value.shape)})`;
+  const from =
+    pass === 'forward'
+      ? already
+        ? 'One of its inputs already held NaN or Infinity: check the data or an op before it that is not recorded.'
+        : 'Its inputs were finite, so this op produced it.'
+      : already
+        ? 'The gradient flowing into it was already not finite.'
+        : 'The gradient flowing into it was finite, so its backward produced it.';
+  throw new AnomalyError(
+    `${op}: anomaly detected in the ${pass} pass: ${what} holds ${bad.value} at flat index ${bad.at}. ${from} ` +
+      'Typical causes: log or division at 0, sqrt of a negative, exp overflow; clamp the input or add an epsilon. ' +
+      'Turn detection off with setDebug({ detectAnomaly: false }).',
+  );
 }
 
 /** Sorts the graph below `root` so that every node comes after all nodes that consume it. */
@@ -249,6 +294,11 @@ export function backward(root: Tensor, grad: Tensor | undefined, options: { reta
         if (!g) continue;
         grads.delete(node);
         const inGrads = node.apply(g, retain);
+        if (getDebug().detectAnomaly) {
+          inGrads.forEach((gi, i) => {
+            if (gi) checkAnomaly(node.name, gi, 'backward', [g], i);
+          });
+        }
         node.edges.forEach((edge, i) => {
           const gi = inGrads[i];
           if (!edge || !gi) return;

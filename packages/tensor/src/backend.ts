@@ -332,7 +332,20 @@ export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
 
 /** Storage: opaque handles that hold the numbers of one tensor storage each. */
 export interface BackendStorage<H = unknown> {
-  /** Allocates storage for `size` elements of `dtype`; contents are unspecified. */
+  /**
+   * The most bytes one storage may hold on this backend (optional). The front end refuses a larger
+   * tensor with a `MemoryError` (naming the op, the bytes requested and this limit) before calling
+   * `alloc`; without it the limit is 4 GiB (wasm32's address space). Independently of it, no
+   * storage holds more than 2^31 - 1 elements (the int32 index range). Declare the true ceiling:
+   * a typed-array backend the engine's largest typed array, a WebAssembly backend its memory's
+   * maximum, a GPU backend its device's `maxBufferSize`.
+   */
+  readonly maxStorageBytes?: number;
+  /**
+   * Allocates storage for `size` elements of `dtype`; contents are unspecified. If the device runs
+   * out of memory anyway, throwing (any error) is fine: the front end reports it as a
+   * `MemoryError` naming the op.
+   */
   alloc(dtype: DType, size: number): H;
   /** Releases a handle; it is never used again. */
   free(handle: H): void;

@@ -14,9 +14,19 @@ export interface DebugOptions {
    * there and `scatterAdd` drops that contribution.
    */
   checkIndices?: boolean;
+  /**
+   * Anomaly detection, like `torch.autograd.detect_anomaly` (default false). In the forward pass,
+   * every kernel output outside `noGrad` and every op recorded on the autograd graph is checked;
+   * in the backward pass, every gradient rule checks the gradients it returns. The first NaN or ±Infinity throws an
+   * `AnomalyError` naming the op (and, in backward, that its gradient rule produced it). The
+   * checks read values on the host, so they run on backends that read synchronously (cpu, wasm)
+   * and are skipped elsewhere. Off, it costs one flag test per op. A mask built with -Infinity
+   * (attention) trips it: use a large negative number while debugging.
+   */
+  detectAnomaly?: boolean;
 }
 
-const state: Required<DebugOptions> = { checkIndices: true };
+const state: Required<DebugOptions> = { checkIndices: true, detectAnomaly: false };
 
 /**
  * Turns debug checks on or off; returns the previous settings.
@@ -41,6 +51,14 @@ export function setDebug(options: DebugOptions): Required<DebugOptions> {
       );
     }
     state.checkIndices = options.checkIndices;
+  }
+  if (options.detectAnomaly !== undefined) {
+    if (typeof options.detectAnomaly !== 'boolean') {
+      throw new ValueError(
+        `setDebug: detectAnomaly must be true or false, got ${String(options.detectAnomaly)}.`,
+      );
+    }
+    state.detectAnomaly = options.detectAnomaly;
   }
   return prev;
 }

@@ -12,6 +12,7 @@ export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2
 export {
   arange,
   type CreateOptions,
+  checkDType,
   eye,
   full,
   fullLike,
@@ -31,6 +32,7 @@ export {
 } from './ops/creation.js';
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
 export { cat, chunk, split, stack } from './ops/join.js';
+export { checkTensor } from './ops/kernel.js';
 export { linear, matmul } from './ops/matmul.js';
 export { adamStep, sgdStep } from './ops/optimizer_step.js';
 export { type AvgPool2dOptions, avgPool2d, type MaxPool2dOptions, maxPool2d } from './ops/pool.js';
@@ -83,5 +85,13 @@ export {
 } from './safetensors.js';
 export { AsyncScope, keep, scope, tidy, tidyAsync } from './scope.js';
 export * from './shape.js';
-export { type BackendMemory, type MemoryInfo, memory } from './storage.js';
+export {
+  type BackendMemory,
+  checkStorageSize,
+  DEFAULT_MAX_STORAGE_BYTES,
+  MAX_STORAGE_ELEMENTS,
+  type MemoryInfo,
+  maxStorageBytes,
+  memory,
+} from './storage.js';
 export { type Dims, isTensor, type NestedArray, setDebugLeaks, Tensor, type TensorLike } from './tensor.js';

@@ -81,6 +81,11 @@ export function normalizeDims(
 ): number[] {
   const ndim = shape.length;
   if (dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dim !== 'number' && !Array.isArray(dim)) {
+    throw new IndexError(
+      `${op}: dim must be a number or a list of numbers, got ${typeof dim === 'string' ? JSON.stringify(dim) : String(dim)}; e.g. ${op}(x, 0) or ${op}(x, [0, 1]).`,
+    );
+  }
   const list = typeof dim === 'number' ? [dim] : dim;
   const dims = list.map((d) => normalizeDim(op, d, ndim, shape));
   const sorted = [...new Set(dims)].sort((a, b) => a - b);

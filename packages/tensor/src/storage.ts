@@ -6,7 +6,58 @@
  */
 import type { Backend } from './backend.js';
 import { bytesPerElement, type DType } from './dtype.js';
+import { MemoryError, NNetError } from './errors.js';
 import { getBackend, getBackendName } from './registry.js';
+import { fmtShape } from './shape.js';
+
+/**
+ * The most elements one storage may hold on any backend: 2^31 - 1, the largest count an int32
+ * index (gather, argmax, ...) can address.
+ */
+export const MAX_STORAGE_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * The bytes one storage may hold on a backend that declares no `maxStorageBytes`: 4 GiB, the
+ * address space of wasm32.
+ */
+export const DEFAULT_MAX_STORAGE_BYTES = 2 ** 32;
+
+/** The byte limit of one storage on `backend` (its `maxStorageBytes`, else the default). */
+export function maxStorageBytes(backend: Backend): number {
+  const declared = backend.maxStorageBytes;
+  return typeof declared === 'number' && declared > 0 ? declared : DEFAULT_MAX_STORAGE_BYTES;
+}
+
+const fmtInt = (n: number) => (Number.isSafeInteger(n) ? n.toLocaleString('en-US') : n.toExponential(3));
+
+/**
+ * Throws a MemoryError naming `op` when a dense tensor of `shape` and `dtype` would exceed the
+ * limits of one storage on `backend` (the current one by default): more than 2^31 - 1 elements or
+ * more than the backend's `maxStorageBytes`. Called before anything is allocated, on the device
+ * or on the host. Returns the number of elements.
+ *
+ *   checkStorageSize('zeros', [1e6, 1e6], 'float32'); // MemoryError: zeros: ... 4e12 bytes ...
+ */
+export function checkStorageSize(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend = getBackend(),
+): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const bytes = n * bytesPerElement(dtype);
+  const limit = maxStorageBytes(backend);
+  if (n > MAX_STORAGE_ELEMENTS || bytes > limit) {
+    const name = getBackendName() ?? backend.name;
+    throw new MemoryError(
+      `${op}: ${dtype === 'int32' ? 'an' : 'a'} ${dtype} tensor of shape ${fmtShape(shape)} needs ${fmtInt(bytes)} bytes (${fmtInt(n)} elements), ` +
+        `more than one storage on backend '${name}' can hold (${fmtInt(limit)} bytes and ` +
+        `${fmtInt(MAX_STORAGE_ELEMENTS)} elements). Use smaller sizes or a smaller batch, or split the work into pieces.`,
+    );
+  }
+  return n;
+}
 
 export interface BackendMemory {
   /** Live (not disposed) tensors whose storage is on this backend. */
@@ -68,11 +119,29 @@ export class Storage {
     c.bytes += this.bytes;
   }
 
-  /** Allocates a storage for `size` elements on the current backend. */
-  static alloc(dtype: DType, size: number): Storage {
+  /**
+   * Allocates a storage for `size` elements on the current backend, for op `op` (named in errors).
+   * Sizes over the backend's limit are refused with a MemoryError before the backend is asked; a
+   * backend allocation that still fails (a RangeError from a typed array, WebAssembly memory that
+   * cannot grow) becomes a MemoryError naming `op`.
+   */
+  static alloc(dtype: DType, size: number, op = 'alloc'): Storage {
     const backend = getBackend();
     const name = getBackendName() ?? backend.name;
-    return new Storage(backend, name, backend.alloc(dtype, size), dtype, size);
+    checkStorageSize(op, [size], dtype, backend);
+    let handle: unknown;
+    try {
+      handle = backend.alloc(dtype, size);
+    } catch (err) {
+      if (err instanceof NNetError) throw err;
+      const bytes = size * bytesPerElement(dtype);
+      throw new MemoryError(
+        `${op}: backend '${name}' could not allocate ${fmtInt(bytes)} bytes for a ${dtype} tensor of ` +
+          `${fmtInt(size)} elements (${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}). ` +
+          'Free tensors you no longer need (dispose(), tidy()), or use smaller sizes.',
+      );
+    }
+    return new Storage(backend, name, handle, dtype, size);
   }
 
   retain(): this {

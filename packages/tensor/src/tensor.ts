@@ -9,6 +9,7 @@ import type { Node } from './autograd.js';
 import * as ag from './autograd.js';
 import type { StridedInfo, TensorInfo } from './backend.js';
 import { type DType, isFloat, type TypedArray } from './dtype.js';
+import './disposable.js';
 import { BackendError, DisposedError, DTypeError, ValueError } from './errors.js';
 import { formatTensor } from './format.js';
 import { touch } from './lifetime.js';

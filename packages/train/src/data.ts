@@ -8,7 +8,10 @@
  *   gives the same batches on every backend. The caller disposes each batch (or iterates in tidy).
  */
 import {
+  checkOptions,
+  checkTensor,
   defaultGenerator,
+  describeValue,
   fmtShape,
   Generator,
   indexSelect,
@@ -30,6 +33,7 @@ export class TensorDataset implements Dataset<Tensor[]> {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new ValueError('TensorDataset: give at least one tensor.');
+    tensors.forEach((t, i) => checkTensor('TensorDataset', t, `tensor ${i}`));
     const n = tensors[0].shape[0];
     for (const t of tensors) {
       if (t.ndim === 0 || t.shape[0] !== n) {
@@ -98,6 +102,18 @@ export class DataLoader<T = Tensor[]> implements Iterable<T> {
     readonly dataset: Dataset<unknown>,
     options: DataLoaderOptions = {},
   ) {
+    const ds = dataset as Partial<Dataset<unknown>> | null;
+    if (
+      typeof ds !== 'object' ||
+      ds === null ||
+      typeof ds.length !== 'number' ||
+      typeof ds.get !== 'function'
+    ) {
+      throw new ValueError(
+        `DataLoader: dataset must have a length and get(i), such as new TensorDataset(x, y), got ${describeValue(dataset)}.`,
+      );
+    }
+    checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'dropLast', 'seed']);
     this.batchSize = options.batchSize ?? 1;
     this.shuffle = options.shuffle ?? false;
     this.dropLast = options.dropLast ?? false;

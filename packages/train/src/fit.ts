@@ -4,7 +4,7 @@
  * error naming the epoch and batch.
  */
 import type { Module } from '@nnet/layers';
-import { cat, noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { cat, describeValue, noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
 import { MeanLoss, type Metric } from './metrics.js';
 import type { LossFn, OptimizerLike } from './train.js';
 
@@ -56,7 +56,42 @@ function lengthOf(b: Batches): number | undefined {
 }
 
 /** Trains `model` on `train` and returns the per-epoch logs (the history). */
+/** Throws a ValueError naming `fit`'s argument that lacks what the loop calls on it. */
+function checkFitArgs(model: unknown, train: unknown, options: unknown): void {
+  const has = (o: unknown, ...methods: string[]) =>
+    typeof o === 'object' &&
+    o !== null &&
+    methods.every((m) => typeof (o as Record<string, unknown>)[m] === 'function');
+  if (!has(model, 'forward', 'train')) {
+    throw new ValueError(
+      `fit: model must be a Module (e.g. new Sequential(...)), got ${describeValue(model)}.`,
+    );
+  }
+  if (typeof (train as { [Symbol.iterator]?: unknown } | null)?.[Symbol.iterator] !== 'function') {
+    throw new ValueError(
+      `fit: train must be an iterable of [inputs, targets] batches such as a DataLoader, got ${describeValue(train)}.`,
+    );
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new ValueError(
+      `fit: options must be an object { loss, optimizer, epochs, ... }, got ${describeValue(options)}.`,
+    );
+  }
+  const o = options as Record<string, unknown>;
+  if (!has(o.loss, 'forward')) {
+    throw new ValueError(
+      `fit: options.loss must be a loss object with forward(output, target), e.g. new MSELoss(), got ${describeValue(o.loss)}.`,
+    );
+  }
+  if (!has(o.optimizer, 'step', 'zeroGrad')) {
+    throw new ValueError(
+      `fit: options.optimizer must be an optimizer with step() and zeroGrad(), e.g. new SGD(model.parameters()), got ${describeValue(o.optimizer)}.`,
+    );
+  }
+}
+
 export function fit(model: Module, train: Batches, options: FitOptions): EpochLogs[] {
+  checkFitArgs(model, train, options);
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new ValueError(`fit: epochs must be an integer >= 0, got ${epochs}.`);

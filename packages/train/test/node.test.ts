@@ -403,6 +403,17 @@ describe('ProgressBar', () => {
     expect(lines[0]).toMatch(/^epoch 1\/2 {2}loss \d+\.\d{4} {2}\(\d+\.\d s\)\n$/);
   });
 
+  it('prints accuracies as percentages with two decimals and every other value with four', () => {
+    const { lines, stream } = lineStream();
+    const bar = new ProgressBar({ stream, epochs: 1 });
+    const context = { model: new Sequential(new Linear(2, 2)), epochs: 1, stop: false };
+    bar.onEpochBegin(0, context);
+    bar.onEpochEnd({ epoch: 0, loss: 0.5, accuracy: 1, val_loss: 2, val_accuracy: 0.99934 }, context);
+    expect(lines[0]).toMatch(
+      /^epoch 1\/1 {2}loss 0\.5000 {2}accuracy 100\.00 % {2}val_loss 2\.0000 {2}val_accuracy 99\.93 % {2}\(\d+\.\d s\)\n$/,
+    );
+  });
+
   it('shows the total it is given when fit runs one epoch per call', () => {
     const { lines, stream } = lineStream();
     const model = new Sequential(new Linear(2, 2));

@@ -19,7 +19,8 @@ function run(x: T, axis: number, out: T, logarithm: boolean): void {
         const v = a[base + i * inner];
         if (v > m || v !== v) m = v;
       }
-      if (m === Number.NEGATIVE_INFINITY || m === Number.POSITIVE_INFINITY) m = m === m ? 0 : m;
+      // An all −∞ row shifts by 0 (its result is NaN, as PyTorch's); a +∞ entry makes the row NaN.
+      if (m === Number.NEGATIVE_INFINITY) m = 0;
       let s = 0;
       for (let i = 0; i < len; i++) s += Math.exp(a[base + i * inner] - m);
       if (logarithm) {

@@ -3,14 +3,15 @@
  * recording the pieces and records one node whose gradient is the closed-form derivative.
  */
 import { compute, record } from '../autograd.js';
-import { DTypeError, ValueError } from '../errors.js';
+import { DTypeError, describeValue, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { ge, gt, le } from './compare.js';
+import { checkTensor } from './kernel.js';
 import { cast, erf, exp, log1p, relu, sigmoid, tanh } from './unary.js';
 
 function requireFloat(op: string, x: Tensor): void {
-  x._check(op);
+  checkTensor(op, x, 'input');
   if (x.dtype !== 'float32')
     throw new DTypeError(`${op}: expects float32 input, got ${x.dtype}; use x.to('float32').`);
 }
@@ -18,6 +19,11 @@ function requireFloat(op: string, x: Tensor): void {
 /** x where x > 0, slope·x elsewhere.   d/dx = 1 where x > 0, slope elsewhere */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   requireFloat('leakyRelu', x);
+  if (typeof negativeSlope !== 'number') {
+    throw new ValueError(
+      `leakyRelu: negativeSlope must be a number (e.g. 0.01), got ${describeValue(negativeSlope)}.`,
+    );
+  }
   const y = compute(() => where(gt(x, 0), x, mul(x, negativeSlope)));
   return record('leakyRelu', [x], y, [x], (g, [v]) => [where(gt(v, 0), g, mul(g, negativeSlope))]);
 }
@@ -82,7 +88,7 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
  *   d/dx = 1 where min <= x <= max, else 0 (PyTorch's rule: the bounds pass the gradient)
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  x._check('clamp');
+  checkTensor('clamp', x, 'input');
   const lo = min ?? null;
   const hi = max ?? null;
   if (lo === null && hi === null) throw new ValueError('clamp: give at least one of min and max.');

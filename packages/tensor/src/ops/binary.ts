@@ -7,12 +7,12 @@
 import { record } from '../autograd.js';
 import type { BinaryOp } from '../backend.js';
 import { type DType, isFloat, promoteTypes } from '../dtype.js';
-import { DTypeError } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { DTypeError, describeValue } from '../errors.js';
+import { broadcastShapes, fmtShape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { eq, gt, lt } from './compare.js';
 import { scalar } from './creation.js';
-import { runKernel } from './kernel.js';
+import { checkTensor, runKernel } from './kernel.js';
 import { cast, log } from './unary.js';
 
 /** The dtype a number takes next to a tensor of dtype `other`. */
@@ -39,7 +39,9 @@ export function withOperands<T>(
   const toTensor = (x: TensorLike, other: TensorLike): Tensor => {
     if (x instanceof Tensor) return x._check(op);
     if (typeof x !== 'number')
-      throw new DTypeError(`${op}: operand ${String(x)} is neither a Tensor nor a number.`);
+      throw new DTypeError(
+        `${op}: operand ${describeValue(x)} is neither a Tensor nor a number; pass a Tensor (make one with tensor(...)) or a number.`,
+      );
     const t = scalar(x, numberDType(x, (other as Tensor).dtype));
     temps.push(t);
     return t;
@@ -187,8 +189,15 @@ export function logicalOr(a: TensorLike, b: TensorLike): Tensor {
  * ∂/∂a = 1 where the condition holds, ∂/∂b = 1 elsewhere.
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  condition._check('where');
-  const cond = condition.dtype === 'bool' ? condition : cast(condition, 'bool');
+  checkTensor('where', condition, 'condition');
+  if (condition.dtype !== 'bool') {
+    // PyTorch refuses a non-bool condition rather than guessing what a float mask means.
+    throw new DTypeError(
+      `where: condition must be a bool tensor, got ${condition.dtype} (shape ${fmtShape(condition.shape)}); ` +
+        "compare to make a mask (e.g. x.gt(0)) or convert it with condition.to('bool').",
+    );
+  }
+  const cond = condition;
   try {
     return withOperands('where', a, b, (x, y) => {
       const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);

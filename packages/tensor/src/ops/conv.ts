@@ -7,15 +7,16 @@
 import { compute, record } from '../autograd.js';
 import type { Backend, Conv2dParams } from '../backend.js';
 import { hasKernel } from '../backend.js';
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
+import { checkStorageSize } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './binary.js';
 import { zeros } from './creation.js';
 import { scatterAddInto } from './indexing.js';
 import { cat } from './join.js';
-import { backendFor, runKernel } from './kernel.js';
+import { backendFor, checkTensor, runKernel } from './kernel.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
 import { narrow, reshape, squeeze, transpose, unsqueeze } from './views.js';
@@ -139,8 +140,10 @@ function padEnd(x: Tensor, extraH: number, extraW: number): Tensor {
  *   ∂/∂x = conv2dBackwardInput(g, w), ∂/∂w = conv2dBackwardFilter(x, g), ∂/∂b = Σ g over N, H, W
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  x._check('conv2d');
-  weight._check('conv2d');
+  checkTensor('conv2d', x, 'input');
+  checkTensor('conv2d', weight, 'weight');
+  if (bias !== undefined && bias !== null) checkTensor('conv2d', bias, 'bias');
+  checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
   for (const t of bias ? [x, weight, bias] : [x, weight]) {
     if (t.dtype !== 'float32') throw new DTypeError(`conv2d: expects float32 tensors, got ${t.dtype}.`);
   }
@@ -211,10 +214,15 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   };
   const [Ho, Wo] = outputSize('conv2d', x, toWindow(g));
   const backend = backendFor('conv2d', bias ? [x, weight, bias] : [x, weight]);
-  const y = compute(() => {
-    const out = forward(backend, x, weight, g, Ho, Wo);
-    return bias ? add(out, reshape(bias, [1, O, 1, 1])) : out;
-  });
+  checkStorageSize('conv2d', [x.shape[0], O, Ho, Wo], 'float32');
+  if (!hasKernel(backend, 'conv2d'))
+    checkStorageSize('conv2d', [x.shape[0], C * kH * kW, Ho * Wo], 'float32');
+  const y = withOp('conv2d', () =>
+    compute(() => {
+      const out = forward(backend, x, weight, g, Ho, Wo);
+      return bias ? add(out, reshape(bias, [1, O, 1, 1])) : out;
+    }),
+  );
   const xShape = x.shape;
   const wShape = weight.shape;
   const inputs = bias ? [x, weight, bias] : [x, weight];
@@ -246,8 +254,10 @@ export function convTranspose2d(
   bias?: Tensor | null,
   options: ConvTranspose2dOptions = {},
 ): Tensor {
-  x._check('convTranspose2d');
-  weight._check('convTranspose2d');
+  checkTensor('convTranspose2d', x, 'input');
+  checkTensor('convTranspose2d', weight, 'weight');
+  if (bias !== undefined && bias !== null) checkTensor('convTranspose2d', bias, 'bias');
+  checkOptions('convTranspose2d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   for (const t of bias ? [x, weight, bias] : [x, weight]) {
     if (t.dtype !== 'float32')
       throw new DTypeError(`convTranspose2d: expects float32 tensors, got ${t.dtype}.`);
@@ -263,7 +273,7 @@ export function convTranspose2d(
   const [Cw, Og, kH, kW] = weight.shape;
   if (C !== Cw) {
     throw new ShapeError(
-      `convTranspose2d: input has ${C} channels but weight ${fmtShape(weight.shape)} expects ${Cw} (dim 0 of the weight is in_channels).`,
+      `convTranspose2d: input has ${C} channels but weight ${fmtShape(weight.shape)} expects ${Cw} (dim 0 of the weight is in_channels); the input's dim 1 must equal the weight's dim 0.`,
     );
   }
   if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) {
@@ -304,10 +314,13 @@ export function convTranspose2d(
     kW,
   };
   const outShape = [N, O, Ho, Wo];
-  const y = compute(() => {
-    const out = conv2dBackwardInput(x, weight, g, outShape);
-    return bias ? add(out, reshape(bias, [1, O, 1, 1])) : out;
-  });
+  checkStorageSize('convTranspose2d', outShape, 'float32');
+  const y = withOp('convTranspose2d', () =>
+    compute(() => {
+      const out = conv2dBackwardInput(x, weight, g, outShape);
+      return bias ? add(out, reshape(bias, [1, O, 1, 1])) : out;
+    }),
+  );
   const wShape = weight.shape;
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record('convTranspose2d', inputs, y, [x, weight], (gy, [sx, sw], needs) => [

@@ -5,11 +5,38 @@
 
 import { noGrad } from '../autograd.js';
 import { allocArray, DTYPES, type DType, dtypeOfArray, type TypedArray } from '../dtype.js';
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { defaultGenerator, type Generator } from '../random.js';
+import { checkOptions, DTypeError, describeValue, ShapeError, ValueError } from '../errors.js';
+import { defaultGenerator, type Generator, Generator as GeneratorClass } from '../random.js';
 import { fmtShape, type Shape, shapesEqual, sizeOf } from '../shape.js';
+import { checkStorageSize } from '../storage.js';
 import type { NestedArray, Tensor } from '../tensor.js';
-import { backendFor, empty, materialize, withDense } from './kernel.js';
+import { backendFor, checkTensor, empty, materialize, withDense } from './kernel.js';
+
+const CREATE_KEYS = ['dtype', 'requiresGrad'] as const;
+const RANDOM_KEYS = ['dtype', 'requiresGrad', 'generator'] as const;
+
+/** Throws unless `v` is a finite number (an argument such as a fill value, start or end). */
+function checkNumber(op: string, name: string, v: unknown, finite = true): number {
+  if (typeof v !== 'number' || (finite && !Number.isFinite(v))) {
+    throw new ValueError(
+      `${op}: ${name} must be a ${finite ? 'finite ' : ''}number, got ${describeValue(v)}.`,
+    );
+  }
+  return v;
+}
+
+function checkRequiresGrad(op: string, options: CreateOptions, dtype: DType): void {
+  const rg = options.requiresGrad;
+  if (rg === undefined) return;
+  if (typeof rg !== 'boolean') {
+    throw new ValueError(`${op}: requiresGrad must be true or false, got ${describeValue(rg)}.`);
+  }
+  if (rg && dtype !== 'float32') {
+    throw new DTypeError(
+      `${op}: only float32 tensors can require gradients, this one would be ${dtype}; drop requiresGrad or use dtype 'float32'.`,
+    );
+  }
+}
 
 export interface TensorOptions {
   /** Element type; float32 unless the data says otherwise (booleans, a typed array). */
@@ -32,9 +59,13 @@ export interface RandomOptions extends CreateOptions {
 /** Nested arrays, a typed array, or a single number/boolean. */
 export type TensorData = NestedArray | TypedArray | readonly number[];
 
-function checkDType(op: string, dtype: DType): void {
+/** Throws a DTypeError naming `op` unless `dtype` is one nnet supports. */
+export function checkDType(op: string, dtype: DType): void {
   if (!DTYPES.includes(dtype)) {
-    throw new DTypeError(`${op}: unknown dtype '${String(dtype)}'; use one of ${DTYPES.join(', ')}.`);
+    throw new DTypeError(
+      `${op}: unsupported dtype ${typeof dtype === 'string' ? `'${dtype}'` : describeValue(dtype)}; use one of ${DTYPES.join(', ')}` +
+        ' (float16, float64 and int64 are not supported: use float32 or int32).',
+    );
   }
 }
 
@@ -43,9 +74,9 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
     throw new ShapeError(`${op}: shape must be an array of sizes, e.g. [2, 3]; got ${String(shape)}.`);
   }
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw new ShapeError(
-        `${op}: shape ${fmtShape(shape)} has an invalid size ${d}; sizes are integers >= 0.`,
+        `${op}: shape ${fmtShape(shape)} has an invalid size ${typeof d === 'number' ? d : describeValue(d)}; sizes are integers >= 0.`,
       );
     }
   }
@@ -53,8 +84,14 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
 }
 
 /** Wraps a typed array as a new tensor on the current backend. */
-export function fromTypedArray(data: TypedArray, shape: Shape, dtype: DType, requiresGrad = false): Tensor {
-  const t = empty(shape, dtype);
+export function fromTypedArray(
+  data: TypedArray,
+  shape: Shape,
+  dtype: DType,
+  requiresGrad = false,
+  op = 'tensor',
+): Tensor {
+  const t = empty(shape, dtype, op);
   backendFor('tensor', []);
   const typed = dtypeOfArray(data) === dtype ? data : convertArray(data, dtype);
   if (t.size > 0) t._storage.backend.write(t._storage.handle, typed);
@@ -100,7 +137,9 @@ function flatten(
     } else if (typeof data === 'number') {
       out.push(data);
     } else {
-      throw new ValueError(`tensor: element ${String(data)} is not a number or boolean.`);
+      throw new ValueError(
+        `tensor: element ${describeValue(data)} is not a number or boolean; data must hold only numbers or booleans (nested arrays of them, or a typed array).`,
+      );
     }
     return;
   }
@@ -121,6 +160,7 @@ function flatten(
  *   tensor(new Float32Array(6), { shape: [2, 3] })
  */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
+  checkOptions('tensor', options, ['dtype', 'shape', 'requiresGrad']);
   let flat: ArrayLike<number>;
   let shape: number[];
   let dtype: DType;
@@ -137,6 +177,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     dtype = options.dtype ?? (sawBool.v ? 'bool' : 'float32');
   }
   checkDType('tensor', dtype);
+  checkRequiresGrad('tensor', options, dtype);
   if (options.shape) {
     const target = checkShape('tensor', options.shape);
     if (sizeOf(target) !== flat.length) {
@@ -155,38 +196,56 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
 
 /** A 0-d tensor holding `value`. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  return full([], value, { dtype });
+  return filled('scalar', [], value, { dtype });
 }
 
-/** A tensor of `shape` with every element `value`. */
-export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const s = checkShape('full', shape);
+/** `full` under the name of the op the user called (zeros, ones, fullLike, ...). */
+function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  checkOptions(op, options, CREATE_KEYS);
+  const s = checkShape(op, shape);
+  if (typeof value === 'boolean') value = value ? 1 : 0;
+  checkNumber(op, 'value', value, false);
   const dtype = options.dtype ?? 'float32';
-  checkDType('full', dtype);
-  const t = empty(s, dtype);
-  if (t.size > 0) withDense('full', [], (_i, backend) => backend.fill(t._info(), value));
+  checkDType(op, dtype);
+  checkRequiresGrad(op, options, dtype);
+  const t = empty(s, dtype, op);
+  if (t.size > 0) withDense(op, [], (_i, backend) => backend.fill(t._info(), value));
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }
 
+/** A tensor of `shape` with every element `value`. */
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
+/** A tensor of `shape` filled with 0. */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
+/** A tensor of `shape` filled with 1. */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
+function filledLike(op: string, t: Tensor, value: number, options: CreateOptions): Tensor {
+  checkTensor(op, t);
+  checkOptions(op, options, CREATE_KEYS);
+  return filled(op, t.shape, value, { dtype: t.dtype, ...options });
+}
+
+/** A tensor of `t`'s shape (and dtype, unless given) filled with `value`. */
 export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...options });
+  return filledLike('fullLike', t, value, options);
 }
 
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return fullLike(t, 0, options);
+  return filledLike('zerosLike', t, 0, options);
 }
 
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return fullLike(t, 1, options);
+  return filledLike('onesLike', t, 1, options);
 }
 
 /**
@@ -194,12 +253,15 @@ export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
  * The dtype is int32 when all arguments are integers, float32 otherwise (or as given).
  */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  checkOptions('arange', options, CREATE_KEYS);
   if (end === undefined) {
     end = start;
     start = 0;
   }
-  if (step === 0 || !Number.isFinite(step))
-    throw new ValueError(`arange: step must be a non-zero finite number, got ${step}.`);
+  checkNumber('arange', 'start', start);
+  checkNumber('arange', 'end', end);
+  checkNumber('arange', 'step', step);
+  if (step === 0) throw new ValueError(`arange: step must be a non-zero finite number, got ${step}.`);
   if ((end - start) / step < 0) {
     throw new ValueError(
       `arange: step ${step} moves away from end (start ${start}, end ${end}); flip its sign.`,
@@ -207,32 +269,48 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
+  checkDType('arange', dtype);
+  checkRequiresGrad('arange', options, dtype);
+  checkStorageSize('arange', [n], dtype);
   const data = allocArray(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return fromTypedArray(data, [n], dtype, options.requiresGrad);
+  return fromTypedArray(data, [n], dtype, options.requiresGrad, 'arange');
 }
 
 /** `steps` evenly spaced values from `start` to `end`, both included. */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  checkOptions('linspace', options, CREATE_KEYS);
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'end', end);
   if (!Number.isInteger(steps) || steps < 0)
-    throw new ValueError(`linspace: steps must be an integer >= 0, got ${steps}.`);
+    throw new ValueError(`linspace: steps must be an integer >= 0, got ${describeValue(steps)}.`);
+  const dtype = options.dtype ?? 'float32';
+  checkDType('linspace', dtype);
+  checkRequiresGrad('linspace', options, dtype);
+  checkStorageSize('linspace', [steps], 'float32');
   const data = new Float32Array(steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Like PyTorch, fill the second half from the end so both endpoints are exact.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) data[i] = i < half ? start + i * delta : end - (steps - 1 - i) * delta;
-  return fromTypedArray(data, [steps], options.dtype ?? 'float32', options.requiresGrad);
+  return fromTypedArray(data, [steps], dtype, options.requiresGrad, 'linspace');
 }
 
 /** The `n` x `m` identity matrix (m defaults to n). */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  checkOptions('eye', options, CREATE_KEYS);
   if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) {
-    throw new ValueError(`eye: sizes must be integers >= 0, got ${n} and ${m}.`);
+    throw new ValueError(
+      `eye: sizes must be integers >= 0, got ${describeValue(n)} and ${describeValue(m)}.`,
+    );
   }
   const dtype = options.dtype ?? 'float32';
+  checkDType('eye', dtype);
+  checkRequiresGrad('eye', options, dtype);
+  checkStorageSize('eye', [n, m], dtype);
   const data = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromTypedArray(data, [n, m], dtype, options.requiresGrad);
+  return fromTypedArray(data, [n, m], dtype, options.requiresGrad, 'eye');
 }
 
 function randomTensor(
@@ -241,14 +319,17 @@ function randomTensor(
   options: RandomOptions,
   draw: (g: Generator) => number,
 ): Tensor {
+  checkOptions(op, options, RANDOM_KEYS);
   const s = checkShape(op, shape);
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32')
-    throw new DTypeError(`${op}: only float32 is supported, got ${dtype}; use randint for integers.`);
-  const g = options.generator ?? defaultGenerator;
+    throw new DTypeError(`${op}: only float32 is supported, got ${String(dtype)}; use randint for integers.`);
+  checkRequiresGrad(op, options, dtype);
+  const g = checkGenerator(op, options.generator);
+  checkStorageSize(op, s, dtype);
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
-  return fromTypedArray(data, s, dtype, options.requiresGrad);
+  return fromTypedArray(data, s, dtype, options.requiresGrad, op);
 }
 
 /** Uniform samples in [0, 1). */
@@ -268,21 +349,42 @@ export function randint(
   shape: readonly number[],
   options: RandomOptions = {},
 ): Tensor {
+  checkOptions('randint', options, RANDOM_KEYS);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new ValueError(`randint: need integers low < high, got low=${low}, high=${high}.`);
+    throw new ValueError(
+      `randint: need integers low < high, got low=${describeValue(low)}, high=${describeValue(high)}.`,
+    );
   }
   const s = checkShape('randint', shape);
-  const g = options.generator ?? defaultGenerator;
+  const dtype = options.dtype ?? 'int32';
+  checkDType('randint', dtype);
+  if (options.requiresGrad) {
+    throw new DTypeError('randint: integer tensors cannot require gradients; drop requiresGrad.');
+  }
+  const g = checkGenerator('randint', options.generator);
+  checkStorageSize('randint', s, 'int32');
   const data = new Int32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
-  return fromTypedArray(data, s, options.dtype ?? 'int32');
+  return fromTypedArray(data, s, dtype, false, 'randint');
+}
+
+function checkGenerator(op: string, g: unknown): Generator {
+  if (g === undefined) return defaultGenerator;
+  if (!(g instanceof GeneratorClass)) {
+    throw new ValueError(
+      `${op}: generator must be a Generator (new Generator(seed)), got ${describeValue(g)}.`,
+    );
+  }
+  return g;
 }
 
 /** Copies `src` into `dst`'s storage in place (no autograd); see `Tensor.assign`. */
 export function assign(dst: Tensor, src: Tensor): void {
+  checkTensor('assign', dst, 'destination');
+  checkTensor('assign', src, 'source');
   if (!shapesEqual(dst.shape, src.shape)) {
     throw new ShapeError(
-      `assign: source shape ${fmtShape(src.shape)} does not match destination ${fmtShape(dst.shape)}.`,
+      `assign: source shape ${fmtShape(src.shape)} does not match destination ${fmtShape(dst.shape)}; the shapes must be equal (reshape or expand the source first).`,
     );
   }
   if (!dst._isDense()) {

@@ -6,15 +6,16 @@ import { getDebug } from '../debug.js';
 import { BackendError, DTypeError, IndexError, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim } from '../shape.js';
+import { checkStorageSize } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import { eq } from './compare.js';
 import { arange } from './creation.js';
-import { backendFor, empty, materialize, runKernel } from './kernel.js';
+import { backendFor, checkTensor, empty, materialize, runKernel } from './kernel.js';
 import { cast } from './unary.js';
 import { expand, reshape, unsqueeze } from './views.js';
 
 function requireIndex(op: string, index: Tensor): void {
-  index._check(op);
+  checkTensor(op, index, 'index');
   if (index.dtype !== 'int32') {
     throw new DTypeError(`${op}: index must be int32, got ${index.dtype}; use index.to('int32').`);
   }
@@ -59,7 +60,7 @@ export function scatterAddInto(shape: readonly number[], dim: number, index: Ten
  *   ∂/∂x: g is scattered back (added) to the positions it was gathered from
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  x._check('gather');
+  checkTensor('gather', x, 'input');
   requireIndex('gather', index);
   const d = normalizeDim('gather', dim, x.ndim, x.shape);
   if (index.ndim !== x.ndim || index.shape.some((s, i) => i !== d && s > x.shape[i])) {
@@ -78,7 +79,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** The entries of `x` at the positions `index` (1-D int32) along `dim`. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  x._check('indexSelect');
+  checkTensor('indexSelect', x, 'input');
   requireIndex('indexSelect', index);
   if (index.ndim > 1) {
     throw new ShapeError(
@@ -123,6 +124,11 @@ export function oneHot(index: Tensor, numClasses = -1, dtype: 'int32' | 'float32
   }
   if (!Number.isInteger(n) || n < 0)
     throw new ValueError(`oneHot: numClasses must be an integer >= 0 or -1, got ${numClasses}.`);
+  if (dtype !== 'int32' && dtype !== 'float32') {
+    throw new DTypeError(`oneHot: dtype must be 'int32' or 'float32', got ${String(dtype)}.`);
+  }
+  // Refuse before building the [..., n] comparison (n can come from a stray huge label).
+  checkStorageSize('oneHot', [...index.shape, n], dtype);
   checkRange('oneHot', index, n, index.ndim);
   return tidy(() => cast(eq(unsqueeze(index, -1), arange(0, n)), dtype));
 }

@@ -6,14 +6,14 @@ import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { backendFor, empty, materialize } from './kernel.js';
+import { backendFor, checkTensor, empty, materialize } from './kernel.js';
 import { cast } from './unary.js';
 import { indexAlong, narrow, unsqueeze } from './views.js';
 
 /** Writes each part into its slice of one zero-filled output (scatterAdd along `dim`). */
 function catKernel(parts: readonly Tensor[], d: number, shape: number[]): Tensor {
   const backend = backendFor('cat', parts);
-  const out = empty(shape, parts[0].dtype);
+  const out = empty(shape, parts[0].dtype, 'cat');
   if (out.size === 0) return out;
   backend.fill(out._info(), 0);
   let offset = 0;
@@ -40,7 +40,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   for (const t of tensors) {
     if (!(t instanceof Tensor)) throw new ValueError('cat: every element of the list must be a Tensor.');
-    t._check('cat');
+    checkTensor('cat', t, 'tensor');
   }
   const first = tensors[0];
   const d = normalizeDim('cat', dim, first.ndim, first.shape);
@@ -114,7 +114,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * section sizes (which must add up to the dim's size).
  */
 export function split(x: Tensor, splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
-  x._check('split');
+  checkTensor('split', x, 'input');
   const d = normalizeDim('split', dim, x.ndim, x.shape);
   const n = x.shape[d];
   let sizes: number[];
@@ -144,7 +144,7 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
 
 /** Splits into `chunks` nearly equal views along `dim` (the last may be smaller, as in PyTorch). */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  x._check('chunk');
+  checkTensor('chunk', x, 'input');
   if (!Number.isInteger(chunks) || chunks <= 0)
     throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}.`);
   const d = normalizeDim('chunk', dim, x.ndim, x.shape);

@@ -3,19 +3,36 @@
  * materialises views into dense temporaries, allocates outputs and wraps them as tensors.
  * Nothing here records autograd; ops do that around these calls.
  */
+import { checkAnomaly, isGradEnabled } from '../autograd.js';
 import type { Backend, TensorInfo } from '../backend.js';
+import { getDebug } from '../debug.js';
 import type { DType } from '../dtype.js';
-import { BackendError } from '../errors.js';
+import { BackendError, DTypeError, describeValue } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { padShape, type Shape, sizeOf } from '../shape.js';
-import { Storage } from '../storage.js';
+import { checkStorageSize, Storage } from '../storage.js';
 import { Tensor } from '../tensor.js';
+
+/**
+ * Throws a DTypeError naming `op` and the argument `name` unless `x` is a Tensor, and a
+ * DisposedError if it was disposed; returns it (marked as used).
+ *
+ *   checkTensor('matmul', b, 'other');
+ */
+export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new DTypeError(
+      `${op}: ${name} must be a Tensor, got ${describeValue(x)}. Make one with tensor(...) first.`,
+    );
+  }
+  return x._check(op);
+}
 
 /** The current backend, after checking that every input tensor lives on it. */
 export function backendFor(op: string, inputs: readonly Tensor[]): Backend {
   const backend = getBackend();
   for (const t of inputs) {
-    t._check(op);
+    checkTensor(op, t);
     if (t._storage.backend !== backend) {
       throw new BackendError(
         `${op}: a tensor with shape [${t.shape.join(', ')}] lives on backend '${t.backend}' but the ` +
@@ -26,15 +43,19 @@ export function backendFor(op: string, inputs: readonly Tensor[]): Backend {
   return backend;
 }
 
-/** A fresh, dense, untracked-by-autograd tensor of the given shape and dtype (contents unset). */
-export function empty(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(Storage.alloc(dtype, sizeOf(shape)), [...shape], dtype);
+/**
+ * A fresh, dense, untracked-by-autograd tensor of the given shape and dtype (contents unset).
+ * `op` is the op named in a MemoryError when the size exceeds the backend's limit.
+ */
+export function empty(shape: Shape, dtype: DType, op = 'empty'): Tensor {
+  checkStorageSize(op, shape, dtype);
+  return new Tensor(Storage.alloc(dtype, sizeOf(shape), op), [...shape], dtype);
 }
 
-/** A dense copy of any view (no autograd). */
-export function materialize(t: Tensor): Tensor {
-  const backend = backendFor('contiguous', [t]);
-  const out = empty(t.shape, t.dtype);
+/** A dense copy of any view (no autograd); `op` names the op in errors. */
+export function materialize(t: Tensor, op = 'contiguous'): Tensor {
+  const backend = backendFor(op, [t]);
+  const out = empty(t.shape, t.dtype, op);
   if (t.size > 0) backend.copyStrided(t._strided(), out._info());
   return out;
 }
@@ -54,7 +75,7 @@ export function withDense<T>(
   const infos = inputs.map((t) => {
     let d = t;
     if (!t._isDense()) {
-      d = materialize(t);
+      d = materialize(t, op);
       temps.push(d);
     }
     const info = d._info();
@@ -76,11 +97,12 @@ export function runKernel(
   kernel: (infos: TensorInfo[], out: TensorInfo, backend: Backend) => void,
   broadcastRank?: number,
 ): Tensor {
+  checkStorageSize(op, outShape, outDtype);
   const out = withDense(
     op,
     inputs,
     (infos, backend) => {
-      const o = empty(outShape, outDtype);
+      const o = empty(outShape, outDtype, op);
       if (o.size > 0) {
         try {
           kernel(infos, o._info(), backend);
@@ -93,5 +115,15 @@ export function runKernel(
     },
     broadcastRank,
   );
+  // Anomaly detection checks every kernel output of the program's own forward pass (not the
+  // internals of ops computed under noGrad, nor gradient rules, which autograd checks itself).
+  if (getDebug().detectAnomaly && isGradEnabled() && out.size > 0) {
+    try {
+      checkAnomaly(op, out, 'forward', inputs);
+    } catch (err) {
+      out.dispose();
+      throw err;
+    }
+  }
   return out;
 }

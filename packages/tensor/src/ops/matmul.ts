@@ -11,12 +11,12 @@ import { tidy } from '../scope.js';
 import { broadcastShapes, contiguousStrides, fmtShape, padShape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './binary.js';
-import { backendFor, empty, materialize } from './kernel.js';
+import { backendFor, checkTensor, empty, materialize } from './kernel.js';
 import { sum } from './reduce.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
-function requireFloat(op: string, x: Tensor): void {
-  x._check(op);
+function requireFloat(op: string, x: Tensor, name = 'input'): void {
+  checkTensor(op, x, name);
   if (x.dtype !== 'float32') {
     throw new DTypeError(
       `${op}: expects float32 tensors, got ${x.dtype} (shape ${fmtShape(x.shape)}); use x.to('float32').`,
@@ -52,7 +52,7 @@ function operand(x: Tensor, batchShape: readonly number[]): Operand {
   if (sizeOf(own) !== 1 && !shapesEqual(padShape(own, batchShape.length), batchShape)) {
     // Partial broadcast (e.g. [2, 1] against [2, 3]): materialise the expanded batch.
     const expanded = noGrad(() => expand(x, [...batchShape, r, c]));
-    temp = materialize(expanded);
+    temp = materialize(expanded, 'matmul');
     expanded.dispose();
     src = temp;
   }
@@ -70,7 +70,7 @@ function operand(x: Tensor, batchShape: readonly number[]): Operand {
       temp,
     };
   }
-  const dense = materialize(src);
+  const dense = materialize(src, 'matmul');
   temp?.dispose();
   return {
     info: { handle: dense._storage.handle, dtype: 'float32', shape: [batch, r, c] },
@@ -93,7 +93,7 @@ function gemm(a: Tensor, b: Tensor): Tensor {
     );
   }
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = empty([...batchShape, M, N], 'float32');
+  const out = empty([...batchShape, M, N], 'float32', 'matmul');
   if (out.size === 0) return out;
   if (K === 0) {
     backend.fill(out._info(), 0);
@@ -132,8 +132,8 @@ function gemm(a: Tensor, b: Tensor): Tensor {
  *   ∂/∂a = g·bᵀ, ∂/∂b = aᵀ·g (summed over broadcast batch dims)
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  requireFloat('matmul', a);
-  requireFloat('matmul', b);
+  requireFloat('matmul', a, 'input');
+  requireFloat('matmul', b, 'other');
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
       `matmul: both operands need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; use mul() for scalars.`,
@@ -161,9 +161,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  *   ∂/∂x = g·W, ∂/∂W = gᵀ·x, ∂/∂b = Σ g over all leading dims
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  requireFloat('linear', x);
-  requireFloat('linear', weight);
-  if (bias) requireFloat('linear', bias);
+  requireFloat('linear', x, 'input');
+  requireFloat('linear', weight, 'weight');
+  if (bias !== undefined && bias !== null) requireFloat('linear', bias, 'bias');
   if (weight.ndim !== 2) {
     throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}.`);
   }
@@ -185,7 +185,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       const w = weight._isDense() ? weight : materialize(weight);
       const xd = x2._isDense() ? x2 : materialize(x2);
       const bd = bias && !bias._isDense() ? materialize(bias) : bias;
-      const out = empty([sizeOf(lead), outF], 'float32');
+      const out = empty([sizeOf(lead), outF], 'float32', 'linear');
       if (out.size > 0) backend.linear(xd._info(), w._info(), bd ? bd._info() : null, 'none', out._info());
       return reshape(out, [...lead, outF]);
     }

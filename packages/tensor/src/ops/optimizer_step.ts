@@ -11,12 +11,12 @@ import { DTypeError, ShapeError } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { backendFor, materialize } from './kernel.js';
+import { backendFor, checkTensor, materialize } from './kernel.js';
 
 function checkState(op: string, p: Tensor, tensors: (Tensor | null)[]): void {
   for (const t of [p, ...tensors]) {
     if (!t) continue;
-    t._check(op);
+    checkTensor(op, t, 'tensor');
     if (t.dtype !== 'float32') throw new DTypeError(`${op}: expects float32 tensors, got ${t.dtype}.`);
     if (!shapesEqual(t.shape, p.shape)) {
       throw new ShapeError(

@@ -4,16 +4,16 @@
  */
 
 import { compute, record } from '../autograd.js';
-import type { Pool2dParams } from '../backend.js';
+import type { Backend, Pool2dParams } from '../backend.js';
 import { hasKernel } from '../backend.js';
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div } from './binary.js';
 import { fromTypedArray } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
-import { backendFor, empty, materialize, runKernel } from './kernel.js';
+import { backendFor, checkTensor, empty, materialize, runKernel } from './kernel.js';
 import { argmax, max, sum } from './reduce.js';
 import { expand, narrow, reshape, squeeze, unsqueeze } from './views.js';
 import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
@@ -30,17 +30,32 @@ export interface AvgPool2dOptions extends MaxPool2dOptions {
   countIncludePad?: boolean;
 }
 
+/**
+ * The option keys pooling accepts. `kernelSize` may be repeated in the options (as a kwargs object
+ * holding every argument does) if it equals the argument.
+ */
+const POOL_KEYS = ['stride', 'padding', 'kernelSize'];
+
 function params(
   op: string,
   x: Tensor,
   kernelSize: number | readonly number[],
   o: AvgPool2dOptions,
 ): Pool2dParams {
-  x._check(op);
+  checkTensor(op, x, 'input');
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32, got ${x.dtype}.`);
   if (x.ndim !== 4)
     throw new ShapeError(`${op}: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
   const [kH, kW] = pair(op, 'kernelSize', kernelSize, 1);
+  const again = (o as { kernelSize?: number | readonly number[] }).kernelSize;
+  if (again !== undefined) {
+    const [aH, aW] = pair(op, 'kernelSize', again, 1);
+    if (aH !== kH || aW !== kW) {
+      throw new ValueError(
+        `${op}: options.kernelSize ${JSON.stringify(again)} differs from the kernelSize argument ${JSON.stringify(kernelSize)}; give it once.`,
+      );
+    }
+  }
   const [sH, sW] = pair(op, 'stride', o.stride ?? [kH, kW], 1);
   const [pH, pW] = pair(op, 'padding', o.padding ?? 0, 0);
   if (pH > kH / 2 || pW > kW / 2) {
@@ -67,8 +82,8 @@ function maxForward(x: Tensor, p: Pool2dParams, Ho: number, Wo: number): [Tensor
   const backend = backendFor('maxPool2d', [x]);
   if (hasKernel(backend, 'maxPool2d')) {
     const dense = x._isDense() ? x : materialize(x);
-    const out = empty([N, C, Ho, Wo], 'float32');
-    const indices = empty([N, C, Ho, Wo], 'int32');
+    const out = empty([N, C, Ho, Wo], 'float32', 'maxPool2d');
+    const indices = empty([N, C, Ho, Wo], 'int32', 'maxPool2d');
     if (out.size > 0) backend.maxPool2d!(dense._info(), p, out._info(), indices._info());
     if (dense !== x) dense.dispose();
     return [out, indices];
@@ -110,10 +125,12 @@ export function maxPool2d(
   kernelSize: number | readonly [number, number],
   options: MaxPool2dOptions = {},
 ): Tensor {
+  checkTensor('maxPool2d', x, 'input');
+  checkOptions('maxPool2d', options, POOL_KEYS);
   if (x.ndim === 3) return tidy(() => squeeze(maxPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('maxPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('maxPool2d', x, toWindow(p));
-  const [values, indices] = maxForward(x, p, Ho, Wo);
+  const [values, indices] = withOp('maxPool2d', () => maxForward(x, p, Ho, Wo));
   const xShape = x.shape;
   const out = record('maxPool2d', [x], values, [indices], (g, [ix]) => [maxPool2dBackward(g, ix, xShape)]);
   indices.dispose();
@@ -169,12 +186,20 @@ export function avgPool2d(
   kernelSize: number | readonly [number, number],
   options: AvgPool2dOptions = {},
 ): Tensor {
+  checkTensor('avgPool2d', x, 'input');
+  checkOptions('avgPool2d', options, [...POOL_KEYS, 'countIncludePad']);
   if (x.ndim === 3) return tidy(() => squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('avgPool2d', x, kernelSize, options);
   const [Ho, Wo] = outputSize('avgPool2d', x, toWindow(p));
-  const [N, C, H, W] = x.shape;
   const backend = backendFor('avgPool2d', [x]);
-  const y = hasKernel(backend, 'avgPool2d')
+  const y = withOp('avgPool2d', () => avgForward(backend, x, p, Ho, Wo));
+  const xShape = x.shape;
+  return record('avgPool2d', [x], y, [], (g) => [avgPool2dBackward(g, p, xShape)]);
+}
+
+function avgForward(backend: Backend, x: Tensor, p: Pool2dParams, Ho: number, Wo: number): Tensor {
+  const [N, C, H, W] = x.shape;
+  return hasKernel(backend, 'avgPool2d')
     ? runKernel('avgPool2d', [x], [N, C, Ho, Wo], 'float32', ([xi], out, b) => b.avgPool2d!(xi, p, out))
     : compute(() => {
         const K = p.kernelH * p.kernelW;
@@ -184,6 +209,4 @@ export function avgPool2d(
         const divisor = fromTypedArray(divisors(table, K, L, H * W, p.countIncludePad), [1, 1, L], 'float32');
         return reshape(div(sum(cols, 2), divisor), [N, C, Ho, Wo]);
       });
-  const xShape = x.shape;
-  return record('avgPool2d', [x], y, [], (g) => [avgPool2dBackward(g, p, xShape)]);
 }

@@ -8,9 +8,9 @@ import { DTypeError, ValueError } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim, normalizeDims, sizeOf } from '../shape.js';
 import type { Dims, Tensor } from '../tensor.js';
-import { add, div, mul, sub, where } from './binary.js';
-import { eq, isfinite } from './compare.js';
-import { runKernel } from './kernel.js';
+import { add, div, logicalAnd, logicalOr, mul, sub, where } from './binary.js';
+import { eq, isfinite, isnan } from './compare.js';
+import { checkTensor, runKernel } from './kernel.js';
 import { cast, exp, log, sqrt } from './unary.js';
 import { detach, expand, reshape } from './views.js';
 
@@ -51,7 +51,7 @@ function spread(g: Tensor, shape: readonly number[], dims: readonly number[]): T
 
 /** Sum of elements.   ∂/∂x = 1 (the gradient is spread over the reduced dims) */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x._check('sum');
+  checkTensor('sum', x, 'input');
   const dims = normalizeDims('sum', dim, x.shape);
   const shape = x.shape;
   const y = finish(reduceKernel('sum', x, dims), x, dims, keepdim);
@@ -60,7 +60,7 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /** Mean of elements (float32 only).   ∂/∂x = 1/n */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x._check('mean');
+  checkTensor('mean', x, 'input');
   if (x.dtype !== 'float32') {
     throw new DTypeError(`mean: expects a float32 tensor, got ${x.dtype}; use x.to('float32').mean().`);
   }
@@ -74,7 +74,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  *   ∂/∂x = 1/k at each of the k positions that attain the extreme, 0 elsewhere
  */
 function extreme(op: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
-  x._check(op);
+  checkTensor(op, x, 'input');
   const dims = normalizeDims(op, dim, x.shape);
   if (dims.some((d) => x.shape[d] === 0) || (x.size === 0 && dims.length === x.ndim)) {
     throw new ValueError(
@@ -84,7 +84,9 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: b
   const shape = x.shape;
   const y = finish(reduceKernel(op, x, dims), x, dims, keepdim);
   return record(op, [x], y, [x, y], (g, [sx, sy]) => {
-    const mask = eq(sx, reshape(sy, keptShape(shape, dims)));
+    // The positions attaining the extreme; where it is NaN (NaN wins, as in PyTorch), the NaNs.
+    const kept = reshape(sy, keptShape(shape, dims));
+    const mask = logicalOr(eq(sx, kept), logicalAnd(isnan(sx), isnan(kept)));
     const count = sum(mask, dims, true);
     return [where(mask, div(reshape(g, keptShape(shape, dims)), count), 0)];
   });
@@ -104,7 +106,7 @@ export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  *   it is the only zero in its group).
  */
 export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x._check('prod');
+  checkTensor('prod', x, 'input');
   const dims = normalizeDims('prod', dim, x.shape);
   const shape = x.shape;
   const y = finish(reduceKernel('prod', x, dims), x, dims, keepdim);
@@ -120,7 +122,7 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
-  x._check(op);
+  checkTensor(op, x, 'input');
   if (dim === undefined) {
     const flat = reshape(x, [x.size]);
     try {
@@ -139,7 +141,7 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   const d = normalizeDim(op, dim, x.ndim, x.shape);
   if (x.ndim > 0 && x.shape[d] === 0) {
     throw new ValueError(
-      `${op}: dim ${d} of shape ${fmtShape(x.shape)} is empty; there is no ${op.slice(3)}.`,
+      `${op}: dim ${d} of shape ${fmtShape(x.shape)} is empty; there is no ${op.slice(3)}. Reduce over a non-empty dim.`,
     );
   }
   const axis = x.ndim === 0 ? 0 : d;
@@ -162,10 +164,25 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 /** Variance Σ(x - x̄)² / (n - correction); correction 1 is the unbiased estimate (the default). */
 export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
-  x._check('var');
+  return varianceAs('var', x, dim, keepdim, correction);
+}
+
+function varianceAs(
+  op: 'var' | 'std',
+  x: Tensor,
+  dim: Dims | undefined,
+  keepdim: boolean,
+  correction: number,
+) {
+  checkTensor(op, x, 'input');
   if (x.dtype !== 'float32')
-    throw new DTypeError(`var: expects float32, got ${x.dtype}; use x.to('float32').`);
-  const dims = normalizeDims('var', dim, x.shape);
+    throw new DTypeError(`${op}: expects float32, got ${x.dtype}; use x.to('float32').${op}().`);
+  if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0) {
+    throw new ValueError(
+      `${op}: correction must be a finite number >= 0 (1 for the unbiased estimate), got ${String(correction)}.`,
+    );
+  }
+  const dims = normalizeDims(op, dim, x.shape);
   const n = sizeOf(dims.map((d) => x.shape[d]));
   return tidy(() => {
     const centered = sub(x, mean(x, dims, true));
@@ -175,13 +192,14 @@ export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1)
 
 /** Standard deviation: √var. */
 export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
-  return tidy(() => sqrt(variance(x, dim, keepdim, correction)));
+  return tidy(() => sqrt(varianceAs('std', x, dim, keepdim, correction)));
 }
 
 /** log Σ exp(x) over dims, computed stably as m + log Σ exp(x - m) with m the (detached) max. */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
-  x._check('logsumexp');
-  if (x.dtype !== 'float32') throw new DTypeError(`logsumexp: expects float32, got ${x.dtype}.`);
+  checkTensor('logsumexp', x, 'input');
+  if (x.dtype !== 'float32')
+    throw new DTypeError(`logsumexp: expects float32, got ${x.dtype}; use x.to('float32').`);
   const dims = normalizeDims('logsumexp', dim, x.shape);
   return tidy(() => {
     const m = detach(max(x, dims, true));

@@ -10,12 +10,12 @@ import { getBackend } from '../registry.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { div, mul, sub } from './binary.js';
-import { runKernel } from './kernel.js';
+import { checkTensor, runKernel } from './kernel.js';
 import { max, sum } from './reduce.js';
 import { exp, log } from './unary.js';
 
 function prepare(op: string, x: Tensor, dim: number): number {
-  x._check(op);
+  checkTensor(op, x, 'input');
   if (x.dtype !== 'float32')
     throw new DTypeError(`${op}: expects float32, got ${x.dtype}; use x.to('float32').`);
   return x.ndim === 0 ? 0 : normalizeDim(op, dim, x.ndim, x.shape);

@@ -5,13 +5,13 @@
 
 import { record } from '../autograd.js';
 import type { UnaryOp } from '../backend.js';
-import { type DType, isFloat } from '../dtype.js';
+import { DTYPES, type DType, isFloat } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { gt } from './compare.js';
 import { zerosLike } from './creation.js';
-import { runKernel } from './kernel.js';
+import { checkTensor, runKernel } from './kernel.js';
 
 /** Runs the `unary` kernel; `out` has `dtype` (x must already have it). */
 export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
@@ -20,7 +20,13 @@ export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Ten
 
 /** Converts to `dtype` (returns a shared view when it already has it). */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  x._check('to');
+  checkTensor('to', x, 'input');
+  if (!DTYPES.includes(dtype)) {
+    throw new DTypeError(
+      `to: unsupported dtype ${typeof dtype === 'string' ? `'${dtype}'` : String(dtype)}; use one of ${DTYPES.join(', ')}` +
+        ' (float16, float64 and int64 are not supported).',
+    );
+  }
   if (x.dtype === dtype) return x.reshape(x.shape);
   const out = runKernel('to', [x], x.shape, dtype, ([xi], o, b) => b.cast(xi, o));
   // Only float -> float casts carry a gradient; there is one float dtype, so none do.
@@ -33,7 +39,7 @@ function asFloat(x: Tensor): Tensor {
 
 /** A float function: int/bool inputs are promoted to float32 first. */
 function floatUnary(op: UnaryOp, x: Tensor, save: 'x' | 'y', rule: (g: Tensor, v: Tensor) => Tensor): Tensor {
-  x._check(op);
+  checkTensor(op, x, 'input');
   const xf = asFloat(x);
   const y = unaryKernel(op, xf);
   if (xf !== x) xf.dispose();
@@ -42,14 +48,14 @@ function floatUnary(op: UnaryOp, x: Tensor, save: 'x' | 'y', rule: (g: Tensor, v
 
 /** -x.   d/dx = -1 */
 export function neg(x: Tensor): Tensor {
-  x._check('neg');
+  checkTensor('neg', x, 'input');
   if (x.dtype === 'bool') throw new DTypeError('neg: bool tensors cannot be negated; use logicalNot().');
   return record('neg', [x], unaryKernel('neg', x), [], (g) => [neg(g)]);
 }
 
 /** |x|.   d/dx = sign(x) */
 export function abs(x: Tensor): Tensor {
-  x._check('abs');
+  checkTensor('abs', x, 'input');
   // |b| = b for bool (backends get bool unary requests only for logicalNot).
   if (x.dtype === 'bool') return x.reshape(x.shape);
   return record('abs', [x], unaryKernel('abs', x), [x], (g, [v]) => [mul(g, sign(v))]);
@@ -57,7 +63,7 @@ export function abs(x: Tensor): Tensor {
 
 /** -1, 0 or 1 (0 for NaN, like PyTorch). Zero gradient. */
 export function sign(x: Tensor): Tensor {
-  x._check('sign');
+  checkTensor('sign', x, 'input');
   if (x.dtype === 'bool') return x.reshape(x.shape);
   return record('sign', [x], unaryKernel('sign', x), [], (g) => [zerosLike(g)]);
 }
@@ -119,7 +125,7 @@ export function sigmoid(x: Tensor): Tensor {
 
 /** max(x, 0).   d/dx = 1 where x > 0, else 0 */
 export function relu(x: Tensor): Tensor {
-  x._check('relu');
+  checkTensor('relu', x, 'input');
   if (x.dtype === 'bool') throw new DTypeError('relu: bool input; cast to float32 first.');
   return record('relu', [x], unaryKernel('relu', x), [x], (g, [v]) => [mul(g, gt(v, 0))]);
 }
@@ -130,7 +136,7 @@ export function erf(x: Tensor): Tensor {
 }
 
 function rounding(op: 'floor' | 'ceil' | 'round', x: Tensor): Tensor {
-  x._check(op);
+  checkTensor(op, x, 'input');
   const y = isFloat(x.dtype) ? unaryKernel(op, x) : x.reshape(x.shape);
   // Piecewise constant: zero gradient.
   return record(op, [x], y, [], (g) => [zerosLike(g)]);
@@ -153,7 +159,7 @@ export function round(x: Tensor): Tensor {
 
 /** Elementwise NOT; any input is read as bool (non-zero is true). */
 export function logicalNot(x: Tensor): Tensor {
-  x._check('logicalNot');
+  checkTensor('logicalNot', x, 'input');
   const xb = x.dtype === 'bool' ? x : cast(x, 'bool');
   const y = unaryKernel('logicalNot', xb);
   if (xb !== x) xb.dispose();

@@ -14,7 +14,7 @@ import {
   sizeOf,
 } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { backendFor, empty, materialize } from './kernel.js';
+import { backendFor, checkTensor, empty, materialize } from './kernel.js';
 
 /** A new tensor over `x`'s storage with the given layout (no autograd). */
 function makeView(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
@@ -28,7 +28,7 @@ export function alias(x: Tensor): Tensor {
 
 /** A tensor sharing `x`'s storage, cut from the autograd graph. */
 export function detach(x: Tensor): Tensor {
-  x._check('detach');
+  checkTensor('detach', x, 'input');
   return makeView(x, x.shape, x.strides, x.offset);
 }
 
@@ -39,15 +39,15 @@ export function contiguousUntracked(x: Tensor): Tensor {
 
 /** A dense copy (or `x` itself, shared, when it is already contiguous from element 0). */
 export function contiguous(x: Tensor): Tensor {
-  x._check('contiguous');
-  const out = x._isDense() ? makeView(x, x.shape, x.strides, x.offset) : materialize(x);
+  checkTensor('contiguous', x, 'input');
+  const out = x._isDense() ? makeView(x, x.shape, x.strides, x.offset) : materialize(x, 'contiguous');
   return record('contiguous', [x], out, [], (g) => [g]);
 }
 
 /** A copy with its own storage. */
 export function clone(x: Tensor): Tensor {
-  x._check('clone');
-  return record('clone', [x], materialize(x), [], (g) => [g]);
+  checkTensor('clone', x, 'input');
+  return record('clone', [x], materialize(x, 'clone'), [], (g) => [g]);
 }
 
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
@@ -81,7 +81,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 
 /** Same data, new shape (one dim may be -1). A view when possible, otherwise a copy. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  x._check('reshape');
+  checkTensor('reshape', x, 'input');
   const s = inferShape('reshape', x, shape);
   const inShape = x.shape;
   const out = x.isContiguous() ? makeView(x, s, contiguousStrides(s), x.offset) : reshapeCopy(x, s);
@@ -89,7 +89,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 function reshapeCopy(x: Tensor, s: Shape): Tensor {
-  const dense = materialize(x);
+  const dense = materialize(x, 'reshape');
   const out = makeView(dense, s, contiguousStrides(s), 0);
   dense.dispose();
   return out;
@@ -97,7 +97,7 @@ function reshapeCopy(x: Tensor, s: Shape): Tensor {
 
 /** Like reshape, but throws instead of copying when the layout cannot be viewed. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  x._check('view');
+  checkTensor('view', x, 'input');
   if (!x.isContiguous()) {
     throw new ShapeError(
       `view: tensor with shape ${fmtShape(x.shape)} and strides ${fmtShape(x.strides)} is not contiguous; ` +
@@ -109,7 +109,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Swaps two dims (a view). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  x._check('transpose');
+  checkTensor('transpose', x, 'input');
   const a = normalizeDim('transpose', dim0, x.ndim, x.shape);
   const b = normalizeDim('transpose', dim1, x.ndim, x.shape);
   if (x.ndim === 0) return record('transpose', [x], makeView(x, [], [], x.offset), [], (g) => [g]);
@@ -123,7 +123,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Transpose of a matrix; 0-d and 1-d tensors are returned as they are. */
 export function t(x: Tensor): Tensor {
-  x._check('t');
+  checkTensor('t', x, 'input');
   if (x.ndim > 2) {
     throw new ShapeError(
       `t: expects a tensor with <= 2 dims, got shape ${fmtShape(x.shape)}; use transpose(d0, d1).`,
@@ -134,7 +134,7 @@ export function t(x: Tensor): Tensor {
 
 /** Reorders dims: out.shape[i] = x.shape[dims[i]] (a view). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  x._check('permute');
+  checkTensor('permute', x, 'input');
   if (!Array.isArray(dims) || dims.length !== x.ndim) {
     throw new ShapeError(
       `permute: expected ${x.ndim} dims for shape ${fmtShape(x.shape)}, got ${Array.isArray(dims) ? fmtShape(dims) : String(dims)}.`,
@@ -158,7 +158,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Removes dims of size 1 (all of them, or the listed ones that have size 1). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
-  x._check('squeeze');
+  checkTensor('squeeze', x, 'input');
   const drop = new Set(
     dim === undefined
       ? x.shape.flatMap((s, i) => (s === 1 ? [i] : []))
@@ -176,7 +176,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** Inserts a dim of size 1 at `dim` (which may be x.ndim, or negative). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  x._check('unsqueeze');
+  checkTensor('unsqueeze', x, 'input');
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1, x.shape);
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -188,7 +188,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Broadcasts size-1 dims to larger sizes without copying (stride 0); -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  x._check('expand');
+  checkTensor('expand', x, 'input');
   if (!Array.isArray(shape) || shape.length < x.ndim) {
     throw new ShapeError(
       `expand: target ${Array.isArray(shape) ? fmtShape(shape) : String(shape)} has fewer dims than the input ${fmtShape(x.shape)}.`,
@@ -223,7 +223,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Elements [start, start + length) along `dim` (a view). */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  x._check('narrow');
+  checkTensor('narrow', x, 'input');
   const d = normalizeDim('narrow', dim, x.ndim, x.shape);
   const size = x.shape[d];
   if (start < 0) start += size;
@@ -235,7 +235,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
     start + length > size
   ) {
     throw new IndexError(
-      `narrow: start ${start} and length ${length} do not fit dim ${d} of size ${size} (shape ${fmtShape(x.shape)}).`,
+      `narrow: start ${start} and length ${length} do not fit dim ${d} of size ${size} (shape ${fmtShape(x.shape)}); start + length must be at most ${size}.`,
     );
   }
   return slice(x, d, start, start + length, 1);
@@ -243,7 +243,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** Python-style slice `x[start:end:step]` along `dim` (a view); negative start/end count from the end. */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
-  x._check('slice');
+  checkTensor('slice', x, 'input');
   const d = normalizeDim('slice', dim, x.ndim, x.shape);
   const size = x.shape[d];
   if (!Number.isInteger(step) || step <= 0)
@@ -264,12 +264,12 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 
 /** The sub-tensor at `index` along `dim`, with that dim removed (a view). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
-  x._check('select');
+  checkTensor('select', x, 'input');
   const d = normalizeDim('select', dim, x.ndim, x.shape);
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
     throw new IndexError(
-      `select: index ${index} is out of range for dim ${d} of size ${size} (shape ${fmtShape(x.shape)}).`,
+      `select: index ${index} is out of range for dim ${d} of size ${size} (shape ${fmtShape(x.shape)}); use an integer in [${-size}, ${size - 1}].`,
     );
   }
   const i = index < 0 ? index + size : index;
@@ -278,7 +278,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /** Merges dims startDim..endDim into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  x._check('flatten');
+  checkTensor('flatten', x, 'input');
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim, x.shape);
   const e = normalizeDim('flatten', endDim, x.ndim, x.shape);

@@ -8,6 +8,7 @@
 import { noGrad } from '../autograd.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { fmtShape } from '../shape.js';
+import { checkStorageSize } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import { fromTypedArray, full } from './creation.js';
 import { gather } from './indexing.js';
@@ -33,7 +34,7 @@ export function outSize(n: number, k: number, s: number, p: number, d: number): 
 
 /** Normalises an int-or-pair argument (stride, padding, kernel size, dilation). */
 export function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : [...v];
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : [Number.NaN];
   if (p.length !== 2 || p.some((x) => !Number.isInteger(x) || x < min)) {
     throw new ValueError(
       `${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}.`,
@@ -62,6 +63,7 @@ export function outputSize(op: string, x: Tensor, w: Window): [number, number] {
 export function windowTable(H: number, W: number, Ho: number, Wo: number, w: Window): Int32Array {
   const K = w.kH * w.kW;
   const L = Ho * Wo;
+  checkStorageSize('unfold', [K, L], 'int32');
   const table = new Int32Array(K * L);
   for (let i = 0; i < w.kH; i++) {
     for (let j = 0; j < w.kW; j++) {

@@ -14,10 +14,11 @@ export interface ProgressOptions {
   epochs?: number;
 }
 
+/** Accuracies as percentages with two decimals (`accuracy 100.00 %`), other values with four. */
 function format(logs: EpochLogs): string {
   return Object.entries(logs)
     .filter(([k]) => k !== 'epoch')
-    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`)
+    .map(([k, v]) => (k.endsWith('accuracy') ? `${k} ${(v * 100).toFixed(2)} %` : `${k} ${v.toFixed(4)}`))
     .join('  ');
 }
 

@@ -1,10 +1,14 @@
 /** Fused optimizer updates, in place (formulas in the contract's doc comments). */
-import type { AdamUpdateParams, SGDUpdateParams, TensorInfo } from '@nnet/tensor';
+import type { AdamUpdateParams, SGDUpdateParams } from '@nnet/tensor';
 import { sizeOf } from '@nnet/tensor';
-import type { CpuHandle } from '../handle.js';
+import type { Dense as T } from './handle.js';
 
-type T = TensorInfo<CpuHandle>;
-
+/**
+ * One SGD step in place on float32 arrays of one size (`OptionalKernels.sgdUpdate`); `momentumBuf`
+ * is null when momentum is 0.
+ *
+ * @example sgdUpdate(param, grad, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, first: true })
+ */
 export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdateParams): void {
   const p = param.handle.data;
   const g = grad.handle.data;
@@ -20,6 +24,24 @@ export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdate
   }
 }
 
+/**
+ * Adam's bias corrections for step t (counted from 1): bc1 = 1 - β₁ᵗ and sqrtBc2 = √(1 - β₂ᵗ),
+ * computed once per step in float64 (the WASM kernel takes them as arguments).
+ *
+ * @example adamBiasCorrections({ beta1: 0.9, beta2: 0.999, step: 1 }) // { bc1: 0.1, sqrtBc2: 0.0316... }
+ */
+export function adamBiasCorrections(o: Pick<AdamUpdateParams, 'beta1' | 'beta2' | 'step'>): {
+  bc1: number;
+  sqrtBc2: number;
+} {
+  return { bc1: 1 - o.beta1 ** o.step, sqrtBc2: Math.sqrt(1 - o.beta2 ** o.step) };
+}
+
+/**
+ * One Adam/AdamW step in place (`OptionalKernels.adamUpdate`); `maxExpAvgSq` is null without amsgrad.
+ *
+ * @example adamUpdate(param, grad, m, v, null, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 })
+ */
 export function adamUpdate(
   param: T,
   grad: T,
@@ -34,8 +56,7 @@ export function adamUpdate(
   const v = expAvgSq.handle.data;
   const vm = maxExpAvgSq ? maxExpAvgSq.handle.data : null;
   const n = sizeOf(param.shape);
-  const bc1 = 1 - o.beta1 ** o.step;
-  const sqrtBc2 = Math.sqrt(1 - o.beta2 ** o.step);
+  const { bc1, sqrtBc2 } = adamBiasCorrections(o);
   for (let i = 0; i < n; i++) {
     let gi = g[i];
     if (o.weightDecay !== 0) {

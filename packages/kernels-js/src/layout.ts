@@ -1,12 +1,15 @@
-/** copyStrided, reductions, arg-reductions, gather and scatterAdd. */
-import type { ArgReduceOp, ReduceOp, StridedInfo, TensorInfo } from '@nnet/tensor';
-import { contiguousStrides, forEachAlong, sizeOf } from '@nnet/tensor';
-import type { CpuHandle } from '../handle.js';
+/** Layout kernels on typed arrays: copyStrided, reductions, arg-reductions, gather and scatterAdd. */
+import type { ArgReduceOp, ReduceOp, StridedInfo } from '@nnet/tensor';
+import { contiguousStrides, sizeOf } from '@nnet/tensor';
+import type { ArrayHandle, Dense as T } from './handle.js';
 
-type T = TensorInfo<CpuHandle>;
-
-/** Materialises a strided view: out[i...] = x[offset + Σ i_k·stride_k]. The innermost dim is a tight loop. */
-export function copyStrided(x: StridedInfo<CpuHandle>, out: T): void {
+/**
+ * Materialises a strided view (`RequiredKernels.copyStrided`): out[i...] = x[offset + Σ i_k·stride_k];
+ * the innermost dim is a tight loop.
+ *
+ * @example copyStrided({ handle, dtype: 'float32', shape: [3, 2], strides: [1, 3], offset: 0 }, out) // a transpose
+ */
+export function copyStrided(x: StridedInfo<ArrayHandle>, out: T): void {
   const src = x.handle.data;
   const dst = out.handle.data;
   const n = sizeOf(out.shape);
@@ -36,7 +39,8 @@ export function copyStrided(x: StridedInfo<CpuHandle>, out: T): void {
 }
 
 /**
- * Reduces over sorted `axes`; out has x's shape with those axes set to 1. Views x as
+ * Reduces over sorted `axes` (`RequiredKernels.reduce`); out has x's shape with those axes set to 1,
+ * e.g. reduce('sum', x [2, 3], [1], out [2, 1]). Views x as
  * [outer…, reduced…] by walking x once and accumulating into out's matching element.
  */
 export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): void {
@@ -101,7 +105,7 @@ export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): voi
   if (acc !== o) for (let k = 0; k < nOut; k++) o[k] = acc[k];
 }
 
-/** Index of the first max/min along `axis` (NaN wins). */
+/** Index of the first max/min along `axis`, NaN wins (`RequiredKernels.argReduce`), e.g. argReduce('argmax', x [2, 3], 1, out [2, 1]). */
 export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
@@ -126,18 +130,64 @@ export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
   }
 }
 
+/**
+ * For each position p of the dense `shape` of an index tensor, the offset in a dense
+ * `targetShape` of the same position with its `axis` coordinate replaced by index[p], or -1 when
+ * index[p] lies outside [0, targetShape[axis]) (so a bad index is never dereferenced). A plain
+ * array the kernels loop over: no callback per element.
+ */
+function alongOffsets(
+  shape: readonly number[],
+  axis: number,
+  targetShape: readonly number[],
+  index: ArrayLike<number>,
+): Int32Array {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const offsets = new Int32Array(n);
+  const ts = contiguousStrides(targetShape);
+  const len = rank === 0 ? 1 : targetShape[axis];
+  const axisStride = rank === 0 ? 1 : ts[axis];
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0; // offset in the target of the current position with the axis coordinate left out
+  for (let p = 0; p < n; p++) {
+    const i = index[p];
+    offsets[p] = i >= 0 && i < len ? base + i * axisStride : -1;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
+  }
+  return offsets;
+}
+
+/**
+ * PyTorch `gather` (`RequiredKernels.gather`): out[p] = x[target(p)], or 0 (false) where the index
+ * is outside [0, x.shape[axis]), e.g. gather(x [2, 3], 1, index [2, 2], out [2, 2]).
+ */
 export function gather(x: T, axis: number, index: T, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
-  forEachAlong(index.shape, axis, x.shape, index.handle.data, (p, t) => {
-    o[p] = a[t];
-  });
+  const at = alongOffsets(index.shape, axis, x.shape, index.handle.data);
+  for (let p = 0; p < at.length; p++) {
+    const t = at[p];
+    o[p] = t < 0 ? 0 : a[t];
+  }
 }
 
+/**
+ * PyTorch `scatter_add_` in place (`RequiredKernels.scatterAdd`): out[target(p)] += src[p]; a
+ * contribution whose index is out of range is dropped, e.g. scatterAdd(out [2, 3], 1, index [2, 2], src [2, 2]).
+ */
 export function scatterAdd(out: T, axis: number, index: T, src: T): void {
   const o = out.handle.data;
   const s = src.handle.data;
-  forEachAlong(index.shape, axis, out.shape, index.handle.data, (p, t) => {
-    o[t] += s[p];
-  });
+  const at = alongOffsets(index.shape, axis, out.shape, index.handle.data);
+  for (let p = 0; p < at.length; p++) {
+    const t = at[p];
+    if (t >= 0) o[t] += s[p];
+  }
 }

@@ -1,0 +1,200 @@
+// Elementwise kernels: float32 unary (SIMD relu and neg), binary with broadcasting (float32 with a
+// SIMD path for add..div, int32 wrapping), comparisons, where and casts. Broadcast kernels take a
+// parameter block [rank, shape[rank], one stride list per operand] (iterate.ts).
+
+import { Binary, Cast, Compare, Limit, Unary } from '../src/codes';
+import { advance, lastOf, sizeOfShape, zeroWords } from './iterate';
+import { binaryScalar, binaryScalarI32, unaryScalar } from './scalar';
+
+export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
+  if (op == Unary.relu) {
+    const zero = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      // max(v, 0) keeps NaN lanes NaN: select v where v > 0 or v != v.
+      const keep = v128.or(f32x4.gt(v, zero), f32x4.ne(v, v));
+      v128.store(out + (<usize>i << 2), v128.bitselect(v, zero, keep));
+    }
+    for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>unaryScalar(op, load<f32>(x + (<usize>i << 2))));
+    return;
+  }
+  if (op == Unary.neg) {
+    let i = 0;
+    for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), f32x4.neg(v128.load(x + (<usize>i << 2))));
+    for (; i < n; i++) store<f32>(out + (<usize>i << 2), -load<f32>(x + (<usize>i << 2)));
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    store<f32>(out + (<usize>i << 2), <f32>unaryScalar(op, <f64>load<f32>(x + (<usize>i << 2))));
+  }
+}
+
+/** add, sub, mul or div of four lanes (the ops up to Binary.div). */
+@inline function binaryVec(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case Binary.add: return f32x4.add(a, b);
+    case Binary.sub: return f32x4.sub(a, b);
+    case Binary.mul: return f32x4.mul(a, b);
+    default: return f32x4.div(a, b);
+  }
+}
+
+/**
+ * out = a op b over a broadcast iteration space described by the parameter block `p`:
+ * [rank, shape[rank], aStrides[rank], bStrides[rank]] (element strides, 0 where broadcast).
+ */
+export function binaryF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  const rank = load<i32>(p);
+  const shape = p + 4;
+  const as = shape + (<usize>rank << 2);
+  const bs = as + (<usize>rank << 2);
+  const n = sizeOfShape(shape, rank);
+  if (n == 0) return;
+  const inner = lastOf(shape, rank, 1);
+  const ia = lastOf(as, rank, 0);
+  const ib = lastOf(bs, rank, 0);
+  const simd = op <= Binary.div;
+  const idx = memory.data(Limit.rank << 2);
+  zeroWords(idx, Limit.rank);
+  let oa = 0;
+  let ob = 0;
+  for (let start = 0; start < n; start += inner) {
+    const po = out + (<usize>start << 2);
+    const pa = a + (<usize>oa << 2);
+    const pb = b + (<usize>ob << 2);
+    let i = 0;
+    if (simd && ia == 1 && ib == 1) {
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(po + off, binaryVec(op, v128.load(pa + off), v128.load(pb + off)));
+      }
+    } else if (simd && ia == 1 && ib == 0) {
+      const s = f32x4.splat(load<f32>(pb));
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(po + off, binaryVec(op, v128.load(pa + off), s));
+      }
+    } else if (simd && ia == 0 && ib == 1) {
+      const s = f32x4.splat(load<f32>(pa));
+      for (; i + 4 <= inner; i += 4) {
+        const off = <usize>i << 2;
+        v128.store(po + off, binaryVec(op, s, v128.load(pb + off)));
+      }
+    }
+    for (; i < inner; i++) {
+      store<f32>(po + (<usize>i << 2), binaryScalar(op, load<f32>(pa + (<usize>(i * ia) << 2)), load<f32>(pb + (<usize>(i * ib) << 2))));
+    }
+    // Advance the outer index (all dims but the last), offsets kept in locals.
+    for (let d = rank - 2; d >= 0; d--) {
+      const at = idx + (<usize>d << 2);
+      const v = load<i32>(at) + 1;
+      const sa = load<i32>(as + (<usize>d << 2));
+      const sb = load<i32>(bs + (<usize>d << 2));
+      oa += sa;
+      ob += sb;
+      if (v < load<i32>(shape + (<usize>d << 2))) {
+        store<i32>(at, v);
+        break;
+      }
+      oa -= v * sa;
+      ob -= v * sb;
+      store<i32>(at, 0);
+    }
+  }
+}
+
+@inline function compareScalar<T>(op: i32, a: T, b: T): u8 {
+  switch (op) {
+    case Compare.eq: return a == b ? 1 : 0;
+    case Compare.ne: return a != b ? 1 : 0;
+    case Compare.lt: return a < b ? 1 : 0;
+    case Compare.le: return a <= b ? 1 : 0;
+    case Compare.gt: return a > b ? 1 : 0;
+    default: return a >= b ? 1 : 0;
+  }
+}
+
+/** What a scalar broadcast loop computes. */
+const COMPARE: i32 = 0; // out (bool bytes) = a op b
+const BINARY_I32: i32 = 1; // out (int32) = a op b
+const WHERE: i32 = 2; // out (32-bit) = cond ? a : b, with x = cond (bool bytes), y = a, z = b
+
+/**
+ * The scalar broadcast loop of compareF32, compareI32, binaryI32 (operands x, y; block [rank,
+ * shape, xStrides, yStrides]) and where32 (x = cond, y, z; block [rank, shape, cStrides,
+ * yStrides, zStrides]). T is the type of the compared or added elements.
+ */
+@inline function broadcastScalar<T>(mode: i32, op: i32, x: usize, y: usize, z: usize, out: usize, p: usize): void {
+  const rank = load<i32>(p);
+  const shape = p + 4;
+  const xs = shape + (<usize>rank << 2);
+  const ys = xs + (<usize>rank << 2);
+  const zs = mode == WHERE ? ys + (<usize>rank << 2) : 0;
+  const n = sizeOfShape(shape, rank);
+  if (n == 0) return;
+  const inner = lastOf(shape, rank, 1);
+  const ix = lastOf(xs, rank, 0);
+  const iy = lastOf(ys, rank, 0);
+  const iz = mode == WHERE ? lastOf(zs, rank, 0) : 0;
+  const idx = memory.data(Limit.rank << 2);
+  const off = memory.data(12);
+  zeroWords(idx, Limit.rank);
+  zeroWords(off, 3);
+  for (let start = 0; start < n; start += inner) {
+    if (mode == WHERE) {
+      const pc = x + <usize>load<i32>(off);
+      const pa = y + (<usize>load<i32>(off, 4) << 2);
+      const pb = z + (<usize>load<i32>(off, 8) << 2);
+      const po = out + (<usize>start << 2);
+      for (let i = 0; i < inner; i++) {
+        const v = load<u8>(pc + <usize>(i * ix)) ? load<u32>(pa + (<usize>(i * iy) << 2)) : load<u32>(pb + (<usize>(i * iz) << 2));
+        store<u32>(po + (<usize>i << 2), v);
+      }
+    } else {
+      const pa = x + (<usize>load<i32>(off) << 2);
+      const pb = y + (<usize>load<i32>(off, 4) << 2);
+      for (let i = 0; i < inner; i++) {
+        const a = load<T>(pa + (<usize>(i * ix) << 2));
+        const b = load<T>(pb + (<usize>(i * iy) << 2));
+        if (mode == COMPARE) store<u8>(out + <usize>(start + i), compareScalar<T>(op, a, b));
+        else store<i32>(out + (<usize>(start + i) << 2), binaryScalarI32(op, <i32>a, <i32>b));
+      }
+    }
+    advance(idx, rank, shape, xs, ys, zs, off);
+  }
+}
+
+/** out (bool bytes) = a op b on float32, broadcast as in binaryF32 (op: a Compare code). */
+export function compareF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  broadcastScalar<f32>(COMPARE, op, a, b, 0, out, p);
+}
+
+/** out (bool bytes) = a op b on int32, broadcast as in binaryF32. */
+export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  broadcastScalar<i32>(COMPARE, op, a, b, 0, out, p);
+}
+
+/** int32 out = a op b (add sub mul maximum minimum; wrapping), broadcast as in binaryF32. */
+export function binaryI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  broadcastScalar<i32>(BINARY_I32, op, a, b, 0, out, p);
+}
+
+/** out = cond ? a : b (cond bool bytes; a, b, out float32 or int32), block [rank, shape, cStrides, aStrides, bStrides]. */
+export function where32(cond: usize, a: usize, b: usize, out: usize, p: usize): void {
+  broadcastScalar<u32>(WHERE, 0, cond, a, b, out, p);
+}
+
+/** Casts n elements; kind is a Cast code (source_target). */
+export function cast(kind: i32, x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i;
+    switch (kind) {
+      case Cast.bool_float32: store<f32>(out + (o << 2), <f32>load<u8>(x + o)); break;
+      case Cast.float32_bool: { const v = load<f32>(x + (o << 2)); store<u8>(out + o, v != 0 ? 1 : 0); break; }
+      case Cast.int32_float32: store<f32>(out + (o << 2), <f32>load<i32>(x + (o << 2))); break;
+      case Cast.bool_int32: store<i32>(out + (o << 2), <i32>load<u8>(x + o)); break;
+      default: store<u8>(out + o, load<i32>(x + (o << 2)) != 0 ? 1 : 0);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/** What every kernel family needs: the module's exports, linear memory, and the GEMM runner. */
+import { contiguousStrides, type TensorInfo } from '@nnet/tensor';
+import type { GemmArgs, KernelExports } from '../ffi.js';
+import type { Heap } from '../heap.js';
+
+/** A dense tensor whose handle is a byte offset into linear memory. */
+export type T = TensorInfo<number>;
+
+export interface WasmContext {
+  readonly k: KernelExports;
+  readonly heap: Heap;
+  /** Runs one product on the best path (dot products, the worker pool, or one thread). */
+  gemm(args: GemmArgs): void;
+}
+
+/** Element strides of a dense shape, 0 where a dim is 1 (broadcast): the kernels' stride lists. */
+export function bstrides(shape: readonly number[]): number[] {
+  return contiguousStrides(shape).map((st, d) => (shape[d] === 1 ? 0 : st));
+}

@@ -1,0 +1,157 @@
+/**
+ * Convolution and its two gradients as im2col / col2im around GEMMs, with the batching policy:
+ * how many images share one product.
+ */
+import type { Conv2dParams, Pool2dParams } from '@nnet/tensor';
+import type { T, WasmContext } from './context.js';
+
+/** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
+const CONV_COLS_BUDGET = 8 << 20;
+
+/**
+ * Writes the geometry block im2col, col2im and the pooling kernels read:
+ * [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld] (ld: row stride of the columns, 0 = Ho·Wo).
+ */
+export function geometry(
+  ctx: WasmContext,
+  [H, W, Ho, Wo]: readonly number[],
+  kH: number,
+  kW: number,
+  p: Conv2dParams | Pool2dParams,
+  Cg: number,
+  ld = 0,
+): number {
+  const conv = 'dilationH' in p;
+  const dH = conv ? p.dilationH : 1;
+  const dW = conv ? p.dilationW : 1;
+  return ctx.heap.block([H, W, Ho, Wo, kH, kW, p.strideH, p.strideW, p.padH, p.padW, dH, dW, Cg, ld]);
+}
+
+/**
+ * Convolution as GEMMs over several images at once: their im2col columns sit side by side in
+ * one [Cg·kH·kW, images·L] matrix, so each product is wide enough to run at full speed and to
+ * split across threads. The images per batch depend only on the shapes (a fixed scratch
+ * budget), never on the thread count, so results are identical for any number of threads.
+ */
+function convBatches(N: number, KK: number, L: number, visit: (n0: number, nb: number) => void): void {
+  const nb = Math.max(1, Math.min(N, Math.floor(CONV_COLS_BUDGET / (KK * L * 4))));
+  for (let n0 = 0; n0 < N; n0 += nb) visit(n0, Math.min(nb, N - n0));
+}
+
+/** The sizes every convolution kernel derives from x [N, C, H, W], w [O, Cg, kH, kW] and y [N, O, Ho, Wo]. */
+function dims(x: readonly number[], w: readonly number[], y: readonly number[], groups: number) {
+  const [N, C, H, W] = x;
+  const [O, Cg, kH, kW] = w;
+  const [, , Ho, Wo] = y;
+  const L = Ho * Wo;
+  return { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK: Cg * kH * kW, Og: O / groups };
+}
+
+export function conv2d(ctx: WasmContext, x: T, w: T, bias: T | null, p: Conv2dParams, out: T): void {
+  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, w.shape, out.shape, p.groups);
+  convBatches(N, KK, L, (n0, nb) => {
+    const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
+    // One image: the product lands in place; several: in scratch, then each image's block moves.
+    const outs = nb > 1 ? ctx.heap.scratchOf('batch', Og * nb * L * 4) : 0;
+    for (let g = 0; g < p.groups; g++) {
+      const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg, nb * L);
+      for (let i = 0; i < nb; i++)
+        ctx.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geo);
+      const at = out.handle + (n0 * O + g * Og) * L * 4;
+      // [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L]
+      const c = nb > 1 ? outs : at;
+      const a = w.handle + g * Og * KK * 4;
+      ctx.gemm({
+        M: Og,
+        N: nb * L,
+        K: KK,
+        a,
+        aRow: KK,
+        aCol: 1,
+        b: cols,
+        bRow: nb * L,
+        bCol: 1,
+        c,
+        ldc: nb * L,
+        accumulate: false,
+      });
+      for (let i = 0; nb > 1 && i < nb; i++)
+        ctx.k.copyRows(outs + i * L * 4, nb * L, at + i * O * L * 4, L, Og, L);
+    }
+  });
+  if (bias) ctx.k.addChannelBias(out.handle, bias.handle, N, O, L);
+}
+
+/** Images n0..n0+nb-1's dy rows of group g as a [Og, nb·L] matrix (in place for one image). */
+function gatherDy(ctx: WasmContext, dy: T, n0: number, nb: number, g: number, Og: number, L: number): number {
+  const O = dy.shape[1];
+  if (nb === 1) return dy.handle + (n0 * O + g * Og) * L * 4;
+  const dys = ctx.heap.scratchOf('batch', Og * nb * L * 4);
+  for (let i = 0; i < nb; i++)
+    ctx.k.copyRows(dy.handle + ((n0 + i) * O + g * Og) * L * 4, L, dys + i * L * 4, nb * L, Og, L);
+  return dys;
+}
+
+export function conv2dBackwardInput(ctx: WasmContext, dy: T, w: T, p: Conv2dParams, dx: T): void {
+  const { N, C, H, W, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(dx.shape, w.shape, dy.shape, p.groups);
+  ctx.heap.data(dx).fill(0);
+  convBatches(N, KK, L, (n0, nb) => {
+    const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
+    for (let g = 0; g < p.groups; g++) {
+      const dys = gatherDy(ctx, dy, n0, nb, g, Og, L);
+      // dcols [KK, nb·L] = Wgᵀ · dys, then each image's columns added back into its planes.
+      const a = w.handle + g * Og * KK * 4;
+      ctx.gemm({
+        M: KK,
+        N: nb * L,
+        K: Og,
+        a,
+        aRow: 1,
+        aCol: KK,
+        b: dys,
+        bRow: nb * L,
+        bCol: 1,
+        c: cols,
+        ldc: nb * L,
+        accumulate: false,
+      });
+      const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg, nb * L);
+      for (let i = 0; i < nb; i++)
+        ctx.k.col2im(cols + i * L * 4, dx.handle + ((n0 + i) * C + g * Cg) * H * W * 4, geo);
+    }
+  });
+}
+
+export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dParams, dw: T): void {
+  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, dw.shape, dy.shape, p.groups);
+  ctx.heap.data(dw).fill(0);
+  // One image per product (not convBatches): with colsᵀ as the right operand, a deep K packs
+  // slowly (measured: 6 GFLOP/s at K = 14400 against 15+ at K = L).
+  const cols = ctx.heap.scratchOf('cols', KK * L * 4);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < p.groups; g++) {
+      ctx.k.im2col(
+        x.handle + (n * C + g * Cg) * H * W * 4,
+        cols,
+        geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg),
+      );
+      // dWg [Og, KK] += dy [Og, L] · colsᵀ
+      const a = dy.handle + (n * O + g * Og) * L * 4;
+      const c = dw.handle + g * Og * KK * 4;
+      ctx.gemm({
+        M: Og,
+        N: KK,
+        K: L,
+        a,
+        aRow: L,
+        aCol: 1,
+        b: cols,
+        bRow: 1,
+        bCol: L,
+        c,
+        ldc: KK,
+        accumulate: true,
+      });
+    }
+  }
+}

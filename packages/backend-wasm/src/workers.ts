@@ -1,0 +1,77 @@
+/**
+ * The worker pool's lifecycle: starting `n - 1` workers on the shared memory (each with its own
+ * GEMM scratch and a slot of the control block), stopping them, and running a product on them.
+ * The split of a product and the Atomics protocol are pool.ts's; starting one worker is spawn.ts's.
+ */
+import type { GemmArgs } from './ffi.js';
+import type { Heap } from './heap.js';
+import { canBlock, isNode } from './loader.js';
+import { type PoolWorker, SLOT_WORDS, WorkerPool } from './pool.js';
+import { spawnWorker } from './spawn.js';
+
+/** The most threads setThreads accepts: this many workers plus the calling thread. */
+export const MAX_WORKERS = 64;
+
+export class Workers {
+  private pool: WorkerPool | null = null;
+  private scratch: number[] = [];
+  private ctrlPtr = 0;
+
+  constructor(
+    private readonly heap: Heap,
+    /** Bytes of GEMM scratch each worker packs into. */
+    private readonly scratchBytes: number,
+    /** The compiled module and its shared memory, when threads are possible. */
+    private readonly sharing?: { module: WebAssembly.Module; memory: WebAssembly.Memory },
+  ) {}
+
+  /** Threads in use, the calling one included (1 without a pool). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Runs `args` split across the pool and the calling thread (`runLocal`); false without a pool. */
+  gemm(args: GemmArgs, runLocal: (part: GemmArgs) => void): boolean {
+    if (!this.pool || this.pool.threads < 2) return false;
+    this.pool.gemm(args, runLocal);
+    return true;
+  }
+
+  /** Uses `n` threads in all (validated by the caller); needs the shared-memory build for n > 1. */
+  async set(n: number): Promise<void> {
+    if (n === this.threads) return;
+    this.stop();
+    if (n === 1) return;
+    if (!this.sharing) {
+      throw new RangeError(
+        'setThreads: threads need shared memory: Node.js, or a cross-origin-isolated page (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp). This backend runs one thread.',
+      );
+    }
+    if (!this.ctrlPtr) this.ctrlPtr = this.heap.alloc(MAX_WORKERS * SLOT_WORDS * 4);
+    this.heap.int32(this.ctrlPtr, MAX_WORKERS * SLOT_WORDS).fill(0);
+    const node = isNode();
+    const starting: Promise<PoolWorker>[] = [];
+    for (let slot = 0; slot < n - 1; slot++) {
+      const scratch = this.heap.alloc(this.scratchBytes);
+      this.scratch.push(scratch);
+      const { module, memory } = this.sharing;
+      starting.push(spawnWorker({ module, memory, ctrlPtr: this.ctrlPtr, slot, scratch }, node));
+    }
+    const settled = await Promise.allSettled(starting);
+    const workers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) {
+      for (const w of workers) w.terminate();
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    this.pool = new WorkerPool(this.heap.memory, this.ctrlPtr, workers, canBlock());
+  }
+
+  /** Stops the workers and frees their scratch. */
+  stop(): void {
+    this.pool?.terminate();
+    this.pool = null;
+    for (const p of this.scratch) this.heap.free(p);
+    this.scratch = [];
+  }
+}
