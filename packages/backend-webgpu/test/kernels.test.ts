@@ -481,7 +481,9 @@ suite('runtime: batching, ordering, pool, device loss', () => {
   it('a storage larger than the device can bind is refused up front with BackendError', () => {
     const be = gpu as WebGpuBackend;
     const max = Math.min(be.device.limits.maxBufferSize, be.device.limits.maxStorageBufferBindingSize);
+    expect(be.maxStorageBytes).toBe(max);
     expect(() => be.alloc('float32', max / 4 + 1)).toThrow(/more than this device binds in one buffer/);
+    expect(() => be.alloc('bool', max / 4 + 1)).toThrow(/more than this device binds in one buffer/);
     expect(() => be.alloc('float32', -1)).toThrow(BackendError);
   });
 
