@@ -459,6 +459,33 @@ x, w, b = rnd(17, 33), rnd(10, 33), rnd(10)
 case('linear', [x, w, b], torch.relu(F.linear(x, w, b)), params={'activation': 'relu'}, name='linear relu 17x33 -> 10')
 
 
+# ---- fused attention: out = softmax(scale * q k^T + mask (-inf above the diagonal when causal)) v, out2 = logsumexp rows
+def attention_case(name, B, L, S, E, Ev, mask=None, causal=False, scale=None):
+    q, k, v = rnd(B, L, E), rnd(B, S, E), rnd(B, S, Ev)
+    scale = 1 / math.sqrt(E) if scale is None else scale
+    s = q @ k.transpose(1, 2) * scale
+    if mask is not None:
+        s = s + mask
+    if causal:
+        s = s.masked_fill(torch.ones(L, S, dtype=torch.bool).tril().logical_not(), -INF)
+    lse = torch.logsumexp(s, 2)
+    case('attention', [q, k, v, mask], torch.softmax(s, 2) @ v, params={'scale': scale, 'causal': causal},
+         name='attention ' + name, out2=lse)
+
+
+rng_state = torch.get_rng_state()  # the attention cases draw from their own seed: later cases keep their values
+torch.manual_seed(1414)
+attention_case('[2, 5, 4] x [2, 6, 4] -> Ev 3', 2, 5, 6, 4, 3)
+attention_case('causal L < S', 2, 4, 7, 8, 8, causal=True)
+attention_case('shared mask [1, L, S], scale 0.3', 3, 5, 5, 4, 4, mask=rnd(1, 5, 5), scale=0.3)
+m = rnd(2, 3, 6)
+m[1, 0, :] = -INF  # a query row whose keys are all masked: NaN output, -Infinity logsumexp
+m[0, 1, 2] = -INF
+attention_case('per-slice mask with -Infinity and an all-masked row', 2, 3, 6, 4, 5, mask=m)
+attention_case('one key', 2, 3, 1, 4, 2)
+torch.set_rng_state(rng_state)
+
+
 # ---- fused optimizer updates (in place: `expected` holds each input after the kernel, null if unchanged)
 def inplace_case(kernel, inputs, expected, params, name):
     kernels.append({'kernel': kernel, 'name': name, 'inputs': [enc(i) if i is not None else None for i in inputs],

@@ -21,7 +21,8 @@ for (const group of ['packages', 'apps']) {
     if (!existsSync(dir)) {
       // A package with a test script must write a report, or its tests would go uncounted.
       const manifest = join(root, group, pkg, 'package.json');
-      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test) missing.push(`${group}/${pkg}`);
+      if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).scripts?.test)
+        missing.push(`${group}/${pkg}`);
       continue;
     }
     for (const file of readdirSync(dir)
@@ -44,7 +45,8 @@ for (const group of ['packages', 'apps']) {
     }
   }
 }
-for (const m of missing) console.log(`${m}: no .test-report (its test script must pass vitest's JSON reporter)`);
+for (const m of missing)
+  console.log(`${m}: no .test-report (its test script must pass vitest's JSON reporter)`);
 const tail = skipped ? `, ${skipped} skipped` : '';
 console.log(`${passed} passed, ${failed} failed${tail}`);
 process.exit(reports === 0 || passed === 0 || failed > 0 || brokenFiles > 0 || missing.length > 0 ? 1 : 0);

@@ -1,4 +1,1 @@
-import { defineConfig } from 'vitest/config';
-
-// NNET_BACKEND=wasm runs the same tests on the WebAssembly backend (the test script runs both).
-export default defineConfig({ test: { setupFiles: ['./test/setup.ts'] } });
+export { default } from '@nnet/test-utils/vitest';

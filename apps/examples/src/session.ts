@@ -91,11 +91,11 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
   }
   const metrics = [new Accuracy()];
   const run: EpochLogs[] = [];
-  // One epoch per fit call, so the curves (Vega renders asynchronously; fit never yields) are
-  // redrawn between epochs while the run goes on. The checkpoint is written inside fit.
+  // One epoch per fit call, so the curves are redrawn between epochs while the run goes on. The
+  // checkpoint is written inside fit.
   for (let epoch = startEpoch; epoch < epochs; epoch++) {
     run.push(
-      ...fit(model, train, {
+      ...(await fit(model, train, {
         epochs: epoch + 1,
         initialEpoch: epoch,
         loss,
@@ -105,7 +105,7 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
         metrics,
         validation: test,
         callbacks,
-      }),
+      })),
     );
     if (outDir)
       await writeFile(join(outDir, 'curves.svg'), await curvesSvg(plan.title, [...history, ...run]));
@@ -113,7 +113,7 @@ export async function runTraining(plan: TrainingPlan, options: ExampleOptions): 
   history = [...history, ...run];
   if (outDir) await writeFile(join(outDir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
   const last = run.at(-1);
-  const accuracy = last ? last.val_accuracy : evaluate(model, test, { loss, metrics }).accuracy;
+  const accuracy = last ? last.val_accuracy : (await evaluate(model, test, { loss, metrics })).accuracy;
   if (!options.quiet && outDir)
     console.log(`wrote checkpoint.safetensors, curves.svg and history.json to ${show(outDir)}`);
   return { accuracy, history, startEpoch };

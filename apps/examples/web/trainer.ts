@@ -77,11 +77,12 @@ async function train(epochs: number, seed: number): Promise<void> {
   const started = performance.now();
   let accuracy = 0;
   for (let epoch = 0; epoch < epochs && !stopRequested; epoch++) {
-    const [logs] = fit(net, data.train, {
+    const [logs] = await fit(net, data.train, {
       epochs: epoch + 1,
       initialEpoch: epoch,
       loss,
       optimizer,
+      readEvery: 5, // progress messages every 5 batches (fit reads the losses once per window)
       metrics: [new Accuracy()],
       validation: data.test,
       callbacks: [

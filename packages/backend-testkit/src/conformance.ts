@@ -5,11 +5,13 @@ import type { Backend } from '@nnet/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryDelta } from './compare.js';
 import { kernelCases } from './fixtures.js';
-import { backendHas, isOptionalKernel } from './ids.js';
+import { backendHas, isOptionalKernel, kernelMethod } from './ids.js';
 import { runKernelCase } from './kernels.js';
 import { formatMatrix, type KernelStatus, mergeStatus } from './matrix.js';
+import { missingContract, missingMessage } from './missing.js';
 import { runOpConformance } from './op_conformance.js';
 import { type ConformanceOptions, kernelTolerance, skipSet } from './options.js';
+import { checkFloat32Rounding } from './rounding.js';
 import { checkStorage } from './storage.js';
 
 export type { ConformanceOptions } from './options.js';
@@ -20,9 +22,14 @@ export type { ConformanceOptions } from './options.js';
  *   import { runBackendConformance } from '@nnet/backend-testkit';
  *   runBackendConformance({ name: 'cpu', create: () => new CpuBackend(), skip: ['unary.erf'] });
  *
+ * First one up-front check that the backend has every storage method and required kernel (a
+ * single failure listing everything missing; the cases of a missing kernel are then not run).
  * Kernel level: storage round trips, then every fixture case straight through the contract, with
- * a leak check around each (`backend.memory()` unchanged). Optional kernels the backend lacks are
- * reported as not implemented, not failed. Op level (unless `ops: false`): `runOpConformance`.
+ * a leak check around each (`backend.memory()` unchanged), and float32 rounding of `fill` and
+ * `cast` (for storage wider than float32). Optional kernels the backend lacks are reported as not
+ * implemented, not failed. Op level (unless `ops: false`): `runOpConformance`. Everything is read
+ * with `await read()`, so a backend without `readSync` runs every case; nothing is skipped that
+ * the caller did not list in `skip`. A failure shows the case's inputs (dtypes, shapes, values).
  * Prints the kernel-support matrix at the end (unless `printMatrix: false`).
  */
 export function runBackendConformance(options: ConformanceOptions): void {
@@ -40,6 +47,11 @@ export function runBackendConformance(options: ConformanceOptions): void {
     afterAll(() => {
       backend?.dispose?.();
       if (options.printMatrix ?? true) console.log(formatMatrix(options.name, status));
+    });
+
+    it('implements every storage method and required kernel of the contract', () => {
+      const missing = missingContract(backend);
+      expect(missing, missingMessage(options.name, missing)).toEqual([]);
     });
 
     describe('storage: alloc, write, read, free, memory()', () => {
@@ -78,12 +90,35 @@ export function runBackendConformance(options: ConformanceOptions): void {
             mark(c.kernel, 'not-implemented');
             ctx.skip();
           }
+          if (!backendHas(backend, c.kernel)) {
+            // A missing required kernel fails once, in the up-front check, not once per case.
+            mark(c.kernel, 'fail');
+            ctx.skip(`required kernel '${kernelMethod(c.kernel)}' is missing (see the contract check)`);
+          }
           const before = backend.memory();
           const err = await runKernelCase(backend, c, tol);
           const leak = memoryDelta(before, backend.memory());
           mark(c.kernel, err || leak ? 'fail' : 'pass');
           expect(err, c.name).toBeNull();
           expect(leak, `${c.name}: storages before and after the case`).toBeNull();
+        });
+      }
+    });
+
+    describe('storage wider than float32: fill and cast round to float32', () => {
+      for (const kernel of ['fill', 'cast'] as const) {
+        it(`${kernel} gives float32 values (tensor([0.1]).eq(0.1) holds)`, async (ctx) => {
+          if (skip.has(kernel)) {
+            mark(kernel, 'skipped');
+            ctx.skip();
+          }
+          if (!backendHas(backend, kernel) || !backendHas(backend, 'compare')) {
+            mark(kernel, 'fail');
+            ctx.skip('a required kernel is missing (see the contract check)');
+          }
+          const err = await checkFloat32Rounding(backend, kernel);
+          mark(kernel, err ? 'fail' : 'pass');
+          expect(err).toBeNull();
         });
       }
     });

@@ -67,6 +67,21 @@ export function decode(t: EncodedTensor): TypedArray {
   return Float32Array.from(values);
 }
 
+/**
+ * A short description of a case's tensors for failure messages: dtype, shape and the first few
+ * values of each ('x0 float32[2,3] [0.1, -2, NaN, ...]'; null for an absent bias).
+ */
+export function describeTensors(tensors: readonly (EncodedTensor | null | undefined)[], values = 6): string {
+  return tensors
+    .map((t, i) => {
+      if (!t) return `x${i} (none)`;
+      const head = t.data.slice(0, values).map((v) => String(decodeNumber(v)));
+      const more = t.data.length > values ? `, ... (${t.data.length} values)` : '';
+      return `x${i} ${t.dtype}[${t.shape.join(',')}] [${head.join(', ')}${more}]`;
+    })
+    .join('; ');
+}
+
 interface FixtureFile<T> {
   generator: string;
   torch: string;

@@ -11,6 +11,7 @@ export { runBackendConformance } from './conformance.js';
 export {
   decode,
   decodeNumber,
+  describeTensors,
   type EncodedTensor,
   type KernelCase,
   kernelCases,
@@ -28,6 +29,7 @@ export {
 } from './ids.js';
 export { runKernelCase, SENTINEL } from './kernels.js';
 export { formatMatrix, type KernelStatus, mergeStatus } from './matrix.js';
+export { missingContract, missingMessage, STORAGE_METHODS } from './missing.js';
 export { type OpConformanceOptions, requiredOnly, runOpConformance } from './op_conformance.js';
 export {
   checkOpAgainstFixture,
@@ -38,4 +40,5 @@ export {
   type OpFn,
 } from './ops.js';
 export type { ConformanceOptions } from './options.js';
+export { checkFloat32Rounding, ROUNDING_CAST_VALUES, ROUNDING_FILL_VALUES } from './rounding.js';
 export { checkStorage } from './storage.js';

@@ -11,6 +11,7 @@
 import type {
   AdamUpdateParams,
   ArgReduceOp,
+  AttentionParams,
   Backend,
   BinaryOp,
   CompareOp,
@@ -25,7 +26,7 @@ import type {
   UnaryOp,
 } from '@nnet/tensor';
 import { DEFAULT_TOLERANCE, identical, memoryDelta, mismatchTyped, type Tolerance } from './compare.js';
-import { decode, decodeNumber, type EncodedTensor, type KernelCase } from './fixtures.js';
+import { decode, decodeNumber, describeTensors, type EncodedTensor, type KernelCase } from './fixtures.js';
 import { kernelMethod } from './ids.js';
 
 /** What an output buffer holds before the kernel runs: no kernel result equals it by accident. */
@@ -58,7 +59,8 @@ function mutatedInputs(c: KernelCase): Set<number> {
 /**
  * Runs one kernel case on `backend`; resolves to null on success or to a message listing what went
  * wrong (wrong values, an unwritten output, a modified input, a storage allocated by the kernel, an
- * exception). Frees everything it allocated, whatever happens.
+ * exception), followed by the case's inputs (dtype, shape, first values) and params. Frees everything it
+ * allocated, whatever happens.
  *
  *   const msg = await runKernelCase(backend, kernelCases()[0]); // null when it passes
  */
@@ -67,6 +69,13 @@ export async function runKernelCase(
   c: KernelCase,
   tol: Tolerance = DEFAULT_TOLERANCE,
 ): Promise<string | null> {
+  const err = await runKernelCaseBare(backend, c, tol);
+  if (err === null) return null;
+  const params = c.params ? `; params ${JSON.stringify(c.params)}` : '';
+  return `${err}\n  inputs: ${describeTensors(c.inputs)}${params}`;
+}
+
+async function runKernelCaseBare(backend: Backend, c: KernelCase, tol: Tolerance): Promise<string | null> {
   const handles: unknown[] = [];
   const errors: string[] = [];
   const alloc = (dtype: DType, shape: readonly number[]): TensorInfo => {
@@ -252,6 +261,11 @@ function invoke(
     case 'adamUpdate':
       if (!backend.adamUpdate) throw missing();
       backend.adamUpdate(x(0), x(1), x(2), x(3), opt(4), p as unknown as AdamUpdateParams);
+      break;
+    case 'attention':
+      if (!backend.attention) throw missing();
+      if (!out2) throw new Error(`fixture case '${c.name}' lacks the logsumexp output`);
+      backend.attention(x(0), x(1), x(2), opt(3), p as unknown as AttentionParams, out, out2);
       break;
     default:
       throw new Error(`unknown kernel id '${c.kernel}' in fixture case '${c.name}'`);

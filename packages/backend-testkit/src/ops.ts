@@ -4,12 +4,13 @@
  * float64 results, and the gradients with central finite differences computed here.
  *
  * Written against the public API of `@nnet/tensor` only (free functions, methods, `tidy`,
- * `noGrad`, `backward`, `grad`, `dataSync`), so it tests the front end as users call it.
+ * `noGrad`, `backward`, `grad`, `await data()`), so it tests the front end as users call it — on
+ * every backend, including one that reads only asynchronously (no `readSync`).
  */
 import type { AvgPool2dOptions, Conv2dOptions, Dims, MaxPool2dOptions, Tensor } from '@nnet/tensor';
 import * as nn from '@nnet/tensor';
 import { mismatch, type Tolerance } from './compare.js';
-import { decode, type OpCase } from './fixtures.js';
+import { decode, describeTensors, type OpCase } from './fixtures.js';
 
 /** How a fixture op is called through the front end: inputs, kwargs, extra (non-differentiable) args. */
 export type OpFn = (xs: Tensor[], kw: Record<string, unknown>, extra: Record<string, unknown>) => Tensor;
@@ -64,8 +65,9 @@ export const OPS: Readonly<Record<string, OpFn>> = {
   indexSelect: ([x], _kw, e) =>
     nn.indexSelect(x, e.dim as number, nn.tensor(e.index as number[], { dtype: 'int32' })),
   conv2d: ([x, w, b], kw) => nn.conv2d(x, w, b ?? null, kw as Conv2dOptions),
-  maxPool2d: ([x], kw) => nn.maxPool2d(x, kw.kernelSize as number, kw as MaxPool2dOptions),
-  avgPool2d: ([x], kw) => nn.avgPool2d(x, kw.kernelSize as number, kw as AvgPool2dOptions),
+  // kernelSize is an argument, not an option (options objects reject unknown keys).
+  maxPool2d: ([x], { kernelSize, ...kw }) => nn.maxPool2d(x, kernelSize as number, kw as MaxPool2dOptions),
+  avgPool2d: ([x], { kernelSize, ...kw }) => nn.avgPool2d(x, kernelSize as number, kw as AvgPool2dOptions),
   transpose: ([x]) => x.transpose(0, 2).exp(),
   permute: ([x]) => x.permute([2, 0, 1]).exp(),
   expand: ([x]) => x.expand([2, 3, 4]).exp(),
@@ -89,45 +91,57 @@ function fixtureInputs(c: OpCase): Float32Array[] {
 }
 
 /**
- * Runs op(x) forward and sum(op(x) · W) backward through the front end; returns the output values
- * and each input's gradient (null when the front end computed none). Frees every tensor it made.
+ * Runs op(x) forward and sum(op(x) · W) backward through the front end; resolves to the output
+ * values and each input's gradient (null when the front end computed none). The synchronous part
+ * runs in `tidy`; the results are read with `await data()` and freed.
  */
-export function forwardBackward(
+export async function forwardBackward(
   c: OpCase,
   values: readonly Float32Array[] = fixtureInputs(c),
-): { out: Float32Array; grads: (Float32Array | null)[] } {
+): Promise<{ out: Float32Array; grads: (Float32Array | null)[] }> {
   const f = opFn(c);
-  return nn.tidy(() => {
+  const { y, gs } = nn.tidy(() => {
     const xs = makeInputs(c, values, true);
     const y = f(xs, c.kwargs, c.extra ?? {});
-    const out = Float32Array.from(y.dataSync());
     y.mul(nn.tensor(decode(c.weight), { shape: c.weight.shape }))
       .sum()
       .backward();
-    const grads = xs.map((x) => {
+    const gs = xs.map((x) => {
       const g = x.grad;
-      if (!g) return null;
-      const v = Float32Array.from(g.dataSync());
       x.grad = null;
-      g.dispose();
-      return v;
+      return g;
     });
-    return { out, grads };
+    return { y: y.detach(), gs };
   });
+  try {
+    const out = Float32Array.from(await y.data());
+    const grads: (Float32Array | null)[] = [];
+    for (const g of gs) grads.push(g ? Float32Array.from(await g.data()) : null);
+    return { out, grads };
+  } finally {
+    y.dispose();
+    for (const g of gs) g?.dispose();
+  }
+}
+
+/** `bad` followed by the case's inputs (shapes, dtypes, a few values), for a failure message. */
+function withInputs(c: OpCase, bad: string): string {
+  return `${bad}
+  inputs: ${describeTensors(c.inputs)}`;
 }
 
 /** Forward values and gradients of sum(op(x) · W) against PyTorch's; null on success. */
-export function checkOpAgainstFixture(c: OpCase, tol: Tolerance): string | null {
-  const { out, grads } = forwardBackward(c);
+export async function checkOpAgainstFixture(c: OpCase, tol: Tolerance): Promise<string | null> {
+  const { out, grads } = await forwardBackward(c);
   const bad = mismatch(out, decode(c.out), tol);
-  if (bad) return `forward: ${bad}`;
+  if (bad) return withInputs(c, `forward: ${bad}`);
   for (let i = 0; i < c.grads.length; i++) {
     const want = c.grads[i];
     if (!want) continue;
     const got = grads[i];
-    if (!got) return `input ${i}: no gradient computed (PyTorch has one)`;
+    if (!got) return withInputs(c, `input ${i}: no gradient computed (PyTorch has one)`);
     const g = mismatch(got, decode(want), tol);
-    if (g) return `gradient of input ${i}: ${g}`;
+    if (g) return withInputs(c, `gradient of input ${i}: ${g}`);
   }
   return null;
 }
@@ -149,25 +163,30 @@ export interface FiniteDifferenceOptions {
  * Central finite differences of L(x) = sum(op(x) · W), in float64 arithmetic over float32 forward
  * evaluations, against the gradient the front end computes on this backend; null on success.
  */
-export function checkOpFiniteDifferences(c: OpCase, options: FiniteDifferenceOptions = {}): string | null {
+export async function checkOpFiniteDifferences(
+  c: OpCase,
+  options: FiniteDifferenceOptions = {},
+): Promise<string | null> {
   const { eps = 1e-2, samples = 24, rtol = 2e-3, atol = 2e-3 } = options;
   const f = opFn(c);
   const w = decode(c.weight);
   const base = fixtureInputs(c);
-  const { grads } = forwardBackward(c, base);
-  const loss = (vals: Float32Array[]): number =>
-    nn.tidy(() =>
-      nn.noGrad(() => {
-        const y = f(makeInputs(c, vals, false), c.kwargs, c.extra ?? {}).dataSync();
-        let s = 0;
-        for (let k = 0; k < y.length; k++) s += y[k] * w[k];
-        return s;
-      }),
-    );
+  const { grads } = await forwardBackward(c, base);
+  const loss = async (vals: Float32Array[]): Promise<number> => {
+    const y = nn.tidy(() => nn.noGrad(() => f(makeInputs(c, vals, false), c.kwargs, c.extra ?? {})));
+    try {
+      const v = await y.data();
+      let s = 0;
+      for (let k = 0; k < v.length; k++) s += v[k] * w[k];
+      return s;
+    } finally {
+      y.dispose();
+    }
+  };
   for (let i = 0; i < base.length; i++) {
     if (!c.grads[i]) continue;
     const analytic = grads[i];
-    if (!analytic) return `input ${i}: no gradient computed`;
+    if (!analytic) return withInputs(c, `input ${i}: no gradient computed`);
     const n = base[i].length;
     const m = Math.min(samples, n);
     for (let s = 0; s < m; s++) {
@@ -178,9 +197,12 @@ export function checkOpFiniteDifferences(c: OpCase, options: FiniteDifferenceOpt
       minus[i][k] -= eps;
       // The step actually taken, after float32 rounding of x ± eps.
       const h = plus[i][k] - minus[i][k];
-      const numeric = (loss(plus) - loss(minus)) / h;
+      const numeric = ((await loss(plus)) - (await loss(minus))) / h;
       if (!(Math.abs(numeric - analytic[k]) <= atol + rtol * Math.abs(analytic[k]))) {
-        return `input ${i} element ${k}: finite difference ${numeric.toPrecision(6)} vs gradient ${analytic[k]}`;
+        return withInputs(
+          c,
+          `input ${i} element ${k}: finite difference ${numeric.toPrecision(6)} vs gradient ${analytic[k]}`,
+        );
       }
     }
   }

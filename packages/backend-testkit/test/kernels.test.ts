@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkStorage,
+  describeTensors,
   formatMatrix,
   KERNEL_IDS,
   type KernelCase,
   kernelCases,
   mergeStatus,
+  missingContract,
+  missingMessage,
   requiredOnly,
   runKernelCase,
   SENTINEL,
@@ -46,6 +49,16 @@ describe('runKernelCase', () => {
     });
   }
 
+  it('shows the case inputs (dtype, shape, first values) and params in a failure', async () => {
+    const msg = await runKernelCase(toyBackend('wrong-values'), one('binary.add ranks 2,2'));
+    const c = one('binary.add ranks 2,2');
+    expect(msg).toContain(`\n  inputs: ${describeTensors(c.inputs)}`);
+    expect(msg).toMatch(/inputs: x0 float32\[\d+(,\d+)*\] \[-?\d/);
+    expect(describeTensors([{ dtype: 'int32', shape: [8], data: [1, 2, 3, 4, 5, 6, 7, 8] }, null], 3)).toBe(
+      'x0 int32[8] [1, 2, 3, ... (8 values)]; x1 (none)',
+    );
+  });
+
   it('reports a missing optional kernel as an error, not a crash', async () => {
     const msg = await runKernelCase(toyBackend(), kernelCases().find((c) => c.kernel === 'conv2d')!);
     expect(msg).toMatch(/conv2d threw: backend 'toy\(none\)' has no conv2d kernel/);
@@ -70,6 +83,21 @@ describe('checkStorage', () => {
 
   it('rejects readSync checks on a backend without readSync', async () => {
     expect((await checkStorage(toyBackend(), true)).join('\n')).toMatch(/no readSync/);
+  });
+});
+
+describe('the up-front contract check', () => {
+  it('lists every missing storage method and required kernel in one message', () => {
+    expect(missingContract(toyBackend())).toEqual([]);
+    const partial: Record<string, unknown> = { ...toyBackend() };
+    delete partial.matmul;
+    delete partial.scatterAdd;
+    delete partial.read;
+    const missing = missingContract(partial);
+    expect(missing).toEqual(['read', 'matmul', 'scatterAdd']);
+    expect(missingMessage('half', missing)).toMatch(
+      /backend 'half' lacks 3 method\(s\) of the contract: read, matmul, scatterAdd\./,
+    );
   });
 });
 

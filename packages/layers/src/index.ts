@@ -1,7 +1,35 @@
 export { GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+export {
+  ELU,
+  GLU,
+  Hardsigmoid,
+  Hardswish,
+  Hardtanh,
+  LogSigmoid,
+  Mish,
+  PReLU,
+  ReLU6,
+  SELU,
+  SiLU,
+  Softsign,
+} from './activations_extra.js';
+export { type AttendOptions, MultiheadAttention, type MultiheadAttentionOptions } from './attention.js';
 export { Conv2d, type Conv2dLayerOptions, ConvTranspose2d } from './conv.js';
+export { Conv1d, type Conv1dLayerOptions, Conv3d, type Conv3dLayerOptions } from './conv_extra.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
+export {
+  Conv1D,
+  type GenerateOptions,
+  GPT2Attention,
+  GPT2Block,
+  type GPT2Config,
+  GPT2LMHeadModel,
+  GPT2MLP,
+  GPT2Model,
+  type LayerCache,
+  pickToken,
+} from './gpt2.js';
 export * as init from './init.js';
 export { calculateGain } from './init.js';
 export { Linear, uniformParameter } from './linear.js';
@@ -15,7 +43,28 @@ export {
   StateDictError,
 } from './module.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
+export {
+  GroupNorm,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  type InstanceNormLayerOptions,
+  RMSNorm,
+} from './normalization_extra.js';
 export { Parameter } from './parameter.js';
 export { AdaptiveAvgPool2d, AvgPool2d, Flatten, MaxPool2d } from './pooling.js';
+export {
+  LearnedPositionalEmbedding,
+  type PositionalOptions,
+  SinusoidalPositionalEncoding,
+} from './positional.js';
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';
 export { NeuralNet, Sequential } from './sequential.js';
+export {
+  ModuleList,
+  type TransformerActivation,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+  type TransformerLayerOptions,
+} from './transformer.js';

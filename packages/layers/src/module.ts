@@ -339,6 +339,7 @@ export abstract class Module {
           ? 'Pass { strict: false } to load only the keys both have.'
           : '',
         mismatched.length ? 'Was the dict saved from a model with other layer sizes?' : '',
+        invalid.length ? 'Pass tensors: build the dict from stateDict() or decodeSafetensors().' : '',
       ].filter(Boolean);
       throw new StateDictError(
         `${op}: ${problems.join('; ')}. Nothing was loaded.${fixes.length ? ` ${fixes.join(' ')}` : ''}`,

@@ -1,6 +1,5 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
 import { manualSeed, memory, ones, randn, ShapeError, tensor, tidy, ValueError } from '@nnet/tensor';
+import { type Enc, expectClose, readArray, readFixture, t, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   AdaptiveAvgPool2d,
@@ -14,7 +13,6 @@ import {
   ReLU,
   Sequential,
 } from '../src/index.js';
-import { type Enc, expectClose, t } from './fixtures_helpers.js';
 
 interface ConvCase {
   options: {
@@ -35,14 +33,14 @@ interface ConvCase {
   gradW: Enc;
   gradB: Enc;
 }
-const fx = JSON.parse(readFileSync(new URL('./fixtures/conv.json', import.meta.url), 'utf8')) as {
+const fx = readFixture<{
   conv: ConvCase[];
   pool: { kind: string; x: Enc; out: Enc; g: Enc; gradX: Enc }[];
-};
+}>(new URL('./fixtures/conv.json', import.meta.url));
 
 describe('Conv2d matches PyTorch', () => {
   for (const c of fx.conv) {
-    it(`forward and backward ${JSON.stringify(c.options)}`, () => {
+    it(`forward and backward ${JSON.stringify(c.options)}`, async () => {
       const o = c.options;
       const layer = new Conv2d(o.inChannels, o.outChannels, o.kernelSize, {
         stride: o.stride,
@@ -53,19 +51,19 @@ describe('Conv2d matches PyTorch', () => {
       layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
       const x = t(c.x, true);
       const y = layer.forward(x);
-      expectClose(y, c.out);
+      await expectClose(y, c.out);
       y.mul(t(c.g)).sum().backward();
-      expectClose(x.grad!, c.gradX);
-      expectClose(layer.weight.grad!, c.gradW);
-      expectClose(layer.bias!.grad!, c.gradB);
+      await expectClose(x.grad!, c.gradX);
+      await expectClose(layer.weight.grad!, c.gradW);
+      await expectClose(layer.bias!.grad!, c.gradB);
     });
   }
 
-  it('initialises weights in U(-1/sqrt(fanIn), 1/sqrt(fanIn)) with fanIn = in/groups * kH * kW', () => {
+  it('initialises weights in U(-1/sqrt(fanIn), 1/sqrt(fanIn)) with fanIn = in/groups * kH * kW', async () => {
     manualSeed(0);
     const layer = new Conv2d(8, 16, 3, { groups: 2 });
     expect(layer.weight.shape).toEqual([16, 4, 3, 3]);
-    const w = Array.from(layer.weight.dataSync());
+    const w = await values(layer.weight);
     const bound = 1 / Math.sqrt(4 * 9);
     expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
     expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.9 * bound);
@@ -89,12 +87,12 @@ describe('pooling layers match PyTorch', () => {
     adaptiveAvgPool2d: () => new Sequential(new AdaptiveAvgPool2d(1)),
   };
   for (const c of fx.pool) {
-    it(`${c.kind} forward and backward`, () => {
+    it(`${c.kind} forward and backward`, async () => {
       const x = t(c.x, true);
       const y = layers[c.kind]().forward(x);
-      expectClose(y, c.out);
+      await expectClose(y, c.out);
       y.mul(t(c.g)).sum().backward();
-      expectClose(x.grad!, c.gradX);
+      await expectClose(x.grad!, c.gradX);
     });
   }
 });
@@ -105,25 +103,25 @@ describe('Flatten and Dropout', () => {
     expect(new Flatten(0, 1).forward(randn([2, 3, 4])).shape).toEqual([6, 4]);
   });
 
-  it('Dropout zeroes about p of the elements, rescales the rest, and is the identity in eval()', () => {
+  it('Dropout zeroes about p of the elements, rescales the rest, and is the identity in eval()', async () => {
     manualSeed(1);
     const d = new Dropout(0.25);
-    const y = Array.from(d.forward(ones([20000])).dataSync());
+    const y = await values(d.forward(ones([20000])));
     const zeros = y.filter((v) => v === 0).length / y.length;
     expect(Math.abs(zeros - 0.25)).toBeLessThan(0.02);
     expect(y.filter((v) => v !== 0).every((v) => Math.abs(v - 1 / 0.75) < 1e-6)).toBe(true);
     d.eval();
-    expect(d.forward(tensor([1, 2, 3])).toArray()).toEqual([1, 2, 3]);
+    expect(await readArray(d.forward(tensor([1, 2, 3])))).toEqual([1, 2, 3]);
     expect(() => new Dropout(1)).toThrow(ValueError);
   });
 
-  it('the same seed gives the same dropout mask', () => {
-    const mask = (seed: number) => {
+  it('the same seed gives the same dropout mask', async () => {
+    const mask = async (seed: number) => {
       manualSeed(seed);
-      return new Dropout(0.5).forward(ones([64])).toArray();
+      return readArray(new Dropout(0.5).forward(ones([64])));
     };
-    expect(mask(9)).toEqual(mask(9));
-    expect(mask(9)).not.toEqual(mask(10));
+    expect(await mask(9)).toEqual(await mask(9));
+    expect(await mask(9)).not.toEqual(await mask(10));
   });
 });
 
@@ -154,13 +152,13 @@ describe('a small CNN', () => {
 });
 
 describe('ConvTranspose2d matches PyTorch', () => {
-  const ct = JSON.parse(readFileSync(new URL('./fixtures/conv_transpose.json', import.meta.url), 'utf8')) as {
+  const ct = readFixture<{
     cases: (Omit<ConvCase, 'options'> & {
       options: ConvCase['options'] & { outputPadding: number };
     })[];
-  };
+  }>(new URL('./fixtures/conv_transpose.json', import.meta.url));
   for (const c of ct.cases) {
-    it(`forward and backward ${JSON.stringify(c.options)}`, () => {
+    it(`forward and backward ${JSON.stringify(c.options)}`, async () => {
       const o = c.options;
       const layer = new ConvTranspose2d(o.inChannels, o.outChannels, o.kernelSize, {
         stride: o.stride,
@@ -172,11 +170,11 @@ describe('ConvTranspose2d matches PyTorch', () => {
       layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
       const x = t(c.x, true);
       const y = layer.forward(x);
-      expectClose(y, c.out);
+      await expectClose(y, c.out);
       y.mul(t(c.g)).sum().backward();
-      expectClose(x.grad!, c.gradX);
-      expectClose(layer.weight.grad!, c.gradW);
-      expectClose(layer.bias!.grad!, c.gradB);
+      await expectClose(x.grad!, c.gradX);
+      await expectClose(layer.weight.grad!, c.gradW);
+      await expectClose(layer.bias!.grad!, c.gradB);
     });
   }
 
@@ -188,16 +186,16 @@ describe('ConvTranspose2d matches PyTorch', () => {
 });
 
 describe('AdaptiveAvgPool2d matches PyTorch for any output size', () => {
-  const ad = JSON.parse(readFileSync(new URL('./fixtures/adaptive.json', import.meta.url), 'utf8')) as {
+  const ad = readFixture<{
     cases: { outputSize: [number, number]; x: Enc; out: Enc; g: Enc; gradX: Enc }[];
-  };
+  }>(new URL('./fixtures/adaptive.json', import.meta.url));
   for (const c of ad.cases) {
-    it(`output ${c.outputSize.join('x')} from ${c.x.shape.join('x')}`, () => {
+    it(`output ${c.outputSize.join('x')} from ${c.x.shape.join('x')}`, async () => {
       const x = t(c.x, true);
       const y = new AdaptiveAvgPool2d(c.outputSize).forward(x);
-      expectClose(y, c.out);
+      await expectClose(y, c.out);
       y.mul(t(c.g)).sum().backward();
-      expectClose(x.grad!, c.gradX);
+      await expectClose(x.grad!, c.gradX);
     });
   }
 });

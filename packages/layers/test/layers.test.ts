@@ -1,5 +1,3 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
 import {
   GradError,
   manualSeed,
@@ -11,6 +9,7 @@ import {
   tidy,
   ValueError,
 } from '@nnet/tensor';
+import { type Enc, expectClose, readArray, readFixture, t, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   Linear,
@@ -23,34 +22,33 @@ import {
   Softmax,
   Tanh,
 } from '../src/index.js';
-import { type Enc, expectClose, t } from './fixtures_helpers.js';
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/linear.json', import.meta.url), 'utf8')) as {
+const fixture = readFixture<{
   cases: Record<'x' | 'weight' | 'bias' | 'out' | 'g' | 'gradX' | 'gradW' | 'gradB', Enc>[];
-};
+}>(new URL('./fixtures/linear.json', import.meta.url));
 
 describe('Linear matches PyTorch', () => {
   fixture.cases.forEach((c, k) => {
-    it(`forward and backward, case ${k} (input ${JSON.stringify(c.x.shape)})`, () => {
+    it(`forward and backward, case ${k} (input ${JSON.stringify(c.x.shape)})`, async () => {
       const layer = new Linear(c.weight.shape[1], c.weight.shape[0]);
       layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
       const x = t(c.x, true);
       const y = layer.forward(x);
-      expectClose(y, c.out);
+      await expectClose(y, c.out);
       y.mul(t(c.g)).sum().backward();
-      expectClose(x.grad!, c.gradX);
-      expectClose(layer.weight.grad!, c.gradW);
-      expectClose(layer.bias!.grad!, c.gradB);
+      await expectClose(x.grad!, c.gradX);
+      await expectClose(layer.weight.grad!, c.gradW);
+      await expectClose(layer.bias!.grad!, c.gradB);
     });
   });
 
-  it('initialises like PyTorch: U(-1/sqrt(in), 1/sqrt(in)), seeded', () => {
+  it('initialises like PyTorch: U(-1/sqrt(in), 1/sqrt(in)), seeded', async () => {
     manualSeed(3);
     const a = new Linear(16, 64);
     manualSeed(3);
     const b = new Linear(16, 64);
-    expect(a.weight.toArray()).toEqual(b.weight.toArray());
-    const w = Array.from(a.weight.dataSync());
+    expect(await readArray(a.weight)).toEqual(await readArray(b.weight));
+    const w = await values(a.weight);
     expect(Math.max(...w)).toBeLessThanOrEqual(0.25);
     expect(Math.min(...w)).toBeGreaterThanOrEqual(-0.25);
     expect(Math.max(...w)).toBeGreaterThan(0.2);
@@ -102,15 +100,15 @@ describe('Module bookkeeping', () => {
     expect(n.parameters().every((p) => p.grad === null)).toBe(true);
   });
 
-  it('stateDict round-trips into a fresh model', () => {
+  it('stateDict round-trips into a fresh model', async () => {
     manualSeed(1);
     const a = net();
     manualSeed(2);
     const b = net();
     const x = randn([3, 2]);
-    expect(b.forward(x).toArray()).not.toEqual(a.forward(x).toArray());
+    expect(await readArray(b.forward(x))).not.toEqual(await readArray(a.forward(x)));
     b.loadStateDict(a.stateDict());
-    expect(b.forward(x).toArray()).toEqual(a.forward(x).toArray());
+    expect(await readArray(b.forward(x))).toEqual(await readArray(a.forward(x)));
   });
 
   it('strict loadStateDict lists every missing, unexpected and mis-shaped key', () => {
@@ -159,7 +157,7 @@ describe('Module bookkeeping', () => {
 });
 
 describe('a layer with its own forward and backward (customGrad)', () => {
-  it('ManualLinear trains exactly like the autograd Linear', () => {
+  it('ManualLinear trains exactly like the autograd Linear', async () => {
     manualSeed(5);
     const auto = new Linear(3, 2);
     manualSeed(5);
@@ -176,8 +174,8 @@ describe('a layer with its own forward and backward (customGrad)', () => {
         });
       }
     }
-    const a = Array.from(auto.weight.dataSync()).concat(Array.from(auto.bias!.dataSync()));
-    const m = Array.from(manual.weight.dataSync()).concat(Array.from(manual.bias.dataSync()));
+    const a = (await values(auto.weight)).concat(await values(auto.bias!));
+    const m = (await values(manual.weight)).concat(await values(manual.bias));
     a.forEach((v, i) => expect(Math.abs(v - m[i])).toBeLessThan(1e-6));
   });
 });

@@ -1,8 +1,13 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
 import { DTypeError, manualSeed, ShapeError, type Tensor, tensor } from '@nnet/tensor';
+import {
+  type Enc,
+  expectClose as expectCloseDefault,
+  readArray,
+  readFixture,
+  readItem,
+  t,
+} from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type Enc, expectClose as expectCloseDefault, t } from './fixtures_helpers.js';
 
 const expectClose = (got: Parameters<typeof expectCloseDefault>[0], want: Enc) =>
   expectCloseDefault(got, want, 2e-4, 2e-5);
@@ -19,7 +24,7 @@ interface Step {
   runningMean?: Enc;
   runningVar?: Enc;
 }
-const fx = JSON.parse(readFileSync(new URL('./fixtures/norm.json', import.meta.url), 'utf8')) as {
+const fx = readFixture<{
   norm: {
     kind: string;
     momentum: number | null;
@@ -30,11 +35,11 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/norm.json', import.meta.u
     eval: { x: Enc; out: Enc } | null;
   }[];
   embedding: { weight: Enc; index: number[][]; out: Enc; g: Enc; gradW: Enc };
-};
+}>(new URL('./fixtures/norm.json', import.meta.url));
 
 describe('normalisation layers match PyTorch (values, gradients, running statistics)', () => {
   for (const c of fx.norm) {
-    it(`${c.kind} on ${JSON.stringify(c.shape)}`, () => {
+    it(`${c.kind} on ${JSON.stringify(c.shape)}`, async () => {
       const layer: Module & {
         weight: Tensor | null;
         bias: Tensor | null;
@@ -52,22 +57,22 @@ describe('normalisation layers match PyTorch (values, gradients, running statist
         layer.zeroGrad();
         const x = t(s.x, true);
         const y = layer.forward(x);
-        expectClose(y, s.out);
+        await expectClose(y, s.out);
         y.mul(t(s.g)).sum().backward();
-        expectClose(x.grad!, s.gradX);
-        expectClose(layer.weight!.grad!, s.gradW);
-        expectClose(layer.bias!.grad!, s.gradB);
+        await expectClose(x.grad!, s.gradX);
+        await expectClose(layer.weight!.grad!, s.gradW);
+        await expectClose(layer.bias!.grad!, s.gradB);
         if (s.runningMean) expectClose(layer.runningMean!, s.runningMean);
         if (s.runningVar) expectClose(layer.runningVar!, s.runningVar);
       }
       if (c.eval) {
         layer.eval();
-        expectClose(layer.forward(t(c.eval.x)), c.eval.out);
+        await expectClose(layer.forward(t(c.eval.x)), c.eval.out);
       }
     });
   }
 
-  it("the running statistics and the batch count are saved under PyTorch's names", () => {
+  it("the running statistics and the batch count are saved under PyTorch's names", async () => {
     const bn = new BatchNorm2d(4);
     expect(Object.keys(bn.stateDict())).toEqual([
       'weight',
@@ -86,7 +91,7 @@ describe('normalisation layers match PyTorch (values, gradients, running statist
     bn.forward(x);
     bn.forward(x);
     bn.eval().forward(x);
-    expect(bn.numBatchesTracked!.item()).toBe(2);
+    expect(await readItem(bn.numBatchesTracked!)).toBe(2);
     expect(Object.keys(new BatchNorm1d(3, { trackRunningStats: false }).stateDict())).toEqual([
       'weight',
       'bias',
@@ -97,21 +102,21 @@ describe('normalisation layers match PyTorch (values, gradients, running statist
 });
 
 describe('Embedding matches PyTorch, with a padding row that gets no gradient', () => {
-  it('looks up rows and scatters gradients back', () => {
+  it('looks up rows and scatters gradients back', async () => {
     const e = fx.embedding;
     const layer = new Embedding(6, 3, { paddingIdx: 2 });
     layer.weight.assign(t(e.weight));
     const y = layer.forward(tensor(e.index, { dtype: 'int32' }));
-    expectClose(y, e.out);
+    await expectClose(y, e.out);
     y.mul(t(e.g)).sum().backward();
-    expectClose(layer.weight.grad!, e.gradW);
+    await expectClose(layer.weight.grad!, e.gradW);
   });
 
-  it('initialises the padding row to zero and rejects float indices', () => {
+  it('initialises the padding row to zero and rejects float indices', async () => {
     manualSeed(0);
     const layer = new Embedding(4, 2, { paddingIdx: -1 });
     expect(layer.paddingIdx).toBe(3);
-    expect((layer.weight.toArray() as number[][])[3]).toEqual([0, 0]);
+    expect(((await readArray(layer.weight)) as number[][])[3]).toEqual([0, 0]);
     expect(() => layer.forward(tensor([1]))).toThrow(DTypeError);
   });
 });

@@ -1,8 +1,6 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
 import { memory, randn, ShapeError, type Tensor, tidy } from '@nnet/tensor';
+import { type Enc, expectClose as expectCloseDefault, readFixture, t } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type Enc, expectClose as expectCloseDefault, t } from './fixtures_helpers.js';
 
 const expectClose = (got: Parameters<typeof expectCloseDefault>[0], want: Enc) =>
   expectCloseDefault(got, want, 2e-4, 2e-5);
@@ -23,13 +21,13 @@ interface Case {
   gradX: Enc;
   gradParams: Record<string, Enc>;
 }
-const { cases } = JSON.parse(readFileSync(new URL('./fixtures/recurrent.json', import.meta.url), 'utf8')) as {
+const { cases } = readFixture<{
   cases: Case[];
-};
+}>(new URL('./fixtures/recurrent.json', import.meta.url));
 
 describe('recurrent layers match PyTorch', () => {
   cases.forEach((c, k) => {
-    it(`${c.kind} #${k} ${JSON.stringify(c.options)}${c.x.shape.length === 2 ? ' unbatched' : ''}`, () => {
+    it(`${c.kind} #${k} ${JSON.stringify(c.options)}${c.x.shape.length === 2 ? ' unbatched' : ''}`, async () => {
       const opts = { numLayers: c.options.numLayers, batchFirst: c.options.batchFirst };
       const layer =
         c.kind === 'RNN'
@@ -48,18 +46,18 @@ describe('recurrent layers match PyTorch', () => {
         );
         out = o;
         hN = h;
-        expectClose(cell, c.cN!);
+        await expectClose(cell, c.cN!);
       } else {
         [out, hN] = layer.forwardWithState(x, c.state ? t(c.state[0]) : undefined);
       }
-      expectClose(out, c.out);
-      expectClose(hN, c.hN);
+      await expectClose(out, c.out);
+      await expectClose(hN, c.hN);
       out
         .mul(t(c.gOut))
         .sum()
         .add(hN.mul(t(c.gH)).sum())
         .backward();
-      expectClose(x.grad!, c.gradX);
+      await expectClose(x.grad!, c.gradX);
       for (const [name, p] of layer.namedParameters()) expectClose(p.grad!, c.gradParams[name]);
     });
   });

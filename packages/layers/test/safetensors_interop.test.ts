@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   decodeSafetensors,
-  encodeSafetensors,
+  encodeSafetensorsAsync,
   manualSeed,
   noGrad,
   rand,
@@ -20,6 +20,7 @@ import {
   type Tensor,
   tensor,
 } from '@nnet/tensor';
+import { expectClose as expectCloseDefault, readItem, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   BatchNorm1d,
@@ -92,7 +93,7 @@ const BN_VARIANTS = [
   ['nnet_bn_bf16', 'BF16'],
 ] as const;
 const encodeBn = (model: Sequential, floatDtype: 'F32' | 'F16' | 'BF16') =>
-  encodeSafetensors(model.stateDict(), { floatDtype, intDtype: 'I64', metadata: { format: 'pt' } });
+  encodeSafetensorsAsync(model.stateDict(), { floatDtype, intDtype: 'I64', metadata: { format: 'pt' } });
 
 interface Fixture {
   shape: number[];
@@ -101,29 +102,23 @@ interface Fixture {
 const readJson = (name: string): Fixture => JSON.parse(readFileSync(file(name), 'utf8'));
 const fromFixture = (f: Fixture): Tensor => tensor(Float32Array.from(f.data), { shape: f.shape });
 
-function expectClose(actual: Tensor, expected: Fixture): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.dataSync();
-  expected.data.forEach((v, i) => expect(Math.abs(a[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v)));
-}
+/** Within 1e-5 + 1e-5·|want| of PyTorch's values (read asynchronously: runs on every backend). */
+const expectClose = (actual: Tensor, expected: Fixture) => expectCloseDefault(actual, expected, 1e-5, 1e-5);
 
 if (process.env.NNET_WRITE_INTEROP === '1') {
   const model = nnetModel();
   writeFileSync(
     file('nnet_model.safetensors'),
-    encodeSafetensors(model.stateDict(), { metadata: { source: 'nnet' } }),
+    await encodeSafetensorsAsync(model.stateDict(), { metadata: { source: 'nnet' } }),
   );
   for (const [name, dtype] of BN_VARIANTS)
-    writeFileSync(file(`${name}.safetensors`), encodeBn(nnetBnModel(), dtype));
+    writeFileSync(file(`${name}.safetensors`), await encodeBn(nnetBnModel(), dtype));
   const x = randn([2, 1, 6, 6]);
-  writeFileSync(
-    file('input.json'),
-    `${JSON.stringify({ shape: x.shape, data: Array.from(x.dataSync()) })}\n`,
-  );
+  writeFileSync(file('input.json'), `${JSON.stringify({ shape: x.shape, data: await values(x) })}\n`);
 }
 
 describe('safetensors interop with PyTorch', () => {
-  it('the fixtures are committed', () => {
+  it('the fixtures are committed', async () => {
     for (const name of [
       'input.json',
       'nnet_model.safetensors',
@@ -134,7 +129,7 @@ describe('safetensors interop with PyTorch', () => {
       expect(existsSync(file(name)), name).toBe(true);
   });
 
-  it('a state dict PyTorch wrote loads into nnet and gives PyTorch outputs', () => {
+  it('a state dict PyTorch wrote loads into nnet and gives PyTorch outputs', async () => {
     const { tensors, metadata } = decodeSafetensors(
       new Uint8Array(readFileSync(file('torch_model.safetensors'))),
     );
@@ -142,15 +137,21 @@ describe('safetensors interop with PyTorch', () => {
     const model = network();
     model.loadStateDict(tensors);
     model.eval();
-    expectClose(model.forward(fromFixture(readJson('input.json'))), readJson('torch_model.torch_out.json'));
+    await expectClose(
+      model.forward(fromFixture(readJson('input.json'))),
+      readJson('torch_model.torch_out.json'),
+    );
   });
 
-  it('the file nnet writes is the committed one, and PyTorch computed the outputs nnet computes from it', () => {
+  it('the file nnet writes is the committed one, and PyTorch computed the outputs nnet computes from it', async () => {
     const model = nnetModel();
-    const written = encodeSafetensors(model.stateDict(), { metadata: { source: 'nnet' } });
+    const written = await encodeSafetensorsAsync(model.stateDict(), { metadata: { source: 'nnet' } });
     expect(Buffer.from(written).equals(readFileSync(file('nnet_model.safetensors')))).toBe(true);
     model.eval();
-    expectClose(model.forward(fromFixture(readJson('input.json'))), readJson('nnet_model.torch_out.json'));
+    await expectClose(
+      model.forward(fromFixture(readJson('input.json'))),
+      readJson('nnet_model.torch_out.json'),
+    );
   });
 });
 
@@ -164,27 +165,27 @@ describe('BatchNorm state dicts with PyTorch (num_batches_tracked, F16, BF16)', 
   };
   const x = () => fromFixture(torchBn.input);
 
-  it('PyTorch’s file loads strictly, in PyTorch’s key order, and gives its outputs in eval and train mode', () => {
+  it('PyTorch’s file loads strictly, in PyTorch’s key order, and gives its outputs in eval and train mode', async () => {
     const { tensors } = decodeSafetensors(new Uint8Array(readFileSync(file('torch_bn.safetensors'))));
     expect(tensors['1.num_batches_tracked'].dtype).toBe('int32'); // stored as I64
     const model = bnNetwork();
     expect(Object.keys(model.stateDict())).toEqual(torchBn.keys);
     expect(model.loadStateDict(tensors)).toEqual({ missingKeys: [], unexpectedKeys: [] });
-    expect(model.stateDict()['6.num_batches_tracked'].item()).toBe(3);
+    expect(await readItem(model.stateDict()['6.num_batches_tracked'])).toBe(3);
     model.eval();
-    expectClose(model.forward(x()), torchBn.eval_out);
+    await expectClose(model.forward(x()), torchBn.eval_out);
     // One training step: batch statistics, running statistics and the count move as in PyTorch.
     model.train();
-    expectClose(model.forward(x()), torchBn.train_out);
+    await expectClose(model.forward(x()), torchBn.train_out);
     const sd = model.stateDict();
-    for (const [k, want] of Object.entries(torchBn.buffers_after_step)) expectClose(sd[k], want);
-    expect(sd['1.num_batches_tracked'].item()).toBe(4);
+    for (const [k, want] of Object.entries(torchBn.buffers_after_step)) await expectClose(sd[k], want);
+    expect(await readItem(sd['1.num_batches_tracked'])).toBe(4);
   });
 
   for (const [name, dtype] of BN_VARIANTS) {
-    it(`nnet writes ${name}.safetensors (${dtype}, counts as I64) as committed; PyTorch strict-loaded it and computed nnet’s outputs`, () => {
+    it(`nnet writes ${name}.safetensors (${dtype}, counts as I64) as committed; PyTorch strict-loaded it and computed nnet’s outputs`, async () => {
       const model = nnetBnModel();
-      const written = encodeBn(model, dtype);
+      const written = await encodeBn(model, dtype);
       expect(Buffer.from(written).equals(readFileSync(file(`${name}.safetensors`)))).toBe(true);
       const header = JSON.parse(
         new TextDecoder().decode(
@@ -197,7 +198,7 @@ describe('BatchNorm state dicts with PyTorch (num_batches_tracked, F16, BF16)', 
       const back = bnNetwork();
       back.loadStateDict(decodeSafetensors(written).tensors);
       back.eval();
-      expectClose(back.forward(x()), readJson(`${name}.torch_out.json`));
+      await expectClose(back.forward(x()), readJson(`${name}.torch_out.json`));
     });
   }
 });

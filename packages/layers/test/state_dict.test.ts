@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { manualSeed, randn, type Tensor, tensor, ValueError, zeros } from '@nnet/tensor';
+import { readItem, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, Linear, Module, Parameter, ReLU, Sequential, StateDictError } from '../src/index.js';
 
@@ -25,11 +26,13 @@ class Block extends Module {
 
 /** Every value of a state dict, as bits (so -0, NaN and int/float differences count). */
 const snapshot = (m: Module) =>
-  Object.entries(m.stateDict()).map(([k, t]) => [
-    k,
-    t.dtype,
-    Array.from(new Uint8Array(t.dataSync().buffer)),
-  ]);
+  Promise.all(
+    Object.entries(m.stateDict()).map(async ([k, t]) => [
+      k,
+      t.dtype,
+      Array.from(new Uint8Array((await t.data()).buffer)),
+    ]),
+  );
 
 const model = () => {
   manualSeed(3);
@@ -47,7 +50,7 @@ describe('state dicts as PyTorch', () => {
     ]);
   });
 
-  it('lists a shared parameter under every name that holds it, as PyTorch does', () => {
+  it('lists a shared parameter under every name that holds it, as PyTorch does', async () => {
     const a = new Linear(2, 2);
     const tied = new Sequential(a, new ReLU(), a);
     expect(Object.keys(tied.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
@@ -55,46 +58,44 @@ describe('state dicts as PyTorch', () => {
     const w = randn([2, 2]);
     const { missingKeys } = tied.loadStateDict({ '0.weight': w, '0.bias': randn([2]) }, { strict: false });
     expect(missingKeys).toEqual(['2.weight', '2.bias']);
-    expect(Array.from(tied.stateDict()['2.weight'].dataSync())).toEqual(Array.from(w.dataSync()));
+    expect(await values(tied.stateDict()['2.weight'])).toEqual(await values(w));
   });
 
-  it('loads strictly and returns empty key lists; non-strict returns the keys that did not match', () => {
+  it('loads strictly and returns empty key lists; non-strict returns the keys that did not match', async () => {
     const a = model();
     const b = new Sequential(new Linear(2, 3), new BatchNorm1d(3), new ReLU(), new Linear(3, 1));
     expect(b.loadStateDict(a.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
-    expect(snapshot(b)).toEqual(snapshot(a));
+    expect(await snapshot(b)).toEqual(await snapshot(a));
     const partial = { ...a.stateDict(), 'head.weight': randn([1]) } as Record<string, Tensor>;
     delete partial['3.bias'];
     const fresh = new Sequential(new Linear(2, 3), new BatchNorm1d(3), new ReLU(), new Linear(3, 1));
     const result = fresh.loadStateDict(new Map(Object.entries(partial)), { strict: false });
     expect(result).toEqual({ missingKeys: ['3.bias'], unexpectedKeys: ['head.weight'] });
     expect(fresh.checkStateDict(partial, { strict: false })).toEqual(result);
-    expect(Array.from(fresh.stateDict()['3.weight'].dataSync())).toEqual(
-      Array.from(a.stateDict()['3.weight'].dataSync()),
-    );
+    expect(await values(fresh.stateDict()['3.weight'])).toEqual(await values(a.stateDict()['3.weight']));
   });
 
-  it('like PyTorch, a dict without num_batches_tracked (older files) loads strictly; the count stays', () => {
+  it('like PyTorch, a dict without num_batches_tracked (older files) loads strictly; the count stays', async () => {
     const m = model();
     const sd = { ...model().stateDict() } as Record<string, Tensor>;
     delete sd['1.num_batches_tracked'];
     expect(m.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
-    expect(m.stateDict()['1.num_batches_tracked'].item()).toBe(1);
+    expect(await readItem(m.stateDict()['1.num_batches_tracked'])).toBe(1);
     delete sd['1.running_mean'];
     expect(() => m.loadStateDict(sd)).toThrow(/missing keys: '1.running_mean'\./);
   });
 
-  it('converts dtypes on load as PyTorch copy_ does (a float count into the int32 buffer)', () => {
+  it('converts dtypes on load as PyTorch copy_ does (a float count into the int32 buffer)', async () => {
     const m = model();
     const sd = { ...m.stateDict(), '1.num_batches_tracked': tensor(5) };
     m.loadStateDict(sd);
     expect(m.stateDict()['1.num_batches_tracked'].dtype).toBe('int32');
-    expect(m.stateDict()['1.num_batches_tracked'].item()).toBe(5);
+    expect(await readItem(m.stateDict()['1.num_batches_tracked'])).toBe(5);
   });
 
-  it('reports every problem in one StateDictError and leaves the module bit for bit as before', () => {
+  it('reports every problem in one StateDictError and leaves the module bit for bit as before', async () => {
     const m = model();
-    const before = snapshot(m);
+    const before = await snapshot(m);
     const gone = randn([3]);
     gone.dispose();
     const good = m.stateDict();
@@ -127,12 +128,12 @@ describe('state dicts as PyTorch', () => {
     expect(error!.message).toMatch(
       /^loadStateDict\(Sequential\): missing keys: '3.bias'; unexpected keys: 'extra'; shape mismatch for '0.weight' \(model \[3, 2\], given \[3, 9\]\); invalid values: .*\. Nothing was loaded\. Pass \{ strict: false \}/,
     );
-    expect(snapshot(m)).toEqual(before);
+    expect(await snapshot(m)).toEqual(before);
     // Non-strict still refuses a shape mismatch or a bad value, and still changes nothing.
     expect(() => m.loadStateDict(bad as Record<string, Tensor>, { strict: false })).toThrow(
       /^loadStateDict\(Sequential\): shape mismatch for '0.weight'.*invalid values/,
     );
-    expect(snapshot(m)).toEqual(before);
+    expect(await snapshot(m)).toEqual(before);
     expect(() => m.checkStateDict(bad as Record<string, Tensor>)).toThrow(StateDictError);
   });
 

@@ -9,6 +9,9 @@
  *
  * Shapes: logits [N, C] (or [N, C, d₁, ...]); target int32 [N] (or [N, d₁, ...]) in [0, C), or
  * float32 probabilities with the logits' shape; weight [C].
+ *
+ * Nothing here reads tensor values back to the host, so a loss never waits for the device: a class
+ * index outside [0, C) is reported by `gather` (an IndexError on backends that read synchronously).
  */
 import {
   checkTensor,
@@ -50,6 +53,19 @@ function classWeights(op: string, weight: Tensor | undefined, C: number, rank: n
   return weight.reshape([1, C, ...new Array<number>(rank - 2).fill(1)]);
 }
 
+/** gather(logp, 1, classes), with gather's out-of-range IndexError restated for the loss `op`. */
+function classGather(op: string, logp: Tensor, classes: Tensor, C: number): Tensor {
+  try {
+    return gather(logp, 1, classes);
+  } catch (err) {
+    if (!(err instanceof IndexError)) throw err;
+    throw new IndexError(
+      `${op}: a target class is out of range for ${C} classes; classes are 0..${C - 1}, so targets must be ` +
+        `integers in [0, ${C - 1}] (or ignoreIndex). ${err.message}`,
+    );
+  }
+}
+
 /** The loss from log-probabilities `logp` [N, C, ...]; `op` names the public function in errors. */
 function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
   const reduction = checkReduction(op, options.reduction ?? 'mean');
@@ -66,17 +82,11 @@ function fromLogProbs(op: string, logp: Tensor, target: Tensor, options: CrossEn
       );
     }
     const ignore = options.ignoreIndex ?? -100;
-    const values = target.dataSync();
-    for (let i = 0; i < values.length; i++) {
-      if ((values[i] < 0 || values[i] >= C) && values[i] !== ignore) {
-        throw new IndexError(
-          `${op}: target class ${values[i]} is out of range for ${C} classes; classes are 0..${C - 1}, so targets must be integers in [0, ${C - 1}].`,
-        );
-      }
-    }
+    // No read of the targets here: gather checks the class indices where the backend reads
+    // synchronously (an IndexError, renamed below for this op) and defines out-of-range otherwise.
     const valid = target.ne(ignore);
     const safe = where(valid, target, 0).unsqueeze(1);
-    const picked = gather(logp, 1, safe).squeeze(1);
+    const picked = classGather(op, logp, safe, C).squeeze(1);
     const validF = valid.to('float32');
     const wn = w
       ? gather(w.expand(logp.shape as number[]), 1, safe)

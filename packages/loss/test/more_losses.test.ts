@@ -1,8 +1,6 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
 import { ShapeError, type Tensor, tensor, ValueError } from '@nnet/tensor';
+import { type Enc, expectClose as expectCloseDefault, readFixture, t } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type Enc, expectClose as expectCloseDefault, t } from './fixtures_helpers.js';
 
 const expectClose = (got: Parameters<typeof expectCloseDefault>[0], want: Enc) =>
   expectCloseDefault(got, want, 2e-4, 2e-5);
@@ -19,9 +17,7 @@ interface Case {
   g: Enc;
   grad: Enc;
 }
-const { cases } = JSON.parse(
-  readFileSync(new URL('./fixtures/more_losses.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const { cases } = readFixture<{ cases: Case[] }>(new URL('./fixtures/more_losses.json', import.meta.url));
 /** Options as the functions take them: encoded tensors (weight, posWeight) decoded. */
 function options(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
@@ -41,16 +37,16 @@ const FNS: Record<string, (x: Tensor, y: Tensor, o: Record<string, unknown>) => 
 
 describe('losses match PyTorch, including logits of magnitude 1e4', () => {
   cases.forEach((c, k) => {
-    it(`${c.loss} #${k} ${JSON.stringify(Object.fromEntries(Object.entries(c.options).filter(([, v]) => typeof v !== 'object')))}`, () => {
+    it(`${c.loss} #${k} ${JSON.stringify(Object.fromEntries(Object.entries(c.options).filter(([, v]) => typeof v !== 'object')))}`, async () => {
       const x = t(c.input, true);
       const y =
         c.targetDtype === 'int32'
           ? tensor(Int32Array.from(c.target.data), { shape: c.target.shape })
           : t(c.target);
       const out = FNS[c.loss](x, y, options(c.options));
-      expectClose(out, c.out);
+      await expectClose(out, c.out);
       out.mul(t(c.g)).sum().backward();
-      expectClose(x.grad!, c.grad);
+      await expectClose(x.grad!, c.grad);
     });
   });
 });

@@ -3,8 +3,9 @@
  *   clipGradNorm: if the total norm ‖g‖ₚ over all gradients exceeds maxNorm, scale every
  *                 gradient by maxNorm / (‖g‖ₚ + 1e-6); returns the total norm before clipping.
  *   clipGradValue: clamp every gradient element into [-clipValue, clipValue].
+ * Both stay on the device: nothing is read back, so a training step never waits for a read.
  */
-import { describeValue, noGrad, Tensor, tidy, ValueError } from '@nnet/tensor';
+import { describeValue, noGrad, Tensor, tensor, tidy, ValueError } from '@nnet/tensor';
 
 /** Throws a ValueError unless `params` is a list of tensors (model.parameters()). */
 function checkParams(op: string, params: unknown): void {
@@ -15,25 +16,39 @@ function checkParams(op: string, params: unknown): void {
   }
 }
 
-export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): number {
+/**
+ * Scales the gradients of `params` so their total p-norm is at most `maxNorm` and returns that
+ * norm before clipping as a 0-d float32 tensor (PyTorch's `clip_grad_norm_` returns a tensor too):
+ * the scale min(1, maxNorm / (‖g‖ₚ + 1e-6)) is computed on the device, so nothing is read back.
+ * Read the norm with `await norm.data()` when you want to log it; dispose it (or run the step in
+ * `tidy`) when you do not.
+ *
+ *   loss.backward();
+ *   const norm = clipGradNorm(model.parameters(), 1.0); // Tensor [], e.g. 3.2 before clipping
+ *   optimizer.step();
+ */
+export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): Tensor {
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
     throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${describeValue(maxNorm)}.`);
   checkParams('clipGradNorm', params);
   if (!(normType > 0))
     throw new ValueError(`clipGradNorm: normType must be > 0 (or Infinity), got ${normType}.`);
   const grads = params.map((p) => p.grad).filter((g): g is Tensor => g !== null && !g.isDisposed);
-  if (grads.length === 0) return 0;
+  if (grads.length === 0) return tensor(0);
   return noGrad(() =>
     tidy(() => {
-      let total: number;
+      let total: Tensor;
       if (normType === Number.POSITIVE_INFINITY) {
-        total = Math.max(...grads.map((g) => g.abs().max().item()));
+        total = grads.map((g) => g.abs().max()).reduce((a, b) => a.maximum(b));
       } else {
-        const sum = grads.reduce((acc, g) => acc + g.abs().pow(normType).sum().item(), 0);
-        total = sum ** (1 / normType);
+        total = grads
+          .map((g) => g.abs().pow(normType).sum())
+          .reduce((a, b) => a.add(b))
+          .pow(1 / normType);
       }
-      const coef = maxNorm / (total + 1e-6);
-      if (coef < 1) for (const g of grads) g.assign(g.mul(coef));
+      // coef = min(1, maxNorm / (total + 1e-6)): multiplying by 1 leaves a gradient unchanged.
+      const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
+      for (const g of grads) g.assign(g.mul(coef));
       return total;
     }),
   );

@@ -252,7 +252,10 @@ export class ReduceLROnPlateau {
     return thresholdMode === 'rel' ? a > this.best * (1 + threshold) : a > this.best + threshold;
   }
 
-  /** Feeds the epoch's metric (e.g. validation loss). */
+  /**
+   * Feeds the epoch's metric (e.g. validation loss) as a number: take it from fit's epoch logs
+   * (`logs.val_loss`, already read once per epoch) rather than reading a tensor in the loop.
+   */
   step(metric: number): void {
     if (this.better(metric)) {
       this.best = metric;

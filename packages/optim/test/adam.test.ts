@@ -1,11 +1,9 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
 import { manualSeed, memory, randn, tidy, ValueError } from '@nnet/tensor';
+import { type Enc, readFixture, t, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { Adam, type AdamOptions, AdamW } from '../src/index.js';
-import { type Enc, t } from './fixtures_helpers.js';
 
-const fx = JSON.parse(readFileSync(new URL('./fixtures/adam.json', import.meta.url), 'utf8')) as {
+const fx = readFixture<{
   A: Enc;
   y: Enc;
   weight: Enc;
@@ -15,11 +13,11 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/adam.json', import.meta.u
     options: Partial<AdamOptions>;
     steps: { weight: Enc; bias: Enc }[];
   }[];
-};
+}>(new URL('./fixtures/adam.json', import.meta.url));
 
 describe('Adam and AdamW follow PyTorch step by step', () => {
   for (const traj of fx.trajectories) {
-    it(`${traj.optimizer} ${JSON.stringify(traj.options)}`, () => {
+    it(`${traj.optimizer} ${JSON.stringify(traj.options)}`, async () => {
       const A = t(fx.A);
       const y = t(fx.y);
       const w = t(fx.weight, true);
@@ -32,11 +30,11 @@ describe('Adam and AdamW follow PyTorch step by step', () => {
           A.matmul(w).add(b).sub(y).square().mean().backward();
           opt.step();
         });
-        const gw = w.dataSync();
+        const gw = await w.data();
         step.weight.data.forEach((v, i) =>
           expect(Math.abs(gw[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v)),
         );
-        const gb = b.dataSync();
+        const gb = await b.data();
         step.bias.data.forEach((v, i) =>
           expect(Math.abs(gb[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v)),
         );
@@ -46,7 +44,7 @@ describe('Adam and AdamW follow PyTorch step by step', () => {
 });
 
 describe('Adam behaviour', () => {
-  it('a loaded state dict continues bit for bit, and memory stays flat', () => {
+  it('a loaded state dict continues bit for bit, and memory stays flat', async () => {
     manualSeed(0);
     const A = randn([6, 4]);
     const target = randn([6, 2]);
@@ -73,7 +71,7 @@ describe('Adam behaviour', () => {
       step(first, w1);
       step(resumed, w2);
     }
-    expect(Array.from(w2.dataSync())).toEqual(Array.from(w1.dataSync()));
+    expect(await values(w2)).toEqual(await values(w1));
     expect(memory()).toEqual(before);
   });
 

@@ -1,6 +1,5 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
-import { tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import { memory, tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import { type Enc, expectClose, readArray, readFixture, readItem, t } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   Adagrad,
@@ -16,9 +15,8 @@ import {
   SGD,
   StepLR,
 } from '../src/index.js';
-import { type Enc, t } from './fixtures_helpers.js';
 
-const fx = JSON.parse(readFileSync(new URL('./fixtures/more.json', import.meta.url), 'utf8')) as {
+const fx = readFixture<{
   A: Enc;
   y: Enc;
   weight: Enc;
@@ -36,11 +34,11 @@ const fx = JSON.parse(readFileSync(new URL('./fixtures/more.json', import.meta.u
     momenta?: number[];
   }[];
   clip: { maxNorm: number; normType: number | 'Infinity'; grads: Enc[]; total: number; clipped: Enc[] }[];
-};
+}>(new URL('./fixtures/more.json', import.meta.url));
 
 describe('RMSprop and Adagrad follow PyTorch step by step', () => {
   for (const traj of fx.trajectories) {
-    it(`${traj.optimizer} ${JSON.stringify(traj.options)}`, () => {
+    it(`${traj.optimizer} ${JSON.stringify(traj.options)}`, async () => {
       const A = t(fx.A);
       const y = t(fx.y);
       const w = t(fx.weight, true);
@@ -57,7 +55,7 @@ describe('RMSprop and Adagrad follow PyTorch step by step', () => {
           [w, step.weight],
           [b, step.bias],
         ] as const) {
-          const g = got.dataSync();
+          const g = await got.data();
           want.data.forEach((v, i) =>
             expect(Math.abs(g[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v)),
           );
@@ -106,7 +104,7 @@ describe('schedulers give PyTorch’s learning rates', () => {
 
 describe('gradient clipping matches torch.nn.utils', () => {
   for (const c of fx.clip) {
-    it(`clipGradNorm maxNorm=${c.maxNorm} normType=${c.normType}`, () => {
+    it(`clipGradNorm maxNorm=${c.maxNorm} normType=${c.normType}`, async () => {
       const ps = c.grads.map((g) => {
         const p = zeros(g.shape, { requiresGrad: true });
         p.grad = t(g);
@@ -117,20 +115,34 @@ describe('gradient clipping matches torch.nn.utils', () => {
         c.maxNorm,
         c.normType === 'Infinity' ? Number.POSITIVE_INFINITY : c.normType,
       );
-      expect(total).toBeCloseTo(c.total, 4);
-      ps.forEach((p, i) => {
-        const g = p.grad!.dataSync();
+      expect(total.shape).toEqual([]);
+      expect(await readItem(total)).toBeCloseTo(c.total, 4);
+      for (const [i, p] of ps.entries()) {
+        const g = await p.grad!.data();
         c.clipped[i].data.forEach((v, k) =>
           expect(Math.abs(g[k] - v)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(v)),
         );
-      });
+      }
     });
   }
 
-  it('clipGradValue clamps every element', () => {
+  it('clipGradNorm reads nothing back and leaves memory flat but for the norm it returns', async () => {
+    const p = zeros([2], { requiresGrad: true });
+    p.grad = tensor([3, 4]);
+    const before = memory();
+    const norm = clipGradNorm([p], 1);
+    expect(memory().tensors).toBe(before.tensors + 1);
+    expect(await readItem(norm)).toBeCloseTo(5, 5);
+    norm.dispose();
+    expect(memory()).toEqual(before);
+    await expectClose(p.grad, [0.6, 0.8], 1e-5, 0);
+    expect(await readItem(clipGradNorm([], 1))).toBe(0);
+  });
+
+  it('clipGradValue clamps every element', async () => {
     const p = zeros([3], { requiresGrad: true });
     p.grad = tensor([-2, 0.5, 3]);
     clipGradValue([p], 1);
-    expect(p.grad.toArray()).toEqual([-1, 0.5, 1]);
+    expect(await readArray(p.grad)).toEqual([-1, 0.5, 1]);
   });
 });

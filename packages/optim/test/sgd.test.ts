@@ -1,17 +1,15 @@
-import '@nnet/backend-cpu';
-import { readFileSync } from 'node:fs';
 import { manualSeed, memory, randn, type Tensor, tensor, tidy, ValueError } from '@nnet/tensor';
+import { type Enc, readFixture, readItem, t, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { SGD, type SGDOptions } from '../src/index.js';
-import { type Enc, t } from './fixtures_helpers.js';
 
-const fx = JSON.parse(readFileSync(new URL('./fixtures/sgd.json', import.meta.url), 'utf8')) as {
+const fx = readFixture<{
   A: Enc;
   y: Enc;
   weight: Enc;
   bias: Enc;
   trajectories: { options: Partial<SGDOptions>; steps: { weight: Enc; bias: Enc }[] }[];
-};
+}>(new URL('./fixtures/sgd.json', import.meta.url));
 
 /** One step of the fixture's problem: loss = mean((A·w + b - y)²). */
 function lossStep(opt: SGD, w: Tensor, b: Tensor, A: Tensor, y: Tensor): void {
@@ -24,7 +22,7 @@ function lossStep(opt: SGD, w: Tensor, b: Tensor, A: Tensor, y: Tensor): void {
 
 describe('SGD follows PyTorch step by step', () => {
   for (const traj of fx.trajectories) {
-    it(JSON.stringify(traj.options), () => {
+    it(JSON.stringify(traj.options), async () => {
       const A = t(fx.A);
       const y = t(fx.y);
       const w = t(fx.weight, true);
@@ -32,11 +30,11 @@ describe('SGD follows PyTorch step by step', () => {
       const opt = new SGD([w, b], traj.options);
       for (const step of traj.steps) {
         lossStep(opt, w, b, A, y);
-        const gw = w.dataSync();
+        const gw = await w.data();
         step.weight.data.forEach((v, i) =>
           expect(Math.abs(gw[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v)),
         );
-        const gb = b.dataSync();
+        const gb = await b.data();
         step.bias.data.forEach((v, i) =>
           expect(Math.abs(gb[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v)),
         );
@@ -46,18 +44,18 @@ describe('SGD follows PyTorch step by step', () => {
 });
 
 describe('SGD behaviour', () => {
-  it('parameter groups take their own options', () => {
+  it('parameter groups take their own options', async () => {
     const a = tensor([1], { requiresGrad: true });
     const b = tensor([1], { requiresGrad: true });
     const opt = new SGD([{ params: [a] }, { params: [b], options: { lr: 0.5 } }], { lr: 0.1 });
     a.mul(1).sum().add(b.sum()).backward();
     opt.step();
-    expect(a.item()).toBeCloseTo(0.9, 6);
-    expect(b.item()).toBeCloseTo(0.5, 6);
+    expect(await readItem(a)).toBeCloseTo(0.9, 6);
+    expect(await readItem(b)).toBeCloseTo(0.5, 6);
     expect(opt.paramGroups[1].options.lr).toBe(0.5);
   });
 
-  it('a state dict loaded into a fresh optimizer continues bit for bit', () => {
+  it('a state dict loaded into a fresh optimizer continues bit for bit', async () => {
     manualSeed(0);
     const A = randn([6, 4]);
     const y = randn([6, 2]);
@@ -78,8 +76,8 @@ describe('SGD behaviour', () => {
       lossStep(first, w1, b1, A, y);
       lossStep(resumed, w2, b2, A, y);
     }
-    expect(Array.from(w2.dataSync())).toEqual(Array.from(w1.dataSync()));
-    expect(Array.from(b2.dataSync())).toEqual(Array.from(b1.dataSync()));
+    expect(await values(w2)).toEqual(await values(w1));
+    expect(await values(b2)).toEqual(await values(b1));
   });
 
   it('steps leave memory flat once the momentum buffers exist', () => {

@@ -139,6 +139,17 @@ export interface Pool2dParams {
 
 export type FusedActivation = 'none' | 'relu' | 'tanh' | 'sigmoid';
 
+/** Parameters of one fused attention call (see `OptionalKernels.attention`). */
+export interface AttentionParams {
+  /** Multiplies q·kᵀ before the mask is added (the front end's default is 1/√E). */
+  readonly scale: number;
+  /**
+   * Query i attends to keys j <= i only (top-left aligned when L != S, PyTorch's is_causal): the
+   * kernel applies the triangle itself, no mask tensor is passed. Never set together with a mask.
+   */
+  readonly causal: boolean;
+}
+
 /** One SGD step's hyper-parameters (PyTorch's rule); `first` is true on a buffer's first step. */
 export interface SGDUpdateParams {
   readonly lr: number;
@@ -294,6 +305,28 @@ export interface OptionalKernels<H = unknown> {
     activation: FusedActivation,
     out: TensorInfo<H>,
   ): void;
+  /**
+   * Fused scaled dot-product attention forward over B independent (batch × head) slices:
+   *   s = scale · q[b]·k[b]ᵀ + mask[b]  (−Infinity where `causal` and j > i)
+   *   out[b] = softmax(s)·v[b],  logsumexp[b, i] = log Σⱼ exp(s[i, j])
+   * q [B, L, E], k [B, S, E], v [B, S, Ev], mask null or float32 additive [Bm, L, S] with Bm 1
+   * (shared) or B, out [B, L, Ev], logsumexp [B, L]. float32, L and S > 0. A row whose scores are
+   * all −Infinity gives NaN in out and −Infinity in logsumexp (as PyTorch's math). The kernel need
+   * not keep the [L, S] matrix: it may stream over key blocks with a running max and sum
+   * (flash-attention style). There is no backward kernel: the front end's gradient recomputes
+   * P = exp(s − logsumexp) from the saved q, k, mask and logsumexp. Dropout is never requested
+   * (the front end decomposes when dropoutP > 0). Reference: `attentionReference` in
+   * ops/attention.ts.
+   */
+  attention(
+    q: TensorInfo<H>,
+    k: TensorInfo<H>,
+    v: TensorInfo<H>,
+    mask: TensorInfo<H> | null,
+    params: AttentionParams,
+    out: TensorInfo<H>,
+    logsumexp: TensorInfo<H>,
+  ): void;
 }
 
 export type RequiredKernelName = keyof RequiredKernels;
@@ -328,6 +361,7 @@ export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
   'linear',
   'sgdUpdate',
   'adamUpdate',
+  'attention',
 ];
 
 /** Storage: opaque handles that hold the numbers of one tensor storage each. */

@@ -14,14 +14,23 @@ import { BackendError, DisposedError, DTypeError, ValueError } from './errors.js
 import { formatTensor } from './format.js';
 import { touch } from './lifetime.js';
 import * as act from './ops/activation.js';
+import * as ax from './ops/activation_extra.js';
+import * as at from './ops/attention.js';
 import * as b from './ops/binary.js';
 import * as c from './ops/compare.js';
 import * as cr from './ops/creation.js';
 import * as ix from './ops/indexing.js';
 import * as j from './ops/join.js';
+import * as mk from './ops/masking.js';
+import * as mx from './ops/math_extra.js';
 import * as mm from './ops/matmul.js';
 import * as r from './ops/reduce.js';
+import * as rx from './ops/reduce_extra.js';
+import * as scn from './ops/scan.js';
+import * as sct from './ops/scatter.js';
+import * as shx from './ops/shape_extra.js';
 import * as sm from './ops/softmax.js';
+import * as srt from './ops/sort.js';
 import * as u from './ops/unary.js';
 import * as v from './ops/views.js';
 import { keep, track } from './scope.js';
@@ -473,7 +482,7 @@ export class Tensor {
   softplus(options: { beta?: number; threshold?: number } = {}): Tensor {
     return act.softplus(this, options);
   }
-  clamp(min?: number | null, max?: number | null): Tensor {
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
     return act.clamp(this, min, max);
   }
   isnan(): Tensor {
@@ -565,6 +574,227 @@ export class Tensor {
   }
   where(condition: Tensor, other: TensorLike): Tensor {
     return b.where(condition, this, other);
+  }
+
+  // ---- masks and triangles (ops/masking.ts) ---------------------------------------------------
+
+  /** The lower triangle of the last two dims (col - row <= diagonal), the rest 0. */
+  tril(diagonal = 0): Tensor {
+    return mk.tril(this, diagonal);
+  }
+  /** The upper triangle of the last two dims (col - row >= diagonal), the rest 0. */
+  triu(diagonal = 0): Tensor {
+    return mk.triu(this, diagonal);
+  }
+  /** `value` where the bool `mask` (broadcast) is true, this tensor elsewhere. */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
+    return mk.maskedFill(this, mask, value);
+  }
+
+  // ---- more activations (ops/activation_extra.ts) ---------------------------------------------
+
+  silu(): Tensor {
+    return ax.silu(this);
+  }
+  elu(alpha = 1): Tensor {
+    return ax.elu(this, alpha);
+  }
+  selu(): Tensor {
+    return ax.selu(this);
+  }
+  mish(): Tensor {
+    return ax.mish(this);
+  }
+  hardtanh(minVal = -1, maxVal = 1): Tensor {
+    return ax.hardtanh(this, minVal, maxVal);
+  }
+  relu6(): Tensor {
+    return ax.relu6(this);
+  }
+  hardsigmoid(): Tensor {
+    return ax.hardsigmoid(this);
+  }
+  hardswish(): Tensor {
+    return ax.hardswish(this);
+  }
+  softsign(): Tensor {
+    return ax.softsign(this);
+  }
+  logsigmoid(): Tensor {
+    return ax.logsigmoid(this);
+  }
+  glu(dim = -1): Tensor {
+    return ax.glu(this, dim);
+  }
+  prelu(weight: Tensor): Tensor {
+    return ax.prelu(this, weight);
+  }
+
+  // ---- more elementwise math (ops/math_extra.ts) ----------------------------------------------
+
+  tan(): Tensor {
+    return mx.tan(this);
+  }
+  asin(): Tensor {
+    return mx.asin(this);
+  }
+  acos(): Tensor {
+    return mx.acos(this);
+  }
+  atan(): Tensor {
+    return mx.atan(this);
+  }
+  sinh(): Tensor {
+    return mx.sinh(this);
+  }
+  cosh(): Tensor {
+    return mx.cosh(this);
+  }
+  asinh(): Tensor {
+    return mx.asinh(this);
+  }
+  acosh(): Tensor {
+    return mx.acosh(this);
+  }
+  atanh(): Tensor {
+    return mx.atanh(this);
+  }
+  /** atan2(this, other): the angle of the point (other, this). */
+  atan2(other: TensorLike): Tensor {
+    return mx.atan2(this, other);
+  }
+  expm1(): Tensor {
+    return mx.expm1(this);
+  }
+  log2(): Tensor {
+    return mx.log2(this);
+  }
+  log10(): Tensor {
+    return mx.log10(this);
+  }
+  trunc(): Tensor {
+    return mx.trunc(this);
+  }
+  fmod(other: TensorLike): Tensor {
+    return mx.fmod(this, other);
+  }
+  remainder(other: TensorLike): Tensor {
+    return mx.remainder(this, other);
+  }
+  floorDivide(other: TensorLike): Tensor {
+    return mx.floorDivide(this, other);
+  }
+  lerp(end: Tensor, weight: TensorLike): Tensor {
+    return mx.lerp(this, end, weight);
+  }
+  addcmul(t1: Tensor, t2: Tensor, value = 1): Tensor {
+    return mx.addcmul(this, t1, t2, value);
+  }
+  addcdiv(t1: Tensor, t2: Tensor, value = 1): Tensor {
+    return mx.addcdiv(this, t1, t2, value);
+  }
+  logaddexp(other: TensorLike): Tensor {
+    return mx.logaddexp(this, other);
+  }
+  xlogy(other: TensorLike): Tensor {
+    return mx.xlogy(this, other);
+  }
+  /** clamp with tensor (or number) bounds that broadcast with this tensor. */
+  clampTensor(min?: TensorLike | null, max?: TensorLike | null): Tensor {
+    return mx.clampTensor(this, min, max);
+  }
+
+  // ---- more reductions (ops/reduce_extra.ts) -------------------------------------------------
+
+  all(dim?: Dims, keepdim = false): Tensor {
+    return rx.all(this, dim, keepdim);
+  }
+  any(dim?: Dims, keepdim = false): Tensor {
+    return rx.any(this, dim, keepdim);
+  }
+  norm(p: rx.NormOrder = 2, dim?: Dims, keepdim = false): Tensor {
+    return rx.norm(this, p, dim, keepdim);
+  }
+  cosineSimilarity(other: Tensor, dim = 1, eps = 1e-8): Tensor {
+    return rx.cosineSimilarity(this, other, dim, eps);
+  }
+  cdist(other: Tensor, p = 2): Tensor {
+    return rx.cdist(this, other, p);
+  }
+
+  // ---- more shape ops (ops/shape_extra.ts) ----------------------------------------------------
+
+  /** Repeats along each dim (`repeats` has at least one entry per dim). */
+  repeat(repeats: readonly number[]): Tensor {
+    return shx.repeat(this, repeats);
+  }
+  tile(reps: readonly number[]): Tensor {
+    return shx.tile(this, reps);
+  }
+  flip(dims: Dims): Tensor {
+    return shx.flip(this, dims);
+  }
+  roll(shifts: number | readonly number[], dims?: Dims): Tensor {
+    return shx.roll(this, shifts, dims);
+  }
+  /** Pads the last dims: [left, right, top, bottom, ...] (PyTorch's F.pad order). */
+  pad(padding: readonly number[], options: shx.PadOptions = {}): Tensor {
+    return shx.pad(this, padding, options);
+  }
+  diag(diagonal = 0): Tensor {
+    return shx.diag(this, diagonal);
+  }
+  outer(other: Tensor): Tensor {
+    return shx.outer(this, other);
+  }
+
+  // ---- scans, sorting, scatter (ops/scan.ts, ops/sort.ts, ops/scatter.ts) ---------------------
+
+  cumsum(dim: number): Tensor {
+    return scn.cumsum(this, dim);
+  }
+  cumprod(dim: number): Tensor {
+    return scn.cumprod(this, dim);
+  }
+  /** [values, indices] sorted along `dim` (stable; NaN last). */
+  sort(dim = -1, descending = false): [Tensor, Tensor] {
+    return srt.sort(this, dim, descending);
+  }
+  argsort(dim = -1, descending = false): Tensor {
+    return srt.argsort(this, dim, descending);
+  }
+  /** [values, indices] of the k largest (or smallest) along `dim`, sorted. */
+  topk(k: number, dim = -1, largest = true): [Tensor, Tensor] {
+    return srt.topk(this, k, dim, largest);
+  }
+  /** The lower median of all elements (0-d), or [values, indices] along `dim`. */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  median(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
+    return dim === undefined ? srt.median(this) : srt.median(this, dim, keepdim);
+  }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
+    return sct.scatter(this, dim, index, src);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return sct.scatterAdd(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
+    return sct.indexAdd(this, dim, index, source, alpha);
+  }
+  /** int32 [count, ndim] coordinates of the non-zero elements (synchronous read). */
+  nonzero(): Tensor {
+    return sct.nonzero(this);
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return sct.maskedSelect(this, mask);
+  }
+
+  // ---- attention (ops/attention.ts) -------------------------------------------------------------
+
+  /** Scaled dot-product attention with this tensor as the queries [..., L, E]. */
+  scaledDotProductAttention(k: Tensor, v: Tensor, options: at.AttentionOptions = {}): Tensor {
+    return at.scaledDotProductAttention(this, k, v, options);
   }
 }
 

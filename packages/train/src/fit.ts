@@ -1,12 +1,21 @@
 /**
- * `fit`, `evaluate` and `predict`: the training loop with metrics, validation and callbacks.
- * Each step runs inside `tidy` (memory stays flat); a NaN or infinite loss stops training with an
- * error naming the epoch and batch.
+ * `fit`, `evaluate` and `predict`: the training loop with metrics, validation and callbacks, for
+ * every backend — including those that read only asynchronously (WebGPU):
+ * - Each step's synchronous part (forward, loss, backward, optimizer step, metric updates) runs in
+ *   `tidy`, so memory stays flat; nothing in a step reads a value back.
+ * - Losses and metrics accumulate on the device. The batch losses of a window of `readEvery` steps
+ *   (default 50) are read in one `await` at the window's end and at the epoch's end; then
+ *   `onBatchEnd` runs for each batch of the window, and a NaN or infinite loss stops training with
+ *   an error naming the epoch and the batch (found when its window is read, so up to `readEvery`
+ *   steps later).
+ * - The loop yields to the event loop at least every `yieldEvery` ms (default 16), so a browser's
+ *   main thread stays responsive while training.
  */
 import type { Module } from '@nnet/layers';
-import { cat, describeValue, noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { cat, describeValue, noGrad, stack, type Tensor, tidy, ValueError } from '@nnet/tensor';
 import { MeanLoss, type Metric } from './metrics.js';
 import type { LossFn, OptimizerLike } from './train.js';
+import { Yielder } from './yield.js';
 
 /** Batches as a DataLoader over a TensorDataset yields them: [inputs, targets]. */
 export type Batches = Iterable<Tensor[]>;
@@ -17,12 +26,17 @@ export interface EpochLogs {
   [name: string]: number;
 }
 
+/**
+ * Hooks into `fit`. Each may return a Promise, which fit awaits before going on (e.g. writing a
+ * checkpoint file); any other return value is ignored. `onBatchEnd` runs when the batch's loss has been read — in order, for every
+ * batch, but up to `readEvery` steps after the batch ran.
+ */
 export interface Callback {
-  onTrainBegin?(context: FitContext): void;
-  onEpochBegin?(epoch: number, context: FitContext): void;
-  onBatchEnd?(batch: number, loss: number, context: FitContext): void;
-  onEpochEnd?(logs: EpochLogs, context: FitContext): void;
-  onTrainEnd?(history: EpochLogs[], context: FitContext): void;
+  onTrainBegin?(context: FitContext): unknown;
+  onEpochBegin?(epoch: number, context: FitContext): unknown;
+  onBatchEnd?(batch: number, loss: number, context: FitContext): unknown;
+  onEpochEnd?(logs: EpochLogs, context: FitContext): unknown;
+  onTrainEnd?(history: EpochLogs[], context: FitContext): unknown;
 }
 
 export interface FitContext {
@@ -34,7 +48,21 @@ export interface FitContext {
   stop: boolean;
 }
 
-export interface FitOptions {
+/** How often the loops read values back and hand the event loop a turn. */
+export interface ReadOptions {
+  /**
+   * Steps between reads of the batch losses (default 50): each read is one `await` for the whole
+   * window. 1 reads after every step (and so waits for the device every step).
+   */
+  readEvery?: number;
+  /**
+   * The longest stretch, in ms, the loop runs without yielding to the event loop (default 16, a
+   * frame at 60 Hz); 0 yields after every step, Infinity only where it reads.
+   */
+  yieldEvery?: number;
+}
+
+export interface FitOptions extends ReadOptions {
   /** The epoch to stop before (a resumed run passes the same total and a later initialEpoch). */
   epochs?: number;
   /** The first epoch to train (default 0): resuming from a checkpoint saved after epoch k passes k + 1. */
@@ -55,7 +83,6 @@ function lengthOf(b: Batches): number | undefined {
   return typeof n === 'number' ? n : undefined;
 }
 
-/** Trains `model` on `train` and returns the per-epoch logs (the history). */
 /** Throws a ValueError naming `fit`'s argument that lacks what the loop calls on it. */
 function checkFitArgs(model: unknown, train: unknown, options: unknown): void {
   const has = (o: unknown, ...methods: string[]) =>
@@ -90,7 +117,27 @@ function checkFitArgs(model: unknown, train: unknown, options: unknown): void {
   }
 }
 
-export function fit(model: Module, train: Batches, options: FitOptions): EpochLogs[] {
+/** `readEvery` checked (an integer >= 1; default 50). */
+function checkReadEvery(op: string, readEvery: number | undefined): number {
+  const n = readEvery ?? 50;
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValueError(`${op}: readEvery must be an integer >= 1 (steps between reads), got ${n}.`);
+  return n;
+}
+
+/**
+ * Trains `model` on `train` and resolves to the per-epoch logs (the history). Each step runs in
+ * `tidy`; the batch losses are read every `readEvery` steps in one read (see the file comment).
+ * Invalid arguments throw synchronously; an error while training (a NaN loss) rejects.
+ *
+ *   const history = await fit(model, loader, {
+ *     epochs: 5, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters()),
+ *     metrics: [new Accuracy()], validation: valLoader,
+ *   });
+ *   history[4].val_accuracy; // e.g. 0.97
+ */
+export function fit(model: Module, train: Batches, options: FitOptions): Promise<EpochLogs[]> {
+  // Bad arguments throw here, synchronously; what goes wrong while training rejects the Promise.
   checkFitArgs(model, train, options);
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0)
@@ -103,61 +150,138 @@ export function fit(model: Module, train: Batches, options: FitOptions): EpochLo
   const interval = options.schedulerInterval ?? 'epoch';
   if (interval !== 'epoch' && interval !== 'batch')
     throw new ValueError(`fit: schedulerInterval must be 'epoch' or 'batch', got '${String(interval)}'.`);
+  const readEvery = checkReadEvery('fit', options.readEvery);
+  const yielder = new Yielder('fit', options.yieldEvery);
   const metrics = [new MeanLoss(), ...(options.metrics ?? [])];
-  const callbacks = options.callbacks ?? [];
   const context: FitContext = { model, epochs, batches: lengthOf(train), stop: false };
-  const history: EpochLogs[] = [];
-  for (const c of callbacks) c.onTrainBegin?.(context);
+  return runFit(model, train, options, {
+    initialEpoch,
+    interval,
+    readEvery,
+    yielder,
+    metrics,
+    context,
+    history: [],
+  });
+}
+
+async function runFit(
+  model: Module,
+  train: Batches,
+  options: FitOptions,
+  state: FitState,
+): Promise<EpochLogs[]> {
+  try {
+    await fitEpochs(model, train, options, state);
+  } finally {
+    for (const m of state.metrics) m.reset(); // frees the accumulators; the values are in the history
+  }
+  return state.history;
+}
+
+interface FitState {
+  initialEpoch: number;
+  interval: 'epoch' | 'batch';
+  readEvery: number;
+  yielder: Yielder;
+  metrics: Metric[];
+  context: FitContext;
+  history: EpochLogs[];
+}
+
+async function fitEpochs(model: Module, train: Batches, options: FitOptions, state: FitState): Promise<void> {
+  const { initialEpoch, interval, readEvery, yielder, metrics, context, history } = state;
+  const { epochs } = context;
+  const callbacks = options.callbacks ?? [];
+  for (const c of callbacks) await c.onTrainBegin?.(context);
   for (let epoch = initialEpoch; epoch < epochs && !context.stop; epoch++) {
     model.train();
     for (const m of metrics) m.reset();
-    for (const c of callbacks) c.onEpochBegin?.(epoch, context);
-    let batch = 0;
-    for (const [x, y] of train) {
-      const loss = tidy(() => {
-        options.optimizer.zeroGrad();
-        const out = model.forward(x);
-        const l = options.loss.forward(out, y);
-        const value = l.item();
-        if (!Number.isFinite(value)) {
+    for (const c of callbacks) await c.onEpochBegin?.(epoch, context);
+    // The window of batch losses not read yet: 0-d tensors kept out of the steps' tidy.
+    let pending: Tensor[] = [];
+    let first = 0;
+    const readWindow = async () => {
+      const window = pending;
+      pending = [];
+      const start = first;
+      first += window.length;
+      if (window.length === 0) return;
+      const stacked = stack(window);
+      for (const l of window) l.dispose();
+      let values: ArrayLike<number>;
+      try {
+        values = await stacked.data();
+      } finally {
+        stacked.dispose();
+      }
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isFinite(values[i])) {
           throw new ValueError(
-            `fit: the loss is ${value} at epoch ${epoch}, batch ${batch}. Lower the learning rate, clip gradients (clipGradNorm) or check the inputs for NaN.`,
+            `fit: the loss is ${values[i]} at epoch ${epoch}, batch ${start + i} (found when the losses of ` +
+              `batches ${start}-${start + values.length - 1} were read; readEvery ${readEvery}). Lower the learning ` +
+              'rate, clip gradients (clipGradNorm) or check the inputs for NaN.',
           );
         }
-        l.backward();
-        options.optimizer.step();
-        if (interval === 'batch') options.scheduler?.step();
-        noGrad(() => {
-          for (const m of metrics) m.update(out, y, value);
-        });
-        return value;
-      });
-      x.dispose();
-      y.dispose();
-      for (const c of callbacks) c.onBatchEnd?.(batch, loss, context);
-      batch++;
+      }
+      for (let i = 0; i < values.length; i++)
+        for (const c of callbacks) await c.onBatchEnd?.(start + i, values[i], context);
+    };
+    try {
+      for (const [x, y] of train) {
+        const loss = tidy(() => {
+          options.optimizer.zeroGrad();
+          const out = model.forward(x);
+          const l = options.loss.forward(out, y);
+          l.backward();
+          options.optimizer.step();
+          if (interval === 'batch') options.scheduler?.step();
+          const value = l.detach();
+          noGrad(() => {
+            for (const m of metrics) m.update(out, y, value);
+          });
+          return value;
+        }).keep();
+        x.dispose();
+        y.dispose();
+        pending.push(loss);
+        if (pending.length >= readEvery) await readWindow();
+        await yielder.maybeYield();
+      }
+      await readWindow();
+    } finally {
+      for (const l of pending) l.dispose();
     }
     if (interval === 'epoch') options.scheduler?.step();
     const logs: EpochLogs = { epoch };
-    for (const m of metrics) logs[m.name] = m.compute();
+    for (const m of metrics) logs[m.name] = await m.compute();
     if (options.validation) {
-      const val = evaluate(model, options.validation, { loss: options.loss, metrics: options.metrics });
+      const val = await evaluate(model, options.validation, {
+        loss: options.loss,
+        metrics: options.metrics,
+        yieldEvery: options.yieldEvery,
+      });
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
     }
     history.push(logs);
-    for (const c of callbacks) c.onEpochEnd?.(logs, context);
+    for (const c of callbacks) await c.onEpochEnd?.(logs, context);
   }
-  for (const c of callbacks) c.onTrainEnd?.(history, context);
-  return history;
+  for (const c of callbacks) await c.onTrainEnd?.(history, context);
 }
 
-/** Loss and metrics over `data` in eval mode, without gradients. */
-export function evaluate(
+/**
+ * Loss and metrics over `data` in eval mode, without gradients: accumulated on the device and read
+ * once at the end.
+ *
+ *   const { loss, accuracy } = await evaluate(model, testLoader, { loss: lossFn, metrics: [new Accuracy()] });
+ */
+export async function evaluate(
   model: Module,
   data: Batches,
-  options: { loss: LossFn; metrics?: Metric[] },
-): Record<string, number> {
+  options: { loss: LossFn; metrics?: Metric[]; yieldEvery?: number },
+): Promise<Record<string, number>> {
   const metrics = [new MeanLoss(), ...(options.metrics ?? [])];
+  const yielder = new Yielder('evaluate', options.yieldEvery);
   for (const m of metrics) m.reset();
   const wasTraining = model.training;
   model.eval();
@@ -166,21 +290,38 @@ export function evaluate(
       noGrad(() =>
         tidy(() => {
           const out = model.forward(x);
-          const value = options.loss.forward(out, y).item();
+          const value = options.loss.forward(out, y);
           for (const m of metrics) m.update(out, y, value);
         }),
       );
       x.dispose();
       y.dispose();
+      await yielder.maybeYield();
     }
   } finally {
     model.train(wasTraining);
   }
-  return Object.fromEntries(metrics.map((m) => [m.name, m.compute()]));
+  const result: Record<string, number> = {};
+  try {
+    for (const m of metrics) result[m.name] = await m.compute();
+  } finally {
+    for (const m of metrics) m.reset(); // frees the accumulators
+  }
+  return result;
 }
 
-/** The model's outputs for every batch's inputs, concatenated along dim 0 (eval mode, no gradients). */
-export function predict(model: Module, data: Batches): Tensor {
+/**
+ * The model's outputs for every batch's inputs, concatenated along dim 0 (eval mode, no
+ * gradients). Reads nothing; yields to the event loop between batches like `fit`.
+ *
+ *   const logits = await predict(model, loader); // [N, C]
+ */
+export async function predict(
+  model: Module,
+  data: Batches,
+  options: { yieldEvery?: number } = {},
+): Promise<Tensor> {
+  const yielder = new Yielder('predict', options.yieldEvery);
   const wasTraining = model.training;
   model.eval();
   const outputs: Tensor[] = [];
@@ -189,7 +330,11 @@ export function predict(model: Module, data: Batches): Tensor {
       outputs.push(noGrad(() => model.forward(x)));
       x.dispose();
       for (const r of rest) r.dispose();
+      await yielder.maybeYield();
     }
+  } catch (err) {
+    for (const o of outputs) o.dispose();
+    throw err;
   } finally {
     model.train(wasTraining);
   }

@@ -11,6 +11,8 @@ export {
   fit,
   HistoryLogger,
   predict,
+  type ReadOptions,
 } from './fit.js';
 export { Accuracy, MeanLoss, type Metric, TopKAccuracy } from './metrics.js';
-export { type LossFn, type OptimizerLike, type TrainOptions, train } from './train.js';
+export { type LossFn, type OptimizerLike, type TrainOptions, train, trainAsync } from './train.js';
+export { nextTurn } from './yield.js';

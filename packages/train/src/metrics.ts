@@ -1,58 +1,110 @@
 /**
- * Metrics, accumulated over batches: each `update(output, target)` adds a batch; `compute()` gives
- * the value over everything seen since `reset()`.
+ * Metrics, accumulated over batches ON the device: each `update(output, target, loss)` adds a batch
+ * to a kept 0-d tensor (no read, so a step never waits for the device); `await compute()` reads the
+ * value over everything seen since `reset()` — one read.
  *   Accuracy:     share of samples whose argmax (over dim 1) equals the class index target
  *                 (or the argmax of a one-hot / probability target)
  *   TopKAccuracy: share of samples whose target is among the k largest outputs
  *   MeanLoss:     the mean of the per-batch losses weighted by batch size
  */
-import { fmtShape, noGrad, ShapeError, type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { fmtShape, gather, noGrad, ShapeError, type Tensor, tidy, ValueError } from '@nnet/tensor';
 
 export interface Metric {
   readonly name: string;
+  /** Forgets every batch (and frees the accumulator). */
   reset(): void;
-  update(output: Tensor, target: Tensor, loss?: number): void;
-  compute(): number;
+  /**
+   * Adds one batch without reading anything back: output [N, C], target int32 [N] (or [N, C]
+   * probabilities), loss the batch's mean loss as a 0-d tensor (fit and evaluate pass it).
+   */
+  update(output: Tensor, target: Tensor, loss?: Tensor): void;
+  /** The value over the batches since `reset()`: one asynchronous read. */
+  compute(): Promise<number>;
 }
 
-function targetClasses(output: Tensor, target: Tensor): Int32Array | Float32Array {
+/**
+ * A running sum held on the device as one kept 0-d tensor: `add(t)` replaces it by sum + t (the
+ * old one is freed), so however many batches are added, it is one tensor.
+ */
+class DeviceSum {
+  private value: Tensor | null = null;
+
+  /** sum += x; x is a 0-d tensor made (or owned) by the caller. Call inside noGrad. */
+  add(x: Tensor): void {
+    const prev = this.value;
+    this.value = tidy(() => (prev ? prev.add(x) : x.clone())).keep();
+    prev?.dispose();
+  }
+
+  async read(): Promise<number> {
+    return this.value ? (await this.value.data())[0] : 0;
+  }
+
+  reset(): void {
+    this.value?.dispose();
+    this.value = null;
+  }
+}
+
+/** The class index per sample, int32 [N]: the target itself, or the argmax of a [N, C] target. */
+function targetClasses(op: string, output: Tensor, target: Tensor): Tensor {
+  if (output.ndim !== 2) {
+    throw new ShapeError(`${op}: output must be [N, C] scores, got ${fmtShape(output.shape)}.`);
+  }
   if (target.dtype === 'int32') {
     if (target.size !== output.shape[0]) {
       throw new ShapeError(
-        `accuracy: target ${fmtShape(target.shape)} must hold one class per sample of output ${fmtShape(output.shape)}.`,
+        `${op}: target ${fmtShape(target.shape)} must hold one class per sample of output ${fmtShape(output.shape)}.`,
       );
     }
-    return target.dataSync() as Int32Array;
+    return target.reshape([output.shape[0]]);
   }
-  return target.argmax(1).dataSync() as Int32Array;
+  if (target.ndim !== 2 || target.shape[0] !== output.shape[0]) {
+    throw new ShapeError(
+      `${op}: a probability target must be [N, C] like output ${fmtShape(output.shape)}, got ${fmtShape(target.shape)}.`,
+    );
+  }
+  return target.argmax(1);
 }
 
+/**
+ * Share of samples whose argmax over dim 1 equals the target class.
+ *
+ *   const acc = new Accuracy();
+ *   acc.update(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([1, 1], { dtype: 'int32' }));
+ *   await acc.compute(); // 0.5
+ */
 export class Accuracy implements Metric {
   readonly name = 'accuracy';
-  private correct = 0;
+  private readonly correct = new DeviceSum();
   private total = 0;
   reset(): void {
-    this.correct = 0;
+    this.correct.reset();
     this.total = 0;
   }
   update(output: Tensor, target: Tensor): void {
     noGrad(() =>
       tidy(() => {
-        const predicted = output.argmax(1).dataSync();
-        const truth = targetClasses(output, target);
-        for (let i = 0; i < predicted.length; i++) if (predicted[i] === truth[i]) this.correct++;
-        this.total += predicted.length;
+        const truth = targetClasses('Accuracy', output, target);
+        this.correct.add(output.argmax(1).eq(truth).sum());
       }),
     );
+    this.total += output.shape[0];
   }
-  compute(): number {
-    return this.total ? this.correct / this.total : 0;
+  async compute(): Promise<number> {
+    return this.total ? (await this.correct.read()) / this.total : 0;
   }
 }
 
+/**
+ * Share of samples whose target class is among the k highest scores (fewer than k classes score
+ * strictly higher than it).
+ *
+ *   const top2 = new TopKAccuracy(2); // name 'top2Accuracy'
+ */
 export class TopKAccuracy implements Metric {
   readonly name: string;
-  private hits = 0;
+  private readonly hits = new DeviceSum();
   private total = 0;
   constructor(readonly k: number) {
     if (!Number.isInteger(k) || k < 1)
@@ -60,46 +112,41 @@ export class TopKAccuracy implements Metric {
     this.name = `top${k}Accuracy`;
   }
   reset(): void {
-    this.hits = 0;
+    this.hits.reset();
     this.total = 0;
   }
   update(output: Tensor, target: Tensor): void {
     noGrad(() =>
       tidy(() => {
-        const [N, C] = output.shape;
-        const scores = output.dataSync();
-        const truth = targetClasses(output, target);
-        for (let i = 0; i < N; i++) {
-          const s = scores[i * C + truth[i]];
-          // The target is in the top k when fewer than k classes score strictly higher.
-          let higher = 0;
-          for (let c = 0; c < C; c++) if (scores[i * C + c] > s) higher++;
-          if (higher < this.k) this.hits++;
-        }
-        this.total += N;
+        const truth = targetClasses('TopKAccuracy', output, target).unsqueeze(1); // [N, 1]
+        const score = gather(output, 1, truth); // [N, 1]: each sample's target score
+        const higher = output.gt(score).sum(1); // [N]: classes scoring strictly higher
+        this.hits.add(higher.lt(this.k).sum());
       }),
     );
+    this.total += output.shape[0];
   }
-  compute(): number {
-    return this.total ? this.hits / this.total : 0;
+  async compute(): Promise<number> {
+    return this.total ? (await this.hits.read()) / this.total : 0;
   }
 }
 
+/** The mean of the per-batch losses weighted by batch size (NaN before any batch). */
 export class MeanLoss implements Metric {
   readonly name = 'loss';
-  private sum = 0;
+  private readonly sum = new DeviceSum();
   private count = 0;
   reset(): void {
-    this.sum = 0;
+    this.sum.reset();
     this.count = 0;
   }
-  update(output: Tensor, _target: Tensor, loss?: number): void {
+  update(output: Tensor, _target: Tensor, loss?: Tensor): void {
     if (loss === undefined) return;
     const n = output.shape[0] ?? 1;
-    this.sum += loss * n;
+    noGrad(() => tidy(() => this.sum.add(loss.mul(n))));
     this.count += n;
   }
-  compute(): number {
-    return this.count ? this.sum / this.count : Number.NaN;
+  async compute(): Promise<number> {
+    return this.count ? (await this.sum.read()) / this.count : Number.NaN;
   }
 }

@@ -1,14 +1,17 @@
 /**
  * `train()`: the seed's training loop. For each epoch and each batch: clear the gradients, run
  * the network, compute the loss, backpropagate, step the optimizer. Each step runs inside `tidy`,
- * so a training loop never grows memory.
+ * so a training loop never grows memory. The epoch's loss is summed on the device and read once
+ * per epoch: synchronously by `train()` (backends with `readSync`: CPU, WASM), with `await` by
+ * `trainAsync()` (every backend, yielding to the event loop between steps).
  */
 
 import type { Module } from '@nnet/layers';
 import { MSELoss } from '@nnet/loss';
 import { SGD } from '@nnet/optim';
-import { type Tensor, tidy, ValueError } from '@nnet/tensor';
+import { BackendError, getBackend, noGrad, type Tensor, tidy, ValueError } from '@nnet/tensor';
 import { BatchIterator } from './batch_iterator.js';
+import { Yielder } from './yield.js';
 
 /** Anything with `forward(input, target)` returning a scalar loss (MSELoss, CrossEntropyLoss, ...). */
 export interface LossFn {
@@ -38,39 +41,129 @@ export interface TrainOptions {
   logEvery?: number;
   /** Where lines go (default console.log). */
   log?: (line: string) => void;
+  /** trainAsync only: the longest stretch in ms without yielding to the event loop (default 16). */
+  yieldEvery?: number;
 }
 
-/**
- * Trains `net` on (inputs, targets) and returns the loss of every epoch (the sum of its batch
- * losses, as the seed reports it).
- */
-export function train(net: Module, inputs: Tensor, targets: Tensor, options: TrainOptions = {}): number[] {
+interface Loop {
+  numEpochs: number;
+  /** Runs one epoch's steps; resolves to the sum of its batch losses as a kept 0-d tensor (or null). */
+  epochSteps(pause: () => Promise<void> | undefined): Generator<Promise<void> | undefined, Tensor | null>;
+  /** Logs and calls onEpoch; false to stop. */
+  endEpoch(epoch: number, epochLoss: number): boolean;
+}
+
+function makeLoop(op: string, net: Module, inputs: Tensor, targets: Tensor, options: TrainOptions): Loop {
   const numEpochs = options.numEpochs ?? 5000;
   if (!Number.isInteger(numEpochs) || numEpochs < 0)
-    throw new ValueError(`train: numEpochs must be an integer >= 0, got ${numEpochs}.`);
+    throw new ValueError(`${op}: numEpochs must be an integer >= 0, got ${numEpochs}.`);
   const iterator = options.iterator ?? new BatchIterator();
   const loss = options.loss ?? new MSELoss();
   const optimizer = options.optimizer ?? new SGD(net.parameters(), { lr: 0.01 });
   const log = options.log ?? ((line: string) => console.log(line));
   const logEvery = options.logEvery ?? 1;
+  return {
+    numEpochs,
+    *epochSteps(pause) {
+      let sum: Tensor | null = null;
+      try {
+        for (const batch of iterator.iterate(inputs, targets)) {
+          const prev = sum as Tensor | null;
+          sum = tidy(() => {
+            optimizer.zeroGrad();
+            const predicted = net.forward(batch.inputs);
+            const l = loss.forward(predicted, batch.targets);
+            l.backward();
+            optimizer.step();
+            return noGrad(() => (prev ? prev.add(l) : l.detach()));
+          }).keep();
+          prev?.dispose();
+          batch.inputs.dispose();
+          batch.targets.dispose();
+          yield pause();
+        }
+      } catch (err) {
+        sum?.dispose();
+        throw err;
+      }
+      return sum;
+    },
+    endEpoch(epoch, epochLoss) {
+      if (!options.quiet && (epoch % logEvery === 0 || epoch === numEpochs - 1)) log(`${epoch} ${epochLoss}`);
+      return options.onEpoch?.(epoch, epochLoss) !== false;
+    },
+  };
+}
+
+/** Drives one epoch's generator to its end without pausing; returns the generator's result. */
+function runSync<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Trains `net` on (inputs, targets) and returns the loss of every epoch (the sum of its batch
+ * losses, as the seed reports it). Synchronous: it reads each epoch's loss with `readSync`, so it
+ * needs a backend that reads synchronously (CPU, WASM); `trainAsync` runs on every backend.
+ *
+ *   const losses = train(net, x, y, { numEpochs: 100, quiet: true });
+ */
+export function train(net: Module, inputs: Tensor, targets: Tensor, options: TrainOptions = {}): number[] {
+  const loop = makeLoop('train', net, inputs, targets, options);
+  if (loop.numEpochs > 0 && typeof getBackend().readSync !== 'function') {
+    throw new BackendError(
+      `train: backend '${getBackend().name}' reads only asynchronously, and train() is synchronous; use await trainAsync(net, inputs, targets, options).`,
+    );
+  }
   const losses: number[] = [];
-  for (let epoch = 0; epoch < numEpochs; epoch++) {
+  for (let epoch = 0; epoch < loop.numEpochs; epoch++) {
+    const sum = runSync(loop.epochSteps(() => undefined));
+    const epochLoss = sum ? sum.item() : 0;
+    sum?.dispose();
+    losses.push(epochLoss);
+    if (!loop.endEpoch(epoch, epochLoss)) break;
+  }
+  return losses;
+}
+
+/**
+ * `train` for every backend: the same loop and result, reading each epoch's loss with `await`
+ * and yielding to the event loop at least every `yieldEvery` ms (default 16).
+ *
+ *   const losses = await trainAsync(net, x, y, { numEpochs: 100, quiet: true });
+ */
+export async function trainAsync(
+  net: Module,
+  inputs: Tensor,
+  targets: Tensor,
+  options: TrainOptions = {},
+): Promise<number[]> {
+  const loop = makeLoop('trainAsync', net, inputs, targets, options);
+  const yielder = new Yielder('trainAsync', options.yieldEvery);
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < loop.numEpochs; epoch++) {
+    const steps = loop.epochSteps(() => yielder.maybeYield());
+    let sum: Tensor | null;
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        sum = r.value;
+        break;
+      }
+      await r.value;
+    }
     let epochLoss = 0;
-    for (const batch of iterator.iterate(inputs, targets)) {
-      epochLoss += tidy(() => {
-        optimizer.zeroGrad();
-        const predicted = net.forward(batch.inputs);
-        const l = loss.forward(predicted, batch.targets);
-        l.backward();
-        optimizer.step();
-        return l.item();
-      });
-      batch.inputs.dispose();
-      batch.targets.dispose();
+    if (sum) {
+      try {
+        epochLoss = (await sum.data())[0];
+      } finally {
+        sum.dispose();
+      }
     }
     losses.push(epochLoss);
-    if (!options.quiet && (epoch % logEvery === 0 || epoch === numEpochs - 1)) log(`${epoch} ${epochLoss}`);
-    if (options.onEpoch?.(epoch, epochLoss) === false) break;
+    if (!loop.endEpoch(epoch, epochLoss)) break;
   }
   return losses;
 }

@@ -4,6 +4,7 @@ import { Linear, ReLU, Sequential, Tanh } from '@nnet/layers';
 import { crossEntropy, mse } from '@nnet/loss';
 import { SGD } from '@nnet/optim';
 import { manualSeed, memory, randint, randn, registerBackend, setBackend, tensor, tidy } from '@nnet/tensor';
+import { readItem } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // The same seeded training on the pure-JS and the WebAssembly backend gives the same losses.
@@ -30,15 +31,15 @@ describe('training is identical on cpu and wasm', () => {
     const opt = new SGD(net.parameters(), { lr: 0.05 });
     const losses: number[] = [];
     for (let i = 0; i < 300; i++) {
-      losses.push(
-        tidy(() => {
-          opt.zeroGrad();
-          const l = mse(net.forward(x), y, { reduction: 'sum' });
-          l.backward();
-          opt.step();
-          return l.item();
-        }),
-      );
+      const loss = tidy(() => {
+        opt.zeroGrad();
+        const l = mse(net.forward(x), y, { reduction: 'sum' });
+        l.backward();
+        opt.step();
+        return l;
+      });
+      losses.push(await readItem(loss));
+      loss.dispose();
     }
     return losses;
   }
@@ -52,15 +53,15 @@ describe('training is identical on cpu and wasm', () => {
     const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
     const losses: number[] = [];
     for (let i = 0; i < 50; i++) {
-      losses.push(
-        tidy(() => {
-          opt.zeroGrad();
-          const l = crossEntropy(net.forward(x), y);
-          l.backward();
-          opt.step();
-          return l.item();
-        }),
-      );
+      const loss = tidy(() => {
+        opt.zeroGrad();
+        const l = crossEntropy(net.forward(x), y);
+        l.backward();
+        opt.step();
+        return l;
+      });
+      losses.push(await readItem(loss));
+      loss.dispose();
     }
     return losses;
   }

@@ -6,9 +6,13 @@ import { describe, expect, it } from 'vitest';
 const packages = new URL('../../', import.meta.url);
 const allowed: Record<string, string[]> = {
   tensor: [],
-  'backend-cpu': ['@nnet/tensor'],
+  // Typed-array kernels shared by the two JavaScript-side backends: a leaf beside them.
+  'kernels-js': ['@nnet/tensor'],
+  'backend-cpu': ['@nnet/tensor', '@nnet/kernels-js'],
   'backend-testkit': ['@nnet/tensor', 'vitest'],
-  'backend-wasm': ['@nnet/tensor'],
+  'backend-wasm': ['@nnet/tensor', '@nnet/kernels-js'],
+  'backend-webgpu': ['@nnet/tensor', 'webgpu', '@webgpu/types'],
+  onnx: ['@nnet/tensor', '@nnet/layers', 'protobufjs'],
   layers: ['@nnet/tensor'],
   loss: ['@nnet/tensor'],
   optim: ['@nnet/tensor'],

@@ -3,11 +3,12 @@
  * recording the pieces and records one node whose gradient is the closed-form derivative.
  */
 import { compute, record } from '../autograd.js';
-import { DTypeError, describeValue, ValueError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { checkOptions, DTypeError, describeValue, ValueError } from '../errors.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { add, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { ge, gt, le } from './compare.js';
 import { checkTensor } from './kernel.js';
+import { clampTensor } from './math_extra.js';
 import { cast, erf, exp, log1p, relu, sigmoid, tanh } from './unary.js';
 
 function requireFloat(op: string, x: Tensor): void {
@@ -40,6 +41,7 @@ const TANH_K = Math.sqrt(2 / Math.PI);
  */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   requireFloat('gelu', x);
+  checkOptions('gelu', options, ['approximate']);
   const approx = options.approximate ?? 'none';
   if (approx !== 'none' && approx !== 'tanh') {
     throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got '${String(approx)}'.`);
@@ -69,6 +71,7 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
  */
 export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
   requireFloat('softplus', x);
+  checkOptions('softplus', options, ['beta', 'threshold']);
   const beta = options.beta ?? 1;
   const threshold = options.threshold ?? 20;
   if (!(beta > 0)) throw new ValueError(`softplus: beta must be > 0, got ${beta}.`);
@@ -84,11 +87,13 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
 }
 
 /**
- * Clamps into [min, max] (either bound may be omitted).
+ * Clamps into [min, max] (either bound may be omitted; tensor bounds broadcast, see clampTensor).
  *   d/dx = 1 where min <= x <= max, else 0 (PyTorch's rule: the bounds pass the gradient)
  */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   checkTensor('clamp', x, 'input');
+  // Tensor bounds (broadcast, with their own gradients): ops/math_extra.ts.
+  if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min, max);
   const lo = min ?? null;
   const hi = max ?? null;
   if (lo === null && hi === null) throw new ValueError('clamp: give at least one of min and max.');

@@ -123,13 +123,14 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
-/** aᵇ.   ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a (taken as 0 where a = 0) */
+/** aᵇ.   ∂/∂a = b·aᵇ⁻¹ (0 where b = 0), ∂/∂b = aᵇ·ln a (taken as 0 where a = 0) */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return withOperands('pow', a, b, (x, y) => {
     if (x.dtype === 'bool') throw new DTypeError('pow: bool base; cast to float32 or int32 first.');
     const out = binaryKernel('pow', x, y);
     return record('pow', [x, y], out, [x, y, out], (g, [sx, sy, so], needs) => [
-      needs[0] ? mul(g, mul(sy, pow(sx, sub(sy, 1)))) : null,
+      // b·aᵇ⁻¹ is 0·0⁻¹ = NaN at a = 0, b = 0; PyTorch (and the limit of a⁰ = 1) give 0.
+      needs[0] ? where(eq(sy, 0), 0, mul(g, mul(sy, pow(sx, sub(sy, 1))))) : null,
       needs[1] ? where(eq(sx, 0), 0, mul(g, mul(so, log(sx)))) : null,
     ]);
   });

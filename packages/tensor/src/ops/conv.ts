@@ -147,6 +147,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   for (const t of bias ? [x, weight, bias] : [x, weight]) {
     if (t.dtype !== 'float32') throw new DTypeError(`conv2d: expects float32 tensors, got ${t.dtype}.`);
   }
+  checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
   if (x.ndim === 3) return tidy(() => squeeze(conv2d(unsqueeze(x, 0), weight, bias, options), 0));
   if (x.ndim !== 4) {
     throw new ShapeError(`conv2d: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
@@ -262,6 +263,7 @@ export function convTranspose2d(
     if (t.dtype !== 'float32')
       throw new DTypeError(`convTranspose2d: expects float32 tensors, got ${t.dtype}.`);
   }
+  checkOptions('convTranspose2d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   if (x.ndim === 3) return tidy(() => squeeze(convTranspose2d(unsqueeze(x, 0), weight, bias, options), 0));
   if (x.ndim !== 4 || weight.ndim !== 4) {
     throw new ShapeError(

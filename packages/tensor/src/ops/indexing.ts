@@ -14,7 +14,7 @@ import { backendFor, checkTensor, empty, materialize, runKernel } from './kernel
 import { cast } from './unary.js';
 import { expand, reshape, unsqueeze } from './views.js';
 
-function requireIndex(op: string, index: Tensor): void {
+export function requireIndex(op: string, index: Tensor): void {
   checkTensor(op, index, 'index');
   if (index.dtype !== 'int32') {
     throw new DTypeError(`${op}: index must be int32, got ${index.dtype}; use index.to('int32').`);
@@ -25,7 +25,7 @@ function requireIndex(op: string, index: Tensor): void {
  * Throws an IndexError if any index is outside [0, size), when `setDebug`'s checkIndices is on and
  * the backend reads synchronously; otherwise the contract's rule applies (no out-of-bounds access).
  */
-function checkRange(op: string, index: Tensor, size: number, dim: number): void {
+export function checkRange(op: string, index: Tensor, size: number, dim: number): void {
   const backend = backendFor(op, [index]);
   if (!getDebug().checkIndices || !backend.readSync || index.size === 0) return;
   const values = index.dataSync();

@@ -14,20 +14,31 @@ import { div } from './binary.js';
 import { fromTypedArray } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
 import { backendFor, checkTensor, empty, materialize, runKernel } from './kernel.js';
+import { avgPool2dGeneral, maxPool2dGeneral, poolGeometry } from './pool_extra.js';
 import { argmax, max, sum } from './reduce.js';
 import { expand, narrow, reshape, squeeze, unsqueeze } from './views.js';
 import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
 
-export interface MaxPool2dOptions {
+/** Options every 2-D pool takes. */
+export interface Pool2dBaseOptions {
   /** Window step; defaults to the kernel size. */
   stride?: number | readonly [number, number];
   /** Implicit padding on each side (at most half the kernel). */
   padding?: number | readonly [number, number];
+  /** Let the last window start past the end (inside the right padding): a ceil-rounded output size. */
+  ceilMode?: boolean;
 }
 
-export interface AvgPool2dOptions extends MaxPool2dOptions {
+export interface MaxPool2dOptions extends Pool2dBaseOptions {
+  /** Spacing of the window's elements. */
+  dilation?: number | readonly [number, number];
+}
+
+export interface AvgPool2dOptions extends Pool2dBaseOptions {
   /** Divide by the whole window including padding (true, the default) or by its in-bounds part. */
   countIncludePad?: boolean;
+  /** Divide every window's sum by this instead of its size. */
+  divisorOverride?: number;
 }
 
 /**
@@ -40,7 +51,7 @@ function params(
   op: string,
   x: Tensor,
   kernelSize: number | readonly number[],
-  o: AvgPool2dOptions,
+  o: Pool2dBaseOptions & { countIncludePad?: boolean },
 ): Pool2dParams {
   checkTensor(op, x, 'input');
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32, got ${x.dtype}.`);
@@ -126,9 +137,13 @@ export function maxPool2d(
   options: MaxPool2dOptions = {},
 ): Tensor {
   checkTensor('maxPool2d', x, 'input');
-  checkOptions('maxPool2d', options, POOL_KEYS);
+  checkOptions('maxPool2d', options, [...POOL_KEYS, 'dilation', 'ceilMode']);
   if (x.ndim === 3) return tidy(() => squeeze(maxPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('maxPool2d', x, kernelSize, options);
+  if (options.ceilMode || (options.dilation !== undefined && options.dilation !== 1)) {
+    // Beyond the kernels' geometry: the reference path (pool_extra.ts).
+    return maxPool2dGeneral(x, poolGeometry('maxPool2d', x, kernelSize, options));
+  }
   const [Ho, Wo] = outputSize('maxPool2d', x, toWindow(p));
   const [values, indices] = withOp('maxPool2d', () => maxForward(x, p, Ho, Wo));
   const xShape = x.shape;
@@ -187,9 +202,17 @@ export function avgPool2d(
   options: AvgPool2dOptions = {},
 ): Tensor {
   checkTensor('avgPool2d', x, 'input');
-  checkOptions('avgPool2d', options, [...POOL_KEYS, 'countIncludePad']);
+  checkOptions('avgPool2d', options, [...POOL_KEYS, 'countIncludePad', 'ceilMode', 'divisorOverride']);
   if (x.ndim === 3) return tidy(() => squeeze(avgPool2d(unsqueeze(x, 0), kernelSize, options), 0));
   const p = params('avgPool2d', x, kernelSize, options);
+  if (options.ceilMode || options.divisorOverride !== undefined) {
+    const d = options.divisorOverride;
+    if (d !== undefined && (!Number.isFinite(d) || d === 0)) {
+      throw new ValueError(`avgPool2d: divisorOverride must be a non-zero number, got ${d}.`);
+    }
+    const geometry = poolGeometry('avgPool2d', x, kernelSize, options);
+    return avgPool2dGeneral(x, geometry, p.countIncludePad, d);
+  }
   const [Ho, Wo] = outputSize('avgPool2d', x, toWindow(p));
   const backend = backendFor('avgPool2d', [x]);
   const y = withOp('avgPool2d', () => avgForward(backend, x, p, Ho, Wo));

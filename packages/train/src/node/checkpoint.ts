@@ -71,13 +71,46 @@ export interface LoadedCheckpoint {
   extra: Record<string, unknown>;
 }
 
-/** Saves a checkpoint (the state is captured synchronously, before the first await). */
+/**
+ * Saves a checkpoint. The state is captured when this is called (every read is issued before the
+ * first await), and it reads asynchronously, so it works on every backend.
+ */
 export async function saveCheckpoint(path: string, what: CheckpointContents): Promise<void> {
-  await writeFileAtomic(path, encodeCheckpoint(what));
+  await writeFileAtomic(path, await encodeCheckpointAsync(what));
 }
 
-/** The checkpoint's bytes: the model's state dict, the optimizer's state and the epoch. */
+/**
+ * The checkpoint's bytes: the model's state dict, the optimizer's state and the epoch. Reads
+ * synchronously (cpu, wasm); `encodeCheckpointAsync` works on every backend.
+ */
 export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
+  const { tensors, meta, owned } = checkpointParts(what);
+  try {
+    return encodeSafetensors(tensors, { intDtype: 'I64', metadata: { nnet: JSON.stringify(meta) } });
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
+/** `encodeCheckpoint` reading asynchronously (the state is captured when called). */
+export async function encodeCheckpointAsync(what: CheckpointContents): Promise<Uint8Array> {
+  const { tensors, meta, owned } = checkpointParts(what);
+  try {
+    return await encodeSafetensorsAsync(tensors, {
+      intDtype: 'I64',
+      metadata: { nnet: JSON.stringify(meta) },
+    });
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
+/** The named tensors and metadata of a checkpoint; `owned` are copies the caller frees. */
+function checkpointParts(what: CheckpointContents): {
+  tensors: Record<string, Tensor>;
+  meta: Record<string, unknown>;
+  owned: Tensor[];
+} {
   const tensors: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(what.model.stateDict())) tensors[`model.${k}`] = t;
   const meta: Record<string, unknown> = {
@@ -112,11 +145,7 @@ export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
     }
     meta.optimizer = { groups: sd.groups, numbers };
   }
-  try {
-    return encodeSafetensors(tensors, { intDtype: 'I64', metadata: { nnet: JSON.stringify(meta) } });
-  } finally {
-    for (const t of owned) t.dispose();
-  }
+  return { tensors, meta, owned };
 }
 
 interface CheckpointMeta {
@@ -308,8 +337,8 @@ export async function exportModelFromCheckpoint(
 
 /**
  * Saves a checkpoint after each epoch whose monitored value improved (or every epoch with
- * `saveBestOnly: false`). The file is written before the next epoch starts (synchronously: fit
- * never yields to the event loop), so a run killed mid-training can resume from the last epoch.
+ * `saveBestOnly: false`). `fit` awaits the save before the next epoch starts, so a run killed
+ * mid-training can resume from the last epoch; reads are asynchronous (every backend).
  */
 export class ModelCheckpoint implements Callback {
   private best: number;
@@ -332,16 +361,16 @@ export class ModelCheckpoint implements Callback {
     this.best = (options.mode ?? 'min') === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
 
-  onEpochEnd(logs: EpochLogs, context: FitContext): void {
+  async onEpochEnd(logs: EpochLogs, context: FitContext): Promise<void> {
     this.history.push({ ...logs });
     const key = this.options.monitor ?? 'val_loss';
     const value = logs[key] ?? logs.loss;
     const better = (this.options.mode ?? 'min') === 'min' ? value < this.best : value > this.best;
     if (this.options.saveBestOnly === false || better) {
       if (better) this.best = value;
-      writeFileAtomicSync(
+      await writeFileAtomic(
         this.options.path,
-        encodeCheckpoint({
+        await encodeCheckpointAsync({
           model: context.model,
           optimizer: this.options.optimizer,
           scheduler: this.options.scheduler,

@@ -2,6 +2,7 @@ export {
   type CheckpointContents,
   type CheckpointTargets,
   encodeCheckpoint,
+  encodeCheckpointAsync,
   exportModelFromCheckpoint,
   type LoadedCheckpoint,
   loadCheckpoint,

@@ -1,0 +1,137 @@
+/**
+ * `Conv1d` and `Conv3d`, as PyTorch's nn.Conv1d / nn.Conv3d: weight [out, in/groups, ...kernel]
+ * and bias [out], both ~ U(-1/√fanIn, 1/√fanIn) with fanIn = in/groups · Π kernel.
+ * Shapes: Conv1d [N, in, L] → [N, out, Lo]; Conv3d [N, in, D, H, W] → [N, out, Do, Ho, Wo].
+ */
+import {
+  type Conv1dOptions,
+  type Conv3dOptions,
+  conv1d,
+  conv3d,
+  fmtShape,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@nnet/tensor';
+import { uniformParameter } from './linear.js';
+import { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+function checkChannels(op: string, inChannels: number, outChannels: number, groups: number): void {
+  for (const [n, v] of [
+    ['inChannels', inChannels],
+    ['outChannels', outChannels],
+    ['groups', groups],
+  ] as const) {
+    if (!Number.isInteger(v) || v <= 0)
+      throw new ValueError(`${op}: ${n} must be a positive integer, got ${v}.`);
+  }
+  if (inChannels % groups || outChannels % groups) {
+    throw new ValueError(
+      `${op}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
+    );
+  }
+}
+
+export interface Conv1dLayerOptions extends Conv1dOptions {
+  bias?: boolean;
+}
+
+/** 1-D convolution layer: `new Conv1d(16, 32, 3, { padding: 1 })` maps [N, 16, L] → [N, 32, L]. */
+export class Conv1d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  private readonly options: Conv1dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    options: Conv1dLayerOptions = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    checkChannels('Conv1d', inChannels, outChannels, groups);
+    if (!Number.isInteger(kernelSize) || kernelSize <= 0) {
+      throw new ValueError(`Conv1d: kernelSize must be a positive integer, got ${kernelSize}.`);
+    }
+    const bound = 1 / Math.sqrt((inChannels / groups) * kernelSize);
+    this.weight = this.registerParameter(
+      'weight',
+      uniformParameter([outChannels, inChannels / groups, kernelSize], bound),
+    )!;
+    this.bias = this.registerParameter(
+      'bias',
+      options.bias === false ? null : uniformParameter([outChannels], bound),
+    );
+    this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups };
+  }
+
+  forward(x: Tensor): Tensor {
+    const channelDim = x.ndim === 2 ? 0 : 1;
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[channelDim] !== this.inChannels) {
+      throw new ShapeError(
+        `Conv1d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, L], got ${fmtShape(x.shape)}.`,
+      );
+    }
+    return conv1d(x, this.weight, this.bias, this.options);
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=${this.kernelSize}`;
+  }
+}
+
+export interface Conv3dLayerOptions extends Conv3dOptions {
+  bias?: boolean;
+}
+
+/** 3-D convolution layer: `new Conv3d(1, 8, 3, { padding: 1 })` maps [N, 1, D, H, W] → [N, 8, D, H, W]. */
+export class Conv3d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number, number];
+  private readonly options: Conv3dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | readonly [number, number, number],
+    options: Conv3dLayerOptions = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    checkChannels('Conv3d', inChannels, outChannels, groups);
+    const k = typeof kernelSize === 'number' ? [kernelSize, kernelSize, kernelSize] : [...kernelSize];
+    if (k.length !== 3 || k.some((v) => !Number.isInteger(v) || v <= 0)) {
+      throw new ValueError(
+        `Conv3d: kernelSize must be a positive integer or three, got ${JSON.stringify(kernelSize)}.`,
+      );
+    }
+    this.kernelSize = [k[0], k[1], k[2]];
+    const bound = 1 / Math.sqrt((inChannels / groups) * k[0] * k[1] * k[2]);
+    this.weight = this.registerParameter(
+      'weight',
+      uniformParameter([outChannels, inChannels / groups, ...this.kernelSize], bound),
+    )!;
+    this.bias = this.registerParameter(
+      'bias',
+      options.bias === false ? null : uniformParameter([outChannels], bound),
+    );
+    this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups };
+  }
+
+  forward(x: Tensor): Tensor {
+    const channelDim = x.ndim === 4 ? 0 : 1;
+    if ((x.ndim !== 4 && x.ndim !== 5) || x.shape[channelDim] !== this.inChannels) {
+      throw new ShapeError(
+        `Conv3d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, D, H, W], got ${fmtShape(x.shape)}.`,
+      );
+    }
+    return conv3d(x, this.weight, this.bias, this.options);
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize.join(', ')}]`;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * More normalisation layers, as PyTorch's:
+ *   GroupNorm(numGroups, numChannels): each group of channels of each sample standardised, then a
+ *     per-channel γ, β. Input [N, C, ...].
+ *   InstanceNorm1d / InstanceNorm2d(numFeatures): each channel of each sample standardised over its
+ *     spatial dims; optional per-channel γ, β (`affine`, off by default) and running statistics
+ *     (`trackRunningStats`, off by default) used in eval. Input [N, C, L] / [N, C, H, W].
+ *   RMSNorm(normalizedShape): x/√(mean(x²) + ε)·γ over the last dims.
+ */
+import {
+  fmtShape,
+  groupNorm,
+  instanceNorm,
+  ones,
+  rmsNorm,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  zeros,
+} from '@nnet/tensor';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+function positive(op: string, name: string, v: number): void {
+  if (!Number.isInteger(v) || v <= 0)
+    throw new ValueError(`${op}: ${name} must be a positive integer, got ${v}.`);
+}
+
+/**
+ * Group normalisation over [N, C, ...]: `new GroupNorm(4, 32)` standardises 4 groups of 8 channels per
+ * sample, then applies the per-channel weight [C] and bias [C].
+ */
+export class GroupNorm extends Module {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly eps: number;
+
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    options: { eps?: number; affine?: boolean } = {},
+  ) {
+    super();
+    positive('GroupNorm', 'numGroups', numGroups);
+    positive('GroupNorm', 'numChannels', numChannels);
+    if (numChannels % numGroups !== 0) {
+      throw new ValueError(
+        `GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups}).`,
+      );
+    }
+    this.eps = options.eps ?? 1e-5;
+    const affine = options.affine ?? true;
+    this.weight = this.registerParameter('weight', affine ? new Parameter(ones([numChannels])) : null);
+    this.bias = this.registerParameter('bias', affine ? new Parameter(zeros([numChannels])) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 2 || x.shape[1] !== this.numChannels) {
+      throw new ShapeError(
+        `GroupNorm(${this.numGroups}, ${this.numChannels}): expected [N, ${this.numChannels}, ...], got ${fmtShape(x.shape)}.`,
+      );
+    }
+    return groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}`;
+  }
+}
+
+export interface InstanceNormLayerOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+abstract class InstanceNormBase extends Module {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number;
+
+  constructor(
+    readonly numFeatures: number,
+    private readonly rank: number,
+    options: InstanceNormLayerOptions,
+  ) {
+    super();
+    positive(this.constructor.name, 'numFeatures', numFeatures);
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    const affine = options.affine ?? false;
+    this.weight = this.registerParameter('weight', affine ? new Parameter(ones([numFeatures])) : null);
+    this.bias = this.registerParameter('bias', affine ? new Parameter(zeros([numFeatures])) : null);
+    const track = options.trackRunningStats ?? false;
+    this.runningMean = track ? this.registerBuffer('runningMean', zeros([numFeatures])) : null;
+    this.runningVar = track ? this.registerBuffer('runningVar', ones([numFeatures])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim !== this.rank || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(
+        `${this.constructor.name}(${this.numFeatures}): expected a ${this.rank}-d input with ${this.numFeatures} channels in dim 1, got ${fmtShape(x.shape)}.`,
+      );
+    }
+    return instanceNorm(x, {
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
+      weight: this.weight,
+      bias: this.bias,
+      useInputStats: this.training || !this.runningMean,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}`;
+  }
+}
+
+/** Instance normalisation of [N, C, L]: `new InstanceNorm1d(16, { affine: true })`. */
+export class InstanceNorm1d extends InstanceNormBase {
+  constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
+    super(numFeatures, 3, options);
+  }
+}
+
+/** Instance normalisation of [N, C, H, W]: `new InstanceNorm2d(3, { trackRunningStats: true })`. */
+export class InstanceNorm2d extends InstanceNormBase {
+  constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
+    super(numFeatures, 4, options);
+  }
+}
+
+/** RMS normalisation over the last dims: `new RMSNorm(512)` on [..., 512], weight [512]. */
+export class RMSNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly weight: Parameter | null;
+  readonly eps: number | undefined;
+
+  constructor(
+    normalizedShape: number | readonly number[],
+    options: { eps?: number; elementwiseAffine?: boolean } = {},
+  ) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    for (const d of this.normalizedShape) positive('RMSNorm', 'normalizedShape', d);
+    this.eps = options.eps;
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = this.registerParameter('weight', affine ? new Parameter(ones(this.normalizedShape)) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    return rmsNorm(x, this.normalizedShape, { weight: this.weight, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    return `${fmtShape(this.normalizedShape)}${this.eps === undefined ? '' : `, eps=${this.eps}`}`;
+  }
+}

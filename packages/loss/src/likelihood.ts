@@ -1,0 +1,108 @@
+/**
+ * Negative log-likelihood losses of distributions, as PyTorch's:
+ *   poissonNll(input, target):       e^input - target·input (logInput, the default) or
+ *                                    input - target·log(input + eps); `full` adds Stirling's term
+ *                                    target·log target - target + ½log(2π·target) where target > 1
+ *   gaussianNll(input, target, var): ½(log max(var, eps) + (input - target)²/max(var, eps)),
+ *                                    `full` adds ½log(2π); the clamp passes var's gradient through
+ * Gradients by composition.
+ */
+import { checkOptions, fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import { checkReduction, type Reduction, reduce } from './mse.js';
+
+export interface PoissonNllOptions {
+  /** input is the log of the rate (default true). */
+  logInput?: boolean;
+  /** Add Stirling's approximation of log(target!). */
+  full?: boolean;
+  eps?: number;
+  reduction?: Reduction;
+}
+
+/** Poisson negative log-likelihood of a rate (or log-rate) `input` for counts `target`. */
+export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
+  checkOptions('poissonNll', options, ['logInput', 'full', 'eps', 'reduction']);
+  const reduction = checkReduction('poissonNll', options.reduction ?? 'mean');
+  input._check('poissonNll');
+  target._check('poissonNll');
+  const eps = options.eps ?? 1e-8;
+  return tidy(() => {
+    let loss =
+      (options.logInput ?? true)
+        ? input.exp().sub(target.mul(input))
+        : input.sub(target.mul(input.add(eps).log()));
+    if (options.full) {
+      const stirling = target
+        .xlogy(target)
+        .sub(target)
+        .add(
+          target
+            .mul(2 * Math.PI)
+            .log()
+            .mul(0.5),
+        );
+      loss = loss.add(where(target.gt(1), stirling, 0));
+    }
+    return reduce(loss, reduction);
+  });
+}
+
+export interface GaussianNllOptions {
+  full?: boolean;
+  eps?: number;
+  reduction?: Reduction;
+}
+
+/**
+ * Gaussian negative log-likelihood of `target` under N(input, var). `var` has input's shape, or it
+ * with the last dim 1 or dropped (one variance per row: homoscedastic).
+ */
+export function gaussianNll(
+  input: Tensor,
+  target: Tensor,
+  variance: Tensor,
+  options: GaussianNllOptions = {},
+): Tensor {
+  checkOptions('gaussianNll', options, ['full', 'eps', 'reduction']);
+  const reduction = checkReduction('gaussianNll', options.reduction ?? 'mean');
+  for (const t of [input, target, variance]) t._check('gaussianNll');
+  const eps = options.eps ?? 1e-6;
+  if (!(eps >= 0)) throw new ValueError(`gaussianNll: eps must be >= 0, got ${eps}.`);
+  let v = variance;
+  const same = (a: readonly number[], b: readonly number[]) =>
+    a.length === b.length && a.every((d, i) => d === b[i]);
+  if (!same(v.shape, input.shape)) {
+    if (same([...v.shape, 1], input.shape) || same(v.shape, input.shape.slice(0, -1))) {
+      v = variance.unsqueeze(-1);
+    } else if (!(same(v.shape.slice(0, -1), input.shape.slice(0, -1)) && v.shape[v.ndim - 1] === 1)) {
+      throw new ShapeError(
+        `gaussianNll: var ${fmtShape(variance.shape)} must have the input's shape ${fmtShape(input.shape)}, or it with the last dim 1 or dropped.`,
+      );
+    }
+  }
+  const out = tidy(() => {
+    // max(var, eps) in value, identity in gradient (PyTorch clamps under no_grad).
+    const clamped = v.add(v.clamp(eps).sub(v).detach());
+    let loss = clamped.log().add(input.sub(target).square().div(clamped)).mul(0.5);
+    if (options.full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
+    return reduce(loss, reduction);
+  });
+  if (v !== variance) v.dispose();
+  return out;
+}
+
+/** `new PoissonNLLLoss({ logInput, full }).forward(input, target)`: see poissonNll. */
+export class PoissonNLLLoss {
+  constructor(readonly options: PoissonNllOptions = {}) {}
+  forward(input: Tensor, target: Tensor): Tensor {
+    return poissonNll(input, target, this.options);
+  }
+}
+
+/** `new GaussianNLLLoss({ full, eps }).forward(mean, target, variance)`: see gaussianNll. */
+export class GaussianNLLLoss {
+  constructor(readonly options: GaussianNllOptions = {}) {}
+  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+    return gaussianNll(input, target, variance, this.options);
+  }
+}

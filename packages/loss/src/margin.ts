@@ -1,0 +1,210 @@
+/**
+ * Margin and embedding losses, as PyTorch's:
+ *   marginRanking(x1, x2, y):      max(0, -y·(x1 - x2) + margin)
+ *   hingeEmbedding(x, y):          x where y = 1, max(0, margin - x) where y = -1
+ *   cosineEmbedding(x1, x2, y):    1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1
+ *   tripletMargin(a, p, n):        max(d(a, p) - d(a, n) + margin, 0), d the p-norm distance of rows
+ *   multiLabelSoftMargin(x, y):    -mean over classes of y·log σ(x) + (1 - y)·log σ(-x)
+ * each followed by the reduction ('mean' by default, 'sum' or 'none'). Gradients by composition.
+ */
+import {
+  checkOptions,
+  fmtShape,
+  logsigmoid,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+  where,
+} from '@nnet/tensor';
+import { checkReduction, type Reduction, reduce } from './mse.js';
+
+function sameShape(op: string, names: string[], ts: Tensor[]): void {
+  ts.forEach((t) => t._check(op));
+  const s = ts[0].shape;
+  ts.forEach((t, i) => {
+    if (t.ndim !== s.length || t.shape.some((d, k) => d !== s[k])) {
+      throw new ShapeError(
+        `${op}: ${names[i]} ${fmtShape(t.shape)} must have the shape of ${names[0]} ${fmtShape(s)}.`,
+      );
+    }
+  });
+}
+
+export interface MarginOptions {
+  margin?: number;
+  reduction?: Reduction;
+}
+
+/**
+ * Margin ranking loss: max(0, -y·(x1 - x2) + margin), y = 1 when x1 should rank higher, -1 when
+ * x2 should.
+ *
+ *   marginRanking(scoresA, scoresB, tensor([1, -1, 1]), { margin: 0.1 })
+ */
+export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
+  checkOptions('marginRanking', options, ['margin', 'reduction']);
+  const reduction = checkReduction('marginRanking', options.reduction ?? 'mean');
+  sameShape('marginRanking', ['x1', 'x2', 'y'], [x1, x2, y]);
+  const margin = options.margin ?? 0;
+  return tidy(() => reduce(y.neg().mul(x1.sub(x2)).add(margin).relu(), reduction));
+}
+
+/**
+ * Hinge embedding loss: x where y = 1, max(0, margin - x) where y = -1 (margin default 1), for
+ * x a distance and y ∈ {1, -1}.
+ */
+export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
+  checkOptions('hingeEmbedding', options, ['margin', 'reduction']);
+  const reduction = checkReduction('hingeEmbedding', options.reduction ?? 'mean');
+  sameShape('hingeEmbedding', ['input', 'target'], [x, y]);
+  const margin = options.margin ?? 1;
+  return tidy(() => {
+    // PyTorch's form: both terms where y is neither 1 nor -1.
+    const hinge = where(y.ne(1), x.neg().add(margin).relu(), 0);
+    const linear = where(y.ne(-1), x, 0);
+    return reduce(hinge.add(linear), reduction);
+  });
+}
+
+/**
+ * Cosine embedding loss of rows x1, x2 [N, D] (or [D]) with y [N] ∈ {1, -1}: 1 - cos where y = 1,
+ * max(0, cos - margin) where y = -1; cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12)), PyTorch's.
+ */
+export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
+  checkOptions('cosineEmbedding', options, ['margin', 'reduction']);
+  const reduction = checkReduction('cosineEmbedding', options.reduction ?? 'mean');
+  sameShape('cosineEmbedding', ['x1', 'x2'], [x1, x2]);
+  y._check('cosineEmbedding');
+  if (x1.ndim < 1 || x1.ndim > 2 || y.ndim !== x1.ndim - 1 || (x1.ndim === 2 && y.shape[0] !== x1.shape[0])) {
+    throw new ShapeError(
+      `cosineEmbedding: expects x1, x2 [N, D] with y [N] (or [D] with a 0-d y), got ${fmtShape(x1.shape)} and y ${fmtShape(y.shape)}.`,
+    );
+  }
+  const margin = options.margin ?? 0;
+  const EPS = 1e-12;
+  return tidy(() => {
+    const d = x1.ndim - 1;
+    const dot = x1.mul(x2).sum(d);
+    const m1 = x1.mul(x1).sum(d).add(EPS);
+    const m2 = x2.mul(x2).sum(d).add(EPS);
+    const cos = dot.div(m1.mul(m2).sqrt());
+    const pos = where(y.eq(1), cos.neg().add(1), 0);
+    const neg = where(y.eq(-1), cos.sub(margin).relu(), 0);
+    return reduce(pos.add(neg), reduction);
+  });
+}
+
+export interface TripletMarginOptions extends MarginOptions {
+  /** The norm degree of the distance (default 2). */
+  p?: number;
+  /** Added to the differences before the norm (default 1e-6, PyTorch's pairwise_distance). */
+  eps?: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance (the distance swap). */
+  swap?: boolean;
+}
+
+/** ‖a - b + eps‖_p over the last dim (PyTorch's pairwise_distance). */
+function pairwiseDistance(a: Tensor, b: Tensor, p: number, eps: number): Tensor {
+  return a.sub(b).add(eps).norm(p, -1);
+}
+
+/**
+ * Triplet margin loss: max(d(a, p) - d(a, n) + margin, 0) per row of anchor, positive and
+ * negative [N, D] (or [D]); margin default 1.
+ */
+export function tripletMargin(
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  options: TripletMarginOptions = {},
+): Tensor {
+  checkOptions('tripletMargin', options, ['margin', 'reduction', 'p', 'eps', 'swap']);
+  const reduction = checkReduction('tripletMargin', options.reduction ?? 'mean');
+  sameShape('tripletMargin', ['anchor', 'positive', 'negative'], [anchor, positive, negative]);
+  if (anchor.ndim < 1 || anchor.ndim > 2) {
+    throw new ShapeError(`tripletMargin: expects [N, D] or [D] inputs, got ${fmtShape(anchor.shape)}.`);
+  }
+  const p = options.p ?? 2;
+  if (!(p > 0)) throw new ValueError(`tripletMargin: p must be > 0, got ${p}.`);
+  const eps = options.eps ?? 1e-6;
+  const margin = options.margin ?? 1;
+  return tidy(() => {
+    const dPos = pairwiseDistance(anchor, positive, p, eps);
+    let dNeg = pairwiseDistance(anchor, negative, p, eps);
+    if (options.swap) dNeg = dNeg.minimum(pairwiseDistance(positive, negative, p, eps));
+    return reduce(dPos.sub(dNeg).add(margin).relu(), reduction);
+  });
+}
+
+export interface MultiLabelSoftMarginOptions {
+  /** A per-class weight [C]. */
+  weight?: Tensor;
+  reduction?: Reduction;
+}
+
+/**
+ * Multi-label soft margin loss of logits x [N, C] (or [C]) and 0/1 targets y of the same shape:
+ * -(1/C)·Σ_c w_c·(y·log σ(x) + (1 - y)·log σ(-x)), then reduced over N.
+ */
+export function multiLabelSoftMargin(
+  x: Tensor,
+  y: Tensor,
+  options: MultiLabelSoftMarginOptions = {},
+): Tensor {
+  checkOptions('multiLabelSoftMargin', options, ['weight', 'reduction']);
+  const reduction = checkReduction('multiLabelSoftMargin', options.reduction ?? 'mean');
+  sameShape('multiLabelSoftMargin', ['input', 'target'], [x, y]);
+  if (x.ndim < 1 || x.ndim > 2) {
+    throw new ShapeError(`multiLabelSoftMargin: expects [N, C] or [C] input, got ${fmtShape(x.shape)}.`);
+  }
+  const C = x.shape[x.ndim - 1];
+  return tidy(() => {
+    let loss = y
+      .mul(logsigmoid(x))
+      .add(y.neg().add(1).mul(logsigmoid(x.neg())))
+      .neg();
+    if (options.weight) loss = loss.mul(options.weight);
+    return reduce(loss.sum(-1).div(C), reduction);
+  });
+}
+
+/** `new MarginRankingLoss({ margin }).forward(x1, x2, y)`: see marginRanking. */
+export class MarginRankingLoss {
+  constructor(readonly options: MarginOptions = {}) {}
+  forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
+    return marginRanking(x1, x2, y, this.options);
+  }
+}
+
+/** `new HingeEmbeddingLoss({ margin }).forward(x, y)`: see hingeEmbedding. */
+export class HingeEmbeddingLoss {
+  constructor(readonly options: MarginOptions = {}) {}
+  forward(x: Tensor, y: Tensor): Tensor {
+    return hingeEmbedding(x, y, this.options);
+  }
+}
+
+/** `new CosineEmbeddingLoss({ margin }).forward(x1, x2, y)`: see cosineEmbedding. */
+export class CosineEmbeddingLoss {
+  constructor(readonly options: MarginOptions = {}) {}
+  forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
+    return cosineEmbedding(x1, x2, y, this.options);
+  }
+}
+
+/** `new TripletMarginLoss({ margin, p, swap }).forward(anchor, positive, negative)`: see tripletMargin. */
+export class TripletMarginLoss {
+  constructor(readonly options: TripletMarginOptions = {}) {}
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return tripletMargin(anchor, positive, negative, this.options);
+  }
+}
+
+/** `new MultiLabelSoftMarginLoss({ weight }).forward(logits, targets)`: see multiLabelSoftMargin. */
+export class MultiLabelSoftMarginLoss {
+  constructor(readonly options: MultiLabelSoftMarginOptions = {}) {}
+  forward(x: Tensor, y: Tensor): Tensor {
+    return multiLabelSoftMargin(x, y, this.options);
+  }
+}

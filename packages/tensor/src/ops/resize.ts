@@ -1,0 +1,231 @@
+/**
+ * `interpolate` (nearest and (bi/tri)linear resizing with PyTorch's index rules) and the im2col
+ * pair `unfold`/`fold` (sliding patches to columns and back). Resizing is separable: one
+ * `indexSelect` (nearest) or two and a blend (linear) per spatial dim, so gradients are those of
+ * the pieces; `fold` is the adjoint of `unfold` and each is the other's gradient.
+ */
+import { compute, record } from '../autograd.js';
+import { checkOptions, ShapeError, ValueError } from '../errors.js';
+import { tidy } from '../scope.js';
+import { fmtShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add, mul, sub } from './binary.js';
+import { fromTypedArray } from './creation.js';
+import { indexSelect, scatterAddInto } from './indexing.js';
+import { narrow, reshape } from './views.js';
+import { outSize, pair, tableTensor, unfold as unfoldTable, type Window, windowTable } from './window.js';
+
+export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'trilinear';
+
+/** Options of `interpolate`: exactly one of size and scaleFactor. */
+export interface InterpolateOptions {
+  /** Output spatial size (one number for every spatial dim, or one per dim). */
+  size?: number | readonly number[];
+  /** Multiplier of each spatial size (output = ⌊in·scale⌋); the index rule then uses 1/scale. */
+  scaleFactor?: number | readonly number[];
+  mode?: InterpolateMode;
+  /** Linear modes: map corner pixel centres onto each other (default false). */
+  alignCorners?: boolean;
+}
+
+const MODE_RANK: Record<InterpolateMode, number | null> = {
+  nearest: null,
+  linear: 1,
+  bilinear: 2,
+  trilinear: 3,
+};
+
+/**
+ * Resizes the spatial dims of x [N, C, ...spatial] (1 to 3 spatial dims).
+ *   nearest: out[i] = x[min(⌊i·scale⌋, in - 1)]
+ *   linear:  out[i] = (1 - λ)·x[i0] + λ·x[i0 + 1] at source position (i + ½)·scale - ½ (clamped at
+ *            0), or i·(in - 1)/(out - 1) with alignCorners
+ * with scale = in/out, or 1/scaleFactor when scaleFactor is given (PyTorch's rule).
+ *
+ *   interpolate(img, { scaleFactor: 2, mode: 'bilinear' })   // [N, C, 2H, 2W]
+ */
+export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
+  x._check('interpolate');
+  checkOptions('interpolate', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+  const mode = options.mode ?? 'nearest';
+  if (!(mode in MODE_RANK)) {
+    throw new ValueError(
+      `interpolate: mode must be 'nearest', 'linear', 'bilinear' or 'trilinear', got '${String(mode)}'.`,
+    );
+  }
+  const spatial = x.ndim - 2;
+  if (spatial < 1 || spatial > 3) {
+    throw new ShapeError(
+      `interpolate: input must be [N, C, ...] with 1 to 3 spatial dims, got ${fmtShape(x.shape)}.`,
+    );
+  }
+  const rank = MODE_RANK[mode];
+  if (rank !== null && rank !== spatial) {
+    throw new ShapeError(
+      `interpolate: mode '${mode}' needs ${rank} spatial dim(s), the input ${fmtShape(x.shape)} has ${spatial}.`,
+    );
+  }
+  if (mode === 'nearest' && options.alignCorners !== undefined) {
+    throw new ValueError("interpolate: alignCorners only applies to the linear modes, not 'nearest'.");
+  }
+  if ((options.size === undefined) === (options.scaleFactor === undefined)) {
+    throw new ValueError('interpolate: give exactly one of size and scaleFactor.');
+  }
+  const perDim = (v: number | readonly number[], name: string): number[] => {
+    const a = typeof v === 'number' ? new Array<number>(spatial).fill(v) : [...v];
+    if (a.length !== spatial)
+      throw new ValueError(`interpolate: ${name} needs ${spatial} value(s), got ${JSON.stringify(v)}.`);
+    return a;
+  };
+  const inSizes = x.shape.slice(2);
+  let outSizes: number[];
+  let scales: number[] | null = null;
+  if (options.size !== undefined) {
+    outSizes = perDim(options.size, 'size');
+    if (outSizes.some((s) => !Number.isInteger(s) || s < 1)) {
+      throw new ValueError(
+        `interpolate: size must be positive integers, got ${JSON.stringify(options.size)}.`,
+      );
+    }
+  } else {
+    const f = perDim(options.scaleFactor!, 'scaleFactor');
+    if (f.some((s) => !(s > 0)))
+      throw new ValueError(
+        `interpolate: scaleFactor must be > 0, got ${JSON.stringify(options.scaleFactor)}.`,
+      );
+    outSizes = inSizes.map((n, i) => Math.floor(n * f[i]));
+    if (outSizes.some((s) => s < 1))
+      throw new ValueError(
+        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} gives an empty output.`,
+      );
+    scales = f.map((s) => 1 / s);
+  }
+  const align = options.alignCorners ?? false;
+  return tidy(() => {
+    let out = x;
+    for (let k = 0; k < spatial; k++) {
+      const d = 2 + k;
+      const n = inSizes[k];
+      const o = outSizes[k];
+      const scale = scales ? scales[k] : n / o;
+      if (mode === 'nearest') {
+        const idx = Int32Array.from({ length: o }, (_, i) => Math.min(Math.floor(i * scale), n - 1));
+        out = indexSelect(out, d, fromTypedArray(idx, [o], 'int32'));
+        continue;
+      }
+      const i0 = new Int32Array(o);
+      const i1 = new Int32Array(o);
+      const lam = new Float32Array(o);
+      for (let i = 0; i < o; i++) {
+        const src = align ? (o > 1 ? (i * (n - 1)) / (o - 1) : 0) : Math.max((i + 0.5) * scale - 0.5, 0);
+        const lo = Math.min(Math.floor(src), n - 1);
+        i0[i] = lo;
+        i1[i] = Math.min(lo + 1, n - 1);
+        lam[i] = src - lo;
+      }
+      const view = out.shape.map((_, j) => (j === d ? o : 1));
+      const w = fromTypedArray(lam, view, 'float32');
+      const a = indexSelect(out, d, fromTypedArray(i0, [o], 'int32'));
+      const b = indexSelect(out, d, fromTypedArray(i1, [o], 'int32'));
+      out = add(a, mul(sub(b, a), w));
+    }
+    return out === x ? reshape(x, x.shape) : out;
+  });
+}
+
+/** Options of `unfold` and `fold` (ints or pairs). */
+export interface PatchOptions {
+  dilation?: number | readonly [number, number];
+  padding?: number | readonly [number, number];
+  stride?: number | readonly [number, number];
+}
+
+function patchWindow(op: string, kernelSize: number | readonly number[], o: PatchOptions): Window {
+  checkOptions(op, o, ['dilation', 'padding', 'stride']);
+  const [kH, kW] = pair(op, 'kernelSize', kernelSize, 1);
+  const [dH, dW] = pair(op, 'dilation', o.dilation ?? 1, 1);
+  const [pH, pW] = pair(op, 'padding', o.padding ?? 0, 0);
+  const [sH, sW] = pair(op, 'stride', o.stride ?? 1, 1);
+  return { kH, kW, sH, sW, pH, pW, dH, dW };
+}
+
+function blocks(op: string, H: number, W: number, w: Window): [number, number] {
+  const Ho = outSize(H, w.kH, w.sH, w.pH, w.dH);
+  const Wo = outSize(W, w.kW, w.sW, w.pW, w.dW);
+  if (Ho < 1 || Wo < 1) {
+    throw new ShapeError(
+      `${op}: the ${w.kH}x${w.kW} kernel does not fit the padded ${H + 2 * w.pH}x${W + 2 * w.pW} plane.`,
+    );
+  }
+  return [Ho, Wo];
+}
+
+/**
+ * im2col: the sliding kH×kW patches of x [N, C, H, W] (or [C, H, W]) as columns
+ * [N, C·kH·kW, L], L the number of patch positions (PyTorch's F.unfold).
+ *   ∂/∂x = fold(g): each column entry's gradient added back to the pixel it copied
+ */
+export function unfold(
+  x: Tensor,
+  kernelSize: number | readonly [number, number],
+  options: PatchOptions = {},
+): Tensor {
+  x._check('unfold');
+  const w = patchWindow('unfold', kernelSize, options);
+  if (x.ndim === 3)
+    return tidy(() => reshape(unfold(reshape(x, [1, ...x.shape]), kernelSize, options), unfoldShape3(x, w)));
+  if (x.ndim !== 4)
+    throw new ShapeError(`unfold: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
+  const [N, C, H, W] = x.shape;
+  const [Ho, Wo] = blocks('unfold', H, W, w);
+  const K = w.kH * w.kW;
+  return tidy(() =>
+    reshape(unfoldTable(x, tableTensor(windowTable(H, W, Ho, Wo, w), N, C), 0), [N, C * K, Ho * Wo]),
+  );
+}
+
+function unfoldShape3(x: Tensor, w: Window): number[] {
+  const [C, H, W] = x.shape;
+  const [Ho, Wo] = blocks('unfold', H, W, w);
+  return [C * w.kH * w.kW, Ho * Wo];
+}
+
+/**
+ * col2im, the adjoint of `unfold`: columns [N, C·kH·kW, L] (or [C·kH·kW, L]) summed back into
+ * [N, C, H, W] with [H, W] = outputSize (overlapping entries add up; PyTorch's F.fold).
+ *   ∂/∂cols = unfold(g)
+ */
+export function fold(
+  cols: Tensor,
+  outputSize: number | readonly [number, number],
+  kernelSize: number | readonly [number, number],
+  options: PatchOptions = {},
+): Tensor {
+  cols._check('fold');
+  const w = patchWindow('fold', kernelSize, options);
+  const [H, W] = pair('fold', 'outputSize', outputSize, 1);
+  if (cols.ndim === 2)
+    return tidy(() =>
+      reshape(fold(reshape(cols, [1, ...cols.shape]), outputSize, kernelSize, options), [-1, H, W]),
+    );
+  const K = w.kH * w.kW;
+  if (cols.ndim !== 3 || cols.shape[1] % K !== 0) {
+    throw new ShapeError(
+      `fold: input must be [N, C·${w.kH}·${w.kW}, L] (or without N), got ${fmtShape(cols.shape)}; dim 1 must be divisible by ${K}.`,
+    );
+  }
+  const [N, CK, L] = cols.shape;
+  const C = CK / K;
+  const [Ho, Wo] = blocks('fold', H, W, w);
+  if (Ho * Wo !== L) {
+    throw new ShapeError(
+      `fold: ${L} columns given but a ${H}x${W} output with this kernel, stride and padding has ${Ho * Wo} patch positions.`,
+    );
+  }
+  const y = compute(() => {
+    const table = tableTensor(windowTable(H, W, Ho, Wo, w), N, C);
+    const flat = scatterAddInto([N, C, H * W + 1], 2, table, reshape(cols, [N, C, K * L]));
+    return reshape(narrow(flat, 2, 0, H * W), [N, C, H, W]);
+  });
+  return record('fold', [cols], y, [], (g) => [unfold(g, kernelSize, options)]);
+}

@@ -1,0 +1,41 @@
+/** PyTorch fixtures as the packages' generator scripts write them, and comparisons with them. */
+import { readFileSync } from 'node:fs';
+import { type Tensor, tensor } from '@nnet/tensor';
+import { expect } from 'vitest';
+
+/** A tensor as the PyTorch fixtures store it. */
+export type Enc = { shape: number[]; data: number[] };
+
+/** Reads a JSON fixture.  `readFixture<F>(new URL('./fixtures/adam.json', import.meta.url))` */
+export function readFixture<T>(url: URL): T {
+  return JSON.parse(readFileSync(url, 'utf8')) as T;
+}
+
+/** A float32 tensor from a fixture. */
+export const t = (e: Enc, requiresGrad = false): Tensor =>
+  tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+
+/**
+ * Expects `got` to have `want`'s shape (when `want` is an `Enc`) and values within
+ * atol + rtol·|want|, and to be finite. Reads asynchronously, so it runs on every backend.
+ *
+ *   await expectClose(loss, fixtureCase.out);
+ *   await expectClose(y, [0.5, 1], 1e-6);
+ */
+export async function expectClose(
+  got: Tensor,
+  want: Enc | ArrayLike<number>,
+  rtol = 1e-4,
+  atol = 1e-5,
+): Promise<void> {
+  const w: ArrayLike<number> = 'shape' in want && 'data' in want ? want.data : want;
+  if ('shape' in want && 'data' in want) expect(got.shape).toEqual(want.shape);
+  const g = await got.data();
+  expect(g.length).toBe(w.length);
+  for (let i = 0; i < w.length; i++) {
+    expect(Number.isFinite(g[i]), `element ${i} is ${g[i]}`).toBe(true);
+    expect(Math.abs(g[i] - w[i]), `element ${i}: got ${g[i]}, want ${w[i]}`).toBeLessThanOrEqual(
+      atol + rtol * Math.abs(w[i]),
+    );
+  }
+}

@@ -1,0 +1,11 @@
+export { asyncOnly } from './async_backend.js';
+export {
+  readsSynchronously,
+  registerCpuAsync,
+  TEST_BACKENDS,
+  type TestBackend,
+  useTestBackend,
+} from './backends.js';
+export { type Enc, expectClose, readFixture, t } from './fixtures.js';
+export { float64Backend } from './float64_backend.js';
+export { readArray, readItem, values } from './read.js';

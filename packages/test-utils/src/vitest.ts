@@ -1,0 +1,11 @@
+/**
+ * The vitest config every library package shares: the backend setup file. A package's
+ * `vitest.config.ts` is `export { default } from '@nnet/test-utils/vitest';`, and its test script
+ * runs vitest once per backend (NNET_BACKEND=wasm, NNET_BACKEND=cpu-async).
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: { setupFiles: [fileURLToPath(new URL('./setup.js', import.meta.url))] },
+});
