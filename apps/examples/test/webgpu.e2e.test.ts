@@ -3,11 +3,12 @@
  * here, so Chromium offers its SwiftShader fallback adapter (a software Vulkan), which the pages
  * take only when asked for by name. The check page (web/webgpu.html) runs matmul, linear,
  * softmax, conv2d, reductions and gather/scatter-add on webgpu and on cpu in the same page and
- * compares them.
+ * compares them; the web page trains on webgpu (`?backend=webgpu`) to the accuracy the wasm test
+ * asks for and predicts a drawn digit through an asynchronous read.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PageServer, servePages } from './browser.js';
+import { draw, ellipse, type PageServer, servePages } from './browser.js';
 
 let pages: PageServer;
 let browser: Browser;
@@ -59,4 +60,24 @@ describe('WebGPU in headless Chromium (SwiftShader)', () => {
     expect(await status.textContent()).toMatch(/webgpu \(google \/ swiftshader/);
     await page.close();
   }, 120_000);
+
+  it('trains the web page on webgpu (?backend=webgpu) to 90 %+ and predicts a drawn digit', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}?backend=webgpu`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    expect(await page.locator('#status').getAttribute('data-backend')).toBe('webgpu');
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="trained"], body[data-state="error"]', { timeout: 300_000 });
+    const accuracy = Number(await page.locator('#result').getAttribute('data-accuracy'));
+    console.log(
+      `web page on webgpu (SwiftShader, software): ${(accuracy * 100).toFixed(1)} % test accuracy; ${await page.locator('#progress-label').textContent()}`,
+    );
+    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    await draw(page, [ellipse(112, 112, 55, 85)]);
+    await expect.poll(() => page.locator('#prediction').getAttribute('data-class')).toBe('0');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 360_000);
 });
