@@ -24,6 +24,7 @@ export default defineConfig({
         index: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         threads: fileURLToPath(new URL('./web/threads.html', import.meta.url)),
         memory: fileURLToPath(new URL('./web/memory.html', import.meta.url)),
+        webgpu: fileURLToPath(new URL('./web/webgpu.html', import.meta.url)),
       },
     },
   },

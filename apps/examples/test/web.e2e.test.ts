@@ -5,56 +5,24 @@
  * digits on the canvas and checks the predictions, and saves a screenshot in test-results/.
  * Set NNET_CHROMIUM to use another Chromium binary.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build, type PreviewServer, preview } from 'vite';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { draw, ellipse, type PageServer, servePages } from './browser.js';
 
-const config = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
-const executablePath = process.env.NNET_CHROMIUM ?? '/usr/bin/chromium';
 const results = fileURLToPath(new URL('../test-results/', import.meta.url));
 
-let server: PreviewServer;
+let pages: PageServer;
 let browser: Browser;
 let url: string;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(
-      `${executablePath} is missing: install Debian's chromium (apt-get install chromium) or set NNET_CHROMIUM.`,
-    );
-  await build({ configFile: config, logLevel: 'error' });
-  server = await preview({ configFile: config, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
-  url = server.resolvedUrls?.local[0] ?? '';
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  pages = await servePages();
+  ({ browser, url } = pages);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
-});
-
-/** Draws strokes (lists of points in canvas pixels, 224x224) with the mouse. */
-async function draw(page: Page, strokes: [number, number][][]): Promise<void> {
-  await page.locator('#sketch').scrollIntoViewIfNeeded();
-  const box = await page.locator('#sketch').boundingBox();
-  if (!box) throw new Error('no canvas');
-  const sx = box.width / 224;
-  const sy = box.height / 224;
-  for (const stroke of strokes) {
-    await page.mouse.move(box.x + stroke[0][0] * sx, box.y + stroke[0][1] * sy);
-    await page.mouse.down();
-    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x * sx, box.y + y * sy, { steps: 8 });
-    await page.mouse.up();
-  }
-}
-
-const ellipse = (cx: number, cy: number, rx: number, ry: number): [number, number][] =>
-  Array.from({ length: 33 }, (_, i) => [
-    cx + rx * Math.sin((i / 32) * 2 * Math.PI),
-    cy - ry * Math.cos((i / 32) * 2 * Math.PI),
-  ]);
+afterAll(() => pages?.close());
 
 describe('the web page in headless Chromium', () => {
   it('trains to 90 %+ on wasm with threads, and predicts drawn digits', async () => {

@@ -80,12 +80,13 @@ worker.addEventListener('message', (event: MessageEvent<FromTrainer>) => {
   switch (m.type) {
     case 'ready':
       status.textContent =
-        `Backend: ${m.backend}${m.backend === 'wasm' ? ' (WebAssembly SIMD)' : m.simd ? '' : ' (no WebAssembly SIMD here)'}` +
+        `Backend: ${m.backend}${m.backend === 'wasm' ? ' (WebAssembly SIMD)' : m.adapter ? ` (${m.adapter})` : m.simd ? '' : ' (no WebAssembly SIMD here)'}` +
         ` · threads: ${m.threads}` +
         ` · cross-origin isolated: ${m.isolated ? 'yes' : 'no'}` +
         ` · ${m.trainSize} training and ${m.testSize} test images`;
       status.dataset.backend = m.backend;
       status.dataset.threads = String(m.threads);
+      status.dataset.adapter = m.adapter ?? '';
       trainButton.disabled = false;
       setState('ready');
       break;
@@ -121,7 +122,10 @@ worker.addEventListener('message', (event: MessageEvent<FromTrainer>) => {
 });
 
 const choice = new URLSearchParams(location.search).get('backend');
-send({ type: 'init', backend: (['wasm', 'cpu'].includes(choice ?? '') ? choice : 'auto') as BackendChoice });
+send({
+  type: 'init',
+  backend: (['webgpu', 'wasm', 'cpu'].includes(choice ?? '') ? choice : 'auto') as BackendChoice,
+});
 
 // ---- drawing -------------------------------------------------------------------------------
 const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;

@@ -1,7 +1,11 @@
 /** Messages between the page (main.ts) and the training worker (trainer.ts). */
 import type { EpochLogs } from '@nnet/train';
 
-export type BackendChoice = 'auto' | 'wasm' | 'cpu';
+/**
+ * 'auto': webgpu on a hardware adapter, else wasm (SIMD), else cpu. 'webgpu' also accepts a
+ * software adapter (SwiftShader, lavapipe): slow, for tests.
+ */
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 
 export type ToTrainer =
   | { type: 'init'; backend: BackendChoice }
@@ -13,6 +17,8 @@ export type FromTrainer =
   | {
       type: 'ready';
       backend: string;
+      /** The WebGPU adapter's vendor/architecture/description (null on another backend). */
+      adapter: string | null;
       threads: number;
       simd: boolean;
       isolated: boolean;

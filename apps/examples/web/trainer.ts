@@ -5,10 +5,21 @@
  */
 import '@nnet/backend-cpu';
 import '@nnet/backend-wasm';
+import '@nnet/backend-webgpu';
 import { getThreads, simdSupported } from '@nnet/backend-wasm';
+import type { WebGpuBackend } from '@nnet/backend-webgpu';
 import type { Sequential } from '@nnet/layers';
 import { CrossEntropyLoss } from '@nnet/loss';
-import { getBackendName, manualSeed, noGrad, setBackend, softmax, tensor } from '@nnet/tensor';
+import {
+  findBackend,
+  getBackendName,
+  manualSeed,
+  noGrad,
+  ready,
+  setBackend,
+  softmax,
+  tensor,
+} from '@nnet/tensor';
 import { Accuracy, fit } from '@nnet/train';
 import { parseDigitsCsv } from '../src/digits_csv.js';
 import { type DigitsSplit, digitsModel, digitsOptimizer, splitDigits } from '../src/digits_model.js';
@@ -32,14 +43,18 @@ async function loadDigitsText(): Promise<string> {
 }
 
 async function init(choice: BackendChoice): Promise<void> {
-  // WebAssembly SIMD where the browser has it, the pure-JS backend otherwise.
-  const useWasm = choice === 'wasm' || (choice === 'auto' && simdSupported());
-  await setBackend(useWasm ? 'wasm' : 'cpu');
+  // 'auto' takes the registered backends by priority: webgpu where a hardware adapter exists (its
+  // factory refuses a software one unless asked for by name), then wasm (SIMD), then cpu. A
+  // backend named in the URL is taken as asked, a software WebGPU adapter included.
+  if (choice === 'auto') await ready();
+  else await setBackend(choice);
+  const backend = getBackendName() ?? 'none';
   data = splitDigits(parseDigitsCsv(await loadDigitsText()), 0);
   post({
     type: 'ready',
-    backend: getBackendName() ?? 'none',
-    threads: useWasm ? getThreads() : 1,
+    backend,
+    adapter: backend === 'webgpu' ? (findBackend('webgpu') as WebGpuBackend).adapter.description : null,
+    threads: backend === 'wasm' ? getThreads() : 1,
     simd: simdSupported(),
     isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
     trainSize: data.trainSize,
@@ -84,19 +99,20 @@ async function train(epochs: number, seed: number): Promise<void> {
   post({ type: 'done', accuracy, seconds: (performance.now() - started) / 1000, stopped: stopRequested });
 }
 
-function predict(pixels: Float32Array): void {
+async function predict(pixels: Float32Array): Promise<void> {
   if (!model) throw new Error('predict: train the network first');
   const net = model;
-  const probabilities = noGrad(() => {
+  const p = noGrad(() => {
     net.eval();
     const x = tensor(pixels, { shape: [1, 64] });
-    const p = softmax(net.forward(x), 1);
-    const values = Array.from(p.dataSync());
+    const out = softmax(net.forward(x), 1);
     x.dispose();
-    p.dispose();
     net.train();
-    return values;
+    return out;
   });
+  // An asynchronous read: a GPU backend has no synchronous one.
+  const probabilities = Array.from(await p.data());
+  p.dispose();
   post({ type: 'prediction', probabilities });
 }
 
@@ -106,7 +122,7 @@ globalThis.addEventListener('message', (event) => {
     if (m.type === 'init') await init(m.backend);
     else if (m.type === 'train') await train(m.epochs, m.seed);
     else if (m.type === 'stop') stopRequested = true;
-    else if (m.type === 'predict') predict(m.pixels);
+    else if (m.type === 'predict') await predict(m.pixels);
   };
   run().catch((err: unknown) =>
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),

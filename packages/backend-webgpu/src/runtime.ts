@@ -94,6 +94,8 @@ export class GpuRuntime {
   private readonly storagePool: BufferPool;
   private readonly stagingPool: BufferPool;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** The read_write binding numbers of each shader, by WGSL text. */
+  private readonly writable = new Map<string, ReadonlySet<number>>();
   private readonly arena: GPUBuffer;
   private readonly arenaData = new Uint8Array(ARENA_BYTES);
   private readonly slotAlign: number;
@@ -181,6 +183,51 @@ export class GpuRuntime {
     return this.pipelines.size;
   }
 
+  private writableBindings(code: string): ReadonlySet<number> {
+    let set = this.writable.get(code);
+    if (!set) {
+      set = new Set(
+        [...code.matchAll(/@binding\((\d+)\)\s*var<storage,\s*read_write>/g)].map((m) => Number(m[1])),
+      );
+      this.writable.set(code, set);
+    }
+    return set;
+  }
+
+  /**
+   * The dispatch's buffers, where a buffer bound for reading is also bound for writing (an output
+   * that aliases an input: `x.copy_(x)`, an in-place op on its own operand) replaced by a copy
+   * taken just before the dispatch: WebGPU forbids binding one buffer writable and again in the
+   * same dispatch, and reading the copy gives the kernel the inputs as they were, as on the CPU.
+   * Ends the compute pass for the copy; the copies go back to the pool at once (queue order keeps
+   * them intact until the dispatch has run).
+   */
+  private unaliased(d: Dispatch): readonly GPUBuffer[] {
+    const writable = this.writableBindings(d.code);
+    const written = new Set(d.buffers.filter((_, i) => writable.has(i + 1)));
+    if (written.size === 0) return d.buffers;
+    const buffers = [...d.buffers];
+    const copies = new Map<GPUBuffer, GPUBuffer>();
+    buffers.forEach((buffer, i) => {
+      if (writable.has(i + 1) || !written.has(buffer)) return;
+      let copy = copies.get(buffer);
+      if (!copy) {
+        this.pass?.end();
+        this.pass = null;
+        this.encoder ??= this.device.createCommandEncoder();
+        copy = this.storagePool.acquire(buffer.size);
+        this.encoder.copyBufferToBuffer(buffer, 0, copy, 0, buffer.size);
+        copies.set(buffer, copy);
+      }
+      buffers[i] = copy;
+    });
+    for (const copy of copies.values()) {
+      this.touched.add(copy);
+      this.storagePool.release(copy);
+    }
+    return buffers;
+  }
+
   /** Encodes one dispatch into the current batch (submitted later). */
   run(d: Dispatch): void {
     const slot = Math.ceil(Math.max(d.params.byteLength, 16) / this.slotAlign) * this.slotAlign;
@@ -194,7 +241,7 @@ export class GpuRuntime {
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: this.arena, offset, size: Math.max(d.params.byteLength, 16) } },
     ];
-    d.buffers.forEach((buffer, i) => {
+    this.unaliased(d).forEach((buffer, i) => {
       entries.push({ binding: i + 1, resource: { buffer } });
       this.touched.add(buffer);
     });

@@ -151,13 +151,23 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
 
   // ---- storage ----
 
+  /**
+   * The most bytes one storage may hold (the contract's limit, checked by the front end before
+   * `alloc`): the device's largest buffer a kernel can bind. A bool element takes 4 bytes here
+   * (one u32) but counts as 1 in the contract, so `alloc` refuses a bool storage past a quarter of
+   * this itself.
+   */
+  get maxStorageBytes(): number {
+    const limits = this.rt.device.limits;
+    return Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+  }
+
   alloc(dtype: DType, size: number): WebGpuStorage {
     this.rt.check('alloc');
     if (!Number.isInteger(size) || size < 0) {
       throw new BackendError(`webgpu.alloc: size must be a non-negative integer, got ${size}.`);
     }
-    const limits = this.rt.device.limits;
-    const maxBytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+    const maxBytes = this.maxStorageBytes;
     if (size * 4 > maxBytes) {
       throw new BackendError(
         `webgpu.alloc: ${size} elements need ${size * 4} bytes, more than this device binds in one buffer ` +

@@ -433,6 +433,27 @@ suite('runtime: batching, ordering, pool, device loss', () => {
     expect(counts).toEqual({ dispatches: 601, submissions: 3 });
   });
 
+  it('an output that is also an input (in-place ops, x.copy_(x)) gives the CPU values', async () => {
+    const r = await both(
+      [
+        { data: rand(600), shape: [20, 30] },
+        { data: rand(30), shape: [1, 30] },
+        { data: Uint8Array.from({ length: 600 }, (_, i) => i % 3), shape: [20, 30], dtype: 'bool' },
+      ],
+      [],
+      (be, [x, b, cond]) => {
+        be.binary('mul', x, x, x); // x *= x: one buffer as both operands and the output
+        be.binary('add', x, b, x); // x += b (broadcast)
+        be.unary('tanh', x, x);
+        be.where(cond, b, x, x);
+        be.copyStrided({ ...x, strides: [30, 1], offset: 0 }, x);
+      },
+    );
+    expectClose(r.gpu[0], r.cpu[0], 1e-6, 1e-6);
+    // The copies the aliasing takes go back to the pool: no storage is left behind.
+    expect((gpu as WebGpuBackend).memory().storages).toBe(0);
+  });
+
   it('a write waits for the pending dispatches that read the buffer', async () => {
     const be = gpu as WebGpuBackend;
     const x = be.alloc('float32', 4);
@@ -460,7 +481,9 @@ suite('runtime: batching, ordering, pool, device loss', () => {
   it('a storage larger than the device can bind is refused up front with BackendError', () => {
     const be = gpu as WebGpuBackend;
     const max = Math.min(be.device.limits.maxBufferSize, be.device.limits.maxStorageBufferBindingSize);
+    expect(be.maxStorageBytes).toBe(max);
     expect(() => be.alloc('float32', max / 4 + 1)).toThrow(/more than this device binds in one buffer/);
+    expect(() => be.alloc('bool', max / 4 + 1)).toThrow(/more than this device binds in one buffer/);
     expect(() => be.alloc('float32', -1)).toThrow(BackendError);
   });
 

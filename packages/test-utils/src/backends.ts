@@ -1,12 +1,14 @@
 /**
- * The backends a package's tests run on, chosen by NNET_BACKEND: 'cpu' (default), 'wasm' and
- * 'cpu-async' (the CPU backend without `readSync`, see `asyncOnly`).
+ * The backends a package's tests run on, chosen by NNET_BACKEND: 'cpu' (default), 'wasm',
+ * 'cpu-async' (the CPU backend without `readSync`, see `asyncOnly`) and 'webgpu' (any adapter, a
+ * software one such as lavapipe included).
  */
 import { CpuBackend } from '@nnet/backend-cpu';
+import type { WebGpuBackend } from '@nnet/backend-webgpu';
 import { getBackend, registerBackend, setBackend } from '@nnet/tensor';
 import { asyncOnly } from './async_backend.js';
 
-export const TEST_BACKENDS = ['cpu', 'wasm', 'cpu-async'] as const;
+export const TEST_BACKENDS = ['cpu', 'wasm', 'cpu-async', 'webgpu'] as const;
 export type TestBackend = (typeof TEST_BACKENDS)[number];
 
 /** Registers `'cpu-async'`: a fresh CPU backend behind `asyncOnly` (priority -1: never a default). */
@@ -25,16 +27,39 @@ export async function useTestBackend(name: string): Promise<TestBackend> {
   }
   if (name === 'wasm') await import('@nnet/backend-wasm');
   if (name === 'cpu-async') registerCpuAsync();
+  // Registers 'webgpu'; selected by name, it takes a software adapter (lavapipe) too.
+  if (name === 'webgpu') await import('@nnet/backend-webgpu');
   await setBackend(name);
   return name as TestBackend;
 }
 
 /**
- * True when the current backend reads synchronously (cpu, wasm; not cpu-async): for the few tests
+ * True when the current backend reads synchronously (cpu, wasm; not cpu-async or webgpu): for the few tests
  * of APIs that are synchronous by design (`train()`, `encodeSafetensors`).
  *
  *   it.runIf(readsSynchronously())('train() ...', () => { ... });
  */
 export function readsSynchronously(): boolean {
   return typeof getBackend().readSync === 'function';
+}
+
+/**
+ * A WebGPU backend on whatever adapter exists (lavapipe in CI, a software adapter included), or
+ * null, with the reason printed, on a machine with no adapter at all; any other failure (the
+ * `webgpu` package missing, a device error) throws. For tests that compare webgpu with cpu.
+ *
+ *   const gpu = await webgpuForTests();
+ *   describe.skipIf(gpu === null)('on webgpu', () => { ... });
+ */
+export async function webgpuForTests(): Promise<WebGpuBackend | null> {
+  // Imported here, not at the top: importing the package registers 'webgpu' (priority 3).
+  const { createWebGpuBackend } = await import('@nnet/backend-webgpu');
+  try {
+    return await createWebGpuBackend({ allowSoftware: true });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (!/no WebGPU adapter is available/.test(msg)) throw e;
+    console.warn(`webgpu tests SKIPPED: ${msg}`);
+    return null;
+  }
 }

@@ -5,6 +5,7 @@ export {
   TEST_BACKENDS,
   type TestBackend,
   useTestBackend,
+  webgpuForTests,
 } from './backends.js';
 export { type Enc, expectClose, readFixture, t } from './fixtures.js';
 export { float64Backend } from './float64_backend.js';

@@ -8,15 +8,15 @@ import { Linear, ReLU, Sequential } from '@nnet/layers';
 import { mse } from '@nnet/loss';
 import { Adam } from '@nnet/optim';
 import { manualSeed, randn, registerBackend, setBackend } from '@nnet/tensor';
+import { webgpuForTests } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
-import { tryBackend } from './adapter.js';
 
-const probe = await tryBackend();
+const gpu = await webgpuForTests();
 
-describe.skipIf(!('backend' in probe))('memory on webgpu', () => {
+describe.skipIf(gpu === null)('memory on webgpu', () => {
   it('40 steps with no tidy: no step leaves a GPU storage behind', async () => {
-    if (!('backend' in probe)) return;
-    const backend = probe.backend;
+    if (!gpu) return;
+    const backend = gpu;
     registerBackend('webgpu-lifetime', () => backend, -1);
     await setBackend('webgpu-lifetime');
     manualSeed(5);
