@@ -45,6 +45,10 @@ class AdamBase extends Optimizer<AdamOptions> {
       throw new ValueError(`${name}: invalid weightDecay ${o.weightDecay}; it must be >= 0.`);
   }
 
+  protected override requiredStateKeys(o: AdamOptions): readonly string[] {
+    return o.amsgrad ? ['step', 'expAvg', 'expAvgSq', 'maxExpAvgSq'] : ['step', 'expAvg', 'expAvgSq'];
+  }
+
   protected stepParameter(
     p: Tensor,
     grad: Tensor,

@@ -176,6 +176,14 @@ export abstract class Optimizer<O extends object> {
   }
 
   /** Restores a `stateDict()` into an optimizer over the same parameters (in the same order). */
+  /**
+   * The state keys a parameter's entry must hold once it has stepped (checked by `loadStateDict`,
+   * so a dict missing one is refused instead of silently re-initialised). None by default.
+   */
+  protected requiredStateKeys(_options: O): readonly string[] {
+    return [];
+  }
+
   loadStateDict(dict: OptimizerStateDict<O>): void {
     if (
       typeof dict !== 'object' ||
@@ -202,7 +210,9 @@ export abstract class Optimizer<O extends object> {
         `loadStateDict: the dict has ${dict.groups.length} parameter groups, this optimizer ${this.paramGroups.length}; load a dict saved from an optimizer built over the same parameter groups.`,
       );
     }
+    // Everything is checked before anything is applied: after an error the optimizer is as before.
     const params: Tensor[] = [];
+    const optionsOf: O[] = [];
     dict.groups.forEach((g, gi) => {
       const own = this.paramGroups[gi];
       if (g.params.length !== own.params.length) {
@@ -214,14 +224,35 @@ export abstract class Optimizer<O extends object> {
         params[idx] = own.params[j];
       });
       this.validate(g.options);
-      own.options = { ...g.options };
+      for (const idx of g.params) optionsOf[idx] = g.options;
+    });
+    for (const [i, st] of Object.entries(dict.state)) {
+      const p = params[Number(i)];
+      if (!p) throw new ValueError(`loadStateDict: state for parameter ${i}, which no group lists.`);
+      for (const [k, v] of Object.entries(st)) {
+        if (typeof v === 'number') continue;
+        if (v.isDisposed) throw new ValueError(`loadStateDict: state '${k}' of parameter ${i} was disposed.`);
+        if (v.shape.join() !== p.shape.join()) {
+          throw new ValueError(
+            `loadStateDict: state '${k}' of parameter ${i} has shape [${v.shape}], the parameter [${p.shape}]; load a dict saved from an optimizer over the same parameters.`,
+          );
+        }
+      }
+      const missing = this.requiredStateKeys(optionsOf[Number(i)]).filter((k) => !(k in st));
+      if (missing.length > 0) {
+        throw new ValueError(
+          `loadStateDict: the state of parameter ${i} lacks ${missing.join(', ')}; it would be re-initialised silently. Load a dict saved from the same kind of optimizer (stateDict()).`,
+        );
+      }
+    }
+    dict.groups.forEach((g, gi) => {
+      this.paramGroups[gi].options = { ...g.options };
     });
     for (const st of this.state.values())
       for (const v of Object.values(st)) if (typeof v !== 'number') v.dispose();
     this.state.clear();
     for (const [i, st] of Object.entries(dict.state)) {
       const p = params[Number(i)];
-      if (!p) throw new ValueError(`loadStateDict: state for parameter ${i}, which no group lists.`);
       this.state.set(
         p,
         Object.fromEntries(

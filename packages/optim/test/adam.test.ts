@@ -82,3 +82,46 @@ describe('Adam behaviour', () => {
     expect(() => new Adam([])).toThrow(/empty parameter list/);
   });
 });
+
+describe('Optimizer.loadStateDict is all or nothing', () => {
+  it('refuses a bad second group or a missing expAvg and leaves options and state as they were', async () => {
+    manualSeed(3);
+    const a = randn([3], { requiresGrad: true }).keep();
+    const b = randn([2], { requiresGrad: true }).keep();
+    const opt = new Adam(
+      [
+        { params: [a], options: { lr: 0.1 } },
+        { params: [b], options: { lr: 0.2 } },
+      ],
+      { lr: 0.01 },
+    );
+    a.grad = randn([3]).keep();
+    b.grad = randn([2]).keep();
+    opt.step();
+    const before = opt.stateDict();
+    const snapshot = async () => ({
+      lrs: opt.paramGroups.map((g) => g.options.lr),
+      state: await Promise.all(
+        [a, b].map(async (p) => {
+          const st = opt.stateDict().state;
+          const idx = p === a ? 0 : 1;
+          return Promise.all(
+            Object.entries(st[idx]).map(async ([k, v]) => [k, typeof v === 'number' ? v : await values(v)]),
+          );
+        }),
+      ),
+    });
+    const expected = await snapshot();
+    const badGroup = {
+      ...before,
+      groups: [before.groups[0], { ...before.groups[1], options: { ...before.groups[1].options, lr: -1 } }],
+    };
+    badGroup.groups[0] = { ...before.groups[0], options: { ...before.groups[0].options, lr: 0.5 } };
+    expect(() => opt.loadStateDict(badGroup)).toThrow(ValueError);
+    expect(await snapshot()).toEqual(expected);
+    const { expAvg: _dropped, ...rest } = before.state[0] as Record<string, unknown>;
+    const missing = { ...before, state: { ...before.state, 0: rest as (typeof before.state)[0] } };
+    expect(() => opt.loadStateDict(missing)).toThrow(/lacks expAvg/);
+    expect(await snapshot()).toEqual(expected);
+  });
+});
