@@ -2,12 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The tensor package's own tests run its ops on the CPU backend. Both resolve to their sources so
-// that one copy of the registry exists and no package-graph cycle (tensor <-> backend-cpu) is needed.
+// that one copy of the registry exists and no package-graph cycle (tensor <-> backend-cpu) is needed;
+// a clean checkout runs them before any package is built.
 export default defineConfig({
   resolve: {
     alias: {
       '@nnet/tensor': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
       '@nnet/backend-cpu': fileURLToPath(new URL('../backend-cpu/src/index.ts', import.meta.url)),
+      // backend-cpu's kernels live in kernels-js: its source too, so nothing here needs a build.
+      '@nnet/kernels-js': fileURLToPath(new URL('../kernels-js/src/index.ts', import.meta.url)),
     },
   },
   test: { include: ['test/**/*.test.ts', 'src/**/*.test.ts'] },
