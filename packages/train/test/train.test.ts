@@ -29,25 +29,33 @@ const xorData = () => ({
   ]),
 });
 
+// 5,000 epochs with a read each: on lavapipe (webgpu in CI) that is minutes of GPU round trips, so
+// this convergence check runs on the other backends; webgpu-agrees.test.ts covers training there.
+const onSoftwareGpu = process.env.NNET_BACKEND === 'webgpu';
+
 describe.each(loops)('%s', (_name, train) => {
-  it('XOR converges below 1e-3 with a fixed seed, printing like the seed', async () => {
-    manualSeed(1);
-    const { inputs, targets } = xorData();
-    const net = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
-    const lines: string[] = [];
-    const losses = await train(net, inputs, targets, {
-      loss: new MSELoss({ reduction: 'sum' }),
-      logEvery: 1000,
-      log: (l) => lines.push(l),
-    });
-    expect(losses.length).toBe(5000);
-    expect(losses[4999]).toBeLessThan(1e-3);
-    expect(losses[4999]).toBeLessThan(losses[0]);
-    expect(lines[0]).toMatch(/^0 \d/);
-    expect(lines.at(-1)).toMatch(/^4999 /);
-    const predicted = await readArray(net.forward(inputs).argmax(1));
-    expect(predicted).toEqual([0, 1, 1, 0]);
-  }, 60_000);
+  it.skipIf(onSoftwareGpu)(
+    'XOR converges below 1e-3 with a fixed seed, printing like the seed',
+    async () => {
+      manualSeed(1);
+      const { inputs, targets } = xorData();
+      const net = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
+      const lines: string[] = [];
+      const losses = await train(net, inputs, targets, {
+        loss: new MSELoss({ reduction: 'sum' }),
+        logEvery: 1000,
+        log: (l) => lines.push(l),
+      });
+      expect(losses.length).toBe(5000);
+      expect(losses[4999]).toBeLessThan(1e-3);
+      expect(losses[4999]).toBeLessThan(losses[0]);
+      expect(lines[0]).toMatch(/^0 \d/);
+      expect(lines.at(-1)).toMatch(/^4999 /);
+      const predicted = await readArray(net.forward(inputs).argmax(1));
+      expect(predicted).toEqual([0, 1, 1, 0]);
+    },
+    60_000,
+  );
 
   it('runs every step in a memory scope: memory after epoch 1 equals memory after epoch 50', async () => {
     manualSeed(2);
