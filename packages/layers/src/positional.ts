@@ -74,13 +74,20 @@ abstract class PositionalBase extends Module {
   }
 
   /** x + positions, then dropout. x [N, L, dModel] (or [L, N, dModel] when not batchFirst). */
-  forward(x: Tensor, start?: Tensor | number): Tensor {
+  forward(x: Tensor, start: Tensor | number = 0): Tensor {
     if (x.ndim !== 3 || x.shape[2] !== this.dModel) {
       throw new ShapeError(
         `${this.constructor.name}: x must be ${this.batchFirst ? '[N, L' : '[L, N'}, ${this.dModel}], got ${fmtShape(x.shape)}.`,
       );
     }
-    const s = typeof start === 'number' ? start : start ? start.item() : 0;
+    // The offset is host-side state (positions already cached), never a device value: reading one
+    // would need a synchronous read, which a GPU backend cannot do.
+    if (typeof start !== 'number' || !Number.isInteger(start)) {
+      throw new ValueError(
+        `${this.constructor.name}: start must be an integer position, got ${String(start)}.`,
+      );
+    }
+    const s = start;
     return tidy(() => {
       const L = this.batchFirst ? x.shape[1] : x.shape[0];
       const p = this.positions(s, L);
