@@ -3,6 +3,16 @@
  * the model and optimizer, one training step and the validation loss. `charlm.ts` runs it in Node
  * (checkpoints, curves, the corpus from the package's file); the web page's worker
  * (`web/charlm_worker.ts`) runs it in the browser on a slice of the same corpus bundled at build time.
+ *
+ *   const { vocabulary, ids } = encodeText(text);          // ids: Int32Array [text.length]
+ *   const { train, val } = splitIds(ids);                    // 90 % / 10 %
+ *   const lm = createCharLm(vocabulary.length, CHARLM_CONFIG);
+ *   const batches = new Generator(1);
+ *   for (let step = 0; step < CHARLM_CONFIG.steps; step++) {
+ *     const loss = trainStep(lm, train, batches, step, CHARLM_CONFIG);   // 0-d, nats per character
+ *     console.log((await loss.data())[0]);
+ *   }
+ *   const valLoss = await validationLoss(lm.model, val, CHARLM_CONFIG);  // bits/char: valLoss / ln 2
  */
 import { GPT2LMHeadModel } from '@nnet/layers';
 import { crossEntropy } from '@nnet/loss';
@@ -31,6 +41,10 @@ export interface CharLmConfig {
   sampleLength: number;
 }
 
+/**
+ * The example's settings: 2 blocks of width 64, 4 heads, context 64, batches of 16 windows, 1000
+ * steps of AdamW (warmup 20 steps to 3e-3, cosine to 3e-4), validation on 128 windows every 100.
+ */
 export const CHARLM_CONFIG: CharLmConfig = {
   blockSize: 64,
   nEmbd: 64,

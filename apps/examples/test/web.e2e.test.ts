@@ -18,10 +18,11 @@ let pages: PageServer;
 let browser: Browser;
 let url: string;
 
+// The Vite build takes 1–2 min on this 2-core machine when other test files (and other jobs) run.
 beforeAll(async () => {
   pages = await servePages();
   ({ browser, url } = pages);
-}, 120_000);
+}, 300_000);
 
 afterAll(() => pages?.close());
 
