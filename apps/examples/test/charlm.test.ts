@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHARLM_CONFIG, type CharLmConfig, encodeText, loadCorpus, lrAt, runCharLm } from '../src/charlm.js';
+import { runCharLm } from '../src/charlm.js';
+import { CHARLM_CONFIG, type CharLmConfig, encodeText, lrAt } from '../src/charlm_core.js';
+import { loadCorpus } from '../src/corpus.js';
 
 const tiny: Partial<CharLmConfig> = {
   blockSize: 16,

@@ -8,6 +8,7 @@ import { compile } from 'vega-lite';
 import { curvePoints, curvesSpec } from '../src/curves.js';
 import { sketchToDigit } from '../src/sketch.js';
 import type { BackendChoice, FromTrainer, ToTrainer } from './protocol.js';
+import { showBackend } from './status.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = $('status');
@@ -79,14 +80,7 @@ worker.addEventListener('message', (event: MessageEvent<FromTrainer>) => {
   const m = event.data;
   switch (m.type) {
     case 'ready':
-      status.textContent =
-        `Backend: ${m.backend}${m.backend === 'wasm' ? ' (WebAssembly SIMD)' : m.adapter ? ` (${m.adapter})` : m.simd ? '' : ' (no WebAssembly SIMD here)'}` +
-        ` · threads: ${m.threads}` +
-        ` · cross-origin isolated: ${m.isolated ? 'yes' : 'no'}` +
-        ` · ${m.trainSize} training and ${m.testSize} test images`;
-      status.dataset.backend = m.backend;
-      status.dataset.threads = String(m.threads);
-      status.dataset.adapter = m.adapter ?? '';
+      showBackend(status, m, ` · ${m.trainSize} training and ${m.testSize} test images`);
       trainButton.disabled = false;
       setState('ready');
       break;

@@ -3,26 +3,13 @@
  * responsive and, in a cross-origin-isolated page, the WebAssembly backend can block on its own
  * worker threads), and answers predictions for drawn digits.
  */
-import '@nnet/backend-cpu';
-import '@nnet/backend-wasm';
-import '@nnet/backend-webgpu';
-import { getThreads, simdSupported } from '@nnet/backend-wasm';
-import type { WebGpuBackend } from '@nnet/backend-webgpu';
 import type { Sequential } from '@nnet/layers';
 import { CrossEntropyLoss } from '@nnet/loss';
-import {
-  findBackend,
-  getBackendName,
-  manualSeed,
-  noGrad,
-  ready,
-  setBackend,
-  softmax,
-  tensor,
-} from '@nnet/tensor';
+import { manualSeed, noGrad, softmax, tensor } from '@nnet/tensor';
 import { Accuracy, fit } from '@nnet/train';
 import { parseDigitsCsv } from '../src/digits_csv.js';
 import { type DigitsSplit, digitsModel, digitsOptimizer, splitDigits } from '../src/digits_model.js';
+import { startBackend, yieldToEvents } from './backend.js';
 import type { BackendChoice, FromTrainer, ToTrainer } from './protocol.js';
 
 const post = (m: FromTrainer) =>
@@ -43,27 +30,10 @@ async function loadDigitsText(): Promise<string> {
 }
 
 async function init(choice: BackendChoice): Promise<void> {
-  // 'auto' takes the registered backends by priority: webgpu where a hardware adapter exists (its
-  // factory refuses a software one unless asked for by name), then wasm (SIMD), then cpu. A
-  // backend named in the URL is taken as asked, a software WebGPU adapter included.
-  if (choice === 'auto') await ready();
-  else await setBackend(choice);
-  const backend = getBackendName() ?? 'none';
+  const info = await startBackend(choice);
   data = splitDigits(parseDigitsCsv(await loadDigitsText()), 0);
-  post({
-    type: 'ready',
-    backend,
-    adapter: backend === 'webgpu' ? (findBackend('webgpu') as WebGpuBackend).adapter.description : null,
-    threads: backend === 'wasm' ? getThreads() : 1,
-    simd: simdSupported(),
-    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
-    trainSize: data.trainSize,
-    testSize: data.testSize,
-  });
+  post({ type: 'ready', ...info, trainSize: data.trainSize, testSize: data.testSize });
 }
-
-/** Lets queued messages (a stop) in between epochs. */
-const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function train(epochs: number, seed: number): Promise<void> {
   if (!data) throw new Error('train: the data is not loaded yet');
