@@ -36,6 +36,7 @@ import {
   take,
 } from './host_ops.js';
 import { asTensor, isHost, type OpContext, type OpDef, type Value } from './op_context.js';
+import { LOGIC_OPS } from './ops_logic.js';
 import { DataType } from './proto.js';
 import { runRecurrent } from './recurrent.js';
 import { type HostKind, type HostTensor, host } from './tensor_proto.js';
@@ -501,6 +502,7 @@ const dropout: OpDef = {
 
 /** Every op `importOnnx` can run, by op_type (default domain). */
 export const OPS: Record<string, OpDef> = {
+  ...LOGIC_OPS,
   Abs: unary((x) => x.abs()),
   Add: binary(
     (a, b) => a.add(b),
