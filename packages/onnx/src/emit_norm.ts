@@ -4,10 +4,10 @@
  * the one-node activations and GELU (exact or tanh approximation).
  */
 import type { BatchNorm1d, Embedding, GELU, LayerNorm, Module } from '@nnet/layers';
-import { full, ones, zeros } from '@nnet/tensor';
+import { ones, zeros } from '@nnet/tensor';
 import { attr } from './builder.js';
 import { UnsupportedModuleError } from './errors.js';
-import type { Emit } from './export_context.js';
+import type { Emit, Export } from './export_context.js';
 
 export const emitBatchNorm: Emit = (b, m, scope, x) => {
   const n = m as BatchNorm1d;
@@ -34,33 +34,34 @@ export const emitBatchNorm: Emit = (b, m, scope, x) => {
   return b.val(y, n.forward(x.value));
 };
 
-export const emitLayerNorm: Emit = (b, m, scope, x) => {
-  const l = m as LayerNorm;
+export const emitLayerNorm: Emit = (b, m, scope, x) =>
+  b.val(layerNormNodes(b, m as LayerNorm, scope, x.name, x.value.ndim), m.forward(x.value));
+
+/** The nodes of LayerNorm `l` on the graph value `x` of rank `r`; returns the output's name. */
+export function layerNormNodes(b: Export, l: LayerNorm, scope: string, x: string, r: number): string {
   const k = l.normalizedShape.length;
-  const r = x.value.ndim;
-  const y = l.forward(x.value);
   const gamma = l.weight ? b.weight(`${scope}weight`, l.weight) : null;
   const beta = l.bias ? b.weight(`${scope}bias`, l.bias) : null;
   if (b.opset >= 17) {
     const scale = gamma ?? b.weight(`${scope}weight`, b.own(ones(l.normalizedShape)));
-    const inputs = beta ? [x.name, scale, beta] : [x.name, scale];
+    const inputs = beta ? [x, scale, beta] : [x, scale];
     const attrs = [attr.int('axis', -k), attr.float('epsilon', l.eps)];
-    return b.val(b.node('LayerNormalization', inputs, attrs, scope), y);
+    return b.node('LayerNormalization', inputs, attrs, scope);
   }
   // (x - μ) / √(σ² + ε) · γ + β, μ and σ² (biased) over the last k axes.
   const axes = attr.ints(
     'axes',
     Array.from({ length: k }, (_, i) => r - k + i),
   );
-  const mean = b.node('ReduceMean', [x.name], [axes, attr.int('keepdims', 1)], scope);
-  const d = b.node('Sub', [x.name, mean], [], scope);
+  const mean = b.node('ReduceMean', [x], [axes, attr.int('keepdims', 1)], scope);
+  const d = b.node('Sub', [x, mean], [], scope);
   const variance = b.node(
     'ReduceMean',
     [b.node('Mul', [d, d], [], scope)],
     [axes, attr.int('keepdims', 1)],
     scope,
   );
-  const eps = b.weight(`${scope}eps`, b.own(full([], l.eps)));
+  const eps = b.scalar(`${scope}eps`, l.eps);
   let out = b.node(
     'Div',
     [d, b.node('Sqrt', [b.node('Add', [variance, eps], [], scope)], [], scope)],
@@ -69,8 +70,8 @@ export const emitLayerNorm: Emit = (b, m, scope, x) => {
   );
   if (gamma) out = b.node('Mul', [out, gamma], [], scope);
   if (beta) out = b.node('Add', [out, beta], [], scope);
-  return b.val(out, y);
-};
+  return out;
+}
 
 export const emitEmbedding: Emit = (b, m, scope, x) => {
   const e = m as Embedding;
@@ -83,15 +84,18 @@ export const unary =
   (b, m, scope, x) =>
     b.val(b.node(opType, [x.name], attrs(m), scope), m.forward(x.value));
 
-export const emitGelu: Emit = (b, m, scope, x) => {
-  const g = m as GELU;
-  const c = (v: number, name: string) => b.weight(`${scope}${name}`, b.own(full([], v)));
-  const half = b.node('Mul', [x.name, c(0.5, 'half')], [], scope);
+export const emitGelu: Emit = (b, m, scope, x) =>
+  b.val(geluNodes(b, x.name, (m as GELU).approximate, scope), m.forward(x.value));
+
+/** The nodes of GELU on the graph value `x`, exact (erf) or the tanh approximation. */
+export function geluNodes(b: Export, x: string, approximate: 'none' | 'tanh', scope: string): string {
+  const c = (v: number, name: string) => b.scalar(`${scope}${name}`, v);
+  const half = b.node('Mul', [x, c(0.5, 'half')], [], scope);
   let inner: string;
-  if (g.approximate === 'tanh') {
+  if (approximate === 'tanh') {
     // ½x·(1 + tanh(√(2/π)·(x + 0.044715x³)))
-    const cube = b.node('Mul', [x.name, b.node('Mul', [x.name, x.name], [], scope)], [], scope);
-    const poly = b.node('Add', [x.name, b.node('Mul', [cube, c(0.044715, 'coef')], [], scope)], [], scope);
+    const cube = b.node('Mul', [x, b.node('Mul', [x, x], [], scope)], [], scope);
+    const poly = b.node('Add', [x, b.node('Mul', [cube, c(0.044715, 'coef')], [], scope)], [], scope);
     inner = b.node(
       'Tanh',
       [b.node('Mul', [poly, c(Math.sqrt(2 / Math.PI), 'sqrt_2_over_pi')], [], scope)],
@@ -100,8 +104,7 @@ export const emitGelu: Emit = (b, m, scope, x) => {
     );
   } else {
     // ½x·(1 + erf(x/√2))
-    inner = b.node('Erf', [b.node('Mul', [x.name, c(Math.SQRT1_2, 'sqrt_half')], [], scope)], [], scope);
+    inner = b.node('Erf', [b.node('Mul', [x, c(Math.SQRT1_2, 'sqrt_half')], [], scope)], [], scope);
   }
-  const y = b.node('Mul', [half, b.node('Add', [inner, c(1, 'one')], [], scope)], [], scope);
-  return b.val(y, g.forward(x.value));
-};
+  return b.node('Mul', [half, b.node('Add', [inner, c(1, 'one')], [], scope)], [], scope);
+}

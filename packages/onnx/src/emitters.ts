@@ -13,24 +13,34 @@ import {
   Embedding,
   Flatten,
   GELU,
+  GPT2LMHeadModel,
+  GPT2Model,
   GRU,
   Identity,
   LayerNorm,
   LeakyReLU,
+  LearnedPositionalEmbedding,
   Linear,
   LogSoftmax,
   LSTM,
   ManualLinear,
   MaxPool2d,
   type Module,
+  MultiheadAttention,
   ReLU,
   RNN,
   Sequential,
   Sigmoid,
+  SinusoidalPositionalEncoding,
   Softmax,
   Tanh,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
 } from '@nnet/layers';
 import { attr } from './builder.js';
+import { emitMultiheadAttention, MULTIHEAD_ATTENTION_SIGNATURE } from './emit_attention.js';
 import {
   emitAdaptiveAvg,
   emitConv,
@@ -39,9 +49,17 @@ import {
   emitLinear,
   emitPool,
 } from './emit_basic.js';
+import { emitGpt2LMHead, emitGpt2Model } from './emit_gpt2.js';
 import { emitBatchNorm, emitEmbedding, emitGelu, emitLayerNorm, unary } from './emit_norm.js';
 import { emitRecurrent } from './emit_recurrent.js';
-import type { Emit, Export, Val } from './export_context.js';
+import {
+  DECODER_SIGNATURE,
+  ENCODER_SIGNATURE,
+  emitEncoder,
+  emitPositional,
+  transformerReject,
+} from './emit_transformer.js';
+import type { Emit, Export, Signature, Val } from './export_context.js';
 
 export const emitSequential: Emit = (b, m, scope, x) => {
   let cur = x;
@@ -76,7 +94,42 @@ export const EMITTERS: [abstract new (...args: never[]) => Module, Emit][] = [
   [RNN, emitRecurrent],
   [LSTM, emitRecurrent],
   [GRU, emitRecurrent],
+  [MultiheadAttention, emitMultiheadAttention],
+  [TransformerEncoderLayer, emitEncoder],
+  [TransformerEncoder, emitEncoder],
+  [SinusoidalPositionalEncoding, emitPositional],
+  [LearnedPositionalEmbedding, emitPositional],
+  [GPT2Model, emitGpt2Model],
+  [GPT2LMHeadModel, emitGpt2LMHead],
 ];
+
+/**
+ * The modules that, as the root of an export, take more than one tensor (masks, memory) or give
+ * more than one output; each also in EMITTERS if it can sit in a Sequential.
+ */
+export const SIGNATURES: [abstract new (...args: never[]) => Module, Signature][] = [
+  [MultiheadAttention, MULTIHEAD_ATTENTION_SIGNATURE],
+  [TransformerEncoderLayer, ENCODER_SIGNATURE],
+  [TransformerEncoder, ENCODER_SIGNATURE],
+  [TransformerDecoderLayer, DECODER_SIGNATURE],
+  [TransformerDecoder, DECODER_SIGNATURE],
+];
+
+/** The root signature of `m` (exact class), or null for a one-input, one-output module. */
+export function signatureFor(m: Module): Signature | null {
+  return SIGNATURES.find(([cls]) => m.constructor === cls)?.[1] ?? null;
+}
+
+/** Why a module with a translation still cannot be exported, or null. */
+function rejectReason(m: Module): string | null {
+  const transformer = [
+    TransformerEncoderLayer,
+    TransformerEncoder,
+    TransformerDecoderLayer,
+    TransformerDecoder,
+  ];
+  return transformer.some((c) => m.constructor === c) ? transformerReject(m) : null;
+}
 
 export function emitterFor(m: Module): Emit | null {
   // Exact class match first, so that a user subclass of a known layer (which may override forward)
@@ -88,9 +141,14 @@ export function emitModule(b: Export, m: Module, scope: string, x: Val): Val {
   return emitterFor(m)!(b, m, scope, x);
 }
 
-/** Every module in the tree that has no emitter (children of Sequential are checked, others not). */
-export function unsupported(m: Module, path: string): { path: string; type: string }[] {
-  if (!emitterFor(m)) return [{ path, type: m.constructor.name }];
+/**
+ * Every module in the tree that has no translation (children of Sequential are checked, others
+ * not), with the reason when it has one but cannot use it. `root` allows the root signatures.
+ */
+export function unsupported(m: Module, path: string, root = false): { path: string; type: string }[] {
+  if (!emitterFor(m) && !(root && signatureFor(m))) return [{ path, type: m.constructor.name }];
+  const why = rejectReason(m);
+  if (why) return [{ path, type: `${m.constructor.name} (${why})` }];
   if (!(m instanceof Sequential)) return [];
   return m.namedChildren().flatMap(([n, c]) => unsupported(c, path ? `${path}.${n}` : n));
 }

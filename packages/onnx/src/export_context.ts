@@ -4,7 +4,7 @@
  * small helpers the layer translations use.
  */
 import type { Module } from '@nnet/layers';
-import type { Tensor } from '@nnet/tensor';
+import { full, type Tensor } from '@nnet/tensor';
 import { GraphBuilder } from './builder.js';
 
 export interface Val {
@@ -14,12 +14,37 @@ export interface Val {
 
 export type Emit = (b: Export, m: Module, scope: string, x: Val) => Val;
 
+/** Per-export options that change what a root module computes (MultiheadAttention's outputs). */
+export interface TraceOptions {
+  needWeights: boolean;
+  averageAttnWeights: boolean;
+}
+
+/**
+ * How a module with several tensor arguments (masks, memory) or several outputs is exported as the
+ * root of a graph: its forward's tensor arguments in order (the default graph input names, PyTorch's
+ * argument names), its outputs, the translation and nnet's own run of it (for the dynamic-axes probe).
+ * A null input is an argument not given (no graph input).
+ */
+export interface Signature {
+  inputs: readonly string[];
+  /** How many leading inputs must be given. */
+  required: number;
+  outputs: (o: TraceOptions) => string[];
+  emit: (b: Export, m: Module, inputs: (Val | null)[], o: TraceOptions) => Val[];
+  run: (m: Module, inputs: (Tensor | null)[], o: TraceOptions) => Tensor[];
+}
+
 /** State of one export: the graph and the tensors made while tracing (freed at the end). */
 export class Export extends GraphBuilder {
   readonly owned: Tensor[] = [];
   own<T extends Tensor>(t: T): T {
     this.owned.push(t);
     return t;
+  }
+  /** A float scalar initializer (an ONNX constant such as -inf or √d). */
+  scalar(name: string, v: number): string {
+    return this.weight(name, this.own(full([], v)));
   }
   /** The node output `name` with nnet's value of it on the example. */
   val(name: string, value: Tensor): Val {

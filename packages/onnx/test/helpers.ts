@@ -43,3 +43,30 @@ export function fixtureBytes(name: string): Uint8Array {
 export function fixtureJson<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
 }
+
+/** Runs `bytes` in ONNX Runtime's CPU provider on named inputs and returns every output by name. */
+export async function runOrtAll(
+  bytes: Uint8Array,
+  feeds: Record<string, Tensor>,
+): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
+  const session = await ort.InferenceSession.create(bytes);
+  const input: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    const data = await t.data();
+    input[name] =
+      t.dtype === 'bool'
+        ? new ort.Tensor(
+            'bool',
+            Uint8Array.from(data, (v) => (v ? 1 : 0)),
+            t.shape,
+          )
+        : new ort.Tensor(t.dtype === 'int32' ? 'int32' : 'float32', data, t.shape);
+  }
+  const out = await session.run(input);
+  await session.release();
+  const result: Record<string, { data: Float32Array; dims: number[] }> = {};
+  for (const name of session.outputNames) {
+    result[name] = { data: out[name].data as Float32Array, dims: [...out[name].dims] };
+  }
+  return result;
+}
