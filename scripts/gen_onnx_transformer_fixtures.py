@@ -86,6 +86,13 @@ class TextEncoder(nn.Module):
         return self.head(self.layer(self.pos(self.embed(ids))))
 
 
+def perturb(model):
+    """Noise on every parameter, so that the deep-copied layers differ and norms are not 1, 0."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.1 * torch.randn_like(p))
+
+
 def save(name, model, input_names, output_names, cases, dynamic, opset=14):
     model.eval()
     path = os.path.join(DIR, f'torch_attn_{name}.onnx')
@@ -155,6 +162,7 @@ def main():
     torch.manual_seed(12)
     layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation='gelu')
     encoder = Encoder(nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(8)))
+    perturb(encoder)
     cases = []
     for L, N, lengths in [(5, 2, [5, 3]), (3, 3, [1, 3, 2])]:
         cases.append([torch.randn(L, N, 8), padding(N, L, lengths)])
@@ -166,6 +174,7 @@ def main():
     torch.manual_seed(13)
     dlayer = nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, batch_first=True, norm_first=True)
     decoder = Decoder(nn.TransformerDecoder(dlayer, 2))
+    perturb(decoder)
     cases = []
     for N, T, S in [(2, 3, 4), (1, 5, 2)]:
         cases.append([torch.randn(N, T, 8), torch.randn(N, S, 8), causal(T)])
@@ -176,6 +185,7 @@ def main():
     # Token ids through embedding, sinusoidal positions and a pre-norm encoder layer.
     torch.manual_seed(14)
     text = TextEncoder()
+    perturb(text)
     cases = [[torch.randint(0, 16, (2, 5))], [torch.randint(0, 16, (3, 7))]]
     save('text', text, ['ids'], ['output'], cases, {'ids': {0: 'N', 1: 'L'}, 'output': {0: 'N', 1: 'L'}})
 

@@ -235,7 +235,8 @@ export async function exportOnnx(
   if (bad.length) {
     throw new UnsupportedModuleError(
       `exportOnnx: no ONNX translation for ${bad.map((u) => `${u.type} at '${u.path}'`).join(', ')}. ` +
-        `Supported: ${EMITTERS.map(([c]) => c.name).join(', ')}; build the model from these (other containers than Sequential are not traced).`,
+        `Supported: ${EMITTERS.map(([c]) => c.name).join(', ')}, and as the root of the export ${SIGNATURES.map(([c]) => c.name).join(', ')}; ` +
+        'build the model from these (other containers than Sequential are not traced).',
       bad,
     );
   }

@@ -15,7 +15,7 @@ import {
 } from '@nnet/layers';
 import { manualSeed, memory, noGrad, randint, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ExportOptions, exportOnnx, UnsupportedModuleError } from '../src/index.js';
+import { type ExportOptions, exportOnnx, importOnnx, UnsupportedModuleError } from '../src/index.js';
 import { maxAbsDiff, runOrtAll } from './helpers.js';
 
 const measured: Record<string, number> = {};
@@ -280,6 +280,35 @@ describe('exportOnnx of the attention layers runs in ONNX Runtime with nnet outp
         dynamicAxes: { input_ids: { 0: 'N', 1: 'T' } },
       },
     );
+  });
+
+  it('exportOnnx then importOnnx: an encoder with masks and GPT-2 give back nnet outputs', async () => {
+    manualSeed(29);
+    const enc = new TransformerEncoder(
+      new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true }),
+      2,
+    );
+    const dynamicAxes = { src: { 0: 'N', 1: 'L' }, src_key_padding_mask: { 0: 'N', 1: 'L' } };
+    const back = importOnnx(
+      await exportOnnx(enc, [randn([2, 3, 8]), null, padding([3, 1], 3)], { opset: 14, dynamicAxes }),
+    );
+    expect(back.inputNames).toEqual(['src', 'src_key_padding_mask']);
+    const x = randn([3, 5, 8]);
+    const pad = padding([5, 2, 4], 5);
+    enc.eval();
+    const want = noGrad(() => enc.forward(x, null, pad));
+    const got = noGrad(() => back.forward(x, pad));
+    expect(maxAbsDiff(await got.data(), await want.data())).toBeLessThanOrEqual(1e-5);
+    const gpt = new GPT2LMHeadModel({ vocabSize: 9, nPositions: 6, nEmbd: 4, nLayer: 1, nHead: 2 });
+    const gptBack = importOnnx(
+      await exportOnnx(gpt, randint(0, 9, [1, 3]), { dynamicAxes: { input: [0, 1] } }),
+    );
+    const ids = randint(0, 9, [2, 6]);
+    gpt.eval();
+    const logits = noGrad(() => gpt.forward(ids));
+    expect(
+      maxAbsDiff(await noGrad(() => gptBack.forward(ids)).data(), await logits.data()),
+    ).toBeLessThanOrEqual(1e-5);
   });
 
   it('frees every tensor it makes while tracing', async () => {
