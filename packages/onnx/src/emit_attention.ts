@@ -7,6 +7,7 @@
 import type { MultiheadAttention } from '@nnet/layers';
 import type { Tensor } from '@nnet/tensor';
 import { attr } from './builder.js';
+import { linearNodes } from './emit_basic.js';
 import type { Emit, Export, Signature, TraceOptions, Val } from './export_context.js';
 
 /** [N, len, H·d] → [N, H, len, d] (or [N, H, d, len] with `keysT`, ready for q·kᵀ). */
@@ -19,13 +20,6 @@ export function splitHeads(b: Export, x: string, H: number, d: number, scope: st
 export function mergeHeads(b: Export, x: string, E: number, scope: string): string {
   const t = b.node('Transpose', [x], [attr.ints('perm', [0, 2, 1, 3])], scope);
   return b.node('Reshape', [t, b.int64s([0, 0, E], `${scope}/merge_shape`)], [], scope);
-}
-
-/** x·Wᵀ + bias for a weight [out, in] initializer (and an optional bias initializer name). */
-export function linearNodes(b: Export, x: string, w: string, bias: string | null, scope: string): string {
-  const wt = b.node('Transpose', [w], [attr.ints('perm', [1, 0])], scope);
-  const mm = b.node('MatMul', [x, wt], [], scope);
-  return bias ? b.node('Add', [mm, bias], [], scope) : mm;
 }
 
 /** A PyTorch-convention mask as an additive float: bool true (= not allowed) → -inf, float as is. */

@@ -14,7 +14,14 @@ import type {
 import { MaxPool2d } from '@nnet/layers';
 import type { Conv2dOptions, ConvTranspose2dOptions } from '@nnet/tensor';
 import { attr } from './builder.js';
-import { configOf, type Emit, pair, withBatch } from './export_context.js';
+import { configOf, type Emit, type Export, pair, withBatch } from './export_context.js';
+
+/** The nodes of x·Wᵀ + bias for a weight [out, in] initializer (and an optional bias initializer name). */
+export function linearNodes(b: Export, x: string, w: string, bias: string | null, scope: string): string {
+  const wt = b.node('Transpose', [w], [attr.ints('perm', [1, 0])], scope);
+  const mm = b.node('MatMul', [x, wt], [], scope);
+  return bias ? b.node('Add', [mm, bias], [], scope) : mm;
+}
 
 export const emitLinear: Emit = (b, m, scope, x) => {
   const l = m as Linear | ManualLinear;
@@ -24,9 +31,7 @@ export const emitLinear: Emit = (b, m, scope, x) => {
   if (x.value.ndim === 2) {
     return b.val(b.node('Gemm', bias ? [x.name, w, bias] : [x.name, w], [attr.int('transB', 1)], scope), y);
   }
-  const wt = b.node('Transpose', [w], [attr.ints('perm', [1, 0])], scope);
-  const mm = b.node('MatMul', [x.name, wt], [], scope);
-  return b.val(bias ? b.node('Add', [mm, bias], [], scope) : mm, y);
+  return b.val(linearNodes(b, x.name, w, bias, scope), y);
 };
 
 export const emitConv: Emit = (b, m, scope, x) => {

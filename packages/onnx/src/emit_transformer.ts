@@ -16,7 +16,8 @@ import type {
   TransformerEncoderLayer,
 } from '@nnet/layers';
 import { tidy } from '@nnet/tensor';
-import { attentionNodes, linearNodes } from './emit_attention.js';
+import { attentionNodes } from './emit_attention.js';
+import { linearNodes } from './emit_basic.js';
 import { geluNodes, layerNormNodes } from './emit_norm.js';
 import type { Emit, Export, Signature, Val } from './export_context.js';
 

@@ -9,6 +9,7 @@
 
 import type { Module } from '@nnet/layers';
 import { isTensor, noGrad, ShapeError, type Tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import { MULTIHEAD_ATTENTION_SIGNATURE } from './emit_attention.js';
 import { EMITTERS, emitModule, SIGNATURES, signatureFor, unsupported } from './emitters.js';
 import { UnsupportedModuleError } from './errors.js';
 import { Export, type Signature, type TraceOptions, type Val } from './export_context.js';
@@ -196,7 +197,7 @@ export async function exportOnnx(
     needWeights: options.needWeights ?? false,
     averageAttnWeights: options.averageAttnWeights ?? true,
   };
-  if (options.needWeights !== undefined && sig !== SIGNATURES[0][1]) {
+  if (options.needWeights !== undefined && sig !== MULTIHEAD_ATTENTION_SIGNATURE) {
     throw new ValueError('exportOnnx: needWeights applies to a MultiheadAttention root only.');
   }
   const inputNames = options.inputNames ?? given.map((g) => sig.inputs[g.position]);

@@ -13,13 +13,7 @@ export async function runOrt(
   input: Tensor,
   inputName = 'input',
 ): Promise<{ data: Float32Array; dims: number[] }> {
-  const session = await ort.InferenceSession.create(bytes);
-  const data = await input.data();
-  const feed = new ort.Tensor(input.dtype === 'int32' ? 'int32' : 'float32', data, input.shape);
-  const out = await session.run({ [inputName]: feed });
-  const first = out[session.outputNames[0]];
-  await session.release();
-  return { data: first.data as Float32Array, dims: [...first.dims] };
+  return Object.values(await runOrtAll(bytes, { [inputName]: input }))[0];
 }
 
 /** max |a - b|, NaN if a value is not finite or the lengths differ. */
