@@ -134,7 +134,9 @@ const ELEM = { float32: DataType.FLOAT, int32: DataType.INT32, bool: DataType.BO
  * Embedding or GPT-2 first) and give one output. Supported in a Sequential or alone: Sequential (and
  * its alias NeuralNet), Linear, ManualLinear, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d,
  * AdaptiveAvgPool2d, Flatten, BatchNorm1d/2d, LayerNorm, Dropout, Embedding, Identity, ReLU,
- * LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, RNN, LSTM, GRU, MultiheadAttention
+ * LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax, SiLU, ELU, SELU, Mish, Hardtanh, ReLU6,
+ * Hardswish, Hardsigmoid, Softsign, LogSigmoid, GLU, PReLU, Conv1d, Conv3d, GroupNorm,
+ * InstanceNorm1d/2d, RMSNorm, RNN, LSTM, GRU, MultiheadAttention
  * (self-attention), TransformerEncoderLayer, TransformerEncoder, SinusoidalPositionalEncoding,
  * LearnedPositionalEmbedding (start 0), GPT2Model and GPT2LMHeadModel (ids [N, T] → logits, no cache).
  *
