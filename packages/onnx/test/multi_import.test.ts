@@ -17,13 +17,25 @@ function decode(e: Enc): Tensor {
 }
 
 const measured: Record<string, number> = {};
-afterAll(() => console.log('max |nnet - PyTorch| on imported attention files:', JSON.stringify(measured)));
+afterAll(() =>
+  console.log('max |nnet - PyTorch| on imported attention and newer-layer files:', JSON.stringify(measured)),
+);
 
-describe('importOnnx runs torch.onnx.export files of the attention layers like PyTorch (rtol 1e-4, atol 1e-5)', () => {
-  for (const name of ['mha', 'mha_kdim', 'encoder', 'encoder_opset17', 'decoder', 'text']) {
+describe('importOnnx runs torch.onnx.export files of the attention and newer layers like PyTorch (rtol 1e-4, atol 1e-5)', () => {
+  for (const name of [
+    'attn_mha',
+    'attn_mha_kdim',
+    'attn_encoder',
+    'attn_encoder_opset17',
+    'attn_decoder',
+    'attn_text',
+    'extra_activations',
+    'extra_conv1d',
+    'extra_conv3d',
+  ]) {
     it(`${name}: two batch and sequence sizes, every output`, async () => {
-      const fx = fixtureJson<Fixture>(`torch_attn_${name}.json`);
-      const model = importOnnx(fixtureBytes(`torch_attn_${name}.onnx`));
+      const fx = fixtureJson<Fixture>(`torch_${name}.json`);
+      const model = importOnnx(fixtureBytes(`torch_${name}.onnx`));
       expect(model.opset).toBe(fx.opset);
       let worst = 0;
       const sizes = new Set<string>();
@@ -45,7 +57,7 @@ describe('importOnnx runs torch.onnx.export files of the attention layers like P
         }
         for (const t of Object.values(given)) t.dispose();
       }
-      // The second case has other batch and sequence sizes than the export's example.
+      // The second case has other batch (and sequence) sizes than the export's example.
       expect(sizes.size).toBe(2);
       measured[name] = Number(worst.toExponential(2));
       model.dispose();
