@@ -12,9 +12,10 @@ const unary = (f: (x: Tensor, c: OpContext) => Tensor): OpDef => ({
 });
 
 /** Clip's bound: input 1/2 from opset 11 (a constant or a tensor), the min/max attribute before. */
-function bound(v: Value | null, c: OpContext, name: 'min' | 'max'): number | Tensor | null {
+function bound(v: Value | null | undefined, c: OpContext, name: 'min' | 'max'): number | Tensor | null {
   if (c.opset < 11) return c.attrs.has(name) ? c.attrs.float(name, 0) : null;
-  if (v === null) return null;
+  // An input left out at the end of the node's list is undefined, one left empty ('') null.
+  if (v === null || v === undefined) return null;
   return isHost(v) ? v.data[0] : v;
 }
 
