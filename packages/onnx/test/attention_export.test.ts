@@ -319,6 +319,16 @@ describe('exportOnnx of the attention layers runs in ONNX Runtime with nnet outp
     const before = memory();
     await exportOnnx(enc, [x, null, m], { dynamicAxes: { src: [0, 1], src_key_padding_mask: [0, 1] } });
     expect(memory()).toEqual(before);
+    const mha = new MultiheadAttention(4, 2);
+    const gpt = new GPT2LMHeadModel({ vocabSize: 5, nPositions: 4, nEmbd: 4, nLayer: 1, nHead: 2 });
+    const ids = randint(0, 5, [1, 3]);
+    const before2 = memory();
+    await exportOnnx(mha, [x, null, null, m], {
+      needWeights: true,
+      dynamicAxes: { query: [0, 1], key_padding_mask: { 0: 'N', 1: 'L' } },
+    });
+    await exportOnnx(gpt, ids, { dynamicAxes: { input: [0, 1] } });
+    expect(memory()).toEqual(before2);
   });
 
   it('refuses a custom activation, a decoder inside a Sequential, needWeights elsewhere and missing arguments', async () => {
