@@ -36,6 +36,8 @@ import {
   take,
 } from './host_ops.js';
 import { asTensor, isHost, type OpContext, type OpDef, type Value } from './op_context.js';
+import { convAnyRank, EXTRA_OPS } from './ops_extra.js';
+import { LOGIC_OPS } from './ops_logic.js';
 import { DataType } from './proto.js';
 import { runRecurrent } from './recurrent.js';
 import { type HostKind, type HostTensor, host } from './tensor_proto.js';
@@ -501,6 +503,8 @@ const dropout: OpDef = {
 
 /** Every op `importOnnx` can run, by op_type (default domain). */
 export const OPS: Record<string, OpDef> = {
+  ...LOGIC_OPS,
+  ...EXTRA_OPS,
   Abs: unary((x) => x.abs()),
   Add: binary(
     (a, b) => a.add(b),
@@ -512,7 +516,7 @@ export const OPS: Record<string, OpDef> = {
   Concat: concat,
   Constant: constant,
   ConstantOfShape: constantOfShape,
-  Conv: conv,
+  Conv: convAnyRank(conv),
   ConvTranspose: convTranspose,
   Div: binary(
     (a, b) => a.div(b),

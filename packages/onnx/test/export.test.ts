@@ -217,7 +217,7 @@ describe('exportOnnx runs in ONNX Runtime with nnet outputs (max abs error ≤ 1
     await expect(exportOnnx(model, randn([1, 2]), { opset: 11 })).rejects.toThrow(ValueError);
     await expect(exportOnnx(model, [randn([1, 2]), randn([1, 2])])).rejects.toThrow(/one example input/);
     await expect(exportOnnx(model, randn([1, 2]), { dynamicAxes: { x: [0] } })).rejects.toThrow(
-      /neither the input/,
+      /neither the inputs'/,
     );
   });
 

@@ -13,13 +13,7 @@ export async function runOrt(
   input: Tensor,
   inputName = 'input',
 ): Promise<{ data: Float32Array; dims: number[] }> {
-  const session = await ort.InferenceSession.create(bytes);
-  const data = await input.data();
-  const feed = new ort.Tensor(input.dtype === 'int32' ? 'int32' : 'float32', data, input.shape);
-  const out = await session.run({ [inputName]: feed });
-  const first = out[session.outputNames[0]];
-  await session.release();
-  return { data: first.data as Float32Array, dims: [...first.dims] };
+  return Object.values(await runOrtAll(bytes, { [inputName]: input }))[0];
 }
 
 /** max |a - b|, NaN if a value is not finite or the lengths differ. */
@@ -42,4 +36,31 @@ export function fixtureBytes(name: string): Uint8Array {
 /** Reads a JSON fixture from test/fixtures/. */
 export function fixtureJson<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/** Runs `bytes` in ONNX Runtime's CPU provider on named inputs and returns every output by name. */
+export async function runOrtAll(
+  bytes: Uint8Array,
+  feeds: Record<string, Tensor>,
+): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
+  const session = await ort.InferenceSession.create(bytes);
+  const input: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    const data = await t.data();
+    input[name] =
+      t.dtype === 'bool'
+        ? new ort.Tensor(
+            'bool',
+            Uint8Array.from(data, (v) => (v ? 1 : 0)),
+            t.shape,
+          )
+        : new ort.Tensor(t.dtype === 'int32' ? 'int32' : 'float32', data, t.shape);
+  }
+  const out = await session.run(input);
+  await session.release();
+  const result: Record<string, { data: Float32Array; dims: number[] }> = {};
+  for (const name of session.outputNames) {
+    result[name] = { data: out[name].data as Float32Array, dims: [...out[name].dims] };
+  }
+  return result;
 }

@@ -227,6 +227,65 @@ const cases: [string, () => Uint8Array, number[]][] = [
       ),
     [2, 3],
   ],
+  [
+    'Split (sizes input, equal parts), Clip with a min only, Selu/Elu with own constants, HardSigmoid, PRelu [3, 1], InstanceNormalization, the mask logic ops',
+    () => {
+      const flat = (name: string) => ({
+        opType: 'Reshape',
+        input: [name, 'minus1'],
+        output: [`${name}_flat`],
+      });
+      const parts = ['s1', 'p0', 'clip', 'selu', 'elu', 'hs', 'prelu', 'inorm', 'picked'];
+      return graph(
+        [
+          {
+            opType: 'Split',
+            input: ['input', 'sizes'],
+            output: ['s1', 's2'],
+            attribute: [attr.int('axis', 2)],
+          },
+          { opType: 'Split', input: ['input'], output: ['p0', 'p1', 'p2'], attribute: [attr.int('axis', 1)] },
+          { opType: 'Clip', input: ['s2', 'lo'], output: ['clip'] },
+          {
+            opType: 'Selu',
+            input: ['s1'],
+            output: ['selu'],
+            attribute: [attr.float('alpha', 2), attr.float('gamma', 0.5)],
+          },
+          { opType: 'Elu', input: ['p1'], output: ['elu'], attribute: [attr.float('alpha', 0.3)] },
+          { opType: 'HardSigmoid', input: ['p2'], output: ['hs'] },
+          { opType: 'PRelu', input: ['input', 'slope'], output: ['prelu'] },
+          { opType: 'InstanceNormalization', input: ['input', 'scale', 'bias'], output: ['inorm'] },
+          { opType: 'Less', input: ['input', 'lo'], output: ['below'] },
+          { opType: 'Greater', input: ['input', 'zero'], output: ['pos'] },
+          { opType: 'Not', input: ['pos'], output: ['nonpos'] },
+          { opType: 'Equal', input: ['below', 'nonpos'], output: ['same'] },
+          { opType: 'And', input: ['same', 'nonpos'], output: ['both'] },
+          { opType: 'Or', input: ['both', 'below'], output: ['cond'] },
+          { opType: 'Softplus', input: ['input'], output: ['soft'] },
+          { opType: 'Where', input: ['cond', 'input', 'soft'], output: ['picked'] },
+          ...parts.map(flat),
+          {
+            opType: 'Concat',
+            input: parts.map((n) => `${n}_flat`),
+            output: ['output'],
+            attribute: [attr.int('axis', 0)],
+          },
+        ],
+        [2, 3, 4],
+        [
+          int64TensorProto('sizes', [2], [1, 3]),
+          int64TensorProto('minus1', [1], [-1]),
+          floatTensorProto('lo', [], new Float32Array([-0.4])),
+          floatTensorProto('zero', [], new Float32Array([0])),
+          rand('slope', [3, 1]),
+          rand('scale', [3]),
+          rand('bias', [3]),
+        ],
+      );
+    },
+    [2, 3, 4],
+  ],
 ];
 
 describe('importOnnx matches ONNX Runtime op by op (max abs error ≤ 1e-5)', () => {
