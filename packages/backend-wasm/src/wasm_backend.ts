@@ -10,6 +10,7 @@
 import {
   type AdamUpdateParams,
   type ArgReduceOp,
+  type AttentionParams,
   type Backend,
   type BinaryOp,
   type CompareOp,
@@ -27,15 +28,17 @@ import {
 } from '@nnet/tensor';
 import type { KernelExports } from './ffi.js';
 import { Heap } from './heap.js';
+import { attention } from './kernels/attention.js';
 import type { T, WasmContext } from './kernels/context.js';
 import * as conv from './kernels/conv.js';
 import * as elementwise from './kernels/elementwise.js';
 import * as layout from './kernels/layout.js';
-import { GemmRunner, linear, matmul } from './kernels/matmul.js';
+import { linear, matmul } from './kernels/matmul.js';
 import * as optimizer from './kernels/optimizer.js';
 import * as pooling from './kernels/pooling.js';
 import * as reduction from './kernels/reduce.js';
 import * as softmax from './kernels/softmax.js';
+import { Parallel } from './parallel.js';
 import { MAX_WORKERS, Workers } from './workers.js';
 
 export class WasmBackend implements Backend<number> {
@@ -57,10 +60,9 @@ export class WasmBackend implements Backend<number> {
     this.maxStorageBytes = sharing ? 2 ** 31 : 2 ** 32;
     const heap = new Heap(sharing?.memory ?? k.memory, k.heapBase());
     const workers = new Workers(heap, k.gemmScratchBytes(), sharing);
-    const runner = new GemmRunner(k, heap, workers);
     this.heap = heap;
     this.workers = workers;
-    this.ctx = { k, heap, gemm: (args) => runner.run(args) };
+    this.ctx = { k, heap, par: new Parallel(k, heap, workers) };
   }
 
   /** Threads used for large products (1 without a shared memory). */
@@ -77,6 +79,19 @@ export class WasmBackend implements Backend<number> {
       throw new RangeError(`setThreads: n must be an integer from 1 to ${MAX_WORKERS + 1}, got ${n}.`);
     }
     await this.workers.set(n);
+  }
+
+  /**
+   * The cost model that decides, per call, whether work is split across threads: nanoseconds per
+   * GEMM flop, per element of a cheap and of a transcendental element-wise op (timed on one
+   * thread at start-up), and per dispatch to the pool (timed when the pool starts; Infinity
+   * with one thread).
+   *
+   *   const b = await createWasmBackend({ threads: 2 });
+   *   b.costModel(); // { gemmFlop: 0.035, elem: 0.4, transcendental: 6, dispatch: 60000 }
+   */
+  costModel(): { gemmFlop: number; elem: number; transcendental: number; dispatch: number } {
+    return { ...this.ctx.par.costs, dispatch: this.workers.dispatchNs };
   }
 
   /** Stops the worker pool. */
@@ -222,5 +237,9 @@ export class WasmBackend implements Backend<number> {
 
   linear(x: T, w: T, bias: T | null, activation: FusedActivation, out: T): void {
     linear(this.ctx, x, w, bias, activation, out);
+  }
+
+  attention(q: T, k: T, v: T, mask: T | null, params: AttentionParams, out: T, logsumexp: T): void {
+    attention(this.ctx, q, k, v, mask, params, out, logsumexp);
   }
 }

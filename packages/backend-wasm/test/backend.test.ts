@@ -1,11 +1,14 @@
 import {
+  attentionReference,
   type Backend,
   conv2d,
   type DType,
   manualSeed,
   randn,
   registerBackend,
+  scaledDotProductAttention,
   setBackend,
+  type Tensor,
   type TypedArray,
 } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +128,35 @@ describe('worker pool', () => {
     const convTwo = conv();
     await b.setThreads(1);
     expect(conv()).toEqual(convTwo);
+    b.dispose();
+  }, 60_000);
+
+  it('splits a large fused attention by query blocks, identical to one thread and close to the reference', async () => {
+    const b = await createWasmBackend({ threads: 2 });
+    registerBackend('wasm-attention', () => b, -1);
+    await setBackend('wasm-attention');
+    const costs = b.costModel();
+    expect(costs.dispatch).toBeGreaterThan(0);
+    expect(costs.dispatch).toBeLessThan(Number.POSITIVE_INFINITY);
+    manualSeed(11);
+    // 2 x 2 heads, 256 queries over 256 keys of dim 64: hundreds of query blocks, many ms of work.
+    const q = randn([2, 2, 256, 64]);
+    const k = randn([2, 2, 256, 64]);
+    const v = randn([2, 2, 256, 48]);
+    const mask = randn([2, 1, 256, 256]);
+    const run = () =>
+      [
+        scaledDotProductAttention(q, k, v, { isCausal: true }),
+        scaledDotProductAttention(q, k, v, { attnMask: mask }),
+      ].map((t) => Array.from(t.dataSync()));
+    const two = run();
+    await b.setThreads(1);
+    expect(run()).toEqual(two);
+    const close = (actual: number[], expected: Tensor) => {
+      const e = expected.dataSync();
+      actual.forEach((x, i) => expect(Math.abs(x - e[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(e[i]))));
+    };
+    close(two[1], attentionReference(q, k, v, mask, 1 / 8).out);
     b.dispose();
   }, 60_000);
 

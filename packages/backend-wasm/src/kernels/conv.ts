@@ -61,7 +61,7 @@ export function conv2d(ctx: WasmContext, x: T, w: T, bias: T | null, p: Conv2dPa
       // [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L]
       const c = nb > 1 ? outs : at;
       const a = w.handle + g * Og * KK * 4;
-      ctx.gemm({
+      ctx.par.gemm({
         M: Og,
         N: nb * L,
         K: KK,
@@ -101,7 +101,7 @@ export function conv2dBackwardInput(ctx: WasmContext, dy: T, w: T, p: Conv2dPara
       const dys = gatherDy(ctx, dy, n0, nb, g, Og, L);
       // dcols [KK, nb·L] = Wgᵀ · dys, then each image's columns added back into its planes.
       const a = w.handle + g * Og * KK * 4;
-      ctx.gemm({
+      ctx.par.gemm({
         M: KK,
         N: nb * L,
         K: Og,
@@ -138,7 +138,7 @@ export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dPar
       // dWg [Og, KK] += dy [Og, L] · colsᵀ
       const a = dy.handle + (n * O + g * Og) * L * 4;
       const c = dw.handle + g * Og * KK * 4;
-      ctx.gemm({
+      ctx.par.gemm({
         M: Og,
         N: KK,
         K: L,

@@ -1,0 +1,142 @@
+/**
+ * Where each call runs: on the calling thread, or split across the worker pool, chosen per call
+ * from a cost model instead of fixed size thresholds. At start-up the backend times, on one
+ * thread, a GEMM (ns per flop) and two element-wise passes (ns per element of a cheap op and of
+ * one with a transcendental); the pool times a dispatch (workers.ts). A call whose estimated
+ * one-thread time is `ns` is split into p parts only when the time saved, ns·(1 − 1/p), is more
+ * than twice the dispatch cost, so a second thread never makes a call slower by our estimate.
+ * Parts are split by what the call holds (rows or columns of a product, query blocks of an
+ * attention, element ranges), aligned so each element is computed exactly as on one thread:
+ * results are identical for any thread count.
+ */
+import { Binary, Job, Unary } from './codes.js';
+import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
+import type { Heap } from './heap.js';
+import { JOB_WORDS } from './pool.js';
+import type { Workers } from './workers.js';
+
+/** What the start-up measurement found (nanoseconds, on one thread). */
+export interface Costs {
+  /** Per flop of a packed GEMM (2·M·N·K flops). */
+  readonly gemmFlop: number;
+  /** Per element of a cheap element-wise op (an add). */
+  readonly elem: number;
+  /** Per element of an op with one transcendental (an exp). */
+  readonly transcendental: number;
+}
+
+/** The time of `fn` in ns: the fastest of `repeats` runs (the least disturbed by other work). */
+function fastest(repeats: number, fn: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, (performance.now() - t0) * 1e6);
+  }
+  return best;
+}
+
+export class Parallel {
+  /** The calling thread's job words. */
+  private readonly job: number;
+  /** The calling thread's scratch (gemmScratchBytes(), also enough for attention). */
+  private readonly scratch: number;
+  readonly costs: Costs;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly heap: Heap,
+    private readonly workers: Workers,
+  ) {
+    this.job = heap.alloc(JOB_WORDS * 4);
+    this.scratch = heap.alloc(k.gemmScratchBytes());
+    this.costs = this.measure();
+  }
+
+  /** Times a 128³ GEMM and 16 Ki-element add and exp passes on this thread (a few ms in all). */
+  private measure(): Costs {
+    const n = 128;
+    const bytes = n * n * 4;
+    const a = this.heap.alloc(3 * bytes);
+    new Float32Array(this.heap.memory.buffer, a, 3 * n * n).fill(0.5);
+    const args: GemmArgs = {
+      M: n,
+      N: n,
+      K: n,
+      a,
+      aRow: n,
+      aCol: 1,
+      b: a + bytes,
+      bRow: n,
+      bCol: 1,
+      c: a + 2 * bytes,
+      ldc: n,
+      accumulate: false,
+    };
+    // One untimed call first: the first run of each kernel includes its compilation tier-up.
+    this.local([Job.gemm, ...gemmWords(args)]);
+    const gemm = fastest(5, () => this.local([Job.gemm, ...gemmWords(args)]));
+    const m = 16384;
+    const elem = fastest(5, () => this.local([Job.binary, Binary.add, a, a + 4 * m, a + 8 * m, 0, m]));
+    const exp = fastest(5, () => this.local([Job.unary, Unary.exp, a, a + 4 * m, 0, m]));
+    this.heap.free(a);
+    return { gemmFlop: gemm / (2 * n * n * n), elem: elem / m, transcendental: exp / m };
+  }
+
+  /** Runs one job on the calling thread. */
+  local(job: readonly number[]): void {
+    this.heap.int32(this.job, job.length).set(job);
+    this.k.runJob(this.job, this.scratch);
+  }
+
+  /** How many parts (at most `most`) a call estimated at `ns` on one thread is worth splitting into. */
+  parts(ns: number, most: number): number {
+    const limit = Math.min(this.workers.threads, most);
+    let best = 1;
+    for (let p = 2; p <= limit; p++) if (ns * (1 - 1 / p) > 2 * this.workers.dispatchNs) best = p;
+    return best;
+  }
+
+  /**
+   * Runs `make(from, to)`'s jobs over [0, total) units, each unit costing about `nsPerUnit` on one
+   * thread: on the calling thread, or in parts of whole multiples of `align` units.
+   */
+  split(total: number, nsPerUnit: number, align: number, make: (from: number, to: number) => number[]): void {
+    const p = this.parts(total * nsPerUnit, Math.ceil(total / align));
+    if (p > 1) {
+      const step = Math.ceil(total / p / align) * align;
+      const jobs: number[][] = [];
+      for (let from = 0; from < total; from += step) jobs.push(make(from, Math.min(total, from + step)));
+      if (this.workers.run(jobs, (job) => this.local(job))) return;
+    }
+    this.local(make(0, total));
+  }
+
+  /** C = op(A)·op(B) (or +=): dot products, the pool, or one thread, whichever the model prefers. */
+  gemm(args: GemmArgs): void {
+    const { M, N } = args;
+    // A few rows times a row-major Bᵀ (batch-1 inference): dot products beat packing B.
+    if (M <= 4 && args.aCol === 1 && args.bCol !== 1 && args.bRow === 1) {
+      this.heap.int32(this.job, JOB_WORDS).set(gemmWords(args));
+      this.k.dotRows(this.job);
+      return;
+    }
+    // Split C by rows (parts share B) or by columns (parts share A), aligned to the 4x8 tile.
+    const byRows = M >= 4 * 2 && (N < 8 * 2 || M >= N);
+    const extent = byRows ? M : N;
+    const align = byRows ? 4 : 8;
+    const ns = 2 * M * N * args.K * this.costs.gemmFlop;
+    this.split(extent, ns / extent, align, (from, to) => {
+      const part: GemmArgs = byRows
+        ? { ...args, M: to - from, a: args.a + 4 * from * args.aRow, c: args.c + 4 * from * args.ldc }
+        : {
+            ...args,
+            N: to - from,
+            b: args.b + 4 * from * args.bCol,
+            c: args.c + 4 * from,
+            bias: args.bias ? args.bias + 4 * from : 0,
+          };
+      return [Job.gemm, ...gemmWords(part)];
+    });
+  }
+}
