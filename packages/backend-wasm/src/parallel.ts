@@ -36,12 +36,20 @@ function fastest(repeats: number, fn: () => void): number {
   return best;
 }
 
+/** The whole model: the measured costs and the dispatch cost (ns). */
+export interface CostModel extends Costs {
+  /** One split call's overhead beyond its work. */
+  readonly dispatch: number;
+}
+
 export class Parallel {
+  /** Figures pinned by the user (setCostModel), used instead of the measured ones. */
+  private pinned: Partial<CostModel> = {};
+  private measured: Costs;
   /** The calling thread's job words. */
   private readonly job: number;
   /** The calling thread's scratch (gemmScratchBytes(), also enough for attention). */
   private readonly scratch: number;
-  readonly costs: Costs;
 
   constructor(
     private readonly k: KernelExports,
@@ -50,7 +58,22 @@ export class Parallel {
   ) {
     this.job = heap.alloc(JOB_WORDS * 4);
     this.scratch = heap.alloc(k.gemmScratchBytes());
-    this.costs = this.measure();
+    this.measured = this.measure();
+  }
+
+  /** The costs in use: measured, or pinned. */
+  get costs(): Costs {
+    return { ...this.measured, ...this.pinned };
+  }
+
+  /** The whole model in use, the dispatch cost included. */
+  model(): CostModel {
+    return { ...this.costs, dispatch: this.pinned.dispatch ?? this.workers.dispatchNs };
+  }
+
+  /** Pins some figures of the model (the others stay measured); `{}` unpins all. */
+  pin(figures: Partial<CostModel>): void {
+    this.pinned = { ...figures };
   }
 
   /** Times a 128³ GEMM and 16 Ki-element add and exp passes on this thread (a few ms in all). */
@@ -92,8 +115,9 @@ export class Parallel {
   /** How many parts (at most `most`) a call estimated at `ns` on one thread is worth splitting into. */
   parts(ns: number, most: number): number {
     const limit = Math.min(this.workers.threads, most);
+    const dispatch = this.pinned.dispatch ?? this.workers.dispatchNs;
     let best = 1;
-    for (let p = 2; p <= limit; p++) if (ns * (1 - 1 / p) > 2 * this.workers.dispatchNs) best = p;
+    for (let p = 2; p <= limit; p++) if (ns * (1 - 1 / p) > 2 * dispatch) best = p;
     return best;
   }
 
