@@ -4,6 +4,7 @@
 
 import { AdamField, Job } from '../src/codes';
 import { attention } from './attention';
+import { convImages } from './conv';
 import { crossEntropyRows } from './crossentropy';
 import { binaryDenseF32, unaryF32 } from './elementwise';
 import { gemm } from './gemm';
@@ -55,6 +56,9 @@ export function runJob(job: usize, scratch: usize): void {
     }
     case Job.crossEntropy:
       crossEntropyRows(a);
+      break;
+    case Job.conv:
+      convImages(a, scratch);
       break;
     default:
       break;

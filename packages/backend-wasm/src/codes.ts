@@ -139,6 +139,41 @@ export enum Job {
   adam,
   /** Rows from..to of a fused softmax cross-entropy (forward or backward): a CeField struct. */
   crossEntropy,
+  /** Images n0..n1 of a convolution or one of its gradients: a ConvField struct. */
+  conv,
+}
+
+/** What a conv job computes for each of its images. */
+export enum ConvMode {
+  /** y[n] = W·im2col(x[n]) (bias added afterwards). */
+  forward,
+  /** dx[n] = col2im(Wᵀ·dy[n]) (dx zeroed beforehand). */
+  backwardInput,
+  /** dw += Σₙ dy[n]·im2col(x[n])ᵀ, into this part's own dw (the parts are summed afterwards). */
+  backwardFilter,
+}
+
+/**
+ * A conv job over images n0..n1: x [N, C, H, W], w [O, Cg, kH, kW], y (or dy) [N, O, Ho, Wo],
+ * the gradient it writes (dx, or this part's dw; 0 for forward), the geometry block (conv.ts's
+ * layout: [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld]), and the part's own scratch:
+ * `args` (a GemmField struct's room) and `cols` ([Cg·kH·kW, Ho·Wo] floats).
+ */
+export enum ConvField {
+  mode,
+  x,
+  w,
+  y,
+  grad,
+  n0,
+  n1,
+  C,
+  O,
+  groups,
+  geo,
+  args,
+  cols,
+  count,
 }
 
 /**

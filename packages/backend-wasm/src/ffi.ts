@@ -97,6 +97,8 @@ export interface KernelExports {
   argReduceI32(op: number, x: number, out: number, outer: number, len: number, inner: number): void;
   col2im(cols: number, x: number, geometry: number): void;
   addChannelBias(out: number, bias: number, N: number, O: number, L: number): void;
+  /** out[i] += src[i] for n floats. */
+  addInto(out: number, src: number, n: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, geometry: number): void;
   maxPoolBackward(dy: number, indices: number, dx: number, planes: number, HW: number, L: number): void;
   avgPool(

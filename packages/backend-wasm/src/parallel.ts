@@ -6,8 +6,9 @@
  * one-thread time is `ns` is split into p parts only when the time saved, ns·(1 − 1/p), is more
  * than twice the dispatch cost, so a second thread never makes a call slower by our estimate.
  * Parts are split by what the call holds (rows or columns of a product, query blocks of an
- * attention, element ranges), aligned so each element is computed exactly as on one thread:
- * results are identical for any thread count.
+ * attention, rows of a cross-entropy, images of a convolution batch, element ranges), aligned so
+ * each element is computed exactly as on one thread: results are identical for any thread count,
+ * except a convolution's filter gradient, whose per-part sums over images are added at the end.
  */
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
@@ -134,6 +135,12 @@ export class Parallel {
       if (this.workers.run(jobs, (job) => this.local(job))) return;
     }
     this.local(make(0, total));
+  }
+
+  /** Runs jobs[0] here and the others on the workers (one each); all here, in order, without a pool. */
+  run(jobs: readonly (readonly number[])[]): void {
+    if (jobs.length > 1 && this.workers.run(jobs, (job) => this.local(job))) return;
+    for (const job of jobs) this.local(job);
   }
 
   /** C = op(A)·op(B) (or +=): dot products, the pool, or one thread, whichever the model prefers. */

@@ -6,7 +6,7 @@
  * whether it pays is the caller's (parallel.ts); this file is the protocol.
  */
 
-import { AdamField, AttnField, CeField, GemmField } from './codes.js';
+import { AdamField, AttnField, CeField, ConvField, GemmField } from './codes.js';
 
 /** Int32 words per worker slot: [seq, done, then the job: its kind and arguments], padded. */
 export const SLOT_WORDS = 32;
@@ -19,7 +19,10 @@ export const SPIN = 20000;
 /** The most words a job may have (its kind included). */
 export const JOB_WORDS = SLOT_WORDS - SLOT_JOB;
 
-if (1 + Math.max(GemmField.count, AttnField.count, AdamField.count, CeField.count) > JOB_WORDS)
+if (
+  1 + Math.max(GemmField.count, AttnField.count, AdamField.count, CeField.count, ConvField.count) >
+  JOB_WORDS
+)
   throw new Error('nnet wasm: a pool slot cannot hold a job');
 
 /** What the pool needs from a worker: stop, and not keep the process alive. */
