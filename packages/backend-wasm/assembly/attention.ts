@@ -70,7 +70,66 @@ const KB: i32 = 64;
   store<f32>(sc + (<usize>(3 * KB) << 2), s3 * scale);
 }
 
-/** Query rows i0..i0+h−1 of slice b. scratch: scores [QB, KB], then m [QB] and l [QB]. */
+/**
+ * o[r] = α[r]·o[r] + Σⱼ p[r, j]·v[j] for the 4 rows of a block: out rows o (Ev floats apart), the
+ * block's value rows v [jn, Ev], weights p [4, KB] and α [4]. A 4x8 tile of accumulators in
+ * registers per pass over the keys (the GEMM micro-kernel's shape): each value load feeds 4 rows.
+ */
+function weigh4(o: usize, Ev: i32, v: usize, jn: i32, p: usize, alpha: usize): void {
+  const a0 = f32x4.splat(load<f32>(alpha)), a1 = f32x4.splat(load<f32>(alpha, 4));
+  const a2 = f32x4.splat(load<f32>(alpha, 8)), a3 = f32x4.splat(load<f32>(alpha, 12));
+  const row = <usize>Ev << 2;
+  const vRow = <usize>Ev << 2;
+  const pRow = <usize>KB << 2;
+  let e = 0;
+  for (; e + 8 <= Ev; e += 8) {
+    const at = o + (<usize>e << 2);
+    let c00 = f32x4.mul(v128.load(at), a0), c01 = f32x4.mul(v128.load(at + 16), a0);
+    let c10 = f32x4.mul(v128.load(at + row), a1), c11 = f32x4.mul(v128.load(at + row + 16), a1);
+    let c20 = f32x4.mul(v128.load(at + 2 * row), a2), c21 = f32x4.mul(v128.load(at + 2 * row + 16), a2);
+    let c30 = f32x4.mul(v128.load(at + 3 * row), a3), c31 = f32x4.mul(v128.load(at + 3 * row + 16), a3);
+    let vp = v + (<usize>e << 2);
+    let pp = p;
+    for (let j = 0; j < jn; j++) {
+      const v0 = v128.load(vp), v1 = v128.load(vp + 16);
+      let w = v128.load32_splat(pp);
+      c00 = fma(w, v0, c00);
+      c01 = fma(w, v1, c01);
+      w = v128.load32_splat(pp + pRow);
+      c10 = fma(w, v0, c10);
+      c11 = fma(w, v1, c11);
+      w = v128.load32_splat(pp + 2 * pRow);
+      c20 = fma(w, v0, c20);
+      c21 = fma(w, v1, c21);
+      w = v128.load32_splat(pp + 3 * pRow);
+      c30 = fma(w, v0, c30);
+      c31 = fma(w, v1, c31);
+      vp += vRow;
+      pp += 4;
+    }
+    v128.store(at, c00);
+    v128.store(at + 16, c01);
+    v128.store(at + row, c10);
+    v128.store(at + row + 16, c11);
+    v128.store(at + 2 * row, c20);
+    v128.store(at + 2 * row + 16, c21);
+    v128.store(at + 3 * row, c30);
+    v128.store(at + 3 * row + 16, c31);
+  }
+  // The last Ev mod 8 columns, one row at a time.
+  for (let r = 0; r < QB; r++) {
+    const or = o + (<usize>r) * row;
+    const ar = load<f32>(alpha + (<usize>r << 2));
+    for (let q = e; q < Ev; q++) {
+      const at = or + (<usize>q << 2);
+      let acc = load<f32>(at) * ar;
+      for (let j = 0; j < jn; j++) acc += load<f32>(p + <usize>r * pRow + (<usize>j << 2)) * load<f32>(v + <usize>j * vRow + (<usize>q << 2));
+      store<f32>(at, acc);
+    }
+  }
+}
+
+/** Query rows i0..i0+h−1 of slice b. scratch: scores [QB, KB], then m, l and α [QB] each. */
 function queryBlock(p: usize, b: i32, i0: i32, h: i32, scratch: usize): void {
   const L = field(p, AttnField.L), S = field(p, AttnField.S);
   const E = field(p, AttnField.E), Ev = field(p, AttnField.Ev);
@@ -87,6 +146,7 @@ function queryBlock(p: usize, b: i32, i0: i32, h: i32, scratch: usize): void {
   const sc = scratch;
   const ms = sc + (<usize>(QB * KB) << 2);
   const ls = ms + (<usize>QB << 2);
+  const al = ls + (<usize>QB << 2);
   const rowE = <usize>E << 2;
   const q0 = qb, q1 = h > 1 ? qb + rowE : qb, q2 = h > 2 ? qb + 2 * rowE : qb, q3 = h > 3 ? qb + 3 * rowE : qb;
   for (let r = 0; r < h; r++) {
@@ -120,23 +180,42 @@ function queryBlock(p: usize, b: i32, i0: i32, h: i32, scratch: usize): void {
       }
       const mOld = load<f32>(ms + (<usize>r << 2));
       const mNew = max(mOld, bmax);
-      // Nothing visible yet (every score so far −∞): the accumulators stay 0.
-      if (mNew == -Infinity) continue;
-      const o = ob + (<usize>(r * Ev) << 2);
-      let l = load<f32>(ls + (<usize>r << 2));
-      if (mNew != mOld) {
-        const alpha = Mathf.exp(mOld - mNew);
-        if (l != 0) scaleRow(o, Ev, alpha);
-        l *= alpha;
+      let alpha: f32 = 1;
+      if (mNew == -Infinity) {
+        // Nothing visible yet (every score so far −∞): the accumulators stay 0.
+        memory.fill(row, 0, <usize>jn << 2);
+      } else {
+        let l = load<f32>(ls + (<usize>r << 2));
+        if (mNew != mOld) {
+          alpha = Mathf.exp(mOld - mNew);
+          l *= alpha;
+        }
+        // The row's weights in place of its scores: e^(s − m'), 0 past the diagonal.
+        for (let jj = 0; jj < visible; jj++) {
+          const at = row + (<usize>jj << 2);
+          const pj = Mathf.exp(load<f32>(at) - mNew);
+          l += pj;
+          store<f32>(at, pj);
+        }
+        if (visible < jn) memory.fill(row + (<usize>max(visible, 0) << 2), 0, <usize>(jn - max(visible, 0)) << 2);
+        store<f32>(ms + (<usize>r << 2), mNew);
+        store<f32>(ls + (<usize>r << 2), l);
       }
-      for (let jj = 0; jj < visible; jj++) {
-        const pj = Mathf.exp(load<f32>(row + (<usize>jj << 2)) - mNew);
-        if (pj == 0) continue;
-        l += pj;
-        axpy(o, vb + (<usize>((j0 + jj) * Ev) << 2), Ev, pj);
+      store<f32>(al + (<usize>r << 2), alpha);
+    }
+    const vBlock = vb + (<usize>(j0 * Ev) << 2);
+    if (h == QB) weigh4(ob, Ev, vBlock, jn, sc, al);
+    else {
+      for (let r = 0; r < h; r++) {
+        const o = ob + (<usize>(r * Ev) << 2);
+        const alpha = load<f32>(al + (<usize>r << 2));
+        if (alpha != 1) scaleRow(o, Ev, alpha);
+        const row = sc + (<usize>(r * KB) << 2);
+        for (let jj = 0; jj < jn; jj++) {
+          const pj = load<f32>(row + (<usize>jj << 2));
+          if (pj != 0) axpy(o, vBlock + (<usize>(jj * Ev) << 2), Ev, pj);
+        }
       }
-      store<f32>(ms + (<usize>r << 2), mNew);
-      store<f32>(ls + (<usize>r << 2), l);
     }
   }
   for (let r = 0; r < h; r++) {
@@ -156,7 +235,7 @@ function queryBlock(p: usize, b: i32, i0: i32, h: i32, scratch: usize): void {
 
 /** Bytes of scratch one attention job needs. */
 export function attentionScratchBytes(): i32 {
-  return (QB * KB + 2 * QB) * 4;
+  return (QB * KB + 3 * QB) * 4;
 }
 
 /**
