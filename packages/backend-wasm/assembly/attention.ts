@@ -41,6 +41,57 @@ const KB: i32 = 64;
 }
 
 /**
+ * Scores of rows q0..q3 against two key rows kr and kr + E (the pair's 8 dot products in eight
+ * accumulators: 6 loads per 8 multiply-adds), times scale, into sc[r·KB] and sc[r·KB + 1].
+ */
+@inline function dots4x2(q0: usize, q1: usize, q2: usize, q3: usize, kr: usize, E: i32, scale: f32, sc: usize): void {
+  const kr1 = kr + (<usize>E << 2);
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  let e = 0;
+  for (; e + 4 <= E; e += 4) {
+    const at = <usize>e << 2;
+    const k0 = v128.load(kr + at), k1 = v128.load(kr1 + at);
+    let q = v128.load(q0 + at);
+    a0 = fma(q, k0, a0);
+    b0 = fma(q, k1, b0);
+    q = v128.load(q1 + at);
+    a1 = fma(q, k0, a1);
+    b1 = fma(q, k1, b1);
+    q = v128.load(q2 + at);
+    a2 = fma(q, k0, a2);
+    b2 = fma(q, k1, b2);
+    q = v128.load(q3 + at);
+    a3 = fma(q, k0, a3);
+    b3 = fma(q, k1, b3);
+  }
+  let s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+  let t0 = hsum(b0), t1 = hsum(b1), t2 = hsum(b2), t3 = hsum(b3);
+  for (; e < E; e++) {
+    const at = <usize>e << 2;
+    const k0 = load<f32>(kr + at), k1 = load<f32>(kr1 + at);
+    const x0 = load<f32>(q0 + at), x1 = load<f32>(q1 + at), x2 = load<f32>(q2 + at), x3 = load<f32>(q3 + at);
+    s0 += x0 * k0;
+    s1 += x1 * k0;
+    s2 += x2 * k0;
+    s3 += x3 * k0;
+    t0 += x0 * k1;
+    t1 += x1 * k1;
+    t2 += x2 * k1;
+    t3 += x3 * k1;
+  }
+  const pRow = <usize>KB << 2;
+  store<f32>(sc, s0 * scale);
+  store<f32>(sc + pRow, s1 * scale);
+  store<f32>(sc + 2 * pRow, s2 * scale);
+  store<f32>(sc + 3 * pRow, s3 * scale);
+  store<f32>(sc + 4, t0 * scale);
+  store<f32>(sc + pRow + 4, t1 * scale);
+  store<f32>(sc + 2 * pRow + 4, t2 * scale);
+  store<f32>(sc + 3 * pRow + 4, t3 * scale);
+}
+
+/**
  * Scores of rows q0..q3 (each E floats) against key row kr, times scale, into sc[r·KB] for r < 4.
  * Rows past the block's end point at q0 (their scores are ignored).
  */
@@ -158,9 +209,11 @@ function queryBlock(p: usize, b: i32, i0: i32, h: i32, scratch: usize): void {
   const jEnd = causal ? min(S, i0 + h) : S;
   for (let j0 = 0; j0 < jEnd; j0 += KB) {
     const jn = min(KB, jEnd - j0);
-    for (let jj = 0; jj < jn; jj++) {
-      dots4(q0, q1, q2, q3, kb + (<usize>((j0 + jj) * E) << 2), E, scale, sc + (<usize>jj << 2));
+    let jj = 0;
+    for (; jj + 2 <= jn; jj += 2) {
+      dots4x2(q0, q1, q2, q3, kb + (<usize>((j0 + jj) * E) << 2), E, scale, sc + (<usize>jj << 2));
     }
+    if (jj < jn) dots4(q0, q1, q2, q3, kb + (<usize>((j0 + jj) * E) << 2), E, scale, sc + (<usize>jj << 2));
     for (let r = 0; r < h; r++) {
       const row = sc + (<usize>(r * KB) << 2);
       const i = i0 + r;
