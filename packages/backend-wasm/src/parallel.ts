@@ -16,6 +16,9 @@ import type { Heap } from './heap.js';
 import { JOB_WORDS } from './pool.js';
 import type { Workers } from './workers.js';
 
+/** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
+const REFRESH_MS = 2000;
+
 /** What the start-up measurement found (nanoseconds, on one thread). */
 export interface Costs {
   /** Per flop of a packed GEMM (2·M·N·K flops). */
@@ -77,8 +80,22 @@ export class Parallel {
     this.pinned = { ...figures };
   }
 
+  /**
+   * Both sides of the model drift with the host's load (another process's threads slow a
+   * dispatch far more than the work): with a pool, they are re-timed (briefly) every
+   * REFRESH_MS of use, so a model measured on a busy host does not keep refusing splits once it
+   * is quiet, nor the reverse.
+   */
+  private refreshAt = performance.now() + REFRESH_MS;
+
+  private refresh(): void {
+    this.refreshAt = performance.now() + REFRESH_MS;
+    this.measured = this.measure(3);
+    this.workers.measureDispatch(5);
+  }
+
   /** Times a 128³ GEMM and 16 Ki-element add and exp passes on this thread (a few ms in all). */
-  private measure(): Costs {
+  private measure(repeats = 5): Costs {
     const n = 128;
     const bytes = n * n * 4;
     const a = this.heap.alloc(3 * bytes);
@@ -99,10 +116,10 @@ export class Parallel {
     };
     // One untimed call first: the first run of each kernel includes its compilation tier-up.
     this.local([Job.gemm, ...gemmWords(args)]);
-    const gemm = fastest(5, () => this.local([Job.gemm, ...gemmWords(args)]));
+    const gemm = fastest(repeats, () => this.local([Job.gemm, ...gemmWords(args)]));
     const m = 16384;
-    const elem = fastest(5, () => this.local([Job.binary, Binary.add, a, a + 4 * m, a + 8 * m, 0, m]));
-    const exp = fastest(5, () => this.local([Job.unary, Unary.exp, a, a + 4 * m, 0, m]));
+    const elem = fastest(repeats, () => this.local([Job.binary, Binary.add, a, a + 4 * m, a + 8 * m, 0, m]));
+    const exp = fastest(repeats, () => this.local([Job.unary, Unary.exp, a, a + 4 * m, 0, m]));
     this.heap.free(a);
     return { gemmFlop: gemm / (2 * n * n * n), elem: elem / m, transcendental: exp / m };
   }
@@ -116,6 +133,8 @@ export class Parallel {
   /** How many parts (at most `most`) a call estimated at `ns` on one thread is worth splitting into. */
   parts(ns: number, most: number): number {
     const limit = Math.min(this.workers.threads, most);
+    if (limit < 2) return 1;
+    if (performance.now() > this.refreshAt) this.refresh();
     const dispatch = this.pinned.dispatch ?? this.workers.dispatchNs;
     let best = 1;
     for (let p = 2; p <= limit; p++) if (ns * (1 - 1 / p) > 2 * dispatch) best = p;

@@ -48,13 +48,16 @@ export class Workers {
   }
 
   /**
-   * The median time of empty jobs on every worker, each issued after a pause longer than the
-   * workers' polling (so a sleeping worker is woken, the expensive case), in nanoseconds.
+   * Re-times a dispatch (`rounds` empty jobs on every worker, each after a pause longer than the
+   * workers' polling, so a sleeping worker is woken: the expensive case) and keeps the median in
+   * `dispatchNs`, in nanoseconds. No-op without a pool.
    */
-  private measureDispatch(pool: WorkerPool): number {
+  measureDispatch(rounds = 21): void {
+    const pool = this.pool;
+    if (!pool) return;
     const none = Array.from({ length: pool.threads }, () => [Job.none]);
     const times: number[] = [];
-    for (let i = 0; i < 21; i++) {
+    for (let i = 0; i < rounds; i++) {
       const pause = performance.now() + 0.3;
       while (performance.now() < pause) {
         // Let the workers' polling run out, so they block as between a step's distant calls.
@@ -64,7 +67,7 @@ export class Workers {
       times.push((performance.now() - t0) * 1e6);
     }
     times.sort((a, b) => a - b);
-    return times[times.length >> 1];
+    this.dispatchNs = times[times.length >> 1];
   }
 
   /** Uses `n` threads in all (validated by the caller); needs the shared-memory build for n > 1. */
@@ -95,7 +98,7 @@ export class Workers {
       throw (failed as PromiseRejectedResult).reason;
     }
     this.pool = new WorkerPool(this.heap.memory, this.ctrlPtr, workers, canBlock());
-    this.dispatchNs = this.measureDispatch(this.pool);
+    this.measureDispatch();
   }
 
   /** Stops the workers and frees their scratch. */
