@@ -2,9 +2,12 @@
  * Where each call runs: on the calling thread, or split across the worker pool, chosen per call
  * from a cost model instead of fixed size thresholds. At start-up the backend times, on one
  * thread, a GEMM (ns per flop) and two element-wise passes (ns per element of a cheap op and of
- * one with a transcendental); the pool times a dispatch (workers.ts). A call whose estimated
- * one-thread time is `ns` is split into p parts only when the time saved, ns·(1 − 1/p), is more
- * than twice the dispatch cost, so a second thread never makes a call slower by our estimate.
+ * one with a transcendental); the pool times a dispatch (workers.ts), to workers asleep and to
+ * workers still polling after a recent job; all are re-timed every few seconds of threaded use.
+ * A call whose estimated one-thread time is `ns` is split into p parts only when the time saved,
+ * ns·(1 − 1/p), is more than twice the dispatch cost in the workers' current state, so a second
+ * thread never makes a call slower by our estimate. A call that would pay only with the workers
+ * awake wakes them (not waiting) and runs here, so a step's following calls find them polling.
  * Parts are split by what the call holds (rows or columns of a product, query blocks of an
  * attention, rows of a cross-entropy, images of a convolution batch, element ranges), aligned so
  * each element is computed exactly as on one thread: results are identical for any thread count,
@@ -13,8 +16,11 @@
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
 import type { Heap } from './heap.js';
-import { JOB_WORDS } from './pool.js';
+import { JOB_WORDS, SPIN_MS } from './pool.js';
 import type { Workers } from './workers.js';
+
+/** How long after a job the workers count as polling: most of their SPIN_MS (ms). */
+const HOT_MS = 0.8 * SPIN_MS;
 
 /** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
 const REFRESH_MS = 2000;
@@ -42,8 +48,10 @@ function fastest(repeats: number, fn: () => void): number {
 
 /** The whole model: the measured costs and the dispatch cost (ns). */
 export interface CostModel extends Costs {
-  /** One split call's overhead beyond its work. */
+  /** One split call's overhead beyond its work, workers asleep (pinned: used in both cases). */
   readonly dispatch: number;
+  /** The same with the workers still polling after a recent job. */
+  readonly hotDispatch: number;
 }
 
 export class Parallel {
@@ -72,11 +80,15 @@ export class Parallel {
 
   /** The whole model in use, the dispatch cost included. */
   model(): CostModel {
-    return { ...this.costs, dispatch: this.pinned.dispatch ?? this.workers.dispatchNs };
+    return {
+      ...this.costs,
+      dispatch: this.pinned.dispatch ?? this.workers.dispatchNs,
+      hotDispatch: this.pinned.dispatch ?? this.workers.hotDispatchNs,
+    };
   }
 
   /** Pins some figures of the model (the others stay measured); `{}` unpins all. */
-  pin(figures: Partial<CostModel>): void {
+  pin(figures: Partial<Costs & { dispatch: number }>): void {
     this.pinned = { ...figures };
   }
 
@@ -134,11 +146,32 @@ export class Parallel {
   parts(ns: number, most: number): number {
     const limit = Math.min(this.workers.threads, most);
     if (limit < 2) return 1;
-    if (performance.now() > this.refreshAt) this.refresh();
-    const dispatch = this.pinned.dispatch ?? this.workers.dispatchNs;
+    const now = performance.now();
+    if (now > this.refreshAt) this.refresh();
+    // Workers used within their polling time answer fast; asleep, they must be woken.
+    const hot = now < this.hotUntil;
+    const { dispatchNs, hotDispatchNs } = this.workers;
+    const dispatch = this.pinned.dispatch ?? (hot ? hotDispatchNs : dispatchNs);
+    const pays = (p: number, cost: number) => ns * (1 - 1 / p) > 2 * cost;
     let best = 1;
-    for (let p = 2; p <= limit; p++) if (ns * (1 - 1 / p) > 2 * dispatch) best = p;
+    for (let p = 2; p <= limit; p++) if (pays(p, dispatch)) best = p;
+    if (best === 1 && !hot && this.pinned.dispatch === undefined && pays(limit, hotDispatchNs)) {
+      // Too small to pay for waking them, large enough with them awake: wake them (without
+      // waiting) for the calls that follow, and run this one here.
+      this.workers.wake();
+      this.hotUntil = now + HOT_MS;
+    }
     return best;
+  }
+
+  /** Until when (performance.now()) the workers are still polling after their last job. */
+  private hotUntil = 0;
+
+  /** Runs split jobs on the pool, noting that the workers are polling afterwards; false without one. */
+  private onPool(jobs: readonly (readonly number[])[]): boolean {
+    if (!this.workers.run(jobs, (job) => this.local(job))) return false;
+    this.hotUntil = performance.now() + HOT_MS;
+    return true;
   }
 
   /**
@@ -151,14 +184,14 @@ export class Parallel {
       const step = Math.ceil(total / p / align) * align;
       const jobs: number[][] = [];
       for (let from = 0; from < total; from += step) jobs.push(make(from, Math.min(total, from + step)));
-      if (this.workers.run(jobs, (job) => this.local(job))) return;
+      if (this.onPool(jobs)) return;
     }
     this.local(make(0, total));
   }
 
   /** Runs jobs[0] here and the others on the workers (one each); all here, in order, without a pool. */
   run(jobs: readonly (readonly number[])[]): void {
-    if (jobs.length > 1 && this.workers.run(jobs, (job) => this.local(job))) return;
+    if (jobs.length > 1 && this.onPool(jobs)) return;
     for (const job of jobs) this.local(job);
   }
 

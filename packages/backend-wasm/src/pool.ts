@@ -6,7 +6,7 @@
  * whether it pays is the caller's (parallel.ts); this file is the protocol.
  */
 
-import { AdamField, AttnField, CeField, ConvField, GemmField } from './codes.js';
+import { AdamField, AttnField, CeField, ConvField, GemmField, Job } from './codes.js';
 
 /** Int32 words per worker slot: [seq, done, then the job: its kind and arguments], padded. */
 export const SLOT_WORDS = 32;
@@ -14,8 +14,14 @@ const SEQ = 0;
 const DONE = 1;
 /** Word offset of the job (kind, then arguments) within a slot. */
 export const SLOT_JOB = 2;
-/** Polls of a flag before blocking on it (a few tens of µs): back-to-back jobs skip the wake-up. */
+/** Polls of a flag before blocking on it (a few tens of µs): the calling thread's wait for a part. */
 export const SPIN = 20000;
+/**
+ * Milliseconds a worker keeps polling its slot after a job before it blocks: a step's calls
+ * come back to back, and a woken worker costs tens of µs on a quiet host, a millisecond or more
+ * on a busy one. (OpenMP runtimes spin similarly.)
+ */
+export const SPIN_MS = 0.5;
 /** The most words a job may have (its kind included). */
 export const JOB_WORDS = SLOT_WORDS - SLOT_JOB;
 
@@ -58,20 +64,48 @@ export class WorkerPool {
    */
   run(jobs: readonly (readonly number[])[], runLocal: (job: readonly number[]) => void): void {
     const ctrl = this.ctrl();
-    this.seq = (this.seq + 1) & 0x3fffffff;
     const remote = jobs.length - 1;
-    for (let w = 0; w < remote; w++) {
+    this.post(ctrl, remote, (base, w) => ctrl.set(jobs[w + 1], base + SLOT_JOB));
+    runLocal(jobs[0]);
+    this.waitDone(ctrl);
+  }
+
+  /**
+   * Wakes every worker with an empty job without waiting for it, so the next calls find them
+   * polling (cheap to dispatch) instead of asleep.
+   */
+  wake(): void {
+    const ctrl = this.ctrl();
+    this.post(ctrl, this.workers.length, (base) => {
+      ctrl[base + SLOT_JOB] = Job.none;
+    });
+  }
+
+  /** The sequence number each worker's last job carries (its done flag reaches it when finished). */
+  private readonly given: number[] = [];
+
+  /** Gives workers 0..count−1 a job (`write` fills slot `base`), once their previous one is done. */
+  private post(ctrl: Int32Array, count: number, write: (base: number, w: number) => void): void {
+    // A slot is rewritten only once its previous job (a wake-up's empty one) is done.
+    this.waitDone(ctrl);
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    for (let w = 0; w < count; w++) {
       const base = w * SLOT_WORDS;
-      ctrl.set(jobs[w + 1], base + SLOT_JOB);
+      write(base, w);
+      this.given[w] = this.seq;
       Atomics.store(ctrl, base + SEQ, this.seq);
       Atomics.notify(ctrl, base + SEQ);
     }
-    runLocal(jobs[0]);
-    for (let w = 0; w < remote; w++) {
+  }
+
+  /** Waits until every worker has finished the last job it was given. */
+  private waitDone(ctrl: Int32Array): void {
+    for (let w = 0; w < this.given.length; w++) {
+      const want = this.given[w];
       const at = w * SLOT_WORDS + DONE;
       let done = Atomics.load(ctrl, at);
-      for (let i = 0; i < SPIN && done !== this.seq; i++) done = Atomics.load(ctrl, at);
-      for (; done !== this.seq; done = Atomics.load(ctrl, at)) {
+      for (let i = 0; i < SPIN && done !== want; i++) done = Atomics.load(ctrl, at);
+      for (; done !== want; done = Atomics.load(ctrl, at)) {
         if (this.blocking) Atomics.wait(ctrl, at, done, 1000);
       }
     }

@@ -90,11 +90,11 @@ export class WasmBackend implements Backend<number> {
   /**
    * The cost model that decides, per call, whether work is split across threads: nanoseconds per
    * GEMM flop, per element of a cheap and of a transcendental element-wise op (timed on one
-   * thread at start-up), and per dispatch to the pool (timed when the pool starts; Infinity
-   * with one thread). A call is split when the time it would save exceeds twice the dispatch.
+   * thread at start-up), and per dispatch to the pool, workers asleep and still polling (timed
+   * when the pool starts; Infinity with one thread); re-timed every 2 s of threaded use. A call is split when the time it would save exceeds twice the dispatch.
    *
    *   const b = await createWasmBackend({ threads: 2 });
-   *   b.costModel(); // { gemmFlop: 0.03, elem: 0.2, transcendental: 4.4, dispatch: 60000 }
+   *   b.costModel(); // { gemmFlop: 0.03, elem: 0.2, transcendental: 4.4, dispatch: 60000, hotDispatch: 3000 }
    */
   costModel(): CostModel {
     return this.ctx.par.model();
@@ -106,7 +106,7 @@ export class WasmBackend implements Backend<number> {
    *
    *   b.setCostModel({ dispatch: 0 }); // e.g. to test the split paths on small inputs
    */
-  setCostModel(figures: Partial<CostModel>): void {
+  setCostModel(figures: Partial<Omit<CostModel, 'hotDispatch'>>): void {
     for (const [key, value] of Object.entries(figures)) {
       if (
         !['gemmFlop', 'elem', 'transcendental', 'dispatch'].includes(key) ||

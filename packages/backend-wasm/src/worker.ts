@@ -5,7 +5,7 @@
  * briefly and then blocking in Atomics.wait between jobs.
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
-import { SLOT_JOB, SLOT_WORDS, SPIN } from './pool.js';
+import { SLOT_JOB, SLOT_WORDS, SPIN_MS } from './pool.js';
 import type { WorkerInit } from './spawn.js';
 
 interface WorkerScope {
@@ -50,9 +50,13 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
   let seen = 0;
   for (;;) {
     const ctrl = new Int32Array(memory.buffer, ctrlPtr, (slot + 1) * SLOT_WORDS);
-    // A step issues jobs back to back: poll a little before sleeping (a wake-up costs tens of µs).
+    // A step issues jobs back to back: poll for SPIN_MS before sleeping (a wake-up costs more).
     let seq = Atomics.load(ctrl, base);
-    for (let i = 0; i < SPIN && seq === seen; i++) seq = Atomics.load(ctrl, base);
+    const until = performance.now() + SPIN_MS;
+    for (let i = 1; seq === seen; i++) {
+      if ((i & 255) === 0 && performance.now() > until) break;
+      seq = Atomics.load(ctrl, base);
+    }
     if (seq === seen) {
       Atomics.wait(ctrl, base, seen);
       seq = Atomics.load(ctrl, base);
