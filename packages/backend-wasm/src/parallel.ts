@@ -23,7 +23,7 @@ import type { Workers } from './workers.js';
 const HOT_MS = 0.8 * SPIN_MS;
 
 /** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
-const REFRESH_MS = 2000;
+const REFRESH_MS = 5000;
 
 /** What the start-up measurement found (nanoseconds, on one thread). */
 export interface Costs {
@@ -103,7 +103,7 @@ export class Parallel {
   private refresh(): void {
     this.refreshAt = performance.now() + REFRESH_MS;
     this.measured = this.measure(3);
-    this.workers.measureDispatch(5);
+    this.workers.measureDispatch(3);
   }
 
   /** Times a 128³ GEMM and 16 Ki-element add and exp passes on this thread (a few ms in all). */
@@ -148,7 +148,10 @@ export class Parallel {
     if (limit < 2) return 1;
     const now = performance.now();
     if (now > this.refreshAt) this.refresh();
-    // Workers used within their polling time answer fast; asleep, they must be woken.
+    // Workers used within their polling time answer fast; asleep, they must be woken. A worker
+    // still waking up (its empty job not done) is neither: giving it work would wait for it.
+    const idle = this.workers.idle();
+    if (!idle) return 1;
     const hot = now < this.hotUntil;
     const { dispatchNs, hotDispatchNs } = this.workers;
     const dispatch = this.pinned.dispatch ?? (hot ? hotDispatchNs : dispatchNs);

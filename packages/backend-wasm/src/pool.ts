@@ -98,6 +98,12 @@ export class WorkerPool {
     }
   }
 
+  /** True when every worker has finished the last job it was given (a wake-up's included). */
+  idle(): boolean {
+    const ctrl = this.ctrl();
+    return this.given.every((want, w) => Atomics.load(ctrl, w * SLOT_WORDS + DONE) === want);
+  }
+
   /** Waits until every worker has finished the last job it was given. */
   private waitDone(ctrl: Int32Array): void {
     for (let w = 0; w < this.given.length; w++) {

@@ -91,7 +91,7 @@ export class WasmBackend implements Backend<number> {
    * The cost model that decides, per call, whether work is split across threads: nanoseconds per
    * GEMM flop, per element of a cheap and of a transcendental element-wise op (timed on one
    * thread at start-up), and per dispatch to the pool, workers asleep and still polling (timed
-   * when the pool starts; Infinity with one thread); re-timed every 2 s of threaded use. A call is split when the time it would save exceeds twice the dispatch.
+   * when the pool starts; Infinity with one thread); re-timed every 5 s of threaded use. A call is split when the time it would save exceeds twice the dispatch.
    *
    *   const b = await createWasmBackend({ threads: 2 });
    *   b.costModel(); // { gemmFlop: 0.03, elem: 0.2, transcendental: 4.4, dispatch: 60000, hotDispatch: 3000 }

@@ -76,6 +76,11 @@ export class Workers {
     this.dispatchNs = median(SPIN_MS + 0.2);
   }
 
+  /** True when no worker is still busy with (or still waking up for) its last job. */
+  idle(): boolean {
+    return this.pool?.idle() ?? true;
+  }
+
   /** Wakes the workers (an empty job, not waited for) so the next calls find them polling. */
   wake(): void {
     this.pool?.wake();
