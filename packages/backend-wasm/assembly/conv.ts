@@ -2,6 +2,9 @@
 // [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld]), block moves between an image's planes
 // and a batch matrix, and the per-channel bias.
 
+import { ConvField, ConvMode, GemmField } from '../src/codes';
+import { gemm } from './gemm';
+
 /**
  * The walk im2col and col2im share: for each row (c, i, j) of cols [Cg·kH·kW, Ho·Wo] and each
  * output row oh, the image row it reads; `adjoint` adds the columns back into the image
@@ -105,3 +108,65 @@ export function addChannelBias(out: usize, bias: usize, N: i32, O: i32, L: i32):
   }
 }
 
+
+@inline function word(p: usize, f: i32): i32 {
+  return load<i32>(p + (<usize>f << 2));
+}
+
+/** Writes a GemmField struct at `args` (no epilogue). */
+@inline function setGemm(args: usize, M: i32, N: i32, K: i32, a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldc: i32, accumulate: bool): void {
+  store<i32>(args + (<usize>GemmField.M << 2), M);
+  store<i32>(args + (<usize>GemmField.N << 2), N);
+  store<i32>(args + (<usize>GemmField.K << 2), K);
+  store<i32>(args + (<usize>GemmField.a << 2), <i32>a);
+  store<i32>(args + (<usize>GemmField.aRow << 2), aRow);
+  store<i32>(args + (<usize>GemmField.aCol << 2), aCol);
+  store<i32>(args + (<usize>GemmField.b << 2), <i32>b);
+  store<i32>(args + (<usize>GemmField.bRow << 2), bRow);
+  store<i32>(args + (<usize>GemmField.bCol << 2), bCol);
+  store<i32>(args + (<usize>GemmField.c << 2), <i32>c);
+  store<i32>(args + (<usize>GemmField.ldc << 2), ldc);
+  store<i32>(args + (<usize>GemmField.accumulate << 2), accumulate ? 1 : 0);
+  store<i32>(args + (<usize>GemmField.bias << 2), 0);
+  store<i32>(args + (<usize>GemmField.act << 2), 0);
+}
+
+/**
+ * Images n0..n1 of a convolution or one of its gradients (a ConvField struct at p), one image
+ * and group per product, so a thread's share is whole images: the split of a convolution batch
+ * across threads. `scratch` holds gemmScratchBytes() for the products' packing.
+ */
+export function convImages(p: usize, scratch: usize): void {
+  const mode = word(p, ConvField.mode);
+  const x = <usize>word(p, ConvField.x), w = <usize>word(p, ConvField.w);
+  const y = <usize>word(p, ConvField.y), grad = <usize>word(p, ConvField.grad);
+  const C = word(p, ConvField.C), O = word(p, ConvField.O), groups = word(p, ConvField.groups);
+  const geo = <usize>word(p, ConvField.geo), args = <usize>word(p, ConvField.args), cols = <usize>word(p, ConvField.cols);
+  const H = load<i32>(geo), W = load<i32>(geo, 4), Ho = load<i32>(geo, 8), Wo = load<i32>(geo, 12);
+  const kH = load<i32>(geo, 16), kW = load<i32>(geo, 20), Cg = load<i32>(geo, 48);
+  const L = Ho * Wo, KK = Cg * kH * kW, Og = O / groups;
+  const n1 = word(p, ConvField.n1);
+  for (let n = word(p, ConvField.n0); n < n1; n++) {
+    for (let g = 0; g < groups; g++) {
+      const xn = x + (<usize>((n * C + g * Cg) * H * W) << 2);
+      const yn = y + (<usize>((n * O + g * Og) * L) << 2);
+      const wg = w + (<usize>(g * Og * KK) << 2);
+      if (mode == ConvMode.forward) {
+        im2col(xn, cols, geo);
+        // y[n, g] [Og, L] = Wg [Og, KK] · cols [KK, L]
+        setGemm(args, Og, L, KK, wg, KK, 1, cols, L, 1, yn, L, false);
+        gemm(args, scratch);
+      } else if (mode == ConvMode.backwardInput) {
+        // cols [KK, L] = Wgᵀ · dy[n, g], added back into dx[n, g]'s planes
+        setGemm(args, KK, L, Og, wg, 1, KK, yn, L, 1, cols, L, false);
+        gemm(args, scratch);
+        col2im(cols, grad + (<usize>((n * C + g * Cg) * H * W) << 2), geo);
+      } else {
+        im2col(xn, cols, geo);
+        // dWg [Og, KK] += dy[n, g] [Og, L] · colsᵀ
+        setGemm(args, Og, KK, L, yn, L, 1, cols, 1, L, grad + (<usize>(g * Og * KK) << 2), KK, true);
+        gemm(args, scratch);
+      }
+    }
+  }
+}

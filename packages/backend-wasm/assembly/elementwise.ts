@@ -104,6 +104,21 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, p: usize): vo
   }
 }
 
+/** out = a op b over n contiguous float32 elements of same-shape operands (a job's range of binaryF32). */
+export function binaryDenseF32(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  if (op <= Binary.div) {
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, binaryVec(op, v128.load(a + off), v128.load(b + off)));
+    }
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, binaryScalar(op, load<f32>(a + off), load<f32>(b + off)));
+  }
+}
+
 @inline function compareScalar<T>(op: i32, a: T, b: T): u8 {
   switch (op) {
     case Compare.eq: return a == b ? 1 : 0;

@@ -3,7 +3,9 @@
 // and 8 columns of B per 256-deep K block; the 4×8 tile of C lives in eight v128 accumulators.
 // Both products take their operands as a GemmField struct in linear memory (src/codes.ts).
 
-import { GemmField } from '../src/codes';
+import { Activation, GemmField } from '../src/codes';
+import { sigmoid } from './scalar';
+import { fma } from './simd';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -16,13 +18,6 @@ export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
 }
 
-@inline function fma(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, c);
-  } else {
-    return f32x4.add(c, f32x4.mul(a, b));
-  }
-}
 
 /** Stores the 4x4 transpose of rows r0..r3 at dst, dst + stride, dst + 2·stride, dst + 3·stride. */
 @inline function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
@@ -105,7 +100,26 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
   }
 }
 
-function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize): void {
+/**
+ * The epilogue on C's final values in rows 0..h, columns 0..w of the block at c: + bias[j] (bias
+ * 0 = none), then the Activation act. In float64 as the separate bias-activation pass was, so a
+ * fused linear matches the unfused ops.
+ */
+@inline function epilogue(c: usize, ldc: i32, h: i32, w: i32, bias: usize, act: i32): void {
+  for (let r = 0; r < h; r++) {
+    const row = c + (<usize>(r * ldc) << 2);
+    for (let q = 0; q < w; q++) {
+      const at = row + (<usize>q << 2);
+      let v = <f64>load<f32>(at) + (bias ? <f64>load<f32>(bias + (<usize>q << 2)) : 0);
+      if (act == Activation.relu) v = v > 0 || v != v ? v : 0;
+      else if (act == Activation.tanh) v = Math.tanh(v);
+      else if (act == Activation.sigmoid) v = sigmoid(v);
+      store<f32>(at, <f32>v);
+    }
+  }
+}
+
+function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize, bias: usize, act: i32): void {
   for (let j = 0; j < nc; j += NR) {
     const w = min(NR, nc - j);
     const bBase = pb + (<usize>(j * kc) << 2);
@@ -162,6 +176,8 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i
           }
         }
       }
+      // The last K block: C's values are final, apply the epilogue while the tile is in cache.
+      if (bias || act) epilogue(o, ldc, h, w, bias ? bias + (<usize>j << 2) : 0, act);
     }
   }
 }
@@ -181,11 +197,15 @@ export function gemm(args: usize, scratch: usize): void {
   const a = <usize>field(args, GemmField.a), aRow = field(args, GemmField.aRow), aCol = field(args, GemmField.aCol);
   const b = <usize>field(args, GemmField.b), bRow = field(args, GemmField.bRow), bCol = field(args, GemmField.bCol);
   const c = <usize>field(args, GemmField.c), ldc = field(args, GemmField.ldc);
+  const bias = <usize>field(args, GemmField.bias), act = field(args, GemmField.act);
   if (!field(args, GemmField.accumulate)) {
     if (ldc == N) memory.fill(c, 0, <usize>(M * N) << 2);
     else for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
   }
-  if (K == 0) return;
+  if (K == 0) {
+    if (bias || act) epilogue(c, ldc, M, N, bias, act);
+    return;
+  }
   const pa = scratch;
   const pb = scratch + (<usize>(MC * KC) << 2);
   const tile = pb + (<usize>(KC * NC) << 2);
@@ -197,7 +217,8 @@ export function gemm(args: usize, scratch: usize): void {
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, mc, kc, pa);
-        macro(mc, nc, kc, pa, pb, c + (<usize>(ic * ldc + jc) << 2), ldc, tile);
+        const last = pc + kc >= K;
+        macro(mc, nc, kc, pa, pb, c + (<usize>(ic * ldc + jc) << 2), ldc, tile, last ? (bias ? bias + (<usize>jc << 2) : 0) : 0, last ? act : 0);
       }
     }
   }
@@ -234,4 +255,6 @@ export function dotRows(args: usize): void {
       store<f32>(at, accumulate ? load<f32>(at) + t : t);
     }
   }
+  const bias = <usize>field(args, GemmField.bias), act = field(args, GemmField.act);
+  if (bias || act) epilogue(c, ldc, M, N, bias, act);
 }

@@ -3,15 +3,20 @@
 // offset into linear memory, and shapes, strides and GEMM operands are passed through i32 blocks.
 // Op codes and the GEMM struct's layout come from ../src/codes.ts, shared with the TypeScript side.
 
+export * from './attention';
 export * from './conv';
+export * from './crossentropy';
 export * from './elementwise';
-export * from './epilogue';
 export * from './gemm';
+export * from './jobs';
 export * from './layout';
 export * from './optimizer';
 export * from './pool';
 export * from './reduce';
+export * from './resize';
+export * from './scan';
 export * from './softmax';
+export * from './sort';
 
 /** Where the TypeScript allocator may start (after static data), 64-byte aligned. */
 export function heapBase(): usize {

@@ -66,7 +66,7 @@ export enum ArgReduce {
   argmin,
 }
 
-/** Fused activations of the linear epilogue (`biasActivation`). */
+/** Fused activations of the GEMM epilogue (GemmField.act, used by the fused linear). */
 export enum Activation {
   none,
   relu,
@@ -88,7 +88,7 @@ export enum Cast {
 
 /**
  * The GEMM argument struct: int32 fields at these word offsets. C [M×N] (rows ldc floats apart)
- * = op(A)·op(B), or += when accumulate is 1; element (i, k) of op(A) is at byte a + 4·(i·aRow +
+ * = act(op(A)·op(B) + bias), or += when accumulate is 1 (then bias = 0 and act = none); element (i, k) of op(A) is at byte a + 4·(i·aRow +
  * k·aCol), element (k, j) of op(B) at b + 4·(k·bRow + j·bCol). `gemm` and `dotRows` read it from
  * linear memory; the worker pool keeps one in each worker's control slot.
  */
@@ -105,6 +105,9 @@ export enum GemmField {
   c,
   ldc,
   accumulate,
+  /** The epilogue, applied to C's final values: bias [N] added (0 = none), then an Activation. */
+  bias,
+  act,
   /** The number of fields (words per struct). */
   count,
 }
@@ -115,4 +118,128 @@ export enum GemmField {
  */
 export enum Limit {
   rank = 16,
+}
+
+/**
+ * The kinds of job a pool slot (and the calling thread, through the same `runJob` export) runs:
+ * the job's first word; its arguments follow as int32 words (floats by their bit patterns).
+ */
+export enum Job {
+  /** Nothing: measures a round trip to the workers (the pool's dispatch cost). */
+  none,
+  /** A GEMM: a GemmField struct. */
+  gemm,
+  /** Query blocks t0..t1 of a fused attention: an AttnField struct. */
+  attention,
+  /** Elements from..to of a float32 unary op: [op, x, out, from, to]. */
+  unary,
+  /** Elements from..to of a same-shape float32 binary op: [op, a, b, out, from, to]. */
+  binary,
+  /** Elements from..to of an Adam/AdamW update: an AdamField struct. */
+  adam,
+  /** Rows from..to of a fused softmax cross-entropy (forward or backward): a CeField struct. */
+  crossEntropy,
+  /** Images n0..n1 of a convolution or one of its gradients: a ConvField struct. */
+  conv,
+}
+
+/** What a conv job computes for each of its images. */
+export enum ConvMode {
+  /** y[n] = W·im2col(x[n]) (bias added afterwards). */
+  forward,
+  /** dx[n] = col2im(Wᵀ·dy[n]) (dx zeroed beforehand). */
+  backwardInput,
+  /** dw += Σₙ dy[n]·im2col(x[n])ᵀ, into this part's own dw (the parts are summed afterwards). */
+  backwardFilter,
+}
+
+/**
+ * A conv job over images n0..n1: x [N, C, H, W], w [O, Cg, kH, kW], y (or dy) [N, O, Ho, Wo],
+ * the gradient it writes (dx, or this part's dw; 0 for forward), the geometry block (conv.ts's
+ * layout: [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld]), and the part's own scratch:
+ * `args` (a GemmField struct's room) and `cols` ([Cg·kH·kW, Ho·Wo] floats).
+ */
+export enum ConvField {
+  mode,
+  x,
+  w,
+  y,
+  grad,
+  n0,
+  n1,
+  C,
+  O,
+  groups,
+  geo,
+  args,
+  cols,
+  count,
+}
+
+/**
+ * The fused attention struct: q [B, L, E], k [B, S, E], v [B, S, Ev], mask (0 = none) [Bm, L, S]
+ * with maskShared = 1 when Bm = 1, out [B, L, Ev], lse [B, L]; scale as float32 bits; causal 0/1;
+ * the job covers query blocks t0..t1 (4 rows each, numbered b·⌈L/4⌉ + block).
+ */
+export enum AttnField {
+  q,
+  k,
+  v,
+  mask,
+  maskShared,
+  B,
+  L,
+  S,
+  E,
+  Ev,
+  scale,
+  causal,
+  out,
+  lse,
+  t0,
+  t1,
+  count,
+}
+
+/**
+ * The Adam update struct (floats as float32 bits): p, g, m, v, vmax (0 = no amsgrad), elements
+ * from..to, then lr, beta1, beta2, eps, weightDecay, decoupled (0/1), bc1, sqrtBc2.
+ */
+export enum AdamField {
+  p,
+  g,
+  m,
+  v,
+  vmax,
+  from,
+  to,
+  lr,
+  beta1,
+  beta2,
+  eps,
+  weightDecay,
+  decoupled,
+  bc1,
+  sqrtBc2,
+  count,
+}
+
+/**
+ * The fused cross-entropy struct: logits [N, C], target int32 [N], ignoreIndex, rows from..to;
+ * forward writes loss and lse [N]; backward (backward = 1) reads lse and dloss [N] and writes
+ * dlogits [N, C].
+ */
+export enum CeField {
+  logits,
+  target,
+  C,
+  ignoreIndex,
+  from,
+  to,
+  backward,
+  loss,
+  lse,
+  dloss,
+  dlogits,
+  count,
 }

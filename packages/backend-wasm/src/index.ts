@@ -7,6 +7,7 @@ export {
   threadsPossible,
   type WasmSource,
 } from './loader.js';
+export type { CostModel, Costs } from './parallel.js';
 export { getThreads, setThreads } from './threads.js';
 export { WasmBackend } from './wasm_backend.js';
 

@@ -1,26 +1,37 @@
 /**
- * A worker pool over shared linear memory, for large matrix products. Each worker instantiates
- * the same compiled module on the same `WebAssembly.Memory` and waits on its slot of a control
- * block (`Atomics.wait`); the main thread writes a job, bumps the slot's sequence number, runs
- * its own share, and waits for every worker's done flag. A product is split by rows of C (or by
- * columns when it has few rows), aligned to the micro-kernel's 4x8 tile, so each element is
- * computed exactly as on one thread: results are identical for any thread count.
+ * A worker pool over shared linear memory. Each worker instantiates the same compiled module on
+ * the same `WebAssembly.Memory` and waits on its slot of a control block; the main thread writes
+ * a job (a Job kind and its argument words, run by the module's `runJob`), bumps the slot's
+ * sequence number, runs its own share, and waits for every worker's done flag. What to split and
+ * whether it pays is the caller's (parallel.ts); this file is the protocol.
  */
 
-import { GemmField } from './codes.js';
-import { type GemmArgs, writeGemmArgs } from './ffi.js';
+import { AdamField, AttnField, CeField, ConvField, GemmField, Job } from './codes.js';
 
-/** Int32 words per worker slot: [seq, done, then a GemmField struct (the job)], padded. */
-export const SLOT_WORDS = 16;
+/** Int32 words per worker slot: [seq, done, then the job: its kind and arguments], padded. */
+export const SLOT_WORDS = 32;
 const SEQ = 0;
 const DONE = 1;
-/** Word offset of the job's GemmField struct within a slot. */
-export const SLOT_ARGS = 2;
+/** Word offset of the job (kind, then arguments) within a slot. */
+export const SLOT_JOB = 2;
+/** Polls of a flag before blocking on it (a few tens of µs): the calling thread's wait for a part. */
+export const SPIN = 20000;
+/**
+ * Milliseconds a worker keeps polling its slot after a job before it blocks: a step's calls
+ * come back to back, and a woken worker costs tens of µs on a quiet host, a millisecond or more
+ * on a busy one. (OpenMP runtimes spin similarly.)
+ */
+export const SPIN_MS = 0.5;
+/** The most words a job may have (its kind included). */
+export const JOB_WORDS = SLOT_WORDS - SLOT_JOB;
 
-if (SLOT_ARGS + GemmField.count > SLOT_WORDS)
-  throw new Error('nnet wasm: a pool slot cannot hold a GEMM struct');
+if (
+  1 + Math.max(GemmField.count, AttnField.count, AdamField.count, CeField.count, ConvField.count) >
+  JOB_WORDS
+)
+  throw new Error('nnet wasm: a pool slot cannot hold a job');
 
-/** What the pool needs from a worker: post a message, stop, and not keep the process alive. */
+/** What the pool needs from a worker: stop, and not keep the process alive. */
 export interface PoolWorker {
   terminate(): unknown;
   unref?(): void;
@@ -47,43 +58,63 @@ export class WorkerPool {
     return new Int32Array(this.memory.buffer, this.ctrlPtr, this.workers.length * SLOT_WORDS);
   }
 
-  /** Runs one product split across the calling thread (`runLocal`) and the workers. */
-  gemm(args: GemmArgs, runLocal: (part: GemmArgs) => void): void {
-    const { M, N } = args;
-    const parts = this.threads;
-    // Each part packs the whole operand it does not split: parts of rows share B (K x N), parts of
-    // columns share A (M x K). Split the dimension whose shared operand is smaller, when it is long enough.
-    const rowsOk = M >= parts * 4;
-    const colsOk = N >= parts * 8;
-    const byRows = rowsOk && (!colsOk || M >= N);
-    const extent = byRows ? M : N;
-    const align = byRows ? 4 : 8;
-    const step = Math.ceil(extent / parts / align) * align;
-    const jobs: GemmArgs[] = [];
-    for (let start = 0; start < extent; start += step) {
-      const len = Math.min(step, extent - start);
-      jobs.push(
-        byRows
-          ? { ...args, M: len, a: args.a + 4 * start * args.aRow, c: args.c + 4 * start * args.ldc }
-          : { ...args, N: len, b: args.b + 4 * start * args.bCol, c: args.c + 4 * start },
-      );
-    }
+  /**
+   * Runs jobs[0] on the calling thread (`runLocal`) and jobs[1..] on workers 0.. (at most one
+   * per worker), returning when all are done.
+   */
+  run(jobs: readonly (readonly number[])[], runLocal: (job: readonly number[]) => void): void {
     const ctrl = this.ctrl();
-    this.seq++;
-    const remote = jobs.slice(1);
-    remote.forEach((job, w) => {
+    const remote = jobs.length - 1;
+    this.post(ctrl, remote, (base, w) => ctrl.set(jobs[w + 1], base + SLOT_JOB));
+    runLocal(jobs[0]);
+    this.waitDone(ctrl);
+  }
+
+  /**
+   * Wakes every worker with an empty job without waiting for it, so the next calls find them
+   * polling (cheap to dispatch) instead of asleep.
+   */
+  wake(): void {
+    const ctrl = this.ctrl();
+    this.post(ctrl, this.workers.length, (base) => {
+      ctrl[base + SLOT_JOB] = Job.none;
+    });
+  }
+
+  /** The sequence number each worker's last job carries (its done flag reaches it when finished). */
+  private readonly given: number[] = [];
+
+  /** Gives workers 0..count−1 a job (`write` fills slot `base`), once their previous one is done. */
+  private post(ctrl: Int32Array, count: number, write: (base: number, w: number) => void): void {
+    // A slot is rewritten only once its previous job (a wake-up's empty one) is done.
+    this.waitDone(ctrl);
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    for (let w = 0; w < count; w++) {
       const base = w * SLOT_WORDS;
-      writeGemmArgs(ctrl, base + SLOT_ARGS, job);
+      write(base, w);
+      this.given[w] = this.seq;
       Atomics.store(ctrl, base + SEQ, this.seq);
       Atomics.notify(ctrl, base + SEQ);
-    });
-    runLocal(jobs[0]);
-    remote.forEach((_, w) => {
+    }
+  }
+
+  /** True when every worker has finished the last job it was given (a wake-up's included). */
+  idle(): boolean {
+    const ctrl = this.ctrl();
+    return this.given.every((want, w) => Atomics.load(ctrl, w * SLOT_WORDS + DONE) === want);
+  }
+
+  /** Waits until every worker has finished the last job it was given. */
+  private waitDone(ctrl: Int32Array): void {
+    for (let w = 0; w < this.given.length; w++) {
+      const want = this.given[w];
       const at = w * SLOT_WORDS + DONE;
-      for (let done = Atomics.load(ctrl, at); done !== this.seq; done = Atomics.load(ctrl, at)) {
+      let done = Atomics.load(ctrl, at);
+      for (let i = 0; i < SPIN && done !== want; i++) done = Atomics.load(ctrl, at);
+      for (; done !== want; done = Atomics.load(ctrl, at)) {
         if (this.blocking) Atomics.wait(ctrl, at, done, 1000);
       }
-    });
+    }
   }
 
   /** Stops every worker. */

@@ -10,16 +10,19 @@
 import {
   type AdamUpdateParams,
   type ArgReduceOp,
+  type AttentionParams,
   type Backend,
   type BinaryOp,
   type CompareOp,
   type Conv2dParams,
+  type CrossEntropyParams,
   type DType,
   dtypeOfArray,
   type FusedActivation,
   type MatmulOptions,
   type Pool2dParams,
   type ReduceOp,
+  type ResizeAxisParams,
   type SGDUpdateParams,
   type StridedInfo,
   type TypedArray,
@@ -27,15 +30,21 @@ import {
 } from '@nnet/tensor';
 import type { KernelExports } from './ffi.js';
 import { Heap } from './heap.js';
+import { attention } from './kernels/attention.js';
 import type { T, WasmContext } from './kernels/context.js';
 import * as conv from './kernels/conv.js';
+import * as crossEntropy from './kernels/crossentropy.js';
 import * as elementwise from './kernels/elementwise.js';
 import * as layout from './kernels/layout.js';
-import { GemmRunner, linear, matmul } from './kernels/matmul.js';
+import { linear, matmul } from './kernels/matmul.js';
 import * as optimizer from './kernels/optimizer.js';
 import * as pooling from './kernels/pooling.js';
 import * as reduction from './kernels/reduce.js';
+import * as resize from './kernels/resize.js';
+import { cumsum } from './kernels/scan.js';
 import * as softmax from './kernels/softmax.js';
+import { sortRows } from './kernels/sort.js';
+import { type CostModel, Parallel } from './parallel.js';
 import { MAX_WORKERS, Workers } from './workers.js';
 
 export class WasmBackend implements Backend<number> {
@@ -57,10 +66,9 @@ export class WasmBackend implements Backend<number> {
     this.maxStorageBytes = sharing ? 2 ** 31 : 2 ** 32;
     const heap = new Heap(sharing?.memory ?? k.memory, k.heapBase());
     const workers = new Workers(heap, k.gemmScratchBytes(), sharing);
-    const runner = new GemmRunner(k, heap, workers);
     this.heap = heap;
     this.workers = workers;
-    this.ctx = { k, heap, gemm: (args) => runner.run(args) };
+    this.ctx = { k, heap, par: new Parallel(k, heap, workers) };
   }
 
   /** Threads used for large products (1 without a shared memory). */
@@ -77,6 +85,39 @@ export class WasmBackend implements Backend<number> {
       throw new RangeError(`setThreads: n must be an integer from 1 to ${MAX_WORKERS + 1}, got ${n}.`);
     }
     await this.workers.set(n);
+  }
+
+  /**
+   * The cost model that decides, per call, whether work is split across threads: nanoseconds per
+   * GEMM flop, per element of a cheap and of a transcendental element-wise op (timed on one
+   * thread at start-up), and per dispatch to the pool, workers asleep and still polling (timed
+   * when the pool starts; Infinity with one thread); re-timed every 5 s of threaded use. A call is split when the time it would save exceeds twice the dispatch.
+   *
+   *   const b = await createWasmBackend({ threads: 2 });
+   *   b.costModel(); // { gemmFlop: 0.03, elem: 0.2, transcendental: 4.4, dispatch: 60000, hotDispatch: 3000 }
+   */
+  costModel(): CostModel {
+    return this.ctx.par.model();
+  }
+
+  /**
+   * Pins figures of the cost model instead of the measured ones (`{}` goes back to measuring):
+   * `{ dispatch: 0 }` splits every call that can be split, `{ dispatch: Infinity }` none.
+   *
+   *   b.setCostModel({ dispatch: 0 }); // e.g. to test the split paths on small inputs
+   */
+  setCostModel(figures: Partial<Omit<CostModel, 'hotDispatch'>>): void {
+    for (const [key, value] of Object.entries(figures)) {
+      if (
+        !['gemmFlop', 'elem', 'transcendental', 'dispatch'].includes(key) ||
+        !(typeof value === 'number' && value >= 0)
+      ) {
+        throw new RangeError(
+          `setCostModel: ${key} must be one of gemmFlop, elem, transcendental, dispatch with a number >= 0, got ${String(value)}.`,
+        );
+      }
+    }
+    this.ctx.par.pin(figures);
   }
 
   /** Stops the worker pool. */
@@ -222,5 +263,40 @@ export class WasmBackend implements Backend<number> {
 
   linear(x: T, w: T, bias: T | null, activation: FusedActivation, out: T): void {
     linear(this.ctx, x, w, bias, activation, out);
+  }
+
+  attention(q: T, k: T, v: T, mask: T | null, params: AttentionParams, out: T, logsumexp: T): void {
+    attention(this.ctx, q, k, v, mask, params, out, logsumexp);
+  }
+
+  sortRows(x: T, descending: boolean, values: T, indices: T): void {
+    sortRows(this.ctx, x, descending, values, indices);
+  }
+
+  cumsum(x: T, axis: number, reverse: boolean, out: T): void {
+    cumsum(this.ctx, x, axis, reverse, out);
+  }
+
+  resizeAxis(x: T, params: ResizeAxisParams, out: T): void {
+    resize.resizeAxis(this.ctx, x, params, out);
+  }
+
+  resizeAxisBackward(dy: T, params: ResizeAxisParams, dx: T): void {
+    resize.resizeAxisBackward(this.ctx, dy, params, dx);
+  }
+
+  crossEntropy(logits: T, target: T, params: CrossEntropyParams, loss: T, logsumexp: T): void {
+    crossEntropy.crossEntropy(this.ctx, logits, target, params, loss, logsumexp);
+  }
+
+  crossEntropyBackward(
+    logits: T,
+    target: T,
+    logsumexp: T,
+    dloss: T,
+    params: CrossEntropyParams,
+    dlogits: T,
+  ): void {
+    crossEntropy.crossEntropyBackward(this.ctx, logits, target, logsumexp, dloss, params, dlogits);
   }
 }

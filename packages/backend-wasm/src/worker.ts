@@ -1,10 +1,11 @@
 /**
  * A pool worker (worker_threads in Node, a Web Worker in a browser): instantiates the kernels on
- * the shared memory, says 'ready', then runs the GEMM jobs the main thread writes into its
- * control slot (a GemmField struct the kernel reads in place), blocking in Atomics.wait between jobs.
+ * the shared memory, says 'ready', then runs the jobs the main thread writes into its control
+ * slot (a Job kind and its arguments, which the module's runJob reads in place), spinning
+ * briefly and then blocking in Atomics.wait between jobs.
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
-import { SLOT_ARGS, SLOT_WORDS } from './pool.js';
+import { SLOT_JOB, SLOT_WORDS, SPIN_MS } from './pool.js';
 import type { WorkerInit } from './spawn.js';
 
 interface WorkerScope {
@@ -49,11 +50,20 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
   let seen = 0;
   for (;;) {
     const ctrl = new Int32Array(memory.buffer, ctrlPtr, (slot + 1) * SLOT_WORDS);
-    Atomics.wait(ctrl, base, seen);
-    seen = Atomics.load(ctrl, base);
+    // A step issues jobs back to back: poll for SPIN_MS before sleeping (a wake-up costs more).
+    let seq = Atomics.load(ctrl, base);
+    const until = performance.now() + SPIN_MS;
+    for (let i = 1; seq === seen; i++) {
+      if ((i & 255) === 0 && performance.now() > until) break;
+      seq = Atomics.load(ctrl, base);
+    }
+    if (seq === seen) {
+      Atomics.wait(ctrl, base, seen);
+      seq = Atomics.load(ctrl, base);
+    }
+    seen = seq;
     if (seen < 0) break;
-    // The job is the GemmField struct in this worker's slot: the kernel reads it in place.
-    k.gemm(ctrlPtr + (base + SLOT_ARGS) * 4, scratch);
+    k.runJob(ctrlPtr + (base + SLOT_JOB) * 4, scratch);
     Atomics.store(ctrl, base + 1, seen);
     Atomics.notify(ctrl, base + 1);
   }

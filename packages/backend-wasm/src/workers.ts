@@ -1,12 +1,13 @@
 /**
  * The worker pool's lifecycle: starting `n - 1` workers on the shared memory (each with its own
- * GEMM scratch and a slot of the control block), stopping them, and running a product on them.
- * The split of a product and the Atomics protocol are pool.ts's; starting one worker is spawn.ts's.
+ * scratch and a slot of the control block), measuring what a dispatch costs, stopping them, and
+ * running jobs on them. The Atomics protocol is pool.ts's; starting one worker is spawn.ts's;
+ * what to split and when is parallel.ts's.
  */
-import type { GemmArgs } from './ffi.js';
+import { Job } from './codes.js';
 import type { Heap } from './heap.js';
 import { canBlock, isNode } from './loader.js';
-import { type PoolWorker, SLOT_WORDS, WorkerPool } from './pool.js';
+import { type PoolWorker, SLOT_WORDS, SPIN_MS, WorkerPool } from './pool.js';
 import { spawnWorker } from './spawn.js';
 
 /** The most threads setThreads accepts: this many workers plus the calling thread. */
@@ -30,11 +31,59 @@ export class Workers {
     return this.pool?.threads ?? 1;
   }
 
-  /** Runs `args` split across the pool and the calling thread (`runLocal`); false without a pool. */
-  gemm(args: GemmArgs, runLocal: (part: GemmArgs) => void): boolean {
-    if (!this.pool || this.pool.threads < 2) return false;
-    this.pool.gemm(args, runLocal);
+  /**
+   * Nanoseconds one split call spends beyond its work: waking the workers, waiting for the
+   * slowest, caches refilled (measured when the pool starts; Infinity without a pool).
+   */
+  dispatchNs = Number.POSITIVE_INFINITY;
+  /** The same for workers still polling after a recent job (back-to-back calls). */
+  hotDispatchNs = Number.POSITIVE_INFINITY;
+
+  /**
+   * Runs jobs[0] on the calling thread (`runLocal`) and the others on the workers (at most
+   * threads − 1 of them); false without a pool (nothing ran).
+   */
+  run(jobs: readonly (readonly number[])[], runLocal: (job: readonly number[]) => void): boolean {
+    if (!this.pool || jobs.length > this.pool.threads) return false;
+    this.pool.run(jobs, runLocal);
     return true;
+  }
+
+  /**
+   * Re-times a dispatch (`rounds` empty jobs on every worker) twice: back to back, workers still
+   * polling (`hotDispatchNs`), and each after a pause longer than their polling, so a sleeping
+   * worker is woken (`dispatchNs`, the expensive case); medians in nanoseconds. No-op without a pool.
+   */
+  measureDispatch(rounds = 21): void {
+    const pool = this.pool;
+    if (!pool) return;
+    const none = Array.from({ length: pool.threads }, () => [Job.none]);
+    const median = (pause: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const until = performance.now() + pause;
+        while (performance.now() < until) {
+          // With a pause: let the workers' polling run out, so they block (the cold case).
+        }
+        const t0 = performance.now();
+        pool.run(none, () => {});
+        times.push((performance.now() - t0) * 1e6);
+      }
+      times.sort((a, b) => a - b);
+      return times[times.length >> 1];
+    };
+    this.hotDispatchNs = median(0);
+    this.dispatchNs = median(SPIN_MS + 0.2);
+  }
+
+  /** True when no worker is still busy with (or still waking up for) its last job. */
+  idle(): boolean {
+    return this.pool?.idle() ?? true;
+  }
+
+  /** Wakes the workers (an empty job, not waited for) so the next calls find them polling. */
+  wake(): void {
+    this.pool?.wake();
   }
 
   /** Uses `n` threads in all (validated by the caller); needs the shared-memory build for n > 1. */
@@ -65,12 +114,15 @@ export class Workers {
       throw (failed as PromiseRejectedResult).reason;
     }
     this.pool = new WorkerPool(this.heap.memory, this.ctrlPtr, workers, canBlock());
+    this.measureDispatch();
   }
 
   /** Stops the workers and frees their scratch. */
   stop(): void {
     this.pool?.terminate();
     this.pool = null;
+    this.dispatchNs = Number.POSITIVE_INFINITY;
+    this.hotDispatchNs = Number.POSITIVE_INFINITY;
     for (const p of this.scratch) this.heap.free(p);
     this.scratch = [];
   }

@@ -1,11 +1,14 @@
 import {
+  attentionReference,
   type Backend,
   conv2d,
   type DType,
   manualSeed,
   randn,
   registerBackend,
+  scaledDotProductAttention,
   setBackend,
+  type Tensor,
   type TypedArray,
 } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +53,8 @@ describe('module selection', () => {
         .toString()
         .trim();
     expect(probe(['--experimental-wasm-relaxed-simd'])).toBe('true');
-    expect(probe([])).toBe(String(relaxedSimdSupported()));
+    // A child with this process's flags agrees with this process's probe.
+    expect(probe(process.execArgv)).toBe(String(relaxedSimdSupported()));
   });
 
   it('accepts the module bytes directly (for bundlers)', async () => {
@@ -122,9 +126,46 @@ describe('worker pool', () => {
       conv2d(x, w, null, { padding: 1 }).square().sum().backward();
       return [Array.from(x.grad!.dataSync()), Array.from(w.grad!.dataSync())];
     };
+    // Every call split, however small: the convolutions run image by image on both threads.
+    b.setCostModel({ dispatch: 0 });
     const convTwo = conv();
+    b.setCostModel({});
     await b.setThreads(1);
-    expect(conv()).toEqual(convTwo);
+    const convOne = conv();
+    // dx: each element computed as on one thread. dw: two parts' sums added, so within rounding.
+    expect(convTwo[0]).toEqual(convOne[0]);
+    convTwo[1].forEach((v, i) =>
+      expect(Math.abs(v - convOne[1][i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(convOne[1][i]))),
+    );
+    b.dispose();
+  }, 60_000);
+
+  it('splits a large fused attention by query blocks, identical to one thread and close to the reference', async () => {
+    const b = await createWasmBackend({ threads: 2 });
+    registerBackend('wasm-attention', () => b, -1);
+    await setBackend('wasm-attention');
+    const costs = b.costModel();
+    expect(costs.dispatch).toBeGreaterThan(0);
+    expect(costs.dispatch).toBeLessThan(Number.POSITIVE_INFINITY);
+    manualSeed(11);
+    // 2 x 2 heads, 256 queries over 256 keys of dim 64: hundreds of query blocks, many ms of work.
+    const q = randn([2, 2, 256, 64]);
+    const k = randn([2, 2, 256, 64]);
+    const v = randn([2, 2, 256, 48]);
+    const mask = randn([2, 1, 256, 256]);
+    const run = () =>
+      [
+        scaledDotProductAttention(q, k, v, { isCausal: true }),
+        scaledDotProductAttention(q, k, v, { attnMask: mask }),
+      ].map((t) => Array.from(t.dataSync()));
+    const two = run();
+    await b.setThreads(1);
+    expect(run()).toEqual(two);
+    const close = (actual: number[], expected: Tensor) => {
+      const e = expected.dataSync();
+      actual.forEach((x, i) => expect(Math.abs(x - e[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(e[i]))));
+    };
+    close(two[1], attentionReference(q, k, v, mask, 1 / 8).out);
     b.dispose();
   }, 60_000);
 

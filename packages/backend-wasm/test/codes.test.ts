@@ -1,7 +1,19 @@
 import { BINARY_OPS, COMPARE_OPS, DTYPES, REDUCE_OPS, UNARY_OPS } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
-import { Activation, ArgReduce, Binary, Cast, Compare, GemmField, Reduce, Unary } from '../src/codes.js';
-import { SLOT_ARGS, SLOT_WORDS } from '../src/pool.js';
+import {
+  Activation,
+  AdamField,
+  ArgReduce,
+  AttnField,
+  Binary,
+  Cast,
+  CeField,
+  Compare,
+  GemmField,
+  Reduce,
+  Unary,
+} from '../src/codes.js';
+import { JOB_WORDS } from '../src/pool.js';
 
 /** The member names of a numeric enum, in code order. */
 const names = (codes: Record<string, string | number>) =>
@@ -36,8 +48,9 @@ describe('op codes shared with the AssemblyScript kernels', () => {
     }
   });
 
-  it('lay out a GEMM struct that fits a worker slot', () => {
-    expect(GemmField.count).toBe(12);
-    expect(SLOT_ARGS + GemmField.count).toBeLessThanOrEqual(SLOT_WORDS);
+  it('lay out job structs that fit a worker slot with their kind', () => {
+    expect(GemmField.count).toBe(14);
+    for (const count of [GemmField.count, AttnField.count, AdamField.count, CeField.count])
+      expect(1 + count).toBeLessThanOrEqual(JOB_WORDS);
   });
 });

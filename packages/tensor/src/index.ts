@@ -168,6 +168,12 @@ export {
   tanh,
 } from './ops/unary.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
+export {
+  optionalKernel,
+  type ReferencedKernelName,
+  type ReferenceKernels,
+  referenceKernels,
+} from './reference/index.js';
 export * from './registry.js';
 export {
   type DecodedSafetensors,

@@ -1,7 +1,8 @@
-/** What every kernel family needs: the module's exports, linear memory, and the GEMM runner. */
+/** What every kernel family needs: the module's exports, linear memory, and where work runs. */
 import { contiguousStrides, type TensorInfo } from '@nnet/tensor';
-import type { GemmArgs, KernelExports } from '../ffi.js';
+import type { KernelExports } from '../ffi.js';
 import type { Heap } from '../heap.js';
+import type { Parallel } from '../parallel.js';
 
 /** A dense tensor whose handle is a byte offset into linear memory. */
 export type T = TensorInfo<number>;
@@ -9,8 +10,8 @@ export type T = TensorInfo<number>;
 export interface WasmContext {
   readonly k: KernelExports;
   readonly heap: Heap;
-  /** Runs one product on the best path (dot products, the worker pool, or one thread). */
-  gemm(args: GemmArgs): void;
+  /** Runs products and other jobs on the calling thread or split across the worker pool. */
+  readonly par: Parallel;
 }
 
 /** Element strides of a dense shape, 0 where a dim is 1 (broadcast): the kernels' stride lists. */

@@ -3,6 +3,7 @@
  * how many images share one product.
  */
 import type { Conv2dParams, Pool2dParams } from '@nnet/tensor';
+import { ConvField, ConvMode, Job } from '../codes.js';
 import type { T, WasmContext } from './context.js';
 
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
@@ -47,8 +48,77 @@ function dims(x: readonly number[], w: readonly number[], y: readonly number[], 
   return { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK: Cg * kH * kW, Og: O / groups };
 }
 
+/**
+ * Runs a convolution or one of its gradients with its images split across threads (each part
+ * whole images, one image and group per product, with its own columns), when the cost model
+ * says the split pays; false (nothing done) otherwise. The filter gradient's parts each sum
+ * their images into their own dw, added together at the end: equal to one thread's result
+ * within rounding, not bit for bit. `grad` is dx (zeroed) or dw (zeroed); `y` is y or dy.
+ */
+function splitImages(
+  ctx: WasmContext,
+  mode: ConvMode,
+  x: T,
+  w: T,
+  y: T,
+  grad: T | null,
+  p: Conv2dParams,
+): boolean {
+  const xs = mode === ConvMode.backwardInput && grad ? grad.shape : x.shape;
+  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK } = dims(xs, w.shape, y.shape, p.groups);
+  const { gemmFlop, elem } = ctx.par.costs;
+  // Per image: the products (2·O·KK·L flops in all groups) and the columns' copy.
+  const perImage = 2 * O * KK * L * gemmFlop + p.groups * KK * L * elem;
+  const parts = ctx.par.parts(N * perImage, N);
+  if (parts < 2) return false;
+  const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
+  const dwBytes = mode === ConvMode.backwardFilter ? O * KK * 4 : 0;
+  const step = Math.ceil(N / parts);
+  const areas: number[] = [];
+  const jobs: number[][] = [];
+  try {
+    for (let n0 = 0; n0 < N; n0 += step) {
+      // [args: 64 bytes][cols: KK·L floats][this part's dw, parts after the first]
+      const own = jobs.length > 0 ? dwBytes : 0;
+      const area = ctx.heap.alloc(64 + KK * L * 4 + own);
+      areas.push(area);
+      let g = grad ? grad.handle : 0;
+      if (own) {
+        g = area + 64 + KK * L * 4;
+        ctx.heap.view(g, 'float32', O * KK).fill(0);
+      }
+      const words = new Array<number>(ConvField.count).fill(0);
+      words[ConvField.mode] = mode;
+      words[ConvField.x] = mode === ConvMode.backwardInput ? 0 : x.handle;
+      words[ConvField.w] = w.handle;
+      words[ConvField.y] = y.handle;
+      words[ConvField.grad] = g;
+      words[ConvField.n0] = n0;
+      words[ConvField.n1] = Math.min(N, n0 + step);
+      words[ConvField.C] = C;
+      words[ConvField.O] = O;
+      words[ConvField.groups] = p.groups;
+      words[ConvField.geo] = geo;
+      words[ConvField.args] = area;
+      words[ConvField.cols] = area + 64;
+      jobs.push([Job.conv, ...words]);
+    }
+    ctx.par.run(jobs);
+    if (grad && dwBytes) {
+      for (const job of jobs.slice(1)) ctx.k.addInto(grad.handle, job[1 + ConvField.grad], O * KK);
+    }
+  } finally {
+    for (const a of areas) ctx.heap.free(a);
+  }
+  return true;
+}
+
 export function conv2d(ctx: WasmContext, x: T, w: T, bias: T | null, p: Conv2dParams, out: T): void {
   const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, w.shape, out.shape, p.groups);
+  if (splitImages(ctx, ConvMode.forward, x, w, out, null, p)) {
+    if (bias) ctx.k.addChannelBias(out.handle, bias.handle, N, O, L);
+    return;
+  }
   convBatches(N, KK, L, (n0, nb) => {
     const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
     // One image: the product lands in place; several: in scratch, then each image's block moves.
@@ -61,7 +131,7 @@ export function conv2d(ctx: WasmContext, x: T, w: T, bias: T | null, p: Conv2dPa
       // [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L]
       const c = nb > 1 ? outs : at;
       const a = w.handle + g * Og * KK * 4;
-      ctx.gemm({
+      ctx.par.gemm({
         M: Og,
         N: nb * L,
         K: KK,
@@ -95,13 +165,14 @@ function gatherDy(ctx: WasmContext, dy: T, n0: number, nb: number, g: number, Og
 export function conv2dBackwardInput(ctx: WasmContext, dy: T, w: T, p: Conv2dParams, dx: T): void {
   const { N, C, H, W, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(dx.shape, w.shape, dy.shape, p.groups);
   ctx.heap.data(dx).fill(0);
+  if (splitImages(ctx, ConvMode.backwardInput, dx, w, dy, dx, p)) return;
   convBatches(N, KK, L, (n0, nb) => {
     const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
     for (let g = 0; g < p.groups; g++) {
       const dys = gatherDy(ctx, dy, n0, nb, g, Og, L);
       // dcols [KK, nb·L] = Wgᵀ · dys, then each image's columns added back into its planes.
       const a = w.handle + g * Og * KK * 4;
-      ctx.gemm({
+      ctx.par.gemm({
         M: KK,
         N: nb * L,
         K: Og,
@@ -125,6 +196,7 @@ export function conv2dBackwardInput(ctx: WasmContext, dy: T, w: T, p: Conv2dPara
 export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dParams, dw: T): void {
   const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, dw.shape, dy.shape, p.groups);
   ctx.heap.data(dw).fill(0);
+  if (splitImages(ctx, ConvMode.backwardFilter, x, dw, dy, dw, p)) return;
   // One image per product (not convBatches): with colsᵀ as the right operand, a deep K packs
   // slowly (measured: 6 GFLOP/s at K = 14400 against 15+ at K = L).
   const cols = ctx.heap.scratchOf('cols', KK * L * 4);
@@ -138,7 +210,7 @@ export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dPar
       // dWg [Og, KK] += dy [Og, L] · colsᵀ
       const a = dy.handle + (n * O + g * Og) * L * 4;
       const c = dw.handle + g * Og * KK * 4;
-      ctx.gemm({
+      ctx.par.gemm({
         M: Og,
         N: KK,
         K: L,

@@ -5,7 +5,7 @@
  */
 import * as js from '@nnet/kernels-js';
 import { type BinaryOp, type CompareOp, sizeOf, type UnaryOp } from '@nnet/tensor';
-import { Binary, Cast, Compare, Limit, Unary } from '../codes.js';
+import { Binary, Cast, Compare, Job, Limit, Unary } from '../codes.js';
 import { bstrides, type T, type WasmContext } from './context.js';
 
 /** int32 binary ops with an AssemblyScript kernel (wrapping, like PyTorch's int32). */
@@ -22,11 +22,36 @@ function broadcastBlock(ctx: WasmContext, out: T, operands: readonly T[]): numbe
   return ctx.heap.block([out.shape.length, ...out.shape, ...operands.flatMap((t) => bstrides(t.shape))]);
 }
 
+/** Unary ops the kernel runs with SIMD or one cheap step per element; the others call a transcendental. */
+const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'relu', 'sign', 'floor', 'ceil', 'round']);
+
+/** Elements per part of a split element-wise call: whole cache lines, whole SIMD vectors. */
+const ELEMENT_ALIGN = 16;
+
 export function unary(ctx: WasmContext, op: UnaryOp, x: T, out: T): void {
   const code = codeOf(Unary, op);
-  if (x.dtype === 'float32' && code !== undefined)
-    ctx.k.unaryF32(code, x.handle, out.handle, sizeOf(out.shape));
-  else js.unary(op, ctx.heap.dense(x), ctx.heap.dense(out));
+  if (x.dtype === 'float32' && code !== undefined) {
+    const { elem, transcendental } = ctx.par.costs;
+    const per = CHEAP_UNARY.has(op) ? elem : transcendental;
+    ctx.par.split(sizeOf(out.shape), per, ELEMENT_ALIGN, (from, to) => [
+      Job.unary,
+      code,
+      x.handle,
+      out.handle,
+      from,
+      to,
+    ]);
+  } else js.unary(op, ctx.heap.dense(x), ctx.heap.dense(out));
+}
+
+/** True when a, b and out have one shape (no broadcasting): the dense kernel, split by ranges. */
+function sameShape(a: T, b: T, out: T): boolean {
+  const n = out.shape.length;
+  return (
+    a.shape.length === n &&
+    b.shape.length === n &&
+    out.shape.every((d, i) => a.shape[i] === d && b.shape[i] === d)
+  );
 }
 
 /** Whether the AssemblyScript broadcast kernels can walk `out`'s rank. */
@@ -36,6 +61,18 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: T, b: T, out: T): void
   const code = codeOf(Binary, op);
   if (!walkable(out)) {
     js.binary(op, ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
+  } else if (a.dtype === 'float32' && code !== undefined && sameShape(a, b, out)) {
+    const { elem, transcendental } = ctx.par.costs;
+    const per = op === 'pow' ? transcendental : elem;
+    ctx.par.split(sizeOf(out.shape), per, ELEMENT_ALIGN, (from, to) => [
+      Job.binary,
+      code,
+      a.handle,
+      b.handle,
+      out.handle,
+      from,
+      to,
+    ]);
   } else if (a.dtype === 'float32' && code !== undefined) {
     ctx.k.binaryF32(code, a.handle, b.handle, out.handle, broadcastBlock(ctx, out, [a, b]));
   } else if (a.dtype === 'int32' && code !== undefined && INT_BINARY.has(op)) {

@@ -1,62 +1,13 @@
-/**
- * The GEMM runner (dot products for a few rows times a row-major Bᵀ, the worker pool for large
- * products, one thread otherwise) and the kernels built on it alone: batched matmul and the fused
- * linear layer.
- */
+/** Batched matmul and the fused linear layer (bias and activation in the GEMM's epilogue). */
 import type { FusedActivation, MatmulOptions } from '@nnet/tensor';
 import { Activation } from '../codes.js';
-import { type GemmArgs, type KernelExports, writeGemmArgs } from '../ffi.js';
-import type { Heap } from '../heap.js';
-import type { Workers } from '../workers.js';
 import type { T, WasmContext } from './context.js';
-
-/** Products smaller than this (M·N·K) stay on one thread: a round trip costs tens of microseconds. */
-const PARALLEL_MIN_FLOPS = 64 * 64 * 64;
-
-/** Runs GEMMs on the calling thread from one argument struct in linear memory, or on the pool. */
-export class GemmRunner {
-  /** The GemmField struct the calling thread's products read. */
-  private readonly args: number;
-  /** Packed panels of the calling thread's products. */
-  private readonly scratch: number;
-
-  constructor(
-    private readonly k: KernelExports,
-    private readonly heap: Heap,
-    private readonly workers: Workers,
-  ) {
-    this.args = heap.alloc(64);
-    this.scratch = heap.alloc(k.gemmScratchBytes());
-  }
-
-  /** C = op(A)·op(B) (or +=), split across the worker pool when it is large enough. */
-  run(args: GemmArgs): void {
-    // A few rows times a row-major Bᵀ (batch-1 inference): dot products beat packing B.
-    if (args.M <= 4 && args.aCol === 1 && args.bCol !== 1 && args.bRow === 1) {
-      this.local(args, true);
-      return;
-    }
-    if (
-      args.M * args.N * args.K >= PARALLEL_MIN_FLOPS &&
-      this.workers.gemm(args, (part) => this.local(part))
-    ) {
-      return;
-    }
-    this.local(args);
-  }
-
-  private local(args: GemmArgs, dotRows = false): void {
-    writeGemmArgs(this.heap.int32(this.args, 16), 0, args);
-    if (dotRows) this.k.dotRows(this.args);
-    else this.k.gemm(this.args, this.scratch);
-  }
-}
 
 export function matmul(ctx: WasmContext, a: T, b: T, out: T, { transA, transB }: MatmulOptions): void {
   const [B, M, N] = out.shape;
   const K = transA ? a.shape[1] : a.shape[2];
   for (let i = 0; i < B; i++) {
-    ctx.gemm({
+    ctx.par.gemm({
       M,
       N,
       K,
@@ -73,6 +24,7 @@ export function matmul(ctx: WasmContext, a: T, b: T, out: T, { transA, transB }:
   }
 }
 
+/** out [M, N] = act(x [M, K] · w [N, K]ᵀ + bias [N]): one GEMM, bias and activation in its epilogue. */
 export function linear(
   ctx: WasmContext,
   x: T,
@@ -83,7 +35,7 @@ export function linear(
 ): void {
   const [M, K] = x.shape;
   const N = w.shape[0];
-  ctx.gemm({
+  ctx.par.gemm({
     M,
     N,
     K,
@@ -96,8 +48,7 @@ export function linear(
     c: out.handle,
     ldc: N,
     accumulate: false,
+    bias: bias ? bias.handle : 0,
+    act: Activation[activation],
   });
-  if (bias || activation !== 'none') {
-    ctx.k.biasActivation(out.handle, bias ? bias.handle : 0, M, N, Activation[activation]);
-  }
 }

@@ -1,6 +1,8 @@
 /** The fused SGD and Adam updates, in place (formulas in the contract's doc comments). */
 import { adamBiasCorrections } from '@nnet/kernels-js';
 import { type AdamUpdateParams, type SGDUpdateParams, sizeOf } from '@nnet/tensor';
+import { AdamField, Job } from '../codes.js';
+import { f32bits } from '../ffi.js';
 import type { T, WasmContext } from './context.js';
 
 export function sgdUpdate(
@@ -36,23 +38,27 @@ export function adamUpdate(
   maxExpAvgSq: T | null,
   o: AdamUpdateParams,
 ): void {
-  const vmax = maxExpAvgSq ? maxExpAvgSq.handle : 0;
   const n = sizeOf(param.shape);
   const { bc1, sqrtBc2 } = adamBiasCorrections(o);
-  ctx.k.adamUpdate(
-    param.handle,
-    grad.handle,
-    expAvg.handle,
-    expAvgSq.handle,
-    vmax,
-    n,
-    o.lr,
-    o.beta1,
-    o.beta2,
-    o.eps,
-    o.weightDecay,
-    o.decoupled ? 1 : 0,
-    bc1,
-    sqrtBc2,
-  );
+  const words = new Array<number>(AdamField.count).fill(0);
+  words[AdamField.p] = param.handle;
+  words[AdamField.g] = grad.handle;
+  words[AdamField.m] = expAvg.handle;
+  words[AdamField.v] = expAvgSq.handle;
+  words[AdamField.vmax] = maxExpAvgSq ? maxExpAvgSq.handle : 0;
+  words[AdamField.lr] = f32bits(o.lr);
+  words[AdamField.beta1] = f32bits(o.beta1);
+  words[AdamField.beta2] = f32bits(o.beta2);
+  words[AdamField.eps] = f32bits(o.eps);
+  words[AdamField.weightDecay] = f32bits(o.weightDecay);
+  words[AdamField.decoupled] = o.decoupled ? 1 : 0;
+  words[AdamField.bc1] = f32bits(bc1);
+  words[AdamField.sqrtBc2] = f32bits(sqrtBc2);
+  // Per element: a square root, a division and a dozen multiply-adds over five arrays.
+  const { elem, transcendental } = ctx.par.costs;
+  ctx.par.split(n, transcendental + 8 * elem, 16, (from, to) => {
+    words[AdamField.from] = from;
+    words[AdamField.to] = to;
+    return [Job.adam, ...words];
+  });
 }

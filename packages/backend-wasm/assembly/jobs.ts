@@ -1,0 +1,66 @@
+// One entry point for work split across threads: a job is a kind (src/codes.ts's Job) followed by
+// its int32 argument words (floats by their bit patterns). Pool workers run the job in their
+// control slot; the calling thread runs its own share through the same function.
+
+import { AdamField, Job } from '../src/codes';
+import { attention } from './attention';
+import { convImages } from './conv';
+import { crossEntropyRows } from './crossentropy';
+import { binaryDenseF32, unaryF32 } from './elementwise';
+import { gemm } from './gemm';
+import { adamUpdate } from './optimizer';
+
+@inline function word(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+@inline function real(p: usize, i: i32): f32 {
+  return reinterpret<f32>(load<i32>(p + (<usize>i << 2)));
+}
+
+/** Runs the job at `job` (kind, then arguments); `scratch` holds gemmScratchBytes() bytes. */
+export function runJob(job: usize, scratch: usize): void {
+  const kind = load<i32>(job);
+  const a = job + 4;
+  switch (kind) {
+    case Job.gemm:
+      gemm(a, scratch);
+      break;
+    case Job.attention:
+      attention(a, scratch);
+      break;
+    case Job.unary: {
+      const from = word(a, 3);
+      const off = <usize>from << 2;
+      unaryF32(word(a, 0), <usize>word(a, 1) + off, <usize>word(a, 2) + off, word(a, 4) - from);
+      break;
+    }
+    case Job.binary: {
+      const from = word(a, 4);
+      const off = <usize>from << 2;
+      binaryDenseF32(word(a, 0), <usize>word(a, 1) + off, <usize>word(a, 2) + off, <usize>word(a, 3) + off, word(a, 5) - from);
+      break;
+    }
+    case Job.adam: {
+      const from = word(a, AdamField.from);
+      const off = <usize>from << 2;
+      const vmax = <usize>word(a, AdamField.vmax);
+      adamUpdate(
+        <usize>word(a, AdamField.p) + off, <usize>word(a, AdamField.g) + off,
+        <usize>word(a, AdamField.m) + off, <usize>word(a, AdamField.v) + off, vmax ? vmax + off : 0,
+        word(a, AdamField.to) - from,
+        real(a, AdamField.lr), real(a, AdamField.beta1), real(a, AdamField.beta2), real(a, AdamField.eps),
+        real(a, AdamField.weightDecay), word(a, AdamField.decoupled) != 0, real(a, AdamField.bc1), real(a, AdamField.sqrtBc2),
+      );
+      break;
+    }
+    case Job.crossEntropy:
+      crossEntropyRows(a);
+      break;
+    case Job.conv:
+      convImages(a, scratch);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * resizeAxis and its adjoint: PyTorch's source-index rules computed here, once per call, as a
+ * table (i0, i1, λ per output index); the AssemblyScript kernel walks [outer, size, inner] rows.
+ */
+import { type ResizeAxisParams, sizeOf } from '@nnet/tensor';
+import type { T, WasmContext } from './context.js';
+
+/**
+ * For each output index o of a resize from inSize to outSize: i0[o], i1[o] and λ[o] with
+ * out[o] = (1 − λ)·x[i0] + λ·x[i1] (nearest: i1 = i0, λ = 0). The same rule, in the same float64
+ * arithmetic, as @nnet/tensor's reference `resizeTable` (not exported from the package yet; once
+ * it is, this should import it).
+ */
+function resizeTable(
+  inSize: number,
+  outSize: number,
+  p: ResizeAxisParams,
+): { i0: Int32Array; i1: Int32Array; lam: Float32Array } {
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const lam = new Float32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    if (p.mode === 'nearest') {
+      i0[o] = i1[o] = Math.min(Math.floor(o * p.scale), inSize - 1);
+      continue;
+    }
+    const corners = outSize > 1 ? (o * (inSize - 1)) / (outSize - 1) : 0;
+    const src = p.alignCorners ? corners : Math.max((o + 0.5) * p.scale - 0.5, 0);
+    const lo = Math.min(Math.floor(src), inSize - 1);
+    i0[o] = lo;
+    i1[o] = Math.min(lo + 1, inSize - 1);
+    lam[o] = src - lo;
+  }
+  return { i0, i1, lam };
+}
+
+function run(ctx: WasmContext, big: T, small: T, p: ResizeAxisParams, backward: boolean): void {
+  const { axis } = p;
+  const outer = sizeOf(big.shape.slice(0, axis));
+  const inner = sizeOf(big.shape.slice(axis + 1));
+  const inSize = big.shape[axis];
+  const outSize = small.shape[axis];
+  if (outer * inner * inSize === 0) return;
+  if (outSize === 0) {
+    if (backward) ctx.heap.data(big).fill(0);
+    return;
+  }
+  const { i0, i1, lam } = resizeTable(inSize, outSize, p);
+  const table = ctx.heap.alloc(12 * outSize);
+  try {
+    const words = ctx.heap.int32(table, 2 * outSize);
+    words.set(i0);
+    words.set(i1, outSize);
+    new Float32Array(ctx.heap.memory.buffer, table + 8 * outSize, outSize).set(lam);
+    const linear = p.mode === 'linear' ? 1 : 0;
+    const [src, dst] = backward ? [small, big] : [big, small];
+    ctx.k.resizeAxisF32(
+      src.handle,
+      dst.handle,
+      outer,
+      inSize,
+      outSize,
+      inner,
+      table,
+      table + 4 * outSize,
+      table + 8 * outSize,
+      linear,
+      backward ? 1 : 0,
+    );
+  } finally {
+    ctx.heap.free(table);
+  }
+}
+
+/** out = x resized along params.axis (float32, same rank, only that dim differs). */
+export function resizeAxis(ctx: WasmContext, x: T, p: ResizeAxisParams, out: T): void {
+  run(ctx, x, out, p, false);
+}
+
+/** dx (x's shape, written in full) = the adjoint of resizeAxis applied to dy. */
+export function resizeAxisBackward(ctx: WasmContext, dy: T, p: ResizeAxisParams, dx: T): void {
+  run(ctx, dx, dy, p, true);
+}

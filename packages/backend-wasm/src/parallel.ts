@@ -1,0 +1,228 @@
+/**
+ * Where each call runs: on the calling thread, or split across the worker pool, chosen per call
+ * from a cost model instead of fixed size thresholds. At start-up the backend times, on one
+ * thread, a GEMM (ns per flop) and two element-wise passes (ns per element of a cheap op and of
+ * one with a transcendental); the pool times a dispatch (workers.ts), to workers asleep and to
+ * workers still polling after a recent job; all are re-timed every few seconds of threaded use.
+ * A call whose estimated one-thread time is `ns` is split into p parts only when the time saved,
+ * ns·(1 − 1/p), is more than twice the dispatch cost in the workers' current state, so a second
+ * thread never makes a call slower by our estimate. A call that would pay only with the workers
+ * awake wakes them (not waiting) and runs here, so a step's following calls find them polling.
+ * Parts are split by what the call holds (rows or columns of a product, query blocks of an
+ * attention, rows of a cross-entropy, images of a convolution batch, element ranges), aligned so
+ * each element is computed exactly as on one thread: results are identical for any thread count,
+ * except a convolution's filter gradient, whose per-part sums over images are added at the end.
+ */
+import { Binary, Job, Unary } from './codes.js';
+import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
+import type { Heap } from './heap.js';
+import { JOB_WORDS, SPIN_MS } from './pool.js';
+import type { Workers } from './workers.js';
+
+/** How long after a job the workers count as polling: most of their SPIN_MS (ms). */
+const HOT_MS = 0.8 * SPIN_MS;
+
+/** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
+const REFRESH_MS = 5000;
+
+/** What the start-up measurement found (nanoseconds, on one thread). */
+export interface Costs {
+  /** Per flop of a packed GEMM (2·M·N·K flops). */
+  readonly gemmFlop: number;
+  /** Per element of a cheap element-wise op (an add). */
+  readonly elem: number;
+  /** Per element of an op with one transcendental (an exp). */
+  readonly transcendental: number;
+}
+
+/** The time of `fn` in ns: the fastest of `repeats` runs (the least disturbed by other work). */
+function fastest(repeats: number, fn: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, (performance.now() - t0) * 1e6);
+  }
+  return best;
+}
+
+/** The whole model: the measured costs and the dispatch cost (ns). */
+export interface CostModel extends Costs {
+  /** One split call's overhead beyond its work, workers asleep (pinned: used in both cases). */
+  readonly dispatch: number;
+  /** The same with the workers still polling after a recent job. */
+  readonly hotDispatch: number;
+}
+
+export class Parallel {
+  /** Figures pinned by the user (setCostModel), used instead of the measured ones. */
+  private pinned: Partial<CostModel> = {};
+  private measured: Costs;
+  /** The calling thread's job words. */
+  private readonly job: number;
+  /** The calling thread's scratch (gemmScratchBytes(), also enough for attention). */
+  private readonly scratch: number;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly heap: Heap,
+    private readonly workers: Workers,
+  ) {
+    this.job = heap.alloc(JOB_WORDS * 4);
+    this.scratch = heap.alloc(k.gemmScratchBytes());
+    this.measured = this.measure();
+  }
+
+  /** The costs in use: measured, or pinned. */
+  get costs(): Costs {
+    return { ...this.measured, ...this.pinned };
+  }
+
+  /** The whole model in use, the dispatch cost included. */
+  model(): CostModel {
+    return {
+      ...this.costs,
+      dispatch: this.pinned.dispatch ?? this.workers.dispatchNs,
+      hotDispatch: this.pinned.dispatch ?? this.workers.hotDispatchNs,
+    };
+  }
+
+  /** Pins some figures of the model (the others stay measured); `{}` unpins all. */
+  pin(figures: Partial<Costs & { dispatch: number }>): void {
+    this.pinned = { ...figures };
+  }
+
+  /**
+   * Both sides of the model drift with the host's load (another process's threads slow a
+   * dispatch far more than the work): with a pool, they are re-timed (briefly) every
+   * REFRESH_MS of use, so a model measured on a busy host does not keep refusing splits once it
+   * is quiet, nor the reverse.
+   */
+  private refreshAt = performance.now() + REFRESH_MS;
+
+  private refresh(): void {
+    this.refreshAt = performance.now() + REFRESH_MS;
+    this.measured = this.measure(3);
+    this.workers.measureDispatch(3);
+  }
+
+  /** Times a 128³ GEMM and 16 Ki-element add and exp passes on this thread (a few ms in all). */
+  private measure(repeats = 5): Costs {
+    const n = 128;
+    const bytes = n * n * 4;
+    const a = this.heap.alloc(3 * bytes);
+    new Float32Array(this.heap.memory.buffer, a, 3 * n * n).fill(0.5);
+    const args: GemmArgs = {
+      M: n,
+      N: n,
+      K: n,
+      a,
+      aRow: n,
+      aCol: 1,
+      b: a + bytes,
+      bRow: n,
+      bCol: 1,
+      c: a + 2 * bytes,
+      ldc: n,
+      accumulate: false,
+    };
+    // One untimed call first: the first run of each kernel includes its compilation tier-up.
+    this.local([Job.gemm, ...gemmWords(args)]);
+    const gemm = fastest(repeats, () => this.local([Job.gemm, ...gemmWords(args)]));
+    const m = 16384;
+    const elem = fastest(repeats, () => this.local([Job.binary, Binary.add, a, a + 4 * m, a + 8 * m, 0, m]));
+    const exp = fastest(repeats, () => this.local([Job.unary, Unary.exp, a, a + 4 * m, 0, m]));
+    this.heap.free(a);
+    return { gemmFlop: gemm / (2 * n * n * n), elem: elem / m, transcendental: exp / m };
+  }
+
+  /** Runs one job on the calling thread. */
+  local(job: readonly number[]): void {
+    this.heap.int32(this.job, job.length).set(job);
+    this.k.runJob(this.job, this.scratch);
+  }
+
+  /** How many parts (at most `most`) a call estimated at `ns` on one thread is worth splitting into. */
+  parts(ns: number, most: number): number {
+    const limit = Math.min(this.workers.threads, most);
+    if (limit < 2) return 1;
+    const now = performance.now();
+    if (now > this.refreshAt) this.refresh();
+    // Workers used within their polling time answer fast; asleep, they must be woken. A worker
+    // still waking up (its empty job not done) is neither: giving it work would wait for it.
+    const idle = this.workers.idle();
+    if (!idle) return 1;
+    const hot = now < this.hotUntil;
+    const { dispatchNs, hotDispatchNs } = this.workers;
+    const dispatch = this.pinned.dispatch ?? (hot ? hotDispatchNs : dispatchNs);
+    const pays = (p: number, cost: number) => ns * (1 - 1 / p) > 2 * cost;
+    let best = 1;
+    for (let p = 2; p <= limit; p++) if (pays(p, dispatch)) best = p;
+    if (best === 1 && !hot && this.pinned.dispatch === undefined && pays(limit, hotDispatchNs)) {
+      // Too small to pay for waking them, large enough with them awake: wake them (without
+      // waiting) for the calls that follow, and run this one here.
+      this.workers.wake();
+      this.hotUntil = now + HOT_MS;
+    }
+    return best;
+  }
+
+  /** Until when (performance.now()) the workers are still polling after their last job. */
+  private hotUntil = 0;
+
+  /** Runs split jobs on the pool, noting that the workers are polling afterwards; false without one. */
+  private onPool(jobs: readonly (readonly number[])[]): boolean {
+    if (!this.workers.run(jobs, (job) => this.local(job))) return false;
+    this.hotUntil = performance.now() + HOT_MS;
+    return true;
+  }
+
+  /**
+   * Runs `make(from, to)`'s jobs over [0, total) units, each unit costing about `nsPerUnit` on one
+   * thread: on the calling thread, or in parts of whole multiples of `align` units.
+   */
+  split(total: number, nsPerUnit: number, align: number, make: (from: number, to: number) => number[]): void {
+    const p = this.parts(total * nsPerUnit, Math.ceil(total / align));
+    if (p > 1) {
+      const step = Math.ceil(total / p / align) * align;
+      const jobs: number[][] = [];
+      for (let from = 0; from < total; from += step) jobs.push(make(from, Math.min(total, from + step)));
+      if (this.onPool(jobs)) return;
+    }
+    this.local(make(0, total));
+  }
+
+  /** Runs jobs[0] here and the others on the workers (one each); all here, in order, without a pool. */
+  run(jobs: readonly (readonly number[])[]): void {
+    if (jobs.length > 1 && this.onPool(jobs)) return;
+    for (const job of jobs) this.local(job);
+  }
+
+  /** C = op(A)·op(B) (or +=): dot products, the pool, or one thread, whichever the model prefers. */
+  gemm(args: GemmArgs): void {
+    const { M, N } = args;
+    // A few rows times a row-major Bᵀ (batch-1 inference): dot products beat packing B.
+    if (M <= 4 && args.aCol === 1 && args.bCol !== 1 && args.bRow === 1) {
+      this.heap.int32(this.job, JOB_WORDS).set(gemmWords(args));
+      this.k.dotRows(this.job);
+      return;
+    }
+    // Split C by rows (parts share B) or by columns (parts share A), aligned to the 4x8 tile.
+    const byRows = M >= 4 * 2 && (N < 8 * 2 || M >= N);
+    const extent = byRows ? M : N;
+    const align = byRows ? 4 : 8;
+    const ns = 2 * M * N * args.K * this.costs.gemmFlop;
+    this.split(extent, ns / extent, align, (from, to) => {
+      const part: GemmArgs = byRows
+        ? { ...args, M: to - from, a: args.a + 4 * from * args.aRow, c: args.c + 4 * from * args.ldc }
+        : {
+            ...args,
+            N: to - from,
+            b: args.b + 4 * from * args.bCol,
+            c: args.c + 4 * from,
+            bias: args.bias ? args.bias + 4 * from : 0,
+          };
+      return [Job.gemm, ...gemmWords(part)];
+    });
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The session's optional kernels (sortRows, cumsum, resizeAxis and its adjoint, the fused
+ * cross-entropy and its gradient) against their reference decompositions in @nnet/tensor, run on
+ * the CPU backend: random inputs with ties, NaN, ±Infinity, ignored targets and odd sizes (SIMD
+ * tails), on one thread and split across two.
+ */
+import { CpuBackend } from '@nnet/backend-cpu';
+import {
+  type Backend,
+  type DType,
+  getBackend,
+  referenceKernels,
+  registerBackend,
+  setBackend,
+  type TensorInfo,
+  type TypedArray,
+} from '@nnet/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWasmBackend, type WasmBackend } from '../dist/index.js';
+
+let wasm: WasmBackend;
+let cpu: Backend;
+
+beforeAll(async () => {
+  wasm = await createWasmBackend({ threads: 2 });
+  registerBackend('cpu-kernels-ref', () => new CpuBackend(), -1);
+  await setBackend('cpu-kernels-ref');
+  cpu = getBackend();
+});
+
+afterAll(() => wasm.dispose());
+
+let seed = 17;
+function rnd(): number {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** An input: its dtype, shape and values. */
+interface Input {
+  dtype: DType;
+  shape: number[];
+  data: TypedArray;
+}
+
+/** An output: its dtype and shape. */
+type Output = [DType, number[]];
+
+/** Allocates inputs and outputs on `be`, runs `fn` and reads the outputs back. */
+function runOn(
+  be: Backend,
+  inputs: Input[],
+  outputs: Output[],
+  fn: (ins: TensorInfo<unknown>[], outs: TensorInfo<unknown>[]) => void,
+): number[][] {
+  const ins = inputs.map(({ dtype, shape, data }) => {
+    const handle = be.alloc(dtype, size(shape));
+    be.write(handle, data);
+    return { handle, dtype, shape };
+  });
+  const outs = outputs.map(([dtype, shape]) => {
+    const handle = be.alloc(dtype, size(shape));
+    // A sentinel, so an element the kernel leaves unwritten shows.
+    be.write(
+      handle,
+      dtype === 'float32' ? new Float32Array(size(shape)).fill(777) : new Int32Array(size(shape)).fill(777),
+    );
+    return { handle, dtype, shape };
+  });
+  fn(ins, outs);
+  const read = outs.map((o) => Array.from(be.readSync!(o.handle, o.dtype, size(o.shape))));
+  for (const t of [...ins, ...outs]) be.free(t.handle);
+  return read;
+}
+
+/** Runs a kernel on wasm (with `threads`) and its reference on cpu; both results. */
+async function both(
+  threads: number,
+  inputs: Input[],
+  outputs: Output[],
+  fn: (be: Backend, ins: TensorInfo<unknown>[], outs: TensorInfo<unknown>[]) => void,
+): Promise<[number[][], number[][]]> {
+  // The pool stays up (starting workers is slow on a busy host): two threads split every call
+  // that can be split, however small; one thread splits none.
+  wasm.setCostModel({ dispatch: threads > 1 ? 0 : Number.POSITIVE_INFINITY });
+  const actual = runOn(wasm as Backend, inputs, outputs, (i, o) => fn(wasm as Backend, i, o));
+  const expected = runOn(cpu, inputs, outputs, (i, o) =>
+    fn({ ...referenceKernels } as unknown as Backend, i, o),
+  );
+  return [actual, expected];
+}
+
+/** Same NaN positions, values within rtol (exact when rtol = 0). */
+function expectClose(actual: number[], expected: number[], rtol: number, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  actual.forEach((a, i) => {
+    const e = expected[i];
+    if (Number.isNaN(e) || !Number.isFinite(e) || rtol === 0) expect(a, `${what} [${i}]`).toBe(e);
+    else
+      expect(Math.abs(a - e), `${what} [${i}]: ${a} vs ${e}`).toBeLessThanOrEqual(rtol * (1 + Math.abs(e)));
+  });
+}
+
+const f32 = (shape: number[], f: () => number): Input => ({
+  dtype: 'float32',
+  shape,
+  data: Float32Array.from({ length: size(shape) }, f),
+});
+const i32 = (shape: number[], f: () => number): Input => ({
+  dtype: 'int32',
+  shape,
+  data: Int32Array.from({ length: size(shape) }, f),
+});
+
+describe('sortRows', () => {
+  it('sorts rows stably, NaN largest, both directions, float32 and int32 (exact)', async () => {
+    // Small integers make many ties; NaN and ±Infinity sprinkled in; rows longer than a run of 16.
+    const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0];
+    for (const [R, n] of [
+      [1, 1],
+      [3, 7],
+      [4, 16],
+      [5, 33],
+      [2, 300],
+    ]) {
+      const xf = f32([R, n], () => (rnd() < 0.15 ? special[Math.floor(rnd() * 5)] : Math.floor(rnd() * 6)));
+      const xi = i32([R, n], () => Math.floor(rnd() * 9) - 4);
+      for (const x of [xf, xi]) {
+        for (const descending of [false, true]) {
+          const [a, e] = await both(
+            1,
+            [x],
+            [
+              [x.dtype, [R, n]],
+              ['int32', [R, n]],
+            ],
+            (be, [t], [v, ix]) => be.sortRows!(t, descending, v, ix),
+          );
+          const what = `${x.dtype} [${R}, ${n}] ${descending ? 'descending' : 'ascending'}`;
+          expectClose(a[0], e[0], 0, `${what} values`);
+          expect(a[1], `${what} indices`).toEqual(e[1]);
+        }
+      }
+    }
+  });
+});
+
+describe('cumsum', () => {
+  it('runs forward and reversed along every axis, float32 (in order) and int32 (wrapping)', async () => {
+    for (const shape of [[7], [3, 5], [2, 9, 6], [4, 1, 3]]) {
+      const xf = f32(shape, () => rnd() * 4 - 2);
+      const xi = i32(shape, () => Math.floor(rnd() * 2 ** 31) * (rnd() < 0.5 ? -1 : 1));
+      for (const x of [xf, xi]) {
+        for (let axis = 0; axis < shape.length; axis++) {
+          for (const reverse of [false, true]) {
+            const [a, e] = await both(1, [x], [[x.dtype, shape]], (be, [t], [o]) =>
+              be.cumsum!(t, axis, reverse, o),
+            );
+            expectClose(a[0], e[0], x.dtype === 'int32' ? 0 : 1e-6, `${x.dtype} [${shape}] axis ${axis}`);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('resizeAxis', () => {
+  it('resizes and takes the adjoint in both modes, align-corners rules, up and down', async () => {
+    const cases: [number, number, number][] = [
+      [4, 8, 0.5],
+      [5, 3, 5 / 3],
+      [6, 13, 6 / 13],
+      [3, 1, 3],
+      [1, 4, 0.25],
+      [7, 7, 1],
+      [4, 10, 1 / 2.5],
+    ];
+    for (const [inSize, outSize, scale] of cases) {
+      for (const mode of ['nearest', 'linear'] as const) {
+        for (const alignCorners of mode === 'linear' ? [false, true] : [false]) {
+          for (const axis of [0, 1, 2]) {
+            const shape = [2, 3, 5];
+            shape[axis] = inSize;
+            const outShape = [...shape];
+            outShape[axis] = outSize;
+            const p = { axis, mode, alignCorners, scale };
+            const what = `${mode}${alignCorners ? ' corners' : ''} ${inSize}->${outSize} axis ${axis}`;
+            const x = f32(shape, () => rnd() * 2 - 1);
+            const [a, e] = await both(1, [x], [['float32', outShape]], (be, [t], [o]) =>
+              be.resizeAxis!(t, p, o),
+            );
+            expectClose(a[0], e[0], 1e-6, what);
+            const dy = f32(outShape, () => rnd() * 2 - 1);
+            const [ga, ge] = await both(1, [dy], [['float32', shape]], (be, [t], [o]) =>
+              be.resizeAxisBackward!(t, p, o),
+            );
+            expectClose(ga[0], ge[0], 1e-5, `${what} backward`);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('crossEntropy', () => {
+  it('forward and backward match the reference, with ignored rows and an all -Infinity row, on 1 and 2 threads', async () => {
+    for (const [N, C] of [
+      [1, 1],
+      [5, 3],
+      [9, 10],
+      [600, 37],
+    ]) {
+      const logits = f32([N, C], () => rnd() * 10 - 5);
+      const data = logits.data as Float32Array;
+      if (N > 2) data.fill(Number.NEGATIVE_INFINITY, C, 2 * C); // row 1: all −∞ → NaN
+      const target = i32([N], () => (rnd() < 0.2 ? -100 : Math.floor(rnd() * C)));
+      const dloss = f32([N], () => rnd() * 2 - 1);
+      const params = { ignoreIndex: -100 };
+      for (const threads of [1, 2]) {
+        const what = `[${N}, ${C}] on ${threads} thread(s)`;
+        const [a, e] = await both(
+          threads,
+          [logits, target],
+          [
+            ['float32', [N]],
+            ['float32', [N]],
+          ],
+          (be, [x, t], [loss, lse]) => be.crossEntropy!(x, t, params, loss, lse),
+        );
+        expectClose(a[0], e[0], 1e-5, `${what} loss`);
+        expectClose(a[1], e[1], 1e-5, `${what} logsumexp`);
+        const lse = f32([N], () => 0);
+        (lse.data as Float32Array).set(e[1]);
+        const [ga, ge] = await both(
+          threads,
+          [logits, target, lse, dloss],
+          [['float32', [N, C]]],
+          (be, [x, t, l, d], [dx]) => be.crossEntropyBackward!(x, t, l, d, params, dx),
+        );
+        expectClose(ga[0], ge[0], 1e-5, `${what} dlogits`);
+      }
+    }
+  });
+});
