@@ -113,7 +113,7 @@ export async function runTypeDoc(options = {}) {
     );
     const logger = new CollectingLogger();
     if (app.logger.hasErrors() || app.logger.hasWarnings())
-      logger.problems.push('error: typedoc.json has invalid options (run `pnpm docs` to see them)');
+      logger.problems.push('error: TypeDoc rejected options of the configuration (its messages are printed above)');
     app.logger = logger;
     /** @type {{ pkg: string, symbol: string, kind: string, file: string, line: number, inherited: boolean }[]} */
     const found = [];
