@@ -5,12 +5,20 @@
 // api-reference test runs it under `pnpm test`. An undocumented export fails unless the temporary
 // allow-list (scripts/api-undocumented.allow.txt, `package: symbol` per line) names it, and an allow-listed
 // symbol that is now documented fails too, so the list only shrinks.
-// Usage: node scripts/api-reference.mjs [--out DIR] [--config FILE]   (`pnpm docs`: --out docs/api-reference)
+// Usage: node scripts/api-reference.mjs [--out DIR] [--config FILE]   (`pnpm run docs`: --out docs/api-reference)
 //   Prints the problems and exits non-zero when there are any; with --out also writes the HTML.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, Logger, LogLevel, ReflectionKind, TSConfigReader, TypeDocReader } from 'typedoc';
+import {
+  Application,
+  Converter,
+  Logger,
+  LogLevel,
+  ReflectionKind,
+  TSConfigReader,
+  TypeDocReader,
+} from 'typedoc';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const allowListPath = join(root, 'scripts/api-undocumented.allow.txt');
@@ -49,9 +57,13 @@ class CollectingLogger extends Logger {
   }
 }
 
-/** The friendly name TypeDoc prints, without the leading dot a package project's module leaves. */
+// A package with several entry points (`.` and `./node`) gets one module per entry, named after the
+// export without its `./`; the root entry's name would be empty (pages `@nnet/train..DataLoader`).
+const ROOT_ENTRY_MODULE = 'index';
+
+/** The friendly name TypeDoc prints, without the root entry's module: `DataLoader`, `node.ProgressBar`. */
 function symbolName(name) {
-  return name.replace(/^\./, '');
+  return name.startsWith(`${ROOT_ENTRY_MODULE}.`) ? name.slice(ROOT_ENTRY_MODULE.length + 1) : name;
 }
 
 /**
@@ -113,7 +125,9 @@ export async function runTypeDoc(options = {}) {
     );
     const logger = new CollectingLogger();
     if (app.logger.hasErrors() || app.logger.hasWarnings())
-      logger.problems.push('error: TypeDoc rejected options of the configuration (its messages are printed above)');
+      logger.problems.push(
+        'error: TypeDoc rejected options of the configuration (its messages are printed above)',
+      );
     app.logger = logger;
     /** @type {{ pkg: string, symbol: string, kind: string, file: string, line: number, inherited: boolean }[]} */
     const found = [];
@@ -121,6 +135,10 @@ export async function runTypeDoc(options = {}) {
     const dirs = packageDirs(packages);
     /** @type {Record<string, number>} */
     const exports = {};
+    app.converter.on(Converter.EVENT_CREATE_DECLARATION, (_context, reflection) => {
+      if (reflection.kindOf(ReflectionKind.Module) && reflection.name === '')
+        reflection.name = ROOT_ENTRY_MODULE;
+    });
     app.on(Application.EVENT_VALIDATE_PROJECT, (project) => {
       // Each package's project validates on its own, then the merged one (named after the root's).
       if (!dirs.has(project.packageName)) return;

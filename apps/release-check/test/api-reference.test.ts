@@ -1,7 +1,7 @@
 /**
  * The API reference (TypeDoc over every public package, typedoc.json at the root): every export and
  * member is documented, no other TypeDoc warning, and the temporary allow-list of the undocumented
- * names that remain (scripts/api-undocumented.allow.txt) only shrinks. `pnpm docs` writes the HTML.
+ * names that remain (scripts/api-undocumented.allow.txt) only shrinks. `pnpm run docs` writes the HTML.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -63,7 +63,7 @@ describe('the API reference (TypeDoc)', () => {
     expect(r.problems, 'TypeDoc warnings and errors').toEqual([]);
     expect(
       r.notAllowed,
-      'undocumented exports: give each a doc comment (what, shapes, an example), `pnpm docs` lists them',
+      'undocumented exports: give each a doc comment (what, shapes, an example), `pnpm run docs` lists them',
     ).toEqual([]);
     expect(
       r.stale,
