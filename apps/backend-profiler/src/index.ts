@@ -10,11 +10,35 @@
  */
 import { type Backend, OPTIONAL_KERNELS, REQUIRED_KERNELS } from '@nnet/tensor';
 
+/**
+ * What the profiler recorded for one kernel.
+ *
+ * @example
+ * ```ts
+ * const { calls, ms } = profiler.stats().get('matmul') ?? { calls: 0, ms: 0 };
+ * console.log(`matmul: ${calls} calls, ${(ms / calls).toFixed(3)} ms each`);
+ * ```
+ */
 export interface KernelStats {
+  /** How many times the kernel ran. */
   calls: number;
+  /** Their total time in milliseconds (the wrapped call's wall time, as `now` measures it). */
   ms: number;
 }
 
+/**
+ * A backend that forwards every call to the backend it wraps and records each kernel's calls and
+ * time; made by {@link createProfiler}.
+ *
+ * @example
+ * ```ts
+ * const profiler = createProfiler(new CpuBackend());
+ * registerBackend('profiled-cpu', () => profiler, 10);
+ * await setBackend('profiled-cpu');
+ * matmul(randn([64, 32]), randn([32, 16]));
+ * profiler.stats().get('matmul')?.calls; // 1
+ * ```
+ */
 export interface Profiler<H> extends Backend<H> {
   /** Calls and total milliseconds per kernel (unary/binary/... split by op, e.g. 'binary.add'). */
   stats(): Map<string, KernelStats>;
@@ -24,6 +48,24 @@ export interface Profiler<H> extends Backend<H> {
   reset(): void;
 }
 
+/**
+ * Wraps `inner` in a profiling backend: the same storage and kernels (exactly the optional kernels
+ * `inner` has), each kernel call timed with `now` and counted. Kernels taking an op are recorded
+ * per op (`'unary.exp'`, `'binary.add'`, `'reduce.sum'`, ...), the others by name (`'matmul'`,
+ * `'conv2d'`, ...).
+ *
+ * @param inner the backend to profile (any backend, e.g. `new CpuBackend()`)
+ * @param now the clock, in milliseconds (default `performance.now()`; tests pass a fake one)
+ *
+ * @example
+ * ```ts
+ * const profiler = createProfiler(new CpuBackend());
+ * registerBackend('profiled-cpu', () => profiler, 10);
+ * await setBackend('profiled-cpu');
+ * // ... train ...
+ * console.log(profiler.report()); // kernels, slowest first
+ * ```
+ */
 export function createProfiler<H>(
   inner: Backend<H>,
   now: () => number = () => performance.now(),

@@ -8,5 +8,6 @@ import { BackendError } from '@nnet/tensor';
  *   try { await t.data(); } catch (e) { if (e instanceof DeviceLostError) await setBackend('wasm'); }
  */
 export class DeviceLostError extends BackendError {
+  /** `'DeviceLostError'`. */
   override name = 'DeviceLostError';
 }

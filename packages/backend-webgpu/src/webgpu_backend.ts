@@ -76,13 +76,25 @@ import {
 export class WebGpuStorage {
   /** True once `free` returned the buffer to the pool. */
   freed = false;
+  /**
+   * @param buffer the pooled buffer, at least `4 * size` bytes
+   * @param dtype the dtype of the elements
+   * @param size the element count
+   */
   constructor(
+    /** The pooled GPU buffer, at least `4 * size` bytes (it may be larger: pools round sizes up). */
     readonly buffer: GPUBuffer,
+    /** The dtype of the elements ('float32', 'int32' or 'bool'). */
     readonly dtype: DType,
+    /** The number of elements. */
     readonly size: number,
   ) {}
 }
 
+/**
+ * A tensor argument of the kernels: a storage of this backend with its shape (and strides).
+ * @inline
+ */
 type T = TensorInfo<WebGpuStorage>;
 
 /** Reduced (and softmax) rows at least this long use one workgroup per output (a shared-memory tree). */
@@ -102,6 +114,7 @@ function leftPad(shape: readonly number[], rank: number): number[] {
  *   registerBackend('webgpu', () => gpu, 3);
  */
 export class WebGpuBackend implements Backend<WebGpuStorage> {
+  /** `'webgpu'`, the name the backend registry knows it by. */
   readonly name = 'webgpu';
   private storages = 0;
   private bytes = 0;
@@ -113,9 +126,11 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
   private readonly poolOrigin = new WeakMap<WebGpuStorage, Pool2dParams>();
 
   /**
+   * Made by `createWebGpuBackend()`, which picks the adapter and opens the device.
    * @param rt the device runtime (pool, batching, pipelines)
    * @param adapter what the adapter is (for messages and `adapterInfo`)
    * @param gpu the `GPU` object the device came from, held (until `dispose`) so Dawn is not collected
+   * @internal
    */
   constructor(
     private readonly rt: GpuRuntime,
@@ -133,8 +148,27 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     return this.rt.lost;
   }
 
-  /** Submissions, dispatches and compiled pipelines so far (how well work is batched). */
-  stats(): { submissions: number; dispatches: number; pipelines: number; pooledBytes: number } {
+  /**
+   * Submissions, dispatches and compiled pipelines so far (how well work is batched), and the
+   * bytes the buffer pools hold for reuse.
+   *
+   * @example
+   * ```ts
+   * const before = gpu.stats().submissions;
+   * await model.forward(x).data();
+   * gpu.stats().submissions - before; // queue submissions that forward pass took
+   * ```
+   */
+  stats(): {
+    /** Command buffers submitted to the device's queue. */
+    submissions: number;
+    /** Compute dispatches encoded. */
+    dispatches: number;
+    /** Compute pipelines compiled (one per distinct shader). */
+    pipelines: number;
+    /** Bytes of free buffers the pools keep for reuse. */
+    pooledBytes: number;
+  } {
     return {
       submissions: this.rt.submissions,
       dispatches: this.rt.dispatches,
@@ -220,7 +254,13 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     return Uint8Array.from(new Uint32Array(bytes));
   }
 
-  memory(): { storages: number; bytes: number } {
+  /** The storages this backend holds and their bytes (4 per element), as `memory()` reports them. */
+  memory(): {
+    /** Live storages. */
+    storages: number;
+    /** Their bytes. */
+    bytes: number;
+  } {
     return { storages: this.storages, bytes: this.bytes };
   }
 

@@ -8,10 +8,34 @@ import type { WebGpuBackend } from '@nnet/backend-webgpu';
 import { getBackend, registerBackend, setBackend } from '@nnet/tensor';
 import { asyncOnly } from './async_backend.js';
 
+/**
+ * The backends NNET_BACKEND may name, in the order CI runs them.
+ *
+ * @example
+ * ```ts
+ * for (const name of TEST_BACKENDS) console.log(`NNET_BACKEND=${name} pnpm test`);
+ * ```
+ */
 export const TEST_BACKENDS = ['cpu', 'wasm', 'cpu-async', 'webgpu'] as const;
+/**
+ * One of {@link TEST_BACKENDS}: `'cpu' | 'wasm' | 'cpu-async' | 'webgpu'`.
+ *
+ * @example
+ * ```ts
+ * const name: TestBackend = await useTestBackend(process.env.NNET_BACKEND ?? 'cpu');
+ * ```
+ */
 export type TestBackend = (typeof TEST_BACKENDS)[number];
 
-/** Registers `'cpu-async'`: a fresh CPU backend behind `asyncOnly` (priority -1: never a default). */
+/**
+ * Registers `'cpu-async'`: a fresh CPU backend behind `asyncOnly` (priority -1: never a default).
+ *
+ * @example
+ * ```ts
+ * registerCpuAsync();
+ * await setBackend('cpu-async'); // tensors read only through `await data()` from here on
+ * ```
+ */
 export function registerCpuAsync(): void {
   registerBackend('cpu-async', () => asyncOnly(new CpuBackend(), 'cpu-async'), -1);
 }

@@ -3,15 +3,42 @@ import { readFileSync } from 'node:fs';
 import { type Tensor, tensor } from '@nnet/tensor';
 import { expect } from 'vitest';
 
-/** A tensor as the PyTorch fixtures store it. */
-export type Enc = { shape: number[]; data: number[] };
+/**
+ * A tensor as the PyTorch fixtures store it: its shape and its elements, row-major.
+ *
+ * @example
+ * ```ts
+ * const x: Enc = { shape: [2, 2], data: [1, 2, 3, 4] };
+ * t(x).shape; // [2, 2]
+ * ```
+ */
+export type Enc = {
+  /** The tensor's shape (`[]` for 0-d). */
+  shape: number[];
+  /** Its elements, row-major (as many as the shape's product). */
+  data: number[];
+};
 
-/** Reads a JSON fixture.  `readFixture<F>(new URL('./fixtures/adam.json', import.meta.url))` */
+/**
+ * Reads a JSON fixture (the packages' generator scripts write them with PyTorch).
+ *
+ * @example
+ * ```ts
+ * const cases = readFixture<{ x: Enc; out: Enc }[]>(new URL('./fixtures/adam.json', import.meta.url));
+ * ```
+ */
 export function readFixture<T>(url: URL): T {
   return JSON.parse(readFileSync(url, 'utf8')) as T;
 }
 
-/** A float32 tensor from a fixture. */
+/**
+ * A float32 tensor from a fixture's `Enc` (shape `e.shape`), optionally requiring gradients.
+ *
+ * @example
+ * ```ts
+ * const x = t({ shape: [2], data: [0.5, -1] }, true); // float32 [2], requiresGrad
+ * ```
+ */
 export const t = (e: Enc, requiresGrad = false): Tensor =>
   tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
 

@@ -16,8 +16,12 @@ import {
   type TypedArray,
 } from '@nnet/tensor';
 
-/** A storage: Float64Array for float32, the usual typed array for int32 and bool. */
+/**
+ * A storage: Float64Array for float32, the usual typed array for int32 and bool.
+ * @inline
+ */
 interface WideHandle {
+  /** The elements, row-major. */
   data: Float64Array | Int32Array | Uint8Array;
 }
 

@@ -6,6 +6,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The shared vitest config: the setup file that selects NNET_BACKEND's backend.
+ *
+ * @example
+ * ```ts
+ * // packages/<pkg>/vitest.config.ts
+ * export { default } from '@nnet/test-utils/vitest';
+ * ```
+ */
 export default defineConfig({
   test: { setupFiles: [fileURLToPath(new URL('./setup.js', import.meta.url))] },
 });

@@ -13,16 +13,46 @@ import {
   ValueError,
 } from '@nnet/tensor';
 
+/** One batch of {@link BatchIterator.iterate}: rows `[s, s + B)` of the inputs and of the targets. */
 export interface Batch {
+  /** The batch's inputs, `[B, ...]` (B = batchSize, fewer in the last batch). */
   inputs: Tensor;
+  /** The batch's targets, `[B, ...]`, row i the target of input row i. */
   targets: Tensor;
 }
 
+/**
+ * Splits (inputs, targets) along dim 0 into batches of `batchSize` rows, shuffled (by default) with
+ * the library's seeded generator or the one given. `train()` uses it; `fit` takes a
+ * {@link DataLoader}.
+ *
+ * Shapes: inputs `[N, ...]` and targets `[N, ...]` give `ceil(N / batchSize)` batches of
+ * `[B, ...]`.
+ *
+ * @example
+ * ```ts
+ * const it = new BatchIterator({ batchSize: 2, shuffle: false });
+ * const x = tensor([[0, 0], [0, 1], [1, 0]]); // [3, 2]
+ * const y = tensor([[0], [1], [1]]);          // [3, 1]
+ * for (const { inputs, targets } of it.iterate(x, y)) {
+ *   inputs.shape; // [2, 2], then [1, 2]
+ *   inputs.dispose();
+ *   targets.dispose();
+ * }
+ * ```
+ */
 export class BatchIterator {
+  /** Rows per batch (default 32); the last batch may have fewer. */
   readonly batchSize: number;
+  /** Whether each epoch shuffles (default true). */
   readonly shuffle: boolean;
   private readonly generator: RandomGenerator;
 
+  /**
+   * @param options `batchSize` (a positive integer, default 32), `shuffle` (default true) and the
+   *   `generator` shuffling draws from (default: the library's default generator). Throws a
+   *   ValueError for a batchSize that is not a positive integer.
+   */
   constructor(options: { batchSize?: number; shuffle?: boolean; generator?: RandomGenerator } = {}) {
     this.batchSize = options.batchSize ?? 32;
     this.shuffle = options.shuffle ?? true;
@@ -47,9 +77,19 @@ export class BatchIterator {
   }
 
   /**
-   * Yields batches. Like the seed, shuffling reorders whole batches of consecutive rows; pass
-   * `{ shuffleRows: true }` to `iterate` to draw every batch from a full permutation instead.
-   * The caller owns (and disposes) each batch's tensors.
+   * Yields the batches of inputs `[N, ...]` and targets `[N, ...]` (`[B, ...]` each). By default
+   * shuffling reorders whole batches of consecutive rows (the original training loop's behaviour);
+   * `{ shuffleRows: true }` draws every batch from a full permutation of the rows instead.
+   * The caller owns (and disposes) each batch's tensors. Throws a ShapeError when inputs and
+   * targets differ in dim 0 or either is 0-d.
+   *
+   * @example
+   * ```ts
+   * for (const b of new BatchIterator({ batchSize: 16 }).iterate(x, y, { shuffleRows: true })) {
+   *   b.inputs.dispose();
+   *   b.targets.dispose();
+   * }
+   * ```
    */
   *iterate(inputs: Tensor, targets: Tensor, options: { shuffleRows?: boolean } = {}): Generator<Batch> {
     if (inputs.ndim === 0 || targets.ndim === 0 || inputs.shape[0] !== targets.shape[0]) {

@@ -23,14 +23,51 @@ import {
   ValueError,
 } from '@nnet/tensor';
 
+/**
+ * A map-style dataset, as PyTorch's `Dataset`: `length` examples, example `i` from `get(i)`.
+ * {@link DataLoader} batches any dataset, stacking what `get` returns with {@link collate}.
+ *
+ * @example
+ * ```ts
+ * const squares: Dataset<{ x: number; y: number }> = {
+ *   length: 10,
+ *   get: (i) => ({ x: i, y: i * i }),
+ * };
+ * for (const batch of new DataLoader(squares, { batchSize: 5 })) {
+ *   // batch: { x: Tensor [5], y: Tensor [5] }
+ * }
+ * ```
+ */
 export interface Dataset<T> {
+  /** The number of examples. */
   readonly length: number;
+  /** Example `index`, an integer in `[0, length)`. */
   get(index: number): T;
 }
 
+/**
+ * A dataset of tensors that share dim 0: example `i` is `[t0[i], t1[i], ...]`.
+ *
+ * Shapes: tensors `[N, ...]` (the same N); an example is the list of rows `[...]`, and a
+ * {@link DataLoader} over it yields `[B, ...]` per tensor.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]); // [4, 2]
+ * const y = tensor([0, 1, 1, 0], { dtype: 'int32' }); // [4]
+ * const ds = new TensorDataset(x, y);
+ * ds.length;    // 4
+ * ds.get(1);    // [tensor [0, 1] (shape [2]), tensor 1 (0-d)]
+ * ```
+ */
 export class TensorDataset implements Dataset<Tensor[]> {
+  /** The tensors, each `[N, ...]`. */
   readonly tensors: Tensor[];
 
+  /**
+   * @param tensors One or more tensors of the same size N in dim 0. Throws a ValueError for none
+   *   and a ShapeError when their dim 0 differs.
+   */
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new ValueError('TensorDataset: give at least one tensor.');
     tensors.forEach((t, i) => checkTensor('TensorDataset', t, `tensor ${i}`));
@@ -45,10 +82,12 @@ export class TensorDataset implements Dataset<Tensor[]> {
     this.tensors = tensors;
   }
 
+  /** The number of examples, N (dim 0 of the tensors). */
   get length(): number {
     return this.tensors[0].shape[0];
   }
 
+  /** Row `index` of every tensor (views; shapes `[...]`). Throws a ValueError out of `[0, N)`. */
   get(index: number): Tensor[] {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
       throw new ValueError(`TensorDataset.get: index ${index} is out of range for ${this.length} examples.`);
@@ -65,8 +104,11 @@ export class TensorDataset implements Dataset<Tensor[]> {
   }
 }
 
+/** The options of {@link DataLoader}. */
 export interface DataLoaderOptions {
+  /** Examples per batch (a positive integer, default 1). */
   batchSize?: number;
+  /** Draw a new order of the examples every epoch (default false). */
   shuffle?: boolean;
   /** Drop the last batch when it is smaller than batchSize. */
   dropLast?: boolean;
@@ -74,7 +116,17 @@ export interface DataLoaderOptions {
   seed?: number;
 }
 
-/** Stacks a list of examples (tensors, arrays of tensors, numbers, or objects of them) into a batch. */
+/**
+ * Stacks a list of examples into a batch, as PyTorch's default collate: tensors `[...]` are stacked
+ * to `[B, ...]`, numbers become a float32 tensor `[B]`, and arrays and objects are collated element
+ * by element (so `[x, y]` examples give `[X, Y]` batches). Throws a ValueError for other values.
+ *
+ * @example
+ * ```ts
+ * const batch = collate([{ x: tensor([1, 2]), y: 0 }, { x: tensor([3, 4]), y: 1 }]);
+ * // { x: Tensor [2, 2], y: Tensor [2] }
+ * ```
+ */
 export function collate(examples: readonly unknown[]): unknown {
   const first = examples[0];
   if (typeof first === 'number') return tensor(examples as number[]);
@@ -91,14 +143,43 @@ export function collate(examples: readonly unknown[]): unknown {
   );
 }
 
+/**
+ * Iterates a {@link Dataset} in batches, as PyTorch's `DataLoader`: each epoch (each `for … of`)
+ * draws an order (shuffled with `shuffle`, from a generator seeded by `seed`), takes `batchSize`
+ * examples at a time and {@link collate}s them. Over a {@link TensorDataset} each batch is one
+ * `indexSelect` per tensor. The caller owns each batch's tensors (dispose them, or iterate inside
+ * `tidy`); `fit` disposes the batches it is given.
+ *
+ * Shapes: over `TensorDataset(x [N, ...], y [N, ...])` it yields `[x_b [B, ...], y_b [B, ...]]`,
+ * `length` batches per epoch (`ceil(N / B)`, or `floor(N / B)` with `dropLast`).
+ *
+ * @example
+ * ```ts
+ * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0 });
+ * loader.length; // batches per epoch
+ * for (const [xb, yb] of loader) {
+ *   xb.dispose();
+ *   yb.dispose();
+ * }
+ * ```
+ */
 export class DataLoader<T = Tensor[]> implements Iterable<T> {
+  /** Examples per batch. */
   readonly batchSize: number;
+  /** Whether each epoch draws a new order. */
   readonly shuffle: boolean;
+  /** Whether a last batch smaller than batchSize is dropped. */
   readonly dropLast: boolean;
   /** The generator that draws each epoch's order (its state goes into a resumable checkpoint). */
   readonly generator: Generator;
 
+  /**
+   * @param dataset What to batch: anything with `length` and `get(i)`.
+   * @param options See {@link DataLoaderOptions}. Throws a ValueError for a dataset without
+   *   `length` and `get`, an unknown option or a batchSize that is not a positive integer.
+   */
   constructor(
+    /** The dataset this loader batches. */
     readonly dataset: Dataset<unknown>,
     options: DataLoaderOptions = {},
   ) {
@@ -141,6 +222,7 @@ export class DataLoader<T = Tensor[]> implements Iterable<T> {
     return order;
   }
 
+  /** One epoch: the batches, each owned by the caller. */
   *[Symbol.iterator](): Iterator<T> {
     const order = this.order();
     for (let b = 0; b < this.length; b++) {

@@ -20,7 +20,19 @@ import { Yielder } from './yield.js';
 /** Batches as a DataLoader over a TensorDataset yields them: [inputs, targets]. */
 export type Batches = Iterable<Tensor[]>;
 
+/**
+ * One epoch's results, as `fit` resolves them (one per epoch) and hands them to `onEpochEnd`:
+ * the epoch's number, the training metrics by name and, with validation data, the same names
+ * prefixed with `val_`.
+ *
+ * @example
+ * ```ts
+ * const history = await fit(model, loader, { epochs: 2, loss, optimizer, validation: valLoader });
+ * history[1]; // { epoch: 1, loss: 0.31, val_loss: 0.35 }
+ * ```
+ */
 export interface EpochLogs {
+  /** The epoch's number, from 0 (from `initialEpoch` in a resumed run). */
   epoch: number;
   /** Metric values by name: `loss`, `accuracy`, … and `val_loss`, `val_accuracy`, … */
   [name: string]: number;
@@ -32,15 +44,35 @@ export interface EpochLogs {
  * batch, but up to `readEvery` steps after the batch ran.
  */
 export interface Callback {
+  /** Before the first epoch. */
   onTrainBegin?(context: FitContext): unknown;
+  /** Before epoch `epoch`'s first batch. */
   onEpochBegin?(epoch: number, context: FitContext): unknown;
+  /** After batch `batch` (from 0 in each epoch), with its loss as a number. */
   onBatchEnd?(batch: number, loss: number, context: FitContext): unknown;
+  /** After an epoch and its validation, with the epoch's logs; may set `context.stop`. */
   onEpochEnd?(logs: EpochLogs, context: FitContext): unknown;
+  /** After the last epoch, with the whole history. */
   onTrainEnd?(history: EpochLogs[], context: FitContext): unknown;
 }
 
+/**
+ * What `fit` shares with its callbacks: the model, the epoch count, the batches per epoch, and
+ * the `stop` flag a callback sets to end training.
+ *
+ * @example
+ * ```ts
+ * const stopAtHalf: Callback = {
+ *   onEpochEnd: (logs, context) => {
+ *     if (logs.loss < 0.5) context.stop = true;
+ *   },
+ * };
+ * ```
+ */
 export interface FitContext {
+  /** The model being trained. */
   model: Module;
+  /** The epoch `fit` stops before (its `epochs` option). */
   epochs: number;
   /** Batches per epoch, when the loader knows it. */
   batches?: number;
@@ -62,19 +94,43 @@ export interface ReadOptions {
   yieldEvery?: number;
 }
 
+/**
+ * The options of {@link fit}: the loss and the optimizer (required), epochs, a scheduler,
+ * metrics, validation data and callbacks.
+ *
+ * @example
+ * ```ts
+ * const options: FitOptions = {
+ *   epochs: 10,
+ *   loss: new CrossEntropyLoss(),
+ *   optimizer: new Adam(model.parameters(), { lr: 1e-3 }),
+ *   metrics: [new Accuracy()],
+ *   validation: valLoader,
+ *   callbacks: [new EarlyStopping({ patience: 2 })],
+ * };
+ * ```
+ */
 export interface FitOptions extends ReadOptions {
   /** The epoch to stop before (a resumed run passes the same total and a later initialEpoch). */
   epochs?: number;
   /** The first epoch to train (default 0): resuming from a checkpoint saved after epoch k passes k + 1. */
   initialEpoch?: number;
+  /** The loss: `forward(output, target)` gives a 0-d tensor (MSELoss, CrossEntropyLoss, ...). */
   loss: LossFn;
+  /** The optimizer over the model's parameters (SGD, Adam, ...). */
   optimizer: OptimizerLike;
   /** Stepped once per epoch (after the epoch's last batch), or after every batch with schedulerInterval 'batch'. */
-  scheduler?: { step(): void };
+  scheduler?: {
+    /** Advances the schedule by one epoch (or batch). */
+    step(): void;
+  };
   /** When the scheduler steps: 'epoch' (default; StepLR, CosineAnnealingLR over epochs) or 'batch' (OneCycleLR over all steps). */
   schedulerInterval?: 'epoch' | 'batch';
+  /** Metrics computed over each epoch's training batches (and over the validation data), by name. */
   metrics?: Metric[];
+  /** Batches evaluated after every epoch; their loss and metrics are logged as `val_<name>`. */
   validation?: Batches;
+  /** Hooks called in order at each stage (ProgressBar, EarlyStopping, ModelCheckpoint, ...). */
   callbacks?: Callback[];
 }
 
@@ -126,15 +182,23 @@ function checkReadEvery(op: string, readEvery: number | undefined): number {
 }
 
 /**
- * Trains `model` on `train` and resolves to the per-epoch logs (the history). Each step runs in
- * `tidy`; the batch losses are read every `readEvery` steps in one read (see the file comment).
- * Invalid arguments throw synchronously; an error while training (a NaN loss) rejects.
+ * Trains `model` on `train` and resolves to the per-epoch logs (the history), as Keras' `fit`.
+ * Each step (zero the gradients, forward, loss, backward, optimizer step) runs in `tidy`; the batch
+ * losses are read every `readEvery` steps in one read (see the file comment). `fit` disposes each
+ * batch's tensors. Invalid arguments throw a ValueError synchronously; an error while training (a
+ * NaN loss) rejects.
  *
- *   const history = await fit(model, loader, {
- *     epochs: 5, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters()),
- *     metrics: [new Accuracy()], validation: valLoader,
- *   });
- *   history[4].val_accuracy; // e.g. 0.97
+ * Shapes: each batch is `[inputs [B, ...], targets [B, ...]]`; `model.forward(inputs)` and the
+ * targets go to `loss.forward`, which returns a 0-d tensor.
+ *
+ * @example
+ * ```ts
+ * const history = await fit(model, loader, {
+ *   epochs: 5, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters()),
+ *   metrics: [new Accuracy()], validation: valLoader,
+ * });
+ * history[4].val_accuracy; // e.g. 0.97
+ * ```
  */
 export function fit(model: Module, train: Batches, options: FitOptions): Promise<EpochLogs[]> {
   // Bad arguments throw here, synchronously; what goes wrong while training rejects the Promise.
@@ -271,9 +335,18 @@ async function fitEpochs(model: Module, train: Batches, options: FitOptions, sta
 
 /**
  * Loss and metrics over `data` in eval mode, without gradients: accumulated on the device and read
- * once at the end.
+ * once at the end. Resolves to the values by metric name (`loss` first). The model's training mode
+ * is restored afterwards; the batches' tensors are disposed.
  *
- *   const { loss, accuracy } = await evaluate(model, testLoader, { loss: lossFn, metrics: [new Accuracy()] });
+ * Shapes: batches `[inputs [B, ...], targets [B, ...]]`, as for {@link fit}.
+ *
+ * @example
+ * ```ts
+ * const { loss, accuracy } = await evaluate(model, testLoader, {
+ *   loss: new CrossEntropyLoss(),
+ *   metrics: [new Accuracy()],
+ * });
+ * ```
  */
 export async function evaluate(
   model: Module,
@@ -312,9 +385,16 @@ export async function evaluate(
 
 /**
  * The model's outputs for every batch's inputs, concatenated along dim 0 (eval mode, no
- * gradients). Reads nothing; yields to the event loop between batches like `fit`.
+ * gradients). Reads nothing; yields to the event loop between batches like `fit`. The batches'
+ * tensors are disposed; the caller owns the result. Throws a ValueError when `data` yields no batch.
  *
- *   const logits = await predict(model, loader); // [N, C]
+ * Shapes: batches `[inputs [B, ...], ...]` → `[N, ...out]`, N the sum of the B.
+ *
+ * @example
+ * ```ts
+ * const logits = await predict(model, loader); // [N, C]
+ * const classes = logits.argmax(1);            // [N]
+ * ```
  */
 export async function predict(
   model: Module,
@@ -344,19 +424,41 @@ export async function predict(
   return out;
 }
 
-/** Stops training when a monitored value has not improved by `minDelta` for `patience` epochs. */
+/**
+ * Stops training when a monitored value has not improved by `minDelta` for `patience` epochs
+ * (Keras' EarlyStopping): it sets `context.stop`, so `fit` ends after the current epoch.
+ *
+ * @example
+ * ```ts
+ * const stop = new EarlyStopping({ monitor: 'val_loss', patience: 3 });
+ * await fit(model, loader, { epochs: 100, loss, optimizer, validation: valLoader, callbacks: [stop] });
+ * stop.stoppedEpoch; // the epoch training stopped at, or null
+ * ```
+ */
 export class EarlyStopping implements Callback {
   private best: number;
   private wait = 0;
   /** The epoch at which training was stopped, or null. */
   stoppedEpoch: number | null = null;
 
+  /** @param options What to watch and how long to wait; see {@link EarlyStopping.options}. */
   constructor(
-    readonly options: { monitor?: string; patience?: number; minDelta?: number; mode?: 'min' | 'max' } = {},
+    /** What to watch and how long to wait. */
+    readonly options: {
+      /** The logs' key to watch (default `'val_loss'`); a missing key throws a ValueError. */
+      monitor?: string;
+      /** Epochs without improvement before stopping (default 0: stop at the first). */
+      patience?: number;
+      /** The least change that counts as an improvement (default 0). */
+      minDelta?: number;
+      /** `'min'` (default): lower is better; `'max'`: higher is better. */
+      mode?: 'min' | 'max';
+    } = {},
   ) {
     this.best = (options.mode ?? 'min') === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
 
+  /** Compares the monitored value with the best so far; sets `context.stop` after `patience` misses. */
   onEpochEnd(logs: EpochLogs, context: FitContext): void {
     const key = this.options.monitor ?? 'val_loss';
     const value = logs[key];
@@ -377,19 +479,38 @@ export class EarlyStopping implements Callback {
   }
 }
 
-/** Collects the history and renders it as JSON or CSV (hand `write` a file writer in Node). */
+/**
+ * Collects the history and renders it as JSON or CSV; with `write`, the whole rendering is handed
+ * to it after every epoch (e.g. a file writer in Node, so the file always holds the run so far).
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * const log = new HistoryLogger((text) => writeFileSync('history.csv', text), 'csv');
+ * await fit(model, loader, { epochs: 3, loss, optimizer, callbacks: [log] });
+ * log.render(); // "epoch,loss\n0,0.9\n1,0.5\n2,0.4\n"
+ * ```
+ */
 export class HistoryLogger implements Callback {
+  /** The logs of every epoch so far. */
   readonly history: EpochLogs[] = [];
+  /**
+   * @param write receives the whole rendering after every epoch (optional)
+   * @param format `'json'` (default; an array of the logs) or `'csv'` (a header of every key seen)
+   */
   constructor(
     private readonly write?: (text: string) => void,
+    /** `'json'` or `'csv'`. */
     readonly format: 'json' | 'csv' = 'json',
   ) {}
 
+  /** Appends the epoch's logs and hands the rendering to `write`. */
   onEpochEnd(logs: EpochLogs): void {
     this.history.push({ ...logs });
     this.write?.(this.render());
   }
 
+  /** The history as JSON (an array of logs) or CSV (one row per epoch), ending with a newline. */
   render(): string {
     if (this.format === 'json') return `${JSON.stringify(this.history, null, 2)}\n`;
     const keys = [...new Set(this.history.flatMap((h) => Object.keys(h)))];

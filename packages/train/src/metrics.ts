@@ -9,7 +9,20 @@
  */
 import { fmtShape, gather, noGrad, ShapeError, type Tensor, tidy, ValueError } from '@nnet/tensor';
 
+/**
+ * A metric for `fit` and `evaluate`, accumulated on the device: `update` adds a batch without
+ * reading anything back, `compute` reads the value over every batch since `reset` once.
+ *
+ * Shapes: `update(output [N, C], target [N] int32 or [N, C], loss 0-d)`.
+ *
+ * @example
+ * ```ts
+ * const history = await fit(model, loader, { loss, optimizer, metrics: [new Accuracy()] });
+ * history[0].accuracy; // the metric's `name` is its key in the logs
+ * ```
+ */
 export interface Metric {
+  /** The key of the metric in fit's and evaluate's logs (`accuracy`, `val_accuracy`, ...). */
   readonly name: string;
   /** Forgets every batch (and frees the accumulator). */
   reset(): void;
@@ -68,13 +81,20 @@ function targetClasses(op: string, output: Tensor, target: Tensor): Tensor {
 }
 
 /**
- * Share of samples whose argmax over dim 1 equals the target class.
+ * Share of samples whose argmax over dim 1 equals the target class (the argmax of a one-hot or
+ * probability target). Named `accuracy` in the logs.
  *
- *   const acc = new Accuracy();
- *   acc.update(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([1, 1], { dtype: 'int32' }));
- *   await acc.compute(); // 0.5
+ * Shapes: output `[N, C]`; target int32 `[N]` (class indices) or `[N, C]`. A ShapeError otherwise.
+ *
+ * @example
+ * ```ts
+ * const acc = new Accuracy();
+ * acc.update(tensor([[0.1, 0.9], [0.8, 0.2]]), tensor([1, 1], { dtype: 'int32' }));
+ * await acc.compute(); // 0.5
+ * ```
  */
 export class Accuracy implements Metric {
+  /** `'accuracy'`. */
   readonly name = 'accuracy';
   private readonly correct = new DeviceSum();
   private total = 0;
@@ -98,15 +118,30 @@ export class Accuracy implements Metric {
 
 /**
  * Share of samples whose target class is among the k highest scores (fewer than k classes score
- * strictly higher than it).
+ * strictly higher than it). Named `top<k>Accuracy` in the logs.
  *
- *   const top2 = new TopKAccuracy(2); // name 'top2Accuracy'
+ * Shapes: output `[N, C]`; target int32 `[N]` or `[N, C]` (its argmax is the class).
+ *
+ * @example
+ * ```ts
+ * const top2 = new TopKAccuracy(2); // name 'top2Accuracy'
+ * top2.update(tensor([[0.5, 0.3, 0.2]]), tensor([1], { dtype: 'int32' }));
+ * await top2.compute(); // 1: class 1 has the second highest score
+ * ```
  */
 export class TopKAccuracy implements Metric {
+  /** `top<k>Accuracy`, e.g. `'top5Accuracy'`. */
   readonly name: string;
   private readonly hits = new DeviceSum();
   private total = 0;
-  constructor(readonly k: number) {
+  /**
+   * @param k How many of the highest scores count as a hit (a positive integer; a ValueError
+   *   otherwise).
+   */
+  constructor(
+    /** How many of the highest scores count as a hit. */
+    readonly k: number,
+  ) {
     if (!Number.isInteger(k) || k < 1)
       throw new ValueError(`TopKAccuracy: k must be a positive integer, got ${k}.`);
     this.name = `top${k}Accuracy`;
@@ -131,8 +166,22 @@ export class TopKAccuracy implements Metric {
   }
 }
 
-/** The mean of the per-batch losses weighted by batch size (NaN before any batch). */
+/**
+ * The mean of the per-batch losses weighted by batch size (NaN before any batch); `fit` and
+ * `evaluate` add it first, as `loss`.
+ *
+ * Shapes: `update(output [N, ...], target, loss 0-d)`; a batch without a loss is skipped.
+ *
+ * @example
+ * ```ts
+ * const m = new MeanLoss();
+ * m.update(zeros([2, 1]), zeros([2, 1]), tensor(1)); // 2 samples at loss 1
+ * m.update(zeros([1, 1]), zeros([1, 1]), tensor(4)); // 1 sample at loss 4
+ * await m.compute(); // 2
+ * ```
+ */
 export class MeanLoss implements Metric {
+  /** `'loss'`. */
   readonly name = 'loss';
   private readonly sum = new DeviceSum();
   private count = 0;

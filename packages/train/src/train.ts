@@ -13,17 +13,47 @@ import { BackendError, getBackend, noGrad, type Tensor, tidy, ValueError } from 
 import { BatchIterator } from './batch_iterator.js';
 import { Yielder } from './yield.js';
 
-/** Anything with `forward(input, target)` returning a scalar loss (MSELoss, CrossEntropyLoss, ...). */
+/**
+ * Anything with `forward(input, target)` returning a scalar loss (MSELoss, CrossEntropyLoss, ...).
+ *
+ * @example
+ * ```ts
+ * const l1: LossFn = { forward: (input, target) => input.sub(target).abs().mean() };
+ * ```
+ */
 export interface LossFn {
+  /** The loss of `input` (the model's output, `[B, ...]`) against `target`: a 0-d tensor. */
   forward(input: Tensor, target: Tensor): Tensor;
 }
 
-/** Anything with `zeroGrad()` and `step()` (SGD, ...). */
+/**
+ * Anything with `zeroGrad()` and `step()` (SGD, Adam, ...): what the training loops call.
+ *
+ * @example
+ * ```ts
+ * const opt: OptimizerLike = new SGD(model.parameters(), { lr: 0.1 });
+ * ```
+ */
 export interface OptimizerLike {
+  /** Clears the gradients of the parameters (called before each step's backward). */
   zeroGrad(): void;
+  /** Updates the parameters from their gradients. */
   step(): void;
 }
 
+/**
+ * The options of {@link train} and {@link trainAsync}; every one has a default.
+ *
+ * @example
+ * ```ts
+ * const options: TrainOptions = {
+ *   numEpochs: 200,
+ *   iterator: new BatchIterator({ batchSize: 4, shuffle: false }),
+ *   optimizer: new SGD(net.parameters(), { lr: 0.1 }),
+ *   logEvery: 50,
+ * };
+ * ```
+ */
 export interface TrainOptions {
   /** Epochs to run (the seed's default: 5000). */
   numEpochs?: number;

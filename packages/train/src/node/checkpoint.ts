@@ -23,19 +23,41 @@ import type { Callback, EpochLogs, FitContext } from '../fit.js';
 
 export { writeFileAtomic, writeFileAtomicSync };
 
-/** What an optimizer's stateDict() / loadStateDict() exchange (see @nnet/optim). */
+/**
+ * What an optimizer's stateDict() / loadStateDict() exchange (see @nnet/optim).
+ * @inline
+ */
 interface OptimizerState {
+  /** Each parameter's state (moments, step count), by the parameter's index over all groups. */
   state: Record<number, Record<string, Tensor | number>>;
-  groups: { options: unknown; params: number[] }[];
+  /** Each group's options and the indices of its parameters. */
+  groups: {
+    /** The group's options (lr, momentum, ...). */
+    options: unknown;
+    /** The indices of the group's parameters. */
+    params: number[];
+  }[];
 }
+/**
+ * An optimizer whose state a checkpoint saves and restores (every @nnet/optim optimizer).
+ * @inline
+ */
 interface StatefulOptimizer {
+  /** The optimizer's state: per-parameter tensors and numbers, and the groups. */
   stateDict(): OptimizerState;
+  /** Restores a state from `stateDict()`. */
   loadStateDict(dict: OptimizerState): void;
 }
 
-/** A learning-rate scheduler's state (see @nnet/optim's LRScheduler): plain JSON. */
+/**
+ * A learning-rate scheduler whose state (plain JSON) a checkpoint saves and restores (see
+ * @nnet/optim's LRScheduler).
+ * @inline
+ */
 interface StatefulScheduler {
+  /** The scheduler's state, as plain JSON. */
   stateDict(): unknown;
+  /** Restores a state from `stateDict()`. */
   loadStateDict(state: never): void;
 }
 
@@ -43,10 +65,21 @@ interface StatefulScheduler {
  * What a checkpoint holds. For a resume that continues the same curve bit for bit, save the
  * scheduler and every generator training draws from (the DataLoader's shuffle generator and the
  * default generator that dropout uses), and the history so far.
+ *
+ * @example
+ * ```ts
+ * await saveCheckpoint('ckpt.safetensors', {
+ *   model, optimizer, scheduler, epoch: 4, history,
+ *   generators: { loader: loader.generator, default: defaultGenerator },
+ * });
+ * ```
  */
 export interface CheckpointContents {
+  /** The model; its state dict is saved under PyTorch's names, prefixed `model.`. */
   model: Module;
+  /** The optimizer, whose state (moments, step counts) is saved as `optim.<index>.<key>`. */
   optimizer?: StatefulOptimizer;
+  /** The learning-rate scheduler, whose state is saved as JSON. */
   scheduler?: StatefulScheduler;
   /** Random generators by name; their states are saved and restored by the same names. */
   generators?: Record<string, Generator>;
@@ -54,20 +87,44 @@ export interface CheckpointContents {
   epoch?: number;
   /** The per-epoch logs so far (fit's history), so a resumed run can draw the whole curve. */
   history?: EpochLogs[];
+  /** Anything else to keep, as JSON (e.g. the run's configuration). */
   extra?: Record<string, unknown>;
 }
 
-/** What loadCheckpoint restores into; every part is optional but the model. */
+/**
+ * What loadCheckpoint restores into; every part is optional but the model.
+ *
+ * @example
+ * ```ts
+ * await loadCheckpoint('ckpt.safetensors', { model, optimizer, generators: { loader: loader.generator } });
+ * ```
+ */
 export interface CheckpointTargets {
+  /** Loaded strictly: every parameter and buffer, of the same shapes. */
   model: Module;
+  /** Loaded when given; the checkpoint must hold an optimizer state that fits it. */
   optimizer?: StatefulOptimizer;
+  /** Loaded when given; the checkpoint must hold a scheduler state. */
   scheduler?: StatefulScheduler;
+  /** Generators to restore, by the names they were saved under. */
   generators?: Record<string, Generator>;
 }
 
+/**
+ * What {@link loadCheckpoint} resolves to besides the restored targets.
+ *
+ * @example
+ * ```ts
+ * const { epoch, history } = await loadCheckpoint('ckpt.safetensors', { model, optimizer });
+ * await fit(model, loader, { epochs: 10, initialEpoch: (epoch ?? -1) + 1, loss, optimizer });
+ * ```
+ */
 export interface LoadedCheckpoint {
+  /** The epoch saved (the last one finished), or null when none was. */
   epoch: number | null;
+  /** The per-epoch logs saved (empty when none were). */
   history: EpochLogs[];
+  /** The `extra` data saved (empty when none was). */
   extra: Record<string, unknown>;
 }
 
@@ -339,21 +396,36 @@ export async function exportModelFromCheckpoint(
  * Saves a checkpoint after each epoch whose monitored value improved (or every epoch with
  * `saveBestOnly: false`). `fit` awaits the save before the next epoch starts, so a run killed
  * mid-training can resume from the last epoch; reads are asynchronous (every backend).
+ *
+ * @example
+ * ```ts
+ * const ckpt = new ModelCheckpoint({ path: 'best.safetensors', optimizer, monitor: 'val_loss' });
+ * await fit(model, loader, { epochs: 20, loss, optimizer, validation: valLoader, callbacks: [ckpt] });
+ * ```
  */
 export class ModelCheckpoint implements Callback {
   private best: number;
   private readonly history: EpochLogs[];
 
+  /** @param options Where to save, what to save besides the model, and when. */
   constructor(
+    /** Where to save, what to save besides the model, and when. */
     readonly options: {
+      /** The checkpoint file, replaced atomically at each save. */
       path: string;
+      /** Saved with the model when given. */
       optimizer?: StatefulOptimizer;
+      /** Saved with the model when given. */
       scheduler?: StatefulScheduler;
+      /** Generators whose states are saved, by name (see {@link CheckpointContents.generators}). */
       generators?: Record<string, Generator>;
       /** Logs of earlier epochs (a resumed run's), kept in front of this run's in every save. */
       history?: EpochLogs[];
+      /** The logs' key to watch (default `'val_loss'`, or `'loss'` when the logs lack it). */
       monitor?: string;
+      /** `'min'` (default): lower is better; `'max'`: higher is better. */
       mode?: 'min' | 'max';
+      /** Save only when the monitored value improved (default true); false saves every epoch. */
       saveBestOnly?: boolean;
     },
   ) {
@@ -361,6 +433,7 @@ export class ModelCheckpoint implements Callback {
     this.best = (options.mode ?? 'min') === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
 
+  /** Saves the model (and the rest) when the monitored value improved, or always without saveBestOnly. */
   async onEpochEnd(logs: EpochLogs, context: FitContext): Promise<void> {
     this.history.push({ ...logs });
     const key = this.options.monitor ?? 'val_loss';

@@ -5,9 +5,20 @@
 import cliProgress from 'cli-progress';
 import type { Callback, EpochLogs, FitContext } from '../fit.js';
 
+/**
+ * The options of {@link ProgressBar}.
+ *
+ * @example
+ * ```ts
+ * const bar = new ProgressBar({ stream: process.stderr, animated: false });
+ * ```
+ */
 export interface ProgressOptions {
   /** Where lines go (default: process.stdout). */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  stream?: NodeJS.WritableStream & {
+    /** True on a terminal, where the bar is animated by default. */
+    isTTY?: boolean;
+  };
   /** Force the animated bar on or off (default: on when the stream is a terminal). */
   animated?: boolean;
   /** The total epochs to show, when fit runs one epoch per call (default: fit's `epochs`). */
@@ -22,6 +33,16 @@ function format(logs: EpochLogs): string {
     .join('  ');
 }
 
+/**
+ * A `fit` callback that shows training progress: an animated bar per epoch on a terminal (batches
+ * done and the last batch's loss), and one line per epoch with the epoch's logged values and time.
+ *
+ * @example
+ * ```ts
+ * await fit(model, loader, { epochs: 5, loss, optimizer, callbacks: [new ProgressBar()] });
+ * // epoch 1/5  loss 0.6931  accuracy 50.00 %  (0.4 s)
+ * ```
+ */
 export class ProgressBar implements Callback {
   private bar: cliProgress.SingleBar | null = null;
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
@@ -29,12 +50,14 @@ export class ProgressBar implements Callback {
   private readonly totalEpochs: number | undefined;
   private started = 0;
 
+  /** @param options Where to write and whether to animate; see {@link ProgressOptions}. */
   constructor(options: ProgressOptions = {}) {
     this.stream = options.stream ?? process.stdout;
     this.animated = options.animated ?? this.stream.isTTY === true;
     this.totalEpochs = options.epochs;
   }
 
+  /** Starts the epoch's clock and, when animated and the batch count is known, its bar. */
   onEpochBegin(epoch: number, context: FitContext): void {
     this.started = performance.now();
     if (!this.animated || context.batches === undefined) return;
@@ -50,10 +73,12 @@ export class ProgressBar implements Callback {
     this.bar.start(context.batches, 0, { loss: '-' });
   }
 
+  /** Advances the bar by one batch and shows its loss. */
   onBatchEnd(_batch: number, loss: number): void {
     this.bar?.increment(1, { loss: loss.toFixed(4) });
   }
 
+  /** Ends the bar and writes the epoch's line. */
   onEpochEnd(logs: EpochLogs, context: FitContext): void {
     this.bar?.stop();
     this.bar = null;

@@ -1,0 +1,51 @@
+// Types of scripts/api-reference.mjs, for the TypeScript test that runs it (apps/release-check).
+
+/** One undocumented declaration, or one type the API uses that its package does not export. */
+export interface Finding {
+  /** The package's name, e.g. `@nnet/tensor`. */
+  pkg: string;
+  /** The allow-list's key: `package: symbol`, or `package: Name (not exported; referenced by X)`. */
+  key: string;
+  /** The key with the declaration's place: `package: symbol (file:line)`. */
+  entry: string;
+}
+
+/** What TypeDoc found over every public package. */
+export interface TypeDocResult {
+  /** Sorted by entry. */
+  findings: Finding[];
+  /** Every other TypeDoc warning or error (warnings are errors). */
+  problems: string[];
+  /** typedoc.json's entry points (absolute package folders). */
+  packages: string[];
+  /** How many top-level exports (functions, classes, interfaces, ...) TypeDoc documents, by package name. */
+  exports: Record<string, number>;
+}
+
+/** The result compared with the allow-list. */
+export interface AllowListComparison {
+  /** Entries of findings the allow-list does not name. */
+  notAllowed: string[];
+  /** Allow-listed keys that no finding has any more (documented now, or gone). */
+  stale: string[];
+}
+
+/** The repository's root folder. */
+export const root: string;
+/** scripts/api-undocumented.allow.txt. */
+export const allowListPath: string;
+/** Converts and validates every public package with TypeDoc (`config`: another typedoc.json); `out`: also write the HTML there. */
+export function runTypeDoc(options?: { out?: string; config?: string }): Promise<TypeDocResult>;
+/** The allow-list's keys (blank lines and `#` comments skipped). */
+export function readAllowList(path?: string): string[];
+/** Compares findings with the allow-list. */
+export function compareWithAllowList(
+  findings: readonly Finding[],
+  allowList: readonly string[],
+): AllowListComparison;
+/** runTypeDoc, then compareWithAllowList with the allow-list file (or `allowList`). */
+export function checkApiReference(options?: {
+  out?: string;
+  config?: string;
+  allowList?: readonly string[];
+}): Promise<TypeDocResult & AllowListComparison>;

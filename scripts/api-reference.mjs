@@ -1,0 +1,230 @@
+// The API reference: TypeDoc over every public package (typedoc.json at the root: one project per
+// package, entry points from each package's `exports`, `validation.notDocumented`, warnings as errors).
+// `checkApiReference()` converts and validates in-process and returns every undocumented export as
+// `package: symbol (file:line)` plus every other TypeDoc warning or error; apps/release-check's
+// api-reference test runs it under `pnpm test`. An undocumented export fails unless the temporary
+// allow-list (scripts/api-undocumented.allow.txt, `package: symbol` per line) names it, and an allow-listed
+// symbol that is now documented fails too, so the list only shrinks.
+// Usage: node scripts/api-reference.mjs [--out DIR] [--config FILE]   (`pnpm run docs`: --out docs/api-reference)
+//   Prints the problems and exits non-zero when there are any; with --out also writes the HTML.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  Application,
+  Converter,
+  Logger,
+  LogLevel,
+  ReflectionKind,
+  TSConfigReader,
+  TypeDocReader,
+} from 'typedoc';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const allowListPath = join(root, 'scripts/api-undocumented.allow.txt');
+
+// TypeDoc's English message for an undocumented reflection: `{name} ({kind}), defined in {package}/{path}, …`.
+const UNDOCUMENTED = /^(.*) \((\w+)\), defined in (.+), does not have any documentation$/;
+// … and for a type the documented API uses but the package does not export (`validation.notExported`).
+const NOT_EXPORTED =
+  /^(.*), defined in (@[^/]+\/[^/]+|[^@/][^/]*)\/(.+), is referenced by (.*) but not included in the documentation$/;
+
+/** Collects TypeDoc's messages instead of printing them; undocumented reflections are kept apart. */
+class CollectingLogger extends Logger {
+  /** @type {{ name: string, kind: string, where: string }[]} */
+  pending = [];
+  /** @type {{ pkg: string, symbol: string, file: string, referencedBy: string }[]} */
+  notExported = [];
+  /** @type {string[]} */
+  problems = [];
+
+  validationWarning(text, ...args) {
+    const m = UNDOCUMENTED.exec(text);
+    if (m) this.pending.push({ name: m[1], kind: m[2], where: m[3] });
+    else super.validationWarning(text, ...args);
+  }
+
+  warn(text, ...args) {
+    const m = NOT_EXPORTED.exec(text);
+    if (m) this.notExported.push({ pkg: m[2], symbol: m[1], file: `${m[2]}/${m[3]}`, referencedBy: m[4] });
+    else super.warn(text, ...args);
+  }
+
+  log(message, level) {
+    super.log(message, level);
+    if (level >= LogLevel.Warn)
+      this.problems.push(`${level === LogLevel.Error ? 'error' : 'warning'}: ${message}`);
+  }
+}
+
+// A package with several entry points (`.` and `./node`) gets one module per entry, named after the
+// export without its `./`; the root entry's name would be empty (pages `@nnet/train..DataLoader`).
+const ROOT_ENTRY_MODULE = 'index';
+
+/** The friendly name TypeDoc prints, without the root entry's module: `DataLoader`, `node.ProgressBar`. */
+function symbolName(name) {
+  return name.startsWith(`${ROOT_ENTRY_MODULE}.`) ? name.slice(ROOT_ENTRY_MODULE.length + 1) : name;
+}
+
+/**
+ * Matches the undocumented reflections TypeDoc just reported for one package's project to the reflections
+ * themselves, for the source line and whether the member is inherited.
+ */
+function resolvePending(project, pending, out) {
+  const byKey = new Map();
+  for (const ref of Object.values(project.reflections)) {
+    const key = `${ref.getFriendlyFullName()}\u0000${ReflectionKind[ref.kind]}`;
+    const list = byKey.get(key);
+    if (list) list.push(ref);
+    else byKey.set(key, [ref]);
+  }
+  const seen = new Set();
+  for (const p of pending) {
+    const pkg = p.where.startsWith('@') ? p.where.split('/').slice(0, 2).join('/') : p.where.split('/')[0];
+    const path = p.where.slice(pkg.length + 1);
+    const candidates = (byKey.get(`${p.name}\u0000${p.kind}`) ?? []).filter((r) => !seen.has(r));
+    const ref = candidates[0];
+    if (ref) seen.add(ref);
+    const source = ref?.sources?.[0];
+    const file = source ? relative(root, source.fullFileName) : path;
+    const line = source ? source.line : 0;
+    const inherited = Boolean(ref?.inheritedFrom ?? ref?.parent?.inheritedFrom);
+    out.push({ pkg, symbol: symbolName(p.name), kind: p.kind, file, line, inherited });
+  }
+  pending.length = 0;
+}
+
+/** The repository-relative folder of each package TypeDoc documents, by package name. */
+function packageDirs(entryPoints) {
+  const dirs = new Map();
+  for (const e of entryPoints) {
+    const dir = relative(root, resolve(root, e));
+    dirs.set(JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).name, dir);
+  }
+  return dirs;
+}
+
+/**
+ * Converts every public package with TypeDoc and validates it.
+ * @param {{ out?: string, config?: string }} [options] `out`: also write the HTML reference to this
+ *   folder; `config`: another TypeDoc configuration than the root's typedoc.json.
+ * @returns {Promise<{ findings: { key: string, entry: string, pkg: string }[], problems: string[],
+ *   packages: string[], exports: Record<string, number> }>} `exports`: the top-level exports
+ *   TypeDoc documents per package; `findings`: one per undocumented declaration (key `package: symbol`, entry
+ *   `package: symbol (file:line)`) and per type the API uses but its package does not export (key
+ *   `package: Name (not exported; referenced by X)`), sorted; `problems`: every other warning or error.
+ */
+export async function runTypeDoc(options = {}) {
+  const cwd = process.cwd();
+  // TypeDoc resolves the config's relative paths against the working folder.
+  process.chdir(root);
+  try {
+    const app = await Application.bootstrapWithPlugins(
+      { options: options.config ?? join(root, 'typedoc.json'), logLevel: 'Warn' },
+      [new TypeDocReader(), new TSConfigReader()],
+    );
+    const logger = new CollectingLogger();
+    if (app.logger.hasErrors() || app.logger.hasWarnings())
+      logger.problems.push(
+        'error: TypeDoc rejected options of the configuration (its messages are printed above)',
+      );
+    app.logger = logger;
+    /** @type {{ pkg: string, symbol: string, kind: string, file: string, line: number, inherited: boolean }[]} */
+    const found = [];
+    const packages = app.options.getValue('entryPoints');
+    const dirs = packageDirs(packages);
+    /** @type {Record<string, number>} */
+    const exports = {};
+    app.converter.on(Converter.EVENT_CREATE_DECLARATION, (_context, reflection) => {
+      if (reflection.kindOf(ReflectionKind.Module) && reflection.name === '')
+        reflection.name = ROOT_ENTRY_MODULE;
+    });
+    app.on(Application.EVENT_VALIDATE_PROJECT, (project) => {
+      // Each package's project validates on its own, then the merged one (named after the root's).
+      if (!dirs.has(project.packageName)) return;
+      exports[project.packageName] = project.getReflectionsByKind(ReflectionKind.SomeExport).length;
+      resolvePending(project, logger.pending, found);
+    });
+    const project = await app.convert();
+    if (!project) logger.problems.push('error: TypeDoc could not convert the packages');
+    else {
+      app.validate(project);
+      if (options.out) await app.generateDocs(project, options.out);
+    }
+    // One entry per declaration: a member that subclasses inherit, or that an inlined type copies
+    // into each place using it, is reported under one name (the declaring class's, else the first).
+    const kept = new Map();
+    const order = (u) => `${u.inherited ? 1 : 0}${u.symbol}`;
+    for (const u of found.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))) {
+      const where = `${u.file}:${u.line}:${u.kind}:${u.symbol.split('.').pop()}`;
+      if (!kept.has(where)) kept.set(where, u);
+    }
+    const findings = [...kept.values()].map((u) => ({
+      pkg: u.pkg,
+      key: `${u.pkg}: ${u.symbol}`,
+      entry: `${u.pkg}: ${u.symbol} (${u.file}:${u.line})`,
+    }));
+    for (const n of logger.notExported) {
+      const key = `${n.pkg}: ${n.symbol} (not exported; referenced by ${n.referencedBy})`;
+      const file = dirs.has(n.pkg) ? `${dirs.get(n.pkg)}/${n.file.slice(n.pkg.length + 1)}` : n.file;
+      findings.push({ pkg: n.pkg, key, entry: `${key} (${file})` });
+    }
+    findings.sort((a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0));
+    return { findings, problems: logger.problems, packages, exports };
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+/** The allow-list's keys (blank lines and `#` comments skipped). */
+export function readAllowList(path = allowListPath) {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+/**
+ * Compares findings with the allow-list.
+ * @param {{ key: string, entry: string }[]} findings
+ * @param {readonly string[]} allowList
+ * @returns {{ notAllowed: string[], stale: string[] }} `notAllowed`: the entries of findings the
+ *   allow-list does not name; `stale`: allow-listed keys no finding has (documented now, or gone).
+ */
+export function compareWithAllowList(findings, allowList) {
+  const allow = new Set(allowList);
+  const keys = new Set(findings.map((f) => f.key));
+  const notAllowed = findings.filter((f) => !allow.has(f.key)).map((f) => f.entry);
+  const stale = [...allow].filter((k) => !keys.has(k)).sort();
+  return { notAllowed, stale };
+}
+
+/**
+ * Runs TypeDoc and compares its findings with the allow-list.
+ * @param {{ out?: string, config?: string, allowList?: readonly string[] }} [options]
+ */
+export async function checkApiReference(options = {}) {
+  const result = await runTypeDoc(options);
+  return { ...result, ...compareWithAllowList(result.findings, options.allowList ?? readAllowList()) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const arg = (name) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? resolve(process.cwd(), process.argv[i + 1]) : undefined;
+  };
+  const out = arg('--out');
+  const started = Date.now();
+  const r = await checkApiReference({ out, config: arg('--config') });
+  for (const p of r.problems) console.log(p);
+  for (const e of r.notAllowed) console.log(`undocumented: ${e}`);
+  for (const k of r.stale) console.log(`documented now, remove from ${relative(root, allowListPath)}: ${k}`);
+  const allowed = r.findings.length - r.notAllowed.length;
+  console.log(
+    `${r.packages.length} packages, ${r.findings.length} undocumented or unexported (${allowed} allow-listed), ` +
+      `${r.problems.length} other problems, ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      (out ? `; HTML in ${relative(process.cwd(), out)}` : ''),
+  );
+  process.exit(r.notAllowed.length || r.stale.length || r.problems.length ? 1 : 0);
+}
