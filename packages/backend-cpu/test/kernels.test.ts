@@ -363,13 +363,28 @@ describe('elementwise, reductions, indexing', () => {
 });
 
 describe('storage', () => {
-  it('memory() counts live storages and bytes', () => {
+  it('memory() counts live storages and bytes; reserved adds the freed arrays kept for reuse', () => {
     const fresh = new CpuBackend();
     const a = fresh.alloc('float32', 10);
     const b = fresh.alloc('bool', 3);
-    expect(fresh.memory()).toEqual({ storages: 2, bytes: 43 });
+    expect(fresh.memory()).toEqual({ storages: 2, bytes: 43, reserved: 43 });
     fresh.free(a);
     fresh.free(b);
-    expect(fresh.memory()).toEqual({ storages: 0, bytes: 0 });
+    expect(fresh.memory()).toEqual({ storages: 0, bytes: 0, reserved: 43 });
+    fresh.dispose();
+    expect(fresh.memory()).toEqual({ storages: 0, bytes: 0, reserved: 0 });
+  });
+
+  it('alloc reuses a freed array of the same dtype and size, never one of another', () => {
+    const fresh = new CpuBackend();
+    const a = fresh.alloc('float32', 4);
+    fresh.free(a);
+    const asInt = fresh.alloc('int32', 4);
+    expect(asInt.data).toBeInstanceOf(Int32Array);
+    expect(fresh.alloc('float32', 5).data).not.toBe(a.data);
+    const again = fresh.alloc('float32', 4);
+    expect(again.data).toBe(a.data);
+    expect(fresh.alloc('float32', 4).data).not.toBe(a.data);
+    expect(fresh.memory().reserved).toBe(fresh.memory().bytes);
   });
 });

@@ -295,45 +295,85 @@ function gemmSmall(
   cOff: number,
   epilogue: Epilogue | null,
 ): void {
-  for (let i = 0; i < M; i++) {
-    const ai = aOff + i * aRow;
-    const ci = cOff + i * N;
-    if (bRow === 1 && aCol === 1) {
-      for (let j = 0; j < N; j++) c[ci + j] = dot(a, ai, b, bOff + j * bCol, K);
-    } else if (bCol === 1) {
-      if (rowAcc.length < N) rowAcc = new Float64Array(N);
-      const r = rowAcc;
-      r.fill(0, 0, N);
-      for (let k = 0; k < K; k++) {
-        const v = a[ai + k * aCol];
-        const bk = bOff + k * bRow;
-        for (let j = 0; j < N; j++) r[j] += v * b[bk + j];
-      }
-      for (let j = 0; j < N; j++) c[ci + j] = r[j];
-    } else {
-      for (let j = 0; j < N; j++) {
-        let s = 0;
-        for (let k = 0, p = ai, q = bOff + j * bCol; k < K; k++, p += aCol, q += bRow) s += a[p] * b[q];
-        c[ci + j] = s;
+  if (bRow === 1 && aCol === 1) {
+    dots(M, a, aOff, aRow, b, bOff, bCol, K, N, c, cOff);
+  } else {
+    for (let i = 0; i < M; i++) {
+      const ai = aOff + i * aRow;
+      const ci = cOff + i * N;
+      if (bCol === 1) {
+        if (rowAcc.length < N) rowAcc = new Float64Array(N);
+        const r = rowAcc;
+        r.fill(0, 0, N);
+        for (let k = 0; k < K; k++) {
+          const v = a[ai + k * aCol];
+          const bk = bOff + k * bRow;
+          for (let j = 0; j < N; j++) r[j] += v * b[bk + j];
+        }
+        for (let j = 0; j < N; j++) c[ci + j] = r[j];
+      } else {
+        for (let j = 0; j < N; j++) {
+          let s = 0;
+          for (let k = 0, p = ai, q = bOff + j * bCol; k < K; k++, p += aCol, q += bRow) s += a[p] * b[q];
+          c[ci + j] = s;
+        }
       }
     }
   }
   if (epilogue) applyEpilogue(c, cOff, N, M, N, 0, epilogue);
 }
 
-/** Σ_k x[xo + k]·y[yo + k] in float64 with four running sums. */
-function dot(x: Float32Array, xo: number, y: Float32Array, yo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 4 <= n; k += 4) {
-    s0 += x[xo + k] * y[yo + k];
-    s1 += x[xo + k + 1] * y[yo + k + 1];
-    s2 += x[xo + k + 2] * y[yo + k + 2];
-    s3 += x[xo + k + 3] * y[yo + k + 3];
+/**
+ * c[i, j] = Σ_k x[xo + i·xs + k]·y[yo + j·ys + k] (contiguous rows of x and of y): four columns of
+ * y at a time, so each x[i, k] loaded serves four products, and all m rows of x against those four
+ * columns while they are in L1.
+ */
+function dots(
+  m: number,
+  x: Float32Array,
+  xo: number,
+  xs: number,
+  y: Float32Array,
+  yo: number,
+  ys: number,
+  K: number,
+  n: number,
+  c: Float32Array,
+  co: number,
+): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const y0 = yo + j * ys;
+    const y1 = y0 + ys;
+    const y2 = y1 + ys;
+    const y3 = y2 + ys;
+    for (let i = 0; i < m; i++) {
+      const xi = xo + i * xs;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const v = x[xi + k];
+        s0 += v * y[y0 + k];
+        s1 += v * y[y1 + k];
+        s2 += v * y[y2 + k];
+        s3 += v * y[y3 + k];
+      }
+      const ci = co + i * n + j;
+      c[ci] = s0;
+      c[ci + 1] = s1;
+      c[ci + 2] = s2;
+      c[ci + 3] = s3;
+    }
   }
-  for (; k < n; k++) s0 += x[xo + k] * y[yo + k];
-  return s0 + s1 + s2 + s3;
+  for (; j < n; j++) {
+    const yj = yo + j * ys;
+    for (let i = 0; i < m; i++) {
+      const xi = xo + i * xs;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += x[xi + k] * y[yj + k];
+      c[co + i * n + j] = s;
+    }
+  }
 }
