@@ -10,11 +10,17 @@ import {
   cast,
   compare,
   copyStrided,
+  crossEntropy,
+  crossEntropyBackward,
+  cumsum,
   fill,
   gather,
   reduce,
+  resizeAxis,
+  resizeAxisBackward,
   scatterAdd,
   sgdUpdate,
+  sortRows,
   unary,
   where,
 } from '@nnet/kernels-js';
@@ -120,4 +126,10 @@ export class CpuBackend implements Backend<CpuHandle> {
   linear = linear;
   sgdUpdate = sgdUpdate;
   adamUpdate = adamUpdate;
+  sortRows = sortRows;
+  cumsum = cumsum;
+  resizeAxis = resizeAxis;
+  resizeAxisBackward = resizeAxisBackward;
+  crossEntropy = crossEntropy;
+  crossEntropyBackward = crossEntropyBackward;
 }
