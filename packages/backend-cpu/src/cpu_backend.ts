@@ -10,11 +10,17 @@ import {
   cast,
   compare,
   copyStrided,
+  crossEntropy,
+  crossEntropyBackward,
+  cumsum,
   fill,
   gather,
   reduce,
+  resizeAxis,
+  resizeAxisBackward,
   scatterAdd,
   sgdUpdate,
+  sortRows,
   unary,
   where,
 } from '@nnet/kernels-js';
@@ -26,22 +32,50 @@ import { linear, matmul } from './kernels/matmul.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './kernels/pool.js';
 import { logSoftmax, softmax } from './kernels/softmax.js';
 
+/** Bytes of freed arrays the backend keeps for reuse at most (beyond it, freed arrays go to the GC). */
+const POOL_BYTES = 64 * 2 ** 20;
+
 export class CpuBackend implements Backend<CpuHandle> {
   readonly name = 'cpu';
   /** Node and browsers allocate typed arrays of up to 2^32 elements; the front end caps at 2^31 − 1. */
   readonly maxStorageBytes = 2 ** 33;
   private storages = 0;
   private bytes = 0;
+  /**
+   * Freed arrays by dtype and length, reused by `alloc` (contents are unspecified by the contract):
+   * allocating a typed array costs a zero-fill, a backing store and garbage-collector work, which
+   * for the small tensors of batch-1 inference cost more than the kernels.
+   */
+  private readonly pool = new Map<DType, Map<number, TypedArray[]>>();
+  private pooledBytes = 0;
 
   alloc(dtype: DType, size: number): CpuHandle {
     this.storages++;
     this.bytes += size * bytesPerElement(dtype);
+    const reused = this.pool.get(dtype)?.get(size)?.pop();
+    if (reused) {
+      this.pooledBytes -= reused.byteLength;
+      return { data: reused };
+    }
     return { data: allocArray(dtype, size) };
   }
 
   free(handle: CpuHandle): void {
+    const data = handle.data;
     this.storages--;
-    this.bytes -= handle.data.byteLength;
+    this.bytes -= data.byteLength;
+    if (data.byteLength === 0 || this.pooledBytes + data.byteLength > POOL_BYTES) return;
+    const dtype: DType =
+      data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'bool';
+    let bySize = this.pool.get(dtype);
+    if (!bySize) {
+      bySize = new Map();
+      this.pool.set(dtype, bySize);
+    }
+    const list = bySize.get(data.length);
+    if (list) list.push(data);
+    else bySize.set(data.length, [data]);
+    this.pooledBytes += data.byteLength;
   }
 
   write(handle: CpuHandle, data: TypedArray, offset = 0): void {
@@ -56,8 +90,15 @@ export class CpuBackend implements Backend<CpuHandle> {
     return handle.data.slice(0, size);
   }
 
-  memory(): { storages: number; bytes: number } {
-    return { storages: this.storages, bytes: this.bytes };
+  /** Live storages and bytes; `reserved` adds the freed arrays kept for reuse. */
+  memory(): { storages: number; bytes: number; reserved: number } {
+    return { storages: this.storages, bytes: this.bytes, reserved: this.bytes + this.pooledBytes };
+  }
+
+  /** Drops the arrays kept for reuse (live storages stay valid). */
+  dispose(): void {
+    this.pool.clear();
+    this.pooledBytes = 0;
   }
 
   unary = unary;
@@ -85,4 +126,10 @@ export class CpuBackend implements Backend<CpuHandle> {
   linear = linear;
   sgdUpdate = sgdUpdate;
   adamUpdate = adamUpdate;
+  sortRows = sortRows;
+  cumsum = cumsum;
+  resizeAxis = resizeAxis;
+  resizeAxisBackward = resizeAxisBackward;
+  crossEntropy = crossEntropy;
+  crossEntropyBackward = crossEntropyBackward;
 }

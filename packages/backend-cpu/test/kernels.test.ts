@@ -1,4 +1,11 @@
-import type { Conv2dParams, DType, Pool2dParams, TensorInfo, TypedArray } from '@nnet/tensor';
+import type {
+  Conv2dParams,
+  DType,
+  FusedActivation,
+  Pool2dParams,
+  TensorInfo,
+  TypedArray,
+} from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, type CpuHandle } from '../src/index.js';
 
@@ -30,10 +37,12 @@ function expectClose(got: TypedArray, want: ArrayLike<number>, tol = 1e-4): void
 describe('matmul (packed GEMM)', () => {
   const sizes: [number, number, number][] = [
     [1, 1, 1],
+    [2, 9, 11],
     [3, 5, 7],
     [33, 17, 65],
     [130, 70, 129],
     [5, 300, 4],
+    [6, 20, 530],
   ];
   for (const [M, K, N] of sizes) {
     for (const transA of [false, true]) {
@@ -62,6 +71,51 @@ describe('matmul (packed GEMM)', () => {
       }
     }
   }
+});
+
+describe('linear (GEMM with a fused bias and activation)', () => {
+  const act: Record<FusedActivation, (v: number) => number> = {
+    none: (v) => v,
+    relu: (v) => (v > 0 ? v : v === v ? 0 : v),
+    tanh: Math.tanh,
+    sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  };
+  // 1 and 2 rows take the unpacked path, 70 rows the packed one; 530 columns span two NC blocks.
+  const shapes: [number, number, number][] = [
+    [1, 33, 9],
+    [2, 300, 17],
+    [70, 40, 530],
+  ];
+  for (const [M, K, N] of shapes) {
+    for (const activation of ['none', 'relu', 'tanh', 'sigmoid'] as const) {
+      for (const withBias of [true, false]) {
+        it(`${M}x${K} · [${N}, ${K}]ᵀ, ${activation}, ${withBias ? 'with' : 'without'} bias`, () => {
+          const x = randArray(M * K);
+          const w = randArray(N * K);
+          const b = randArray(N);
+          const want = new Float64Array(M * N);
+          for (let i = 0; i < M; i++)
+            for (let j = 0; j < N; j++) {
+              let s = withBias ? b[j] : 0;
+              for (let k = 0; k < K; k++) s += x[i * K + k] * w[j * K + k];
+              want[i * N + j] = act[activation](s);
+            }
+          const o = out([M, N]);
+          be.linear?.(info(x, [M, K]), info(w, [N, K]), withBias ? info(b, [N]) : null, activation, o);
+          expectClose(o.handle.data, want);
+        });
+      }
+    }
+  }
+
+  it('relu keeps NaN, sigmoid saturates without NaN', () => {
+    const o = out([1, 3]);
+    const x = info(Float32Array.from([1]), [1, 1]);
+    be.linear?.(x, info(Float32Array.from([Number.NaN, -2000, 2000]), [3, 1]), null, 'relu', o);
+    expectClose(o.handle.data, [Number.NaN, 0, 2000]);
+    be.linear?.(x, info(Float32Array.from([0, -2000, 2000]), [3, 1]), null, 'sigmoid', o);
+    expectClose(o.handle.data, [0.5, 0, 1]);
+  });
 });
 
 function naiveConv(
@@ -309,13 +363,28 @@ describe('elementwise, reductions, indexing', () => {
 });
 
 describe('storage', () => {
-  it('memory() counts live storages and bytes', () => {
+  it('memory() counts live storages and bytes; reserved adds the freed arrays kept for reuse', () => {
     const fresh = new CpuBackend();
     const a = fresh.alloc('float32', 10);
     const b = fresh.alloc('bool', 3);
-    expect(fresh.memory()).toEqual({ storages: 2, bytes: 43 });
+    expect(fresh.memory()).toEqual({ storages: 2, bytes: 43, reserved: 43 });
     fresh.free(a);
     fresh.free(b);
-    expect(fresh.memory()).toEqual({ storages: 0, bytes: 0 });
+    expect(fresh.memory()).toEqual({ storages: 0, bytes: 0, reserved: 43 });
+    fresh.dispose();
+    expect(fresh.memory()).toEqual({ storages: 0, bytes: 0, reserved: 0 });
+  });
+
+  it('alloc reuses a freed array of the same dtype and size, never one of another', () => {
+    const fresh = new CpuBackend();
+    const a = fresh.alloc('float32', 4);
+    fresh.free(a);
+    const asInt = fresh.alloc('int32', 4);
+    expect(asInt.data).toBeInstanceOf(Int32Array);
+    expect(fresh.alloc('float32', 5).data).not.toBe(a.data);
+    const again = fresh.alloc('float32', 4);
+    expect(again.data).toBe(a.data);
+    expect(fresh.alloc('float32', 4).data).not.toBe(a.data);
+    expect(fresh.memory().reserved).toBe(fresh.memory().bytes);
   });
 });

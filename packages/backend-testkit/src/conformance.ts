@@ -11,6 +11,7 @@ import { formatMatrix, type KernelStatus, mergeStatus } from './matrix.js';
 import { missingContract, missingMessage } from './missing.js';
 import { runOpConformance } from './op_conformance.js';
 import { type ConformanceOptions, kernelTolerance, skipSet } from './options.js';
+import { runReferenceConformance } from './references.js';
 import { checkFloat32Rounding } from './rounding.js';
 import { checkStorage } from './storage.js';
 
@@ -27,7 +28,8 @@ export type { ConformanceOptions } from './options.js';
  * Kernel level: storage round trips, then every fixture case straight through the contract, with
  * a leak check around each (`backend.memory()` unchanged), and float32 rounding of `fill` and
  * `cast` (for storage wider than float32). Optional kernels the backend lacks are reported as not
- * implemented, not failed. Op level (unless `ops: false`): `runOpConformance`. Everything is read
+ * implemented, not failed. Then every optional-kernel case again through the front end's
+ * reference decompositions on the backend's required kernels (`runReferenceConformance`). Op level (unless `ops: false`): `runOpConformance`. Everything is read
  * with `await read()`, so a backend without `readSync` runs every case; nothing is skipped that
  * the caller did not list in `skip`. A failure shows the case's inputs (dtypes, shapes, values).
  * Prints the kernel-support matrix at the end (unless `printMatrix: false`).
@@ -122,6 +124,8 @@ export function runBackendConformance(options: ConformanceOptions): void {
         });
       }
     });
+
+    runReferenceConformance(options, () => backend);
 
     if (options.ops ?? true) runOpConformance(options);
   });

@@ -1,5 +1,7 @@
 /**
- * Loading the committed PyTorch fixtures (`fixtures/*.json`, written by scripts/gen_fixtures.py).
+ * Loading the committed PyTorch fixtures (`fixtures/*.json`, written by scripts/gen_fixtures.py and,
+ * for sortRows, cumsum, resizeAxis(+Backward) and crossEntropy(+Backward),
+ * packages/backend-testkit/scripts/gen_fixtures_scan_sort_resize_ce.py).
  * NaN and ±Infinity are stored as the strings "NaN", "Infinity" and "-Infinity".
  */
 import { readFileSync } from 'node:fs';
@@ -100,9 +102,12 @@ function load<T>(file: string): T[] {
   return cases as T[];
 }
 
-/** Every kernel case of `fixtures/kernels.json`. */
+/** The kernel fixture files, in the order their cases run. */
+export const KERNEL_FIXTURE_FILES: readonly string[] = ['kernels.json', 'kernels_scan_sort_resize_ce.json'];
+
+/** Every kernel case of the kernel fixture files (`fixtures/kernels*.json`). */
 export function kernelCases(): KernelCase[] {
-  return load<KernelCase>('kernels.json');
+  return KERNEL_FIXTURE_FILES.flatMap((f) => load<KernelCase>(f));
 }
 
 /** Every op case of `fixtures/ops.json`. */

@@ -40,5 +40,6 @@ export {
   type OpFn,
 } from './ops.js';
 export type { ConformanceOptions } from './options.js';
+export { runReferenceConformance, withReferenceKernels } from './references.js';
 export { checkFloat32Rounding, ROUNDING_CAST_VALUES, ROUNDING_FILL_VALUES } from './rounding.js';
 export { checkStorage } from './storage.js';

@@ -16,10 +16,12 @@ import type {
   BinaryOp,
   CompareOp,
   Conv2dParams,
+  CrossEntropyParams,
   DType,
   FusedActivation,
   Pool2dParams,
   ReduceOp,
+  ResizeAxisParams,
   SGDUpdateParams,
   TensorInfo,
   TypedArray,
@@ -266,6 +268,32 @@ function invoke(
       if (!backend.attention) throw missing();
       if (!out2) throw new Error(`fixture case '${c.name}' lacks the logsumexp output`);
       backend.attention(x(0), x(1), x(2), opt(3), p as unknown as AttentionParams, out, out2);
+      break;
+    case 'sortRows':
+      if (!backend.sortRows) throw missing();
+      if (!out2) throw new Error(`fixture case '${c.name}' lacks the indices output`);
+      backend.sortRows(x(0), p.descending === true, out, out2);
+      break;
+    case 'cumsum':
+      if (!backend.cumsum) throw missing();
+      backend.cumsum(x(0), num(p, 'axis'), p.reverse === true, out);
+      break;
+    case 'resizeAxis':
+      if (!backend.resizeAxis) throw missing();
+      backend.resizeAxis(x(0), p as unknown as ResizeAxisParams, out);
+      break;
+    case 'resizeAxisBackward':
+      if (!backend.resizeAxisBackward) throw missing();
+      backend.resizeAxisBackward(x(0), p as unknown as ResizeAxisParams, out);
+      break;
+    case 'crossEntropy':
+      if (!backend.crossEntropy) throw missing();
+      if (!out2) throw new Error(`fixture case '${c.name}' lacks the logsumexp output`);
+      backend.crossEntropy(x(0), x(1), p as unknown as CrossEntropyParams, out, out2);
+      break;
+    case 'crossEntropyBackward':
+      if (!backend.crossEntropyBackward) throw missing();
+      backend.crossEntropyBackward(x(0), x(1), x(2), x(3), p as unknown as CrossEntropyParams, out);
       break;
     default:
       throw new Error(`unknown kernel id '${c.kernel}' in fixture case '${c.name}'`);

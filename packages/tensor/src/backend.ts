@@ -343,7 +343,7 @@ export interface OptionalKernels<H = unknown> {
    * (flash-attention style). There is no backward kernel: the front end's gradient recomputes
    * P = exp(s − logsumexp) from the saved q, k, mask and logsumexp. Dropout is never requested
    * (the front end decomposes when dropoutP > 0). Reference: `attentionReference` in
-   * ops/attention.ts.
+   * reference/attention.ts.
    */
   attention(
     q: TensorInfo<H>,

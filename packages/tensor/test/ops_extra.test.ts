@@ -1,8 +1,9 @@
 /**
  * The extended op library against PyTorch: values and gradients of every case in
- * fixtures/ops_extra.json (written by scripts/gen_ops_fixtures.py), at rtol 1e-4.
+ * fixtures/ops_extra.json (written by scripts/gen_ops_fixtures.py) and fixtures/ops_fused.json
+ * (packages/tensor/scripts/gen_ops_fixtures_fused.py), at rtol 1e-4.
  */
-import '@nnet/backend-cpu';
+import './backend.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as nn from '../src/index.js';
@@ -25,8 +26,14 @@ interface Case {
   grads?: (Enc | null)[];
 }
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/ops_extra.json', import.meta.url), 'utf8')) as {
-  cases: Case[];
+/** ops_extra.json (scripts/gen_ops_fixtures.py) and ops_fused.json (scripts/gen_ops_fixtures_fused.py). */
+const FIXTURE_FILES = ['ops_extra.json', 'ops_fused.json'];
+const fixture = {
+  cases: FIXTURE_FILES.flatMap(
+    (f) =>
+      (JSON.parse(readFileSync(new URL(`./fixtures/${f}`, import.meta.url), 'utf8')) as { cases: Case[] })
+        .cases,
+  ),
 };
 
 const num = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
@@ -167,6 +174,36 @@ const OPS: Record<string, Op> = {
       alignCorners: kw.align_corners ?? undefined,
     }),
   unfold: ([x], kw) => nn.unfold(x, kw.k, { dilation: kw.dilation, padding: kw.padding, stride: kw.stride }),
+  softmaxCrossEntropy: ([x, t], kw) =>
+    nn.softmaxCrossEntropy(x, t, kw.ignore_index === undefined ? {} : { ignoreIndex: kw.ignore_index }),
+  linear: ([x, w, b], kw) => nn.linear(x, w, b ?? null, { activation: kw.activation }),
+  scaledDotProductAttention: ([q, k, v, m], kw) =>
+    nn.scaledDotProductAttention(q, k, v, {
+      attnMask: m ?? null,
+      isCausal: kw.is_causal ?? false,
+      scale: kw.scale,
+    }),
+  convTranspose2d: ([x, w, b], kw) =>
+    nn.convTranspose2d(x, w, b ?? null, {
+      stride: kw.stride,
+      padding: kw.padding,
+      outputPadding: kw.output_padding,
+      groups: kw.groups,
+    }),
+  erf: ([x]) => nn.erf(x),
+  log1p: ([x]) => x.log1p(),
+  reciprocal: ([x]) => nn.reciprocal(x),
+  square: ([x]) => x.square(),
+  chunk: ([x], kw) => nn.chunk(x, kw.chunks, kw.dim),
+  split: ([x], kw) => nn.split(x, kw.split_size, kw.dim),
+  clone: ([x]) => nn.clone(x),
+  contiguous: ([x]) => nn.contiguous(nn.t(x)),
+  flatten: ([x], kw) => nn.flatten(x, kw.start_dim, kw.end_dim),
+  slice: ([x], kw) => nn.slice(x, kw.dim, kw.start, kw.end, kw.step),
+  squeeze: ([x], kw) => nn.squeeze(x, kw.dim),
+  t: ([x]) => nn.t(x),
+  unsqueeze: ([x], kw) => nn.unsqueeze(x, kw.dim),
+  view: ([x], kw) => nn.view(x, kw.shape),
   fold: ([c], kw) =>
     nn.fold(c, kw.out, kw.k, { dilation: kw.dilation, padding: kw.padding, stride: kw.stride }),
 };

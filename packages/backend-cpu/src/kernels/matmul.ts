@@ -1,7 +1,7 @@
 /** Batched matmul and fused linear on the packed GEMM. */
 import type { FusedActivation, MatmulOptions, TensorInfo } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
-import { gemm } from './gemm.js';
+import { type Epilogue, gemm } from './gemm.js';
 
 type T = TensorInfo<CpuHandle>;
 
@@ -23,21 +23,15 @@ export function matmul(a: T, b: T, out: T, { transA, transB }: MatmulOptions): v
   }
 }
 
-/** out = act(x·wᵀ + bias). */
+/** out [M, N] = act(x [M, K] · wᵀ (w [N, K]) + bias [N]), the bias and activation applied as each block of out is finished. */
 export function linear(x: T, w: T, bias: T | null, activation: FusedActivation, out: T): void {
   const [M, K] = x.shape;
   const N = w.shape[0];
-  const o = out.handle.data as Float32Array;
-  gemm(M, N, K, x.handle.data as Float32Array, 0, K, 1, w.handle.data as Float32Array, 0, 1, K, o, 0);
-  const bd = bias ? (bias.handle.data as Float32Array) : null;
-  for (let i = 0; i < M; i++) {
-    const row = i * N;
-    for (let j = 0; j < N; j++) {
-      let v = o[row + j] + (bd ? bd[j] : 0);
-      if (activation === 'relu') v = Math.max(v, 0);
-      else if (activation === 'tanh') v = Math.tanh(v);
-      else if (activation === 'sigmoid') v = 1 / (1 + Math.exp(-v));
-      o[row + j] = v;
-    }
-  }
+  const epilogue: Epilogue | null =
+    bias || activation !== 'none'
+      ? { bias: bias ? (bias.handle.data as Float32Array) : null, biasOff: 0, activation }
+      : null;
+  const xd = x.handle.data as Float32Array;
+  const wd = w.handle.data as Float32Array;
+  gemm(M, N, K, xd, 0, K, 1, wd, 0, 1, K, out.handle.data as Float32Array, 0, epilogue);
 }

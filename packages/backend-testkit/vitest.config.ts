@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// The testkit's own tests run against the tensor sources, and check the reference decompositions
+// on the CPU backend's required kernels (test/references.test.ts): tensor, backend-cpu and
+// kernels-js resolve to their sources so that one registry exists and nothing needs a build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@nnet/tensor': fileURLToPath(new URL('../tensor/src/index.ts', import.meta.url)),
+      '@nnet/backend-cpu': fileURLToPath(new URL('../backend-cpu/src/index.ts', import.meta.url)),
+      '@nnet/kernels-js': fileURLToPath(new URL('../kernels-js/src/index.ts', import.meta.url)),
+    },
+  },
+});

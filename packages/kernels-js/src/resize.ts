@@ -1,0 +1,115 @@
+/** Resize along one axis (`OptionalKernels.resizeAxis`) and its adjoint. */
+import type { ResizeAxisParams } from '@nnet/tensor';
+import { sizeOf } from '@nnet/tensor';
+import type { Dense as T } from './handle.js';
+
+/** For each output position i along the axis: source rows i0, i1 and the weight λ of i1. */
+interface Sources {
+  readonly i0: Int32Array;
+  readonly i1: Int32Array;
+  readonly lambda: Float64Array;
+}
+
+/**
+ * PyTorch's index rule of `ResizeAxisParams` for an axis of `inSize` resized to `outSize`:
+ *   nearest: i0 = i1 = min(⌊i·scale⌋, in − 1), λ = 0
+ *   linear:  src = i·(in − 1)/(out − 1) with alignCorners (0 when out = 1), else
+ *            max((i + ½)·scale − ½, 0); i0 = ⌊src⌋, i1 = min(i0 + 1, in − 1), λ = src − i0
+ * (the same rule as `@nnet/tensor`'s reference decomposition, which does not export its table).
+ */
+function sources(inSize: number, outSize: number, p: ResizeAxisParams): Sources {
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const lambda = new Float64Array(outSize);
+  for (let i = 0; i < outSize; i++) {
+    if (p.mode === 'nearest') {
+      i0[i] = i1[i] = Math.min(Math.floor(i * p.scale), inSize - 1);
+      continue;
+    }
+    const src = p.alignCorners
+      ? outSize > 1
+        ? (i * (inSize - 1)) / (outSize - 1)
+        : 0
+      : Math.max((i + 0.5) * p.scale - 0.5, 0);
+    const lo = Math.min(Math.floor(src), inSize - 1);
+    i0[i] = lo;
+    i1[i] = Math.min(lo + 1, inSize - 1);
+    lambda[i] = src - lo;
+  }
+  return { i0, i1, lambda };
+}
+
+/** x's shape around `axis`: outer (dims before), the axis' size and inner (dims after). */
+function around(shape: readonly number[], axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
+}
+
+/**
+ * Resizes float32 x along params.axis into out (same rank, only that dim differs)
+ * (`OptionalKernels.resizeAxis`): out[..., i, ...] = (1 − λ)·x[..., i0, ...] + λ·x[..., i1, ...]
+ * ('nearest': x[..., i0, ...]).
+ *
+ * @example resizeAxis(x /* [1, 3] *\/, { axis: 0, mode: 'linear', alignCorners: true, scale: 2 / 3 }, out /* [3] *\/) // [1, 2, 3]
+ */
+export function resizeAxis(x: T, params: ResizeAxisParams, out: T): void {
+  const [outer, inSize, inner] = around(x.shape, params.axis);
+  const outSize = out.shape[params.axis];
+  if (outer * outSize * inner === 0) return;
+  const a = x.handle.data;
+  const o = out.handle.data;
+  const { i0, i1, lambda } = sources(inSize, outSize, params);
+  const nearest = params.mode === 'nearest';
+  for (let po = 0; po < outer; po++) {
+    const xb = po * inSize * inner;
+    const ob = po * outSize * inner;
+    for (let i = 0; i < outSize; i++) {
+      const s0 = xb + i0[i] * inner;
+      const d = ob + i * inner;
+      if (nearest) {
+        for (let q = 0; q < inner; q++) o[d + q] = a[s0 + q];
+      } else {
+        const s1 = xb + i1[i] * inner;
+        const l = lambda[i];
+        const k = 1 - l;
+        for (let q = 0; q < inner; q++) o[d + q] = k * a[s0 + q] + l * a[s1 + q];
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of `resizeAxis` (`OptionalKernels.resizeAxisBackward`): dx (x's shape, written in
+ * full, 0 where nothing maps) gets dx[..., i0, ...] += (1 − λ)·dy[..., i, ...] and
+ * dx[..., i1, ...] += λ·dy[..., i, ...].
+ *
+ * @example resizeAxisBackward(dy /* [1, 1, 1, 1] *\/, { axis: 0, mode: 'nearest', alignCorners: false, scale: 0.5 }, dx /* [2] *\/) // [2, 2]
+ */
+export function resizeAxisBackward(dy: T, params: ResizeAxisParams, dx: T): void {
+  const [outer, inSize, inner] = around(dx.shape, params.axis);
+  const outSize = dy.shape[params.axis];
+  const d = dx.handle.data;
+  const g = dy.handle.data;
+  d.fill(0, 0, outer * inSize * inner);
+  if (outer * outSize * inner === 0) return;
+  const { i0, i1, lambda } = sources(inSize, outSize, params);
+  const nearest = params.mode === 'nearest';
+  for (let po = 0; po < outer; po++) {
+    const xb = po * inSize * inner;
+    const ob = po * outSize * inner;
+    for (let i = 0; i < outSize; i++) {
+      const s0 = xb + i0[i] * inner;
+      const gi = ob + i * inner;
+      if (nearest) {
+        for (let q = 0; q < inner; q++) d[s0 + q] += g[gi + q];
+      } else {
+        const s1 = xb + i1[i] * inner;
+        const l = lambda[i];
+        const k = 1 - l;
+        for (let q = 0; q < inner; q++) {
+          d[s0 + q] += k * g[gi + q];
+          d[s1 + q] += l * g[gi + q];
+        }
+      }
+    }
+  }
+}
