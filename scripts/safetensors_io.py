@@ -84,15 +84,3 @@ def write(path, tensors, meta, keep_order=False):
     with open(path, 'wb') as f:
         f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
 
-
-def dump(path, value):
-    with open(path, 'w') as f:
-        json.dump(value, f)
-        f.write('\n')
-
-
-def enc(t):
-    """A tensor as the JSON fixtures store it (float32 values; NaN and infinities as strings)."""
-    values = t.reshape(-1).tolist()
-    fix = lambda v: 'nan' if v != v else ('inf' if v == float('inf') else ('-inf' if v == float('-inf') else v))
-    return {'shape': list(t.shape), 'data': [fix(v) if isinstance(v, float) else v for v in values]}
