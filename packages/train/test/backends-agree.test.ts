@@ -3,41 +3,14 @@ import { createWasmBackend } from '@nnet/backend-wasm';
 import { Linear, ReLU, Sequential, Tanh } from '@nnet/layers';
 import { crossEntropy, mse } from '@nnet/loss';
 import { SGD } from '@nnet/optim';
-import {
-  manualSeed,
-  memory,
-  randint,
-  randn,
-  registerBackend,
-  setBackend,
-  type Tensor,
-  tensor,
-  tidy,
-} from '@nnet/tensor';
-import { readItem } from '@nnet/test-utils';
+import { manualSeed, memory, randint, randn, registerBackend, setBackend, tensor, tidy } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
+import { trainLosses } from './train_losses.js';
 
 // The same seeded training on the pure-JS and the WebAssembly backend gives the same losses.
 describe('training is identical on cpu and wasm', () => {
   registerBackend('cpu-check', () => new CpuBackend(), -1);
   registerBackend('wasm-check', () => createWasmBackend(), -1);
-
-  /** `steps` optimizer steps on the loss `lossFn` computes; the loss before each step. */
-  async function train(steps: number, opt: SGD, lossFn: () => Tensor): Promise<number[]> {
-    const losses: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const loss = tidy(() => {
-        opt.zeroGrad();
-        const l = lossFn();
-        l.backward();
-        opt.step();
-        return l;
-      });
-      losses.push(await readItem(loss));
-      loss.dispose();
-    }
-    return losses;
-  }
 
   async function xorLosses(backend: string): Promise<number[]> {
     await setBackend(backend);
@@ -56,7 +29,7 @@ describe('training is identical on cpu and wasm', () => {
     ]);
     const net = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
     const opt = new SGD(net.parameters(), { lr: 0.05 });
-    return train(300, opt, () => mse(net.forward(x), y, { reduction: 'sum' }));
+    return trainLosses(300, opt, () => mse(net.forward(x), y, { reduction: 'sum' }));
   }
 
   async function mlpLosses(backend: string): Promise<number[]> {
@@ -66,7 +39,7 @@ describe('training is identical on cpu and wasm', () => {
     const y = randint(0, 5, [64]);
     const net = new Sequential(new Linear(20, 32), new ReLU(), new Linear(32, 5));
     const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
-    return train(50, opt, () => crossEntropy(net.forward(x), y));
+    return trainLosses(50, opt, () => crossEntropy(net.forward(x), y));
   }
 
   for (const [name, run] of [
