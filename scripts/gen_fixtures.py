@@ -17,46 +17,18 @@ sum(op(inputs) * W) for the fixed random W stored with the case. Inputs of non-s
 at least MARGIN away from their kinks (and max-type ops get distinct values) so that central finite
 differences with a step of 1e-2 are meaningful.
 """
-import json
 import math
 import os
 
 import torch
 import torch.nn.functional as F
 
+from fixture_io import D, away, enc, r32, repo_path, rnd, write_json
+
 torch.manual_seed(0)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'backend-testkit', 'fixtures')
-D = torch.float64
+OUT = repo_path('packages', 'backend-testkit', 'fixtures')
 NAN, INF = math.nan, math.inf
-MARGIN = 0.1  # distance of op-case inputs from a kink (finite differences use a step of 1e-2)
-
-
-def fnum(v):
-    if math.isnan(v):
-        return 'NaN'
-    if math.isinf(v):
-        return 'Infinity' if v > 0 else '-Infinity'
-    r = float('%.8g' % v)
-    return 0.0 if r == 0 and math.copysign(1, v) > 0 else r  # keeps -0.0 as -0.0
-
-
-def enc(t, dtype=None):
-    t = t.detach()
-    dt = dtype or {torch.bool: 'bool', torch.int32: 'int32', torch.int64: 'int32'}.get(t.dtype, 'float32')
-    if dt == 'float32':
-        data = [fnum(v) for v in t.to(torch.float32).reshape(-1).tolist()]
-    else:
-        data = [int(v) for v in t.reshape(-1).tolist()]
-    return {'dtype': dt, 'shape': list(t.shape), 'data': data}
-
-
-def r32(t):
-    """Rounds a float64 tensor to float32 values (kept in float64)."""
-    return t.to(torch.float32).to(D)
-
-
-def rnd(*shape, scale=1.0):
-    return r32(torch.randn(tuple(shape), dtype=D) * scale)
+MARGIN = 0.1  # distance of op-case inputs from a kink (finite differences use a step of 1e-2); away()'s default
 
 
 def T(values, dtype=D):
@@ -535,15 +507,6 @@ for cfg in [dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, weightDecay=0, decou
 ops = []
 
 
-def away(t, kinks, margin=MARGIN):
-    """Moves every value closer than `margin` to a kink out to exactly `margin` away from it."""
-    for k in kinks:
-        d = t - k
-        s = torch.where(d >= 0, torch.ones_like(d), -torch.ones_like(d))
-        t = torch.where(d.abs() < margin, k + s * margin, t)
-    return t
-
-
 def distinct(*shape):
     """Values with no two closer than MARGIN (a shuffled grid): max/min/maxPool have a unique winner."""
     n = 1
@@ -644,10 +607,7 @@ names = [c['name'] for c in kernels] + [c['name'] for c in ops]
 dupes = sorted({n for n in names if names.count(n) > 1})
 assert not dupes, 'duplicate case names: %s' % dupes
 
-os.makedirs(OUT, exist_ok=True)
 for fname, cases in (('kernels.json', kernels), ('ops.json', ops)):
-    with open(os.path.join(OUT, fname), 'w') as f:
-        json.dump({'generator': 'scripts/gen_fixtures.py', 'torch': torch.__version__, 'seed': 0, 'cases': cases}, f,
-                  separators=(',', ':'), allow_nan=False)
-        f.write('\n')
+    write_json(os.path.join(OUT, fname), {'generator': 'scripts/gen_fixtures.py', 'torch': torch.__version__, 'seed': 0, 'cases': cases},
+               separators=(',', ':'))
 print('kernel cases:', len(kernels), 'op cases:', len(ops))

@@ -15,24 +15,14 @@ Cases:
 - softmax / log_softmax with a +Infinity logit: every element NaN (the max is +Infinity, so
   x - max is NaN for it and the normaliser is NaN).
 """
-import json
 import math
-import os
 
 import torch
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'apps', 'hostile', 'test', 'fixtures')
+from fixture_io import fnums, repo_path, write_json
 
-
-def enc(v):
-    if isinstance(v, list):
-        return [enc(x) for x in v]
-    if math.isnan(v):
-        return 'NaN'
-    if math.isinf(v):
-        return 'Infinity' if v > 0 else '-Infinity'
-    return float('%.8g' % v)
+OUT = repo_path('apps', 'hostile', 'test', 'fixtures', 'numerics.json')
 
 
 def t(values):
@@ -46,7 +36,7 @@ p = t([0.0, 1.0, 0.0, 1.0, 0.5, 1e-8]).requires_grad_()
 y = t([1.0, 0.0, 0.0, 1.0, 0.3, 1.0])
 loss = F.binary_cross_entropy(p, y)
 loss.backward()
-cases['bce_ends'] = {'p': enc(p.tolist()), 'target': enc(y.tolist()), 'loss': enc(loss.item()), 'grad': enc(p.grad.tolist())}
+cases['bce_ends'] = {'p': fnums(p.tolist()), 'target': fnums(y.tolist()), 'loss': fnums(loss.item()), 'grad': fnums(p.grad.tolist())}
 
 # bce through sigmoid where sigmoid rounds to exactly 1 or 0 in float32.
 x = t([20.0, -20.0, 17.5, -17.5, 0.25, 30.0]).requires_grad_()
@@ -55,34 +45,31 @@ s = torch.sigmoid(x)
 loss = F.binary_cross_entropy(s, y)
 loss.backward()
 cases['bce_sigmoid_saturated'] = {
-    'x': enc(x.detach().tolist()),
-    'target': enc(y.tolist()),
-    'sigmoid': enc(s.detach().tolist()),
-    'loss': enc(loss.item()),
-    'grad': enc(x.grad.tolist()),
+    'x': fnums(x.detach().tolist()),
+    'target': fnums(y.tolist()),
+    'sigmoid': fnums(s.detach().tolist()),
+    'loss': fnums(loss.item()),
+    'grad': fnums(x.grad.tolist()),
 }
 
 # max with NaN: the gradient goes to the NaN.
 x = t([1.0, math.nan, 3.0]).requires_grad_()
 x.max().backward()
-cases['max_nan_all'] = {'x': enc(x.detach().tolist()), 'grad': enc(x.grad.tolist())}
+cases['max_nan_all'] = {'x': fnums(x.detach().tolist()), 'grad': fnums(x.grad.tolist())}
 x = t([[1.0, math.nan, 3.0], [4.0, 6.0, 5.0]]).requires_grad_()
 x.max(dim=1).values.sum().backward()
-cases['max_nan_dim1'] = {'x': enc(x.detach().tolist()), 'grad': enc(x.grad.tolist())}
+cases['max_nan_dim1'] = {'x': fnums(x.detach().tolist()), 'grad': fnums(x.grad.tolist())}
 x = t([[1.0, math.nan, 3.0], [4.0, 2.0, 5.0]]).requires_grad_()
 x.min(dim=1).values.sum().backward()
-cases['min_nan_dim1'] = {'x': enc(x.detach().tolist()), 'grad': enc(x.grad.tolist())}
+cases['min_nan_dim1'] = {'x': fnums(x.detach().tolist()), 'grad': fnums(x.grad.tolist())}
 
 # softmax / log_softmax with +Infinity (and all -Infinity) along dim 1.
 x = t([[math.inf, 1.0, 2.0], [1.0, 2.0, 3.0], [-math.inf, -math.inf, -math.inf], [math.inf, math.inf, 0.0]])
 cases['softmax_inf'] = {
-    'x': enc(x.tolist()),
-    'softmax': enc(torch.softmax(x, 1).tolist()),
-    'logSoftmax': enc(torch.log_softmax(x, 1).tolist()),
+    'x': fnums(x.tolist()),
+    'softmax': fnums(torch.softmax(x, 1).tolist()),
+    'logSoftmax': fnums(torch.log_softmax(x, 1).tolist()),
 }
 
-os.makedirs(OUT, exist_ok=True)
-with open(os.path.join(OUT, 'numerics.json'), 'w') as f:
-    json.dump({'generator': 'scripts/gen_hostile_fixtures.py', 'torch': torch.__version__, 'cases': cases}, f, indent=1)
-    f.write('\n')
-print('wrote', os.path.join(OUT, 'numerics.json'))
+write_json(OUT, {'generator': 'scripts/gen_hostile_fixtures.py', 'torch': torch.__version__, 'cases': cases}, indent=1)
+print('wrote', OUT)

@@ -27,16 +27,15 @@ Run: /usr/bin/python3 scripts/gen_interop_dtypes.py
   (biome formats the JSON fixtures outside fixtures/*.json).
 """
 import os
-import sys
 
 import numpy as np
 import torch
 from torch import nn
 
-sys.path.insert(0, os.path.dirname(__file__))
-import safetensors_io as st  # noqa: E402
+from fixture_io import enc_exact, repo_path, write_json
+import safetensors_io as st
 
-ROOT = os.path.join(os.path.dirname(__file__), '..', 'packages')
+ROOT = repo_path('packages')
 TENSOR = os.path.join(ROOT, 'tensor', 'test', 'fixtures')
 INTEROP = os.path.join(ROOT, 'layers', 'test', 'fixtures', 'interop')
 TRAIN = os.path.join(ROOT, 'train', 'test', 'fixtures')
@@ -72,8 +71,8 @@ def as_nnet(t):
     return t if t.dtype == torch.bool else t.to(torch.int32)
 
 
-st.dump(os.path.join(TENSOR, 'torch_dtypes.json'),
-        {name: {'dtype': st.NAMES[t.dtype], **st.enc(as_nnet(t))} for name, t in tensors.items()})
+write_json(os.path.join(TENSOR, 'torch_dtypes.json'),
+           {name: {'dtype': st.NAMES[t.dtype], **enc_exact(as_nnet(t))} for name, t in tensors.items()})
 st.write(os.path.join(TENSOR, 'torch_i64_overflow.safetensors'),
          {'small': torch.tensor([1, 2], dtype=torch.int64), 'counts': torch.tensor([[3, 2**31]], dtype=torch.int64)}, {})
 
@@ -91,7 +90,7 @@ bits = np.concatenate(patterns + [edges])
 x = bits.view(np.float32)
 bits = bits[~np.isnan(x)]  # NaN encodings differ between PyTorch's scalar and vector paths; tested apart
 x = torch.from_numpy(bits.view(np.float32).copy())
-st.dump(os.path.join(TENSOR, 'round_f16_bf16.json'), {
+write_json(os.path.join(TENSOR, 'round_f16_bf16.json'), {
     'f32': bits.tolist(),
     'f16': (x.half().view(torch.int16).to(torch.int32) & 0xFFFF).tolist(),
     'bf16': (x.bfloat16().view(torch.int16).to(torch.int32) & 0xFFFF).tolist(),
@@ -128,13 +127,13 @@ st.write(os.path.join(INTEROP, 'torch_bn.safetensors'), model.state_dict(), {'fo
 with torch.no_grad():
     eval_out = model.eval()(x)
     train_out = model.train()(x)
-buffers = {k: st.enc(v) for k, v in model.state_dict().items() if k.split('.')[-1] in ('running_mean', 'running_var', 'num_batches_tracked')}
-st.dump(os.path.join(INTEROP, 'torch_bn.json'), {
+buffers = {k: enc_exact(v) for k, v in model.state_dict().items() if k.split('.')[-1] in ('running_mean', 'running_var', 'num_batches_tracked')}
+write_json(os.path.join(INTEROP, 'torch_bn.json'), {
     'keys': keys,
     'block_keys': list(Block().state_dict().keys()),
-    'input': st.enc(x),
-    'eval_out': st.enc(eval_out),
-    'train_out': st.enc(train_out),
+    'input': enc_exact(x),
+    'eval_out': enc_exact(eval_out),
+    'train_out': enc_exact(train_out),
     'buffers_after_step': buffers,
 })
 
@@ -163,7 +162,7 @@ if os.path.exists(f32_path):
                     assert t.dtype == dtype, (k, t.dtype)
                     assert torch.equal(t.view(torch.int16), f32[k].to(dtype).view(torch.int16)), f'{k}: not PyTorch rounding'
         with torch.no_grad():
-            st.dump(os.path.join(INTEROP, f'nnet_bn{variant}.torch_out.json'), st.enc(net.eval()(x)))
+            write_json(os.path.join(INTEROP, f'nnet_bn{variant}.torch_out.json'), enc_exact(net.eval()(x)))
     print('checked nnet_bn*.safetensors')
 else:
     print('no nnet_bn.safetensors yet: write it with NNET_WRITE_INTEROP=1 (see above), then rerun')
@@ -173,6 +172,6 @@ if os.path.exists(ckpt_path):
     net = nn.Sequential(nn.Linear(3, 5), nn.BatchNorm1d(5), nn.ReLU(), nn.Linear(5, 2))
     strict_load(ckpt_path, net)
     with torch.no_grad():
-        st.dump(os.path.join(TRAIN, 'exported_checkpoint.torch_out.json'), st.enc(net.eval()(torch.linspace(-1, 1, 12).reshape(4, 3))))
+        write_json(os.path.join(TRAIN, 'exported_checkpoint.torch_out.json'), enc_exact(net.eval()(torch.linspace(-1, 1, 12).reshape(4, 3))))
     print('checked exported_checkpoint.safetensors')
 print('ok')

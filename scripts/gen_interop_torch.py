@@ -13,23 +13,18 @@ Run: /usr/bin/python3 scripts/gen_interop_torch.py
 """
 import json
 import os
-import sys
 
 import torch
 from torch import nn
 
-sys.path.insert(0, os.path.dirname(__file__))
-import safetensors_io as st  # noqa: E402
+from fixture_io import enc_exact, repo_path, write_json
+import safetensors_io as st
 
-DIR = os.path.join(os.path.dirname(__file__), '..', 'packages', 'layers', 'test', 'fixtures', 'interop')
+DIR = repo_path('packages', 'layers', 'test', 'fixtures', 'interop')
 
 
 def network():
     return nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(27, 4))
-
-
-def dump(path, t):
-    st.dump(path, {'shape': list(t.shape), 'data': t.reshape(-1).tolist()})
 
 
 with open(os.path.join(DIR, 'input.json')) as f:
@@ -41,11 +36,11 @@ assert meta.get('source') == 'nnet', meta
 model = network().eval()
 model.load_state_dict(tensors, strict=True)
 with torch.no_grad():
-    dump(os.path.join(DIR, 'nnet_model.torch_out.json'), model(x))
+    write_json(os.path.join(DIR, 'nnet_model.torch_out.json'), enc_exact(model(x)))
 
 torch.manual_seed(5)
 model = network().eval()
 st.write(os.path.join(DIR, 'torch_model.safetensors'), model.state_dict(), {'source': 'gen_interop_torch.py'})
 with torch.no_grad():
-    dump(os.path.join(DIR, 'torch_model.torch_out.json'), model(x))
+    write_json(os.path.join(DIR, 'torch_model.torch_out.json'), enc_exact(model(x)))
 print('ok')

@@ -2,57 +2,35 @@
 """PyTorch reference values for the extended op library of @nnet/tensor (packages/tensor/test/ops_extra.test.ts).
 
 Run from the repository root:  /usr/bin/python3 scripts/gen_ops_fixtures.py   (Debian: apt-get install python3-torch)
-Writes packages/tensor/test/fixtures/ops_extra.json. CI never runs this; the JSON is committed.
+Writes packages/tensor/test/fixtures/ops_extra.json and, further down, packages/layers/test/fixtures/layers_extra.json,
+packages/loss/test/fixtures/{losses_extra,ctc}.json. CI never runs this; the JSON is committed.
 
 Each case: the op's key (the test maps it to the nnet call), its inputs, keyword arguments, the output(s)
 and the gradient of sum(out * W) w.r.t. every input marked in `grad`, for a fixed random W stored with
 the case. Inputs are random float32 values (rounded before the reference runs in float64), kept a margin
 away from kinks where an op has them, so only the final float32 rounding separates nnet from the reference.
 """
-import json
-import math
-import os
-
 import torch
 import torch.nn.functional as F
 
+from fixture_io import D, away, enc, fnum, r32, repo_path, rnd, write_json
+
 torch.manual_seed(20)
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'tensor', 'test', 'fixtures', 'ops_extra.json')
-D = torch.float64
+FIXTURES = {'ops': ('tensor', 'ops_extra.json'), 'layers': ('layers', 'layers_extra.json'),
+            'losses': ('loss', 'losses_extra.json'), 'ctc': ('loss', 'ctc.json')}
 
 
-def fnum(v):
-    if math.isnan(v):
-        return 'NaN'
-    if math.isinf(v):
-        return 'Infinity' if v > 0 else '-Infinity'
-    return float('%.8g' % v)
-
-
-def enc(t):
-    t = t.detach()
-    if t.dtype == torch.bool:
-        return {'dtype': 'bool', 'shape': list(t.shape), 'data': [int(v) for v in t.reshape(-1).tolist()]}
-    if t.dtype in (torch.int32, torch.int64):
-        return {'dtype': 'int32', 'shape': list(t.shape), 'data': [int(v) for v in t.reshape(-1).tolist()]}
-    return {'dtype': 'float32', 'shape': list(t.shape), 'data': [fnum(v) for v in t.to(torch.float32).reshape(-1).tolist()]}
-
-
-def rnd(*shape, scale=1.0):
-    return (torch.randn(shape, dtype=D) * scale).to(torch.float32).to(D)
+def save(which, cases):
+    """Writes one of the FIXTURES (packages/<package>/test/fixtures/<file>)."""
+    pkg, name = FIXTURES[which]
+    path = repo_path('packages', pkg, 'test', 'fixtures', name)
+    write_json(path, {'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': cases},
+               newline=False, separators=(',', ':'))
+    print(f'{len(cases)} {which} cases -> {path}')
 
 
 def uni(lo, hi, *shape):
-    return (torch.rand(shape, dtype=D) * (hi - lo) + lo).to(torch.float32).to(D)
-
-
-def away(t, kinks, margin=0.1):
-    """Moves values within `margin` of a kink to kink ± margin (keeps finite differences valid)."""
-    t = t.clone()
-    for k in kinks:
-        close = (t - k).abs() < margin
-        t[close] = k + margin * torch.where(t[close] >= k, 1.0, -1.0).to(D)
-    return t.to(torch.float32).to(D)
+    return r32(torch.rand(shape, dtype=D) * (hi - lo) + lo)
 
 
 cases = []
@@ -119,7 +97,7 @@ case('prelu', F.prelu, [away(rnd(2, 3), [0]), uni(0.1, 0.5, 1)], name='prelu one
 
 # ---- elementwise math ----------------------------------------------------------------------------------
 def T(v):
-    return torch.tensor(v, dtype=D).to(torch.float32).to(D)
+    return r32(torch.tensor(v, dtype=D))
 case('tan', torch.tan, [uni(-1.4, 1.4, 3, 4)])
 case('atan', torch.atan, [torch.cat([rnd(8, scale=3), T([0.0, 1e-4, -1e-5, 0.4, 0.42, 1.0, -1.0, 2.4, 30.0, -1e6])])])
 case('atan', torch.atan, [T([float('inf'), float('-inf'), float('nan')])], grad=[False], name='atan infinities and NaN')
@@ -148,7 +126,7 @@ def divpair(*shape):
     b = away(rnd(*shape, scale=2), [0], 0.5)
     q = a / b
     # keep a/b away from integers (the kinks of trunc/floor)
-    a = (torch.where((q - q.round()).abs() < 0.05, q + 0.2, q) * b).to(torch.float32).to(D)
+    a = r32(torch.where((q - q.round()).abs() < 0.05, q + 0.2, q) * b)
     return a, b
 fa, fb = divpair(3, 4)
 case('fmod', torch.fmod, [fa, fb])
@@ -173,7 +151,7 @@ cx = rnd(3, 4, scale=2)
 lo = rnd(3, 4) - 1
 hi = rnd(4) + 1
 cx = torch.where((cx - lo).abs() < 0.1, cx + 0.3, cx)
-cx = torch.where((cx - hi).abs() < 0.1, cx + 0.3, cx).to(torch.float32).to(D)
+cx = r32(torch.where((cx - hi).abs() < 0.1, cx + 0.3, cx))
 case('clampTensor', lambda x, mn, mx: torch.clamp(x, mn, mx), [cx, lo, hi], name='clamp tensor bounds')
 case('clampTensor', lambda x, mn, mx: torch.clamp(x, mn, mx), [T([1.0, 5.0, -5.0]), T([2.0, 2.0, 2.0]), T([0.0, 0.0, 0.0])], name='clamp min > max gives max')
 
@@ -320,17 +298,13 @@ case('topk', lambda x, k, dim, largest: torch.topk(x, k, dim, largest), [long_ro
 case('topk', lambda x, k, dim, largest: torch.topk(x, k, dim, largest), [long_rows], kwargs={'k': 40, 'dim': 1, 'largest': False}, name='topk long rows, large k (bitonic sort)')
 case('sort', lambda x, dim, descending: torch.sort(x, dim, descending), [long_rows.t()], kwargs={'dim': 0, 'descending': True}, name='sort long columns (bitonic)')
 
-os.makedirs(os.path.dirname(OUT), exist_ok=True)
-with open(OUT, 'w') as f:
-    json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': cases}, f, separators=(',', ':'), allow_nan=False)
-print(f'{len(cases)} cases -> {OUT}')
+save('ops', cases)
 
 # ================================================================================================
 # Layer fixtures for packages/layers/test/layers_extra.test.ts: the new modules with random
 # parameters: forward, gradients of the input and every parameter, running statistics.
 import torch.nn as nn
 
-LAYERS_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'layers', 'test', 'fixtures', 'layers_extra.json')
 layer_cases = []
 
 
@@ -389,14 +363,11 @@ for kind, mod in [('SiLU', nn.SiLU()), ('ELU', nn.ELU(0.5)), ('SELU', nn.SELU())
     args = {'ELU': [0.5], 'Hardtanh': [-0.5, 0.5], 'GLU': [1]}.get(kind, [])
     layer_case(kind, args, mod, (3, 4))
 
-with open(LAYERS_OUT, 'w') as f:
-    json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': layer_cases}, f, separators=(',', ':'), allow_nan=False)
-print(f'{len(layer_cases)} layer cases -> {LAYERS_OUT}')
+save('layers', layer_cases)
 
 # ================================================================================================
 # Loss fixtures for packages/loss/test/losses_extra.test.ts: values and the gradient of every float
 # input of sum(loss · W) (W = 1 for reduced losses).
-LOSS_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'loss', 'test', 'fixtures', 'losses_extra.json')
 loss_cases = []
 
 
@@ -425,12 +396,9 @@ loss_case('poissonNll', lambda x, t: F.poisson_nll_loss(x, t, log_input=False, f
 loss_case('gaussianNll', lambda x, t, v: F.gaussian_nll_loss(x, t, v, full=True, eps=0.3), [rnd(4, 3), rnd(4, 3), uni(0.05, 1, 4)], [True, False, True], {'full': True, 'eps': 0.3}, name='gaussianNll one var per row, clamped, full')
 loss_case('multiLabelSoftMargin', lambda x, y, w: F.multilabel_soft_margin_loss(x, y, weight=w), [rnd(4, 5), (torch.rand(4, 5) > 0.5).to(D), uni(0.5, 2, 5)], [True, False, False], {'weight': 'input 2'}, name='multiLabelSoftMargin weighted')
 
-with open(LOSS_OUT, 'w') as f:
-    json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': loss_cases}, f, separators=(',', ':'), allow_nan=False)
-print(f'{len(loss_cases)} loss cases -> {LOSS_OUT}')
+save('losses', loss_cases)
 
 # ---- CTC (packages/loss/test/ctc.test.ts) -------------------------------------------------------------
-CTC_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'loss', 'test', 'fixtures', 'ctc.json')
 ctc_cases = []
 
 
@@ -455,6 +423,4 @@ ctc_case('concatenated targets, blank 3', 7, 3, 5, torch.tensor([1, 1, 0, 2, 4, 
 ctc_case('empty target', 4, 2, 3, torch.tensor([[1, 2], [0, 0]], dtype=torch.int32), [4, 3], [2, 0], reduction='none')
 ctc_case('impossible alignment, zeroInfinity', 3, 2, 4, torch.tensor([[1, 1, 1], [2, 3, 0]], dtype=torch.int32), [3, 3], [3, 2], reduction='none', zero_infinity=True)
 
-with open(CTC_OUT, 'w') as f:
-    json.dump({'generator': 'scripts/gen_ops_fixtures.py', 'torch': torch.__version__, 'cases': ctc_cases}, f, separators=(',', ':'), allow_nan=False)
-print(f'{len(ctc_cases)} ctc cases -> {CTC_OUT}')
+save('ctc', ctc_cases)

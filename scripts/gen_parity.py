@@ -4,28 +4,17 @@
 Run: /usr/bin/python3 scripts/gen_parity.py   (Debian: apt-get install python3-torch)
 Writes packages/{layers,loss,optim}/test/fixtures/*.json. CI never runs this.
 """
-import json
-import os
-
 import torch
 import torch.nn.functional as F
 
+from fixture_io import D, enc_exact, r32, repo_path, write_json
+from fixture_io import enc_untyped as enc
+
 torch.manual_seed(1)
-ROOT = os.path.join(os.path.dirname(__file__), '..', 'packages')
-D = torch.float64
-
-
-def r32(t):
-    return t.to(torch.float32).to(D)
-
-
-def enc(t):
-    return {'shape': list(t.shape), 'data': [float('%.8g' % v) for v in t.detach().to(torch.float32).reshape(-1).tolist()]}
 
 
 def write(pkg, name, obj):
-    with open(os.path.join(ROOT, pkg, 'test', 'fixtures', name), 'w') as f:
-        json.dump(obj, f, separators=(',', ':'))
+    write_json(repo_path('packages', pkg, 'test', 'fixtures', name), obj, newline=False, separators=(',', ':'))
 
 
 # ---- Linear ----------------------------------------------------------------------------------------
@@ -56,7 +45,7 @@ for scale, tag in ((1.0, ''), (1e4, ' large logits')):
         out = F.cross_entropy(x, t, reduction=red)
         g = r32(torch.randn(*out.shape, dtype=D)) if red == 'none' else torch.tensor(1.0, dtype=D)
         (gx,) = torch.autograd.grad((out * g).sum(), [x])
-        loss_cases.append({'loss': 'crossEntropy', 'name': 'index targets' + tag, 'reduction': red, 'input': enc(x), 'target': {'shape': [5], 'data': t.tolist()}, 'targetDtype': 'int32', 'out': enc(out), 'g': enc(g), 'grad': enc(gx)})
+        loss_cases.append({'loss': 'crossEntropy', 'name': 'index targets' + tag, 'reduction': red, 'input': enc(x), 'target': enc_exact(t), 'targetDtype': 'int32', 'out': enc(out), 'g': enc(g), 'grad': enc(gx)})
         p = torch.softmax(torch.randn(5, 4, dtype=D), 1)
         p = r32(p)
         out = F.cross_entropy(x, p, reduction=red)
@@ -66,7 +55,7 @@ x = r32(torch.randn(2, 3, 4, dtype=D)).requires_grad_()
 t = torch.tensor([[0, 2, 1, 2], [1, 1, 0, 0]])
 out = F.cross_entropy(x, t)
 (gx,) = torch.autograd.grad(out, [x])
-loss_cases.append({'loss': 'crossEntropy', 'name': 'spatial [N, C, d] index targets', 'reduction': 'mean', 'input': enc(x), 'target': {'shape': [2, 4], 'data': t.reshape(-1).tolist()}, 'targetDtype': 'int32', 'out': enc(out), 'g': enc(torch.tensor(1.0)), 'grad': enc(gx)})
+loss_cases.append({'loss': 'crossEntropy', 'name': 'spatial [N, C, d] index targets', 'reduction': 'mean', 'input': enc(x), 'target': enc_exact(t), 'targetDtype': 'int32', 'out': enc(out), 'g': enc(torch.tensor(1.0)), 'grad': enc(gx)})
 write('loss', 'losses.json', {'generator': 'scripts/gen_parity.py', 'cases': loss_cases})
 
 # ---- SGD trajectories --------------------------------------------------------------------------------
@@ -83,18 +72,25 @@ configs = [
     {'lr': 0.05, 'momentum': 0.9, 'weightDecay': 0.1},
     {'lr': 0.03, 'weightDecay': 0.2, 'momentum': 0.5, 'nesterov': True},
 ]
-for cfg in configs:
+
+
+def trajectory(optimizer):
+    """Six steps of optimizer([w, b]) on mean((A w + b - y)²) from w0, b0; w and b after each."""
     w = w0.clone().requires_grad_()
     b = b0.clone().requires_grad_()
-    opt = torch.optim.SGD([w, b], lr=cfg['lr'], momentum=cfg.get('momentum', 0), dampening=cfg.get('dampening', 0),
-                          nesterov=cfg.get('nesterov', False), weight_decay=cfg.get('weightDecay', 0))
+    opt = optimizer([w, b])
     steps = []
     for _ in range(6):
         opt.zero_grad()
-        loss = ((A @ w + b - yv) ** 2).mean()
-        loss.backward()
+        ((A @ w + b - yv) ** 2).mean().backward()
         opt.step()
         steps.append({'weight': enc(w), 'bias': enc(b)})
+    return steps
+
+
+for cfg in configs:
+    steps = trajectory(lambda ps: torch.optim.SGD(ps, lr=cfg['lr'], momentum=cfg.get('momentum', 0), dampening=cfg.get('dampening', 0),
+                                                  nesterov=cfg.get('nesterov', False), weight_decay=cfg.get('weightDecay', 0)))
     traj.append({'options': cfg, 'steps': steps})
 write('optim', 'sgd.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': traj})
 # ---- Conv2d and pooling layers ---------------------------------------------------------------------
@@ -126,19 +122,10 @@ write('layers', 'conv.json', {'generator': 'scripts/gen_parity.py', 'conv': conv
 adam = []
 for name, cfg in [('Adam', {'lr': 0.01}), ('Adam', {'lr': 0.01, 'weightDecay': 0.1}), ('Adam', {'lr': 0.02, 'betas': [0.8, 0.99], 'amsgrad': True}),
                   ('AdamW', {'lr': 0.01}), ('AdamW', {'lr': 0.01, 'weightDecay': 0.3, 'amsgrad': True})]:
-    w = w0.clone().requires_grad_()
-    b = b0.clone().requires_grad_()
     cls = torch.optim.Adam if name == 'Adam' else torch.optim.AdamW
     kw = {'lr': cfg['lr'], 'betas': tuple(cfg.get('betas', [0.9, 0.999])), 'amsgrad': cfg.get('amsgrad', False)}
     kw['weight_decay'] = cfg.get('weightDecay', 0 if name == 'Adam' else 1e-2)
-    opt = cls([w, b], **kw)
-    steps = []
-    for _ in range(6):
-        opt.zero_grad()
-        ((A @ w + b - yv) ** 2).mean().backward()
-        opt.step()
-        steps.append({'weight': enc(w), 'bias': enc(b)})
-    adam.append({'optimizer': name, 'options': cfg, 'steps': steps})
+    adam.append({'optimizer': name, 'options': cfg, 'steps': trajectory(lambda ps: cls(ps, **kw))})
 write('optim', 'adam.json', {'generator': 'scripts/gen_parity.py', 'A': enc(A), 'y': enc(yv), 'weight': enc(w0), 'bias': enc(b0), 'trajectories': adam})
 # ---- more losses ----------------------------------------------------------------------------------------
 more = []
@@ -149,7 +136,7 @@ def loss_case(name, fn, x, t, options, target_dtype='float32', g_none=False):
     out = fn(x)
     g = r32(torch.randn(*out.shape, dtype=D)) if out.dim() > 0 else torch.tensor(1.0, dtype=D)
     (gx,) = torch.autograd.grad((out * g).sum(), [x])
-    tt = {'shape': list(t.shape), 'data': t.reshape(-1).tolist()} if target_dtype == 'int32' else enc(t)
+    tt = enc_exact(t) if target_dtype == 'int32' else enc(t)
     more.append({'loss': name, 'options': options, 'input': enc(x), 'target': tt, 'targetDtype': target_dtype, 'out': enc(out), 'g': enc(g), 'grad': enc(gx)})
 
 
@@ -192,19 +179,11 @@ write('loss', 'more_losses.json', {'generator': 'scripts/gen_parity.py', 'cases'
 more_opt = []
 for name, cfg in [('RMSprop', {'lr': 0.01}), ('RMSprop', {'lr': 0.01, 'momentum': 0.9, 'centered': True, 'weightDecay': 0.1}),
                   ('Adagrad', {'lr': 0.1}), ('Adagrad', {'lr': 0.1, 'lrDecay': 0.05, 'weightDecay': 0.1, 'initialAccumulatorValue': 0.1})]:
-    w = w0.clone().requires_grad_()
-    b = b0.clone().requires_grad_()
     if name == 'RMSprop':
-        opt = torch.optim.RMSprop([w, b], lr=cfg['lr'], momentum=cfg.get('momentum', 0), centered=cfg.get('centered', False), weight_decay=cfg.get('weightDecay', 0))
+        make = lambda ps: torch.optim.RMSprop(ps, lr=cfg['lr'], momentum=cfg.get('momentum', 0), centered=cfg.get('centered', False), weight_decay=cfg.get('weightDecay', 0))
     else:
-        opt = torch.optim.Adagrad([w, b], lr=cfg['lr'], lr_decay=cfg.get('lrDecay', 0), weight_decay=cfg.get('weightDecay', 0), initial_accumulator_value=cfg.get('initialAccumulatorValue', 0))
-    steps = []
-    for _ in range(6):
-        opt.zero_grad()
-        ((A @ w + b - yv) ** 2).mean().backward()
-        opt.step()
-        steps.append({'weight': enc(w), 'bias': enc(b)})
-    more_opt.append({'optimizer': name, 'options': cfg, 'steps': steps})
+        make = lambda ps: torch.optim.Adagrad(ps, lr=cfg['lr'], lr_decay=cfg.get('lrDecay', 0), weight_decay=cfg.get('weightDecay', 0), initial_accumulator_value=cfg.get('initialAccumulatorValue', 0))
+    more_opt.append({'optimizer': name, 'options': cfg, 'steps': trajectory(make)})
 sched = []
 def lrs(make, n, metric=None):
     p0 = torch.zeros(1, requires_grad=True)

@@ -4,18 +4,15 @@ tests (every other dtype: gen_interop_dtypes.py).
 
 Run: /usr/bin/python3 scripts/gen_safetensors_fixture.py
 """
-import json
 import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(__file__))
-import safetensors_io as st  # noqa: E402
+from fixture_io import enc_exact, repo_path, write_json
+import safetensors_io as st
 
 torch.manual_seed(3)
-out = os.path.join(os.path.dirname(__file__), '..', 'packages', 'tensor', 'test', 'fixtures')
-os.makedirs(out, exist_ok=True)
+out = repo_path('packages', 'tensor', 'test', 'fixtures')
 tensors = {
     'layer.weight': torch.randn(3, 4),
     'layer.bias': torch.randn(3),
@@ -24,6 +21,5 @@ tensors = {
     'scalar': torch.tensor(2.5),
 }
 st.write(os.path.join(out, 'from_pytorch.safetensors'), tensors, {'format': 'pt', 'source': 'gen_safetensors_fixture.py'})
-with open(os.path.join(out, 'from_pytorch.json'), 'w') as f:
-    json.dump({n: {'shape': list(t.shape), 'data': t.reshape(-1).tolist()} for n, t in tensors.items()}, f)
+write_json(os.path.join(out, 'from_pytorch.json'), {n: enc_exact(t) for n, t in tensors.items()}, newline=False)
 print('ok')

@@ -12,62 +12,31 @@ Writes, under packages/layers/test/fixtures/:
                         (with the attn.bias / attn.masked_bias buffers, without the tied lm_head.weight,
                         as save_pretrained writes it)
   gpt2.json             its config, input ids, logits, the gradient of a loss w.r.t. wte, and greedy tokens
-The safetensors files are written by hand (u64 little-endian header length, JSON header, raw data):
-Debian has no python3-safetensors. CI never runs this; the outputs are committed.
+The safetensors files are written by scripts/safetensors_io.py (Debian has no python3-safetensors).
+CI never runs this; the outputs are committed.
 """
-import json
 import math
 import os
-import struct
 
 import torch
 from torch import nn
 import torch.nn.functional as F
 
+from fixture_io import D, enc, fnum, repo_path, write_json
 from gpt2_torch import GPT2LMHeadModel
+import safetensors_io
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'layers', 'test', 'fixtures')
-os.makedirs(OUT, exist_ok=True)
-D = torch.float64
-
-
-def fnum(v):
-    if math.isnan(v):
-        return 'NaN'
-    if math.isinf(v):
-        return 'Infinity' if v > 0 else '-Infinity'
-    return float('%.8g' % v)
+OUT = repo_path('packages', 'layers', 'test', 'fixtures')
 
 
-def enc(t):
-    t = t.detach()
-    if t.dtype == torch.bool:
-        return {'dtype': 'bool', 'shape': list(t.shape), 'data': [int(v) for v in t.reshape(-1).tolist()]}
-    if t.dtype in (torch.int32, torch.int64):
-        return {'dtype': 'int32', 'shape': list(t.shape), 'data': [int(v) for v in t.reshape(-1).tolist()]}
-    return {'dtype': 'float32', 'shape': list(t.shape), 'data': [fnum(v) for v in t.to(torch.float32).reshape(-1).tolist()]}
-
-
-def rnd(*shape, dtype=D):
+def randn32(*shape, dtype=D):
+    """N(0, 1) drawn in float32 (not fixture_io.rnd's float64 draws: the committed values are this stream's)."""
     return torch.randn(shape, dtype=torch.float32).to(dtype)
 
 
-def write_safetensors(path, tensors, meta):
-    header = {'__metadata__': meta}
-    blobs, offset = [], 0
-    for name in tensors:
-        t = tensors[name].detach().contiguous()
-        if t.dtype == torch.bool:
-            raw, dt = t.to(torch.uint8).numpy().tobytes(), 'BOOL'
-        else:
-            raw, dt = t.to(torch.float32).numpy().astype('<f4').tobytes(), 'F32'
-        header[name] = {'dtype': dt, 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    h = json.dumps(header).encode()
-    h += b' ' * ((8 - (8 + len(h)) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
+def write_safetensors(name, tensors, meta):
+    """The tensors in the order given (not the reference writer's), as the committed files have them."""
+    safetensors_io.write(os.path.join(OUT, name), tensors, meta, keep_order=True)
 
 
 # ---- scaled dot-product attention ---------------------------------------------------------------
@@ -93,14 +62,14 @@ sdpa_cases = []
 
 
 def sdpa_case(name, qs, ks, vs, mask=None, is_causal=False, scale=None, mask_grad=False):
-    q, k, v = rnd(*qs), rnd(*ks), rnd(*vs)
+    q, k, v = randn32(*qs), randn32(*ks), randn32(*vs)
     inputs = [q, k, v]
     for t in inputs:
         t.requires_grad_(True)
     if mask is not None and mask.dtype != torch.bool and mask_grad:
         mask.requires_grad_(True)
     out = sdpa(q, k, v, mask, is_causal, scale)
-    W = rnd(*out.shape)
+    W = randn32(*out.shape)
     (out * W).sum().backward()
     case = {'name': name, 'q': enc(q), 'k': enc(k), 'v': enc(v), 'isCausal': is_causal, 'scale': scale,
             'out': enc(out), 'weight': enc(W), 'grads': [enc(q.grad), enc(k.grad), enc(v.grad)]}
@@ -117,14 +86,13 @@ sdpa_case('broadcast batch dims', (2, 1, 5, 4), (1, 3, 6, 4), (3, 6, 2))
 bm = torch.rand(5, 6) > 0.4
 bm[:, 0] = True
 sdpa_case('bool mask', (2, 5, 4), (2, 6, 4), (2, 6, 4), mask=bm)
-sdpa_case('float mask with grad', (2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 4), mask=rnd(2, 1, 5, 6), mask_grad=True)
+sdpa_case('float mask with grad', (2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 4), mask=randn32(2, 1, 5, 6), mask_grad=True)
 sdpa_case('causal square', (2, 2, 5, 4), (2, 2, 5, 4), (2, 2, 5, 4), is_causal=True)
 sdpa_case('causal L < S', (1, 4, 8), (1, 6, 8), (1, 6, 8), is_causal=True)
 sdpa_case('scale', (3, 5, 4), (3, 5, 4), (3, 5, 4), scale=0.3)
 sdpa_case('bool mask per batch', (2, 2, 4, 4), (2, 2, 5, 4), (2, 2, 5, 4), mask=(torch.rand(2, 1, 4, 5) > 0.3) | (torch.arange(5) == 1))
 
-with open(os.path.join(OUT, 'sdpa.json'), 'w') as f:
-    json.dump({'cases': sdpa_cases}, f)
+write_json(os.path.join(OUT, 'sdpa.json'), {'cases': sdpa_cases}, newline=False)
 
 # ---- modules ------------------------------------------------------------------------------------
 
@@ -142,7 +110,7 @@ def module_case(name, kind, config, module, inputs, call, mask_inputs=None, outp
     res = call(module, *inputs)
     outs = list(res) if isinstance(res, tuple) else [res]
     outs = outs[:outputs]
-    Ws = [rnd(*o.shape, dtype=torch.float32) for o in outs]
+    Ws = [randn32(*o.shape, dtype=torch.float32) for o in outs]
     sum((o * w).sum() for o, w in zip(outs, Ws)).backward()
     for k, t in module.state_dict().items():
         states[f'{name}/{k}'] = t
@@ -232,9 +200,8 @@ pe = torch.zeros(12, 8, dtype=D)
 pe[:, 0::2] = torch.sin(position * div_term)
 pe[:, 1::2] = torch.cos(position * div_term)
 
-with open(os.path.join(OUT, 'transformer_modules.json'), 'w') as f:
-    json.dump({'cases': module_cases, 'sinusoidal': enc(pe)}, f)
-write_safetensors(os.path.join(OUT, 'transformer_modules.safetensors'), states, {'source': 'gen_transformer_fixtures.py'})
+write_json(os.path.join(OUT, 'transformer_modules.json'), {'cases': module_cases, 'sinusoidal': enc(pe)}, newline=False)
+write_safetensors('transformer_modules.safetensors', states, {'source': 'gen_transformer_fixtures.py'})
 
 # ---- GPT-2 with Hugging Face's layout -----------------------------------------------------------
 
@@ -253,7 +220,7 @@ with torch.no_grad():
         else:
             p.copy_(0.2 * torch.randn_like(p))
 sd = {k: v for k, v in gpt.state_dict().items() if k != 'lm_head.weight'}
-write_safetensors(os.path.join(OUT, 'gpt2.safetensors'), sd, {'format': 'pt', 'source': 'gen_transformer_fixtures.py'})
+write_safetensors('gpt2.safetensors', sd, {'format': 'pt', 'source': 'gen_transformer_fixtures.py'})
 ids = torch.randint(0, cfg['vocabSize'], (2, 7))
 logits = gpt(ids)
 targets = torch.randint(0, cfg['vocabSize'], (2, 7))
@@ -265,9 +232,9 @@ with torch.no_grad():
     for _ in range(10):
         nxt = gpt(tokens)[:, -1].argmax(-1, keepdim=True)
         tokens = torch.cat([tokens, nxt], dim=1)
-with open(os.path.join(OUT, 'gpt2.json'), 'w') as f:
-    json.dump({'config': cfg, 'ids': enc(ids), 'logits': enc(logits), 'targets': enc(targets), 'loss': fnum(loss.item()),
-               'wteGrad': enc(gpt.transformer.wte.weight.grad),
-               'cAttnGrad': enc(gpt.transformer.h[0].attn.c_attn.weight.grad),
-               'greedy': tokens[0].tolist()}, f)
+write_json(os.path.join(OUT, 'gpt2.json'),
+           {'config': cfg, 'ids': enc(ids), 'logits': enc(logits), 'targets': enc(targets), 'loss': fnum(loss.item()),
+            'wteGrad': enc(gpt.transformer.wte.weight.grad),
+            'cAttnGrad': enc(gpt.transformer.h[0].attn.c_attn.weight.grad),
+            'greedy': tokens[0].tolist()}, newline=False)
 print('ok:', len(sdpa_cases), 'sdpa cases,', len(module_cases), 'module cases, gpt2')

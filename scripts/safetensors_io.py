@@ -4,7 +4,7 @@ u64 little-endian header length, a JSON header (padded with spaces), raw little-
 read() checks the format's rules independently of nnet's reader (header start, no duplicate keys,
 dtype x shape = byte range, ranges contiguous from 0 and covering the data exactly), so a file nnet
 writes that passes here and then loads with load_state_dict(strict=True) is one PyTorch accepts.
-write() orders tensors as the reference writer does (larger elements first, then by name).
+write() orders tensors as the reference writer does (larger elements first, then by name), or as given.
 """
 import json
 import struct
@@ -68,8 +68,10 @@ def to_bytes(t):
     return t.detach().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
 
 
-def write(path, tensors, meta):
-    order = sorted(tensors, key=lambda k: (-tensors[k].element_size(), k))
+def write(path, tensors, meta, keep_order=False):
+    """Writes `tensors` (name -> tensor) with `meta` (str -> str, left out when empty); keep_order: in the
+    dict's order instead of the reference writer's."""
+    order = list(tensors) if keep_order else sorted(tensors, key=lambda k: (-tensors[k].element_size(), k))
     header = {'__metadata__': meta} if meta else {}
     blobs, offset = [], 0
     for name in order:
@@ -82,15 +84,3 @@ def write(path, tensors, meta):
     with open(path, 'wb') as f:
         f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
 
-
-def dump(path, value):
-    with open(path, 'w') as f:
-        json.dump(value, f)
-        f.write('\n')
-
-
-def enc(t):
-    """A tensor as the JSON fixtures store it (float32 values; NaN and infinities as strings)."""
-    values = t.reshape(-1).tolist()
-    fix = lambda v: 'nan' if v != v else ('inf' if v == float('inf') else ('-inf' if v == float('-inf') else v))
-    return {'shape': list(t.shape), 'data': [fix(v) if isinstance(v, float) else v for v in values]}

@@ -4,8 +4,8 @@ import { Linear, ReLU, Sequential, Tanh } from '@nnet/layers';
 import { crossEntropy, mse } from '@nnet/loss';
 import { SGD } from '@nnet/optim';
 import { manualSeed, memory, randint, randn, registerBackend, setBackend, tensor, tidy } from '@nnet/tensor';
-import { readItem } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
+import { trainLosses } from './train_losses.js';
 
 // The same seeded training on the pure-JS and the WebAssembly backend gives the same losses.
 describe('training is identical on cpu and wasm', () => {
@@ -29,19 +29,7 @@ describe('training is identical on cpu and wasm', () => {
     ]);
     const net = new Sequential(new Linear(2, 2), new Tanh(), new Linear(2, 2));
     const opt = new SGD(net.parameters(), { lr: 0.05 });
-    const losses: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const loss = tidy(() => {
-        opt.zeroGrad();
-        const l = mse(net.forward(x), y, { reduction: 'sum' });
-        l.backward();
-        opt.step();
-        return l;
-      });
-      losses.push(await readItem(loss));
-      loss.dispose();
-    }
-    return losses;
+    return trainLosses(300, opt, () => mse(net.forward(x), y, { reduction: 'sum' }));
   }
 
   async function mlpLosses(backend: string): Promise<number[]> {
@@ -51,19 +39,7 @@ describe('training is identical on cpu and wasm', () => {
     const y = randint(0, 5, [64]);
     const net = new Sequential(new Linear(20, 32), new ReLU(), new Linear(32, 5));
     const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
-    const losses: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const loss = tidy(() => {
-        opt.zeroGrad();
-        const l = crossEntropy(net.forward(x), y);
-        l.backward();
-        opt.step();
-        return l;
-      });
-      losses.push(await readItem(loss));
-      loss.dispose();
-    }
-    return losses;
+    return trainLosses(50, opt, () => crossEntropy(net.forward(x), y));
   }
 
   for (const [name, run] of [

@@ -8,9 +8,10 @@ import { CpuBackend } from '@nnet/backend-cpu';
 import { Conv2d, Flatten, Linear, MaxPool2d, type Module, ReLU, Sequential, Tanh } from '@nnet/layers';
 import { crossEntropy, mse } from '@nnet/loss';
 import { Adam, SGD } from '@nnet/optim';
-import { manualSeed, randint, randn, registerBackend, setBackend, type Tensor, tidy } from '@nnet/tensor';
+import { manualSeed, randint, randn, registerBackend, setBackend, type Tensor } from '@nnet/tensor';
 import { webgpuForTests } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
+import { trainLosses } from './train_losses.js';
 
 const gpu = await webgpuForTests();
 
@@ -47,18 +48,7 @@ async function losses(backend: string, setup: Setup, optimizer: 'sgd' | 'adam'):
     optimizer === 'sgd'
       ? new SGD(net.parameters(), { lr: 0.05, momentum: 0.9, weightDecay: 1e-3 })
       : new Adam(net.parameters(), { lr: 0.01 });
-  const out: number[] = [];
-  for (let step = 0; step < 20; step++) {
-    const l = tidy(() => {
-      opt.zeroGrad();
-      const value = loss(net.forward(x), y);
-      value.backward();
-      opt.step();
-      return value;
-    });
-    out.push((await l.data())[0]);
-    l.dispose();
-  }
+  const out = await trainLosses(20, opt, () => loss(net.forward(x), y));
   net.dispose();
   return out;
 }
