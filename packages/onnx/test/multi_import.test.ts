@@ -18,10 +18,13 @@ function decode(e: Enc): Tensor {
 
 const measured: Record<string, number> = {};
 afterAll(() =>
-  console.log('max |nnet - PyTorch| on imported attention and newer-layer files:', JSON.stringify(measured)),
+  console.log(
+    'max |nnet - PyTorch| on imported attention, newer-layer and GPT-2 files:',
+    JSON.stringify(measured),
+  ),
 );
 
-describe('importOnnx runs torch.onnx.export files of the attention and newer layers like PyTorch (rtol 1e-4, atol 1e-5)', () => {
+describe('importOnnx runs torch.onnx.export files of the attention and newer layers and GPT-2 like PyTorch (rtol 1e-4, atol 1e-5)', () => {
   for (const name of [
     'attn_mha',
     'attn_mha_kdim',
@@ -32,6 +35,7 @@ describe('importOnnx runs torch.onnx.export files of the attention and newer lay
     'extra_activations',
     'extra_conv1d',
     'extra_conv3d',
+    'gpt2',
   ]) {
     it(`${name}: two batch and sequence sizes, every output`, async () => {
       const fx = fixtureJson<Fixture>(`torch_${name}.json`);
