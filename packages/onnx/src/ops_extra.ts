@@ -1,5 +1,5 @@
 /**
- * The ops `importOnnx` runs for PyTorch's newer layers: Elu, Selu, Softplus, Clip, HardSigmoid,
+ * The ops `importOnnx` runs for PyTorch's newer layers: Elu, Selu, Softplus, Softsign, Clip, HardSigmoid,
  * HardSwish, PRelu, Split (GLU), InstanceNormalization (GroupNorm and InstanceNorm), and Conv on
  * 1-D and 3-D inputs (Conv1d, Conv3d; the 2-D Conv stays in ops.ts), and Range (the positions
  * `torch.arange(ids.shape[1])` of GPT-2 and other learned position embeddings).
@@ -193,5 +193,6 @@ export const EXTRA_OPS: Record<string, OpDef> = {
     return where(x.gt(0), x, x.clamp(null, 0).exp().sub(1).mul(alpha)).mul(gamma);
   }),
   Softplus: unary((x) => softplus(x)),
+  Softsign: unary((x) => x.div(x.abs().add(1))),
   Split: split,
 };

@@ -287,7 +287,7 @@ const cases: [string, () => Uint8Array, number[]][] = [
     [2, 3, 4],
   ],
   [
-    'Range: float with a negative delta, int up to a Shape-derived limit (GPT-2 positions), Cast, Add, Mul',
+    'Range: float with a negative delta, int up to a Shape-derived limit (GPT-2 positions), Cast, Add, Mul, Softsign',
     () =>
       graph(
         [
@@ -301,7 +301,8 @@ const cases: [string, () => Uint8Array, number[]][] = [
           { opType: 'Constant', input: [], output: ['delta'], attribute: [attr.float('value_float', -0.7)] },
           { opType: 'Range', input: ['start', 'limit', 'delta'], output: ['down'] },
           { opType: 'Add', input: ['input', 'posf'], output: ['sum'] },
-          { opType: 'Mul', input: ['sum', 'down'], output: ['output'] },
+          { opType: 'Mul', input: ['sum', 'down'], output: ['prod'] },
+          { opType: 'Softsign', input: ['prod'], output: ['output'] },
         ],
         [2, 3, 4],
         [
