@@ -10,7 +10,8 @@ has what torch 1.13 writes for GPT-2: Split of c_attn, Pow/Tanh for the tanh GEL
 sliced out of the `bias` buffer (Slice with graph-computed ends) and Where, LayerNorm decomposed
 (ReduceMean, Sub, Pow, Sqrt, Div) at opset 14.
 torch_gpt2.json: two cases (the export's example and other batch and sequence sizes), each the ids
-and PyTorch's logits.
+and PyTorch's logits; and `grad`: random weights W and the gradients of sum(logits * W) on the first
+case w.r.t. wte (tied to lm_head) and the first block's c_attn weight.
 
 Run: /usr/bin/python3 scripts/gen_onnx_gpt2_fixtures.py
 """
@@ -60,8 +61,18 @@ def main():
     )
     with torch.no_grad():
         out = [{'inputs': {'ids': enc(ids)}, 'outputs': {'logits': enc(gpt(ids))}} for ids in cases]
+    # Gradients of sum(logits * weights) on the first case: wte's (tied to lm_head, so the sum of the
+    # embedding's and the head's parts) and the first block's c_attn weight.
+    weights = torch.randn(*out[0]['outputs']['logits']['shape'])
+    gpt.zero_grad()
+    (gpt(cases[0]) * weights).sum().backward()
+    grad = {
+        'weights': enc(weights),
+        'transformer.wte.weight': enc(gpt.transformer.wte.weight.grad),
+        'transformer.h.0.attn.c_attn.weight': enc(gpt.transformer.h[0].attn.c_attn.weight.grad),
+    }
     with open(os.path.join(DIR, 'torch_gpt2.json'), 'w') as f:
-        json.dump({'torch': torch.__version__, 'opset': 14, 'config': cfg, 'cases': out}, f)
+        json.dump({'torch': torch.__version__, 'opset': 14, 'config': cfg, 'cases': out, 'grad': grad}, f)
     print('ok:', path, os.path.getsize(path), 'bytes')
 
 
