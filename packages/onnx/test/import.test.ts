@@ -247,70 +247,29 @@ describe('importOnnx errors', () => {
 
   it('Range needs constant scalar bounds and a non-zero delta', () => {
     const x = randn([1, 2, 4, 4]);
-    const range = (inputs: string[], consts: [string, number[]][]) =>
-      model([
-        ...consts.map(([name, v]) => ({
-          opType: 'Constant',
-          name: `c_${name}`,
-          output: [name],
-          attribute: [
-            v.length === 1
-              ? attr.float('value_float', v[0])
-              : { name: 'value_floats', type: AttributeType.FLOATS, floats: v },
-          ],
-        })),
-        { opType: 'Range', name: 'r', input: inputs, output: ['pos'] },
-        { opType: 'Add', name: 'a', input: ['x', 'pos'], output: ['y'] },
-      ]);
+    const range = (inputs: string[], consts: Record<string, number[]>) =>
+      importOnnx(
+        model([
+          ...Object.entries(consts).map(([name, v]) => ({
+            opType: 'Constant',
+            name: `c_${name}`,
+            output: [name],
+            attribute: [
+              v.length === 1
+                ? attr.float('value_float', v[0])
+                : { name: 'value_floats', type: AttributeType.FLOATS, floats: v },
+            ],
+          })),
+          { opType: 'Range', name: 'r', input: inputs, output: ['pos'] },
+          { opType: 'Add', name: 'a', input: ['x', 'pos'], output: ['y'] },
+        ]),
+      );
     const models = [
-      importOnnx(
-        range(
-          ['s', 'l', 'd'],
-          [
-            ['s', [0]],
-            ['l', [4]],
-            ['d', [1]],
-          ],
-        ),
-      ),
-      importOnnx(
-        range(
-          ['s', 'l', 'd'],
-          [
-            ['s', [0]],
-            ['l', [4]],
-            ['d', [0]],
-          ],
-        ),
-      ),
-      importOnnx(
-        range(
-          ['x', 'l', 'd'],
-          [
-            ['l', [4]],
-            ['d', [1]],
-          ],
-        ),
-      ),
-      importOnnx(
-        range(
-          ['s', 'w', 'd'],
-          [
-            ['s', [0]],
-            ['d', [1]],
-          ],
-        ),
-      ),
-      importOnnx(
-        range(
-          ['s', 'l', 'd'],
-          [
-            ['s', [0]],
-            ['l', [4, 5]],
-            ['d', [1]],
-          ],
-        ),
-      ),
+      range(['s', 'l', 'd'], { s: [0], l: [4], d: [1] }),
+      range(['s', 'l', 'd'], { s: [0], l: [4], d: [0] }),
+      range(['x', 'l', 'd'], { l: [4], d: [1] }), // start from the data
+      range(['s', 'w', 'd'], { s: [0], d: [1] }), // limit from a float initializer (a parameter)
+      range(['s', 'l', 'd'], { s: [0], l: [4, 5], d: [1] }),
     ];
     const ok = noGrad(() => models[0].forward(x));
     expect(ok.shape).toEqual([1, 2, 4, 4]);
