@@ -1,11 +1,13 @@
 /**
- * The ops `importOnnx` runs for PyTorch's newer layers: Elu, Selu, Softplus, Clip, HardSigmoid,
+ * The ops `importOnnx` runs for PyTorch's newer layers: Elu, Selu, Softplus, Softsign, Clip, HardSigmoid,
  * HardSwish, PRelu, Split (GLU), InstanceNormalization (GroupNorm and InstanceNorm), and Conv on
- * 1-D and 3-D inputs (Conv1d, Conv3d; the 2-D Conv stays in ops.ts).
+ * 1-D and 3-D inputs (Conv1d, Conv3d; the 2-D Conv stays in ops.ts), and Range (the positions
+ * `torch.arange(ids.shape[1])` of GPT-2 and other learned position embeddings).
  */
 import { conv1d, conv3d, hardswish, softplus, type Tensor, ValueError, where } from '@nnet/tensor';
 import { axis, take } from './host_ops.js';
 import { asTensor, isHost, type OpContext, type OpDef, type Value } from './op_context.js';
+import { type HostTensor, host } from './tensor_proto.js';
 
 const unary = (f: (x: Tensor, c: OpContext) => Tensor): OpDef => ({
   run: ([x], c) => [f(asTensor(x, c, 0), c)],
@@ -34,6 +36,40 @@ function splitSizes(inputs: (Value | null)[], c: OpContext, dim: number): number
     throw new ValueError(`importOnnx: Split '${c.node.name}' cannot cut ${dim} into ${n} equal parts.`);
   return new Array<number>(n).fill(dim / n);
 }
+
+/** Range's scalar input `i` (start, limit or delta), which must be a constant (shape arithmetic). */
+function rangeScalar(v: Value | null, c: OpContext, i: number): HostTensor {
+  const what = ['start', 'limit', 'delta'][i];
+  if (v === null || !isHost(v)) {
+    throw new ValueError(
+      `importOnnx: Range '${c.node.name}' needs its ${what} as a constant (for example from Shape), but it is computed from the input data; nnet reads no data back during a forward.`,
+    );
+  }
+  if (v.data.length !== 1) {
+    throw new ValueError(
+      `importOnnx: Range '${c.node.name}' needs a scalar ${what}, got shape [${v.shape.join(', ')}].`,
+    );
+  }
+  return v;
+}
+
+/** ONNX Range: start, start + delta, ... up to (not including) limit; max(ceil((limit - start) / delta), 0) values. */
+const rangeOp: OpDef = {
+  run: (inputs, c) => {
+    const [start, limit, delta] = [0, 1, 2].map((i) => rangeScalar(inputs[i] ?? null, c, i));
+    const d = delta.data[0];
+    if (d === 0) throw new ValueError(`importOnnx: Range '${c.node.name}' has delta 0; it must be non-zero.`);
+    const n = Math.max(Math.ceil((limit.data[0] - start.data[0]) / d), 0);
+    const s = start.data[0];
+    return [
+      host(
+        start.kind,
+        [n],
+        Float64Array.from({ length: n }, (_, i) => s + i * d),
+      ),
+    ];
+  },
+};
 
 const split: OpDef = {
   host: (inputs, c) => {
@@ -150,11 +186,13 @@ export const EXTRA_OPS: Record<string, OpDef> = {
       where(asTensor(x, c, 0).lt(0), asTensor(x, c, 0).mul(asTensor(s, c, 1)), asTensor(x, c, 0)),
     ],
   },
+  Range: rangeOp,
   Selu: unary((x, c) => {
     const alpha = c.attrs.float('alpha', 1.6732631921768188);
     const gamma = c.attrs.float('gamma', 1.0507010221481323);
     return where(x.gt(0), x, x.clamp(null, 0).exp().sub(1).mul(alpha)).mul(gamma);
   }),
   Softplus: unary((x) => softplus(x)),
+  Softsign: unary((x) => x.div(x.abs().add(1))),
   Split: split,
 };

@@ -16,10 +16,14 @@ import {
 import { manualSeed, memory, noGrad, randint, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ExportOptions, exportOnnx, importOnnx, UnsupportedModuleError } from '../src/index.js';
-import { maxAbsDiff, runOrtAll } from './helpers.js';
+import { maxAbsDiff, runImported, runOrtAll } from './helpers.js';
 
 const measured: Record<string, number> = {};
-afterAll(() => console.log('max |nnet - onnxruntime| (attention):', JSON.stringify(measured)));
+const roundTrip: Record<string, number> = {};
+afterAll(() => {
+  console.log('max |nnet - onnxruntime| (attention):', JSON.stringify(measured));
+  console.log('max |nnet - importOnnx(exportOnnx(nnet))| (attention):', JSON.stringify(roundTrip));
+});
 
 /** [N, S] bool key padding mask: true past each row's length. */
 function padding(lengths: number[], S: number): Tensor {
@@ -34,8 +38,9 @@ function causal(T: number): Tensor {
 }
 
 /**
- * Exports `model` on the first set of inputs and checks every output of ONNX Runtime against
- * nnet's (`run`) on each set; the sets differ in their dynamic axes.
+ * Exports `model` on the first set of inputs and checks every output of ONNX Runtime, and of the
+ * file imported back with importOnnx, against nnet's (`run`) on each set; the sets differ in their
+ * dynamic axes.
  */
 async function check(
   label: string,
@@ -47,22 +52,29 @@ async function check(
   const bytes = await exportOnnx(model, sets[0], options);
   model.eval();
   let worst = 0;
+  let worstBack = 0;
   for (const set of sets) {
     const given = set.filter((t): t is Tensor => t !== null);
     const names = options.inputNames ?? Object.keys(options.dynamicAxes ?? {}).slice(0, given.length);
     const got = await runOrtAll(bytes, Object.fromEntries(given.map((t, i) => [names[i], t])));
+    const back = await runImported(bytes, given);
     const want = noGrad(() => run(set));
     const outs = Object.values(got);
     expect(outs.length).toBe(want.length);
+    expect(back.length).toBe(want.length);
     for (let k = 0; k < want.length; k++) {
       expect(outs[k].dims).toEqual(want[k].shape);
-      const err = maxAbsDiff(outs[k].data, await want[k].data());
-      worst = Math.max(worst, err);
+      expect(back[k].dims).toEqual(want[k].shape);
+      const w = await want[k].data();
+      worst = Math.max(worst, maxAbsDiff(outs[k].data, w));
+      worstBack = Math.max(worstBack, maxAbsDiff(back[k].data, w));
       want[k].dispose();
     }
   }
   measured[label] = Number(worst.toExponential(2));
+  roundTrip[label] = Number(worstBack.toExponential(2));
   expect(worst).toBeLessThanOrEqual(1e-5);
+  expect(worstBack).toBeLessThanOrEqual(1e-5);
   return bytes;
 }
 

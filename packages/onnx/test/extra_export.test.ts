@@ -23,27 +23,41 @@ import {
 import { manualSeed, noGrad, randn, type Tensor } from '@nnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/index.js';
-import { maxAbsDiff, runOrt } from './helpers.js';
+import { maxAbsDiff, runImported, runOrt } from './helpers.js';
 
 const measured: Record<string, number> = {};
-afterAll(() => console.log('max |nnet - onnxruntime| (newer layers):', JSON.stringify(measured)));
+const roundTrip: Record<string, number> = {};
+afterAll(() => {
+  console.log('max |nnet - onnxruntime| (newer layers):', JSON.stringify(measured));
+  console.log('max |nnet - importOnnx(exportOnnx(nnet))| (newer layers):', JSON.stringify(roundTrip));
+});
 
-/** Exports on the first input and checks ONNX Runtime against nnet on each, at opsets 13 and 17. */
+/**
+ * Exports on the first input and checks ONNX Runtime, and the file imported back with importOnnx,
+ * against nnet on each input, at opsets 13 and 17.
+ */
 async function check(label: string, model: Module, inputs: Tensor[], dynamic: number[]): Promise<void> {
   let worst = 0;
+  let worstBack = 0;
   for (const opset of [13, 17]) {
     const bytes = await exportOnnx(model, inputs[0], { opset, dynamicAxes: { input: dynamic } });
     model.eval();
     for (const x of inputs) {
       const want = noGrad(() => model.forward(x));
       const got = await runOrt(bytes, x);
+      const [back] = await runImported(bytes, [x]);
       expect(got.dims).toEqual(want.shape);
-      worst = Math.max(worst, maxAbsDiff(got.data, await want.data()));
+      expect(back.dims).toEqual(want.shape);
+      const w = await want.data();
+      worst = Math.max(worst, maxAbsDiff(got.data, w));
+      worstBack = Math.max(worstBack, maxAbsDiff(back.data, w));
       want.dispose();
     }
   }
   measured[label] = Number(worst.toExponential(2));
+  roundTrip[label] = Number(worstBack.toExponential(2));
   expect(worst).toBeLessThanOrEqual(1e-5);
+  expect(worstBack).toBeLessThanOrEqual(1e-5);
 }
 
 describe('exportOnnx of the newer layers runs in ONNX Runtime with nnet outputs (max abs error ≤ 1e-5)', () => {

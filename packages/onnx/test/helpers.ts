@@ -1,11 +1,12 @@
 /**
  * Test helpers of @nnet/onnx. The repo has no shared test-utility package yet (layers and loss each
  * keep their own fixtures_helpers.ts), so this is the minimal local one: run a model in ONNX
- * Runtime, and the largest absolute difference between two arrays.
+ * Runtime or back through importOnnx, and the largest absolute difference between two arrays.
  */
 import { readFileSync } from 'node:fs';
-import type { Tensor } from '@nnet/tensor';
+import { noGrad, type Tensor } from '@nnet/tensor';
 import * as ort from 'onnxruntime-node';
+import { importOnnx } from '../src/index.js';
 
 /** Runs `bytes` in ONNX Runtime's CPU provider on one input and returns the first output. */
 export async function runOrt(
@@ -62,5 +63,24 @@ export async function runOrtAll(
   for (const name of session.outputNames) {
     result[name] = { data: out[name].data as Float32Array, dims: [...out[name].dims] };
   }
+  return result;
+}
+
+/**
+ * Runs `bytes` through `importOnnx` (the round trip of an export) on the graph's inputs in order and
+ * returns every output in the graph's order, read back; the imported module is disposed.
+ */
+export async function runImported(
+  bytes: Uint8Array,
+  inputs: Tensor[],
+): Promise<{ data: ArrayLike<number>; dims: number[] }[]> {
+  const model = importOnnx(bytes);
+  const outs = noGrad(() => model.run(Object.fromEntries(model.inputNames.map((n, i) => [n, inputs[i]]))));
+  const result: { data: ArrayLike<number>; dims: number[] }[] = [];
+  for (const name of model.outputNames) {
+    result.push({ data: await outs[name].data(), dims: [...outs[name].shape] });
+    outs[name].dispose();
+  }
+  model.dispose();
   return result;
 }

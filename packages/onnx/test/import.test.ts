@@ -30,7 +30,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { attr } from '../src/builder.js';
 import { exportOnnx, importOnnx, UnsupportedOpError } from '../src/index.js';
-import { DataType, encodeModel, type NodeProto } from '../src/proto.js';
+import { AttributeType, DataType, encodeModel, type NodeProto } from '../src/proto.js';
 import { floatTensorProto } from '../src/tensor_proto.js';
 import { fixtureBytes, fixtureJson, maxAbsDiff } from './helpers.js';
 
@@ -243,6 +243,44 @@ describe('importOnnx errors', () => {
     expect((err as Error).message).toMatch(
       /Einsum 'mix'.*Conv 'conv' \(asymmetric pads.*MaxPool 'pool' \(ceil_mode=1/,
     );
+  });
+
+  it('Range needs constant scalar bounds and a non-zero delta', () => {
+    const x = randn([1, 2, 4, 4]);
+    const range = (inputs: string[], consts: Record<string, number[]>) =>
+      importOnnx(
+        model([
+          ...Object.entries(consts).map(([name, v]) => ({
+            opType: 'Constant',
+            name: `c_${name}`,
+            output: [name],
+            attribute: [
+              v.length === 1
+                ? attr.float('value_float', v[0])
+                : { name: 'value_floats', type: AttributeType.FLOATS, floats: v },
+            ],
+          })),
+          { opType: 'Range', name: 'r', input: inputs, output: ['pos'] },
+          { opType: 'Add', name: 'a', input: ['x', 'pos'], output: ['y'] },
+        ]),
+      );
+    const models = [
+      range(['s', 'l', 'd'], { s: [0], l: [4], d: [1] }),
+      range(['s', 'l', 'd'], { s: [0], l: [4], d: [0] }),
+      range(['x', 'l', 'd'], { l: [4], d: [1] }), // start from the data
+      range(['s', 'w', 'd'], { s: [0], d: [1] }), // limit from a float initializer (a parameter)
+      range(['s', 'l', 'd'], { s: [0], l: [4, 5], d: [1] }),
+    ];
+    const ok = noGrad(() => models[0].forward(x));
+    expect(ok.shape).toEqual([1, 2, 4, 4]);
+    ok.dispose();
+    expect(() => models[1].forward(x)).toThrow(ValueError);
+    expect(() => models[1].forward(x)).toThrow(/Range 'r' has delta 0/);
+    expect(() => models[2].forward(x)).toThrow(/Range 'r' needs its start as a constant/);
+    expect(() => models[3].forward(x)).toThrow(/Range 'r' needs its limit as a constant/);
+    expect(() => models[4].forward(x)).toThrow(/Range 'r' needs a scalar limit, got shape \[2\]/);
+    for (const m of models) m.dispose();
+    x.dispose();
   });
 
   it('a malformed file is a ValueError', () => {

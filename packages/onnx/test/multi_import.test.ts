@@ -1,4 +1,4 @@
-import { noGrad, type Tensor, tensor } from '@nnet/tensor';
+import { memory, noGrad, type Tensor, tensor } from '@nnet/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '../src/index.js';
 import { fixtureBytes, fixtureJson } from './helpers.js';
@@ -18,10 +18,13 @@ function decode(e: Enc): Tensor {
 
 const measured: Record<string, number> = {};
 afterAll(() =>
-  console.log('max |nnet - PyTorch| on imported attention and newer-layer files:', JSON.stringify(measured)),
+  console.log(
+    'max |nnet - PyTorch| on imported attention, newer-layer and GPT-2 files:',
+    JSON.stringify(measured),
+  ),
 );
 
-describe('importOnnx runs torch.onnx.export files of the attention and newer layers like PyTorch (rtol 1e-4, atol 1e-5)', () => {
+describe('importOnnx runs torch.onnx.export files of the attention and newer layers and GPT-2 like PyTorch (rtol 1e-4, atol 1e-5)', () => {
   for (const name of [
     'attn_mha',
     'attn_mha_kdim',
@@ -32,6 +35,7 @@ describe('importOnnx runs torch.onnx.export files of the attention and newer lay
     'extra_activations',
     'extra_conv1d',
     'extra_conv3d',
+    'gpt2',
   ]) {
     it(`${name}: two batch and sequence sizes, every output`, async () => {
       const fx = fixtureJson<Fixture>(`torch_${name}.json`);
@@ -63,4 +67,53 @@ describe('importOnnx runs torch.onnx.export files of the attention and newer lay
       model.dispose();
     });
   }
+});
+
+describe('importOnnx of the GPT-2 file', () => {
+  it("keeps Hugging Face's state-dict names, trains with PyTorch's gradients, and frees what a forward makes", async () => {
+    const fx = fixtureJson<Fixture & { grad: Record<string, Enc> }>('torch_gpt2.json');
+    const before = memory();
+    const gpt = importOnnx(fixtureBytes('torch_gpt2.onnx'));
+    const named = new Map(gpt.namedParameters());
+    expect(named.get('transformer.wte.weight')?.shape).toEqual([50, 16]);
+    expect(named.get('transformer.h.1.mlp.c_proj.weight')?.shape).toEqual([64, 16]);
+    // The exporter writes the tied lm_head as its own transposed initializer: the one other name.
+    const untied = [...named.keys()].filter((n) => !n.startsWith('transformer.'));
+    expect(untied.length).toBe(1);
+    const head = named.get(untied[0])!;
+    expect(head.shape).toEqual([16, 50]);
+    const ids = decode(fx.cases[0].inputs.ids);
+    const during = memory();
+    noGrad(() => gpt.forward(ids)).dispose();
+    expect(memory()).toEqual(during);
+
+    const w = decode(fx.grad.weights);
+    const logits = gpt.forward(ids);
+    const weighted = logits.mul(w);
+    const loss = weighted.sum();
+    loss.backward();
+    for (const [n, p] of named) expect(p.grad?.shape, n).toEqual(p.shape);
+    // PyTorch's wte gradient is the embedding's part plus the tied head's.
+    const wte = named.get('transformer.wte.weight')!;
+    const headT = head.grad!.transpose(0, 1);
+    const tied = wte.grad!.add(headT);
+    const checks: [string, Tensor][] = [
+      ['transformer.wte.weight', tied],
+      ['transformer.h.0.attn.c_attn.weight', named.get('transformer.h.0.attn.c_attn.weight')!.grad!],
+    ];
+    let worst = 0;
+    for (const [name, got] of checks) {
+      const data = await got.data();
+      fx.grad[name].data.forEach((want, i) => {
+        const d = Math.abs(data[i] - want);
+        expect(d).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(want));
+        worst = Math.max(worst, d);
+      });
+    }
+    measured.gpt2_grad = Number(worst.toExponential(2));
+    for (const t of [logits, weighted, loss, headT, tied, w, ids]) t.dispose();
+    gpt.dispose();
+    for (const p of named.values()) p.grad?.dispose();
+    expect(memory()).toEqual(before);
+  });
 });

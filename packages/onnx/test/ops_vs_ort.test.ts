@@ -286,6 +286,33 @@ const cases: [string, () => Uint8Array, number[]][] = [
     },
     [2, 3, 4],
   ],
+  [
+    'Range: float with a negative delta, int up to a Shape-derived limit (GPT-2 positions), Cast, Add, Mul, Softsign',
+    () =>
+      graph(
+        [
+          { opType: 'Shape', input: ['input'], output: ['shape'] },
+          { opType: 'Gather', input: ['shape', 'two'], output: ['len'], attribute: [attr.int('axis', 0)] },
+          { opType: 'Range', input: ['zero', 'len', 'one'], output: ['pos'] },
+          { opType: 'Cast', input: ['pos'], output: ['posf'], attribute: [attr.int('to', DataType.FLOAT)] },
+          // Float bounds as Constant nodes, as PyTorch writes them (float initializers are parameters).
+          { opType: 'Constant', input: [], output: ['start'], attribute: [attr.float('value_float', 1.5)] },
+          { opType: 'Constant', input: [], output: ['limit'], attribute: [attr.float('value_float', -1)] },
+          { opType: 'Constant', input: [], output: ['delta'], attribute: [attr.float('value_float', -0.7)] },
+          { opType: 'Range', input: ['start', 'limit', 'delta'], output: ['down'] },
+          { opType: 'Add', input: ['input', 'posf'], output: ['sum'] },
+          { opType: 'Mul', input: ['sum', 'down'], output: ['prod'] },
+          { opType: 'Softsign', input: ['prod'], output: ['output'] },
+        ],
+        [2, 3, 4],
+        [
+          int64TensorProto('two', [], [2]),
+          int64TensorProto('zero', [], [0]),
+          int64TensorProto('one', [], [1]),
+        ],
+      ),
+    [2, 3, 4],
+  ],
 ];
 
 describe('importOnnx matches ONNX Runtime op by op (max abs error ≤ 1e-5)', () => {

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""The plain-PyTorch GPT-2 of scripts/gpt2_torch.py (Hugging Face's layout) exported with
+torch.onnx.export, with PyTorch's logits, for @nnet/onnx's importOnnx tests
+(packages/onnx/test/fixtures/torch_gpt2.*).
+
+torch_gpt2.onnx: GPT2LMHeadModel (vocab 50, 16 positions, width 16, 2 layers, 4 heads; random
+weights scaled like gen_transformer_fixtures.py's so the norms are not 1, 0), eval mode, opset 14,
+input `ids` [batch, seq] int64 and output `logits` [batch, seq, vocab], both axes dynamic. The graph
+has what torch 1.13 writes for GPT-2: Split of c_attn, Pow/Tanh for the tanh GELU, the causal mask
+sliced out of the `bias` buffer (Slice with graph-computed ends) and Where, LayerNorm decomposed
+(ReduceMean, Sub, Pow, Sqrt, Div) at opset 14.
+torch_gpt2.json: two cases (the export's example and other batch and sequence sizes), each the ids
+and PyTorch's logits; and `grad`: random weights W and the gradients of sum(logits * W) on the first
+case w.r.t. wte (tied to lm_head) and the first block's c_attn weight.
+
+Run: /usr/bin/python3 scripts/gen_onnx_gpt2_fixtures.py
+"""
+import json
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gpt2_torch import GPT2LMHeadModel  # noqa: E402
+
+DIR = os.path.join(os.path.dirname(__file__), '..', 'packages', 'onnx', 'test', 'fixtures')
+
+
+def enc(t):
+    dtype = 'int32' if not t.is_floating_point() else 'float32'
+    return {'shape': list(t.shape), 'dtype': dtype, 'data': t.reshape(-1).int().tolist() if dtype == 'int32' else t.reshape(-1).tolist()}
+
+
+def main():
+    os.makedirs(DIR, exist_ok=True)
+    torch.manual_seed(17)
+    cfg = {'vocabSize': 50, 'nPositions': 16, 'nEmbd': 16, 'nLayer': 2, 'nHead': 4}
+    gpt = GPT2LMHeadModel(**cfg)
+    with torch.no_grad():
+        for n, p in gpt.named_parameters():
+            if n.endswith('ln_1.weight') or n.endswith('ln_2.weight') or n.endswith('ln_f.weight'):
+                p.copy_(1 + 0.1 * torch.randn_like(p))
+            elif 'ln_' in n:
+                p.copy_(0.1 * torch.randn_like(p))
+            elif 'wte' in n or 'wpe' in n:
+                p.copy_(0.3 * torch.randn_like(p))
+            else:
+                p.copy_(0.2 * torch.randn_like(p))
+    gpt.eval()
+    cases = [torch.randint(0, cfg['vocabSize'], (2, 7)), torch.randint(0, cfg['vocabSize'], (3, 11))]
+    path = os.path.join(DIR, 'torch_gpt2.onnx')
+    torch.onnx.export(
+        gpt,
+        (cases[0],),
+        path,
+        input_names=['ids'],
+        output_names=['logits'],
+        dynamic_axes={'ids': {0: 'batch', 1: 'seq'}, 'logits': {0: 'batch', 1: 'seq'}},
+        opset_version=14,
+    )
+    with torch.no_grad():
+        out = [{'inputs': {'ids': enc(ids)}, 'outputs': {'logits': enc(gpt(ids))}} for ids in cases]
+    # Gradients of sum(logits * weights) on the first case: wte's (tied to lm_head, so the sum of the
+    # embedding's and the head's parts) and the first block's c_attn weight.
+    weights = torch.randn(*out[0]['outputs']['logits']['shape'])
+    gpt.zero_grad()
+    (gpt(cases[0]) * weights).sum().backward()
+    grad = {
+        'weights': enc(weights),
+        'transformer.wte.weight': enc(gpt.transformer.wte.weight.grad),
+        'transformer.h.0.attn.c_attn.weight': enc(gpt.transformer.h[0].attn.c_attn.weight.grad),
+    }
+    with open(os.path.join(DIR, 'torch_gpt2.json'), 'w') as f:
+        json.dump({'torch': torch.__version__, 'opset': 14, 'config': cfg, 'cases': out, 'grad': grad}, f)
+    print('ok:', path, os.path.getsize(path), 'bytes')
+
+
+if __name__ == '__main__':
+    main()
