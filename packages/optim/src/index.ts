@@ -9,7 +9,10 @@ export {
   LRScheduler,
   MultiStepLR,
   OneCycleLR,
+  type OneCycleOptions,
+  type PlateauStateDict,
   ReduceLROnPlateau,
+  type SchedulerStateDict,
   StepLR,
 } from './schedulers.js';
 export { SGD, type SGDOptions } from './sgd.js';

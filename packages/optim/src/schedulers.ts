@@ -10,7 +10,7 @@
  *                      (cosine or linear) to maxLr/(div·finalDiv)
  *   ReduceLROnPlateau: lr = max(lr·factor, minLr) after `patience` epochs without improvement
  */
-import { describeValue, ValueError } from '@nnet/tensor';
+import { checkOptions, describeValue, ValueError } from '@nnet/tensor';
 import type { Optimizer } from './optimizer.js';
 
 type WithLr = { lr: number };
@@ -25,6 +25,22 @@ function checkOptimizer(op: string, o: unknown): void {
   }
 }
 
+/** The state `LRScheduler.stateDict()` returns and `loadStateDict()` restores. */
+export interface SchedulerStateDict {
+  /** Completed steps. */
+  lastEpoch: number;
+  /** The initial learning rate of each parameter group. */
+  baseLrs: number[];
+}
+
+/**
+ * Base of the epoch-indexed schedulers: a subclass gives the rate of group i after t steps
+ * (`lrAt`), and the base class sets it on the optimizer at each `step()`.
+ *
+ *   const opt = new SGD(model.parameters(), { lr: 0.1 });
+ *   const sched = new StepLR(opt, { stepSize: 30 });
+ *   for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
+ */
 export abstract class LRScheduler {
   /** Completed steps (PyTorch's last_epoch). */
   lastEpoch = 0;
@@ -38,30 +54,77 @@ export abstract class LRScheduler {
   /** The learning rate of group i after `t` steps. */
   protected abstract lrAt(t: number, base: number, i: number): number;
 
+  /**
+   * Computes every value the optimizer's groups take after `t` steps from `bases`, and returns
+   * the function that writes them. Computing throws before anything is written, so a failed
+   * step or load leaves the optimizer as it was.
+   */
+  protected plan(t: number, bases: readonly number[]): () => void {
+    const lrs = this.optimizer.paramGroups.map((_, i) => this.lrAt(t, bases[i], i));
+    return () => {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        g.options.lr = lrs[i];
+      });
+    };
+  }
+
   /** Advances one step and sets every group's learning rate. */
   step(): void {
+    const commit = this.plan(this.lastEpoch + 1, this.baseLrs);
     this.lastEpoch++;
-    this.apply();
+    commit();
   }
 
   protected apply(): void {
-    this.optimizer.paramGroups.forEach((g, i) => {
-      g.options.lr = this.lrAt(this.lastEpoch, this.baseLrs[i], i);
-    });
+    this.plan(this.lastEpoch, this.baseLrs)();
   }
 
+  /** The current learning rate of each parameter group. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
-  stateDict(): { lastEpoch: number; baseLrs: number[] } {
+  /** The scheduler's state (step count and base rates), a plain copy safe to serialise. */
+  stateDict(): SchedulerStateDict {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 
-  loadStateDict(s: { lastEpoch: number; baseLrs: number[] }): void {
-    this.lastEpoch = s.lastEpoch;
-    this.baseLrs.splice(0, this.baseLrs.length, ...s.baseLrs);
-    this.apply();
+  /**
+   * Restores a `stateDict()` and sets the optimizer's rates for that step. Everything is checked
+   * before anything is applied: after an error the scheduler and its optimizer are as before.
+   *
+   *   sched.loadStateDict(saved.scheduler); // resume at the saved epoch
+   */
+  loadStateDict(s: SchedulerStateDict): void {
+    const op = `loadStateDict(${this.constructor.name})`;
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) {
+      throw new ValueError(
+        `${op}: expected a scheduler state dict { lastEpoch, baseLrs } as stateDict() returns, got ${describeValue(s)}.`,
+      );
+    }
+    checkOptions(op, s, ['lastEpoch', 'baseLrs']);
+    const { lastEpoch, baseLrs } = s;
+    if (typeof lastEpoch !== 'number' || !Number.isInteger(lastEpoch) || lastEpoch < 0) {
+      throw new ValueError(
+        `${op}: lastEpoch must be an integer >= 0 (the completed steps), got ${describeValue(lastEpoch)}; pass a dict from stateDict().`,
+      );
+    }
+    const groups = this.optimizer.paramGroups.length;
+    if (!Array.isArray(baseLrs) || baseLrs.length !== groups) {
+      throw new ValueError(
+        `${op}: baseLrs must be a list of ${groups} learning rates (one per parameter group), got ${describeValue(baseLrs)}; load a dict saved from a scheduler over the same optimizer.`,
+      );
+    }
+    const bad = baseLrs.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0);
+    if (bad >= 0) {
+      throw new ValueError(
+        `${op}: baseLrs[${bad}] must be a finite number >= 0, got ${describeValue(baseLrs[bad])}; pass a dict from stateDict().`,
+      );
+    }
+    const commit = this.plan(lastEpoch, baseLrs);
+    this.lastEpoch = lastEpoch;
+    this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
+    commit();
   }
 }
 
@@ -73,12 +136,18 @@ function positive(op: string, name: string, v: number, integer = false): void {
   }
 }
 
+/**
+ * Multiplies the rate by `gamma` (default 0.1) every `stepSize` steps: lr = base·γ^⌊t/stepSize⌋.
+ *
+ *   const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // 0.1 → 0.01 at epoch 30
+ */
 export class StepLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { stepSize: number; gamma?: number },
   ) {
     super(optimizer);
+    checkOptions('StepLR', options, ['stepSize', 'gamma']);
     positive('StepLR', 'stepSize', options?.stepSize, true);
   }
   protected lrAt(t: number, base: number): number {
@@ -86,12 +155,18 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/**
+ * Multiplies the rate by `gamma` (default 0.1) at each milestone step.
+ *
+ *   const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ */
 export class MultiStepLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { milestones: readonly number[]; gamma?: number },
   ) {
     super(optimizer);
+    checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
     const m = options?.milestones;
     if (!Array.isArray(m) || !m.every((v) => Number.isInteger(v) && v > 0)) {
       throw new ValueError(
@@ -104,24 +179,37 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+/**
+ * Multiplies the rate by `gamma` every step: lr = base·γ^t.
+ *
+ *   const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ */
 export class ExponentialLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { gamma: number },
   ) {
     super(optimizer);
+    checkOptions('ExponentialLR', options, ['gamma']);
   }
   protected lrAt(t: number, base: number): number {
     return base * this.options.gamma ** t;
   }
 }
 
+/**
+ * Cosine annealing from the base rate to `etaMin` (default 0) over `tMax` steps:
+ * lr = ηmin + (base - ηmin)·(1 + cos(π·t/Tmax))/2.
+ *
+ *   const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ */
 export class CosineAnnealingLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { tMax: number; etaMin?: number },
   ) {
     super(optimizer);
+    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     positive('CosineAnnealingLR', 'tMax', options?.tMax, true);
   }
   protected lrAt(t: number, base: number): number {
@@ -130,12 +218,19 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+/**
+ * Scales the rate linearly from `startFactor` (default 1/3) to `endFactor` (default 1) over
+ * `totalIters` steps (default 5), then holds it: a warmup.
+ *
+ *   const sched = new LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
+ */
 export class LinearLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
   ) {
     super(optimizer);
+    checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
     this.apply();
   }
   protected lrAt(t: number, base: number): number {
@@ -146,6 +241,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** OneCycleLR's options (PyTorch's names in camelCase). */
 export interface OneCycleOptions {
   maxLr: number;
   totalSteps: number;
@@ -159,12 +255,32 @@ export interface OneCycleOptions {
   maxMomentum?: number;
 }
 
+const ONE_CYCLE_KEYS = [
+  'maxLr',
+  'totalSteps',
+  'pctStart',
+  'annealStrategy',
+  'divFactor',
+  'finalDivFactor',
+  'cycleMomentum',
+  'baseMomentum',
+  'maxMomentum',
+];
+
+/**
+ * The one-cycle policy, stepped once per batch: the rate rises from maxLr/divFactor to maxLr over
+ * pctStart·totalSteps steps, then anneals to maxLr/(divFactor·finalDivFactor); momentum (or
+ * Adam's β₁) moves the opposite way unless `cycleMomentum: false`.
+ *
+ *   const sched = new OneCycleLR(opt, { maxLr: 0.1, totalSteps: epochs * batchesPerEpoch });
+ */
 export class OneCycleLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: OneCycleOptions,
   ) {
     super(optimizer);
+    checkOptions('OneCycleLR', options, ONE_CYCLE_KEYS);
     positive('OneCycleLR', 'totalSteps', options?.totalSteps, true);
     if (
       (options.cycleMomentum ?? true) &&
@@ -180,7 +296,10 @@ export class OneCycleLR extends LRScheduler {
     const total = this.options.totalSteps;
     // Like PyTorch, the step after the last (t = total, when a loop steps after each of its
     // totalSteps batches) is allowed; its rate is never used for training.
-    if (t > total) throw new ValueError(`OneCycleLR: stepped ${t} times, more than totalSteps (${total}).`);
+    if (t > total)
+      throw new ValueError(
+        `OneCycleLR: stepped ${t} times, more than totalSteps (${total}); create the scheduler with a larger totalSteps.`,
+      );
     const end1 = (this.options.pctStart ?? 0.3) * total - 1;
     const [start, end, from, to] = t <= end1 ? [0, end1, a, b] : [end1, total - 1, b, c];
     const pct = (t - start) / (end - start);
@@ -195,20 +314,30 @@ export class OneCycleLR extends LRScheduler {
     return this.anneal(t, initial, max, initial / (this.options.finalDivFactor ?? 1e4));
   }
 
-  protected override apply(): void {
-    super.apply();
-    if (!(this.options.cycleMomentum ?? true)) return;
+  protected override plan(t: number, bases: readonly number[]): () => void {
+    const setLrs = super.plan(t, bases);
+    if (!(this.options.cycleMomentum ?? true)) return setLrs;
     const lo = this.options.baseMomentum ?? 0.85;
     const hi = this.options.maxMomentum ?? 0.95;
-    const m = this.anneal(this.lastEpoch, hi, lo, hi);
-    for (const g of this.optimizer.paramGroups) {
-      const o = g.options as unknown as { momentum?: number; betas?: readonly [number, number] };
-      if ('betas' in o && o.betas) o.betas = [m, o.betas[1]];
-      else o.momentum = m;
-    }
+    const m = this.anneal(t, hi, lo, hi);
+    return () => {
+      setLrs();
+      for (const g of this.optimizer.paramGroups) {
+        const o = g.options as unknown as { momentum?: number; betas?: readonly [number, number] };
+        if ('betas' in o && o.betas) o.betas = [m, o.betas[1]];
+        else o.momentum = m;
+      }
+    };
   }
 }
 
+/**
+ * Lowers the rate by `factor` (default 0.1) when a metric stops improving for `patience` epochs
+ * (default 10); `step(metric)` takes the epoch's metric as a number.
+ *
+ *   const plateau = new ReduceLROnPlateau(opt, { mode: 'min', patience: 5 });
+ *   plateau.step(valLoss); // after each epoch
+ */
 export class ReduceLROnPlateau {
   private best: number;
   private badEpochs = 0;
@@ -229,6 +358,16 @@ export class ReduceLROnPlateau {
     options: Partial<ReduceLROnPlateau['options']> = {},
   ) {
     checkOptimizer('ReduceLROnPlateau', optimizer);
+    checkOptions('ReduceLROnPlateau', options, [
+      'mode',
+      'factor',
+      'patience',
+      'threshold',
+      'thresholdMode',
+      'cooldown',
+      'minLr',
+      'eps',
+    ]);
     this.options = {
       mode: 'min',
       factor: 0.1,
@@ -277,7 +416,52 @@ export class ReduceLROnPlateau {
     }
   }
 
+  /** The current learning rate of each parameter group. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
+
+  /** The plateau tracking state (best metric, epochs without improvement, cooldown left). */
+  stateDict(): PlateauStateDict {
+    return { best: this.best, badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft };
+  }
+
+  /**
+   * Restores a `stateDict()`. Everything is checked before anything is applied: after an error
+   * the scheduler is as before. The optimizer's rates are its own state (Optimizer.loadStateDict).
+   *
+   *   plateau.loadStateDict(saved.plateau);
+   */
+  loadStateDict(s: PlateauStateDict): void {
+    const op = 'loadStateDict(ReduceLROnPlateau)';
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) {
+      throw new ValueError(
+        `${op}: expected a state dict { best, badEpochs, cooldownLeft } as stateDict() returns, got ${describeValue(s)}.`,
+      );
+    }
+    checkOptions(op, s, ['best', 'badEpochs', 'cooldownLeft']);
+    if (typeof s.best !== 'number' || Number.isNaN(s.best)) {
+      throw new ValueError(
+        `${op}: best must be a number (the best metric so far, ±Infinity before any), got ${describeValue(s.best)}; pass a dict from stateDict().`,
+      );
+    }
+    for (const k of ['badEpochs', 'cooldownLeft'] as const) {
+      const v = s[k];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+        throw new ValueError(
+          `${op}: ${k} must be an integer >= 0, got ${describeValue(v)}; pass a dict from stateDict().`,
+        );
+      }
+    }
+    this.best = s.best;
+    this.badEpochs = s.badEpochs;
+    this.cooldownLeft = s.cooldownLeft;
+  }
+}
+
+/** The state `ReduceLROnPlateau.stateDict()` returns. */
+export interface PlateauStateDict {
+  best: number;
+  badEpochs: number;
+  cooldownLeft: number;
 }
