@@ -110,12 +110,12 @@ describe('scheduler loadStateDict is all-or-nothing', () => {
     }
 
     it(`${name}: a saved state loads into a fresh scheduler and gives the same rates from there on`, () => {
-      const optA = twoGroups('sgd');
+      const optA = twoGroups('sgd') as SGD;
       const a = make(optA);
       const stepOnce = (s: Sched, i: number) =>
         s instanceof ReduceLROnPlateau ? s.step(2 - 0.01 * i) : s.step();
       for (let i = 0; i < 2; i++) stepOnce(a, i);
-      const optB = twoGroups('sgd');
+      const optB = twoGroups('sgd') as SGD;
       const b = make(optB);
       // The optimizer's own rates travel in its state dict; the scheduler restores the step count.
       optB.loadStateDict(optA.stateDict());
