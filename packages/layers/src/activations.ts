@@ -1,7 +1,8 @@
 /**
  * Activation layers: elementwise functions (shape in = shape out) and softmax along a dim.
  */
-import { gelu, leakyRelu, logSoftmax, softmax, type Tensor } from '@nnet/tensor';
+import { checkOptions, gelu, leakyRelu, logSoftmax, softmax, type Tensor } from '@nnet/tensor';
+import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 
 /** tanh(x) */
@@ -29,6 +30,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkNumberArg('LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);
@@ -43,6 +45,7 @@ export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
   constructor(options: { approximate?: 'none' | 'tanh' } = {}) {
     super();
+    checkOptions('GELU', options, ['approximate']);
     this.approximate = options.approximate ?? 'none';
   }
   forward(x: Tensor): Tensor {
@@ -57,6 +60,7 @@ export class GELU extends Module {
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkNumberArg('Softmax', 'dim', dim, true);
   }
   forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
@@ -70,6 +74,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkNumberArg('LogSoftmax', 'dim', dim, true);
   }
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);

@@ -21,6 +21,7 @@ import {
   type Tensor,
   ValueError,
 } from '@nnet/tensor';
+import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -35,6 +36,7 @@ export class SiLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    checkNumberArg('ELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
     return elu(x, this.alpha);
@@ -65,6 +67,8 @@ export class Hardtanh extends Module {
     readonly maxVal = 1,
   ) {
     super();
+    checkNumberArg('Hardtanh', 'minVal', minVal);
+    checkNumberArg('Hardtanh', 'maxVal', maxVal);
     if (!(minVal <= maxVal)) throw new ValueError(`Hardtanh: minVal ${minVal} must be <= maxVal ${maxVal}.`);
   }
   forward(x: Tensor): Tensor {
@@ -114,6 +118,7 @@ export class LogSigmoid extends Module {
 export class GLU extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkNumberArg('GLU', 'dim', dim, true);
   }
   forward(x: Tensor): Tensor {
     return glu(x, this.dim);

@@ -10,6 +10,7 @@
 import {
   type Conv2dOptions,
   type ConvTranspose2dOptions,
+  checkOptions,
   conv2d,
   convTranspose2d,
   fmtShape,
@@ -49,6 +50,7 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias']);
     const groups = options.groups ?? 1;
     for (const [n, v] of [
       ['inChannels', inChannels],
@@ -122,6 +124,14 @@ export class ConvTranspose2d extends Module {
     options: ConvTranspose2dOptions & { bias?: boolean } = {},
   ) {
     super();
+    checkOptions('ConvTranspose2d', options, [
+      'stride',
+      'padding',
+      'outputPadding',
+      'dilation',
+      'groups',
+      'bias',
+    ]);
     const groups = options.groups ?? 1;
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
       throw new ValueError(

@@ -6,6 +6,7 @@
 import {
   type Conv1dOptions,
   type Conv3dOptions,
+  checkOptions,
   conv1d,
   conv3d,
   fmtShape,
@@ -33,6 +34,8 @@ function checkChannels(op: string, inChannels: number, outChannels: number, grou
   }
 }
 
+const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias'];
+
 export interface Conv1dLayerOptions extends Conv1dOptions {
   bias?: boolean;
 }
@@ -50,6 +53,7 @@ export class Conv1d extends Module {
     options: Conv1dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv1d', options, CONV_KEYS);
     const groups = options.groups ?? 1;
     checkChannels('Conv1d', inChannels, outChannels, groups);
     if (!Number.isInteger(kernelSize) || kernelSize <= 0) {
@@ -100,6 +104,7 @@ export class Conv3d extends Module {
     options: Conv3dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv3d', options, CONV_KEYS);
     const groups = options.groups ?? 1;
     checkChannels('Conv3d', inChannels, outChannels, groups);
     const k = typeof kernelSize === 'number' ? [kernelSize, kernelSize, kernelSize] : [...kernelSize];

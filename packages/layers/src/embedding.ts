@@ -4,6 +4,7 @@
  * ~ N(0, 1) (PyTorch's default), with the paddingIdx row zero and never updated by gradients.
  */
 import {
+  checkOptions,
   DTypeError,
   IndexError,
   indexSelect,
@@ -29,6 +30,7 @@ export class Embedding extends Module {
     options: { paddingIdx?: number } = {},
   ) {
     super();
+    checkOptions('Embedding', options, ['paddingIdx']);
     for (const [n, v] of [
       ['numEmbeddings', numEmbeddings],
       ['embeddingDim', embeddingDim],

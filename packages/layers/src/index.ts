@@ -18,18 +18,17 @@ export { Conv2d, type Conv2dLayerOptions, ConvTranspose2d } from './conv.js';
 export { Conv1d, type Conv1dLayerOptions, Conv3d, type Conv3dLayerOptions } from './conv_extra.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
+export { GPT2LMHeadModel, GPT2Model } from './gpt2.js';
 export {
   Conv1D,
-  type GenerateOptions,
   GPT2Attention,
+  type GPT2AttentionOptions,
   GPT2Block,
   type GPT2Config,
-  GPT2LMHeadModel,
   GPT2MLP,
-  GPT2Model,
   type LayerCache,
-  pickToken,
-} from './gpt2.js';
+} from './gpt2_blocks.js';
+export { type GenerateOptions, type Generative, generate, pickToken } from './gpt2_generate.js';
 export * as init from './init.js';
 export { calculateGain } from './init.js';
 export { Linear, uniformParameter } from './linear.js';

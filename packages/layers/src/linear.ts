@@ -5,7 +5,17 @@
  * bias [outFeatures]. Initialisation as PyTorch's (kaiming_uniform with a = √5):
  * W, b ~ U(-1/√in, 1/√in), drawn from the library's seeded generator.
  */
-import { fmtShape, linear, noGrad, rand, ShapeError, type Tensor, ValueError, withOp } from '@nnet/tensor';
+import {
+  checkOptions,
+  fmtShape,
+  linear,
+  noGrad,
+  rand,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  withOp,
+} from '@nnet/tensor';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -31,6 +41,7 @@ export class Linear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
+    checkOptions('Linear', options, ['bias']);
     for (const [n, v] of [
       ['inFeatures', inFeatures],
       ['outFeatures', outFeatures],

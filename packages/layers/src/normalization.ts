@@ -10,6 +10,7 @@
  *     elementwise γ, β of that shape.
  */
 import {
+  checkOptions,
   fmtShape,
   noGrad,
   ones,
@@ -48,6 +49,7 @@ abstract class BatchNormBase extends Module {
     options: BatchNormOptions,
   ) {
     super();
+    checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
       throw new ValueError(
         `${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}.`,
@@ -143,6 +145,7 @@ export class LayerNorm extends Module {
     options: { eps?: number; elementwiseAffine?: boolean } = {},
   ) {
     super();
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine']);
     this.normalizedShape =
       typeof normalizedShape === 'number'
         ? [normalizedShape]

@@ -7,6 +7,7 @@
 import {
   type AvgPool2dOptions,
   avgPool2d,
+  checkOptions,
   fmtShape,
   type MaxPool2dOptions,
   maxPool2d,
@@ -16,6 +17,7 @@ import {
   tidy,
   ValueError,
 } from '@nnet/tensor';
+import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 
 export class MaxPool2d extends Module {
@@ -24,6 +26,7 @@ export class MaxPool2d extends Module {
     readonly options: MaxPool2dOptions = {},
   ) {
     super();
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'ceilMode', 'dilation']);
   }
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.options);
@@ -39,6 +42,13 @@ export class AvgPool2d extends Module {
     readonly options: AvgPool2dOptions = {},
   ) {
     super();
+    checkOptions('AvgPool2d', options, [
+      'stride',
+      'padding',
+      'ceilMode',
+      'countIncludePad',
+      'divisorOverride',
+    ]);
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.options);
@@ -111,6 +121,8 @@ export class Flatten extends Module {
     readonly endDim = -1,
   ) {
     super();
+    checkNumberArg('Flatten', 'startDim', startDim, true);
+    checkNumberArg('Flatten', 'endDim', endDim, true);
   }
   forward(x: Tensor): Tensor {
     return x.flatten(this.startDim, this.endDim);

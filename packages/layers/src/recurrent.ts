@@ -15,7 +15,17 @@
  * Parameters weight_ih_l{k} [G·H, in], weight_hh_l{k} [G·H, H], bias_ih_l{k}, bias_hh_l{k} [G·H]
  * (G = 1, 4, 3), all ~ U(-1/√H, 1/√H).
  */
-import { fmtShape, linear, ShapeError, stack, type Tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import {
+  checkOptions,
+  fmtShape,
+  linear,
+  ShapeError,
+  stack,
+  type Tensor,
+  tidy,
+  ValueError,
+  zeros,
+} from '@nnet/tensor';
 import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -46,6 +56,8 @@ abstract class RecurrentBase extends Module {
     options: RNNOptions,
   ) {
     super();
+    const keys = ['numLayers', 'bias', 'batchFirst'];
+    checkOptions(this.constructor.name, options, cell.startsWith('rnn') ? [...keys, 'nonlinearity'] : keys);
     this.numLayers = options.numLayers ?? 1;
     this.batchFirst = options.batchFirst ?? false;
     for (const [n, v] of [

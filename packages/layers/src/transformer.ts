@@ -13,7 +13,7 @@
  * with FF(x) = linear2(dropout(act(linear1(x)))) and act relu (default), gelu (exact), or any
  * function; the decoder adds cross-attention on the memory (`multihead_attn`, norm2) before FF (norm3).
  */
-import { checkOptions, gelu, relu, type Tensor, ValueError } from '@nnet/tensor';
+import { checkOptions, describeValue, gelu, relu, type Tensor, ValueError } from '@nnet/tensor';
 import { MultiheadAttention } from './attention.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
@@ -32,6 +32,11 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   constructor(modules: readonly M[] = []) {
     super();
+    if (!Array.isArray(modules)) {
+      throw new ValueError(
+        `ModuleList: modules must be a list of Modules, e.g. new ModuleList([new Linear(2, 3)]), got ${describeValue(modules)}.`,
+      );
+    }
     for (const m of modules) this.append(m);
   }
 
