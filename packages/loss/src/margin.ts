@@ -9,6 +9,8 @@
  */
 import {
   checkOptions,
+  checkTensor,
+  describeValue,
   fmtShape,
   logsigmoid,
   ShapeError,
@@ -20,17 +22,29 @@ import {
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 function sameShape(op: string, names: string[], ts: Tensor[]): void {
-  ts.forEach((t) => t._check(op));
+  ts.forEach((t, i) => checkTensor(op, t, names[i]));
   const s = ts[0].shape;
   ts.forEach((t, i) => {
     if (t.ndim !== s.length || t.shape.some((d, k) => d !== s[k])) {
       throw new ShapeError(
-        `${op}: ${names[i]} ${fmtShape(t.shape)} must have the shape of ${names[0]} ${fmtShape(s)}.`,
+        `${op}: ${names[i]} ${fmtShape(t.shape)} must have the shape of ${names[0]} ${fmtShape(s)}; pass tensors of one shape.`,
       );
     }
   });
 }
 
+/** The margin option as a number (default `fallback`); throws a ValueError naming `op` otherwise. */
+function marginOf(op: string, options: { margin?: number }, fallback: number): number {
+  const m = options.margin ?? fallback;
+  if (typeof m !== 'number') {
+    throw new ValueError(
+      `${op}: margin must be a number, got ${describeValue(m)}; e.g. { margin: ${fallback} }.`,
+    );
+  }
+  return m;
+}
+
+/** Options of the margin losses. */
 export interface MarginOptions {
   margin?: number;
   reduction?: Reduction;
@@ -46,7 +60,7 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: Margin
   checkOptions('marginRanking', options, ['margin', 'reduction']);
   const reduction = checkReduction('marginRanking', options.reduction ?? 'mean');
   sameShape('marginRanking', ['x1', 'x2', 'y'], [x1, x2, y]);
-  const margin = options.margin ?? 0;
+  const margin = marginOf('marginRanking', options, 0);
   return tidy(() => reduce(y.neg().mul(x1.sub(x2)).add(margin).relu(), reduction));
 }
 
@@ -58,7 +72,7 @@ export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}
   checkOptions('hingeEmbedding', options, ['margin', 'reduction']);
   const reduction = checkReduction('hingeEmbedding', options.reduction ?? 'mean');
   sameShape('hingeEmbedding', ['input', 'target'], [x, y]);
-  const margin = options.margin ?? 1;
+  const margin = marginOf('hingeEmbedding', options, 1);
   return tidy(() => {
     // PyTorch's form: both terms where y is neither 1 nor -1.
     const hinge = where(y.ne(1), x.neg().add(margin).relu(), 0);
@@ -75,13 +89,13 @@ export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: Marg
   checkOptions('cosineEmbedding', options, ['margin', 'reduction']);
   const reduction = checkReduction('cosineEmbedding', options.reduction ?? 'mean');
   sameShape('cosineEmbedding', ['x1', 'x2'], [x1, x2]);
-  y._check('cosineEmbedding');
+  checkTensor('cosineEmbedding', y, 'y');
   if (x1.ndim < 1 || x1.ndim > 2 || y.ndim !== x1.ndim - 1 || (x1.ndim === 2 && y.shape[0] !== x1.shape[0])) {
     throw new ShapeError(
-      `cosineEmbedding: expects x1, x2 [N, D] with y [N] (or [D] with a 0-d y), got ${fmtShape(x1.shape)} and y ${fmtShape(y.shape)}.`,
+      `cosineEmbedding: expects x1, x2 [N, D] with y [N] (or [D] with a 0-d y), got ${fmtShape(x1.shape)} and y ${fmtShape(y.shape)}; give y one ±1 per row.`,
     );
   }
-  const margin = options.margin ?? 0;
+  const margin = marginOf('cosineEmbedding', options, 0);
   const EPS = 1e-12;
   return tidy(() => {
     const d = x1.ndim - 1;
@@ -123,12 +137,15 @@ export function tripletMargin(
   const reduction = checkReduction('tripletMargin', options.reduction ?? 'mean');
   sameShape('tripletMargin', ['anchor', 'positive', 'negative'], [anchor, positive, negative]);
   if (anchor.ndim < 1 || anchor.ndim > 2) {
-    throw new ShapeError(`tripletMargin: expects [N, D] or [D] inputs, got ${fmtShape(anchor.shape)}.`);
+    throw new ShapeError(
+      `tripletMargin: expects [N, D] or [D] inputs, got ${fmtShape(anchor.shape)}; flatten the features into the last dim.`,
+    );
   }
   const p = options.p ?? 2;
-  if (!(p > 0)) throw new ValueError(`tripletMargin: p must be > 0, got ${p}.`);
+  if (typeof p !== 'number' || !(p > 0))
+    throw new ValueError(`tripletMargin: p must be a number > 0 (the norm degree), got ${String(p)}.`);
   const eps = options.eps ?? 1e-6;
-  const margin = options.margin ?? 1;
+  const margin = marginOf('tripletMargin', options, 1);
   return tidy(() => {
     const dPos = pairwiseDistance(anchor, positive, p, eps);
     let dNeg = pairwiseDistance(anchor, negative, p, eps);
@@ -156,7 +173,9 @@ export function multiLabelSoftMargin(
   const reduction = checkReduction('multiLabelSoftMargin', options.reduction ?? 'mean');
   sameShape('multiLabelSoftMargin', ['input', 'target'], [x, y]);
   if (x.ndim < 1 || x.ndim > 2) {
-    throw new ShapeError(`multiLabelSoftMargin: expects [N, C] or [C] input, got ${fmtShape(x.shape)}.`);
+    throw new ShapeError(
+      `multiLabelSoftMargin: expects [N, C] or [C] input, got ${fmtShape(x.shape)}; reshape it to [N, C].`,
+    );
   }
   const C = x.shape[x.ndim - 1];
   return tidy(() => {
