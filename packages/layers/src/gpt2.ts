@@ -36,8 +36,8 @@ import { CONFIG_KEYS, GPT2Block, type GPT2Config, type LayerCache } from './gpt2
 import { type GenerateOptions, generate } from './gpt2_generate.js';
 import { normal_ } from './init.js';
 import { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict } from './module.js';
+import { ModuleList } from './module_list.js';
 import { LayerNorm } from './normalization.js';
-import { ModuleList } from './transformer.js';
 
 /**
  * The trunk (`transformer`: wte, wpe, h, ln_f): ids [N, T] int32 → hidden states [N, T, C].

@@ -41,6 +41,7 @@ export {
   type StateDict,
   StateDictError,
 } from './module.js';
+export { ModuleList } from './module_list.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
 export {
   GroupNorm,
@@ -59,11 +60,12 @@ export {
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';
 export { NeuralNet, Sequential } from './sequential.js';
 export {
-  ModuleList,
   type TransformerActivation,
   TransformerDecoder,
   TransformerDecoderLayer,
   TransformerEncoder,
   TransformerEncoderLayer,
+  TransformerLayerBase,
   type TransformerLayerOptions,
+  TransformerStack,
 } from './transformer.js';

@@ -67,7 +67,9 @@ type Entry =
   /** Takes positional numbers (or modules) only: `bad()` passes a keyword object where one belongs. */
   | { positional: () => unknown }
   /** Takes no arguments at all. */
-  | { none: true };
+  | { none: true }
+  /** An abstract base of other modules (its subclasses are checked). */
+  | { abstract: true };
 
 const gptConfig = { vocabSize: 5, nPositions: 4, nEmbd: 4, nLayer: 1, nHead: 2 };
 const fullGptConfig = {
@@ -143,6 +145,8 @@ const table: Record<string, Entry> = {
   TransformerEncoder: {
     options: (o) => new TransformerEncoder(new TransformerEncoderLayer(4, 2, { dimFeedforward: 8 }), 1, o),
   },
+  TransformerLayerBase: { abstract: true },
+  TransformerStack: { abstract: true },
   TransformerEncoderLayer: { options: (o) => new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, ...o }) },
 };
 
