@@ -6,17 +6,20 @@
  *   ExponentialLR:     lr = base·γ^t
  *   CosineAnnealingLR: lr = ηmin + (base - ηmin)·(1 + cos(π·t/Tmax))/2
  *   LinearLR:          lr = base·(s + (e - s)·min(t, T)/T)
- *   OneCycleLR:        warm up from maxLr/div to maxLr over pctStart of the steps, then anneal
- *                      (cosine or linear) to maxLr/(div·finalDiv)
- *   ReduceLROnPlateau: lr = max(lr·factor, minLr) after `patience` epochs without improvement
+ * OneCycleLR (one_cycle.ts) and ReduceLROnPlateau (plateau.ts) have their own files.
  */
 import { checkOptions, describeValue, ValueError } from '@nnet/tensor';
 import type { Optimizer } from './optimizer.js';
 
-type WithLr = { lr: number };
+/** An optimizer whose parameter groups hold a learning rate (every optimizer here). */
+export type WithLr = { lr: number };
 
-/** Throws a ValueError unless `o` is an optimizer (something with paramGroups holding an lr). */
-function checkOptimizer(op: string, o: unknown): void {
+/**
+ * Throws a ValueError unless `o` is an optimizer (something with paramGroups holding an lr).
+ *
+ *   checkOptimizer('StepLR', opt);
+ */
+export function checkOptimizer(op: string, o: unknown): void {
   const groups = (o as { paramGroups?: unknown } | null)?.paramGroups;
   if (!Array.isArray(groups) || !groups.every((g) => typeof g?.options?.lr === 'number')) {
     throw new ValueError(
@@ -128,7 +131,12 @@ export abstract class LRScheduler {
   }
 }
 
-function positive(op: string, name: string, v: number, integer = false): void {
+/**
+ * Throws a ValueError unless `v` is a finite number > 0 (an integer when `integer`).
+ *
+ *   positive('StepLR', 'stepSize', 30, true);
+ */
+export function positive(op: string, name: string, v: number, integer = false): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0) || (integer && !Number.isInteger(v))) {
     throw new ValueError(
       `${op}: ${name} must be a finite ${integer ? 'integer' : 'number'} > 0, got ${describeValue(v)}.`,
@@ -239,229 +247,4 @@ export class LinearLR extends LRScheduler {
     const total = this.options.totalIters ?? 5;
     return base * (s + ((e - s) * Math.min(t, total)) / total);
   }
-}
-
-/** OneCycleLR's options (PyTorch's names in camelCase). */
-export interface OneCycleOptions {
-  maxLr: number;
-  totalSteps: number;
-  pctStart?: number;
-  annealStrategy?: 'cos' | 'linear';
-  divFactor?: number;
-  finalDivFactor?: number;
-  /** Move momentum (SGD's momentum, Adam's β₁) inversely to the learning rate (default true). */
-  cycleMomentum?: boolean;
-  baseMomentum?: number;
-  maxMomentum?: number;
-}
-
-const ONE_CYCLE_KEYS = [
-  'maxLr',
-  'totalSteps',
-  'pctStart',
-  'annealStrategy',
-  'divFactor',
-  'finalDivFactor',
-  'cycleMomentum',
-  'baseMomentum',
-  'maxMomentum',
-];
-
-/**
- * The one-cycle policy, stepped once per batch: the rate rises from maxLr/divFactor to maxLr over
- * pctStart·totalSteps steps, then anneals to maxLr/(divFactor·finalDivFactor); momentum (or
- * Adam's β₁) moves the opposite way unless `cycleMomentum: false`.
- *
- *   const sched = new OneCycleLR(opt, { maxLr: 0.1, totalSteps: epochs * batchesPerEpoch });
- */
-export class OneCycleLR extends LRScheduler {
-  constructor(
-    optimizer: Optimizer<WithLr>,
-    readonly options: OneCycleOptions,
-  ) {
-    super(optimizer);
-    checkOptions('OneCycleLR', options, ONE_CYCLE_KEYS);
-    positive('OneCycleLR', 'totalSteps', options?.totalSteps, true);
-    if (
-      (options.cycleMomentum ?? true) &&
-      !optimizer.paramGroups.every((g) => 'momentum' in g.options || 'betas' in g.options)
-    ) {
-      throw new ValueError('OneCycleLR: the optimizer has no momentum to cycle; pass cycleMomentum: false.');
-    }
-    this.apply();
-  }
-
-  /** The value at step t of a quantity that goes a → b in phase 1 and b → c in phase 2. */
-  private anneal(t: number, a: number, b: number, c: number): number {
-    const total = this.options.totalSteps;
-    // Like PyTorch, the step after the last (t = total, when a loop steps after each of its
-    // totalSteps batches) is allowed; its rate is never used for training.
-    if (t > total)
-      throw new ValueError(
-        `OneCycleLR: stepped ${t} times, more than totalSteps (${total}); create the scheduler with a larger totalSteps.`,
-      );
-    const end1 = (this.options.pctStart ?? 0.3) * total - 1;
-    const [start, end, from, to] = t <= end1 ? [0, end1, a, b] : [end1, total - 1, b, c];
-    const pct = (t - start) / (end - start);
-    return this.options.annealStrategy === 'linear'
-      ? (to - from) * pct + from
-      : to + ((from - to) / 2) * (1 + Math.cos(Math.PI * pct));
-  }
-
-  protected lrAt(t: number): number {
-    const max = this.options.maxLr;
-    const initial = max / (this.options.divFactor ?? 25);
-    return this.anneal(t, initial, max, initial / (this.options.finalDivFactor ?? 1e4));
-  }
-
-  protected override plan(t: number, bases: readonly number[]): () => void {
-    const setLrs = super.plan(t, bases);
-    if (!(this.options.cycleMomentum ?? true)) return setLrs;
-    const lo = this.options.baseMomentum ?? 0.85;
-    const hi = this.options.maxMomentum ?? 0.95;
-    const m = this.anneal(t, hi, lo, hi);
-    return () => {
-      setLrs();
-      for (const g of this.optimizer.paramGroups) {
-        const o = g.options as unknown as { momentum?: number; betas?: readonly [number, number] };
-        if ('betas' in o && o.betas) o.betas = [m, o.betas[1]];
-        else o.momentum = m;
-      }
-    };
-  }
-}
-
-/**
- * Lowers the rate by `factor` (default 0.1) when a metric stops improving for `patience` epochs
- * (default 10); `step(metric)` takes the epoch's metric as a number.
- *
- *   const plateau = new ReduceLROnPlateau(opt, { mode: 'min', patience: 5 });
- *   plateau.step(valLoss); // after each epoch
- */
-export class ReduceLROnPlateau {
-  private best: number;
-  private badEpochs = 0;
-  private cooldownLeft = 0;
-  readonly options: Required<{
-    mode: 'min' | 'max';
-    factor: number;
-    patience: number;
-    threshold: number;
-    thresholdMode: 'rel' | 'abs';
-    cooldown: number;
-    minLr: number;
-    eps: number;
-  }>;
-
-  constructor(
-    private readonly optimizer: Optimizer<WithLr>,
-    options: Partial<ReduceLROnPlateau['options']> = {},
-  ) {
-    checkOptimizer('ReduceLROnPlateau', optimizer);
-    checkOptions('ReduceLROnPlateau', options, [
-      'mode',
-      'factor',
-      'patience',
-      'threshold',
-      'thresholdMode',
-      'cooldown',
-      'minLr',
-      'eps',
-    ]);
-    this.options = {
-      mode: 'min',
-      factor: 0.1,
-      patience: 10,
-      threshold: 1e-4,
-      thresholdMode: 'rel',
-      cooldown: 0,
-      minLr: 0,
-      eps: 1e-8,
-      ...options,
-    };
-    if (!(this.options.factor < 1))
-      throw new ValueError(`ReduceLROnPlateau: factor must be < 1, got ${this.options.factor}.`);
-    this.best = this.options.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  }
-
-  private better(a: number): boolean {
-    const { mode, threshold, thresholdMode } = this.options;
-    if (mode === 'min')
-      return thresholdMode === 'rel' ? a < this.best * (1 - threshold) : a < this.best - threshold;
-    return thresholdMode === 'rel' ? a > this.best * (1 + threshold) : a > this.best + threshold;
-  }
-
-  /**
-   * Feeds the epoch's metric (e.g. validation loss) as a number: take it from fit's epoch logs
-   * (`logs.val_loss`, already read once per epoch) rather than reading a tensor in the loop.
-   */
-  step(metric: number): void {
-    if (this.better(metric)) {
-      this.best = metric;
-      this.badEpochs = 0;
-    } else {
-      this.badEpochs++;
-    }
-    if (this.cooldownLeft > 0) {
-      this.cooldownLeft--;
-      this.badEpochs = 0;
-    }
-    if (this.badEpochs > this.options.patience) {
-      for (const g of this.optimizer.paramGroups) {
-        const next = Math.max(g.options.lr * this.options.factor, this.options.minLr);
-        if (g.options.lr - next > this.options.eps) g.options.lr = next;
-      }
-      this.cooldownLeft = this.options.cooldown;
-      this.badEpochs = 0;
-    }
-  }
-
-  /** The current learning rate of each parameter group. */
-  getLastLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.options.lr);
-  }
-
-  /** The plateau tracking state (best metric, epochs without improvement, cooldown left). */
-  stateDict(): PlateauStateDict {
-    return { best: this.best, badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft };
-  }
-
-  /**
-   * Restores a `stateDict()`. Everything is checked before anything is applied: after an error
-   * the scheduler is as before. The optimizer's rates are its own state (Optimizer.loadStateDict).
-   *
-   *   plateau.loadStateDict(saved.plateau);
-   */
-  loadStateDict(s: PlateauStateDict): void {
-    const op = 'loadStateDict(ReduceLROnPlateau)';
-    if (typeof s !== 'object' || s === null || Array.isArray(s)) {
-      throw new ValueError(
-        `${op}: expected a state dict { best, badEpochs, cooldownLeft } as stateDict() returns, got ${describeValue(s)}.`,
-      );
-    }
-    checkOptions(op, s, ['best', 'badEpochs', 'cooldownLeft']);
-    if (typeof s.best !== 'number' || Number.isNaN(s.best)) {
-      throw new ValueError(
-        `${op}: best must be a number (the best metric so far, ±Infinity before any), got ${describeValue(s.best)}; pass a dict from stateDict().`,
-      );
-    }
-    for (const k of ['badEpochs', 'cooldownLeft'] as const) {
-      const v = s[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new ValueError(
-          `${op}: ${k} must be an integer >= 0, got ${describeValue(v)}; pass a dict from stateDict().`,
-        );
-      }
-    }
-    this.best = s.best;
-    this.badEpochs = s.badEpochs;
-    this.cooldownLeft = s.cooldownLeft;
-  }
-}
-
-/** The state `ReduceLROnPlateau.stateDict()` returns. */
-export interface PlateauStateDict {
-  best: number;
-  badEpochs: number;
-  cooldownLeft: number;
 }
