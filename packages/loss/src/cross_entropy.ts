@@ -28,6 +28,10 @@ import {
 } from '@nnet/tensor';
 import { checkReduction, type Reduction } from './mse.js';
 
+/**
+ * Options of nll: reduction ('mean' weighted by the targets' class weights, 'sum', 'none'),
+ * weight [C] per class, ignoreIndex (targets equal to it contribute nothing; default -100).
+ */
 export interface NLLOptions {
   reduction?: Reduction;
   /** Per-class weights [C]. */
@@ -36,6 +40,9 @@ export interface NLLOptions {
   ignoreIndex?: number;
 }
 
+/**
+ * Options of crossEntropy: NLLOptions plus labelSmoothing ε in [0, 1].
+ */
 export interface CrossEntropyOptions extends NLLOptions {
   /** ε in [0, 1]: mixes the target with the uniform distribution. */
   labelSmoothing?: number;
@@ -127,13 +134,27 @@ function checkLogits(op: string, x: Tensor): void {
   }
 }
 
+/**
+ * Cross-entropy of logits against class indices or class probabilities, PyTorch's
+ * F.cross_entropy = nll(logSoftmax(logits, 1), target). logits [N, C] (or [N, C, d1, ...]);
+ * target int32 [N] (or [N, d1, ...]) of class indices, or float [N, C, ...] of probabilities;
+ * returns a scalar ('mean', 'sum') or [N, ...] ('none').
+ *
+ *   const loss = crossEntropy(model.forward(x), labels); // logits [N, 10], labels int32 [N]
+ */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkLogits('crossEntropy', logits);
   checkTensor('crossEntropy', target, 'target');
   return tidy(() => fromLogProbs('crossEntropy', logSoftmax(logits, 1), target, options));
 }
 
-/** Negative log-likelihood from log-probabilities (e.g. the output of LogSoftmax). */
+/**
+ * Negative log-likelihood from log-probabilities (e.g. the output of LogSoftmax), PyTorch's
+ * F.nll_loss: logProbs [N, C] (or [N, C, d1, ...]), target int32 [N] (or [N, d1, ...]); returns a
+ * scalar ('mean', 'sum') or [N, ...] ('none').
+ *
+ *   const loss = nll(logits.logSoftmax(1), labels);
+ */
 export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
   checkLogits('nll', logProbs);
   checkTensor('nll', target, 'target');
@@ -153,6 +174,12 @@ export class CrossEntropyLoss {
   }
 }
 
+/**
+ * `nll` as an object with `forward(logProbs, target)`.
+ *
+ *   const lossFn = new NLLLoss({ ignoreIndex: 0 });
+ *   const loss = lossFn.forward(logProbs, target); // [N, C], int32 [N] → scalar
+ */
 export class NLLLoss {
   constructor(readonly options: NLLOptions = {}) {}
   forward(logProbs: Tensor, target: Tensor): Tensor {

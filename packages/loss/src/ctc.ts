@@ -26,6 +26,11 @@ import { checkReduction, type Reduction } from './mse.js';
 
 const NEG = -1e30;
 
+/**
+ * Options of ctc: blank (the blank class id, default 0), reduction ('mean' divides each
+ * sample's loss by its target length, then averages; 'sum'; 'none' gives [N]), zeroInfinity
+ * (impossible alignments give 0 instead of Infinity).
+ */
 export interface CTCOptions {
   /** The blank class (default 0). */
   blank?: number;

@@ -20,6 +20,10 @@ import {
 } from '@nnet/tensor';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
+/**
+ * Options of poissonNll: logInput (default true), full (Stirling's term), eps (added before
+ * the log when logInput is false; default 1e-8), reduction.
+ */
 export interface PoissonNllOptions {
   /** input is the log of the rate (default true). */
   logInput?: boolean;
@@ -29,7 +33,12 @@ export interface PoissonNllOptions {
   reduction?: Reduction;
 }
 
-/** Poisson negative log-likelihood of a rate (or log-rate) `input` for counts `target`. */
+/**
+ * Poisson negative log-likelihood of a rate (or log-rate) `input` for counts `target`, PyTorch's
+ * F.poisson_nll_loss: input and target broadcast to [*]; a scalar, or [*] with 'none'.
+ *
+ *   const loss = poissonNll(logRate, counts); // [N] each
+ */
 export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
   checkOptions('poissonNll', options, ['logInput', 'full', 'eps', 'reduction']);
   const reduction = checkReduction('poissonNll', options.reduction ?? 'mean');
@@ -60,6 +69,9 @@ export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOpt
   );
 }
 
+/**
+ * Options of gaussianNll: full (adds ½log 2π), eps (variance floor, default 1e-6), reduction.
+ */
 export interface GaussianNllOptions {
   full?: boolean;
   eps?: number;

@@ -65,8 +65,10 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: Margin
 }
 
 /**
- * Hinge embedding loss: x where y = 1, max(0, margin - x) where y = -1 (margin default 1), for
- * x a distance and y ∈ {1, -1}.
+ * Hinge embedding loss, PyTorch's F.hinge_embedding_loss: x where y = 1, max(0, margin - x)
+ * where y = -1 (margin default 1), for x a distance [*] and y ∈ {1, -1} of the same shape.
+ *
+ *   const loss = hingeEmbedding(distances, tensor([1, -1, 1]));
  */
 export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
   checkOptions('hingeEmbedding', options, ['margin', 'reduction']);
@@ -84,6 +86,8 @@ export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}
 /**
  * Cosine embedding loss of rows x1, x2 [N, D] (or [D]) with y [N] ∈ {1, -1}: 1 - cos where y = 1,
  * max(0, cos - margin) where y = -1; cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12)), PyTorch's.
+ *
+ *   const loss = cosineEmbedding(a, b, tensor([1, -1])); // a, b [2, D]
  */
 export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
   checkOptions('cosineEmbedding', options, ['margin', 'reduction']);
@@ -109,6 +113,9 @@ export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: Marg
   });
 }
 
+/**
+ * Options of tripletMargin: margin (default 1), p (norm degree, default 2), eps, swap, reduction.
+ */
 export interface TripletMarginOptions extends MarginOptions {
   /** The norm degree of the distance (default 2). */
   p?: number;
@@ -125,7 +132,9 @@ function pairwiseDistance(a: Tensor, b: Tensor, p: number, eps: number): Tensor 
 
 /**
  * Triplet margin loss: max(d(a, p) - d(a, n) + margin, 0) per row of anchor, positive and
- * negative [N, D] (or [D]); margin default 1.
+ * negative [N, D] (or [D]); margin default 1, d the p-norm distance (PyTorch's pairwise_distance).
+ *
+ *   const loss = tripletMargin(anchor, positive, negative, { margin: 0.5 });
  */
 export function tripletMargin(
   anchor: Tensor,
@@ -154,6 +163,9 @@ export function tripletMargin(
   });
 }
 
+/**
+ * Options of multiLabelSoftMargin: weight [C] per class, reduction.
+ */
 export interface MultiLabelSoftMarginOptions {
   /** A per-class weight [C]. */
   weight?: Tensor;
@@ -163,6 +175,8 @@ export interface MultiLabelSoftMarginOptions {
 /**
  * Multi-label soft margin loss of logits x [N, C] (or [C]) and 0/1 targets y of the same shape:
  * -(1/C)·Σ_c w_c·(y·log σ(x) + (1 - y)·log σ(-x)), then reduced over N.
+ *
+ *   const loss = multiLabelSoftMargin(logits, tags); // [N, C] each
  */
 export function multiLabelSoftMargin(
   x: Tensor,
