@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// The tensor package's own tests run its ops on the CPU backend. Both resolve to their sources so
+// The tensor package's own tests run its ops on the CPU backend (or wasm: test/backend.ts). Both resolve to their sources so
 // that one copy of the registry exists and no package-graph cycle (tensor <-> backend-cpu) is needed;
 // a clean checkout runs them before any package is built.
 export default defineConfig({
@@ -11,6 +11,9 @@ export default defineConfig({
       '@nnet/backend-cpu': fileURLToPath(new URL('../backend-cpu/src/index.ts', import.meta.url)),
       // backend-cpu's kernels live in kernels-js: its source too, so nothing here needs a build.
       '@nnet/kernels-js': fileURLToPath(new URL('../kernels-js/src/index.ts', import.meta.url)),
+      // NNET_BACKEND=wasm (test/backend.ts): the built package, whose .wasm `pnpm build` compiles;
+      // its `@nnet/tensor` import resolves to the same sources.
+      '@nnet/backend-wasm': fileURLToPath(new URL('../backend-wasm/dist/index.js', import.meta.url)),
     },
   },
   test: { include: ['test/**/*.test.ts', 'src/**/*.test.ts'] },

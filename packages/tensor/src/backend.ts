@@ -150,6 +150,27 @@ export interface AttentionParams {
   readonly causal: boolean;
 }
 
+/** Parameters of resizeAxis / resizeAxisBackward: resize along one axis (PyTorch's index rules). */
+export interface ResizeAxisParams {
+  /** The axis of x resized (the others are copied through); x.shape[axis] = inSize, out.shape[axis] = outSize. */
+  readonly axis: number;
+  /**
+   * 'nearest': src = min(floor(i·scale), in − 1).
+   * 'linear': src = alignCorners ? i·(in − 1)/(out − 1) (0 when out = 1) : max((i + ½)·scale − ½, 0);
+   * i0 = floor(src), i1 = min(i0 + 1, in − 1), λ = src − i0, out = (1 − λ)·x[i0] + λ·x[i1].
+   */
+  readonly mode: 'nearest' | 'linear';
+  readonly alignCorners: boolean;
+  /** in/out, or 1/scaleFactor when the user gave scaleFactor (PyTorch's rule). Unused with alignCorners. */
+  readonly scale: number;
+}
+
+/** Parameters of the fused softmax cross-entropy over class indices. */
+export interface CrossEntropyParams {
+  /** Rows whose target equals this get loss 0 and gradient 0 (PyTorch's ignore_index, default −100). */
+  readonly ignoreIndex: number;
+}
+
 /** One SGD step's hyper-parameters (PyTorch's rule); `first` is true on a buffer's first step. */
 export interface SGDUpdateParams {
   readonly lr: number;
@@ -240,7 +261,9 @@ export interface RequiredKernels<H = unknown> {
 
 /**
  * Fast paths a backend may provide. The front end holds a reference decomposition of each one
- * (built from required kernels) and uses it whenever the backend lacks the kernel.
+ * (built from required kernels, one file per kernel in `src/reference/`, with the kernel's
+ * signature: `referenceKernels`) and runs it whenever the backend lacks the kernel
+ * (`optionalKernel(backend, name)`).
  */
 export interface OptionalKernels<H = unknown> {
   /** x [N, C, H, W], w [O, C/groups, kH, kW], bias [O] or null, out [N, O, Ho, Wo]. float32. */
@@ -297,7 +320,11 @@ export interface OptionalKernels<H = unknown> {
     maxExpAvgSq: TensorInfo<H> | null,
     params: AdamUpdateParams,
   ): void;
-  /** out [M, N] = act(x [M, K] · w[N, K]ᵀ + bias [N]). float32. */
+  /**
+   * out [M, N] = act(x [M, K] · w[N, K]ᵀ + bias [N]). float32. The activation is applied in the
+   * epilogue (the front end's fused `linear(x, w, b, { activation })` requests all four; its
+   * gradient uses the saved output: relu' = out > 0, tanh' = 1 − out², sigmoid' = out·(1 − out)).
+   */
   linear(
     x: TensorInfo<H>,
     w: TensorInfo<H>,
@@ -316,7 +343,7 @@ export interface OptionalKernels<H = unknown> {
    * (flash-attention style). There is no backward kernel: the front end's gradient recomputes
    * P = exp(s − logsumexp) from the saved q, k, mask and logsumexp. Dropout is never requested
    * (the front end decomposes when dropoutP > 0). Reference: `attentionReference` in
-   * ops/attention.ts.
+   * reference/attention.ts.
    */
   attention(
     q: TensorInfo<H>,
@@ -326,6 +353,49 @@ export interface OptionalKernels<H = unknown> {
     params: AttentionParams,
     out: TensorInfo<H>,
     logsumexp: TensorInfo<H>,
+  ): void;
+  /**
+   * Sorts each row of x [R, n] (float32 or int32; the front end moves the sorted dim last and
+   * makes it dense) ascending, or descending when `descending`. Stable: equal values keep their
+   * order. NaN sorts as the largest value (last ascending, first descending), NaNs in their order.
+   * values [R, n] (x's dtype) and indices int32 [R, n] (position in the row) are written in full.
+   */
+  sortRows(x: TensorInfo<H>, descending: boolean, values: TensorInfo<H>, indices: TensorInfo<H>): void;
+  /**
+   * Inclusive running sum along `axis` of x (float32 or int32; out the same dtype and shape):
+   *   out[..., i, ...] = Σ_{j<=i} x[..., j, ...], or Σ_{j>=i} when `reverse` (the gradient's form).
+   * float32 accumulates in order in float32 (as PyTorch's CPU cumsum).
+   */
+  cumsum(x: TensorInfo<H>, axis: number, reverse: boolean, out: TensorInfo<H>): void;
+  /** Resizes float32 x along params.axis into out (same rank; only that dim differs). */
+  resizeAxis(x: TensorInfo<H>, params: ResizeAxisParams, out: TensorInfo<H>): void;
+  /** The adjoint of resizeAxis: dx (x's shape, written in full, zero where nothing maps) from dy. */
+  resizeAxisBackward(dy: TensorInfo<H>, params: ResizeAxisParams, dx: TensorInfo<H>): void;
+  /**
+   * Fused softmax cross-entropy forward over logits [N, C] (float32) and target int32 [N]:
+   *   logsumexp[n] = log Σ_c exp(logits[n, c])   (stable: max subtracted)
+   *   loss[n] = logsumexp[n] − logits[n, target[n]], or 0 when target[n] = ignoreIndex.
+   * loss [N] and logsumexp [N] float32. The front end validates targets (0 <= t < C or ignoreIndex)
+   * before the call; a row of all −Infinity gives NaN as PyTorch.
+   */
+  crossEntropy(
+    logits: TensorInfo<H>,
+    target: TensorInfo<H>,
+    params: CrossEntropyParams,
+    loss: TensorInfo<H>,
+    logsumexp: TensorInfo<H>,
+  ): void;
+  /**
+   * Its gradient: dlogits[n, c] = dloss[n] · (exp(logits[n, c] − logsumexp[n]) − [c = target[n]]),
+   * and 0 for the whole row when target[n] = ignoreIndex. dloss [N] float32; dlogits [N, C] written in full.
+   */
+  crossEntropyBackward(
+    logits: TensorInfo<H>,
+    target: TensorInfo<H>,
+    logsumexp: TensorInfo<H>,
+    dloss: TensorInfo<H>,
+    params: CrossEntropyParams,
+    dlogits: TensorInfo<H>,
   ): void;
 }
 
@@ -362,6 +432,12 @@ export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
   'sgdUpdate',
   'adamUpdate',
   'attention',
+  'sortRows',
+  'cumsum',
+  'resizeAxis',
+  'resizeAxisBackward',
+  'crossEntropy',
+  'crossEntropyBackward',
 ];
 
 /** Storage: opaque handles that hold the numbers of one tensor storage each. */
@@ -412,8 +488,21 @@ export interface Backend<H = unknown>
   dispose?(): void;
 }
 
-/** True when the backend implements the optional kernel `name`. */
-export function hasKernel(backend: Backend, name: OptionalKernelName): boolean {
+/** A backend known to implement the optional kernel `N` (what `hasKernel` narrows to). */
+export type BackendWith<N extends OptionalKernelName, H = unknown> = Backend<H> &
+  Required<Pick<OptionalKernels<H>, N>>;
+
+/**
+ * True when the backend implements the optional kernel `name`; a type guard, so
+ * `backend[name]` needs no `!` after it. To run a kernel or its reference decomposition, use
+ * `optionalKernel` (ops/dispatch) instead of branching on this.
+ *
+ *   if (hasKernel(backend, 'attention')) backend.attention(q, k, v, null, params, out, lse);
+ */
+export function hasKernel<N extends OptionalKernelName, H>(
+  backend: Backend<H>,
+  name: N,
+): backend is BackendWith<N, H> {
   return typeof backend[name] === 'function';
 }
 

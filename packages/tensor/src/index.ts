@@ -20,7 +20,7 @@ export {
   silu,
   softsign,
 } from './ops/activation_extra.js';
-export { type AttentionOptions, attentionReference, scaledDotProductAttention } from './ops/attention.js';
+export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export { add, div, logicalAnd, logicalOr, maximum, minimum, mul, pow, sub, where } from './ops/binary.js';
 export { eq, ge, gt, isfinite, isnan, le, lt, ne } from './ops/compare.js';
 export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from './ops/conv.js';
@@ -46,6 +46,7 @@ export {
   zeros,
   zerosLike,
 } from './ops/creation.js';
+export { type SoftmaxCrossEntropyOptions, softmaxCrossEntropy } from './ops/cross_entropy.js';
 export { einsum } from './ops/einsum.js';
 export { gather, indexSelect, oneHot } from './ops/indexing.js';
 export { cat, chunk, split, stack } from './ops/join.js';
@@ -168,6 +169,8 @@ export {
   tanh,
 } from './ops/unary.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { attentionReference } from './reference/attention.js';
+export { optionalKernel, referenceKernels } from './reference/index.js';
 export * from './registry.js';
 export {
   type DecodedSafetensors,

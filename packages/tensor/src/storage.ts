@@ -164,8 +164,11 @@ export class Storage {
     readonly handle: unknown,
     readonly dtype: DType,
     readonly size: number,
+    /** False for a borrowed handle (a kernel's argument): not counted, never freed here. */
+    readonly owned = true,
   ) {
     this.bytes = size * bytesPerElement(dtype);
+    if (!owned) return;
     const c = counters(backendName);
     c.storages++;
     c.bytes += this.bytes;
@@ -197,6 +200,15 @@ export class Storage {
     return new Storage(backend, name, handle, dtype, size);
   }
 
+  /**
+   * A storage over a handle someone else owns (a kernel's argument, for a reference
+   * decomposition): releasing it never frees the handle, and `memory()` does not count it twice.
+   */
+  static borrow(handle: unknown, dtype: DType, size: number): Storage {
+    const backend = getBackend();
+    return new Storage(backend, getBackendName() ?? backend.name, handle, dtype, size, false);
+  }
+
   retain(): this {
     this.refs++;
     return this;
@@ -205,7 +217,7 @@ export class Storage {
   release(): void {
     if (this.refs <= 0) return;
     this.refs--;
-    if (this.refs === 0) {
+    if (this.refs === 0 && this.owned) {
       this.backend.free(this.handle);
       const c = counters(this.backendName);
       c.storages--;

@@ -2,7 +2,7 @@
  * The extended op library against PyTorch: values and gradients of every case in
  * fixtures/ops_extra.json (written by scripts/gen_ops_fixtures.py), at rtol 1e-4.
  */
-import '@nnet/backend-cpu';
+import './backend.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as nn from '../src/index.js';

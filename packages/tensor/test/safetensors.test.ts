@@ -1,4 +1,4 @@
-import '@nnet/backend-cpu';
+import './backend.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {

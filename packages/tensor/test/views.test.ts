@@ -1,4 +1,4 @@
-import '@nnet/backend-cpu';
+import './backend.js';
 import { describe, expect, it } from 'vitest';
 import { arange, chunk, IndexError, ShapeError, split, tensor } from '../src/index.js';
 

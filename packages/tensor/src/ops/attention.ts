@@ -1,23 +1,23 @@
 /**
  * Scaled dot-product attention with PyTorch 2's `F.scaled_dot_product_attention` semantics:
  *   s = scale · q·kᵀ + mask;  out = dropout(softmax(s)) · v
- * Uses the backend's fused `attention` kernel when it has one (and no dropout is asked for), the
- * reference decomposition below otherwise. Either way the forward produces the output and the
+ * Uses the optional kernel `attention` (the backend's, or its reference decomposition,
+ * reference/attention.ts) unless dropout is asked for, which is decomposed here. Either way the forward produces the output and the
  * log-sum-exp of every score row; the gradient recomputes the probabilities from them
  * (P = exp(s - lse)) instead of keeping the [.., L, S] matrix alive between forward and backward.
  */
 import { compute, record } from '../autograd.js';
-import { type AttentionParams, hasKernel } from '../backend.js';
+import type { AttentionParams } from '../backend.js';
 import { checkOptions, DTypeError, ShapeError, ValueError } from '../errors.js';
 import type { Generator } from '../random.js';
-import { getBackend } from '../registry.js';
+import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { broadcastShapes, fmtShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add, mul, sub, where } from './binary.js';
 import { ge } from './compare.js';
 import { ones, rand, scalar } from './creation.js';
-import { empty, materialize } from './kernel.js';
+import { backendFor, empty, materialize } from './kernel.js';
 import { tril } from './masking.js';
 import { matmul } from './matmul.js';
 import { logsumexp, sum } from './reduce.js';
@@ -73,10 +73,11 @@ function scores(q: Tensor, k: Tensor, mask: Tensor | null, scale: number): Tenso
 }
 
 /**
- * Reference decomposition of the `attention` kernel: out = softmax(s)·v and lse = log Σⱼ exp(s),
- * for q [..., L, E], k [..., S, E], v [..., S, Ev] (batch dims broadcast) and an additive mask.
+ * out = softmax(s)·v and lse = log Σⱼ exp(s) in broadcasting tensor ops, for q [..., L, E],
+ * k [..., S, E], v [..., S, Ev] and an additive mask: the forward when L or S is 0 (outside the
+ * kernel's contract).
  */
-export function attentionReference(
+function attentionDecomposed(
   q: Tensor,
   k: Tensor,
   v: Tensor,
@@ -91,7 +92,10 @@ export function attentionReference(
   });
 }
 
-/** The forward through the backend's fused kernel: every operand flattened to [B, ., .]. */
+/**
+ * The forward through the optional kernel `attention` (the backend's, or reference/attention.ts):
+ * every operand flattened to [B, ., .].
+ */
 function attentionKernel(
   q: Tensor,
   k: Tensor,
@@ -99,7 +103,7 @@ function attentionKernel(
   mask: Tensor | null,
   params: AttentionParams,
 ): { out: Tensor; lse: Tensor } {
-  const backend = getBackend();
+  const backend = backendFor(OP, mask ? [q, k, v, mask] : [q, k, v]);
   const L = q.shape[q.ndim - 2];
   const S = k.shape[k.ndim - 2];
   const E = q.shape[q.ndim - 1];
@@ -126,7 +130,7 @@ function attentionKernel(
     const out = empty([B, L, Ev], 'float32');
     const lse = empty([B, L], 'float32');
     if (out.size > 0 || lse.size > 0) {
-      backend.attention!(
+      optionalKernel(backend, 'attention')(
         qi._info(),
         ki._info(),
         vi._info(),
@@ -218,15 +222,13 @@ export function scaledDotProductAttention(
   const mask = additive ?? (isCausal ? causalMask(L, S) : null);
   const maskTemp = mask !== attnMask ? mask : null;
   try {
-    const backend = getBackend();
     let out: Tensor;
     let lse: Tensor;
     let drop: Tensor | null = null;
-    const useKernel = dropoutP === 0 && hasKernel(backend, 'attention') && L > 0 && S > 0;
-    if (useKernel) {
+    if (dropoutP === 0 && L > 0 && S > 0) {
       ({ out, lse } = attentionKernel(q, k, v, additive, { scale, causal: isCausal }));
     } else if (dropoutP === 0) {
-      ({ out, lse } = attentionReference(q, k, v, mask, scale));
+      ({ out, lse } = attentionDecomposed(q, k, v, mask, scale));
     } else {
       ({ out, lse, drop } = compute(() => {
         const s = scores(q, k, mask, scale);

@@ -1,26 +1,25 @@
 /**
- * 2-D convolution (cross-correlation, as in PyTorch), NCHW, weights [out, in/groups, kH, kW].
- * Uses the backend's conv2d kernels when present; otherwise the reference decomposition:
- * im2col through a gather with a window table, then one batched matmul per group.
+ * 2-D convolution (cross-correlation, as in PyTorch), NCHW, weights [out, in/groups, kH, kW], on
+ * the optional kernels conv2d, conv2dBackwardInput and conv2dBackwardFilter (references:
+ * reference/conv2d*.ts, im2col by strided views of the padded input).
  */
 
 import { compute, record } from '../autograd.js';
-import type { Backend, Conv2dParams } from '../backend.js';
+import type { Conv2dParams } from '../backend.js';
 import { hasKernel } from '../backend.js';
 import { checkOptions, DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
+import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import { checkStorageSize } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './binary.js';
 import { zeros } from './creation.js';
-import { scatterAddInto } from './indexing.js';
 import { cat } from './join.js';
 import { backendFor, checkTensor, runKernel } from './kernel.js';
-import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
-import { narrow, reshape, squeeze, transpose, unsqueeze } from './views.js';
-import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
+import { reshape, squeeze, unsqueeze } from './views.js';
+import { outputSize, pair, type Window } from './window.js';
 
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
@@ -48,79 +47,25 @@ function toWindow(g: Geometry): Window {
   };
 }
 
-/** Reference forward: y [N, O, Ho, Wo] from x [N, C, H, W] and w [O, C/G, kH, kW]. */
-function convReference(x: Tensor, w: Tensor, g: Geometry, Ho: number, Wo: number): Tensor {
-  return compute(() => {
-    const [N, C, H, W] = x.shape;
-    const O = w.shape[0];
-    const G = g.groups;
-    const K = g.kH * g.kW;
-    const index = tableTensor(windowTable(H, W, Ho, Wo, toWindow(g)), N, C);
-    const cols = reshape(unfold(x, index, 0), [N, G, (C / G) * K, Ho * Wo]);
-    const wr = reshape(w, [G, O / G, (C / G) * K]);
-    return reshape(matmul(wr, cols), [N, O, Ho, Wo]);
-  });
-}
-
-/** Reference gradient wrt x: col2im(Wᵀ·dy). */
-function convBackwardInputReference(dy: Tensor, w: Tensor, g: Geometry, xShape: readonly number[]): Tensor {
-  return compute(() => {
-    const [N, C, H, W] = xShape;
-    const [, O, Ho, Wo] = dy.shape;
-    const G = g.groups;
-    const K = g.kH * g.kW;
-    const index = tableTensor(windowTable(H, W, Ho, Wo, toWindow(g)), N, C);
-    const wr = reshape(w, [G, O / G, (C / G) * K]);
-    const dcols = matmul(transpose(wr, -1, -2), reshape(dy, [N, G, O / G, Ho * Wo]));
-    const dxp = scatterAddInto([N, C, H * W + 1], 2, index, reshape(dcols, [N, C, K * Ho * Wo]));
-    return reshape(narrow(dxp, 2, 0, H * W).contiguous(), [N, C, H, W]);
-  });
-}
-
-/** Reference gradient wrt w: Σₙ dy·colsᵀ. */
-function convBackwardFilterReference(x: Tensor, dy: Tensor, g: Geometry, wShape: readonly number[]): Tensor {
-  return compute(() => {
-    const [N, C, H, W] = x.shape;
-    const [, O, Ho, Wo] = dy.shape;
-    const G = g.groups;
-    const K = g.kH * g.kW;
-    const index = tableTensor(windowTable(H, W, Ho, Wo, toWindow(g)), N, C);
-    const cols = reshape(unfold(x, index, 0), [N, G, (C / G) * K, Ho * Wo]);
-    const dw = matmul(reshape(dy, [N, G, O / G, Ho * Wo]), transpose(cols, -1, -2));
-    return reshape(sum(dw, 0), wShape);
-  });
-}
-
-function forward(backend: Backend, x: Tensor, w: Tensor, g: Geometry, Ho: number, Wo: number): Tensor {
+function forward(x: Tensor, w: Tensor, g: Geometry, Ho: number, Wo: number): Tensor {
   const shape = [x.shape[0], w.shape[0], Ho, Wo];
-  if (hasKernel(backend, 'conv2d')) {
-    return runKernel('conv2d', [x, w], shape, 'float32', ([xi, wi], out, b) =>
-      b.conv2d!(xi, wi, null, g, out),
-    );
-  }
-  return convReference(x, w, g, Ho, Wo);
+  return runKernel('conv2d', [x, w], shape, 'float32', ([xi, wi], out, b) =>
+    optionalKernel(b, 'conv2d')(xi, wi, null, g, out),
+  );
 }
 
-/** Gradient of conv2d wrt its input (kernel or reference). */
+/** Gradient of conv2d wrt its input (the optional kernel conv2dBackwardInput). */
 export function conv2dBackwardInput(dy: Tensor, w: Tensor, g: Geometry, xShape: readonly number[]): Tensor {
-  const backend = backendFor('conv2d backward', [dy, w]);
-  if (hasKernel(backend, 'conv2dBackwardInput')) {
-    return runKernel('conv2dBackwardInput', [dy, w], xShape, 'float32', ([d, wi], out, b) =>
-      b.conv2dBackwardInput!(d, wi, g, out),
-    );
-  }
-  return convBackwardInputReference(dy, w, g, xShape);
+  return runKernel('conv2dBackwardInput', [dy, w], xShape, 'float32', ([d, wi], out, b) =>
+    optionalKernel(b, 'conv2dBackwardInput')(d, wi, g, out),
+  );
 }
 
-/** Gradient of conv2d wrt its weight (kernel or reference). */
+/** Gradient of conv2d wrt its weight (the optional kernel conv2dBackwardFilter). */
 export function conv2dBackwardFilter(x: Tensor, dy: Tensor, g: Geometry, wShape: readonly number[]): Tensor {
-  const backend = backendFor('conv2d backward', [x, dy]);
-  if (hasKernel(backend, 'conv2dBackwardFilter')) {
-    return runKernel('conv2dBackwardFilter', [x, dy], wShape, 'float32', ([xi, d], out, b) =>
-      b.conv2dBackwardFilter!(xi, d, g, out),
-    );
-  }
-  return convBackwardFilterReference(x, dy, g, wShape);
+  return runKernel('conv2dBackwardFilter', [x, dy], wShape, 'float32', ([xi, d], out, b) =>
+    optionalKernel(b, 'conv2dBackwardFilter')(xi, d, g, out),
+  );
 }
 
 /** Pads the bottom and right by one row/column of zeros (for 'same' with an even kernel). */
@@ -220,7 +165,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     checkStorageSize('conv2d', [x.shape[0], C * kH * kW, Ho * Wo], 'float32');
   const y = withOp('conv2d', () =>
     compute(() => {
-      const out = forward(backend, x, weight, g, Ho, Wo);
+      const out = forward(x, weight, g, Ho, Wo);
       return bias ? add(out, reshape(bias, [1, O, 1, 1])) : out;
     }),
   );
@@ -326,7 +271,7 @@ export function convTranspose2d(
   const wShape = weight.shape;
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record('convTranspose2d', inputs, y, [x, weight], (gy, [sx, sw], needs) => [
-    needs[0] ? compute(() => forward(backendFor('convTranspose2d', [gy, sw]), gy, sw, g, H, W)) : null,
+    needs[0] ? forward(gy, sw, g, H, W) : null,
     needs[1] ? conv2dBackwardFilter(gy, sx, g, wShape) : null,
     needs[2] ? sum(gy, [0, 2, 3]) : null,
   ]);

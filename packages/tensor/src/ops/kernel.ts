@@ -127,3 +127,36 @@ export function runKernel(
   }
   return out;
 }
+
+/**
+ * `runKernel` for kernels with several outputs (`outs`: one [shape, dtype] each), returned in
+ * order. The kernel is skipped when every output is empty.
+ *
+ *   const [values, indices] = runKernelOutputs('sort', [x], [[[R, n], 'float32'], [[R, n], 'int32']],
+ *     ([xi], [v, i], b) => optionalKernel(b, 'sortRows')(xi, false, v, i));
+ */
+export function runKernelOutputs(
+  op: string,
+  inputs: readonly Tensor[],
+  outs: readonly (readonly [Shape, DType])[],
+  kernel: (infos: TensorInfo[], outs: TensorInfo[], backend: Backend) => void,
+): Tensor[] {
+  for (const [shape, dtype] of outs) checkStorageSize(op, shape, dtype);
+  return withDense(op, inputs, (infos, backend) => {
+    const made: Tensor[] = [];
+    try {
+      for (const [shape, dtype] of outs) made.push(empty(shape, dtype, op));
+      if (made.some((t) => t.size > 0)) {
+        kernel(
+          infos,
+          made.map((t) => t._info()),
+          backend,
+        );
+      }
+      return made;
+    } catch (err) {
+      for (const t of made) t.dispose();
+      throw err;
+    }
+  });
+}

@@ -1,18 +1,20 @@
 /**
  * Matrix products: `matmul` (1-D, 2-D and batched with broadcast batch dims) and `linear`
- * (x·Wᵀ + b, with the backend's fused kernel when it has one).
+ * (act(x·Wᵀ + b), the optional kernel `linear`; reference: reference/linear.ts).
  */
 
 import { compute, noGrad, record } from '../autograd.js';
-import type { TensorInfo } from '../backend.js';
-import { hasKernel } from '../backend.js';
-import { DTypeError, ShapeError } from '../errors.js';
+import type { FusedActivation, TensorInfo } from '../backend.js';
+import { checkOptions, DTypeError, ShapeError, ValueError } from '../errors.js';
+import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { broadcastShapes, contiguousStrides, fmtShape, padShape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add } from './binary.js';
-import { backendFor, checkTensor, empty, materialize } from './kernel.js';
+import { mul, sub } from './binary.js';
+import { gt } from './compare.js';
+import { backendFor, checkTensor, empty, materialize, runKernel } from './kernel.js';
 import { sum } from './reduce.js';
+import { cast } from './unary.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
 function requireFloat(op: string, x: Tensor, name = 'input'): void {
@@ -156,14 +158,47 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   ]);
 }
 
+/** Options of `linear`. */
+export interface LinearOptions {
+  /** Applied to x·Wᵀ + b inside the fused kernel: 'none' (default), 'relu', 'tanh' or 'sigmoid'. */
+  activation?: FusedActivation;
+}
+
+const ACTIVATIONS: readonly FusedActivation[] = ['none', 'relu', 'tanh', 'sigmoid'];
+
+/** g·act'(z) from the saved output y = act(z): relu' = y > 0, tanh' = 1 − y², sigmoid' = y(1 − y). */
+function activationGrad(g: Tensor, y: Tensor, activation: FusedActivation): Tensor {
+  switch (activation) {
+    case 'relu':
+      return mul(g, cast(gt(y, 0), 'float32'));
+    case 'tanh':
+      return mul(g, sub(1, mul(y, y)));
+    case 'sigmoid':
+      return mul(g, mul(y, sub(1, y)));
+    default:
+      return g;
+  }
+}
+
 /**
- * y = x·Wᵀ + b. x [..., in], weight [out, in], bias [out] (optional) → [..., out].
- *   ∂/∂x = g·W, ∂/∂W = gᵀ·x, ∂/∂b = Σ g over all leading dims
+ * y = act(x·Wᵀ + b), fused into one kernel (the optional kernel `linear`; activation 'none'
+ * unless given). x [..., in], weight [out, in], bias [out] (optional) → [..., out].
+ *   with z = x·Wᵀ + b and gz = g·act'(z) (from the saved y): ∂/∂x = gz·W, ∂/∂W = gzᵀ·x,
+ *   ∂/∂b = Σ gz over all leading dims
+ *
+ *   linear(randn([8, 4]), randn([3, 4]), zeros([3]), { activation: 'relu' })   // [8, 3], >= 0
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options: LinearOptions = {}): Tensor {
   requireFloat('linear', x, 'input');
   requireFloat('linear', weight, 'weight');
   if (bias !== undefined && bias !== null) requireFloat('linear', bias, 'bias');
+  checkOptions('linear', options, ['activation']);
+  const activation = options.activation ?? 'none';
+  if (!ACTIVATIONS.includes(activation)) {
+    throw new ValueError(
+      `linear: activation must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(activation)}.`,
+    );
+  }
   if (weight.ndim !== 2) {
     throw new ShapeError(`linear: weight must be 2-D [out, in], got ${fmtShape(weight.shape)}.`);
   }
@@ -178,26 +213,26 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new ShapeError(`linear: bias must have shape [${outF}], got ${fmtShape(bias.shape)}.`);
   }
   const lead = x.shape.slice(0, -1);
-  const backend = backendFor('linear', bias ? [x, weight, bias] : [x, weight]);
-  const y = compute(() => {
-    const x2 = reshape(x, [sizeOf(lead), inF]);
-    if (hasKernel(backend, 'linear') && backend.linear) {
-      const w = weight._isDense() ? weight : materialize(weight);
-      const xd = x2._isDense() ? x2 : materialize(x2);
-      const bd = bias && !bias._isDense() ? materialize(bias) : bias;
-      const out = empty([sizeOf(lead), outF], 'float32', 'linear');
-      if (out.size > 0) backend.linear(xd._info(), w._info(), bd ? bd._info() : null, 'none', out._info());
-      return reshape(out, [...lead, outF]);
-    }
-    const prod = gemm(x2, transpose(weight, 0, 1));
-    return reshape(bias ? add(prod, bias) : prod, [...lead, outF]);
-  });
+  const M = sizeOf(lead);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record('linear', inputs, y, [x, weight], (g, [sx, sw], needs) => {
-    const g2 = reshape(g, [sizeOf(lead), outF]);
+  const y = compute(() => {
+    const x2 = reshape(x, [M, inF]);
+    const out = runKernel(
+      'linear',
+      bias ? [x2, weight, bias] : [x2, weight],
+      [M, outF],
+      'float32',
+      (infos, o, b) => optionalKernel(b, 'linear')(infos[0], infos[1], infos[2] ?? null, activation, o),
+    );
+    return reshape(out, [...lead, outF]);
+  });
+  const saved = activation === 'none' ? [x, weight] : [x, weight, y];
+  return record('linear', inputs, y, saved, (g, [sx, sw, sy], needs) => {
+    const gz = sy ? activationGrad(g, sy, activation) : g;
+    const g2 = reshape(gz, [M, outF]);
     return [
-      needs[0] ? matmul(g, sw) : null,
-      needs[1] ? matmul(transpose(g2, 0, 1), reshape(sx, [sizeOf(lead), inF])) : null,
+      needs[0] ? matmul(gz, sw) : null,
+      needs[1] ? matmul(transpose(g2, 0, 1), reshape(sx, [M, inF])) : null,
       needs[2] ? sum(g2, 0) : null,
     ];
   });

@@ -1,14 +1,12 @@
 /**
- * Fused optimizer steps, in place: the backend's `sgdUpdate` / `adamUpdate` kernel when it has one
- * (the parameter and its state never leave the backend), the same arithmetic in tensor ops
- * otherwise. Used by @nnet/optim; the formulas are in the kernels' doc comments (backend.ts).
+ * Fused optimizer steps, in place, on the optional kernels `sgdUpdate` / `adamUpdate` (the
+ * parameter and its state never leave the backend; references: reference/sgd_update.ts,
+ * adam_update.ts). Used by @nnet/optim; the formulas are in the kernels' doc comments (backend.ts).
  */
 
-import { noGrad } from '../autograd.js';
 import type { AdamUpdateParams, SGDUpdateParams } from '../backend.js';
-import { hasKernel } from '../backend.js';
 import { DTypeError, ShapeError } from '../errors.js';
-import { tidy } from '../scope.js';
+import { optionalKernel } from '../reference/index.js';
 import { fmtShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendFor, checkTensor, materialize } from './kernel.js';
@@ -39,22 +37,17 @@ export function sgdStep(
 ): void {
   checkState('sgdStep', param, [grad, momentumBuf]);
   const backend = backendFor('sgdStep', momentumBuf ? [param, grad, momentumBuf] : [param, grad]);
-  if (hasKernel(backend, 'sgdUpdate')) {
-    const g = grad._isDense() ? grad : materialize(grad);
-    backend.sgdUpdate!(param._info(), g._info(), momentumBuf ? momentumBuf._info() : null, params);
+  const g = grad._isDense() ? grad : materialize(grad);
+  try {
+    optionalKernel(backend, 'sgdUpdate')(
+      param._info(),
+      g._info(),
+      momentumBuf ? momentumBuf._info() : null,
+      params,
+    );
+  } finally {
     if (g !== grad) g.dispose();
-    return;
   }
-  noGrad(() =>
-    tidy(() => {
-      let d = params.weightDecay !== 0 ? grad.add(param, params.weightDecay) : grad;
-      if (momentumBuf) {
-        momentumBuf.assign(params.first ? d : momentumBuf.mul(params.momentum).add(d, 1 - params.dampening));
-        d = params.nesterov ? d.add(momentumBuf, params.momentum) : momentumBuf;
-      }
-      param.assign(param.sub(d, params.lr));
-    }),
-  );
 }
 
 /** One Adam/AdamW step on `param` in place; the moment estimates are updated in place too. */
@@ -74,9 +67,9 @@ export function adamStep(
     expAvgSq,
     ...(maxExpAvgSq ? [maxExpAvgSq] : []),
   ]);
-  if (hasKernel(backend, 'adamUpdate')) {
-    const g = grad._isDense() ? grad : materialize(grad);
-    backend.adamUpdate!(
+  const g = grad._isDense() ? grad : materialize(grad);
+  try {
+    optionalKernel(backend, 'adamUpdate')(
       param._info(),
       g._info(),
       expAvg._info(),
@@ -84,29 +77,7 @@ export function adamStep(
       maxExpAvgSq ? maxExpAvgSq._info() : null,
       params,
     );
+  } finally {
     if (g !== grad) g.dispose();
-    return;
   }
-  noGrad(() =>
-    tidy(() => {
-      const { lr, beta1, beta2, eps, weightDecay, step } = params;
-      let g = grad;
-      if (weightDecay !== 0) {
-        if (params.decoupled) param.assign(param.mul(1 - lr * weightDecay));
-        else g = grad.add(param, weightDecay);
-      }
-      expAvg.assign(expAvg.mul(beta1).add(g, 1 - beta1));
-      expAvgSq.assign(expAvgSq.mul(beta2).add(g.mul(g), 1 - beta2));
-      let v = expAvgSq;
-      if (maxExpAvgSq) {
-        maxExpAvgSq.assign(maxExpAvgSq.maximum(expAvgSq));
-        v = maxExpAvgSq;
-      }
-      const denom = v
-        .sqrt()
-        .div(Math.sqrt(1 - beta2 ** step))
-        .add(eps);
-      param.assign(param.sub(expAvg.div(denom), lr / (1 - beta1 ** step)));
-    }),
-  );
 }

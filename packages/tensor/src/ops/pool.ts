@@ -1,23 +1,19 @@
 /**
- * 2-D max and average pooling, NCHW. Uses the backend's pooling kernels when present; otherwise
- * the reference decomposition over the same window table as the reference convolution.
+ * 2-D max and average pooling, NCHW, on the optional kernels maxPool2d, avgPool2d and their
+ * backward kernels (references: reference/max_pool2d*.ts, avg_pool2d*.ts).
  */
 
-import { compute, record } from '../autograd.js';
-import type { Backend, Pool2dParams } from '../backend.js';
-import { hasKernel } from '../backend.js';
+import { record } from '../autograd.js';
+import type { Pool2dParams } from '../backend.js';
 import { checkOptions, DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
+import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { div } from './binary.js';
-import { fromTypedArray } from './creation.js';
-import { gather, scatterAddInto } from './indexing.js';
-import { backendFor, checkTensor, empty, materialize, runKernel } from './kernel.js';
+import { checkTensor, runKernel, runKernelOutputs } from './kernel.js';
 import { avgPool2dGeneral, maxPool2dGeneral, poolGeometry } from './pool_extra.js';
-import { argmax, max, sum } from './reduce.js';
-import { expand, narrow, reshape, squeeze, unsqueeze } from './views.js';
-import { outputSize, pair, tableTensor, unfold, type Window, windowTable } from './window.js';
+import { squeeze, unsqueeze } from './views.js';
+import { outputSize, pair, type Window } from './window.js';
 
 /** Options every 2-D pool takes. */
 export interface Pool2dBaseOptions {
@@ -87,44 +83,26 @@ function toWindow(p: Pool2dParams): Window {
   return { kH: p.kernelH, kW: p.kernelW, sH: p.strideH, sW: p.strideW, pH: p.padH, pW: p.padW, dH: 1, dW: 1 };
 }
 
-/** Values and flat plane indices (h·W + w) of each window's max. */
+/** Values and flat plane indices (h·W + w) of each window's max (the optional kernel maxPool2d). */
 function maxForward(x: Tensor, p: Pool2dParams, Ho: number, Wo: number): [Tensor, Tensor] {
-  const [N, C, H, W] = x.shape;
-  const backend = backendFor('maxPool2d', [x]);
-  if (hasKernel(backend, 'maxPool2d')) {
-    const dense = x._isDense() ? x : materialize(x);
-    const out = empty([N, C, Ho, Wo], 'float32', 'maxPool2d');
-    const indices = empty([N, C, Ho, Wo], 'int32', 'maxPool2d');
-    if (out.size > 0) backend.maxPool2d!(dense._info(), p, out._info(), indices._info());
-    if (dense !== x) dense.dispose();
-    return [out, indices];
-  }
-  return compute(() => {
-    const table = windowTable(H, W, Ho, Wo, toWindow(p));
-    const K = p.kernelH * p.kernelW;
-    const cols = reshape(unfold(x, tableTensor(table, N, C), Number.NEGATIVE_INFINITY), [N, C, K, Ho * Wo]);
-    const values = reshape(max(cols, 2), [N, C, Ho, Wo]);
-    const where = argmax(cols, 2, true);
-    const positions = reshape(tableTensor(table, N, C), [N, C, K, Ho * Wo]);
-    const indices = reshape(gather(positions, 2, where), [N, C, Ho, Wo]);
-    return [values, indices];
-  });
+  const [N, C] = x.shape;
+  const [values, indices] = runKernelOutputs(
+    'maxPool2d',
+    [x],
+    [
+      [[N, C, Ho, Wo], 'float32'],
+      [[N, C, Ho, Wo], 'int32'],
+    ],
+    ([xi], [out, ix], b) => optionalKernel(b, 'maxPool2d')(xi, p, out, ix),
+  );
+  return [values, indices];
 }
 
-/** dx from dy and the max positions (kernel or reference scatter-add). */
+/** dx from dy and the max positions (the optional kernel maxPool2dBackward). */
 export function maxPool2dBackward(dy: Tensor, indices: Tensor, xShape: readonly number[]): Tensor {
-  const backend = backendFor('maxPool2d backward', [dy, indices]);
-  if (hasKernel(backend, 'maxPool2dBackward')) {
-    return runKernel('maxPool2dBackward', [dy, indices], xShape, 'float32', ([d, ix], out, b) =>
-      b.maxPool2dBackward!(d, ix, out),
-    );
-  }
-  return compute(() => {
-    const [N, C, H, W] = xShape;
-    const L = dy.shape[2] * dy.shape[3];
-    const flat = scatterAddInto([N, C, H * W], 2, reshape(indices, [N, C, L]), reshape(dy, [N, C, L]));
-    return reshape(flat, xShape);
-  });
+  return runKernel('maxPool2dBackward', [dy, indices], xShape, 'float32', ([d, ix], out, b) =>
+    optionalKernel(b, 'maxPool2dBackward')(d, ix, out),
+  );
 }
 
 /**
@@ -152,44 +130,11 @@ export function maxPool2d(
   return out;
 }
 
-/** Per-output divisor: the window size, or the number of its in-bounds positions. */
-function divisors(
-  table: Int32Array,
-  K: number,
-  L: number,
-  sentinel: number,
-  includePad: boolean,
-): Float32Array {
-  const d = new Float32Array(L).fill(K);
-  if (includePad) return d;
-  for (let l = 0; l < L; l++) {
-    let n = 0;
-    for (let k = 0; k < K; k++) if (table[k * L + l] !== sentinel) n++;
-    d[l] = n;
-  }
-  return d;
-}
-
-/** dx from dy for average pooling (kernel or reference). */
+/** dx from dy for average pooling (the optional kernel avgPool2dBackward). */
 export function avgPool2dBackward(dy: Tensor, p: Pool2dParams, xShape: readonly number[]): Tensor {
-  const backend = backendFor('avgPool2d backward', [dy]);
-  if (hasKernel(backend, 'avgPool2dBackward')) {
-    return runKernel('avgPool2dBackward', [dy], xShape, 'float32', ([d], out, b) =>
-      b.avgPool2dBackward!(d, p, out),
-    );
-  }
-  return compute(() => {
-    const [N, C, H, W] = xShape;
-    const [, , Ho, Wo] = dy.shape;
-    const K = p.kernelH * p.kernelW;
-    const L = Ho * Wo;
-    const table = windowTable(H, W, Ho, Wo, toWindow(p));
-    const divisor = fromTypedArray(divisors(table, K, L, H * W, p.countIncludePad), [1, 1, 1, L], 'float32');
-    const share = div(reshape(dy, [N, C, 1, L]), divisor);
-    const dcols = reshape(expand(share, [N, C, K, L]).contiguous(), [N, C, K * L]);
-    const dxp = scatterAddInto([N, C, H * W + 1], 2, tableTensor(table, N, C), dcols);
-    return reshape(narrow(dxp, 2, 0, H * W).contiguous(), xShape);
-  });
+  return runKernel('avgPool2dBackward', [dy], xShape, 'float32', ([d], out, b) =>
+    optionalKernel(b, 'avgPool2dBackward')(d, p, out),
+  );
 }
 
 /**
@@ -214,22 +159,14 @@ export function avgPool2d(
     return avgPool2dGeneral(x, geometry, p.countIncludePad, d);
   }
   const [Ho, Wo] = outputSize('avgPool2d', x, toWindow(p));
-  const backend = backendFor('avgPool2d', [x]);
-  const y = withOp('avgPool2d', () => avgForward(backend, x, p, Ho, Wo));
+  const y = withOp('avgPool2d', () => avgForward(x, p, Ho, Wo));
   const xShape = x.shape;
   return record('avgPool2d', [x], y, [], (g) => [avgPool2dBackward(g, p, xShape)]);
 }
 
-function avgForward(backend: Backend, x: Tensor, p: Pool2dParams, Ho: number, Wo: number): Tensor {
-  const [N, C, H, W] = x.shape;
-  return hasKernel(backend, 'avgPool2d')
-    ? runKernel('avgPool2d', [x], [N, C, Ho, Wo], 'float32', ([xi], out, b) => b.avgPool2d!(xi, p, out))
-    : compute(() => {
-        const K = p.kernelH * p.kernelW;
-        const L = Ho * Wo;
-        const table = windowTable(H, W, Ho, Wo, toWindow(p));
-        const cols = reshape(unfold(x, tableTensor(table, N, C), 0), [N, C, K, L]);
-        const divisor = fromTypedArray(divisors(table, K, L, H * W, p.countIncludePad), [1, 1, L], 'float32');
-        return reshape(div(sum(cols, 2), divisor), [N, C, Ho, Wo]);
-      });
+function avgForward(x: Tensor, p: Pool2dParams, Ho: number, Wo: number): Tensor {
+  const [N, C] = x.shape;
+  return runKernel('avgPool2d', [x], [N, C, Ho, Wo], 'float32', ([xi], out, b) =>
+    optionalKernel(b, 'avgPool2d')(xi, p, out),
+  );
 }

@@ -1,17 +1,19 @@
 /**
  * `interpolate` (nearest and (bi/tri)linear resizing with PyTorch's index rules) and the im2col
- * pair `unfold`/`fold` (sliding patches to columns and back). Resizing is separable: one
- * `indexSelect` (nearest) or two and a blend (linear) per spatial dim, so gradients are those of
- * the pieces; `fold` is the adjoint of `unfold` and each is the other's gradient.
+ * pair `unfold`/`fold` (sliding patches to columns and back). Resizing is separable: one optional
+ * kernel `resizeAxis` per spatial dim, its gradient `resizeAxisBackward` per dim in reverse (the
+ * references: reference/resize_axis*.ts); `fold` is the adjoint of `unfold` and each is the
+ * other's gradient.
  */
 import { compute, record } from '../autograd.js';
-import { checkOptions, ShapeError, ValueError } from '../errors.js';
+import type { ResizeAxisParams } from '../backend.js';
+import { checkOptions, DTypeError, ShapeError, ValueError } from '../errors.js';
+import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, mul, sub } from './binary.js';
-import { fromTypedArray } from './creation.js';
-import { indexSelect, scatterAddInto } from './indexing.js';
+import { scatterAddInto } from './indexing.js';
+import { runKernel } from './kernel.js';
 import { narrow, reshape } from './views.js';
 import { outSize, pair, tableTensor, unfold as unfoldTable, type Window, windowTable } from './window.js';
 
@@ -47,6 +49,8 @@ const MODE_RANK: Record<InterpolateMode, number | null> = {
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   x._check('interpolate');
   checkOptions('interpolate', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+  if (x.dtype !== 'float32')
+    throw new DTypeError(`interpolate: expects a float32 input, got ${x.dtype}; use x.to('float32').`);
   const mode = options.mode ?? 'nearest';
   if (!(mode in MODE_RANK)) {
     throw new ValueError(
@@ -101,36 +105,47 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     scales = f.map((s) => 1 / s);
   }
   const align = options.alignCorners ?? false;
-  return tidy(() => {
+  // One resizeAxis per spatial dim that changes (an unchanged size with scale 1 is the identity).
+  const steps: { params: ResizeAxisParams; inShape: number[]; outShape: number[] }[] = [];
+  let shape = [...x.shape];
+  for (let k = 0; k < spatial; k++) {
+    const n = inSizes[k];
+    const o = outSizes[k];
+    const scale = scales ? scales[k] : n / o;
+    if (n === o && (align || scale === 1)) continue;
+    const outShape = [...shape];
+    outShape[2 + k] = o;
+    const params: ResizeAxisParams = {
+      axis: 2 + k,
+      mode: mode === 'nearest' ? 'nearest' : 'linear',
+      alignCorners: align,
+      scale,
+    };
+    steps.push({ params, inShape: shape, outShape });
+    shape = outShape;
+  }
+  if (steps.length === 0) return tidy(() => reshape(x, x.shape));
+  const y = compute(() => {
     let out = x;
-    for (let k = 0; k < spatial; k++) {
-      const d = 2 + k;
-      const n = inSizes[k];
-      const o = outSizes[k];
-      const scale = scales ? scales[k] : n / o;
-      if (mode === 'nearest') {
-        const idx = Int32Array.from({ length: o }, (_, i) => Math.min(Math.floor(i * scale), n - 1));
-        out = indexSelect(out, d, fromTypedArray(idx, [o], 'int32'));
-        continue;
-      }
-      const i0 = new Int32Array(o);
-      const i1 = new Int32Array(o);
-      const lam = new Float32Array(o);
-      for (let i = 0; i < o; i++) {
-        const src = align ? (o > 1 ? (i * (n - 1)) / (o - 1) : 0) : Math.max((i + 0.5) * scale - 0.5, 0);
-        const lo = Math.min(Math.floor(src), n - 1);
-        i0[i] = lo;
-        i1[i] = Math.min(lo + 1, n - 1);
-        lam[i] = src - lo;
-      }
-      const view = out.shape.map((_, j) => (j === d ? o : 1));
-      const w = fromTypedArray(lam, view, 'float32');
-      const a = indexSelect(out, d, fromTypedArray(i0, [o], 'int32'));
-      const b = indexSelect(out, d, fromTypedArray(i1, [o], 'int32'));
-      out = add(a, mul(sub(b, a), w));
+    for (const { params, outShape } of steps) {
+      out = runKernel('interpolate', [out], outShape, 'float32', ([xi], o, b) =>
+        optionalKernel(b, 'resizeAxis')(xi, params, o),
+      );
     }
-    return out === x ? reshape(x, x.shape) : out;
+    return out;
   });
+  return record('interpolate', [x], y, [], (g) => [
+    compute(() => {
+      let dx = g;
+      for (let k = steps.length - 1; k >= 0; k--) {
+        const { params, inShape } = steps[k];
+        dx = runKernel('interpolate backward', [dx], inShape, 'float32', ([dy], o, b) =>
+          optionalKernel(b, 'resizeAxisBackward')(dy, params, o),
+        );
+      }
+      return dx;
+    }),
+  ]);
 }
 
 /** Options of `unfold` and `fold` (ints or pairs). */

@@ -1,39 +1,42 @@
 /**
- * Scans along a dim: `cumsum` (a log-depth scan of shifted additions) and `cumprod` (a chain of
- * products whose composed gradient is exact even through zeros).
+ * Scans along a dim: `cumsum` (the optional kernel `cumsum`, its reversed form for the gradient)
+ * and `cumprod` (a log-depth chain of products whose composed gradient is exact even through zeros).
  */
+import { record } from '../autograd.js';
 import { DTypeError } from '../errors.js';
+import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, mul } from './binary.js';
-import { ones, zeros } from './creation.js';
+import { mul } from './binary.js';
+import { ones } from './creation.js';
 import { cat } from './join.js';
+import { runKernel } from './kernel.js';
 import { cast } from './unary.js';
 import { narrow, reshape } from './views.js';
 
+/** The cumsum kernel (or its reference) along axis `d` of a float32 or int32 tensor. */
+function runCumsum(x: Tensor, d: number, reverse: boolean): Tensor {
+  return runKernel('cumsum', [x], x.shape, x.dtype, ([xi], out, b) =>
+    optionalKernel(b, 'cumsum')(xi, d, reverse, out),
+  );
+}
+
 /**
  * Running sums along `dim`: out[..., i, ...] = Σ_{j <= i} x[..., j, ...]. Bool input gives int32.
- * Computed as a Hillis–Steele scan: ⌈log₂ n⌉ passes of out += out shifted by 1, 2, 4, ... along
- * dim, so the work is n·log n and the gradient (the reversed running sum) comes by composition.
+ * Runs the optional kernel `cumsum` (the reference is a log-depth scan, reference/cumsum.ts).
+ *   ∂/∂x_j = Σ_{i >= j} g_i   (the reversed running sum)
  *
  *   cumsum(tensor([1, 2, 3]), 0)   // [1, 3, 6]
  */
 export function cumsum(x: Tensor, dim: number): Tensor {
   x._check('cumsum');
   const d = normalizeDim('cumsum', dim, x.ndim, x.shape);
-  return tidy(() => {
-    let out = x.dtype === 'bool' ? cast(x, 'int32') : x;
-    if (x.ndim === 0) return out === x ? reshape(x, []) : out;
-    const n = x.shape[d];
-    for (let s = 1; s < n; s *= 2) {
-      const zerosShape = [...out.shape];
-      zerosShape[d] = s;
-      const shifted = cat([zeros(zerosShape, { dtype: out.dtype }), narrow(out, d, 0, n - s)], d);
-      out = add(out, shifted);
-    }
-    return out === x ? reshape(x, x.shape) : out;
-  });
+  if (x.ndim === 0) return tidy(() => (x.dtype === 'bool' ? cast(x, 'int32') : reshape(x, [])));
+  const input = x.dtype === 'bool' ? tidy(() => cast(x, 'int32')) : x;
+  const y = runCumsum(input, d, false);
+  if (input !== x) input.dispose();
+  return record('cumsum', [x], y, [], (g) => [runCumsum(g, d, true)]);
 }
 
 /**

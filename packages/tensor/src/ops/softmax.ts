@@ -1,18 +1,18 @@
 /**
- * softmax and logSoftmax along one dim, computed stably (the max is subtracted first). Uses the
- * backend's kernel when it has one, the reference decomposition otherwise.
+ * softmax and logSoftmax along one dim, computed stably (the max is subtracted first): the
+ * optional kernels `softmax` / `logSoftmax` (references: reference/softmax.ts, log_softmax.ts).
  */
 
 import { compute, record } from '../autograd.js';
-import { hasKernel } from '../backend.js';
 import { DTypeError } from '../errors.js';
-import { getBackend } from '../registry.js';
+import { optionalKernel } from '../reference/index.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { div, mul, sub } from './binary.js';
+import { mul, sub } from './binary.js';
 import { checkTensor, runKernel } from './kernel.js';
-import { max, sum } from './reduce.js';
-import { exp, log } from './unary.js';
+import { sum } from './reduce.js';
+import { exp } from './unary.js';
+import { reshape } from './views.js';
 
 function prepare(op: string, x: Tensor, dim: number): number {
   checkTensor(op, x, 'input');
@@ -21,22 +21,10 @@ function prepare(op: string, x: Tensor, dim: number): number {
   return x.ndim === 0 ? 0 : normalizeDim(op, dim, x.ndim, x.shape);
 }
 
-/** Reference decomposition: e = exp(x - max); softmax = e / Σe, logSoftmax = (x - max) - log Σe. */
-export function softmaxReference(x: Tensor, dim: number, logarithm: boolean): Tensor {
-  return compute(() => {
-    const shifted = x.ndim === 0 ? sub(x, x) : sub(x, max(x, dim, true));
-    const e = exp(shifted);
-    const total = x.ndim === 0 ? e : sum(e, dim, true);
-    return logarithm ? sub(shifted, log(total)) : div(e, total);
-  });
-}
-
+/** The softmax or logSoftmax kernel (or its reference) along `d`; a 0-d x runs as [1]. */
 function forward(op: 'softmax' | 'logSoftmax', x: Tensor, d: number): Tensor {
-  const backend = getBackend();
-  if (x.ndim > 0 && hasKernel(backend, op)) {
-    return runKernel(op, [x], x.shape, 'float32', ([xi], out, b) => b[op]!(xi, d, out));
-  }
-  return softmaxReference(x, d, op === 'logSoftmax');
+  if (x.ndim === 0) return compute(() => reshape(forward(op, reshape(x, [1]), 0), []));
+  return runKernel(op, [x], x.shape, 'float32', ([xi], out, b) => optionalKernel(b, op)(xi, d, out));
 }
 
 /** softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ) along `dim`.   ∂/∂x = y ⊙ (g - Σ g⊙y) */

@@ -1,119 +1,54 @@
 /**
- * Sorting and selection: `sort`, `argsort`, `topk`, `median`. The contract has no sort kernel,
- * so the order is computed from comparisons (NaN sorts as the largest value, ties keep their
- * order): short rows by ranks (each element's rank is the number of elements sorting before it,
- * n² comparisons, few ops), long rows by a bitonic network (n·log² n work in log² n passes).
- * Values are gathered through the permutation, so gradients flow back to the picked elements.
+ * Sorting and selection: `sort`, `argsort`, `topk`, `median`, all on the optional kernel
+ * `sortRows` (the backend's, or its reference decomposition in reference/sort_rows.ts): the
+ * sorted dim is moved last and the rows sorted; each value's gradient goes back to the position
+ * it came from (a scatter-add through the indices).
  */
-import { noGrad } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
+import { hasKernel } from '../backend.js';
 import { IndexError, ValueError } from '../errors.js';
+import { optionalKernel } from '../reference/index.js';
+import { RANK_SORT_MAX } from '../reference/sort_rows.js';
+import { getBackend } from '../registry.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, logicalAnd, logicalOr, where } from './binary.js';
-import { eq, gt, isnan, lt } from './compare.js';
-import { arange, fromTypedArray, full } from './creation.js';
+import { add, logicalAnd, where } from './binary.js';
+import { eq, isnan } from './compare.js';
+import { arange } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
 import { cat } from './join.js';
-import { materialize } from './kernel.js';
+import { runKernelOutputs } from './kernel.js';
 import { argmax, max, sum } from './reduce.js';
 import { cast, logicalNot } from './unary.js';
-import { expand, narrow, reshape, select, squeeze, transpose, unsqueeze } from './views.js';
-
-/** The int32 permutation that sorts the last dim of `x` by ranks (n² comparisons per row). */
-function rankPermutation(x: Tensor, descending: boolean): Tensor {
-  return noGrad(() =>
-    tidy(() => {
-      const n = x.shape[x.ndim - 1];
-      const xi = unsqueeze(x, -1); // element i, compared with every j along the new last dim
-      const xj = unsqueeze(x, -2);
-      const nanI = isnan(xi);
-      const nanJ = isnan(xj);
-      // j sorts strictly before i: ascending, NaN is the largest; descending, NaN comes first.
-      const strictly = descending
-        ? logicalOr(gt(xj, xi), logicalAnd(nanJ, logicalNot(nanI)))
-        : logicalOr(lt(xj, xi), logicalAnd(nanI, logicalNot(nanJ)));
-      const same = logicalOr(eq(xj, xi), logicalAnd(nanI, nanJ));
-      // Ties keep their order: j before i when j < i.
-      const earlier = lt(arange(0, n), unsqueeze(arange(0, n), 1));
-      const before = logicalOr(strictly, logicalAnd(same, earlier));
-      const rank = cast(sum(before, -1), 'int32');
-      const positions = materialize(expand(cast(arange(0, n), 'float32'), x.shape));
-      return cast(scatterAddInto(x.shape, x.ndim - 1, rank, positions), 'int32');
-    }),
-  );
-}
-
-/** Rows longer than this sort with the bitonic network (n·log² n work) instead of ranks (n²). */
-export const RANK_SORT_MAX = 256;
+import { narrow, reshape, select, squeeze, transpose, unsqueeze } from './views.js';
 
 /**
- * The int32 permutation that sorts the last dim of `x` with a bitonic sorting network: rows padded
- * to a power of two P, then log₂P·(log₂P + 1)/2 compare-exchange passes, each a gather of the
- * partner (i xor j) and a select. Keys are (class, value, index) compared lexicographically, so
- * every key is distinct (the order is stable) and NaN and padding sort where they must.
+ * Sorts the last dim of `y` with the sortRows kernel: [values, indices (int32)], the values
+ * recorded for autograd (∂/∂y: each value's gradient scatter-added back to its position).
  */
-function bitonicPermutation(x: Tensor, descending: boolean): Tensor {
-  const n = x.shape[x.ndim - 1];
-  const rows = x.size / n;
-  let P = 1;
-  while (P < n) P *= 2;
-  const pos = Array.from({ length: P }, (_, i) => i);
-  return noGrad(() => {
-    let keys = tidy(() => {
-      const flat = reshape(x, [rows, n]);
-      const nan = isnan(flat);
-      const clean = cast(where(nan, 0, flat), 'float32');
-      // Class: ascending 0 numbers, 1 NaN; descending 0 NaN, 1 numbers; padding 2 in both.
-      const cls = cast(descending ? logicalNot(nan) : nan, 'float32');
-      const val = descending ? clean.neg() : clean;
-      const padTo = (t: Tensor, fill: number) => (P === n ? t : cat([t, full([rows, P - n], fill)], 1));
-      const idx = expand(cast(arange(0, P), 'float32'), [rows, P]);
-      return [padTo(cls, 2), padTo(val, 0), materialize(idx)];
-    });
-    for (let k = 2; k <= P; k *= 2) {
-      for (let j = k / 2; j >= 1; j /= 2) {
-        const prev = keys;
-        keys = tidy(() => {
-          const partnerIdx = materialize(
-            expand(
-              fromTypedArray(
-                Int32Array.from(pos, (i) => i ^ j),
-                [1, P],
-                'int32',
-              ),
-              [rows, P],
-            ),
-          );
-          const [c, v, i] = prev;
-          const [pc, pv, pi] = prev.map((t) => gather(t, 1, partnerIdx));
-          const selfLess = logicalOr(
-            lt(c, pc),
-            logicalAnd(eq(c, pc), logicalOr(lt(v, pv), logicalAnd(eq(v, pv), lt(i, pi)))),
-          );
-          // Position i keeps the smaller key when it is the lower of the pair in an ascending
-          // block, or the upper one in a descending block.
-          const wantsMin = fromTypedArray(
-            Uint8Array.from(pos, (p) => (((p & k) === 0) === p < (p ^ j) ? 1 : 0)),
-            [1, P],
-            'bool',
-          );
-          const keepSelf = eq(selfLess, wantsMin);
-          return [where(keepSelf, c, pc), where(keepSelf, v, pv), where(keepSelf, i, pi)];
-        });
-        for (const t of prev) t.dispose();
-      }
-    }
-    const perm = tidy(() => reshape(cast(narrow(keys[2], 1, 0, n), 'int32'), x.shape));
-    for (const t of keys) t.dispose();
-    return perm;
+function sortLast(y: Tensor, descending: boolean): [Tensor, Tensor] {
+  const n = y.shape[y.ndim - 1];
+  const rows = n === 0 ? 0 : y.size / n;
+  const keyDtype = y.dtype === 'bool' ? 'int32' : y.dtype;
+  const [v, i] = tidy(() => {
+    const flat = reshape(y.dtype === 'bool' ? cast(y, 'int32') : y, [rows, n]);
+    const [values, indices] = runKernelOutputs(
+      'sort',
+      [flat],
+      [
+        [[rows, n], keyDtype],
+        [[rows, n], 'int32'],
+      ],
+      ([xi], [vo, io], b) => optionalKernel(b, 'sortRows')(xi, descending, vo, io),
+    );
+    const vals = reshape(values, y.shape);
+    return [y.dtype === 'bool' ? cast(vals, 'bool') : vals, reshape(indices, y.shape)];
   });
-}
-
-/** The int32 permutation that sorts the last dim of `x` (no gradient). */
-function permutationLast(x: Tensor, descending: boolean): Tensor {
-  const n = x.shape[x.ndim - 1];
-  return n <= RANK_SORT_MAX ? rankPermutation(x, descending) : bitonicPermutation(x, descending);
+  const shape = y.shape;
+  const last = y.ndim - 1;
+  const out = record('sort', [y], v, [i], (g, [si]) => [scatterAddInto(shape, last, si, g)]);
+  return [out, i];
 }
 
 /** Runs `fn` on x with `dim` moved last, and moves the dim of every result back. */
@@ -137,8 +72,7 @@ export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] 
   const d = normalizeDim('sort', dim, x.ndim, x.shape);
   const [values, indices] = tidy(() =>
     alongLast(x, d, (y) => {
-      const perm = permutationLast(y, descending);
-      return [gather(y, y.ndim - 1, perm), perm];
+      return sortLast(y, descending);
     }),
   );
   return [values, indices];
@@ -170,7 +104,8 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true): [Tensor, T
   }
   if (x.ndim === 0) return sort(x);
   return tidy(() => {
-    if (n > RANK_SORT_MAX && k <= TOPK_PICK_MAX) {
+    // Without a sortRows kernel, picking k times beats the reference's full sort of long rows.
+    if (!hasKernel(getBackend(), 'sortRows') && n > RANK_SORT_MAX && k <= TOPK_PICK_MAX) {
       const [v, i] = alongLast(x, d, (y) => {
         const perm = pickPermutation(y, k, largest);
         return [gather(y, y.ndim - 1, perm), perm];
@@ -182,7 +117,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true): [Tensor, T
   });
 }
 
-/** topk of long rows with k up to this picks k times (k·n work) instead of sorting. */
+/** topk of long rows with k up to this picks k times (k·n work) instead of the reference sort. */
 const TOPK_PICK_MAX = 32;
 
 /**

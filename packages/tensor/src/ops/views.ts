@@ -21,6 +21,14 @@ function makeView(x: Tensor, shape: Shape, strides: readonly number[], offset: n
   return new Tensor(x._storage.retain(), [...shape], x.dtype, [...strides], offset);
 }
 
+/**
+ * @internal A view of `x`'s storage with any layout (no autograd, no checks): the sliding windows
+ * of the reference convolution and pooling. The caller keeps every index inside the storage.
+ */
+export function stridedView(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  return makeView(x, shape, strides, offset);
+}
+
 /** @internal A value saved for backward: shares the storage, invisible to memory() and tidy. */
 export function alias(x: Tensor): Tensor {
   return new Tensor(x._storage.retain(), x.shape, x.dtype, x.strides, x.offset, true);
