@@ -23,6 +23,9 @@ import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
+/**
+ * Options of Conv2d: conv2d's (stride, padding, dilation, groups) and bias (default true).
+ */
 export interface Conv2dLayerOptions extends Conv2dOptions {
   bias?: boolean;
 }
@@ -37,6 +40,13 @@ function pair(op: string, v: number | readonly number[]): [number, number] {
   return [p[0], p[1]];
 }
 
+/**
+ * 2-D convolution layer, PyTorch's nn.Conv2d: x [N, inChannels, H, W] → [N, outChannels, Ho, Wo],
+ * Ho = ⌊(H + 2·padding - dilation·(kH - 1) - 1)/stride⌋ + 1; weight [outChannels, inChannels/groups,
+ * kH, kW] and bias [outChannels] ~ U(-1/√fanIn, 1/√fanIn).
+ *
+ *   const conv = new Conv2d(3, 16, 3, { padding: 1 }); // [N, 3, 32, 32] → [N, 16, 32, 32]
+ */
 export class Conv2d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;

@@ -36,6 +36,9 @@ function checkChannels(op: string, inChannels: number, outChannels: number, grou
 
 const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias'];
 
+/**
+ * Options of Conv1d: conv1d's (stride, padding, dilation, groups) and bias (default true).
+ */
 export interface Conv1dLayerOptions extends Conv1dOptions {
   bias?: boolean;
 }
@@ -86,6 +89,9 @@ export class Conv1d extends Module {
   }
 }
 
+/**
+ * Options of Conv3d: conv3d's (stride, padding, dilation, groups) and bias (default true).
+ */
 export interface Conv3dLayerOptions extends Conv3dOptions {
   bias?: boolean;
 }

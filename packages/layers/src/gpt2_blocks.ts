@@ -47,7 +47,11 @@ export interface GPT2Config {
   residPdrop?: number;
 }
 
-/** The keys of GPT2Config, for option checks. */
+/**
+ * The keys of GPT2Config, for option checks (internal to the GPT-2 files).
+ *
+ *   checkOptions('GPT2Block', config, CONFIG_KEYS);
+ */
 export const CONFIG_KEYS = [
   'vocabSize',
   'nPositions',

@@ -18,6 +18,12 @@ const linearByHand = customGrad(
   'manualLinear',
 );
 
+/**
+ * Linear with a hand-written gradient (customGrad), as a worked example of one:
+ * x [N, inFeatures] → [N, outFeatures]; the same math as Linear.
+ *
+ *   const fc = new ManualLinear(4, 2);
+ */
 export class ManualLinear extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter;

@@ -62,6 +62,8 @@ export interface ShapeMismatch {
 /**
  * A state dict that cannot be loaded. Every problem is listed at once, in the message and in the
  * fields; the module was not changed.
+ *
+ *   try { model.loadStateDict(dict); } catch (e) { if (e instanceof StateDictError) console.log(e.missingKeys); }
  */
 export class StateDictError extends ValueError {
   override name = 'StateDictError';
@@ -99,6 +101,16 @@ function describe(x: unknown): string {
   return `${typeof x} ${JSON.stringify(x)}`;
 }
 
+/**
+ * Base of every layer and model, PyTorch's nn.Module: registers parameters, buffers and child
+ * modules by name, so `parameters()`, `stateDict()`, `loadStateDict()`, `train()` / `eval()` walk
+ * the tree. A subclass registers its pieces in the constructor and implements `forward`.
+ *
+ *   class MLP extends Module {
+ *     readonly fc = this.registerModule('fc', new Linear(4, 2));
+ *     forward(x: Tensor): Tensor { return this.fc.forward(x).relu(); } // [N, 4] → [N, 2]
+ *   }
+ */
 export abstract class Module {
   /** True in training mode (the default), false after `eval()`. */
   training = true;

@@ -66,6 +66,10 @@ export class GroupNorm extends Module {
   }
 }
 
+/**
+ * Options of InstanceNorm1d/2d: eps (default 1e-5), momentum (default 0.1), affine (default
+ * false), trackRunningStats (default false), as PyTorch's.
+ */
 export interface InstanceNormLayerOptions {
   eps?: number;
   momentum?: number;

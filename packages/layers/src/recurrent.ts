@@ -30,6 +30,9 @@ import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
+/**
+ * Options of RNN/LSTM/GRU: numLayers (default 1), bias (default true), batchFirst (default false).
+ */
 export interface RNNOptions {
   numLayers?: number;
   bias?: boolean;
@@ -180,6 +183,13 @@ abstract class RecurrentBase extends Module {
   }
 }
 
+/**
+ * Elman RNN, PyTorch's nn.RNN (tanh, or relu with { nonlinearity: 'relu' }): x [T, N, inputSize]
+ * → output [T, N, hiddenSize] (see the file's shapes and formulas).
+ *
+ *   const rnn = new RNN(8, 16, { numLayers: 2 });
+ *   const [out, h] = rnn.forwardWithState(x); // out [T, N, 16], h [2, N, 16]
+ */
 export class RNN extends RecurrentBase {
   constructor(
     inputSize: number,
@@ -195,6 +205,13 @@ export class RNN extends RecurrentBase {
   }
 }
 
+/**
+ * GRU, PyTorch's nn.GRU: x [T, N, inputSize] → output [T, N, hiddenSize], final h
+ * [numLayers, N, hiddenSize].
+ *
+ *   const gru = new GRU(8, 16, { batchFirst: true });
+ *   const y = gru.forward(x); // [N, T, 8] → [N, T, 16]
+ */
 export class GRU extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('gru', inputSize, hiddenSize, options);
@@ -206,6 +223,13 @@ export class GRU extends RecurrentBase {
   }
 }
 
+/**
+ * LSTM, PyTorch's nn.LSTM: x [T, N, inputSize] → output [T, N, hiddenSize], final [h, c] each
+ * [numLayers, N, hiddenSize].
+ *
+ *   const lstm = new LSTM(8, 16);
+ *   const [out, [h, c]] = lstm.forwardWithState(x);
+ */
 export class LSTM extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('lstm', inputSize, hiddenSize, options);
