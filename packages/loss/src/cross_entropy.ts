@@ -21,10 +21,12 @@ import {
   IndexError,
   logSoftmax,
   ShapeError,
+  softmaxCrossEntropy,
   type Tensor,
   tidy,
   ValueError,
   where,
+  withOp,
 } from '@nnet/tensor';
 import { checkReduction, type Reduction } from './mse.js';
 
@@ -145,7 +147,39 @@ function checkLogits(op: string, x: Tensor): void {
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkLogits('crossEntropy', logits);
   checkTensor('crossEntropy', target, 'target');
+  const plain =
+    logits.ndim === 2 &&
+    target.dtype === 'int32' &&
+    options.weight === undefined &&
+    (options.labelSmoothing ?? 0) === 0;
+  if (plain) return fused(logits, target, options);
   return tidy(() => fromLogProbs('crossEntropy', logSoftmax(logits, 1), target, options));
+}
+
+/**
+ * The plain case — logits [N, C], class indices [N], no weight, no label smoothing — on the fused
+ * softmaxCrossEntropy (one kernel forward, one backward, no logSoftmax and gather): per-row
+ * losses [N], then 'mean' divides by the rows whose target is not ignoreIndex (NaN when none is,
+ * as PyTorch).
+ */
+function fused(logits: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
+  const reduction = checkReduction('crossEntropy', options.reduction ?? 'mean');
+  const N = logits.shape[0];
+  if (target.ndim !== 1 || target.shape[0] !== N) {
+    throw new ShapeError(
+      `crossEntropy: class-index target ${fmtShape(target.shape)} must have shape [${N}] for input ` +
+        `${fmtShape(logits.shape)} (one class index per sample).`,
+    );
+  }
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  return withOp('crossEntropy', () =>
+    tidy(() => {
+      const loss = softmaxCrossEntropy(logits, target, { ignoreIndex });
+      if (reduction === 'none') return loss;
+      if (reduction === 'sum') return loss.sum();
+      return loss.sum().div(target.ne(ignoreIndex).sum().to('float32'));
+    }),
+  );
 }
 
 /**
