@@ -77,8 +77,8 @@ const KNOWN_TENSOR_FINDINGS: [RegExp, string][] = [
     'interpolate size / conv3d stride of true: TypeError (v is not iterable)',
   ],
   [
-    /got RangeError: Invalid typed array length/,
-    'interpolate with scaleFactor Infinity: RangeError, no size check',
+    /should name 'scaleFactor': expected 'interpolate: a float32 tensor of shap/,
+    'interpolate with scaleFactor Infinity: a storage-size error that does not name scaleFactor (it should be refused as not finite)',
   ],
 ];
 const seen = new Set<string>();
