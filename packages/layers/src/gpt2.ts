@@ -35,9 +35,10 @@ import { Embedding } from './embedding.js';
 import { CONFIG_KEYS, GPT2Block, type GPT2Config, type LayerCache } from './gpt2_blocks.js';
 import { type GenerateOptions, generate } from './gpt2_generate.js';
 import { normal_ } from './init.js';
-import { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict } from './module.js';
+import { Module } from './module.js';
 import { ModuleList } from './module_list.js';
 import { LayerNorm } from './normalization.js';
+import type { LoadStateDictOptions, LoadStateDictResult, StateDict } from './state_dict.js';
 
 /**
  * The trunk (`transformer`: wte, wpe, h, ln_f): ids [N, T] int32 → hidden states [N, T, C].

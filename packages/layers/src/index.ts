@@ -33,14 +33,7 @@ export * as init from './init.js';
 export { calculateGain } from './init.js';
 export { Linear, uniformParameter } from './linear.js';
 export { ManualLinear } from './manual_linear.js';
-export {
-  type LoadStateDictOptions,
-  type LoadStateDictResult,
-  Module,
-  type ShapeMismatch,
-  type StateDict,
-  StateDictError,
-} from './module.js';
+export { Module } from './module.js';
 export { ModuleList } from './module_list.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
 export {
@@ -59,6 +52,13 @@ export {
 } from './positional.js';
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';
 export { NeuralNet, Sequential } from './sequential.js';
+export {
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  type ShapeMismatch,
+  type StateDict,
+  StateDictError,
+} from './state_dict.js';
 export {
   type TransformerActivation,
   TransformerDecoder,

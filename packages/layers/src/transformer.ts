@@ -19,9 +19,10 @@ import { checkPositiveInt } from './args.js';
 import { MultiheadAttention } from './attention.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
-import { Module, type StateDict } from './module.js';
+import { Module } from './module.js';
 import { ModuleList } from './module_list.js';
 import { LayerNorm } from './normalization.js';
+import type { StateDict } from './state_dict.js';
 
 /** The feed-forward activation: PyTorch's 'relu' or 'gelu' (exact), or any function. */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
