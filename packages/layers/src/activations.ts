@@ -1,34 +1,52 @@
 /**
  * Activation layers: elementwise functions (shape in = shape out) and softmax along a dim.
  */
-import { gelu, leakyRelu, logSoftmax, softmax, type Tensor } from '@nnet/tensor';
+import { checkOptions, gelu, leakyRelu, logSoftmax, softmax, type Tensor } from '@nnet/tensor';
+import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 
-/** tanh(x) */
+/**
+ * tanh(x), elementwise: x [*] → [*].
+ *
+ *   const y = new Tanh().forward(x);
+ */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return x.tanh();
   }
 }
 
-/** σ(x) = 1 / (1 + e⁻ˣ) */
+/**
+ * σ(x) = 1 / (1 + e⁻ˣ), elementwise: x [*] → [*].
+ *
+ *   const p = new Sigmoid().forward(logits);
+ */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return x.sigmoid();
   }
 }
 
-/** max(x, 0) */
+/**
+ * max(x, 0), elementwise: x [*] → [*].
+ *
+ *   const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
+ */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return x.relu();
   }
 }
 
-/** x for x > 0, negativeSlope·x otherwise */
+/**
+ * x for x > 0, negativeSlope·x otherwise (default 0.01), elementwise: x [*] → [*].
+ *
+ *   const act = new LeakyReLU(0.2);
+ */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkNumberArg('LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);
@@ -38,11 +56,16 @@ export class LeakyReLU extends Module {
   }
 }
 
-/** x·Φ(x) (or its tanh approximation) */
+/**
+ * x·Φ(x), or its tanh approximation with { approximate: 'tanh' }, elementwise: x [*] → [*].
+ *
+ *   const act = new GELU({ approximate: 'tanh' });
+ */
 export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
   constructor(options: { approximate?: 'none' | 'tanh' } = {}) {
     super();
+    checkOptions('GELU', options, ['approximate']);
     this.approximate = options.approximate ?? 'none';
   }
   forward(x: Tensor): Tensor {
@@ -53,10 +76,15 @@ export class GELU extends Module {
   }
 }
 
-/** exp(xᵢ) / Σⱼ exp(xⱼ) along `dim` */
+/**
+ * exp(xᵢ) / Σⱼ exp(xⱼ) along `dim` (default -1): x [*] → [*], each slice along dim sums to 1.
+ *
+ *   const probs = new Softmax(1).forward(logits); // [N, C]
+ */
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkNumberArg('Softmax', 'dim', dim, true);
   }
   forward(x: Tensor): Tensor {
     return softmax(x, this.dim);
@@ -66,10 +94,15 @@ export class Softmax extends Module {
   }
 }
 
-/** log softmax along `dim` */
+/**
+ * log softmax along `dim` (default -1), computed stably: x [*] → [*].
+ *
+ *   const logp = new LogSoftmax(1).forward(logits); // [N, C], for nll
+ */
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkNumberArg('LogSoftmax', 'dim', dim, true);
   }
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
@@ -79,7 +112,11 @@ export class LogSoftmax extends Module {
   }
 }
 
-/** x (a placeholder layer) */
+/**
+ * Returns its input unchanged: x [*] → x. A placeholder where a layer is optional.
+ *
+ *   const norm = useNorm ? new LayerNorm(64) : new Identity();
+ */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x.reshape(x.shape);

@@ -21,20 +21,30 @@ import {
   type Tensor,
   ValueError,
 } from '@nnet/tensor';
+import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
-/** x·σ(x) (swish) */
+/**
+ * x·σ(x) (swish), elementwise: x [*] → [*].
+ *
+ *   const act = new SiLU();
+ */
 export class SiLU extends Module {
   forward(x: Tensor): Tensor {
     return silu(x);
   }
 }
 
-/** x for x > 0, α(eˣ - 1) otherwise */
+/**
+ * x for x > 0, α(eˣ - 1) otherwise (α default 1), elementwise: x [*] → [*].
+ *
+ *   const act = new ELU(0.5);
+ */
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    checkNumberArg('ELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
     return elu(x, this.alpha);
@@ -44,27 +54,41 @@ export class ELU extends Module {
   }
 }
 
-/** scale·ELU(x, α) with the self-normalising constants */
+/**
+ * scale·ELU(x, α) with the self-normalising constants, elementwise: x [*] → [*].
+ *
+ *   const act = new SELU();
+ */
 export class SELU extends Module {
   forward(x: Tensor): Tensor {
     return selu(x);
   }
 }
 
-/** x·tanh(softplus(x)) */
+/**
+ * x·tanh(softplus(x)), elementwise: x [*] → [*].
+ *
+ *   const act = new Mish();
+ */
 export class Mish extends Module {
   forward(x: Tensor): Tensor {
     return mish(x);
   }
 }
 
-/** x clamped into [minVal, maxVal] */
+/**
+ * x clamped into [minVal, maxVal] (default [-1, 1]), elementwise: x [*] → [*].
+ *
+ *   const act = new Hardtanh(-2, 2);
+ */
 export class Hardtanh extends Module {
   constructor(
     readonly minVal = -1,
     readonly maxVal = 1,
   ) {
     super();
+    checkNumberArg('Hardtanh', 'minVal', minVal);
+    checkNumberArg('Hardtanh', 'maxVal', maxVal);
     if (!(minVal <= maxVal)) throw new ValueError(`Hardtanh: minVal ${minVal} must be <= maxVal ${maxVal}.`);
   }
   forward(x: Tensor): Tensor {
@@ -75,45 +99,70 @@ export class Hardtanh extends Module {
   }
 }
 
-/** min(max(x, 0), 6) */
+/**
+ * min(max(x, 0), 6), elementwise: x [*] → [*].
+ *
+ *   const act = new ReLU6();
+ */
 export class ReLU6 extends Module {
   forward(x: Tensor): Tensor {
     return relu6(x);
   }
 }
 
-/** x·relu6(x + 3)/6 */
+/**
+ * x·relu6(x + 3)/6, elementwise: x [*] → [*].
+ *
+ *   const act = new Hardswish();
+ */
 export class Hardswish extends Module {
   forward(x: Tensor): Tensor {
     return hardswish(x);
   }
 }
 
-/** relu6(x + 3)/6 */
+/**
+ * relu6(x + 3)/6, elementwise: x [*] → [*].
+ *
+ *   const act = new Hardsigmoid();
+ */
 export class Hardsigmoid extends Module {
   forward(x: Tensor): Tensor {
     return hardsigmoid(x);
   }
 }
 
-/** x/(1 + |x|) */
+/**
+ * x / (1 + |x|), elementwise: x [*] → [*].
+ *
+ *   const act = new Softsign();
+ */
 export class Softsign extends Module {
   forward(x: Tensor): Tensor {
     return softsign(x);
   }
 }
 
-/** log σ(x) */
+/**
+ * log σ(x), computed stably, elementwise: x [*] → [*].
+ *
+ *   const act = new LogSigmoid();
+ */
 export class LogSigmoid extends Module {
   forward(x: Tensor): Tensor {
     return logsigmoid(x);
   }
 }
 
-/** a·σ(b) for the two halves a, b of `dim` */
+/**
+ * a·σ(b) for the two halves a, b of `dim` (default -1): x [..., 2H, ...] → [..., H, ...].
+ *
+ *   const y = new GLU().forward(x); // [N, 8] → [N, 4]
+ */
 export class GLU extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkNumberArg('GLU', 'dim', dim, true);
   }
   forward(x: Tensor): Tensor {
     return glu(x, this.dim);

@@ -89,6 +89,15 @@ function additive(mask: Tensor): Tensor {
   return mask.dtype === 'bool' ? where(mask, scalar(Number.NEGATIVE_INFINITY), scalar(0)) : mask;
 }
 
+/**
+ * Multi-head attention, PyTorch's nn.MultiheadAttention with its parameter names (in_proj_weight
+ * [3E, E], in_proj_bias [3E], or q/k/v_proj_weight when kdim/vdim differ; out_proj). query
+ * [L, N, E], key [S, N, kdim], value [S, N, vdim] ([N, ·, ·] with batchFirst) → output [L, N, E]
+ * and, with needWeights, the attention weights [N, L, S] (averaged over heads).
+ *
+ *   const mha = new MultiheadAttention(64, 4, { batchFirst: true });
+ *   const { output, weights } = mha.attend(q, k, v, { keyPaddingMask, needWeights: true });
+ */
 export class MultiheadAttention extends Module {
   readonly headDim: number;
   readonly kdim: number;

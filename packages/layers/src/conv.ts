@@ -10,6 +10,7 @@
 import {
   type Conv2dOptions,
   type ConvTranspose2dOptions,
+  checkOptions,
   conv2d,
   convTranspose2d,
   fmtShape,
@@ -22,6 +23,9 @@ import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
+/**
+ * Options of Conv2d: conv2d's (stride, padding, dilation, groups) and bias (default true).
+ */
 export interface Conv2dLayerOptions extends Conv2dOptions {
   bias?: boolean;
 }
@@ -36,6 +40,13 @@ function pair(op: string, v: number | readonly number[]): [number, number] {
   return [p[0], p[1]];
 }
 
+/**
+ * 2-D convolution layer, PyTorch's nn.Conv2d: x [N, inChannels, H, W] → [N, outChannels, Ho, Wo],
+ * Ho = ⌊(H + 2·padding - dilation·(kH - 1) - 1)/stride⌋ + 1; weight [outChannels, inChannels/groups,
+ * kH, kW] and bias [outChannels] ~ U(-1/√fanIn, 1/√fanIn).
+ *
+ *   const conv = new Conv2d(3, 16, 3, { padding: 1 }); // [N, 3, 32, 32] → [N, 16, 32, 32]
+ */
 export class Conv2d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
@@ -49,6 +60,7 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias']);
     const groups = options.groups ?? 1;
     for (const [n, v] of [
       ['inChannels', inChannels],
@@ -122,6 +134,14 @@ export class ConvTranspose2d extends Module {
     options: ConvTranspose2dOptions & { bias?: boolean } = {},
   ) {
     super();
+    checkOptions('ConvTranspose2d', options, [
+      'stride',
+      'padding',
+      'outputPadding',
+      'dilation',
+      'groups',
+      'bias',
+    ]);
     const groups = options.groups ?? 1;
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
       throw new ValueError(

@@ -6,6 +6,7 @@
 import {
   type Conv1dOptions,
   type Conv3dOptions,
+  checkOptions,
   conv1d,
   conv3d,
   fmtShape,
@@ -33,6 +34,11 @@ function checkChannels(op: string, inChannels: number, outChannels: number, grou
   }
 }
 
+const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias'];
+
+/**
+ * Options of Conv1d: conv1d's (stride, padding, dilation, groups) and bias (default true).
+ */
 export interface Conv1dLayerOptions extends Conv1dOptions {
   bias?: boolean;
 }
@@ -50,6 +56,7 @@ export class Conv1d extends Module {
     options: Conv1dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv1d', options, CONV_KEYS);
     const groups = options.groups ?? 1;
     checkChannels('Conv1d', inChannels, outChannels, groups);
     if (!Number.isInteger(kernelSize) || kernelSize <= 0) {
@@ -82,6 +89,9 @@ export class Conv1d extends Module {
   }
 }
 
+/**
+ * Options of Conv3d: conv3d's (stride, padding, dilation, groups) and bias (default true).
+ */
 export interface Conv3dLayerOptions extends Conv3dOptions {
   bias?: boolean;
 }
@@ -100,6 +110,7 @@ export class Conv3d extends Module {
     options: Conv3dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv3d', options, CONV_KEYS);
     const groups = options.groups ?? 1;
     checkChannels('Conv3d', inChannels, outChannels, groups);
     const k = typeof kernelSize === 'number' ? [kernelSize, kernelSize, kernelSize] : [...kernelSize];

@@ -4,6 +4,7 @@
  * ~ N(0, 1) (PyTorch's default), with the paddingIdx row zero and never updated by gradients.
  */
 import {
+  checkOptions,
   DTypeError,
   IndexError,
   indexSelect,
@@ -19,6 +20,13 @@ import {
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
+/**
+ * A lookup table, PyTorch's nn.Embedding: ids int32 [*] → [*, embeddingDim], rows of weight
+ * [numEmbeddings, embeddingDim] ~ N(0, 1); the paddingIdx row is zero and gets no gradient.
+ *
+ *   const emb = new Embedding(1000, 64, { paddingIdx: 0 });
+ *   const h = emb.forward(tensor([[1, 5, 0]], { dtype: 'int32' })); // [1, 3, 64]
+ */
 export class Embedding extends Module {
   readonly weight: Parameter;
   readonly paddingIdx: number | null;
@@ -29,6 +37,7 @@ export class Embedding extends Module {
     options: { paddingIdx?: number } = {},
   ) {
     super();
+    checkOptions('Embedding', options, ['paddingIdx']);
     for (const [n, v] of [
       ['numEmbeddings', numEmbeddings],
       ['embeddingDim', embeddingDim],

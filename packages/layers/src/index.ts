@@ -18,30 +18,23 @@ export { Conv2d, type Conv2dLayerOptions, ConvTranspose2d } from './conv.js';
 export { Conv1d, type Conv1dLayerOptions, Conv3d, type Conv3dLayerOptions } from './conv_extra.js';
 export { Dropout } from './dropout.js';
 export { Embedding } from './embedding.js';
+export { GPT2LMHeadModel, GPT2Model } from './gpt2.js';
 export {
   Conv1D,
-  type GenerateOptions,
   GPT2Attention,
+  type GPT2AttentionOptions,
   GPT2Block,
   type GPT2Config,
-  GPT2LMHeadModel,
   GPT2MLP,
-  GPT2Model,
   type LayerCache,
-  pickToken,
-} from './gpt2.js';
+} from './gpt2_blocks.js';
+export { type GenerateOptions, type Generative, generate, pickToken } from './gpt2_generate.js';
 export * as init from './init.js';
 export { calculateGain } from './init.js';
 export { Linear, uniformParameter } from './linear.js';
 export { ManualLinear } from './manual_linear.js';
-export {
-  type LoadStateDictOptions,
-  type LoadStateDictResult,
-  Module,
-  type ShapeMismatch,
-  type StateDict,
-  StateDictError,
-} from './module.js';
+export { Module } from './module.js';
+export { ModuleList } from './module_list.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './normalization.js';
 export {
   GroupNorm,
@@ -60,11 +53,19 @@ export {
 export { GRU, LSTM, RNN, type RNNOptions } from './recurrent.js';
 export { NeuralNet, Sequential } from './sequential.js';
 export {
-  ModuleList,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  type ShapeMismatch,
+  type StateDict,
+  StateDictError,
+} from './state_dict.js';
+export {
   type TransformerActivation,
   TransformerDecoder,
   TransformerDecoderLayer,
   TransformerEncoder,
   TransformerEncoderLayer,
+  TransformerLayerBase,
   type TransformerLayerOptions,
+  TransformerStack,
 } from './transformer.js';

@@ -5,11 +5,25 @@
  * bias [outFeatures]. Initialisation as PyTorch's (kaiming_uniform with a = √5):
  * W, b ~ U(-1/√in, 1/√in), drawn from the library's seeded generator.
  */
-import { fmtShape, linear, noGrad, rand, ShapeError, type Tensor, ValueError, withOp } from '@nnet/tensor';
+import {
+  checkOptions,
+  fmtShape,
+  linear,
+  noGrad,
+  rand,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  withOp,
+} from '@nnet/tensor';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
-/** U(-bound, bound) as a Parameter of `shape`. */
+/**
+ * A trainable float32 Parameter of `shape` drawn from U(-bound, bound) (the layers' default init).
+ *
+ *   const w = uniformParameter([8, 4], 1 / Math.sqrt(4));
+ */
 export function uniformParameter(shape: number[], bound: number): Parameter {
   return noGrad(() => {
     const r = rand(shape);
@@ -21,6 +35,13 @@ export function uniformParameter(shape: number[], bound: number): Parameter {
   });
 }
 
+/**
+ * Fully connected layer, PyTorch's nn.Linear: y = x·Wᵀ + b, x [*, inFeatures] → [*, outFeatures];
+ * weight [outFeatures, inFeatures] and bias [outFeatures] ~ U(-1/√inFeatures, 1/√inFeatures).
+ *
+ *   const fc = new Linear(784, 10);
+ *   const logits = fc.forward(x); // [N, 784] → [N, 10]
+ */
 export class Linear extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
@@ -31,6 +52,7 @@ export class Linear extends Module {
     options: { bias?: boolean } = {},
   ) {
     super();
+    checkOptions('Linear', options, ['bias']);
     for (const [n, v] of [
       ['inFeatures', inFeatures],
       ['outFeatures', outFeatures],

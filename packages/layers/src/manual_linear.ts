@@ -7,6 +7,7 @@
  *   backward: ∂L/∂x = g·W,  ∂L/∂W = gᵀ·x,  ∂L/∂b = Σₙ g
  */
 import { customGrad, fmtShape, ShapeError, type Tensor } from '@nnet/tensor';
+import { checkPositiveInt } from './args.js';
 import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -17,6 +18,12 @@ const linearByHand = customGrad(
   'manualLinear',
 );
 
+/**
+ * Linear with a hand-written gradient (customGrad), as a worked example of one:
+ * x [N, inFeatures] → [N, outFeatures]; the same math as Linear.
+ *
+ *   const fc = new ManualLinear(4, 2);
+ */
 export class ManualLinear extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter;
@@ -26,6 +33,8 @@ export class ManualLinear extends Module {
     readonly outFeatures: number,
   ) {
     super();
+    checkPositiveInt('ManualLinear', 'inFeatures', inFeatures);
+    checkPositiveInt('ManualLinear', 'outFeatures', outFeatures);
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = this.registerParameter('weight', uniformParameter([outFeatures, inFeatures], bound))!;
     this.bias = this.registerParameter('bias', uniformParameter([outFeatures], bound))!;

@@ -16,6 +16,15 @@ import {
   ValueError,
   withOp,
 } from '@nnet/tensor';
+import {
+  describe,
+  type LoadStateDictOptions,
+  type LoadStateDictResult,
+  quote,
+  type ShapeMismatch,
+  type StateDict,
+  StateDictError,
+} from './state_dict.js';
 
 /**
  * Throws a DTypeError unless the first forward input is a Tensor (or a list of them). Later inputs
@@ -35,70 +44,16 @@ function checkInputs(name: string, inputs: readonly unknown[]): void {
 
 import type { Parameter } from './parameter.js';
 
-/** A state dict: names to tensors, in PyTorch's order (see `Module.stateDict`). */
-export type StateDict = Record<string, Tensor>;
-
-/** Options of `loadStateDict` / `checkStateDict`. */
-export interface LoadStateDictOptions {
-  /** Missing or unexpected keys are errors (default true), as in PyTorch. */
-  strict?: boolean;
-}
-
-/** What `loadStateDict` returns (PyTorch's `_IncompatibleKeys`): both empty after a strict load. */
-export interface LoadStateDictResult {
-  /** Keys of the module the dict does not have (left unchanged). */
-  missingKeys: string[];
-  /** Keys of the dict the module does not have (ignored). */
-  unexpectedKeys: string[];
-}
-
-/** A key whose tensor has another shape than the module's. */
-export interface ShapeMismatch {
-  key: string;
-  expected: number[];
-  got: number[];
-}
-
 /**
- * A state dict that cannot be loaded. Every problem is listed at once, in the message and in the
- * fields; the module was not changed.
+ * Base of every layer and model, PyTorch's nn.Module: registers parameters, buffers and child
+ * modules by name, so `parameters()`, `stateDict()`, `loadStateDict()`, `train()` / `eval()` walk
+ * the tree. A subclass registers its pieces in the constructor and implements `forward`.
+ *
+ *   class MLP extends Module {
+ *     readonly fc = this.registerModule('fc', new Linear(4, 2));
+ *     forward(x: Tensor): Tensor { return this.fc.forward(x).relu(); } // [N, 4] → [N, 2]
+ *   }
  */
-export class StateDictError extends ValueError {
-  override name = 'StateDictError';
-  /** Missing keys (reported by a strict load only). */
-  readonly missingKeys: string[];
-  /** Unexpected keys (reported by a strict load only). */
-  readonly unexpectedKeys: string[];
-  readonly mismatched: ShapeMismatch[];
-  /** Values that are not usable tensors (not a Tensor, disposed, on another backend). */
-  readonly invalid: string[];
-
-  constructor(
-    message: string,
-    details: {
-      missingKeys?: string[];
-      unexpectedKeys?: string[];
-      mismatched?: ShapeMismatch[];
-      invalid?: string[];
-    } = {},
-  ) {
-    super(message);
-    this.missingKeys = details.missingKeys ?? [];
-    this.unexpectedKeys = details.unexpectedKeys ?? [];
-    this.mismatched = details.mismatched ?? [];
-    this.invalid = details.invalid ?? [];
-  }
-}
-
-const quote = (keys: string[]): string => keys.map((k) => `'${k}'`).join(', ');
-
-function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return `a ${x.constructor?.name ?? 'object'}`;
-  return `${typeof x} ${JSON.stringify(x)}`;
-}
-
 export abstract class Module {
   /** True in training mode (the default), false after `eval()`. */
   training = true;

@@ -10,6 +10,7 @@
  *     elementwise γ, β of that shape.
  */
 import {
+  checkOptions,
   fmtShape,
   noGrad,
   ones,
@@ -23,6 +24,10 @@ import {
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
+/**
+ * Options of BatchNorm1d/2d: eps (default 1e-5), momentum (default 0.1), affine (learnt weight
+ * and bias, default true), trackRunningStats (default true).
+ */
 export interface BatchNormOptions {
   eps?: number;
   momentum?: number;
@@ -48,6 +53,7 @@ abstract class BatchNormBase extends Module {
     options: BatchNormOptions,
   ) {
     super();
+    checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
       throw new ValueError(
         `${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}.`,
@@ -120,18 +126,36 @@ abstract class BatchNormBase extends Module {
   }
 }
 
+/**
+ * Batch normalisation over [N, C] or [N, C, L] per channel (PyTorch's nn.BatchNorm1d; see the
+ * file's formula); output of the input's shape.
+ *
+ *   const bn = new BatchNorm1d(64); // [N, 64] → [N, 64]
+ */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super(numFeatures, [2, 3], options);
   }
 }
 
+/**
+ * Batch normalisation over [N, C, H, W] per channel (PyTorch's nn.BatchNorm2d); output of the
+ * input's shape.
+ *
+ *   const bn = new BatchNorm2d(16); // [N, 16, H, W] → [N, 16, H, W]
+ */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super(numFeatures, [4], options);
   }
 }
 
+/**
+ * Layer normalisation over the trailing `normalizedShape` dims of each sample (PyTorch's
+ * nn.LayerNorm), with elementwise weight and bias of that shape: x [*, ...normalizedShape] → same.
+ *
+ *   const ln = new LayerNorm(64); // [N, T, 64] → [N, T, 64]
+ */
 export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly weight: Parameter | null;
@@ -143,6 +167,7 @@ export class LayerNorm extends Module {
     options: { eps?: number; elementwiseAffine?: boolean } = {},
   ) {
     super();
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine']);
     this.normalizedShape =
       typeof normalizedShape === 'number'
         ? [normalizedShape]

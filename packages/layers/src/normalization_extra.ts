@@ -8,6 +8,7 @@
  *   RMSNorm(normalizedShape): x/√(mean(x²) + ε)·γ over the last dims.
  */
 import {
+  checkOptions,
   fmtShape,
   groupNorm,
   instanceNorm,
@@ -18,13 +19,9 @@ import {
   ValueError,
   zeros,
 } from '@nnet/tensor';
+import { checkPositiveInt as positive } from './args.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
-
-function positive(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0)
-    throw new ValueError(`${op}: ${name} must be a positive integer, got ${v}.`);
-}
 
 /**
  * Group normalisation over [N, C, ...]: `new GroupNorm(4, 32)` standardises 4 groups of 8 channels per
@@ -41,6 +38,7 @@ export class GroupNorm extends Module {
     options: { eps?: number; affine?: boolean } = {},
   ) {
     super();
+    checkOptions('GroupNorm', options, ['eps', 'affine']);
     positive('GroupNorm', 'numGroups', numGroups);
     positive('GroupNorm', 'numChannels', numChannels);
     if (numChannels % numGroups !== 0) {
@@ -68,6 +66,10 @@ export class GroupNorm extends Module {
   }
 }
 
+/**
+ * Options of InstanceNorm1d/2d: eps (default 1e-5), momentum (default 0.1), affine (default
+ * false), trackRunningStats (default false), as PyTorch's.
+ */
 export interface InstanceNormLayerOptions {
   eps?: number;
   momentum?: number;
@@ -89,6 +91,7 @@ abstract class InstanceNormBase extends Module {
     options: InstanceNormLayerOptions,
   ) {
     super();
+    checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     positive(this.constructor.name, 'numFeatures', numFeatures);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
@@ -147,6 +150,7 @@ export class RMSNorm extends Module {
     options: { eps?: number; elementwiseAffine?: boolean } = {},
   ) {
     super();
+    checkOptions('RMSNorm', options, ['eps', 'elementwiseAffine']);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     for (const d of this.normalizedShape) positive('RMSNorm', 'normalizedShape', d);
     this.eps = options.eps;

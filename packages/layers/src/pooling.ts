@@ -7,6 +7,7 @@
 import {
   type AvgPool2dOptions,
   avgPool2d,
+  checkOptions,
   fmtShape,
   type MaxPool2dOptions,
   maxPool2d,
@@ -16,14 +17,22 @@ import {
   tidy,
   ValueError,
 } from '@nnet/tensor';
+import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 
+/**
+ * 2-D max pooling, PyTorch's nn.MaxPool2d: [N, C, H, W] → [N, C, Ho, Wo] (see the file's
+ * formula); options stride (default kernelSize), padding, dilation, ceilMode.
+ *
+ *   const pool = new MaxPool2d(2); // [N, C, 32, 32] → [N, C, 16, 16]
+ */
 export class MaxPool2d extends Module {
   constructor(
     readonly kernelSize: number | readonly [number, number],
     readonly options: MaxPool2dOptions = {},
   ) {
     super();
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'ceilMode', 'dilation']);
   }
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.options);
@@ -33,12 +42,25 @@ export class MaxPool2d extends Module {
   }
 }
 
+/**
+ * 2-D average pooling, PyTorch's nn.AvgPool2d: [N, C, H, W] → [N, C, Ho, Wo]; options stride,
+ * padding, ceilMode, countIncludePad, divisorOverride.
+ *
+ *   const pool = new AvgPool2d(2, { stride: 2 });
+ */
 export class AvgPool2d extends Module {
   constructor(
     readonly kernelSize: number | readonly [number, number],
     readonly options: AvgPool2dOptions = {},
   ) {
     super();
+    checkOptions('AvgPool2d', options, [
+      'stride',
+      'padding',
+      'ceilMode',
+      'countIncludePad',
+      'divisorOverride',
+    ]);
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.options);
@@ -49,8 +71,10 @@ export class AvgPool2d extends Module {
 }
 
 /**
- * Average pooling to a fixed output size: output cell (i, j) averages input rows
- * ⌊i·H/oH⌋ .. ⌈(i + 1)·H/oH⌉ - 1 and the matching columns (PyTorch's adaptive windows).
+ * Average pooling to a fixed output size: [N, C, H, W] → [N, C, oH, oW]; output cell (i, j)
+ * averages input rows ⌊i·H/oH⌋ .. ⌈(i + 1)·H/oH⌉ - 1 and the matching columns (PyTorch's windows).
+ *
+ *   const gap = new AdaptiveAvgPool2d(1); // [N, C, H, W] → [N, C, 1, 1]
  */
 export class AdaptiveAvgPool2d extends Module {
   readonly size: [number, number];
@@ -105,12 +129,19 @@ export class AdaptiveAvgPool2d extends Module {
   }
 }
 
+/**
+ * Merges dims startDim..endDim (default 1..-1): [N, C, H, W] → [N, C·H·W].
+ *
+ *   const model = new Sequential(new Conv2d(1, 8, 3), new Flatten(), new Linear(8 * 26 * 26, 10));
+ */
 export class Flatten extends Module {
   constructor(
     readonly startDim = 1,
     readonly endDim = -1,
   ) {
     super();
+    checkNumberArg('Flatten', 'startDim', startDim, true);
+    checkNumberArg('Flatten', 'endDim', endDim, true);
   }
   forward(x: Tensor): Tensor {
     return x.flatten(this.startDim, this.endDim);

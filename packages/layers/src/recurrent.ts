@@ -15,11 +15,24 @@
  * Parameters weight_ih_l{k} [G·H, in], weight_hh_l{k} [G·H, H], bias_ih_l{k}, bias_hh_l{k} [G·H]
  * (G = 1, 4, 3), all ~ U(-1/√H, 1/√H).
  */
-import { fmtShape, linear, ShapeError, stack, type Tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import {
+  checkOptions,
+  fmtShape,
+  linear,
+  ShapeError,
+  stack,
+  type Tensor,
+  tidy,
+  ValueError,
+  zeros,
+} from '@nnet/tensor';
 import { uniformParameter } from './linear.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
+/**
+ * Options of RNN/LSTM/GRU: numLayers (default 1), bias (default true), batchFirst (default false).
+ */
 export interface RNNOptions {
   numLayers?: number;
   bias?: boolean;
@@ -46,6 +59,8 @@ abstract class RecurrentBase extends Module {
     options: RNNOptions,
   ) {
     super();
+    const keys = ['numLayers', 'bias', 'batchFirst'];
+    checkOptions(this.constructor.name, options, cell.startsWith('rnn') ? [...keys, 'nonlinearity'] : keys);
     this.numLayers = options.numLayers ?? 1;
     this.batchFirst = options.batchFirst ?? false;
     for (const [n, v] of [
@@ -168,6 +183,13 @@ abstract class RecurrentBase extends Module {
   }
 }
 
+/**
+ * Elman RNN, PyTorch's nn.RNN (tanh, or relu with { nonlinearity: 'relu' }): x [T, N, inputSize]
+ * → output [T, N, hiddenSize] (see the file's shapes and formulas).
+ *
+ *   const rnn = new RNN(8, 16, { numLayers: 2 });
+ *   const [out, h] = rnn.forwardWithState(x); // out [T, N, 16], h [2, N, 16]
+ */
 export class RNN extends RecurrentBase {
   constructor(
     inputSize: number,
@@ -183,6 +205,13 @@ export class RNN extends RecurrentBase {
   }
 }
 
+/**
+ * GRU, PyTorch's nn.GRU: x [T, N, inputSize] → output [T, N, hiddenSize], final h
+ * [numLayers, N, hiddenSize].
+ *
+ *   const gru = new GRU(8, 16, { batchFirst: true });
+ *   const y = gru.forward(x); // [N, T, 8] → [N, T, 16]
+ */
 export class GRU extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('gru', inputSize, hiddenSize, options);
@@ -194,6 +223,13 @@ export class GRU extends RecurrentBase {
   }
 }
 
+/**
+ * LSTM, PyTorch's nn.LSTM: x [T, N, inputSize] → output [T, N, hiddenSize], final [h, c] each
+ * [numLayers, N, hiddenSize].
+ *
+ *   const lstm = new LSTM(8, 16);
+ *   const [out, [h, c]] = lstm.forwardWithState(x);
+ */
 export class LSTM extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     super('lstm', inputSize, hiddenSize, options);

@@ -5,6 +5,12 @@
 import { describeValue, fmtShape, type Tensor, ValueError } from '@nnet/tensor';
 import { Module } from './module.js';
 
+/**
+ * Applies modules one after another, out = mₙ(…m₂(m₁(x))), PyTorch's nn.Sequential; children are
+ * named '0', '1', .... Shapes are those of the first module's input and the last one's output.
+ *
+ *   const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1)); // [N, 4] → [N, 1]
+ */
 export class Sequential extends Module {
   private readonly layers: Module[];
   private readonly outputShapes = new Map<string, string>();
@@ -50,5 +56,9 @@ export class Sequential extends Module {
   }
 }
 
-/** The seed's name for a sequence of layers. */
+/**
+ * Sequential under the seed's name (the same class).
+ *
+ *   const net = new NeuralNet(new Linear(2, 4), new Tanh(), new Linear(4, 1));
+ */
 export const NeuralNet = Sequential;

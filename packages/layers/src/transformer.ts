@@ -2,7 +2,8 @@
  * Transformer layers as PyTorch 1.13's nn.TransformerEncoderLayer, nn.TransformerEncoder,
  * nn.TransformerDecoderLayer and nn.TransformerDecoder, with PyTorch's child names (`self_attn`,
  * `multihead_attn`, `linear1`, `linear2`, `norm1`..`norm3`, `layers.0...`, `norm`) so that state
- * dicts load both ways, and `ModuleList`, their container.
+ * dicts load both ways. The encoder and decoder layers share one body (TransformerLayerBase): the
+ * decoder adds cross-attention; the stacks share TransformerStack.
  *
  * Shapes: src/tgt [L, N, dModel] and memory [S, N, dModel] ([N, L, dModel] with `batchFirst`).
  * Masks follow nn.MultiheadAttention (bool true = not allowed, float added): srcMask/tgtMask
@@ -14,54 +15,14 @@
  * function; the decoder adds cross-attention on the memory (`multihead_attn`, norm2) before FF (norm3).
  */
 import { checkOptions, gelu, relu, type Tensor, ValueError } from '@nnet/tensor';
+import { checkPositiveInt } from './args.js';
 import { MultiheadAttention } from './attention.js';
 import { Dropout } from './dropout.js';
 import { Linear } from './linear.js';
-import { Module, type StateDict } from './module.js';
+import { Module } from './module.js';
+import { ModuleList } from './module_list.js';
 import { LayerNorm } from './normalization.js';
-
-/**
- * An indexed list of modules, registered as children '0', '1', ... (PyTorch's nn.ModuleList): the
- * container of repeated blocks, whose state-dict names are `<list>.<i>.<param>`.
- *
- *   const blocks = new ModuleList([new Linear(4, 4), new Linear(4, 4)]);
- *   blocks.at(1).forward(x);
- */
-export class ModuleList<M extends Module = Module> extends Module {
-  private readonly items: M[] = [];
-
-  constructor(modules: readonly M[] = []) {
-    super();
-    for (const m of modules) this.append(m);
-  }
-
-  /** Adds a module at the end and returns this list. */
-  append(m: M): this {
-    this.items.push(this.registerModule(String(this.items.length), m));
-    return this;
-  }
-
-  get length(): number {
-    return this.items.length;
-  }
-
-  /** The i-th module (negative counts from the end). */
-  at(i: number): M {
-    const m = this.items.at(i);
-    if (!m)
-      throw new ValueError(`ModuleList.at: index ${i} is out of range for ${this.items.length} modules.`);
-    return m;
-  }
-
-  [Symbol.iterator](): Iterator<M> {
-    return this.items[Symbol.iterator]();
-  }
-
-  /** A ModuleList has no forward of its own: iterate it. */
-  forward(): Tensor {
-    throw new ValueError('ModuleList has no forward(); iterate over it and call each module.');
-  }
-}
+import type { StateDict } from './state_dict.js';
 
 /** The feed-forward activation: PyTorch's 'relu' or 'gelu' (exact), or any function. */
 export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
@@ -90,37 +51,20 @@ function activationFn(name: string, a: TransformerActivation): (x: Tensor) => Te
   throw new ValueError(`${name}: activation must be 'relu', 'gelu' or a function, got '${String(a)}'.`);
 }
 
-function checkDims(name: string, dModel: number, nhead: number, ff: number): void {
-  for (const [n, v] of [
-    ['dModel', dModel],
-    ['nhead', nhead],
-    ['dimFeedforward', ff],
-  ] as const) {
-    if (!Number.isInteger(v) || v <= 0)
-      throw new ValueError(`${name}: ${n} must be a positive integer, got ${v}.`);
-  }
-}
-
-/** Copies `src`'s parameters into a fresh module made by `make` (PyTorch's deepcopy of a layer). */
-function copies<M extends Module>(src: M, n: number, make: () => M): M[] {
-  if (!Number.isInteger(n) || n <= 0) throw new ValueError(`numLayers must be a positive integer, got ${n}.`);
-  const state: StateDict = src.stateDict();
-  return Array.from({ length: n }, (_, i) => {
-    if (i === 0) return src;
-    const m = make();
-    m.loadStateDict(state);
-    return m;
-  });
-}
+/** One residual sub-block: its function and the LayerNorm around it. */
+type SubBlock = readonly [(x: Tensor) => Tensor, LayerNorm];
 
 /**
- * One encoder block: self-attention and a feed-forward network, each with a residual connection
- * and LayerNorm (post-norm by default, pre-norm with `normFirst`).
+ * The body the encoder and decoder layers share: self-attention, optional cross-attention on a
+ * memory (the decoder's), and the feed-forward network FF(x) = linear2(dropout(act(linear1(x)))),
+ * each sub-block k wrapped as
+ *   post-norm: x = norm_k(x + dropout_k(f_k(x)))      pre-norm (normFirst): x = x + dropout_k(f_k(norm_k(x)))
+ * Children are registered in PyTorch's order (self_attn, [multihead_attn], linear1, dropout,
+ * linear2, norm1.., dropout1..), so state dicts match nn.TransformerEncoderLayer / DecoderLayer.
  *
- *   const layer = new TransformerEncoderLayer(64, 4, { dimFeedforward: 256, batchFirst: true });
- *   const y = layer.forward(x);                 // x, y [N, L, 64]
+ *   class MyLayer extends TransformerLayerBase { ... } // see TransformerEncoderLayer
  */
-export class TransformerEncoderLayer extends Module {
+export abstract class TransformerLayerBase extends Module {
   readonly self_attn: MultiheadAttention;
   readonly linear1: Linear;
   readonly dropout: Dropout;
@@ -131,54 +75,66 @@ export class TransformerEncoderLayer extends Module {
   readonly dropout2: Dropout;
   readonly normFirst: boolean;
   readonly batchFirst: boolean;
+  /** The cross-attention, third norm and third dropout (decoder), else null. */
+  protected readonly cross: { attn: MultiheadAttention; norm: LayerNorm; dropout: Dropout } | null;
   private readonly act: (x: Tensor) => Tensor;
 
-  constructor(
+  protected constructor(
+    name: string,
     readonly dModel: number,
     readonly nhead: number,
-    readonly options: TransformerLayerOptions = {},
+    readonly options: TransformerLayerOptions,
+    crossAttention: boolean,
   ) {
     super();
-    checkOptions('TransformerEncoderLayer', options, LAYER_KEYS);
+    checkOptions(name, options, LAYER_KEYS);
     const ff = options.dimFeedforward ?? 2048;
-    checkDims('TransformerEncoderLayer', dModel, nhead, ff);
+    checkPositiveInt(name, 'dModel', dModel);
+    checkPositiveInt(name, 'nhead', nhead);
+    checkPositiveInt(name, 'dimFeedforward', ff);
     const p = options.dropout ?? 0.1;
     const eps = options.layerNormEps ?? 1e-5;
     this.batchFirst = options.batchFirst ?? false;
     this.normFirst = options.normFirst ?? false;
-    this.act = activationFn('TransformerEncoderLayer', options.activation ?? 'relu');
-    this.self_attn = this.registerModule(
-      'self_attn',
-      new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: this.batchFirst }),
-    );
+    this.act = activationFn(name, options.activation ?? 'relu');
+    const mha = () => new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: this.batchFirst });
+    const norm = () => new LayerNorm(dModel, { eps });
+    this.self_attn = this.registerModule('self_attn', mha());
+    const crossAttn = crossAttention ? this.registerModule('multihead_attn', mha()) : null;
     this.linear1 = this.registerModule('linear1', new Linear(dModel, ff));
     this.dropout = this.registerModule('dropout', new Dropout(p));
     this.linear2 = this.registerModule('linear2', new Linear(ff, dModel));
-    this.norm1 = this.registerModule('norm1', new LayerNorm(dModel, { eps }));
-    this.norm2 = this.registerModule('norm2', new LayerNorm(dModel, { eps }));
+    this.norm1 = this.registerModule('norm1', norm());
+    this.norm2 = this.registerModule('norm2', norm());
+    const norm3 = crossAttn ? this.registerModule('norm3', norm()) : null;
     this.dropout1 = this.registerModule('dropout1', new Dropout(p));
     this.dropout2 = this.registerModule('dropout2', new Dropout(p));
+    const dropout3 = crossAttn ? this.registerModule('dropout3', new Dropout(p)) : null;
+    this.cross = crossAttn && norm3 && dropout3 ? { attn: crossAttn, norm: norm3, dropout: dropout3 } : null;
   }
 
-  /** src [L, N, dModel] ([N, L, dModel] batch-first); srcMask [L, L]; srcKeyPaddingMask [N, L]. */
-  forward(src: Tensor, srcMask?: Tensor | null, srcKeyPaddingMask?: Tensor | null): Tensor {
-    const sa = (x: Tensor) =>
-      this.dropout1.forward(
-        this.self_attn.attend(x, x, x, {
-          attnMask: srcMask ?? null,
-          keyPaddingMask: srcKeyPaddingMask ?? null,
-          needWeights: false,
-        }).output,
-      );
-    const ff = (x: Tensor) =>
-      this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.act(this.linear1.forward(x)))));
-    let x = src;
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.forward(x)));
-      return x.add(ff(this.norm2.forward(x)));
-    }
-    x = this.norm1.forward(x.add(sa(x)));
-    return this.norm2.forward(x.add(ff(x)));
+  /** Self-attention of x (sub-block 1, with dropout1). */
+  protected selfAttention(x: Tensor, mask?: Tensor | null, keyPaddingMask?: Tensor | null): Tensor {
+    const { output } = this.self_attn.attend(x, x, x, {
+      attnMask: mask ?? null,
+      keyPaddingMask: keyPaddingMask ?? null,
+      needWeights: false,
+    });
+    return this.dropout1.forward(output);
+  }
+
+  /** The feed-forward network, with the last sub-block's dropout. */
+  protected feedForward(x: Tensor): Tensor {
+    const y = this.linear2.forward(this.dropout.forward(this.act(this.linear1.forward(x))));
+    return (this.cross ? this.cross.dropout : this.dropout2).forward(y);
+  }
+
+  /** Applies the sub-blocks in order, each as a post-norm or pre-norm residual. */
+  protected residual(x: Tensor, blocks: readonly SubBlock[]): Tensor {
+    let h = x;
+    for (const [f, norm] of blocks)
+      h = this.normFirst ? h.add(f(norm.forward(h))) : norm.forward(h.add(f(h)));
+    return h;
   }
 
   override extraRepr(): string {
@@ -187,84 +143,58 @@ export class TransformerEncoderLayer extends Module {
 }
 
 /**
- * A stack of `numLayers` copies of an encoder layer (each starting with the given layer's weights,
- * as PyTorch's deepcopy), with an optional final norm.
+ * One encoder block: self-attention and a feed-forward network, each with a residual connection
+ * and LayerNorm (post-norm by default, pre-norm with `normFirst`). src [L, N, dModel]
+ * ([N, L, dModel] batch-first) → the same shape.
  *
- *   const enc = new TransformerEncoder(new TransformerEncoderLayer(64, 4), 6, { norm: new LayerNorm(64) });
+ *   const layer = new TransformerEncoderLayer(64, 4, { dimFeedforward: 256, batchFirst: true });
+ *   const y = layer.forward(x);                 // x, y [N, L, 64]
  */
-export class TransformerEncoder extends Module {
-  readonly layers: ModuleList<TransformerEncoderLayer>;
-  readonly norm: LayerNorm | null;
-
-  constructor(
-    encoderLayer: TransformerEncoderLayer,
-    numLayers: number,
-    options: { norm?: LayerNorm | null } = {},
-  ) {
-    super();
-    checkOptions('TransformerEncoder', options, ['norm']);
-    const make = () =>
-      new TransformerEncoderLayer(encoderLayer.dModel, encoderLayer.nhead, encoderLayer.options);
-    this.layers = this.registerModule('layers', new ModuleList(copies(encoderLayer, numLayers, make)));
-    this.norm = options.norm ? this.registerModule('norm', options.norm) : null;
+export class TransformerEncoderLayer extends TransformerLayerBase {
+  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
+    super('TransformerEncoderLayer', dModel, nhead, options, false);
   }
 
-  forward(src: Tensor, mask?: Tensor | null, srcKeyPaddingMask?: Tensor | null): Tensor {
-    let x = src;
-    for (const layer of this.layers) x = layer.forward(x, mask, srcKeyPaddingMask);
-    return this.norm ? this.norm.forward(x) : x;
+  /** src [L, N, dModel] ([N, L, dModel] batch-first); srcMask [L, L]; srcKeyPaddingMask [N, L]. */
+  forward(src: Tensor, srcMask?: Tensor | null, srcKeyPaddingMask?: Tensor | null): Tensor {
+    return this.residual(src, [
+      [(x) => this.selfAttention(x, srcMask, srcKeyPaddingMask), this.norm1],
+      [(x) => this.feedForward(x), this.norm2],
+    ]);
   }
 }
 
 /**
  * One decoder block: causal-capable self-attention, cross-attention on the encoder's memory and a
- * feed-forward network, each with a residual connection and LayerNorm.
+ * feed-forward network, each with a residual connection and LayerNorm. tgt [T, N, dModel] and
+ * memory [S, N, dModel] ([N, ·, dModel] batch-first) → tgt's shape.
  *
  *   const layer = new TransformerDecoderLayer(64, 4, { batchFirst: true });
  *   const y = layer.forward(tgt, memory, causalMask);   // tgt [N, T, 64], memory [N, S, 64]
  */
-export class TransformerDecoderLayer extends Module {
-  readonly self_attn: MultiheadAttention;
-  readonly multihead_attn: MultiheadAttention;
-  readonly linear1: Linear;
-  readonly dropout: Dropout;
-  readonly linear2: Linear;
-  readonly norm1: LayerNorm;
-  readonly norm2: LayerNorm;
-  readonly norm3: LayerNorm;
-  readonly dropout1: Dropout;
-  readonly dropout2: Dropout;
-  readonly dropout3: Dropout;
-  readonly normFirst: boolean;
-  readonly batchFirst: boolean;
-  private readonly act: (x: Tensor) => Tensor;
+export class TransformerDecoderLayer extends TransformerLayerBase {
+  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
+    super('TransformerDecoderLayer', dModel, nhead, options, true);
+  }
 
-  constructor(
-    readonly dModel: number,
-    readonly nhead: number,
-    readonly options: TransformerLayerOptions = {},
-  ) {
-    super();
-    checkOptions('TransformerDecoderLayer', options, LAYER_KEYS);
-    const ff = options.dimFeedforward ?? 2048;
-    checkDims('TransformerDecoderLayer', dModel, nhead, ff);
-    const p = options.dropout ?? 0.1;
-    const eps = options.layerNormEps ?? 1e-5;
-    this.batchFirst = options.batchFirst ?? false;
-    this.normFirst = options.normFirst ?? false;
-    this.act = activationFn('TransformerDecoderLayer', options.activation ?? 'relu');
-    const mha = () => new MultiheadAttention(dModel, nhead, { dropout: p, batchFirst: this.batchFirst });
-    this.self_attn = this.registerModule('self_attn', mha());
-    this.multihead_attn = this.registerModule('multihead_attn', mha());
-    this.linear1 = this.registerModule('linear1', new Linear(dModel, ff));
-    this.dropout = this.registerModule('dropout', new Dropout(p));
-    this.linear2 = this.registerModule('linear2', new Linear(ff, dModel));
-    this.norm1 = this.registerModule('norm1', new LayerNorm(dModel, { eps }));
-    this.norm2 = this.registerModule('norm2', new LayerNorm(dModel, { eps }));
-    this.norm3 = this.registerModule('norm3', new LayerNorm(dModel, { eps }));
-    this.dropout1 = this.registerModule('dropout1', new Dropout(p));
-    this.dropout2 = this.registerModule('dropout2', new Dropout(p));
-    this.dropout3 = this.registerModule('dropout3', new Dropout(p));
+  private get parts(): NonNullable<TransformerLayerBase['cross']> {
+    // Always set for a decoder layer (built with cross-attention).
+    return this.cross as NonNullable<TransformerLayerBase['cross']>;
+  }
+
+  /** The cross-attention on the memory (PyTorch's `multihead_attn`). */
+  get multihead_attn(): MultiheadAttention {
+    return this.parts.attn;
+  }
+
+  /** The LayerNorm of the feed-forward sub-block. */
+  get norm3(): LayerNorm {
+    return this.parts.norm;
+  }
+
+  /** The dropout of the feed-forward sub-block. */
+  get dropout3(): Dropout {
+    return this.parts.dropout;
   }
 
   /** PyTorch's argument order: tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask. */
@@ -276,15 +206,7 @@ export class TransformerDecoderLayer extends Module {
     tgtKeyPaddingMask?: Tensor | null,
     memoryKeyPaddingMask?: Tensor | null,
   ): Tensor {
-    const sa = (x: Tensor) =>
-      this.dropout1.forward(
-        this.self_attn.attend(x, x, x, {
-          attnMask: tgtMask ?? null,
-          keyPaddingMask: tgtKeyPaddingMask ?? null,
-          needWeights: false,
-        }).output,
-      );
-    const mha = (x: Tensor) =>
+    const crossAttention = (x: Tensor) =>
       this.dropout2.forward(
         this.multihead_attn.attend(x, memory, memory, {
           attnMask: memoryMask ?? null,
@@ -292,47 +214,96 @@ export class TransformerDecoderLayer extends Module {
           needWeights: false,
         }).output,
       );
-    const ff = (x: Tensor) =>
-      this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.act(this.linear1.forward(x)))));
-    let x = tgt;
-    if (this.normFirst) {
-      x = x.add(sa(this.norm1.forward(x)));
-      x = x.add(mha(this.norm2.forward(x)));
-      return x.add(ff(this.norm3.forward(x)));
-    }
-    x = this.norm1.forward(x.add(sa(x)));
-    x = this.norm2.forward(x.add(mha(x)));
-    return this.norm3.forward(x.add(ff(x)));
-  }
-
-  override extraRepr(): string {
-    return `dModel=${this.dModel}, nhead=${this.nhead}, normFirst=${this.normFirst}`;
+    return this.residual(tgt, [
+      [(x) => this.selfAttention(x, tgtMask, tgtKeyPaddingMask), this.norm1],
+      [crossAttention, this.norm2],
+      [(x) => this.feedForward(x), this.norm3],
+    ]);
   }
 }
 
 /**
- * A stack of `numLayers` copies of a decoder layer with an optional final norm.
+ * The part of TransformerEncoder and TransformerDecoder they share: `numLayers` copies of a layer
+ * (each starting with the given layer's weights, as PyTorch's deepcopy) under `layers.{i}`, and an
+ * optional final `norm`.
+ *
+ *   class MyStack extends TransformerStack<TransformerEncoderLayer> { ... } // see TransformerEncoder
+ */
+export abstract class TransformerStack<L extends TransformerLayerBase> extends Module {
+  readonly layers: ModuleList<L>;
+  readonly norm: LayerNorm | null;
+
+  protected constructor(
+    name: string,
+    layer: L,
+    numLayers: number,
+    options: { norm?: LayerNorm | null },
+    make: () => L,
+  ) {
+    super();
+    checkOptions(name, options, ['norm']);
+    checkPositiveInt(name, 'numLayers', numLayers);
+    const state: StateDict = layer.stateDict();
+    const copies = Array.from({ length: numLayers }, (_, i) => {
+      if (i === 0) return layer;
+      const m = make();
+      m.loadStateDict(state);
+      return m;
+    });
+    this.layers = this.registerModule('layers', new ModuleList(copies));
+    this.norm = options.norm ? this.registerModule('norm', options.norm) : null;
+  }
+
+  /** The final norm, if any. */
+  protected finish(x: Tensor): Tensor {
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
+
+/**
+ * A stack of `numLayers` copies of an encoder layer with an optional final norm:
+ * src [L, N, dModel] ([N, L, dModel] batch-first) → the same shape.
+ *
+ *   const enc = new TransformerEncoder(new TransformerEncoderLayer(64, 4), 6, { norm: new LayerNorm(64) });
+ */
+export class TransformerEncoder extends TransformerStack<TransformerEncoderLayer> {
+  constructor(
+    encoderLayer: TransformerEncoderLayer,
+    numLayers: number,
+    options: { norm?: LayerNorm | null } = {},
+  ) {
+    const make = () =>
+      new TransformerEncoderLayer(encoderLayer.dModel, encoderLayer.nhead, encoderLayer.options);
+    super('TransformerEncoder', encoderLayer, numLayers, options, make);
+  }
+
+  /** src [L, N, dModel]; mask [L, L]; srcKeyPaddingMask [N, L]. */
+  forward(src: Tensor, mask?: Tensor | null, srcKeyPaddingMask?: Tensor | null): Tensor {
+    let x = src;
+    for (const layer of this.layers) x = layer.forward(x, mask, srcKeyPaddingMask);
+    return this.finish(x);
+  }
+}
+
+/**
+ * A stack of `numLayers` copies of a decoder layer with an optional final norm:
+ * tgt [T, N, dModel], memory [S, N, dModel] → tgt's shape.
  *
  *   const dec = new TransformerDecoder(new TransformerDecoderLayer(64, 4), 6);
  *   const y = dec.forward(tgt, memory, tgtMask);
  */
-export class TransformerDecoder extends Module {
-  readonly layers: ModuleList<TransformerDecoderLayer>;
-  readonly norm: LayerNorm | null;
-
+export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer> {
   constructor(
     decoderLayer: TransformerDecoderLayer,
     numLayers: number,
     options: { norm?: LayerNorm | null } = {},
   ) {
-    super();
-    checkOptions('TransformerDecoder', options, ['norm']);
     const make = () =>
       new TransformerDecoderLayer(decoderLayer.dModel, decoderLayer.nhead, decoderLayer.options);
-    this.layers = this.registerModule('layers', new ModuleList(copies(decoderLayer, numLayers, make)));
-    this.norm = options.norm ? this.registerModule('norm', options.norm) : null;
+    super('TransformerDecoder', decoderLayer, numLayers, options, make);
   }
 
+  /** PyTorch's argument order, as TransformerDecoderLayer.forward. */
   forward(
     tgt: Tensor,
     memory: Tensor,
@@ -344,6 +315,6 @@ export class TransformerDecoder extends Module {
     let x = tgt;
     for (const layer of this.layers)
       x = layer.forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
-    return this.norm ? this.norm.forward(x) : x;
+    return this.finish(x);
   }
 }

@@ -14,9 +14,7 @@ import {
   type Tensor,
   ValueError,
 } from '@nnet/tensor';
-// These tests read with dataSync (PyTorch-parity checks written first for cpu and wasm): they run
-// where the backend reads synchronously; converting them to async reads is left (see the closing note).
-import { readsSynchronously } from '@nnet/test-utils';
+import { values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { dec, expectNear, type TEnc, transformerFixture } from './transformer_helpers.js';
 
@@ -36,9 +34,9 @@ interface SdpaCase {
 
 const { cases } = transformerFixture<{ cases: SdpaCase[] }>('sdpa.json');
 
-describe.runIf(readsSynchronously())('scaledDotProductAttention matches PyTorch', () => {
+describe('scaledDotProductAttention matches PyTorch', () => {
   for (const c of cases) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const q = dec(c.q, true);
       const k = dec(c.k, true);
       const v = dec(c.v, true);
@@ -48,24 +46,24 @@ describe.runIf(readsSynchronously())('scaledDotProductAttention matches PyTorch'
         isCausal: c.isCausal,
         scale: c.scale,
       });
-      expectNear(out, c.out);
+      await expectNear(out, c.out);
       out.mul(dec(c.weight)).sum().backward();
-      expectNear(q.grad, c.grads[0]);
-      expectNear(k.grad, c.grads[1]);
-      expectNear(v.grad, c.grads[2]);
-      if (c.maskGrad) expectNear(mask!.grad, c.maskGrad);
+      await expectNear(q.grad, c.grads[0]);
+      await expectNear(k.grad, c.grads[1]);
+      await expectNear(v.grad, c.grads[2]);
+      if (c.maskGrad) await expectNear(mask!.grad, c.maskGrad);
     });
   }
 
-  it('the method form is the same op', () => {
+  it('the method form is the same op', async () => {
     const c = cases[0];
     const a = dec(c.q).scaledDotProductAttention(dec(c.k), dec(c.v));
-    expectNear(a, c.out);
+    await expectNear(a, c.out);
   });
 });
 
-describe.runIf(readsSynchronously())('scaledDotProductAttention dropout and errors', () => {
-  it('dropout zeroes weights with the seeded generator, and the gradient uses the same mask', () => {
+describe('scaledDotProductAttention dropout and errors', () => {
+  it('dropout zeroes weights with the seeded generator, and the gradient uses the same mask', async () => {
     const q = randn([2, 6, 4]);
     const k = randn([2, 6, 4]);
     const v = randn([2, 6, 4], { requiresGrad: true });
@@ -73,21 +71,21 @@ describe.runIf(readsSynchronously())('scaledDotProductAttention dropout and erro
     const a = scaledDotProductAttention(q, k, v, { dropoutP: 0.5 });
     manualSeed(3);
     const b = scaledDotProductAttention(q, k, v, { dropoutP: 0.5 });
-    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    expect(await values(a)).toEqual(await values(b));
     const plain = scaledDotProductAttention(q, k, v);
-    expect(Array.from(a.dataSync())).not.toEqual(Array.from(plain.dataSync()));
+    expect(await values(a)).not.toEqual(await values(plain));
     // out is linear in v: out = (P ⊙ D)·v, so sum(out) = Σ (P ⊙ D)ᵀ·1 · v and the gradient of
     // sum(out) w.r.t. v is (P ⊙ D)ᵀ·1; with v = identity columns, out itself reveals P ⊙ D.
     a.sum().backward();
     manualSeed(3);
     const pd = scaledDotProductAttention(q, k, eye(6).expand([2, 6, 6]), { dropoutP: 0.5 });
     const want = pd.sum(1, true).transpose(1, 2).expand([2, 6, 4]);
-    const got = v.grad!.dataSync();
-    const w = want.contiguous().dataSync();
+    const got = await v.grad!.data();
+    const w = await want.contiguous().data();
     for (let i = 0; i < w.length; i++) expect(got[i]).toBeCloseTo(w[i], 4);
   });
 
-  it('rejects bad options and shapes with typed errors', () => {
+  it('rejects bad options and shapes with typed errors', async () => {
     const q = randn([2, 3, 4]);
     const bad = { attnMsk: ones([3, 3]) } as unknown as Parameters<typeof scaledDotProductAttention>[3];
     expect(() => scaledDotProductAttention(q, q, q, bad)).toThrow(/unknown option 'attnMsk'/);

@@ -5,9 +5,7 @@
  * tokens), from scripts/gen_transformer_fixtures.py. Also the positional encodings.
  */
 import { Generator, manualSeed, randint, type Tensor, tensor, ValueError } from '@nnet/tensor';
-// These tests read with dataSync (PyTorch-parity checks written first for cpu and wasm): they run
-// where the backend reads synchronously; converting them to async reads is left (see the closing note).
-import { readsSynchronously } from '@nnet/test-utils';
+import { readItem, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   type GPT2Config,
@@ -49,8 +47,8 @@ function crossEntropy(logits: Tensor, targets: Tensor): Tensor {
     .neg();
 }
 
-describe.runIf(readsSynchronously())('GPT2LMHeadModel matches the PyTorch model with HF layout', () => {
-  it('loads the HF-named safetensors strictly (buffers ignored, lm_head tied)', () => {
+describe('GPT2LMHeadModel matches the PyTorch model with HF layout', () => {
+  it('loads the HF-named safetensors strictly (buffers ignored, lm_head tied)', async () => {
     expect([...hfTensors.keys()]).toContain('transformer.h.0.attn.bias');
     expect([...hfTensors.keys()]).toContain('transformer.h.1.attn.masked_bias');
     expect(hfTensors.get('transformer.h.0.attn.c_attn.weight')!.shape).toEqual([16, 48]);
@@ -68,22 +66,22 @@ describe.runIf(readsSynchronously())('GPT2LMHeadModel matches the PyTorch model 
     headOnly.delete('transformer.wte.weight');
     const m2 = new GPT2LMHeadModel(fx.config);
     m2.loadStateDict(headOnly);
-    expectNear(m2.transformer.wte.weight, {
+    await expectNear(m2.transformer.wte.weight, {
       dtype: 'float32',
       shape: [fx.config.vocabSize, fx.config.nEmbd],
-      data: Array.from(hfTensors.get('transformer.wte.weight')!.dataSync()),
+      data: await values(hfTensors.get('transformer.wte.weight')!),
     });
   });
 
-  it('logits and the gradients of a cross-entropy loss', () => {
+  it('logits and the gradients of a cross-entropy loss', async () => {
     const m = loaded();
     const logits = m.forward(dec(fx.ids));
-    expectNear(logits, fx.logits);
+    await expectNear(logits, fx.logits);
     const loss = crossEntropy(logits, dec(fx.targets));
-    expect(Math.abs(loss.item() - fx.loss)).toBeLessThan(1e-4 * Math.abs(fx.loss) + 1e-5);
+    expect(Math.abs((await readItem(loss)) - fx.loss)).toBeLessThan(1e-4 * Math.abs(fx.loss) + 1e-5);
     loss.backward();
-    expectNear(m.transformer.wte.weight.grad, fx.wteGrad, 1e-4, 2e-5);
-    expectNear(m.transformer.h.at(0).attn.c_attn.weight.grad, fx.cAttnGrad, 1e-4, 2e-5);
+    await expectNear(m.transformer.wte.weight.grad, fx.wteGrad, 1e-4, 2e-5);
+    await expectNear(m.transformer.h.at(0).attn.c_attn.weight.grad, fx.cAttnGrad, 1e-4, 2e-5);
   });
 
   it("greedy generation gives PyTorch's tokens, with and without the cache", async () => {
@@ -91,11 +89,11 @@ describe.runIf(readsSynchronously())('GPT2LMHeadModel matches the PyTorch model 
     const prompt = dec(fx.ids).narrow(0, 0, 1);
     const cached = await m.generate(prompt, { maxNewTokens: 10 });
     const plain = await m.generate(prompt, { maxNewTokens: 10, useCache: false });
-    expect(Array.from(cached.dataSync())).toEqual(fx.greedy);
-    expect(Array.from(plain.dataSync())).toEqual(fx.greedy);
+    expect(await values(cached)).toEqual(fx.greedy);
+    expect(await values(plain)).toEqual(fx.greedy);
   });
 
-  it('cached steps give the logits of the full forward', () => {
+  it('cached steps give the logits of the full forward', async () => {
     const m = loaded();
     const ids = dec(fx.ids);
     const full = m.forward(ids);
@@ -103,12 +101,12 @@ describe.runIf(readsSynchronously())('GPT2LMHeadModel matches the PyTorch model 
     const b = m.step(ids.narrow(1, 4, 2), a.cache);
     const c = m.step(ids.narrow(1, 6, 1), b.cache);
     const pieces = [a.logits, b.logits, c.logits];
-    const want = full.dataSync();
+    const want = await full.data();
     const V = fx.config.vocabSize;
     let t0 = 0;
     for (const p of pieces) {
       const T = p.shape[1];
-      const got = p.dataSync();
+      const got = await p.data();
       for (let n = 0; n < 2; n++)
         for (let t = 0; t < T; t++)
           for (let v = 0; v < V; v++) {
@@ -134,19 +132,19 @@ describe.runIf(readsSynchronously())('GPT2LMHeadModel matches the PyTorch model 
       topK: 5,
       generator: new Generator(4),
     });
-    expect(Array.from(s1.dataSync())).toEqual(Array.from(s2.dataSync()));
+    expect(await values(s1)).toEqual(await values(s2));
     const k1 = await m.generate(prompt.narrow(0, 0, 1), { maxNewTokens: 10, doSample: true, topK: 1 });
-    expect(Array.from(k1.dataSync())).toEqual(fx.greedy);
+    expect(await values(k1)).toEqual(fx.greedy);
     const p0 = await m.generate(prompt.narrow(0, 0, 1), { maxNewTokens: 10, doSample: true, topP: 1e-6 });
-    expect(Array.from(p0.dataSync())).toEqual(fx.greedy);
+    expect(await values(p0)).toEqual(fx.greedy);
     // The first generated occurrence of the stop token ends the sequence (one prompt row: no padding).
     const stop = fx.greedy[9];
     const end = fx.greedy.indexOf(stop, 7) + 1;
     const stopped = await m.generate(prompt.narrow(0, 0, 1), { maxNewTokens: 10, stopTokens: [stop] });
-    expect(Array.from(stopped.dataSync())).toEqual(fx.greedy.slice(0, end));
+    expect(await values(stopped)).toEqual(fx.greedy.slice(0, end));
     // Two rows: the one that stops is padded while the other goes on.
     const two = await m.generate(prompt, { maxNewTokens: 10, stopTokens: [stop], padTokenId: 0 });
-    const row0 = Array.from(two.dataSync()).slice(0, two.shape[1]);
+    const row0 = (await values(two)).slice(0, two.shape[1]);
     expect(row0.slice(0, end)).toEqual(fx.greedy.slice(0, end));
     expect(row0.slice(end).every((t) => t === 0)).toBe(true);
     await expect(m.generate(prompt, { maxNewTokens: 2, temprature: 1 } as never)).rejects.toThrow(ValueError);
@@ -159,12 +157,12 @@ describe.runIf(readsSynchronously())('GPT2LMHeadModel matches the PyTorch model 
     const b = await m.generate(prompt, { maxNewTokens: 6, useCache: false });
     expect(a.shape).toEqual([1, 36]);
     // The cache is rebuilt from the last nPositions - 1 tokens, the plain path sees nPositions.
-    expect(Array.from(a.dataSync()).slice(0, 33)).toEqual(Array.from(b.dataSync()).slice(0, 33));
+    expect((await values(a)).slice(0, 33)).toEqual((await values(b)).slice(0, 33));
   });
 });
 
-describe.runIf(readsSynchronously())('pickToken', () => {
-  it('temperature sharpens towards the argmax; top-p keeps the nucleus', () => {
+describe('pickToken', () => {
+  it('temperature sharpens towards the argmax; top-p keeps the nucleus', async () => {
     const logits = Float32Array.from([0, 2, 1, -1]);
     const g = new Generator(1);
     const counts = [0, 0, 0, 0];
@@ -180,16 +178,16 @@ describe.runIf(readsSynchronously())('pickToken', () => {
   });
 });
 
-describe.runIf(readsSynchronously())('positional encodings', () => {
-  it("the sinusoidal table is the PyTorch tutorial's", () => {
+describe('positional encodings', () => {
+  it("the sinusoidal table is the PyTorch tutorial's", async () => {
     const { sinusoidal } = transformerFixture<{ sinusoidal: TEnc }>('transformer_modules.json');
     const pe = new SinusoidalPositionalEncoding(8, 12);
-    expectNear(pe.positions(0, 12), sinusoidal);
+    await expectNear(pe.positions(0, 12), sinusoidal);
     const x = tensor(new Float32Array(2 * 3 * 8), { shape: [2, 3, 8] });
     const y = pe.forward(x, 4);
-    expectNear(y.select(0, 1), { ...sinusoidal, shape: [3, 8], data: sinusoidal.data.slice(32, 56) });
+    await expectNear(y.select(0, 1), { ...sinusoidal, shape: [3, 8], data: sinusoidal.data.slice(32, 56) });
     const seqFirst = new SinusoidalPositionalEncoding(8, 12, { batchFirst: false });
-    expectNear(seqFirst.forward(x.transpose(0, 1)).select(1, 0), {
+    await expectNear(seqFirst.forward(x.transpose(0, 1)).select(1, 0), {
       ...sinusoidal,
       shape: [3, 8],
       data: sinusoidal.data.slice(0, 24),
@@ -197,13 +195,13 @@ describe.runIf(readsSynchronously())('positional encodings', () => {
     expect(() => pe.forward(tensor(new Float32Array(13 * 8), { shape: [1, 13, 8] }))).toThrow(/outside/);
   });
 
-  it('learned embeddings add a trained row per position and get its gradient', () => {
+  it('learned embeddings add a trained row per position and get its gradient', async () => {
     manualSeed(2);
     const pe = new LearnedPositionalEmbedding(10, 4);
     expect(Object.keys(pe.stateDict())).toEqual(['weight']);
     const x = tensor(new Float32Array(2 * 3 * 4), { shape: [2, 3, 4] });
     pe.forward(x, 2).sum().backward();
-    const g = pe.weight.grad!.dataSync();
+    const g = await pe.weight.grad!.data();
     for (let p = 0; p < 10; p++)
       for (let j = 0; j < 4; j++) expect(g[p * 4 + j]).toBe(p >= 2 && p < 5 ? 2 : 0);
   });

@@ -5,9 +5,6 @@
  * the outputs and the gradients of Σ out·W w.r.t. the inputs and every parameter at rtol 1e-4.
  */
 import { type Tensor, tensor, ValueError } from '@nnet/tensor';
-// These tests read with dataSync (PyTorch-parity checks written first for cpu and wasm): they run
-// where the backend reads synchronously; converting them to async reads is left (see the closing note).
-import { readsSynchronously } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   LayerNorm,
@@ -118,34 +115,34 @@ function run(c: ModuleCase, m: Module, xs: Tensor[]): Tensor[] {
   }
 }
 
-describe.runIf(readsSynchronously())('attention and transformer modules match PyTorch 1.13', () => {
+describe('attention and transformer modules match PyTorch 1.13', () => {
   for (const c of cases) {
-    it(`${c.name}: state dict, outputs and gradients`, () => {
+    it(`${c.name}: state dict, outputs and gradients`, async () => {
       const m = build(c);
       expect(Object.keys(m.stateDict()).sort()).toEqual(Object.keys(c.paramGrads).sort());
       const xs = c.inputs.map((e) => dec(e, true));
       const outs = run(c, m, xs);
       expect(outs.length).toBe(c.outputs.length);
-      outs.forEach((o, i) => expectNear(o, c.outputs[i]));
+      for (const [i, o] of outs.entries()) await expectNear(o, c.outputs[i]);
       outs
         .map((o, i) => o.mul(dec(c.weights[i])).sum())
         .reduce((a, b) => a.add(b))
         .backward();
-      xs.forEach((x, i) => expectNear(x.grad, c.inputGrads[i]));
-      for (const [n, p] of m.namedParameters()) expectNear(p.grad, c.paramGrads[n], 1e-4, 2e-5);
+      for (const [i, x] of xs.entries()) await expectNear(x.grad, c.inputGrads[i]);
+      for (const [n, p] of m.namedParameters()) await expectNear(p.grad, c.paramGrads[n], 1e-4, 2e-5);
     });
   }
 });
 
-describe.runIf(readsSynchronously())('MultiheadAttention details', () => {
-  it('forward is self-attention without weights, equal to attend', () => {
+describe('MultiheadAttention details', () => {
+  it('forward is self-attention without weights, equal to attend', async () => {
     const c = cases.find((x) => x.name === 'mha_self')!;
     const m = build(c);
     const x = dec(c.inputs[0]);
-    expectNear(m.forward(x), c.outputs[0]);
+    await expectNear(m.forward(x), c.outputs[0]);
   });
 
-  it('rejects bad shapes, masks and options', () => {
+  it('rejects bad shapes, masks and options', async () => {
     const m = new MultiheadAttention(8, 2);
     const x = tensor(new Float32Array(5 * 2 * 8), { shape: [5, 2, 8] });
     expect(() => new MultiheadAttention(8, 3)).toThrow(/divisible/);

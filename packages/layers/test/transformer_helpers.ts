@@ -28,11 +28,14 @@ export function dec(e: TEnc, requiresGrad = false): Tensor {
   return tensor(e.data.map(num), { shape: e.shape, dtype: e.dtype, requiresGrad });
 }
 
-/** Expects `got` to hold `want` within atol + rtol·|want| (NaN and ±Infinity must match). */
-export function expectNear(got: Tensor | null, want: TEnc, rtol = 1e-4, atol = 1e-5): void {
+/**
+ * Expects `got` to hold `want` within atol + rtol·|want| (NaN and ±Infinity must match). Reads
+ * asynchronously, so it runs on every backend (webgpu has no synchronous read).
+ */
+export async function expectNear(got: Tensor | null, want: TEnc, rtol = 1e-4, atol = 1e-5): Promise<void> {
   expect(got).not.toBeNull();
   expect(got!.shape).toEqual(want.shape);
-  const g = got!.dataSync();
+  const g = await got!.data();
   let worst = 0;
   want.data.forEach((wv, i) => {
     const w = num(wv);

@@ -10,6 +10,7 @@ import {
   customGrad,
   fmtShape,
   getBackend,
+  getDebug,
   noGrad,
   ShapeError,
   type Tensor,
@@ -35,11 +36,15 @@ function check(op: string, input: Tensor, target: Tensor): void {
 }
 
 /**
- * Throws a ValueError when a probability is outside [0, 1] or NaN, as PyTorch does. The check
- * reads one number, so it runs on backends that read synchronously (cpu, wasm).
+ * Under `setDebug({ detectAnomaly: true })`, throws a ValueError when a probability is outside
+ * [0, 1] or NaN, as PyTorch always does. The check reads one number back, a synchronous read per
+ * loss call, so it is a debug check: it runs only in anomaly mode and only on backends that read
+ * synchronously (cpu, wasm). Without it nothing is read; such an element's loss is NaN (the log of
+ * a negative number), never a finite value, so the NaN shows in the loss (and anomaly mode names
+ * it).
  */
 function checkProbabilities(op: string, p: Tensor): void {
-  if (typeof getBackend().readSync !== 'function' || p.size === 0) return;
+  if (!getDebug().detectAnomaly || typeof getBackend().readSync !== 'function' || p.size === 0) return;
   const bad = noGrad(() => tidy(() => p.lt(0).logicalOr(p.gt(1)).logicalOr(p.isnan()).sum().item()));
   if (bad > 0) {
     throw new ValueError(
@@ -67,6 +72,18 @@ const bceElementwise = customGrad(
   'bce',
 );
 
+/**
+ * Binary cross-entropy between probabilities and targets of one shape, PyTorch's
+ * `binary_cross_entropy`: ℓ = -w·(t·log p + (1 - t)·log(1 - p)), each log clamped at -100.
+ * input p [*] in [0, 1], target t [*] (same shape), weight broadcast against them; returns a
+ * scalar (reduction 'mean' or 'sum') or [*] ('none'). The gradient is finite at p = 0 and 1.
+ *
+ * Probabilities outside [0, 1]: PyTorch raises; here the check needs a synchronous read, so it runs
+ * under `setDebug({ detectAnomaly: true })` (cpu, wasm) and otherwise such an element's loss is NaN.
+ * For raw scores use `bceWithLogits`, which is also more stable.
+ *
+ *   const loss = bce(model.forward(x).sigmoid(), y); // x [N, F], y [N, 1] of 0/1
+ */
 export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   const reduction = checkReduction('bce', options.reduction ?? 'mean');
   check('bce', input, target);
@@ -79,6 +96,14 @@ export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Te
   });
 }
 
+/**
+ * Binary cross-entropy on logits, PyTorch's `binary_cross_entropy_with_logits`:
+ * ℓ = -w·(pw·t·log σ(x) + (1 - t)·log(1 - σ(x))), computed without overflow for any x.
+ * input x [*] (raw scores), target t [*] (same shape), weight broadcast against them, posWeight
+ * [C] per class (the last dim); returns a scalar ('mean', 'sum') or [*] ('none').
+ *
+ *   const loss = bceWithLogits(logits, y, { posWeight: tensor([3]) }); // logits, y [N, 1]
+ */
 export function bceWithLogits(
   input: Tensor,
   target: Tensor,
@@ -100,6 +125,12 @@ export function bceWithLogits(
   });
 }
 
+/**
+ * `bce` as a module with fixed options.
+ *
+ *   const lossFn = new BCELoss({ reduction: 'sum' });
+ *   const loss = lossFn.forward(probs, targets); // [N] each → scalar
+ */
 export class BCELoss {
   constructor(readonly options: BCEOptions = {}) {}
   forward(input: Tensor, target: Tensor): Tensor {
@@ -107,6 +138,12 @@ export class BCELoss {
   }
 }
 
+/**
+ * `bceWithLogits` as a module with fixed options.
+ *
+ *   const lossFn = new BCEWithLogitsLoss({ posWeight: tensor([2]) });
+ *   const loss = lossFn.forward(logits, targets); // [N, 1] each → scalar
+ */
 export class BCEWithLogitsLoss {
   constructor(readonly options: BCEOptions & { posWeight?: Tensor } = {}) {}
   forward(input: Tensor, target: Tensor): Tensor {

@@ -21,13 +21,19 @@ import {
   IndexError,
   logSoftmax,
   ShapeError,
+  softmaxCrossEntropy,
   type Tensor,
   tidy,
   ValueError,
   where,
+  withOp,
 } from '@nnet/tensor';
 import { checkReduction, type Reduction } from './mse.js';
 
+/**
+ * Options of nll: reduction ('mean' weighted by the targets' class weights, 'sum', 'none'),
+ * weight [C] per class, ignoreIndex (targets equal to it contribute nothing; default -100).
+ */
 export interface NLLOptions {
   reduction?: Reduction;
   /** Per-class weights [C]. */
@@ -36,6 +42,9 @@ export interface NLLOptions {
   ignoreIndex?: number;
 }
 
+/**
+ * Options of crossEntropy: NLLOptions plus labelSmoothing ε in [0, 1].
+ */
 export interface CrossEntropyOptions extends NLLOptions {
   /** ε in [0, 1]: mixes the target with the uniform distribution. */
   labelSmoothing?: number;
@@ -127,13 +136,59 @@ function checkLogits(op: string, x: Tensor): void {
   }
 }
 
+/**
+ * Cross-entropy of logits against class indices or class probabilities, PyTorch's
+ * F.cross_entropy = nll(logSoftmax(logits, 1), target). logits [N, C] (or [N, C, d1, ...]);
+ * target int32 [N] (or [N, d1, ...]) of class indices, or float [N, C, ...] of probabilities;
+ * returns a scalar ('mean', 'sum') or [N, ...] ('none').
+ *
+ *   const loss = crossEntropy(model.forward(x), labels); // logits [N, 10], labels int32 [N]
+ */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkLogits('crossEntropy', logits);
   checkTensor('crossEntropy', target, 'target');
+  const plain =
+    logits.ndim === 2 &&
+    target.dtype === 'int32' &&
+    options.weight === undefined &&
+    (options.labelSmoothing ?? 0) === 0;
+  if (plain) return fused(logits, target, options);
   return tidy(() => fromLogProbs('crossEntropy', logSoftmax(logits, 1), target, options));
 }
 
-/** Negative log-likelihood from log-probabilities (e.g. the output of LogSoftmax). */
+/**
+ * The plain case — logits [N, C], class indices [N], no weight, no label smoothing — on the fused
+ * softmaxCrossEntropy (one kernel forward, one backward, no logSoftmax and gather): per-row
+ * losses [N], then 'mean' divides by the rows whose target is not ignoreIndex (NaN when none is,
+ * as PyTorch).
+ */
+function fused(logits: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
+  const reduction = checkReduction('crossEntropy', options.reduction ?? 'mean');
+  const N = logits.shape[0];
+  if (target.ndim !== 1 || target.shape[0] !== N) {
+    throw new ShapeError(
+      `crossEntropy: class-index target ${fmtShape(target.shape)} must have shape [${N}] for input ` +
+        `${fmtShape(logits.shape)} (one class index per sample).`,
+    );
+  }
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  return withOp('crossEntropy', () =>
+    tidy(() => {
+      const loss = softmaxCrossEntropy(logits, target, { ignoreIndex });
+      if (reduction === 'none') return loss;
+      if (reduction === 'sum') return loss.sum();
+      return loss.sum().div(target.ne(ignoreIndex).sum().to('float32'));
+    }),
+  );
+}
+
+/**
+ * Negative log-likelihood from log-probabilities (e.g. the output of LogSoftmax), PyTorch's
+ * F.nll_loss: logProbs [N, C] (or [N, C, d1, ...]), target int32 [N] (or [N, d1, ...]); returns a
+ * scalar ('mean', 'sum') or [N, ...] ('none').
+ *
+ *   const loss = nll(logits.logSoftmax(1), labels);
+ */
 export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
   checkLogits('nll', logProbs);
   checkTensor('nll', target, 'target');
@@ -153,6 +208,12 @@ export class CrossEntropyLoss {
   }
 }
 
+/**
+ * `nll` as an object with `forward(logProbs, target)`.
+ *
+ *   const lossFn = new NLLLoss({ ignoreIndex: 0 });
+ *   const loss = lossFn.forward(logProbs, target); // [N, C], int32 [N] → scalar
+ */
 export class NLLLoss {
   constructor(readonly options: NLLOptions = {}) {}
   forward(logProbs: Tensor, target: Tensor): Tensor {

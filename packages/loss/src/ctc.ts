@@ -9,7 +9,9 @@
 import {
   cat,
   checkOptions,
+  checkTensor,
   DTypeError,
+  describeValue,
   fmtShape,
   full,
   gather,
@@ -24,6 +26,11 @@ import { checkReduction, type Reduction } from './mse.js';
 
 const NEG = -1e30;
 
+/**
+ * Options of ctc: blank (the blank class id, default 0), reduction ('mean' divides each
+ * sample's loss by its target length, then averages; 'sum'; 'none' gives [N]), zeroInfinity
+ * (impossible alignments give 0 instead of Infinity).
+ */
 export interface CTCOptions {
   /** The blank class (default 0). */
   blank?: number;
@@ -54,39 +61,55 @@ export function ctc(
 ): Tensor {
   checkOptions('ctc', options, ['blank', 'reduction', 'zeroInfinity']);
   const reduction = checkReduction('ctc', options.reduction ?? 'mean');
-  logProbs._check('ctc');
-  targets._check('ctc');
+  checkTensor('ctc', logProbs, 'logProbs');
+  checkTensor('ctc', targets, 'targets');
   if (logProbs.ndim !== 3)
-    throw new ShapeError(`ctc: logProbs must be [T, N, C], got ${fmtShape(logProbs.shape)}.`);
-  if (targets.dtype !== 'int32') throw new DTypeError(`ctc: targets must be int32, got ${targets.dtype}.`);
+    throw new ShapeError(
+      `ctc: logProbs must be [T, N, C] (time, batch, classes), got ${fmtShape(logProbs.shape)}; add the batch dim with unsqueeze(1).`,
+    );
+  if (targets.dtype !== 'int32')
+    throw new DTypeError(
+      `ctc: targets must be int32 class ids, got ${targets.dtype}; use targets.to('int32').`,
+    );
   const [T, N, C] = logProbs.shape;
   const blank = options.blank ?? 0;
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) {
-    throw new ValueError(`ctc: blank ${blank} is not a class of the ${C} classes.`);
-  }
-  if (inputLengths.length !== N || targetLengths.length !== N) {
-    throw new ShapeError(
-      `ctc: give one input and one target length per sample (${N}), got ${inputLengths.length} and ${targetLengths.length}.`,
+    throw new ValueError(
+      `ctc: blank ${String(blank)} must be a class id in [0, ${C - 1}] (logProbs has ${C} classes).`,
     );
   }
-  inputLengths.forEach((l) => {
+  for (const [name, lengths] of [
+    ['inputLengths', inputLengths],
+    ['targetLengths', targetLengths],
+  ] as const) {
+    if (!Array.isArray(lengths) || lengths.length !== N) {
+      throw new ShapeError(
+        `ctc: ${name} must list one length per sample (${N}), got ${describeValue(lengths)}.`,
+      );
+    }
+  }
+  inputLengths.forEach((l, i) => {
     if (!Number.isInteger(l) || l < 1 || l > T)
-      throw new ValueError(`ctc: input length ${l} must be in [1, ${T}].`);
+      throw new ValueError(
+        `ctc: inputLengths[${i}] = ${String(l)} must be an integer in [1, ${T}] (logProbs' T).`,
+      );
+  });
+  targetLengths.forEach((l, i) => {
+    if (!Number.isInteger(l) || l < 0)
+      throw new ValueError(`ctc: targetLengths[${i}] = ${String(l)} must be an integer >= 0.`);
   });
   const S = Math.max(0, ...targetLengths);
   if (targets.ndim === 2) {
     if (targets.shape[0] !== N || targets.shape[1] < S) {
-      throw new ShapeError(`ctc: padded targets must be [${N}, >= ${S}], got ${fmtShape(targets.shape)}.`);
+      throw new ShapeError(
+        `ctc: padded targets must be [N, >= max(targetLengths)] = [${N}, >= ${S}], got ${fmtShape(targets.shape)}; pad each row to the longest target.`,
+      );
     }
   } else if (targets.ndim !== 1 || targets.shape[0] !== targetLengths.reduce((a, b) => a + b, 0)) {
     throw new ShapeError(
       `ctc: targets must be [N, S] or 1-D with sum(targetLengths) = ${targetLengths.reduce((a, b) => a + b, 0)} elements, got ${fmtShape(targets.shape)}.`,
     );
   }
-  targetLengths.forEach((l) => {
-    if (!Number.isInteger(l) || l < 0)
-      throw new ValueError(`ctc: target length ${l} must be an integer >= 0.`);
-  });
   const L = 2 * S + 1;
   return tidy(() => {
     // Label k of sample n, as a padded [N, max(S, 1)] tensor (padding reads label 0 of the row).

@@ -7,8 +7,19 @@
 import { checkTensor, fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
 import { reduce } from './mse.js';
 
+/**
+ * klDiv's reductions: PyTorch's 'mean' (over elements), 'sum', 'none', and 'batchmean' (the sum
+ * divided by the batch size, the true KL divergence per sample).
+ */
 export type KLReduction = 'mean' | 'sum' | 'none' | 'batchmean';
 
+/**
+ * Kullback–Leibler divergence, PyTorch's F.kl_div: input log-probabilities [*], target
+ * probabilities [*] (log-probabilities with `logTarget`) of the same shape; ℓ = t·(log t - input).
+ * Returns a scalar, or [*] with reduction 'none'.
+ *
+ *   const loss = klDiv(student.logSoftmax(1), teacher.softmax(1), { reduction: 'batchmean' });
+ */
 export function klDiv(
   input: Tensor,
   target: Tensor,
@@ -36,6 +47,11 @@ export function klDiv(
   });
 }
 
+/**
+ * `klDiv` as an object with `forward(input, target)`.
+ *
+ *   const loss = new KLDivLoss({ reduction: 'batchmean' }).forward(logP, q); // [N, C] each
+ */
 export class KLDivLoss {
   constructor(readonly options: { reduction?: KLReduction; logTarget?: boolean } = {}) {}
   forward(input: Tensor, target: Tensor): Tensor {

@@ -7,9 +7,23 @@
  *                                    `full` adds ½log(2π); the clamp passes var's gradient through
  * Gradients by composition.
  */
-import { checkOptions, fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import {
+  checkOptions,
+  checkTensor,
+  fmtShape,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+  where,
+  withOp,
+} from '@nnet/tensor';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
+/**
+ * Options of poissonNll: logInput (default true), full (Stirling's term), eps (added before
+ * the log when logInput is false; default 1e-8), reduction.
+ */
 export interface PoissonNllOptions {
   /** input is the log of the rate (default true). */
   logInput?: boolean;
@@ -19,34 +33,45 @@ export interface PoissonNllOptions {
   reduction?: Reduction;
 }
 
-/** Poisson negative log-likelihood of a rate (or log-rate) `input` for counts `target`. */
+/**
+ * Poisson negative log-likelihood of a rate (or log-rate) `input` for counts `target`, PyTorch's
+ * F.poisson_nll_loss: input and target broadcast to [*]; a scalar, or [*] with 'none'.
+ *
+ *   const loss = poissonNll(logRate, counts); // [N] each
+ */
 export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
   checkOptions('poissonNll', options, ['logInput', 'full', 'eps', 'reduction']);
   const reduction = checkReduction('poissonNll', options.reduction ?? 'mean');
-  input._check('poissonNll');
-  target._check('poissonNll');
+  checkTensor('poissonNll', input, 'input');
+  checkTensor('poissonNll', target, 'target');
   const eps = options.eps ?? 1e-8;
-  return tidy(() => {
-    let loss =
-      (options.logInput ?? true)
-        ? input.exp().sub(target.mul(input))
-        : input.sub(target.mul(input.add(eps).log()));
-    if (options.full) {
-      const stirling = target
-        .xlogy(target)
-        .sub(target)
-        .add(
-          target
-            .mul(2 * Math.PI)
-            .log()
-            .mul(0.5),
-        );
-      loss = loss.add(where(target.gt(1), stirling, 0));
-    }
-    return reduce(loss, reduction);
-  });
+  // input and target broadcast, as PyTorch's; a clash is reported as poissonNll's.
+  return withOp('poissonNll', () =>
+    tidy(() => {
+      let loss =
+        (options.logInput ?? true)
+          ? input.exp().sub(target.mul(input))
+          : input.sub(target.mul(input.add(eps).log()));
+      if (options.full) {
+        const stirling = target
+          .xlogy(target)
+          .sub(target)
+          .add(
+            target
+              .mul(2 * Math.PI)
+              .log()
+              .mul(0.5),
+          );
+        loss = loss.add(where(target.gt(1), stirling, 0));
+      }
+      return reduce(loss, reduction);
+    }),
+  );
 }
 
+/**
+ * Options of gaussianNll: full (adds ½log 2π), eps (variance floor, default 1e-6), reduction.
+ */
 export interface GaussianNllOptions {
   full?: boolean;
   eps?: number;
@@ -65,9 +90,14 @@ export function gaussianNll(
 ): Tensor {
   checkOptions('gaussianNll', options, ['full', 'eps', 'reduction']);
   const reduction = checkReduction('gaussianNll', options.reduction ?? 'mean');
-  for (const t of [input, target, variance]) t._check('gaussianNll');
+  checkTensor('gaussianNll', input, 'input');
+  checkTensor('gaussianNll', target, 'target');
+  checkTensor('gaussianNll', variance, 'var');
   const eps = options.eps ?? 1e-6;
-  if (!(eps >= 0)) throw new ValueError(`gaussianNll: eps must be >= 0, got ${eps}.`);
+  if (typeof eps !== 'number' || !(eps >= 0))
+    throw new ValueError(
+      `gaussianNll: eps must be a number >= 0 (the variance's floor), got ${String(eps)}.`,
+    );
   let v = variance;
   const same = (a: readonly number[], b: readonly number[]) =>
     a.length === b.length && a.every((d, i) => d === b[i]);
@@ -80,13 +110,15 @@ export function gaussianNll(
       );
     }
   }
-  const out = tidy(() => {
-    // max(var, eps) in value, identity in gradient (PyTorch clamps under no_grad).
-    const clamped = v.add(v.clamp(eps).sub(v).detach());
-    let loss = clamped.log().add(input.sub(target).square().div(clamped)).mul(0.5);
-    if (options.full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
-    return reduce(loss, reduction);
-  });
+  const out = withOp('gaussianNll', () =>
+    tidy(() => {
+      // max(var, eps) in value, identity in gradient (PyTorch clamps under no_grad).
+      const clamped = v.add(v.clamp(eps).sub(v).detach());
+      let loss = clamped.log().add(input.sub(target).square().div(clamped)).mul(0.5);
+      if (options.full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
+      return reduce(loss, reduction);
+    }),
+  );
   if (v !== variance) v.dispose();
   return out;
 }

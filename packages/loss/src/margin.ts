@@ -9,6 +9,8 @@
  */
 import {
   checkOptions,
+  checkTensor,
+  describeValue,
   fmtShape,
   logsigmoid,
   ShapeError,
@@ -20,17 +22,29 @@ import {
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 function sameShape(op: string, names: string[], ts: Tensor[]): void {
-  ts.forEach((t) => t._check(op));
+  ts.forEach((t, i) => checkTensor(op, t, names[i]));
   const s = ts[0].shape;
   ts.forEach((t, i) => {
     if (t.ndim !== s.length || t.shape.some((d, k) => d !== s[k])) {
       throw new ShapeError(
-        `${op}: ${names[i]} ${fmtShape(t.shape)} must have the shape of ${names[0]} ${fmtShape(s)}.`,
+        `${op}: ${names[i]} ${fmtShape(t.shape)} must have the shape of ${names[0]} ${fmtShape(s)}; pass tensors of one shape.`,
       );
     }
   });
 }
 
+/** The margin option as a number (default `fallback`); throws a ValueError naming `op` otherwise. */
+function marginOf(op: string, options: { margin?: number }, fallback: number): number {
+  const m = options.margin ?? fallback;
+  if (typeof m !== 'number') {
+    throw new ValueError(
+      `${op}: margin must be a number, got ${describeValue(m)}; e.g. { margin: ${fallback} }.`,
+    );
+  }
+  return m;
+}
+
+/** Options of the margin losses. */
 export interface MarginOptions {
   margin?: number;
   reduction?: Reduction;
@@ -46,19 +60,21 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: Margin
   checkOptions('marginRanking', options, ['margin', 'reduction']);
   const reduction = checkReduction('marginRanking', options.reduction ?? 'mean');
   sameShape('marginRanking', ['x1', 'x2', 'y'], [x1, x2, y]);
-  const margin = options.margin ?? 0;
+  const margin = marginOf('marginRanking', options, 0);
   return tidy(() => reduce(y.neg().mul(x1.sub(x2)).add(margin).relu(), reduction));
 }
 
 /**
- * Hinge embedding loss: x where y = 1, max(0, margin - x) where y = -1 (margin default 1), for
- * x a distance and y ∈ {1, -1}.
+ * Hinge embedding loss, PyTorch's F.hinge_embedding_loss: x where y = 1, max(0, margin - x)
+ * where y = -1 (margin default 1), for x a distance [*] and y ∈ {1, -1} of the same shape.
+ *
+ *   const loss = hingeEmbedding(distances, tensor([1, -1, 1]));
  */
 export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
   checkOptions('hingeEmbedding', options, ['margin', 'reduction']);
   const reduction = checkReduction('hingeEmbedding', options.reduction ?? 'mean');
   sameShape('hingeEmbedding', ['input', 'target'], [x, y]);
-  const margin = options.margin ?? 1;
+  const margin = marginOf('hingeEmbedding', options, 1);
   return tidy(() => {
     // PyTorch's form: both terms where y is neither 1 nor -1.
     const hinge = where(y.ne(1), x.neg().add(margin).relu(), 0);
@@ -70,18 +86,20 @@ export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}
 /**
  * Cosine embedding loss of rows x1, x2 [N, D] (or [D]) with y [N] ∈ {1, -1}: 1 - cos where y = 1,
  * max(0, cos - margin) where y = -1; cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12)), PyTorch's.
+ *
+ *   const loss = cosineEmbedding(a, b, tensor([1, -1])); // a, b [2, D]
  */
 export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
   checkOptions('cosineEmbedding', options, ['margin', 'reduction']);
   const reduction = checkReduction('cosineEmbedding', options.reduction ?? 'mean');
   sameShape('cosineEmbedding', ['x1', 'x2'], [x1, x2]);
-  y._check('cosineEmbedding');
+  checkTensor('cosineEmbedding', y, 'y');
   if (x1.ndim < 1 || x1.ndim > 2 || y.ndim !== x1.ndim - 1 || (x1.ndim === 2 && y.shape[0] !== x1.shape[0])) {
     throw new ShapeError(
-      `cosineEmbedding: expects x1, x2 [N, D] with y [N] (or [D] with a 0-d y), got ${fmtShape(x1.shape)} and y ${fmtShape(y.shape)}.`,
+      `cosineEmbedding: expects x1, x2 [N, D] with y [N] (or [D] with a 0-d y), got ${fmtShape(x1.shape)} and y ${fmtShape(y.shape)}; give y one ±1 per row.`,
     );
   }
-  const margin = options.margin ?? 0;
+  const margin = marginOf('cosineEmbedding', options, 0);
   const EPS = 1e-12;
   return tidy(() => {
     const d = x1.ndim - 1;
@@ -95,6 +113,9 @@ export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: Marg
   });
 }
 
+/**
+ * Options of tripletMargin: margin (default 1), p (norm degree, default 2), eps, swap, reduction.
+ */
 export interface TripletMarginOptions extends MarginOptions {
   /** The norm degree of the distance (default 2). */
   p?: number;
@@ -111,7 +132,9 @@ function pairwiseDistance(a: Tensor, b: Tensor, p: number, eps: number): Tensor 
 
 /**
  * Triplet margin loss: max(d(a, p) - d(a, n) + margin, 0) per row of anchor, positive and
- * negative [N, D] (or [D]); margin default 1.
+ * negative [N, D] (or [D]); margin default 1, d the p-norm distance (PyTorch's pairwise_distance).
+ *
+ *   const loss = tripletMargin(anchor, positive, negative, { margin: 0.5 });
  */
 export function tripletMargin(
   anchor: Tensor,
@@ -123,12 +146,15 @@ export function tripletMargin(
   const reduction = checkReduction('tripletMargin', options.reduction ?? 'mean');
   sameShape('tripletMargin', ['anchor', 'positive', 'negative'], [anchor, positive, negative]);
   if (anchor.ndim < 1 || anchor.ndim > 2) {
-    throw new ShapeError(`tripletMargin: expects [N, D] or [D] inputs, got ${fmtShape(anchor.shape)}.`);
+    throw new ShapeError(
+      `tripletMargin: expects [N, D] or [D] inputs, got ${fmtShape(anchor.shape)}; flatten the features into the last dim.`,
+    );
   }
   const p = options.p ?? 2;
-  if (!(p > 0)) throw new ValueError(`tripletMargin: p must be > 0, got ${p}.`);
+  if (typeof p !== 'number' || !(p > 0))
+    throw new ValueError(`tripletMargin: p must be a number > 0 (the norm degree), got ${String(p)}.`);
   const eps = options.eps ?? 1e-6;
-  const margin = options.margin ?? 1;
+  const margin = marginOf('tripletMargin', options, 1);
   return tidy(() => {
     const dPos = pairwiseDistance(anchor, positive, p, eps);
     let dNeg = pairwiseDistance(anchor, negative, p, eps);
@@ -137,6 +163,9 @@ export function tripletMargin(
   });
 }
 
+/**
+ * Options of multiLabelSoftMargin: weight [C] per class, reduction.
+ */
 export interface MultiLabelSoftMarginOptions {
   /** A per-class weight [C]. */
   weight?: Tensor;
@@ -146,6 +175,8 @@ export interface MultiLabelSoftMarginOptions {
 /**
  * Multi-label soft margin loss of logits x [N, C] (or [C]) and 0/1 targets y of the same shape:
  * -(1/C)·Σ_c w_c·(y·log σ(x) + (1 - y)·log σ(-x)), then reduced over N.
+ *
+ *   const loss = multiLabelSoftMargin(logits, tags); // [N, C] each
  */
 export function multiLabelSoftMargin(
   x: Tensor,
@@ -156,7 +187,9 @@ export function multiLabelSoftMargin(
   const reduction = checkReduction('multiLabelSoftMargin', options.reduction ?? 'mean');
   sameShape('multiLabelSoftMargin', ['input', 'target'], [x, y]);
   if (x.ndim < 1 || x.ndim > 2) {
-    throw new ShapeError(`multiLabelSoftMargin: expects [N, C] or [C] input, got ${fmtShape(x.shape)}.`);
+    throw new ShapeError(
+      `multiLabelSoftMargin: expects [N, C] or [C] input, got ${fmtShape(x.shape)}; reshape it to [N, C].`,
+    );
   }
   const C = x.shape[x.ndim - 1];
   return tidy(() => {

@@ -4,8 +4,16 @@
  */
 import { checkTensor, DTypeError, fmtShape, ShapeError, type Tensor, tidy, ValueError } from '@nnet/tensor';
 
+/**
+ * How a loss reduces its elementwise values: 'mean' (default), 'sum', or 'none' (keep [*]).
+ */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/**
+ * Returns `r` as a Reduction, or throws a ValueError naming `op` and the accepted values.
+ *
+ *   const reduction = checkReduction('mse', options.reduction ?? 'mean');
+ */
 export function checkReduction(op: string, r: string): Reduction {
   if (r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw new ValueError(`${op}: reduction must be 'mean', 'sum' or 'none', got '${r}'.`);
@@ -13,11 +21,22 @@ export function checkReduction(op: string, r: string): Reduction {
   return r;
 }
 
+/**
+ * Reduces an elementwise loss [*]: mean or sum to a scalar [], or unchanged for 'none'.
+ *
+ *   return reduce(input.sub(target).square(), 'mean');
+ */
 export function reduce(loss: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'none') return loss;
   return reduction === 'sum' ? loss.sum() : loss.mean();
 }
 
+/**
+ * Mean squared error, PyTorch's F.mse_loss: ℓᵢ = (inputᵢ - targetᵢ)², input and target of one
+ * shape [*]; returns a scalar, or [*] with reduction 'none'.
+ *
+ *   const loss = mse(model.forward(x), y); // [N, 1] each → scalar
+ */
 export function mse(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   const reduction = checkReduction('mse', options.reduction ?? 'mean');
   checkTensor('mse', input, 'input');

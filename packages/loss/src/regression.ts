@@ -18,11 +18,23 @@ function difference(op: string, input: Tensor, target: Tensor): Tensor {
   return input.sub(target);
 }
 
+/**
+ * Mean absolute error, PyTorch's F.l1_loss: ℓᵢ = |inputᵢ - targetᵢ|, one shape [*]; a scalar,
+ * or [*] with reduction 'none'.
+ *
+ *   const loss = l1(pred, y);
+ */
 export function l1(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   const reduction = checkReduction('l1', options.reduction ?? 'mean');
   return tidy(() => reduce(difference('l1', input, target).abs(), reduction));
 }
 
+/**
+ * Smooth L1, PyTorch's F.smooth_l1_loss: 0.5·d²/β where |d| < β, else |d| - 0.5·β (d = input -
+ * target, β default 1; β = 0 is L1); one shape [*]; a scalar, or [*] with 'none'.
+ *
+ *   const loss = smoothL1(boxes, targets, { beta: 0.5 });
+ */
 export function smoothL1(
   input: Tensor,
   target: Tensor,
@@ -39,6 +51,12 @@ export function smoothL1(
   });
 }
 
+/**
+ * Huber loss, PyTorch's F.huber_loss: 0.5·d² where |d| <= δ, else δ·(|d| - 0.5·δ) (δ default 1);
+ * one shape [*]; a scalar, or [*] with 'none'.
+ *
+ *   const loss = huber(pred, y, { delta: 2 });
+ */
 export function huber(
   input: Tensor,
   target: Tensor,
@@ -54,6 +72,11 @@ export function huber(
   });
 }
 
+/**
+ * `l1` as an object with `forward(input, target)`.
+ *
+ *   const loss = new L1Loss().forward(pred, y); // [*] each → scalar
+ */
 export class L1Loss {
   constructor(readonly options: { reduction?: Reduction } = {}) {}
   forward(input: Tensor, target: Tensor): Tensor {
@@ -61,6 +84,11 @@ export class L1Loss {
   }
 }
 
+/**
+ * `smoothL1` as an object with `forward(input, target)`.
+ *
+ *   const loss = new SmoothL1Loss({ beta: 0.5 }).forward(pred, y);
+ */
 export class SmoothL1Loss {
   constructor(readonly options: { reduction?: Reduction; beta?: number } = {}) {}
   forward(input: Tensor, target: Tensor): Tensor {
@@ -68,6 +96,11 @@ export class SmoothL1Loss {
   }
 }
 
+/**
+ * `huber` as an object with `forward(input, target)`.
+ *
+ *   const loss = new HuberLoss({ delta: 2 }).forward(pred, y);
+ */
 export class HuberLoss {
   constructor(readonly options: { reduction?: Reduction; delta?: number } = {}) {}
   forward(input: Tensor, target: Tensor): Tensor {

@@ -77,8 +77,10 @@ describe('ctc matches PyTorch', () => {
       ],
       { dtype: 'int32' },
     );
-    expect(() => ctc(lp, tg, [4], [2, 2])).toThrow(/one input and one target length per sample/);
-    expect(() => ctc(lp, tg, [5, 4], [2, 2])).toThrow(/input length 5/);
+    expect(() => ctc(lp, tg, [4], [2, 2])).toThrow(/inputLengths must list one length per sample \(2\)/);
+    expect(() => ctc(lp, tg, [4, 4], [2, 2, 2])).toThrow(/targetLengths must list one length per sample/);
+    expect(() => ctc(lp, tg, [5, 4], [2, 2])).toThrow(/inputLengths\[0\] = 5 must be an integer in \[1, 4\]/);
+    expect(() => ctc(lp, tg, [4, 4], [2, 1.5])).toThrow(/targetLengths\[1\] = 1.5/);
     expect(() => ctc(lp, tg, [4, 4], [2, 2], { blank: 3 })).toThrow(/blank 3/);
     expect(() => ctc(lp.select(0, 0), tg, [4, 4], [2, 2])).toThrow(/\[T, N, C\]/);
   });

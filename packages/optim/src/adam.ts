@@ -9,6 +9,10 @@
 import { adamStep, type Tensor, ValueError, zerosLike } from '@nnet/tensor';
 import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
 
+/**
+ * Adam's and AdamW's options (PyTorch's names in camelCase): lr, betas (β₁, β₂), eps,
+ * weightDecay (λ), amsgrad.
+ */
 export interface AdamOptions {
   lr: number;
   betas: readonly [number, number];
@@ -75,6 +79,13 @@ class AdamBase extends Optimizer<AdamOptions> {
   }
 }
 
+/**
+ * Adam (torch.optim.Adam): weight decay added to the gradient. Defaults lr 1e-3, betas
+ * [0.9, 0.999], eps 1e-8, weightDecay 0. Updates each parameter p [*] in place from p.grad [*].
+ *
+ *   const opt = new Adam(model.parameters(), { lr: 3e-4 });
+ *   loss.backward(); opt.step(); opt.zeroGrad();
+ */
 export class Adam extends AdamBase {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(
@@ -86,6 +97,12 @@ export class Adam extends AdamBase {
   }
 }
 
+/**
+ * AdamW (torch.optim.AdamW): decoupled weight decay p = p·(1 - lr·λ), default λ 1e-2;
+ * otherwise as Adam.
+ *
+ *   const opt = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.1 });
+ */
 export class AdamW extends AdamBase {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(

@@ -54,6 +54,14 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
   );
 }
 
+/**
+ * Clamps every gradient element into [-clipValue, clipValue] in place (torch.nn.utils.
+ * clip_grad_value_); parameters without a gradient are skipped. params: tensors of any shape.
+ *
+ *   loss.backward();
+ *   clipGradValue(model.parameters(), 1.0);
+ *   opt.step();
+ */
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
   if (typeof clipValue !== 'number' || !(clipValue >= 0))
     throw new ValueError(`clipGradValue: clipValue must be a number >= 0, got ${describeValue(clipValue)}.`);

@@ -1,6 +1,8 @@
 export { Adam, type AdamOptions, AdamW } from './adam.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
+export { OneCycleLR, type OneCycleOptions } from './one_cycle.js';
 export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamsArg } from './optimizer.js';
+export { type PlateauStateDict, ReduceLROnPlateau } from './plateau.js';
 export { Adagrad, type AdagradOptions, RMSprop, type RMSpropOptions } from './rmsprop.js';
 export {
   CosineAnnealingLR,
@@ -8,8 +10,7 @@ export {
   LinearLR,
   LRScheduler,
   MultiStepLR,
-  OneCycleLR,
-  ReduceLROnPlateau,
+  type SchedulerStateDict,
   StepLR,
 } from './schedulers.js';
 export { SGD, type SGDOptions } from './sgd.js';

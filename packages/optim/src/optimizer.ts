@@ -32,6 +32,8 @@ export interface OptimizerStateDict<O> {
 /**
  * Throws a ValueError for an option key `defaults` lacks, or an option whose default is a number
  * or boolean given as another type (or NaN). Optimizers call it with the options the user passed.
+ *
+ *   checkOptionTypes('SGD', { lr: '0.1' }, { lr: 0.01 }); // ValueError: option lr must be a number
  */
 export function checkOptionTypes(op: string, options: object, defaults: object): void {
   checkOptions(op, options, Object.keys(defaults));
@@ -50,6 +52,16 @@ export function checkOptionTypes(op: string, options: object, defaults: object):
   }
 }
 
+/**
+ * Base of the optimizers: parameter groups (each with its own options), per-parameter state
+ * (momentum buffers, step counts), `step()`, `zeroGrad()` and all-or-nothing state dicts. A
+ * subclass implements `validate` and `stepParameter` for one parameter p [*] and its gradient [*].
+ *
+ *   class MySGD extends Optimizer<{ lr: number }> {
+ *     protected validate() {}
+ *     protected stepParameter(p: Tensor, g: Tensor, _s: object, o: { lr: number }) { p.assign(p.sub(g, o.lr)); }
+ *   }
+ */
 export abstract class Optimizer<O extends object> {
   readonly paramGroups: ParamGroup<O>[];
   /** Per-parameter state (momentum buffers, step counts, ...). */
@@ -175,7 +187,6 @@ export abstract class Optimizer<O extends object> {
     return { state, groups };
   }
 
-  /** Restores a `stateDict()` into an optimizer over the same parameters (in the same order). */
   /**
    * The state keys a parameter's entry must hold once it has stepped (checked by `loadStateDict`,
    * so a dict missing one is refused instead of silently re-initialised). None by default.
@@ -184,6 +195,12 @@ export abstract class Optimizer<O extends object> {
     return [];
   }
 
+  /**
+   * Restores a `stateDict()` into an optimizer over the same parameters (in the same order).
+   * Everything is checked before anything is applied: after an error the optimizer is as before.
+   *
+   *   opt.loadStateDict(saved.optimizer);
+   */
   loadStateDict(dict: OptimizerStateDict<O>): void {
     if (
       typeof dict !== 'object' ||

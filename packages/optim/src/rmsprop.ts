@@ -7,6 +7,10 @@
 import { type Tensor, ValueError } from '@nnet/tensor';
 import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
 
+/**
+ * RMSprop's options: lr, alpha (the square average's decay), eps, weightDecay, momentum,
+ * centered.
+ */
 export interface RMSpropOptions {
   lr: number;
   alpha: number;
@@ -16,6 +20,12 @@ export interface RMSpropOptions {
   centered: boolean;
 }
 
+/**
+ * RMSprop (torch.optim.RMSprop). Defaults lr 0.01, alpha 0.99, eps 1e-8. Updates each
+ * parameter p [*] in place from p.grad [*].
+ *
+ *   const opt = new RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9 });
+ */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     const defaults = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };
@@ -72,6 +82,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 }
 
+/**
+ * Adagrad's options: lr, lrDecay, weightDecay, initialAccumulatorValue, eps.
+ */
 export interface AdagradOptions {
   lr: number;
   lrDecay: number;
@@ -80,6 +93,12 @@ export interface AdagradOptions {
   eps: number;
 }
 
+/**
+ * Adagrad (torch.optim.Adagrad). Defaults lr 0.01, eps 1e-10. Updates each parameter p [*]
+ * in place from p.grad [*].
+ *
+ *   const opt = new Adagrad(model.parameters(), { lr: 0.1 });
+ */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     const defaults = { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 };

@@ -6,17 +6,20 @@
  *   ExponentialLR:     lr = base·γ^t
  *   CosineAnnealingLR: lr = ηmin + (base - ηmin)·(1 + cos(π·t/Tmax))/2
  *   LinearLR:          lr = base·(s + (e - s)·min(t, T)/T)
- *   OneCycleLR:        warm up from maxLr/div to maxLr over pctStart of the steps, then anneal
- *                      (cosine or linear) to maxLr/(div·finalDiv)
- *   ReduceLROnPlateau: lr = max(lr·factor, minLr) after `patience` epochs without improvement
+ * OneCycleLR (one_cycle.ts) and ReduceLROnPlateau (plateau.ts) have their own files.
  */
-import { describeValue, ValueError } from '@nnet/tensor';
+import { checkOptions, describeValue, ValueError } from '@nnet/tensor';
 import type { Optimizer } from './optimizer.js';
 
-type WithLr = { lr: number };
+/** An optimizer whose parameter groups hold a learning rate (every optimizer here). */
+export type WithLr = { lr: number };
 
-/** Throws a ValueError unless `o` is an optimizer (something with paramGroups holding an lr). */
-function checkOptimizer(op: string, o: unknown): void {
+/**
+ * Throws a ValueError unless `o` is an optimizer (something with paramGroups holding an lr).
+ *
+ *   checkOptimizer('StepLR', opt);
+ */
+export function checkOptimizer(op: string, o: unknown): void {
   const groups = (o as { paramGroups?: unknown } | null)?.paramGroups;
   if (!Array.isArray(groups) || !groups.every((g) => typeof g?.options?.lr === 'number')) {
     throw new ValueError(
@@ -25,6 +28,22 @@ function checkOptimizer(op: string, o: unknown): void {
   }
 }
 
+/** The state `LRScheduler.stateDict()` returns and `loadStateDict()` restores. */
+export interface SchedulerStateDict {
+  /** Completed steps. */
+  lastEpoch: number;
+  /** The initial learning rate of each parameter group. */
+  baseLrs: number[];
+}
+
+/**
+ * Base of the epoch-indexed schedulers: a subclass gives the rate of group i after t steps
+ * (`lrAt`), and the base class sets it on the optimizer at each `step()`.
+ *
+ *   const opt = new SGD(model.parameters(), { lr: 0.1 });
+ *   const sched = new StepLR(opt, { stepSize: 30 });
+ *   for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
+ */
 export abstract class LRScheduler {
   /** Completed steps (PyTorch's last_epoch). */
   lastEpoch = 0;
@@ -38,34 +57,86 @@ export abstract class LRScheduler {
   /** The learning rate of group i after `t` steps. */
   protected abstract lrAt(t: number, base: number, i: number): number;
 
+  /**
+   * Computes every value the optimizer's groups take after `t` steps from `bases`, and returns
+   * the function that writes them. Computing throws before anything is written, so a failed
+   * step or load leaves the optimizer as it was.
+   */
+  protected plan(t: number, bases: readonly number[]): () => void {
+    const lrs = this.optimizer.paramGroups.map((_, i) => this.lrAt(t, bases[i], i));
+    return () => {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        g.options.lr = lrs[i];
+      });
+    };
+  }
+
   /** Advances one step and sets every group's learning rate. */
   step(): void {
+    const commit = this.plan(this.lastEpoch + 1, this.baseLrs);
     this.lastEpoch++;
-    this.apply();
+    commit();
   }
 
   protected apply(): void {
-    this.optimizer.paramGroups.forEach((g, i) => {
-      g.options.lr = this.lrAt(this.lastEpoch, this.baseLrs[i], i);
-    });
+    this.plan(this.lastEpoch, this.baseLrs)();
   }
 
+  /** The current learning rate of each parameter group. */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 
-  stateDict(): { lastEpoch: number; baseLrs: number[] } {
+  /** The scheduler's state (step count and base rates), a plain copy safe to serialise. */
+  stateDict(): SchedulerStateDict {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
 
-  loadStateDict(s: { lastEpoch: number; baseLrs: number[] }): void {
-    this.lastEpoch = s.lastEpoch;
-    this.baseLrs.splice(0, this.baseLrs.length, ...s.baseLrs);
-    this.apply();
+  /**
+   * Restores a `stateDict()` and sets the optimizer's rates for that step. Everything is checked
+   * before anything is applied: after an error the scheduler and its optimizer are as before.
+   *
+   *   sched.loadStateDict(saved.scheduler); // resume at the saved epoch
+   */
+  loadStateDict(s: SchedulerStateDict): void {
+    const op = `loadStateDict(${this.constructor.name})`;
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) {
+      throw new ValueError(
+        `${op}: expected a scheduler state dict { lastEpoch, baseLrs } as stateDict() returns, got ${describeValue(s)}.`,
+      );
+    }
+    checkOptions(op, s, ['lastEpoch', 'baseLrs']);
+    const { lastEpoch, baseLrs } = s;
+    if (typeof lastEpoch !== 'number' || !Number.isInteger(lastEpoch) || lastEpoch < 0) {
+      throw new ValueError(
+        `${op}: lastEpoch must be an integer >= 0 (the completed steps), got ${describeValue(lastEpoch)}; pass a dict from stateDict().`,
+      );
+    }
+    const groups = this.optimizer.paramGroups.length;
+    if (!Array.isArray(baseLrs) || baseLrs.length !== groups) {
+      throw new ValueError(
+        `${op}: baseLrs must be a list of ${groups} learning rates (one per parameter group), got ${describeValue(baseLrs)}; load a dict saved from a scheduler over the same optimizer.`,
+      );
+    }
+    const bad = baseLrs.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0);
+    if (bad >= 0) {
+      throw new ValueError(
+        `${op}: baseLrs[${bad}] must be a finite number >= 0, got ${describeValue(baseLrs[bad])}; pass a dict from stateDict().`,
+      );
+    }
+    const commit = this.plan(lastEpoch, baseLrs);
+    this.lastEpoch = lastEpoch;
+    this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
+    commit();
   }
 }
 
-function positive(op: string, name: string, v: number, integer = false): void {
+/**
+ * Throws a ValueError unless `v` is a finite number > 0 (an integer when `integer`).
+ *
+ *   positive('StepLR', 'stepSize', 30, true);
+ */
+export function positive(op: string, name: string, v: number, integer = false): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0) || (integer && !Number.isInteger(v))) {
     throw new ValueError(
       `${op}: ${name} must be a finite ${integer ? 'integer' : 'number'} > 0, got ${describeValue(v)}.`,
@@ -73,12 +144,18 @@ function positive(op: string, name: string, v: number, integer = false): void {
   }
 }
 
+/**
+ * Multiplies the rate by `gamma` (default 0.1) every `stepSize` steps: lr = base·γ^⌊t/stepSize⌋.
+ *
+ *   const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // 0.1 → 0.01 at epoch 30
+ */
 export class StepLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { stepSize: number; gamma?: number },
   ) {
     super(optimizer);
+    checkOptions('StepLR', options, ['stepSize', 'gamma']);
     positive('StepLR', 'stepSize', options?.stepSize, true);
   }
   protected lrAt(t: number, base: number): number {
@@ -86,12 +163,18 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/**
+ * Multiplies the rate by `gamma` (default 0.1) at each milestone step.
+ *
+ *   const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ */
 export class MultiStepLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { milestones: readonly number[]; gamma?: number },
   ) {
     super(optimizer);
+    checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
     const m = options?.milestones;
     if (!Array.isArray(m) || !m.every((v) => Number.isInteger(v) && v > 0)) {
       throw new ValueError(
@@ -104,24 +187,37 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+/**
+ * Multiplies the rate by `gamma` every step: lr = base·γ^t.
+ *
+ *   const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ */
 export class ExponentialLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { gamma: number },
   ) {
     super(optimizer);
+    checkOptions('ExponentialLR', options, ['gamma']);
   }
   protected lrAt(t: number, base: number): number {
     return base * this.options.gamma ** t;
   }
 }
 
+/**
+ * Cosine annealing from the base rate to `etaMin` (default 0) over `tMax` steps:
+ * lr = ηmin + (base - ηmin)·(1 + cos(π·t/Tmax))/2.
+ *
+ *   const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ */
 export class CosineAnnealingLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { tMax: number; etaMin?: number },
   ) {
     super(optimizer);
+    checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     positive('CosineAnnealingLR', 'tMax', options?.tMax, true);
   }
   protected lrAt(t: number, base: number): number {
@@ -130,12 +226,19 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+/**
+ * Scales the rate linearly from `startFactor` (default 1/3) to `endFactor` (default 1) over
+ * `totalIters` steps (default 5), then holds it: a warmup.
+ *
+ *   const sched = new LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
+ */
 export class LinearLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
     readonly options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
   ) {
     super(optimizer);
+    checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
     this.apply();
   }
   protected lrAt(t: number, base: number): number {
@@ -143,141 +246,5 @@ export class LinearLR extends LRScheduler {
     const e = this.options.endFactor ?? 1;
     const total = this.options.totalIters ?? 5;
     return base * (s + ((e - s) * Math.min(t, total)) / total);
-  }
-}
-
-export interface OneCycleOptions {
-  maxLr: number;
-  totalSteps: number;
-  pctStart?: number;
-  annealStrategy?: 'cos' | 'linear';
-  divFactor?: number;
-  finalDivFactor?: number;
-  /** Move momentum (SGD's momentum, Adam's β₁) inversely to the learning rate (default true). */
-  cycleMomentum?: boolean;
-  baseMomentum?: number;
-  maxMomentum?: number;
-}
-
-export class OneCycleLR extends LRScheduler {
-  constructor(
-    optimizer: Optimizer<WithLr>,
-    readonly options: OneCycleOptions,
-  ) {
-    super(optimizer);
-    positive('OneCycleLR', 'totalSteps', options?.totalSteps, true);
-    if (
-      (options.cycleMomentum ?? true) &&
-      !optimizer.paramGroups.every((g) => 'momentum' in g.options || 'betas' in g.options)
-    ) {
-      throw new ValueError('OneCycleLR: the optimizer has no momentum to cycle; pass cycleMomentum: false.');
-    }
-    this.apply();
-  }
-
-  /** The value at step t of a quantity that goes a → b in phase 1 and b → c in phase 2. */
-  private anneal(t: number, a: number, b: number, c: number): number {
-    const total = this.options.totalSteps;
-    // Like PyTorch, the step after the last (t = total, when a loop steps after each of its
-    // totalSteps batches) is allowed; its rate is never used for training.
-    if (t > total) throw new ValueError(`OneCycleLR: stepped ${t} times, more than totalSteps (${total}).`);
-    const end1 = (this.options.pctStart ?? 0.3) * total - 1;
-    const [start, end, from, to] = t <= end1 ? [0, end1, a, b] : [end1, total - 1, b, c];
-    const pct = (t - start) / (end - start);
-    return this.options.annealStrategy === 'linear'
-      ? (to - from) * pct + from
-      : to + ((from - to) / 2) * (1 + Math.cos(Math.PI * pct));
-  }
-
-  protected lrAt(t: number): number {
-    const max = this.options.maxLr;
-    const initial = max / (this.options.divFactor ?? 25);
-    return this.anneal(t, initial, max, initial / (this.options.finalDivFactor ?? 1e4));
-  }
-
-  protected override apply(): void {
-    super.apply();
-    if (!(this.options.cycleMomentum ?? true)) return;
-    const lo = this.options.baseMomentum ?? 0.85;
-    const hi = this.options.maxMomentum ?? 0.95;
-    const m = this.anneal(this.lastEpoch, hi, lo, hi);
-    for (const g of this.optimizer.paramGroups) {
-      const o = g.options as unknown as { momentum?: number; betas?: readonly [number, number] };
-      if ('betas' in o && o.betas) o.betas = [m, o.betas[1]];
-      else o.momentum = m;
-    }
-  }
-}
-
-export class ReduceLROnPlateau {
-  private best: number;
-  private badEpochs = 0;
-  private cooldownLeft = 0;
-  readonly options: Required<{
-    mode: 'min' | 'max';
-    factor: number;
-    patience: number;
-    threshold: number;
-    thresholdMode: 'rel' | 'abs';
-    cooldown: number;
-    minLr: number;
-    eps: number;
-  }>;
-
-  constructor(
-    private readonly optimizer: Optimizer<WithLr>,
-    options: Partial<ReduceLROnPlateau['options']> = {},
-  ) {
-    checkOptimizer('ReduceLROnPlateau', optimizer);
-    this.options = {
-      mode: 'min',
-      factor: 0.1,
-      patience: 10,
-      threshold: 1e-4,
-      thresholdMode: 'rel',
-      cooldown: 0,
-      minLr: 0,
-      eps: 1e-8,
-      ...options,
-    };
-    if (!(this.options.factor < 1))
-      throw new ValueError(`ReduceLROnPlateau: factor must be < 1, got ${this.options.factor}.`);
-    this.best = this.options.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  }
-
-  private better(a: number): boolean {
-    const { mode, threshold, thresholdMode } = this.options;
-    if (mode === 'min')
-      return thresholdMode === 'rel' ? a < this.best * (1 - threshold) : a < this.best - threshold;
-    return thresholdMode === 'rel' ? a > this.best * (1 + threshold) : a > this.best + threshold;
-  }
-
-  /**
-   * Feeds the epoch's metric (e.g. validation loss) as a number: take it from fit's epoch logs
-   * (`logs.val_loss`, already read once per epoch) rather than reading a tensor in the loop.
-   */
-  step(metric: number): void {
-    if (this.better(metric)) {
-      this.best = metric;
-      this.badEpochs = 0;
-    } else {
-      this.badEpochs++;
-    }
-    if (this.cooldownLeft > 0) {
-      this.cooldownLeft--;
-      this.badEpochs = 0;
-    }
-    if (this.badEpochs > this.options.patience) {
-      for (const g of this.optimizer.paramGroups) {
-        const next = Math.max(g.options.lr * this.options.factor, this.options.minLr);
-        if (g.options.lr - next > this.options.eps) g.options.lr = next;
-      }
-      this.cooldownLeft = this.options.cooldown;
-      this.badEpochs = 0;
-    }
-  }
-
-  getLastLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.options.lr);
   }
 }

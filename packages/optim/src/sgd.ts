@@ -8,6 +8,9 @@
 import { sgdStep, type Tensor, ValueError, zerosLike } from '@nnet/tensor';
 import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
 
+/**
+ * SGD's options: lr, momentum (μ), dampening (τ), nesterov, weightDecay (λ).
+ */
 export interface SGDOptions {
   lr: number;
   momentum: number;
@@ -16,6 +19,13 @@ export interface SGDOptions {
   weightDecay: number;
 }
 
+/**
+ * Stochastic gradient descent (torch.optim.SGD). Defaults lr 0.01, no momentum. Updates each
+ * parameter p [*] in place from p.grad [*].
+ *
+ *   const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ *   loss.backward(); opt.step(); opt.zeroGrad();
+ */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {
     const defaults = { lr: 0.01, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };

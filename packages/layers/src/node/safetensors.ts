@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { decodeSafetensors, encodeSafetensorsAsync, ValueError } from '@nnet/tensor';
-import { type LoadStateDictResult, Module } from '../module.js';
+import { Module } from '../module.js';
+import type { LoadStateDictResult } from '../state_dict.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** Options of `saveSafetensors`. */
