@@ -66,7 +66,7 @@ export {
   trunc,
   xlogy,
 } from './ops/math_extra.js';
-export { linear, matmul } from './ops/matmul.js';
+export { type LinearOptions, linear, matmul } from './ops/matmul.js';
 export {
   type BatchNormFnOptions,
   batchNorm,
