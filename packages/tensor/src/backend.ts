@@ -13,186 +13,28 @@
  * - Shapes are already validated: a kernel may assume they are consistent.
  * - A 0-d tensor has `shape` `[]` and one element; a tensor with a zero in its shape has none.
  */
+
+import type {
+  AdamUpdateParams,
+  ArgReduceOp,
+  AttentionParams,
+  BinaryOp,
+  CompareOp,
+  Conv2dParams,
+  CrossEntropyParams,
+  FusedActivation,
+  MatmulOptions,
+  Pool2dParams,
+  ReduceOp,
+  ResizeAxisParams,
+  SGDUpdateParams,
+  StridedInfo,
+  TensorInfo,
+  UnaryOp,
+} from './backend_params.js';
 import type { DType, TypedArray } from './dtype.js';
 
-/** A dense tensor as a kernel sees it: a storage handle, its dtype and its shape. */
-export interface TensorInfo<H = unknown> {
-  readonly handle: H;
-  readonly dtype: DType;
-  readonly shape: readonly number[];
-}
-
-/** A strided view of a storage, the input of `copyStrided` (strides and offset in elements). */
-export interface StridedInfo<H = unknown> extends TensorInfo<H> {
-  readonly strides: readonly number[];
-  readonly offset: number;
-}
-
-export type UnaryOp =
-  | 'neg'
-  | 'abs'
-  | 'sign'
-  | 'exp'
-  | 'log'
-  | 'log1p'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'reciprocal'
-  | 'sin'
-  | 'cos'
-  | 'tanh'
-  | 'sigmoid'
-  | 'relu'
-  | 'erf'
-  | 'floor'
-  | 'ceil'
-  | 'round'
-  | 'logicalNot';
-
-export const UNARY_OPS: readonly UnaryOp[] = [
-  'neg',
-  'abs',
-  'sign',
-  'exp',
-  'log',
-  'log1p',
-  'sqrt',
-  'rsqrt',
-  'reciprocal',
-  'sin',
-  'cos',
-  'tanh',
-  'sigmoid',
-  'relu',
-  'erf',
-  'floor',
-  'ceil',
-  'round',
-  'logicalNot',
-];
-
-/** Binary arithmetic. `div` on int32 inputs is never requested (the front end casts to float32). */
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'logicalAnd'
-  | 'logicalOr';
-
-export const BINARY_OPS: readonly BinaryOp[] = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'logicalAnd',
-  'logicalOr',
-];
-
-export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
-export const COMPARE_OPS: readonly CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
-
-export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
-export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'max', 'min', 'prod'];
-
-export type ArgReduceOp = 'argmax' | 'argmin';
-
-export interface MatmulOptions {
-  /** `a` is stored as `[Ba, K, M]` and used transposed. */
-  readonly transA: boolean;
-  /** `b` is stored as `[Bb, N, K]` and used transposed. */
-  readonly transB: boolean;
-}
-
-/** Geometry of a 2-D convolution (PyTorch semantics, symmetric zero padding). */
-export interface Conv2dParams {
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly padH: number;
-  readonly padW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
-  readonly groups: number;
-}
-
-/**
- * Geometry of a 2-D pooling window (PyTorch semantics, symmetric padding). The output size is
- * floor((H + 2·pad - kernel) / stride) + 1 (there is no ceil mode) and pad <= kernel / 2, so no
- * window lies wholly in the padding; average pooling has no divisor override.
- */
-export interface Pool2dParams {
-  readonly kernelH: number;
-  readonly kernelW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly padH: number;
-  readonly padW: number;
-  /** Average pooling only: divide by the full window (true) or by the in-bounds part (false). */
-  readonly countIncludePad: boolean;
-}
-
-export type FusedActivation = 'none' | 'relu' | 'tanh' | 'sigmoid';
-
-/** Parameters of one fused attention call (see `OptionalKernels.attention`). */
-export interface AttentionParams {
-  /** Multiplies q·kᵀ before the mask is added (the front end's default is 1/√E). */
-  readonly scale: number;
-  /**
-   * Query i attends to keys j <= i only (top-left aligned when L != S, PyTorch's is_causal): the
-   * kernel applies the triangle itself, no mask tensor is passed. Never set together with a mask.
-   */
-  readonly causal: boolean;
-}
-
-/** Parameters of resizeAxis / resizeAxisBackward: resize along one axis (PyTorch's index rules). */
-export interface ResizeAxisParams {
-  /** The axis of x resized (the others are copied through); x.shape[axis] = inSize, out.shape[axis] = outSize. */
-  readonly axis: number;
-  /**
-   * 'nearest': src = min(floor(i·scale), in − 1).
-   * 'linear': src = alignCorners ? i·(in − 1)/(out − 1) (0 when out = 1) : max((i + ½)·scale − ½, 0);
-   * i0 = floor(src), i1 = min(i0 + 1, in − 1), λ = src − i0, out = (1 − λ)·x[i0] + λ·x[i1].
-   */
-  readonly mode: 'nearest' | 'linear';
-  readonly alignCorners: boolean;
-  /** in/out, or 1/scaleFactor when the user gave scaleFactor (PyTorch's rule). Unused with alignCorners. */
-  readonly scale: number;
-}
-
-/** Parameters of the fused softmax cross-entropy over class indices. */
-export interface CrossEntropyParams {
-  /** Rows whose target equals this get loss 0 and gradient 0 (PyTorch's ignore_index, default −100). */
-  readonly ignoreIndex: number;
-}
-
-/** One SGD step's hyper-parameters (PyTorch's rule); `first` is true on a buffer's first step. */
-export interface SGDUpdateParams {
-  readonly lr: number;
-  readonly momentum: number;
-  readonly dampening: number;
-  readonly nesterov: boolean;
-  readonly weightDecay: number;
-  readonly first: boolean;
-}
-
-/** One Adam/AdamW step's hyper-parameters; `step` counts from 1 (for the bias corrections). */
-export interface AdamUpdateParams {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  /** AdamW: decay the parameter directly instead of adding λ·p to the gradient. */
-  readonly decoupled: boolean;
-  readonly amsgrad: boolean;
-  readonly step: number;
-}
+export * from './backend_params.js';
 
 /**
  * Kernels every backend implements. Elementwise inputs broadcast NumPy-style to `out.shape`:
@@ -399,7 +241,9 @@ export interface OptionalKernels<H = unknown> {
   ): void;
 }
 
+/** The name of a required kernel method: 'unary', 'binary', ..., 'scatterAdd' (see REQUIRED_KERNELS). */
 export type RequiredKernelName = keyof RequiredKernels;
+/** The name of an optional kernel method: 'conv2d', ..., 'crossEntropyBackward' (see OPTIONAL_KERNELS). */
 export type OptionalKernelName = keyof OptionalKernels;
 
 /** The required kernel methods, in contract order. */
@@ -418,6 +262,12 @@ export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
   'scatterAdd',
 ];
 
+/**
+ * The optional kernel methods, in contract order: each has a reference decomposition
+ * (`referenceKernels`) that runs when a backend lacks it.
+ *
+ *   OPTIONAL_KERNELS.filter((k) => !hasKernel(backend, k))   // what the backend decomposes
+ */
 export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
   'conv2d',
   'conv2dBackwardInput',

@@ -4,6 +4,7 @@
  */
 export type DType = 'float32' | 'int32' | 'bool';
 
+/** Every dtype nnet stores: float32, int32 and bool. */
 export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
 /** The typed array that stores each dtype. */
@@ -13,6 +14,12 @@ export interface TypedArrayOf {
   bool: Uint8Array;
 }
 
+/**
+ * The typed array of each dtype: Float32Array (float32), Int32Array (int32), Uint8Array (bool,
+ * 0 or 1), as `data()` returns.
+ *
+ *   const values: TypedArray = await x.data();
+ */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 /** Bytes per element of a dtype. */
@@ -61,6 +68,11 @@ export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/**
+ * True for float32 (the dtype that carries gradients).
+ *
+ *   isFloat('int32')   // false
+ */
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32';
 }

@@ -53,18 +53,9 @@ export { cat, chunk, split, stack } from './ops/join.js';
 export { checkTensor } from './ops/kernel.js';
 export { maskedFill, tril, triu } from './ops/masking.js';
 export {
-  acos,
-  acosh,
   addcdiv,
   addcmul,
-  asin,
-  asinh,
-  atan,
-  atan2,
-  atanh,
   clampTensor,
-  cosh,
-  expm1,
   floorDivide,
   fmod,
   lerp,
@@ -72,12 +63,10 @@ export {
   log10,
   logaddexp,
   remainder,
-  sinh,
-  tan,
   trunc,
   xlogy,
 } from './ops/math_extra.js';
-export { linear, matmul } from './ops/matmul.js';
+export { type LinearOptions, linear, matmul } from './ops/matmul.js';
 export {
   type BatchNormFnOptions,
   batchNorm,
@@ -145,6 +134,19 @@ export {
 } from './ops/shape_extra.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { argsort, median, sort, topk } from './ops/sort.js';
+export {
+  acos,
+  acosh,
+  asin,
+  asinh,
+  atan,
+  atan2,
+  atanh,
+  cosh,
+  expm1,
+  sinh,
+  tan,
+} from './ops/trig.js';
 export {
   abs,
   cast,

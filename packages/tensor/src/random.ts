@@ -6,6 +6,13 @@
  */
 import { ValueError } from './errors.js';
 
+/**
+ * A seeded random number generator (the library's RNG lives in the front end, so the same seed
+ * gives the same numbers on every backend). Pass one to `rand`/`randn`/`randint`/dropout, or
+ * reseed the default one with `manualSeed`.
+ *
+ *   const g = new Generator(42); randn([3], { generator: g })
+ */
 export class Generator {
   private s0 = 0;
   private s1 = 0;

@@ -22,6 +22,8 @@
 import type { DType, TypedArray } from './dtype.js';
 import { ValueError } from './errors.js';
 import { fromTypedArray } from './ops/creation.js';
+import { f16Table, f32ToBf16, f32ToF16 } from './safetensors_half.js';
+import { corrupt, describe, describeJson, isPlainObject, parseJson } from './safetensors_json.js';
 import { isTensor, type Tensor } from './tensor.js';
 
 /** The safetensors dtypes nnet reads. */
@@ -190,12 +192,6 @@ function assemble(entries: Entry[], metadata: Record<string, string> | undefined
 export interface DecodedSafetensors {
   tensors: Record<string, Tensor>;
   metadata: Record<string, string>;
-}
-
-function corrupt(problem: string): ValueError {
-  return new ValueError(
-    `decodeSafetensors: ${problem}; the file is truncated, corrupt, or not a safetensors file.`,
-  );
 }
 
 interface Layout {
@@ -398,179 +394,4 @@ function convert(l: Layout, src: Uint8Array): TypedArray {
       return out;
     }
   }
-}
-
-// ---- half precision ----------------------------------------------------------------------------
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float32 → IEEE binary16 bits, rounded to nearest, ties to even; overflow → ±Inf. */
-function f32ToF16(x: number): number {
-  f32[0] = x;
-  const bits = u32[0];
-  const sign = (bits >>> 16) & 0x8000;
-  const exp = (bits >>> 23) & 0xff;
-  const mant = bits & 0x7fffff;
-  if (exp === 0xff) return sign | (mant ? 0x7e00 : 0x7c00); // NaN → the quiet NaN, as PyTorch
-  const e = exp - 127 + 15; // the binary16 biased exponent
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign; // below half the smallest subnormal: ±0
-    // Subnormal: shift the full significand (implicit 1 included) to 2⁻²⁴ units, then round.
-    const m = mant | 0x800000;
-    const shift = 14 - e;
-    let h = m >>> shift;
-    const rest = m & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rest > half || (rest === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++; // a carry may reach the exponent (or Inf): right
-  return sign | h;
-}
-
-/** float32 → bfloat16 bits (the top half), rounded to nearest, ties to even; overflow → ±Inf. */
-function f32ToBf16(x: number): number {
-  f32[0] = x;
-  const bits = u32[0];
-  if ((bits & 0x7fffffff) > 0x7f800000) return 0x7fc0; // NaN → the quiet NaN, as PyTorch
-  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
-}
-
-let f16Values: Float32Array | null = null;
-
-/** binary16 bits → float32 value, all 65536 of them, built on first use (exact: every half is a float). */
-function f16Table(): Float32Array {
-  if (f16Values) return f16Values;
-  const table = new Float32Array(65536);
-  const bitsOut = new Uint32Array(table.buffer);
-  for (let h = 0; h < 65536; h++) {
-    const sign = (h & 0x8000) << 16;
-    const exp = (h >>> 10) & 0x1f;
-    let mant = h & 0x3ff;
-    if (exp === 0x1f) bitsOut[h] = sign | 0x7f800000 | (mant << 13);
-    else if (exp !== 0) bitsOut[h] = sign | ((exp - 15 + 127) << 23) | (mant << 13);
-    else if (mant === 0) bitsOut[h] = sign;
-    else {
-      // Subnormal half: normalise the significand into a float32 normal.
-      let e = -14;
-      while (!(mant & 0x400)) {
-        mant <<= 1;
-        e--;
-      }
-      bitsOut[h] = sign | ((e + 127) << 23) | ((mant & 0x3ff) << 13);
-    }
-  }
-  f16Values = table;
-  return table;
-}
-
-// ---- a strict JSON reader (JSON.parse keeps the last of two equal keys; the format forbids them) ---
-
-function parseJson(text: string): unknown {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw corrupt(`the header is not valid JSON (${what} at character ${i})`);
-  };
-  const space = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t'))
-      i++;
-  };
-  const string = (): string => {
-    const start = i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    if (i >= text.length) fail('an unterminated string');
-    i++;
-    try {
-      return JSON.parse(text.slice(start, i)) as string;
-    } catch {
-      return fail('a malformed string');
-    }
-  };
-  const value = (depth: number): unknown => {
-    if (depth > 32) fail('nesting deeper than 32 levels');
-    space();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const map = new Map<string, unknown>();
-      space();
-      if (text[i] === '}') {
-        i++;
-        return map;
-      }
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail('a missing key');
-        const key = string();
-        if (map.has(key)) throw corrupt(`the header names ${JSON.stringify(key)} twice in one object`);
-        space();
-        if (text[i++] !== ':') fail("a missing ':'");
-        map.set(key, value(depth + 1));
-        space();
-        const next = text[i++];
-        if (next === '}') return map;
-        if (next !== ',') fail("a missing ',' or '}'");
-      }
-    }
-    if (c === '[') {
-      i++;
-      const list: unknown[] = [];
-      space();
-      if (text[i] === ']') {
-        i++;
-        return list;
-      }
-      for (;;) {
-        list.push(value(depth + 1));
-        space();
-        const next = text[i++];
-        if (next === ']') return list;
-        if (next !== ',') fail("a missing ',' or ']'");
-      }
-    }
-    if (c === '"') return string();
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return v;
-      }
-    }
-    const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    number.lastIndex = i;
-    const m = number.exec(text);
-    if (!m) return fail(c === undefined ? 'an unexpected end' : `an unexpected ${JSON.stringify(c)}`);
-    i += m[0].length;
-    return Number(m[0]);
-  };
-  const result = value(0);
-  space();
-  if (i < text.length) fail(`${JSON.stringify(text[i])} after the JSON value`);
-  return result;
-}
-
-// ---- small helpers -----------------------------------------------------------------------------
-
-function isPlainObject(x: unknown): x is object {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Map) && !isTensor(x);
-}
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (isTensor(x)) return 'a Tensor';
-  if (typeof x === 'object') return `a ${x.constructor?.name ?? 'object'}`;
-  return typeof x === 'string' ? JSON.stringify(x) : `${typeof x} ${String(x)}`;
-}
-
-function describeJson(x: unknown): string {
-  if (x instanceof Map) return 'an object';
-  return Array.isArray(x) ? JSON.stringify(x).slice(0, 40) : (JSON.stringify(x) ?? 'nothing');
 }

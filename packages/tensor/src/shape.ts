@@ -1,5 +1,6 @@
 import { IndexError, ShapeError } from './errors.js';
 
+/** A tensor shape: one size per dim, [] for a 0-d tensor (e.g. [2, 3]). */
 export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for the 0-d shape `[]`). */
@@ -20,6 +21,11 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
+/**
+ * True when two shapes have the same rank and sizes.
+ *
+ *   shapesEqual([2, 3], [2, 3])   // true
+ */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -59,6 +59,11 @@ export function checkStorageSize(
   return n;
 }
 
+/**
+ * One backend's live tensors, storages and bytes (a part of `memory()`).
+ *
+ *   memory().backends.cpu   // { tensors: 3, storages: 2, bytes: 48 }
+ */
 export interface BackendMemory {
   /** Live (not disposed) tensors whose storage is on this backend. */
   tensors: number;
@@ -68,6 +73,11 @@ export interface BackendMemory {
   bytes: number;
 }
 
+/**
+ * What `memory()` returns: live tensors, storages and bytes in total and per backend.
+ *
+ *   const { tensors, bytes } = memory();
+ */
 export interface MemoryInfo extends BackendMemory {
   /** The same counts per backend name. */
   backends: Record<string, BackendMemory>;
@@ -110,6 +120,11 @@ export interface BackendMemoryStats {
   reservedBytes: number;
 }
 
+/**
+ * What `memoryStats()` returns: live, peak and reserved bytes in total and per backend.
+ *
+ *   memoryStats().peakBytes
+ */
 export interface MemoryStats extends BackendMemoryStats {
   /** The same per backend name. */
   backends: Record<string, BackendMemoryStats>;

@@ -31,6 +31,7 @@ import * as sct from './ops/scatter.js';
 import * as shx from './ops/shape_extra.js';
 import * as sm from './ops/softmax.js';
 import * as srt from './ops/sort.js';
+import * as tr from './ops/trig.js';
 import * as u from './ops/unary.js';
 import * as v from './ops/views.js';
 import { keep, track } from './scope.js';
@@ -65,6 +66,14 @@ export function setDebugLeaks(on: boolean): void {
   debugLeaks = on;
 }
 
+/**
+ * An n-dimensional array of float32, int32 or bool on a backend: shape, dtype, a strided view of a
+ * reference-counted storage, and (for float32) autograd. Make one with `tensor`, `zeros`, `randn`,
+ * ...; every op is a method here and a free function of the same name.
+ *
+ *   const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ *   x.mul(x).sum().backward();   // x.grad = [[2, 4], [6, 8]]
+ */
 export class Tensor {
   /** Unique id, handy in debug messages. */
   readonly id = nextId++;
@@ -633,38 +642,38 @@ export class Tensor {
   // ---- more elementwise math (ops/math_extra.ts) ----------------------------------------------
 
   tan(): Tensor {
-    return mx.tan(this);
+    return tr.tan(this);
   }
   asin(): Tensor {
-    return mx.asin(this);
+    return tr.asin(this);
   }
   acos(): Tensor {
-    return mx.acos(this);
+    return tr.acos(this);
   }
   atan(): Tensor {
-    return mx.atan(this);
+    return tr.atan(this);
   }
   sinh(): Tensor {
-    return mx.sinh(this);
+    return tr.sinh(this);
   }
   cosh(): Tensor {
-    return mx.cosh(this);
+    return tr.cosh(this);
   }
   asinh(): Tensor {
-    return mx.asinh(this);
+    return tr.asinh(this);
   }
   acosh(): Tensor {
-    return mx.acosh(this);
+    return tr.acosh(this);
   }
   atanh(): Tensor {
-    return mx.atanh(this);
+    return tr.atanh(this);
   }
   /** atan2(this, other): the angle of the point (other, this). */
   atan2(other: TensorLike): Tensor {
-    return mx.atan2(this, other);
+    return tr.atan2(this, other);
   }
   expm1(): Tensor {
-    return mx.expm1(this);
+    return tr.expm1(this);
   }
   log2(): Tensor {
     return mx.log2(this);
@@ -801,6 +810,11 @@ export class Tensor {
 /** Nested arrays of numbers (or booleans for bool tensors), as `toArray()` returns. */
 export type NestedArray = number | boolean | NestedArray[];
 
+/**
+ * True when `x` is a Tensor (a type guard).
+ *
+ *   isTensor(tensor([1]))   // true;  isTensor([1]) // false
+ */
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }

@@ -21,6 +21,12 @@ import { sum } from './reduce.js';
 import { reshape, squeeze, unsqueeze } from './views.js';
 import { outputSize, pair, type Window } from './window.js';
 
+/**
+ * Options of `conv2d` (PyTorch's keyword arguments): stride, zero padding (a number, a pair, or
+ * 'same' / 'valid'), dilation, groups.
+ *
+ *   conv2d(x, w, b, { stride: 2, padding: 1, groups: 2 })
+ */
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
   /** Zero padding on each side, or 'valid' (none) or 'same' (output size = input size; stride 1). */
@@ -179,6 +185,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   ]);
 }
 
+/**
+ * Options of `convTranspose2d` (PyTorch's conv_transpose2d): stride, padding, outputPadding,
+ * dilation, groups.
+ *
+ *   convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 })   // doubles H and W
+ */
 export interface ConvTranspose2dOptions {
   stride?: number | readonly [number, number];
   padding?: number | readonly [number, number];

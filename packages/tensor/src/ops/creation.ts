@@ -38,6 +38,12 @@ function checkRequiresGrad(op: string, options: CreateOptions, dtype: DType): vo
   }
 }
 
+/**
+ * Options of `tensor(data, options)`: the dtype (default inferred: float32 for numbers, bool for
+ * booleans), a shape for flat data, and requiresGrad.
+ *
+ *   tensor([1, 2, 3, 4], { shape: [2, 2], dtype: 'int32' })
+ */
 export interface TensorOptions {
   /** Element type; float32 unless the data says otherwise (booleans, a typed array). */
   dtype?: DType;
@@ -46,11 +52,23 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
+/**
+ * Options of the creation functions: the dtype (default float32) and whether the result
+ * requires grad.
+ *
+ *   zeros([2, 3], { dtype: 'int32' })
+ */
 export interface CreateOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
 
+/**
+ * Options of the random creation functions: `CreateOptions` plus the generator to draw from
+ * (default: the library's seeded one).
+ *
+ *   randn([2, 3], { generator: new Generator(7) })
+ */
 export interface RandomOptions extends CreateOptions {
   /** Generator to draw from (the library's seeded default otherwise). */
   generator?: Generator;
@@ -240,10 +258,20 @@ export function fullLike(t: Tensor, value: number, options: CreateOptions = {}):
   return filledLike('fullLike', t, value, options);
 }
 
+/**
+ * Zeros with `t`'s shape (and dtype unless `options.dtype` says otherwise).
+ *
+ *   zerosLike(tensor([[1, 2]]))   // [[0, 0]]
+ */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return filledLike('zerosLike', t, 0, options);
 }
 
+/**
+ * Ones with `t`'s shape (and dtype unless `options.dtype` says otherwise).
+ *
+ *   onesLike(tensor([[1, 2]]))   // [[1, 1]]
+ */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return filledLike('onesLike', t, 1, options);
 }

@@ -25,11 +25,22 @@ export interface Pool2dBaseOptions {
   ceilMode?: boolean;
 }
 
+/**
+ * Options of `maxPool2d`: stride, padding (counts as −∞), ceilMode and dilation.
+ *
+ *   maxPool2d(x, 3, { stride: 2, padding: 1 })
+ */
 export interface MaxPool2dOptions extends Pool2dBaseOptions {
   /** Spacing of the window's elements. */
   dilation?: number | readonly [number, number];
 }
 
+/**
+ * Options of `avgPool2d`: stride, padding, ceilMode, countIncludePad (default true) and
+ * divisorOverride.
+ *
+ *   avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false })
+ */
 export interface AvgPool2dOptions extends Pool2dBaseOptions {
   /** Divide by the whole window including padding (true, the default) or by its in-bounds part. */
   countIncludePad?: boolean;

@@ -127,6 +127,11 @@ export interface MaxPool1dOptions {
   ceilMode?: boolean;
 }
 
+/**
+ * Options of `avgPool1d` (PyTorch's F.avg_pool1d): stride, padding, ceilMode, countIncludePad.
+ *
+ *   avgPool1d(x, 2, { stride: 1, padding: 1 })
+ */
 export interface AvgPool1dOptions {
   stride?: number;
   padding?: number;

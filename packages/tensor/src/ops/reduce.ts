@@ -92,10 +92,22 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: b
   });
 }
 
+/**
+ * The maximum over `dim` (all dims when omitted); NaN propagates.   ∂/∂x: g to the max element(s),
+ * shared equally among ties.
+ *
+ *   max(tensor([[1, 5], [7, 2]]), 1)   // [5, 7]
+ */
 export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return extreme('max', x, dim, keepdim);
 }
 
+/**
+ * The minimum over `dim` (all dims when omitted); NaN propagates.   ∂/∂x: g to the min element(s),
+ * shared equally among ties.
+ *
+ *   min(tensor([[1, 5], [7, 2]]), 1)   // [1, 2]
+ */
 export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return extreme('min', x, dim, keepdim);
 }

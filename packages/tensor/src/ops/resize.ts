@@ -17,6 +17,12 @@ import { runKernel } from './kernel.js';
 import { narrow, reshape } from './views.js';
 import { outSize, pair, tableTensor, unfold as unfoldTable, type Window, windowTable } from './window.js';
 
+/**
+ * `interpolate`'s modes: 'nearest' (any 1–3 spatial dims), 'linear' (1), 'bilinear' (2),
+ * 'trilinear' (3).
+ *
+ *   interpolate(img, { size: [64, 64], mode: 'bilinear' })
+ */
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear' | 'trilinear';
 
 /** Options of `interpolate`: exactly one of size and scaleFactor. */

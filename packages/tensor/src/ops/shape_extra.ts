@@ -121,6 +121,12 @@ export function roll(
   });
 }
 
+/**
+ * `pad`'s modes (PyTorch's F.pad): 'constant' (the value; negative pads crop), 'reflect',
+ * 'replicate', 'circular'.
+ *
+ *   pad(x, [1, 1], { mode: 'reflect' })
+ */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
 /** Options of `pad`. */
