@@ -1,18 +1,12 @@
 /**
  * Child-process entry: measures one workload on one library and prints a JSON line
- * `{ value, unit, maxRssMB }`, so each figure comes with the peak RSS of its own process.
+ * `{ value, unit, maxRssMB, relaxed? }` (see jobs.ts), so each figure comes with the peak RSS of
+ * its own process.
  */
 
 import { time } from './harness.js';
-import { type LibName, loadLib } from './libs.js';
-
-export interface Job {
-  lib: LibName;
-  workload: 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
-  size: number;
-  threads: number;
-  quick: boolean;
-}
+import type { Job, JobResult } from './jobs.js';
+import { loadLib } from './libs.js';
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
@@ -61,7 +55,13 @@ async function main(): Promise<void> {
       throw new Error(`unknown workload ${String(job.workload)}`);
   }
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ value, unit, maxRssMB })}\n`);
+  const out: JobResult = {
+    value,
+    unit,
+    maxRssMB,
+    ...(lib.relaxed === undefined ? {} : { relaxed: lib.relaxed }),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 main().catch((err: unknown) => {
