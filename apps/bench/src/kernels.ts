@@ -128,7 +128,7 @@ function cases(quick: boolean): OpCase[] {
     },
     {
       name: 'interpolate-bilinear-fwd-bwd',
-      kernels: ['resizeAxis'],
+      kernels: ['resizeAxis', 'resizeAxisBackward'],
       shape: `[8, 16, ${img}, ${img}] ×2`,
       size: 8 * 16 * img * img,
       make() {
@@ -141,7 +141,7 @@ function cases(quick: boolean): OpCase[] {
     },
     {
       name: 'cross-entropy-fwd-bwd',
-      kernels: ['crossEntropy'],
+      kernels: ['crossEntropy', 'crossEntropyBackward'],
       shape: `logits [${ceRows}, ${classes}]`,
       size: ceRows * classes,
       make() {
