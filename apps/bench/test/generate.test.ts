@@ -113,7 +113,7 @@ describe('generate CLI', () => {
     execFileSync(process.execPath, [gen, json, '--out', doc], { stdio: 'pipe' });
     expect(readFileSync(doc, 'utf8')).toContain('35,000–45,000');
     expect(check().toString()).toMatch(/up to date/);
-  });
+  }, 60_000);
 
   it('rejects a file that is not a bench report, naming the problem', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nnet-gen-'));
@@ -126,5 +126,5 @@ describe('generate CLI', () => {
         stdio: 'pipe',
       }),
     ).toThrow(/title must be a non-empty string/);
-  });
+  }, 60_000);
 });
