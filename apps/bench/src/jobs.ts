@@ -22,6 +22,8 @@ export interface JobResult {
   value: number | null;
   unit: string;
   maxRssMB: number | null;
+  /** Training workloads: samples per CPU-second of the process (median CPU time per step). */
+  cpuValue?: number;
   /** nnet-wasm only: whether the relaxed-SIMD build ran. */
   relaxed?: boolean;
   error?: string;
@@ -52,6 +54,7 @@ export function runJob(job: Job, nodeFlags: readonly string[] = []): JobResult {
       value: r.value ?? null,
       unit: r.unit ?? UNITS[job.workload].unit,
       maxRssMB: r.maxRssMB ?? null,
+      ...(r.cpuValue === undefined ? {} : { cpuValue: r.cpuValue }),
       ...(r.relaxed === undefined ? {} : { relaxed: r.relaxed }),
       ...(r.error ? { error: r.error } : {}),
     };

@@ -35,7 +35,7 @@ export function printReport(report: BenchReport): void {
     );
   for (const r of report.ratios)
     console.log(
-      `  ${r.label.padEnd(46)} ${f(r.median, 2)}× [${f(r.min, 2)}–${f(r.max, 2)}]${r.target === undefined ? '' : ` target ${r.target}× ${r.median !== null && r.median >= r.target ? 'met' : 'not met'}`}`,
+      `  ${r.label.padEnd(46)} ${r.median === null ? 'n/a (no paired rounds)' : `${f(r.median, 2)}×`} [${f(r.min, 2)}–${f(r.max, 2)}]${r.target === undefined || r.median === null ? '' : ` target ${r.target}× ${r.median >= r.target ? 'met' : 'not met'}`}`,
     );
   for (const n of report.notes) console.log(`  note: ${n}`);
 }

@@ -4,7 +4,7 @@
  * its own process.
  */
 
-import { time } from './harness.js';
+import { processCpuMs, time } from './harness.js';
 import type { Job, JobResult } from './jobs.js';
 import { loadLib } from './libs.js';
 
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const lib = await loadLib(job.lib, job.threads);
   let value: number;
   let unit: string;
+  let cpuValue: number | undefined;
   switch (job.workload) {
     case 'matmul': {
       const c = lib.matmul(job.size);
@@ -33,9 +34,11 @@ async function main(): Promise<void> {
         warmup: job.quick ? 1 : 3,
         minTimeMs: job.quick ? 50 : 1500,
         minReps: job.quick ? 2 : 5,
+        cpuClock: processCpuMs,
       });
       w.dispose();
       value = job.size / (t.medianMs / 1000);
+      if (t.medianCpuMs) cpuValue = job.size / (t.medianCpuMs / 1000);
       unit = 'samples/s';
       break;
     }
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
     value,
     unit,
     maxRssMB,
+    ...(cpuValue === undefined ? {} : { cpuValue }),
     ...(lib.relaxed === undefined ? {} : { relaxed: lib.relaxed }),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
