@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
-import { nodeEnvironment, printReport, writeReport } from './report.js';
+import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -70,7 +70,7 @@ function parse() {
         batches: { type: 'string', default: '64,256' },
         threads: { type: 'string', default: '1,2' },
         python: { type: 'string', default: '/usr/bin/python3' },
-        json: { type: 'string', default: 'results/anchor.json' },
+        json: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -229,7 +229,7 @@ function main(): void {
   }
   const report: BenchReport = {
     schema: SCHEMA,
-    bench: 'anchor',
+    bench: quick ? 'anchor-quick' : 'anchor',
     title: 'MLP 784-128-10 training beside numpy/OpenBLAS',
     date: new Date().toISOString(),
     command: `pnpm --filter @nnet/bench run anchor --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}`,
@@ -240,7 +240,7 @@ function main(): void {
     notes,
   };
   printReport(report);
-  const out = args.json ?? 'results/anchor.json';
+  const out = args.json ?? defaultReportPath(report.bench, quick);
   writeReport(out, report);
   console.log(`wrote ${out}`);
 }

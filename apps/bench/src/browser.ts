@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { PageLib, PageResult } from './page_protocol.js';
-import { nodeEnvironment, printReport, writeReport } from './report.js';
+import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -39,7 +39,7 @@ function parse() {
         quick: { type: 'boolean', default: false },
         threads: { type: 'string', default: '1,2' },
         'timeout-s': { type: 'string', default: '900' },
-        json: { type: 'string', default: 'results/browser.json' },
+        json: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     notes,
   };
   printReport(report);
-  const out = args.json ?? 'results/browser.json';
+  const out = args.json ?? defaultReportPath(report.bench, quick);
   writeReport(out, report);
   console.log(`wrote ${out}`);
 }

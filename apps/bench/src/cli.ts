@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { type Job, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
-import { nodeEnvironment, printReport, writeReport } from './report.js';
+import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -30,7 +30,7 @@ function parse() {
         quick: { type: 'boolean', default: false },
         rounds: { type: 'string' },
         relaxed: { type: 'boolean', default: false },
-        json: { type: 'string', default: 'results/node.json' },
+        json: { type: 'string' },
         only: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -203,7 +203,7 @@ function main(): void {
   };
   printTables(report);
   printReport(report);
-  const out = args.json ?? 'results/node.json';
+  const out = args.json ?? defaultReportPath(report.bench, quick);
   writeReport(out, report);
   console.log(`\nwrote ${out}`);
 }

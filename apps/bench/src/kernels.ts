@@ -14,7 +14,7 @@ import { requiredOnly } from '@nnet/backend-testkit';
 import type { Tensor } from '@nnet/tensor';
 import * as nn from '@nnet/tensor';
 import { time } from './harness.js';
-import { nodeEnvironment, printReport, writeReport } from './report.js';
+import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -198,7 +198,7 @@ function parse() {
         backend: { type: 'string', default: 'wasm' },
         threads: { type: 'string', default: '1' },
         only: { type: 'string' },
-        json: { type: 'string', default: '' },
+        json: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -335,7 +335,7 @@ async function main(): Promise<void> {
     notes,
   };
   printReport(report);
-  const out = args.json || `results/${report.bench}.json`;
+  const out = args.json ?? defaultReportPath(report.bench, quick);
   writeReport(out, report);
   console.log(`wrote ${out}`);
 }

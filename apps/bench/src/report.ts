@@ -17,6 +17,14 @@ export function nodeEnvironment(): Record<string, string | number | boolean> {
   };
 }
 
+/**
+ * Where a report goes unless `--json` says otherwise: `results/<bench>.json` (what BENCHMARKS.md is
+ * generated from), or `results/quick/` for a `--quick` smoke run (ignored by git and the generator).
+ */
+export function defaultReportPath(bench: string, quick: boolean): string {
+  return quick ? `results/quick/${bench}.json` : `results/${bench}.json`;
+}
+
 /** Validates `report` (throws on a malformed one: a bench bug) and writes it as JSON. */
 export function writeReport(path: string, report: BenchReport): void {
   const errs = validateReport(report);
