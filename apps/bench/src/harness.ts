@@ -73,12 +73,6 @@ export function time(fn: () => void, options: TimeOptions = {}): Timing {
   };
 }
 
-/** Node's CPU-time clock for `TimeOptions.cpuClock`: this process's user + system ms. */
-export function processCpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
 /** `time` for work that must be awaited (a GPU read, a worker round trip). */
 export async function timeAsync(fn: () => Promise<void>, options: TimeOptions = {}): Promise<Timing> {
   const { warmup = 2, minTimeMs = 500, minReps = 5 } = options;

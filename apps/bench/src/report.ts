@@ -17,6 +17,12 @@ export function nodeEnvironment(): Record<string, string | number | boolean> {
   };
 }
 
+/** Node's CPU-time clock for `TimeOptions.cpuClock`: this process's user + system ms. */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /**
  * Where a report goes unless `--json` says otherwise: `results/<bench>.json` (what BENCHMARKS.md is
  * generated from), or `results/quick/` for a `--quick` smoke run (ignored by git and the generator).

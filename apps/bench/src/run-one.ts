@@ -4,9 +4,10 @@
  * its own process.
  */
 
-import { processCpuMs, time } from './harness.js';
+import { time } from './harness.js';
 import type { Job, JobResult } from './jobs.js';
 import { loadLib } from './libs.js';
+import { processCpuMs } from './report.js';
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
