@@ -33,8 +33,11 @@ describe('numpy anchor without Python (as on CI; no timing is asserted)', () => 
     const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
     expect(validateReport(report)).toEqual([]);
     expect(report.notes.join(' ')).toMatch(/skipped: \/nonexistent\/python3 is missing/);
-    expect(report.figures.map((f) => f.lib)).toEqual(['nnet-wasm']);
-    expect(report.figures[0].samples.length).toBe(1);
+    expect(report.figures.map((f) => `${f.workload} ${f.lib}`)).toEqual([
+      'mlp-train nnet-wasm',
+      'mlp-train-cpu-time nnet-wasm',
+    ]);
+    for (const f of report.figures) expect(f.samples.length, f.id).toBe(1);
     expect(report.ratios).toEqual([]);
   }, 120_000);
 });
