@@ -224,7 +224,7 @@ function main(): void {
     notes.push(
       'numpy runs the same step (x·W1ᵀ+b1, ReLU, ·W2ᵀ+b2, mean softmax cross-entropy, backward, SGD lr 0.01, loss read as a float) in float32; OPENBLAS_NUM_THREADS sets its threads, checked with threadpoolctl before timing.',
       'The 2-thread target (0.5×) is read at equal thread counts: nnet-wasm with 2 threads against numpy with 2.',
-      `${CPU}: samples per CPU-second of the process (median CPU time per step, one thread only). On a host shared with other busy processes, wall time also counts the waits for a core, which hit a 1.5 ms nnet step more often than a 0.4 ms numpy step; CPU time is the fairer one-thread comparison there.`,
+      `${CPU}: samples per CPU-second of the process (median CPU time per step, one thread only). On a host shared with other busy processes, wall time also counts the waits for a core, which hit nnet's longer steps more often than numpy's shorter ones; CPU time is the fairer one-thread comparison there.`,
     );
   }
   const report: BenchReport = {
