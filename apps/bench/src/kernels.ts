@@ -187,6 +187,22 @@ function hideKernels(backend: nn.Backend, hide: readonly string[]): nn.Backend {
   return view as unknown as nn.Backend;
 }
 
+/** `backend` (all its kernels) with the kernels `watch` counting their calls into `calls`. */
+function spyKernels(backend: nn.Backend, watch: readonly string[], calls: Map<string, number>): nn.Backend {
+  const view = hideKernels(backend, watch) as unknown as Record<string, unknown>;
+  const src = backend as unknown as Record<string, unknown>;
+  for (const k of watch) {
+    const f = src[k];
+    if (typeof f !== 'function') continue;
+    view[k] = (...a: unknown[]) => {
+      calls.set(k, (calls.get(k) ?? 0) + 1);
+      return (f as (...b: unknown[]) => unknown).apply(backend, a);
+    };
+  }
+  view.name = `${backend.name} (watching ${watch.join(', ')})`;
+  return view as unknown as nn.Backend;
+}
+
 let crossEntropyFn: (logits: Tensor, target: Tensor) => Tensor;
 
 function parse() {
@@ -262,10 +278,25 @@ async function main(): Promise<void> {
     const has = c.kernels.filter(
       (k) => typeof (backend as unknown as Record<string, unknown>)[k] === 'function',
     );
-    present.set(c.name, has.length > 0);
-    const line = has.length
-      ? `${c.name}: ${backendName} has ${has.join(', ')}: timing its kernel against the reference decomposition`
-      : `${c.name}: ${backendName} has no ${c.kernels.join('/')} kernel: both paths are the reference decomposition (the ratio is noise around 1)`;
+    // Does the op call the kernel at all? (A backend may have it before the front end dispatches to it.)
+    const calls = new Map<string, number>();
+    if (has.length) {
+      const spy = `${backendName}:watching-${c.kernels.join('-')}`;
+      nn.registerBackend(spy, () => spyKernels(backend, c.kernels, calls), -1000);
+      await nn.setBackend(spy);
+      const w = c.make();
+      w.run();
+      w.dispose();
+      await nn.setBackend(backendName);
+      nn.removeBackend(spy);
+    }
+    const called = [...calls.keys()];
+    present.set(c.name, called.length > 0);
+    const line = !has.length
+      ? `${c.name}: ${backendName} has no ${c.kernels.join('/')} kernel: both paths are the reference decomposition (the ratio is noise around 1)`
+      : called.length
+        ? `${c.name}: ${backendName} has ${has.join(', ')} and the op calls ${called.join(', ')}: timing the kernel against the reference decomposition`
+        : `${c.name}: ${backendName} has ${has.join(', ')} but the op never calls it (the front end does not dispatch to it yet): both paths are the reference decomposition (the ratio is noise around 1)`;
     console.log(line);
     notes.push(line);
   }
