@@ -1,32 +1,36 @@
 /**
  * `pnpm bench`: measures nnet against TensorFlow.js (CPU and WASM backends) in the same run, each
- * figure in its own child process, and prints a table with ratios plus a JSON file.
+ * figure in its own child process, in rounds that alternate the contenders (the order reverses
+ * every other round). Prints tables of medians with their spread (min–max over rounds) and the
+ * ratios the issues target, paired round by round, and writes the `nnet-bench/1` JSON.
  *
- *   pnpm bench [--quick] [--json results.json] [--only matmul]
+ *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { LibName } from './libs.js';
-import type { Job } from './run-one.js';
+import { type Job, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
+import { LIBS, type LibName } from './libs.js';
+import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
+import {
+  type BenchReport,
+  type Figure,
+  figureId,
+  makeFigure,
+  makeRatio,
+  type Ratio,
+  SCHEMA,
+} from './schema.js';
 
-interface Result extends Job {
-  value: number | null;
-  unit: string;
-  maxRssMB: number | null;
-  error?: string;
-}
-
-const usage = 'usage: pnpm bench [--quick] [--json <file>] [--only matmul|mlp|cnn|infer]';
+const usage =
+  'usage: pnpm bench [--quick] [--rounds n] [--relaxed] [--json <file>] [--only matmul|mlp|cnn|infer]';
 
 function parse() {
   try {
     return parseArgs({
       options: {
         quick: { type: 'boolean', default: false },
-        json: { type: 'string', default: 'bench-results.json' },
+        rounds: { type: 'string' },
+        relaxed: { type: 'boolean', default: false },
+        json: { type: 'string' },
         only: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -38,15 +42,102 @@ function parse() {
   }
 }
 
-function runJob(job: Job): Result {
-  const script = fileURLToPath(new URL('./run-one.js', import.meta.url));
-  const out = execFileSync(process.execPath, [script, JSON.stringify(job)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  const line = out.trim().split('\n').pop() ?? '{}';
-  const r = JSON.parse(line) as { value?: number; unit?: string; maxRssMB?: number; error?: string };
-  return { ...job, value: r.value ?? null, unit: r.unit ?? '', maxRssMB: r.maxRssMB ?? null, error: r.error };
+/** The jobs of one round, in the order the first round runs them. */
+function planJobs(quick: boolean, only?: string): Job[] {
+  const jobs: Job[] = [];
+  const want = (name: string) => !only || only === name;
+  const add = (workload: Workload, sizes: number[], twoThreads: boolean) => {
+    for (const size of sizes) {
+      for (const lib of LIBS) jobs.push({ lib, workload, size, threads: 1, quick });
+      if (twoThreads) jobs.push({ lib: 'nnet-wasm', workload, size, threads: 2, quick });
+    }
+  };
+  if (want('matmul')) add('matmul', quick ? [64, 128] : [128, 256, 512, 1024], true);
+  if (want('mlp')) add('mlp-train', quick ? [16] : [64, 256], true);
+  if (want('cnn')) add('cnn-train', quick ? [8] : [64], true);
+  if (want('infer')) add('mlp-infer', quick ? [1] : [1, 256], false);
+  return jobs;
+}
+
+/** The ratios the issues set, for the figures present. */
+function plannedRatios(figures: Figure[]): Ratio[] {
+  const has = (id: string) => figures.some((f) => f.id === id && f.samples.length);
+  const out: Ratio[] = [];
+  const add = (label: string, num: string, den: string, target?: number) => {
+    if (has(num) && has(den)) out.push(makeRatio(figures, label, num, den, target));
+  };
+  const id = (w: Workload, size: number, lib: LibName, t = 1) => figureId(w, size, lib, t);
+  const sizes = (w: Workload) => [...new Set(figures.filter((f) => f.workload === w).map((f) => f.size))];
+  for (const n of sizes('matmul')) {
+    add(`matmul ${n}: nnet-cpu / tfjs-cpu`, id('matmul', n, 'nnet-cpu'), id('matmul', n, 'tfjs-cpu'), 5);
+    add(
+      `matmul ${n}: nnet-wasm 1T / tfjs-wasm`,
+      id('matmul', n, 'nnet-wasm'),
+      id('matmul', n, 'tfjs-wasm'),
+      1.35,
+    );
+    add(
+      `matmul ${n}: nnet-wasm 2T / tfjs-wasm`,
+      id('matmul', n, 'nnet-wasm', 2),
+      id('matmul', n, 'tfjs-wasm'),
+      2.4,
+    );
+    add(`matmul ${n}: nnet-wasm 2T / 1T`, id('matmul', n, 'nnet-wasm', 2), id('matmul', n, 'nnet-wasm'), 1.7);
+  }
+  for (const b of sizes('mlp-train')) {
+    add(
+      `MLP training ${b}: nnet-wasm 1T / tfjs-wasm`,
+      id('mlp-train', b, 'nnet-wasm'),
+      id('mlp-train', b, 'tfjs-wasm'),
+      8,
+    );
+    add(
+      `MLP training ${b}: nnet-wasm 2T / 1T`,
+      id('mlp-train', b, 'nnet-wasm', 2),
+      id('mlp-train', b, 'nnet-wasm'),
+      1.7,
+    );
+    add(
+      `MLP training ${b}: nnet-cpu / tfjs-cpu`,
+      id('mlp-train', b, 'nnet-cpu'),
+      id('mlp-train', b, 'tfjs-cpu'),
+    );
+  }
+  for (const b of sizes('cnn-train')) {
+    add(
+      `CNN training ${b}: nnet-wasm 1T / tfjs-cpu`,
+      id('cnn-train', b, 'nnet-wasm'),
+      id('cnn-train', b, 'tfjs-cpu'),
+      100,
+    );
+    add(
+      `CNN training ${b}: nnet-wasm 2T / 1T`,
+      id('cnn-train', b, 'nnet-wasm', 2),
+      id('cnn-train', b, 'nnet-wasm'),
+      1.7,
+    );
+    add(
+      `CNN training ${b}: nnet-cpu / tfjs-cpu`,
+      id('cnn-train', b, 'nnet-cpu'),
+      id('cnn-train', b, 'tfjs-cpu'),
+    );
+  }
+  // Latency: the ratio is the other library's time over nnet's (≥ 1: nnet is at least as fast).
+  for (const b of sizes('mlp-infer')) {
+    add(
+      `MLP inference ${b}: tfjs-wasm ms / nnet-wasm ms`,
+      id('mlp-infer', b, 'tfjs-wasm'),
+      id('mlp-infer', b, 'nnet-wasm'),
+      1,
+    );
+    add(
+      `MLP inference ${b}: tfjs-cpu ms / nnet-cpu ms`,
+      id('mlp-infer', b, 'tfjs-cpu'),
+      id('mlp-infer', b, 'nnet-cpu'),
+      1,
+    );
+  }
+  return out;
 }
 
 function main(): void {
@@ -55,116 +146,97 @@ function main(): void {
     console.log(usage);
     return;
   }
-  const quick = args.quick ?? false;
-  const sizes = quick ? [64, 128] : [128, 256, 512, 1024];
-  const jobs: Job[] = [];
-  const libs: LibName[] = ['nnet-cpu', 'tfjs-cpu', 'nnet-wasm', 'tfjs-wasm'];
-  const want = (name: string) => !args.only || args.only === name;
   if (args.only && !['matmul', 'mlp', 'cnn', 'infer'].includes(args.only)) {
     console.error(`unknown --only '${args.only}'\n${usage}`);
     process.exit(2);
   }
-  if (want('matmul')) {
-    for (const size of sizes) {
-      for (const lib of libs) jobs.push({ lib, workload: 'matmul', size, threads: 1, quick });
-      jobs.push({ lib: 'nnet-wasm', workload: 'matmul', size, threads: 2, quick });
+  const quick = args.quick ?? false;
+  const rounds = Number(args.rounds ?? (quick ? 1 : 3));
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    console.error(`--rounds must be a positive integer, got '${args.rounds}'\n${usage}`);
+    process.exit(2);
+  }
+  const flags = args.relaxed ? [RELAXED_FLAG] : [];
+  const jobs = planJobs(quick, args.only);
+  const key = (j: Job) => figureId(j.workload, j.size, j.lib, j.threads);
+  const samples = new Map<string, number[]>();
+  const errors = new Map<string, string>();
+  const rss = new Map<string, number>();
+  const environment = nodeEnvironment();
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? jobs : [...jobs].reverse();
+    for (const job of order) {
+      const r = runJob(job, flags);
+      const k = key(job);
+      if (r.value !== null && Number.isFinite(r.value)) samples.set(k, [...(samples.get(k) ?? []), r.value]);
+      else errors.set(k, r.error ?? 'no value');
+      if (r.maxRssMB !== null) rss.set(k, Math.max(rss.get(k) ?? 0, Math.round(r.maxRssMB)));
+      if (r.relaxed !== undefined) environment.nnetWasmRelaxed = r.relaxed;
+      const fig = r.value === null ? `n/a (${r.error})` : `${r.value.toFixed(2)} ${r.unit}`;
+      console.error(`round ${round + 1}/${rounds} ${k}: ${fig}`);
     }
   }
-  if (want('mlp')) {
-    for (const size of quick ? [16] : [64, 256]) {
-      for (const lib of libs) jobs.push({ lib, workload: 'mlp-train', size, threads: 1, quick });
-      jobs.push({ lib: 'nnet-wasm', workload: 'mlp-train', size, threads: 2, quick });
-    }
-  }
-  if (want('cnn')) {
-    for (const size of quick ? [8] : [64]) {
-      for (const lib of libs) jobs.push({ lib, workload: 'cnn-train', size, threads: 1, quick });
-      jobs.push({ lib: 'nnet-wasm', workload: 'cnn-train', size, threads: 2, quick });
-    }
-  }
-  if (want('infer')) {
-    for (const size of quick ? [1] : [1, 256])
-      for (const lib of libs) jobs.push({ lib, workload: 'mlp-infer', size, threads: 1, quick });
-  }
-  const results: Result[] = [];
-  for (const job of jobs) {
-    const r = runJob(job);
-    results.push(r);
-    const fig = r.value === null ? `n/a (${r.error})` : `${r.value.toFixed(2)} ${r.unit}`;
-    console.error(
-      `${job.workload} ${job.size} ${job.lib}${job.threads > 1 ? ` x${job.threads}` : ''}: ${fig}`,
+  const figures = jobs.map((j) => {
+    const k = key(j);
+    const maxRss = rss.get(k);
+    return makeFigure(
+      { workload: j.workload, size: j.size, lib: j.lib, threads: j.threads, ...UNITS[j.workload] },
+      samples.get(k) ?? [],
+      errors.get(k),
+      maxRss === undefined ? undefined : { peakRssMB: maxRss },
     );
-  }
-  printTable(results);
-  const report = {
+  });
+  const report: BenchReport = {
+    schema: SCHEMA,
+    bench: quick ? 'node-quick' : 'node',
+    title: 'nnet beside TensorFlow.js 4.22 in Node (each figure in its own process)',
     date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    quick,
-    results,
+    command: `pnpm bench --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}${args.only ? ` --only ${args.only}` : ''}`,
+    rounds,
+    environment,
+    figures,
+    ratios: plannedRatios(figures),
+    notes: [
+      'matmul: n×n×n float32 products; MLP 784-128-ReLU-10 and the CNN (conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10): one SGD step with softmax cross-entropy, loss read back; inference: one forward pass of the MLP read back (ms, lower is better).',
+      "Each round's value is the median of that process's repeated calls; rounds alternate the order of the libraries.",
+    ],
   };
-  writeFileSync(args.json ?? 'bench-results.json', `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nwrote ${args.json}`);
+  printTables(report);
+  printReport(report);
+  const out = args.json ?? defaultReportPath(report.bench, quick);
+  writeReport(out, report);
+  console.log(`\nwrote ${out}`);
 }
 
-function printTable(results: Result[]): void {
+/** The classic side-by-side tables (medians), one per workload. */
+function printTables(report: BenchReport): void {
   const get = (w: string, size: number, lib: LibName, threads = 1) =>
-    results.find((r) => r.workload === w && r.size === size && r.lib === lib && r.threads === threads)
-      ?.value ?? null;
+    report.figures.find((f) => f.id === figureId(w, size, lib, threads))?.median ?? null;
   const f = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
-  const ratio = (a: number | null, b: number | null) =>
-    a === null || b === null ? 'n/a' : `${(a / b).toFixed(2)}x`;
-  const sizes = [...new Set(results.filter((r) => r.workload === 'matmul').map((r) => r.size))];
-  if (sizes.length) {
-    console.log('\nmatmul GFLOP/s (n x n x n, float32)');
-    console.log(
-      '| n | nnet-cpu | tfjs-cpu | cpu ratio (target 5x) | nnet-wasm 1T | nnet-wasm 2T | tfjs-wasm | wasm 1T ratio (1.35x) | wasm 2T ratio (2.4x) |',
-    );
-    console.log('|---|---|---|---|---|---|---|---|---|');
-    for (const n of sizes) {
-      const nc = get('matmul', n, 'nnet-cpu');
-      const tc = get('matmul', n, 'tfjs-cpu');
-      const nw = get('matmul', n, 'nnet-wasm');
-      const nw2 = get('matmul', n, 'nnet-wasm', 2);
-      const tw = get('matmul', n, 'tfjs-wasm');
-      console.log(
-        `| ${n} | ${f(nc)} | ${f(tc)} | ${ratio(nc, tc)} | ${f(nw)} | ${f(nw2)} | ${f(tw)} | ${ratio(nw, tw)} | ${ratio(nw2, tw)} |`,
-      );
-    }
-  }
-  const section = (workload: string, title: string, unit: string, ratios: [string, LibName, LibName][]) => {
-    const rows = [...new Set(results.filter((r) => r.workload === workload).map((r) => r.size))];
-    if (!rows.length) return;
-    console.log(`\n${title} (${unit})`);
-    console.log(
-      `| batch | nnet-cpu | nnet-wasm | nnet-wasm 2T | tfjs-cpu | tfjs-wasm | ${ratios.map(([label]) => label).join(' | ')} | peak RSS MB (nnet-wasm / tfjs-wasm) |`,
-    );
-    console.log(`|---|---|---|---|---|---|${ratios.map(() => '---|').join('')}---|`);
-    for (const b of rows) {
-      const v = (lib: LibName) => get(workload, b, lib);
-      const rss = (lib: LibName) =>
-        results.find((r) => r.workload === workload && r.size === b && r.lib === lib && r.threads === 1)
-          ?.maxRssMB ?? null;
-      const cells = ratios.map(([, x, y]) => ratio(v(x), v(y)));
-      console.log(
-        `| ${b} | ${f(v('nnet-cpu'))} | ${f(v('nnet-wasm'))} | ${f(get(workload, b, 'nnet-wasm', 2))} | ${f(v('tfjs-cpu'))} | ${f(v('tfjs-wasm'))} | ${cells.join(' | ')} | ${f(rss('nnet-wasm'))} / ${f(rss('tfjs-wasm'))} |`,
-      );
-    }
-    for (const r of results.filter((x) => x.workload === workload && x.error))
-      console.log(`  ${r.lib} batch ${r.size}: ${r.error}`);
+  const sizes = (w: string) => [
+    ...new Set(report.figures.filter((r) => r.workload === w).map((r) => r.size)),
+  ];
+  const headers: Record<Workload, string> = {
+    matmul: 'matmul GFLOP/s (n x n x n, float32)',
+    'mlp-train': 'MLP 784-128-ReLU-10 training, softmax cross-entropy, SGD (samples/s)',
+    'cnn-train': 'CNN conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10 training (samples/s)',
+    'mlp-infer': 'MLP inference latency (ms per batch, lower is better)',
   };
-  section('mlp-train', 'MLP 784-128-ReLU-10 training, softmax cross-entropy, SGD', 'samples/s', [
-    ['wasm 1T / tfjs-wasm (target 8x)', 'nnet-wasm', 'tfjs-wasm'],
-    ['cpu / tfjs-cpu', 'nnet-cpu', 'tfjs-cpu'],
-  ]);
-  section('cnn-train', 'CNN conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10 training', 'samples/s', [
-    ['wasm 1T / tfjs-cpu (target 100x)', 'nnet-wasm', 'tfjs-cpu'],
-    ['cpu / tfjs-cpu', 'nnet-cpu', 'tfjs-cpu'],
-  ]);
-  section('mlp-infer', 'MLP inference latency', 'ms per batch, lower is better', [
-    ['tfjs-wasm / wasm (target >= 1x)', 'tfjs-wasm', 'nnet-wasm'],
-  ]);
+  for (const w of Object.keys(headers) as Workload[]) {
+    const rows = sizes(w);
+    if (!rows.length) continue;
+    console.log(`\n${headers[w]} — medians of ${report.rounds} round(s)`);
+    console.log(
+      `| ${w === 'matmul' ? 'n' : 'batch'} | nnet-cpu | tfjs-cpu | nnet-wasm 1T | nnet-wasm 2T | tfjs-wasm |`,
+    );
+    console.log('|---|---|---|---|---|---|');
+    for (const n of rows)
+      console.log(
+        `| ${n} | ${f(get(w, n, 'nnet-cpu'))} | ${f(get(w, n, 'tfjs-cpu'))} | ${f(get(w, n, 'nnet-wasm'))} | ${f(get(w, n, 'nnet-wasm', 2))} | ${f(get(w, n, 'tfjs-wasm'))} |`,
+      );
+    for (const g of report.figures.filter((x) => x.workload === w && x.error))
+      console.log(`  ${g.lib} ${g.size}: ${g.error}`);
+  }
 }
 
 main();

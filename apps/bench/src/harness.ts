@@ -1,29 +1,89 @@
-/** Timing helpers: run a closure until enough time has passed and report the median. */
-import { performance } from 'node:perf_hooks';
+/**
+ * Timing and summary helpers, the one place for them: every bench (Node, browser page, kernels,
+ * WebGPU) times with `time`/`timeAsync` and summarises repeats with `summarize`. Uses the global
+ * `performance`, so the browser page imports it too.
+ */
+
+/** Median, min and max of a list of numbers (the spread a reader needs to judge the noise). */
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+/** The median (mean of the two middle values for an even count) of a non-empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median: no values');
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Median, min and max of `values` (non-empty, finite). */
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) throw new RangeError('summarize: no values');
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
+}
+
+export interface TimeOptions {
+  /** Untimed calls first (default 2). */
+  warmup?: number;
+  /** Keep timing until this much time passed (default 500 ms)... */
+  minTimeMs?: number;
+  /** ...and at least this many calls (default 5). */
+  minReps?: number;
+  /**
+   * A CPU-time clock in ms (Node: the process's user + system time). When given, the median CPU
+   * time per call is reported too: on a host shared with other busy processes it says what a call
+   * costs when it runs, where wall time also counts the time the process waited for a core.
+   */
+  cpuClock?: () => number;
+}
 
 export interface Timing {
   /** Median milliseconds per call. */
   medianMs: number;
+  /** Median CPU milliseconds per call (with `cpuClock`). */
+  medianCpuMs?: number;
   reps: number;
 }
 
+const MAX_REPS = 10000;
+
 /** Calls `fn` `warmup` times, then in rounds until `minTimeMs` passed (at least `minReps` rounds). */
-export function time(
-  fn: () => void,
-  options: { warmup?: number; minTimeMs?: number; minReps?: number } = {},
-): Timing {
-  const warmup = options.warmup ?? 2;
-  const minTimeMs = options.minTimeMs ?? 500;
-  const minReps = options.minReps ?? 5;
+export function time(fn: () => void, options: TimeOptions = {}): Timing {
+  const { warmup = 2, minTimeMs = 500, minReps = 5, cpuClock } = options;
   for (let i = 0; i < warmup; i++) fn();
+  const samples: number[] = [];
+  const cpu: number[] = [];
+  const start = performance.now();
+  while (samples.length < minReps || performance.now() - start < minTimeMs) {
+    const c0 = cpuClock?.() ?? 0;
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+    if (cpuClock) cpu.push(cpuClock() - c0);
+    if (samples.length >= MAX_REPS) break;
+  }
+  return {
+    medianMs: median(samples),
+    ...(cpuClock ? { medianCpuMs: median(cpu) } : {}),
+    reps: samples.length,
+  };
+}
+
+/** `time` for work that must be awaited (a GPU read, a worker round trip). */
+export async function timeAsync(fn: () => Promise<void>, options: TimeOptions = {}): Promise<Timing> {
+  const { warmup = 2, minTimeMs = 500, minReps = 5 } = options;
+  for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < minReps || performance.now() - start < minTimeMs) {
     const t0 = performance.now();
-    fn();
+    await fn();
     samples.push(performance.now() - t0);
-    if (samples.length > 10000) break;
+    if (samples.length >= MAX_REPS) break;
   }
-  samples.sort((a, b) => a - b);
-  return { medianMs: samples[Math.floor(samples.length / 2)], reps: samples.length };
+  return { medianMs: median(samples), reps: samples.length };
 }

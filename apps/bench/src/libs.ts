@@ -20,6 +20,8 @@ export interface Workload {
 
 export interface Lib {
   name: LibName;
+  /** nnet-wasm: whether the relaxed-SIMD build runs (undefined for the other libraries). */
+  relaxed?: boolean;
   matmul(n: number): MatmulCase;
   /** One SGD step of the MLP 784-128-ReLU-10 with softmax cross-entropy on a batch. */
   mlpTrain(batch: number): Workload;
@@ -40,14 +42,16 @@ async function loadNnet(name: LibName, threads: number): Promise<Lib> {
   const { Linear, ReLU, Sequential, Parameter } = await import('@nnet/layers');
   const { crossEntropy } = await import('@nnet/loss');
   const { SGD } = await import('@nnet/optim');
+  let relaxed: boolean | undefined;
   if (name === 'nnet-cpu') {
     await import('@nnet/backend-cpu');
     await nn.setBackend('cpu');
   } else {
-    const pkg = '@nnet/backend-wasm';
-    const wasm = (await import(pkg)) as { setThreads(n: number): Promise<void> };
+    const wasm = await import('@nnet/backend-wasm');
     await nn.setBackend('wasm');
     await wasm.setThreads(threads);
+    const backend = nn.findBackend('wasm');
+    relaxed = backend instanceof wasm.WasmBackend ? backend.relaxed : undefined;
   }
   const mlp = () => new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
   const data = (batch: number, shape: number[]) => ({
@@ -74,6 +78,7 @@ async function loadNnet(name: LibName, threads: number): Promise<Lib> {
   };
   return {
     name,
+    ...(relaxed === undefined ? {} : { relaxed }),
     matmul(n) {
       nn.manualSeed(0);
       const a = nn.randn([n, n]);

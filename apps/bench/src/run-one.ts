@@ -1,24 +1,20 @@
 /**
  * Child-process entry: measures one workload on one library and prints a JSON line
- * `{ value, unit, maxRssMB }`, so each figure comes with the peak RSS of its own process.
+ * `{ value, unit, maxRssMB, relaxed? }` (see jobs.ts), so each figure comes with the peak RSS of
+ * its own process.
  */
 
 import { time } from './harness.js';
-import { type LibName, loadLib } from './libs.js';
-
-export interface Job {
-  lib: LibName;
-  workload: 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
-  size: number;
-  threads: number;
-  quick: boolean;
-}
+import type { Job, JobResult } from './jobs.js';
+import { loadLib } from './libs.js';
+import { processCpuMs } from './report.js';
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
   const lib = await loadLib(job.lib, job.threads);
   let value: number;
   let unit: string;
+  let cpuValue: number | undefined;
   switch (job.workload) {
     case 'matmul': {
       const c = lib.matmul(job.size);
@@ -39,9 +35,11 @@ async function main(): Promise<void> {
         warmup: job.quick ? 1 : 3,
         minTimeMs: job.quick ? 50 : 1500,
         minReps: job.quick ? 2 : 5,
+        cpuClock: processCpuMs,
       });
       w.dispose();
       value = job.size / (t.medianMs / 1000);
+      if (t.medianCpuMs) cpuValue = job.size / (t.medianCpuMs / 1000);
       unit = 'samples/s';
       break;
     }
@@ -61,7 +59,14 @@ async function main(): Promise<void> {
       throw new Error(`unknown workload ${String(job.workload)}`);
   }
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ value, unit, maxRssMB })}\n`);
+  const out: JobResult = {
+    value,
+    unit,
+    maxRssMB,
+    ...(cpuValue === undefined ? {} : { cpuValue }),
+    ...(lib.relaxed === undefined ? {} : { relaxed: lib.relaxed }),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -6,13 +6,14 @@
  *   - generation tokens/s: greedy decoding of `--new` tokens after a 1-token prompt, with the
  *     key/value cache (one position per step) and without it (the whole prefix every step).
  *
- *   pnpm --filter @nnet/bench run transformer [--only cpu|wasm] [--steps 20] [--new 63] [--json transformer.json]
+ *   pnpm --filter @nnet/bench run transformer [--only cpu|wasm] [--rounds 3] [--steps 20] [--new 63] [--json results/transformer.json]
  *       [--context 64] [--embd 64] [--layers 2]   (the model's size; --new defaults to context - 1)
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { nodeEnvironment, printReport, writeReport } from './report.js';
+import { type BenchReport, type Figure, figureId, makeFigure, makeRatio, SCHEMA } from './schema.js';
 
 interface Config {
   vocab: number;
@@ -26,6 +27,8 @@ const CONFIG: Config = { vocab: 83, context: 64, embd: 64, layers: 2, heads: 4, 
 
 interface Outcome {
   backend: string;
+  /** Threads the backend ran (wasm: its worker pool; cpu: 1). */
+  threads?: number;
   trainTokensPerSec: number;
   generateCachedTokensPerSec: number;
   generateUncachedTokensPerSec: number;
@@ -73,8 +76,11 @@ async function measure(backend: string, steps: number, newTokens: number, c: Con
     await model.generate(prompt, { maxNewTokens: newTokens, useCache });
     return newTokens / ((performance.now() - t) / 1000);
   };
+  let threads = 1;
+  if (backend === 'wasm') threads = (await import('@nnet/backend-wasm')).getThreads();
   return {
     backend,
+    threads,
     trainTokensPerSec,
     generateCachedTokensPerSec: await rate(true),
     generateUncachedTokensPerSec: await rate(false),
@@ -88,7 +94,8 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       steps: { type: 'string', default: '20' },
       new: { type: 'string', default: String(CONFIG.context - 1) },
-      json: { type: 'string', default: 'transformer-bench.json' },
+      json: { type: 'string', default: 'results/transformer.json' },
+      rounds: { type: 'string', default: '3' },
       context: { type: 'string', default: String(CONFIG.context) },
       embd: { type: 'string', default: String(CONFIG.embd) },
       layers: { type: 'string', default: String(CONFIG.layers) },
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   const steps = Number(values.steps);
+  const rounds = Number(values.rounds);
   const c: Config = {
     ...CONFIG,
     context: Number(values.context),
@@ -103,10 +111,12 @@ async function main(): Promise<void> {
     layers: Number(values.layers),
   };
   const newTokens = values.new === String(CONFIG.context - 1) ? c.context - 1 : Number(values.new);
-  const positive = [steps, newTokens, c.context, c.embd, c.layers].every((v) => Number.isInteger(v) && v > 0);
+  const positive = [steps, rounds, newTokens, c.context, c.embd, c.layers].every(
+    (v) => Number.isInteger(v) && v > 0,
+  );
   if (!positive || c.embd % c.heads !== 0) {
     console.error(
-      'usage: transformer [--only cpu|wasm] [--steps n] [--new n] [--context n] [--embd n (a multiple of 4)] [--layers n] [--json file]',
+      'usage: transformer [--only cpu|wasm] [--rounds n] [--steps n] [--new n] [--context n] [--embd n (a multiple of 4)] [--layers n] [--json file]',
     );
     process.exit(2);
   }
@@ -123,54 +133,101 @@ async function main(): Promise<void> {
   const results: Outcome[] = [];
   console.log(
     `GPT ${c.layers} layers × ${c.embd}, ${c.heads} heads, vocabulary ${c.vocab}; training on [${c.batch}, ${c.context}] ` +
-      `for ${steps} steps; greedy generation of ${newTokens} tokens`,
+      `for ${steps} steps; greedy generation of ${newTokens} tokens; ${rounds} rounds alternating the backends`,
   );
-  for (const backend of backends) {
-    try {
-      const out = execFileSync(
-        process.execPath,
-        [
-          script,
-          '--child',
+  for (let round = 0; round < rounds; round++) {
+    for (const backend of round % 2 === 0 ? backends : [...backends].reverse()) {
+      let r: Outcome;
+      try {
+        const out = execFileSync(
+          process.execPath,
+          [
+            script,
+            '--child',
+            backend,
+            '--steps',
+            String(steps),
+            '--new',
+            String(newTokens),
+            '--context',
+            String(c.context),
+            '--embd',
+            String(c.embd),
+            '--layers',
+            String(c.layers),
+          ],
+          { encoding: 'utf8', maxBuffer: 1 << 20 },
+        );
+        r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Outcome;
+      } catch (err) {
+        r = {
           backend,
-          '--steps',
-          String(steps),
-          '--new',
-          String(newTokens),
-          '--context',
-          String(c.context),
-          '--embd',
-          String(c.embd),
-          '--layers',
-          String(c.layers),
-        ],
-        { encoding: 'utf8', maxBuffer: 1 << 20 },
+          trainTokensPerSec: Number.NaN,
+          generateCachedTokensPerSec: Number.NaN,
+          generateUncachedTokensPerSec: Number.NaN,
+          error: (err as Error).message.split('\n')[0],
+        };
+      }
+      results.push(r);
+      console.error(
+        `round ${round + 1}/${rounds} nnet-${backend}: train ${r.trainTokensPerSec.toFixed(0)} tok/s, generate ${r.generateCachedTokensPerSec.toFixed(0)} (cache) / ${r.generateUncachedTokensPerSec.toFixed(0)} (no cache)${r.error ? ` (${r.error})` : ''}`,
       );
-      results.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Outcome);
-    } catch (err) {
-      results.push({
-        backend,
-        trainTokensPerSec: Number.NaN,
-        generateCachedTokensPerSec: Number.NaN,
-        generateUncachedTokensPerSec: Number.NaN,
-        error: (err as Error).message.split('\n')[0],
-      });
     }
   }
-  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(0).padStart(10) : '         –');
-  console.log('backend   train tok/s  gen tok/s (cache)  gen tok/s (no cache)  cache speed-up');
-  for (const r of results) {
-    const speedup = r.generateCachedTokensPerSec / r.generateUncachedTokensPerSec;
-    console.log(
-      `${`nnet-${r.backend}`.padEnd(9)} ${f(r.trainTokensPerSec)}   ${f(r.generateCachedTokensPerSec)}         ` +
-        `${f(r.generateUncachedTokensPerSec)}            ${Number.isFinite(speedup) ? `${speedup.toFixed(2)}×` : '–'}` +
-        `${r.error ? `  (${r.error})` : ''}`,
-    );
+  const metrics: [keyof Outcome, string][] = [
+    ['trainTokensPerSec', 'gpt-train'],
+    ['generateCachedTokensPerSec', 'gpt-generate-kv-cache'],
+    ['generateUncachedTokensPerSec', 'gpt-generate-no-cache'],
+  ];
+  const figures: Figure[] = [];
+  for (const backend of backends) {
+    const mine = results.filter((r) => r.backend === backend);
+    const threads = mine.find((r) => r.threads !== undefined)?.threads ?? 1;
+    for (const [key, workload] of metrics) {
+      const vals = mine
+        .map((r) => r[key])
+        .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      figures.push(
+        makeFigure(
+          { workload, size: c.context, lib: `nnet-${backend}`, threads, unit: 'tokens/s', better: 'higher' },
+          vals,
+          mine.find((r) => r.error)?.error,
+        ),
+      );
+    }
   }
-  writeFileSync(
-    values.json ?? 'transformer-bench.json',
-    `${JSON.stringify({ config: c, steps, newTokens, results }, null, 2)}\n`,
-  );
+  const ratios = backends.flatMap((b) => {
+    const threads = figures.find((f) => f.lib === `nnet-${b}`)?.threads ?? 1;
+    const cached = figureId('gpt-generate-kv-cache', c.context, `nnet-${b}`, threads);
+    const plain = figureId('gpt-generate-no-cache', c.context, `nnet-${b}`, threads);
+    return figures.some((f) => f.id === cached && f.samples.length) &&
+      figures.some((f) => f.id === plain && f.samples.length)
+      ? [makeRatio(figures, `nnet-${b}: generation with / without the KV cache`, cached, plain)]
+      : [];
+  });
+  const report: BenchReport = {
+    schema: SCHEMA,
+    bench: 'transformer',
+    title: `GPT training and generation throughput (${c.layers} × ${c.embd}, context ${c.context})`,
+    date: new Date().toISOString(),
+    command: `pnpm --filter @nnet/bench run transformer --rounds ${rounds} --steps ${steps} --layers ${c.layers} --embd ${c.embd} --context ${c.context}${values.only ? ` --only ${values.only}` : ''}`,
+    rounds,
+    environment: {
+      ...nodeEnvironment(),
+      model: `GPT2LMHeadModel ${c.layers} layers × ${c.embd}, ${c.heads} heads, vocabulary ${c.vocab}`,
+      trainBatch: `[${c.batch}, ${c.context}]`,
+      newTokens,
+    },
+    figures,
+    ratios,
+    notes: [
+      'Training: forward, cross-entropy, backward and an AdamW step on random tokens; generation: greedy decoding after a 1-token prompt, with the key/value cache and without it. Each round runs each backend in its own process.',
+    ],
+  };
+  printReport(report);
+  const out = values.json ?? 'results/transformer.json';
+  writeReport(out, report);
+  console.log(`wrote ${out}`);
 }
 
 main().catch((err: unknown) => {

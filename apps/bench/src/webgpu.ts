@@ -11,9 +11,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { timeAsync } from './harness.js';
 
 type GpuLib = 'nnet-webgpu' | 'tfjs-webgpu';
 type Workload = 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
@@ -48,25 +48,6 @@ interface GpuLibImpl {
   adapter: string;
   software: boolean;
   make(job: Job): Bench;
-}
-
-/** Awaits `fn` `warmup` times, then in rounds until `minTimeMs` passed; the median ms per call. */
-async function timeAsync(
-  fn: () => Promise<void>,
-  warmup: number,
-  minTimeMs: number,
-  minReps: number,
-): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  const start = performance.now();
-  while (samples.length < minReps || performance.now() - start < minTimeMs) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
 }
 
 /** Dawn for Node: `navigator.gpu` and the WebGPU constants as globals (tfjs-backend-webgpu needs both). */
@@ -250,7 +231,9 @@ async function child(lib: GpuLib, jobs: Job[], quick: boolean): Promise<ChildRep
   for (const job of jobs) {
     try {
       const bench = impl.make(job);
-      const ms = await timeAsync(bench.run, 1, quick ? 50 : 1000, quick ? 2 : 3);
+      const ms = (
+        await timeAsync(bench.run, { warmup: 1, minTimeMs: quick ? 50 : 1000, minReps: quick ? 2 : 3 })
+      ).medianMs;
       bench.dispose();
       const value =
         job.workload === 'matmul'

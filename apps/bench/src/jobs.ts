@@ -1,0 +1,69 @@
+/**
+ * One figure measured in its own child process (`run-one.js`), so each library starts fresh and
+ * reports its own peak RSS. The Node benches (`pnpm bench`, the numpy anchor) run their rounds
+ * through `runJob`.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LibName } from './libs.js';
+
+export type Workload = 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
+
+export interface Job {
+  lib: LibName;
+  workload: Workload;
+  size: number;
+  threads: number;
+  quick: boolean;
+}
+
+/** What the child prints: the figure, or why there is none. */
+export interface JobResult {
+  value: number | null;
+  unit: string;
+  maxRssMB: number | null;
+  /** Training workloads: samples per CPU-second of the process (median CPU time per step). */
+  cpuValue?: number;
+  /** nnet-wasm only: whether the relaxed-SIMD build ran. */
+  relaxed?: boolean;
+  error?: string;
+}
+
+/** The unit and direction of each workload's figure. */
+export const UNITS: Record<Workload, { unit: string; better: 'higher' | 'lower' }> = {
+  matmul: { unit: 'GFLOP/s', better: 'higher' },
+  'mlp-train': { unit: 'samples/s', better: 'higher' },
+  'cnn-train': { unit: 'samples/s', better: 'higher' },
+  'mlp-infer': { unit: 'ms', better: 'lower' },
+};
+
+/** Node flag that enables relaxed SIMD in Node 20 (refused inside NODE_OPTIONS, so passed on argv). */
+export const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+
+/** Runs `job` in a child process (with `nodeFlags` before the script) and parses its JSON line. */
+export function runJob(job: Job, nodeFlags: readonly string[] = []): JobResult {
+  const script = fileURLToPath(new URL('./run-one.js', import.meta.url));
+  try {
+    const out = execFileSync(process.execPath, [...nodeFlags, script, JSON.stringify(job)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Partial<JobResult>;
+    return {
+      value: r.value ?? null,
+      unit: r.unit ?? UNITS[job.workload].unit,
+      maxRssMB: r.maxRssMB ?? null,
+      ...(r.cpuValue === undefined ? {} : { cpuValue: r.cpuValue }),
+      ...(r.relaxed === undefined ? {} : { relaxed: r.relaxed }),
+      ...(r.error ? { error: r.error } : {}),
+    };
+  } catch (err) {
+    return {
+      value: null,
+      unit: UNITS[job.workload].unit,
+      maxRssMB: null,
+      error: `child died: ${(err as Error).message.split('\n')[0]}`,
+    };
+  }
+}

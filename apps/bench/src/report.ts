@@ -1,0 +1,55 @@
+/** Node side of the bench JSON: the machine's description and writing a checked report. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { type BenchReport, validateReport } from './schema.js';
+
+/** What a reader needs to judge a figure: the machine, the runtime and how busy the host was. */
+export function nodeEnvironment(): Record<string, string | number | boolean> {
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+  };
+}
+
+/** Node's CPU-time clock for `TimeOptions.cpuClock`: this process's user + system ms. */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Where a report goes unless `--json` says otherwise: `results/<bench>.json` (what BENCHMARKS.md is
+ * generated from), or `results/quick/` for a `--quick` smoke run (ignored by git and the generator).
+ */
+export function defaultReportPath(bench: string, quick: boolean): string {
+  return quick ? `results/quick/${bench}.json` : `results/${bench}.json`;
+}
+
+/** Validates `report` (throws on a malformed one: a bench bug) and writes it as JSON. */
+export function writeReport(path: string, report: BenchReport): void {
+  const errs = validateReport(report);
+  if (errs.length) throw new Error(`bench report '${report.bench}' is malformed:\n  ${errs.join('\n  ')}`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** The figures and ratios on stdout: median [min–max] over rounds. */
+export function printReport(report: BenchReport): void {
+  const f = (v: number | null, d = 0) => (v === null ? 'n/a' : v.toFixed(d));
+  console.log(`\n${report.title} (${report.rounds} rounds, median [min–max])`);
+  for (const g of report.figures)
+    console.log(
+      `  ${g.id.padEnd(34)} ${f(g.median, 2).padStart(12)} ${g.unit} [${f(g.min, 2)}–${f(g.max, 2)}]${g.error ? `  (${g.error})` : ''}`,
+    );
+  for (const r of report.ratios)
+    console.log(
+      `  ${r.label.padEnd(46)} ${r.median === null ? 'n/a (no paired rounds)' : `${f(r.median, 2)}×`} [${f(r.min, 2)}–${f(r.max, 2)}]${r.target === undefined || r.median === null ? '' : ` target ${r.target}× ${r.median >= r.target ? 'met' : 'not met'}`}`,
+    );
+  for (const n of report.notes) console.log(`  note: ${n}`);
+}
