@@ -132,38 +132,56 @@ export function addChannelBias(out: usize, bias: usize, N: i32, O: i32, L: i32):
 }
 
 /**
- * Images n0..n1 of a convolution or one of its gradients (a ConvField struct at p), one image
- * and group per product, so a thread's share is whole images: the split of a convolution batch
- * across threads. `scratch` holds gemmScratchBytes() for the products' packing.
+ * Images n0..n1 of a convolution or one of its gradients (a ConvField struct at p): a thread's
+ * share of a convolution batch, run as the one-thread path runs a whole batch. Forward and the
+ * input gradient take nb images per product, their columns side by side in one
+ * [Cg·kH·kW, nb·Ho·Wo] matrix (a product's columns do not change each other's values, so the
+ * results equal one thread's bit for bit); the filter gradient one image per product (K = L
+ * packs faster than a deep K), summed into this part's dw. `scratch` holds gemmScratchBytes().
  */
 export function convImages(p: usize, scratch: usize): void {
   const mode = word(p, ConvField.mode);
   const x = <usize>word(p, ConvField.x), w = <usize>word(p, ConvField.w);
   const y = <usize>word(p, ConvField.y), grad = <usize>word(p, ConvField.grad);
   const C = word(p, ConvField.C), O = word(p, ConvField.O), groups = word(p, ConvField.groups);
-  const geo = <usize>word(p, ConvField.geo), args = <usize>word(p, ConvField.args), cols = <usize>word(p, ConvField.cols);
+  const args = <usize>word(p, ConvField.args), cols = <usize>word(p, ConvField.cols);
+  const batch = <usize>word(p, ConvField.batch);
+  // This part's copy of the geometry, its column stride set per product.
+  const geo = args + 64;
+  memory.copy(geo, <usize>word(p, ConvField.geo), 56);
   const H = load<i32>(geo), W = load<i32>(geo, 4), Ho = load<i32>(geo, 8), Wo = load<i32>(geo, 12);
   const kH = load<i32>(geo, 16), kW = load<i32>(geo, 20), Cg = load<i32>(geo, 48);
   const L = Ho * Wo, KK = Cg * kH * kW, Og = O / groups;
   const n1 = word(p, ConvField.n1);
-  for (let n = word(p, ConvField.n0); n < n1; n++) {
+  const nb = mode == ConvMode.backwardFilter ? 1 : max(1, word(p, ConvField.nb));
+  for (let n = word(p, ConvField.n0); n < n1; n += nb) {
+    const b = min(nb, n1 - n);
+    const bL = b * L;
+    store<i32>(geo, b > 1 ? bL : 0, 52);
     for (let g = 0; g < groups; g++) {
-      const xn = x + (<usize>((n * C + g * Cg) * H * W) << 2);
-      const yn = y + (<usize>((n * O + g * Og) * L) << 2);
       const wg = w + (<usize>(g * Og * KK) << 2);
       if (mode == ConvMode.forward) {
-        im2col(xn, cols, geo);
-        // y[n, g] [Og, L] = Wg [Og, KK] · cols [KK, L]
-        setGemm(args, Og, L, KK, wg, KK, 1, cols, L, 1, yn, L, false);
+        for (let i = 0; i < b; i++) im2col(x + (<usize>(((n + i) * C + g * Cg) * H * W) << 2), cols + (<usize>(i * L) << 2), geo);
+        // [Og, b·L] = Wg [Og, KK] · cols [KK, b·L]: in place for one image, else each image's block moved
+        const yn = y + (<usize>((n * O + g * Og) * L) << 2);
+        setGemm(args, Og, bL, KK, wg, KK, 1, cols, bL, 1, b > 1 ? batch : yn, bL, false);
         gemm(args, scratch);
+        for (let i = 0; b > 1 && i < b; i++) copyRows(batch + (<usize>(i * L) << 2), bL, yn + (<usize>(i * O * L) << 2), L, Og, L);
       } else if (mode == ConvMode.backwardInput) {
-        // cols [KK, L] = Wgᵀ · dy[n, g], added back into dx[n, g]'s planes
-        setGemm(args, KK, L, Og, wg, 1, KK, yn, L, 1, cols, L, false);
+        // dy's rows of these images as [Og, b·L] (in place for one image)
+        let dys = y + (<usize>((n * O + g * Og) * L) << 2);
+        if (b > 1) {
+          for (let i = 0; i < b; i++) copyRows(dys + (<usize>(i * O * L) << 2), L, batch + (<usize>(i * L) << 2), bL, Og, L);
+          dys = batch;
+        }
+        // cols [KK, b·L] = Wgᵀ · dys, each image's columns added back into its dx planes
+        setGemm(args, KK, bL, Og, wg, 1, KK, dys, bL, 1, cols, bL, false);
         gemm(args, scratch);
-        col2im(cols, grad + (<usize>((n * C + g * Cg) * H * W) << 2), geo);
+        for (let i = 0; i < b; i++) col2im(cols + (<usize>(i * L) << 2), grad + (<usize>(((n + i) * C + g * Cg) * H * W) << 2), geo);
       } else {
-        im2col(xn, cols, geo);
+        im2col(x + (<usize>((n * C + g * Cg) * H * W) << 2), cols, geo);
         // dWg [Og, KK] += dy[n, g] [Og, L] · colsᵀ
+        const yn = y + (<usize>((n * O + g * Og) * L) << 2);
         setGemm(args, Og, KK, L, yn, L, 1, cols, 1, L, grad + (<usize>(g * Og * KK) << 2), KK, true);
         gemm(args, scratch);
       }

@@ -9,6 +9,9 @@ import { crossEntropyRows } from './crossentropy';
 import { binaryDenseF32, unaryF32 } from './elementwise';
 import { gemm } from './gemm';
 import { adamUpdate } from './optimizer';
+import { resizeAxisF32 } from './resize';
+import { cumsum32 } from './scan';
+import { sortRows32 } from './sort';
 
 @inline function word(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
@@ -59,6 +62,18 @@ export function runJob(job: usize, scratch: usize): void {
       break;
     case Job.conv:
       convImages(a, scratch);
+      break;
+    case Job.sort:
+      sortRows32(word(a, 0) != 0, <usize>word(a, 1), word(a, 2), word(a, 3), word(a, 4) != 0, <usize>word(a, 5), <usize>word(a, 6), <usize>word(a, 7));
+      break;
+    case Job.cumsum:
+      cumsum32(word(a, 0) != 0, <usize>word(a, 1), <usize>word(a, 2), word(a, 3), word(a, 4), word(a, 5), word(a, 6) != 0);
+      break;
+    case Job.resize:
+      resizeAxisF32(
+        <usize>word(a, 0), <usize>word(a, 1), word(a, 2), word(a, 3), word(a, 4), word(a, 5),
+        <usize>word(a, 6), <usize>word(a, 7), <usize>word(a, 8), word(a, 9) != 0, word(a, 10) != 0,
+      );
       break;
     default:
       break;

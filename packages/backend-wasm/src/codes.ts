@@ -141,6 +141,12 @@ export enum Job {
   crossEntropy,
   /** Images n0..n1 of a convolution or one of its gradients: a ConvField struct. */
   conv,
+  /** Rows of a sortRows: [isInt, x, rows, n, descending, values, indices, scratch] (pointers at the first row). */
+  sort,
+  /** Outer rows of a cumsum: [isInt, x, out, outer, len, inner, reverse] (pointers at the first row). */
+  cumsum,
+  /** Outer rows of a resizeAxis or its adjoint: resizeAxisF32's arguments (pointers at the first row). */
+  resize,
 }
 
 /** What a conv job computes for each of its images. */
@@ -156,8 +162,10 @@ export enum ConvMode {
 /**
  * A conv job over images n0..n1: x [N, C, H, W], w [O, Cg, kH, kW], y (or dy) [N, O, Ho, Wo],
  * the gradient it writes (dx, or this part's dw; 0 for forward), the geometry block (conv.ts's
- * layout: [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld]), and the part's own scratch:
- * `args` (a GemmField struct's room) and `cols` ([Cg·kH·kW, Ho·Wo] floats).
+ * layout: [H, W, Ho, Wo, kH, kW, sH, sW, pH, pW, dH, dW, Cg, ld]), `nb` the images per product
+ * (forward and input gradient; the filter gradient takes one image per product), and the part's
+ * own scratch: `args` (a GemmField struct's room and a copy of the geometry: 128 bytes), `cols`
+ * ([Cg·kH·kW, nb·Ho·Wo] floats) and, when nb > 1, `batch` ([O/groups, nb·Ho·Wo] floats).
  */
 export enum ConvField {
   mode,
@@ -173,6 +181,8 @@ export enum ConvField {
   geo,
   args,
   cols,
+  nb,
+  batch,
   count,
 }
 

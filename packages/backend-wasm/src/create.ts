@@ -2,6 +2,12 @@ import { wasmAbort } from './ffi.js';
 import { availableCores, compileModule, threadsPossible, type WasmSource } from './loader.js';
 import { WasmBackend } from './wasm_backend.js';
 
+/**
+ * Options of createWasmBackend.
+ *
+ * Example:
+ *   await createWasmBackend({ relaxed: false, threads: 1 }); // the plain SIMD build on one thread
+ */
 export interface WasmBackendOptions {
   /** The .wasm bytes or URL (for bundlers); default: the file shipped next to this module. */
   wasm?: WasmSource;
@@ -15,7 +21,15 @@ export interface WasmBackendOptions {
   threads?: number;
 }
 
-/** Compiles and instantiates the kernels and returns a ready backend. */
+/**
+ * Compiles and instantiates the kernels and returns a ready backend (not registered: pass it to
+ * `registerBackend(name, () => backend)` to use it through the front end).
+ *
+ * Example:
+ *   const b = await createWasmBackend({ threads: 2 });
+ *   registerBackend('wasm-2', () => b);
+ *   await setBackend('wasm-2');
+ */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   // The shared-memory build runs at full single-thread speed, so it is used wherever threads can run.
   const shared = threadsPossible() && options.wasm === undefined;

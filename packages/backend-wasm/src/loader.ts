@@ -5,7 +5,13 @@
  * --experimental-wasm-relaxed-simd; newer runtimes by default).
  */
 
-/** Where the module comes from: bytes, a URL, or (default) the file next to this module. */
+/**
+ * Where the module comes from: its bytes, a URL (a string is resolved against this module's URL;
+ * file: URLs are read with fs in Node, others fetched), or (default) the file next to this module.
+ *
+ * Example:
+ *   await createWasmBackend({ wasm: new URL('/assets/nnet.wasm', location.href) }); // a bundler's copy
+ */
 export type WasmSource = ArrayBuffer | Uint8Array | URL | string;
 
 /** `v128.const 0`. */
@@ -30,12 +36,23 @@ function validates(code: readonly number[]): boolean {
   }
 }
 
-/** True when the runtime accepts relaxed SIMD: (v128.const 0) ×3, f32x4.relaxed_madd. */
+/**
+ * True when the runtime accepts relaxed SIMD: validates a probe (v128.const 0) ×3,
+ * f32x4.relaxed_madd. Node 20 only with --experimental-wasm-relaxed-simd.
+ *
+ * Example:
+ *   relaxedSimdSupported(); // false on plain Node 20, true on Node 22+ and current browsers
+ */
 export function relaxedSimdSupported(): boolean {
   return validates([...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x85, 0x02]);
 }
 
-/** True when the runtime accepts 128-bit SIMD at all: v128.const 0. */
+/**
+ * True when the runtime accepts 128-bit SIMD at all (validates v128.const 0); the backend needs it.
+ *
+ * Example:
+ *   if (!simdSupported()) await setBackend('cpu'); // no wasm SIMD: use the CPU backend
+ */
 export function simdSupported(): boolean {
   return validates(V128_ZERO);
 }
@@ -92,6 +109,9 @@ export function isNode(): boolean {
 /**
  * True where a worker pool over shared memory can run: Node, or a cross-origin-isolated page or
  * worker (COOP/COEP headers) with SharedArrayBuffer and Web Workers.
+ *
+ * Example:
+ *   if (threadsPossible()) await setThreads(2); // else the backend runs one thread
  */
 export function threadsPossible(): boolean {
   if (isNode()) return true;
@@ -116,7 +136,13 @@ export function canBlock(): boolean {
   }
 }
 
-/** Cores available to this process: Node's count, the browser's hardwareConcurrency when threads are possible, else 1. */
+/**
+ * Cores available to this process: Node's count, the browser's hardwareConcurrency when threads
+ * are possible, else 1 (createWasmBackend's default thread count).
+ *
+ * Example:
+ *   await setThreads(Math.min(4, await availableCores()));
+ */
 export async function availableCores(): Promise<number> {
   if (!isNode()) {
     const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;

@@ -9,7 +9,8 @@
  * thread never makes a call slower by our estimate. A call that would pay only with the workers
  * awake wakes them (not waiting) and runs here, so a step's following calls find them polling.
  * Parts are split by what the call holds (rows or columns of a product, query blocks of an
- * attention, rows of a cross-entropy, images of a convolution batch, element ranges), aligned so
+ * attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
+ * convolution batch, element ranges), aligned so
  * each element is computed exactly as on one thread: results are identical for any thread count,
  * except a convolution's filter gradient, whose per-part sums over images are added at the end.
  */

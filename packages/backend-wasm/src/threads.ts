@@ -12,12 +12,24 @@ function wasmBackend(op: string): WasmBackend {
   return b;
 }
 
-/** Uses `n` threads (the calling one included) for large products on the 'wasm' backend. */
+/**
+ * Uses `n` threads (the calling one included) for the calls the cost model splits on the
+ * registered 'wasm' backend; 1 stops the pool. Throws BackendError before `setBackend('wasm')`.
+ *
+ * Example:
+ *   await setBackend('wasm');
+ *   await setThreads(2);
+ */
 export async function setThreads(n: number): Promise<void> {
   await wasmBackend('setThreads').setThreads(n);
 }
 
-/** Threads the 'wasm' backend uses. */
+/**
+ * Threads the registered 'wasm' backend uses (the calling one included).
+ *
+ * Example:
+ *   getThreads(); // 2 after setThreads(2)
+ */
 export function getThreads(): number {
   return wasmBackend('getThreads').threads;
 }

@@ -25,13 +25,14 @@ import {
   type ResizeAxisParams,
   type SGDUpdateParams,
   type StridedInfo,
+  type TensorInfo,
   type TypedArray,
   type UnaryOp,
 } from '@nnet/tensor';
 import type { KernelExports } from './ffi.js';
 import { Heap } from './heap.js';
 import { attention } from './kernels/attention.js';
-import type { T, WasmContext } from './kernels/context.js';
+import type { WasmContext } from './kernels/context.js';
 import * as conv from './kernels/conv.js';
 import * as crossEntropy from './kernels/crossentropy.js';
 import * as elementwise from './kernels/elementwise.js';
@@ -47,7 +48,26 @@ import { sortRows } from './kernels/sort.js';
 import { type CostModel, Parallel } from './parallel.js';
 import { MAX_WORKERS, Workers } from './workers.js';
 
+/**
+ * nnet's WebAssembly backend: tensors live in one linear memory (a handle is a byte offset into
+ * it) and the kernels are AssemblyScript SIMD code (packed GEMM, im2col convolution, fused
+ * attention, ...), split per call across a worker pool when the cost model says it pays.
+ * Importing the package registers it as 'wasm' (priority above 'cpu'); `createWasmBackend`
+ * makes a separate instance. Every method takes dense row-major tensors of the shapes the
+ * Backend contract in @nnet/tensor documents.
+ *
+ * Example:
+ *   import { setBackend, randn } from '@nnet/tensor';
+ *   import '@nnet/backend-wasm';
+ *   await setBackend('wasm');
+ *   randn([64, 784]).matmul(randn([784, 128]));  // [64, 128] on the wasm backend
+ *
+ *   const b = await createWasmBackend({ threads: 2 }); // or an instance of its own
+ *   b.threads;  // 2
+ *   b.dispose();
+ */
 export class WasmBackend implements Backend<number> {
+  /** The backend's registry name, 'wasm' (also the front end's `tensor.device`). */
   readonly name = 'wasm';
   /** A storage fits in linear memory: 2 GiB with the shared (threaded) memory, 4 GiB without. */
   readonly maxStorageBytes: number;
@@ -155,8 +175,21 @@ export class WasmBackend implements Backend<number> {
     return out;
   }
 
-  /** Live storages and bytes; `reserved` is the heap's extent (live blocks and free lists). */
-  memory(): { storages: number; bytes: number; reserved: number } {
+  /**
+   * What the backend holds: `storages` live storages of `bytes` bytes in all, in a heap whose
+   * extent (live blocks and free lists) is `reserved` bytes.
+   *
+   *   const h = b.alloc('float32', 1000);
+   *   b.memory(); // { storages: 1, bytes: 4000, reserved: … } (reserved ≥ 4096: blocks are powers of two, scratch included)
+   */
+  memory(): {
+    /** Live storages. */
+    storages: number;
+    /** Their bytes, as asked for. */
+    bytes: number;
+    /** The heap's extent: live blocks and free lists. */
+    reserved: number;
+  } {
     return { ...this.heap.storageStats(), reserved: this.heap.allocator.heapBytes };
   }
 
@@ -167,135 +200,208 @@ export class WasmBackend implements Backend<number> {
 
   // ---- required kernels ----------------------------------------------------------------------
 
-  unary(op: UnaryOp, x: T, out: T): void {
+  unary(op: UnaryOp, x: TensorInfo<number>, out: TensorInfo<number>): void {
     elementwise.unary(this.ctx, op, x, out);
   }
 
-  binary(op: BinaryOp, a: T, b: T, out: T): void {
+  binary(op: BinaryOp, a: TensorInfo<number>, b: TensorInfo<number>, out: TensorInfo<number>): void {
     elementwise.binary(this.ctx, op, a, b, out);
   }
 
-  compare(op: CompareOp, a: T, b: T, out: T): void {
+  compare(op: CompareOp, a: TensorInfo<number>, b: TensorInfo<number>, out: TensorInfo<number>): void {
     elementwise.compare(this.ctx, op, a, b, out);
   }
 
-  where(cond: T, a: T, b: T, out: T): void {
+  where(
+    cond: TensorInfo<number>,
+    a: TensorInfo<number>,
+    b: TensorInfo<number>,
+    out: TensorInfo<number>,
+  ): void {
     elementwise.where(this.ctx, cond, a, b, out);
   }
 
-  cast(x: T, out: T): void {
+  cast(x: TensorInfo<number>, out: TensorInfo<number>): void {
     elementwise.cast(this.ctx, x, out);
   }
 
-  fill(out: T, value: number): void {
+  fill(out: TensorInfo<number>, value: number): void {
     elementwise.fill(this.ctx, out, value);
   }
 
-  copyStrided(x: StridedInfo<number>, out: T): void {
+  copyStrided(x: StridedInfo<number>, out: TensorInfo<number>): void {
     layout.copyStrided(this.ctx, x, out);
   }
 
-  reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): void {
+  reduce(op: ReduceOp, x: TensorInfo<number>, axes: readonly number[], out: TensorInfo<number>): void {
     reduction.reduce(this.ctx, op, x, axes, out);
   }
 
-  argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
+  argReduce(op: ArgReduceOp, x: TensorInfo<number>, axis: number, out: TensorInfo<number>): void {
     reduction.argReduce(this.ctx, op, x, axis, out);
   }
 
-  matmul(a: T, b: T, out: T, options: MatmulOptions): void {
+  matmul(
+    a: TensorInfo<number>,
+    b: TensorInfo<number>,
+    out: TensorInfo<number>,
+    options: MatmulOptions,
+  ): void {
     matmul(this.ctx, a, b, out, options);
   }
 
-  gather(x: T, axis: number, index: T, out: T): void {
+  gather(x: TensorInfo<number>, axis: number, index: TensorInfo<number>, out: TensorInfo<number>): void {
     layout.gather(this.ctx, x, axis, index, out);
   }
 
-  scatterAdd(out: T, axis: number, index: T, src: T): void {
+  scatterAdd(
+    out: TensorInfo<number>,
+    axis: number,
+    index: TensorInfo<number>,
+    src: TensorInfo<number>,
+  ): void {
     layout.scatterAdd(this.ctx, out, axis, index, src);
   }
 
   // ---- optional kernels --------------------------------------------------------------------
 
-  conv2d(x: T, w: T, bias: T | null, p: Conv2dParams, out: T): void {
+  conv2d(
+    x: TensorInfo<number>,
+    w: TensorInfo<number>,
+    bias: TensorInfo<number> | null,
+    p: Conv2dParams,
+    out: TensorInfo<number>,
+  ): void {
     conv.conv2d(this.ctx, x, w, bias, p, out);
   }
 
-  conv2dBackwardInput(dy: T, w: T, p: Conv2dParams, dx: T): void {
+  conv2dBackwardInput(
+    dy: TensorInfo<number>,
+    w: TensorInfo<number>,
+    p: Conv2dParams,
+    dx: TensorInfo<number>,
+  ): void {
     conv.conv2dBackwardInput(this.ctx, dy, w, p, dx);
   }
 
-  conv2dBackwardFilter(x: T, dy: T, p: Conv2dParams, dw: T): void {
+  conv2dBackwardFilter(
+    x: TensorInfo<number>,
+    dy: TensorInfo<number>,
+    p: Conv2dParams,
+    dw: TensorInfo<number>,
+  ): void {
     conv.conv2dBackwardFilter(this.ctx, x, dy, p, dw);
   }
 
-  maxPool2d(x: T, p: Pool2dParams, out: T, indices: T): void {
+  maxPool2d(
+    x: TensorInfo<number>,
+    p: Pool2dParams,
+    out: TensorInfo<number>,
+    indices: TensorInfo<number>,
+  ): void {
     pooling.maxPool2d(this.ctx, x, p, out, indices);
   }
 
-  maxPool2dBackward(dy: T, indices: T, dx: T): void {
+  maxPool2dBackward(dy: TensorInfo<number>, indices: TensorInfo<number>, dx: TensorInfo<number>): void {
     pooling.maxPool2dBackward(this.ctx, dy, indices, dx);
   }
 
-  avgPool2d(x: T, p: Pool2dParams, out: T): void {
+  avgPool2d(x: TensorInfo<number>, p: Pool2dParams, out: TensorInfo<number>): void {
     pooling.avgPool2d(this.ctx, x, p, out);
   }
 
-  avgPool2dBackward(dy: T, p: Pool2dParams, dx: T): void {
+  avgPool2dBackward(dy: TensorInfo<number>, p: Pool2dParams, dx: TensorInfo<number>): void {
     pooling.avgPool2dBackward(this.ctx, dy, p, dx);
   }
 
-  softmax(x: T, axis: number, out: T): void {
+  softmax(x: TensorInfo<number>, axis: number, out: TensorInfo<number>): void {
     softmax.softmax(this.ctx, x, axis, out);
   }
 
-  logSoftmax(x: T, axis: number, out: T): void {
+  logSoftmax(x: TensorInfo<number>, axis: number, out: TensorInfo<number>): void {
     softmax.logSoftmax(this.ctx, x, axis, out);
   }
 
-  sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdateParams): void {
+  sgdUpdate(
+    param: TensorInfo<number>,
+    grad: TensorInfo<number>,
+    momentumBuf: TensorInfo<number> | null,
+    o: SGDUpdateParams,
+  ): void {
     optimizer.sgdUpdate(this.ctx, param, grad, momentumBuf, o);
   }
 
-  adamUpdate(param: T, grad: T, expAvg: T, expAvgSq: T, maxExpAvgSq: T | null, o: AdamUpdateParams): void {
+  adamUpdate(
+    param: TensorInfo<number>,
+    grad: TensorInfo<number>,
+    expAvg: TensorInfo<number>,
+    expAvgSq: TensorInfo<number>,
+    maxExpAvgSq: TensorInfo<number> | null,
+    o: AdamUpdateParams,
+  ): void {
     optimizer.adamUpdate(this.ctx, param, grad, expAvg, expAvgSq, maxExpAvgSq, o);
   }
 
-  linear(x: T, w: T, bias: T | null, activation: FusedActivation, out: T): void {
+  linear(
+    x: TensorInfo<number>,
+    w: TensorInfo<number>,
+    bias: TensorInfo<number> | null,
+    activation: FusedActivation,
+    out: TensorInfo<number>,
+  ): void {
     linear(this.ctx, x, w, bias, activation, out);
   }
 
-  attention(q: T, k: T, v: T, mask: T | null, params: AttentionParams, out: T, logsumexp: T): void {
+  attention(
+    q: TensorInfo<number>,
+    k: TensorInfo<number>,
+    v: TensorInfo<number>,
+    mask: TensorInfo<number> | null,
+    params: AttentionParams,
+    out: TensorInfo<number>,
+    logsumexp: TensorInfo<number>,
+  ): void {
     attention(this.ctx, q, k, v, mask, params, out, logsumexp);
   }
 
-  sortRows(x: T, descending: boolean, values: T, indices: T): void {
+  sortRows(
+    x: TensorInfo<number>,
+    descending: boolean,
+    values: TensorInfo<number>,
+    indices: TensorInfo<number>,
+  ): void {
     sortRows(this.ctx, x, descending, values, indices);
   }
 
-  cumsum(x: T, axis: number, reverse: boolean, out: T): void {
+  cumsum(x: TensorInfo<number>, axis: number, reverse: boolean, out: TensorInfo<number>): void {
     cumsum(this.ctx, x, axis, reverse, out);
   }
 
-  resizeAxis(x: T, params: ResizeAxisParams, out: T): void {
+  resizeAxis(x: TensorInfo<number>, params: ResizeAxisParams, out: TensorInfo<number>): void {
     resize.resizeAxis(this.ctx, x, params, out);
   }
 
-  resizeAxisBackward(dy: T, params: ResizeAxisParams, dx: T): void {
+  resizeAxisBackward(dy: TensorInfo<number>, params: ResizeAxisParams, dx: TensorInfo<number>): void {
     resize.resizeAxisBackward(this.ctx, dy, params, dx);
   }
 
-  crossEntropy(logits: T, target: T, params: CrossEntropyParams, loss: T, logsumexp: T): void {
+  crossEntropy(
+    logits: TensorInfo<number>,
+    target: TensorInfo<number>,
+    params: CrossEntropyParams,
+    loss: TensorInfo<number>,
+    logsumexp: TensorInfo<number>,
+  ): void {
     crossEntropy.crossEntropy(this.ctx, logits, target, params, loss, logsumexp);
   }
 
   crossEntropyBackward(
-    logits: T,
-    target: T,
-    logsumexp: T,
-    dloss: T,
+    logits: TensorInfo<number>,
+    target: TensorInfo<number>,
+    logsumexp: TensorInfo<number>,
+    dloss: TensorInfo<number>,
     params: CrossEntropyParams,
-    dlogits: T,
+    dlogits: TensorInfo<number>,
   ): void {
     crossEntropy.crossEntropyBackward(this.ctx, logits, target, logsumexp, dloss, params, dlogits);
   }

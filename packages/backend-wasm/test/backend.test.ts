@@ -119,24 +119,34 @@ describe('worker pool', () => {
     const one = cases.map(([x, y]) => Array.from(x.matmul(y).dataSync()));
     expect(two).toEqual(one);
     await b.setThreads(2);
-    const conv = () => {
-      manualSeed(4);
-      const x = randn([4, 8, 20, 20], { requiresGrad: true });
-      const w = randn([16, 8, 3, 3], { requiresGrad: true });
-      conv2d(x, w, null, { padding: 1 }).square().sum().backward();
-      return [Array.from(x.grad!.dataSync()), Array.from(w.grad!.dataSync())];
-    };
-    // Every call split, however small: the convolutions run image by image on both threads.
+    // Four images (two per thread: each thread's product over both) and five in two groups,
+    // stride 2 (three and two per thread).
+    const conv = () =>
+      [
+        { x: [4, 8, 20, 20], w: [16, 8, 3, 3], p: { padding: 1 } },
+        { x: [5, 4, 9, 9], w: [6, 2, 3, 3], p: { stride: 2, padding: 1, groups: 2 } },
+      ].map(({ x: xs, w: ws, p }) => {
+        manualSeed(4);
+        const x = randn(xs, { requiresGrad: true });
+        const w = randn(ws, { requiresGrad: true });
+        const y = conv2d(x, w, null, p);
+        y.square().sum().backward();
+        return [y, x.grad!, w.grad!].map((t) => Array.from(t.dataSync()));
+      });
+    // Every call split, however small: each thread runs its images as one thread runs a batch.
     b.setCostModel({ dispatch: 0 });
     const convTwo = conv();
     b.setCostModel({});
     await b.setThreads(1);
     const convOne = conv();
-    // dx: each element computed as on one thread. dw: two parts' sums added, so within rounding.
-    expect(convTwo[0]).toEqual(convOne[0]);
-    convTwo[1].forEach((v, i) =>
-      expect(Math.abs(v - convOne[1][i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(convOne[1][i]))),
-    );
+    convTwo.forEach(([y, dx, dw], c) => {
+      // y and dx: each element computed as on one thread. dw: the parts' sums added, so within rounding.
+      expect(y).toEqual(convOne[c][0]);
+      expect(dx).toEqual(convOne[c][1]);
+      dw.forEach((v, i) =>
+        expect(Math.abs(v - convOne[c][2][i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(convOne[c][2][i]))),
+      );
+    });
     b.dispose();
   }, 60_000);
 

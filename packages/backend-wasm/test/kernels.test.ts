@@ -115,7 +115,7 @@ const i32 = (shape: number[], f: () => number): Input => ({
 });
 
 describe('sortRows', () => {
-  it('sorts rows stably, NaN largest, both directions, float32 and int32 (exact)', async () => {
+  it('sorts rows stably, NaN largest, both directions, float32 and int32 (exact), on 1 and 2 threads', async () => {
     // Small integers make many ties; NaN and ±Infinity sprinkled in; rows longer than a run of 16.
     const special = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0];
     for (const [R, n] of [
@@ -129,18 +129,20 @@ describe('sortRows', () => {
       const xi = i32([R, n], () => Math.floor(rnd() * 9) - 4);
       for (const x of [xf, xi]) {
         for (const descending of [false, true]) {
-          const [a, e] = await both(
-            1,
-            [x],
-            [
-              [x.dtype, [R, n]],
-              ['int32', [R, n]],
-            ],
-            (be, [t], [v, ix]) => be.sortRows!(t, descending, v, ix),
-          );
-          const what = `${x.dtype} [${R}, ${n}] ${descending ? 'descending' : 'ascending'}`;
-          expectClose(a[0], e[0], 0, `${what} values`);
-          expect(a[1], `${what} indices`).toEqual(e[1]);
+          for (const threads of [1, 2]) {
+            const [a, e] = await both(
+              threads,
+              [x],
+              [
+                [x.dtype, [R, n]],
+                ['int32', [R, n]],
+              ],
+              (be, [t], [v, ix]) => be.sortRows!(t, descending, v, ix),
+            );
+            const what = `${x.dtype} [${R}, ${n}] ${descending ? 'descending' : 'ascending'} on ${threads} thread(s)`;
+            expectClose(a[0], e[0], 0, `${what} values`);
+            expect(a[1], `${what} indices`).toEqual(e[1]);
+          }
         }
       }
     }
@@ -148,17 +150,20 @@ describe('sortRows', () => {
 });
 
 describe('cumsum', () => {
-  it('runs forward and reversed along every axis, float32 (in order) and int32 (wrapping)', async () => {
+  it('runs forward and reversed along every axis, float32 (in order) and int32 (wrapping), on 1 and 2 threads', async () => {
     for (const shape of [[7], [3, 5], [2, 9, 6], [4, 1, 3]]) {
       const xf = f32(shape, () => rnd() * 4 - 2);
       const xi = i32(shape, () => Math.floor(rnd() * 2 ** 31) * (rnd() < 0.5 ? -1 : 1));
       for (const x of [xf, xi]) {
         for (let axis = 0; axis < shape.length; axis++) {
           for (const reverse of [false, true]) {
-            const [a, e] = await both(1, [x], [[x.dtype, shape]], (be, [t], [o]) =>
-              be.cumsum!(t, axis, reverse, o),
-            );
-            expectClose(a[0], e[0], x.dtype === 'int32' ? 0 : 1e-6, `${x.dtype} [${shape}] axis ${axis}`);
+            for (const threads of [1, 2]) {
+              const [a, e] = await both(threads, [x], [[x.dtype, shape]], (be, [t], [o]) =>
+                be.cumsum!(t, axis, reverse, o),
+              );
+              const what = `${x.dtype} [${shape}] axis ${axis} on ${threads} thread(s)`;
+              expectClose(a[0], e[0], x.dtype === 'int32' ? 0 : 1e-6, what);
+            }
           }
         }
       }
@@ -167,7 +172,7 @@ describe('cumsum', () => {
 });
 
 describe('resizeAxis', () => {
-  it('resizes and takes the adjoint in both modes, align-corners rules, up and down', async () => {
+  it('resizes and takes the adjoint in both modes, align-corners rules, up and down, on 1 and 2 threads', async () => {
     const cases: [number, number, number][] = [
       [4, 8, 0.5],
       [5, 3, 5 / 3],
@@ -188,15 +193,17 @@ describe('resizeAxis', () => {
             const p = { axis, mode, alignCorners, scale };
             const what = `${mode}${alignCorners ? ' corners' : ''} ${inSize}->${outSize} axis ${axis}`;
             const x = f32(shape, () => rnd() * 2 - 1);
-            const [a, e] = await both(1, [x], [['float32', outShape]], (be, [t], [o]) =>
-              be.resizeAxis!(t, p, o),
-            );
-            expectClose(a[0], e[0], 1e-6, what);
             const dy = f32(outShape, () => rnd() * 2 - 1);
-            const [ga, ge] = await both(1, [dy], [['float32', shape]], (be, [t], [o]) =>
-              be.resizeAxisBackward!(t, p, o),
-            );
-            expectClose(ga[0], ge[0], 1e-5, `${what} backward`);
+            for (const threads of [1, 2]) {
+              const [a, e] = await both(threads, [x], [['float32', outShape]], (be, [t], [o]) =>
+                be.resizeAxis!(t, p, o),
+              );
+              expectClose(a[0], e[0], 1e-6, `${what} on ${threads} thread(s)`);
+              const [ga, ge] = await both(threads, [dy], [['float32', shape]], (be, [t], [o]) =>
+                be.resizeAxisBackward!(t, p, o),
+              );
+              expectClose(ga[0], ge[0], 1e-5, `${what} backward on ${threads} thread(s)`);
+            }
           }
         }
       }

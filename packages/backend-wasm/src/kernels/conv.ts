@@ -35,7 +35,7 @@ export function geometry(
  * budget), never on the thread count, so results are identical for any number of threads.
  */
 function convBatches(N: number, KK: number, L: number, visit: (n0: number, nb: number) => void): void {
-  const nb = Math.max(1, Math.min(N, Math.floor(CONV_COLS_BUDGET / (KK * L * 4))));
+  const nb = imagesPerProduct(N, KK, L);
   for (let n0 = 0; n0 < N; n0 += nb) visit(n0, Math.min(nb, N - n0));
 }
 
@@ -48,12 +48,20 @@ function dims(x: readonly number[], w: readonly number[], y: readonly number[], 
   return { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK: Cg * kH * kW, Og: O / groups };
 }
 
+/** Images per product: as many as fit CONV_COLS_BUDGET bytes of columns (at least one, at most N). */
+function imagesPerProduct(N: number, KK: number, L: number): number {
+  return Math.max(1, Math.min(N, Math.floor(CONV_COLS_BUDGET / (KK * L * 4))));
+}
+
 /**
- * Runs a convolution or one of its gradients with its images split across threads (each part
- * whole images, one image and group per product, with its own columns), when the cost model
- * says the split pays; false (nothing done) otherwise. The filter gradient's parts each sum
- * their images into their own dw, added together at the end: equal to one thread's result
- * within rounding, not bit for bit. `grad` is dx (zeroed) or dw (zeroed); `y` is y or dy.
+ * Runs a convolution or one of its gradients with its images split across threads, when the cost
+ * model says the split pays; false (nothing done) otherwise. Each part is a run of whole images
+ * done as the one-thread path does a batch (assembly/conv.ts's convImages): forward and the input
+ * gradient take up to imagesPerProduct images per product, columns side by side, so a thread's
+ * share runs as fast as one thread's whole batch and the results equal one thread's bit for bit.
+ * The filter gradient's parts each sum their images (one per product) into their own dw, added
+ * together at the end: equal to one thread's result within rounding (float32 sums in another
+ * order), not bit for bit. `grad` is dx (zeroed) or dw (zeroed); `y` is y or dy.
  */
 function splitImages(
   ctx: WasmContext,
@@ -65,26 +73,30 @@ function splitImages(
   p: Conv2dParams,
 ): boolean {
   const xs = mode === ConvMode.backwardInput && grad ? grad.shape : x.shape;
-  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK } = dims(xs, w.shape, y.shape, p.groups);
+  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(xs, w.shape, y.shape, p.groups);
   const { gemmFlop, elem } = ctx.par.costs;
   // Per image: the products (2·O·KK·L flops in all groups) and the columns' copy.
   const perImage = 2 * O * KK * L * gemmFlop + p.groups * KK * L * elem;
   const parts = ctx.par.parts(N * perImage, N);
   if (parts < 2) return false;
   const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
-  const dwBytes = mode === ConvMode.backwardFilter ? O * KK * 4 : 0;
+  const filter = mode === ConvMode.backwardFilter;
+  const dwBytes = filter ? O * KK * 4 : 0;
   const step = Math.ceil(N / parts);
+  const nb = filter ? 1 : imagesPerProduct(step, KK, L);
+  const colsBytes = KK * nb * L * 4;
+  const batchBytes = nb > 1 ? Og * nb * L * 4 : 0;
   const areas: number[] = [];
   const jobs: number[][] = [];
   try {
     for (let n0 = 0; n0 < N; n0 += step) {
-      // [args: 64 bytes][cols: KK·L floats][this part's dw, parts after the first]
+      // [args and geometry: 128 bytes][cols][batch, nb > 1][this part's dw, parts after the first]
       const own = jobs.length > 0 ? dwBytes : 0;
-      const area = ctx.heap.alloc(64 + KK * L * 4 + own);
+      const area = ctx.heap.alloc(128 + colsBytes + batchBytes + own);
       areas.push(area);
       let g = grad ? grad.handle : 0;
       if (own) {
-        g = area + 64 + KK * L * 4;
+        g = area + 128 + colsBytes + batchBytes;
         ctx.heap.view(g, 'float32', O * KK).fill(0);
       }
       const words = new Array<number>(ConvField.count).fill(0);
@@ -100,7 +112,9 @@ function splitImages(
       words[ConvField.groups] = p.groups;
       words[ConvField.geo] = geo;
       words[ConvField.args] = area;
-      words[ConvField.cols] = area + 64;
+      words[ConvField.cols] = area + 128;
+      words[ConvField.nb] = nb;
+      words[ConvField.batch] = batchBytes ? area + 128 + colsBytes : 0;
       jobs.push([Job.conv, ...words]);
     }
     ctx.par.run(jobs);

@@ -3,6 +3,7 @@
  * table (i0, i1, λ per output index); the AssemblyScript kernel walks [outer, size, inner] rows.
  */
 import { type ResizeAxisParams, sizeOf } from '@nnet/tensor';
+import { Job } from '../codes.js';
 import type { T, WasmContext } from './context.js';
 
 /**
@@ -54,10 +55,18 @@ function run(ctx: WasmContext, big: T, small: T, p: ResizeAxisParams, backward: 
     new Float32Array(ctx.heap.memory.buffer, table + 8 * outSize, outSize).set(lam);
     const linear = p.mode === 'linear' ? 1 : 0;
     const [src, dst] = backward ? [small, big] : [big, small];
-    ctx.k.resizeAxisF32(
-      src.handle,
-      dst.handle,
-      outer,
+    const [srcRow, dstRow] = backward ? [outSize * inner, inSize * inner] : [inSize * inner, outSize * inner];
+    // Per outer row: each output element one copy (nearest) or two multiply-adds (linear); the
+    // adjoint also zeroes dx's row first.
+    const perRow =
+      (outSize * inner * (linear ? 2 : 1) + (backward ? inSize * inner : 0)) * ctx.par.costs.elem;
+    // The outer rows split across threads when the cost model says it pays: each row's result
+    // is computed as on one thread (the adjoint's sums stay within a row).
+    ctx.par.split(outer, perRow, 1, (from, to) => [
+      Job.resize,
+      src.handle + 4 * from * srcRow,
+      dst.handle + 4 * from * dstRow,
+      to - from,
       inSize,
       outSize,
       inner,
@@ -66,7 +75,7 @@ function run(ctx: WasmContext, big: T, small: T, p: ResizeAxisParams, backward: 
       table + 8 * outSize,
       linear,
       backward ? 1 : 0,
-    );
+    ]);
   } finally {
     ctx.heap.free(table);
   }
