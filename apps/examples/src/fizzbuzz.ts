@@ -1,5 +1,5 @@
 /**
- * FizzBuzz, the seed's second example: inputs are the 10-bit binary digits of n, outputs the
+ * FizzBuzz, the classic second toy problem: inputs are the 10-bit binary digits of n, outputs the
  * four classes [n, "fizz", "buzz", "fizzbuzz"]. Trained on 101..1023, evaluated on 1..100, which
  * the network never saw.
  */

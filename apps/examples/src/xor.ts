@@ -1,5 +1,5 @@
 /**
- * XOR, the seed's first example: a network with one hidden tanh layer learns the function that
+ * XOR, the classic first example: a network with one hidden tanh layer learns the function that
  * no linear model can. Targets are one-hot: [1, 0] for "false", [0, 1] for "true".
  */
 import { Linear, Sequential, Tanh } from '@nnet/layers';
@@ -35,7 +35,7 @@ export function runXor(
   const numEpochs = options.epochs ?? 5000;
   const losses = train(net, inputs, targets, {
     numEpochs,
-    // The seed's loss is the total squared error (its gradient is 2·(predicted - actual)).
+    // Total squared error (the textbook loss for this network) (its gradient is 2·(predicted - actual)).
     loss: new MSELoss({ reduction: 'sum' }),
     quiet: true,
     onEpoch: options.quiet ? undefined : logLossEvery(500, numEpochs, log),

@@ -91,7 +91,7 @@ describe('examples', () => {
       'epoch 600/600',
     ]);
     for (const l of lossLines.slice(0, 3)) expect(l).toMatch(/^epoch +\d+\/600 {2}loss \d\.\d+(e-\d+)?$/);
-    expect(r.stdout).not.toMatch(/^\d+ \S+$/m); // the seed's bare "epoch loss" pairs
+    expect(r.stdout).not.toMatch(/^\d+ \S+$/m); // bare "epoch loss" pairs (the examples print labelled lines)
     expect(r.stdout.match(/prediction \[/g)).toHaveLength(4);
     expect(r.stdout).not.toContain('-0.0000');
   }, 60_000);
