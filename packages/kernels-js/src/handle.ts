@@ -8,6 +8,7 @@ import type { TensorInfo, TypedArray } from '@nnet/tensor';
  * @example const h: ArrayHandle = { data: new Float32Array([1, 2, 3]) };
  */
 export interface ArrayHandle {
+  /** The elements, from index 0 (row-major for a contiguous tensor). */
   data: TypedArray;
 }
 
