@@ -12,5 +12,9 @@ export interface ArrayHandle {
   data: TypedArray;
 }
 
-/** A dense tensor whose storage is an `ArrayHandle`: the operand type of every kernel here. */
+/**
+ * A dense tensor whose storage is an `ArrayHandle`: the operand type of every kernel here.
+ *
+ * @example const x: Dense = { handle: { data: new Float32Array(6) }, dtype: 'float32', shape: [2, 3] };
+ */
 export type Dense = TensorInfo<ArrayHandle>;
