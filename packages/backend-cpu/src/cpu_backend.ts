@@ -35,7 +35,24 @@ import { logSoftmax, softmax } from './kernels/softmax.js';
 /** Bytes of freed arrays the backend keeps for reuse at most (beyond it, freed arrays go to the GC). */
 const POOL_BYTES = 64 * 2 ** 20;
 
+/**
+ * The CPU backend: a `Backend` whose storages are typed arrays (`CpuHandle`), with every kernel of
+ * the contract in TypeScript. Importing `@nnet/backend-cpu` registers it as `'cpu'` (priority 1, the
+ * default when nothing faster is registered); construct one directly to pass to tests or to
+ * `registerBackend` under another name.
+ *
+ * @example
+ * ```ts
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * const cpu = new CpuBackend();
+ * const h = cpu.alloc('float32', 3); // a storage of 3 float32 elements
+ * cpu.write(h, new Float32Array([1, 2, 3]));
+ * cpu.readSync(h, 'float32', 3); // Float32Array [1, 2, 3]
+ * cpu.free(h);
+ * ```
+ */
 export class CpuBackend implements Backend<CpuHandle> {
+  /** `'cpu'`, the name the backend registry knows it by. */
   readonly name = 'cpu';
   /** Node and browsers allocate typed arrays of up to 2^32 elements; the front end caps at 2^31 − 1. */
   readonly maxStorageBytes = 2 ** 33;
@@ -91,7 +108,14 @@ export class CpuBackend implements Backend<CpuHandle> {
   }
 
   /** Live storages and bytes; `reserved` adds the freed arrays kept for reuse. */
-  memory(): { storages: number; bytes: number; reserved: number } {
+  memory(): {
+    /** Live storages (allocated and not yet freed). */
+    storages: number;
+    /** Their bytes (element count × bytes per element). */
+    bytes: number;
+    /** `bytes` plus the bytes of freed arrays kept for reuse. */
+    reserved: number;
+  } {
     return { storages: this.storages, bytes: this.bytes, reserved: this.bytes + this.pooledBytes };
   }
 

@@ -126,12 +126,20 @@ export function binary(op: BinaryOp, a: T, b: T, out: T): void {
   broadcastApply(a, b, out, o, BINARY[op]);
 }
 
-/** out (bool) = a op b with broadcasting (`RequiredKernels.compare`), e.g. compare('lt', a, b, out). */
+/**
+ * out (bool) = a op b with broadcasting (`RequiredKernels.compare`); out has the broadcast shape.
+ *
+ * @example compare('lt', a [2, 3], b [3], out [2, 3]) // out[i, j] = a[i, j] < b[j] ? 1 : 0
+ */
 export function compare(op: CompareOp, a: T, b: T, out: T): void {
   broadcastApply(a, b, out, out.handle.data, COMPARE[op]);
 }
 
-/** out = cond ? a : b with broadcasting (`RequiredKernels.where`), e.g. where(mask [2, 1], a [2, 3], b [], out). */
+/**
+ * out = cond ? a : b with broadcasting (`RequiredKernels.where`); out has the broadcast shape.
+ *
+ * @example where(mask [2, 1], a [2, 3], b [], out [2, 3])
+ */
 export function where(cond: T, a: T, b: T, out: T): void {
   const n = sizeOf(out.shape);
   const c = cond.handle.data;
@@ -145,8 +153,9 @@ export function where(cond: T, a: T, b: T, out: T): void {
 }
 
 /**
- * out = x converted to out.dtype with `castScalar`'s rules (`RequiredKernels.cast`), e.g. float32
- * [2.7, NaN] → int32 [2, 0].
+ * out = x converted to out.dtype with `castScalar`'s rules (`RequiredKernels.cast`); same shape.
+ *
+ * @example cast(x float32 [2.7, NaN], out int32 [2]) // out = [2, 0]
  */
 export function cast(x: T, out: T): void {
   const a = x.handle.data;
@@ -156,7 +165,11 @@ export function cast(x: T, out: T): void {
   else for (let i = 0; i < n; i++) o[i] = castScalar(a[i], out.dtype);
 }
 
-/** Every element of out = value converted to out.dtype (`RequiredKernels.fill`), e.g. fill(out, 0). */
+/**
+ * Every element of out = value converted to out.dtype (`RequiredKernels.fill`); any shape.
+ *
+ * @example fill(out [2, 3], 0)
+ */
 export function fill(out: T, value: number): void {
   out.handle.data.fill(castScalar(value, out.dtype), 0, sizeOf(out.shape));
 }

@@ -8,8 +8,13 @@ import type { TensorInfo, TypedArray } from '@nnet/tensor';
  * @example const h: ArrayHandle = { data: new Float32Array([1, 2, 3]) };
  */
 export interface ArrayHandle {
+  /** The elements, from index 0 (row-major for a contiguous tensor). */
   data: TypedArray;
 }
 
-/** A dense tensor whose storage is an `ArrayHandle`: the operand type of every kernel here. */
+/**
+ * A dense tensor whose storage is an `ArrayHandle`: the operand type of every kernel here.
+ *
+ * @example const x: Dense = { handle: { data: new Float32Array(6) }, dtype: 'float32', shape: [2, 3] };
+ */
 export type Dense = TensorInfo<ArrayHandle>;

@@ -39,9 +39,10 @@ export function copyStrided(x: StridedInfo<ArrayHandle>, out: T): void {
 }
 
 /**
- * Reduces over sorted `axes` (`RequiredKernels.reduce`); out has x's shape with those axes set to 1,
- * e.g. reduce('sum', x [2, 3], [1], out [2, 1]). Views x as
- * [outer…, reduced…] by walking x once and accumulating into out's matching element.
+ * Reduces over sorted `axes` (`RequiredKernels.reduce`); out has x's shape with those axes set to 1.
+ * Walks x once, accumulating into out's matching element.
+ *
+ * @example reduce('sum', x [2, 3], [1], out [2, 1]) // row sums
  */
 export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): void {
   const o = out.handle.data;
@@ -105,7 +106,12 @@ export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): voi
   if (acc !== o) for (let k = 0; k < nOut; k++) o[k] = acc[k];
 }
 
-/** Index of the first max/min along `axis`, NaN wins (`RequiredKernels.argReduce`), e.g. argReduce('argmax', x [2, 3], 1, out [2, 1]). */
+/**
+ * Index of the first max/min along `axis`, NaN wins (`RequiredKernels.argReduce`); out (int32) has
+ * x's shape with `axis` set to 1.
+ *
+ * @example argReduce('argmax', x [2, 3], 1, out [2, 1])
+ */
 export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
   const a = x.handle.data;
   const o = out.handle.data;
@@ -166,7 +172,9 @@ function alongOffsets(
 
 /**
  * PyTorch `gather` (`RequiredKernels.gather`): out[p] = x[target(p)], or 0 (false) where the index
- * is outside [0, x.shape[axis]), e.g. gather(x [2, 3], 1, index [2, 2], out [2, 2]).
+ * is outside [0, x.shape[axis]); out has index's shape.
+ *
+ * @example gather(x [2, 3], 1, index [2, 2], out [2, 2]) // out[i, j] = x[i, index[i, j]]
  */
 export function gather(x: T, axis: number, index: T, out: T): void {
   const a = x.handle.data;
@@ -180,7 +188,9 @@ export function gather(x: T, axis: number, index: T, out: T): void {
 
 /**
  * PyTorch `scatter_add_` in place (`RequiredKernels.scatterAdd`): out[target(p)] += src[p]; a
- * contribution whose index is out of range is dropped, e.g. scatterAdd(out [2, 3], 1, index [2, 2], src [2, 2]).
+ * contribution whose index is out of range is dropped; index and src have the same shape.
+ *
+ * @example scatterAdd(out [2, 3], 1, index [2, 2], src [2, 2]) // out[i, index[i, j]] += src[i, j]
  */
 export function scatterAdd(out: T, axis: number, index: T, src: T): void {
   const o = out.handle.data;

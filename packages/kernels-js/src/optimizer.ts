@@ -31,7 +31,9 @@ export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdate
  * @example adamBiasCorrections({ beta1: 0.9, beta2: 0.999, step: 1 }) // { bc1: 0.1, sqrtBc2: 0.0316... }
  */
 export function adamBiasCorrections(o: Pick<AdamUpdateParams, 'beta1' | 'beta2' | 'step'>): {
+  /** 1 − β₁ᵗ, the first moment's correction. */
   bc1: number;
+  /** √(1 − β₂ᵗ), the square root of the second moment's correction. */
   sqrtBc2: number;
 } {
   return { bc1: 1 - o.beta1 ** o.step, sqrtBc2: Math.sqrt(1 - o.beta2 ** o.step) };

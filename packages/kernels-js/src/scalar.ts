@@ -64,7 +64,11 @@ export function powC(a: number, b: number): number {
   return a === 1 ? 1 : a ** b;
 }
 
-/** Elementwise unary functions by op, with PyTorch's values at the edges (`UnaryOp`'s doc). */
+/**
+ * Elementwise unary functions by op, with PyTorch's values at the edges (`UnaryOp`'s doc).
+ *
+ * @example UNARY.relu(-2) // 0
+ */
 export const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   abs: Math.abs,
@@ -89,7 +93,11 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   logicalNot: (x) => (x ? 0 : 1),
 };
 
-/** Binary arithmetic by op: `pow` is C's, maximum/minimum propagate NaN, logical ops give 0/1. */
+/**
+ * Binary arithmetic by op: `pow` is C's, maximum/minimum propagate NaN, logical ops give 0/1.
+ *
+ * @example BINARY.maximum(1, NaN) // NaN
+ */
 export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
@@ -102,7 +110,11 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalOr: (a, b) => (a || b ? 1 : 0),
 };
 
-/** Comparisons by op, as 0/1: NaN compares false (ne: true). */
+/**
+ * Comparisons by op, as 0/1: NaN compares false (ne: true).
+ *
+ * @example COMPARE.lt(1, 2) // 1
+ */
 export const COMPARE: Record<CompareOp, (a: number, b: number) => number> = {
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),

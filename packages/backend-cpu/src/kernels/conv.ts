@@ -7,6 +7,10 @@ import type { Conv2dParams, TensorInfo } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
 import { gemm } from './gemm.js';
 
+/**
+ * A tensor argument of the kernels: a CPU storage (one typed array) with its shape and strides.
+ * @inline
+ */
 type T = TensorInfo<CpuHandle>;
 
 let scratch = new Float32Array(0);

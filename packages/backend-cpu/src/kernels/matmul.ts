@@ -3,6 +3,10 @@ import type { FusedActivation, MatmulOptions, TensorInfo } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
 import { type Epilogue, gemm } from './gemm.js';
 
+/**
+ * A tensor argument of the kernels: a CPU storage (one typed array) with its shape and strides.
+ * @inline
+ */
 type T = TensorInfo<CpuHandle>;
 
 export function matmul(a: T, b: T, out: T, { transA, transB }: MatmulOptions): void {

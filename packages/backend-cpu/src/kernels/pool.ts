@@ -2,6 +2,10 @@
 import type { Pool2dParams, TensorInfo } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
 
+/**
+ * A tensor argument of the kernels: a CPU storage (one typed array) with its shape and strides.
+ * @inline
+ */
 type T = TensorInfo<CpuHandle>;
 
 export function maxPool2d(x: T, p: Pool2dParams, out: T, indices: T): void {

@@ -3,6 +3,10 @@ import type { TensorInfo } from '@nnet/tensor';
 import { sizeOf } from '@nnet/tensor';
 import type { CpuHandle } from '../handle.js';
 
+/**
+ * A tensor argument of the kernels: a CPU storage (one typed array) with its shape and strides.
+ * @inline
+ */
 type T = TensorInfo<CpuHandle>;
 
 function run(x: T, axis: number, out: T, logarithm: boolean): void {
