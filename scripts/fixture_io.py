@@ -5,14 +5,18 @@ Every generator imports it (run them from the repository root, `/usr/bin/python3
 Python puts scripts/ on the path). The safetensors format is scripts/safetensors_io.py's, which
 docs/interop.md offers to users as a standalone reader and writer.
 
-The three tensor encodings (each readers in the TypeScript tests expect; none can change without
+The four tensor encodings (each readers in the TypeScript tests expect; none can change without
 regenerating the fixtures and changing those readers):
 - enc(t):         {'dtype', 'shape', 'data'}; float32 values to 8 significant digits, NaN and the
                   infinities as 'NaN' / 'Infinity' / '-Infinity', bool and int as integers.
                   backend-testkit, tensor, layers (transformer, layers_extra), loss (extra, ctc).
 - enc_untyped(t): {'shape', 'data'}; the float32 values of enc (gen_parity.py's fixtures).
 - enc_exact(t):   {'shape', 'data'}; the values exactly as PyTorch holds them (no rounding), NaN
-                  and the infinities as 'nan' / 'inf' / '-inf' (the safetensors interop fixtures).
+                  and the infinities as 'nan' / 'inf' / '-inf' (the safetensors interop fixtures;
+                  gen_onnx_fixtures.py's torch_*.json, which hold no non-finite value).
+- enc_exact_typed(t): {'shape', 'dtype', 'data'}; the values of enc_exact with enc's dtype names
+                  (bool and int as integers); non-finite floats are left to write_json, which refuses
+                  them. The ONNX fixtures (gen_onnx_*.py, read by packages/onnx/test).
 """
 import json
 import math
@@ -90,6 +94,16 @@ def enc_exact(t):
     """{'shape', 'data'} with the values as PyTorch holds them; non-finite floats as 'nan', 'inf', '-inf'."""
     fix = lambda v: 'nan' if v != v else ('inf' if v == math.inf else ('-inf' if v == -math.inf else v))
     return {'shape': list(t.shape), 'data': [fix(v) if isinstance(v, float) else v for v in t.reshape(-1).tolist()]}
+
+
+def enc_exact_typed(t):
+    """{'shape', 'dtype', 'data'}: bool and int32/int64 as integers (dtype 'bool' / 'int32'), any
+    floating dtype as 'float32' with the values exactly as PyTorch holds them (no rounding). NaN and
+    the infinities stay floats, so write_json refuses them."""
+    t = t.detach()
+    dt = 'bool' if t.dtype == torch.bool else ('float32' if t.is_floating_point() else 'int32')
+    data = t.reshape(-1).tolist() if dt == 'float32' else t.reshape(-1).int().tolist()
+    return {'shape': list(t.shape), 'dtype': dt, 'data': data}
 
 
 # ---- files --------------------------------------------------------------------------------------

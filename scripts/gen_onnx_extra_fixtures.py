@@ -8,17 +8,14 @@ and PyTorch's named outputs on them.
 
 Run: /usr/bin/python3 scripts/gen_onnx_extra_fixtures.py
 """
-import json
 import os
 
 import torch
 from torch import nn
 
-DIR = os.path.join(os.path.dirname(__file__), '..', 'packages', 'onnx', 'test', 'fixtures')
+from fixture_io import enc_exact_typed, repo_path, write_json
 
-
-def enc(t):
-    return {'shape': list(t.shape), 'dtype': 'float32', 'data': t.reshape(-1).tolist()}
+DIR = repo_path('packages', 'onnx', 'test', 'fixtures')
 
 
 def save(name, model, cases, dynamic, opset=14):
@@ -27,9 +24,9 @@ def save(name, model, cases, dynamic, opset=14):
     torch.onnx.export(model, (cases[0],), path, input_names=['input'], output_names=['output'],
                       dynamic_axes={'input': dynamic, 'output': dynamic}, opset_version=opset)
     with torch.no_grad():
-        out = [{'inputs': {'input': enc(x)}, 'outputs': {'output': enc(model(x))}} for x in cases]
-    with open(os.path.join(DIR, f'torch_extra_{name}.json'), 'w') as f:
-        json.dump({'torch': torch.__version__, 'opset': opset, 'cases': out}, f)
+        out = [{'inputs': {'input': enc_exact_typed(x)}, 'outputs': {'output': enc_exact_typed(model(x))}} for x in cases]
+    write_json(os.path.join(DIR, f'torch_extra_{name}.json'),
+               {'torch': torch.__version__, 'opset': opset, 'cases': out}, newline=False)
 
 
 def main():

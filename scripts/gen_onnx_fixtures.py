@@ -8,17 +8,14 @@ them. torch.onnx.export in PyTorch 1.13 needs no `onnx` Python package.
 
 Run: /usr/bin/python3 scripts/gen_onnx_fixtures.py
 """
-import json
 import os
 
 import torch
 from torch import nn
 
-DIR = os.path.join(os.path.dirname(__file__), '..', 'packages', 'onnx', 'test', 'fixtures')
+from fixture_io import enc_exact, repo_path, write_json
 
-
-def enc(t):
-    return {'shape': list(t.shape), 'data': t.reshape(-1).tolist()}
+DIR = repo_path('packages', 'onnx', 'test', 'fixtures')
 
 
 class LastStep(nn.Module):
@@ -56,9 +53,9 @@ def save(name, model, inputs, dynamic, opset):
         opset_version=opset,
     )
     with torch.no_grad():
-        cases = [{'input': enc(x), 'output': enc(model(x))} for x in inputs]
-    with open(os.path.join(DIR, f'torch_{name}.json'), 'w') as f:
-        json.dump({'torch': torch.__version__, 'opset': opset, 'cases': cases}, f)
+        cases = [{'input': enc_exact(x), 'output': enc_exact(model(x))} for x in inputs]
+    write_json(os.path.join(DIR, f'torch_{name}.json'),
+               {'torch': torch.__version__, 'opset': opset, 'cases': cases}, newline=False)
 
 
 def main():

@@ -15,21 +15,14 @@ case w.r.t. wte (tied to lm_head) and the first block's c_attn weight.
 
 Run: /usr/bin/python3 scripts/gen_onnx_gpt2_fixtures.py
 """
-import json
 import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(__file__))
-from gpt2_torch import GPT2LMHeadModel  # noqa: E402
+from fixture_io import enc_exact_typed, repo_path, write_json
+from gpt2_torch import GPT2LMHeadModel
 
-DIR = os.path.join(os.path.dirname(__file__), '..', 'packages', 'onnx', 'test', 'fixtures')
-
-
-def enc(t):
-    dtype = 'int32' if not t.is_floating_point() else 'float32'
-    return {'shape': list(t.shape), 'dtype': dtype, 'data': t.reshape(-1).int().tolist() if dtype == 'int32' else t.reshape(-1).tolist()}
+DIR = repo_path('packages', 'onnx', 'test', 'fixtures')
 
 
 def main():
@@ -60,19 +53,19 @@ def main():
         opset_version=14,
     )
     with torch.no_grad():
-        out = [{'inputs': {'ids': enc(ids)}, 'outputs': {'logits': enc(gpt(ids))}} for ids in cases]
+        out = [{'inputs': {'ids': enc_exact_typed(ids)}, 'outputs': {'logits': enc_exact_typed(gpt(ids))}} for ids in cases]
     # Gradients of sum(logits * weights) on the first case: wte's (tied to lm_head, so the sum of the
     # embedding's and the head's parts) and the first block's c_attn weight.
     weights = torch.randn(*out[0]['outputs']['logits']['shape'])
     gpt.zero_grad()
     (gpt(cases[0]) * weights).sum().backward()
     grad = {
-        'weights': enc(weights),
-        'transformer.wte.weight': enc(gpt.transformer.wte.weight.grad),
-        'transformer.h.0.attn.c_attn.weight': enc(gpt.transformer.h[0].attn.c_attn.weight.grad),
+        'weights': enc_exact_typed(weights),
+        'transformer.wte.weight': enc_exact_typed(gpt.transformer.wte.weight.grad),
+        'transformer.h.0.attn.c_attn.weight': enc_exact_typed(gpt.transformer.h[0].attn.c_attn.weight.grad),
     }
-    with open(os.path.join(DIR, 'torch_gpt2.json'), 'w') as f:
-        json.dump({'torch': torch.__version__, 'opset': 14, 'config': cfg, 'cases': out, 'grad': grad}, f)
+    write_json(os.path.join(DIR, 'torch_gpt2.json'),
+               {'torch': torch.__version__, 'opset': 14, 'config': cfg, 'cases': out, 'grad': grad}, newline=False)
     print('ok:', path, os.path.getsize(path), 'bytes')
 
 

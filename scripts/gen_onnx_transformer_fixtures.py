@@ -9,19 +9,15 @@ heads) so the files stay a few kB. PyTorch 1.13's torch.onnx.export needs no `on
 
 Run: /usr/bin/python3 scripts/gen_onnx_transformer_fixtures.py
 """
-import json
 import math
 import os
 
 import torch
 from torch import nn
 
-DIR = os.path.join(os.path.dirname(__file__), '..', 'packages', 'onnx', 'test', 'fixtures')
+from fixture_io import enc_exact_typed, repo_path, write_json
 
-
-def enc(t):
-    dtype = 'bool' if t.dtype == torch.bool else 'int32' if not t.is_floating_point() else 'float32'
-    return {'shape': list(t.shape), 'dtype': dtype, 'data': t.reshape(-1).int().tolist() if dtype != 'float32' else t.reshape(-1).tolist()}
+DIR = repo_path('packages', 'onnx', 'test', 'fixtures')
 
 
 class Attention(nn.Module):
@@ -113,11 +109,11 @@ def save(name, model, input_names, output_names, cases, dynamic, opset=14):
             y = model(*inputs)
             ys = y if isinstance(y, tuple) else (y,)
             out.append({
-                'inputs': {n: enc(t) for n, t in zip(input_names, inputs)},
-                'outputs': {n: enc(t) for n, t in zip(output_names, ys)},
+                'inputs': {n: enc_exact_typed(t) for n, t in zip(input_names, inputs)},
+                'outputs': {n: enc_exact_typed(t) for n, t in zip(output_names, ys)},
             })
-    with open(os.path.join(DIR, f'torch_attn_{name}.json'), 'w') as f:
-        json.dump({'torch': torch.__version__, 'opset': opset, 'cases': out}, f)
+    write_json(os.path.join(DIR, f'torch_attn_{name}.json'),
+               {'torch': torch.__version__, 'opset': opset, 'cases': out}, newline=False)
 
 
 def padding(n, s, lengths):

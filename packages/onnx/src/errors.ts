@@ -14,12 +14,25 @@ import { NNetError } from '@nnet/tensor';
  * }
  */
 export class UnsupportedModuleError extends NNetError {
+  /** `'UnsupportedModuleError'`: what `e.name`, `String(e)` and the stack trace show. */
   override name = 'UnsupportedModuleError';
-  constructor(
-    message: string,
-    readonly modules: { path: string; type: string }[],
-  ) {
+  /**
+   * Every module exportOnnx cannot translate, in model order: a class it has no translation for, or
+   * a supported one in a form ONNX cannot express (a BatchNorm without running statistics). The
+   * message names the same ones.
+   *
+   * @example
+   * e.modules; // [{ path: 'blocks.1', type: 'MyBlock' }]
+   */
+  readonly modules: {
+    /** The module's dotted path in the model: `'blocks.1'`, `''` for the root. */
+    path: string;
+    /** The module's class name: `'MyBlock'`. */
+    type: string;
+  }[];
+  constructor(message: string, modules: { path: string; type: string }[]) {
     super(message);
+    this.modules = modules;
   }
 }
 
@@ -32,11 +45,25 @@ export class UnsupportedModuleError extends NNetError {
  * }
  */
 export class UnsupportedOpError extends NNetError {
+  /** `'UnsupportedOpError'`: what `e.name`, `String(e)` and the stack trace show. */
   override name = 'UnsupportedOpError';
-  constructor(
-    message: string,
-    readonly nodes: { opType: string; name: string; reason: string }[],
-  ) {
+  /**
+   * Every node importOnnx cannot run, in graph order, all found before the import gives up. The
+   * message names the same ones.
+   *
+   * @example
+   * e.nodes; // [{ opType: 'Conv', name: 'conv', reason: 'asymmetric pads [0, 0, 1, 1] are not supported' }]
+   */
+  readonly nodes: {
+    /** The node's op type: `'Einsum'`, `'Conv'`. */
+    opType: string;
+    /** The node's name in the graph (`''` when the file gives none). */
+    name: string;
+    /** Why: `'no nnet implementation'`, an unsupported domain, or the attribute or form that is not supported. */
+    reason: string;
+  }[];
+  constructor(message: string, nodes: { opType: string; name: string; reason: string }[]) {
     super(message);
+    this.nodes = nodes;
   }
 }

@@ -120,21 +120,57 @@ function padsNd(c: OpContext, k: number): number[] | string {
   return p.slice(0, k);
 }
 
-/** Conv on [N, C, L] (1-D) and [N, C, D, H, W] (3-D) inputs; `conv2dOp` keeps the 2-D case. */
+/**
+ * The kernel rank the attributes give: kernel_shape's length, else (kernel_shape is optional in
+ * ONNX) that of strides, dilations or pads / 2; null when none is given (the weight decides at run
+ * time), a reason when they disagree.
+ */
+function attrRank(c: OpContext): number | null | string {
+  const ranks: [string, number][] = [];
+  for (const [name, per] of [
+    ['kernel_shape', 1],
+    ['strides', 1],
+    ['dilations', 1],
+    ['pads', 2],
+  ] as const) {
+    if (c.attrs.has(name)) ranks.push([name, c.attrs.ints(name, []).length / per]);
+  }
+  const bad = ranks.find(([, r]) => r !== ranks[0]![1]);
+  if (bad) return `${ranks[0]![0]} and ${bad[0]} give different kernel ranks (${ranks[0]![1]} and ${bad[1]})`;
+  return ranks.length > 0 ? ranks[0]![1] : null;
+}
+
+/** Why a k-D Conv cannot run, or null. */
+function checkRank(conv2dOp: OpDef, c: OpContext, k: number): string | null {
+  if (k === 2) return conv2dOp.check?.(c) ?? null;
+  if (k !== 1 && k !== 3) return `a ${k}-D kernel (1-D, 2-D and 3-D are supported)`;
+  const pads = padsNd(c, k);
+  return typeof pads === 'string' ? pads : null;
+}
+
+/**
+ * Conv on [N, C, L] (1-D) and [N, C, D, H, W] (3-D) inputs; `conv2dOp` keeps the 2-D case. The rank
+ * is kernel_shape's length, or without it the weight's rank - 2 ([C_out, C_in / group, ...kernel]).
+ */
 export function convAnyRank(conv2dOp: OpDef): OpDef {
-  const rank = (c: OpContext) => c.attrs.ints('kernel_shape', [0, 0]).length;
   return {
     check: (c) => {
-      const k = rank(c);
-      if (k === 2) return conv2dOp.check?.(c) ?? null;
-      if (k !== 1 && k !== 3) return `a ${k}-D kernel (1-D, 2-D and 3-D are supported)`;
-      const pads = padsNd(c, k);
-      return typeof pads === 'string' ? pads : null;
+      const k = attrRank(c);
+      if (typeof k === 'string') return k;
+      return k === null ? null : checkRank(conv2dOp, c, k);
     },
     run: (inputs, c) => {
-      const k = rank(c);
-      if (k === 2) return conv2dOp.run(inputs, c);
       const [x, w, b] = inputs;
+      if (!w) throw new ValueError(`importOnnx: Conv '${c.node.name}' is missing input 1 (the weight).`);
+      const fromAttrs = attrRank(c);
+      const k = typeof fromAttrs === 'number' ? fromAttrs : w.shape.length - 2;
+      const why = checkRank(conv2dOp, c, k);
+      if (why !== null) {
+        throw new ValueError(
+          `importOnnx: Conv '${c.node.name}' cannot run: ${why} (weight [${w.shape.join(', ')}]); give a [C_out, C_in / group, ...kernel] weight of rank 3, 4 or 5.`,
+        );
+      }
+      if (k === 2) return conv2dOp.run(inputs, c);
       const t = asTensor(x, c, 0);
       if (t.ndim !== k + 2) {
         throw new ValueError(

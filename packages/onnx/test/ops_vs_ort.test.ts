@@ -2,10 +2,10 @@
  * Single ONNX ops, in the forms PyTorch's exporter rarely writes, run by importOnnx and by ONNX
  * Runtime on the same input: ONNX Runtime is the reference.
  */
-import { manualSeed, noGrad, randn } from '@nnet/tensor';
+import { manualSeed, noGrad, randn, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { attr } from '../src/builder.js';
-import { importOnnx } from '../src/index.js';
+import { importOnnx, UnsupportedOpError } from '../src/index.js';
 import { DataType, encodeModel, type NodeProto, type TensorProto } from '../src/proto.js';
 import { floatTensorProto, int64TensorProto } from '../src/tensor_proto.js';
 import { maxAbsDiff, runOrt } from './helpers.js';
@@ -313,6 +313,51 @@ const cases: [string, () => Uint8Array, number[]][] = [
       ),
     [2, 3, 4],
   ],
+  // kernel_shape is optional in ONNX: the kernel rank comes from the weight, or from strides/pads.
+  [
+    'Conv without kernel_shape or any attribute on a 1-D input (rank from the [4, 2, 3] weight)',
+    () =>
+      graph(
+        [{ opType: 'Conv', input: ['input', 'W', 'B'], output: ['output'] }],
+        [2, 2, 7],
+        [rand('W', [4, 2, 3]), rand('B', [4])],
+      ),
+    [2, 2, 7],
+  ],
+  [
+    'Conv without kernel_shape on a 1-D input with strides and pads',
+    () =>
+      graph(
+        [
+          {
+            opType: 'Conv',
+            input: ['input', 'W'],
+            output: ['output'],
+            attribute: [attr.ints('strides', [2]), attr.ints('pads', [1, 1])],
+          },
+        ],
+        [1, 2, 8],
+        [rand('W', [3, 2, 3])],
+      ),
+    [1, 2, 8],
+  ],
+  [
+    'Conv without kernel_shape on a 3-D input, group 2 (rank from the [4, 1, 2, 3, 2] weight)',
+    () =>
+      graph(
+        [
+          {
+            opType: 'Conv',
+            input: ['input', 'W', 'B'],
+            output: ['output'],
+            attribute: [attr.int('group', 2)],
+          },
+        ],
+        [1, 2, 4, 5, 3],
+        [rand('W', [4, 1, 2, 3, 2]), rand('B', [4])],
+      ),
+    [1, 2, 4, 5, 3],
+  ],
 ];
 
 describe('importOnnx matches ONNX Runtime op by op (max abs error ≤ 1e-5)', () => {
@@ -329,4 +374,31 @@ describe('importOnnx matches ONNX Runtime op by op (max abs error ≤ 1e-5)', ()
       model.dispose();
     });
   }
+});
+
+describe('Conv without kernel_shape: the errors', () => {
+  it('a weight of rank 2 is a ValueError naming the node and the weight at run time', () => {
+    const bytes = graph(
+      [{ opType: 'Conv', input: ['input', 'W'], output: ['output'] }],
+      [2, 3],
+      [rand('W', [4, 3])],
+    );
+    const model = importOnnx(bytes);
+    const run = () => noGrad(() => model.forward(randn([2, 3])));
+    expect(run).toThrow(ValueError);
+    expect(run).toThrow(/Conv 'n0' cannot run: a 0-D kernel .*weight \[4, 3\]/);
+    model.dispose();
+  });
+
+  it('strides and pads of different ranks are an UnsupportedOpError at import', () => {
+    const conv: NodeProto = {
+      opType: 'Conv',
+      input: ['input', 'W'],
+      output: ['output'],
+      attribute: [attr.ints('strides', [1, 1]), attr.ints('pads', [0, 0])],
+    };
+    const load = () => importOnnx(graph([conv], [1, 2, 5, 5], [rand('W', [3, 2, 1, 1])]));
+    expect(load).toThrow(UnsupportedOpError);
+    expect(load).toThrow(/strides and pads give different kernel ranks \(2 and 1\)/);
+  });
 });
