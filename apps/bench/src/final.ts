@@ -8,9 +8,12 @@
  *   and CNN b64 training; batch-1 inference; nnet-wasm relaxed SIMD beside plain for matmul 512
  *   and MLP b64 1 thread);
  * - `anchor`: the numpy/OpenBLAS MLP anchor (1 and 2 threads, batch 64 and 256);
- * - `kernels`: fused kernels against the reference decompositions on wasm (1 thread), then on cpu;
- * - `browser`: the Chromium page, nnet-wasm beside tfjs-wasm at 1 and 2 threads — started only if
- *   the time left in the budget covers it (otherwise skipped, and said so).
+ * - `kernels`: fused kernels against the reference decompositions on wasm (1 thread);
+ * - `browser`: the Chromium page, nnet-wasm beside tfjs-wasm at 1 and 2 threads;
+ * - `kernels` again on the cpu backend.
+ *
+ * The browser page and the cpu kernels start only if the time left in the budget covers them
+ * (otherwise they are skipped, and the summary says so).
  *
  * Then regenerates the BENCHMARKS.md sections from `results/*.json`. With `--quick` every part runs
  * its smoke sizes once, writes `results/quick/`, and the sections are rendered into
@@ -100,18 +103,18 @@ function main(): void {
       args: [...common, '--backend', 'wasm', '--threads', '1'],
     },
     {
-      part: 'kernels',
-      label: 'kernels (cpu)',
-      script: 'kernels.js',
-      args: [...common, '--backend', 'cpu'],
-      needsMinutes: quick ? 0 : KERNELS_CPU_MINUTES,
-    },
-    {
       part: 'browser',
       label: 'browser page',
       script: 'browser.js',
       args: [...common, '--threads', '1,2'],
       needsMinutes: quick ? 0 : BROWSER_MINUTES,
+    },
+    {
+      part: 'kernels',
+      label: 'kernels (cpu)',
+      script: 'kernels.js',
+      args: [...common, '--backend', 'cpu'],
+      needsMinutes: quick ? 0 : KERNELS_CPU_MINUTES,
     },
   ].filter((s) => only.includes(s.part)) as Step[];
 
