@@ -129,7 +129,10 @@ function main(): void {
     ? 'relaxed SIMD requested (node flag)'
     : 'default (plain SIMD on Node 20)';
 
-  const timing = quick ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2'] : [];
+  // The same timing as nnet-wasm's child (run-one.ts): 2 warm-up steps, then ≥ 800 ms and ≥ 5 steps.
+  const timing = quick
+    ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2']
+    : ['--warmup', '2', '--min-time-ms', '800', '--min-reps', '5'];
   const samples = new Map<string, number[]>();
   const errors = new Map<string, string>();
   const push = (id: string, v: number | null | undefined, err?: string) => {

@@ -7,7 +7,7 @@
  *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
 import { parseArgs } from 'node:util';
-import { type Job, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
+import { type Job, jobLib, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
 import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
 import {
@@ -22,6 +22,12 @@ import {
 
 const usage =
   'usage: pnpm bench [--quick] [--rounds n] [--relaxed] [--json <file>] [--only matmul|mlp|cnn|infer]';
+
+/** The relaxed-SIMD rows measured beside plain SIMD (Node 20 runs plain SIMD unless flagged). */
+const RELAXED_ROWS: Partial<Record<Workload, { full: number; quick: number }>> = {
+  matmul: { full: 512, quick: 128 },
+  'mlp-train': { full: 64, quick: 16 },
+};
 
 function parse() {
   try {
@@ -42,20 +48,29 @@ function parse() {
   }
 }
 
-/** The jobs of one round, in the order the first round runs them. */
-function planJobs(quick: boolean, only?: string): Job[] {
+/**
+ * The jobs of one round, in the order the first round runs them. Unless every child already runs
+ * relaxed (`relaxedAll`), the `RELAXED_ROWS` add a relaxed-SIMD nnet-wasm 1-thread child beside
+ * the plain one.
+ */
+function planJobs(quick: boolean, only: string | undefined, relaxedAll: boolean): Job[] {
   const jobs: Job[] = [];
   const want = (name: string) => !only || only === name;
   const add = (workload: Workload, sizes: number[], twoThreads: boolean) => {
     for (const size of sizes) {
-      for (const lib of LIBS) jobs.push({ lib, workload, size, threads: 1, quick });
+      for (const lib of LIBS) {
+        jobs.push({ lib, workload, size, threads: 1, quick });
+        const r = RELAXED_ROWS[workload];
+        if (lib === 'nnet-wasm' && !relaxedAll && r && size === (quick ? r.quick : r.full))
+          jobs.push({ lib, workload, size, threads: 1, quick, relaxed: true });
+      }
       if (twoThreads) jobs.push({ lib: 'nnet-wasm', workload, size, threads: 2, quick });
     }
   };
   if (want('matmul')) add('matmul', quick ? [64, 128] : [128, 256, 512, 1024], true);
   if (want('mlp')) add('mlp-train', quick ? [16] : [64, 256], true);
   if (want('cnn')) add('cnn-train', quick ? [8] : [64], true);
-  if (want('infer')) add('mlp-infer', quick ? [1] : [1, 256], false);
+  if (want('infer')) add('mlp-infer', [1], false);
   return jobs;
 }
 
@@ -83,6 +98,11 @@ function plannedRatios(figures: Figure[]): Ratio[] {
       2.4,
     );
     add(`matmul ${n}: nnet-wasm 2T / 1T`, id('matmul', n, 'nnet-wasm', 2), id('matmul', n, 'nnet-wasm'), 1.7);
+    add(
+      `matmul ${n}: nnet-wasm relaxed SIMD / plain SIMD (1T)`,
+      figureId('matmul', n, 'nnet-wasm-relaxed', 1),
+      id('matmul', n, 'nnet-wasm'),
+    );
   }
   for (const b of sizes('mlp-train')) {
     add(
@@ -96,6 +116,11 @@ function plannedRatios(figures: Figure[]): Ratio[] {
       id('mlp-train', b, 'nnet-wasm', 2),
       id('mlp-train', b, 'nnet-wasm'),
       1.7,
+    );
+    add(
+      `MLP training ${b}: nnet-wasm relaxed SIMD / plain SIMD (1T)`,
+      figureId('mlp-train', b, 'nnet-wasm-relaxed', 1),
+      id('mlp-train', b, 'nnet-wasm'),
     );
     add(
       `MLP training ${b}: nnet-cpu / tfjs-cpu`,
@@ -157,11 +182,12 @@ function main(): void {
     process.exit(2);
   }
   const flags = args.relaxed ? [RELAXED_FLAG] : [];
-  const jobs = planJobs(quick, args.only);
-  const key = (j: Job) => figureId(j.workload, j.size, j.lib, j.threads);
+  const jobs = planJobs(quick, args.only, args.relaxed ?? false);
+  const key = (j: Job) => figureId(j.workload, j.size, jobLib(j), j.threads);
   const samples = new Map<string, number[]>();
   const errors = new Map<string, string>();
   const rss = new Map<string, number>();
+  const ranRelaxed = new Map<string, boolean>();
   const environment = nodeEnvironment();
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? jobs : [...jobs].reverse();
@@ -171,7 +197,10 @@ function main(): void {
       if (r.value !== null && Number.isFinite(r.value)) samples.set(k, [...(samples.get(k) ?? []), r.value]);
       else errors.set(k, r.error ?? 'no value');
       if (r.maxRssMB !== null) rss.set(k, Math.max(rss.get(k) ?? 0, Math.round(r.maxRssMB)));
-      if (r.relaxed !== undefined) environment.nnetWasmRelaxed = r.relaxed;
+      if (r.relaxed !== undefined) {
+        ranRelaxed.set(k, r.relaxed);
+        if (!job.relaxed) environment.nnetWasmRelaxed = r.relaxed;
+      }
       const fig = r.value === null ? `n/a (${r.error})` : `${r.value.toFixed(2)} ${r.unit}`;
       console.error(`round ${round + 1}/${rounds} ${k}: ${fig}`);
     }
@@ -179,11 +208,15 @@ function main(): void {
   const figures = jobs.map((j) => {
     const k = key(j);
     const maxRss = rss.get(k);
+    const relaxed = ranRelaxed.get(k);
     return makeFigure(
-      { workload: j.workload, size: j.size, lib: j.lib, threads: j.threads, ...UNITS[j.workload] },
+      { workload: j.workload, size: j.size, lib: jobLib(j), threads: j.threads, ...UNITS[j.workload] },
       samples.get(k) ?? [],
       errors.get(k),
-      maxRss === undefined ? undefined : { peakRssMB: maxRss },
+      {
+        ...(maxRss === undefined ? {} : { peakRssMB: maxRss }),
+        ...(relaxed === undefined ? {} : { relaxedSimd: relaxed }),
+      },
     );
   });
   const report: BenchReport = {
@@ -198,7 +231,12 @@ function main(): void {
     ratios: plannedRatios(figures),
     notes: [
       'matmul: n×n×n float32 products; MLP 784-128-ReLU-10 and the CNN (conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10): one SGD step with softmax cross-entropy, loss read back; inference: one forward pass of the MLP read back (ms, lower is better).',
-      "Each round's value is the median of that process's repeated calls; rounds alternate the order of the libraries.",
+      "Each round's value is the median of that process's repeated calls (a call slower than 300 ms: the median of 3 after one warm-up call); rounds alternate the order of the libraries.",
+      ...(args.relaxed
+        ? []
+        : [
+            `nnet-wasm-relaxed: the same nnet-wasm child started with \`${RELAXED_FLAG}\` (Node 20 runs plain SIMD without it); extra.relaxedSimd says which build ran.`,
+          ]),
     ],
   };
   printTables(report);

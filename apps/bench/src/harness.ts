@@ -39,6 +39,14 @@ export interface TimeOptions {
    * costs when it runs, where wall time also counts the time the process waited for a core.
    */
   cpuClock?: () => number;
+  /**
+   * A call slower than this (ms, timed during the first warm-up call) is timed with no further
+   * warm-up and exactly `slowReps` calls, so a slow contender (tfjs-cpu at n = 1024) does not eat
+   * a whole run's budget. Unset: every call follows `warmup`/`minTimeMs`/`minReps`.
+   */
+  slowCallMs?: number;
+  /** Timed calls of a slow call (default 3: the median of three). */
+  slowReps?: number;
 }
 
 export interface Timing {
@@ -53,8 +61,17 @@ const MAX_REPS = 10000;
 
 /** Calls `fn` `warmup` times, then in rounds until `minTimeMs` passed (at least `minReps` rounds). */
 export function time(fn: () => void, options: TimeOptions = {}): Timing {
-  const { warmup = 2, minTimeMs = 500, minReps = 5, cpuClock } = options;
-  for (let i = 0; i < warmup; i++) fn();
+  const { warmup = 2, cpuClock, slowCallMs, slowReps = 3 } = options;
+  let { minTimeMs = 500, minReps = 5 } = options;
+  for (let i = 0; i < warmup; i++) {
+    const t0 = performance.now();
+    fn();
+    if (i === 0 && slowCallMs !== undefined && performance.now() - t0 >= slowCallMs) {
+      minTimeMs = 0;
+      minReps = slowReps;
+      break;
+    }
+  }
   const samples: number[] = [];
   const cpu: number[] = [];
   const start = performance.now();

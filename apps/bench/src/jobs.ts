@@ -15,6 +15,8 @@ export interface Job {
   size: number;
   threads: number;
   quick: boolean;
+  /** nnet-wasm: run the child with Node 20's relaxed-SIMD flag (its figure is `nnet-wasm-relaxed`). */
+  relaxed?: boolean;
 }
 
 /** What the child prints: the figure, or why there is none. */
@@ -37,14 +39,20 @@ export const UNITS: Record<Workload, { unit: string; better: 'higher' | 'lower' 
   'mlp-infer': { unit: 'ms', better: 'lower' },
 };
 
+/** The library name of a job's figure: `nnet-wasm-relaxed` for a relaxed-SIMD child. */
+export function jobLib(job: Job): string {
+  return job.relaxed ? `${job.lib}-relaxed` : job.lib;
+}
+
 /** Node flag that enables relaxed SIMD in Node 20 (refused inside NODE_OPTIONS, so passed on argv). */
 export const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
 /** Runs `job` in a child process (with `nodeFlags` before the script) and parses its JSON line. */
 export function runJob(job: Job, nodeFlags: readonly string[] = []): JobResult {
   const script = fileURLToPath(new URL('./run-one.js', import.meta.url));
+  const flags = job.relaxed && !nodeFlags.includes(RELAXED_FLAG) ? [...nodeFlags, RELAXED_FLAG] : nodeFlags;
   try {
-    const out = execFileSync(process.execPath, [...nodeFlags, script, JSON.stringify(job)], {
+    const out = execFileSync(process.execPath, [...flags, script, JSON.stringify(job)], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
       stdio: ['ignore', 'pipe', 'pipe'],

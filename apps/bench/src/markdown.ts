@@ -90,7 +90,8 @@ export function renderSection(report: BenchReport): string {
 
 /**
  * `doc` with each section put in place: replacing the text between its markers where they exist,
- * otherwise inserted before the first level-2 heading (after the document's introduction), new
+ * otherwise inserted before the first level-2 heading or generated section (after the document's
+ * introduction), new
  * sections in the order given. Hand-written text outside markers is kept verbatim.
  */
 export function updateDocument(doc: string, sections: readonly { bench: string; text: string }[]): string {
@@ -107,7 +108,10 @@ export function updateDocument(doc: string, sections: readonly { bench: string; 
     else fresh.push(s.text);
   }
   if (!fresh.length) return out;
-  const at = out.search(/^## /m);
+  // Before the first heading or generated section, whichever comes first (never between a
+  // section's begin marker and its own heading).
+  const found = [out.search(/^## /m), out.search(/^<!-- nnet-bench:/m)].filter((k) => k >= 0);
+  const at = found.length ? Math.min(...found) : -1;
   const block = `${fresh.join('\n\n')}\n\n`;
   return at < 0 ? `${out.replace(/\n*$/, '\n\n')}${block}` : `${out.slice(0, at)}${block}${out.slice(at)}`;
 }

@@ -13,8 +13,15 @@ export function nodeEnvironment(): Record<string, string | number | boolean> {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
-    loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+    loadAverageStart: loadAverages(),
   };
+}
+
+/** The 1, 5 and 15 minute load averages, `'1m/5m/15m'` (how busy the host was). */
+export function loadAverages(): string {
+  return loadavg()
+    .map((v) => v.toFixed(2))
+    .join('/');
 }
 
 /** Node's CPU-time clock for `TimeOptions.cpuClock`: this process's user + system ms. */
@@ -31,8 +38,12 @@ export function defaultReportPath(bench: string, quick: boolean): string {
   return quick ? `results/quick/${bench}.json` : `results/${bench}.json`;
 }
 
-/** Validates `report` (throws on a malformed one: a bench bug) and writes it as JSON. */
+/**
+ * Validates `report` (throws on a malformed one: a bench bug) and writes it as JSON, with the load
+ * averages at the end of the run (`loadAverageEnd`) beside those at its start.
+ */
 export function writeReport(path: string, report: BenchReport): void {
+  report.environment.loadAverageEnd = loadAverages();
   const errs = validateReport(report);
   if (errs.length) throw new Error(`bench report '${report.bench}' is malformed:\n  ${errs.join('\n  ')}`);
   mkdirSync(dirname(path), { recursive: true });

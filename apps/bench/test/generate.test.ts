@@ -91,6 +91,17 @@ describe('updateDocument', () => {
     expect(second).toContain('A hand-written table.');
   });
 
+  it('puts a new section before an existing one, never between its begin marker and its heading', () => {
+    const first = updateDocument(DOC, [{ bench: 'anchor', text: renderSection(report()) }]);
+    const out = updateDocument(first, [{ bench: 'node', text: renderSection(report('node')) }]);
+    expect(out.indexOf(markers('node').end)).toBeLessThan(out.indexOf(markers('anchor').begin));
+    // Each section still starts with its own begin marker, directly followed by its heading.
+    for (const bench of ['anchor', 'node']) {
+      const at = out.indexOf(markers(bench).begin);
+      expect(out.slice(at).split('\n')[1]).toMatch(/^## MLP beside numpy/);
+    }
+  });
+
   it('refuses a section with only one of its markers', () => {
     expect(() =>
       updateDocument(`${DOC}\n${markers('anchor').end}\n`, [{ bench: 'anchor', text: 'x' }]),

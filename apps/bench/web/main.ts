@@ -31,21 +31,23 @@ function measure(
   quick: boolean,
 ): { value: number; unit: string } {
   const t = (ms: number, reps: number, warmup: number) =>
-    quick ? { warmup: 1, minTimeMs: 50, minReps: 2 } : { warmup, minTimeMs: ms, minReps: reps };
+    quick
+      ? { warmup: 1, minTimeMs: 50, minReps: 2 }
+      : { warmup, minTimeMs: ms, minReps: reps, slowCallMs: 300 };
   if (workload === 'matmul') {
     const c = lib.matmul(size);
-    const ms = time(c.run, t(1000, 5, 3)).medianMs;
+    const ms = time(c.run, t(600, 5, 2)).medianMs;
     c.dispose();
     return { value: (2 * size ** 3) / (ms * 1e6), unit: 'GFLOP/s' };
   }
   if (workload === 'mlp-infer') {
     const w = lib.mlpInfer(size);
-    const ms = time(w.run, t(1000, 20, 20)).medianMs;
+    const ms = time(w.run, t(600, 20, 20)).medianMs;
     w.dispose();
     return { value: ms, unit: 'ms' };
   }
   const w = workload === 'mlp-train' ? lib.mlpTrain(size) : lib.cnnTrain(size);
-  const ms = time(w.run, t(1500, 5, 3)).medianMs;
+  const ms = time(w.run, t(800, 5, 2)).medianMs;
   w.dispose();
   return { value: size / (ms / 1000), unit: 'samples/s' };
 }
