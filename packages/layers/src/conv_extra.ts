@@ -47,7 +47,14 @@ export interface Conv1dLayerOptions extends Conv1dOptions {
 export class Conv1d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
-  private readonly options: Conv1dOptions;
+  /**
+   * The convolution's settings as given to the constructor (stride, padding, dilation; unset ones
+   * stay undefined and mean conv1d's defaults) with groups resolved (default 1); the bias flag is
+   * `bias !== null`. Read-only: build a new layer for other settings.
+   *
+   *   new Conv1d(16, 32, 3, { padding: 1 }).options // { stride: undefined, padding: 1, dilation: undefined, groups: 1 }
+   */
+  readonly options: Readonly<Conv1dOptions>;
 
   constructor(
     readonly inChannels: number,
@@ -101,7 +108,14 @@ export class Conv3d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter | null;
   readonly kernelSize: [number, number, number];
-  private readonly options: Conv3dOptions;
+  /**
+   * The convolution's settings as given to the constructor (stride, padding, dilation; unset ones
+   * stay undefined and mean conv3d's defaults) with groups resolved (default 1); the bias flag is
+   * `bias !== null`. Read-only: build a new layer for other settings.
+   *
+   *   new Conv3d(1, 8, 3, { stride: 2 }).options.stride // 2
+   */
+  readonly options: Readonly<Conv3dOptions>;
 
   constructor(
     readonly inChannels: number,

@@ -7,6 +7,7 @@
  */
 import {
   checkOptions,
+  type FusedActivation,
   fmtShape,
   linear,
   noGrad,
@@ -71,17 +72,28 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures) {
-      throw new ShapeError(
-        `Linear(${this.inFeatures}, ${this.outFeatures}): input ${fmtShape(x.shape)} has ` +
-          `${x.shape[x.ndim - 1] ?? 0} features in its last dim, expected ${this.inFeatures}. ` +
-          `Reshape the input to [..., ${this.inFeatures}] or change inFeatures.`,
-      );
-    }
-    return linear(x, this.weight, this.bias);
+    return linearForward(this, x, 'none');
   }
 
   override extraRepr(): string {
     return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
   }
+}
+
+/**
+ * Linear's forward with `activation` applied in the GEMM epilogue: act(x·Wᵀ + b), x [..., in] →
+ * [..., out]. Sequential calls it for a Linear directly followed by a default ReLU, Tanh or
+ * Sigmoid (one kernel instead of two). Internal: not exported from the package index.
+ */
+export function linearForward(layer: Linear, x: Tensor, activation: FusedActivation): Tensor {
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== layer.inFeatures) {
+    throw new ShapeError(
+      `Linear(${layer.inFeatures}, ${layer.outFeatures}): input ${fmtShape(x.shape)} has ` +
+        `${x.shape[x.ndim - 1] ?? 0} features in its last dim, expected ${layer.inFeatures}. ` +
+        `Reshape the input to [..., ${layer.inFeatures}] or change inFeatures.`,
+    );
+  }
+  return activation === 'none'
+    ? linear(x, layer.weight, layer.bias)
+    : linear(x, layer.weight, layer.bias, { activation });
 }

@@ -17,7 +17,6 @@ import {
   withOp,
 } from '@nnet/tensor';
 import {
-  describe,
   type LoadStateDictOptions,
   type LoadStateDictResult,
   quote,
@@ -44,6 +43,17 @@ function checkInputs(name: string, inputs: readonly unknown[]): void {
 
 import type { Parameter } from './parameter.js';
 
+/** The forward wrapper each Module installs in its constructor, to tell a user-replaced forward. */
+const installedForward = new WeakMap<Module, unknown>();
+
+/**
+ * True while `m.forward` is still the one its class defines (not replaced on the instance by the
+ * user). Sequential fuses a Linear→activation pair only then. Internal: not exported from index.
+ */
+export function hasClassForward(m: Module): boolean {
+  return installedForward.get(m) === m.forward;
+}
+
 /**
  * Base of every layer and model, PyTorch's nn.Module: registers parameters, buffers and child
  * modules by name, so `parameters()`, `stateDict()`, `loadStateDict()`, `train()` / `eval()` walk
@@ -64,18 +74,27 @@ export abstract class Module {
   /** Computes the module's output. */
   abstract forward(...inputs: Tensor[]): Tensor;
 
+  /**
+   * The class name, read once here: the forward wrapper names the module in errors on every
+   * call, and `this.constructor.name` per call showed in batch-1 profiles.
+   */
+  private readonly className: string;
+
   constructor() {
+    this.className = this.constructor.name;
     // A top-level forward under noGrad is a known point of the program's loop: step-bounded
     // reclamation frees the evaluation tensors of earlier forwards there (docs/memory.md).
     const forward = this.forward as ((...inputs: unknown[]) => unknown) | undefined;
     if (typeof forward === 'function') {
+      const wrapper = (...inputs: unknown[]) => {
+        // Errors from the ops inside name this module first ("Embedding: indexSelect: ...").
+        const name = this.className;
+        checkInputs(name, inputs);
+        return withOp(name, () => moduleForward(this, inputs, () => forward.apply(this, inputs)));
+      };
+      installedForward.set(this, wrapper);
       Object.defineProperty(this, 'forward', {
-        value: (...inputs: unknown[]) => {
-          // Errors from the ops inside name this module first ("Embedding: indexSelect: ...").
-          const name = this.constructor.name;
-          checkInputs(name, inputs);
-          return withOp(name, () => moduleForward(this, inputs, () => forward.apply(this, inputs)));
-        },
+        value: wrapper,
         writable: true,
         configurable: true,
         enumerable: false,
@@ -246,15 +265,15 @@ export abstract class Module {
       );
     if (typeof dict !== 'object' || dict === null || Array.isArray(dict) || isTensor(dict))
       throw new StateDictError(
-        `${op}: expected an object (or Map) of named tensors, such as another module's stateDict(), got ${describe(dict)}.`,
+        `${op}: expected an object (or Map) of named tensors, such as another module's stateDict(), got ${describeValue(dict)}.`,
       );
     if (typeof options !== 'object' || options === null)
       throw new StateDictError(
-        `${op}: options must be an object such as { strict: false }, got ${describe(options)}.`,
+        `${op}: options must be an object such as { strict: false }, got ${describeValue(options)}.`,
       );
     if (options.strict !== undefined && typeof options.strict !== 'boolean')
       throw new StateDictError(
-        `${op}: options.strict must be true or false, got ${describe(options.strict)}.`,
+        `${op}: options.strict must be true or false, got ${describeValue(options.strict)}.`,
       );
     const strict = options.strict ?? true;
     const given = dict instanceof Map ? dict : new Map(Object.entries(dict));
@@ -272,7 +291,7 @@ export abstract class Module {
     for (const [k, dst] of Object.entries(own)) {
       if (!given.has(k)) continue;
       const src = given.get(k) as unknown;
-      if (!isTensor(src)) invalid.push(`'${k}' is ${describe(src)}, not a Tensor`);
+      if (!isTensor(src)) invalid.push(`'${k}' is ${describeValue(src)}, not a Tensor`);
       else if (src.isDisposed) invalid.push(`'${k}' was disposed`);
       else if (dst.isDisposed) invalid.push(`the module's '${k}' was disposed (was the module disposed?)`);
       else if (src.backend !== dst.backend)

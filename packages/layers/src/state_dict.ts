@@ -62,11 +62,3 @@ export class StateDictError extends ValueError {
 
 /** Keys as a quoted, comma-separated list for messages. */
 export const quote = (keys: string[]): string => keys.map((k) => `'${k}'`).join(', ');
-
-/** A short description of a value for error messages. */
-export function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return `a ${x.constructor?.name ?? 'object'}`;
-  return `${typeof x} ${JSON.stringify(x)}`;
-}

@@ -123,7 +123,7 @@ describe('state dicts as PyTorch', () => {
     expect(error!.mismatched).toEqual([{ key: '0.weight', expected: [3, 2], got: [3, 9] }]);
     expect(error!.invalid).toEqual([
       "'1.running_mean' was disposed",
-      "'1.running_var' is an array, not a Tensor",
+      "'1.running_var' is an array of length 3, not a Tensor",
     ]);
     expect(error!.message).toMatch(
       /^loadStateDict\(Sequential\): missing keys: '3.bias'; unexpected keys: 'extra'; shape mismatch for '0.weight' \(model \[3, 2\], given \[3, 9\]\); invalid values: .*\. Nothing was loaded\. Pass \{ strict: false \}/,
@@ -142,10 +142,10 @@ describe('state dicts as PyTorch', () => {
     const cases: [unknown, unknown, RegExp][] = [
       [model(), {}, /got a Module; pass its state dict: model.loadStateDict\(other.stateDict\(\)\)/],
       [null, {}, /expected an object \(or Map\) of named tensors.*got null/],
-      [[randn([1])], {}, /got an array/],
-      [randn([1]), {}, /got a Tensor/],
-      ['weights.safetensors', {}, /got string "weights.safetensors"/],
-      [m.stateDict(), { strict: 'no' }, /options.strict must be true or false, got string "no"/],
+      [[randn([1])], {}, /got an array of length 1/],
+      [randn([1]), {}, /got a Tensor object/],
+      ['weights.safetensors', {}, /got the string "weights.safetensors"/],
+      [m.stateDict(), { strict: 'no' }, /options.strict must be true or false, got the string "no"/],
       [m.stateDict(), null, /options must be an object/],
     ];
     for (const [dict, options, message] of cases) {

@@ -4,6 +4,7 @@
  */
 import {
   checkOptions,
+  DisposedError,
   DTypeError,
   describeValue,
   keep,
@@ -66,6 +67,7 @@ export abstract class Optimizer<O extends object> {
   readonly paramGroups: ParamGroup<O>[];
   /** Per-parameter state (momentum buffers, step counts, ...). */
   protected readonly state = new Map<Tensor, Record<string, Tensor | number>>();
+  private disposed = false;
 
   constructor(params: ParamsArg<O>, defaults: O) {
     const name = new.target.name;
@@ -130,6 +132,7 @@ export abstract class Optimizer<O extends object> {
    * loop made and has not used for a whole step are freed (docs/memory.md).
    */
   step(): void {
+    this.checkNotDisposed('step');
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -166,8 +169,43 @@ export abstract class Optimizer<O extends object> {
     }
   }
 
+  /**
+   * Frees the optimizer's state tensors (momentum buffers, Adam's moments, ...) and retires the
+   * optimizer: a later `step()`, `stateDict()` or `loadStateDict()` throws a DisposedError. The
+   * parameters and their gradients are the model's and stay as they are. Calling it twice is a
+   * no-op. Use it when training restarts with a new optimizer over the same model.
+   *
+   *   opt.dispose();                       // the old AdamW moments are freed
+   *   opt = new AdamW(model.parameters()); // fresh state
+   */
+  dispose(): void {
+    this.freeState();
+    this.disposed = true;
+  }
+
+  /** Frees every state tensor and forgets the per-parameter state. */
+  private freeState(): void {
+    for (const st of this.state.values())
+      for (const v of Object.values(st)) if (typeof v !== 'number') v.dispose();
+    this.state.clear();
+  }
+
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private checkNotDisposed(method: string): void {
+    if (this.disposed) {
+      throw new DisposedError(
+        `${this.constructor.name}.${method}: the optimizer was disposed (dispose() freed its state). Make a new one: new ${this.constructor.name}(model.parameters(), options).`,
+      );
+    }
+  }
+
   /** The state (copied tensors) and group options, with parameters referred to by index. */
   stateDict(): OptimizerStateDict<O> {
+    this.checkNotDisposed('stateDict');
     const index = new Map<Tensor, number>();
     const groups = this.paramGroups.map((g) => ({
       options: { ...g.options },
@@ -202,6 +240,7 @@ export abstract class Optimizer<O extends object> {
    *   opt.loadStateDict(saved.optimizer);
    */
   loadStateDict(dict: OptimizerStateDict<O>): void {
+    this.checkNotDisposed('loadStateDict');
     if (
       typeof dict !== 'object' ||
       dict === null ||
@@ -265,9 +304,7 @@ export abstract class Optimizer<O extends object> {
     dict.groups.forEach((g, gi) => {
       this.paramGroups[gi].options = { ...g.options };
     });
-    for (const st of this.state.values())
-      for (const v of Object.values(st)) if (typeof v !== 'number') v.dispose();
-    this.state.clear();
+    this.freeState();
     for (const [i, st] of Object.entries(dict.state)) {
       const p = params[Number(i)];
       this.state.set(
