@@ -17,7 +17,7 @@ import type {
 } from '@nnet/layers';
 import { type Conv1dOptions, type Conv3dOptions, ones, type Tensor, tidy, zeros } from '@nnet/tensor';
 import { attr } from './builder.js';
-import { configOf, type Emit, type Export, type Val } from './export_context.js';
+import type { Emit, Export, Val } from './export_context.js';
 
 /** An activation written as nodes on the input's graph name. */
 const activation =
@@ -186,7 +186,7 @@ export const emitConvNd: Emit = (b, m, scope, x: Val) => {
   const c = m as Conv1d | Conv3d;
   const spatial = c.weight.ndim - 2;
   const kernel = c.weight.shape.slice(2);
-  const o = configOf<Conv1dOptions | Conv3dOptions>(c, 'options');
+  const o: Readonly<Conv1dOptions | Conv3dOptions> = c.options;
   const many = (v: number | readonly number[] | undefined, d: number) =>
     v === undefined
       ? new Array<number>(spatial).fill(d)
