@@ -10,9 +10,8 @@
  * awake wakes them (not waiting) and runs here, so a step's following calls find them polling.
  * Parts are split by what the call holds (rows or columns of a product, query blocks of an
  * attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
- * convolution batch, element ranges), aligned so
- * each element is computed exactly as on one thread: results are identical for any thread count,
- * except a convolution's filter gradient, whose per-part sums over images are added at the end.
+ * convolution batch or output channels of its filter gradient, element ranges), aligned so
+ * each element is computed exactly as on one thread: results are identical for any thread count.
  */
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
