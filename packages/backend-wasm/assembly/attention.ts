@@ -265,8 +265,8 @@ function queryBlock(p: usize, b: i32, i0: i32, h: i32, scratch: usize): void {
         if (alpha != 1) scaleRow(o, Ev, alpha);
         const row = sc + (<usize>(r * KB) << 2);
         for (let jj = 0; jj < jn; jj++) {
-          const pj = load<f32>(row + (<usize>jj << 2));
-          if (pj != 0) axpy(o, vBlock + (<usize>(jj * Ev) << 2), Ev, pj);
+          // Every key, weight 0 included (0·∞ = NaN in a value row, as the reference and weigh4).
+          axpy(o, vBlock + (<usize>(jj * Ev) << 2), Ev, load<f32>(row + (<usize>jj << 2)));
         }
       }
     }
@@ -282,7 +282,8 @@ function queryBlock(p: usize, b: i32, i0: i32, h: i32, scratch: usize): void {
       continue;
     }
     scaleRow(o, Ev, 1 / l);
-    store<f32>(lb + (<usize>r << 2), m + Mathf.log(l));
+    // A +∞ score: the weights are NaN (∞ − ∞) but log Σ e^s is +∞, as the reference.
+    store<f32>(lb + (<usize>r << 2), m == Infinity ? Infinity : m + Mathf.log(l));
   }
 }
 

@@ -183,6 +183,12 @@ export enum ConvField {
   cols,
   nb,
   batch,
+  /**
+   * backwardFilter: rows o0..o1 of each group's dW (o1 = 0: all rows), every image summed in
+   * order: the filter gradient split by output channels, equal to one thread's bit for bit.
+   */
+  o0,
+  o1,
   count,
 }
 

@@ -10,18 +10,14 @@
  * awake wakes them (not waiting) and runs here, so a step's following calls find them polling.
  * Parts are split by what the call holds (rows or columns of a product, query blocks of an
  * attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
- * convolution batch, element ranges), aligned so
- * each element is computed exactly as on one thread: results are identical for any thread count,
- * except a convolution's filter gradient, whose per-part sums over images are added at the end.
+ * convolution batch or output channels of its filter gradient, element ranges), aligned so
+ * each element is computed exactly as on one thread: results are identical for any thread count.
  */
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
 import type { Heap } from './heap.js';
 import { JOB_WORDS, SPIN_MS } from './pool.js';
 import type { Workers } from './workers.js';
-
-/** How long after a job the workers count as polling: most of their SPIN_MS (ms). */
-const HOT_MS = 0.8 * SPIN_MS;
 
 /** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
 const REFRESH_MS = 5000;
@@ -147,35 +143,35 @@ export class Parallel {
   parts(ns: number, most: number): number {
     const limit = Math.min(this.workers.threads, most);
     if (limit < 2) return 1;
-    const now = performance.now();
-    if (now > this.refreshAt) this.refresh();
-    // Workers used within their polling time answer fast; asleep, they must be woken. A worker
-    // still waking up (its empty job not done) is neither: giving it work would wait for it.
+    if (performance.now() > this.refreshAt) this.refresh();
+    // Workers polling their slots (they say so in the control block) answer fast; asleep, they
+    // must be woken. Still on a wake-up's empty job counts as asleep: the pool waits for it.
     const idle = this.workers.idle();
-    if (!idle) return 1;
-    const hot = now < this.hotUntil;
+    const hot = idle && this.workers.polling();
     const { dispatchNs, hotDispatchNs } = this.workers;
     const dispatch = this.pinned.dispatch ?? (hot ? hotDispatchNs : dispatchNs);
     const pays = (p: number, cost: number) => ns * (1 - 1 / p) > 2 * cost;
     let best = 1;
     for (let p = 2; p <= limit; p++) if (pays(p, dispatch)) best = p;
-    if (best === 1 && !hot && this.pinned.dispatch === undefined && pays(limit, hotDispatchNs)) {
-      // Too small to pay for waking them, large enough with them awake: wake them (without
-      // waiting) for the calls that follow, and run this one here.
+    if (
+      best === 1 &&
+      idle &&
+      !hot &&
+      this.pinned.dispatch === undefined &&
+      ns < SPIN_MS * 1e6 &&
+      pays(limit, hotDispatchNs)
+    ) {
+      // Too small to pay for waking them, large enough with them awake, and short enough that
+      // they still poll when it ends: wake them (without waiting) for the calls that follow,
+      // and run this one here. (Not while a wake-up is under way: posting waits for it.)
       this.workers.wake();
-      this.hotUntil = now + HOT_MS;
     }
     return best;
   }
 
-  /** Until when (performance.now()) the workers are still polling after their last job. */
-  private hotUntil = 0;
-
-  /** Runs split jobs on the pool, noting that the workers are polling afterwards; false without one. */
+  /** Runs split jobs on the pool; false without one. */
   private onPool(jobs: readonly (readonly number[])[]): boolean {
-    if (!this.workers.run(jobs, (job) => this.local(job))) return false;
-    this.hotUntil = performance.now() + HOT_MS;
-    return true;
+    return this.workers.run(jobs, (job) => this.local(job));
   }
 
   /**

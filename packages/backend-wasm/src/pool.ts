@@ -6,14 +6,24 @@
  * whether it pays is the caller's (parallel.ts); this file is the protocol.
  */
 
+import { BackendError } from '@nnet/tensor';
 import { AdamField, AttnField, CeField, ConvField, GemmField, Job } from './codes.js';
 
-/** Int32 words per worker slot: [seq, done, then the job: its kind and arguments], padded. */
+/**
+ * Int32 words per worker slot: [seq, done, failed, polling, then the job: its kind and
+ * arguments], padded.
+ */
 export const SLOT_WORDS = 32;
 const SEQ = 0;
-const DONE = 1;
+/** The sequence number of the worker's last finished job (−1 once it has stopped). */
+export const SLOT_DONE = 1;
+const DONE = SLOT_DONE;
+/** 1 when the worker's last job threw (a trap) instead of finishing; the main thread clears it. */
+export const SLOT_FAILED = 2;
+/** 1 while the worker polls its slot (answers fast), 0 while it blocks in Atomics.wait. */
+export const SLOT_POLLING = 3;
 /** Word offset of the job (kind, then arguments) within a slot. */
-export const SLOT_JOB = 2;
+export const SLOT_JOB = 4;
 /** Polls of a flag before blocking on it (a few tens of µs): the calling thread's wait for a part. */
 export const SPIN = 20000;
 /**
@@ -66,8 +76,12 @@ export class WorkerPool {
     const ctrl = this.ctrl();
     const remote = jobs.length - 1;
     this.post(ctrl, remote, (base, w) => ctrl.set(jobs[w + 1], base + SLOT_JOB));
-    runLocal(jobs[0]);
-    this.waitDone(ctrl);
+    try {
+      runLocal(jobs[0]);
+    } finally {
+      // Even when the local part threw: the workers' parts must end before the caller goes on.
+      this.waitDone(ctrl);
+    }
   }
 
   /**
@@ -104,8 +118,18 @@ export class WorkerPool {
     return this.given.every((want, w) => Atomics.load(ctrl, w * SLOT_WORDS + DONE) === want);
   }
 
-  /** Waits until every worker has finished the last job it was given. */
+  /** True when every worker is polling its slot (a job given now starts at once). */
+  polling(): boolean {
+    const ctrl = this.ctrl();
+    return this.workers.every((_, w) => Atomics.load(ctrl, w * SLOT_WORDS + SLOT_POLLING) === 1);
+  }
+
+  /**
+   * Waits until every worker has finished the last job it was given; then throws a BackendError
+   * naming the kernel if one of those jobs trapped (the workers keep serving: the pool stays usable).
+   */
   private waitDone(ctrl: Int32Array): void {
+    let failed = '';
     for (let w = 0; w < this.given.length; w++) {
       const want = this.given[w];
       const at = w * SLOT_WORDS + DONE;
@@ -114,17 +138,43 @@ export class WorkerPool {
       for (; done !== want; done = Atomics.load(ctrl, at)) {
         if (this.blocking) Atomics.wait(ctrl, at, done, 1000);
       }
+      const base = w * SLOT_WORDS;
+      if (Atomics.load(ctrl, base + SLOT_FAILED) !== 0) {
+        Atomics.store(ctrl, base + SLOT_FAILED, 0);
+        failed ||= `the wasm kernel '${Job[ctrl[base + SLOT_JOB]] ?? ctrl[base + SLOT_JOB]}' trapped on worker ${w + 1}`;
+      }
+    }
+    if (failed) {
+      throw new BackendError(
+        `wasm backend: ${failed} (an out-of-bounds access or an unreachable: a kernel bug, please report the op and its shapes). Its output is incomplete; the pool stays usable.`,
+      );
     }
   }
 
-  /** Stops every worker. */
+  /**
+   * Settles once every worker stopped by terminate() has left the control block: it wrote its
+   * done flag to −1, or its thread exited (or after 2 s, for a worker that died without either).
+   */
+  stopped: Promise<void> = Promise.resolve();
+
+  /** Stops every worker (`stopped` tells when they are out of the control block). */
   terminate(): void {
     const ctrl = this.ctrl();
-    this.workers.forEach((worker, w) => {
+    const exits = this.workers.map((worker, w) => {
       Atomics.store(ctrl, w * SLOT_WORDS + SEQ, -1);
       Atomics.notify(ctrl, w * SLOT_WORDS + SEQ);
-      worker.terminate();
+      const left = new Promise<void>((resolve) => {
+        const until = performance.now() + 2000;
+        const check = () => {
+          if (Atomics.load(ctrl, w * SLOT_WORDS + DONE) === -1 || performance.now() > until) resolve();
+          else setTimeout(check, 1);
+        };
+        check();
+      });
+      // Node's terminate() resolves on the thread's exit; a browser's returns nothing.
+      return left.then(() => worker.terminate());
     });
+    this.stopped = Promise.all(exits).then(() => {});
     this.workers.length = 0;
   }
 }

@@ -5,7 +5,7 @@
  * briefly and then blocking in Atomics.wait between jobs.
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
-import { SLOT_JOB, SLOT_WORDS, SPIN_MS } from './pool.js';
+import { SLOT_DONE, SLOT_FAILED, SLOT_JOB, SLOT_POLLING, SLOT_WORDS, SPIN_MS } from './pool.js';
 import type { WorkerInit } from './spawn.js';
 
 interface WorkerScope {
@@ -51,6 +51,7 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
   for (;;) {
     const ctrl = new Int32Array(memory.buffer, ctrlPtr, (slot + 1) * SLOT_WORDS);
     // A step issues jobs back to back: poll for SPIN_MS before sleeping (a wake-up costs more).
+    Atomics.store(ctrl, base + SLOT_POLLING, 1);
     let seq = Atomics.load(ctrl, base);
     const until = performance.now() + SPIN_MS;
     for (let i = 1; seq === seen; i++) {
@@ -58,14 +59,30 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
       seq = Atomics.load(ctrl, base);
     }
     if (seq === seen) {
+      Atomics.store(ctrl, base + SLOT_POLLING, 0);
+      // A job posted between the last poll and the flag: do not sleep through its notify.
+      seq = Atomics.load(ctrl, base);
+    }
+    if (seq === seen) {
       Atomics.wait(ctrl, base, seen);
       seq = Atomics.load(ctrl, base);
     }
     seen = seq;
-    if (seen < 0) break;
-    k.runJob(ctrlPtr + (base + SLOT_JOB) * 4, scratch);
-    Atomics.store(ctrl, base + 1, seen);
-    Atomics.notify(ctrl, base + 1);
+    if (seen < 0) {
+      // Stopped: say so, so a restarted pool may reuse this slot without this worker in it.
+      Atomics.store(ctrl, base + SLOT_DONE, -1);
+      Atomics.notify(ctrl, base + SLOT_DONE);
+      break;
+    }
+    try {
+      k.runJob(ctrlPtr + (base + SLOT_JOB) * 4, scratch);
+    } catch {
+      // A trap (out-of-bounds access, unreachable): the main thread throws it as a BackendError.
+      // The job's state is gone with the stack; the instance can run the next job.
+      Atomics.store(ctrl, base + SLOT_FAILED, 1);
+    }
+    Atomics.store(ctrl, base + SLOT_DONE, seen);
+    Atomics.notify(ctrl, base + SLOT_DONE);
   }
 }
 

@@ -81,15 +81,32 @@ export class Workers {
     return this.pool?.idle() ?? true;
   }
 
+  /** True when every worker is polling its slot (a split call now pays the hot dispatch). */
+  polling(): boolean {
+    return this.pool?.polling() ?? false;
+  }
+
   /** Wakes the workers (an empty job, not waited for) so the next calls find them polling. */
   wake(): void {
     this.pool?.wake();
   }
 
+  /** The last set() call's end: the next one starts after it (calls not awaited run in order). */
+  private setting: Promise<void> = Promise.resolve();
+
   /** Uses `n` threads in all (validated by the caller); needs the shared-memory build for n > 1. */
-  async set(n: number): Promise<void> {
+  set(n: number): Promise<void> {
+    const next = this.setting.then(() => this.restart(n));
+    this.setting = next.catch(() => {});
+    return next;
+  }
+
+  private async restart(n: number): Promise<void> {
     if (n === this.threads) return;
+    // The old workers must be out of the control block before it is cleared for new ones.
+    const old = this.pool;
     this.stop();
+    if (old) await old.stopped;
     if (n === 1) return;
     if (!this.sharing) {
       throw new RangeError(

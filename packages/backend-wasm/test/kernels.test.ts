@@ -211,6 +211,58 @@ describe('resizeAxis', () => {
   });
 });
 
+describe('attention with infinities', () => {
+  it('weight-0 keys with an infinite value give NaN and a +Infinity score gives lse +Infinity, in 4-row blocks and the last rows', async () => {
+    // L = 6: one 4-row block and 2 rows after it; Ev = 11: 8 vector columns and 3 after them.
+    const [B, L, S, E, Ev] = [1, 6, 5, 4, 11];
+    const q = f32([B, L, E], () => rnd() - 0.5);
+    const k = f32([B, S, E], () => rnd() - 0.5);
+    const v = f32([B, S, Ev], () => rnd() - 0.5);
+    // Key 2's value row holds +∞ (column 1) and NaN (column 9); every query masks key 2 (weight 0).
+    v.data[2 * Ev + 1] = Number.POSITIVE_INFINITY;
+    v.data[2 * Ev + 9] = Number.NaN;
+    const mask = f32([1, L, S], () => rnd() - 0.5);
+    for (let i = 0; i < L; i++) mask.data[i * S + 2] = Number.NEGATIVE_INFINITY;
+    // A +∞ score in a block row (1) and in a last row (5).
+    mask.data[1 * S + 0] = Number.POSITIVE_INFINITY;
+    mask.data[5 * S + 4] = Number.POSITIVE_INFINITY;
+    const params = { scale: 0.5, causal: false };
+    for (const threads of [1, 2]) {
+      const [a, e] = await both(
+        threads,
+        [q, k, v, mask],
+        [
+          ['float32', [B, L, Ev]],
+          ['float32', [B, L]],
+        ],
+        (be, [tq, tk, tv, tm], [o, lse]) => be.attention!(tq, tk, tv, tm, params, o, lse),
+      );
+      expectClose(a[0], e[0], 1e-5, `out on ${threads} thread(s)`);
+      expectClose(a[1], e[1], 1e-5, `lse on ${threads} thread(s)`);
+      // The cases are there: NaN columns 1 and 9 in each row, lse +∞ in rows 1 and 5.
+      for (const i of [0, 4, 5])
+        expect(Number.isNaN(a[0][i * Ev + 1]) && Number.isNaN(a[0][i * Ev + 9])).toBe(true);
+      expect(Number.isFinite(a[0][0 * Ev + 0])).toBe(true);
+      expect([a[1][1], a[1][5]]).toEqual([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
+    }
+  });
+});
+
+describe('resizeAxis nearest index', () => {
+  it('computes the source index in float32 as PyTorch (in 2, out 82: output 41 reads input 0)', () => {
+    const x: Input = { dtype: 'float32', shape: [2], data: Float32Array.of(10, 20) };
+    const p = { axis: 0, mode: 'nearest' as const, alignCorners: false, scale: 2 / 82 };
+    // ⌊41·(2/82)⌋ = 1 in float64; fround(41·fround(2/82)) = 0.99999994, so torch reads x[0].
+    const [out] = runOn(wasm as Backend, [x], [['float32', [82]]], ([t], [o]) =>
+      (wasm as Backend).resizeAxis!(t, p, o),
+    );
+    expect(out[40]).toBe(10);
+    expect(out[41]).toBe(10);
+    expect(out[42]).toBe(20);
+    expect(out.indexOf(20)).toBe(42);
+  });
+});
+
 describe('crossEntropy', () => {
   it('forward and backward match the reference, with ignored rows and an all -Infinity row, on 1 and 2 threads', async () => {
     for (const [N, C] of [

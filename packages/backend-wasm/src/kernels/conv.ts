@@ -59,9 +59,9 @@ function imagesPerProduct(N: number, KK: number, L: number): number {
  * done as the one-thread path does a batch (assembly/conv.ts's convImages): forward and the input
  * gradient take up to imagesPerProduct images per product, columns side by side, so a thread's
  * share runs as fast as one thread's whole batch and the results equal one thread's bit for bit.
- * The filter gradient's parts each sum their images (one per product) into their own dw, added
- * together at the end: equal to one thread's result within rounding (float32 sums in another
- * order), not bit for bit. `grad` is dx (zeroed) or dw (zeroed); `y` is y or dy.
+ * The filter gradient is split by output channels instead (each part sums every image, in order,
+ * into its rows of dw), so it too equals one thread's bit for bit. `grad` is dx (zeroed) or dw
+ * (zeroed); `y` is y or dy.
  */
 function splitImages(
   ctx: WasmContext,
@@ -77,36 +77,36 @@ function splitImages(
   const { gemmFlop, elem } = ctx.par.costs;
   // Per image: the products (2·O·KK·L flops in all groups) and the columns' copy.
   const perImage = 2 * O * KK * L * gemmFlop + p.groups * KK * L * elem;
-  const parts = ctx.par.parts(N * perImage, N);
+  const filter = mode === ConvMode.backwardFilter;
+  // The filter gradient splits each group's output channels (4-row tiles, every part summing all
+  // images in order, each its own im2col): one thread's result bit for bit. The others split images.
+  const parts = ctx.par.parts(N * perImage, filter ? Math.floor(Og / 4) : N);
   if (parts < 2) return false;
   const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
-  const filter = mode === ConvMode.backwardFilter;
-  const dwBytes = filter ? O * KK * 4 : 0;
-  const step = Math.ceil(N / parts);
+  const rows = filter ? Math.ceil(Og / parts / 4) * 4 : 0;
+  const step = filter ? rows : Math.ceil(N / parts);
   const nb = filter ? 1 : imagesPerProduct(step, KK, L);
   const colsBytes = KK * nb * L * 4;
   const batchBytes = nb > 1 ? Og * nb * L * 4 : 0;
   const areas: number[] = [];
   const jobs: number[][] = [];
   try {
-    for (let n0 = 0; n0 < N; n0 += step) {
-      // [args and geometry: 128 bytes][cols][batch, nb > 1][this part's dw, parts after the first]
-      const own = jobs.length > 0 ? dwBytes : 0;
-      const area = ctx.heap.alloc(128 + colsBytes + batchBytes + own);
+    // Filter: parts over output rows 0..Og (images 0..N each); otherwise over images 0..N.
+    for (let from = 0; from < (filter ? Og : N); from += step) {
+      const to = Math.min(filter ? Og : N, from + step);
+      // [args and geometry: 128 bytes][cols][batch, nb > 1]
+      const area = ctx.heap.alloc(128 + colsBytes + batchBytes);
       areas.push(area);
-      let g = grad ? grad.handle : 0;
-      if (own) {
-        g = area + 128 + colsBytes + batchBytes;
-        ctx.heap.view(g, 'float32', O * KK).fill(0);
-      }
       const words = new Array<number>(ConvField.count).fill(0);
       words[ConvField.mode] = mode;
       words[ConvField.x] = mode === ConvMode.backwardInput ? 0 : x.handle;
       words[ConvField.w] = w.handle;
       words[ConvField.y] = y.handle;
-      words[ConvField.grad] = g;
-      words[ConvField.n0] = n0;
-      words[ConvField.n1] = Math.min(N, n0 + step);
+      words[ConvField.grad] = grad ? grad.handle : 0;
+      words[ConvField.n0] = filter ? 0 : from;
+      words[ConvField.n1] = filter ? N : to;
+      words[ConvField.o0] = filter ? from : 0;
+      words[ConvField.o1] = filter ? to : 0;
       words[ConvField.C] = C;
       words[ConvField.O] = O;
       words[ConvField.groups] = p.groups;
@@ -118,9 +118,6 @@ function splitImages(
       jobs.push([Job.conv, ...words]);
     }
     ctx.par.run(jobs);
-    if (grad && dwBytes) {
-      for (const job of jobs.slice(1)) ctx.k.addInto(grad.handle, job[1 + ConvField.grad], O * KK);
-    }
   } finally {
     for (const a of areas) ctx.heap.free(a);
   }

@@ -8,8 +8,8 @@ import type { T, WasmContext } from './context.js';
 
 /**
  * For each output index o of a resize from inSize to outSize: i0[o], i1[o] and λ[o] with
- * out[o] = (1 − λ)·x[i0] + λ·x[i1] (nearest: i1 = i0, λ = 0). The same rule, in the same float64
- * arithmetic, as @nnet/tensor's reference `resizeTable` (not exported from the package yet; once
+ * out[o] = (1 − λ)·x[i0] + λ·x[i1] (nearest: i1 = i0, λ = 0). The same rule, in the same
+ * arithmetic (float32 for nearest's index, as PyTorch; float64 for linear), as @nnet/tensor's reference `resizeTable` (not exported from the package yet; once
  * it is, this should import it).
  */
 function resizeTable(
@@ -22,7 +22,8 @@ function resizeTable(
   const lam = new Float32Array(outSize);
   for (let o = 0; o < outSize; o++) {
     if (p.mode === 'nearest') {
-      i0[o] = i1[o] = Math.min(Math.floor(o * p.scale), inSize - 1);
+      // In float32, as PyTorch's nearest kernel (in = 2, out = 82: o = 41 reads 0, not 1).
+      i0[o] = i1[o] = Math.min(Math.floor(Math.fround(o * Math.fround(p.scale))), inSize - 1);
       continue;
     }
     const corners = outSize > 1 ? (o * (inSize - 1)) / (outSize - 1) : 0;
