@@ -10,6 +10,7 @@ import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './binary.js';
 import { conv2d } from './conv.js';
+import { checkTensor } from './kernel.js';
 import { pad } from './shape_extra.js';
 import { permute, reshape, select, slice, squeeze, unsqueeze } from './views.js';
 import { outSize } from './window.js';
@@ -38,8 +39,8 @@ function single(op: string, name: string, v: unknown, min: number): number {
  *   conv1d(randn([2, 3, 10]), randn([4, 3, 3]), null, { padding: 1 })   // [2, 4, 10]
  */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
-  x._check('conv1d');
-  weight._check('conv1d');
+  checkTensor('conv1d', x);
+  checkTensor('conv1d', weight, 'weight');
   checkOptions('conv1d', options, ['stride', 'padding', 'dilation', 'groups']);
   if (x.ndim === 2) return tidy(() => squeeze(conv1d(unsqueeze(x, 0), weight, bias, options), 0));
   if (x.ndim !== 3)
@@ -92,8 +93,8 @@ function triple(op: string, name: string, v: Triple, min: number): [number, numb
  *   conv3d(randn([1, 2, 4, 5, 5]), randn([3, 2, 3, 3, 3]), null, { padding: 1 })   // [1, 3, 4, 5, 5]
  */
 export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv3dOptions = {}): Tensor {
-  x._check('conv3d');
-  weight._check('conv3d');
+  checkTensor('conv3d', x);
+  checkTensor('conv3d', weight, 'weight');
   checkOptions('conv3d', options, ['stride', 'padding', 'dilation', 'groups']);
   if (x.dtype !== 'float32' || weight.dtype !== 'float32') {
     throw new DTypeError(`conv3d: expects float32 tensors, got ${x.dtype} and ${weight.dtype}.`);

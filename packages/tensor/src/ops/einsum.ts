@@ -10,6 +10,7 @@ import { fmtShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { fromTypedArray } from './creation.js';
 import { indexSelect } from './indexing.js';
+import { checkTensor } from './kernel.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
 import { expand, permute, reshape } from './views.js';
@@ -164,7 +165,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
     throw new ValueError('einsum: the first argument must be the equation string.');
   if (operands.length === 0)
     throw new ValueError(`einsum: equation '${equation}' needs at least one operand.`);
-  for (const t of operands) t._check('einsum');
+  for (const t of operands) checkTensor('einsum', t, 't');
   const { inputs, output } = parse(equation, operands);
   const sizes = new Map<string, number>();
   inputs.forEach((letters, k) => {

@@ -13,6 +13,7 @@ import type { Tensor, TensorLike } from '../tensor.js';
 import { add, div, logicalAnd, logicalOr, maximum, mul, sub, where, withOperands } from './binary.js';
 import { eq, ge, isnan, le, lt } from './compare.js';
 import { zerosLike } from './creation.js';
+import { checkTensor } from './kernel.js';
 import { pointwise } from './pointwise.js';
 import { abs, cast, ceil, exp, floor, log, log1p, neg, reciprocal, sigmoid } from './unary.js';
 
@@ -51,7 +52,7 @@ function truncValue(x: Tensor): Tensor {
 
 /** Rounds toward zero; ints are returned as they are. Zero gradient. */
 export function trunc(x: Tensor): Tensor {
-  x._check('trunc');
+  checkTensor('trunc', x);
   if (!isFloat(x.dtype)) return x.reshape(x.shape);
   const y = compute(() => truncValue(x));
   return record('trunc', [x], y, [], (g) => [zerosLike(g)]);
@@ -113,8 +114,8 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
  *   ∂/∂start = 1 - w, ∂/∂end = w, ∂/∂weight = end - start   (by composition)
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
-  start._check('lerp');
-  end._check('lerp');
+  checkTensor('lerp', start, 'start');
+  checkTensor('lerp', end, 'end');
   if (start.dtype !== 'float32' || end.dtype !== 'float32') {
     throw new DTypeError(`lerp: expects float32 start and end, got ${start.dtype} and ${end.dtype}.`);
   }
@@ -125,7 +126,7 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
  * x + value·t1·t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value·t2, ∂/∂t2 = value·t1 (by composition)
  */
 export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  x._check('addcmul');
+  checkTensor('addcmul', x);
   return tidy(() => add(x, mul(mul(t1, t2), value)));
 }
 
@@ -133,7 +134,7 @@ export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
  * x + value·t1/t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value/t2, ∂/∂t2 = -value·t1/t2² (by composition)
  */
 export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  x._check('addcdiv');
+  checkTensor('addcdiv', x);
   if (!isFloat(t1.dtype) && !isFloat(t2.dtype)) {
     throw new DTypeError(
       'addcdiv: integer division of t1 by t2 is not supported; cast one of them to float32.',
@@ -197,7 +198,7 @@ function logicalNotNan(x: Tensor): Tensor {
  *   ∂/∂x = 1 where min <= x <= max;  ∂/∂min = 1 where x < min;  ∂/∂max = 1 where x > max
  */
 export function clampTensor(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
-  x._check('clamp');
+  checkTensor('clamp', x);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new ValueError('clamp: give at least one of min and max.');
   }

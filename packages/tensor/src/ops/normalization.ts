@@ -9,18 +9,19 @@ import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
+import { checkTensor } from './kernel.js';
 import { mean } from './reduce.js';
 import { rsqrt } from './unary.js';
 import { reshape } from './views.js';
 
 function requireFloat(op: string, x: Tensor): void {
-  x._check(op);
+  checkTensor(op, x);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32 input, got ${x.dtype}.`);
 }
 
 function checkParam(op: string, name: string, t: Tensor | null | undefined, shape: readonly number[]): void {
   if (!t) return;
-  t._check(op);
+  checkTensor(op, t, 't');
   if (t.ndim !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
     throw new ShapeError(`${op}: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}.`);
   }

@@ -11,6 +11,7 @@ import { div } from './binary.js';
 import { fromTypedArray } from './creation.js';
 import { gather } from './indexing.js';
 import { stack } from './join.js';
+import { checkTensor } from './kernel.js';
 import { type AvgPool2dOptions, avgPool2d, maxPool2d } from './pool.js';
 import { argmax, mean, sum } from './reduce.js';
 import { narrow, reshape, squeeze, unsqueeze } from './views.js';
@@ -154,7 +155,7 @@ const lift = (v: number | undefined, one: number): [number, number] | undefined 
  *   ∂/∂x: each output's gradient goes to its window's first maximum
  */
 export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPool1dOptions = {}): Tensor {
-  x._check('maxPool1d');
+  checkTensor('maxPool1d', x);
   checkOptions('maxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
   return as1d(x, 'maxPool1d', (x4) =>
     maxPool2d(x4, [1, kernelSize], {
@@ -171,7 +172,7 @@ export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPool1dOptio
  *   ∂/∂x: each output's gradient is shared by the positions its window averaged
  */
 export function avgPool1d(x: Tensor, kernelSize: number, options: AvgPool1dOptions = {}): Tensor {
-  x._check('avgPool1d');
+  checkTensor('avgPool1d', x);
   checkOptions('avgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   const o: AvgPool2dOptions = {
     stride: lift(options.stride, 1),
@@ -198,7 +199,7 @@ function adaptive2d(
   outputSize: number | readonly number[],
   cell: (w: Tensor) => Tensor,
 ): Tensor {
-  x._check(op);
+  checkTensor(op, x);
   if (x.ndim === 3) return tidy(() => squeeze(adaptive2d(op, unsqueeze(x, 0), outputSize, cell), 0));
   if (x.ndim !== 4)
     throw new ShapeError(`${op}: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
@@ -242,7 +243,7 @@ function adaptive1d(
   outputSize: number,
   f: (x4: Tensor, s: [number, number]) => Tensor,
 ): Tensor {
-  x._check(op);
+  checkTensor(op, x);
   if (!Number.isInteger(outputSize) || outputSize < 1) {
     throw new ValueError(`${op}: outputSize must be a positive integer, got ${JSON.stringify(outputSize)}.`);
   }

@@ -9,6 +9,7 @@ import { fmtShape, normalizeDim, normalizeDims } from '../shape.js';
 import type { Dims, Tensor } from '../tensor.js';
 import { div, maximum, mul, pow, sub, where } from './binary.js';
 import { eq, gt, ne } from './compare.js';
+import { checkTensor } from './kernel.js';
 import { max, min, sum } from './reduce.js';
 import { abs, cast, sign, sqrt } from './unary.js';
 import { reshape, unsqueeze } from './views.js';
@@ -18,14 +19,14 @@ import { reshape, unsqueeze } from './views.js';
  * The empty reduction is true. No gradient.
  */
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x._check('all');
+  checkTensor('all', x);
   const dims = normalizeDims('all', dim, x.shape);
   return tidy(() => eq(sum(eq(x, 0), dims, keepdim), 0));
 }
 
 /** True where some element over `dim` (all dims if undefined) is non-zero; bool. Empty is false. */
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x._check('any');
+  checkTensor('any', x);
   const dims = normalizeDims('any', dim, x.shape);
   return tidy(() => gt(sum(ne(x, 0), dims, keepdim), 0));
 }
@@ -42,7 +43,7 @@ export type NormOrder = number | 'fro';
  *   norm(tensor([3, 4]))   // 5
  */
 export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): Tensor {
-  x._check('norm');
+  checkTensor('norm', x);
   if (x.dtype !== 'float32')
     throw new DTypeError(`norm: expects float32, got ${x.dtype}; use x.to('float32').`);
   const order = p === 'fro' ? 2 : p;
@@ -82,8 +83,8 @@ export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): 
  *   cosineSimilarity(randn([8, 16]), randn([8, 16]))   // [8]
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
-  x1._check('cosineSimilarity');
-  x2._check('cosineSimilarity');
+  checkTensor('cosineSimilarity', x1, 'x1');
+  checkTensor('cosineSimilarity', x2, 'x2');
   if (x1.dtype !== 'float32' || x2.dtype !== 'float32') {
     throw new DTypeError(`cosineSimilarity: expects float32 inputs, got ${x1.dtype} and ${x2.dtype}.`);
   }
@@ -106,8 +107,8 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
  *   cdist(randn([5, 3]), randn([4, 3]))   // [5, 4]
  */
 export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
-  x1._check('cdist');
-  x2._check('cdist');
+  checkTensor('cdist', x1, 'x1');
+  checkTensor('cdist', x2, 'x2');
   if (x1.dtype !== 'float32' || x2.dtype !== 'float32') {
     throw new DTypeError(`cdist: expects float32 inputs, got ${x1.dtype} and ${x2.dtype}.`);
   }

@@ -13,7 +13,7 @@ import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { scatterAddInto } from './indexing.js';
-import { runKernel } from './kernel.js';
+import { checkTensor, runKernel } from './kernel.js';
 import { narrow, reshape } from './views.js';
 import { outSize, pair, tableTensor, unfold as unfoldTable, type Window, windowTable } from './window.js';
 
@@ -53,7 +53,7 @@ const MODE_RANK: Record<InterpolateMode, number | null> = {
  *   interpolate(img, { scaleFactor: 2, mode: 'bilinear' })   // [N, C, 2H, 2W]
  */
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
-  x._check('interpolate');
+  checkTensor('interpolate', x);
   checkOptions('interpolate', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
   if (x.dtype !== 'float32')
     throw new DTypeError(`interpolate: expects a float32 input, got ${x.dtype}; use x.to('float32').`);
@@ -191,7 +191,7 @@ export function unfold(
   kernelSize: number | readonly [number, number],
   options: PatchOptions = {},
 ): Tensor {
-  x._check('unfold');
+  checkTensor('unfold', x);
   const w = patchWindow('unfold', kernelSize, options);
   if (x.ndim === 3)
     return tidy(() => reshape(unfold(reshape(x, [1, ...x.shape]), kernelSize, options), unfoldShape3(x, w)));
@@ -222,7 +222,7 @@ export function fold(
   kernelSize: number | readonly [number, number],
   options: PatchOptions = {},
 ): Tensor {
-  cols._check('fold');
+  checkTensor('fold', cols, 'cols');
   const w = patchWindow('fold', kernelSize, options);
   const [H, W] = pair('fold', 'outputSize', outputSize, 1);
   if (cols.ndim === 2)

@@ -12,13 +12,13 @@ import { add, mul, where } from './binary.js';
 import { gt } from './compare.js';
 import { fromTypedArray, full, onesLike } from './creation.js';
 import { checkRange, gather, indexSelect, requireIndex, scatterAddInto } from './indexing.js';
-import { backendFor, materialize } from './kernel.js';
+import { backendFor, checkTensor, materialize } from './kernel.js';
 import { cast } from './unary.js';
 import { expand, narrow, reshape } from './views.js';
 
 /** Checks index against x and src (PyTorch's scatter rules) and returns the normalized dim. */
 function checkScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor | null): number {
-  x._check(op);
+  checkTensor(op, x);
   requireIndex(op, index);
   const d = normalizeDim(op, dim, x.ndim, x.shape);
   if (index.ndim !== x.ndim && !(x.ndim === 0 && index.ndim <= 1)) {
@@ -39,7 +39,7 @@ function checkScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Te
     }
   });
   if (src) {
-    src._check(op);
+    checkTensor(op, src, 'src');
     if (src.ndim !== index.ndim) {
       throw new ShapeError(
         `${op}: src ${fmtShape(src.shape)} must have the rank of index ${fmtShape(index.shape)}.`,
@@ -120,9 +120,9 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
  *   ∂/∂x = g, ∂/∂source = alpha·g selected at index
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
-  x._check('indexAdd');
+  checkTensor('indexAdd', x);
   requireIndex('indexAdd', index);
-  source._check('indexAdd');
+  checkTensor('indexAdd', source, 'source');
   if (index.ndim > 1) throw new ShapeError(`indexAdd: index must be 1-D, got ${fmtShape(index.shape)}.`);
   const d = normalizeDim('indexAdd', dim, x.ndim, x.shape);
   const want = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? index.size : s));
@@ -158,7 +158,7 @@ function readForShape(op: string, t: Tensor): ArrayLike<number> {
  *   nonzero(tensor([[0, 1], [2, 0]]))   // [[0, 1], [1, 0]]
  */
 export function nonzero(x: Tensor): Tensor {
-  x._check('nonzero');
+  checkTensor('nonzero', x);
   const data = readForShape('nonzero', x);
   const strides = contiguousStrides(x.shape);
   const coords: number[] = [];
@@ -177,8 +177,8 @@ export function nonzero(x: Tensor): Tensor {
  *   ∂/∂x: each selected element's gradient goes back to its position (summed over broadcasts)
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
-  x._check('maskedSelect');
-  mask._check('maskedSelect');
+  checkTensor('maskedSelect', x);
+  checkTensor('maskedSelect', mask, 'mask');
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedSelect: mask must be bool, got ${mask.dtype}.`);
   const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
   return tidy(() => {

@@ -12,6 +12,7 @@ import { eq } from './compare.js';
 import { arange, fromTypedArray, full } from './creation.js';
 import { indexSelect } from './indexing.js';
 import { cat } from './join.js';
+import { checkTensor } from './kernel.js';
 import { expand, narrow, reshape, unsqueeze } from './views.js';
 
 function checkInts(op: string, name: string, v: readonly number[], min: number): void {
@@ -28,7 +29,7 @@ function checkInts(op: string, name: string, v: readonly number[], min: number):
  *   tensor([1, 2]).repeat([2, 2])   // [[1, 2, 1, 2], [1, 2, 1, 2]]
  */
 export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
-  x._check('repeat');
+  checkTensor('repeat', x);
   checkInts('repeat', 'repeats', repeats, 0);
   if (repeats.length < x.ndim) {
     throw new ShapeError(
@@ -55,7 +56,7 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
 
 /** Like repeat, but a `reps` shorter than x.ndim is padded with leading 1s (NumPy's tile). */
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
-  x._check('tile');
+  checkTensor('tile', x);
   checkInts('tile', 'reps', reps, 0);
   const full_ = [...new Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps];
   return repeat(x, full_);
@@ -70,7 +71,7 @@ function indexTensor(values: ArrayLike<number>): Tensor {
  *   ∂/∂x: the gradient flipped back
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  x._check('flip');
+  checkTensor('flip', x);
   const ds = normalizeDims('flip', dims, x.shape);
   if (x.ndim === 0) return tidy(() => reshape(x, []));
   return tidy(() => {
@@ -95,7 +96,7 @@ export function roll(
   shifts: number | readonly number[],
   dims?: number | readonly number[],
 ): Tensor {
-  x._check('roll');
+  checkTensor('roll', x);
   const sh = typeof shifts === 'number' ? [shifts] : [...shifts];
   if (sh.some((s) => !Number.isInteger(s)))
     throw new ValueError(`roll: shifts must be integers, got ${JSON.stringify(shifts)}.`);
@@ -158,7 +159,7 @@ function sourceIndex(mode: PadMode, i: number, n: number): number {
  *   pad(x, [1, 1, 2, 0], { mode: 'reflect' })   // last dim +1 each side, the one before +2 on top
  */
 export function pad(x: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
-  x._check('pad');
+  checkTensor('pad', x);
   checkOptions('pad', options, ['mode', 'value']);
   const mode = options.mode ?? 'constant';
   if (!['constant', 'reflect', 'replicate', 'circular'].includes(mode)) {
@@ -230,7 +231,7 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
  *   ∂/∂x: the gradient's diagonal (1-D input) or the gradient placed on the diagonal (2-D input)
  */
 export function diag(x: Tensor, diagonal = 0): Tensor {
-  x._check('diag');
+  checkTensor('diag', x);
   if (!Number.isInteger(diagonal))
     throw new ValueError(`diag: diagonal must be an integer, got ${diagonal}.`);
   if (x.ndim === 1) {
@@ -265,8 +266,8 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
  *   ∂/∂a = g·b, ∂/∂b = gᵀ·a   (by composition)
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  a._check('outer');
-  b._check('outer');
+  checkTensor('outer', a, 'a');
+  checkTensor('outer', b, 'b');
   if (a.ndim !== 1 || b.ndim !== 1) {
     throw new ShapeError(
       `outer: expects two 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}.`,
