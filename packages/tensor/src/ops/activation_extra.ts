@@ -3,14 +3,14 @@
  * PReLU), each with its closed-form derivative beside it and PyTorch's choice at the kinks.
  */
 
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { gt, le, lt } from './compare.js';
 import { chunk } from './join.js';
-import { checkTensor } from './kernel.js';
+import { checkNumber, checkTensor } from './kernel.js';
 import { pointwise } from './pointwise.js';
 import { abs, cast, exp, log1p, neg, relu, sigmoid, tanh } from './unary.js';
 import { reshape } from './views.js';
@@ -43,12 +43,15 @@ export function silu(x: Tensor): Tensor {
  *   d/dx = 1 where x > 0, α·eˣ elsewhere (α at 0, like PyTorch)
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return pointwise(
-    'elu',
-    x,
-    (v) => where(gt(v, 0), v, mul(sub(exp(minimum(v, 0)), 1), alpha)),
-    (v) => where(gt(v, 0), 1, mul(exp(minimum(v, 0)), alpha)),
-  );
+  return withOp('elu', () => {
+    checkNumber('elu', 'alpha', alpha);
+    return pointwise(
+      'elu',
+      x,
+      (v) => where(gt(v, 0), v, mul(sub(exp(minimum(v, 0)), 1), alpha)),
+      (v) => where(gt(v, 0), 1, mul(exp(minimum(v, 0)), alpha)),
+    );
+  });
 }
 
 const SELU_ALPHA = 1.6732632423543772;

@@ -28,11 +28,15 @@ function fail(eq: string, why: string): never {
 function parse(eq: string, operands: readonly Tensor[]): { inputs: string[][]; output: string[] } {
   const clean = eq.replace(/\s+/g, '');
   const arrow = clean.indexOf('->');
-  if (arrow !== clean.lastIndexOf('->')) fail(eq, "more than one '->'");
+  if (arrow !== clean.lastIndexOf('->'))
+    fail(eq, "more than one '->'; use one '->' before the output subscripts, e.g. 'ij,jk->ik'");
   const lhs = arrow >= 0 ? clean.slice(0, arrow) : clean;
   const parts = lhs.split(',');
   if (parts.length !== operands.length) {
-    fail(eq, `it has ${parts.length} operand subscript(s) but ${operands.length} tensor(s) were given`);
+    fail(
+      eq,
+      `it has ${parts.length} operand subscript(s) but ${operands.length} tensor(s) were given; give one comma-separated subscript per tensor`,
+    );
   }
   const ellipsisLetters = (n: number) => Array.from({ length: n }, (_, i) => `#${i}`);
   let ellRank = 0;
@@ -176,7 +180,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
       else if (s !== 1 && s !== prev) {
         fail(
           equation,
-          `subscript '${l.startsWith('#') ? '...' : l}' has size ${prev} in one place and ${s} in operand ${k}`,
+          `subscript '${l.startsWith('#') ? '...' : l}' has size ${prev} in one place and ${s} in operand ${k}; a repeated subscript must label dims of the same size`,
         );
       }
     });

@@ -7,7 +7,7 @@ import { checkAnomaly, isGradEnabled } from '../autograd.js';
 import type { Backend, TensorInfo } from '../backend.js';
 import { getDebug } from '../debug.js';
 import type { DType } from '../dtype.js';
-import { BackendError, DTypeError, describeValue } from '../errors.js';
+import { BackendError, DTypeError, describeValue, ValueError } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { padShape, type Shape, sizeOf } from '../shape.js';
 import { checkStorageSize, Storage } from '../storage.js';
@@ -26,6 +26,16 @@ export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
     );
   }
   return x._check(op);
+}
+
+/** Throws unless `v` is a (by default finite) number: a scalar argument such as a fill value, alpha or eps. */
+export function checkNumber(op: string, name: string, v: unknown, finite = true): number {
+  if (typeof v !== 'number' || (finite && !Number.isFinite(v))) {
+    throw new ValueError(
+      `${op}: ${name} must be a ${finite ? 'finite ' : ''}number, got ${describeValue(v)}.`,
+    );
+  }
+  return v;
 }
 
 /** The current backend, after checking that every input tensor lives on it. */

@@ -7,7 +7,7 @@
  */
 import { compute, record } from '../autograd.js';
 import type { ResizeAxisParams } from '../backend.js';
-import { checkOptions, DTypeError, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, DTypeError, describeValue, ShapeError, ValueError } from '../errors.js';
 import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
@@ -82,7 +82,17 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     throw new ValueError('interpolate: give exactly one of size and scaleFactor.');
   }
   const perDim = (v: number | readonly number[], name: string): number[] => {
-    const a = typeof v === 'number' ? new Array<number>(spatial).fill(v) : [...v];
+    const a =
+      typeof v === 'number'
+        ? new Array<number>(spatial).fill(v)
+        : Array.isArray(v) && v.every((e) => typeof e === 'number')
+          ? [...v]
+          : null;
+    if (a === null) {
+      throw new ValueError(
+        `interpolate: ${name} must be a number or an array of ${spatial} number(s), got ${Array.isArray(v) ? JSON.stringify(v) : describeValue(v)}.`,
+      );
+    }
     if (a.length !== spatial)
       throw new ValueError(`interpolate: ${name} needs ${spatial} value(s), got ${JSON.stringify(v)}.`);
     return a;
@@ -99,14 +109,14 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     }
   } else {
     const f = perDim(options.scaleFactor!, 'scaleFactor');
-    if (f.some((s) => !(s > 0)))
+    if (f.some((s) => !(s > 0) || !Number.isFinite(s)))
       throw new ValueError(
-        `interpolate: scaleFactor must be > 0, got ${JSON.stringify(options.scaleFactor)}.`,
+        `interpolate: scaleFactor must be finite and > 0, got ${describeValue(options.scaleFactor)}; pass e.g. { scaleFactor: 2 } or give size instead.`,
       );
     outSizes = inSizes.map((n, i) => Math.floor(n * f[i]));
     if (outSizes.some((s) => s < 1))
       throw new ValueError(
-        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} gives an empty output.`,
+        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} gives an empty output; use a larger scaleFactor or give size.`,
       );
     scales = f.map((s) => 1 / s);
   }
@@ -175,7 +185,7 @@ function blocks(op: string, H: number, W: number, w: Window): [number, number] {
   const Wo = outSize(W, w.kW, w.sW, w.pW, w.dW);
   if (Ho < 1 || Wo < 1) {
     throw new ShapeError(
-      `${op}: the ${w.kH}x${w.kW} kernel does not fit the padded ${H + 2 * w.pH}x${W + 2 * w.pW} plane.`,
+      `${op}: the ${w.kH}x${w.kW} kernel does not fit the padded ${H + 2 * w.pH}x${W + 2 * w.pW} plane; use a smaller kernelSize or more padding.`,
     );
   }
   return [Ho, Wo];
@@ -240,7 +250,7 @@ export function fold(
   const [Ho, Wo] = blocks('fold', H, W, w);
   if (Ho * Wo !== L) {
     throw new ShapeError(
-      `fold: ${L} columns given but a ${H}x${W} output with this kernel, stride and padding has ${Ho * Wo} patch positions.`,
+      `fold: ${L} columns given but a ${H}x${W} output with this kernel, stride and padding has ${Ho * Wo} patch positions; pass the outputSize, kernelSize, stride and padding that unfold used.`,
     );
   }
   const y = compute(() => {

@@ -4,7 +4,7 @@
  * values, so they read the mask synchronously: CPU and WASM backends).
  */
 import { record } from '../autograd.js';
-import { BackendError, DTypeError, ShapeError } from '../errors.js';
+import { BackendError, DTypeError, ShapeError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -12,7 +12,7 @@ import { add, mul, where } from './binary.js';
 import { gt } from './compare.js';
 import { fromTypedArray, full, onesLike } from './creation.js';
 import { checkRange, gather, indexSelect, requireIndex, scatterAddInto } from './indexing.js';
-import { backendFor, checkTensor, materialize } from './kernel.js';
+import { backendFor, checkNumber, checkTensor, materialize } from './kernel.js';
 import { cast } from './unary.js';
 import { expand, narrow, reshape } from './views.js';
 
@@ -120,22 +120,25 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
  *   ∂/∂x = g, ∂/∂source = alpha·g selected at index
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
-  checkTensor('indexAdd', x);
-  requireIndex('indexAdd', index);
-  checkTensor('indexAdd', source, 'source');
-  if (index.ndim > 1) throw new ShapeError(`indexAdd: index must be 1-D, got ${fmtShape(index.shape)}.`);
-  const d = normalizeDim('indexAdd', dim, x.ndim, x.shape);
-  const want = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? index.size : s));
-  if (source.ndim !== want.length || source.shape.some((s, i) => s !== want[i])) {
-    throw new ShapeError(
-      `indexAdd: source ${fmtShape(source.shape)} must have the input's shape ${fmtShape(x.shape)} with dim ${d} of size index.size = ${index.size}, i.e. ${fmtShape(want)}.`,
-    );
-  }
-  if (x.ndim === 0) return tidy(() => add(x, mul(reshape(source, []), alpha)));
-  return tidy(() => {
-    const view = want.map((_, i) => (i === d ? index.size : 1));
-    const full_ = materialize(expand(reshape(index, view), want));
-    return scatterAdd(x, d, full_, alpha === 1 ? source : mul(source, alpha));
+  return withOp('indexAdd', () => {
+    checkTensor('indexAdd', x);
+    requireIndex('indexAdd', index);
+    checkTensor('indexAdd', source, 'source');
+    checkNumber('indexAdd', 'alpha', alpha);
+    if (index.ndim > 1) throw new ShapeError(`indexAdd: index must be 1-D, got ${fmtShape(index.shape)}.`);
+    const d = normalizeDim('indexAdd', dim, x.ndim, x.shape);
+    const want = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? index.size : s));
+    if (source.ndim !== want.length || source.shape.some((s, i) => s !== want[i])) {
+      throw new ShapeError(
+        `indexAdd: source ${fmtShape(source.shape)} must have the input's shape ${fmtShape(x.shape)} with dim ${d} of size index.size = ${index.size}, i.e. ${fmtShape(want)}.`,
+      );
+    }
+    if (x.ndim === 0) return tidy(() => add(x, mul(reshape(source, []), alpha)));
+    return tidy(() => {
+      const view = want.map((_, i) => (i === d ? index.size : 1));
+      const full_ = materialize(expand(reshape(index, view), want));
+      return scatterAdd(x, d, full_, alpha === 1 ? source : mul(source, alpha));
+    });
   });
 }
 

@@ -3,7 +3,7 @@
  * circular), `diag`, `outer`. All composed from views, `cat` and `indexSelect`, so each gradient
  * is the adjoint of its pieces (summed back over repeats, scattered back through index tables).
  */
-import { checkOptions, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -29,37 +29,41 @@ function checkInts(op: string, name: string, v: readonly number[], min: number):
  *   tensor([1, 2]).repeat([2, 2])   // [[1, 2, 1, 2], [1, 2, 1, 2]]
  */
 export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
-  checkTensor('repeat', x);
-  checkInts('repeat', 'repeats', repeats, 0);
-  if (repeats.length < x.ndim) {
-    throw new ShapeError(
-      `repeat: ${repeats.length} repeats for a ${x.ndim}-d tensor ${fmtShape(x.shape)}; give at least one per dim (use tile() to pad with 1s).`,
-    );
-  }
-  const lead = repeats.length - x.ndim;
-  const shape = [...new Array<number>(lead).fill(1), ...x.shape];
-  return tidy(() => {
-    // [.., a, ..] → [.., 1, a, ..] → expand to [.., r, a, ..] → merge (r, a): copies outermost.
-    const inter: number[] = [];
-    const target: number[] = [];
-    shape.forEach((s, i) => {
-      inter.push(1, s);
-      target.push(repeats[i], s);
+  return withOp('repeat', () => {
+    checkTensor('repeat', x);
+    checkInts('repeat', 'repeats', repeats, 0);
+    if (repeats.length < x.ndim) {
+      throw new ShapeError(
+        `repeat: ${repeats.length} repeats for a ${x.ndim}-d tensor ${fmtShape(x.shape)}; give at least one per dim (use tile() to pad with 1s).`,
+      );
+    }
+    const lead = repeats.length - x.ndim;
+    const shape = [...new Array<number>(lead).fill(1), ...x.shape];
+    return tidy(() => {
+      // [.., a, ..] → [.., 1, a, ..] → expand to [.., r, a, ..] → merge (r, a): copies outermost.
+      const inter: number[] = [];
+      const target: number[] = [];
+      shape.forEach((s, i) => {
+        inter.push(1, s);
+        target.push(repeats[i], s);
+      });
+      const e = expand(reshape(x, inter), target);
+      return reshape(
+        e,
+        shape.map((s, i) => s * repeats[i]),
+      );
     });
-    const e = expand(reshape(x, inter), target);
-    return reshape(
-      e,
-      shape.map((s, i) => s * repeats[i]),
-    );
   });
 }
 
 /** Like repeat, but a `reps` shorter than x.ndim is padded with leading 1s (NumPy's tile). */
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
-  checkTensor('tile', x);
-  checkInts('tile', 'reps', reps, 0);
-  const full_ = [...new Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps];
-  return repeat(x, full_);
+  return withOp('tile', () => {
+    checkTensor('tile', x);
+    checkInts('tile', 'reps', reps, 0);
+    const full_ = [...new Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps];
+    return repeat(x, full_);
+  });
 }
 
 function indexTensor(values: ArrayLike<number>): Tensor {
@@ -177,7 +181,7 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
   }
   if (padding.length / 2 > x.ndim) {
     throw new ShapeError(
-      `pad: padding ${JSON.stringify(padding)} pads ${padding.length / 2} dims but the input ${fmtShape(x.shape)} has ${x.ndim}.`,
+      `pad: padding ${JSON.stringify(padding)} pads ${padding.length / 2} dims but the input ${fmtShape(x.shape)} has ${x.ndim}; give at most ${2 * x.ndim} values (a pair per dim, last dim first).`,
     );
   }
   const value = options.value ?? 0;
@@ -258,7 +262,9 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
       return indexSelect(reshape(x, [R * C]), 0, indexTensor(positions));
     });
   }
-  throw new ShapeError(`diag: expects a 1-D or 2-D tensor, got ${fmtShape(x.shape)}.`);
+  throw new ShapeError(
+    `diag: expects a 1-D or 2-D tensor, got ${fmtShape(x.shape)}; reshape it, or use diagonal-style indexing per matrix.`,
+  );
 }
 
 /**
@@ -270,7 +276,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensor('outer', b, 'b');
   if (a.ndim !== 1 || b.ndim !== 1) {
     throw new ShapeError(
-      `outer: expects two 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}.`,
+      `outer: expects two 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; flatten them first (reshape(t, [-1])).`,
     );
   }
   return tidy(() => mul(unsqueeze(a, 1), unsqueeze(b, 0)));

@@ -6,7 +6,7 @@
  */
 import { noGrad, record } from '../autograd.js';
 import { hasKernel } from '../backend.js';
-import { IndexError, ValueError } from '../errors.js';
+import { IndexError, ValueError, withOp } from '../errors.js';
 import { optionalKernel } from '../reference/index.js';
 import { RANK_SORT_MAX } from '../reference/sort_rows.js';
 import { getBackend } from '../registry.js';
@@ -80,10 +80,12 @@ export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] 
 
 /** The int32 indices that sort `x` along `dim` (see `sort`). No gradient. */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
-  checkTensor('argsort', x);
-  const [v, i] = sort(x, dim, descending);
-  v.dispose();
-  return i;
+  return withOp('argsort', () => {
+    checkTensor('argsort', x);
+    const [v, i] = sort(x, dim, descending);
+    v.dispose();
+    return i;
+  });
 }
 
 /**
@@ -160,7 +162,10 @@ export function median(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tens
 export function median(x: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
   checkTensor('median', x);
   if (dim === undefined) {
-    if (x.size === 0) throw new ValueError('median: the input is empty; the median of nothing is undefined.');
+    if (x.size === 0)
+      throw new ValueError(
+        'median: the input is empty; the median of nothing is undefined, so pass a tensor with at least one element.',
+      );
     return tidy(() => {
       const [v] = median(reshape(x, [x.size]), 0);
       return v;
