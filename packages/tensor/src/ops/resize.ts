@@ -45,7 +45,7 @@ const MODE_RANK: Record<InterpolateMode, number | null> = {
 
 /**
  * Resizes the spatial dims of x [N, C, ...spatial] (1 to 3 spatial dims).
- *   nearest: out[i] = x[min(⌊i·scale⌋, in - 1)]
+ *   nearest: out[i] = x[min(⌊i·scale⌋, in - 1)], i·scale in float32 (as PyTorch)
  *   linear:  out[i] = (1 - λ)·x[i0] + λ·x[i0 + 1] at source position (i + ½)·scale - ½ (clamped at
  *            0), or i·(in - 1)/(out - 1) with alignCorners
  * with scale = in/out, or 1/scaleFactor when scaleFactor is given (PyTorch's rule).
