@@ -58,8 +58,8 @@ export function backendFor(op: string, inputs: readonly Tensor[]): Backend {
  * `op` is the op named in a MemoryError when the size exceeds the backend's limit.
  */
 export function empty(shape: Shape, dtype: DType, op = 'empty'): Tensor {
-  checkStorageSize(op, shape, dtype);
-  return new Tensor(Storage.alloc(dtype, sizeOf(shape), op), [...shape], dtype);
+  // Storage.alloc checks the size (one check per allocation), naming `shape` in its error.
+  return new Tensor(Storage.alloc(dtype, sizeOf(shape), op, shape), [...shape], dtype);
 }
 
 /** A dense copy of any view (no autograd); `op` names the op in errors. */
