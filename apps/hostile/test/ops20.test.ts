@@ -32,8 +32,10 @@ const hostile: typeof checkProperty = (...args) => {
   } catch (e) {
     const message = (e as Error).message;
     const known = KNOWN_TENSOR_FINDINGS.find(([pattern]) => pattern.test(message));
-    if (known) { seen.add(known[1]); console.log('KNOWN', message.slice(0, 200)); }
-    else failures.push(message);
+    if (known) {
+      seen.add(known[1]);
+      console.log('KNOWN', message.slice(0, 200));
+    } else failures.push(message);
   }
 };
 afterEach(() => {
