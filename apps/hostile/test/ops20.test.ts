@@ -32,8 +32,10 @@ const hostile: typeof checkProperty = (...args) => {
   } catch (e) {
     const message = (e as Error).message;
     const known = KNOWN_TENSOR_FINDINGS.find(([pattern]) => pattern.test(message));
-    if (known) seen.add(known[1]);
-    else failures.push(message);
+    if (known) {
+      seen.add(known[1]);
+      console.log('KNOWN', message.slice(0, 200));
+    } else failures.push(message);
   }
 };
 afterEach(() => {
@@ -48,37 +50,7 @@ afterEach(() => {
 const KNOWN_TENSOR_FINDINGS: [RegExp, string][] = [
   [
     /_check is not a function/,
-    'issue-20 ops call x._check without checkTensor: a plain value gives a TypeError',
-  ],
-  [/start with 'argsort': sort:/, 'argsort errors name sort'],
-  [/start with 'indexAdd': scatterAdd:/, 'indexAdd index errors name scatterAdd'],
-  [/start with 'conv(1|3)d': conv2d:/, 'conv1d/conv3d errors name conv2d'],
-  [
-    /start with '(max|avg)Pool1d': (max|avg)Pool2d:/,
-    'maxPool1d/avgPool1d errors name the 2-d pools (and show [1,null] pairs)',
-  ],
-  [
-    /start with '(atan2|fmod|remainder|floorDivide|logaddexp|xlogy|lerp|addcmul|addcdiv|cosineSimilarity|clamp)': \w+: shapes/,
-    'composed math ops report a broadcast clash under the inner op (div, mul, maximum, logicalAnd, ge)',
-  ],
-  [/start with '(repeat|tile)': reshape:/, 'repeat/tile size errors name reshape'],
-  [/start with 'cdist': norm:/, "cdist's p errors name norm"],
-  [
-    /start with '(elu|indexAdd|addcmul|rmsNorm|layerNorm)': (mul|add):/,
-    'a non-number scalar parameter (elu alpha, indexAdd alpha, addcmul value, rmsNorm/layerNorm eps) is reported by the inner op',
-  ],
-  [
-    /say what to do: (median: the input is empty|pad: padding .* pads \d+ dims|diag: expects|outer: expects|unfold: the \d+x\d+ kernel|fold: \d+ columns|einsum: invalid equation .* (operand subscript|more than one|has size)|cdist: expects)/,
-    'messages without a fix: median of empty, pad with too many pairs, diag/outer ranks, unfold kernel too big, fold column count, einsum operand count, cdist shapes',
-  ],
-  [/should name 'normalizedShape'/, 'rmsNorm/layerNorm shape errors do not name normalizedShape'],
-  [
-    /got TypeError: v is not iterable/,
-    'interpolate size / conv3d stride of true: TypeError (v is not iterable)',
-  ],
-  [
-    /should name 'scaleFactor': expected 'interpolate: a float32 tensor of shap/,
-    'interpolate with scaleFactor Infinity: a storage-size error that does not name scaleFactor (it should be refused as not finite)',
+    'the new losses (@nnet/loss) call t._check without checkTensor: a plain value gives a TypeError',
   ],
 ];
 const seen = new Set<string>();
@@ -686,7 +658,7 @@ describe(`new activations and math ops (${backend})`, () => {
       { op: 'cdist', cls: ShapeError },
       5,
     );
-    hostile(fc.constantFrom([3], [2, 2, 2, 3]), (s) => T.cdist(T.rand(s), x23()), {
+    hostile(fc.constantFrom([3], [2, 2, 2, 4]), (s) => T.cdist(T.rand(s), x23()), {
       op: 'cdist',
       cls: ShapeError,
     });

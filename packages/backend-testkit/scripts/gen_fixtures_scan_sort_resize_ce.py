@@ -108,8 +108,9 @@ def along_axis(x, axis, fn):
     return y.reshape(*lead, y.shape[-1]).movedim(-1, axis)
 
 
-def resize_cases(shape, axis, mode, align, size=None, factor=None, name=''):
-    x = rnd(*shape).requires_grad_(True)
+def resize_cases(shape, axis, mode, align, size=None, factor=None, name='', dtype=D):
+    """dtype: torch's compute dtype (its nearest rule rounds i·scale to the input's dtype)."""
+    x = rnd(*shape).to(dtype).requires_grad_(True)
     n = shape[axis]
     kw = {'mode': mode}
     if mode == 'linear':
@@ -123,9 +124,10 @@ def resize_cases(shape, axis, mode, align, size=None, factor=None, name=''):
     y = along_axis(x, axis, lambda t: F.interpolate(t, **kw))
     params = {'axis': axis, 'mode': mode, 'alignCorners': align, 'scale': scale}
     title = '%s %s axis %d %d -> %d%s' % (mode, list(shape), axis, n, y.shape[axis], name)
-    case('resizeAxis', [x], y, params, 'resizeAxis ' + title)
+    case('resizeAxis', [x.to(D)], y.to(D), params, 'resizeAxis ' + title)
     dy = rnd(*y.shape)
-    (dx,) = torch.autograd.grad(y, x, dy)
+    (dx,) = torch.autograd.grad(y, x, dy.to(dtype))
+    dx = dx.to(D)
     case('resizeAxisBackward', [dy], dx, params, 'resizeAxisBackward ' + title)
 
 
@@ -161,6 +163,11 @@ big = torch.tensor([[1e4, -1e4, 0.0], [1000.0, 1000.0, -INF], [-50.0, 30.0, 30.0
 ce_cases(big, torch.tensor([0, 1, 2]), -100, 'large logits and -Infinity')
 ce_cases(rnd(3, 1), torch.tensor([0, 0, 0]), -100, 'one class')
 ce_cases(rnd(2, 40), torch.tensor([39, 7]), -100, '[2, 40]')
+
+# Last, so the cases above keep their random values. On float32 input torch computes nearest's source
+# index in float32 (floor(o·fround(in/out)) rounded to float32): in = 2, out = 82 takes row 0 at o = 41,
+# where exact (and float64) arithmetic gives floor(41·2/82) = 1.
+resize_cases((1, 2, 2), 2, 'nearest', False, size=82, name=' float32 index rule', dtype=torch.float32)
 
 names = [c['name'] for c in kernels]
 dupes = sorted({n for n in names if names.count(n) > 1})

@@ -155,7 +155,8 @@ export interface ResizeAxisParams {
   /** The axis of x resized (the others are copied through); x.shape[axis] = inSize, out.shape[axis] = outSize. */
   readonly axis: number;
   /**
-   * 'nearest': src = min(floor(i·scale), in − 1).
+   * 'nearest': src = min(floor(fround(i·fround(scale))), in − 1): the product in float32 as
+   * PyTorch (fround = round to float32); exact arithmetic differs, e.g. in 2, out 82, i 41 → 0, not 1.
    * 'linear': src = alignCorners ? i·(in − 1)/(out − 1) (0 when out = 1) : max((i + ½)·scale − ½, 0);
    * i0 = floor(src), i1 = min(i0 + 1, in − 1), λ = src − i0, out = (1 − λ)·x[i0] + λ·x[i1].
    */

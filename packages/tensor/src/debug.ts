@@ -1,7 +1,7 @@
 /**
  * Debug switches that trade speed for checks.
  */
-import { ValueError } from './errors.js';
+import { describeValue, ValueError } from './errors.js';
 
 /** The checks `setDebug` switches. */
 export interface DebugOptions {
@@ -24,9 +24,18 @@ export interface DebugOptions {
    * (attention) trips it: use a large negative number while debugging.
    */
   detectAnomaly?: boolean;
+  /**
+   * Range-check input values a loss requires (bce's probabilities in [0, 1]), throwing a
+   * `ValueError` (default true, as PyTorch raises). Reads one number on backends that read
+   * synchronously (cpu, wasm); skipped elsewhere and when off (then an out-of-range element's
+   * loss is NaN). Switch it off in a hot loop whose inputs are known to be valid.
+   *
+   *   setDebug({ checkValues: false }); // no range read per bce call
+   */
+  checkValues?: boolean;
 }
 
-const state: Required<DebugOptions> = { checkIndices: true, detectAnomaly: false };
+const state: Required<DebugOptions> = { checkIndices: true, detectAnomaly: false, checkValues: true };
 
 /**
  * Turns debug checks on or off; returns the previous settings.
@@ -37,28 +46,22 @@ export function setDebug(options: DebugOptions): Required<DebugOptions> {
   if (typeof options !== 'object' || options === null) {
     throw new ValueError('setDebug: expected an options object, e.g. setDebug({ checkIndices: false }).');
   }
-  const known = Object.keys(state);
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) {
+  const known = Object.keys(state) as (keyof DebugOptions)[];
+  const given = options as Record<string, unknown>;
+  for (const k of Object.keys(given)) {
+    if (!(known as string[]).includes(k)) {
       throw new ValueError(`setDebug: unknown option '${k}'; the options are ${known.join(', ')}.`);
     }
+    const v = given[k];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new ValueError(`setDebug: ${k} must be true or false, got ${describeValue(v)}.`);
+    }
   }
+  // Checked in full above, so a bad option changes nothing.
   const prev = { ...state };
-  if (options.checkIndices !== undefined) {
-    if (typeof options.checkIndices !== 'boolean') {
-      throw new ValueError(
-        `setDebug: checkIndices must be true or false, got ${String(options.checkIndices)}.`,
-      );
-    }
-    state.checkIndices = options.checkIndices;
-  }
-  if (options.detectAnomaly !== undefined) {
-    if (typeof options.detectAnomaly !== 'boolean') {
-      throw new ValueError(
-        `setDebug: detectAnomaly must be true or false, got ${String(options.detectAnomaly)}.`,
-      );
-    }
-    state.detectAnomaly = options.detectAnomaly;
+  for (const k of known) {
+    const v = options[k];
+    if (v !== undefined) state[k] = v;
   }
   return prev;
 }

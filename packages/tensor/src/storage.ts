@@ -194,12 +194,13 @@ export class Storage {
    * Allocates a storage for `size` elements on the current backend, for op `op` (named in errors).
    * Sizes over the backend's limit are refused with a MemoryError before the backend is asked; a
    * backend allocation that still fails (a RangeError from a typed array, WebAssembly memory that
-   * cannot grow) becomes a MemoryError naming `op`.
+   * cannot grow) becomes a MemoryError naming `op`. `shape` (of `size` elements) is the shape
+   * that error shows.
    */
-  static alloc(dtype: DType, size: number, op = 'alloc'): Storage {
+  static alloc(dtype: DType, size: number, op = 'alloc', shape: readonly number[] = [size]): Storage {
     const backend = getBackend();
     const name = getBackendName() ?? backend.name;
-    checkStorageSize(op, [size], dtype, backend);
+    checkStorageSize(op, shape, dtype, backend);
     let handle: unknown;
     try {
       handle = backend.alloc(dtype, size);

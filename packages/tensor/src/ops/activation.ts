@@ -3,7 +3,7 @@
  * recording the pieces and records one node whose gradient is the closed-form derivative.
  */
 import { compute, record } from '../autograd.js';
-import { checkOptions, DTypeError, describeValue, ValueError } from '../errors.js';
+import { checkOptions, DTypeError, describeValue, ValueError, withOp } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { add, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { ge, gt, le } from './compare.js';
@@ -91,23 +91,25 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
  *   d/dx = 1 where min <= x <= max, else 0 (PyTorch's rule: the bounds pass the gradient)
  */
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
-  checkTensor('clamp', x, 'input');
-  // Tensor bounds (broadcast, with their own gradients): ops/math_extra.ts.
-  if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min, max);
-  const lo = min ?? null;
-  const hi = max ?? null;
-  if (lo === null && hi === null) throw new ValueError('clamp: give at least one of min and max.');
-  if (lo !== null && hi !== null && lo > hi)
-    throw new ValueError(`clamp: min ${lo} is greater than max ${hi}.`);
-  const y = compute(() => {
-    let out = x;
-    if (lo !== null) out = maximum(out, lo);
-    if (hi !== null) out = minimum(out, hi);
-    return out.dtype === x.dtype ? out : cast(out, x.dtype);
-  });
-  return record('clamp', [x], y, [x], (g, [v]) => {
-    let mask = lo !== null ? ge(v, lo) : null;
-    if (hi !== null) mask = mask ? logicalAnd(mask, le(v, hi)) : le(v, hi);
-    return [where(mask!, g, 0)];
+  return withOp('clamp', () => {
+    checkTensor('clamp', x, 'input');
+    // Tensor bounds (broadcast, with their own gradients): ops/math_extra.ts.
+    if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min, max);
+    const lo = min ?? null;
+    const hi = max ?? null;
+    if (lo === null && hi === null) throw new ValueError('clamp: give at least one of min and max.');
+    if (lo !== null && hi !== null && lo > hi)
+      throw new ValueError(`clamp: min ${lo} is greater than max ${hi}.`);
+    const y = compute(() => {
+      let out = x;
+      if (lo !== null) out = maximum(out, lo);
+      if (hi !== null) out = minimum(out, hi);
+      return out.dtype === x.dtype ? out : cast(out, x.dtype);
+    });
+    return record('clamp', [x], y, [x], (g, [v]) => {
+      let mask = lo !== null ? ge(v, lo) : null;
+      if (hi !== null) mask = mask ? logicalAnd(mask, le(v, hi)) : le(v, hi);
+      return [where(mask!, g, 0)];
+    });
   });
 }

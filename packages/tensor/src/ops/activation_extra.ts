@@ -3,13 +3,14 @@
  * PReLU), each with its closed-form derivative beside it and PyTorch's choice at the kinks.
  */
 
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, logicalAnd, maximum, minimum, mul, sub, where } from './binary.js';
 import { gt, le, lt } from './compare.js';
 import { chunk } from './join.js';
+import { checkNumber, checkTensor } from './kernel.js';
 import { pointwise } from './pointwise.js';
 import { abs, cast, exp, log1p, neg, relu, sigmoid, tanh } from './unary.js';
 import { reshape } from './views.js';
@@ -42,12 +43,15 @@ export function silu(x: Tensor): Tensor {
  *   d/dx = 1 where x > 0, α·eˣ elsewhere (α at 0, like PyTorch)
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return pointwise(
-    'elu',
-    x,
-    (v) => where(gt(v, 0), v, mul(sub(exp(minimum(v, 0)), 1), alpha)),
-    (v) => where(gt(v, 0), 1, mul(exp(minimum(v, 0)), alpha)),
-  );
+  return withOp('elu', () => {
+    checkNumber('elu', 'alpha', alpha);
+    return pointwise(
+      'elu',
+      x,
+      (v) => where(gt(v, 0), v, mul(sub(exp(minimum(v, 0)), 1), alpha)),
+      (v) => where(gt(v, 0), 1, mul(exp(minimum(v, 0)), alpha)),
+    );
+  });
 }
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -101,7 +105,7 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
  *   d/dx = 1 where 0 < x < 6, 0 elsewhere
  */
 export function relu6(x: Tensor): Tensor {
-  x._check('relu6');
+  checkTensor('relu6', x);
   return hardtanh(x, 0, 6);
 }
 
@@ -167,7 +171,7 @@ export function logsigmoid(x: Tensor): Tensor {
  *   glu(randn([4, 6]))   // [4, 3]
  */
 export function glu(x: Tensor, dim = -1): Tensor {
-  x._check('glu');
+  checkTensor('glu', x);
   if (x.dtype !== 'float32') throw new DTypeError(`glu: expects float32 input, got ${x.dtype}.`);
   if (x.ndim === 0)
     throw new ShapeError('glu: a 0-d tensor cannot be halved; give a tensor with at least 1 dim.');
@@ -189,8 +193,8 @@ export function glu(x: Tensor, dim = -1): Tensor {
  *   ∂/∂x = 1 where x > 0, w elsewhere;  ∂/∂w = Σ x·g over x <= 0   (by composition)
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
-  x._check('prelu');
-  weight._check('prelu');
+  checkTensor('prelu', x);
+  checkTensor('prelu', weight, 'weight');
   if (x.dtype !== 'float32' || weight.dtype !== 'float32') {
     throw new DTypeError(`prelu: expects float32 input and weight, got ${x.dtype} and ${weight.dtype}.`);
   }

@@ -17,7 +17,7 @@ import { Tensor } from '../tensor.js';
 import { add, mul, sub, where } from './binary.js';
 import { ge } from './compare.js';
 import { ones, rand, scalar } from './creation.js';
-import { backendFor, empty, materialize } from './kernel.js';
+import { backendFor, checkTensor, empty, materialize } from './kernel.js';
 import { tril } from './masking.js';
 import { matmul } from './matmul.js';
 import { logsumexp, sum } from './reduce.js';
@@ -47,7 +47,7 @@ const OP = 'scaledDotProductAttention';
 
 function requireFloat(name: string, x: Tensor): void {
   if (!(x instanceof Tensor)) throw new ValueError(`${OP}: ${name} must be a Tensor, got ${String(x)}.`);
-  x._check(OP);
+  checkTensor(OP, x);
   if (x.dtype !== 'float32')
     throw new DTypeError(`${OP}: ${name} must be float32, got ${x.dtype}; use ${name}.to('float32').`);
   if (x.ndim < 2)
@@ -197,7 +197,7 @@ export function scaledDotProductAttention(
       );
     if (!(attnMask instanceof Tensor))
       throw new ValueError(`${OP}: attnMask must be a Tensor, got ${String(attnMask)}.`);
-    attnMask._check(OP);
+    checkTensor(OP, attnMask, 'attnMask');
     if (attnMask.dtype !== 'bool' && attnMask.dtype !== 'float32') {
       throw new DTypeError(
         `${OP}: attnMask must be bool (true = attend) or float32 (added to the scores), got ${attnMask.dtype}.`,

@@ -10,20 +10,10 @@ import { defaultGenerator, type Generator, Generator as GeneratorClass } from '.
 import { fmtShape, type Shape, shapesEqual, sizeOf } from '../shape.js';
 import { checkStorageSize } from '../storage.js';
 import type { NestedArray, Tensor } from '../tensor.js';
-import { backendFor, checkTensor, empty, materialize, withDense } from './kernel.js';
+import { backendFor, checkNumber, checkTensor, empty, materialize, withDense } from './kernel.js';
 
 const CREATE_KEYS = ['dtype', 'requiresGrad'] as const;
 const RANDOM_KEYS = ['dtype', 'requiresGrad', 'generator'] as const;
-
-/** Throws unless `v` is a finite number (an argument such as a fill value, start or end). */
-function checkNumber(op: string, name: string, v: unknown, finite = true): number {
-  if (typeof v !== 'number' || (finite && !Number.isFinite(v))) {
-    throw new ValueError(
-      `${op}: ${name} must be a ${finite ? 'finite ' : ''}number, got ${describeValue(v)}.`,
-    );
-  }
-  return v;
-}
 
 function checkRequiresGrad(op: string, options: CreateOptions, dtype: DType): void {
   const rg = options.requiresGrad;

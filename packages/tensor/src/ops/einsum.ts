@@ -10,6 +10,7 @@ import { fmtShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { fromTypedArray } from './creation.js';
 import { indexSelect } from './indexing.js';
+import { checkTensor } from './kernel.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
 import { expand, permute, reshape } from './views.js';
@@ -27,11 +28,15 @@ function fail(eq: string, why: string): never {
 function parse(eq: string, operands: readonly Tensor[]): { inputs: string[][]; output: string[] } {
   const clean = eq.replace(/\s+/g, '');
   const arrow = clean.indexOf('->');
-  if (arrow !== clean.lastIndexOf('->')) fail(eq, "more than one '->'");
+  if (arrow !== clean.lastIndexOf('->'))
+    fail(eq, "more than one '->'; use one '->' before the output subscripts, e.g. 'ij,jk->ik'");
   const lhs = arrow >= 0 ? clean.slice(0, arrow) : clean;
   const parts = lhs.split(',');
   if (parts.length !== operands.length) {
-    fail(eq, `it has ${parts.length} operand subscript(s) but ${operands.length} tensor(s) were given`);
+    fail(
+      eq,
+      `it has ${parts.length} operand subscript(s) but ${operands.length} tensor(s) were given; give one comma-separated subscript per tensor`,
+    );
   }
   const ellipsisLetters = (n: number) => Array.from({ length: n }, (_, i) => `#${i}`);
   let ellRank = 0;
@@ -164,7 +169,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
     throw new ValueError('einsum: the first argument must be the equation string.');
   if (operands.length === 0)
     throw new ValueError(`einsum: equation '${equation}' needs at least one operand.`);
-  for (const t of operands) t._check('einsum');
+  for (const t of operands) checkTensor('einsum', t, 't');
   const { inputs, output } = parse(equation, operands);
   const sizes = new Map<string, number>();
   inputs.forEach((letters, k) => {
@@ -175,7 +180,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
       else if (s !== 1 && s !== prev) {
         fail(
           equation,
-          `subscript '${l.startsWith('#') ? '...' : l}' has size ${prev} in one place and ${s} in operand ${k}`,
+          `subscript '${l.startsWith('#') ? '...' : l}' has size ${prev} in one place and ${s} in operand ${k}; a repeated subscript must label dims of the same size`,
         );
       }
     });

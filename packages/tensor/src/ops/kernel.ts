@@ -7,7 +7,7 @@ import { checkAnomaly, isGradEnabled } from '../autograd.js';
 import type { Backend, TensorInfo } from '../backend.js';
 import { getDebug } from '../debug.js';
 import type { DType } from '../dtype.js';
-import { BackendError, DTypeError, describeValue } from '../errors.js';
+import { BackendError, DTypeError, describeValue, ValueError } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { padShape, type Shape, sizeOf } from '../shape.js';
 import { checkStorageSize, Storage } from '../storage.js';
@@ -26,6 +26,16 @@ export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
     );
   }
   return x._check(op);
+}
+
+/** Throws unless `v` is a (by default finite) number: a scalar argument such as a fill value, alpha or eps. */
+export function checkNumber(op: string, name: string, v: unknown, finite = true): number {
+  if (typeof v !== 'number' || (finite && !Number.isFinite(v))) {
+    throw new ValueError(
+      `${op}: ${name} must be a ${finite ? 'finite ' : ''}number, got ${describeValue(v)}.`,
+    );
+  }
+  return v;
 }
 
 /** The current backend, after checking that every input tensor lives on it. */
@@ -48,8 +58,8 @@ export function backendFor(op: string, inputs: readonly Tensor[]): Backend {
  * `op` is the op named in a MemoryError when the size exceeds the backend's limit.
  */
 export function empty(shape: Shape, dtype: DType, op = 'empty'): Tensor {
-  checkStorageSize(op, shape, dtype);
-  return new Tensor(Storage.alloc(dtype, sizeOf(shape), op), [...shape], dtype);
+  // Storage.alloc checks the size (one check per allocation), naming `shape` in its error.
+  return new Tensor(Storage.alloc(dtype, sizeOf(shape), op, shape), [...shape], dtype);
 }
 
 /** A dense copy of any view (no autograd); `op` names the op in errors. */

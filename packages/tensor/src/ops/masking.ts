@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { logicalAnd, where } from './binary.js';
 import { ge, le } from './compare.js';
 import { arange, scalar } from './creation.js';
-import { runKernel } from './kernel.js';
+import { checkTensor, runKernel } from './kernel.js';
 import { sum } from './reduce.js';
 import { cast } from './unary.js';
 import { unsqueeze } from './views.js';
@@ -25,7 +25,7 @@ function triangleMask(rows: number, cols: number, diagonal: number, lower: boole
 }
 
 function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
-  x._check(op);
+  checkTensor(op, x);
   if (x.ndim < 2) {
     throw new ShapeError(
       `${op}: input must have at least 2 dims ([..., rows, cols]), got ${fmtShape(x.shape)}.`,
@@ -72,15 +72,15 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
  *   scores.maskedFill(triu(ones([T, T], { dtype: 'bool' }), 1), -Infinity)
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  x._check('maskedFill');
-  mask._check('maskedFill');
+  checkTensor('maskedFill', x);
+  checkTensor('maskedFill', mask, 'mask');
   if (mask.dtype !== 'bool') {
     throw new DTypeError(
       `maskedFill: mask must be bool, got ${mask.dtype}; use mask.ne(0) or mask.to('bool').`,
     );
   }
   if (value instanceof Tensor) {
-    value._check('maskedFill');
+    checkTensor('maskedFill', value, 'value');
     if (value.ndim !== 0) {
       throw new ShapeError(
         `maskedFill: value must be a number or a 0-d tensor, got shape ${fmtShape(value.shape)}; use where() for tensor values.`,

@@ -7,12 +7,13 @@
  */
 import { compute, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
-import { DTypeError, ValueError } from '../errors.js';
+import { DTypeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { add, div, logicalAnd, logicalOr, maximum, mul, sub, where, withOperands } from './binary.js';
 import { eq, ge, isnan, le, lt } from './compare.js';
 import { zerosLike } from './creation.js';
+import { checkNumber, checkTensor } from './kernel.js';
 import { pointwise } from './pointwise.js';
 import { abs, cast, ceil, exp, floor, log, log1p, neg, reciprocal, sigmoid } from './unary.js';
 
@@ -51,7 +52,7 @@ function truncValue(x: Tensor): Tensor {
 
 /** Rounds toward zero; ints are returned as they are. Zero gradient. */
 export function trunc(x: Tensor): Tensor {
-  x._check('trunc');
+  checkTensor('trunc', x);
   if (!isFloat(x.dtype)) return x.reshape(x.shape);
   const y = compute(() => truncValue(x));
   return record('trunc', [x], y, [], (g) => [zerosLike(g)]);
@@ -90,7 +91,9 @@ function division(
  *   fmod(tensor([-3, 3]), 2)   // [-1, 1]
  */
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
-  return division('fmod', a, b, truncValue);
+  return withOp('fmod', () => {
+    return division('fmod', a, b, truncValue);
+  });
 }
 
 /**
@@ -100,12 +103,16 @@ export function fmod(a: TensorLike, b: TensorLike): Tensor {
  *   remainder(tensor([-3, 3]), 2)   // [1, 1]
  */
 export function remainder(a: TensorLike, b: TensorLike): Tensor {
-  return division('remainder', a, b, floor);
+  return withOp('remainder', () => {
+    return division('remainder', a, b, floor);
+  });
 }
 
 /** floor(a/b) (PyTorch's floor_divide); int32 for int operands. No gradient (like PyTorch). */
 export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
-  return division('floorDivide', a, b, floor);
+  return withOp('floorDivide', () => {
+    return division('floorDivide', a, b, floor);
+  });
 }
 
 /**
@@ -113,33 +120,45 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
  *   ∂/∂start = 1 - w, ∂/∂end = w, ∂/∂weight = end - start   (by composition)
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
-  start._check('lerp');
-  end._check('lerp');
-  if (start.dtype !== 'float32' || end.dtype !== 'float32') {
-    throw new DTypeError(`lerp: expects float32 start and end, got ${start.dtype} and ${end.dtype}.`);
-  }
-  return tidy(() => add(start, mul(weight, sub(end, start))));
+  return withOp('lerp', () => {
+    checkTensor('lerp', start, 'start');
+    checkTensor('lerp', end, 'end');
+    if (start.dtype !== 'float32' || end.dtype !== 'float32') {
+      throw new DTypeError(`lerp: expects float32 start and end, got ${start.dtype} and ${end.dtype}.`);
+    }
+    return tidy(() => add(start, mul(weight, sub(end, start))));
+  });
 }
 
 /**
  * x + value·t1·t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value·t2, ∂/∂t2 = value·t1 (by composition)
  */
 export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  x._check('addcmul');
-  return tidy(() => add(x, mul(mul(t1, t2), value)));
+  return withOp('addcmul', () => {
+    checkTensor('addcmul', x);
+    checkTensor('addcmul', t1, 't1');
+    checkTensor('addcmul', t2, 't2');
+    checkNumber('addcmul', 'value', value);
+    return tidy(() => add(x, mul(mul(t1, t2), value)));
+  });
 }
 
 /**
  * x + value·t1/t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value/t2, ∂/∂t2 = -value·t1/t2² (by composition)
  */
 export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
-  x._check('addcdiv');
-  if (!isFloat(t1.dtype) && !isFloat(t2.dtype)) {
-    throw new DTypeError(
-      'addcdiv: integer division of t1 by t2 is not supported; cast one of them to float32.',
-    );
-  }
-  return tidy(() => add(x, mul(div(t1, t2), value)));
+  return withOp('addcdiv', () => {
+    checkTensor('addcdiv', x);
+    checkTensor('addcdiv', t1, 't1');
+    checkTensor('addcdiv', t2, 't2');
+    checkNumber('addcdiv', 'value', value);
+    if (!isFloat(t1.dtype) && !isFloat(t2.dtype)) {
+      throw new DTypeError(
+        'addcdiv: integer division of t1 by t2 is not supported; cast one of them to float32.',
+      );
+    }
+    return tidy(() => add(x, mul(div(t1, t2), value)));
+  });
 }
 
 /**
@@ -147,24 +166,26 @@ export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
  *   ∂/∂a = σ(a - b), ∂/∂b = σ(b - a)
  */
 export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
-  return withOperands(
-    'logaddexp',
-    a,
-    b,
-    (x, y) => {
-      const value = compute(() => {
-        const m = maximum(x, y);
-        const out = add(m, log1p(exp(neg(abs(sub(x, y))))));
-        // Equal infinities: a - b is NaN, but the answer is the infinity itself.
-        return where(logicalAnd(eq(x, y), eq(abs(x), Number.POSITIVE_INFINITY)), x, out);
-      });
-      return record('logaddexp', [x, y], value, [x, y], (g, [sx, sy], needs) => [
-        needs[0] ? mul(g, sigmoid(sub(sx, sy))) : null,
-        needs[1] ? mul(g, sigmoid(sub(sy, sx))) : null,
-      ]);
-    },
-    'float32',
-  );
+  return withOp('logaddexp', () => {
+    return withOperands(
+      'logaddexp',
+      a,
+      b,
+      (x, y) => {
+        const value = compute(() => {
+          const m = maximum(x, y);
+          const out = add(m, log1p(exp(neg(abs(sub(x, y))))));
+          // Equal infinities: a - b is NaN, but the answer is the infinity itself.
+          return where(logicalAnd(eq(x, y), eq(abs(x), Number.POSITIVE_INFINITY)), x, out);
+        });
+        return record('logaddexp', [x, y], value, [x, y], (g, [sx, sy], needs) => [
+          needs[0] ? mul(g, sigmoid(sub(sx, sy))) : null,
+          needs[1] ? mul(g, sigmoid(sub(sy, sx))) : null,
+        ]);
+      },
+      'float32',
+    );
+  });
 }
 
 /**
@@ -172,19 +193,21 @@ export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
  *   ∂/∂x = ln y (0 where x = 0 and y <= 0, PyTorch's rule);  ∂/∂y = x/y
  */
 export function xlogy(x: TensorLike, y: TensorLike): Tensor {
-  return withOperands(
-    'xlogy',
-    x,
-    y,
-    (a, b) => {
-      const value = compute(() => where(logicalAnd(eq(a, 0), logicalNotNan(b)), 0, mul(a, log(b))));
-      return record('xlogy', [a, b], value, [a, b], (g, [sa, sb], needs) => [
-        needs[0] ? where(logicalAnd(eq(sa, 0), le(sb, 0)), 0, mul(g, log(sb))) : null,
-        needs[1] ? mul(g, div(sa, sb)) : null,
-      ]);
-    },
-    'float32',
-  );
+  return withOp('xlogy', () => {
+    return withOperands(
+      'xlogy',
+      x,
+      y,
+      (a, b) => {
+        const value = compute(() => where(logicalAnd(eq(a, 0), logicalNotNan(b)), 0, mul(a, log(b))));
+        return record('xlogy', [a, b], value, [a, b], (g, [sa, sb], needs) => [
+          needs[0] ? where(logicalAnd(eq(sa, 0), le(sb, 0)), 0, mul(g, log(sb))) : null,
+          needs[1] ? mul(g, div(sa, sb)) : null,
+        ]);
+      },
+      'float32',
+    );
+  });
 }
 
 function logicalNotNan(x: Tensor): Tensor {
@@ -197,7 +220,7 @@ function logicalNotNan(x: Tensor): Tensor {
  *   ∂/∂x = 1 where min <= x <= max;  ∂/∂min = 1 where x < min;  ∂/∂max = 1 where x > max
  */
 export function clampTensor(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
-  x._check('clamp');
+  checkTensor('clamp', x);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new ValueError('clamp: give at least one of min and max.');
   }

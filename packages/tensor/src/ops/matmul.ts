@@ -215,17 +215,16 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const lead = x.shape.slice(0, -1);
   const M = sizeOf(lead);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  const y = compute(() => {
-    const x2 = reshape(x, [M, inF]);
-    const out = runKernel(
-      'linear',
-      bias ? [x2, weight, bias] : [x2, weight],
-      [M, outF],
-      'float32',
-      (infos, o, b) => optionalKernel(b, 'linear')(infos[0], infos[1], infos[2] ?? null, activation, o),
+  const fused = (x2: Tensor): Tensor =>
+    runKernel('linear', bias ? [x2, weight, bias] : [x2, weight], [M, outF], 'float32', (infos, o, b) =>
+      optionalKernel(b, 'linear')(infos[0], infos[1], infos[2] ?? null, activation, o),
     );
-    return reshape(out, [...lead, outF]);
-  });
+  // A 2-D x is the kernel's [M, in] already: one kernel, nothing to free, so no tidy scope
+  // (the output is tracked as compute's result would be). Else [M, in] and [..., out] views.
+  const y =
+    x.ndim === 2
+      ? noGrad(() => fused(x))
+      : compute(() => reshape(fused(reshape(x, [M, inF])), [...lead, outF]));
   const saved = activation === 'none' ? [x, weight] : [x, weight, y];
   return record('linear', inputs, y, saved, (g, [sx, sw, sy], needs) => {
     const gz = sy ? activationGrad(g, sy, activation) : g;

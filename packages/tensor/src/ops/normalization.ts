@@ -4,23 +4,24 @@
  * `@nnet/layers` hold the parameters and running statistics; these are the computations.
  */
 import { noGrad } from '../autograd.js';
-import { checkOptions, DTypeError, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
+import { checkNumber, checkTensor } from './kernel.js';
 import { mean } from './reduce.js';
 import { rsqrt } from './unary.js';
 import { reshape } from './views.js';
 
 function requireFloat(op: string, x: Tensor): void {
-  x._check(op);
+  checkTensor(op, x);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expects float32 input, got ${x.dtype}.`);
 }
 
 function checkParam(op: string, name: string, t: Tensor | null | undefined, shape: readonly number[]): void {
   if (!t) return;
-  t._check(op);
+  checkTensor(op, t, 't');
   if (t.ndim !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
     throw new ShapeError(`${op}: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}.`);
   }
@@ -52,26 +53,28 @@ export function layerNorm(
   normalizedShape: readonly number[],
   options: LayerNormOptions = {},
 ): Tensor {
-  requireFloat('layerNorm', x);
-  checkOptions('layerNorm', options, ['weight', 'bias', 'eps']);
-  const k = normalizedShape.length;
-  if (k === 0 || x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== normalizedShape[i])) {
-    throw new ShapeError(
-      `layerNorm: the input's last dims must be the normalized shape ${fmtShape(normalizedShape)}, got ${fmtShape(x.shape)}.`,
-    );
-  }
-  checkParam('layerNorm', 'weight', options.weight, normalizedShape);
-  checkParam('layerNorm', 'bias', options.bias, normalizedShape);
-  const eps = options.eps ?? 1e-5;
-  return tidy(() => {
-    let y = standardize(
-      x,
-      Array.from({ length: k }, (_, i) => x.ndim - k + i),
-      eps,
-    );
-    if (options.weight) y = mul(y, options.weight);
-    if (options.bias) y = add(y, options.bias);
-    return y;
+  return withOp('layerNorm', () => {
+    requireFloat('layerNorm', x);
+    checkOptions('layerNorm', options, ['weight', 'bias', 'eps']);
+    const k = normalizedShape.length;
+    if (k === 0 || x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== normalizedShape[i])) {
+      throw new ShapeError(
+        `layerNorm: the input's last dims must equal normalizedShape ${fmtShape(normalizedShape)}, got input ${fmtShape(x.shape)}; pass normalizedShape = the input's trailing dims (e.g. [${x.shape[x.ndim - 1] ?? 1}]).`,
+      );
+    }
+    checkParam('layerNorm', 'weight', options.weight, normalizedShape);
+    checkParam('layerNorm', 'bias', options.bias, normalizedShape);
+    const eps = options.eps === undefined ? 1e-5 : checkNumber('layerNorm', 'eps', options.eps);
+    return tidy(() => {
+      let y = standardize(
+        x,
+        Array.from({ length: k }, (_, i) => x.ndim - k + i),
+        eps,
+      );
+      if (options.weight) y = mul(y, options.weight);
+      if (options.bias) y = add(y, options.bias);
+      return y;
+    });
   });
 }
 
@@ -86,20 +89,23 @@ export interface RMSNormOptions {
  * RMS normalisation over the last dims: x/√(mean(x²) + eps)·weight (no centring, no bias).
  */
 export function rmsNorm(x: Tensor, normalizedShape: readonly number[], options: RMSNormOptions = {}): Tensor {
-  requireFloat('rmsNorm', x);
-  checkOptions('rmsNorm', options, ['weight', 'eps']);
-  const k = normalizedShape.length;
-  if (k === 0 || x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== normalizedShape[i])) {
-    throw new ShapeError(
-      `rmsNorm: the input's last dims must be the normalized shape ${fmtShape(normalizedShape)}, got ${fmtShape(x.shape)}.`,
-    );
-  }
-  checkParam('rmsNorm', 'weight', options.weight, normalizedShape);
-  const eps = options.eps ?? 1.1920928955078125e-7;
-  return tidy(() => {
-    const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-    const y = mul(x, rsqrt(add(mean(mul(x, x), dims, true), eps)));
-    return options.weight ? mul(y, options.weight) : y;
+  return withOp('rmsNorm', () => {
+    requireFloat('rmsNorm', x);
+    checkOptions('rmsNorm', options, ['weight', 'eps']);
+    const k = normalizedShape.length;
+    if (k === 0 || x.ndim < k || x.shape.slice(x.ndim - k).some((d, i) => d !== normalizedShape[i])) {
+      throw new ShapeError(
+        `rmsNorm: the input's last dims must equal normalizedShape ${fmtShape(normalizedShape)}, got input ${fmtShape(x.shape)}; pass normalizedShape = the input's trailing dims (e.g. [${x.shape[x.ndim - 1] ?? 1}]).`,
+      );
+    }
+    checkParam('rmsNorm', 'weight', options.weight, normalizedShape);
+    const eps =
+      options.eps === undefined ? 1.1920928955078125e-7 : checkNumber('rmsNorm', 'eps', options.eps);
+    return tidy(() => {
+      const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+      const y = mul(x, rsqrt(add(mean(mul(x, x), dims, true), eps)));
+      return options.weight ? mul(y, options.weight) : y;
+    });
   });
 }
 

@@ -7,6 +7,7 @@ import { isFloat } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
+import { checkTensor } from './kernel.js';
 import { cast } from './unary.js';
 
 /**
@@ -21,7 +22,7 @@ export function pointwise(
   deriv: (x: Tensor, y: Tensor) => Tensor,
   promote = false,
 ): Tensor {
-  x._check(name);
+  checkTensor(name, x);
   if (!isFloat(x.dtype) && !promote) {
     throw new DTypeError(`${name}: expects float32 input, got ${x.dtype}; use x.to('float32').`);
   }

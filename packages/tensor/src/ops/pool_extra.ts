@@ -3,7 +3,7 @@
  * reference window table, composed so gradients flow through gather), 1-D pooling (2-D with a
  * height of 1), and functional adaptive average and max pooling.
  */
-import { checkOptions, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, describeValue, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -11,7 +11,8 @@ import { div } from './binary.js';
 import { fromTypedArray } from './creation.js';
 import { gather } from './indexing.js';
 import { stack } from './join.js';
-import { type AvgPool2dOptions, avgPool2d, maxPool2d } from './pool.js';
+import { checkTensor } from './kernel.js';
+import { type AvgPool2dOptions, avgPool2d, type MaxPool2dOptions, maxPool2d } from './pool.js';
 import { argmax, mean, sum } from './reduce.js';
 import { narrow, reshape, squeeze, unsqueeze } from './views.js';
 import { pair, tableTensor, unfold, type Window, windowTable } from './window.js';
@@ -146,24 +147,38 @@ function as1d(x: Tensor, op: string, fn: (x4: Tensor) => Tensor): Tensor {
   return tidy(() => squeeze(fn(unsqueeze(x, 2)), 2));
 }
 
-const lift = (v: number | undefined, one: number): [number, number] | undefined =>
-  v === undefined ? undefined : [one, v];
+/** A 1-D size option as the [1, v] pair of the 2-D pool, after checking it is an integer >= min. */
+function lift(
+  op: string,
+  name: string,
+  v: number | undefined,
+  one: number,
+  min: number,
+): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < min) {
+    throw new ValueError(`${op}: ${name} must be an integer >= ${min}, got ${describeValue(v)}.`);
+  }
+  return [one, v];
+}
 
 /**
  * 1-D max pooling: x [N, C, L] → [N, C, Lo]; padding counts as -∞.
  *   ∂/∂x: each output's gradient goes to its window's first maximum
  */
 export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPool1dOptions = {}): Tensor {
-  x._check('maxPool1d');
-  checkOptions('maxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
-  return as1d(x, 'maxPool1d', (x4) =>
-    maxPool2d(x4, [1, kernelSize], {
-      stride: lift(options.stride, 1),
-      padding: lift(options.padding, 0),
-      dilation: lift(options.dilation, 1),
+  return withOp('maxPool1d', () => {
+    checkTensor('maxPool1d', x);
+    checkOptions('maxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
+    const kernel = lift('maxPool1d', 'kernelSize', kernelSize, 1, 1)!;
+    const o: MaxPool2dOptions = {
+      stride: lift('maxPool1d', 'stride', options.stride, 1, 1),
+      padding: lift('maxPool1d', 'padding', options.padding, 0, 0),
+      dilation: lift('maxPool1d', 'dilation', options.dilation, 1, 1),
       ceilMode: options.ceilMode,
-    }),
-  );
+    };
+    return as1d(x, 'maxPool1d', (x4) => maxPool2d(x4, kernel, o));
+  });
 }
 
 /**
@@ -171,15 +186,18 @@ export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPool1dOptio
  *   ∂/∂x: each output's gradient is shared by the positions its window averaged
  */
 export function avgPool1d(x: Tensor, kernelSize: number, options: AvgPool1dOptions = {}): Tensor {
-  x._check('avgPool1d');
-  checkOptions('avgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
-  const o: AvgPool2dOptions = {
-    stride: lift(options.stride, 1),
-    padding: lift(options.padding, 0),
-    ceilMode: options.ceilMode,
-    countIncludePad: options.countIncludePad,
-  };
-  return as1d(x, 'avgPool1d', (x4) => avgPool2d(x4, [1, kernelSize], o));
+  return withOp('avgPool1d', () => {
+    checkTensor('avgPool1d', x);
+    checkOptions('avgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+    const kernel = lift('avgPool1d', 'kernelSize', kernelSize, 1, 1)!;
+    const o: AvgPool2dOptions = {
+      stride: lift('avgPool1d', 'stride', options.stride, 1, 1),
+      padding: lift('avgPool1d', 'padding', options.padding, 0, 0),
+      ceilMode: options.ceilMode,
+      countIncludePad: options.countIncludePad,
+    };
+    return as1d(x, 'avgPool1d', (x4) => avgPool2d(x4, kernel, o));
+  });
 }
 
 /** PyTorch's adaptive window of output cell i: [⌊i·n/o⌋, ⌈(i + 1)·n/o⌉). */
@@ -198,7 +216,7 @@ function adaptive2d(
   outputSize: number | readonly number[],
   cell: (w: Tensor) => Tensor,
 ): Tensor {
-  x._check(op);
+  checkTensor(op, x);
   if (x.ndim === 3) return tidy(() => squeeze(adaptive2d(op, unsqueeze(x, 0), outputSize, cell), 0));
   if (x.ndim !== 4)
     throw new ShapeError(`${op}: input must be [N, C, H, W] (or [C, H, W]), got ${fmtShape(x.shape)}.`);
@@ -242,7 +260,7 @@ function adaptive1d(
   outputSize: number,
   f: (x4: Tensor, s: [number, number]) => Tensor,
 ): Tensor {
-  x._check(op);
+  checkTensor(op, x);
   if (!Number.isInteger(outputSize) || outputSize < 1) {
     throw new ValueError(`${op}: outputSize must be a positive integer, got ${JSON.stringify(outputSize)}.`);
   }

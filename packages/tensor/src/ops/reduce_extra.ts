@@ -3,12 +3,13 @@
  * (`cosineSimilarity`, `cdist`).
  */
 import { compute, record } from '../autograd.js';
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim, normalizeDims } from '../shape.js';
 import type { Dims, Tensor } from '../tensor.js';
 import { div, maximum, mul, pow, sub, where } from './binary.js';
 import { eq, gt, ne } from './compare.js';
+import { checkTensor } from './kernel.js';
 import { max, min, sum } from './reduce.js';
 import { abs, cast, sign, sqrt } from './unary.js';
 import { reshape, unsqueeze } from './views.js';
@@ -18,14 +19,14 @@ import { reshape, unsqueeze } from './views.js';
  * The empty reduction is true. No gradient.
  */
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x._check('all');
+  checkTensor('all', x);
   const dims = normalizeDims('all', dim, x.shape);
   return tidy(() => eq(sum(eq(x, 0), dims, keepdim), 0));
 }
 
 /** True where some element over `dim` (all dims if undefined) is non-zero; bool. Empty is false. */
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  x._check('any');
+  checkTensor('any', x);
   const dims = normalizeDims('any', dim, x.shape);
   return tidy(() => gt(sum(ne(x, 0), dims, keepdim), 0));
 }
@@ -42,7 +43,7 @@ export type NormOrder = number | 'fro';
  *   norm(tensor([3, 4]))   // 5
  */
 export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): Tensor {
-  x._check('norm');
+  checkTensor('norm', x);
   if (x.dtype !== 'float32')
     throw new DTypeError(`norm: expects float32, got ${x.dtype}; use x.to('float32').`);
   const order = p === 'fro' ? 2 : p;
@@ -82,20 +83,22 @@ export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): 
  *   cosineSimilarity(randn([8, 16]), randn([8, 16]))   // [8]
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
-  x1._check('cosineSimilarity');
-  x2._check('cosineSimilarity');
-  if (x1.dtype !== 'float32' || x2.dtype !== 'float32') {
-    throw new DTypeError(`cosineSimilarity: expects float32 inputs, got ${x1.dtype} and ${x2.dtype}.`);
-  }
-  const rank = Math.max(x1.ndim, x2.ndim);
-  const d = normalizeDim('cosineSimilarity', dim, rank);
-  return tidy(() => {
-    const a = reshape(x1, [...new Array<number>(rank - x1.ndim).fill(1), ...x1.shape]);
-    const b = reshape(x2, [...new Array<number>(rank - x2.ndim).fill(1), ...x2.shape]);
-    const dot = sum(mul(a, b), d);
-    const na = maximum(norm(a, 2, d), eps);
-    const nb = maximum(norm(b, 2, d), eps);
-    return div(dot, mul(na, nb));
+  return withOp('cosineSimilarity', () => {
+    checkTensor('cosineSimilarity', x1, 'x1');
+    checkTensor('cosineSimilarity', x2, 'x2');
+    if (x1.dtype !== 'float32' || x2.dtype !== 'float32') {
+      throw new DTypeError(`cosineSimilarity: expects float32 inputs, got ${x1.dtype} and ${x2.dtype}.`);
+    }
+    const rank = Math.max(x1.ndim, x2.ndim);
+    const d = normalizeDim('cosineSimilarity', dim, rank);
+    return tidy(() => {
+      const a = reshape(x1, [...new Array<number>(rank - x1.ndim).fill(1), ...x1.shape]);
+      const b = reshape(x2, [...new Array<number>(rank - x2.ndim).fill(1), ...x2.shape]);
+      const dot = sum(mul(a, b), d);
+      const na = maximum(norm(a, 2, d), eps);
+      const nb = maximum(norm(b, 2, d), eps);
+      return div(dot, mul(na, nb));
+    });
   });
 }
 
@@ -106,16 +109,18 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
  *   cdist(randn([5, 3]), randn([4, 3]))   // [5, 4]
  */
 export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
-  x1._check('cdist');
-  x2._check('cdist');
-  if (x1.dtype !== 'float32' || x2.dtype !== 'float32') {
-    throw new DTypeError(`cdist: expects float32 inputs, got ${x1.dtype} and ${x2.dtype}.`);
-  }
-  if (x1.ndim < 2 || x2.ndim < 2 || x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
-    throw new ShapeError(
-      `cdist: expects x1 [..., P, M] and x2 [..., R, M] with the same M, got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}.`,
-    );
-  }
-  if (!(p >= 0)) throw new ValueError(`cdist: p must be >= 0, got ${p}.`);
-  return tidy(() => norm(sub(unsqueeze(x1, -2), unsqueeze(x2, -3)), p, -1));
+  return withOp('cdist', () => {
+    checkTensor('cdist', x1, 'x1');
+    checkTensor('cdist', x2, 'x2');
+    if (x1.dtype !== 'float32' || x2.dtype !== 'float32') {
+      throw new DTypeError(`cdist: expects float32 inputs, got ${x1.dtype} and ${x2.dtype}.`);
+    }
+    if (x1.ndim < 2 || x2.ndim < 2 || x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
+      throw new ShapeError(
+        `cdist: expects x1 [..., P, M] and x2 [..., R, M] with the same M, got ${fmtShape(x1.shape)} and ${fmtShape(x2.shape)}; reshape both to at least 2-D with the same last dim.`,
+      );
+    }
+    if (!(p >= 0)) throw new ValueError(`cdist: p must be >= 0, got ${p}.`);
+    return tidy(() => norm(sub(unsqueeze(x1, -2), unsqueeze(x2, -3)), p, -1));
+  });
 }

@@ -7,13 +7,13 @@
  */
 import { compute, record } from '../autograd.js';
 import type { ResizeAxisParams } from '../backend.js';
-import { checkOptions, DTypeError, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, DTypeError, describeValue, ShapeError, ValueError } from '../errors.js';
 import { optionalKernel } from '../reference/index.js';
 import { tidy } from '../scope.js';
 import { fmtShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { scatterAddInto } from './indexing.js';
-import { runKernel } from './kernel.js';
+import { checkTensor, runKernel } from './kernel.js';
 import { narrow, reshape } from './views.js';
 import { outSize, pair, tableTensor, unfold as unfoldTable, type Window, windowTable } from './window.js';
 
@@ -45,7 +45,7 @@ const MODE_RANK: Record<InterpolateMode, number | null> = {
 
 /**
  * Resizes the spatial dims of x [N, C, ...spatial] (1 to 3 spatial dims).
- *   nearest: out[i] = x[min(⌊i·scale⌋, in - 1)]
+ *   nearest: out[i] = x[min(⌊i·scale⌋, in - 1)], i·scale in float32 (as PyTorch)
  *   linear:  out[i] = (1 - λ)·x[i0] + λ·x[i0 + 1] at source position (i + ½)·scale - ½ (clamped at
  *            0), or i·(in - 1)/(out - 1) with alignCorners
  * with scale = in/out, or 1/scaleFactor when scaleFactor is given (PyTorch's rule).
@@ -53,7 +53,7 @@ const MODE_RANK: Record<InterpolateMode, number | null> = {
  *   interpolate(img, { scaleFactor: 2, mode: 'bilinear' })   // [N, C, 2H, 2W]
  */
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
-  x._check('interpolate');
+  checkTensor('interpolate', x);
   checkOptions('interpolate', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
   if (x.dtype !== 'float32')
     throw new DTypeError(`interpolate: expects a float32 input, got ${x.dtype}; use x.to('float32').`);
@@ -82,7 +82,17 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     throw new ValueError('interpolate: give exactly one of size and scaleFactor.');
   }
   const perDim = (v: number | readonly number[], name: string): number[] => {
-    const a = typeof v === 'number' ? new Array<number>(spatial).fill(v) : [...v];
+    const a =
+      typeof v === 'number'
+        ? new Array<number>(spatial).fill(v)
+        : Array.isArray(v) && v.every((e) => typeof e === 'number')
+          ? [...v]
+          : null;
+    if (a === null) {
+      throw new ValueError(
+        `interpolate: ${name} must be a number or an array of ${spatial} number(s), got ${Array.isArray(v) ? JSON.stringify(v) : describeValue(v)}.`,
+      );
+    }
     if (a.length !== spatial)
       throw new ValueError(`interpolate: ${name} needs ${spatial} value(s), got ${JSON.stringify(v)}.`);
     return a;
@@ -99,14 +109,14 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     }
   } else {
     const f = perDim(options.scaleFactor!, 'scaleFactor');
-    if (f.some((s) => !(s > 0)))
+    if (f.some((s) => !(s > 0) || !Number.isFinite(s)))
       throw new ValueError(
-        `interpolate: scaleFactor must be > 0, got ${JSON.stringify(options.scaleFactor)}.`,
+        `interpolate: scaleFactor must be finite and > 0, got ${describeValue(options.scaleFactor)}; pass e.g. { scaleFactor: 2 } or give size instead.`,
       );
     outSizes = inSizes.map((n, i) => Math.floor(n * f[i]));
     if (outSizes.some((s) => s < 1))
       throw new ValueError(
-        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} gives an empty output.`,
+        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} gives an empty output; use a larger scaleFactor or give size.`,
       );
     scales = f.map((s) => 1 / s);
   }
@@ -175,7 +185,7 @@ function blocks(op: string, H: number, W: number, w: Window): [number, number] {
   const Wo = outSize(W, w.kW, w.sW, w.pW, w.dW);
   if (Ho < 1 || Wo < 1) {
     throw new ShapeError(
-      `${op}: the ${w.kH}x${w.kW} kernel does not fit the padded ${H + 2 * w.pH}x${W + 2 * w.pW} plane.`,
+      `${op}: the ${w.kH}x${w.kW} kernel does not fit the padded ${H + 2 * w.pH}x${W + 2 * w.pW} plane; use a smaller kernelSize or more padding.`,
     );
   }
   return [Ho, Wo];
@@ -191,7 +201,7 @@ export function unfold(
   kernelSize: number | readonly [number, number],
   options: PatchOptions = {},
 ): Tensor {
-  x._check('unfold');
+  checkTensor('unfold', x);
   const w = patchWindow('unfold', kernelSize, options);
   if (x.ndim === 3)
     return tidy(() => reshape(unfold(reshape(x, [1, ...x.shape]), kernelSize, options), unfoldShape3(x, w)));
@@ -222,7 +232,7 @@ export function fold(
   kernelSize: number | readonly [number, number],
   options: PatchOptions = {},
 ): Tensor {
-  cols._check('fold');
+  checkTensor('fold', cols, 'cols');
   const w = patchWindow('fold', kernelSize, options);
   const [H, W] = pair('fold', 'outputSize', outputSize, 1);
   if (cols.ndim === 2)
@@ -240,7 +250,7 @@ export function fold(
   const [Ho, Wo] = blocks('fold', H, W, w);
   if (Ho * Wo !== L) {
     throw new ShapeError(
-      `fold: ${L} columns given but a ${H}x${W} output with this kernel, stride and padding has ${Ho * Wo} patch positions.`,
+      `fold: ${L} columns given but a ${H}x${W} output with this kernel, stride and padding has ${Ho * Wo} patch positions; pass the outputSize, kernelSize, stride and padding that unfold used.`,
     );
   }
   const y = compute(() => {

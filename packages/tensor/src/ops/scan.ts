@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { mul } from './binary.js';
 import { ones } from './creation.js';
 import { cat } from './join.js';
-import { runKernel } from './kernel.js';
+import { checkTensor, runKernel } from './kernel.js';
 import { cast } from './unary.js';
 import { narrow, reshape } from './views.js';
 
@@ -30,7 +30,7 @@ function runCumsum(x: Tensor, d: number, reverse: boolean): Tensor {
  *   cumsum(tensor([1, 2, 3]), 0)   // [1, 3, 6]
  */
 export function cumsum(x: Tensor, dim: number): Tensor {
-  x._check('cumsum');
+  checkTensor('cumsum', x);
   const d = normalizeDim('cumsum', dim, x.ndim, x.shape);
   if (x.ndim === 0) return tidy(() => (x.dtype === 'bool' ? cast(x, 'int32') : reshape(x, [])));
   const input = x.dtype === 'bool' ? tidy(() => cast(x, 'int32')) : x;
@@ -44,7 +44,7 @@ export function cumsum(x: Tensor, dim: number): Tensor {
  *   ∂/∂x_j = Σ_{i >= j} g_i · Π_{k <= i, k ≠ j} x_k   (by composition of products: exact at zeros)
  */
 export function cumprod(x: Tensor, dim: number): Tensor {
-  x._check('cumprod');
+  checkTensor('cumprod', x);
   if (x.dtype === 'bool') throw new DTypeError("cumprod: bool input; cast it first with x.to('int32').");
   const d = normalizeDim('cumprod', dim, x.ndim, x.shape);
   if (x.ndim === 0) return tidy(() => reshape(x, []));

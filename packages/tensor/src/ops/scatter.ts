@@ -4,7 +4,7 @@
  * values, so they read the mask synchronously: CPU and WASM backends).
  */
 import { record } from '../autograd.js';
-import { BackendError, DTypeError, ShapeError } from '../errors.js';
+import { BackendError, DTypeError, ShapeError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { broadcastShapes, contiguousStrides, fmtShape, normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -12,13 +12,13 @@ import { add, mul, where } from './binary.js';
 import { gt } from './compare.js';
 import { fromTypedArray, full, onesLike } from './creation.js';
 import { checkRange, gather, indexSelect, requireIndex, scatterAddInto } from './indexing.js';
-import { backendFor, materialize } from './kernel.js';
+import { backendFor, checkNumber, checkTensor, materialize } from './kernel.js';
 import { cast } from './unary.js';
 import { expand, narrow, reshape } from './views.js';
 
 /** Checks index against x and src (PyTorch's scatter rules) and returns the normalized dim. */
 function checkScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor | null): number {
-  x._check(op);
+  checkTensor(op, x);
   requireIndex(op, index);
   const d = normalizeDim(op, dim, x.ndim, x.shape);
   if (index.ndim !== x.ndim && !(x.ndim === 0 && index.ndim <= 1)) {
@@ -39,7 +39,7 @@ function checkScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Te
     }
   });
   if (src) {
-    src._check(op);
+    checkTensor(op, src, 'src');
     if (src.ndim !== index.ndim) {
       throw new ShapeError(
         `${op}: src ${fmtShape(src.shape)} must have the rank of index ${fmtShape(index.shape)}.`,
@@ -120,22 +120,25 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
  *   ∂/∂x = g, ∂/∂source = alpha·g selected at index
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
-  x._check('indexAdd');
-  requireIndex('indexAdd', index);
-  source._check('indexAdd');
-  if (index.ndim > 1) throw new ShapeError(`indexAdd: index must be 1-D, got ${fmtShape(index.shape)}.`);
-  const d = normalizeDim('indexAdd', dim, x.ndim, x.shape);
-  const want = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? index.size : s));
-  if (source.ndim !== want.length || source.shape.some((s, i) => s !== want[i])) {
-    throw new ShapeError(
-      `indexAdd: source ${fmtShape(source.shape)} must have the input's shape ${fmtShape(x.shape)} with dim ${d} of size index.size = ${index.size}, i.e. ${fmtShape(want)}.`,
-    );
-  }
-  if (x.ndim === 0) return tidy(() => add(x, mul(reshape(source, []), alpha)));
-  return tidy(() => {
-    const view = want.map((_, i) => (i === d ? index.size : 1));
-    const full_ = materialize(expand(reshape(index, view), want));
-    return scatterAdd(x, d, full_, alpha === 1 ? source : mul(source, alpha));
+  return withOp('indexAdd', () => {
+    checkTensor('indexAdd', x);
+    requireIndex('indexAdd', index);
+    checkTensor('indexAdd', source, 'source');
+    checkNumber('indexAdd', 'alpha', alpha);
+    if (index.ndim > 1) throw new ShapeError(`indexAdd: index must be 1-D, got ${fmtShape(index.shape)}.`);
+    const d = normalizeDim('indexAdd', dim, x.ndim, x.shape);
+    const want = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? index.size : s));
+    if (source.ndim !== want.length || source.shape.some((s, i) => s !== want[i])) {
+      throw new ShapeError(
+        `indexAdd: source ${fmtShape(source.shape)} must have the input's shape ${fmtShape(x.shape)} with dim ${d} of size index.size = ${index.size}, i.e. ${fmtShape(want)}.`,
+      );
+    }
+    if (x.ndim === 0) return tidy(() => add(x, mul(reshape(source, []), alpha)));
+    return tidy(() => {
+      const view = want.map((_, i) => (i === d ? index.size : 1));
+      const full_ = materialize(expand(reshape(index, view), want));
+      return scatterAdd(x, d, full_, alpha === 1 ? source : mul(source, alpha));
+    });
   });
 }
 
@@ -158,7 +161,7 @@ function readForShape(op: string, t: Tensor): ArrayLike<number> {
  *   nonzero(tensor([[0, 1], [2, 0]]))   // [[0, 1], [1, 0]]
  */
 export function nonzero(x: Tensor): Tensor {
-  x._check('nonzero');
+  checkTensor('nonzero', x);
   const data = readForShape('nonzero', x);
   const strides = contiguousStrides(x.shape);
   const coords: number[] = [];
@@ -177,8 +180,8 @@ export function nonzero(x: Tensor): Tensor {
  *   ∂/∂x: each selected element's gradient goes back to its position (summed over broadcasts)
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
-  x._check('maskedSelect');
-  mask._check('maskedSelect');
+  checkTensor('maskedSelect', x);
+  checkTensor('maskedSelect', mask, 'mask');
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedSelect: mask must be bool, got ${mask.dtype}.`);
   const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
   return tidy(() => {

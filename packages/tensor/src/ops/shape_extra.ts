@@ -3,7 +3,7 @@
  * circular), `diag`, `outer`. All composed from views, `cat` and `indexSelect`, so each gradient
  * is the adjoint of its pieces (summed back over repeats, scattered back through index tables).
  */
-import { checkOptions, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, ShapeError, ValueError, withOp } from '../errors.js';
 import { tidy } from '../scope.js';
 import { fmtShape, normalizeDim, normalizeDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -12,6 +12,7 @@ import { eq } from './compare.js';
 import { arange, fromTypedArray, full } from './creation.js';
 import { indexSelect } from './indexing.js';
 import { cat } from './join.js';
+import { checkTensor } from './kernel.js';
 import { expand, narrow, reshape, unsqueeze } from './views.js';
 
 function checkInts(op: string, name: string, v: readonly number[], min: number): void {
@@ -28,37 +29,41 @@ function checkInts(op: string, name: string, v: readonly number[], min: number):
  *   tensor([1, 2]).repeat([2, 2])   // [[1, 2, 1, 2], [1, 2, 1, 2]]
  */
 export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
-  x._check('repeat');
-  checkInts('repeat', 'repeats', repeats, 0);
-  if (repeats.length < x.ndim) {
-    throw new ShapeError(
-      `repeat: ${repeats.length} repeats for a ${x.ndim}-d tensor ${fmtShape(x.shape)}; give at least one per dim (use tile() to pad with 1s).`,
-    );
-  }
-  const lead = repeats.length - x.ndim;
-  const shape = [...new Array<number>(lead).fill(1), ...x.shape];
-  return tidy(() => {
-    // [.., a, ..] → [.., 1, a, ..] → expand to [.., r, a, ..] → merge (r, a): copies outermost.
-    const inter: number[] = [];
-    const target: number[] = [];
-    shape.forEach((s, i) => {
-      inter.push(1, s);
-      target.push(repeats[i], s);
+  return withOp('repeat', () => {
+    checkTensor('repeat', x);
+    checkInts('repeat', 'repeats', repeats, 0);
+    if (repeats.length < x.ndim) {
+      throw new ShapeError(
+        `repeat: ${repeats.length} repeats for a ${x.ndim}-d tensor ${fmtShape(x.shape)}; give at least one per dim (use tile() to pad with 1s).`,
+      );
+    }
+    const lead = repeats.length - x.ndim;
+    const shape = [...new Array<number>(lead).fill(1), ...x.shape];
+    return tidy(() => {
+      // [.., a, ..] → [.., 1, a, ..] → expand to [.., r, a, ..] → merge (r, a): copies outermost.
+      const inter: number[] = [];
+      const target: number[] = [];
+      shape.forEach((s, i) => {
+        inter.push(1, s);
+        target.push(repeats[i], s);
+      });
+      const e = expand(reshape(x, inter), target);
+      return reshape(
+        e,
+        shape.map((s, i) => s * repeats[i]),
+      );
     });
-    const e = expand(reshape(x, inter), target);
-    return reshape(
-      e,
-      shape.map((s, i) => s * repeats[i]),
-    );
   });
 }
 
 /** Like repeat, but a `reps` shorter than x.ndim is padded with leading 1s (NumPy's tile). */
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
-  x._check('tile');
-  checkInts('tile', 'reps', reps, 0);
-  const full_ = [...new Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps];
-  return repeat(x, full_);
+  return withOp('tile', () => {
+    checkTensor('tile', x);
+    checkInts('tile', 'reps', reps, 0);
+    const full_ = [...new Array<number>(Math.max(0, x.ndim - reps.length)).fill(1), ...reps];
+    return repeat(x, full_);
+  });
 }
 
 function indexTensor(values: ArrayLike<number>): Tensor {
@@ -70,7 +75,7 @@ function indexTensor(values: ArrayLike<number>): Tensor {
  *   ∂/∂x: the gradient flipped back
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  x._check('flip');
+  checkTensor('flip', x);
   const ds = normalizeDims('flip', dims, x.shape);
   if (x.ndim === 0) return tidy(() => reshape(x, []));
   return tidy(() => {
@@ -95,7 +100,7 @@ export function roll(
   shifts: number | readonly number[],
   dims?: number | readonly number[],
 ): Tensor {
-  x._check('roll');
+  checkTensor('roll', x);
   const sh = typeof shifts === 'number' ? [shifts] : [...shifts];
   if (sh.some((s) => !Number.isInteger(s)))
     throw new ValueError(`roll: shifts must be integers, got ${JSON.stringify(shifts)}.`);
@@ -158,7 +163,7 @@ function sourceIndex(mode: PadMode, i: number, n: number): number {
  *   pad(x, [1, 1, 2, 0], { mode: 'reflect' })   // last dim +1 each side, the one before +2 on top
  */
 export function pad(x: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
-  x._check('pad');
+  checkTensor('pad', x);
   checkOptions('pad', options, ['mode', 'value']);
   const mode = options.mode ?? 'constant';
   if (!['constant', 'reflect', 'replicate', 'circular'].includes(mode)) {
@@ -176,7 +181,7 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
   }
   if (padding.length / 2 > x.ndim) {
     throw new ShapeError(
-      `pad: padding ${JSON.stringify(padding)} pads ${padding.length / 2} dims but the input ${fmtShape(x.shape)} has ${x.ndim}.`,
+      `pad: padding ${JSON.stringify(padding)} pads ${padding.length / 2} dims but the input ${fmtShape(x.shape)} has ${x.ndim}; give at most ${2 * x.ndim} values (a pair per dim, last dim first).`,
     );
   }
   const value = options.value ?? 0;
@@ -230,7 +235,7 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
  *   ∂/∂x: the gradient's diagonal (1-D input) or the gradient placed on the diagonal (2-D input)
  */
 export function diag(x: Tensor, diagonal = 0): Tensor {
-  x._check('diag');
+  checkTensor('diag', x);
   if (!Number.isInteger(diagonal))
     throw new ValueError(`diag: diagonal must be an integer, got ${diagonal}.`);
   if (x.ndim === 1) {
@@ -257,7 +262,9 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
       return indexSelect(reshape(x, [R * C]), 0, indexTensor(positions));
     });
   }
-  throw new ShapeError(`diag: expects a 1-D or 2-D tensor, got ${fmtShape(x.shape)}.`);
+  throw new ShapeError(
+    `diag: expects a 1-D or 2-D tensor, got ${fmtShape(x.shape)}; reshape it, or use diagonal-style indexing per matrix.`,
+  );
 }
 
 /**
@@ -265,11 +272,11 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
  *   ∂/∂a = g·b, ∂/∂b = gᵀ·a   (by composition)
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  a._check('outer');
-  b._check('outer');
+  checkTensor('outer', a, 'a');
+  checkTensor('outer', b, 'b');
   if (a.ndim !== 1 || b.ndim !== 1) {
     throw new ShapeError(
-      `outer: expects two 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}.`,
+      `outer: expects two 1-D tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; flatten them first (reshape(t, [-1])).`,
     );
   }
   return tidy(() => mul(unsqueeze(a, 1), unsqueeze(b, 0)));

@@ -6,7 +6,7 @@
  */
 import { noGrad, record } from '../autograd.js';
 import { hasKernel } from '../backend.js';
-import { IndexError, ValueError } from '../errors.js';
+import { IndexError, ValueError, withOp } from '../errors.js';
 import { optionalKernel } from '../reference/index.js';
 import { RANK_SORT_MAX } from '../reference/sort_rows.js';
 import { getBackend } from '../registry.js';
@@ -18,7 +18,7 @@ import { eq, isnan } from './compare.js';
 import { arange } from './creation.js';
 import { gather, scatterAddInto } from './indexing.js';
 import { cat } from './join.js';
-import { runKernelOutputs } from './kernel.js';
+import { checkTensor, runKernelOutputs } from './kernel.js';
 import { argmax, max, sum } from './reduce.js';
 import { cast, logicalNot } from './unary.js';
 import { narrow, reshape, select, squeeze, transpose, unsqueeze } from './views.js';
@@ -66,7 +66,7 @@ function alongLast(x: Tensor, d: number, fn: (y: Tensor) => Tensor[]): Tensor[] 
  *   const [v, i] = sort(tensor([3, 1, 2]))   // v = [1, 2, 3], i = [1, 2, 0]
  */
 export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] {
-  x._check('sort');
+  checkTensor('sort', x);
   if (x.ndim === 0)
     return tidy(() => [reshape(x, []), cast(reshape(x, []).mul(0), 'int32')] as [Tensor, Tensor]);
   const d = normalizeDim('sort', dim, x.ndim, x.shape);
@@ -80,10 +80,12 @@ export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] 
 
 /** The int32 indices that sort `x` along `dim` (see `sort`). No gradient. */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
-  x._check('argsort');
-  const [v, i] = sort(x, dim, descending);
-  v.dispose();
-  return i;
+  return withOp('argsort', () => {
+    checkTensor('argsort', x);
+    const [v, i] = sort(x, dim, descending);
+    v.dispose();
+    return i;
+  });
 }
 
 /**
@@ -94,7 +96,7 @@ export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
  *   topk(tensor([1, 5, 3]), 2)   // [[5, 3], [1, 2]]
  */
 export function topk(x: Tensor, k: number, dim = -1, largest = true): [Tensor, Tensor] {
-  x._check('topk');
+  checkTensor('topk', x);
   const d = x.ndim === 0 ? 0 : normalizeDim('topk', dim, x.ndim, x.shape);
   const n = x.ndim === 0 ? 1 : x.shape[d];
   if (!Number.isInteger(k) || k < 0 || k > n) {
@@ -158,9 +160,12 @@ function pickPermutation(x: Tensor, k: number, largest: boolean): Tensor {
 export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
 export function median(x: Tensor, dim?: number, keepdim = false): Tensor | [Tensor, Tensor] {
-  x._check('median');
+  checkTensor('median', x);
   if (dim === undefined) {
-    if (x.size === 0) throw new ValueError('median: the input is empty; the median of nothing is undefined.');
+    if (x.size === 0)
+      throw new ValueError(
+        'median: the input is empty; the median of nothing is undefined, so pass a tensor with at least one element.',
+      );
     return tidy(() => {
       const [v] = median(reshape(x, [x.size]), 0);
       return v;

@@ -4,7 +4,9 @@
  * Each records one node with its closed-form derivative beside it (or composes recorded ops).
  * Float functions of int or bool inputs compute in float32, like PyTorch.
  */
+
 import { compute, record } from '../autograd.js';
+import { withOp } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { add, div, logicalAnd, logicalOr, mul, sub, where, withOperands } from './binary.js';
 import { eq, gt, lt } from './compare.js';
@@ -195,33 +197,35 @@ export function atanh(x: Tensor): Tensor {
  *   ∂/∂y = x/(x² + y²), ∂/∂x = -y/(x² + y²)
  */
 export function atan2(y: TensorLike, x: TensorLike): Tensor {
-  return withOperands(
-    'atan2',
-    y,
-    x,
-    (sy, sx) => {
-      const value = compute(() => {
-        const base = atanValue(div(sy, sx));
-        // y's sign, with -0 counted as negative (1/-0 = -∞), picks ±π in the left half-plane.
-        const yNeg = logicalOr(lt(sy, 0), eq(reciprocal(sy), Number.NEGATIVE_INFINITY));
-        const xNeg = logicalOr(lt(sx, 0), eq(reciprocal(sx), Number.NEGATIVE_INFINITY));
-        // ±π by y's sign: π - 2π·[y < 0].
-        const piByY = add(mul(cast(yNeg, 'float32'), -2 * Math.PI), Math.PI);
-        const shifted = where(xNeg, add(base, piByY), base);
-        // x = ±0, y = ±0: y/x is NaN; the answer is ±0 (x = +0) or ±π (x = -0).
-        const bothZero = logicalAnd(eq(sy, 0), eq(sx, 0));
-        const zeroCase = where(xNeg, piByY, sy);
-        // Both infinite: y/x is NaN; the answer is ±π/4 or ±3π/4.
-        const inf = Number.POSITIVE_INFINITY;
-        const bothInf = logicalAnd(eq(abs(sy), inf), eq(abs(sx), inf));
-        const infCase = mul(add(mul(cast(xNeg, 'float32'), Math.PI / 2), Math.PI / 4), sign(sy));
-        return where(bothZero, zeroCase, where(bothInf, infCase, shifted));
-      });
-      return record('atan2', [sy, sx], value, [sy, sx], (g, [a, b], needs) => {
-        const r = reciprocal(add(mul(a, a), mul(b, b)));
-        return [needs[0] ? mul(g, mul(b, r)) : null, needs[1] ? mul(g, mul(neg(a), r)) : null];
-      });
-    },
-    'float32',
-  );
+  return withOp('atan2', () => {
+    return withOperands(
+      'atan2',
+      y,
+      x,
+      (sy, sx) => {
+        const value = compute(() => {
+          const base = atanValue(div(sy, sx));
+          // y's sign, with -0 counted as negative (1/-0 = -∞), picks ±π in the left half-plane.
+          const yNeg = logicalOr(lt(sy, 0), eq(reciprocal(sy), Number.NEGATIVE_INFINITY));
+          const xNeg = logicalOr(lt(sx, 0), eq(reciprocal(sx), Number.NEGATIVE_INFINITY));
+          // ±π by y's sign: π - 2π·[y < 0].
+          const piByY = add(mul(cast(yNeg, 'float32'), -2 * Math.PI), Math.PI);
+          const shifted = where(xNeg, add(base, piByY), base);
+          // x = ±0, y = ±0: y/x is NaN; the answer is ±0 (x = +0) or ±π (x = -0).
+          const bothZero = logicalAnd(eq(sy, 0), eq(sx, 0));
+          const zeroCase = where(xNeg, piByY, sy);
+          // Both infinite: y/x is NaN; the answer is ±π/4 or ±3π/4.
+          const inf = Number.POSITIVE_INFINITY;
+          const bothInf = logicalAnd(eq(abs(sy), inf), eq(abs(sx), inf));
+          const infCase = mul(add(mul(cast(xNeg, 'float32'), Math.PI / 2), Math.PI / 4), sign(sy));
+          return where(bothZero, zeroCase, where(bothInf, infCase, shifted));
+        });
+        return record('atan2', [sy, sx], value, [sy, sx], (g, [a, b], needs) => {
+          const r = reciprocal(add(mul(a, a), mul(b, b)));
+          return [needs[0] ? mul(g, mul(b, r)) : null, needs[1] ? mul(g, mul(neg(a), r)) : null];
+        });
+      },
+      'float32',
+    );
+  });
 }

@@ -18,8 +18,19 @@ export interface ResizeTable {
 }
 
 /**
+ * Nearest's source row for output position `i`: min(⌊i·scale⌋, in − 1) with the product taken in
+ * float32 (scale rounded to float32, then the product), as PyTorch does; exact arithmetic differs at
+ * some sizes (in = 2, out = 82, i = 41: PyTorch and this give 0, exact 41·2/82 gives 1).
+ *
+ *   nearestSource(41, 2 / 82, 2)   // 0
+ */
+export function nearestSource(i: number, scale: number, inSize: number): number {
+  return Math.min(Math.floor(Math.fround(i * Math.fround(scale))), inSize - 1);
+}
+
+/**
  * The index rule of `ResizeAxisParams` for an axis of `inSize` resized to `outSize`:
- *   nearest: i0 = min(⌊i·scale⌋, in − 1), λ = 0
+ *   nearest: i0 = min(⌊fround(i·fround(scale))⌋, in − 1), λ = 0 (float32 arithmetic, as PyTorch)
  *   linear:  src = i·(in − 1)/(out − 1) with alignCorners, else max((i + ½)·scale − ½, 0);
  *            i0 = ⌊src⌋, i1 = min(i0 + 1, in − 1), λ = src − i0
  *
@@ -31,7 +42,7 @@ export function resizeTable(inSize: number, outSize: number, p: ResizeAxisParams
   const lambda = new Float32Array(outSize);
   for (let i = 0; i < outSize; i++) {
     if (p.mode === 'nearest') {
-      i0[i] = i1[i] = Math.min(Math.floor(i * p.scale), inSize - 1);
+      i0[i] = i1[i] = nearestSource(i, p.scale, inSize);
       continue;
     }
     const src = p.alignCorners
