@@ -1,43 +1,7 @@
 /** Resize along one axis (`OptionalKernels.resizeAxis`) and its adjoint. */
 import type { ResizeAxisParams } from '@nnet/tensor';
-import { sizeOf } from '@nnet/tensor';
+import { resizeTable, sizeOf } from '@nnet/tensor';
 import type { Dense as T } from './handle.js';
-
-/** For each output position i along the axis: source rows i0, i1 and the weight λ of i1. */
-interface Sources {
-  readonly i0: Int32Array;
-  readonly i1: Int32Array;
-  readonly lambda: Float64Array;
-}
-
-/**
- * PyTorch's index rule of `ResizeAxisParams` for an axis of `inSize` resized to `outSize`:
- *   nearest: i0 = i1 = min(⌊i·scale⌋, in − 1), λ = 0
- *   linear:  src = i·(in − 1)/(out − 1) with alignCorners (0 when out = 1), else
- *            max((i + ½)·scale − ½, 0); i0 = ⌊src⌋, i1 = min(i0 + 1, in − 1), λ = src − i0
- * (the same rule as `@nnet/tensor`'s reference decomposition, which does not export its table).
- */
-function sources(inSize: number, outSize: number, p: ResizeAxisParams): Sources {
-  const i0 = new Int32Array(outSize);
-  const i1 = new Int32Array(outSize);
-  const lambda = new Float64Array(outSize);
-  for (let i = 0; i < outSize; i++) {
-    if (p.mode === 'nearest') {
-      i0[i] = i1[i] = Math.min(Math.floor(i * p.scale), inSize - 1);
-      continue;
-    }
-    const src = p.alignCorners
-      ? outSize > 1
-        ? (i * (inSize - 1)) / (outSize - 1)
-        : 0
-      : Math.max((i + 0.5) * p.scale - 0.5, 0);
-    const lo = Math.min(Math.floor(src), inSize - 1);
-    i0[i] = lo;
-    i1[i] = Math.min(lo + 1, inSize - 1);
-    lambda[i] = src - lo;
-  }
-  return { i0, i1, lambda };
-}
 
 /** x's shape around `axis`: outer (dims before), the axis' size and inner (dims after). */
 function around(shape: readonly number[], axis: number): [number, number, number] {
@@ -57,7 +21,7 @@ export function resizeAxis(x: T, params: ResizeAxisParams, out: T): void {
   if (outer * outSize * inner === 0) return;
   const a = x.handle.data;
   const o = out.handle.data;
-  const { i0, i1, lambda } = sources(inSize, outSize, params);
+  const { i0, i1, lambda } = resizeTable(inSize, outSize, params);
   const nearest = params.mode === 'nearest';
   for (let po = 0; po < outer; po++) {
     const xb = po * inSize * inner;
@@ -91,7 +55,7 @@ export function resizeAxisBackward(dy: T, params: ResizeAxisParams, dx: T): void
   const g = dy.handle.data;
   d.fill(0, 0, outer * inSize * inner);
   if (outer * outSize * inner === 0) return;
-  const { i0, i1, lambda } = sources(inSize, outSize, params);
+  const { i0, i1, lambda } = resizeTable(inSize, outSize, params);
   const nearest = params.mode === 'nearest';
   for (let po = 0; po < outer; po++) {
     const xb = po * inSize * inner;

@@ -173,6 +173,7 @@ export {
 export { defaultGenerator, Generator, manualSeed } from './random.js';
 export { attentionReference } from './reference/attention.js';
 export { optionalKernel, referenceKernels } from './reference/index.js';
+export { nearestSource, type ResizeTable, resizeTable } from './reference/resize_axis.js';
 export * from './registry.js';
 export {
   type DecodedSafetensors,

@@ -1,40 +1,10 @@
 /**
- * resizeAxis and its adjoint: PyTorch's source-index rules computed here, once per call, as a
+ * resizeAxis and its adjoint: PyTorch's source-index rules from @nnet/tensor's `resizeTable`, once per call, as a
  * table (i0, i1, λ per output index); the AssemblyScript kernel walks [outer, size, inner] rows.
  */
-import { type ResizeAxisParams, sizeOf } from '@nnet/tensor';
+import { type ResizeAxisParams, resizeTable, sizeOf } from '@nnet/tensor';
 import { Job } from '../codes.js';
 import type { T, WasmContext } from './context.js';
-
-/**
- * For each output index o of a resize from inSize to outSize: i0[o], i1[o] and λ[o] with
- * out[o] = (1 − λ)·x[i0] + λ·x[i1] (nearest: i1 = i0, λ = 0). The same rule, in the same
- * arithmetic (float32 for nearest's index, as PyTorch; float64 for linear), as @nnet/tensor's reference `resizeTable` (not exported from the package yet; once
- * it is, this should import it).
- */
-function resizeTable(
-  inSize: number,
-  outSize: number,
-  p: ResizeAxisParams,
-): { i0: Int32Array; i1: Int32Array; lam: Float32Array } {
-  const i0 = new Int32Array(outSize);
-  const i1 = new Int32Array(outSize);
-  const lam = new Float32Array(outSize);
-  for (let o = 0; o < outSize; o++) {
-    if (p.mode === 'nearest') {
-      // In float32, as PyTorch's nearest kernel (in = 2, out = 82: o = 41 reads 0, not 1).
-      i0[o] = i1[o] = Math.min(Math.floor(Math.fround(o * Math.fround(p.scale))), inSize - 1);
-      continue;
-    }
-    const corners = outSize > 1 ? (o * (inSize - 1)) / (outSize - 1) : 0;
-    const src = p.alignCorners ? corners : Math.max((o + 0.5) * p.scale - 0.5, 0);
-    const lo = Math.min(Math.floor(src), inSize - 1);
-    i0[o] = lo;
-    i1[o] = Math.min(lo + 1, inSize - 1);
-    lam[o] = src - lo;
-  }
-  return { i0, i1, lam };
-}
 
 function run(ctx: WasmContext, big: T, small: T, p: ResizeAxisParams, backward: boolean): void {
   const { axis } = p;
@@ -47,7 +17,7 @@ function run(ctx: WasmContext, big: T, small: T, p: ResizeAxisParams, backward: 
     if (backward) ctx.heap.data(big).fill(0);
     return;
   }
-  const { i0, i1, lam } = resizeTable(inSize, outSize, p);
+  const { i0, i1, lambda: lam } = resizeTable(inSize, outSize, p);
   const table = ctx.heap.alloc(12 * outSize);
   try {
     const words = ctx.heap.int32(table, 2 * outSize);
