@@ -3,7 +3,7 @@
  * plain line per epoch otherwise (CI logs, pipes). The line shows the epoch's logged values.
  */
 import cliProgress from 'cli-progress';
-import type { Callback, EpochLogs, FitContext } from '../fit.js';
+import type { Callback, EpochLogs, FitContext } from '../fit_types.js';
 
 /**
  * The options of {@link ProgressBar}.
