@@ -47,12 +47,7 @@ afterEach(() => {
  * one is tallied instead of failing its test, and every entry must still occur (the last test
  * below), so a fixed one is noticed and removed from this list.
  */
-const KNOWN_TENSOR_FINDINGS: [RegExp, string][] = [
-  [
-    /_check is not a function/,
-    'the new losses (@nnet/loss) call t._check without checkTensor: a plain value gives a TypeError',
-  ],
-];
+const KNOWN_TENSOR_FINDINGS: [RegExp, string][] = [];
 const seen = new Set<string>();
 
 const backend = process.env.NNET_BACKEND ?? 'cpu';

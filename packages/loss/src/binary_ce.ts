@@ -36,15 +36,14 @@ function check(op: string, input: Tensor, target: Tensor): void {
 }
 
 /**
- * Under `setDebug({ detectAnomaly: true })`, throws a ValueError when a probability is outside
- * [0, 1] or NaN, as PyTorch always does. The check reads one number back, a synchronous read per
- * loss call, so it is a debug check: it runs only in anomaly mode and only on backends that read
- * synchronously (cpu, wasm). Without it nothing is read; such an element's loss is NaN (the log of
- * a negative number), never a finite value, so the NaN shows in the loss (and anomaly mode names
- * it).
+ * Throws a ValueError when a probability is outside [0, 1] or NaN, as PyTorch does. The check
+ * reads one number back (a synchronous read per loss call), so it runs only on backends that read
+ * synchronously (cpu, wasm) and only while `getDebug().checkValues` is on (the default; a hot loop
+ * switches it off with `setDebug({ checkValues: false })`). Skipped, nothing is read and such an
+ * element's loss is NaN (the log of a negative number), never a finite value.
  */
 function checkProbabilities(op: string, p: Tensor): void {
-  if (!getDebug().detectAnomaly || typeof getBackend().readSync !== 'function' || p.size === 0) return;
+  if (!getDebug().checkValues || typeof getBackend().readSync !== 'function' || p.size === 0) return;
   const bad = noGrad(() => tidy(() => p.lt(0).logicalOr(p.gt(1)).logicalOr(p.isnan()).sum().item()));
   if (bad > 0) {
     throw new ValueError(
@@ -78,8 +77,9 @@ const bceElementwise = customGrad(
  * input p [*] in [0, 1], target t [*] (same shape), weight broadcast against them; returns a
  * scalar (reduction 'mean' or 'sum') or [*] ('none'). The gradient is finite at p = 0 and 1.
  *
- * Probabilities outside [0, 1]: PyTorch raises; here the check needs a synchronous read, so it runs
- * under `setDebug({ detectAnomaly: true })` (cpu, wasm) and otherwise such an element's loss is NaN.
+ * Probabilities outside [0, 1] (or NaN) throw a ValueError, as in PyTorch, on backends that read
+ * synchronously (cpu, wasm); the check reads one number per call and `setDebug({ checkValues:
+ * false })` switches it off. Where it is skipped (off, or a GPU backend) such an element's loss is NaN.
  * For raw scores use `bceWithLogits`, which is also more stable.
  *
  *   const loss = bce(model.forward(x).sigmoid(), y); // x [N, F], y [N, 1] of 0/1
