@@ -381,7 +381,7 @@ export class Tensor {
     return v.reshape(this, shape);
   }
   /**
-   * The same storage in a new shape; throws if the strides do not allow a view (use reshape then).
+   * The same storage in a new shape; throws ShapeError if this tensor is not contiguous (use reshape then).
    *
    *   x.view([6])   // [2, 3] → [6]
    */
@@ -470,7 +470,7 @@ export class Tensor {
     return v.flatten(this, startDim, endDim);
   }
   /**
-   * This tensor if its elements are row-major without gaps, else a row-major copy.
+   * A view of this tensor if it is dense (row-major, no gaps, from element 0), else a row-major copy.
    *
    *   x.t().contiguous()   // [3, 2], dense storage
    */
@@ -505,7 +505,7 @@ export class Tensor {
     return b.mul(this, other);
   }
   /**
-   * this / other elementwise, broadcasting (true division: int32 inputs give float32).
+   * this / other elementwise, broadcasting.
    *
    *   x.div(2)   // [2, 3] → [2, 3]
    */
@@ -521,7 +521,7 @@ export class Tensor {
     return b.pow(this, exponent);
   }
   /**
-   * Elementwise max of this and `other`, broadcasting (NaN propagates).
+   * Elementwise max of this and `other`, broadcasting.
    *
    *   x.maximum(0)   // like relu
    */
@@ -529,7 +529,7 @@ export class Tensor {
     return b.maximum(this, other);
   }
   /**
-   * Elementwise min of this and `other`, broadcasting (NaN propagates).
+   * Elementwise min of this and `other`, broadcasting.
    *
    *   x.minimum(y)   // [2, 3], [3] → [2, 3]
    */
@@ -901,7 +901,7 @@ export class Tensor {
   // ---- linear algebra, softmax, indexing -----------------------------------------------------
 
   /**
-   * Matrix product with PyTorch's rules: 1-D and 2-D operands, batch dims broadcast.
+   * Matrix product of float32 tensors with PyTorch's rules (1-D operands, batch dims broadcast).
    *
    *   a.matmul(b)   // [B, n, k] @ [k, m] → [B, n, m]
    */
