@@ -19,7 +19,9 @@ import {
 } from '@nnet/tensor';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
+/** Options of bce and bceWithLogits: reduction and an element weight. */
 interface BCEOptions {
+  /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
   reduction?: Reduction;
   /** Rescales each element's loss (broadcast against the input). */
   weight?: Tensor;
@@ -132,7 +134,15 @@ export function bceWithLogits(
  *   const loss = lossFn.forward(probs, targets); // [N] each → scalar
  */
 export class BCELoss {
-  constructor(readonly options: BCEOptions = {}) {}
+  constructor(
+    /** The options passed to `bce` on every call (reduction, weight). */
+    readonly options: BCEOptions = {},
+  ) {}
+  /**
+   * `bce(input, target, this.options)`: probabilities [*] in [0, 1] and targets [*] → a scalar, or [*] with 'none'.
+   *
+   *   lossFn.forward(tensor([0.9, 0.2]), tensor([1, 0])) // scalar ≈ 0.164
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return bce(input, target, this.options);
   }
@@ -145,7 +155,18 @@ export class BCELoss {
  *   const loss = lossFn.forward(logits, targets); // [N, 1] each → scalar
  */
 export class BCEWithLogitsLoss {
-  constructor(readonly options: BCEOptions & { posWeight?: Tensor } = {}) {}
+  constructor(
+    /** The options passed to `bceWithLogits` on every call (reduction, weight, posWeight). */
+    readonly options: BCEOptions & {
+      /** Weight [C] of the positive term per class (the last dim), e.g. negatives/positives. */
+      posWeight?: Tensor;
+    } = {},
+  ) {}
+  /**
+   * `bceWithLogits(input, target, this.options)`: raw scores [*] and 0/1 targets [*] → a scalar, or [*] with 'none'.
+   *
+   *   lossFn.forward(logits, targets) // [N, 1] each → scalar
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return bceWithLogits(input, target, this.options);
   }

@@ -35,6 +35,7 @@ import { checkReduction, type Reduction } from './mse.js';
  * weight [C] per class, ignoreIndex (targets equal to it contribute nothing; default -100).
  */
 export interface NLLOptions {
+  /** 'mean' (default): weighted by the targets' class weights; 'sum'; 'none': the loss per sample [N, ...]. */
   reduction?: Reduction;
   /** Per-class weights [C]. */
   weight?: Tensor;
@@ -199,10 +200,20 @@ export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}):
 
 /** `crossEntropy` as an object with `forward(logits, target)`. */
 export class CrossEntropyLoss {
+  /** The reduction in use, checked at construction (default 'mean'). */
   readonly reduction: Reduction;
-  constructor(readonly options: CrossEntropyOptions = {}) {
+  constructor(
+    /** The options passed to `crossEntropy` on every call (reduction, weight, ignoreIndex, labelSmoothing). */
+    readonly options: CrossEntropyOptions = {},
+  ) {
     this.reduction = checkReduction('CrossEntropyLoss', options.reduction ?? 'mean');
   }
+  /**
+   * `crossEntropy(logits, target, this.options)`: logits [N, C] (or [N, C, d1, ...]) and int32 class
+   * indices [N] (or probabilities [N, C, ...]) → a scalar, or [N, ...] with 'none'.
+   *
+   *   new CrossEntropyLoss().forward(logits, labels) // [N, 10], int32 [N] → scalar
+   */
   forward(logits: Tensor, target: Tensor): Tensor {
     return crossEntropy(logits, target, this.options);
   }
@@ -215,7 +226,16 @@ export class CrossEntropyLoss {
  *   const loss = lossFn.forward(logProbs, target); // [N, C], int32 [N] → scalar
  */
 export class NLLLoss {
-  constructor(readonly options: NLLOptions = {}) {}
+  constructor(
+    /** The options passed to `nll` on every call (reduction, weight, ignoreIndex). */
+    readonly options: NLLOptions = {},
+  ) {}
+  /**
+   * `nll(logProbs, target, this.options)`: log-probabilities [N, C] (or [N, C, d1, ...]) and int32
+   * class indices [N] (or [N, d1, ...]) → a scalar, or [N, ...] with 'none'.
+   *
+   *   lossFn.forward(logits.logSoftmax(1), labels) // [N, C], int32 [N] → scalar
+   */
   forward(logProbs: Tensor, target: Tensor): Tensor {
     return nll(logProbs, target, this.options);
   }

@@ -179,7 +179,16 @@ export function ctc(
 
 /** `new CTCLoss({ blank, zeroInfinity }).forward(logProbs, targets, inputLengths, targetLengths)`: see ctc. */
 export class CTCLoss {
-  constructor(readonly options: CTCOptions = {}) {}
+  constructor(
+    /** The options passed to `ctc` on every call (blank, reduction, zeroInfinity). */
+    readonly options: CTCOptions = {},
+  ) {}
+  /**
+   * `ctc(logProbs, targets, inputLengths, targetLengths, this.options)`: log-probabilities [T, N, C],
+   * int32 targets [N, S] (or concatenated 1-D), N input and N target lengths → a scalar, or [N] with 'none'.
+   *
+   *   new CTCLoss().forward(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+   */
   forward(
     logProbs: Tensor,
     targets: Tensor,

@@ -53,7 +53,20 @@ export function klDiv(
  *   const loss = new KLDivLoss({ reduction: 'batchmean' }).forward(logP, q); // [N, C] each
  */
 export class KLDivLoss {
-  constructor(readonly options: { reduction?: KLReduction; logTarget?: boolean } = {}) {}
+  constructor(
+    /** The options passed to `klDiv` on every call. */
+    readonly options: {
+      /** 'mean' (default, over elements), 'sum', 'none' ([*]) or 'batchmean' (the sum / batch size: the true KL). */
+      reduction?: KLReduction;
+      /** The target holds log-probabilities instead of probabilities (default false). */
+      logTarget?: boolean;
+    } = {},
+  ) {}
+  /**
+   * `klDiv(input, target, this.options)`: log-probabilities and (log-)probabilities of one shape [*] → a scalar, or [*] with 'none'.
+   *
+   *   lossFn.forward(student.logSoftmax(1), teacher.softmax(1)) // [N, C] each → scalar
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, this.options);
   }

@@ -29,7 +29,9 @@ export interface PoissonNllOptions {
   logInput?: boolean;
   /** Add Stirling's approximation of log(target!). */
   full?: boolean;
+  /** Added to input before the log when logInput is false, avoiding log 0 (default 1e-8). */
   eps?: number;
+  /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
   reduction?: Reduction;
 }
 
@@ -73,8 +75,11 @@ export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOpt
  * Options of gaussianNll: full (adds ½log 2π), eps (variance floor, default 1e-6), reduction.
  */
 export interface GaussianNllOptions {
+  /** Add the constant ½·log 2π to each element's loss (default false). */
   full?: boolean;
+  /** Variances below eps are clamped to eps for stability (default 1e-6). */
   eps?: number;
+  /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
   reduction?: Reduction;
 }
 
@@ -125,7 +130,15 @@ export function gaussianNll(
 
 /** `new PoissonNLLLoss({ logInput, full }).forward(input, target)`: see poissonNll. */
 export class PoissonNLLLoss {
-  constructor(readonly options: PoissonNllOptions = {}) {}
+  constructor(
+    /** The options passed to `poissonNll` on every call (logInput, full, eps, reduction). */
+    readonly options: PoissonNllOptions = {},
+  ) {}
+  /**
+   * `poissonNll(input, target, this.options)`: (log-)rates and counts broadcast to [*] → a scalar, or [*] with 'none'.
+   *
+   *   new PoissonNLLLoss().forward(logRate, counts) // [N] each → scalar
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return poissonNll(input, target, this.options);
   }
@@ -133,7 +146,16 @@ export class PoissonNLLLoss {
 
 /** `new GaussianNLLLoss({ full, eps }).forward(mean, target, variance)`: see gaussianNll. */
 export class GaussianNLLLoss {
-  constructor(readonly options: GaussianNllOptions = {}) {}
+  constructor(
+    /** The options passed to `gaussianNll` on every call (full, eps, reduction). */
+    readonly options: GaussianNllOptions = {},
+  ) {}
+  /**
+   * `gaussianNll(input, target, variance, this.options)`: means and targets [*], variance [*] (or with
+   * the last dim 1 or dropped) → a scalar, or [*] with 'none'.
+   *
+   *   new GaussianNLLLoss().forward(mean, y, variance) // [N, D], [N, D], [N, 1] → scalar
+   */
   forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
     return gaussianNll(input, target, variance, this.options);
   }

@@ -46,7 +46,9 @@ function marginOf(op: string, options: { margin?: number }, fallback: number): n
 
 /** Options of the margin losses. */
 export interface MarginOptions {
+  /** The margin (default 0 for marginRanking and cosineEmbedding, 1 for hingeEmbedding). */
   margin?: number;
+  /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
   reduction?: Reduction;
 }
 
@@ -169,6 +171,7 @@ export function tripletMargin(
 export interface MultiLabelSoftMarginOptions {
   /** A per-class weight [C]. */
   weight?: Tensor;
+  /** 'mean' (default): the average over samples; 'sum'; 'none': the loss per sample [N]. */
   reduction?: Reduction;
 }
 
@@ -204,7 +207,15 @@ export function multiLabelSoftMargin(
 
 /** `new MarginRankingLoss({ margin }).forward(x1, x2, y)`: see marginRanking. */
 export class MarginRankingLoss {
-  constructor(readonly options: MarginOptions = {}) {}
+  constructor(
+    /** The options passed to `marginRanking` on every call (margin, reduction). */
+    readonly options: MarginOptions = {},
+  ) {}
+  /**
+   * `marginRanking(x1, x2, y, this.options)`: scores x1, x2 and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
+   *
+   *   lossFn.forward(scoresA, scoresB, tensor([1, -1, 1])) // [3] each → scalar
+   */
   forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
     return marginRanking(x1, x2, y, this.options);
   }
@@ -212,7 +223,15 @@ export class MarginRankingLoss {
 
 /** `new HingeEmbeddingLoss({ margin }).forward(x, y)`: see hingeEmbedding. */
 export class HingeEmbeddingLoss {
-  constructor(readonly options: MarginOptions = {}) {}
+  constructor(
+    /** The options passed to `hingeEmbedding` on every call (margin, reduction). */
+    readonly options: MarginOptions = {},
+  ) {}
+  /**
+   * `hingeEmbedding(x, y, this.options)`: distances x and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
+   *
+   *   lossFn.forward(distances, tensor([1, -1, 1])) // [3] each → scalar
+   */
   forward(x: Tensor, y: Tensor): Tensor {
     return hingeEmbedding(x, y, this.options);
   }
@@ -220,7 +239,15 @@ export class HingeEmbeddingLoss {
 
 /** `new CosineEmbeddingLoss({ margin }).forward(x1, x2, y)`: see cosineEmbedding. */
 export class CosineEmbeddingLoss {
-  constructor(readonly options: MarginOptions = {}) {}
+  constructor(
+    /** The options passed to `cosineEmbedding` on every call (margin, reduction). */
+    readonly options: MarginOptions = {},
+  ) {}
+  /**
+   * `cosineEmbedding(x1, x2, y, this.options)`: rows x1, x2 [N, D] (or [D]) and y [N] ∈ {1, -1} → a scalar, or [N] with 'none'.
+   *
+   *   lossFn.forward(a, b, tensor([1, -1])) // a, b [2, D] → scalar
+   */
   forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
     return cosineEmbedding(x1, x2, y, this.options);
   }
@@ -228,7 +255,15 @@ export class CosineEmbeddingLoss {
 
 /** `new TripletMarginLoss({ margin, p, swap }).forward(anchor, positive, negative)`: see tripletMargin. */
 export class TripletMarginLoss {
-  constructor(readonly options: TripletMarginOptions = {}) {}
+  constructor(
+    /** The options passed to `tripletMargin` on every call (margin, p, eps, swap, reduction). */
+    readonly options: TripletMarginOptions = {},
+  ) {}
+  /**
+   * `tripletMargin(anchor, positive, negative, this.options)`: rows [N, D] (or [D]) each → a scalar, or [N] with 'none'.
+   *
+   *   lossFn.forward(anchor, positive, negative) // [N, D] each → scalar
+   */
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     return tripletMargin(anchor, positive, negative, this.options);
   }
@@ -236,7 +271,15 @@ export class TripletMarginLoss {
 
 /** `new MultiLabelSoftMarginLoss({ weight }).forward(logits, targets)`: see multiLabelSoftMargin. */
 export class MultiLabelSoftMarginLoss {
-  constructor(readonly options: MultiLabelSoftMarginOptions = {}) {}
+  constructor(
+    /** The options passed to `multiLabelSoftMargin` on every call (weight, reduction). */
+    readonly options: MultiLabelSoftMarginOptions = {},
+  ) {}
+  /**
+   * `multiLabelSoftMargin(x, y, this.options)`: logits and 0/1 targets [N, C] (or [C]) → a scalar, or [N] with 'none'.
+   *
+   *   lossFn.forward(logits, tags) // [N, C] each → scalar
+   */
   forward(x: Tensor, y: Tensor): Tensor {
     return multiLabelSoftMargin(x, y, this.options);
   }

@@ -56,10 +56,16 @@ export function mse(input: Tensor, target: Tensor, options: { reduction?: Reduct
 
 /** `mse` as an object with `forward(input, target)`. */
 export class MSELoss {
+  /** The reduction in use, checked at construction (default 'mean'). */
   readonly reduction: Reduction;
   constructor(options: { reduction?: Reduction } = {}) {
     this.reduction = checkReduction('MSELoss', options.reduction ?? 'mean');
   }
+  /**
+   * `mse(input, target, { reduction })`: one shape [*] each → a scalar, or [*] with 'none'.
+   *
+   *   new MSELoss().forward(tensor([1, 2]), tensor([0, 4])) // scalar 2.5
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return mse(input, target, { reduction: this.reduction });
   }

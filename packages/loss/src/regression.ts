@@ -78,7 +78,18 @@ export function huber(
  *   const loss = new L1Loss().forward(pred, y); // [*] each → scalar
  */
 export class L1Loss {
-  constructor(readonly options: { reduction?: Reduction } = {}) {}
+  constructor(
+    /** The options passed to `l1` on every call. */
+    readonly options: {
+      /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
+      reduction?: Reduction;
+    } = {},
+  ) {}
+  /**
+   * `l1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
+   *
+   *   new L1Loss().forward(tensor([1, 2]), tensor([0, 4])) // scalar 1.5
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return l1(input, target, this.options);
   }
@@ -90,7 +101,20 @@ export class L1Loss {
  *   const loss = new SmoothL1Loss({ beta: 0.5 }).forward(pred, y);
  */
 export class SmoothL1Loss {
-  constructor(readonly options: { reduction?: Reduction; beta?: number } = {}) {}
+  constructor(
+    /** The options passed to `smoothL1` on every call. */
+    readonly options: {
+      /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
+      reduction?: Reduction;
+      /** Threshold β between the quadratic and linear parts, >= 0 (default 1; 0 is L1). */
+      beta?: number;
+    } = {},
+  ) {}
+  /**
+   * `smoothL1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
+   *
+   *   new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targets) // [N, 4] each → scalar
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return smoothL1(input, target, this.options);
   }
@@ -102,7 +126,20 @@ export class SmoothL1Loss {
  *   const loss = new HuberLoss({ delta: 2 }).forward(pred, y);
  */
 export class HuberLoss {
-  constructor(readonly options: { reduction?: Reduction; delta?: number } = {}) {}
+  constructor(
+    /** The options passed to `huber` on every call. */
+    readonly options: {
+      /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
+      reduction?: Reduction;
+      /** Threshold δ between the quadratic and linear parts, > 0 (default 1). */
+      delta?: number;
+    } = {},
+  ) {}
+  /**
+   * `huber(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
+   *
+   *   new HuberLoss({ delta: 2 }).forward(pred, y) // [N] each → scalar
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     return huber(input, target, this.options);
   }

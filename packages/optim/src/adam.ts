@@ -14,10 +14,15 @@ import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
  * weightDecay (λ), amsgrad.
  */
 export interface AdamOptions {
+  /** Learning rate, >= 0 (default 1e-3). */
   lr: number;
+  /** Decay rates (β₁, β₂) of the first and second moment averages, each in [0, 1) (default [0.9, 0.999]). */
   betas: readonly [number, number];
+  /** ε added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** Weight decay λ, >= 0: added to the gradient in Adam (default 0), decoupled in AdamW (default 1e-2). */
   weightDecay: number;
+  /** Use the AMSGrad variant: divide by the running maximum of v (default false). */
   amsgrad: boolean;
 }
 

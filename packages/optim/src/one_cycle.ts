@@ -8,15 +8,23 @@ import { LRScheduler, positive, type WithLr } from './schedulers.js';
 
 /** OneCycleLR's options (PyTorch's names in camelCase). */
 export interface OneCycleOptions {
+  /** Peak learning rate, reached after pctStart·totalSteps steps (required). */
   maxLr: number;
+  /** Number of `step()` calls in the whole cycle, an integer > 0 (usually epochs · batches per epoch). */
   totalSteps: number;
+  /** Fraction of the steps spent raising the rate (default 0.3). */
   pctStart?: number;
+  /** Annealing curve of both phases: 'cos' (default) or 'linear'. */
   annealStrategy?: 'cos' | 'linear';
+  /** The initial rate is maxLr / divFactor (default 25). */
   divFactor?: number;
+  /** The final rate is maxLr / (divFactor · finalDivFactor) (default 1e4). */
   finalDivFactor?: number;
   /** Move momentum (SGD's momentum, Adam's β₁) inversely to the learning rate (default true). */
   cycleMomentum?: boolean;
+  /** Lowest momentum (or β₁), reached at the peak rate (default 0.85). */
   baseMomentum?: number;
+  /** Highest momentum (or β₁), at the start and end of the cycle (default 0.95). */
   maxMomentum?: number;
 }
 
@@ -42,6 +50,7 @@ const ONE_CYCLE_KEYS = [
 export class OneCycleLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
+    /** The options the scheduler was built with (maxLr, totalSteps, ...); defaults are applied when read. */
     readonly options: OneCycleOptions,
   ) {
     super(optimizer);

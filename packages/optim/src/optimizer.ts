@@ -17,17 +17,33 @@ import {
 
 /** A group of parameters sharing options; options a group omits come from the defaults. */
 export interface ParamGroup<O> {
+  /** The group's parameters, updated in place by `step()`. */
   params: Tensor[];
+  /** The group's full options (defaults filled in); schedulers change `lr` here. */
   options: O;
 }
 
 /** Parameters, or groups of parameters with their own options. */
-export type ParamsArg<O> = readonly Tensor[] | readonly { params: readonly Tensor[]; options?: Partial<O> }[];
+export type ParamsArg<O> =
+  | readonly Tensor[]
+  | readonly {
+      /** The group's parameters. */
+      params: readonly Tensor[];
+      /** Options for this group only; the rest come from the optimizer's defaults. */
+      options?: Partial<O>;
+    }[];
 
 /** A serialisable optimizer state: per-parameter tensors by parameter index, and group options. */
 export interface OptimizerStateDict<O> {
+  /** Per-parameter state (e.g. `momentumBuffer` [*] like the parameter, `step`) keyed by parameter index. */
   state: Record<number, Record<string, Tensor | number>>;
-  groups: { options: O; params: number[] }[];
+  /** One entry per parameter group, in order. */
+  groups: {
+    /** The group's options. */
+    options: O;
+    /** Indices of the group's parameters, counted across all groups in order. */
+    params: number[];
+  }[];
 }
 
 /**
@@ -64,6 +80,7 @@ export function checkOptionTypes(op: string, options: object, defaults: object):
  *   }
  */
 export abstract class Optimizer<O extends object> {
+  /** The parameter groups with their options; change `paramGroups[i].options.lr` to set a rate by hand. */
   readonly paramGroups: ParamGroup<O>[];
   /** Per-parameter state (momentum buffers, step counts, ...). */
   protected readonly state = new Map<Tensor, Record<string, Tensor | number>>();

@@ -17,14 +17,23 @@ export class ReduceLROnPlateau {
   private best: number;
   private badEpochs = 0;
   private cooldownLeft = 0;
+  /** The options in effect, defaults filled in. */
   readonly options: Required<{
+    /** 'min' (default): lower metrics are better, e.g. a loss; 'max': higher are better, e.g. accuracy. */
     mode: 'min' | 'max';
+    /** Multiplier applied to the rate on a plateau, < 1 (default 0.1). */
     factor: number;
+    /** Epochs without improvement tolerated before lowering the rate (default 10). */
     patience: number;
+    /** Minimum change that counts as an improvement (default 1e-4). */
     threshold: number;
+    /** 'rel' (default): improve by threshold·best; 'abs': by threshold. */
     thresholdMode: 'rel' | 'abs';
+    /** Epochs to wait after a reduction before counting bad epochs again (default 0). */
     cooldown: number;
+    /** Lower bound of the rate (default 0). */
     minLr: number;
+    /** A reduction smaller than eps is skipped (default 1e-8). */
     eps: number;
   }>;
 
@@ -136,7 +145,10 @@ export class ReduceLROnPlateau {
 
 /** The state `ReduceLROnPlateau.stateDict()` returns. */
 export interface PlateauStateDict {
+  /** Best metric seen so far (±Infinity before the first step). */
   best: number;
+  /** Consecutive epochs without improvement. */
   badEpochs: number;
+  /** Epochs of cooldown still to wait. */
   cooldownLeft: number;
 }

@@ -12,11 +12,17 @@ import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
  * centered.
  */
 export interface RMSpropOptions {
+  /** Learning rate, >= 0 (default 0.01). */
   lr: number;
+  /** Decay α of the running average of g², >= 0 (default 0.99). */
   alpha: number;
+  /** ε added to √v̂ for numerical stability (default 1e-8). */
   eps: number;
+  /** L2 penalty λ added to the gradient as λ·p, >= 0 (default 0). */
   weightDecay: number;
+  /** Momentum factor μ, >= 0 (default 0: no momentum buffer). */
   momentum: number;
+  /** Normalise by the variance estimate v - ḡ² instead of v (default false). */
   centered: boolean;
 }
 
@@ -86,10 +92,15 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
  * Adagrad's options: lr, lrDecay, weightDecay, initialAccumulatorValue, eps.
  */
 export interface AdagradOptions {
+  /** Learning rate, >= 0 (default 0.01). */
   lr: number;
+  /** Learning-rate decay: step t uses lr / (1 + (t - 1)·lrDecay) (default 0). */
   lrDecay: number;
+  /** L2 penalty λ added to the gradient as λ·p, >= 0 (default 0). */
   weightDecay: number;
+  /** Starting value of the sum of squared gradients s (default 0). */
   initialAccumulatorValue: number;
+  /** ε added to √s for numerical stability (default 1e-10). */
   eps: number;
 }
 

@@ -47,9 +47,13 @@ export interface SchedulerStateDict {
 export abstract class LRScheduler {
   /** Completed steps (PyTorch's last_epoch). */
   lastEpoch = 0;
+  /** The learning rate of each parameter group when the scheduler was created. */
   readonly baseLrs: number[];
 
-  constructor(protected readonly optimizer: Optimizer<WithLr>) {
+  constructor(
+    /** The optimizer whose groups' `lr` the scheduler sets. */
+    protected readonly optimizer: Optimizer<WithLr>,
+  ) {
     checkOptimizer(new.target.name, optimizer);
     this.baseLrs = optimizer.paramGroups.map((g) => g.options.lr);
   }
@@ -78,6 +82,7 @@ export abstract class LRScheduler {
     commit();
   }
 
+  /** Sets every group's learning rate for the current step (schedulers that start below the base call it). */
   protected apply(): void {
     this.plan(this.lastEpoch, this.baseLrs)();
   }
@@ -152,7 +157,13 @@ export function positive(op: string, name: string, v: number, integer = false): 
 export class StepLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
-    readonly options: { stepSize: number; gamma?: number },
+    /** StepLR's options. */
+    readonly options: {
+      /** Steps between decays, an integer > 0. */
+      stepSize: number;
+      /** Multiplicative decay γ (default 0.1). */
+      gamma?: number;
+    },
   ) {
     super(optimizer);
     checkOptions('StepLR', options, ['stepSize', 'gamma']);
@@ -171,7 +182,13 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
-    readonly options: { milestones: readonly number[]; gamma?: number },
+    /** MultiStepLR's options. */
+    readonly options: {
+      /** Steps at which the rate is multiplied by γ, positive integers, e.g. [30, 80]. */
+      milestones: readonly number[];
+      /** Multiplicative decay γ (default 0.1). */
+      gamma?: number;
+    },
   ) {
     super(optimizer);
     checkOptions('MultiStepLR', options, ['milestones', 'gamma']);
@@ -195,7 +212,11 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
-    readonly options: { gamma: number },
+    /** ExponentialLR's options. */
+    readonly options: {
+      /** Multiplicative decay γ applied every step (required). */
+      gamma: number;
+    },
   ) {
     super(optimizer);
     checkOptions('ExponentialLR', options, ['gamma']);
@@ -214,7 +235,13 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
-    readonly options: { tMax: number; etaMin?: number },
+    /** CosineAnnealingLR's options. */
+    readonly options: {
+      /** Steps of the half cosine Tmax, an integer > 0. */
+      tMax: number;
+      /** Lowest rate ηmin, reached at step tMax (default 0). */
+      etaMin?: number;
+    },
   ) {
     super(optimizer);
     checkOptions('CosineAnnealingLR', options, ['tMax', 'etaMin']);
@@ -235,7 +262,15 @@ export class CosineAnnealingLR extends LRScheduler {
 export class LinearLR extends LRScheduler {
   constructor(
     optimizer: Optimizer<WithLr>,
-    readonly options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+    /** LinearLR's options. */
+    readonly options: {
+      /** Factor of the base rate at step 0 (default 1/3). */
+      startFactor?: number;
+      /** Factor of the base rate from step totalIters on (default 1). */
+      endFactor?: number;
+      /** Steps over which the factor moves from start to end (default 5). */
+      totalIters?: number;
+    } = {},
   ) {
     super(optimizer);
     checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);

@@ -12,10 +12,15 @@ import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
  * SGD's options: lr, momentum (μ), dampening (τ), nesterov, weightDecay (λ).
  */
 export interface SGDOptions {
+  /** Learning rate, >= 0 (default 0.01). */
   lr: number;
+  /** Momentum factor μ, >= 0 (default 0: plain SGD). */
   momentum: number;
+  /** Dampening τ of the momentum buffer's new term (default 0). */
   dampening: number;
+  /** Use Nesterov momentum: d = d + μ·buf (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
+  /** L2 penalty λ added to the gradient as λ·p, >= 0 (default 0). */
   weightDecay: number;
 }
 
