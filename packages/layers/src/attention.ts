@@ -198,7 +198,9 @@ export class MultiheadAttention extends Module {
     value: Tensor,
     options: AttendOptions = {},
   ): {
-    /** The attention output [L, N, E] ([N, L, E] with batchFirst). */ output: Tensor /** The attention weights [N, L, S] ([N, H, L, S] with averageAttnWeights: false), null without needWeights. */;
+    /** The attention output [L, N, E] ([N, L, E] with batchFirst). */
+    output: Tensor;
+    /** The attention weights [N, L, S] ([N, H, L, S] with averageAttnWeights: false), null without needWeights. */
     weights: Tensor | null;
   } {
     checkOptions('MultiheadAttention', options, ATTEND_KEYS);

@@ -86,7 +86,9 @@ export class GPT2Model extends Module {
     ids: Tensor,
     past: LayerCache[] | null,
   ): {
-    /** Hidden states [N, T, nEmbd] after ln_f. */ out: Tensor /** One grown LayerCache per block. */;
+    /** Hidden states [N, T, nEmbd] after ln_f. */
+    out: Tensor;
+    /** One grown LayerCache per block. */
     cache: LayerCache[];
   } {
     ids._check('GPT2Model');
@@ -162,7 +164,9 @@ export class GPT2LMHeadModel extends Module {
     ids: Tensor,
     past: LayerCache[] | null,
   ): {
-    /** Next-token logits [N, T, vocabSize]. */ logits: Tensor /** One grown LayerCache per block (pass it as `past` next). */;
+    /** Next-token logits [N, T, vocabSize]. */
+    logits: Tensor;
+    /** One grown LayerCache per block (pass it as `past` next). */
     cache: LayerCache[];
   } {
     const { out, cache } = this.transformer.step(ids, past);

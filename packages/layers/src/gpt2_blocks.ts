@@ -171,7 +171,9 @@ export class GPT2Attention extends Module {
     x: Tensor,
     past: LayerCache | null,
   ): {
-    /** The output [N, T, C]. */ out: Tensor /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */;
+    /** The output [N, T, C]. */
+    out: Tensor;
+    /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */
     cache: LayerCache;
   } {
     const [N, T, C] = x.shape;
@@ -274,7 +276,9 @@ export class GPT2Block extends Module {
     x: Tensor,
     past: LayerCache | null,
   ): {
-    /** The output [N, T, C]. */ out: Tensor /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */;
+    /** The output [N, T, C]. */
+    out: Tensor;
+    /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */
     cache: LayerCache;
   } {
     const a = this.attn.step(this.ln_1.forward(x), past);

@@ -99,7 +99,9 @@ export function pickToken(
 export interface Generative {
   /** The sizes generate checks against. */
   readonly config: {
-    /** V, the number of token ids. */ vocabSize: number /** The longest sequence (prompt + new tokens) the model takes. */;
+    /** V, the number of token ids. */
+    vocabSize: number;
+    /** The longest sequence (prompt + new tokens) the model takes. */
     nPositions: number;
   };
   /** True in training mode (generate switches to eval and back). */
@@ -126,7 +128,9 @@ export interface Generative {
     ids: Tensor,
     past: LayerCache[] | null,
   ): {
-    /** Next-token logits [N, T, vocabSize]. */ logits: Tensor /** One grown LayerCache per block (pass it as `past` next). */;
+    /** Next-token logits [N, T, vocabSize]. */
+    logits: Tensor;
+    /** One grown LayerCache per block (pass it as `past` next). */
     cache: LayerCache[];
   };
 }

@@ -127,7 +127,9 @@ abstract class RecurrentBase extends Module {
     x: Tensor,
     state: Tensor[] | null,
   ): {
-    /** The last layer's hidden state at every step, [L, N, H] ([N, L, H] with batchFirst). */ output: Tensor /** The final h (then c for LSTM), [numLayers, N, H] each. */;
+    /** The last layer's hidden state at every step, [L, N, H] ([N, L, H] with batchFirst). */
+    output: Tensor;
+    /** The final h (then c for LSTM), [numLayers, N, H] each. */
     state: Tensor[];
   } {
     return tidy(() => {

@@ -88,8 +88,11 @@ export abstract class TransformerLayerBase extends Module {
   readonly batchFirst: boolean;
   /** The cross-attention, third norm and third dropout (decoder), else null. */
   protected readonly cross: {
-    /** Cross-attention on the memory (`multihead_attn`). */ attn: MultiheadAttention /** Its LayerNorm (`norm3`). */;
-    norm: LayerNorm /** Dropout on its output (`dropout3`). */;
+    /** Cross-attention on the memory (`multihead_attn`). */
+    attn: MultiheadAttention;
+    /** Its LayerNorm (`norm3`). */
+    norm: LayerNorm;
+    /** Dropout on its output (`dropout3`). */
     dropout: Dropout;
   } | null;
   private readonly act: (x: Tensor) => Tensor;

@@ -60,7 +60,8 @@ export async function loadSafetensors(
   options: { strict?: boolean } = {},
 ): Promise<
   LoadStateDictResult & {
-    /** The file header's `__metadata__` strings ({} when absent). */ metadata: Record<string, string>;
+    /** The file header's `__metadata__` strings ({} when absent). */
+    metadata: Record<string, string>;
   }
 > {
   checkModule('loadSafetensors', model, path);
