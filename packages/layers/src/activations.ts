@@ -44,6 +44,7 @@ export class ReLU extends Module {
  *   const act = new LeakyReLU(0.2);
  */
 export class LeakyReLU extends Module {
+  /** Slope for x ≤ 0 (default 0.01). */
   constructor(readonly negativeSlope = 0.01) {
     super();
     checkNumberArg('LeakyReLU', 'negativeSlope', negativeSlope);
@@ -62,6 +63,7 @@ export class LeakyReLU extends Module {
  *   const act = new GELU({ approximate: 'tanh' });
  */
 export class GELU extends Module {
+  /** 'none' (exact, erf; default) or 'tanh' (the approximation). */
   readonly approximate: 'none' | 'tanh';
   constructor(options: { approximate?: 'none' | 'tanh' } = {}) {
     super();
@@ -82,6 +84,7 @@ export class GELU extends Module {
  *   const probs = new Softmax(1).forward(logits); // [N, C]
  */
 export class Softmax extends Module {
+  /** The dim the softmax runs along (default -1). */
   constructor(readonly dim = -1) {
     super();
     checkNumberArg('Softmax', 'dim', dim, true);
@@ -100,6 +103,7 @@ export class Softmax extends Module {
  *   const logp = new LogSoftmax(1).forward(logits); // [N, C], for nll
  */
 export class LogSoftmax extends Module {
+  /** The dim the log softmax runs along (default -1). */
   constructor(readonly dim = -1) {
     super();
     checkNumberArg('LogSoftmax', 'dim', dim, true);

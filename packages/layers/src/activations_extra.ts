@@ -42,6 +42,7 @@ export class SiLU extends Module {
  *   const act = new ELU(0.5);
  */
 export class ELU extends Module {
+  /** α, the scale of the negative branch (default 1). */
   constructor(readonly alpha = 1) {
     super();
     checkNumberArg('ELU', 'alpha', alpha);
@@ -83,7 +84,9 @@ export class Mish extends Module {
  */
 export class Hardtanh extends Module {
   constructor(
+    /** Lower bound (default -1). */
     readonly minVal = -1,
+    /** Upper bound (default 1). */
     readonly maxVal = 1,
   ) {
     super();
@@ -160,6 +163,7 @@ export class LogSigmoid extends Module {
  *   const y = new GLU().forward(x); // [N, 8] → [N, 4]
  */
 export class GLU extends Module {
+  /** The dim split in two halves (default -1); its size must be even. */
   constructor(readonly dim = -1) {
     super();
     checkNumberArg('GLU', 'dim', dim, true);
@@ -179,6 +183,7 @@ export class GLU extends Module {
  *   const act = new PReLU(16);   // per-channel slopes for [N, 16, H, W] input
  */
 export class PReLU extends Module {
+  /** The slopes a [slopes], init 0.25 each. */
   readonly weight: Parameter;
   /** The number of slopes (PyTorch's num_parameters). */
   readonly slopes: number;

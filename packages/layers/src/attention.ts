@@ -99,22 +99,34 @@ function additive(mask: Tensor): Tensor {
  *   const { output, weights } = mha.attend(q, k, v, { keyPaddingMask, needWeights: true });
  */
 export class MultiheadAttention extends Module {
+  /** Per-head width E / numHeads. */
   readonly headDim: number;
+  /** Key features (default embedDim). */
   readonly kdim: number;
+  /** Value features (default embedDim). */
   readonly vdim: number;
+  /** Inputs are [N, ·, ·] (default false: [L or S, N, ·]). */
   readonly batchFirst: boolean;
+  /** Dropout probability on the attention weights in training (default 0). */
   readonly dropout: number;
   /** [3E, E] when kdim = vdim = E, else null. */
   readonly in_proj_weight: Parameter | null;
+  /** [E, E] when kdim or vdim differ from E, else null. */
   readonly q_proj_weight: Parameter | null;
+  /** [E, kdim] when kdim or vdim differ from E, else null. */
   readonly k_proj_weight: Parameter | null;
+  /** [E, vdim] when kdim or vdim differ from E, else null. */
   readonly v_proj_weight: Parameter | null;
+  /** [3E], zeros at start (null with bias: false). */
   readonly in_proj_bias: Parameter | null;
+  /** The output projection E → E. */
   readonly out_proj: Linear;
   private readonly generator: Generator;
 
   constructor(
+    /** E, the query and output width. */
     readonly embedDim: number,
+    /** The number of heads; must divide embedDim. */
     readonly numHeads: number,
     options: MultiheadAttentionOptions = {},
   ) {
@@ -185,7 +197,12 @@ export class MultiheadAttention extends Module {
     key: Tensor,
     value: Tensor,
     options: AttendOptions = {},
-  ): { output: Tensor; weights: Tensor | null } {
+  ): {
+    /** The attention output [L, N, E] ([N, L, E] with batchFirst). */
+    output: Tensor;
+    /** The attention weights [N, L, S] ([N, H, L, S] with averageAttnWeights: false), null without needWeights. */
+    weights: Tensor | null;
+  } {
     checkOptions('MultiheadAttention', options, ATTEND_KEYS);
     const name = `MultiheadAttention(${this.embedDim}, ${this.numHeads})`;
     const unbatched = query.ndim === 2;

@@ -27,6 +27,7 @@ import type { Parameter } from './parameter.js';
  * Options of Conv2d: conv2d's (stride, padding, dilation, groups) and bias (default true).
  */
 export interface Conv2dLayerOptions extends Conv2dOptions {
+  /** Learn a bias [outChannels] (default true). */
   bias?: boolean;
 }
 
@@ -48,13 +49,18 @@ function pair(op: string, v: number | readonly number[]): [number, number] {
  *   const conv = new Conv2d(3, 16, 3, { padding: 1 }); // [N, 3, 32, 32] → [N, 16, 32, 32]
  */
 export class Conv2d extends Module {
+  /** W [outChannels, inChannels/groups, kH, kW] ~ U(-1/√fanIn, 1/√fanIn). */
   readonly weight: Parameter;
+  /** b [outChannels] ~ U(-1/√fanIn, 1/√fanIn) (null with bias: false). */
   readonly bias: Parameter | null;
+  /** The kernel size [kH, kW]. */
   readonly kernelSize: [number, number];
   private readonly options: Conv2dOptions;
 
   constructor(
+    /** Input channels (dim 1 of x). */
     readonly inChannels: number,
+    /** Output channels (dim 1 of y). */
     readonly outChannels: number,
     kernelSize: number | readonly [number, number],
     options: Conv2dLayerOptions = {},
@@ -122,13 +128,18 @@ export class Conv2d extends Module {
  * weight [inChannels, outChannels / groups, kH, kW] ~ U(-1/√fanIn, 1/√fanIn), fanIn = outChannels / groups · kH · kW.
  */
 export class ConvTranspose2d extends Module {
+  /** W [inChannels, outChannels/groups, kH, kW] ~ U(-1/√fanIn, 1/√fanIn). */
   readonly weight: Parameter;
+  /** b [outChannels] ~ U(-1/√fanIn, 1/√fanIn) (null with bias: false). */
   readonly bias: Parameter | null;
+  /** The kernel size [kH, kW]. */
   readonly kernelSize: [number, number];
   private readonly options: ConvTranspose2dOptions;
 
   constructor(
+    /** Input channels (dim 1 of x). */
     readonly inChannels: number,
+    /** Output channels (dim 1 of y). */
     readonly outChannels: number,
     kernelSize: number | readonly [number, number],
     options: ConvTranspose2dOptions & { bias?: boolean } = {},

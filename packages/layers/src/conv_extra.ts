@@ -40,12 +40,15 @@ const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias'];
  * Options of Conv1d: conv1d's (stride, padding, dilation, groups) and bias (default true).
  */
 export interface Conv1dLayerOptions extends Conv1dOptions {
+  /** Learn a bias [outChannels] (default true). */
   bias?: boolean;
 }
 
 /** 1-D convolution layer: `new Conv1d(16, 32, 3, { padding: 1 })` maps [N, 16, L] → [N, 32, L]. */
 export class Conv1d extends Module {
+  /** W [outChannels, inChannels/groups, k] ~ U(-1/√fanIn, 1/√fanIn). */
   readonly weight: Parameter;
+  /** b [outChannels] ~ U(-1/√fanIn, 1/√fanIn) (null with bias: false). */
   readonly bias: Parameter | null;
   /**
    * The convolution's settings as given to the constructor (stride, padding, dilation; unset ones
@@ -57,8 +60,11 @@ export class Conv1d extends Module {
   readonly options: Readonly<Conv1dOptions>;
 
   constructor(
+    /** Input channels (dim 1 of x). */
     readonly inChannels: number,
+    /** Output channels (dim 1 of y). */
     readonly outChannels: number,
+    /** The kernel length k. */
     readonly kernelSize: number,
     options: Conv1dLayerOptions = {},
   ) {
@@ -100,13 +106,17 @@ export class Conv1d extends Module {
  * Options of Conv3d: conv3d's (stride, padding, dilation, groups) and bias (default true).
  */
 export interface Conv3dLayerOptions extends Conv3dOptions {
+  /** Learn a bias [outChannels] (default true). */
   bias?: boolean;
 }
 
 /** 3-D convolution layer: `new Conv3d(1, 8, 3, { padding: 1 })` maps [N, 1, D, H, W] → [N, 8, D, H, W]. */
 export class Conv3d extends Module {
+  /** W [outChannels, inChannels/groups, kD, kH, kW] ~ U(-1/√fanIn, 1/√fanIn). */
   readonly weight: Parameter;
+  /** b [outChannels] ~ U(-1/√fanIn, 1/√fanIn) (null with bias: false). */
   readonly bias: Parameter | null;
+  /** The kernel size [kD, kH, kW]. */
   readonly kernelSize: [number, number, number];
   /**
    * The convolution's settings as given to the constructor (stride, padding, dilation; unset ones
@@ -118,7 +128,9 @@ export class Conv3d extends Module {
   readonly options: Readonly<Conv3dOptions>;
 
   constructor(
+    /** Input channels (dim 1 of x). */
     readonly inChannels: number,
+    /** Output channels (dim 1 of y). */
     readonly outChannels: number,
     kernelSize: number | readonly [number, number, number],
     options: Conv3dLayerOptions = {},

@@ -15,6 +15,7 @@ import { Module } from './module.js';
  */
 export class Dropout extends Module {
   constructor(
+    /** Probability of zeroing an element, in [0, 1) (default 0.5). */
     readonly p = 0.5,
     private readonly generator: Generator = defaultGenerator,
   ) {

@@ -28,11 +28,15 @@ import { Parameter } from './parameter.js';
  *   const h = emb.forward(tensor([[1, 5, 0]], { dtype: 'int32' })); // [1, 3, 64]
  */
 export class Embedding extends Module {
+  /** The table [numEmbeddings, embeddingDim] ~ N(0, 1); the paddingIdx row is zero. */
   readonly weight: Parameter;
+  /** The row kept at zero with no gradient (null: none). */
   readonly paddingIdx: number | null;
 
   constructor(
+    /** Number of rows (the largest id + 1). */
     readonly numEmbeddings: number,
+    /** Width of each row. */
     readonly embeddingDim: number,
     options: { paddingIdx?: number } = {},
   ) {

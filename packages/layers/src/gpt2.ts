@@ -48,12 +48,18 @@ import type { LoadStateDictOptions, LoadStateDictResult, StateDict } from './sta
  *   const h = trunk.forward(ids); // [N, T, nEmbd]
  */
 export class GPT2Model extends Module {
+  /** Token embedding, weight [vocabSize, nEmbd]. */
   readonly wte: Embedding;
+  /** Position embedding, weight [nPositions, nEmbd]. */
   readonly wpe: Embedding;
+  /** Dropout on the summed embeddings (probability embdPdrop). */
   readonly drop: Dropout;
+  /** The nLayer blocks (`h.{i}`). */
   readonly h: ModuleList<GPT2Block>;
+  /** The final LayerNorm. */
   readonly ln_f: LayerNorm;
 
+  /** The full config, defaults filled in. */
   constructor(readonly config: Required<GPT2Config>) {
     super();
     checkOptions('GPT2Model', config, CONFIG_KEYS);
@@ -76,7 +82,15 @@ export class GPT2Model extends Module {
   }
 
   /** ids [N, T] after the cached positions of `past` (one entry per block). */
-  step(ids: Tensor, past: LayerCache[] | null): { out: Tensor; cache: LayerCache[] } {
+  step(
+    ids: Tensor,
+    past: LayerCache[] | null,
+  ): {
+    /** Hidden states [N, T, nEmbd] after ln_f. */
+    out: Tensor;
+    /** One grown LayerCache per block. */
+    cache: LayerCache[];
+  } {
     ids._check('GPT2Model');
     if (ids.dtype !== 'int32')
       throw new DTypeError(`GPT2Model: ids must be int32 token ids, got ${ids.dtype}; use ids.to('int32').`);
@@ -112,7 +126,9 @@ export class GPT2Model extends Module {
  *   const out = await gpt.generate(ids, { maxNewTokens: 50, doSample: true, topK: 10 });
  */
 export class GPT2LMHeadModel extends Module {
+  /** The full config, defaults filled in. */
   readonly config: Required<GPT2Config>;
+  /** The trunk (wte, wpe, h, ln_f); the head reuses wte's weight. */
   readonly transformer: GPT2Model;
 
   constructor(config: GPT2Config) {
@@ -144,7 +160,15 @@ export class GPT2LMHeadModel extends Module {
   }
 
   /** Logits for ids after the cached positions, and the grown cache (see `generate`). */
-  step(ids: Tensor, past: LayerCache[] | null): { logits: Tensor; cache: LayerCache[] } {
+  step(
+    ids: Tensor,
+    past: LayerCache[] | null,
+  ): {
+    /** Next-token logits [N, T, vocabSize]. */
+    logits: Tensor;
+    /** One grown LayerCache per block (pass it as `past` next). */
+    cache: LayerCache[];
+  } {
     const { out, cache } = this.transformer.step(ids, past);
     return { logits: out.matmul(this.transformer.wte.weight.t()), cache };
   }

@@ -67,7 +67,9 @@ export const CONFIG_KEYS = [
 
 /** One layer's cached keys and values, [N, H, T, C/H] each. */
 export interface LayerCache {
+  /** Cached keys [N, H, T, C/H] for the T positions seen so far. */
   k: Tensor;
+  /** Cached values [N, H, T, C/H] for the T positions seen so far. */
   v: Tensor;
 }
 
@@ -77,11 +79,15 @@ export interface LayerCache {
  *   const proj = new Conv1D(96, 32);   // 32 → 96, weight [32, 96]
  */
 export class Conv1D extends Module {
+  /** W [nx, nf] (in, out), ~ N(0, std²) at start. */
   readonly weight: Parameter;
+  /** b [nf], zeros at start. */
   readonly bias: Parameter;
 
   constructor(
+    /** Output features (HF's nf). */
     readonly nf: number,
+    /** Input features (HF's nx). */
     readonly nx: number,
     std = 0.02,
   ) {
@@ -115,8 +121,11 @@ export class Conv1D extends Module {
 
 /** Options of GPT2Attention (HF's attn_pdrop, resid_pdrop, and the c_proj init's std). */
 export interface GPT2AttentionOptions {
+  /** Dropout probability on the attention weights (HF's attn_pdrop). */
   attnPdrop: number;
+  /** Dropout probability on the projected output (HF's resid_pdrop). */
   residPdrop: number;
+  /** Standard deviation of c_proj's initial weights (GPT-2 scales it by 1/√(2·nLayer)). */
   projStd: number;
 }
 
@@ -127,13 +136,18 @@ export interface GPT2AttentionOptions {
  *   const y = attn.forward(randn([2, 10, 64])); // [2, 10, 64]
  */
 export class GPT2Attention extends Module {
+  /** The fused q, k, v projection, weight [C, 3C]. */
   readonly c_attn: Conv1D;
+  /** The output projection, weight [C, C]. */
   readonly c_proj: Conv1D;
+  /** Dropout after c_proj (probability residPdrop). */
   readonly resid_dropout: Dropout;
   private readonly attnPdrop: number;
 
   constructor(
+    /** C, the embedding width. */
     readonly nEmbd: number,
+    /** The number of heads H; C must be divisible by it. */
     readonly nHead: number,
     options: GPT2AttentionOptions,
   ) {
@@ -153,7 +167,15 @@ export class GPT2Attention extends Module {
   }
 
   /** x [N, T, C] after `past` cached positions; returns the output and the grown cache. */
-  step(x: Tensor, past: LayerCache | null): { out: Tensor; cache: LayerCache } {
+  step(
+    x: Tensor,
+    past: LayerCache | null,
+  ): {
+    /** The output [N, T, C]. */
+    out: Tensor;
+    /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */
+    cache: LayerCache;
+  } {
     const [N, T, C] = x.shape;
     const H = this.nHead;
     const heads = (t: Tensor) => t.reshape([N, T, H, C / H]).transpose(1, 2);
@@ -182,8 +204,11 @@ export class GPT2Attention extends Module {
  *   const mlp = new GPT2MLP(64, 256, { residPdrop: 0, projStd: 0.02 });
  */
 export class GPT2MLP extends Module {
+  /** The up projection, weight [C, inner]. */
   readonly c_fc: Conv1D;
+  /** The down projection, weight [inner, C]. */
   readonly c_proj: Conv1D;
+  /** Dropout after c_proj (probability residPdrop). */
   readonly dropout: Dropout;
 
   constructor(nEmbd: number, nInner: number, options: { residPdrop: number; projStd: number }) {
@@ -206,9 +231,13 @@ export class GPT2MLP extends Module {
  *   const block = new GPT2Block(gpt.config);
  */
 export class GPT2Block extends Module {
+  /** LayerNorm before attention. */
   readonly ln_1: LayerNorm;
+  /** The causal self-attention. */
   readonly attn: GPT2Attention;
+  /** LayerNorm before the MLP. */
   readonly ln_2: LayerNorm;
+  /** The feed-forward network. */
   readonly mlp: GPT2MLP;
 
   constructor(config: Required<GPT2Config>) {
@@ -237,7 +266,21 @@ export class GPT2Block extends Module {
     return this.step(x, null).out;
   }
 
-  step(x: Tensor, past: LayerCache | null): { out: Tensor; cache: LayerCache } {
+  /**
+   * x [N, T, C] after `past`'s cached positions (null: none) → the block's output [N, T, C] and
+   * the attention cache grown by T positions.
+   *
+   *   const { out, cache } = block.step(x, null); // x [2, 5, 64] → out [2, 5, 64], cache.k [2, 4, 5, 16]
+   */
+  step(
+    x: Tensor,
+    past: LayerCache | null,
+  ): {
+    /** The output [N, T, C]. */
+    out: Tensor;
+    /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */
+    cache: LayerCache;
+  } {
     const a = this.attn.step(this.ln_1.forward(x), past);
     const h = x.add(a.out);
     return { out: h.add(this.mlp.forward(this.ln_2.forward(h))), cache: a.cache };

@@ -97,11 +97,42 @@ export function pickToken(
 
 /** What `generate` needs of a model: its sizes, its mode, and one cached step. */
 export interface Generative {
-  readonly config: { vocabSize: number; nPositions: number };
+  /** The sizes generate checks against. */
+  readonly config: {
+    /** V, the number of token ids. */
+    vocabSize: number;
+    /** The longest sequence (prompt + new tokens) the model takes. */
+    nPositions: number;
+  };
+  /** True in training mode (generate switches to eval and back). */
   readonly training: boolean;
+  /**
+   * Switches to eval mode (no dropout).
+   *
+   *   model.eval();
+   */
   eval(): unknown;
+  /**
+   * Switches to training mode (`mode` true, the default) or eval mode.
+   *
+   *   model.train(false);
+   */
   train(mode?: boolean): unknown;
-  step(ids: Tensor, past: LayerCache[] | null): { logits: Tensor; cache: LayerCache[] };
+  /**
+   * Logits [N, T, vocabSize] for ids [N, T] (int32) following `past`'s cached positions (null: none),
+   * and the cache grown by T positions (one entry per block).
+   *
+   *   const { logits, cache } = model.step(ids, null); // ids [1, 4] → logits [1, 4, V]
+   */
+  step(
+    ids: Tensor,
+    past: LayerCache[] | null,
+  ): {
+    /** Next-token logits [N, T, vocabSize]. */
+    logits: Tensor;
+    /** One grown LayerCache per block (pass it as `past` next). */
+    cache: LayerCache[];
+  };
 }
 
 /**

@@ -132,7 +132,9 @@ export function xavierNormal_(t: Tensor, gain = 1): Tensor {
 export interface KaimingOptions {
   /** Negative slope for leakyRelu (PyTorch's `a`, default 0). */
   a?: number;
+  /** Use fan in (default; keeps the forward variance) or fan out (keeps the backward one). */
   mode?: 'fanIn' | 'fanOut';
+  /** The activation the gain is computed for (default 'leakyRelu'). */
   nonlinearity?: Nonlinearity;
 }
 

@@ -44,11 +44,15 @@ export function uniformParameter(shape: number[], bound: number): Parameter {
  *   const logits = fc.forward(x); // [N, 784] → [N, 10]
  */
 export class Linear extends Module {
+  /** W [outFeatures, inFeatures] ~ U(-1/√inFeatures, 1/√inFeatures). */
   readonly weight: Parameter;
+  /** b [outFeatures] ~ U(-1/√inFeatures, 1/√inFeatures) (null with bias: false). */
   readonly bias: Parameter | null;
 
   constructor(
+    /** Input features (last dim of x). */
     readonly inFeatures: number,
+    /** Output features (last dim of y). */
     readonly outFeatures: number,
     options: { bias?: boolean } = {},
   ) {

@@ -25,11 +25,15 @@ const linearByHand = customGrad(
  *   const fc = new ManualLinear(4, 2);
  */
 export class ManualLinear extends Module {
+  /** W [outFeatures, inFeatures], initialised as Linear's. */
   readonly weight: Parameter;
+  /** b [outFeatures], initialised as Linear's. */
   readonly bias: Parameter;
 
   constructor(
+    /** Input features (last dim of x). */
     readonly inFeatures: number,
+    /** Output features (last dim of y). */
     readonly outFeatures: number,
   ) {
     super();

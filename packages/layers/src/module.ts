@@ -140,14 +140,29 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * This module and every descendant, depth first.
+   *
+   *   model.modules().length // 1 + number of descendants
+   */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
 
+  /**
+   * (name, module) for the direct children, in registration order.
+   *
+   *   new Sequential(new Linear(2, 3), new ReLU()).namedChildren() // [['0', Linear], ['1', ReLU]]
+   */
   namedChildren(): [string, Module][] {
     return [...this.childModules];
   }
 
+  /**
+   * The direct children, in registration order.
+   *
+   *   for (const c of model.children()) console.log(c.constructor.name);
+   */
   children(): Module[] {
     return [...this.childModules.values()];
   }
@@ -166,6 +181,11 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Every parameter, each listed once (shared ones too), in namedParameters' order: what an optimiser takes.
+   *
+   *   const opt = new SGD(model.parameters(), { lr: 0.1 });
+   */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }

@@ -29,14 +29,20 @@ import { Parameter } from './parameter.js';
  * and bias, default true), trackRunningStats (default true).
  */
 export interface BatchNormOptions {
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
+  /** Weight of the new batch statistic in the running averages (default 0.1). */
   momentum?: number;
+  /** Learn a per-channel weight and bias (default true). */
   affine?: boolean;
+  /** Keep running mean/var buffers and use them in eval mode (default true). */
   trackRunningStats?: boolean;
 }
 
 abstract class BatchNormBase extends Module {
+  /** The per-channel scale γ [C], ones at start (null when affine is false). */
   readonly weight: Parameter | null;
+  /** The per-channel shift β [C], zeros at start (null when affine is false). */
   readonly bias: Parameter | null;
   /** The buffer `running_mean` [C] (null without running statistics). */
   readonly runningMean: Tensor | null;
@@ -44,10 +50,13 @@ abstract class BatchNormBase extends Module {
   readonly runningVar: Tensor | null;
   /** The buffer `num_batches_tracked`, an int32 0-d count of training batches (PyTorch's int64). */
   readonly numBatchesTracked: Tensor | null;
+  /** Added to the variance before the square root (default 1e-5). */
   readonly eps: number;
+  /** Weight of the new batch statistic in the running averages (default 0.1). */
   readonly momentum: number;
 
   constructor(
+    /** C, the number of channels (dim 1 of the input). */
     readonly numFeatures: number,
     private readonly ranks: readonly number[],
     options: BatchNormOptions,
@@ -157,9 +166,13 @@ export class BatchNorm2d extends BatchNormBase {
  *   const ln = new LayerNorm(64); // [N, T, 64] → [N, T, 64]
  */
 export class LayerNorm extends Module {
+  /** The trailing dims normalised over, e.g. [64]. */
   readonly normalizedShape: number[];
+  /** The elementwise scale [...normalizedShape], ones at start (null without elementwiseAffine). */
   readonly weight: Parameter | null;
+  /** The elementwise shift [...normalizedShape], zeros at start (null without elementwiseAffine). */
   readonly bias: Parameter | null;
+  /** Added to the variance before the square root (default 1e-5). */
   readonly eps: number;
 
   constructor(

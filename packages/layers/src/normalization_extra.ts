@@ -28,12 +28,17 @@ import { Parameter } from './parameter.js';
  * sample, then applies the per-channel weight [C] and bias [C].
  */
 export class GroupNorm extends Module {
+  /** The per-channel scale [C], ones at start (null when affine is false). */
   readonly weight: Parameter | null;
+  /** The per-channel shift [C], zeros at start (null when affine is false). */
   readonly bias: Parameter | null;
+  /** Added to the variance before the square root (default 1e-5). */
   readonly eps: number;
 
   constructor(
+    /** The number of channel groups; must divide numChannels. */
     readonly numGroups: number,
+    /** C, the number of channels (dim 1 of the input). */
     readonly numChannels: number,
     options: { eps?: number; affine?: boolean } = {},
   ) {
@@ -71,21 +76,32 @@ export class GroupNorm extends Module {
  * false), trackRunningStats (default false), as PyTorch's.
  */
 export interface InstanceNormLayerOptions {
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
+  /** Weight of the new statistic in the running averages (default 0.1). */
   momentum?: number;
+  /** Learn a per-channel weight and bias (default false). */
   affine?: boolean;
+  /** Keep running mean/var buffers and use them in eval mode (default false). */
   trackRunningStats?: boolean;
 }
 
 abstract class InstanceNormBase extends Module {
+  /** The per-channel scale [C], ones at start (null when affine is false). */
   readonly weight: Parameter | null;
+  /** The per-channel shift [C], zeros at start (null when affine is false). */
   readonly bias: Parameter | null;
+  /** The buffer `runningMean` [C] (null without trackRunningStats). */
   readonly runningMean: Tensor | null;
+  /** The buffer `runningVar` [C] (null without trackRunningStats). */
   readonly runningVar: Tensor | null;
+  /** Added to the variance before the square root (default 1e-5). */
   readonly eps: number;
+  /** Weight of the new statistic in the running averages (default 0.1). */
   readonly momentum: number;
 
   constructor(
+    /** C, the number of channels (dim 1 of the input). */
     readonly numFeatures: number,
     private readonly rank: number,
     options: InstanceNormLayerOptions,
@@ -141,8 +157,11 @@ export class InstanceNorm2d extends InstanceNormBase {
 
 /** RMS normalisation over the last dims: `new RMSNorm(512)` on [..., 512], weight [512]. */
 export class RMSNorm extends Module {
+  /** The trailing dims normalised over, e.g. [512]. */
   readonly normalizedShape: number[];
+  /** The elementwise scale [...normalizedShape], ones at start (null without elementwiseAffine). */
   readonly weight: Parameter | null;
+  /** Added to mean(x²) before the square root (undefined: rmsNorm's default, float32 machine epsilon). */
   readonly eps: number | undefined;
 
   constructor(

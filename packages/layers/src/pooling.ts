@@ -28,7 +28,9 @@ import { Module } from './module.js';
  */
 export class MaxPool2d extends Module {
   constructor(
+    /** The pooling window (kH, kW), a number meaning a square window. */
     readonly kernelSize: number | readonly [number, number],
+    /** maxPool2d's options as given (stride default kernelSize, padding, dilation, ceilMode). */
     readonly options: MaxPool2dOptions = {},
   ) {
     super();
@@ -50,7 +52,9 @@ export class MaxPool2d extends Module {
  */
 export class AvgPool2d extends Module {
   constructor(
+    /** The pooling window (kH, kW), a number meaning a square window. */
     readonly kernelSize: number | readonly [number, number],
+    /** avgPool2d's options as given (stride default kernelSize, padding, ceilMode, countIncludePad, divisorOverride). */
     readonly options: AvgPool2dOptions = {},
   ) {
     super();
@@ -77,8 +81,10 @@ export class AvgPool2d extends Module {
  *   const gap = new AdaptiveAvgPool2d(1); // [N, C, H, W] → [N, C, 1, 1]
  */
 export class AdaptiveAvgPool2d extends Module {
+  /** The output size as a pair [oH, oW] (outputSize resolved). */
   readonly size: [number, number];
 
+  /** The requested output size (oH, oW), a number meaning a square; default 1. */
   constructor(readonly outputSize: number | readonly [number, number] = 1) {
     super();
     const [h, w] =
@@ -136,7 +142,9 @@ export class AdaptiveAvgPool2d extends Module {
  */
 export class Flatten extends Module {
   constructor(
+    /** First dim merged (default 1; negative counts from the end). */
     readonly startDim = 1,
+    /** Last dim merged, inclusive (default -1, the last). */
     readonly endDim = -1,
   ) {
     super();

@@ -41,11 +41,15 @@ export interface PositionalOptions {
 }
 
 abstract class PositionalBase extends Module {
+  /** Dropout after adding the positions (probability options.dropout, default 0). */
   readonly drop: Dropout;
+  /** x is [N, L, dModel] (default true) or [L, N, dModel]. */
   readonly batchFirst: boolean;
 
   constructor(
+    /** The most positions it encodes (positions 0 .. maxLen - 1). */
     readonly maxLen: number,
+    /** The model width (last dim of x). */
     readonly dModel: number,
     options: PositionalOptions,
   ) {
@@ -65,6 +69,11 @@ abstract class PositionalBase extends Module {
   /** The [length, dModel] rows for positions start .. start + length - 1. */
   abstract positions(start: number, length: number): Tensor;
 
+  /**
+   * Throws a ShapeError unless positions start .. start + length - 1 lie in 0 .. maxLen - 1.
+   *
+   *   this.checkRange(start, x.shape[1]);
+   */
   protected checkRange(start: number, length: number): void {
     if (!Number.isInteger(start) || start < 0 || start + length > this.maxLen) {
       throw new ShapeError(
@@ -148,6 +157,7 @@ export class SinusoidalPositionalEncoding extends PositionalBase {
  *   const y = pe.forward(tokenEmbeddings);      // [N, L, 64]
  */
 export class LearnedPositionalEmbedding extends PositionalBase {
+  /** The table [maxLen, dModel] ~ N(0, 1), one learned row per position. */
   readonly weight: Parameter;
 
   constructor(maxLen: number, dModel: number, options: PositionalOptions = {}) {

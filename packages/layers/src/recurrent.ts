@@ -34,8 +34,11 @@ import type { Parameter } from './parameter.js';
  * Options of RNN/LSTM/GRU: numLayers (default 1), bias (default true), batchFirst (default false).
  */
 export interface RNNOptions {
+  /** Stacked layers (default 1). */
   numLayers?: number;
+  /** Learn the biases b_ih and b_hh (default true). */
   bias?: boolean;
+  /** x is [N, L, inputSize] (default false: [L, N, inputSize]). */
   batchFirst?: boolean;
 }
 
@@ -43,7 +46,9 @@ type Cell = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 const GATES: Record<Cell, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
 
 abstract class RecurrentBase extends Module {
+  /** Stacked layers (default 1). */
   readonly numLayers: number;
+  /** x is [N, L, inputSize] (default false: [L, N, inputSize]). */
   readonly batchFirst: boolean;
   private readonly layers: {
     wih: Parameter;
@@ -54,7 +59,9 @@ abstract class RecurrentBase extends Module {
 
   constructor(
     private readonly cell: Cell,
+    /** Features per time step (last dim of x). */
     readonly inputSize: number,
+    /** H, features of the hidden state. */
     readonly hiddenSize: number,
     options: RNNOptions,
   ) {
@@ -116,7 +123,15 @@ abstract class RecurrentBase extends Module {
   }
 
   /** Runs the sequence; `state` is h0 (or [h0, c0] for LSTM) with shape [numLayers, N, H]. */
-  protected run(x: Tensor, state: Tensor[] | null): { output: Tensor; state: Tensor[] } {
+  protected run(
+    x: Tensor,
+    state: Tensor[] | null,
+  ): {
+    /** The last layer's hidden state at every step, [L, N, H] ([N, L, H] with batchFirst). */
+    output: Tensor;
+    /** The final h (then c for LSTM), [numLayers, N, H] each. */
+    state: Tensor[];
+  } {
     return tidy(() => {
       const { seq, unbatched } = this.prepare(x);
       const [T, N] = seq.shape;

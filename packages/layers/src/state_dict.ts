@@ -22,8 +22,11 @@ export interface LoadStateDictResult {
 
 /** A key whose tensor has another shape than the module's. */
 export interface ShapeMismatch {
+  /** The dotted parameter or buffer name. */
   key: string;
+  /** The module's shape for it. */
   expected: number[];
+  /** The dict's shape for it. */
   got: number[];
 }
 
@@ -34,11 +37,13 @@ export interface ShapeMismatch {
  *   try { model.loadStateDict(dict); } catch (e) { if (e instanceof StateDictError) console.log(e.missingKeys); }
  */
 export class StateDictError extends ValueError {
+  /** 'StateDictError'. */
   override name = 'StateDictError';
   /** Missing keys (reported by a strict load only). */
   readonly missingKeys: string[];
   /** Unexpected keys (reported by a strict load only). */
   readonly unexpectedKeys: string[];
+  /** Keys whose tensors have another shape than the module's. */
   readonly mismatched: ShapeMismatch[];
   /** Values that are not usable tensors (not a Tensor, disposed, on another backend). */
   readonly invalid: string[];

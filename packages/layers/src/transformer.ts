@@ -33,6 +33,7 @@ export interface TransformerLayerOptions {
   dimFeedforward?: number;
   /** Dropout probability everywhere (default 0.1). */
   dropout?: number;
+  /** The feed-forward activation (default 'relu'). */
   activation?: TransformerActivation;
   /** LayerNorm epsilon (default 1e-5). */
   layerNormEps?: number;
@@ -65,24 +66,44 @@ type SubBlock = readonly [(x: Tensor) => Tensor, LayerNorm];
  *   class MyLayer extends TransformerLayerBase { ... } // see TransformerEncoderLayer
  */
 export abstract class TransformerLayerBase extends Module {
+  /** Self-attention over the input (dModel, nhead). */
   readonly self_attn: MultiheadAttention;
+  /** Feed-forward up projection dModel → dimFeedforward. */
   readonly linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   readonly dropout: Dropout;
+  /** Feed-forward down projection dimFeedforward → dModel. */
   readonly linear2: Linear;
+  /** LayerNorm of the self-attention sub-block. */
   readonly norm1: LayerNorm;
+  /** LayerNorm of sub-block 2: feed-forward (encoder) or cross-attention (decoder, whose feed-forward norm is `norm3`). */
   readonly norm2: LayerNorm;
+  /** Dropout on the self-attention output. */
   readonly dropout1: Dropout;
+  /** Dropout on sub-block 2's output: feed-forward (encoder) or cross-attention (decoder). */
   readonly dropout2: Dropout;
+  /** Pre-norm (options.normFirst, default false). */
   readonly normFirst: boolean;
+  /** Inputs are [N, L, dModel] (options.batchFirst, default false: [L, N, dModel]). */
   readonly batchFirst: boolean;
   /** The cross-attention, third norm and third dropout (decoder), else null. */
-  protected readonly cross: { attn: MultiheadAttention; norm: LayerNorm; dropout: Dropout } | null;
+  protected readonly cross: {
+    /** Cross-attention on the memory (`multihead_attn`). */
+    attn: MultiheadAttention;
+    /** Its LayerNorm (`norm3`). */
+    norm: LayerNorm;
+    /** Dropout on its output (`dropout3`). */
+    dropout: Dropout;
+  } | null;
   private readonly act: (x: Tensor) => Tensor;
 
   protected constructor(
     name: string,
+    /** The model width (last dim of the input). */
     readonly dModel: number,
+    /** The number of attention heads; must divide dModel. */
     readonly nhead: number,
+    /** The options as given (defaults not filled in). */
     readonly options: TransformerLayerOptions,
     crossAttention: boolean,
   ) {
@@ -230,7 +251,9 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
  *   class MyStack extends TransformerStack<TransformerEncoderLayer> { ... } // see TransformerEncoder
  */
 export abstract class TransformerStack<L extends TransformerLayerBase> extends Module {
+  /** The numLayers layers (`layers.{i}`). */
   readonly layers: ModuleList<L>;
+  /** The final LayerNorm (null: none). */
   readonly norm: LayerNorm | null;
 
   protected constructor(

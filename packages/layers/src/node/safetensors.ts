@@ -58,7 +58,12 @@ export async function loadSafetensors(
   model: Module,
   path: string,
   options: { strict?: boolean } = {},
-): Promise<LoadStateDictResult & { metadata: Record<string, string> }> {
+): Promise<
+  LoadStateDictResult & {
+    /** The file header's `__metadata__` strings ({} when absent). */
+    metadata: Record<string, string>;
+  }
+> {
   checkModule('loadSafetensors', model, path);
   const { tensors, metadata } = decodeSafetensors(new Uint8Array(await readFile(path)));
   try {
