@@ -60,6 +60,7 @@ export {
   StateDictError,
 } from './state_dict.js';
 export {
+  type SubBlock,
   type TransformerActivation,
   TransformerDecoder,
   TransformerDecoderLayer,

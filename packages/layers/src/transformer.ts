@@ -53,7 +53,7 @@ function activationFn(name: string, a: TransformerActivation): (x: Tensor) => Te
 }
 
 /** One residual sub-block: its function and the LayerNorm around it. */
-type SubBlock = readonly [(x: Tensor) => Tensor, LayerNorm];
+export type SubBlock = readonly [(x: Tensor) => Tensor, LayerNorm];
 
 /**
  * The body the encoder and decoder layers share: self-attention, optional cross-attention on a

@@ -20,7 +20,7 @@ import {
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 /** Options of bce and bceWithLogits: reduction and an element weight. */
-interface BCEOptions {
+export interface BCEOptions {
   /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
   reduction?: Reduction;
   /** Rescales each element's loss (broadcast against the input). */

@@ -1,4 +1,4 @@
-export { BCELoss, BCEWithLogitsLoss, bce, bceWithLogits } from './binary_ce.js';
+export { BCELoss, type BCEOptions, BCEWithLogitsLoss, bce, bceWithLogits } from './binary_ce.js';
 export {
   CrossEntropyLoss,
   type CrossEntropyOptions,

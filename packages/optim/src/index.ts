@@ -12,5 +12,6 @@ export {
   MultiStepLR,
   type SchedulerStateDict,
   StepLR,
+  type WithLr,
 } from './schedulers.js';
 export { SGD, type SGDOptions } from './sgd.js';
