@@ -46,7 +46,7 @@ export function backendFor(op: string, inputs: readonly Tensor[]): Backend {
     if (t._storage.backend !== backend) {
       throw new BackendError(
         `${op}: a tensor with shape [${t.shape.join(', ')}] lives on backend '${t.backend}' but the ` +
-          `current backend is '${backend.name}'. Make tensors after setBackend(), or move it with toBackend().`,
+          `current backend is '${backend.name}'. Make tensors after setBackend(), or copy this one across: tensor(await t.data(), { shape: t.shape, dtype: t.dtype }) under the new backend.`,
       );
     }
   }
