@@ -43,7 +43,7 @@ export interface OpCase {
   name: string;
   /** The op's keyword arguments (dims, stride, padding, ...), passed to the front-end call. */
   kwargs: Record<string, unknown>;
-  /** The differentiable float32 inputs, in the op's argument order. */
+  /** The float32 tensor inputs, in the op's argument order (made with requiresGrad: true). */
   inputs: EncodedTensor[];
   /** The expected forward output y. */
   out: EncodedTensor;

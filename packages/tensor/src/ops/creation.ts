@@ -39,7 +39,7 @@ export interface TensorOptions {
   dtype?: DType;
   /** Shape of the result, when `data` is flat. */
   shape?: readonly number[];
-  /** Record operations on the result for autograd (a leaf whose `.grad` backward fills); default false. */
+  /** Record operations on the result for autograd (a float32 leaf whose `.grad` backward fills); default false. */
   requiresGrad?: boolean;
 }
 
