@@ -1,8 +1,15 @@
 /** Comparing computed values with references, and the memory (leak) check. */
 import type { TypedArray } from '@nnet/tensor';
 
+/**
+ * How close a value must be to its reference: |got − want| <= atol + rtol·|want|.
+ *
+ *   mismatch(got, want, { rtol: 1e-4, atol: 1e-5 })   // null when every element passes
+ */
 export interface Tolerance {
+  /** Relative part, scaled by |want|. */
   rtol: number;
+  /** Absolute part (what matters near 0). */
   atol: number;
 }
 
@@ -59,8 +66,15 @@ export function identical(got: ArrayLike<number>, want: ArrayLike<number>): stri
   return null;
 }
 
+/**
+ * What `backend.memory()` (or the front end's `memory()`) reports, compared by `memoryDelta`.
+ *
+ *   const before = backend.memory(); run(); memoryDelta(before, backend.memory())   // null: no leak
+ */
 export interface MemorySnapshot {
+  /** Live storages. */
   readonly storages: number;
+  /** Their total bytes (size × bytes per element). */
   readonly bytes: number;
 }
 

@@ -9,8 +9,11 @@ import type { DType, TypedArray } from '@nnet/tensor';
 
 /** A tensor as the fixtures store it: dtype, shape and the row-major values. */
 export interface EncodedTensor {
+  /** Element type: 'float32', 'int32' or 'bool'. */
   dtype: DType;
+  /** The dims, e.g. `[2, 3]` (`[]` for a scalar). */
   shape: number[];
+  /** The values in row-major order, prod(shape) of them; NaN and ±Infinity as strings. */
   data: (number | string)[];
 }
 
@@ -38,9 +41,13 @@ export interface OpCase {
   op: string;
   /** Unique, readable test name. */
   name: string;
+  /** The op's keyword arguments (dims, stride, padding, ...), passed to the front-end call. */
   kwargs: Record<string, unknown>;
+  /** The float32 tensor inputs, in the op's argument order (made with requiresGrad: true). */
   inputs: EncodedTensor[];
+  /** The expected forward output y. */
   out: EncodedTensor;
+  /** W, y's shape: the backward pass differentiates sum(y · W). */
   weight: EncodedTensor;
   /** d sum(y · weight) / d input, computed by PyTorch in float64 (null: not differentiable). */
   grads: (EncodedTensor | null)[];

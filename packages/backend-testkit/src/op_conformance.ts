@@ -33,6 +33,12 @@ export function requiredOnly(backend: Backend): Backend {
   return view as unknown as Backend;
 }
 
+/**
+ * Options of `runOpConformance`: `name`, `create`, `skip` and `tolerance` as in
+ * `ConformanceOptions`, plus whether to rerun every case with only the required kernels.
+ *
+ *   runOpConformance({ name: 'cpu', create: () => new CpuBackend(), requiredOnly: false });
+ */
 export type OpConformanceOptions = Pick<ConformanceOptions, 'name' | 'create' | 'skip' | 'tolerance'> & {
   /** Also run every case with the optional kernels hidden (default true). */
   requiredOnly?: boolean;

@@ -98,7 +98,12 @@ function fixtureInputs(c: OpCase): Float32Array[] {
 export async function forwardBackward(
   c: OpCase,
   values: readonly Float32Array[] = fixtureInputs(c),
-): Promise<{ out: Float32Array; grads: (Float32Array | null)[] }> {
+): Promise<{
+  /** The forward output y, row-major. */
+  out: Float32Array;
+  /** d sum(y · W) / d input for each input, or null where the front end computed none. */
+  grads: (Float32Array | null)[];
+}> {
   const f = opFn(c);
   const { y, gs } = nn.tidy(() => {
     const xs = makeInputs(c, values, true);
@@ -146,6 +151,11 @@ export async function checkOpAgainstFixture(c: OpCase, tol: Tolerance): Promise<
   return null;
 }
 
+/**
+ * Options of `checkOpFiniteDifferences`: step, samples per input and the acceptance tolerance.
+ *
+ *   await checkOpFiniteDifferences(c, { eps: 1e-3, samples: 8 })   // null on success
+ */
 export interface FiniteDifferenceOptions {
   /** Step h of (f(x + h) - f(x - h)) / 2h. Default 1e-2 (fixture inputs keep 0.1 from any kink). */
   eps?: number;
@@ -156,6 +166,7 @@ export interface FiniteDifferenceOptions {
    * case (div) is 1.6e-4·(1 + |grad|), so this leaves room for another backend's float32 rounding.
    */
   rtol?: number;
+  /** The absolute part of that tolerance; default 2e-3. */
   atol?: number;
 }
 

@@ -4,6 +4,12 @@ import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
 import { opCases } from './fixtures.js';
 import { KERNEL_IDS, STORAGE_IDS } from './ids.js';
 
+/**
+ * The options of `runBackendConformance` (and, in part, `runOpConformance`): the backend under
+ * test, what to skip, the float tolerance, and which parts to run.
+ *
+ *   runBackendConformance({ name: 'wasm', create: () => createWasmBackend(), skip: ['op:conv2d'] });
+ */
 export interface ConformanceOptions {
   /** Name shown in the suite titles and the support matrix. */
   name: string;
@@ -16,7 +22,12 @@ export interface ConformanceOptions {
    */
   skip?: readonly string[];
   /** Tolerance for float32 kernel values (default rtol 1e-4, atol 1e-5); op cases use 2x rtol, 10x atol. */
-  tolerance?: { rtol?: number; atol?: number };
+  tolerance?: {
+    /** Relative tolerance: accepts |got − want| <= atol + rtol·|want|; default 1e-4. */
+    rtol?: number;
+    /** Absolute tolerance (same rule); default 1e-5. */
+    atol?: number;
+  };
   /** Print the kernel-support matrix after the suite (default true). */
   printMatrix?: boolean;
   /**

@@ -322,17 +322,48 @@ export interface BackendStorage<H = unknown> {
    * the system for storages — pools, free lists, the extent of a WebAssembly heap — for
    * `memoryStats()`.
    */
-  memory(): { storages: number; bytes: number; reserved?: number };
+  memory(): {
+    /** Live storages (allocated and not yet freed). */
+    storages: number;
+    /** Σ size × bytes per element over the live storages. */
+    bytes: number;
+    /** Bytes held from the system for storages, pools included (optional). */
+    reserved?: number;
+  };
 }
 
 /**
  * A backend: a name, storage, the required kernels and any optional ones. Implement it as a
  * plain object or a class and register a factory with `registerBackend`.
+ *
+ *   registerBackend('mine', () => ({ name: 'mine', ...storage, ...requiredKernels }));
+ *
+ * The optional kernels (each described under `OptionalKernels`, where the shapes are given):
+ * @property conv2d 2-D convolution: x [N, C, H, W], w [O, C/groups, kH, kW], bias [O] or null → out [N, O, Ho, Wo].
+ * @property conv2dBackwardInput conv2d's gradient wrt x: dy [N, O, Ho, Wo] and w → dx [N, C, H, W].
+ * @property conv2dBackwardFilter conv2d's gradient wrt w: x and dy [N, O, Ho, Wo] → dw [O, C/groups, kH, kW].
+ * @property maxPool2d Max pooling: x [N, C, H, W] → out [N, C, Ho, Wo] and int32 indices (flat h·W + w).
+ * @property maxPool2dBackward maxPool2d's gradient: dy and the indices → dx [N, C, H, W].
+ * @property avgPool2d Average pooling: x [N, C, H, W] → out [N, C, Ho, Wo].
+ * @property avgPool2dBackward avgPool2d's gradient: dy [N, C, Ho, Wo] → dx [N, C, H, W].
+ * @property softmax out = softmax(x) along an axis, computed stably (x's shape).
+ * @property logSoftmax out = log(softmax(x)) along an axis, computed stably (x's shape).
+ * @property linear out [M, N] = act(x [M, K] · w [N, K]ᵀ + bias [N]).
+ * @property sgdUpdate One in-place SGD step of a parameter (momentum, dampening, Nesterov, weight decay).
+ * @property adamUpdate One in-place Adam/AdamW step of a parameter (optionally AMSGrad).
+ * @property attention Fused scaled dot-product attention: q [B, L, E], k [B, S, E], v [B, S, Ev] → out [B, L, Ev], logsumexp [B, L].
+ * @property sortRows Stable sort of each row of x [R, n] → values [R, n] and int32 indices [R, n].
+ * @property cumsum Inclusive running sum along an axis (or reversed), x's shape and dtype.
+ * @property resizeAxis Resizes x along one axis (nearest or linear, PyTorch's index rules).
+ * @property resizeAxisBackward resizeAxis's adjoint: dy → dx (x's shape).
+ * @property crossEntropy Fused softmax cross-entropy: logits [N, C], int32 target [N] → loss [N], logsumexp [N].
+ * @property crossEntropyBackward crossEntropy's gradient: dloss [N] → dlogits [N, C].
  */
 export interface Backend<H = unknown>
   extends BackendStorage<H>,
     RequiredKernels<H>,
     Partial<OptionalKernels<H>> {
+  /** The backend's name, e.g. 'cpu', 'wasm' or 'webgpu' (shown in errors and support matrices). */
   readonly name: string;
   /** Releases everything the backend holds (optional). */
   dispose?(): void;

@@ -7,14 +7,19 @@ import type { DType } from './dtype.js';
 
 /** A dense tensor as a kernel sees it: a storage handle, its dtype and its shape. */
 export interface TensorInfo<H = unknown> {
+  /** The backend's opaque storage handle (what `alloc` returned). */
   readonly handle: H;
+  /** The element type of the storage: 'float32', 'int32' or 'bool'. */
   readonly dtype: DType;
+  /** The dims, e.g. `[N, C, H, W]`; the storage holds their product of elements, row-major. */
   readonly shape: readonly number[];
 }
 
 /** A strided view of a storage, the input of `copyStrided` (strides and offset in elements). */
 export interface StridedInfo<H = unknown> extends TensorInfo<H> {
+  /** Elements to step in the storage per unit of each dim (one per dim of `shape`; 0 broadcasts). */
   readonly strides: readonly number[];
+  /** The storage index, in elements, of the view's first element. */
   readonly offset: number;
 }
 
@@ -111,12 +116,19 @@ export interface MatmulOptions {
 
 /** Geometry of a 2-D convolution (PyTorch semantics, symmetric zero padding). */
 export interface Conv2dParams {
+  /** Vertical stride (>= 1): Ho = floor((H + 2·padH − dilationH·(kH − 1) − 1) / strideH) + 1. */
   readonly strideH: number;
+  /** Horizontal stride (>= 1), the same rule for Wo. */
   readonly strideW: number;
+  /** Zero rows added above and below the input. */
   readonly padH: number;
+  /** Zero columns added left and right of the input. */
   readonly padW: number;
+  /** Spacing between kernel rows (1: dense kernel). */
   readonly dilationH: number;
+  /** Spacing between kernel columns (1: dense kernel). */
   readonly dilationW: number;
+  /** Channel groups: C and O are both divisible by it; w is `[O, C/groups, kH, kW]`. */
   readonly groups: number;
 }
 
@@ -126,11 +138,17 @@ export interface Conv2dParams {
  * window lies wholly in the padding; average pooling has no divisor override.
  */
 export interface Pool2dParams {
+  /** Window height. */
   readonly kernelH: number;
+  /** Window width. */
   readonly kernelW: number;
+  /** Vertical step between windows: Ho = floor((H + 2·padH − kernelH) / strideH) + 1. */
   readonly strideH: number;
+  /** Horizontal step between windows (the same rule for Wo). */
   readonly strideW: number;
+  /** Rows of padding above and below (<= kernelH / 2). */
   readonly padH: number;
+  /** Columns of padding left and right (<= kernelW / 2). */
   readonly padW: number;
   /** Average pooling only: divide by the full window (true) or by the in-bounds part (false). */
   readonly countIncludePad: boolean;
@@ -161,6 +179,7 @@ export interface ResizeAxisParams {
    * i0 = floor(src), i1 = min(i0 + 1, in − 1), λ = src − i0, out = (1 − λ)·x[i0] + λ·x[i1].
    */
   readonly mode: 'nearest' | 'linear';
+  /** 'linear' only: map the corner samples of input and output onto each other (PyTorch's align_corners). */
   readonly alignCorners: boolean;
   /** in/out, or 1/scaleFactor when the user gave scaleFactor (PyTorch's rule). Unused with alignCorners. */
   readonly scale: number;
@@ -174,23 +193,36 @@ export interface CrossEntropyParams {
 
 /** One SGD step's hyper-parameters (PyTorch's rule); `first` is true on a buffer's first step. */
 export interface SGDUpdateParams {
+  /** Learning rate: p -= lr·d. */
   readonly lr: number;
+  /** Momentum factor μ (0: no momentum buffer). */
   readonly momentum: number;
+  /** Dampening τ of the momentum update: buf = μ·buf + (1 − τ)·d. */
   readonly dampening: number;
+  /** Nesterov momentum: step with d + μ·buf instead of buf. */
   readonly nesterov: boolean;
+  /** L2 penalty λ added to the gradient: d = g + λ·p. */
   readonly weightDecay: number;
+  /** True on the buffer's first step: buf = d (no dampening). */
   readonly first: boolean;
 }
 
 /** One Adam/AdamW step's hyper-parameters; `step` counts from 1 (for the bias corrections). */
 export interface AdamUpdateParams {
+  /** Learning rate. */
   readonly lr: number;
+  /** β₁, decay of the first-moment average m (PyTorch default 0.9). */
   readonly beta1: number;
+  /** β₂, decay of the second-moment average v (PyTorch default 0.999). */
   readonly beta2: number;
+  /** ε added to the denominator √v̂ / √(1 − β₂ᵗ) for stability. */
   readonly eps: number;
+  /** Weight decay λ: added to the gradient as λ·p (Adam) or p -= lr·λ·p (AdamW, `decoupled`). */
   readonly weightDecay: number;
   /** AdamW: decay the parameter directly instead of adding λ·p to the gradient. */
   readonly decoupled: boolean;
+  /** AMSGrad: use the running max of v (`maxExpAvgSq`) in the denominator. */
   readonly amsgrad: boolean;
+  /** The step number t, counting from 1 (bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ). */
   readonly step: number;
 }

@@ -9,8 +9,11 @@ export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
 /** The typed array that stores each dtype. */
 export interface TypedArrayOf {
+  /** float32 storage: `Float32Array`. */
   float32: Float32Array;
+  /** int32 storage: `Int32Array`. */
   int32: Int32Array;
+  /** bool storage: `Uint8Array`, one byte per element holding 0 or 1. */
   bool: Uint8Array;
 }
 

@@ -3,41 +3,49 @@
  * Catch `NNetError` to catch them all, or a subclass for one kind.
  */
 export class NNetError extends Error {
+  /** The class name, `'NNetError'` (shown in stack traces; `err.name === 'NNetError'`). */
   override name = 'NNetError';
 }
 
 /** Shapes that do not fit together (broadcasting, matmul, reshape, cat, ...). */
 export class ShapeError extends NNetError {
+  /** The class name, `'ShapeError'` (shown in stack traces; `err.name === 'ShapeError'`). */
   override name = 'ShapeError';
 }
 
 /** A dtype an op does not accept (for example `matmul` on int32, or `gather` with float indices). */
 export class DTypeError extends NNetError {
+  /** The class name, `'DTypeError'` (shown in stack traces; `err.name === 'DTypeError'`). */
   override name = 'DTypeError';
 }
 
 /** A dim or index outside its valid range. */
 export class IndexError extends NNetError {
+  /** The class name, `'IndexError'` (shown in stack traces; `err.name === 'IndexError'`). */
   override name = 'IndexError';
 }
 
 /** A value an op cannot take (a negative size, a zero step, a NaN loss when checking). */
 export class ValueError extends NNetError {
+  /** The class name, `'ValueError'` (shown in stack traces; `err.name === 'ValueError'`). */
   override name = 'ValueError';
 }
 
 /** No backend ready, an unknown backend name, or tensors on two different backends. */
 export class BackendError extends NNetError {
+  /** The class name, `'BackendError'` (shown in stack traces; `err.name === 'BackendError'`). */
   override name = 'BackendError';
 }
 
 /** A tensor used after `dispose()` (or after the `tidy` scope that made it ended). */
 export class DisposedError extends NNetError {
+  /** The class name, `'DisposedError'` (shown in stack traces; `err.name === 'DisposedError'`). */
   override name = 'DisposedError';
 }
 
 /** Autograd misuse: backward on a non-scalar without a gradient, or through a freed graph. */
 export class GradError extends NNetError {
+  /** The class name, `'GradError'` (shown in stack traces; `err.name === 'GradError'`). */
   override name = 'GradError';
 }
 
@@ -47,6 +55,7 @@ export class GradError extends NNetError {
  * and the limit (see `maxStorageBytes` in the backend contract).
  */
 export class MemoryError extends NNetError {
+  /** The class name, `'MemoryError'` (shown in stack traces; `err.name === 'MemoryError'`). */
   override name = 'MemoryError';
 }
 
@@ -55,6 +64,7 @@ export class MemoryError extends NNetError {
  * Infinity in the forward pass, or its gradient rule did in the backward pass.
  */
 export class AnomalyError extends NNetError {
+  /** The class name, `'AnomalyError'` (shown in stack traces; `err.name === 'AnomalyError'`). */
   override name = 'AnomalyError';
 }
 

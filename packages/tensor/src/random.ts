@@ -94,6 +94,12 @@ export class Generator {
     return [this.s0, this.s1, this.s2, this.s3, this.spare ?? Number.NaN];
   }
 
+  /**
+   * Restores a state `getState()` returned (5 numbers); the generator then repeats the same
+   * sequence. Throws ValueError for any other length.
+   *
+   *   const s = g.getState(); const a = g.nextUint32(); g.setState(s); g.nextUint32() === a  // true
+   */
   setState(state: readonly number[]): void {
     if (state.length !== 5)
       throw new ValueError('Generator.setState: expected the 5 numbers getState() returned.');

@@ -190,7 +190,9 @@ function assemble(entries: Entry[], metadata: Record<string, string> | undefined
 
 /** What `decodeSafetensors` returns: the tensors by name (in header order) and the metadata. */
 export interface DecodedSafetensors {
+  /** The tensors by name, in header order (each a new tensor the caller owns). */
   tensors: Record<string, Tensor>;
+  /** The header's `__metadata__` string map (`{}` when the file has none). */
   metadata: Record<string, string>;
 }
 

@@ -149,6 +149,11 @@ export class AsyncScope {
     this.owned.length = 0;
   }
 
+  /**
+   * Closes the scope (same as `close()`), so `using s = scope()` frees its tensors at block end.
+   *
+   *   { using s = scope(); const h = x.relu(); }  // h is freed at the closing brace
+   */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -28,10 +28,13 @@ import { outputSize, pair, type Window } from './window.js';
  *   conv2d(x, w, b, { stride: 2, padding: 1, groups: 2 })
  */
 export interface Conv2dOptions {
+  /** Step of the kernel, one number or [sH, sW]; default 1. */
   stride?: number | readonly [number, number];
   /** Zero padding on each side, or 'valid' (none) or 'same' (output size = input size; stride 1). */
   padding?: number | readonly [number, number] | 'same' | 'valid';
+  /** Spacing between kernel taps, one number or [dH, dW]; default 1. */
   dilation?: number | readonly [number, number];
+  /** Channel groups (C and O divisible by it; w is [O, C/groups, kH, kW]); default 1. */
   groups?: number;
 }
 
@@ -192,11 +195,15 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  *   convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 })   // doubles H and W
  */
 export interface ConvTranspose2dOptions {
+  /** Stride of the forward conv this transposes (upsampling factor), one number or a pair; default 1. */
   stride?: number | readonly [number, number];
+  /** Rows/columns trimmed from each side of the output: Ho = (H − 1)·sH − 2·pH + dH·(kH − 1) + outputPadding + 1; default 0. */
   padding?: number | readonly [number, number];
   /** Extra rows/columns on the bottom/right of the output (each less than the stride or dilation). */
   outputPadding?: number | readonly [number, number];
+  /** Spacing between kernel taps, one number or a pair; default 1. */
   dilation?: number | readonly [number, number];
+  /** Channel groups (C divisible by it; w is [C, O/groups, kH, kW]); default 1. */
   groups?: number;
 }
 

@@ -17,10 +17,13 @@ import { outSize } from './window.js';
 
 /** Options of `conv1d`. */
 export interface Conv1dOptions {
+  /** Step of the kernel along L; default 1. */
   stride?: number;
   /** Zero padding on each side, or 'valid' (none) or 'same' (output length = input length; stride 1). */
   padding?: number | 'same' | 'valid';
+  /** Spacing between kernel taps; default 1. */
   dilation?: number;
+  /** Channel groups (C and O divisible by it; w is [O, C/groups, k]); default 1. */
   groups?: number;
 }
 
@@ -68,13 +71,18 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   });
 }
 
+/** One number for all three spatial dims, or one per dim `[D, H, W]`. */
 type Triple = number | readonly [number, number, number];
 
 /** Options of `conv3d`. */
 export interface Conv3dOptions {
+  /** Step of the kernel along D, H, W; default 1. */
   stride?: Triple;
+  /** Zero padding on each side of D, H, W; default 0. */
   padding?: Triple;
+  /** Spacing between kernel taps along D, H, W; default 1. */
   dilation?: Triple;
+  /** Channel groups (C and O divisible by it; w is [O, C/groups, kD, kH, kW]); default 1. */
   groups?: number;
 }
 

@@ -39,6 +39,7 @@ export interface TensorOptions {
   dtype?: DType;
   /** Shape of the result, when `data` is flat. */
   shape?: readonly number[];
+  /** Record operations on the result for autograd (a float32 leaf whose `.grad` backward fills); default false. */
   requiresGrad?: boolean;
 }
 
@@ -49,7 +50,9 @@ export interface TensorOptions {
  *   zeros([2, 3], { dtype: 'int32' })
  */
 export interface CreateOptions {
+  /** Element type of the result; default 'float32'. */
   dtype?: DType;
+  /** Record operations on the result for autograd (float32 only); default false. */
   requiresGrad?: boolean;
 }
 

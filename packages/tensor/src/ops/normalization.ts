@@ -37,8 +37,11 @@ function standardize(x: Tensor, dims: number[], eps: number): Tensor {
 
 /** Options of `layerNorm`. */
 export interface LayerNormOptions {
+  /** Elementwise scale of shape `normalizedShape` (default none: 1). */
   weight?: Tensor | null;
+  /** Elementwise shift of shape `normalizedShape` (default none: 0). */
   bias?: Tensor | null;
+  /** Added to the variance before the square root; default 1e-5. */
   eps?: number;
 }
 
@@ -80,6 +83,7 @@ export function layerNorm(
 
 /** Options of `rmsNorm`. */
 export interface RMSNormOptions {
+  /** Elementwise scale of shape `normalizedShape` (default none: 1). */
   weight?: Tensor | null;
   /** Added to the mean square; default 1.1920929e-7 (float32's machine epsilon, as PyTorch). */
   eps?: number;
@@ -111,13 +115,19 @@ export function rmsNorm(x: Tensor, normalizedShape: readonly number[], options: 
 
 /** Options of `batchNorm`. */
 export interface BatchNormFnOptions {
+  /** Running mean [C]: used when not training, updated in place when training (required unless training). */
   runningMean?: Tensor | null;
+  /** Running (unbiased) variance [C]: used when not training, updated in place when training. */
   runningVar?: Tensor | null;
+  /** Per-channel scale [C] (default none: 1). */
   weight?: Tensor | null;
+  /** Per-channel shift [C] (default none: 0). */
   bias?: Tensor | null;
   /** Batch statistics (and running-stat updates) when true; the running statistics when false. */
   training?: boolean;
+  /** Running-stat update weight: running = (1 − momentum)·running + momentum·batch; default 0.1. */
   momentum?: number;
+  /** Added to the variance before the square root; default 1e-5. */
   eps?: number;
 }
 
@@ -188,8 +198,11 @@ export function batchNorm(x: Tensor, options: BatchNormFnOptions = {}): Tensor {
 
 /** Options of `groupNorm`. */
 export interface GroupNormOptions {
+  /** Per-channel scale [C] (default none: 1). */
   weight?: Tensor | null;
+  /** Per-channel shift [C] (default none: 0). */
   bias?: Tensor | null;
+  /** Added to each group's variance before the square root; default 1e-5. */
   eps?: number;
 }
 

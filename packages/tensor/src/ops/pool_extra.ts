@@ -122,9 +122,13 @@ export function avgPool2dGeneral(
 
 /** Options of the 1-D pools (single numbers; `dilation` and `ceilMode` as the 2-D ones). */
 export interface MaxPool1dOptions {
+  /** Step between windows; default kernelSize. */
   stride?: number;
+  /** Implicit -Infinity padding on each side (<= kernelSize / 2); default 0. */
   padding?: number;
+  /** Spacing between window elements; default 1. */
   dilation?: number;
+  /** Lo = ⌈…⌉ instead of ⌊…⌋ (a last partial window); default false. */
   ceilMode?: boolean;
 }
 
@@ -134,9 +138,13 @@ export interface MaxPool1dOptions {
  *   avgPool1d(x, 2, { stride: 1, padding: 1 })
  */
 export interface AvgPool1dOptions {
+  /** Step between windows; default kernelSize. */
   stride?: number;
+  /** Implicit zero padding on each side (<= kernelSize / 2); default 0. */
   padding?: number;
+  /** Lo = ⌈…⌉ instead of ⌊…⌋ (a last partial window); default false. */
   ceilMode?: boolean;
+  /** Divide by the full window, padding included (true, default) or by its in-bounds part (false). */
   countIncludePad?: boolean;
 }
 

@@ -31,6 +31,7 @@ export interface InterpolateOptions {
   size?: number | readonly number[];
   /** Multiplier of each spatial size (output = ⌊in·scale⌋); the index rule then uses 1/scale. */
   scaleFactor?: number | readonly number[];
+  /** 'nearest' (default), or 'linear' / 'bilinear' / 'trilinear' for 1 / 2 / 3 spatial dims. */
   mode?: InterpolateMode;
   /** Linear modes: map corner pixel centres onto each other (default false). */
   alignCorners?: boolean;
@@ -166,8 +167,11 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
 
 /** Options of `unfold` and `fold` (ints or pairs). */
 export interface PatchOptions {
+  /** Spacing between the elements of a patch, one number or [dH, dW]; default 1. */
   dilation?: number | readonly [number, number];
+  /** Zero padding on each side of the image, one number or [pH, pW]; default 0. */
   padding?: number | readonly [number, number];
+  /** Step between patches, one number or [sH, sW]; default 1. */
   stride?: number | readonly [number, number];
 }
 

@@ -12,8 +12,11 @@ import { borrow, runReference, writeTo } from './borrow.js';
 
 /** The source rows of one resize: i0, i1 (int32) and λ per output position (nearest: i0 only). */
 export interface ResizeTable {
+  /** Per output position, the lower (or, for nearest, the only) source index ⌊src⌋. */
   readonly i0: Int32Array;
+  /** Per output position, the upper source index min(i0 + 1, in − 1) (nearest: equal to i0). */
   readonly i1: Int32Array;
+  /** Per output position, the weight λ = src − i0 of x[i1] (out = (1 − λ)·x[i0] + λ·x[i1]). */
   readonly lambda: Float32Array;
 }
 
