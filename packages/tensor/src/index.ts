@@ -24,7 +24,7 @@ export { type AttentionOptions, scaledDotProductAttention } from './ops/attentio
 export { add, div, logicalAnd, logicalOr, maximum, minimum, mul, pow, sub, where } from './ops/binary.js';
 export { eq, ge, gt, isfinite, isnan, le, lt, ne } from './ops/compare.js';
 export { type Conv2dOptions, type ConvTranspose2dOptions, conv2d, convTranspose2d } from './ops/conv.js';
-export { type Conv1dOptions, type Conv3dOptions, conv1d, conv3d } from './ops/conv_extra.js';
+export { type Conv1dOptions, type Conv3dOptions, conv1d, conv3d, type Triple } from './ops/conv_extra.js';
 export {
   arange,
   type CreateOptions,
@@ -183,7 +183,7 @@ export {
   encodeSafetensorsAsync,
   type SafetensorsDType,
 } from './safetensors.js';
-export { AsyncScope, keep, scope, tidy, tidyAsync } from './scope.js';
+export { AsyncScope, keep, type Scoped, scope, tidy, tidyAsync } from './scope.js';
 export * from './shape.js';
 export {
   type BackendMemory,

@@ -72,7 +72,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 }
 
 /** One number for all three spatial dims, or one per dim `[D, H, W]`. */
-type Triple = number | readonly [number, number, number];
+export type Triple = number | readonly [number, number, number];
 
 /** Options of `conv3d`. */
 export interface Conv3dOptions {
