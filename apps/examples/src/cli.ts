@@ -164,7 +164,10 @@ async function main(): Promise<void> {
     fail(`--resume and --out apply to ${[...DATASET_EXAMPLES].join(', ')}, not ${name}`);
   if (name !== 'gpt2') {
     const given = GPT2_FLAGS.filter((f) => values[f] !== undefined);
-    if (given.length) fail(`${given.map((f) => `--${f}`).join(', ')} apply to gpt2, not ${name}`);
+    if (given.length)
+      fail(
+        `${given.map((f) => `--${f}`).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} only to gpt2, not ${name}`,
+      );
   } else if (epochs !== undefined) fail('--epochs does not apply to gpt2 (it does not train)');
   const outDir =
     typeof values.out === 'string' ? resolve(userCwd, values.out) : join(examplesDir, 'out', name);

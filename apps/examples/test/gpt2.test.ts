@@ -1,12 +1,15 @@
 import '@nnet/backend-cpu';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GPT2LMHeadModel } from '@nnet/layers';
 import { encodeSafetensors, manualSeed, type Tensor, tensor } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { decodeGpt2, encodeGpt2, inferGpt2Config, runGpt2, withTransformerPrefix } from '../src/gpt2.js';
 
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const tiny = { vocabSize: 50257, nPositions: 16, nEmbd: 16, nLayer: 1, nHead: 2 };
 
 describe('gpt2 example', () => {
@@ -65,4 +68,18 @@ describe('gpt2 example', () => {
       /--max-new-tokens/,
     );
   });
+
+  it('pnpm example gpt2 runs the random model from the CLI and says its output is gibberish', () => {
+    const r = spawnSync(process.execPath, [cli, 'gpt2', '--prompt', 'Hello world', '--max-new-tokens', '3'], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('RANDOM weights');
+    expect(r.stdout).toContain('gibberish');
+    expect(r.stdout).toContain('prompt (2 tokens): Hello world');
+    const wrong = spawnSync(process.execPath, [cli, 'xor', '--top-k', '5'], { encoding: 'utf8' });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--top-k applies only to gpt2, not xor');
+  }, 60_000);
 });
