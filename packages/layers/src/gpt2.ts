@@ -14,7 +14,8 @@
  *
  * The blocks are in gpt2_blocks.ts, generation in gpt2_generate.ts.
  *
- * `loadStateDict` accepts what HF writes: the `attn.bias` / `attn.masked_bias` buffers are ignored
+ * `loadStateDict` accepts what HF writes, with or without the `transformer.` key prefix (the
+ * published `gpt2` files have none): the `attn.bias` / `attn.masked_bias` buffers are ignored
  * (as HF's loader does) and `lm_head.weight`, when present, is the tied embedding (used for wte
  * when wte itself is absent, ignored otherwise). `stateDict()` lists wte once, without
  * `lm_head.weight`, as HF's safetensors files do. `generate()` decodes greedily or by sampling
@@ -173,12 +174,21 @@ export class GPT2LMHeadModel extends Module {
     return { logits: out.matmul(this.transformer.wte.weight.t()), cache };
   }
 
-  /** HF's keys: drops the attn.bias / attn.masked_bias buffers, maps a tied lm_head.weight. */
+  /**
+   * HF's keys: drops the attn.bias / attn.masked_bias buffers, maps a tied lm_head.weight, and
+   * accepts a base-model file whose keys lack the `transformer.` prefix (`wte.weight`, `h.0.…`: how
+   * the published `gpt2` checkpoints are saved; HF's loader adds the prefix the same way).
+   */
   override loadStateDict(
     dict: StateDict | Map<string, Tensor>,
     options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
-    const entries = new Map(dict instanceof Map ? dict : Object.entries(dict));
+    let entries = new Map(dict instanceof Map ? dict : Object.entries(dict));
+    if (![...entries.keys()].some((k) => k.startsWith('transformer.'))) {
+      entries = new Map(
+        [...entries].map(([k, t]) => [k === 'lm_head.weight' ? k : `transformer.${k}`, t] as const),
+      );
+    }
     for (const k of [...entries.keys()]) {
       if (/^transformer\.h\.\d+\.attn\.(masked_)?bias$/.test(k)) entries.delete(k);
     }

@@ -73,6 +73,23 @@ describe('GPT2LMHeadModel matches the PyTorch model with HF layout', () => {
     });
   });
 
+  it('loads a base-model file whose keys lack the transformer. prefix (as the published gpt2 files)', async () => {
+    const bare = new Map([...hfTensors].map(([k, t]) => [k.replace(/^transformer\./, ''), t] as const));
+    expect([...bare.keys()]).toContain('h.0.attn.c_attn.weight');
+    const m = new GPT2LMHeadModel(fx.config);
+    m.loadStateDict(bare);
+    const ref = loaded();
+    for (const [k, t] of Object.entries(ref.stateDict())) {
+      expect(await values(m.stateDict()[k]), k).toEqual(await values(t));
+    }
+    // A key that is neither prefixed nor known still fails strict loading, named with the prefix.
+    const wrong = new Map(bare);
+    wrong.set('h.0.attn.extra', bare.get('ln_f.bias')!);
+    expect(() => new GPT2LMHeadModel(fx.config).loadStateDict(wrong)).toThrow(
+      /transformer\.h\.0\.attn\.extra/,
+    );
+  });
+
   it('logits and the gradients of a cross-entropy loss', async () => {
     const m = loaded();
     const logits = m.forward(dec(fx.ids));
