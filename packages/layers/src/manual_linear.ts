@@ -1,5 +1,6 @@
 /**
- * The seed's way of writing a layer: its own forward and its own backward, no autograd inside.
+ * The textbook way of writing a layer (how backprop is usually first taught): its own forward and
+ * its own backward, no autograd inside.
  * `customGrad` from @nnet/tensor turns the pair into one op that autograd calls, so a layer
  * written this way trains exactly like the autograd `Linear`.
  *

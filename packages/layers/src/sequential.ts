@@ -1,6 +1,6 @@
 /**
  * `Sequential(...modules)`: applies modules one after another, out = mₙ(…m₂(m₁(x))).
- * The seed's `NeuralNet` is the same thing and is exported under that name too.
+ * `NeuralNet` is the same class under the name the classic from-scratch tutorials use.
  */
 import {
   describeValue,
@@ -97,7 +97,7 @@ export class Sequential extends Module {
 }
 
 /**
- * Sequential under the seed's name (the same class).
+ * Sequential under the name the classic from-scratch tutorials use (the same class).
  *
  *   const net = new NeuralNet(new Linear(2, 4), new Tanh(), new Linear(4, 1));
  */
