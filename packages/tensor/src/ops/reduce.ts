@@ -51,7 +51,8 @@ function spread(g: Tensor, shape: readonly number[], dims: readonly number[]): T
 
 /**
  * Sum of elements.   ∂/∂x = 1 (the gradient is spread over the reduced dims)
- * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all); same dtype.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * same dtype.
  *
  *   sum(tensor([[1, 2], [3, 4]]))   // [2, 2] → 10 (0-d)
  *   sum(tensor([[1, 2], [3, 4]]), 1, true)   // [2, 2] → [[3], [7]]
@@ -66,7 +67,8 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /**
  * Mean of elements (float32 only).   ∂/∂x = 1/n
- * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all); float32.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32.
  *
  *   mean(tensor([[1, 2], [3, 4]]), 0)   // [2, 2] → [2, 3]
  */
@@ -177,7 +179,8 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
 
 /**
  * Index of the first maximum along `dim` (of the flattened tensor if dim is undefined); int32.
- * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No gradient.
+ * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No
+ * gradient.
  *
  *   argmax(tensor([[1, 5, 5], [7, 2, 0]]), 1)   // [2, 3] → [1, 0]
  *   argmax(tensor([[1, 5], [7, 2]]))   // [2, 2] → 2 (flat index, 0-d)
@@ -188,7 +191,8 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 /**
  * Index of the first minimum along `dim` (of the flattened tensor if dim is undefined); int32.
- * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No gradient.
+ * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No
+ * gradient.
  *
  *   argmin(tensor([[1, 5], [7, 0]]), 0)   // [2, 2] → [0, 1]
  */
@@ -198,7 +202,8 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 /**
  * Variance Σ(x - x̄)² / (n - correction); correction 1 is the unbiased estimate (the default).
- * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all); float32 only.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32 only.
  *
  *   variance(tensor([1, 2, 3, 4]))   // [4] → 1.6667 (unbiased)
  *   variance(tensor([1, 2, 3, 4]), 0, false, 0)   // [4] → 1.25 (population)
@@ -232,7 +237,8 @@ function varianceAs(
 
 /**
  * Standard deviation: √var.
- * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all); float32 only.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32 only.
  *
  *   std(tensor([[1, 3], [2, 2]]), 1)   // [2, 2] → [1.4142, 0]
  */
@@ -242,7 +248,8 @@ export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Ten
 
 /**
  * log Σ exp(x) over dims, computed stably as m + log Σ exp(x - m) with m the (detached) max.
- * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all); float32 only.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32 only.
  *
  *   logsumexp(tensor([[0, 0], [1000, 1000]]), 1)   // [2, 2] → [0.6931, 1000.69] (no overflow)
  */

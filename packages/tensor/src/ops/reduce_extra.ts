@@ -17,7 +17,8 @@ import { reshape, unsqueeze } from './views.js';
 /**
  * True where every element over `dim` (all dims if undefined) is non-zero; a bool tensor.
  * The empty reduction is true. No gradient.
- * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all); bool.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * bool.
  *
  *   all(tensor([[1, 0], [2, 3]]), 1)   // [2, 2] → [false, true]
  */
@@ -29,7 +30,8 @@ export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 /**
  * True where some element over `dim` (all dims if undefined) is non-zero; bool. Empty is false.
- * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all); bool.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * bool.
  *
  *   any(tensor([[1, 0], [0, 0]]), 1)   // [2, 2] → [true, false]
  */

@@ -178,7 +178,8 @@ export function t(x: Tensor): Tensor {
 
 /**
  * Reorders dims: out.shape[i] = x.shape[dims[i]] (a view).
- * Shapes: x [s₀, ..., sₙ₋₁] → [s_dims[0], ..., s_dims[n-1]]; same dtype. Gradient: the inverse permutation.
+ * Shapes: x [s₀, ..., sₙ₋₁] → [s_dims[0], ..., s_dims[n-1]]; same dtype. Gradient: the inverse
+ * permutation.
  *
  *   permute(zeros([2, 3, 4]), [2, 0, 1]).shape   // [2, 3, 4] → [4, 2, 3]
  */
@@ -249,7 +250,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /**
  * Broadcasts size-1 dims to larger sizes without copying (stride 0); -1 keeps a size.
- * Shapes: x → `shape` (x's dims align to the trailing dims of `shape`; only size-1 dims grow). Gradient: summed over the expanded dims.
+ * Shapes: x → `shape` (x's dims align to the trailing dims of `shape`; only size-1 dims grow).
+ * Gradient: summed over the expanded dims.
  *
  *   expand(tensor([[1], [2]]), [2, 3])   // [2, 1] → [[1, 1, 1], [2, 2, 2]]
  */
@@ -360,7 +362,8 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /**
  * Merges dims startDim..endDim into one.
- * Shapes: [..., s_start, ..., s_end, ...] → [..., s_start·...·s_end, ...]; a 0-d input gives [1]. A view when possible.
+ * Shapes: [..., s_start, ..., s_end, ...] → [..., s_start·...·s_end, ...]; a 0-d input gives [1]. A
+ * view when possible.
  *
  *   flatten(zeros([2, 3, 4])).shape   // [2, 3, 4] → [24]
  *   flatten(zeros([2, 3, 4]), 1).shape   // [2, 3, 4] → [2, 12]
