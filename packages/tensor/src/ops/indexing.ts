@@ -82,7 +82,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
  * Shapes: x [..., n, ...], index [k] → x.shape with k at `dim`; same dtype. Gradient: scatter-added
  * back to the selected positions (repeats accumulate).
  *
- *   indexSelect(tensor([[1, 2], [3, 4], [5, 6]]), 0, tensor([2, 0], { dtype: 'int32' }))   // [3, 2] → [[5, 6], [1, 2]]
+ *   const idx = tensor([2, 0], { dtype: 'int32' });
+ *   indexSelect(tensor([[1, 2], [3, 4], [5, 6]]), 0, idx)   // [3, 2], [2] → [[5, 6], [1, 2]]
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x, 'input');
