@@ -30,12 +30,23 @@ type Edge = { readonly node: Node } | { readonly leaf: Tensor } | null;
 
 let gradEnabled = true;
 
-/** Whether ops currently record the autograd graph. */
+/**
+ * Whether ops currently record the autograd graph.
+ *
+ *   isGradEnabled()   // true
+ *   noGrad(() => isGradEnabled())   // false
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs `fn` without recording gradients (inference, optimizer updates). */
+/**
+ * Runs `fn` without recording gradients (inference, optimizer updates).
+ * Returns fn's result; tensors made inside record no graph (requiresGrad false).
+ *
+ *   const w = tensor([1, 2], { requiresGrad: true });
+ *   noGrad(() => mul(w, 2)).requiresGrad   // false
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = false;
@@ -54,7 +65,13 @@ export function compute<T>(fn: () => T): T {
   return noGrad(() => tidy(fn));
 }
 
-/** Runs `fn` with gradient recording on, even inside `noGrad`. */
+/**
+ * Runs `fn` with gradient recording on, even inside `noGrad`.
+ * Returns fn's result.
+ *
+ *   const w = tensor([1, 2], { requiresGrad: true });
+ *   noGrad(() => enableGrad(() => mul(w, 2))).requiresGrad   // true
+ */
 export function enableGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = true;

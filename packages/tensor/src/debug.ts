@@ -66,7 +66,11 @@ export function setDebug(options: DebugOptions): Required<DebugOptions> {
   return prev;
 }
 
-/** The current debug settings. */
+/**
+ * The current debug settings.
+ *
+ *   getDebug()   // { checkIndices: true, detectAnomaly: false, checkValues: true } (the defaults)
+ */
 export function getDebug(): Readonly<Required<DebugOptions>> {
   return state;
 }

@@ -145,12 +145,18 @@ let autoFree = true;
 /**
  * Turns step-bounded reclamation on or off (on by default). Off, loose tensors live until
  * `dispose()`, the end of a scope, or garbage collection.
+ *
+ *   setAutoFree(false); // keep every loose tensor until dispose(), scope end or GC
  */
 export function setAutoFree(on: boolean): void {
   autoFree = on;
 }
 
-/** Whether step-bounded reclamation is on. */
+/**
+ * Whether step-bounded reclamation is on.
+ *
+ *   isAutoFree()   // true (the default)
+ */
 export function isAutoFree(): boolean {
   return autoFree;
 }
@@ -192,6 +198,9 @@ export function markStep(owner: object): void {
 /**
  * Marks a top-level module forward under `noGrad`: modules call it; loose tensors made under
  * `noGrad` and not used since the round before are freed.
+ *
+ *   noGrad(() => { markForward(predictor); return predictor.run(x); }); // hand-written inference code
+ *   // (Module subclasses need not: moduleForward calls it for them)
  */
 export function markForward(owner: object): void {
   if (!autoFree) return;

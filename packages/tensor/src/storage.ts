@@ -22,7 +22,11 @@ export const MAX_STORAGE_ELEMENTS = 2 ** 31 - 1;
  */
 export const DEFAULT_MAX_STORAGE_BYTES = 2 ** 32;
 
-/** The byte limit of one storage on `backend` (its `maxStorageBytes`, else the default). */
+/**
+ * The byte limit of one storage on `backend` (its `maxStorageBytes`, else the default).
+ *
+ *   maxStorageBytes(getBackend())   // 8589934592 (2^33) on the cpu backend
+ */
 export function maxStorageBytes(backend: Backend): number {
   const declared = backend.maxStorageBytes;
   return typeof declared === 'number' && declared > 0 ? declared : DEFAULT_MAX_STORAGE_BYTES;
@@ -94,7 +98,13 @@ function counters(name: string): BackendMemory {
   return c;
 }
 
-/** Live tensors, storages and bytes, in total and per backend (backends holding nothing are omitted). */
+/**
+ * Live tensors, storages and bytes, in total and per backend (backends holding nothing are omitted).
+ *
+ *   const before = memory().tensors;
+ *   const x = zeros([2, 3]);   // float32: 24 bytes
+ *   memory().tensors - before   // 1
+ */
 export function memory(): MemoryInfo {
   const out: MemoryInfo = { tensors: 0, storages: 0, bytes: 0, backends: {} };
   for (const [name, c] of perBackend) {

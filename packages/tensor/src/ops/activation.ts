@@ -17,7 +17,13 @@ function requireFloat(op: string, x: Tensor): void {
     throw new DTypeError(`${op}: expects float32 input, got ${x.dtype}; use x.to('float32').`);
 }
 
-/** x where x > 0, slope·x elsewhere.   d/dx = 1 where x > 0, slope elsewhere */
+/**
+ * x where x > 0, slope·x elsewhere.   d/dx = 1 where x > 0, slope elsewhere
+ * Shapes: x → same shape and dtype (float32).
+ *
+ *   leakyRelu(tensor([-2, 0, 3]))   // [3] → [-0.02, 0, 3]
+ *   leakyRelu(tensor([-2, 3]), 0.1)   // [2] → [-0.2, 3]
+ */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   requireFloat('leakyRelu', x);
   if (typeof negativeSlope !== 'number') {

@@ -77,7 +77,14 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   return record('gather', [x], y, [index], (g, [ix]) => [scatterAddInto(shape, d, ix, g)]);
 }
 
-/** The entries of `x` at the positions `index` (1-D int32) along `dim`. */
+/**
+ * The entries of `x` at the positions `index` (1-D int32) along `dim`.
+ * Shapes: x [..., n, ...], index [k] → x.shape with k at `dim`; same dtype. Gradient: scatter-added
+ * back to the selected positions (repeats accumulate).
+ *
+ *   const idx = tensor([2, 0], { dtype: 'int32' });
+ *   indexSelect(tensor([[1, 2], [3, 4], [5, 6]]), 0, idx)   // [3, 2], [2] → [[5, 6], [1, 2]]
+ */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x, 'input');
   requireIndex('indexSelect', index);

@@ -50,7 +50,12 @@ function truncValue(x: Tensor): Tensor {
   return where(lt(x, 0), ceil(x), floor(x));
 }
 
-/** Rounds toward zero; ints are returned as they are. Zero gradient. */
+/**
+ * Rounds toward zero; ints are returned as they are. Zero gradient.
+ * Shapes: x → same shape and dtype.
+ *
+ *   trunc(tensor([1.7, -1.7]))   // [2] → [1, -1]
+ */
 export function trunc(x: Tensor): Tensor {
   checkTensor('trunc', x);
   if (!isFloat(x.dtype)) return x.reshape(x.shape);
@@ -108,7 +113,12 @@ export function remainder(a: TensorLike, b: TensorLike): Tensor {
   });
 }
 
-/** floor(a/b) (PyTorch's floor_divide); int32 for int operands. No gradient (like PyTorch). */
+/**
+ * floor(a/b) (PyTorch's floor_divide); int32 for int operands. No gradient (like PyTorch).
+ * Shapes: a, b broadcast → broadcast shape; promoted dtype (int32 for int operands).
+ *
+ *   floorDivide(tensor([7, -7], { dtype: 'int32' }), 2)   // [2] int32 → [3, -4] int32
+ */
 export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
   return withOp('floorDivide', () => {
     return division('floorDivide', a, b, floor);
@@ -132,6 +142,9 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
 
 /**
  * x + value·t1·t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value·t2, ∂/∂t2 = value·t1 (by composition)
+ * Shapes: x, t1, t2 broadcast → broadcast shape.
+ *
+ *   addcmul(tensor([1, 1]), tensor([2, 3]), tensor([4, 5]), 0.5)   // [2] → [5, 8.5]
  */
 export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   return withOp('addcmul', () => {
@@ -145,6 +158,9 @@ export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
 
 /**
  * x + value·t1/t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value/t2, ∂/∂t2 = -value·t1/t2² (by composition)
+ * Shapes: x, t1, t2 broadcast → broadcast shape.
+ *
+ *   addcdiv(tensor([1, 1]), tensor([2, 3]), tensor([4, 6]), 2)   // [2] → [2, 2]
  */
 export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   return withOp('addcdiv', () => {

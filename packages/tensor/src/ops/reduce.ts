@@ -49,7 +49,14 @@ function spread(g: Tensor, shape: readonly number[], dims: readonly number[]): T
   return expand(reshape(g, keptShape(shape, dims)), shape);
 }
 
-/** Sum of elements.   ∂/∂x = 1 (the gradient is spread over the reduced dims) */
+/**
+ * Sum of elements.   ∂/∂x = 1 (the gradient is spread over the reduced dims)
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * same dtype.
+ *
+ *   sum(tensor([[1, 2], [3, 4]]))   // [2, 2] → 10 (0-d)
+ *   sum(tensor([[1, 2], [3, 4]]), 1, true)   // [2, 2] → [[3], [7]]
+ */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('sum', x, 'input');
   const dims = normalizeDims('sum', dim, x.shape);
@@ -58,7 +65,13 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return record('sum', [x], y, [], (g) => [spread(g, shape, dims)]);
 }
 
-/** Mean of elements (float32 only).   ∂/∂x = 1/n */
+/**
+ * Mean of elements (float32 only).   ∂/∂x = 1/n
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32.
+ *
+ *   mean(tensor([[1, 2], [3, 4]]), 0)   // [2, 2] → [2, 3]
+ */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('mean', x, 'input');
   if (x.dtype !== 'float32') {
@@ -164,17 +177,37 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   return finish(y, x, dims, keepdim);
 }
 
-/** Index of the first maximum along `dim` (of the flattened tensor if dim is undefined); int32. */
+/**
+ * Index of the first maximum along `dim` (of the flattened tensor if dim is undefined); int32.
+ * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No
+ * gradient.
+ *
+ *   argmax(tensor([[1, 5, 5], [7, 2, 0]]), 1)   // [2, 3] → [1, 0]
+ *   argmax(tensor([[1, 5], [7, 2]]))   // [2, 2] → 2 (flat index, 0-d)
+ */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argReduce('argmax', x, dim, keepdim);
 }
 
-/** Index of the first minimum along `dim` (of the flattened tensor if dim is undefined); int32. */
+/**
+ * Index of the first minimum along `dim` (of the flattened tensor if dim is undefined); int32.
+ * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No
+ * gradient.
+ *
+ *   argmin(tensor([[1, 5], [7, 0]]), 0)   // [2, 2] → [0, 1]
+ */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argReduce('argmin', x, dim, keepdim);
 }
 
-/** Variance Σ(x - x̄)² / (n - correction); correction 1 is the unbiased estimate (the default). */
+/**
+ * Variance Σ(x - x̄)² / (n - correction); correction 1 is the unbiased estimate (the default).
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32 only.
+ *
+ *   variance(tensor([1, 2, 3, 4]))   // [4] → 1.6667 (unbiased)
+ *   variance(tensor([1, 2, 3, 4]), 0, false, 0)   // [4] → 1.25 (population)
+ */
 export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   return varianceAs('var', x, dim, keepdim, correction);
 }
@@ -202,12 +235,24 @@ function varianceAs(
   });
 }
 
-/** Standard deviation: √var. */
+/**
+ * Standard deviation: √var.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32 only.
+ *
+ *   std(tensor([[1, 3], [2, 2]]), 1)   // [2, 2] → [1.4142, 0]
+ */
 export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   return tidy(() => sqrt(varianceAs('std', x, dim, keepdim, correction)));
 }
 
-/** log Σ exp(x) over dims, computed stably as m + log Σ exp(x - m) with m the (detached) max. */
+/**
+ * log Σ exp(x) over dims, computed stably as m + log Σ exp(x - m) with m the (detached) max.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * float32 only.
+ *
+ *   logsumexp(tensor([[0, 0], [1000, 1000]]), 1)   // [2, 2] → [0.6931, 1000.69] (no overflow)
+ */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   checkTensor('logsumexp', x, 'input');
   if (x.dtype !== 'float32')

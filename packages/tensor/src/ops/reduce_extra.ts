@@ -17,6 +17,10 @@ import { reshape, unsqueeze } from './views.js';
 /**
  * True where every element over `dim` (all dims if undefined) is non-zero; a bool tensor.
  * The empty reduction is true. No gradient.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * bool.
+ *
+ *   all(tensor([[1, 0], [2, 3]]), 1)   // [2, 2] → [false, true]
  */
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('all', x);
@@ -24,7 +28,13 @@ export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return tidy(() => eq(sum(eq(x, 0), dims, keepdim), 0));
 }
 
-/** True where some element over `dim` (all dims if undefined) is non-zero; bool. Empty is false. */
+/**
+ * True where some element over `dim` (all dims if undefined) is non-zero; bool. Empty is false.
+ * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
+ * bool.
+ *
+ *   any(tensor([[1, 0], [0, 0]]), 1)   // [2, 2] → [true, false]
+ */
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('any', x);
   const dims = normalizeDims('any', dim, x.shape);

@@ -56,7 +56,14 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   });
 }
 
-/** Like repeat, but a `reps` shorter than x.ndim is padded with leading 1s (NumPy's tile). */
+/**
+ * Like repeat, but a `reps` shorter than x.ndim is padded with leading 1s (NumPy's tile).
+ * Shapes: x [...] → out.shape[i] = x.shape[i]·reps[i] after both are left-padded with 1s to the same
+ * length.
+ *
+ *   tile(tensor([[1, 2]]), [2])   // [1, 2], reps [1, 2] → [[1, 2, 1, 2]]
+ *   tile(tensor([1, 2]), [2, 1])   // [2] → [[1, 2], [1, 2]]
+ */
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
   return withOp('tile', () => {
     checkTensor('tile', x);

@@ -78,7 +78,13 @@ export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] 
   return [values, indices];
 }
 
-/** The int32 indices that sort `x` along `dim` (see `sort`). No gradient. */
+/**
+ * The int32 indices that sort `x` along `dim` (see `sort`). No gradient.
+ * Shapes: x [...] → same shape, int32.
+ *
+ *   argsort(tensor([3, 1, 2]))   // [3] → [1, 2, 0]
+ *   argsort(tensor([[3, 1, 2]]), 1, true)   // [1, 3] → [[0, 2, 1]]
+ */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
   return withOp('argsort', () => {
     checkTensor('argsort', x);
@@ -156,6 +162,11 @@ function pickPermutation(x: Tensor, k: number, largest: boolean): Tensor {
  * The lower median along `dim` → [values, indices]; with no dim, of all elements → a 0-d value.
  * A row containing NaN has median NaN (the index of its first NaN).
  *   ∂/∂x: the gradient goes to the median element
+ * Shapes: no dim: x [...] → 0-d value; with dim: x [...] → [values, int32 indices], x.shape without
+ * `dim` (kept as 1 with keepdim).
+ *
+ *   median(tensor([3, 1, 4, 2]))   // [4] → 2 (the lower of the two middle values)
+ *   median(tensor([[3, 1, 2], [9, 7, 8]]), 1)   // [2, 3] → values [2, 8], indices [2, 2]
  */
 export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];

@@ -34,7 +34,12 @@ export function alias(x: Tensor): Tensor {
   return new Tensor(x._storage.retain(), x.shape, x.dtype, x.strides, x.offset, true);
 }
 
-/** A tensor sharing `x`'s storage, cut from the autograd graph. */
+/**
+ * A tensor sharing `x`'s storage, cut from the autograd graph.
+ * Shapes: x → same shape and dtype, requiresGrad false.
+ *
+ *   detach(tensor([1, 2], { requiresGrad: true })).requiresGrad   // false
+ */
 export function detach(x: Tensor): Tensor {
   checkTensor('detach', x, 'input');
   return makeView(x, x.shape, x.strides, x.offset);
@@ -45,14 +50,24 @@ export function contiguousUntracked(x: Tensor): Tensor {
   return materialize(x);
 }
 
-/** A dense copy (or `x` itself, shared, when it is already contiguous from element 0). */
+/**
+ * A dense copy (or `x` itself, shared, when it is already contiguous from element 0).
+ * Shapes: x → same shape and dtype, row-major strides.
+ *
+ *   contiguous(transpose(tensor([[1, 2], [3, 4]]), 0, 1))   // [2, 2] → [[1, 3], [2, 4]], dense
+ */
 export function contiguous(x: Tensor): Tensor {
   checkTensor('contiguous', x, 'input');
   const out = x._isDense() ? makeView(x, x.shape, x.strides, x.offset) : materialize(x, 'contiguous');
   return record('contiguous', [x], out, [], (g) => [g]);
 }
 
-/** A copy with its own storage. */
+/**
+ * A copy with its own storage.
+ * Shapes: x → same shape and dtype. Gradient passes through unchanged.
+ *
+ *   clone(tensor([1, 2]))   // [2] → [1, 2] (new storage)
+ */
 export function clone(x: Tensor): Tensor {
   checkTensor('clone', x, 'input');
   return record('clone', [x], materialize(x, 'clone'), [], (g) => [g]);
@@ -87,7 +102,12 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   return out;
 }
 
-/** Same data, new shape (one dim may be -1). A view when possible, otherwise a copy. */
+/**
+ * Same data, new shape (one dim may be -1). A view when possible, otherwise a copy.
+ * Shapes: x [...] → `shape` with the same element count; same dtype.
+ *
+ *   reshape(arange(6), [2, -1])   // [6] → [[0, 1, 2], [3, 4, 5]]
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', x, 'input');
   const s = inferShape('reshape', x, shape);
@@ -103,7 +123,13 @@ function reshapeCopy(x: Tensor, s: Shape): Tensor {
   return out;
 }
 
-/** Like reshape, but throws instead of copying when the layout cannot be viewed. */
+/**
+ * Like reshape, but throws instead of copying when the layout cannot be viewed.
+ * Shapes: x [...] → `shape` with the same element count; same dtype.
+ *
+ *   view(arange(6), [3, 2])   // [6] → [[0, 1], [2, 3], [4, 5]]
+ *   view(t(zeros([2, 3])), [6])   // throws: the transposed layout cannot be viewed; use reshape
+ */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('view', x, 'input');
   if (!x.isContiguous()) {
@@ -115,7 +141,12 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return reshape(x, shape);
 }
 
-/** Swaps two dims (a view). */
+/**
+ * Swaps two dims (a view).
+ * Shapes: [..., a, ..., b, ...] → [..., b, ..., a, ...]; same dtype. Gradient: transposed back.
+ *
+ *   transpose(zeros([2, 3, 4]), 0, 2).shape   // [2, 3, 4] → [4, 3, 2]
+ */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   checkTensor('transpose', x, 'input');
   const a = normalizeDim('transpose', dim0, x.ndim, x.shape);
@@ -129,7 +160,12 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return record('transpose', [x], makeView(x, shape, strides, x.offset), [], (g) => [transpose(g, a, b)]);
 }
 
-/** Transpose of a matrix; 0-d and 1-d tensors are returned as they are. */
+/**
+ * Transpose of a matrix; 0-d and 1-d tensors are returned as they are.
+ * Shapes: [m, n] → [n, m]; [n] and [] unchanged.
+ *
+ *   t(tensor([[1, 2, 3]]))   // [1, 3] → [[1], [2], [3]]
+ */
 export function t(x: Tensor): Tensor {
   checkTensor('t', x, 'input');
   if (x.ndim > 2) {
@@ -140,7 +176,13 @@ export function t(x: Tensor): Tensor {
   return x.ndim < 2 ? reshape(x, x.shape) : transpose(x, 0, 1);
 }
 
-/** Reorders dims: out.shape[i] = x.shape[dims[i]] (a view). */
+/**
+ * Reorders dims: out.shape[i] = x.shape[dims[i]] (a view).
+ * Shapes: x [s₀, ..., sₙ₋₁] → [s_dims[0], ..., s_dims[n-1]]; same dtype. Gradient: the inverse
+ * permutation.
+ *
+ *   permute(zeros([2, 3, 4]), [2, 0, 1]).shape   // [2, 3, 4] → [4, 2, 3]
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor('permute', x, 'input');
   if (!Array.isArray(dims) || dims.length !== x.ndim) {
@@ -164,7 +206,13 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record('permute', [x], out, [], (g) => [permute(g, inverse)]);
 }
 
-/** Removes dims of size 1 (all of them, or the listed ones that have size 1). */
+/**
+ * Removes dims of size 1 (all of them, or the listed ones that have size 1).
+ * Shapes: x → x.shape without the selected size-1 dims; same dtype.
+ *
+ *   squeeze(zeros([1, 3, 1])).shape   // [1, 3, 1] → [3]
+ *   squeeze(zeros([1, 3, 1]), 0).shape   // [1, 3, 1] → [3, 1]
+ */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   checkTensor('squeeze', x, 'input');
   const drop = new Set(
@@ -182,7 +230,13 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   return record('squeeze', [x], out, [], (g) => [reshape(g, inShape)]);
 }
 
-/** Inserts a dim of size 1 at `dim` (which may be x.ndim, or negative). */
+/**
+ * Inserts a dim of size 1 at `dim` (which may be x.ndim, or negative).
+ * Shapes: x [...] (ndim n) → ndim n + 1 with a 1 at `dim`; same dtype.
+ *
+ *   unsqueeze(tensor([1, 2]), 0)   // [2] → [[1, 2]]
+ *   unsqueeze(tensor([1, 2]), -1)   // [2] → [[1], [2]]
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   checkTensor('unsqueeze', x, 'input');
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1, x.shape);
@@ -194,7 +248,13 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return record('unsqueeze', [x], makeView(x, shape, strides, x.offset), [], (g) => [reshape(g, inShape)]);
 }
 
-/** Broadcasts size-1 dims to larger sizes without copying (stride 0); -1 keeps a size. */
+/**
+ * Broadcasts size-1 dims to larger sizes without copying (stride 0); -1 keeps a size.
+ * Shapes: x → `shape` (x's dims align to the trailing dims of `shape`; only size-1 dims grow).
+ * Gradient: summed over the expanded dims.
+ *
+ *   expand(tensor([[1], [2]]), [2, 3])   // [2, 1] → [[1, 1, 1], [2, 2, 2]]
+ */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('expand', x, 'input');
   if (!Array.isArray(shape) || shape.length < x.ndim) {
@@ -229,7 +289,12 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return record('expand', [x], makeView(x, outShape, strides, x.offset), [], (g) => [sumToShape(g, inShape)]);
 }
 
-/** Elements [start, start + length) along `dim` (a view). */
+/**
+ * Elements [start, start + length) along `dim` (a view).
+ * Shapes: x with size `length` along `dim`; same dtype.
+ *
+ *   narrow(arange(5), 0, 1, 3)   // [5] → [1, 2, 3]
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor('narrow', x, 'input');
   const d = normalizeDim('narrow', dim, x.ndim, x.shape);
@@ -249,7 +314,13 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, start, start + length, 1);
 }
 
-/** Python-style slice `x[start:end:step]` along `dim` (a view); negative start/end count from the end. */
+/**
+ * Python-style slice `x[start:end:step]` along `dim` (a view); negative start/end count from the end.
+ * Shapes: x with ceil((end - start)/step) along `dim` (end defaults to the dim size); same dtype.
+ *
+ *   slice(arange(6), 0, 1, undefined, 2)   // [6] → [1, 3, 5]
+ *   slice(arange(6), 0, -2)   // [6] → [4, 5]
+ */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
   checkTensor('slice', x, 'input');
   const d = normalizeDim('slice', dim, x.ndim, x.shape);
@@ -270,7 +341,12 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
   return record('slice', [x], out, [], (g) => [embed(g, inShape, d, s, step)]);
 }
 
-/** The sub-tensor at `index` along `dim`, with that dim removed (a view). */
+/**
+ * The sub-tensor at `index` along `dim`, with that dim removed (a view).
+ * Shapes: x [..., s_dim, ...] → x.shape without `dim`; same dtype.
+ *
+ *   select(tensor([[1, 2], [3, 4]]), 1, 0)   // [2, 2] → [1, 3]
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   checkTensor('select', x, 'input');
   const d = normalizeDim('select', dim, x.ndim, x.shape);
@@ -284,7 +360,14 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return squeeze(slice(x, d, i, i + 1), d);
 }
 
-/** Merges dims startDim..endDim into one. */
+/**
+ * Merges dims startDim..endDim into one.
+ * Shapes: [..., s_start, ..., s_end, ...] → [..., s_start·...·s_end, ...]; a 0-d input gives [1]. A
+ * view when possible.
+ *
+ *   flatten(zeros([2, 3, 4])).shape   // [2, 3, 4] → [24]
+ *   flatten(zeros([2, 3, 4]), 1).shape   // [2, 3, 4] → [2, 12]
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   checkTensor('flatten', x, 'input');
   if (x.ndim === 0) return reshape(x, [1]);
