@@ -101,7 +101,9 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   if (alpha !== 1) return withOperands('sub', a, b, (x, y) => sub(x, mul(y, alpha)));
   return withOperands('sub', a, b, (x, y) => {
     if (x.dtype === 'bool')
-      throw new DTypeError('sub: bool tensors cannot be subtracted; use logicalXor-style where() instead.');
+      throw new DTypeError(
+        'sub: bool tensors cannot be subtracted; use ne(a, b) for exclusive or, or logicalAnd(a, logicalNot(b)) for a and not b.',
+      );
     return record('sub', [x, y], binaryKernel('sub', x, y), [], (g, _s, needs) => [
       g,
       needs[1] ? g.neg() : null,
