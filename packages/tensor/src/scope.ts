@@ -159,7 +159,13 @@ export class AsyncScope {
   }
 }
 
-/** Opens an asynchronous memory scope (see `AsyncScope`). */
+/**
+ * Opens an asynchronous memory scope (see `AsyncScope`): tensors made while it is open are freed
+ * when it closes, except those in the result passed to `close(result)`.
+ *
+ *   { using s = scope(); const h = x.relu(); await h.data(); }   // h is freed at the closing brace
+ *   const s = scope(); const y = f(x); s.close(y);                 // y survives, f's temporaries freed
+ */
 export function scope(): AsyncScope {
   return new AsyncScope();
 }
