@@ -12,6 +12,7 @@ import { adoptLoose, hold, type Loose } from './lifetime.js';
 
 /** What a scope tracks: a Tensor. */
 export interface Scoped extends Loose {
+  /** Frees the tensor's storage now (what the scope calls when it closes). */
   dispose(): void;
   /** Open asynchronous scopes that own this tensor (0 when none). */
   _asyncOwners: number;
