@@ -115,7 +115,12 @@ function rotl(x: number, k: number): number {
 /** The default generator used by rand, randn, randint, shuffles, initialisers and dropout. */
 export const defaultGenerator = new Generator(0);
 
-/** Seeds the default generator: the same seed gives the same numbers on every backend. */
+/**
+ * Seeds the default generator: the same seed gives the same numbers on every backend.
+ *
+ *   manualSeed(0); const a = rand([2]);
+ *   manualSeed(0); const b = rand([2]);   // b equals a: [0.8869, 0.2640]
+ */
 export function manualSeed(seed: number): void {
   defaultGenerator.manualSeed(seed);
 }

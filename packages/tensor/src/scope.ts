@@ -12,6 +12,7 @@ import { adoptLoose, hold, type Loose } from './lifetime.js';
 
 /** What a scope tracks: a Tensor. */
 export interface Scoped extends Loose {
+  /** Frees the tensor's storage now (what the scope calls when it closes). */
   dispose(): void;
   /** Open asynchronous scopes that own this tensor (0 when none). */
   _asyncOwners: number;
@@ -159,7 +160,13 @@ export class AsyncScope {
   }
 }
 
-/** Opens an asynchronous memory scope (see `AsyncScope`). */
+/**
+ * Opens an asynchronous memory scope (see `AsyncScope`): tensors made while it is open are freed
+ * when it closes, except those in the result passed to `close(result)`.
+ *
+ *   { using s = scope(); const h = x.relu(); await h.data(); }   // h is freed at the closing brace
+ *   const s = scope(); const y = f(x); s.close(y);                 // y survives, f's temporaries freed
+ */
 export function scope(): AsyncScope {
   return new AsyncScope();
 }

@@ -70,7 +70,12 @@ export interface RandomOptions extends CreateOptions {
 /** Nested arrays, a typed array, or a single number/boolean. */
 export type TensorData = NestedArray | TypedArray | readonly number[];
 
-/** Throws a DTypeError naming `op` unless `dtype` is one nnet supports. */
+/**
+ * Throws a DTypeError naming `op` unless `dtype` is one nnet supports.
+ *
+ *   checkDType('zeros', 'float32')   // ok, returns nothing
+ *   checkDType('zeros', 'float64')   // throws DTypeError: zeros: unsupported dtype 'float64'; ...
+ */
 export function checkDType(op: string, dtype: DType): void {
   if (!DTYPES.includes(dtype)) {
     throw new DTypeError(
@@ -205,7 +210,14 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   return fromTypedArray(typed, shape, dtype, options.requiresGrad ?? false);
 }
 
-/** A 0-d tensor holding `value`. */
+/**
+ * A 0-d tensor holding `value`.
+ *
+ * Shapes: → [].
+ *
+ *   scalar(3)            // [] → 3 float32
+ *   scalar(3, 'int32')   // [] → 3 int32
+ */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   return filled('scalar', [], value, { dtype });
 }
@@ -225,17 +237,35 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
   return t;
 }
 
-/** A tensor of `shape` with every element `value`. */
+/**
+ * A tensor of `shape` with every element `value`.
+ *
+ * Shapes: shape → shape.
+ *
+ *   full([2, 2], 7)   // [[7, 7], [7, 7]] float32
+ */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   return filled('full', shape, value, options);
 }
 
-/** A tensor of `shape` filled with 0. */
+/**
+ * A tensor of `shape` filled with 0.
+ *
+ * Shapes: shape → shape.
+ *
+ *   zeros([2, 3])   // [[0, 0, 0], [0, 0, 0]] float32
+ */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
-/** A tensor of `shape` filled with 1. */
+/**
+ * A tensor of `shape` filled with 1.
+ *
+ * Shapes: shape → shape.
+ *
+ *   ones([3], { dtype: 'int32' })   // [1, 1, 1] int32
+ */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled('ones', shape, 1, options);
 }
@@ -246,7 +276,13 @@ function filledLike(op: string, t: Tensor, value: number, options: CreateOptions
   return filled(op, t.shape, value, { dtype: t.dtype, ...options });
 }
 
-/** A tensor of `t`'s shape (and dtype, unless given) filled with `value`. */
+/**
+ * A tensor of `t`'s shape (and dtype, unless given) filled with `value`.
+ *
+ * Shapes: t [...] → [...].
+ *
+ *   fullLike(tensor([[1, 2]]), 5)   // [1, 2] → [[5, 5]]
+ */
 export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
   return filledLike('fullLike', t, value, options);
 }
@@ -272,6 +308,11 @@ export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
 /**
  * Values from `start` (inclusive) to `end` (exclusive) by `step`; `arange(5)` is 0..4.
  * The dtype is int32 when all arguments are integers, float32 otherwise (or as given).
+ *
+ * Shapes: → [⌈(end − start)/step⌉].
+ *
+ *   arange(5)             // [0, 1, 2, 3, 4] int32
+ *   arange(0, 1, 0.25)    // [0, 0.25, 0.5, 0.75] float32
  */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
   checkOptions('arange', options, CREATE_KEYS);
@@ -298,7 +339,13 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   return fromTypedArray(data, [n], dtype, options.requiresGrad, 'arange');
 }
 
-/** `steps` evenly spaced values from `start` to `end`, both included. */
+/**
+ * `steps` evenly spaced values from `start` to `end`, both included.
+ *
+ * Shapes: → [steps].
+ *
+ *   linspace(0, 1, 5)   // [0, 0.25, 0.5, 0.75, 1] float32
+ */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   checkOptions('linspace', options, CREATE_KEYS);
   checkNumber('linspace', 'start', start);
@@ -317,7 +364,13 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   return fromTypedArray(data, [steps], dtype, options.requiresGrad, 'linspace');
 }
 
-/** The `n` x `m` identity matrix (m defaults to n). */
+/**
+ * The `n` x `m` identity matrix (m defaults to n).
+ *
+ * Shapes: → [n, m].
+ *
+ *   eye(2, 3)   // [[1, 0, 0], [0, 1, 0]] float32
+ */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   checkOptions('eye', options, CREATE_KEYS);
   if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) {
@@ -353,17 +406,36 @@ function randomTensor(
   return fromTypedArray(data, s, dtype, options.requiresGrad, op);
 }
 
-/** Uniform samples in [0, 1). */
+/**
+ * Uniform samples in [0, 1) (float32 only).
+ *
+ * Shapes: shape → shape.
+ *
+ *   manualSeed(0); rand([2])                  // [0.8869, 0.2640]
+ *   rand([2, 3], { generator: new Generator(7) })
+ */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   return randomTensor('rand', shape, options, (g) => g.uniform());
 }
 
-/** Standard normal samples. */
+/**
+ * Standard normal samples (mean 0, standard deviation 1; float32 only).
+ *
+ * Shapes: shape → shape.
+ *
+ *   manualSeed(0); randn([2])   // [-1.3735, -2.6233]
+ */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
   return randomTensor('randn', shape, options, (g) => g.normal());
 }
 
-/** Uniform integers in [low, high) as int32. */
+/**
+ * Uniform integers in [low, high) as int32. Throws ValueError unless low < high are integers.
+ *
+ * Shapes: shape → shape.
+ *
+ *   manualSeed(0); randint(0, 10, [4])   // [6, 5, 2, 6] int32
+ */
 export function randint(
   low: number,
   high: number,

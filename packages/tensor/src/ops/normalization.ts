@@ -91,6 +91,11 @@ export interface RMSNormOptions {
 
 /**
  * RMS normalisation over the last dims: x/√(mean(x²) + eps)·weight (no centring, no bias).
+ *
+ * Shapes: x [..., *normalizedShape], weight normalizedShape → x's shape.
+ *
+ *   rmsNorm(tensor([[1, 1], [3, 3]]), [2])   // [2, 2] → [[1, 1], [1, 1]]
+ *   rmsNorm(x, [x.shape.at(-1)], { weight })
  */
 export function rmsNorm(x: Tensor, normalizedShape: readonly number[], options: RMSNormOptions = {}): Tensor {
   return withOp('rmsNorm', () => {
@@ -140,6 +145,13 @@ function channelView(x: Tensor): number[] {
  * Batch normalisation of x [N, C, ...] per channel (dim 1). In training the batch statistics are
  * used (variance biased) and, when given, `runningMean`/`runningVar` are updated in place by
  * `momentum` (the running variance unbiased); otherwise the running statistics are used.
+ * Throws ValueError when not training and a running statistic is missing.
+ *
+ * Shapes: x [N, C, ...], runningMean/runningVar/weight/bias [C] → x's shape.
+ *
+ *   batchNorm(tensor([[[1], [2]], [[3], [6]]]), { training: true })
+ *     // [2, 2, 1] → [[[-1], [-1]], [[1], [1]]] (≈, eps 1e-5)
+ *   batchNorm(x, { runningMean, runningVar, weight, bias })   // eval: the running statistics
  */
 export function batchNorm(x: Tensor, options: BatchNormFnOptions = {}): Tensor {
   requireFloat('batchNorm', x);
@@ -209,6 +221,11 @@ export interface GroupNormOptions {
 /**
  * Group normalisation of x [N, C, ...]: channels split into `numGroups` groups, each group of
  * each sample standardised (variance biased), then the per-channel weight and bias.
+ * Throws ValueError unless `numGroups` divides C.
+ *
+ * Shapes: x [N, C, ...], weight/bias [C] → x's shape.
+ *
+ *   groupNorm(tensor([[1, 3, 5, 7]]), 2)   // [1, 4] → [[-1, 1, -1, 1]] (≈, eps 1e-5)
  */
 export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
   requireFloat('groupNorm', x);
@@ -243,6 +260,10 @@ export interface InstanceNormOptions extends BatchNormFnOptions {
  * Instance normalisation of x [N, C, ...]: each channel of each sample standardised over its
  * spatial dims. With running statistics and `useInputStats`, they are updated from the
  * per-instance statistics averaged over the batch (PyTorch's rule).
+ *
+ * Shapes: x [N, C, ...spatial] (at least 3 dims), runningMean/runningVar/weight/bias [C] → x's shape.
+ *
+ *   instanceNorm(tensor([[[1, 3], [2, 6]]]))   // [1, 2, 2] → [[[-1, 1], [-1, 1]]] (≈, eps 1e-5)
  */
 export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tensor {
   requireFloat('instanceNorm', x);

@@ -13,7 +13,14 @@ import { exp } from '../ops/unary.js';
 import { reshape, transpose } from '../ops/views.js';
 import { borrow, runReference, writeTo } from './borrow.js';
 
-/** attention by decomposition: out [B, L, Ev] = softmax(s)·v, logsumexp [B, L] of s's rows. */
+/**
+ * attention by decomposition: out [B, L, Ev] = softmax(s)·v, logsumexp [B, L] of s's rows.
+ *
+ * Shapes: q [B, L, E], k [B, S, E], v [B, S, Ev], mask null or [1 or B, L, S] → out [B, L, Ev],
+ * logsumexpOut [B, L] (written in place).
+ *
+ *   attentionReference(q, k, v, null, { scale: 1 / Math.sqrt(E), causal: true }, out, lse)
+ */
 export function attentionReference(
   q: TensorInfo,
   k: TensorInfo,
