@@ -44,7 +44,10 @@ export class ReLU extends Module {
  *   const act = new LeakyReLU(0.2);
  */
 export class LeakyReLU extends Module {
-  /** Slope for x ≤ 0 (default 0.01). */
+  /**
+   * Slope for x ≤ 0 (default 0.01).
+   * @param negativeSlope Slope for x ≤ 0 (default 0.01).
+   */
   constructor(readonly negativeSlope = 0.01) {
     super();
     checkNumberArg('LeakyReLU', 'negativeSlope', negativeSlope);
@@ -84,7 +87,10 @@ export class GELU extends Module {
  *   const probs = new Softmax(1).forward(logits); // [N, C]
  */
 export class Softmax extends Module {
-  /** The dim the softmax runs along (default -1). */
+  /**
+   * The dim the softmax runs along (default -1).
+   * @param dim The dim the softmax runs along (default -1).
+   */
   constructor(readonly dim = -1) {
     super();
     checkNumberArg('Softmax', 'dim', dim, true);
@@ -103,7 +109,10 @@ export class Softmax extends Module {
  *   const logp = new LogSoftmax(1).forward(logits); // [N, C], for nll
  */
 export class LogSoftmax extends Module {
-  /** The dim the log softmax runs along (default -1). */
+  /**
+   * The dim the log softmax runs along (default -1).
+   * @param dim The dim the log softmax runs along (default -1).
+   */
   constructor(readonly dim = -1) {
     super();
     checkNumberArg('LogSoftmax', 'dim', dim, true);

@@ -42,7 +42,10 @@ export class SiLU extends Module {
  *   const act = new ELU(0.5);
  */
 export class ELU extends Module {
-  /** α, the scale of the negative branch (default 1). */
+  /**
+   * α, the scale of the negative branch (default 1).
+   * @param alpha α, the scale of the negative branch (default 1).
+   */
   constructor(readonly alpha = 1) {
     super();
     checkNumberArg('ELU', 'alpha', alpha);
@@ -163,7 +166,10 @@ export class LogSigmoid extends Module {
  *   const y = new GLU().forward(x); // [N, 8] → [N, 4]
  */
 export class GLU extends Module {
-  /** The dim split in two halves (default -1); its size must be even. */
+  /**
+   * The dim split in two halves (default -1); its size must be even.
+   * @param dim The dim split in two halves (default -1); its size must be even.
+   */
   constructor(readonly dim = -1) {
     super();
     checkNumberArg('GLU', 'dim', dim, true);

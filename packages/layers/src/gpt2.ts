@@ -60,7 +60,10 @@ export class GPT2Model extends Module {
   /** The final LayerNorm. */
   readonly ln_f: LayerNorm;
 
-  /** The full config, defaults filled in. */
+  /**
+   * The full config, defaults filled in.
+   * @param config The full config, defaults filled in.
+   */
   constructor(readonly config: Required<GPT2Config>) {
     super();
     checkOptions('GPT2Model', config, CONFIG_KEYS);

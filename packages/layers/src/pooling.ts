@@ -84,7 +84,10 @@ export class AdaptiveAvgPool2d extends Module {
   /** The output size as a pair [oH, oW] (outputSize resolved). */
   readonly size: [number, number];
 
-  /** The requested output size (oH, oW), a number meaning a square; default 1. */
+  /**
+   * The requested output size (oH, oW), a number meaning a square; default 1.
+   * @param outputSize The requested output size (oH, oW), a number meaning a square; default 1.
+   */
   constructor(readonly outputSize: number | readonly [number, number] = 1) {
     super();
     const [h, w] =

@@ -12,7 +12,10 @@ import { checkOptions, describeValue, ValueError } from '@nnet/tensor';
 import type { Optimizer } from './optimizer.js';
 
 /** An optimizer whose parameter groups hold a learning rate (every optimizer here). */
-export type WithLr = { lr: number };
+export type WithLr = {
+  /** The group's current learning rate, which a scheduler rewrites each step. */
+  lr: number;
+};
 
 /**
  * Throws a ValueError unless `o` is an optimizer (something with paramGroups holding an lr).

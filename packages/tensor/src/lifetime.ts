@@ -30,6 +30,7 @@ export interface Loose {
   _gen: number;
   /** Forward-clock stamp of a tensor made under noGrad; -1 otherwise. */
   _fgen: number;
+  /** True once the tensor was freed (by dispose, a scope or the step clock). */
   readonly isDisposed: boolean;
   /** Frees the tensor, remembering why (for the DisposedError of a later use). */
   _reclaim(reason: string): void;
