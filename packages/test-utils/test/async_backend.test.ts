@@ -36,6 +36,6 @@ describe('asyncOnly', () => {
     expect(resolved).toBe(false);
     expect(Array.from(await pending)).toEqual([1, 2]);
     b.free(h);
-    expect(b.memory()).toEqual({ storages: 0, bytes: 0 });
+    expect(b.memory()).toMatchObject({ storages: 0, bytes: 0 }); // the cpu backend under it may keep freed arrays (reserved)
   });
 });
