@@ -181,7 +181,9 @@ describe('exportOnnx runs in ONNX Runtime with nnet outputs (max abs error ≤ 1
     const x = randn([2, 2, 3]);
     const before = memory();
     await exportOnnx(model, x, { opset: 13, dynamicAxes: { input: [0, 1] } });
-    expect(memory()).toEqual(before);
+    // After an await a finalizer may free earlier tests' garbage: counts may fall, never rise.
+    expect(memory().tensors).toBeLessThanOrEqual(before.tensors);
+    expect(memory().bytes).toBeLessThanOrEqual(before.bytes);
   });
 
   it('names the graph values as asked and marks the dynamic output axis', async () => {

@@ -114,6 +114,8 @@ describe('importOnnx of the GPT-2 file', () => {
     for (const t of [logits, weighted, loss, headT, tied, w, ids]) t.dispose();
     gpt.dispose();
     for (const p of named.values()) p.grad?.dispose();
-    expect(memory()).toEqual(before);
+    // After an await a finalizer may free earlier tests' garbage: counts may fall, never rise.
+    expect(memory().tensors).toBeLessThanOrEqual(before.tensors);
+    expect(memory().bytes).toBeLessThanOrEqual(before.bytes);
   });
 });

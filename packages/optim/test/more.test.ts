@@ -134,7 +134,9 @@ describe('gradient clipping matches torch.nn.utils', () => {
     expect(memory().tensors).toBe(before.tensors + 1);
     expect(await readItem(norm)).toBeCloseTo(5, 5);
     norm.dispose();
-    expect(memory()).toEqual(before);
+    // After an await a finalizer may free earlier tests' garbage: counts may fall, never rise.
+    expect(memory().tensors).toBeLessThanOrEqual(before.tensors);
+    expect(memory().bytes).toBeLessThanOrEqual(before.bytes);
     await expectClose(p.grad, [0.6, 0.8], 1e-5, 0);
     expect(await readItem(clipGradNorm([], 1))).toBe(0);
   });
