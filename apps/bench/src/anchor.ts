@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
-import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
+import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -242,10 +242,7 @@ function main(): void {
     ratios,
     notes,
   };
-  printReport(report);
-  const out = args.json ?? defaultReportPath(report.bench, quick);
-  writeReport(out, report);
-  console.log(`wrote ${out}`);
+  publishReport(report, quick, args.json);
 }
 
 main();

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { PageLib, PageResult } from './page_protocol.js';
-import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
+import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -193,10 +193,7 @@ async function main(): Promise<void> {
     ratios,
     notes,
   };
-  printReport(report);
-  const out = args.json ?? defaultReportPath(report.bench, quick);
-  writeReport(out, report);
-  console.log(`wrote ${out}`);
+  publishReport(report, quick, args.json);
 }
 
 main().catch((err: unknown) => {

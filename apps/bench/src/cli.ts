@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { type Job, jobLib, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
-import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
+import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -240,10 +240,7 @@ function main(): void {
     ],
   };
   printTables(report);
-  printReport(report);
-  const out = args.json ?? defaultReportPath(report.bench, quick);
-  writeReport(out, report);
-  console.log(`\nwrote ${out}`);
+  publishReport(report, quick, args.json);
 }
 
 /** The classic side-by-side tables (medians), one per workload. */

@@ -14,7 +14,7 @@ import { requiredOnly } from '@nnet/backend-testkit';
 import type { Tensor } from '@nnet/tensor';
 import * as nn from '@nnet/tensor';
 import { time } from './harness.js';
-import { defaultReportPath, nodeEnvironment, printReport, writeReport } from './report.js';
+import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
   type Figure,
@@ -368,10 +368,7 @@ async function main(): Promise<void> {
     ratios,
     notes,
   };
-  printReport(report);
-  const out = args.json ?? defaultReportPath(report.bench, quick);
-  writeReport(out, report);
-  console.log(`wrote ${out}`);
+  publishReport(report, quick, args.json);
 }
 
 main().catch((err: unknown) => {

@@ -50,6 +50,17 @@ export function writeReport(path: string, report: BenchReport): void {
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
+/**
+ * The end of every bench: prints the report, writes it to `path` (default: `defaultReportPath`) and
+ * says where.
+ */
+export function publishReport(report: BenchReport, quick: boolean, path?: string): void {
+  printReport(report);
+  const out = path ?? defaultReportPath(report.bench, quick);
+  writeReport(out, report);
+  console.log(`\nwrote ${out}`);
+}
+
 /** The figures and ratios on stdout: median [min–max] over rounds. */
 export function printReport(report: BenchReport): void {
   const f = (v: number | null, d = 0) => (v === null ? 'n/a' : v.toFixed(d));

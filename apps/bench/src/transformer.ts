@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { nodeEnvironment, printReport, writeReport } from './report.js';
+import { nodeEnvironment, publishReport } from './report.js';
 import { type BenchReport, type Figure, figureId, makeFigure, makeRatio, SCHEMA } from './schema.js';
 
 interface Config {
@@ -224,10 +224,7 @@ async function main(): Promise<void> {
       'Training: forward, cross-entropy, backward and an AdamW step on random tokens; generation: greedy decoding after a 1-token prompt, with the key/value cache and without it. Each round runs each backend in its own process.',
     ],
   };
-  printReport(report);
-  const out = values.json ?? 'results/transformer.json';
-  writeReport(out, report);
-  console.log(`wrote ${out}`);
+  publishReport(report, false, values.json);
 }
 
 main().catch((err: unknown) => {
