@@ -11,38 +11,20 @@ test, ops_extra.test.ts, runs both). CI never runs this; the JSON is committed.
 import json
 import math
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'scripts'))
+from fixture_io import D, enc, fnum, r32, rnd  # noqa: E402  (the generators' shared helpers)
+
 torch.manual_seed(21)
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'ops_fused.json')
-D = torch.float64
-
-
-def fnum(v):
-    if math.isnan(v):
-        return 'NaN'
-    if math.isinf(v):
-        return 'Infinity' if v > 0 else '-Infinity'
-    return float('%.8g' % v)
-
-
-def enc(t):
-    t = t.detach()
-    if t.dtype == torch.bool:
-        return {'dtype': 'bool', 'shape': list(t.shape), 'data': [int(v) for v in t.reshape(-1).tolist()]}
-    if t.dtype in (torch.int32, torch.int64):
-        return {'dtype': 'int32', 'shape': list(t.shape), 'data': [int(v) for v in t.reshape(-1).tolist()]}
-    return {'dtype': 'float32', 'shape': list(t.shape), 'data': [fnum(v) for v in t.to(torch.float32).reshape(-1).tolist()]}
-
-
-def rnd(*shape, scale=1.0):
-    return (torch.randn(shape, dtype=D) * scale).to(torch.float32).to(D)
 
 
 def uni(lo, hi, *shape):
-    return (torch.rand(shape, dtype=D) * (hi - lo) + lo).to(torch.float32).to(D)
+    return r32(torch.rand(shape, dtype=D) * (hi - lo) + lo)
 
 
 cases = []
