@@ -16,37 +16,17 @@ F.cross_entropy(reduction='none') with torch.logsumexp (its autograd gradient fo
 import json
 import math
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'scripts'))
+from fixture_io import D, enc, fnum, rnd  # noqa: E402  (the generators' shared helpers)
+
 torch.manual_seed(4)
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures')
-D = torch.float64
 NAN, INF = math.nan, math.inf
-
-
-def fnum(v):
-    if math.isnan(v):
-        return 'NaN'
-    if math.isinf(v):
-        return 'Infinity' if v > 0 else '-Infinity'
-    r = float('%.8g' % v)
-    return 0.0 if r == 0 and math.copysign(1, v) > 0 else r
-
-
-def enc(t):
-    t = t.detach()
-    dt = {torch.bool: 'bool', torch.int32: 'int32', torch.int64: 'int32'}.get(t.dtype, 'float32')
-    if dt == 'float32':
-        data = [fnum(v) for v in t.to(torch.float32).reshape(-1).tolist()]
-    else:
-        data = [int(v) for v in t.reshape(-1).tolist()]
-    return {'dtype': dt, 'shape': list(t.shape), 'data': data}
-
-
-def rnd(*shape, scale=1.0):
-    return (torch.randn(tuple(shape), dtype=D) * scale).to(torch.float32).to(D)
 
 
 kernels = []
