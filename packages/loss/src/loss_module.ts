@@ -7,23 +7,24 @@ import type { Tensor } from '@nnet/tensor';
 /**
  * A loss function: its inputs, then its options object (optional).
  *
- *   const f: LossFn = l1; // (input, target, options?) => Tensor
+ *   const f: LossFunction = l1; // (input, target, options?) => Tensor
  */
-export type LossFn = (...args: never[]) => Tensor;
+export type LossFunction = (...args: never[]) => Tensor;
 
 /**
  * The inputs of a loss function: every parameter but the last (the options).
  *
  *   type T = LossInputs<typeof l1>; // [input: Tensor, target: Tensor]
  */
-export type LossInputs<F extends LossFn> = Required<Parameters<F>> extends [...infer I, unknown] ? I : never;
+export type LossInputs<F extends LossFunction> =
+  Required<Parameters<F>> extends [...infer I, unknown] ? I : never;
 
 /**
  * The options of a loss function: its last parameter.
  *
  *   type T = LossOptions<typeof l1>; // { reduction?: Reduction }
  */
-export type LossOptions<F extends LossFn> =
+export type LossOptions<F extends LossFunction> =
   Required<Parameters<F>> extends [...unknown[], infer O] ? O : never;
 
 /**
@@ -34,7 +35,7 @@ export type LossOptions<F extends LossFn> =
  *   const lossFn = new L1Loss({ reduction: 'sum' }); // a LossModule<typeof l1>
  *   lossFn.forward(pred, target); // the same as l1(pred, target, { reduction: 'sum' })
  */
-export class LossModule<F extends LossFn> {
+export class LossModule<F extends LossFunction> {
   /**
    * @param fn The loss function.
    * @param options The options passed to the loss function on every call.
@@ -50,7 +51,7 @@ export class LossModule<F extends LossFn> {
 }
 
 /** The class of the loss object of `fn`: `class X extends lossModule(fn) {}`; options default {}. */
-export function lossModule<F extends LossFn>(fn: F): new (options?: LossOptions<F>) => LossModule<F> {
+export function lossModule<F extends LossFunction>(fn: F): new (options?: LossOptions<F>) => LossModule<F> {
   return class extends LossModule<F> {
     constructor(options = {} as LossOptions<F>) {
       super(fn, options);
