@@ -56,6 +56,10 @@ def away(t, kinks, margin=0.1):
     return r32(t)
 
 
+def uni(lo, hi, *shape):
+    """float64 U(lo, hi) values rounded to float32."""
+    return r32(torch.rand(shape, dtype=D) * (hi - lo) + lo)
+
 # ---- encodings ----------------------------------------------------------------------------------
 
 def fnum(v):
@@ -105,6 +109,33 @@ def enc_exact_typed(t):
     data = t.reshape(-1).tolist() if dt == 'float32' else t.reshape(-1).int().tolist()
     return {'shape': list(t.shape), 'dtype': dt, 'data': data}
 
+
+# ---- op cases (the ops_extra.json / ops_fused.json format, read by packages/tensor/test/ops_extra.test.ts) --
+
+def op_case(cases, op, fn, inputs, grad=None, kwargs=None, name=None, float64_grad_only=False):
+    """Appends to `cases` the case of fn(*inputs, **kwargs): the op's key (the test maps it to the nnet
+    call), the encoded inputs, keyword arguments and output(s), and, for the inputs marked in `grad`
+    (default: the float64 ones), the gradients of sum(out[0] * W) for a fixed random W stored with the
+    case (zeros where an input does not reach the output). float64_grad_only: no gradients unless
+    out[0] is float64."""
+    kwargs = kwargs or {}
+    if grad is None:
+        grad = [t.dtype == D for t in inputs]
+    xs = [t.clone().requires_grad_(g) for t, g in zip(inputs, grad)]
+    out = fn(*xs, **kwargs)
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    first = outs[0]
+    kw = {k: fnum(v) if isinstance(v, float) else v for k, v in kwargs.items()}
+    entry = {'op': op, 'name': name or op, 'inputs': [enc(t) for t in inputs], 'grad': grad, 'kwargs': kw,
+             'out': [enc(o) for o in outs]}
+    if any(grad) and (first.dtype == D or not float64_grad_only) and first.requires_grad:
+        w = rnd(*first.shape)
+        gs = torch.autograd.grad((first * w).sum(), [x for x, g in zip(xs, grad) if g], allow_unused=True)
+        it = iter(gs)
+        entry['weight'] = enc(w)
+        entry['grads'] = [(lambda v: enc(v) if v is not None else enc(torch.zeros_like(x)))(next(it)) if g else None
+                          for x, g in zip(xs, grad)]
+    cases.append(entry)
 
 # ---- files --------------------------------------------------------------------------------------
 

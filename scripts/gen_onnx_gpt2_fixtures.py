@@ -20,7 +20,7 @@ import os
 import torch
 
 from fixture_io import enc_exact_typed, repo_path, write_json
-from gpt2_torch import GPT2LMHeadModel
+from gpt2_torch import GPT2LMHeadModel, randomize_for_tests_
 
 DIR = repo_path('packages', 'onnx', 'test', 'fixtures')
 
@@ -29,17 +29,7 @@ def main():
     os.makedirs(DIR, exist_ok=True)
     torch.manual_seed(17)
     cfg = {'vocabSize': 50, 'nPositions': 16, 'nEmbd': 16, 'nLayer': 2, 'nHead': 4}
-    gpt = GPT2LMHeadModel(**cfg)
-    with torch.no_grad():
-        for n, p in gpt.named_parameters():
-            if n.endswith('ln_1.weight') or n.endswith('ln_2.weight') or n.endswith('ln_f.weight'):
-                p.copy_(1 + 0.1 * torch.randn_like(p))
-            elif 'ln_' in n:
-                p.copy_(0.1 * torch.randn_like(p))
-            elif 'wte' in n or 'wpe' in n:
-                p.copy_(0.3 * torch.randn_like(p))
-            else:
-                p.copy_(0.2 * torch.randn_like(p))
+    gpt = randomize_for_tests_(GPT2LMHeadModel(**cfg))
     gpt.eval()
     cases = [torch.randint(0, cfg['vocabSize'], (2, 7)), torch.randint(0, cfg['vocabSize'], (3, 11))]
     path = os.path.join(DIR, 'torch_gpt2.onnx')

@@ -13,7 +13,7 @@ away from kinks where an op has them, so only the final float32 rounding separat
 import torch
 import torch.nn.functional as F
 
-from fixture_io import D, away, enc, fnum, r32, repo_path, rnd, write_json
+from fixture_io import D, away, enc, op_case, r32, repo_path, rnd, uni, write_json
 
 torch.manual_seed(20)
 FIXTURES = {'ops': ('tensor', 'ops_extra.json'), 'layers': ('layers', 'layers_extra.json'),
@@ -29,33 +29,12 @@ def save(which, cases):
     print(f'{len(cases)} {which} cases -> {path}')
 
 
-def uni(lo, hi, *shape):
-    return r32(torch.rand(shape, dtype=D) * (hi - lo) + lo)
-
-
 cases = []
 
 
 def case(op, fn, inputs, grad=None, kwargs=None, name=None):
-    """inputs: tensors (float64 ones may get gradients). grad: which inputs to differentiate (default: all float)."""
-    kwargs = kwargs or {}
-    if grad is None:
-        grad = [t.dtype == D for t in inputs]
-    xs = [t.clone().requires_grad_(g) for t, g in zip(inputs, grad)]
-    out = fn(*xs, **kwargs)
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    first = outs[0]
-    kw = {k: fnum(v) if isinstance(v, float) else v for k, v in kwargs.items()}
-    entry = {'op': op, 'name': name or op, 'inputs': [enc(t) for t in inputs], 'grad': grad, 'kwargs': kw,
-             'out': [enc(o) for o in outs]}
-    if any(grad) and first.dtype == D and first.requires_grad:
-        w = rnd(*first.shape)
-        gs = torch.autograd.grad((first * w).sum(), [x for x, g in zip(xs, grad) if g], allow_unused=True)
-        it = iter(gs)
-        entry['weight'] = enc(w)
-        entry['grads'] = [(lambda v: enc(v) if v is not None else enc(torch.zeros_like(x)))(next(it)) if g else None
-                          for x, g in zip(xs, grad)]
-    cases.append(entry)
+    """An op case of ops_extra.json (fixture_io.op_case); gradients only of a float64 first output."""
+    op_case(cases, op, fn, inputs, grad, kwargs, name, float64_grad_only=True)
 
 
 # ---- masks and triangles ---------------------------------------------------------------------------

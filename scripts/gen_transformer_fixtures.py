@@ -23,7 +23,7 @@ from torch import nn
 import torch.nn.functional as F
 
 from fixture_io import D, enc, fnum, repo_path, write_json
-from gpt2_torch import GPT2LMHeadModel
+from gpt2_torch import GPT2LMHeadModel, randomize_for_tests_
 import safetensors_io
 
 OUT = repo_path('packages', 'layers', 'test', 'fixtures')
@@ -208,17 +208,7 @@ write_safetensors('transformer_modules.safetensors', states, {'source': 'gen_tra
 
 torch.manual_seed(16)
 cfg = {'vocabSize': 50, 'nPositions': 32, 'nEmbd': 16, 'nLayer': 2, 'nHead': 4}
-gpt = GPT2LMHeadModel(**cfg)
-with torch.no_grad():
-    for n, p in gpt.named_parameters():
-        if n.endswith('ln_1.weight') or n.endswith('ln_2.weight') or n.endswith('ln_f.weight'):
-            p.copy_(1 + 0.1 * torch.randn_like(p))
-        elif 'ln_' in n:
-            p.copy_(0.1 * torch.randn_like(p))
-        elif 'wte' in n or 'wpe' in n:
-            p.copy_(0.3 * torch.randn_like(p))
-        else:
-            p.copy_(0.2 * torch.randn_like(p))
+gpt = randomize_for_tests_(GPT2LMHeadModel(**cfg))
 sd = {k: v for k, v in gpt.state_dict().items() if k != 'lm_head.weight'}
 write_safetensors('gpt2.safetensors', sd, {'format': 'pt', 'source': 'gen_transformer_fixtures.py'})
 ids = torch.randint(0, cfg['vocabSize'], (2, 7))

@@ -101,3 +101,20 @@ class GPT2LMHeadModel(nn.Module):
 
     def forward(self, ids):
         return self.lm_head(self.transformer(ids))
+
+
+def randomize_for_tests_(gpt):
+    """Overwrites every parameter of `gpt` (in place, from torch's current seed) with values that make
+    a fixture sensitive to each of them: the LayerNorm gains 1 + N(0, 0.1²), the other LayerNorm
+    parameters N(0, 0.1²), the embeddings N(0, 0.3²), the rest N(0, 0.2²). Returns `gpt`."""
+    with torch.no_grad():
+        for n, p in gpt.named_parameters():
+            if n.endswith('ln_1.weight') or n.endswith('ln_2.weight') or n.endswith('ln_f.weight'):
+                p.copy_(1 + 0.1 * torch.randn_like(p))
+            elif 'ln_' in n:
+                p.copy_(0.1 * torch.randn_like(p))
+            elif 'wte' in n or 'wpe' in n:
+                p.copy_(0.3 * torch.randn_like(p))
+            else:
+                p.copy_(0.2 * torch.randn_like(p))
+    return gpt

@@ -12,18 +12,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { alternate, parseCli, positiveInts } from './cli_args.js';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import {
-  type BenchReport,
-  type Figure,
-  figureId,
-  makeFigure,
-  makeRatio,
-  type Ratio,
-  SCHEMA,
-} from './schema.js';
+import { buildReport, type Figure, figureId, makeRatio, type Ratio, SampleSet } from './schema.js';
 
 const usage =
   'usage: anchor [--rounds n] [--quick] [--relaxed] [--batches 64,256] [--threads 1,2] [--python /usr/bin/python3] [--json file]';
@@ -60,45 +52,19 @@ function runNumpy(python: string, args: string[], threads: number): NumpyOut {
   }
 }
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        rounds: { type: 'string', default: '3' },
-        quick: { type: 'boolean', default: false },
-        relaxed: { type: 'boolean', default: false },
-        batches: { type: 'string', default: '64,256' },
-        threads: { type: 'string', default: '1,2' },
-        python: { type: 'string', default: '/usr/bin/python3' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  }
-}
-
-function ints(flag: string, v: string): number[] {
-  const out = v.split(',').map(Number);
-  if (!out.length || !out.every((n) => Number.isInteger(n) && n > 0)) {
-    console.error(`${flag} must be positive integers separated by commas, got '${v}'\n${usage}`);
-    process.exit(2);
-  }
-  return out;
-}
-
 function main(): void {
-  const args = parse();
-  if (args.help) {
-    console.log(usage);
-    return;
-  }
-  const rounds = ints('--rounds', args.rounds ?? '3')[0];
-  const batches = ints('--batches', args.batches ?? '64,256');
-  const threadCounts = ints('--threads', args.threads ?? '1,2');
+  const args = parseCli(usage, {
+    rounds: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    relaxed: { type: 'boolean', default: false },
+    batches: { type: 'string', default: '64,256' },
+    threads: { type: 'string', default: '1,2' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    json: { type: 'string' },
+  });
+  const rounds = positiveInts('--rounds', args.rounds ?? '3', usage)[0];
+  const batches = positiveInts('--batches', args.batches ?? '64,256', usage);
+  const threadCounts = positiveInts('--threads', args.threads ?? '1,2', usage);
   const quick = args.quick ?? false;
   const python = args.python ?? '/usr/bin/python3';
   const flags = args.relaxed ? [RELAXED_FLAG] : [];
@@ -133,18 +99,14 @@ function main(): void {
   const timing = quick
     ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2']
     : ['--warmup', '2', '--min-time-ms', '800', '--min-reps', '5'];
-  const samples = new Map<string, number[]>();
-  const errors = new Map<string, string>();
-  const push = (id: string, v: number | null | undefined, err?: string) => {
-    if (v !== null && v !== undefined && Number.isFinite(v)) samples.set(id, [...(samples.get(id) ?? []), v]);
-    else if (err) errors.set(id, err);
-  };
+  const samples = new SampleSet();
+  const push = (id: string, v: number | null | undefined, err?: string) =>
+    samples.add(id, v, err || undefined);
   for (let round = 0; round < rounds; round++) {
     for (const batch of batches) {
       for (const threads of threadCounts) {
         // Alternate which contender goes first from round to round.
-        const order = round % 2 === 0 ? ['numpy', 'nnet-wasm'] : ['nnet-wasm', 'numpy'];
-        for (const lib of order) {
+        for (const lib of alternate(['numpy', 'nnet-wasm'], round)) {
           const id = figureId('mlp-train', batch, lib === 'numpy' ? 'numpy-openblas' : lib, threads);
           if (lib === 'numpy') {
             if (skip) continue;
@@ -175,13 +137,12 @@ function main(): void {
         if (workload === CPU && threads !== 1) continue;
         for (const lib of ['nnet-wasm', 'numpy-openblas']) {
           if (lib === 'numpy-openblas' && skip) continue;
-          const id = figureId(workload, batch, lib, threads);
           const unit = workload === CPU ? 'samples/CPU-s' : 'samples/s';
           figures.push(
-            makeFigure(
+            samples.figure(
               { workload, size: batch, lib, threads, unit, better: 'higher' },
-              samples.get(id) ?? [],
-              errors.get(id) ?? 'not measured',
+              {},
+              'not measured',
             ),
           );
         }
@@ -230,18 +191,10 @@ function main(): void {
       `${CPU}: samples per CPU-second of the process (median CPU time per step, one thread only). On a host shared with other busy processes, wall time also counts the waits for a core, which hit nnet's longer steps more often than numpy's shorter ones; CPU time is the fairer one-thread comparison there.`,
     );
   }
-  const report: BenchReport = {
-    schema: SCHEMA,
-    bench: quick ? 'anchor-quick' : 'anchor',
-    title: 'MLP 784-128-10 training beside numpy/OpenBLAS',
-    date: new Date().toISOString(),
-    command: `pnpm --filter @nnet/bench run anchor --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}`,
-    rounds,
-    environment,
-    figures,
-    ratios,
-    notes,
-  };
+  const bench = quick ? 'anchor-quick' : 'anchor';
+  const title = 'MLP 784-128-10 training beside numpy/OpenBLAS';
+  const command = `pnpm --filter @nnet/bench run anchor --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}`;
+  const report = buildReport({ bench, title, command, rounds, environment, figures, ratios, notes });
   publishReport(report, quick, args.json);
 }
 

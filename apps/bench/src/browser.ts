@@ -12,57 +12,28 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
+import { alternate, parseCli, positiveInt, positiveInts, runMain } from './cli_args.js';
 import type { PageLib, PageResult } from './page_protocol.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import {
-  type BenchReport,
-  type Figure,
-  figureId,
-  makeFigure,
-  makeRatio,
-  type Ratio,
-  SCHEMA,
-} from './schema.js';
+import { buildReport, type Figure, figureId, hasSamples, makeRatio, SampleSet } from './schema.js';
 
 const usage = 'usage: browser [--rounds n] [--quick] [--threads 1,2] [--timeout-s 600] [--json file]';
 const executablePath = process.env.NNET_CHROMIUM ?? '/usr/bin/chromium';
 const config = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        rounds: { type: 'string', default: '3' },
-        quick: { type: 'boolean', default: false },
-        threads: { type: 'string', default: '1,2' },
-        'timeout-s': { type: 'string', default: '900' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const args = parse();
-  if (args.help) {
-    console.log(usage);
-    return;
-  }
-  const rounds = Number(args.rounds);
-  const threadCounts = (args.threads ?? '1,2').split(',').map(Number);
+  const args = parseCli(usage, {
+    rounds: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1,2' },
+    'timeout-s': { type: 'string', default: '900' },
+    json: { type: 'string' },
+  });
+  const rounds = positiveInt('--rounds', args.rounds, usage);
+  const threadCounts = positiveInts('--threads', args.threads, usage);
   const timeoutMs = Number(args['timeout-s']) * 1000;
-  if (!Number.isInteger(rounds) || rounds < 1 || !threadCounts.every((t) => Number.isInteger(t) && t >= 1)) {
-    console.error(`--rounds and --threads must be positive integers\n${usage}`);
-    process.exit(2);
-  }
   if (!existsSync(executablePath)) {
     console.error(
       `${executablePath} is missing: apt-get install chromium, or set NNET_CHROMIUM (never a downloaded browser).`,
@@ -82,15 +53,13 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   const environment = nodeEnvironment();
   environment.browser = `chromium ${browser.version()}`;
-  const samples = new Map<string, number[]>();
-  const errors = new Map<string, string>();
+  const samples = new SampleSet();
   const units = new Map<string, { unit: string; better: 'higher' | 'lower' }>();
   const order: string[] = [];
   const notes: string[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
-      const threadOrder = round % 2 === 0 ? threadCounts : [...threadCounts].reverse();
-      for (const threads of threadOrder) {
+      for (const threads of alternate(threadCounts, round)) {
         const first: PageLib = round % 2 === 0 ? 'nnet-wasm' : 'tfjs-wasm';
         const page = await browser.newPage();
         // TensorFlow.js's threaded build pre-spawns min(4, max(1, hardwareConcurrency / 2)) pthreads and
@@ -130,9 +99,7 @@ async function main(): Promise<void> {
               better: row.workload === 'mlp-infer' ? 'lower' : 'higher',
             });
           }
-          if (row.value !== null && Number.isFinite(row.value))
-            samples.set(id, [...(samples.get(id) ?? []), row.value]);
-          else errors.set(id, row.error ?? 'no value');
+          samples.add(id, row.value, row.error ?? 'no value');
           console.error(
             `round ${round + 1}/${rounds} ${id}: ${row.value === null ? `n/a (${row.error})` : `${row.value.toFixed(2)} ${row.unit}`}`,
           );
@@ -147,56 +114,29 @@ async function main(): Promise<void> {
   const figures: Figure[] = order.map((id) => {
     const [workload, size, lib, t] = id.split('/');
     const u = units.get(id) ?? { unit: '', better: 'higher' as const };
-    return makeFigure(
-      { workload, size: Number(size), lib, threads: Number.parseInt(t, 10), ...u },
-      samples.get(id) ?? [],
-      errors.get(id),
-    );
+    return samples.figure({ workload, size: Number(size), lib, threads: Number.parseInt(t, 10), ...u });
   });
-  const ratios: Ratio[] = [];
-  const has = (id: string) => figures.some((f) => f.id === id && f.samples.length);
-  for (const f of figures.filter((x) => x.lib === 'nnet-wasm')) {
-    const other = figureId(f.workload, f.size, 'tfjs-wasm', f.threads);
-    if (!has(f.id) || !has(other)) continue;
-    const target = f.workload === 'matmul' ? 1.6 : f.workload === 'mlp-train' ? 8 : undefined;
-    ratios.push(
-      f.better === 'lower'
-        ? makeRatio(
-            figures,
-            `${f.workload} ${f.size}, ${f.threads}T: tfjs-wasm ms / nnet-wasm ms`,
-            other,
-            f.id,
-            1,
-          )
-        : makeRatio(
-            figures,
-            `${f.workload} ${f.size}, ${f.threads}T: nnet-wasm / tfjs-wasm`,
-            f.id,
-            other,
-            target,
-          ),
-    );
-  }
+  // Latency (lower is better) puts tfjs's time over nnet's, so a ratio ≥ 1 always favours nnet.
+  const ratios = figures
+    .filter((f) => f.lib === 'nnet-wasm')
+    .flatMap((f) => {
+      const other = figureId(f.workload, f.size, 'tfjs-wasm', f.threads);
+      if (!hasSamples(figures, f.id) || !hasSamples(figures, other)) return [];
+      const where = `${f.workload} ${f.size}, ${f.threads}T`;
+      if (f.better === 'lower')
+        return [makeRatio(figures, `${where}: tfjs-wasm ms / nnet-wasm ms`, other, f.id, 1)];
+      const target = f.workload === 'matmul' ? 1.6 : f.workload === 'mlp-train' ? 8 : undefined;
+      return [makeRatio(figures, `${where}: nnet-wasm / tfjs-wasm`, f.id, other, target)];
+    });
   notes.push(
     'Both libraries run in the same page at the same thread count; one page load per thread count and round. Targets (issue 19): matmul ≥ 1.6× tfjs-wasm, MLP training ≥ 8×.',
     "TensorFlow.js's WASM backend has no Conv2DBackpropFilter kernel, so it cannot train the CNN (its row says so).",
   );
-  const report: BenchReport = {
-    schema: SCHEMA,
-    bench: quick ? 'browser-quick' : 'browser',
-    title: "nnet-wasm beside TensorFlow.js's WASM backend in Chromium (cross-origin isolated page)",
-    date: new Date().toISOString(),
-    command: `pnpm --filter @nnet/bench run browser --rounds ${rounds}${quick ? ' --quick' : ''} --threads ${threadCounts.join(',')}`,
-    rounds,
-    environment,
-    figures,
-    ratios,
-    notes,
-  };
+  const bench = quick ? 'browser-quick' : 'browser';
+  const title = "nnet-wasm beside TensorFlow.js's WASM backend in Chromium (cross-origin isolated page)";
+  const command = `pnpm --filter @nnet/bench run browser --rounds ${rounds}${quick ? ' --quick' : ''} --threads ${threadCounts.join(',')}`;
+  const report = buildReport({ bench, title, command, rounds, environment, figures, ratios, notes });
   publishReport(report, quick, args.json);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-  process.exit(1);
-});
+runMain(main);

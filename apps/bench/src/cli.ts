@@ -6,18 +6,19 @@
  *
  *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
-import { parseArgs } from 'node:util';
+import { alternate, parseCli, positiveInt, usageError } from './cli_args.js';
 import { type Job, jobLib, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
+  buildReport,
   type Figure,
   figureId,
-  makeFigure,
+  hasSamples,
   makeRatio,
   type Ratio,
-  SCHEMA,
+  SampleSet,
 } from './schema.js';
 
 const usage =
@@ -28,25 +29,6 @@ const RELAXED_ROWS: Partial<Record<Workload, { full: number; quick: number }>> =
   matmul: { full: 512, quick: 128 },
   'mlp-train': { full: 64, quick: 16 },
 };
-
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        quick: { type: 'boolean', default: false },
-        rounds: { type: 'string' },
-        relaxed: { type: 'boolean', default: false },
-        json: { type: 'string' },
-        only: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  }
-}
 
 /**
  * The jobs of one round, in the order the first round runs them. Unless every child already runs
@@ -74,128 +56,94 @@ function planJobs(quick: boolean, only: string | undefined, relaxedAll: boolean)
   return jobs;
 }
 
+/** One planned ratio: a label, numerator and denominator (library, threads), and the issue's target. */
+type RatioPlan = [label: string, num: [string, number], den: [string, number], target?: number];
+
+/**
+ * The ratios the issues set, per workload: the label reads `<title> <size>: <label>`. Latency
+ * (mlp-infer) puts the other library's time over nnet's (≥ 1: nnet is at least as fast).
+ */
+const RATIO_PLANS: { workload: Workload; title: string; plans: RatioPlan[] }[] = [
+  {
+    workload: 'matmul',
+    title: 'matmul',
+    plans: [
+      ['nnet-cpu / tfjs-cpu', ['nnet-cpu', 1], ['tfjs-cpu', 1], 5],
+      ['nnet-wasm 1T / tfjs-wasm', ['nnet-wasm', 1], ['tfjs-wasm', 1], 1.35],
+      ['nnet-wasm 2T / tfjs-wasm', ['nnet-wasm', 2], ['tfjs-wasm', 1], 2.4],
+      ['nnet-wasm 2T / 1T', ['nnet-wasm', 2], ['nnet-wasm', 1], 1.7],
+      ['nnet-wasm relaxed SIMD / plain SIMD (1T)', ['nnet-wasm-relaxed', 1], ['nnet-wasm', 1]],
+    ],
+  },
+  {
+    workload: 'mlp-train',
+    title: 'MLP training',
+    plans: [
+      ['nnet-wasm 1T / tfjs-wasm', ['nnet-wasm', 1], ['tfjs-wasm', 1], 8],
+      ['nnet-wasm 2T / 1T', ['nnet-wasm', 2], ['nnet-wasm', 1], 1.7],
+      ['nnet-wasm relaxed SIMD / plain SIMD (1T)', ['nnet-wasm-relaxed', 1], ['nnet-wasm', 1]],
+      ['nnet-cpu / tfjs-cpu', ['nnet-cpu', 1], ['tfjs-cpu', 1]],
+    ],
+  },
+  {
+    workload: 'cnn-train',
+    title: 'CNN training',
+    plans: [
+      ['nnet-wasm 1T / tfjs-cpu', ['nnet-wasm', 1], ['tfjs-cpu', 1], 100],
+      ['nnet-wasm 2T / 1T', ['nnet-wasm', 2], ['nnet-wasm', 1], 1.7],
+      ['nnet-cpu / tfjs-cpu', ['nnet-cpu', 1], ['tfjs-cpu', 1]],
+    ],
+  },
+  {
+    workload: 'mlp-infer',
+    title: 'MLP inference',
+    plans: [
+      ['tfjs-wasm ms / nnet-wasm ms', ['tfjs-wasm', 1], ['nnet-wasm', 1], 1],
+      ['tfjs-cpu ms / nnet-cpu ms', ['tfjs-cpu', 1], ['nnet-cpu', 1], 1],
+    ],
+  },
+];
+
 /** The ratios the issues set, for the figures present. */
 function plannedRatios(figures: Figure[]): Ratio[] {
-  const has = (id: string) => figures.some((f) => f.id === id && f.samples.length);
   const out: Ratio[] = [];
-  const add = (label: string, num: string, den: string, target?: number) => {
-    if (has(num) && has(den)) out.push(makeRatio(figures, label, num, den, target));
-  };
-  const id = (w: Workload, size: number, lib: LibName, t = 1) => figureId(w, size, lib, t);
-  const sizes = (w: Workload) => [...new Set(figures.filter((f) => f.workload === w).map((f) => f.size))];
-  for (const n of sizes('matmul')) {
-    add(`matmul ${n}: nnet-cpu / tfjs-cpu`, id('matmul', n, 'nnet-cpu'), id('matmul', n, 'tfjs-cpu'), 5);
-    add(
-      `matmul ${n}: nnet-wasm 1T / tfjs-wasm`,
-      id('matmul', n, 'nnet-wasm'),
-      id('matmul', n, 'tfjs-wasm'),
-      1.35,
-    );
-    add(
-      `matmul ${n}: nnet-wasm 2T / tfjs-wasm`,
-      id('matmul', n, 'nnet-wasm', 2),
-      id('matmul', n, 'tfjs-wasm'),
-      2.4,
-    );
-    add(`matmul ${n}: nnet-wasm 2T / 1T`, id('matmul', n, 'nnet-wasm', 2), id('matmul', n, 'nnet-wasm'), 1.7);
-    add(
-      `matmul ${n}: nnet-wasm relaxed SIMD / plain SIMD (1T)`,
-      figureId('matmul', n, 'nnet-wasm-relaxed', 1),
-      id('matmul', n, 'nnet-wasm'),
-    );
-  }
-  for (const b of sizes('mlp-train')) {
-    add(
-      `MLP training ${b}: nnet-wasm 1T / tfjs-wasm`,
-      id('mlp-train', b, 'nnet-wasm'),
-      id('mlp-train', b, 'tfjs-wasm'),
-      8,
-    );
-    add(
-      `MLP training ${b}: nnet-wasm 2T / 1T`,
-      id('mlp-train', b, 'nnet-wasm', 2),
-      id('mlp-train', b, 'nnet-wasm'),
-      1.7,
-    );
-    add(
-      `MLP training ${b}: nnet-wasm relaxed SIMD / plain SIMD (1T)`,
-      figureId('mlp-train', b, 'nnet-wasm-relaxed', 1),
-      id('mlp-train', b, 'nnet-wasm'),
-    );
-    add(
-      `MLP training ${b}: nnet-cpu / tfjs-cpu`,
-      id('mlp-train', b, 'nnet-cpu'),
-      id('mlp-train', b, 'tfjs-cpu'),
-    );
-  }
-  for (const b of sizes('cnn-train')) {
-    add(
-      `CNN training ${b}: nnet-wasm 1T / tfjs-cpu`,
-      id('cnn-train', b, 'nnet-wasm'),
-      id('cnn-train', b, 'tfjs-cpu'),
-      100,
-    );
-    add(
-      `CNN training ${b}: nnet-wasm 2T / 1T`,
-      id('cnn-train', b, 'nnet-wasm', 2),
-      id('cnn-train', b, 'nnet-wasm'),
-      1.7,
-    );
-    add(
-      `CNN training ${b}: nnet-cpu / tfjs-cpu`,
-      id('cnn-train', b, 'nnet-cpu'),
-      id('cnn-train', b, 'tfjs-cpu'),
-    );
-  }
-  // Latency: the ratio is the other library's time over nnet's (≥ 1: nnet is at least as fast).
-  for (const b of sizes('mlp-infer')) {
-    add(
-      `MLP inference ${b}: tfjs-wasm ms / nnet-wasm ms`,
-      id('mlp-infer', b, 'tfjs-wasm'),
-      id('mlp-infer', b, 'nnet-wasm'),
-      1,
-    );
-    add(
-      `MLP inference ${b}: tfjs-cpu ms / nnet-cpu ms`,
-      id('mlp-infer', b, 'tfjs-cpu'),
-      id('mlp-infer', b, 'nnet-cpu'),
-      1,
-    );
+  for (const { workload, title, plans } of RATIO_PLANS) {
+    const sizes = [...new Set(figures.filter((f) => f.workload === workload).map((f) => f.size))];
+    for (const n of sizes)
+      for (const [label, [numLib, numT], [denLib, denT], target] of plans) {
+        const num = figureId(workload, n, numLib, numT);
+        const den = figureId(workload, n, denLib, denT);
+        if (hasSamples(figures, num) && hasSamples(figures, den))
+          out.push(makeRatio(figures, `${title} ${n}: ${label}`, num, den, target));
+      }
   }
   return out;
 }
 
 function main(): void {
-  const args = parse();
-  if (args.help) {
-    console.log(usage);
-    return;
-  }
-  if (args.only && !['matmul', 'mlp', 'cnn', 'infer'].includes(args.only)) {
-    console.error(`unknown --only '${args.only}'\n${usage}`);
-    process.exit(2);
-  }
+  const args = parseCli(usage, {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    relaxed: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    only: { type: 'string' },
+  });
+  if (args.only && !['matmul', 'mlp', 'cnn', 'infer'].includes(args.only))
+    usageError(`unknown --only '${args.only}'`, usage);
   const quick = args.quick ?? false;
-  const rounds = Number(args.rounds ?? (quick ? 1 : 3));
-  if (!Number.isInteger(rounds) || rounds < 1) {
-    console.error(`--rounds must be a positive integer, got '${args.rounds}'\n${usage}`);
-    process.exit(2);
-  }
+  const rounds = positiveInt('--rounds', args.rounds ?? (quick ? '1' : '3'), usage);
   const flags = args.relaxed ? [RELAXED_FLAG] : [];
   const jobs = planJobs(quick, args.only, args.relaxed ?? false);
   const key = (j: Job) => figureId(j.workload, j.size, jobLib(j), j.threads);
-  const samples = new Map<string, number[]>();
-  const errors = new Map<string, string>();
+  const samples = new SampleSet();
   const rss = new Map<string, number>();
   const ranRelaxed = new Map<string, boolean>();
   const environment = nodeEnvironment();
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? jobs : [...jobs].reverse();
-    for (const job of order) {
+    for (const job of alternate(jobs, round)) {
       const r = runJob(job, flags);
       const k = key(job);
-      if (r.value !== null && Number.isFinite(r.value)) samples.set(k, [...(samples.get(k) ?? []), r.value]);
-      else errors.set(k, r.error ?? 'no value');
+      samples.add(k, r.value, r.error ?? 'no value');
       if (r.maxRssMB !== null) rss.set(k, Math.max(rss.get(k) ?? 0, Math.round(r.maxRssMB)));
       if (r.relaxed !== undefined) {
         ranRelaxed.set(k, r.relaxed);
@@ -209,21 +157,17 @@ function main(): void {
     const k = key(j);
     const maxRss = rss.get(k);
     const relaxed = ranRelaxed.get(k);
-    return makeFigure(
+    return samples.figure(
       { workload: j.workload, size: j.size, lib: jobLib(j), threads: j.threads, ...UNITS[j.workload] },
-      samples.get(k) ?? [],
-      errors.get(k),
       {
         ...(maxRss === undefined ? {} : { peakRssMB: maxRss }),
         ...(relaxed === undefined ? {} : { relaxedSimd: relaxed }),
       },
     );
   });
-  const report: BenchReport = {
-    schema: SCHEMA,
+  const report = buildReport({
     bench: quick ? 'node-quick' : 'node',
     title: 'nnet beside TensorFlow.js 4.22 in Node (each figure in its own process)',
-    date: new Date().toISOString(),
     command: `pnpm bench --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}${args.only ? ` --only ${args.only}` : ''}`,
     rounds,
     environment,
@@ -238,7 +182,7 @@ function main(): void {
             `nnet-wasm-relaxed: the same nnet-wasm child started with \`${RELAXED_FLAG}\` (Node 20 runs plain SIMD without it); extra.relaxedSimd says which build ran.`,
           ]),
     ],
-  };
+  });
   printTables(report);
   publishReport(report, quick, args.json);
 }

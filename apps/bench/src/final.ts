@@ -25,7 +25,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli, positiveInt, usageError } from './cli_args.js';
 import { loadAverages } from './report.js';
 
 const PARTS = ['node', 'anchor', 'kernels', 'browser'] as const;
@@ -51,47 +51,26 @@ interface Step {
   needsMinutes?: number;
 }
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        only: { type: 'string' },
-        rounds: { type: 'string', default: '3' },
-        quick: { type: 'boolean', default: false },
-        'budget-min': { type: 'string', default: '12' },
-        'no-generate': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  }
-}
-
 function main(): void {
-  const args = parse();
-  if (args.help) {
-    console.log(usage);
-    return;
-  }
+  const args = parseCli(usage, {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    'budget-min': { type: 'string', default: '12' },
+    'no-generate': { type: 'boolean', default: false },
+  });
   const only = (args.only ?? PARTS.join(','))
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
-  if (unknown.length || !only.length) {
-    console.error(`unknown --only part(s) '${unknown.join(',')}'; parts: ${PARTS.join(', ')}\n${usage}`);
-    process.exit(2);
-  }
+  if (unknown.length || !only.length)
+    usageError(`unknown --only part(s) '${unknown.join(',')}'; parts: ${PARTS.join(', ')}`, usage);
   const quick = args.quick ?? false;
-  const rounds = Number(args.rounds);
+  const rounds = positiveInt('--rounds', args.rounds, usage);
   const budgetMin = Number(args['budget-min']);
-  if (!Number.isInteger(rounds) || rounds < 1 || !(budgetMin > 0)) {
-    console.error(`--rounds must be a positive integer and --budget-min a positive number\n${usage}`);
-    process.exit(2);
-  }
+  if (!(budgetMin > 0))
+    usageError(`--budget-min must be a positive number, got '${args['budget-min']}'`, usage);
   const common = ['--rounds', String(quick ? 1 : rounds), ...(quick ? ['--quick'] : [])];
   const steps: Step[] = [
     { part: 'node', label: 'node suite', script: 'cli.js', args: common },

@@ -9,21 +9,13 @@
  *   pnpm --filter @nnet/bench run kernels [--rounds 3] [--quick] [--backend wasm|cpu] [--threads 1] [--json results/kernels.json]
  */
 
-import { parseArgs } from 'node:util';
 import { requiredOnly } from '@nnet/backend-testkit';
 import type { Tensor } from '@nnet/tensor';
 import * as nn from '@nnet/tensor';
+import { alternate, parseCli, positiveInt, runMain, usageError } from './cli_args.js';
 import { time } from './harness.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import {
-  type BenchReport,
-  type Figure,
-  figureId,
-  makeFigure,
-  makeRatio,
-  type Ratio,
-  SCHEMA,
-} from './schema.js';
+import { buildReport, type Figure, figureId, makeRatio, type Ratio, SampleSet } from './schema.js';
 
 const usage =
   'usage: kernels [--rounds n] [--quick] [--backend wasm|cpu] [--threads n] [--only name] [--json file]';
@@ -205,43 +197,20 @@ function spyKernels(backend: nn.Backend, watch: readonly string[], calls: Map<st
 
 let crossEntropyFn: (logits: Tensor, target: Tensor) => Tensor;
 
-function parse() {
-  try {
-    return parseArgs({
-      options: {
-        rounds: { type: 'string', default: '3' },
-        quick: { type: 'boolean', default: false },
-        backend: { type: 'string', default: 'wasm' },
-        threads: { type: 'string', default: '1' },
-        only: { type: 'string' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const args = parse();
-  if (args.help) {
-    console.log(usage);
-    return;
-  }
-  const rounds = Number(args.rounds);
-  const threads = Number(args.threads);
-  const backendName = args.backend ?? 'wasm';
-  if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(threads) || threads < 1) {
-    console.error(`--rounds and --threads must be positive integers\n${usage}`);
-    process.exit(2);
-  }
-  if (backendName !== 'wasm' && backendName !== 'cpu') {
-    console.error(`--backend must be wasm or cpu, got '${backendName}'\n${usage}`);
-    process.exit(2);
-  }
+  const args = parseCli(usage, {
+    rounds: { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  });
+  const rounds = positiveInt('--rounds', args.rounds, usage);
+  const threads = positiveInt('--threads', args.threads, usage);
+  const backendName = args.backend;
+  if (backendName !== 'wasm' && backendName !== 'cpu')
+    usageError(`--backend must be wasm or cpu, got '${backendName}'`, usage);
   const quick = args.quick ?? false;
   crossEntropyFn = (await import('@nnet/loss')).crossEntropy;
   const environment = nodeEnvironment();
@@ -262,14 +231,13 @@ async function main(): Promise<void> {
   const libFull = `nnet-${backendName}`;
   const libRef = `nnet-${backendName} (kernel hidden)`;
   const all = cases(quick).filter((c) => !args.only || c.name === args.only);
-  if (!all.length) {
-    console.error(
+  if (!all.length)
+    usageError(
       `unknown --only '${args.only}'; cases: ${cases(true)
         .map((c) => c.name)
-        .join(', ')}\n${usage}`,
+        .join(', ')}`,
+      usage,
     );
-    process.exit(2);
-  }
   const notes: string[] = [];
   const present = new Map<string, boolean>();
   for (const c of all) {
@@ -300,16 +268,14 @@ async function main(): Promise<void> {
     console.log(line);
     notes.push(line);
   }
-  const samples = new Map<string, number[]>();
-  const errors = new Map<string, string>();
+  const samples = new SampleSet();
   // A reference path slower than 300 ms per call (the O(n²) sort) is the median of 3 after one warm-up.
   const timing = quick
     ? { warmup: 1, minTimeMs: 30, minReps: 2 }
     : { warmup: 2, minTimeMs: 500, minReps: 5, slowCallMs: 300 };
   for (let round = 0; round < rounds; round++) {
     for (const c of all) {
-      const order = round % 2 === 0 ? [libFull, libRef] : [libRef, libFull];
-      for (const lib of order) {
+      for (const lib of alternate([libFull, libRef], round)) {
         const id = figureId(c.name, c.size, lib, threads);
         try {
           await nn.setBackend(lib === libFull ? backendName : hiddenName(c));
@@ -317,11 +283,15 @@ async function main(): Promise<void> {
           const w = c.make();
           const ms = time(w.run, timing).medianMs;
           w.dispose();
-          samples.set(id, [...(samples.get(id) ?? []), ms]);
+          samples.add(id, ms);
           console.error(`round ${round + 1}/${rounds} ${c.name} ${lib}: ${ms.toFixed(3)} ms`);
         } catch (err) {
-          errors.set(id, err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err));
-          console.error(`round ${round + 1}/${rounds} ${c.name} ${lib}: ${errors.get(id)}`);
+          samples.add(
+            id,
+            null,
+            err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err),
+          );
+          console.error(`round ${round + 1}/${rounds} ${c.name} ${lib}: ${samples.error(id)}`);
         }
       }
     }
@@ -331,19 +301,16 @@ async function main(): Promise<void> {
   const ratios: Ratio[] = [];
   for (const c of all) {
     for (const lib of [libFull, libRef]) {
-      const id = figureId(c.name, c.size, lib, threads);
       figures.push(
-        makeFigure(
+        samples.figure(
           { workload: c.name, size: c.size, lib, threads, unit: 'ms', better: 'lower' },
-          samples.get(id) ?? [],
-          errors.get(id),
           { shape: c.shape, kernel: c.kernels.join('/'), kernelPresent: present.get(c.name) ?? false },
         ),
       );
     }
     const full = figureId(c.name, c.size, libFull, threads);
     const ref = figureId(c.name, c.size, libRef, threads);
-    if (samples.get(full)?.length && samples.get(ref)?.length)
+    if (samples.samples(full).length && samples.samples(ref).length)
       ratios.push(
         makeRatio(
           figures,
@@ -356,22 +323,11 @@ async function main(): Promise<void> {
   notes.push(
     "size is the main input's element count; each figure is ms per call (forward, or forward + sum + backward for the -fwd-bwd cases), the median within a round; rounds alternate the two paths.",
   );
-  const report: BenchReport = {
-    schema: SCHEMA,
-    bench: quick ? `kernels-${backendName}-quick` : `kernels-${backendName}`,
-    title: `Fused optional kernels on ${backendName} against the front end's reference decompositions`,
-    date: new Date().toISOString(),
-    command: `pnpm --filter @nnet/bench run kernels --rounds ${rounds} --backend ${backendName} --threads ${threads}${quick ? ' --quick' : ''}`,
-    rounds,
-    environment,
-    figures,
-    ratios,
-    notes,
-  };
+  const bench = quick ? `kernels-${backendName}-quick` : `kernels-${backendName}`;
+  const title = `Fused optional kernels on ${backendName} against the front end's reference decompositions`;
+  const command = `pnpm --filter @nnet/bench run kernels --rounds ${rounds} --backend ${backendName} --threads ${threads}${quick ? ' --quick' : ''}`;
+  const report = buildReport({ bench, title, command, rounds, environment, figures, ratios, notes });
   publishReport(report, quick, args.json);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-  process.exit(1);
-});
+runMain(main);

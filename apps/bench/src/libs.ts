@@ -37,34 +37,86 @@ export async function loadLib(name: LibName, threads: number): Promise<Lib> {
   return loadTfjs(name);
 }
 
-async function loadNnet(name: LibName, threads: number): Promise<Lib> {
+/**
+ * Makes nnet's backend for `name` current (nnet-wasm: with `threads` workers, when given). Returns
+ * whether nnet-wasm runs its relaxed-SIMD build (undefined for nnet-cpu).
+ */
+export async function useNnetBackend(name: LibName, threads?: number): Promise<boolean | undefined> {
   const nn = await import('@nnet/tensor');
-  const { Linear, ReLU, Sequential, Parameter } = await import('@nnet/layers');
-  const { crossEntropy } = await import('@nnet/loss');
-  const { SGD } = await import('@nnet/optim');
-  let relaxed: boolean | undefined;
   if (name === 'nnet-cpu') {
     await import('@nnet/backend-cpu');
     await nn.setBackend('cpu');
-  } else {
-    const wasm = await import('@nnet/backend-wasm');
-    await nn.setBackend('wasm');
-    await wasm.setThreads(threads);
-    const backend = nn.findBackend('wasm');
-    relaxed = backend instanceof wasm.WasmBackend ? backend.relaxed : undefined;
+    return undefined;
   }
+  const wasm = await import('@nnet/backend-wasm');
+  await nn.setBackend('wasm');
+  if (threads !== undefined) await wasm.setThreads(threads);
+  const backend = nn.findBackend('wasm');
+  return backend instanceof wasm.WasmBackend ? backend.relaxed : undefined;
+}
+
+/**
+ * TensorFlow.js with the backend for `name` current and ready. The union package: tfjs-core alone
+ * registers no gradients (and its ES modules do not load in Node), so training needs
+ * @tensorflow/tfjs; its backends are the same tfjs-core instance.
+ */
+export async function useTfjs(name: LibName): Promise<typeof import('@tensorflow/tfjs-core')> {
+  const tf = (await import('@tensorflow/tfjs')) as unknown as typeof import('@tensorflow/tfjs-core');
+  if (name === 'tfjs-cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await tf.setBackend('cpu');
+  } else {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+  }
+  await tf.ready();
+  return tf;
+}
+
+type NnetTensor = import('@nnet/tensor').Tensor;
+
+/**
+ * The benches' CNN in nnet (conv 3x3x8, ReLU, pool 2, conv 3x3x16, ReLU, pool 2, dense 10 on
+ * [batch, 1, 28, 28]), He-initialised, from the already loaded modules (the WebGPU bench loads
+ * them after installing Dawn).
+ */
+export function nnetCnn(
+  nn: typeof import('@nnet/tensor'),
+  layers: typeof import('@nnet/layers'),
+): { forward(x: NnetTensor): NnetTensor; parameters(): NnetTensor[] } {
+  const param = (shape: number[], fanIn: number) =>
+    new layers.Parameter(nn.randn(shape).mul(Math.sqrt(2 / fanIn)));
+  const w1 = param([8, 1, 3, 3], 9);
+  const b1 = param([8], 9);
+  const w2 = param([16, 8, 3, 3], 72);
+  const b2 = param([16], 72);
+  const dense = new layers.Linear(16 * 5 * 5, 10);
+  return {
+    forward: (x) => {
+      const h1 = nn.maxPool2d(nn.conv2d(x, w1, b1).relu(), 2);
+      const h2 = nn.maxPool2d(nn.conv2d(h1, w2, b2).relu(), 2);
+      return dense.forward(h2.flatten(1));
+    },
+    parameters: () => [w1, b1, w2, b2, ...dense.parameters()],
+  };
+}
+
+async function loadNnet(name: LibName, threads: number): Promise<Lib> {
+  const nn = await import('@nnet/tensor');
+  const layers = await import('@nnet/layers');
+  const { Linear, ReLU, Sequential } = layers;
+  const { crossEntropy } = await import('@nnet/loss');
+  const { SGD } = await import('@nnet/optim');
+  const relaxed = await useNnetBackend(name, threads);
   const mlp = () => new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
   const data = (batch: number, shape: number[]) => ({
     x: nn.randn([batch, ...shape]),
     y: nn.randint(0, 10, [batch]),
   });
   const trainStep = (
-    model: {
-      forward(x: import('@nnet/tensor').Tensor): import('@nnet/tensor').Tensor;
-      parameters(): import('@nnet/tensor').Tensor[];
-    },
-    x: import('@nnet/tensor').Tensor,
-    y: import('@nnet/tensor').Tensor,
+    model: { forward(x: NnetTensor): NnetTensor; parameters(): NnetTensor[] },
+    x: NnetTensor,
+    y: NnetTensor,
   ) => {
     const opt = new SGD(model.parameters(), { lr: 0.01 });
     return () =>
@@ -99,21 +151,7 @@ async function loadNnet(name: LibName, threads: number): Promise<Lib> {
     },
     cnnTrain(batch) {
       nn.manualSeed(0);
-      const param = (shape: number[], fanIn: number) =>
-        new Parameter(nn.randn(shape).mul(Math.sqrt(2 / fanIn)));
-      const w1 = param([8, 1, 3, 3], 9);
-      const b1 = param([8], 9);
-      const w2 = param([16, 8, 3, 3], 72);
-      const b2 = param([16], 72);
-      const dense = new Linear(16 * 5 * 5, 10);
-      const model = {
-        forward: (x: import('@nnet/tensor').Tensor) => {
-          const h1 = nn.maxPool2d(nn.conv2d(x, w1, b1).relu(), 2);
-          const h2 = nn.maxPool2d(nn.conv2d(h1, w2, b2).relu(), 2);
-          return dense.forward(h2.flatten(1));
-        },
-        parameters: () => [w1, b1, w2, b2, ...dense.parameters()],
-      };
+      const model = nnetCnn(nn, layers);
       const { x, y } = data(batch, [1, 28, 28]);
       return { run: trainStep(model, x, y), dispose: () => undefined };
     },
@@ -135,17 +173,7 @@ async function loadNnet(name: LibName, threads: number): Promise<Lib> {
 }
 
 async function loadTfjs(name: LibName): Promise<Lib> {
-  // The union package: tfjs-core alone registers no gradients (and its ES modules do not load in
-  // Node), so training needs @tensorflow/tfjs; its backends are the same tfjs-core instance.
-  const tf = (await import('@tensorflow/tfjs')) as unknown as typeof import('@tensorflow/tfjs-core');
-  if (name === 'tfjs-cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
-    await tf.setBackend('cpu');
-  } else {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
-  }
-  await tf.ready();
+  const tf = await useTfjs(name);
   return {
     name,
     matmul(n) {

@@ -10,9 +10,11 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli, positiveInt, usageError } from './cli_args.js';
+import { type LibName, useNnetBackend, useTfjs } from './libs.js';
 
-type LibName = 'nnet-cpu' | 'nnet-wasm' | 'tfjs-cpu' | 'tfjs-wasm';
+const usage =
+  'usage: memory [--steps 10000] [--only loop] [--libs nnet-cpu,nnet-wasm,tfjs-wasm] [--json file]';
 const LOOPS = ['plain', 'await', 'eval', 'items', 'running-sum', 'gan'] as const;
 type LoopName = (typeof LOOPS)[number];
 
@@ -51,13 +53,7 @@ async function nnetHarness(lib: LibName, loop: LoopName): Promise<Harness> {
   const { Linear, ReLU, Sequential } = await import('@nnet/layers');
   const { crossEntropy, bceWithLogits } = await import('@nnet/loss');
   const { Adam } = await import('@nnet/optim');
-  if (lib === 'nnet-cpu') {
-    await import('@nnet/backend-cpu');
-    await nn.setBackend('cpu');
-  } else {
-    await import('@nnet/backend-wasm');
-    await nn.setBackend('wasm');
-  }
+  await useNnetBackend(lib);
   nn.manualSeed(0);
   const X = nn.randn([N, 784]);
   const Y = nn.randint(0, 10, [N], { dtype: 'int32' });
@@ -149,16 +145,7 @@ async function nnetHarness(lib: LibName, loop: LoopName): Promise<Harness> {
 }
 
 async function tfjsHarness(lib: LibName, loop: LoopName): Promise<Harness> {
-  // The full package registers the gradients (tfjs-core alone has none).
-  const tf = (await import('@tensorflow/tfjs')) as unknown as typeof import('@tensorflow/tfjs-core');
-  if (lib === 'tfjs-cpu') {
-    await import('@tensorflow/tfjs-backend-cpu');
-    await tf.setBackend('cpu');
-  } else {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
-  }
-  await tf.ready();
+  const tf = await useTfjs(lib);
   const X = tf.randomNormal([N, 784]);
   const Y = tf.oneHot(tf.randomUniform([N], 0, 10, 'int32'), 10);
   const dense = (i: number, o: number) => ({
@@ -249,17 +236,14 @@ async function child(job: Job): Promise<void> {
 }
 
 function parse() {
-  return parseArgs({
-    options: {
-      steps: { type: 'string', default: '10000' },
-      only: { type: 'string' },
-      // tfjs-cpu takes ~0.2 s a step here (10,000 steps × 6 loops ≈ 3 h): opt in with --libs.
-      libs: { type: 'string', default: 'nnet-cpu,nnet-wasm,tfjs-wasm' },
-      json: { type: 'string', default: 'memory-results.json' },
-      child: { type: 'string' },
-    },
-    strict: true,
-  }).values;
+  return parseCli(usage, {
+    steps: { type: 'string', default: '10000' },
+    only: { type: 'string' },
+    // tfjs-cpu takes ~0.2 s a step here (10,000 steps × 6 loops ≈ 3 h): opt in with --libs.
+    libs: { type: 'string', default: 'nnet-cpu,nnet-wasm,tfjs-wasm' },
+    json: { type: 'string', default: 'memory-results.json' },
+    child: { type: 'string' },
+  });
 }
 
 function fmtBytes(b: number): string {
@@ -272,12 +256,10 @@ function main(): void {
     void child(JSON.parse(args.child) as Job);
     return;
   }
-  const steps = Number(args.steps);
-  if (!Number.isInteger(steps) || steps < 1)
-    throw new Error(`--steps must be a positive integer, got ${args.steps}`);
+  const steps = positiveInt('--steps', args.steps, usage);
   const loops = args.only ? [args.only as LoopName] : [...LOOPS];
   for (const l of loops)
-    if (!LOOPS.includes(l)) throw new Error(`unknown loop '${l}'; loops: ${LOOPS.join(', ')}`);
+    if (!LOOPS.includes(l)) usageError(`unknown loop '${l}'; loops: ${LOOPS.join(', ')}`, usage);
   const libs = (args.libs ?? '').split(',') as LibName[];
   const script = fileURLToPath(import.meta.url);
   const results: Outcome[] = [];

@@ -4,7 +4,7 @@
  * its own process.
  */
 
-import { time } from './harness.js';
+import { type TimeOptions, time } from './harness.js';
 import type { Job, JobResult } from './jobs.js';
 import { loadLib } from './libs.js';
 import { processCpuMs } from './report.js';
@@ -18,18 +18,29 @@ const SLOW_CALL_MS = 300;
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
   const lib = await loadLib(job.lib, job.threads);
+  /** The timing of a workload: `[quick, full]` warm-up calls, minimum time and repeats. */
+  const timing = (
+    warmup: [number, number],
+    minTimeMs: [number, number],
+    minReps: [number, number],
+    extra: Partial<TimeOptions> = {},
+  ): TimeOptions => {
+    const pick = ([quick, full]: [number, number]) => (job.quick ? quick : full);
+    return {
+      warmup: pick(warmup),
+      minTimeMs: pick(minTimeMs),
+      minReps: pick(minReps),
+      slowCallMs: SLOW_CALL_MS,
+      ...extra,
+    };
+  };
   let value: number;
   let unit: string;
   let cpuValue: number | undefined;
   switch (job.workload) {
     case 'matmul': {
       const c = lib.matmul(job.size);
-      const t = time(c.run, {
-        warmup: job.quick ? 1 : 2,
-        minTimeMs: job.quick ? 50 : 600,
-        minReps: job.quick ? 2 : 5,
-        slowCallMs: SLOW_CALL_MS,
-      });
+      const t = time(c.run, timing([1, 2], [50, 600], [2, 5]));
       c.dispose();
       value = (2 * job.size ** 3) / (t.medianMs * 1e6);
       unit = 'GFLOP/s';
@@ -38,13 +49,7 @@ async function main(): Promise<void> {
     case 'mlp-train':
     case 'cnn-train': {
       const w = job.workload === 'mlp-train' ? lib.mlpTrain(job.size) : lib.cnnTrain(job.size);
-      const t = time(w.run, {
-        warmup: job.quick ? 1 : 2,
-        minTimeMs: job.quick ? 50 : 800,
-        minReps: job.quick ? 2 : 5,
-        cpuClock: processCpuMs,
-        slowCallMs: SLOW_CALL_MS,
-      });
+      const t = time(w.run, timing([1, 2], [50, 800], [2, 5], { cpuClock: processCpuMs }));
       w.dispose();
       value = job.size / (t.medianMs / 1000);
       if (t.medianCpuMs) cpuValue = job.size / (t.medianCpuMs / 1000);
@@ -53,12 +58,7 @@ async function main(): Promise<void> {
     }
     case 'mlp-infer': {
       const w = lib.mlpInfer(job.size);
-      const t = time(w.run, {
-        warmup: job.quick ? 2 : 20,
-        minTimeMs: job.quick ? 50 : 600,
-        minReps: job.quick ? 3 : 20,
-        slowCallMs: SLOW_CALL_MS,
-      });
+      const t = time(w.run, timing([2, 20], [50, 600], [3, 20]));
       w.dispose();
       value = t.medianMs;
       unit = 'ms';

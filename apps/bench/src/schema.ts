@@ -68,16 +68,12 @@ export function figureId(workload: string, size: number, lib: string, threads: n
   return `${workload}/${size}/${lib}/${threads}T`;
 }
 
+/** What names a figure and says how to read it: everything but its samples and their summary. */
+export type FigureKey = Pick<Figure, 'workload' | 'size' | 'lib' | 'threads' | 'unit' | 'better'>;
+
 /** A figure from its samples (summary filled in; `error` when nothing was measured). */
 export function makeFigure(
-  key: {
-    workload: string;
-    size: number;
-    lib: string;
-    threads: number;
-    unit: string;
-    better: 'higher' | 'lower';
-  },
+  key: FigureKey,
   samples: readonly number[],
   error?: string,
   extra?: Record<string, string | number | boolean>,
@@ -93,6 +89,49 @@ export function makeFigure(
     ...(error && !samples.length ? { error } : {}),
     ...(extra && Object.keys(extra).length ? { extra } : {}),
   };
+}
+
+/** Whether the figure `id` is in `figures` and has at least one sample (a ratio can use it). */
+export function hasSamples(figures: readonly Figure[], id: string): boolean {
+  return figures.some((f) => f.id === id && f.samples.length > 0);
+}
+
+/**
+ * The values a bench collects round by round, by figure id: one sample per round, or why a round
+ * gave none (the last reason is kept).
+ */
+export class SampleSet {
+  private readonly values = new Map<string, number[]>();
+  private readonly errors = new Map<string, string>();
+
+  /** Records `value` for `id` when it is a finite number; otherwise records `error` (when given). */
+  add(id: string, value: number | null | undefined, error?: string): void {
+    if (value !== null && value !== undefined && Number.isFinite(value))
+      this.values.set(id, [...this.samples(id), value]);
+    else if (error !== undefined) this.errors.set(id, error);
+  }
+
+  /** The samples of `id` so far, in round order. */
+  samples(id: string): number[] {
+    return this.values.get(id) ?? [];
+  }
+
+  /** Why `id` has no sample (the last reason recorded), if any. */
+  error(id: string): string | undefined {
+    return this.errors.get(id);
+  }
+
+  /** The figure of `key` from its samples; `fallbackError` when no reason was recorded. */
+  figure(key: FigureKey, extra?: Figure['extra'], fallbackError?: string): Figure {
+    const id = figureId(key.workload, key.size, key.lib, key.threads);
+    return makeFigure(key, this.samples(id), this.error(id) ?? fallbackError, extra);
+  }
+}
+
+/** A report of the current schema, dated now. */
+export function buildReport(fields: Omit<BenchReport, 'schema' | 'date'>): BenchReport {
+  const { bench, title, command, ...rest } = fields;
+  return { schema: SCHEMA, bench, title, date: new Date().toISOString(), command, ...rest };
 }
 
 /**

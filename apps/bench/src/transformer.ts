@@ -11,9 +11,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { alternate, parseCli, runMain, usageError } from './cli_args.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import { type BenchReport, type Figure, figureId, makeFigure, makeRatio, SCHEMA } from './schema.js';
+import { buildReport, type Figure, figureId, hasSamples, makeFigure, makeRatio } from './schema.js';
+
+const usage =
+  'usage: transformer [--only cpu|wasm] [--rounds n] [--steps n] [--new n] [--context n] [--embd n (a multiple of 4)] [--layers n] [--json file]';
 
 interface Config {
   vocab: number;
@@ -88,19 +91,16 @@ async function measure(backend: string, steps: number, newTokens: number, c: Con
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      child: { type: 'string' },
-      only: { type: 'string' },
-      steps: { type: 'string', default: '20' },
-      new: { type: 'string', default: String(CONFIG.context - 1) },
-      json: { type: 'string', default: 'results/transformer.json' },
-      rounds: { type: 'string', default: '3' },
-      context: { type: 'string', default: String(CONFIG.context) },
-      embd: { type: 'string', default: String(CONFIG.embd) },
-      layers: { type: 'string', default: String(CONFIG.layers) },
-    },
-    strict: true,
+  const values = parseCli(usage, {
+    child: { type: 'string' },
+    only: { type: 'string' },
+    steps: { type: 'string', default: '20' },
+    new: { type: 'string', default: String(CONFIG.context - 1) },
+    json: { type: 'string', default: 'results/transformer.json' },
+    rounds: { type: 'string', default: '3' },
+    context: { type: 'string', default: String(CONFIG.context) },
+    embd: { type: 'string', default: String(CONFIG.embd) },
+    layers: { type: 'string', default: String(CONFIG.layers) },
   });
   const steps = Number(values.steps);
   const rounds = Number(values.rounds);
@@ -114,16 +114,13 @@ async function main(): Promise<void> {
   const positive = [steps, rounds, newTokens, c.context, c.embd, c.layers].every(
     (v) => Number.isInteger(v) && v > 0,
   );
-  if (!positive || c.embd % c.heads !== 0) {
-    console.error(
-      'usage: transformer [--only cpu|wasm] [--rounds n] [--steps n] [--new n] [--context n] [--embd n (a multiple of 4)] [--layers n] [--json file]',
+  if (!positive || c.embd % c.heads !== 0)
+    usageError(
+      '--steps, --rounds, --new, --context, --embd and --layers must be positive integers, --embd a multiple of 4',
+      usage,
     );
-    process.exit(2);
-  }
-  if (newTokens + 1 > c.context) {
-    console.error(`--new must be at most ${c.context - 1} (the context is ${c.context})`);
-    process.exit(2);
-  }
+  if (newTokens + 1 > c.context)
+    usageError(`--new must be at most ${c.context - 1} (the context is ${c.context})`, usage);
   if (values.child) {
     console.log(JSON.stringify(await measure(values.child, steps, newTokens, c)));
     return;
@@ -136,7 +133,7 @@ async function main(): Promise<void> {
       `for ${steps} steps; greedy generation of ${newTokens} tokens; ${rounds} rounds alternating the backends`,
   );
   for (let round = 0; round < rounds; round++) {
-    for (const backend of round % 2 === 0 ? backends : [...backends].reverse()) {
+    for (const backend of alternate(backends, round)) {
       let r: Outcome;
       try {
         const out = execFileSync(
@@ -200,16 +197,13 @@ async function main(): Promise<void> {
     const threads = figures.find((f) => f.lib === `nnet-${b}`)?.threads ?? 1;
     const cached = figureId('gpt-generate-kv-cache', c.context, `nnet-${b}`, threads);
     const plain = figureId('gpt-generate-no-cache', c.context, `nnet-${b}`, threads);
-    return figures.some((f) => f.id === cached && f.samples.length) &&
-      figures.some((f) => f.id === plain && f.samples.length)
+    return hasSamples(figures, cached) && hasSamples(figures, plain)
       ? [makeRatio(figures, `nnet-${b}: generation with / without the KV cache`, cached, plain)]
       : [];
   });
-  const report: BenchReport = {
-    schema: SCHEMA,
+  const report = buildReport({
     bench: 'transformer',
     title: `GPT training and generation throughput (${c.layers} × ${c.embd}, context ${c.context})`,
-    date: new Date().toISOString(),
     command: `pnpm --filter @nnet/bench run transformer --rounds ${rounds} --steps ${steps} --layers ${c.layers} --embd ${c.embd} --context ${c.context}${values.only ? ` --only ${values.only}` : ''}`,
     rounds,
     environment: {
@@ -223,11 +217,8 @@ async function main(): Promise<void> {
     notes: [
       'Training: forward, cross-entropy, backward and an AdamW step on random tokens; generation: greedy decoding after a 1-token prompt, with the key/value cache and without it. Each round runs each backend in its own process.',
     ],
-  };
+  });
   publishReport(report, false, values.json);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-  process.exit(1);
-});
+runMain(main);

@@ -12,8 +12,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli, positiveInts } from './cli_args.js';
 import { timeAsync } from './harness.js';
+import { nnetCnn } from './libs.js';
 
 type GpuLib = 'nnet-webgpu' | 'tfjs-webgpu';
 type Workload = 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
@@ -63,7 +64,8 @@ async function loadNnetWebGpu(): Promise<GpuLibImpl> {
   await installDawn();
   const nn = await import('@nnet/tensor');
   const { createWebGpuBackend } = await import('@nnet/backend-webgpu');
-  const { Linear, ReLU, Sequential, Parameter } = await import('@nnet/layers');
+  const layers = await import('@nnet/layers');
+  const { Linear, ReLU, Sequential } = layers;
   const { crossEntropy } = await import('@nnet/loss');
   const { SGD } = await import('@nnet/optim');
   type T = import('@nnet/tensor').Tensor;
@@ -126,19 +128,8 @@ async function loadNnetWebGpu(): Promise<GpuLibImpl> {
         const model = mlp();
         return trainStep((x) => model.forward(x), model.parameters(), nn.randn([size, 784]), y);
       }
-      const param = (shape: number[], fanIn: number) =>
-        new Parameter(nn.randn(shape).mul(Math.sqrt(2 / fanIn)));
-      const w1 = param([8, 1, 3, 3], 9);
-      const b1 = param([8], 9);
-      const w2 = param([16, 8, 3, 3], 72);
-      const b2 = param([16], 72);
-      const dense = new Linear(16 * 5 * 5, 10);
-      const forward = (x: T) => {
-        const h1 = nn.maxPool2d(nn.conv2d(x, w1, b1).relu(), 2);
-        const h2 = nn.maxPool2d(nn.conv2d(h1, w2, b2).relu(), 2);
-        return dense.forward(h2.flatten(1));
-      };
-      return trainStep(forward, [w1, b1, w2, b2, ...dense.parameters()], nn.randn([size, 1, 28, 28]), y);
+      const cnn = nnetCnn(nn, layers);
+      return trainStep((x) => cnn.forward(x), cnn.parameters(), nn.randn([size, 1, 28, 28]), y);
     },
   };
 }
@@ -275,31 +266,17 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     process.exit(0); // Dawn's threads would otherwise keep the process alive
   }
-  let args: { quick?: boolean; sizes?: string; json?: string; help?: boolean };
-  try {
-    args = parseArgs({
-      options: {
-        quick: { type: 'boolean', default: false },
-        sizes: { type: 'string' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n${usage}`);
-    process.exit(2);
-  }
-  if (args.help) {
-    console.log(usage);
-    return;
-  }
+  const args = parseCli(usage, {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    json: { type: 'string' },
+  });
   const quick = args.quick === true;
-  const sizes = args.sizes ? args.sizes.split(',').map(Number) : quick ? [256] : [256, 512, 1024, 2048, 4096];
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-    console.error(`--sizes takes positive integers separated by commas, got '${args.sizes}'\n${usage}`);
-    process.exit(2);
-  }
+  const sizes = args.sizes
+    ? positiveInts('--sizes', args.sizes, usage)
+    : quick
+      ? [256]
+      : [256, 512, 1024, 2048, 4096];
   const jobs: Job[] = [
     ...sizes.map((size) => ({ workload: 'matmul' as const, size })),
     ...(quick ? [16] : [64, 256]).map((size) => ({ workload: 'mlp-train' as const, size })),

@@ -1,42 +1,101 @@
 /**
- * Activation layers: elementwise functions (shape in = shape out) and softmax along a dim.
+ * Activation layers: elementwise functions (shape in = shape out) and softmax along a dim. A layer
+ * that is one function with no options is declared as `class X extends elementwise(fn) {}`, one that
+ * runs along a dim as `class X extends alongDim(fn) {}`: the forward, the dim's check and the repr
+ * are written once here.
  */
 import { checkOptions, gelu, leakyRelu, logSoftmax, softmax, type Tensor } from '@nnet/tensor';
 import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 
 /**
+ * The base of the activation layers that apply one elementwise function without options (ReLU,
+ * Sigmoid, Tanh, SiLU, Mish, ...): x [*] → [*].
+ *
+ *   const acts: ElementwiseActivation[] = [new ReLU(), new SiLU()];
+ *   const y = acts[1].forward(x); // same shape as x
+ */
+export abstract class ElementwiseActivation extends Module {
+  /** @param op The elementwise function the layer applies. */
+  protected constructor(private readonly op: (x: Tensor) => Tensor) {
+    super();
+  }
+  /** Applies the function elementwise: x [*] → [*]. */
+  forward(x: Tensor): Tensor {
+    return this.op(x);
+  }
+}
+
+/** The class of an activation that is `fn` applied to its input: `class X extends elementwise(fn) {}`. */
+export function elementwise(fn: (x: Tensor) => Tensor): new () => ElementwiseActivation {
+  return class extends ElementwiseActivation {
+    constructor() {
+      super(fn);
+    }
+  };
+}
+
+/**
+ * The base of the activation layers that apply one function along a dim (default -1): Softmax,
+ * LogSoftmax, GLU. The dim is checked (a finite integer) when the layer is made; the subclass's
+ * name is the op named in the error.
+ *
+ *   const act: DimActivation = new Softmax(1);
+ *   act.dim; // 1
+ */
+export abstract class DimActivation extends Module {
+  /** The dim the function runs along (default -1). */
+  readonly dim: number;
+  /**
+   * @param op The function the layer applies along `dim`.
+   * @param dim The dim the function runs along (default -1).
+   */
+  protected constructor(
+    private readonly op: (x: Tensor, dim: number) => Tensor,
+    dim = -1,
+  ) {
+    super();
+    checkNumberArg(this.constructor.name, 'dim', dim, true);
+    this.dim = dim;
+  }
+  /** Applies the function along `dim`: the output's shape is the function's. */
+  forward(x: Tensor): Tensor {
+    return this.op(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** The class of an activation that is `fn(x, dim)`: `class X extends alongDim(fn) {}`. */
+export function alongDim(fn: (x: Tensor, dim: number) => Tensor): new (dim?: number) => DimActivation {
+  return class extends DimActivation {
+    constructor(dim = -1) {
+      super(fn, dim);
+    }
+  };
+}
+
+/**
  * tanh(x), elementwise: x [*] → [*].
  *
  *   const y = new Tanh().forward(x);
  */
-export class Tanh extends Module {
-  forward(x: Tensor): Tensor {
-    return x.tanh();
-  }
-}
+export class Tanh extends elementwise((x) => x.tanh()) {}
 
 /**
  * σ(x) = 1 / (1 + e⁻ˣ), elementwise: x [*] → [*].
  *
  *   const p = new Sigmoid().forward(logits);
  */
-export class Sigmoid extends Module {
-  forward(x: Tensor): Tensor {
-    return x.sigmoid();
-  }
-}
+export class Sigmoid extends elementwise((x) => x.sigmoid()) {}
 
 /**
  * max(x, 0), elementwise: x [*] → [*].
  *
  *   const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
  */
-export class ReLU extends Module {
-  forward(x: Tensor): Tensor {
-    return x.relu();
-  }
-}
+export class ReLU extends elementwise((x) => x.relu()) {}
 
 /**
  * x for x > 0, negativeSlope·x otherwise (default 0.01), elementwise: x [*] → [*].
@@ -86,52 +145,18 @@ export class GELU extends Module {
  *
  *   const probs = new Softmax(1).forward(logits); // [N, C]
  */
-export class Softmax extends Module {
-  /**
-   * The dim the softmax runs along (default -1).
-   * @param dim The dim the softmax runs along (default -1).
-   */
-  constructor(readonly dim = -1) {
-    super();
-    checkNumberArg('Softmax', 'dim', dim, true);
-  }
-  forward(x: Tensor): Tensor {
-    return softmax(x, this.dim);
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
-  }
-}
+export class Softmax extends alongDim(softmax) {}
 
 /**
  * log softmax along `dim` (default -1), computed stably: x [*] → [*].
  *
  *   const logp = new LogSoftmax(1).forward(logits); // [N, C], for nll
  */
-export class LogSoftmax extends Module {
-  /**
-   * The dim the log softmax runs along (default -1).
-   * @param dim The dim the log softmax runs along (default -1).
-   */
-  constructor(readonly dim = -1) {
-    super();
-    checkNumberArg('LogSoftmax', 'dim', dim, true);
-  }
-  forward(x: Tensor): Tensor {
-    return logSoftmax(x, this.dim);
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
-  }
-}
+export class LogSoftmax extends alongDim(logSoftmax) {}
 
 /**
  * Returns its input unchanged: x [*] → x. A placeholder where a layer is optional.
  *
  *   const norm = useNorm ? new LayerNorm(64) : new Identity();
  */
-export class Identity extends Module {
-  forward(x: Tensor): Tensor {
-    return x.reshape(x.shape);
-  }
-}
+export class Identity extends elementwise((x) => x.reshape(x.shape)) {}

@@ -21,6 +21,7 @@ import {
   type Tensor,
   ValueError,
 } from '@nnet/tensor';
+import { alongDim, elementwise } from './activations.js';
 import { checkNumberArg } from './args.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -30,11 +31,7 @@ import { Parameter } from './parameter.js';
  *
  *   const act = new SiLU();
  */
-export class SiLU extends Module {
-  forward(x: Tensor): Tensor {
-    return silu(x);
-  }
-}
+export class SiLU extends elementwise(silu) {}
 
 /**
  * x for x > 0, α(eˣ - 1) otherwise (α default 1), elementwise: x [*] → [*].
@@ -63,22 +60,14 @@ export class ELU extends Module {
  *
  *   const act = new SELU();
  */
-export class SELU extends Module {
-  forward(x: Tensor): Tensor {
-    return selu(x);
-  }
-}
+export class SELU extends elementwise(selu) {}
 
 /**
  * x·tanh(softplus(x)), elementwise: x [*] → [*].
  *
  *   const act = new Mish();
  */
-export class Mish extends Module {
-  forward(x: Tensor): Tensor {
-    return mish(x);
-  }
-}
+export class Mish extends elementwise(mish) {}
 
 /**
  * x clamped into [minVal, maxVal] (default [-1, 1]), elementwise: x [*] → [*].
@@ -110,77 +99,42 @@ export class Hardtanh extends Module {
  *
  *   const act = new ReLU6();
  */
-export class ReLU6 extends Module {
-  forward(x: Tensor): Tensor {
-    return relu6(x);
-  }
-}
+export class ReLU6 extends elementwise(relu6) {}
 
 /**
  * x·relu6(x + 3)/6, elementwise: x [*] → [*].
  *
  *   const act = new Hardswish();
  */
-export class Hardswish extends Module {
-  forward(x: Tensor): Tensor {
-    return hardswish(x);
-  }
-}
+export class Hardswish extends elementwise(hardswish) {}
 
 /**
  * relu6(x + 3)/6, elementwise: x [*] → [*].
  *
  *   const act = new Hardsigmoid();
  */
-export class Hardsigmoid extends Module {
-  forward(x: Tensor): Tensor {
-    return hardsigmoid(x);
-  }
-}
+export class Hardsigmoid extends elementwise(hardsigmoid) {}
 
 /**
  * x / (1 + |x|), elementwise: x [*] → [*].
  *
  *   const act = new Softsign();
  */
-export class Softsign extends Module {
-  forward(x: Tensor): Tensor {
-    return softsign(x);
-  }
-}
+export class Softsign extends elementwise(softsign) {}
 
 /**
  * log σ(x), computed stably, elementwise: x [*] → [*].
  *
  *   const act = new LogSigmoid();
  */
-export class LogSigmoid extends Module {
-  forward(x: Tensor): Tensor {
-    return logsigmoid(x);
-  }
-}
+export class LogSigmoid extends elementwise(logsigmoid) {}
 
 /**
  * a·σ(b) for the two halves a, b of `dim` (default -1): x [..., 2H, ...] → [..., H, ...].
  *
  *   const y = new GLU().forward(x); // [N, 8] → [N, 4]
  */
-export class GLU extends Module {
-  /**
-   * The dim split in two halves (default -1); its size must be even.
-   * @param dim The dim split in two halves (default -1); its size must be even.
-   */
-  constructor(readonly dim = -1) {
-    super();
-    checkNumberArg('GLU', 'dim', dim, true);
-  }
-  forward(x: Tensor): Tensor {
-    return glu(x, this.dim);
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
-  }
-}
+export class GLU extends alongDim(glu) {}
 
 /**
  * `PReLU(numParameters = 1, init = 0.25)`: x for x > 0, a·x otherwise, with a learnt slope a (one,

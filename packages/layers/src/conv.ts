@@ -24,6 +24,46 @@ import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
 /**
+ * Throws a ValueError unless the channel counts and groups are positive integers and both counts
+ * divide by groups (every ConvNd layer's check, naming `op`).
+ */
+export function checkChannels(op: string, inChannels: number, outChannels: number, groups: number): void {
+  for (const [n, v] of [
+    ['inChannels', inChannels],
+    ['outChannels', outChannels],
+    ['groups', groups],
+  ] as const) {
+    if (!Number.isInteger(v) || v <= 0)
+      throw new ValueError(`${op}: ${n} must be a positive integer, got ${v}.`);
+  }
+  if (inChannels % groups || outChannels % groups) {
+    throw new ValueError(
+      `${op}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
+    );
+  }
+}
+
+/**
+ * Registers a convolution layer's weight `weightShape` and bias [outChannels] (null with
+ * `bias: false`), both ~ U(-1/√fanIn, 1/√fanIn) with fanIn = the weight's size per dim-0 slice
+ * (PyTorch's default for every ConvNd and ConvTransposeNd), errors naming `op`.
+ */
+export function convParameters(
+  op: string,
+  register: (name: string, p: Parameter | null) => Parameter | null,
+  weightShape: number[],
+  outChannels: number,
+  bias: boolean | undefined,
+): { weight: Parameter; bias: Parameter | null } {
+  const fanIn = weightShape.slice(1).reduce((a, b) => a * b, 1);
+  const bound = 1 / Math.sqrt(fanIn);
+  return withOp(op, () => ({
+    weight: register('weight', uniformParameter(weightShape, bound))!,
+    bias: register('bias', bias === false ? null : uniformParameter([outChannels], bound)),
+  }));
+}
+
+/**
  * Options of Conv2d: conv2d's (stride, padding, dilation, groups) and bias (default true).
  */
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -68,28 +108,16 @@ export class Conv2d extends Module {
     super();
     checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias']);
     const groups = options.groups ?? 1;
-    for (const [n, v] of [
-      ['inChannels', inChannels],
-      ['outChannels', outChannels],
-      ['groups', groups],
-    ] as const) {
-      if (!Number.isInteger(v) || v <= 0)
-        throw new ValueError(`Conv2d: ${n} must be a positive integer, got ${v}.`);
-    }
-    if (inChannels % groups || outChannels % groups) {
-      throw new ValueError(
-        `Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
-      );
-    }
+    checkChannels('Conv2d', inChannels, outChannels, groups);
     this.kernelSize = pair('Conv2d', kernelSize);
     const [kH, kW] = this.kernelSize;
-    const bound = 1 / Math.sqrt((inChannels / groups) * kH * kW);
-    this.weight = withOp('Conv2d', () =>
-      this.registerParameter('weight', uniformParameter([outChannels, inChannels / groups, kH, kW], bound)),
-    )!;
-    this.bias = withOp('Conv2d', () =>
-      this.registerParameter('bias', options.bias === false ? null : uniformParameter([outChannels], bound)),
-    );
+    ({ weight: this.weight, bias: this.bias } = convParameters(
+      'Conv2d',
+      (name, p) => this.registerParameter(name, p),
+      [outChannels, inChannels / groups, kH, kW],
+      outChannels,
+      options.bias,
+    ));
     this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups };
   }
 
@@ -161,13 +189,13 @@ export class ConvTranspose2d extends Module {
     }
     this.kernelSize = pair('ConvTranspose2d', kernelSize);
     const [kH, kW] = this.kernelSize;
-    const bound = 1 / Math.sqrt((outChannels / groups) * kH * kW);
-    this.weight = withOp('ConvTranspose2d', () =>
-      this.registerParameter('weight', uniformParameter([inChannels, outChannels / groups, kH, kW], bound)),
-    )!;
-    this.bias = withOp('ConvTranspose2d', () =>
-      this.registerParameter('bias', options.bias === false ? null : uniformParameter([outChannels], bound)),
-    );
+    ({ weight: this.weight, bias: this.bias } = convParameters(
+      'ConvTranspose2d',
+      (name, p) => this.registerParameter(name, p),
+      [inChannels, outChannels / groups, kH, kW],
+      outChannels,
+      options.bias,
+    ));
     this.options = {
       stride: options.stride,
       padding: options.padding,

@@ -14,25 +14,9 @@ import {
   type Tensor,
   ValueError,
 } from '@nnet/tensor';
-import { uniformParameter } from './linear.js';
+import { checkChannels, convParameters } from './conv.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
-
-function checkChannels(op: string, inChannels: number, outChannels: number, groups: number): void {
-  for (const [n, v] of [
-    ['inChannels', inChannels],
-    ['outChannels', outChannels],
-    ['groups', groups],
-  ] as const) {
-    if (!Number.isInteger(v) || v <= 0)
-      throw new ValueError(`${op}: ${n} must be a positive integer, got ${v}.`);
-  }
-  if (inChannels % groups || outChannels % groups) {
-    throw new ValueError(
-      `${op}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups}).`,
-    );
-  }
-}
 
 const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias'];
 
@@ -75,15 +59,13 @@ export class Conv1d extends Module {
     if (!Number.isInteger(kernelSize) || kernelSize <= 0) {
       throw new ValueError(`Conv1d: kernelSize must be a positive integer, got ${kernelSize}.`);
     }
-    const bound = 1 / Math.sqrt((inChannels / groups) * kernelSize);
-    this.weight = this.registerParameter(
-      'weight',
-      uniformParameter([outChannels, inChannels / groups, kernelSize], bound),
-    )!;
-    this.bias = this.registerParameter(
-      'bias',
-      options.bias === false ? null : uniformParameter([outChannels], bound),
-    );
+    ({ weight: this.weight, bias: this.bias } = convParameters(
+      'Conv1d',
+      (name, p) => this.registerParameter(name, p),
+      [outChannels, inChannels / groups, kernelSize],
+      outChannels,
+      options.bias,
+    ));
     this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups };
   }
 
@@ -146,15 +128,13 @@ export class Conv3d extends Module {
       );
     }
     this.kernelSize = [k[0], k[1], k[2]];
-    const bound = 1 / Math.sqrt((inChannels / groups) * k[0] * k[1] * k[2]);
-    this.weight = this.registerParameter(
-      'weight',
-      uniformParameter([outChannels, inChannels / groups, ...this.kernelSize], bound),
-    )!;
-    this.bias = this.registerParameter(
-      'bias',
-      options.bias === false ? null : uniformParameter([outChannels], bound),
-    );
+    ({ weight: this.weight, bias: this.bias } = convParameters(
+      'Conv3d',
+      (name, p) => this.registerParameter(name, p),
+      [outChannels, inChannels / groups, ...this.kernelSize],
+      outChannels,
+      options.bias,
+    ));
     this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups };
   }
 

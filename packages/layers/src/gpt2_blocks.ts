@@ -74,6 +74,18 @@ export interface LayerCache {
 }
 
 /**
+ * What one step of an attention layer or a block gives: its output and the grown cache.
+ *
+ *   const { out, cache } = block.step(x, null); // x [2, 5, 64] → out [2, 5, 64], cache.k [2, 4, 5, 16]
+ */
+export interface LayerStep {
+  /** The output [N, T, C]. */
+  out: Tensor;
+  /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */
+  cache: LayerCache;
+}
+
+/**
  * HF's Conv1D: y = x·W + b with W stored [nx, nf] (in, out), initialised N(0, std²), b = 0.
  *
  *   const proj = new Conv1D(96, 32);   // 32 → 96, weight [32, 96]
@@ -167,15 +179,7 @@ export class GPT2Attention extends Module {
   }
 
   /** x [N, T, C] after `past` cached positions; returns the output and the grown cache. */
-  step(
-    x: Tensor,
-    past: LayerCache | null,
-  ): {
-    /** The output [N, T, C]. */
-    out: Tensor;
-    /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */
-    cache: LayerCache;
-  } {
+  step(x: Tensor, past: LayerCache | null): LayerStep {
     const [N, T, C] = x.shape;
     const H = this.nHead;
     const heads = (t: Tensor) => t.reshape([N, T, H, C / H]).transpose(1, 2);
@@ -272,15 +276,7 @@ export class GPT2Block extends Module {
    *
    *   const { out, cache } = block.step(x, null); // x [2, 5, 64] → out [2, 5, 64], cache.k [2, 4, 5, 16]
    */
-  step(
-    x: Tensor,
-    past: LayerCache | null,
-  ): {
-    /** The output [N, T, C]. */
-    out: Tensor;
-    /** `past` grown by the T new positions: k, v [N, H, P + T, C/H]. */
-    cache: LayerCache;
-  } {
+  step(x: Tensor, past: LayerCache | null): LayerStep {
     const a = this.attn.step(this.ln_1.forward(x), past);
     const h = x.add(a.out);
     return { out: h.add(this.mlp.forward(this.ln_2.forward(h))), cache: a.cache };

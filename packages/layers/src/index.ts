@@ -1,4 +1,15 @@
-export { GELU, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';
+export {
+  DimActivation,
+  ElementwiseActivation,
+  GELU,
+  Identity,
+  LeakyReLU,
+  LogSoftmax,
+  ReLU,
+  Sigmoid,
+  Softmax,
+  Tanh,
+} from './activations.js';
 export {
   ELU,
   GLU,
@@ -27,6 +38,7 @@ export {
   type GPT2Config,
   GPT2MLP,
   type LayerCache,
+  type LayerStep,
 } from './gpt2_blocks.js';
 export { type GenerateOptions, type Generative, generate, pickToken } from './gpt2_generate.js';
 export * as init from './init.js';
@@ -60,6 +72,7 @@ export {
   StateDictError,
 } from './state_dict.js';
 export {
+  type DecoderMasks,
   type SubBlock,
   type TransformerActivation,
   TransformerDecoder,

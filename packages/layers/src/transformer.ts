@@ -186,6 +186,20 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
 }
 
 /**
+ * The optional masks of a decoder's forward, after tgt and memory, in PyTorch's order: tgtMask
+ * [T, T], memoryMask [T, S], tgtKeyPaddingMask [N, T], memoryKeyPaddingMask [N, S] (bool: true
+ * masks out; float: added to the scores); null or left out: none.
+ *
+ *   dec.forward(tgt, memory, causalMask, null, tgtPadding); // DecoderMasks = [causalMask, null, tgtPadding]
+ */
+export type DecoderMasks = [
+  tgtMask?: Tensor | null,
+  memoryMask?: Tensor | null,
+  tgtKeyPaddingMask?: Tensor | null,
+  memoryKeyPaddingMask?: Tensor | null,
+];
+
+/**
  * One decoder block: causal-capable self-attention, cross-attention on the encoder's memory and a
  * feed-forward network, each with a residual connection and LayerNorm. tgt [T, N, dModel] and
  * memory [S, N, dModel] ([N, ·, dModel] batch-first) → tgt's shape.
@@ -219,14 +233,8 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
   }
 
   /** PyTorch's argument order: tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask. */
-  forward(
-    tgt: Tensor,
-    memory: Tensor,
-    tgtMask?: Tensor | null,
-    memoryMask?: Tensor | null,
-    tgtKeyPaddingMask?: Tensor | null,
-    memoryKeyPaddingMask?: Tensor | null,
-  ): Tensor {
+  forward(tgt: Tensor, memory: Tensor, ...masks: DecoderMasks): Tensor {
+    const [tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask] = masks;
     const crossAttention = (x: Tensor) =>
       this.dropout2.forward(
         this.multihead_attn.attend(x, memory, memory, {
@@ -261,7 +269,8 @@ export abstract class TransformerStack<L extends TransformerLayerBase> extends M
     layer: L,
     numLayers: number,
     options: { norm?: LayerNorm | null },
-    make: () => L,
+    /** The layer's class: each copy is made with `layer`'s dModel, nhead and options, then its state. */
+    layerClass: new (dModel: number, nhead: number, options: TransformerLayerOptions) => L,
   ) {
     super();
     checkOptions(name, options, ['norm']);
@@ -269,7 +278,7 @@ export abstract class TransformerStack<L extends TransformerLayerBase> extends M
     const state: StateDict = layer.stateDict();
     const copies = Array.from({ length: numLayers }, (_, i) => {
       if (i === 0) return layer;
-      const m = make();
+      const m = new layerClass(layer.dModel, layer.nhead, layer.options);
       m.loadStateDict(state);
       return m;
     });
@@ -295,9 +304,7 @@ export class TransformerEncoder extends TransformerStack<TransformerEncoderLayer
     numLayers: number,
     options: { norm?: LayerNorm | null } = {},
   ) {
-    const make = () =>
-      new TransformerEncoderLayer(encoderLayer.dModel, encoderLayer.nhead, encoderLayer.options);
-    super('TransformerEncoder', encoderLayer, numLayers, options, make);
+    super('TransformerEncoder', encoderLayer, numLayers, options, TransformerEncoderLayer);
   }
 
   /** src [L, N, dModel]; mask [L, L]; srcKeyPaddingMask [N, L]. */
@@ -321,23 +328,13 @@ export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer
     numLayers: number,
     options: { norm?: LayerNorm | null } = {},
   ) {
-    const make = () =>
-      new TransformerDecoderLayer(decoderLayer.dModel, decoderLayer.nhead, decoderLayer.options);
-    super('TransformerDecoder', decoderLayer, numLayers, options, make);
+    super('TransformerDecoder', decoderLayer, numLayers, options, TransformerDecoderLayer);
   }
 
   /** PyTorch's argument order, as TransformerDecoderLayer.forward. */
-  forward(
-    tgt: Tensor,
-    memory: Tensor,
-    tgtMask?: Tensor | null,
-    memoryMask?: Tensor | null,
-    tgtKeyPaddingMask?: Tensor | null,
-    memoryKeyPaddingMask?: Tensor | null,
-  ): Tensor {
+  forward(tgt: Tensor, memory: Tensor, ...masks: DecoderMasks): Tensor {
     let x = tgt;
-    for (const layer of this.layers)
-      x = layer.forward(x, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    for (const layer of this.layers) x = layer.forward(x, memory, ...masks);
     return this.finish(x);
   }
 }

@@ -8,62 +8,13 @@
 import { NNetError, ValueError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import * as layers from '../src/index.js';
-import {
-  AdaptiveAvgPool2d,
-  AvgPool2d,
-  BatchNorm1d,
-  BatchNorm2d,
-  Conv1D,
-  Conv1d,
-  Conv2d,
-  Conv3d,
-  ConvTranspose2d,
-  Dropout,
-  ELU,
-  Embedding,
-  Flatten,
-  GELU,
-  GLU,
-  GPT2Attention,
-  GPT2Block,
-  GPT2LMHeadModel,
-  GPT2MLP,
-  GPT2Model,
-  GRU,
-  GroupNorm,
-  Hardtanh,
-  InstanceNorm1d,
-  InstanceNorm2d,
-  LayerNorm,
-  LeakyReLU,
-  LearnedPositionalEmbedding,
-  Linear,
-  LogSoftmax,
-  LSTM,
-  ManualLinear,
-  MaxPool2d,
-  Module,
-  ModuleList,
-  MultiheadAttention,
-  NeuralNet,
-  PReLU,
-  RMSNorm,
-  RNN,
-  Sequential,
-  SinusoidalPositionalEncoding,
-  Softmax,
-  TransformerDecoder,
-  TransformerDecoderLayer,
-  TransformerEncoder,
-  TransformerEncoderLayer,
-} from '../src/index.js';
 
 type Options = Record<string, unknown>;
 
 /** How each class is checked. */
 type Entry =
   /** Takes an options object: `make(o)` builds the module with options `o`. */
-  | { options: (o: Options) => Module }
+  | { options: (o: Options) => layers.Module }
   /** Takes positional numbers (or modules) only: `bad()` passes a keyword object where one belongs. */
   | { positional: () => unknown }
   /** Takes no arguments at all. */
@@ -82,77 +33,85 @@ const fullGptConfig = {
 };
 
 const table: Record<string, Entry> = {
-  AdaptiveAvgPool2d: { positional: () => new AdaptiveAvgPool2d({ outputSize: 1 } as never) },
-  AvgPool2d: { options: (o) => new AvgPool2d(2, o) },
-  BatchNorm1d: { options: (o) => new BatchNorm1d(3, o) },
-  BatchNorm2d: { options: (o) => new BatchNorm2d(3, o) },
-  Conv1D: { positional: () => new Conv1D(2, 2, { std: 0.1 } as never) },
-  Conv1d: { options: (o) => new Conv1d(1, 1, 2, o) },
-  Conv2d: { options: (o) => new Conv2d(1, 1, 2, o) },
-  Conv3d: { options: (o) => new Conv3d(1, 1, 2, o) },
-  ConvTranspose2d: { options: (o) => new ConvTranspose2d(1, 1, 2, o) },
-  Dropout: { positional: () => new Dropout({ p: 0.1 } as never) },
-  ELU: { positional: () => new ELU({ alpha: 1 } as never) },
-  Embedding: { options: (o) => new Embedding(4, 2, o) },
-  Flatten: { positional: () => new Flatten({ startDim: 1 } as never) },
-  GELU: { options: (o) => new GELU(o) },
-  GLU: { positional: () => new GLU({ dim: -1 } as never) },
+  AdaptiveAvgPool2d: { positional: () => new layers.AdaptiveAvgPool2d({ outputSize: 1 } as never) },
+  AvgPool2d: { options: (o) => new layers.AvgPool2d(2, o) },
+  BatchNorm1d: { options: (o) => new layers.BatchNorm1d(3, o) },
+  BatchNorm2d: { options: (o) => new layers.BatchNorm2d(3, o) },
+  Conv1D: { positional: () => new layers.Conv1D(2, 2, { std: 0.1 } as never) },
+  Conv1d: { options: (o) => new layers.Conv1d(1, 1, 2, o) },
+  Conv2d: { options: (o) => new layers.Conv2d(1, 1, 2, o) },
+  Conv3d: { options: (o) => new layers.Conv3d(1, 1, 2, o) },
+  ConvTranspose2d: { options: (o) => new layers.ConvTranspose2d(1, 1, 2, o) },
+  DimActivation: { abstract: true },
+  Dropout: { positional: () => new layers.Dropout({ p: 0.1 } as never) },
+  ElementwiseActivation: { abstract: true },
+  ELU: { positional: () => new layers.ELU({ alpha: 1 } as never) },
+  Embedding: { options: (o) => new layers.Embedding(4, 2, o) },
+  Flatten: { positional: () => new layers.Flatten({ startDim: 1 } as never) },
+  GELU: { options: (o) => new layers.GELU(o) },
+  GLU: { positional: () => new layers.GLU({ dim: -1 } as never) },
   GPT2Attention: {
-    options: (o) => new GPT2Attention(4, 2, { attnPdrop: 0, residPdrop: 0, projStd: 0.02, ...o }),
+    options: (o) => new layers.GPT2Attention(4, 2, { attnPdrop: 0, residPdrop: 0, projStd: 0.02, ...o }),
   },
-  GPT2Block: { options: (o) => new GPT2Block({ ...fullGptConfig, ...o }) },
-  GPT2LMHeadModel: { options: (o) => new GPT2LMHeadModel({ ...gptConfig, ...o }) },
-  GPT2MLP: { options: (o) => new GPT2MLP(4, 8, { residPdrop: 0, projStd: 0.02, ...o }) },
-  GPT2Model: { options: (o) => new GPT2Model({ ...fullGptConfig, ...o }) },
-  GRU: { options: (o) => new GRU(2, 3, o) },
-  GroupNorm: { options: (o) => new GroupNorm(2, 4, o) },
+  GPT2Block: { options: (o) => new layers.GPT2Block({ ...fullGptConfig, ...o }) },
+  GPT2LMHeadModel: { options: (o) => new layers.GPT2LMHeadModel({ ...gptConfig, ...o }) },
+  GPT2MLP: { options: (o) => new layers.GPT2MLP(4, 8, { residPdrop: 0, projStd: 0.02, ...o }) },
+  GPT2Model: { options: (o) => new layers.GPT2Model({ ...fullGptConfig, ...o }) },
+  GRU: { options: (o) => new layers.GRU(2, 3, o) },
+  GroupNorm: { options: (o) => new layers.GroupNorm(2, 4, o) },
   Hardsigmoid: { none: true },
   Hardswish: { none: true },
-  Hardtanh: { positional: () => new Hardtanh({ minVal: -2 } as never) },
+  Hardtanh: { positional: () => new layers.Hardtanh({ minVal: -2 } as never) },
   Identity: { none: true },
-  InstanceNorm1d: { options: (o) => new InstanceNorm1d(3, o) },
-  InstanceNorm2d: { options: (o) => new InstanceNorm2d(3, o) },
-  LSTM: { options: (o) => new LSTM(2, 3, o) },
-  LayerNorm: { options: (o) => new LayerNorm(3, o) },
-  LeakyReLU: { positional: () => new LeakyReLU({ negativeSlope: 0.2 } as never) },
-  LearnedPositionalEmbedding: { options: (o) => new LearnedPositionalEmbedding(8, 4, o) },
-  Linear: { options: (o) => new Linear(2, 3, o) },
+  InstanceNorm1d: { options: (o) => new layers.InstanceNorm1d(3, o) },
+  InstanceNorm2d: { options: (o) => new layers.InstanceNorm2d(3, o) },
+  LSTM: { options: (o) => new layers.LSTM(2, 3, o) },
+  LayerNorm: { options: (o) => new layers.LayerNorm(3, o) },
+  LeakyReLU: { positional: () => new layers.LeakyReLU({ negativeSlope: 0.2 } as never) },
+  LearnedPositionalEmbedding: { options: (o) => new layers.LearnedPositionalEmbedding(8, 4, o) },
+  Linear: { options: (o) => new layers.Linear(2, 3, o) },
   LogSigmoid: { none: true },
-  LogSoftmax: { positional: () => new LogSoftmax({ dim: 1 } as never) },
-  ManualLinear: { positional: () => new ManualLinear({ inFeatures: 2 } as never, 3) },
-  MaxPool2d: { options: (o) => new MaxPool2d(2, o) },
+  LogSoftmax: { positional: () => new layers.LogSoftmax({ dim: 1 } as never) },
+  ManualLinear: { positional: () => new layers.ManualLinear({ inFeatures: 2 } as never, 3) },
+  MaxPool2d: { options: (o) => new layers.MaxPool2d(2, o) },
   Mish: { none: true },
-  ModuleList: { positional: () => new ModuleList({ modules: [] } as never) },
-  MultiheadAttention: { options: (o) => new MultiheadAttention(4, 2, o) },
-  NeuralNet: { positional: () => new NeuralNet({ layers: [] } as never) },
-  PReLU: { positional: () => new PReLU({ numParameters: 1 } as never) },
-  RMSNorm: { options: (o) => new RMSNorm(3, o) },
-  RNN: { options: (o) => new RNN(2, 3, o) },
+  ModuleList: { positional: () => new layers.ModuleList({ modules: [] } as never) },
+  MultiheadAttention: { options: (o) => new layers.MultiheadAttention(4, 2, o) },
+  NeuralNet: { positional: () => new layers.NeuralNet({ layers: [] } as never) },
+  PReLU: { positional: () => new layers.PReLU({ numParameters: 1 } as never) },
+  RMSNorm: { options: (o) => new layers.RMSNorm(3, o) },
+  RNN: { options: (o) => new layers.RNN(2, 3, o) },
   ReLU: { none: true },
   ReLU6: { none: true },
   SELU: { none: true },
   SiLU: { none: true },
-  Sequential: { positional: () => new Sequential({ layers: [] } as never) },
+  Sequential: { positional: () => new layers.Sequential({ layers: [] } as never) },
   Sigmoid: { none: true },
-  SinusoidalPositionalEncoding: { options: (o) => new SinusoidalPositionalEncoding(4, 16, o) },
-  Softmax: { positional: () => new Softmax({ dim: 1 } as never) },
+  SinusoidalPositionalEncoding: { options: (o) => new layers.SinusoidalPositionalEncoding(4, 16, o) },
+  Softmax: { positional: () => new layers.Softmax({ dim: 1 } as never) },
   Softsign: { none: true },
   Tanh: { none: true },
   TransformerDecoder: {
-    options: (o) => new TransformerDecoder(new TransformerDecoderLayer(4, 2, { dimFeedforward: 8 }), 1, o),
+    options: (o) =>
+      new layers.TransformerDecoder(new layers.TransformerDecoderLayer(4, 2, { dimFeedforward: 8 }), 1, o),
   },
-  TransformerDecoderLayer: { options: (o) => new TransformerDecoderLayer(4, 2, { dimFeedforward: 8, ...o }) },
+  TransformerDecoderLayer: {
+    options: (o) => new layers.TransformerDecoderLayer(4, 2, { dimFeedforward: 8, ...o }),
+  },
   TransformerEncoder: {
-    options: (o) => new TransformerEncoder(new TransformerEncoderLayer(4, 2, { dimFeedforward: 8 }), 1, o),
+    options: (o) =>
+      new layers.TransformerEncoder(new layers.TransformerEncoderLayer(4, 2, { dimFeedforward: 8 }), 1, o),
   },
   TransformerLayerBase: { abstract: true },
   TransformerStack: { abstract: true },
-  TransformerEncoderLayer: { options: (o) => new TransformerEncoderLayer(4, 2, { dimFeedforward: 8, ...o }) },
+  TransformerEncoderLayer: {
+    options: (o) => new layers.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, ...o }),
+  },
 };
 
 const moduleClasses = Object.entries(layers)
-  .filter(([, v]) => typeof v === 'function' && (v === Module || v.prototype instanceof Module))
-  .filter(([, v]) => v !== Module)
+  .filter(([, v]) => typeof v === 'function' && (v === layers.Module || v.prototype instanceof layers.Module))
+  .filter(([, v]) => v !== layers.Module)
   .map(([k]) => k)
   .sort();
 
@@ -164,7 +123,7 @@ describe('module constructors refuse what they cannot use', () => {
   for (const [name, entry] of Object.entries(table)) {
     if ('options' in entry) {
       it(`${name}: builds with valid options; an unknown key throws a ValueError naming it and the accepted keys`, () => {
-        expect(entry.options({})).toBeInstanceOf(Module);
+        expect(entry.options({})).toBeInstanceOf(layers.Module);
         for (const key of ['bais', 'requires_grad', 'x_typo']) {
           let err: unknown = null;
           try {
@@ -179,7 +138,7 @@ describe('module constructors refuse what they cannot use', () => {
         }
       });
     } else if ('positional' in entry) {
-      // NeuralNet is Sequential under its older name: messages give the class's own name.
+      // layers.NeuralNet is layers.Sequential under its older name: messages give the class's own name.
       const cls = (layers as Record<string, unknown>)[name] as { name: string };
       it(`${name}: a keyword object where a positional argument belongs throws a typed error naming ${cls.name}`, () => {
         let err: unknown = null;

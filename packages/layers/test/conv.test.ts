@@ -13,8 +13,9 @@ import {
   ReLU,
   Sequential,
 } from '../src/index.js';
+import { checkWeightBiasCase, type WeightBiasCase } from './layer_case.js';
 
-interface ConvCase {
+interface ConvCase extends WeightBiasCase {
   options: {
     inChannels: number;
     outChannels: number;
@@ -24,14 +25,6 @@ interface ConvCase {
     dilation: number;
     groups: number;
   };
-  x: Enc;
-  weight: Enc;
-  bias: Enc;
-  out: Enc;
-  g: Enc;
-  gradX: Enc;
-  gradW: Enc;
-  gradB: Enc;
 }
 const fx = readFixture<{
   conv: ConvCase[];
@@ -48,14 +41,7 @@ describe('Conv2d matches PyTorch', () => {
         dilation: o.dilation,
         groups: o.groups,
       });
-      layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
-      const x = t(c.x, true);
-      const y = layer.forward(x);
-      await expectClose(y, c.out);
-      y.mul(t(c.g)).sum().backward();
-      await expectClose(x.grad!, c.gradX);
-      await expectClose(layer.weight.grad!, c.gradW);
-      await expectClose(layer.bias!.grad!, c.gradB);
+      await checkWeightBiasCase(layer, c);
     });
   }
 
@@ -167,14 +153,7 @@ describe('ConvTranspose2d matches PyTorch', () => {
         dilation: o.dilation,
         groups: o.groups,
       });
-      layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
-      const x = t(c.x, true);
-      const y = layer.forward(x);
-      await expectClose(y, c.out);
-      y.mul(t(c.g)).sum().backward();
-      await expectClose(x.grad!, c.gradX);
-      await expectClose(layer.weight.grad!, c.gradW);
-      await expectClose(layer.bias!.grad!, c.gradB);
+      await checkWeightBiasCase(layer, c);
     });
   }
 

@@ -9,7 +9,7 @@ import {
   tidy,
   ValueError,
 } from '@nnet/tensor';
-import { type Enc, expectClose, readArray, readFixture, t, values } from '@nnet/test-utils';
+import { readArray, readFixture, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   Linear,
@@ -22,23 +22,15 @@ import {
   Softmax,
   Tanh,
 } from '../src/index.js';
+import { checkWeightBiasCase, type WeightBiasCase } from './layer_case.js';
 
-const fixture = readFixture<{
-  cases: Record<'x' | 'weight' | 'bias' | 'out' | 'g' | 'gradX' | 'gradW' | 'gradB', Enc>[];
-}>(new URL('./fixtures/linear.json', import.meta.url));
+const fixture = readFixture<{ cases: WeightBiasCase[] }>(new URL('./fixtures/linear.json', import.meta.url));
 
 describe('Linear matches PyTorch', () => {
   fixture.cases.forEach((c, k) => {
     it(`forward and backward, case ${k} (input ${JSON.stringify(c.x.shape)})`, async () => {
       const layer = new Linear(c.weight.shape[1], c.weight.shape[0]);
-      layer.loadStateDict({ weight: t(c.weight), bias: t(c.bias) });
-      const x = t(c.x, true);
-      const y = layer.forward(x);
-      await expectClose(y, c.out);
-      y.mul(t(c.g)).sum().backward();
-      await expectClose(x.grad!, c.gradX);
-      await expectClose(layer.weight.grad!, c.gradW);
-      await expectClose(layer.bias!.grad!, c.gradB);
+      await checkWeightBiasCase(layer, c);
     });
   });
 

@@ -45,6 +45,9 @@ function layerOptions(c: ModuleCase['config']): TransformerLayerOptions {
 /** The nnet module of a case, with the state dict PyTorch saved for it loaded strictly. */
 function build(c: ModuleCase): Module {
   const cfg = c.config;
+  const layer = <L>(cls: new (dModel: number, nhead: number, options: TransformerLayerOptions) => L): L =>
+    new cls(cfg.dModel as number, cfg.nhead as number, layerOptions(cfg));
+  const stackOptions = () => ({ norm: cfg.norm ? new LayerNorm(cfg.dModel as number) : null });
   let m: Module;
   switch (c.kind) {
     case 'mha':
@@ -56,24 +59,16 @@ function build(c: ModuleCase): Module {
       });
       break;
     case 'encoderLayer':
-      m = new TransformerEncoderLayer(cfg.dModel as number, cfg.nhead as number, layerOptions(cfg));
+      m = layer(TransformerEncoderLayer);
       break;
     case 'encoder':
-      m = new TransformerEncoder(
-        new TransformerEncoderLayer(cfg.dModel as number, cfg.nhead as number, layerOptions(cfg)),
-        cfg.numLayers as number,
-        { norm: cfg.norm ? new LayerNorm(cfg.dModel as number) : null },
-      );
+      m = new TransformerEncoder(layer(TransformerEncoderLayer), cfg.numLayers as number, stackOptions());
       break;
     case 'decoderLayer':
-      m = new TransformerDecoderLayer(cfg.dModel as number, cfg.nhead as number, layerOptions(cfg));
+      m = layer(TransformerDecoderLayer);
       break;
     case 'decoder':
-      m = new TransformerDecoder(
-        new TransformerDecoderLayer(cfg.dModel as number, cfg.nhead as number, layerOptions(cfg)),
-        cfg.numLayers as number,
-        { norm: cfg.norm ? new LayerNorm(cfg.dModel as number) : null },
-      );
+      m = new TransformerDecoder(layer(TransformerDecoderLayer), cfg.numLayers as number, stackOptions());
       break;
   }
   const prefix = `${c.name}/`;

@@ -17,6 +17,7 @@ import {
   tidy,
   ValueError,
 } from '@nnet/tensor';
+import { lossModule } from './loss_module.js';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 /** Options of bce and bceWithLogits: reduction and an element weight. */
@@ -109,7 +110,10 @@ export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Te
 export function bceWithLogits(
   input: Tensor,
   target: Tensor,
-  options: BCEOptions & { posWeight?: Tensor } = {},
+  options: BCEOptions & {
+    /** Weight [C] of the positive term per class (the last dim), e.g. negatives/positives. */
+    posWeight?: Tensor;
+  } = {},
 ): Tensor {
   const reduction = checkReduction('bceWithLogits', options.reduction ?? 'mean');
   check('bceWithLogits', input, target);
@@ -132,42 +136,21 @@ export function bceWithLogits(
  *
  *   const lossFn = new BCELoss({ reduction: 'sum' });
  *   const loss = lossFn.forward(probs, targets); // [N] each → scalar
+ *
+ * `bce(input, target, this.options)`: probabilities [*] in [0, 1] and targets [*] → a scalar, or [*] with 'none'.
+ *
+ *   lossFn.forward(tensor([0.9, 0.2]), tensor([1, 0])) // scalar ≈ 0.164
  */
-export class BCELoss {
-  constructor(
-    /** The options passed to `bce` on every call (reduction, weight). */
-    readonly options: BCEOptions = {},
-  ) {}
-  /**
-   * `bce(input, target, this.options)`: probabilities [*] in [0, 1] and targets [*] → a scalar, or [*] with 'none'.
-   *
-   *   lossFn.forward(tensor([0.9, 0.2]), tensor([1, 0])) // scalar ≈ 0.164
-   */
-  forward(input: Tensor, target: Tensor): Tensor {
-    return bce(input, target, this.options);
-  }
-}
+export class BCELoss extends lossModule(bce) {}
 
 /**
  * `bceWithLogits` as a module with fixed options.
  *
  *   const lossFn = new BCEWithLogitsLoss({ posWeight: tensor([2]) });
  *   const loss = lossFn.forward(logits, targets); // [N, 1] each → scalar
+ *
+ * `bceWithLogits(input, target, this.options)`: raw scores [*] and 0/1 targets [*] → a scalar, or [*] with 'none'.
+ *
+ *   lossFn.forward(logits, targets) // [N, 1] each → scalar
  */
-export class BCEWithLogitsLoss {
-  constructor(
-    /** The options passed to `bceWithLogits` on every call (reduction, weight, posWeight). */
-    readonly options: BCEOptions & {
-      /** Weight [C] of the positive term per class (the last dim), e.g. negatives/positives. */
-      posWeight?: Tensor;
-    } = {},
-  ) {}
-  /**
-   * `bceWithLogits(input, target, this.options)`: raw scores [*] and 0/1 targets [*] → a scalar, or [*] with 'none'.
-   *
-   *   lossFn.forward(logits, targets) // [N, 1] each → scalar
-   */
-  forward(input: Tensor, target: Tensor): Tensor {
-    return bceWithLogits(input, target, this.options);
-  }
-}
+export class BCEWithLogitsLoss extends lossModule(bceWithLogits) {}

@@ -28,6 +28,7 @@ import {
   where,
   withOp,
 } from '@nnet/tensor';
+import { lossModule } from './loss_module.js';
 import { checkReduction, type Reduction } from './mse.js';
 
 /**
@@ -224,19 +225,10 @@ export class CrossEntropyLoss {
  *
  *   const lossFn = new NLLLoss({ ignoreIndex: 0 });
  *   const loss = lossFn.forward(logProbs, target); // [N, C], int32 [N] → scalar
+ *
+ * `nll(logProbs, target, this.options)`: log-probabilities [N, C] (or [N, C, d1, ...]) and int32
+ * class indices [N] (or [N, d1, ...]) → a scalar, or [N, ...] with 'none'.
+ *
+ *   lossFn.forward(logits.logSoftmax(1), labels) // [N, C], int32 [N] → scalar
  */
-export class NLLLoss {
-  constructor(
-    /** The options passed to `nll` on every call (reduction, weight, ignoreIndex). */
-    readonly options: NLLOptions = {},
-  ) {}
-  /**
-   * `nll(logProbs, target, this.options)`: log-probabilities [N, C] (or [N, C, d1, ...]) and int32
-   * class indices [N] (or [N, d1, ...]) → a scalar, or [N, ...] with 'none'.
-   *
-   *   lossFn.forward(logits.logSoftmax(1), labels) // [N, C], int32 [N] → scalar
-   */
-  forward(logProbs: Tensor, target: Tensor): Tensor {
-    return nll(logProbs, target, this.options);
-  }
-}
+export class NLLLoss extends lossModule(nll) {}

@@ -22,6 +22,7 @@ import {
   ValueError,
   where,
 } from '@nnet/tensor';
+import { lossModule } from './loss_module.js';
 import { checkReduction, type Reduction } from './mse.js';
 
 const NEG = -1e30;
@@ -177,24 +178,12 @@ export function ctc(
   });
 }
 
-/** `new CTCLoss({ blank, zeroInfinity }).forward(logProbs, targets, inputLengths, targetLengths)`: see ctc. */
-export class CTCLoss {
-  constructor(
-    /** The options passed to `ctc` on every call (blank, reduction, zeroInfinity). */
-    readonly options: CTCOptions = {},
-  ) {}
-  /**
-   * `ctc(logProbs, targets, inputLengths, targetLengths, this.options)`: log-probabilities [T, N, C],
-   * int32 targets [N, S] (or concatenated 1-D), N input and N target lengths → a scalar, or [N] with 'none'.
-   *
-   *   new CTCLoss().forward(logits.logSoftmax(2), targets, [50, 48], [10, 7])
-   */
-  forward(
-    logProbs: Tensor,
-    targets: Tensor,
-    inputLengths: readonly number[],
-    targetLengths: readonly number[],
-  ): Tensor {
-    return ctc(logProbs, targets, inputLengths, targetLengths, this.options);
-  }
-}
+/**
+ * `new CTCLoss({ blank, zeroInfinity }).forward(logProbs, targets, inputLengths, targetLengths)`: see ctc.
+ *
+ * `ctc(logProbs, targets, inputLengths, targetLengths, this.options)`: log-probabilities [T, N, C],
+ * int32 targets [N, S] (or concatenated 1-D), N input and N target lengths → a scalar, or [N] with 'none'.
+ *
+ *   new CTCLoss().forward(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+ */
+export class CTCLoss extends lossModule(ctc) {}

@@ -17,6 +17,7 @@ export {
   type PoissonNllOptions,
   poissonNll,
 } from './likelihood.js';
+export { type LossFunction, type LossInputs, LossModule, type LossOptions } from './loss_module.js';
 export {
   CosineEmbeddingLoss,
   cosineEmbedding,

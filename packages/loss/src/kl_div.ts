@@ -5,6 +5,7 @@
  * reduction 'batchmean' divides the sum by the batch size (the mathematically correct KL).
  */
 import { checkTensor, fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import { lossModule } from './loss_module.js';
 import { reduce } from './mse.js';
 
 /**
@@ -23,7 +24,12 @@ export type KLReduction = 'mean' | 'sum' | 'none' | 'batchmean';
 export function klDiv(
   input: Tensor,
   target: Tensor,
-  options: { reduction?: KLReduction; logTarget?: boolean } = {},
+  options: {
+    /** 'mean' (default, over elements), 'sum', 'none' ([*]) or 'batchmean' (the sum / batch size: the true KL). */
+    reduction?: KLReduction;
+    /** The target holds log-probabilities instead of probabilities (default false). */
+    logTarget?: boolean;
+  } = {},
 ): Tensor {
   const reduction = options.reduction ?? 'mean';
   if (!['mean', 'sum', 'none', 'batchmean'].includes(reduction)) {
@@ -51,23 +57,9 @@ export function klDiv(
  * `klDiv` as an object with `forward(input, target)`.
  *
  *   const loss = new KLDivLoss({ reduction: 'batchmean' }).forward(logP, q); // [N, C] each
+ *
+ * `klDiv(input, target, this.options)`: log-probabilities and (log-)probabilities of one shape [*] → a scalar, or [*] with 'none'.
+ *
+ *   lossFn.forward(student.logSoftmax(1), teacher.softmax(1)) // [N, C] each → scalar
  */
-export class KLDivLoss {
-  constructor(
-    /** The options passed to `klDiv` on every call. */
-    readonly options: {
-      /** 'mean' (default, over elements), 'sum', 'none' ([*]) or 'batchmean' (the sum / batch size: the true KL). */
-      reduction?: KLReduction;
-      /** The target holds log-probabilities instead of probabilities (default false). */
-      logTarget?: boolean;
-    } = {},
-  ) {}
-  /**
-   * `klDiv(input, target, this.options)`: log-probabilities and (log-)probabilities of one shape [*] → a scalar, or [*] with 'none'.
-   *
-   *   lossFn.forward(student.logSoftmax(1), teacher.softmax(1)) // [N, C] each → scalar
-   */
-  forward(input: Tensor, target: Tensor): Tensor {
-    return klDiv(input, target, this.options);
-  }
-}
+export class KLDivLoss extends lossModule(klDiv) {}

@@ -18,6 +18,7 @@ import {
   where,
   withOp,
 } from '@nnet/tensor';
+import { lossModule } from './loss_module.js';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 /**
@@ -128,35 +129,21 @@ export function gaussianNll(
   return out;
 }
 
-/** `new PoissonNLLLoss({ logInput, full }).forward(input, target)`: see poissonNll. */
-export class PoissonNLLLoss {
-  constructor(
-    /** The options passed to `poissonNll` on every call (logInput, full, eps, reduction). */
-    readonly options: PoissonNllOptions = {},
-  ) {}
-  /**
-   * `poissonNll(input, target, this.options)`: (log-)rates and counts broadcast to [*] → a scalar, or [*] with 'none'.
-   *
-   *   new PoissonNLLLoss().forward(logRate, counts) // [N] each → scalar
-   */
-  forward(input: Tensor, target: Tensor): Tensor {
-    return poissonNll(input, target, this.options);
-  }
-}
+/**
+ * `new PoissonNLLLoss({ logInput, full }).forward(input, target)`: see poissonNll.
+ *
+ * `poissonNll(input, target, this.options)`: (log-)rates and counts broadcast to [*] → a scalar, or [*] with 'none'.
+ *
+ *   new PoissonNLLLoss().forward(logRate, counts) // [N] each → scalar
+ */
+export class PoissonNLLLoss extends lossModule(poissonNll) {}
 
-/** `new GaussianNLLLoss({ full, eps }).forward(mean, target, variance)`: see gaussianNll. */
-export class GaussianNLLLoss {
-  constructor(
-    /** The options passed to `gaussianNll` on every call (full, eps, reduction). */
-    readonly options: GaussianNllOptions = {},
-  ) {}
-  /**
-   * `gaussianNll(input, target, variance, this.options)`: means and targets [*], variance [*] (or with
-   * the last dim 1 or dropped) → a scalar, or [*] with 'none'.
-   *
-   *   new GaussianNLLLoss().forward(mean, y, variance) // [N, D], [N, D], [N, 1] → scalar
-   */
-  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
-    return gaussianNll(input, target, variance, this.options);
-  }
-}
+/**
+ * `new GaussianNLLLoss({ full, eps }).forward(mean, target, variance)`: see gaussianNll.
+ *
+ * `gaussianNll(input, target, variance, this.options)`: means and targets [*], variance [*] (or with
+ * the last dim 1 or dropped) → a scalar, or [*] with 'none'.
+ *
+ *   new GaussianNLLLoss().forward(mean, y, variance) // [N, D], [N, D], [N, 1] → scalar
+ */
+export class GaussianNLLLoss extends lossModule(gaussianNll) {}

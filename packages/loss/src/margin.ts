@@ -19,6 +19,7 @@ import {
   ValueError,
   where,
 } from '@nnet/tensor';
+import { lossModule } from './loss_module.js';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 function sameShape(op: string, names: string[], ts: Tensor[]): void {
@@ -205,82 +206,47 @@ export function multiLabelSoftMargin(
   });
 }
 
-/** `new MarginRankingLoss({ margin }).forward(x1, x2, y)`: see marginRanking. */
-export class MarginRankingLoss {
-  constructor(
-    /** The options passed to `marginRanking` on every call (margin, reduction). */
-    readonly options: MarginOptions = {},
-  ) {}
-  /**
-   * `marginRanking(x1, x2, y, this.options)`: scores x1, x2 and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
-   *
-   *   lossFn.forward(scoresA, scoresB, tensor([1, -1, 1])) // [3] each → scalar
-   */
-  forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
-    return marginRanking(x1, x2, y, this.options);
-  }
-}
+/**
+ * `new MarginRankingLoss({ margin }).forward(x1, x2, y)`: see marginRanking.
+ *
+ * `marginRanking(x1, x2, y, this.options)`: scores x1, x2 and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
+ *
+ *   lossFn.forward(scoresA, scoresB, tensor([1, -1, 1])) // [3] each → scalar
+ */
+export class MarginRankingLoss extends lossModule(marginRanking) {}
 
-/** `new HingeEmbeddingLoss({ margin }).forward(x, y)`: see hingeEmbedding. */
-export class HingeEmbeddingLoss {
-  constructor(
-    /** The options passed to `hingeEmbedding` on every call (margin, reduction). */
-    readonly options: MarginOptions = {},
-  ) {}
-  /**
-   * `hingeEmbedding(x, y, this.options)`: distances x and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
-   *
-   *   lossFn.forward(distances, tensor([1, -1, 1])) // [3] each → scalar
-   */
-  forward(x: Tensor, y: Tensor): Tensor {
-    return hingeEmbedding(x, y, this.options);
-  }
-}
+/**
+ * `new HingeEmbeddingLoss({ margin }).forward(x, y)`: see hingeEmbedding.
+ *
+ * `hingeEmbedding(x, y, this.options)`: distances x and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
+ *
+ *   lossFn.forward(distances, tensor([1, -1, 1])) // [3] each → scalar
+ */
+export class HingeEmbeddingLoss extends lossModule(hingeEmbedding) {}
 
-/** `new CosineEmbeddingLoss({ margin }).forward(x1, x2, y)`: see cosineEmbedding. */
-export class CosineEmbeddingLoss {
-  constructor(
-    /** The options passed to `cosineEmbedding` on every call (margin, reduction). */
-    readonly options: MarginOptions = {},
-  ) {}
-  /**
-   * `cosineEmbedding(x1, x2, y, this.options)`: rows x1, x2 [N, D] (or [D]) and y [N] ∈ {1, -1} → a scalar, or [N] with 'none'.
-   *
-   *   lossFn.forward(a, b, tensor([1, -1])) // a, b [2, D] → scalar
-   */
-  forward(x1: Tensor, x2: Tensor, y: Tensor): Tensor {
-    return cosineEmbedding(x1, x2, y, this.options);
-  }
-}
+/**
+ * `new CosineEmbeddingLoss({ margin }).forward(x1, x2, y)`: see cosineEmbedding.
+ *
+ * `cosineEmbedding(x1, x2, y, this.options)`: rows x1, x2 [N, D] (or [D]) and y [N] ∈ {1, -1} → a scalar, or [N] with 'none'.
+ *
+ *   lossFn.forward(a, b, tensor([1, -1])) // a, b [2, D] → scalar
+ */
+export class CosineEmbeddingLoss extends lossModule(cosineEmbedding) {}
 
-/** `new TripletMarginLoss({ margin, p, swap }).forward(anchor, positive, negative)`: see tripletMargin. */
-export class TripletMarginLoss {
-  constructor(
-    /** The options passed to `tripletMargin` on every call (margin, p, eps, swap, reduction). */
-    readonly options: TripletMarginOptions = {},
-  ) {}
-  /**
-   * `tripletMargin(anchor, positive, negative, this.options)`: rows [N, D] (or [D]) each → a scalar, or [N] with 'none'.
-   *
-   *   lossFn.forward(anchor, positive, negative) // [N, D] each → scalar
-   */
-  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    return tripletMargin(anchor, positive, negative, this.options);
-  }
-}
+/**
+ * `new TripletMarginLoss({ margin, p, swap }).forward(anchor, positive, negative)`: see tripletMargin.
+ *
+ * `tripletMargin(anchor, positive, negative, this.options)`: rows [N, D] (or [D]) each → a scalar, or [N] with 'none'.
+ *
+ *   lossFn.forward(anchor, positive, negative) // [N, D] each → scalar
+ */
+export class TripletMarginLoss extends lossModule(tripletMargin) {}
 
-/** `new MultiLabelSoftMarginLoss({ weight }).forward(logits, targets)`: see multiLabelSoftMargin. */
-export class MultiLabelSoftMarginLoss {
-  constructor(
-    /** The options passed to `multiLabelSoftMargin` on every call (weight, reduction). */
-    readonly options: MultiLabelSoftMarginOptions = {},
-  ) {}
-  /**
-   * `multiLabelSoftMargin(x, y, this.options)`: logits and 0/1 targets [N, C] (or [C]) → a scalar, or [N] with 'none'.
-   *
-   *   lossFn.forward(logits, tags) // [N, C] each → scalar
-   */
-  forward(x: Tensor, y: Tensor): Tensor {
-    return multiLabelSoftMargin(x, y, this.options);
-  }
-}
+/**
+ * `new MultiLabelSoftMarginLoss({ weight }).forward(logits, targets)`: see multiLabelSoftMargin.
+ *
+ * `multiLabelSoftMargin(x, y, this.options)`: logits and 0/1 targets [N, C] (or [C]) → a scalar, or [N] with 'none'.
+ *
+ *   lossFn.forward(logits, tags) // [N, C] each → scalar
+ */
+export class MultiLabelSoftMarginLoss extends lossModule(multiLabelSoftMargin) {}

@@ -5,6 +5,7 @@
  *   Huber:     ½d² where |d| ≤ δ, else δ(|d| - ½δ)          (δ = 1 by default)
  */
 import { checkTensor, fmtShape, ShapeError, type Tensor, tidy, ValueError, where } from '@nnet/tensor';
+import { lossModule } from './loss_module.js';
 import { checkReduction, type Reduction, reduce } from './mse.js';
 
 function difference(op: string, input: Tensor, target: Tensor): Tensor {
@@ -24,7 +25,14 @@ function difference(op: string, input: Tensor, target: Tensor): Tensor {
  *
  *   const loss = l1(pred, y);
  */
-export function l1(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+export function l1(
+  input: Tensor,
+  target: Tensor,
+  options: {
+    /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
+    reduction?: Reduction;
+  } = {},
+): Tensor {
   const reduction = checkReduction('l1', options.reduction ?? 'mean');
   return tidy(() => reduce(difference('l1', input, target).abs(), reduction));
 }
@@ -38,7 +46,12 @@ export function l1(input: Tensor, target: Tensor, options: { reduction?: Reducti
 export function smoothL1(
   input: Tensor,
   target: Tensor,
-  options: { reduction?: Reduction; beta?: number } = {},
+  options: {
+    /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
+    reduction?: Reduction;
+    /** Threshold β between the quadratic and linear parts, >= 0 (default 1; 0 is L1). */
+    beta?: number;
+  } = {},
 ): Tensor {
   const reduction = checkReduction('smoothL1', options.reduction ?? 'mean');
   const beta = options.beta ?? 1;
@@ -60,7 +73,12 @@ export function smoothL1(
 export function huber(
   input: Tensor,
   target: Tensor,
-  options: { reduction?: Reduction; delta?: number } = {},
+  options: {
+    /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
+    reduction?: Reduction;
+    /** Threshold δ between the quadratic and linear parts, > 0 (default 1). */
+    delta?: number;
+  } = {},
 ): Tensor {
   const reduction = checkReduction('huber', options.reduction ?? 'mean');
   const delta = options.delta ?? 1;
@@ -76,71 +94,31 @@ export function huber(
  * `l1` as an object with `forward(input, target)`.
  *
  *   const loss = new L1Loss().forward(pred, y); // [*] each → scalar
+ *
+ * `l1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
+ *
+ *   new L1Loss().forward(tensor([1, 2]), tensor([0, 4])) // scalar 1.5
  */
-export class L1Loss {
-  constructor(
-    /** The options passed to `l1` on every call. */
-    readonly options: {
-      /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
-      reduction?: Reduction;
-    } = {},
-  ) {}
-  /**
-   * `l1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
-   *
-   *   new L1Loss().forward(tensor([1, 2]), tensor([0, 4])) // scalar 1.5
-   */
-  forward(input: Tensor, target: Tensor): Tensor {
-    return l1(input, target, this.options);
-  }
-}
+export class L1Loss extends lossModule(l1) {}
 
 /**
  * `smoothL1` as an object with `forward(input, target)`.
  *
  *   const loss = new SmoothL1Loss({ beta: 0.5 }).forward(pred, y);
+ *
+ * `smoothL1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
+ *
+ *   new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targets) // [N, 4] each → scalar
  */
-export class SmoothL1Loss {
-  constructor(
-    /** The options passed to `smoothL1` on every call. */
-    readonly options: {
-      /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
-      reduction?: Reduction;
-      /** Threshold β between the quadratic and linear parts, >= 0 (default 1; 0 is L1). */
-      beta?: number;
-    } = {},
-  ) {}
-  /**
-   * `smoothL1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
-   *
-   *   new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targets) // [N, 4] each → scalar
-   */
-  forward(input: Tensor, target: Tensor): Tensor {
-    return smoothL1(input, target, this.options);
-  }
-}
+export class SmoothL1Loss extends lossModule(smoothL1) {}
 
 /**
  * `huber` as an object with `forward(input, target)`.
  *
  *   const loss = new HuberLoss({ delta: 2 }).forward(pred, y);
+ *
+ * `huber(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
+ *
+ *   new HuberLoss({ delta: 2 }).forward(pred, y) // [N] each → scalar
  */
-export class HuberLoss {
-  constructor(
-    /** The options passed to `huber` on every call. */
-    readonly options: {
-      /** 'mean' (default): the average over elements; 'sum'; 'none': the per-element loss [*]. */
-      reduction?: Reduction;
-      /** Threshold δ between the quadratic and linear parts, > 0 (default 1). */
-      delta?: number;
-    } = {},
-  ) {}
-  /**
-   * `huber(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
-   *
-   *   new HuberLoss({ delta: 2 }).forward(pred, y) // [N] each → scalar
-   */
-  forward(input: Tensor, target: Tensor): Tensor {
-    return huber(input, target, this.options);
-  }
-}
+export class HuberLoss extends lossModule(huber) {}

@@ -1,40 +1,24 @@
 import { DTypeError, IndexError, memory, randn, ShapeError, tensor, tidy, ValueError } from '@nnet/tensor';
-import { type Enc, expectClose, readFixture, readsSynchronously } from '@nnet/test-utils';
+import { expectClose, readFixture, readsSynchronously } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { CrossEntropyLoss, crossEntropy, MSELoss, mse, type Reduction } from '../src/index.js';
+import { checkLossCase, type LossCase } from './loss_case.js';
 
-interface Case {
+interface Case extends LossCase {
   loss: 'mse' | 'crossEntropy';
   name?: string;
   reduction: Reduction;
-  input: Enc;
-  target: Enc;
-  targetDtype: 'int32' | 'float32';
-  out: Enc;
-  g: Enc;
-  grad: Enc;
 }
 const { cases } = readFixture<{ cases: Case[] }>(new URL('./fixtures/losses.json', import.meta.url));
 
 describe('losses match PyTorch (values and gradients)', () => {
   for (const c of cases) {
     it(`${c.loss} ${c.name ?? ''} reduction=${c.reduction}`, async () => {
-      const x = tensor(Float32Array.from(c.input.data), { shape: c.input.shape, requiresGrad: true });
-      const target =
-        c.targetDtype === 'int32'
-          ? tensor(Int32Array.from(c.target.data), { shape: c.target.shape })
-          : tensor(Float32Array.from(c.target.data), { shape: c.target.shape });
       const fn =
         c.loss === 'mse'
           ? new MSELoss({ reduction: c.reduction })
           : new CrossEntropyLoss({ reduction: c.reduction });
-      const out = fn.forward(x, target);
-      await expectClose(out, c.out);
-      out
-        .mul(tensor(Float32Array.from(c.g.data), { shape: c.g.shape }))
-        .sum()
-        .backward();
-      await expectClose(x.grad!, c.grad);
+      await checkLossCase(c, (x, target) => fn.forward(x, target));
     });
   }
 });

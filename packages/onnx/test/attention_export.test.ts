@@ -14,16 +14,11 @@ import {
   TransformerEncoderLayer,
 } from '@nnet/layers';
 import { manualSeed, memory, noGrad, randint, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ExportOptions, exportOnnx, importOnnx, UnsupportedModuleError } from '../src/index.js';
-import { maxAbsDiff, runImported, runOrtAll } from './helpers.js';
+import { checkExport, ExportErrors, maxAbsDiff } from './helpers.js';
 
-const measured: Record<string, number> = {};
-const roundTrip: Record<string, number> = {};
-afterAll(() => {
-  console.log('max |nnet - onnxruntime| (attention):', JSON.stringify(measured));
-  console.log('max |nnet - importOnnx(exportOnnx(nnet))| (attention):', JSON.stringify(roundTrip));
-});
+const errors = new ExportErrors(' (attention)');
 
 /** [N, S] bool key padding mask: true past each row's length. */
 function padding(lengths: number[], S: number): Tensor {
@@ -37,45 +32,15 @@ function causal(T: number): Tensor {
   return tensor(Uint8Array.from(data), { shape: [T, T], dtype: 'bool' });
 }
 
-/**
- * Exports `model` on the first set of inputs and checks every output of ONNX Runtime, and of the
- * file imported back with importOnnx, against nnet's (`run`) on each set; the sets differ in their
- * dynamic axes.
- */
-async function check(
+/** `checkExport` on the first set of inputs as the example. */
+function check(
   label: string,
   model: Module,
   sets: (Tensor | null)[][],
   run: (inputs: (Tensor | null)[]) => Tensor[],
   options: ExportOptions,
 ): Promise<Uint8Array> {
-  const bytes = await exportOnnx(model, sets[0], options);
-  model.eval();
-  let worst = 0;
-  let worstBack = 0;
-  for (const set of sets) {
-    const given = set.filter((t): t is Tensor => t !== null);
-    const names = options.inputNames ?? Object.keys(options.dynamicAxes ?? {}).slice(0, given.length);
-    const got = await runOrtAll(bytes, Object.fromEntries(given.map((t, i) => [names[i], t])));
-    const back = await runImported(bytes, given);
-    const want = noGrad(() => run(set));
-    const outs = Object.values(got);
-    expect(outs.length).toBe(want.length);
-    expect(back.length).toBe(want.length);
-    for (let k = 0; k < want.length; k++) {
-      expect(outs[k].dims).toEqual(want[k].shape);
-      expect(back[k].dims).toEqual(want[k].shape);
-      const w = await want[k].data();
-      worst = Math.max(worst, maxAbsDiff(outs[k].data, w));
-      worstBack = Math.max(worstBack, maxAbsDiff(back[k].data, w));
-      want[k].dispose();
-    }
-  }
-  measured[label] = Number(worst.toExponential(2));
-  roundTrip[label] = Number(worstBack.toExponential(2));
-  expect(worst).toBeLessThanOrEqual(1e-5);
-  expect(worstBack).toBeLessThanOrEqual(1e-5);
-  return bytes;
+  return checkExport(errors, label, model, sets[0], sets, run, options);
 }
 
 describe('exportOnnx of the attention layers runs in ONNX Runtime with nnet outputs (max abs error ≤ 1e-5)', () => {

@@ -27,17 +27,12 @@ import {
   Tanh,
 } from '@nnet/layers';
 import { manualSeed, memory, noGrad, randint, randn, type Tensor, ValueError } from '@nnet/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportOnnx, UnsupportedModuleError } from '../src/index.js';
 import { decodeModel } from '../src/proto.js';
-import { maxAbsDiff, runImported, runOrt } from './helpers.js';
+import { checkExport, ExportErrors, runOrt } from './helpers.js';
 
-const measured: Record<string, number> = {};
-const roundTrip: Record<string, number> = {};
-afterAll(() => {
-  console.log('max |nnet - onnxruntime|:', JSON.stringify(measured));
-  console.log('max |nnet - importOnnx(exportOnnx(nnet))|:', JSON.stringify(roundTrip));
-});
+const errors = new ExportErrors('');
 
 /** Gives every batch norm non-trivial running statistics (two training-mode passes on `x`). */
 function warmUp(model: Module, x: Tensor): void {
@@ -48,10 +43,7 @@ function warmUp(model: Module, x: Tensor): void {
   model.eval();
 }
 
-/**
- * Exports on `example` and checks ONNX Runtime, and the file imported back with importOnnx, against
- * nnet on `example` and on `other`.
- */
+/** `checkExport` of a one-input, one-output model on `example` and on `other`. */
 async function check(
   label: string,
   model: Module,
@@ -59,25 +51,15 @@ async function check(
   other: Tensor,
   options: Parameters<typeof exportOnnx>[2] = { dynamicAxes: { input: { 0: 'batch' } } },
 ): Promise<void> {
-  const bytes = await exportOnnx(model, example, options);
-  model.eval();
-  let worst = 0;
-  let worstBack = 0;
-  for (const x of [example, other]) {
-    const want = noGrad(() => model.forward(x));
-    const got = await runOrt(bytes, x);
-    const [back] = await runImported(bytes, [x]);
-    expect(got.dims).toEqual(want.shape);
-    expect(back.dims).toEqual(want.shape);
-    const w = await want.data();
-    want.dispose();
-    worst = Math.max(worst, maxAbsDiff(got.data, w));
-    worstBack = Math.max(worstBack, maxAbsDiff(back.data, w));
-  }
-  measured[label] = Number(worst.toExponential(2));
-  roundTrip[label] = Number(worstBack.toExponential(2));
-  expect(worst).toBeLessThanOrEqual(1e-5);
-  expect(worstBack).toBeLessThanOrEqual(1e-5);
+  await checkExport(
+    errors,
+    label,
+    model,
+    example,
+    [[example], [other]],
+    ([x]) => [model.forward(x!)],
+    options,
+  );
 }
 
 describe('exportOnnx runs in ONNX Runtime with nnet outputs (max abs error ≤ 1e-5)', () => {

@@ -1,12 +1,14 @@
 /**
- * Test helpers of @nnet/onnx. The repo has no shared test-utility package yet (layers and loss each
- * keep their own fixtures_helpers.ts), so this is the minimal local one: run a model in ONNX
- * Runtime or back through importOnnx, and the largest absolute difference between two arrays.
+ * Test helpers of @nnet/onnx (the ONNX Runtime side, so not in @nnet/test-utils): run a model in
+ * ONNX Runtime or back through importOnnx, the largest absolute difference between two arrays, and
+ * the export check every export test uses.
  */
 import { readFileSync } from 'node:fs';
+import type { Module } from '@nnet/layers';
 import { noGrad, type Tensor } from '@nnet/tensor';
 import * as ort from 'onnxruntime-node';
-import { importOnnx } from '../src/index.js';
+import { afterAll, expect } from 'vitest';
+import { type ExportOptions, exportOnnx, importOnnx } from '../src/index.js';
 
 /** Runs `bytes` in ONNX Runtime's CPU provider on one input and returns the first output. */
 export async function runOrt(
@@ -83,4 +85,68 @@ export async function runImported(
   }
   model.dispose();
   return result;
+}
+
+/**
+ * The worst |nnet - ONNX Runtime| and |nnet - importOnnx(exportOnnx(nnet))| per label of one test
+ * file, printed after its tests (`what` names the file's models in the printout).
+ */
+export class ExportErrors {
+  readonly measured: Record<string, number> = {};
+  readonly roundTrip: Record<string, number> = {};
+  constructor(what: string) {
+    afterAll(() => {
+      console.log(`max |nnet - onnxruntime|${what}:`, JSON.stringify(this.measured));
+      console.log(`max |nnet - importOnnx(exportOnnx(nnet))|${what}:`, JSON.stringify(this.roundTrip));
+    });
+  }
+}
+
+/**
+ * Exports `model` on `example` and checks every output of ONNX Runtime, and of the file imported
+ * back with importOnnx, against nnet's (`run`) on each set of inputs (the sets differ in their
+ * dynamic axes): shapes equal, max abs error ≤ 1e-5. Records the worst errors under `label` (the
+ * largest over calls with the same label) and returns the file's bytes.
+ */
+export async function checkExport(
+  errors: ExportErrors,
+  label: string,
+  model: Module,
+  example: Tensor | (Tensor | null)[],
+  sets: (Tensor | null)[][],
+  run: (inputs: (Tensor | null)[]) => Tensor[],
+  options: ExportOptions,
+): Promise<Uint8Array> {
+  const bytes = await exportOnnx(model, example, options);
+  model.eval();
+  let worst = 0;
+  let worstBack = 0;
+  for (const set of sets) {
+    const given = set.filter((t): t is Tensor => t !== null);
+    const names = Array.isArray(example)
+      ? (options.inputNames ?? Object.keys(options.dynamicAxes ?? {}).slice(0, given.length))
+      : ['input'];
+    const got = await runOrtAll(bytes, Object.fromEntries(given.map((t, i) => [names[i], t])));
+    const back = await runImported(bytes, given);
+    const want = noGrad(() => run(set));
+    const outs = Object.values(got);
+    expect(outs.length).toBe(want.length);
+    expect(back.length).toBe(want.length);
+    for (let k = 0; k < want.length; k++) {
+      expect(outs[k].dims).toEqual(want[k].shape);
+      expect(back[k].dims).toEqual(want[k].shape);
+      const w = await want[k].data();
+      worst = Math.max(worst, maxAbsDiff(outs[k].data, w));
+      worstBack = Math.max(worstBack, maxAbsDiff(back[k].data, w));
+      want[k].dispose();
+    }
+  }
+  const keep = (table: Record<string, number>, v: number) => {
+    table[label] = Math.max(table[label] ?? 0, Number(v.toExponential(2)));
+  };
+  keep(errors.measured, worst);
+  keep(errors.roundTrip, worstBack);
+  expect(worst).toBeLessThanOrEqual(1e-5);
+  expect(worstBack).toBeLessThanOrEqual(1e-5);
+  return bytes;
 }

@@ -47,6 +47,23 @@ export interface OptimizerStateDict<O> {
 }
 
 /**
+ * Throws a ValueError naming `op` and the option for each of `keys` whose value in `options` is not
+ * >= 0 (NaN included).
+ *
+ *   checkNonNegative('RMSprop', { lr: -1, eps: 1e-8 }, ['lr', 'eps']); // ValueError: invalid lr -1
+ */
+export function checkNonNegative<O extends object>(
+  op: string,
+  options: O,
+  keys: readonly { [K in keyof O]: O[K] extends number ? K : never }[keyof O][],
+): void {
+  for (const k of keys) {
+    const v = options[k] as number;
+    if (!(v >= 0)) throw new ValueError(`${op}: invalid ${String(k)} ${v}; it must be >= 0.`);
+  }
+}
+
+/**
  * Throws a ValueError for an option key `defaults` lacks, or an option whose default is a number
  * or boolean given as another type (or NaN). Optimizers call it with the options the user passed.
  *

@@ -4,8 +4,8 @@
  *            momentum μ > 0: b = μ·b + g / (√v̂ + ε), p = p - lr·b;  else p = p - lr·g / (√v̂ + ε)
  *   Adagrad: g = g + λ·p;  clr = lr / (1 + (t - 1)·decay);  s = s + g²;  p = p - clr·g / (√s + ε)
  */
-import { type Tensor, ValueError } from '@nnet/tensor';
-import { checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
+import type { Tensor } from '@nnet/tensor';
+import { checkNonNegative, checkOptionTypes, Optimizer, type ParamsArg } from './optimizer.js';
 
 /**
  * RMSprop's options: lr, alpha (the square average's decay), eps, weightDecay, momentum,
@@ -36,16 +36,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     const defaults = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false };
     checkOptionTypes('RMSprop', options, defaults);
-    super(params, {
-      ...defaults,
-      ...options,
-    });
+    super(params, { ...defaults, ...options });
   }
 
   protected validate(o: RMSpropOptions): void {
-    for (const k of ['lr', 'alpha', 'eps', 'weightDecay', 'momentum'] as const) {
-      if (!(o[k] >= 0)) throw new ValueError(`RMSprop: invalid ${k} ${o[k]}; it must be >= 0.`);
-    }
+    checkNonNegative('RMSprop', o, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum']);
   }
 
   protected stepParameter(
@@ -114,16 +109,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     const defaults = { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 };
     checkOptionTypes('Adagrad', options, defaults);
-    super(params, {
-      ...defaults,
-      ...options,
-    });
+    super(params, { ...defaults, ...options });
   }
 
   protected validate(o: AdagradOptions): void {
-    for (const k of ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const) {
-      if (!(o[k] >= 0)) throw new ValueError(`Adagrad: invalid ${k} ${o[k]}; it must be >= 0.`);
-    }
+    checkNonNegative('Adagrad', o, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']);
   }
 
   protected stepParameter(

@@ -1,44 +1,20 @@
 import { manualSeed, memory, randn, tidy, ValueError } from '@nnet/tensor';
-import { type Enc, readFixture, t, values } from '@nnet/test-utils';
+import { readFixture, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { Adam, type AdamOptions, AdamW } from '../src/index.js';
+import { followTrajectory, type TrajectoryProblem, type TrajectoryStep } from './trajectory.js';
 
-const fx = readFixture<{
-  A: Enc;
-  y: Enc;
-  weight: Enc;
-  bias: Enc;
-  trajectories: {
-    optimizer: 'Adam' | 'AdamW';
-    options: Partial<AdamOptions>;
-    steps: { weight: Enc; bias: Enc }[];
-  }[];
-}>(new URL('./fixtures/adam.json', import.meta.url));
+const fx = readFixture<
+  TrajectoryProblem & {
+    trajectories: { optimizer: 'Adam' | 'AdamW'; options: Partial<AdamOptions>; steps: TrajectoryStep[] }[];
+  }
+>(new URL('./fixtures/adam.json', import.meta.url));
 
 describe('Adam and AdamW follow PyTorch step by step', () => {
   for (const traj of fx.trajectories) {
     it(`${traj.optimizer} ${JSON.stringify(traj.options)}`, async () => {
-      const A = t(fx.A);
-      const y = t(fx.y);
-      const w = t(fx.weight, true);
-      const b = t(fx.bias, true);
       const Opt = traj.optimizer === 'Adam' ? Adam : AdamW;
-      const opt = new Opt([w, b], traj.options);
-      for (const step of traj.steps) {
-        tidy(() => {
-          opt.zeroGrad();
-          A.matmul(w).add(b).sub(y).square().mean().backward();
-          opt.step();
-        });
-        const gw = await w.data();
-        step.weight.data.forEach((v, i) =>
-          expect(Math.abs(gw[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v)),
-        );
-        const gb = await b.data();
-        step.bias.data.forEach((v, i) =>
-          expect(Math.abs(gb[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v)),
-        );
-      }
+      await followTrajectory(fx, traj.steps, (params) => new Opt(params, traj.options), 1e-4);
     });
   }
 });

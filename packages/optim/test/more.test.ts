@@ -1,4 +1,4 @@
-import { memory, tensor, tidy, ValueError, zeros } from '@nnet/tensor';
+import { memory, type Tensor, tensor, ValueError, zeros } from '@nnet/tensor';
 import { type Enc, expectClose, readArray, readFixture, readItem, t } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
   SGD,
   StepLR,
 } from '../src/index.js';
+import { followTrajectory, type TrajectoryStep } from './trajectory.js';
 
 const fx = readFixture<{
   A: Enc;
@@ -24,7 +25,7 @@ const fx = readFixture<{
   trajectories: {
     optimizer: 'RMSprop' | 'Adagrad';
     options: Record<string, number | boolean>;
-    steps: { weight: Enc; bias: Enc }[];
+    steps: TrajectoryStep[];
   }[];
   schedulers: {
     name: string;
@@ -39,28 +40,9 @@ const fx = readFixture<{
 describe('RMSprop and Adagrad follow PyTorch step by step', () => {
   for (const traj of fx.trajectories) {
     it(`${traj.optimizer} ${JSON.stringify(traj.options)}`, async () => {
-      const A = t(fx.A);
-      const y = t(fx.y);
-      const w = t(fx.weight, true);
-      const b = t(fx.bias, true);
-      const opt =
-        traj.optimizer === 'RMSprop' ? new RMSprop([w, b], traj.options) : new Adagrad([w, b], traj.options);
-      for (const step of traj.steps) {
-        tidy(() => {
-          opt.zeroGrad();
-          A.matmul(w).add(b).sub(y).square().mean().backward();
-          opt.step();
-        });
-        for (const [got, want] of [
-          [w, step.weight],
-          [b, step.bias],
-        ] as const) {
-          const g = await got.data();
-          want.data.forEach((v, i) =>
-            expect(Math.abs(g[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(v)),
-          );
-        }
-      }
+      const make = (params: Tensor[]) =>
+        traj.optimizer === 'RMSprop' ? new RMSprop(params, traj.options) : new Adagrad(params, traj.options);
+      await followTrajectory(fx, traj.steps, make, 1e-4);
     });
   }
 });

@@ -1,44 +1,17 @@
-import { manualSeed, memory, randn, type Tensor, tensor, tidy, ValueError } from '@nnet/tensor';
-import { type Enc, readFixture, readItem, t, values } from '@nnet/test-utils';
+import { manualSeed, memory, randn, tensor, tidy, ValueError } from '@nnet/tensor';
+import { readFixture, readItem, values } from '@nnet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { SGD, type SGDOptions } from '../src/index.js';
+import { followTrajectory, lossStep, type TrajectoryProblem, type TrajectoryStep } from './trajectory.js';
 
-const fx = readFixture<{
-  A: Enc;
-  y: Enc;
-  weight: Enc;
-  bias: Enc;
-  trajectories: { options: Partial<SGDOptions>; steps: { weight: Enc; bias: Enc }[] }[];
-}>(new URL('./fixtures/sgd.json', import.meta.url));
-
-/** One step of the fixture's problem: loss = mean((A·w + b - y)²). */
-function lossStep(opt: SGD, w: Tensor, b: Tensor, A: Tensor, y: Tensor): void {
-  tidy(() => {
-    opt.zeroGrad();
-    A.matmul(w).add(b).sub(y).square().mean().backward();
-    opt.step();
-  });
-}
+const fx = readFixture<
+  TrajectoryProblem & { trajectories: { options: Partial<SGDOptions>; steps: TrajectoryStep[] }[] }
+>(new URL('./fixtures/sgd.json', import.meta.url));
 
 describe('SGD follows PyTorch step by step', () => {
   for (const traj of fx.trajectories) {
     it(JSON.stringify(traj.options), async () => {
-      const A = t(fx.A);
-      const y = t(fx.y);
-      const w = t(fx.weight, true);
-      const b = t(fx.bias, true);
-      const opt = new SGD([w, b], traj.options);
-      for (const step of traj.steps) {
-        lossStep(opt, w, b, A, y);
-        const gw = await w.data();
-        step.weight.data.forEach((v, i) =>
-          expect(Math.abs(gw[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v)),
-        );
-        const gb = await b.data();
-        step.bias.data.forEach((v, i) =>
-          expect(Math.abs(gb[i] - v)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(v)),
-        );
-      }
+      await followTrajectory(fx, traj.steps, (params) => new SGD(params, traj.options), 1e-5);
     });
   }
 });
