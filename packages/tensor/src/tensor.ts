@@ -40,19 +40,26 @@ export type Dims = number | readonly number[];
 let nextId = 1;
 let debugLeaks = false;
 
-/** Tensors the program dropped without `dispose()`: the storage is freed when they are collected. */
-const finalizer = new FinalizationRegistry<{
-  storage: Storage;
+/** What the finalizer frees for a tensor the program dropped: its storage and autograd node. */
+interface Held {
+  readonly storage: Storage;
   node: Node | null;
-  internal: boolean;
-  id: number;
-}>((held) => {
-  if (debugLeaks && !held.internal) {
+  readonly id: number;
+}
+
+/**
+ * Tensors the program dropped without `dispose()`: the storage is freed when they are collected.
+ * A tensor is registered only once it can be dropped that way (`_unscoped`): while a `tidy` owns it
+ * the scope holds it, and the values autograd saved (internal tensors) are freed by their node,
+ * which the registered output tensor releases. Registering costs about a microsecond per tensor.
+ */
+const finalizer = new FinalizationRegistry<Held>((held) => {
+  if (debugLeaks) {
     console.warn(`nnet: tensor #${held.id} was garbage-collected without dispose(); freeing its storage.`);
   }
   held.node?.release();
   held.storage.release();
-  if (!held.internal) countTensor(held.storage.backendName, -1);
+  countTensor(held.storage.backendName, -1);
 });
 
 /** In debug mode, tensors freed by the garbage collector rather than `dispose()` are reported. */
@@ -87,7 +94,8 @@ export class Tensor {
   _asyncOwners = 0;
   /** @internal Returned by an asynchronous scope: never freed by one. */
   _escaped = false;
-  private readonly _held: { storage: Storage; node: Node | null; internal: boolean; id: number };
+  /** What the finalizer frees once this tensor is registered with it (`_unscoped`), else null. */
+  private _held: Held | null = null;
 
   /**
    * @internal Use `tensor()`, `zeros()`, ... to make tensors. `internal` tensors (values the
@@ -108,8 +116,6 @@ export class Tensor {
     readonly offset = 0,
     /** @internal */ readonly _internal = false,
   ) {
-    this._held = { storage: _storage, node: null, internal: _internal, id: this.id };
-    finalizer.register(this, this._held, this);
     if (!_internal) {
       countTensor(_storage.backendName, 1);
       track(this);
@@ -173,7 +179,7 @@ export class Tensor {
   /** @internal Sets the autograd node (called once, by the op that made this tensor). */
   _setNode(node: Node): void {
     this._node = node;
-    this._held.node = node;
+    if (this._held) this._held.node = node;
     this._requiresGrad = true;
   }
 
@@ -223,6 +229,17 @@ export class Tensor {
     };
   }
 
+  /**
+   * @internal Called by scope.ts when no synchronous scope owns this tensor any more (made outside
+   * every `tidy`, returned from the outermost, or kept): from now on the program may drop it without
+   * `dispose()`, so the finalizer watches it.
+   */
+  _unscoped(): void {
+    if (this._held || this._disposed || this._internal) return;
+    this._held = { storage: this._storage, node: this._node, id: this.id };
+    finalizer.register(this, this._held, this);
+  }
+
   /** @internal Frees this tensor on the library's initiative, remembering why for later misuse. */
   _reclaim(reason: string): void {
     if (this._disposed) return;
@@ -236,11 +253,13 @@ export class Tensor {
     this._disposed = true;
     this._gen = -1;
     this._fgen = -1;
-    finalizer.unregister(this);
+    if (this._held) {
+      finalizer.unregister(this);
+      this._held = null;
+    }
     if (this._node) {
       this._node.release();
       this._node = null;
-      this._held.node = null;
     }
     this._storage.release();
     if (!this._internal) countTensor(this._storage.backendName, -1);
