@@ -5,7 +5,16 @@ import './backend.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { keep, memory, type MemoryInfo, setDebugLeaks, type Tensor, tensor, tidy } from '../src/index.js';
+import {
+  keep,
+  type MemoryInfo,
+  memory,
+  setAutoFree,
+  setDebugLeaks,
+  type Tensor,
+  tensor,
+  tidy,
+} from '../src/index.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -24,6 +33,7 @@ const counts = (m: MemoryInfo) => ({ tensors: m.tensors, storages: m.storages, b
 describe('tensors dropped without dispose()', () => {
   afterEach(() => {
     setDebugLeaks(false);
+    setAutoFree(true);
     vi.restoreAllMocks();
   });
 
@@ -58,5 +68,16 @@ describe('tensors dropped without dispose()', () => {
     expect(await collectUntil(() => warn.mock.calls.length > 0)).toBe(true);
     expect(String(warn.mock.calls[0][0])).toMatch(/garbage-collected without dispose\(\)/);
     expect(memory().storages).toBe(before);
+  });
+
+  it('with setAutoFree(false), a loose tensor the program drops is freed by the garbage collector', async () => {
+    setAutoFree(false);
+    const before = counts(memory());
+    (() => {
+      tensor([1, 2, 3]).mul(2);
+    })();
+    expect(memory().tensors).toBe(before.tensors + 2);
+    expect(await collectUntil(() => memory().storages === before.storages)).toBe(true);
+    expect(counts(memory())).toEqual(before);
   });
 });
