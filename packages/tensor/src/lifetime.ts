@@ -151,6 +151,8 @@ let autoFree = true;
  */
 export function setAutoFree(on: boolean): void {
   autoFree = on;
+  // The clocks' lists would hold the loose tensors (from the collector too) until a tick that never comes.
+  if (!on) holdBeforeLoop();
 }
 
 /**
@@ -164,6 +166,10 @@ export function isAutoFree(): boolean {
 
 /** @internal Registers a tensor made (or returned) outside every scope; `inference` when made under noGrad. */
 export function adoptLoose(t: Loose, inference: boolean): void {
+  if (!autoFree) {
+    hold(t);
+    return;
+  }
   stepClock.add(t);
   if (inference) forwardClock.add(t);
   else t._fgen = -1;

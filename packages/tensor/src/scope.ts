@@ -18,6 +18,8 @@ export interface Scoped extends Loose {
   _asyncOwners: number;
   /** Set when an asynchronous scope returned it: it is never freed by one. */
   _escaped: boolean;
+  /** No synchronous scope owns it any more: the program may now drop it without dispose(). */
+  _unscoped(): void;
 }
 
 const stack: Set<Scoped>[] = [];
@@ -35,6 +37,7 @@ export function track(t: Scoped): void {
 
 /** A tensor leaving every synchronous scope: owned by the open async scopes, or loose. */
 function release(t: Scoped): void {
+  t._unscoped();
   if (openAsync.size > 0) {
     t._gen = -1;
     t._fgen = -1;
@@ -53,6 +56,7 @@ function release(t: Scoped): void {
  */
 export function keep<T extends Scoped>(t: T): T {
   for (const s of stack) s.delete(t);
+  t._unscoped();
   t._asyncOwners = 0;
   hold(t);
   return t;
