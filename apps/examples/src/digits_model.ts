@@ -18,12 +18,7 @@ export interface DigitsSplit {
 /** A seeded shuffle of the images, then the first 80 % for training and the rest for testing. */
 export function splitDigits({ images, labels }: Digits, seed: number): DigitsSplit {
   const n = images.shape[0];
-  const order = Array.from({ length: n }, (_, i) => i);
-  const g = new Generator(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.int(0, i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = new Generator(seed).shuffle(Array.from({ length: n }, (_, i) => i));
   const cut = Math.floor(n * 0.8);
   const pick = (ids: number[]): [Tensor, Tensor] => {
     const idx = tensor(ids, { dtype: 'int32' });

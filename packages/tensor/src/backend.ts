@@ -376,7 +376,7 @@ export type BackendWith<N extends OptionalKernelName, H = unknown> = Backend<H> 
 /**
  * True when the backend implements the optional kernel `name`; a type guard, so
  * `backend[name]` needs no `!` after it. To run a kernel or its reference decomposition, use
- * `optionalKernel` (ops/dispatch) instead of branching on this.
+ * `optionalKernel` (reference/index.ts) instead of branching on this.
  *
  *   if (hasKernel(backend, 'attention')) backend.attention(q, k, v, null, params, out, lse);
  */

@@ -89,6 +89,28 @@ export class Generator {
     return low + (x % span);
   }
 
+  /**
+   * Shuffles `items` in place (Fisher–Yates: for i from the end, swap items[i] with a uniform
+   * items[j], j ≤ i) and returns it; every permutation is equally likely, and a seed gives the
+   * same order on every run.
+   *
+   * @example
+   * ```ts
+   * new Generator(0).shuffle([0, 1, 2, 3, 4]); // a permutation of 0..4, the same for seed 0 every run
+   * ```
+   */
+  shuffle<T>(items: T[]): T[] {
+    if (!Array.isArray(items))
+      throw new ValueError(`Generator.shuffle: items must be an array, got ${typeof items}. Pass an array (it is shuffled in place).`);
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(0, i + 1);
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t;
+    }
+    return items;
+  }
+
   /** Snapshot of the state (for checkpoints). */
   getState(): number[] {
     return [this.s0, this.s1, this.s2, this.s3, this.spare ?? Number.NaN];

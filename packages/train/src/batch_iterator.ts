@@ -66,19 +66,13 @@ export class BatchIterator {
   private starts(n: number): number[] {
     const starts: number[] = [];
     for (let s = 0; s < n; s += this.batchSize) starts.push(s);
-    if (this.shuffle) {
-      // Fisher–Yates with the seeded generator.
-      for (let i = starts.length - 1; i > 0; i--) {
-        const j = this.generator.int(0, i + 1);
-        [starts[i], starts[j]] = [starts[j], starts[i]];
-      }
-    }
-    return starts;
+    return this.shuffle ? this.generator.shuffle(starts) : starts;
   }
 
   /**
    * Yields the batches of inputs `[N, ...]` and targets `[N, ...]` (`[B, ...]` each). By default
-   * shuffling reorders whole batches of consecutive rows (the original training loop's behaviour);
+   * shuffling reorders whole batches of consecutive rows (one draw per batch, and each batch a
+   * contiguous slice: cheap for large data sets);
    * `{ shuffleRows: true }` draws every batch from a full permutation of the rows instead.
    * The caller owns (and disposes) each batch's tensors. Throws a ShapeError when inputs and
    * targets differ in dim 0 or either is 0-d.
@@ -99,11 +93,7 @@ export class BatchIterator {
     }
     const n = inputs.shape[0];
     if (options.shuffleRows && this.shuffle) {
-      const order = Array.from({ length: n }, (_, i) => i);
-      for (let i = n - 1; i > 0; i--) {
-        const j = this.generator.int(0, i + 1);
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      const order = this.generator.shuffle(Array.from({ length: n }, (_, i) => i));
       for (let s = 0; s < n; s += this.batchSize) {
         const idx = tensor(order.slice(s, s + this.batchSize), { dtype: 'int32' });
         const batch = { inputs: indexSelect(inputs, 0, idx), targets: indexSelect(targets, 0, idx) };

@@ -213,13 +213,7 @@ export class DataLoader<T = Tensor[]> implements Iterable<T> {
   /** This epoch's example order. */
   private order(): number[] {
     const order = Array.from({ length: this.dataset.length }, (_, i) => i);
-    if (this.shuffle) {
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = this.generator.int(0, i + 1);
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-    }
-    return order;
+    return this.shuffle ? this.generator.shuffle(order) : order;
   }
 
   /** One epoch: the batches, each owned by the caller. */

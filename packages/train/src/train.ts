@@ -67,7 +67,7 @@ export interface TrainOptions {
   onEpoch?: (epoch: number, loss: number) => boolean | undefined;
   /** Print nothing. */
   quiet?: boolean;
-  /** Print every n-th epoch (and the last); default 1, like the seed. */
+  /** Print every n-th epoch (and the last); default 1: every epoch. */
   logEvery?: number;
   /** Where lines go (default console.log). */
   log?: (line: string) => void;
@@ -135,7 +135,7 @@ function runSync<T>(steps: Generator<unknown, T>): T {
 
 /**
  * Trains `net` on (inputs, targets) and returns the loss of every epoch (the sum of its batch
- * losses, as the seed reports it). Synchronous: it reads each epoch's loss with `readSync`, so it
+ * losses, so it grows with the number of batches per epoch). Synchronous: it reads each epoch's loss with `readSync`, so it
  * needs a backend that reads synchronously (CPU, WASM); `trainAsync` runs on every backend.
  *
  *   const losses = train(net, x, y, { numEpochs: 100, quiet: true });

@@ -35,7 +35,7 @@ const onSoftwareGpu = process.env.NNET_BACKEND === 'webgpu';
 
 describe.each(loops)('%s', (_name, train) => {
   it.skipIf(onSoftwareGpu)(
-    'XOR converges below 1e-3 with a fixed seed, printing like the seed',
+    'XOR converges below 1e-3 with a fixed seed, printing one line per logged epoch',
     async () => {
       manualSeed(1);
       const { inputs, targets } = xorData();
