@@ -2,13 +2,16 @@
  * Where each call runs: on the calling thread, or split across the worker pool, chosen per call
  * from a cost model instead of fixed size thresholds. At start-up the backend times, on one
  * thread, a GEMM (ns per flop) and two element-wise passes (ns per element of a cheap op and of
- * one with a transcendental); the pool times a dispatch (workers.ts), to workers asleep and to
- * workers still polling after a recent job; all are re-timed every few seconds of threaded use.
- * A call whose estimated one-thread time is `ns` is split into p parts only when the time saved,
- * ns·(1 − 1/p), is more than twice the dispatch cost in the workers' current state, so a second
- * thread never makes a call slower by our estimate. A call that would pay only with the workers
- * awake wakes them (not waiting) and runs here, so a step's following calls find them polling.
- * Parts are split by what the call holds (rows or columns of a product, query blocks of an
+ * one with a transcendental); the pool times how long a worker takes to join a call (workers.ts),
+ * asleep and still polling after a recent task; all are re-timed every few seconds of threaded
+ * use. A split call is a list of chunks that every thread claims from a shared counter
+ * (pool.ts): the calling thread starts at once and runs whatever no worker has claimed, so a
+ * worker that is late (asleep, or descheduled on a busy host) costs the call only its small
+ * publishing overhead, never a wait. A call whose estimated one-thread time is `ns` is split
+ * when the time saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice
+ * that overhead. A call that would pay only with the workers awake wakes them (not waiting) and
+ * runs here, so a step's following calls find them polling.
+ * Chunks are split by what the call holds (rows or columns of a product, query blocks of an
  * attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
  * convolution batch or output channels of its filter gradient, element ranges), aligned so
  * each element is computed exactly as on one thread: results are identical for any thread count.
@@ -16,11 +19,21 @@
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
 import type { Heap } from './heap.js';
-import { JOB_WORDS, SPIN_MS } from './pool.js';
+import { JOB_WORDS, MAX_CHUNKS, SPIN_MS } from './pool.js';
 import type { Workers } from './workers.js';
 
 /** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
 const REFRESH_MS = 5000;
+/**
+ * Nanoseconds a split call costs the calling thread beyond its share when no worker joins:
+ * writing the chunks, publishing the task, a futex wake for sleeping workers, and each chunk's
+ * own start (a GEMM chunk re-packs the operand the chunks share: a few % of its time).
+ */
+const POST_NS = 8000;
+/** Chunks per thread of a split call: the threads that join early take the late ones' share. */
+const CHUNKS_PER_THREAD = 2;
+/** The least a chunk should cost (ns): smaller ones cost more in overhead than they balance. */
+const MIN_CHUNK_NS = 25000;
 
 /** What the start-up measurement found (nanoseconds, on one thread). */
 export interface Costs {
@@ -45,9 +58,12 @@ function fastest(repeats: number, fn: () => void): number {
 
 /** The whole model: the measured costs and the dispatch cost (ns). */
 export interface CostModel extends Costs {
-  /** One split call's overhead beyond its work, workers asleep (pinned: used in both cases). */
+  /**
+   * Latency before a worker joins a split call, workers asleep (pinned: used in both cases, and
+   * as the cost of publishing a call).
+   */
   readonly dispatch: number;
-  /** The same with the workers still polling after a recent job. */
+  /** The same with the workers still polling after a recent task. */
   readonly hotDispatch: number;
 }
 
@@ -139,44 +155,43 @@ export class Parallel {
     this.k.runJob(this.job, this.scratch);
   }
 
-  /** How many parts (at most `most`) a call estimated at `ns` on one thread is worth splitting into. */
+  /**
+   * How many chunks (at most `most`) a call estimated at `ns` on one thread is worth splitting
+   * into; 1 to run it here. A worker joins after the dispatch latency (polling workers: the hot
+   * one; asleep: the cold one), the calling thread working meanwhile, so a split saves
+   * (ns − latency)·(1 − 1/threads) and costs little more than publishing the task (POST_NS)
+   * even when no worker joins: it splits when the saving is more than twice that.
+   */
   parts(ns: number, most: number): number {
-    const limit = Math.min(this.workers.threads, most);
-    if (limit < 2) return 1;
+    const threads = this.workers.threads;
+    if (threads < 2 || most < 2) return 1;
     if (performance.now() > this.refreshAt) this.refresh();
-    // Workers polling their slots (they say so in the control block) answer fast; asleep, they
-    // must be woken. Still on a wake-up's empty job counts as asleep: the pool waits for it.
-    const idle = this.workers.idle();
-    const hot = idle && this.workers.polling();
+    const hot = this.workers.polling();
+    const pinned = this.pinned.dispatch;
+    const post = pinned ?? POST_NS;
+    const pays = (latency: number) => (ns - latency) * (1 - 1 / threads) > 2 * post;
     const { dispatchNs, hotDispatchNs } = this.workers;
-    const dispatch = this.pinned.dispatch ?? (hot ? hotDispatchNs : dispatchNs);
-    const pays = (p: number, cost: number) => ns * (1 - 1 / p) > 2 * cost;
-    let best = 1;
-    for (let p = 2; p <= limit; p++) if (pays(p, dispatch)) best = p;
-    if (
-      best === 1 &&
-      idle &&
-      !hot &&
-      this.pinned.dispatch === undefined &&
-      ns < SPIN_MS * 1e6 &&
-      pays(limit, hotDispatchNs)
-    ) {
+    if (pays(pinned ?? (hot ? hotDispatchNs : dispatchNs))) {
+      const chunks = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / MIN_CHUNK_NS)));
+      return Math.min(most, MAX_CHUNKS, chunks);
+    }
+    if (!hot && pinned === undefined && ns < SPIN_MS * 1e6 && pays(hotDispatchNs)) {
       // Too small to pay for waking them, large enough with them awake, and short enough that
       // they still poll when it ends: wake them (without waiting) for the calls that follow,
-      // and run this one here. (Not while a wake-up is under way: posting waits for it.)
+      // and run this one here.
       this.workers.wake();
     }
-    return best;
+    return 1;
   }
 
-  /** Runs split jobs on the pool; false without one. */
+  /** Runs chunks on the pool; false without one. */
   private onPool(jobs: readonly (readonly number[])[]): boolean {
-    return this.workers.run(jobs, (job) => this.local(job));
+    return this.workers.run(jobs, (at) => this.k.runJob(at, this.scratch));
   }
 
   /**
    * Runs `make(from, to)`'s jobs over [0, total) units, each unit costing about `nsPerUnit` on one
-   * thread: on the calling thread, or in parts of whole multiples of `align` units.
+   * thread: on the calling thread, or in chunks of whole multiples of `align` units.
    */
   split(total: number, nsPerUnit: number, align: number, make: (from: number, to: number) => number[]): void {
     const p = this.parts(total * nsPerUnit, Math.ceil(total / align));
@@ -189,7 +204,7 @@ export class Parallel {
     this.local(make(0, total));
   }
 
-  /** Runs jobs[0] here and the others on the workers (one each); all here, in order, without a pool. */
+  /** Runs independent jobs (chunks) on the pool; all here, in order, without a pool. */
   run(jobs: readonly (readonly number[])[]): void {
     if (jobs.length > 1 && this.onPool(jobs)) return;
     for (const job of jobs) this.local(job);
