@@ -195,8 +195,12 @@ export enum ConvMode {
   forward,
   /** dx[n] = col2im(Wᵀ·dy[n]) (dx zeroed beforehand). */
   backwardInput,
-  /** dw += Σₙ dy[n]·im2col(x[n])ᵀ, into this part's own dw (the parts are summed afterwards). */
+  /** dw[o0..o1] += Σₙ dy[n][o0..o1]·im2col(x[n])ᵀ, images in order. */
   backwardFilter,
+  /** im2col(x[n]) of each group into `cols` at ((n·groups + g)·Cg·kH·kW·Ho·Wo) floats: the columns of every image, once. */
+  columns,
+  /** backwardFilter reading each image's columns from `cols` as `columns` laid them out. */
+  backwardFilterColumns,
 }
 
 /**

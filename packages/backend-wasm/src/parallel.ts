@@ -86,6 +86,11 @@ export class Parallel {
     this.measured = this.measure();
   }
 
+  /** Threads in use, the calling one included. */
+  get threads(): number {
+    return this.workers.threads;
+  }
+
   /** The costs in use: measured, or pinned. */
   get costs(): Costs {
     return { ...this.measured, ...this.pinned };

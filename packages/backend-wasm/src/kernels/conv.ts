@@ -8,6 +8,8 @@ import type { T, WasmContext } from './context.js';
 
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
 const CONV_COLS_BUDGET = 8 << 20;
+/** Bytes of every image's columns a split filter gradient may hold at once (else each part im2col's every image). */
+const FILTER_COLUMNS_BUDGET = 32 << 20;
 
 /**
  * Writes the geometry block im2col, col2im and the pooling kernels read:
@@ -79,47 +81,79 @@ function splitImages(
   const perImage = 2 * O * KK * L * gemmFlop + p.groups * KK * L * elem;
   const filter = mode === ConvMode.backwardFilter;
   // The filter gradient splits each group's output channels (4-row tiles, every part summing all
-  // images in order, each its own im2col): one thread's result bit for bit. The others split images.
+  // images in order): one thread's result bit for bit. The others split images.
   const parts = ctx.par.parts(N * perImage, filter ? Math.floor(Og / 4) : N);
   if (parts < 2) return false;
   const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
-  const rows = filter ? Math.ceil(Og / parts / 4) * 4 : 0;
-  const step = filter ? rows : Math.ceil(N / parts);
-  const nb = filter ? 1 : imagesPerProduct(step, KK, L);
-  const colsBytes = KK * nb * L * 4;
-  const batchBytes = nb > 1 ? Og * nb * L * 4 : 0;
   const areas: number[] = [];
-  const jobs: number[][] = [];
+  /** A conv job over images n0..n1 and output rows o0..o1 with `room` bytes of its own after 128. */
+  const job = (
+    m: ConvMode,
+    n0: number,
+    n1: number,
+    o0: number,
+    o1: number,
+    room: number,
+    cols = 0,
+    nb = 1,
+  ) => {
+    // [args and geometry: 128 bytes][cols][batch, nb > 1]
+    const area = ctx.heap.alloc(128 + room);
+    areas.push(area);
+    const words = new Array<number>(ConvField.count).fill(0);
+    words[ConvField.mode] = m;
+    words[ConvField.x] = mode === ConvMode.backwardInput ? 0 : x.handle;
+    words[ConvField.w] = w.handle;
+    words[ConvField.y] = y.handle;
+    words[ConvField.grad] = grad ? grad.handle : 0;
+    words[ConvField.n0] = n0;
+    words[ConvField.n1] = n1;
+    words[ConvField.o0] = o0;
+    words[ConvField.o1] = o1;
+    words[ConvField.C] = C;
+    words[ConvField.O] = O;
+    words[ConvField.groups] = p.groups;
+    words[ConvField.geo] = geo;
+    words[ConvField.args] = area;
+    words[ConvField.cols] = cols || area + 128;
+    words[ConvField.nb] = nb;
+    words[ConvField.batch] = nb > 1 ? area + 128 + KK * nb * L * 4 : 0;
+    return [Job.conv, ...words];
+  };
+  const chunks = (
+    total: number,
+    count: number,
+    align: number,
+    make: (from: number, to: number) => number[],
+  ) => {
+    const step = Math.ceil(total / count / align) * align;
+    const jobs: number[][] = [];
+    for (let from = 0; from < total; from += step) jobs.push(make(from, Math.min(total, from + step)));
+    return jobs;
+  };
+  let columns = 0;
   try {
-    // Filter: parts over output rows 0..Og (images 0..N each); otherwise over images 0..N.
-    for (let from = 0; from < (filter ? Og : N); from += step) {
-      const to = Math.min(filter ? Og : N, from + step);
-      // [args and geometry: 128 bytes][cols][batch, nb > 1]
-      const area = ctx.heap.alloc(128 + colsBytes + batchBytes);
-      areas.push(area);
-      const words = new Array<number>(ConvField.count).fill(0);
-      words[ConvField.mode] = mode;
-      words[ConvField.x] = mode === ConvMode.backwardInput ? 0 : x.handle;
-      words[ConvField.w] = w.handle;
-      words[ConvField.y] = y.handle;
-      words[ConvField.grad] = grad ? grad.handle : 0;
-      words[ConvField.n0] = filter ? 0 : from;
-      words[ConvField.n1] = filter ? N : to;
-      words[ConvField.o0] = filter ? from : 0;
-      words[ConvField.o1] = filter ? to : 0;
-      words[ConvField.C] = C;
-      words[ConvField.O] = O;
-      words[ConvField.groups] = p.groups;
-      words[ConvField.geo] = geo;
-      words[ConvField.args] = area;
-      words[ConvField.cols] = area + 128;
-      words[ConvField.nb] = nb;
-      words[ConvField.batch] = batchBytes ? area + 128 + colsBytes : 0;
-      jobs.push([Job.conv, ...words]);
+    if (!filter) {
+      const step = Math.ceil(N / parts);
+      const nb = imagesPerProduct(step, KK, L);
+      const room = KK * nb * L * 4 + (nb > 1 ? Og * nb * L * 4 : 0);
+      ctx.par.run(chunks(N, parts, 1, (n0, n1) => job(mode, n0, n1, 0, 0, room, 0, nb)));
+    } else if (N * p.groups * KK * L * 4 <= FILTER_COLUMNS_BUDGET) {
+      // Every image's columns first, split by images (each im2col done once), then the products
+      // split by output channels reading them: the same products in the same order.
+      columns = ctx.heap.alloc(N * p.groups * KK * L * 4);
+      ctx.par.run(chunks(N, parts, 1, (n0, n1) => job(ConvMode.columns, n0, n1, 0, 0, 0, columns)));
+      ctx.par.run(
+        chunks(Og, parts, 4, (o0, o1) => job(ConvMode.backwardFilterColumns, 0, N, o0, o1, 0, columns)),
+      );
+    } else {
+      // Each part im2col's every image itself: one part per thread, not more.
+      const count = Math.min(parts, ctx.par.threads);
+      ctx.par.run(chunks(Og, count, 4, (o0, o1) => job(mode, 0, N, o0, o1, KK * L * 4)));
     }
-    ctx.par.run(jobs);
   } finally {
     for (const a of areas) ctx.heap.free(a);
+    if (columns) ctx.heap.free(columns);
   }
   return true;
 }
