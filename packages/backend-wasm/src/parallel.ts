@@ -10,7 +10,9 @@
  * publishing overhead, never a wait. A call whose estimated one-thread time is `ns` is split
  * when the time saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice
  * that overhead. A call that would pay only with the workers awake wakes them (not waiting) and
- * runs here, so a step's following calls find them polling.
+ * runs here, so a step's following calls find them polling. The model's choice is checked
+ * against measurement (plan()): calls of each kind and size are timed both ways, and split only
+ * while splitting has been faster, so a host too busy for the workers stops splitting.
  * Chunks are split by what the call holds (rows or columns of a product, query blocks of an
  * attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
  * convolution batch or output channels of its filter gradient, element ranges), aligned so
@@ -34,6 +36,11 @@ const POST_NS = 8000;
 const CHUNKS_PER_THREAD = 2;
 /** The least a chunk should cost (ns): smaller ones cost more in overhead than they balance. */
 const MIN_CHUNK_NS = 25000;
+/** While splitting wins, every PROBE_LOCAL-th call of a kind runs here to re-time that way. */
+const PROBE_LOCAL = 16;
+/** While splitting loses, calls before the next split to re-time it: from PROBE_MIN, doubling to PROBE_MAX. */
+const PROBE_MIN = 8;
+const PROBE_MAX = 512;
 
 /** What the start-up measurement found (nanoseconds, on one thread). */
 export interface Costs {
@@ -189,6 +196,63 @@ export class Parallel {
     return 1;
   }
 
+  /**
+   * What splitting calls like this one (its kind, its size to within 2x) has cost: measured time
+   * over estimated one-thread time, run here and split (running averages; NaN before the first),
+   * and how many more calls run here before the next split to re-measure it.
+   */
+  /** The clock plan() times calls with (ms). */
+  private readonly now = () => performance.now();
+
+  private readonly outcomes = new Map<
+    number,
+    { local: number; split: number; turn: number; backoff: number }
+  >();
+
+  /**
+   * The model's chunk count for a call of kind `kind` (any number naming what the call does)
+   * estimated at `ns`, checked against what such calls measured: once both ways have been timed,
+   * a call splits only while splitting has been faster. A host too busy for the workers to keep
+   * up (they are descheduled while holding chunks) so stops splitting; the split way is retried
+   * after 8, 16, ... up to 512 calls, and the local way every 16th call while splitting wins.
+   * `finish()` (call it when the work is done) records the time. Pinned figures skip the record.
+   */
+  plan(ns: number, most: number, kind: number): { parts: number; finish: () => void } {
+    const p = this.parts(ns, most);
+    if (p < 2 || this.pinned.dispatch !== undefined) return { parts: p, finish: () => {} };
+    const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
+    let o = this.outcomes.get(key);
+    if (!o) {
+      o = { local: Number.NaN, split: Number.NaN, turn: 0, backoff: PROBE_MIN };
+      this.outcomes.set(key, o);
+    }
+    let split: boolean;
+    if (Number.isNaN(o.local)) split = false;
+    else if (Number.isNaN(o.split)) split = true;
+    else if (o.split < o.local) split = ++o.turn % PROBE_LOCAL !== 0;
+    else split = ++o.turn >= o.backoff;
+    const t0 = this.now();
+    const outcome = o;
+    return {
+      parts: split ? p : 1,
+      finish: () => {
+        const r = ((this.now() - t0) * 1e6) / ns;
+        if (split) {
+          // A retry after losses replaces the old time (the host may have changed since);
+          // while splitting wins, an average (one slow call does not switch it off).
+          const was = outcome.split;
+          outcome.split = Number.isNaN(was) || was >= outcome.local ? r : (was + r) / 2;
+          if (!Number.isNaN(outcome.local) && outcome.split >= outcome.local) {
+            // Lost: run here, and retry the split after twice as many calls as last time.
+            outcome.backoff =
+              outcome.turn >= outcome.backoff ? Math.min(PROBE_MAX, 2 * outcome.backoff) : outcome.backoff;
+            outcome.turn = 0;
+          } else outcome.backoff = PROBE_MIN;
+        } else outcome.local = Number.isNaN(outcome.local) ? r : outcome.local + (r - outcome.local) / 4;
+      },
+    };
+  }
+
   /** Runs chunks on the pool; false without one. */
   private onPool(jobs: readonly (readonly number[])[]): boolean {
     return this.workers.run(jobs, (at) => this.k.runJob(at, this.scratch));
@@ -196,17 +260,20 @@ export class Parallel {
 
   /**
    * Runs `make(from, to)`'s jobs over [0, total) units, each unit costing about `nsPerUnit` on one
-   * thread: on the calling thread, or in chunks of whole multiples of `align` units.
+   * thread: on the calling thread, or in chunks of whole multiples of `align` units (as plan()
+   * decides for the jobs' kind).
    */
   split(total: number, nsPerUnit: number, align: number, make: (from: number, to: number) => number[]): void {
-    const p = this.parts(total * nsPerUnit, Math.ceil(total / align));
-    if (p > 1) {
-      const step = Math.ceil(total / p / align) * align;
+    const ns = total * nsPerUnit;
+    const whole = make(0, total);
+    const plan = this.plan(ns, Math.ceil(total / align), whole[0]);
+    if (plan.parts > 1) {
+      const step = Math.ceil(total / plan.parts / align) * align;
       const jobs: number[][] = [];
       for (let from = 0; from < total; from += step) jobs.push(make(from, Math.min(total, from + step)));
-      if (this.onPool(jobs)) return;
-    }
-    this.local(make(0, total));
+      if (!this.onPool(jobs)) this.local(whole);
+    } else this.local(whole);
+    plan.finish();
   }
 
   /** Runs independent jobs (chunks) on the pool; all here, in order, without a pool. */

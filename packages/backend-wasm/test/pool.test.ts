@@ -130,4 +130,50 @@ describe('cost model and worker state', () => {
     expect(state.wakes).toBe(1);
     b.dispose();
   });
+
+  it('keeps splitting a kind of call only while splitting has measured faster than running here', async () => {
+    const { Parallel } = await import('../dist/parallel.js');
+    const b = await createWasmBackend({ threads: 1 });
+    const { k, heap } = internals(b);
+    const fake = {
+      threads: 2,
+      dispatchNs: 1e6,
+      hotDispatchNs: 1e3,
+      polling: () => true,
+      wake: () => {},
+      measureDispatch: () => {},
+      run: () => false,
+    };
+    const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
+    // A clock the test moves (ms): each call "takes" what the test says.
+    let t = 0;
+    (par as unknown as { now: () => number }).now = () => t;
+    /** Plans a 1 ms call of kind 7 taking `localMs` here or `splitMs` split; whether it split. */
+    const call = (localMs: number, splitMs: number) => {
+      const plan = par.plan(1e6, 8, 7);
+      t += plan.parts > 1 ? splitMs : localMs;
+      plan.finish();
+      return plan.parts > 1;
+    };
+    // First here, then split, to time both ways.
+    expect(call(1, 3)).toBe(false);
+    expect(call(1, 3)).toBe(true);
+    // Splitting lost (a busy host): 8 calls here, then a retry, which loses again: 16 here...
+    const run = (n: number, localMs: number, splitMs: number) =>
+      Array.from({ length: n }, () => call(localMs, splitMs));
+    expect(run(8, 1, 3)).toEqual([...Array(7).fill(false), true]);
+    expect(run(16, 1, 3)).toEqual([...Array(15).fill(false), true]);
+    // ...then 32 here, and the retry wins (the host is quiet again): split from now on, every
+    // 16th call here to re-time that way.
+    expect(run(32, 1, 0.5)).toEqual([...Array(31).fill(false), true]);
+    const after = run(32, 1, 0.5);
+    expect(after.filter((s) => !s).length).toBe(2);
+    // Another kind or size has its own record: first here.
+    expect(par.plan(1e6, 8, 8).parts).toBe(1);
+    expect(par.plan(8e6, 8, 7).parts).toBe(1);
+    // Pinned figures (tests of the split paths) follow the model alone.
+    par.pin({ dispatch: 0 });
+    expect(par.plan(1e6, 8, 9).parts).toBe(4);
+    b.dispose();
+  });
 });

@@ -56,8 +56,8 @@ function imagesPerProduct(N: number, KK: number, L: number): number {
 }
 
 /**
- * Runs a convolution or one of its gradients with its images split across threads, when the cost
- * model says the split pays; false (nothing done) otherwise. Each part is a run of whole images
+ * Runs a convolution or one of its gradients with its images split across threads when the cost
+ * model (plan()) says the split pays, or `local` (the one-thread path) otherwise. Each part is a run of whole images
  * done as the one-thread path does a batch (assembly/conv.ts's convImages): forward and the input
  * gradient take up to imagesPerProduct images per product, columns side by side, so a thread's
  * share runs as fast as one thread's whole batch and the results equal one thread's bit for bit.
@@ -73,7 +73,8 @@ function splitImages(
   y: T,
   grad: T | null,
   p: Conv2dParams,
-): boolean {
+  local: () => void,
+): void {
   const xs = mode === ConvMode.backwardInput && grad ? grad.shape : x.shape;
   const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(xs, w.shape, y.shape, p.groups);
   const { gemmFlop, elem } = ctx.par.costs;
@@ -82,8 +83,13 @@ function splitImages(
   const filter = mode === ConvMode.backwardFilter;
   // The filter gradient splits each group's output channels (4-row tiles, every part summing all
   // images in order): one thread's result bit for bit. The others split images.
-  const parts = ctx.par.parts(N * perImage, filter ? Math.floor(Og / 4) : N);
-  if (parts < 2) return false;
+  const plan = ctx.par.plan(N * perImage, filter ? Math.floor(Og / 4) : N, CONV_KIND + mode);
+  const parts = plan.parts;
+  if (parts < 2) {
+    local();
+    plan.finish();
+    return;
+  }
   const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
   const areas: number[] = [];
   /** A conv job over images n0..n1 and output rows o0..o1 with `room` bytes of its own after 128. */
@@ -155,45 +161,46 @@ function splitImages(
     for (const a of areas) ctx.heap.free(a);
     if (columns) ctx.heap.free(columns);
   }
-  return true;
+  plan.finish();
 }
+
+/** The kinds plan() records convolutions under (after the Job kinds): one per ConvMode. */
+const CONV_KIND = 200;
 
 export function conv2d(ctx: WasmContext, x: T, w: T, bias: T | null, p: Conv2dParams, out: T): void {
   const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, w.shape, out.shape, p.groups);
-  if (splitImages(ctx, ConvMode.forward, x, w, out, null, p)) {
-    if (bias) ctx.k.addChannelBias(out.handle, bias.handle, N, O, L);
-    return;
-  }
-  convBatches(N, KK, L, (n0, nb) => {
-    const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
-    // One image: the product lands in place; several: in scratch, then each image's block moves.
-    const outs = nb > 1 ? ctx.heap.scratchOf('batch', Og * nb * L * 4) : 0;
-    for (let g = 0; g < p.groups; g++) {
-      const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg, nb * L);
-      for (let i = 0; i < nb; i++)
-        ctx.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geo);
-      const at = out.handle + (n0 * O + g * Og) * L * 4;
-      // [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L]
-      const c = nb > 1 ? outs : at;
-      const a = w.handle + g * Og * KK * 4;
-      ctx.par.gemm({
-        M: Og,
-        N: nb * L,
-        K: KK,
-        a,
-        aRow: KK,
-        aCol: 1,
-        b: cols,
-        bRow: nb * L,
-        bCol: 1,
-        c,
-        ldc: nb * L,
-        accumulate: false,
-      });
-      for (let i = 0; nb > 1 && i < nb; i++)
-        ctx.k.copyRows(outs + i * L * 4, nb * L, at + i * O * L * 4, L, Og, L);
-    }
-  });
+  splitImages(ctx, ConvMode.forward, x, w, out, null, p, () =>
+    convBatches(N, KK, L, (n0, nb) => {
+      const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
+      // One image: the product lands in place; several: in scratch, then each image's block moves.
+      const outs = nb > 1 ? ctx.heap.scratchOf('batch', Og * nb * L * 4) : 0;
+      for (let g = 0; g < p.groups; g++) {
+        const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg, nb * L);
+        for (let i = 0; i < nb; i++)
+          ctx.k.im2col(x.handle + ((n0 + i) * C + g * Cg) * H * W * 4, cols + i * L * 4, geo);
+        const at = out.handle + (n0 * O + g * Og) * L * 4;
+        // [Og, nb·L] = Wg [Og, KK] · cols [KK, nb·L]
+        const c = nb > 1 ? outs : at;
+        const a = w.handle + g * Og * KK * 4;
+        ctx.par.gemm({
+          M: Og,
+          N: nb * L,
+          K: KK,
+          a,
+          aRow: KK,
+          aCol: 1,
+          b: cols,
+          bRow: nb * L,
+          bCol: 1,
+          c,
+          ldc: nb * L,
+          accumulate: false,
+        });
+        for (let i = 0; nb > 1 && i < nb; i++)
+          ctx.k.copyRows(outs + i * L * 4, nb * L, at + i * O * L * 4, L, Og, L);
+      }
+    }),
+  );
   if (bias) ctx.k.addChannelBias(out.handle, bias.handle, N, O, L);
 }
 
@@ -210,38 +217,43 @@ function gatherDy(ctx: WasmContext, dy: T, n0: number, nb: number, g: number, Og
 export function conv2dBackwardInput(ctx: WasmContext, dy: T, w: T, p: Conv2dParams, dx: T): void {
   const { N, C, H, W, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(dx.shape, w.shape, dy.shape, p.groups);
   ctx.heap.data(dx).fill(0);
-  if (splitImages(ctx, ConvMode.backwardInput, dx, w, dy, dx, p)) return;
-  convBatches(N, KK, L, (n0, nb) => {
-    const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
-    for (let g = 0; g < p.groups; g++) {
-      const dys = gatherDy(ctx, dy, n0, nb, g, Og, L);
-      // dcols [KK, nb·L] = Wgᵀ · dys, then each image's columns added back into its planes.
-      const a = w.handle + g * Og * KK * 4;
-      ctx.par.gemm({
-        M: KK,
-        N: nb * L,
-        K: Og,
-        a,
-        aRow: 1,
-        aCol: KK,
-        b: dys,
-        bRow: nb * L,
-        bCol: 1,
-        c: cols,
-        ldc: nb * L,
-        accumulate: false,
-      });
-      const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg, nb * L);
-      for (let i = 0; i < nb; i++)
-        ctx.k.col2im(cols + i * L * 4, dx.handle + ((n0 + i) * C + g * Cg) * H * W * 4, geo);
-    }
-  });
+  splitImages(ctx, ConvMode.backwardInput, dx, w, dy, dx, p, () =>
+    convBatches(N, KK, L, (n0, nb) => {
+      const cols = ctx.heap.scratchOf('cols', KK * nb * L * 4);
+      for (let g = 0; g < p.groups; g++) {
+        const dys = gatherDy(ctx, dy, n0, nb, g, Og, L);
+        // dcols [KK, nb·L] = Wgᵀ · dys, then each image's columns added back into its planes.
+        const a = w.handle + g * Og * KK * 4;
+        ctx.par.gemm({
+          M: KK,
+          N: nb * L,
+          K: Og,
+          a,
+          aRow: 1,
+          aCol: KK,
+          b: dys,
+          bRow: nb * L,
+          bCol: 1,
+          c: cols,
+          ldc: nb * L,
+          accumulate: false,
+        });
+        const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg, nb * L);
+        for (let i = 0; i < nb; i++)
+          ctx.k.col2im(cols + i * L * 4, dx.handle + ((n0 + i) * C + g * Cg) * H * W * 4, geo);
+      }
+    }),
+  );
 }
 
 export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dParams, dw: T): void {
-  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, dw.shape, dy.shape, p.groups);
   ctx.heap.data(dw).fill(0);
-  if (splitImages(ctx, ConvMode.backwardFilter, x, dw, dy, dw, p)) return;
+  splitImages(ctx, ConvMode.backwardFilter, x, dw, dy, dw, p, () => filterImages(ctx, x, dy, p, dw));
+}
+
+/** The filter gradient on one thread: dw (zeroed) += each image's dy · im2col(x)ᵀ, in order. */
+function filterImages(ctx: WasmContext, x: T, dy: T, p: Conv2dParams, dw: T): void {
+  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, dw.shape, dy.shape, p.groups);
   // One image per product (not convBatches): with colsᵀ as the right operand, a deep K packs
   // slowly (measured: 6 GFLOP/s at K = 14400 against 15+ at K = L).
   const cols = ctx.heap.scratchOf('cols', KK * L * 4);

@@ -44,9 +44,11 @@ function broadcast(
   const rank = out.shape.length;
   const rows = rank === 0 ? 1 : out.shape[0];
   const n = sizeOf(out.shape);
-  const parts = rows > 1 ? ctx.par.parts(n * nsPerElement, rows) : 1;
+  const plan = ctx.par.plan(n * nsPerElement, rows, BROADCAST_KIND + kernel);
+  const parts = plan.parts;
   if (parts < 2) {
     whole(broadcastBlock(ctx, out, operands));
+    plan.finish();
     return;
   }
   const strides = operands.map((t) => bstrides(t.shape));
@@ -68,7 +70,11 @@ function broadcast(
   } finally {
     ctx.heap.free(blocks);
   }
+  plan.finish();
 }
+
+/** The kinds plan() records broadcast calls under (after the Job kinds): one per Broadcast kernel. */
+const BROADCAST_KIND = 100;
 
 /**
  * One thread's cost per element of the broadcast kernels (in units of the model's `elem`, a SIMD
