@@ -9,8 +9,7 @@
  * worker that is late (asleep, or descheduled on a busy host) costs the call only its small
  * publishing overhead, never a wait. A call whose estimated one-thread time is `ns` is split
  * when the time saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice
- * that overhead. A call that would pay only with the workers awake wakes them (not waiting) and
- * runs here, so a step's following calls find them polling. The model's choice is checked
+ * that overhead. The model's choice is checked
  * against measurement (plan()): calls of each kind and size are timed both ways, and split only
  * while splitting has been faster, so a host too busy for the workers stops splitting.
  * Chunks are split by what the call holds (rows or columns of a product, query blocks of an
@@ -21,7 +20,7 @@
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
 import type { Heap } from './heap.js';
-import { JOB_WORDS, MAX_CHUNKS, SPIN_MS } from './pool.js';
+import { JOB_WORDS, MAX_CHUNKS } from './pool.js';
 import type { Workers } from './workers.js';
 
 /** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
@@ -186,12 +185,6 @@ export class Parallel {
     if (pays(pinned ?? (hot ? hotDispatchNs : dispatchNs))) {
       const chunks = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / MIN_CHUNK_NS)));
       return Math.min(most, MAX_CHUNKS, chunks);
-    }
-    if (!hot && pinned === undefined && ns < SPIN_MS * 1e6 && pays(hotDispatchNs)) {
-      // Too small to pay for waking them, large enough with them awake, and short enough that
-      // they still poll when it ends: wake them (without waiting) for the calls that follow,
-      // and run this one here.
-      this.workers.wake();
     }
     return 1;
   }

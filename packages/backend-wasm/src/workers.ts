@@ -79,11 +79,6 @@ export class Workers {
     return this.pool?.polling() ?? false;
   }
 
-  /** Wakes the workers (an empty job, not waited for) so the next calls find them polling. */
-  wake(): void {
-    this.pool?.wake();
-  }
-
   /** The last set() call's end: the next one starts after it (calls not awaited run in order). */
   private setting: Promise<void> = Promise.resolve();
 

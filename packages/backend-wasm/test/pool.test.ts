@@ -85,20 +85,17 @@ describe('a task no worker joins', () => {
 });
 
 describe('cost model and worker state', () => {
-  it('splits when a worker joins soon enough to pay, wakes sleeping ones only for short calls', async () => {
+  it('splits when a worker joins soon enough to pay', async () => {
     const { Parallel } = await import('../dist/parallel.js');
     const b = await createWasmBackend({ threads: 1 });
     const { k, heap } = internals(b);
-    const state = { polling: false, wakes: 0 };
+    const state = { polling: false };
     // A fake two-thread pool: a worker joins 1 µs after a call when polling, 1 ms when asleep.
     const fake = {
       threads: 2,
       dispatchNs: 1e6,
       hotDispatchNs: 1e3,
       polling: () => state.polling,
-      wake: () => {
-        state.wakes++;
-      },
       measureDispatch: () => {},
       run: () => false,
     };
@@ -112,22 +109,14 @@ describe('cost model and worker state', () => {
     expect(par.parts(4e4, 8)).toBe(2);
     // 10 µs: the saving is under twice the cost of publishing the task.
     expect(par.parts(1e4, 8)).toBe(1);
-    expect(state.wakes).toBe(0);
-    // Asleep: 100 µs does not pay for the 1 ms wake-up; run here and wake them for the next calls.
+    // Asleep: 100 µs does not pay for the 1 ms wake-up; 5 ms does (the calling thread works
+    // while a worker wakes up).
     state.polling = false;
     expect(par.parts(1e5, 8)).toBe(1);
-    expect(state.wakes).toBe(1);
-    // Too small even with polling workers: neither split nor wake.
-    expect(par.parts(1e4, 8)).toBe(1);
-    expect(state.wakes).toBe(1);
-    // 5 ms asleep: splits (the calling thread works while a worker wakes up), no separate wake.
     expect(par.parts(5e6, 8)).toBe(4);
-    expect(state.wakes).toBe(1);
-    // A busy host: 10 ms to wake a worker. 3 ms would pay with polling workers but outlasts
-    // their polling (SPIN_MS = 2 ms): waking them would be wasted.
+    // A busy host: 10 ms to wake a worker. 5 ms runs here.
     fake.dispatchNs = 1e7;
-    expect(par.parts(3e6, 8)).toBe(1);
-    expect(state.wakes).toBe(1);
+    expect(par.parts(5e6, 8)).toBe(1);
     b.dispose();
   });
 
@@ -140,7 +129,6 @@ describe('cost model and worker state', () => {
       dispatchNs: 1e6,
       hotDispatchNs: 1e3,
       polling: () => true,
-      wake: () => {},
       measureDispatch: () => {},
       run: () => false,
     };
