@@ -35,11 +35,11 @@ const POST_NS = 8000;
 const CHUNKS_PER_THREAD = 2;
 /** The least a chunk should cost (ns): smaller ones cost more in overhead than they balance. */
 const MIN_CHUNK_NS = 25000;
-/** While splitting wins, every PROBE_LOCAL-th call of a kind runs here to re-time that way. */
-const PROBE_LOCAL = 16;
-/** While splitting loses, calls before the next split to re-time it: from PROBE_MIN, doubling to PROBE_MAX. */
-const PROBE_MIN = 8;
-const PROBE_MAX = 512;
+/**
+ * How plan() re-times both ways: while splitting wins, every `local`-th call of a kind runs here;
+ * while it loses, the next split comes after `min` calls, doubling up to `max`.
+ */
+const PROBE = { local: 16, min: 8, max: 512 } as const;
 
 /** What the start-up measurement found (nanoseconds, on one thread). */
 export interface Costs {
@@ -216,13 +216,13 @@ export class Parallel {
     const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
     let o = this.outcomes.get(key);
     if (!o) {
-      o = { local: Number.NaN, split: Number.NaN, turn: 0, backoff: PROBE_MIN };
+      o = { local: Number.NaN, split: Number.NaN, turn: 0, backoff: PROBE.min };
       this.outcomes.set(key, o);
     }
     let split: boolean;
     if (Number.isNaN(o.local)) split = false;
     else if (Number.isNaN(o.split)) split = true;
-    else if (o.split < o.local) split = ++o.turn % PROBE_LOCAL !== 0;
+    else if (o.split < o.local) split = ++o.turn % PROBE.local !== 0;
     else split = ++o.turn >= o.backoff;
     const t0 = this.now();
     const outcome = o;
@@ -238,9 +238,9 @@ export class Parallel {
           if (!Number.isNaN(outcome.local) && outcome.split >= outcome.local) {
             // Lost: run here, and retry the split after twice as many calls as last time.
             outcome.backoff =
-              outcome.turn >= outcome.backoff ? Math.min(PROBE_MAX, 2 * outcome.backoff) : outcome.backoff;
+              outcome.turn >= outcome.backoff ? Math.min(PROBE.max, 2 * outcome.backoff) : outcome.backoff;
             outcome.turn = 0;
-          } else outcome.backoff = PROBE_MIN;
+          } else outcome.backoff = PROBE.min;
         } else outcome.local = Number.isNaN(outcome.local) ? r : outcome.local + (r - outcome.local) / 4;
       },
     };
