@@ -2,7 +2,7 @@
 // SIMD path for add..div, int32 wrapping), comparisons, where and casts. Broadcast kernels take a
 // parameter block [rank, shape[rank], one stride list per operand] (iterate.ts).
 
-import { Binary, Cast, Compare, Limit, Unary } from '../src/codes';
+import { Binary, Broadcast, Cast, Compare, Limit, Unary } from '../src/codes';
 import { advance, lastOf, sizeOfShape, zeroWords } from './iterate';
 import { binaryScalar, binaryScalarI32, unaryScalar } from './scalar';
 
@@ -45,6 +45,11 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
  * [rank, shape[rank], aStrides[rank], bStrides[rank]] (element strides, 0 where broadcast).
  */
 export function binaryF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
+  binaryF32With(op, a, b, out, p, memory.data(Limit.rank << 2));
+}
+
+/** binaryF32 with its multi-index in `idx` (Limit.rank words): each thread's own for a split call. */
+export function binaryF32With(op: i32, a: usize, b: usize, out: usize, p: usize, idx: usize): void {
   const rank = load<i32>(p);
   const shape = p + 4;
   const as = shape + (<usize>rank << 2);
@@ -55,7 +60,6 @@ export function binaryF32(op: i32, a: usize, b: usize, out: usize, p: usize): vo
   const ia = lastOf(as, rank, 0);
   const ib = lastOf(bs, rank, 0);
   const simd = op <= Binary.div;
-  const idx = memory.data(Limit.rank << 2);
   zeroWords(idx, Limit.rank);
   let oa = 0;
   let ob = 0;
@@ -135,12 +139,16 @@ const COMPARE: i32 = 0; // out (bool bytes) = a op b
 const BINARY_I32: i32 = 1; // out (int32) = a op b
 const WHERE: i32 = 2; // out (32-bit) = cond ? a : b, with x = cond (bool bytes), y = a, z = b
 
+/** Bytes of the multi-index and offsets scratch of a scalar broadcast loop. */
+export const BROADCAST_SCRATCH: i32 = (Limit.rank + 3) << 2;
+
 /**
  * The scalar broadcast loop of compareF32, compareI32, binaryI32 (operands x, y; block [rank,
  * shape, xStrides, yStrides]) and where32 (x = cond, y, z; block [rank, shape, cStrides,
- * yStrides, zStrides]). T is the type of the compared or added elements.
+ * yStrides, zStrides]). T is the type of the compared or added elements; `tmp` holds
+ * BROADCAST_SCRATCH bytes (the multi-index and the operands' offsets).
  */
-@inline function broadcastScalar<T>(mode: i32, op: i32, x: usize, y: usize, z: usize, out: usize, p: usize): void {
+@inline function broadcastScalar<T>(mode: i32, op: i32, x: usize, y: usize, z: usize, out: usize, p: usize, tmp: usize): void {
   const rank = load<i32>(p);
   const shape = p + 4;
   const xs = shape + (<usize>rank << 2);
@@ -152,8 +160,8 @@ const WHERE: i32 = 2; // out (32-bit) = cond ? a : b, with x = cond (bool bytes)
   const ix = lastOf(xs, rank, 0);
   const iy = lastOf(ys, rank, 0);
   const iz = mode == WHERE ? lastOf(zs, rank, 0) : 0;
-  const idx = memory.data(Limit.rank << 2);
-  const off = memory.data(12);
+  const idx = tmp;
+  const off = tmp + (<usize>Limit.rank << 2);
   zeroWords(idx, Limit.rank);
   zeroWords(off, 3);
   for (let start = 0; start < n; start += inner) {
@@ -182,22 +190,36 @@ const WHERE: i32 = 2; // out (32-bit) = cond ? a : b, with x = cond (bool bytes)
 
 /** out (bool bytes) = a op b on float32, broadcast as in binaryF32 (op: a Compare code). */
 export function compareF32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  broadcastScalar<f32>(COMPARE, op, a, b, 0, out, p);
+  broadcastScalar<f32>(COMPARE, op, a, b, 0, out, p, memory.data(BROADCAST_SCRATCH));
 }
 
 /** out (bool bytes) = a op b on int32, broadcast as in binaryF32. */
 export function compareI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  broadcastScalar<i32>(COMPARE, op, a, b, 0, out, p);
+  broadcastScalar<i32>(COMPARE, op, a, b, 0, out, p, memory.data(BROADCAST_SCRATCH));
 }
 
 /** int32 out = a op b (add sub mul maximum minimum; wrapping), broadcast as in binaryF32. */
 export function binaryI32(op: i32, a: usize, b: usize, out: usize, p: usize): void {
-  broadcastScalar<i32>(BINARY_I32, op, a, b, 0, out, p);
+  broadcastScalar<i32>(BINARY_I32, op, a, b, 0, out, p, memory.data(BROADCAST_SCRATCH));
 }
 
 /** out = cond ? a : b (cond bool bytes; a, b, out float32 or int32), block [rank, shape, cStrides, aStrides, bStrides]. */
 export function where32(cond: usize, a: usize, b: usize, out: usize, p: usize): void {
-  broadcastScalar<u32>(WHERE, 0, cond, a, b, out, p);
+  broadcastScalar<u32>(WHERE, 0, cond, a, b, out, p, memory.data(BROADCAST_SCRATCH));
+}
+
+/**
+ * One of the broadcast kernels (a Broadcast code) with its scratch in `tmp` (BROADCAST_SCRATCH
+ * bytes): a thread's rows of a split call. x is the condition of where32, z its second operand.
+ */
+export function broadcastWith(kernel: i32, op: i32, x: usize, y: usize, z: usize, out: usize, p: usize, tmp: usize): void {
+  switch (kernel) {
+    case Broadcast.binaryF32: binaryF32With(op, x, y, out, p, tmp); break;
+    case Broadcast.compareF32: broadcastScalar<f32>(COMPARE, op, x, y, 0, out, p, tmp); break;
+    case Broadcast.compareI32: broadcastScalar<i32>(COMPARE, op, x, y, 0, out, p, tmp); break;
+    case Broadcast.binaryI32: broadcastScalar<i32>(BINARY_I32, op, x, y, 0, out, p, tmp); break;
+    default: broadcastScalar<u32>(WHERE, 0, x, y, z, out, p, tmp);
+  }
 }
 
 /** Casts n elements; kind is a Cast code (source_target). */

@@ -6,9 +6,11 @@ import { AdamField, Job } from '../src/codes';
 import { attention } from './attention';
 import { convImages } from './conv';
 import { crossEntropyRows } from './crossentropy';
-import { binaryDenseF32, unaryF32 } from './elementwise';
+import { broadcastWith, cast, binaryDenseF32, unaryF32 } from './elementwise';
 import { gemm } from './gemm';
-import { adamUpdate } from './optimizer';
+import { adamUpdate, sgdUpdate } from './optimizer';
+import { poolPlanes } from './pool';
+import { reduceF32, rowSumF32 } from './reduce';
 import { resizeAxisF32 } from './resize';
 import { cumsum32 } from './scan';
 import { sortRows32 } from './sort';
@@ -73,6 +75,27 @@ export function runJob(job: usize, scratch: usize): void {
       resizeAxisF32(
         <usize>word(a, 0), <usize>word(a, 1), word(a, 2), word(a, 3), word(a, 4), word(a, 5),
         <usize>word(a, 6), <usize>word(a, 7), <usize>word(a, 8), word(a, 9) != 0, word(a, 10) != 0,
+      );
+      break;
+    case Job.pool:
+      poolPlanes(word(a, 0), <usize>word(a, 1), <usize>word(a, 2), <usize>word(a, 3), word(a, 4), <usize>word(a, 5), word(a, 6) != 0, word(a, 7), word(a, 8));
+      break;
+    case Job.broadcast:
+      broadcastWith(word(a, 0), word(a, 1), <usize>word(a, 2), <usize>word(a, 3), <usize>word(a, 4), <usize>word(a, 5), <usize>word(a, 6), scratch);
+      break;
+    case Job.cast:
+      cast(word(a, 0), <usize>word(a, 1), <usize>word(a, 2), word(a, 3));
+      break;
+    case Job.reduce: {
+      const op = word(a, 0);
+      if (op < 0) rowSumF32(<usize>word(a, 1), <usize>word(a, 2), word(a, 3), word(a, 4));
+      else reduceF32(op, <usize>word(a, 1), <usize>word(a, 2), word(a, 3), word(a, 4), word(a, 5));
+      break;
+    }
+    case Job.sgd:
+      sgdUpdate(
+        <usize>word(a, 0), <usize>word(a, 1), <usize>word(a, 2), word(a, 3),
+        real(a, 4), real(a, 5), real(a, 6), word(a, 7) != 0, real(a, 8), word(a, 9) != 0,
       );
       break;
     default:

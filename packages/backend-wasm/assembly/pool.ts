@@ -1,5 +1,19 @@
 // Max and average pooling and their gradients (geometry block as im2col's, dH = dW = 1).
 
+import { PoolMode } from '../src/codes';
+
+/**
+ * A pool job (src/codes.ts's Job.pool): `planes` planes of a pooling or its gradient by PoolMode,
+ * pointers at the first plane; HW and L (input and output plane sizes) for the max gradient.
+ */
+export function poolPlanes(mode: i32, x: usize, out: usize, indices: usize, planes: i32, g: usize, includePad: bool, HW: i32, L: i32): void {
+  switch (mode) {
+    case PoolMode.max: maxPool(x, out, indices, planes, g); break;
+    case PoolMode.maxBackward: maxPoolBackward(x, indices, out, planes, HW, L); break;
+    default: avgPool(x, out, planes, g, includePad, mode == PoolMode.avgBackward);
+  }
+}
+
 /** Max pooling of `planes` planes H×W into Ho×Wo with indices; geometry block as im2col (dH = dW = 1). */
 export function maxPool(x: usize, out: usize, indices: usize, planes: i32, g: usize): void {
   const H = load<i32>(g), W = load<i32>(g, 4), Ho = load<i32>(g, 8), Wo = load<i32>(g, 12);
@@ -17,10 +31,10 @@ export function maxPool(x: usize, out: usize, indices: usize, planes: i32, g: us
         for (let h = max(h0, 0); h < min(h0 + kH, H); h++) {
           for (let w = max(w0, 0); w < min(w0 + kW, W); w++) {
             const v = load<f32>(xo + (<usize>(h * W + w) << 2));
-            if (at < 0 || v > best || (v != v && best == best)) {
-              best = v;
-              at = h * W + w;
-            }
+            // Branch-free (selects, no jumps): on data in no order a branch mispredicts half the time.
+            const take = <i32>(at < 0) | <i32>(v > best) | (<i32>(v != v) & <i32>(best == best));
+            best = select<f32>(v, best, take != 0);
+            at = select<i32>(h * W + w, at, take != 0);
           }
         }
         const o = oo + (<usize>(oh * Wo + ow) << 2);

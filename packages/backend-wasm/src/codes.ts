@@ -147,6 +147,46 @@ export enum Job {
   cumsum,
   /** Outer rows of a resizeAxis or its adjoint: resizeAxisF32's arguments (pointers at the first row). */
   resize,
+  /**
+   * Planes of a pooling or its gradient: [PoolMode, x, out, indices, planes, geometry, includePad,
+   * HW, L] (pointers at the first plane; HW and L for the max pooling's gradient).
+   */
+  pool,
+  /**
+   * Outer rows of a broadcast kernel: [Broadcast, op, x, y, z, out, params] (pointers and the
+   * parameter block's first dim for the rows; z only for where32, x then the condition).
+   */
+  broadcast,
+  /** Elements of a cast: [Cast, x, out, n] (pointers at the first element). */
+  cast,
+  /** Outer rows of a reduction: [Reduce code, or −1 for rowSumF32, x, out, outer, len, inner] (pointers at the first row). */
+  reduce,
+  /**
+   * Elements of an SGD update: [p, g, buf, n, lr, momentum, dampening, nesterov, weightDecay,
+   * first] (pointers at the first element, floats by their bit patterns).
+   */
+  sgd,
+}
+
+/** What a pool job computes for its planes. */
+export enum PoolMode {
+  /** Max pooling and the argmax positions. */
+  max,
+  /** The max pooling's gradient (dx zeroed in the job). */
+  maxBackward,
+  /** Average pooling. */
+  avg,
+  /** The average pooling's gradient (dx zeroed in the job). */
+  avgBackward,
+}
+
+/** The broadcast kernel a broadcast job runs. */
+export enum Broadcast {
+  binaryF32,
+  compareF32,
+  compareI32,
+  binaryI32,
+  where32,
 }
 
 /** What a conv job computes for each of its images. */
@@ -155,8 +195,12 @@ export enum ConvMode {
   forward,
   /** dx[n] = col2im(Wᵀ·dy[n]) (dx zeroed beforehand). */
   backwardInput,
-  /** dw += Σₙ dy[n]·im2col(x[n])ᵀ, into this part's own dw (the parts are summed afterwards). */
+  /** dw[o0..o1] += Σₙ dy[n][o0..o1]·im2col(x[n])ᵀ, images in order. */
   backwardFilter,
+  /** im2col(x[n]) of each group into `cols` at ((n·groups + g)·Cg·kH·kW·Ho·Wo) floats: the columns of every image, once. */
+  columns,
+  /** backwardFilter reading each image's columns from `cols` as `columns` laid them out. */
+  backwardFilterColumns,
 }
 
 /**

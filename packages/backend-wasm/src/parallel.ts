@@ -2,13 +2,17 @@
  * Where each call runs: on the calling thread, or split across the worker pool, chosen per call
  * from a cost model instead of fixed size thresholds. At start-up the backend times, on one
  * thread, a GEMM (ns per flop) and two element-wise passes (ns per element of a cheap op and of
- * one with a transcendental); the pool times a dispatch (workers.ts), to workers asleep and to
- * workers still polling after a recent job; all are re-timed every few seconds of threaded use.
- * A call whose estimated one-thread time is `ns` is split into p parts only when the time saved,
- * ns·(1 − 1/p), is more than twice the dispatch cost in the workers' current state, so a second
- * thread never makes a call slower by our estimate. A call that would pay only with the workers
- * awake wakes them (not waiting) and runs here, so a step's following calls find them polling.
- * Parts are split by what the call holds (rows or columns of a product, query blocks of an
+ * one with a transcendental); the pool times how long a worker takes to join a call (workers.ts),
+ * asleep and still polling after a recent task; all are re-timed every few seconds of threaded
+ * use. A split call is a list of chunks that every thread claims from a shared counter
+ * (pool.ts): the calling thread starts at once and runs whatever no worker has claimed, so a
+ * worker that is late (asleep, or descheduled on a busy host) costs the call only its small
+ * publishing overhead, never a wait. A call whose estimated one-thread time is `ns` is split
+ * when the time saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice
+ * that overhead. The model's choice is checked
+ * against measurement (plan()): calls of each kind and size are timed both ways, and split only
+ * while splitting has been faster, so a host too busy for the workers stops splitting.
+ * Chunks are split by what the call holds (rows or columns of a product, query blocks of an
  * attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
  * convolution batch or output channels of its filter gradient, element ranges), aligned so
  * each element is computed exactly as on one thread: results are identical for any thread count.
@@ -16,11 +20,26 @@
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
 import type { Heap } from './heap.js';
-import { JOB_WORDS, SPIN_MS } from './pool.js';
+import { JOB_WORDS, MAX_CHUNKS } from './pool.js';
 import type { Workers } from './workers.js';
 
 /** Milliseconds between two re-timings of the model (each a few ms) while threads are in use. */
 const REFRESH_MS = 5000;
+/**
+ * Nanoseconds a split call costs the calling thread beyond its share when no worker joins:
+ * writing the chunks, publishing the task, a futex wake for sleeping workers, and each chunk's
+ * own start (a GEMM chunk re-packs the operand the chunks share: a few % of its time).
+ */
+const POST_NS = 8000;
+/** Chunks per thread of a split call: the threads that join early take the late ones' share. */
+const CHUNKS_PER_THREAD = 2;
+/** The least a chunk should cost (ns): smaller ones cost more in overhead than they balance. */
+const MIN_CHUNK_NS = 25000;
+/**
+ * How plan() re-times both ways: while splitting wins, every `local`-th call of a kind runs here;
+ * while it loses, the next split comes after `min` calls, doubling up to `max`.
+ */
+const PROBE = { local: 16, min: 8, max: 512 } as const;
 
 /** What the start-up measurement found (nanoseconds, on one thread). */
 export interface Costs {
@@ -45,9 +64,12 @@ function fastest(repeats: number, fn: () => void): number {
 
 /** The whole model: the measured costs and the dispatch cost (ns). */
 export interface CostModel extends Costs {
-  /** One split call's overhead beyond its work, workers asleep (pinned: used in both cases). */
+  /**
+   * Latency before a worker joins a split call, workers asleep (pinned: used in both cases, and
+   * as the cost of publishing a call).
+   */
   readonly dispatch: number;
-  /** The same with the workers still polling after a recent job. */
+  /** The same with the workers still polling after a recent task. */
   readonly hotDispatch: number;
 }
 
@@ -68,6 +90,11 @@ export class Parallel {
     this.job = heap.alloc(JOB_WORDS * 4);
     this.scratch = heap.alloc(k.gemmScratchBytes());
     this.measured = this.measure();
+  }
+
+  /** Threads in use, the calling one included. */
+  get threads(): number {
+    return this.workers.threads;
   }
 
   /** The costs in use: measured, or pinned. */
@@ -139,57 +166,110 @@ export class Parallel {
     this.k.runJob(this.job, this.scratch);
   }
 
-  /** How many parts (at most `most`) a call estimated at `ns` on one thread is worth splitting into. */
+  /**
+   * How many chunks (at most `most`) a call estimated at `ns` on one thread is worth splitting
+   * into; 1 to run it here. A worker joins after the dispatch latency (polling workers: the hot
+   * one; asleep: the cold one), the calling thread working meanwhile, so a split saves
+   * (ns − latency)·(1 − 1/threads) and costs little more than publishing the task (POST_NS)
+   * even when no worker joins: it splits when the saving is more than twice that.
+   */
   parts(ns: number, most: number): number {
-    const limit = Math.min(this.workers.threads, most);
-    if (limit < 2) return 1;
+    const threads = this.workers.threads;
+    if (threads < 2 || most < 2) return 1;
     if (performance.now() > this.refreshAt) this.refresh();
-    // Workers polling their slots (they say so in the control block) answer fast; asleep, they
-    // must be woken. Still on a wake-up's empty job counts as asleep: the pool waits for it.
-    const idle = this.workers.idle();
-    const hot = idle && this.workers.polling();
+    const hot = this.workers.polling();
+    const pinned = this.pinned.dispatch;
+    const post = pinned ?? POST_NS;
+    const pays = (latency: number) => (ns - latency) * (1 - 1 / threads) > 2 * post;
     const { dispatchNs, hotDispatchNs } = this.workers;
-    const dispatch = this.pinned.dispatch ?? (hot ? hotDispatchNs : dispatchNs);
-    const pays = (p: number, cost: number) => ns * (1 - 1 / p) > 2 * cost;
-    let best = 1;
-    for (let p = 2; p <= limit; p++) if (pays(p, dispatch)) best = p;
-    if (
-      best === 1 &&
-      idle &&
-      !hot &&
-      this.pinned.dispatch === undefined &&
-      ns < SPIN_MS * 1e6 &&
-      pays(limit, hotDispatchNs)
-    ) {
-      // Too small to pay for waking them, large enough with them awake, and short enough that
-      // they still poll when it ends: wake them (without waiting) for the calls that follow,
-      // and run this one here. (Not while a wake-up is under way: posting waits for it.)
-      this.workers.wake();
+    if (pays(pinned ?? (hot ? hotDispatchNs : dispatchNs))) {
+      const chunks = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / MIN_CHUNK_NS)));
+      return Math.min(most, MAX_CHUNKS, chunks);
     }
-    return best;
+    return 1;
   }
 
-  /** Runs split jobs on the pool; false without one. */
+  /**
+   * What splitting calls like this one (its kind, its size to within 2x) has cost: measured time
+   * over estimated one-thread time, run here and split (running averages; NaN before the first),
+   * and how many more calls run here before the next split to re-measure it.
+   */
+  /** The clock plan() times calls with (ms). */
+  private readonly now = () => performance.now();
+
+  private readonly outcomes = new Map<
+    number,
+    { local: number; split: number; turn: number; backoff: number }
+  >();
+
+  /**
+   * The model's chunk count for a call of kind `kind` (any number naming what the call does)
+   * estimated at `ns`, checked against what such calls measured: once both ways have been timed,
+   * a call splits only while splitting has been faster. A host too busy for the workers to keep
+   * up (they are descheduled while holding chunks) so stops splitting; the split way is retried
+   * after 8, 16, ... up to 512 calls, and the local way every 16th call while splitting wins.
+   * `finish()` (call it when the work is done) records the time. Pinned figures skip the record.
+   */
+  plan(ns: number, most: number, kind: number): { parts: number; finish: () => void } {
+    const p = this.parts(ns, most);
+    if (p < 2 || this.pinned.dispatch !== undefined) return { parts: p, finish: () => {} };
+    const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
+    let o = this.outcomes.get(key);
+    if (!o) {
+      o = { local: Number.NaN, split: Number.NaN, turn: 0, backoff: PROBE.min };
+      this.outcomes.set(key, o);
+    }
+    let split: boolean;
+    if (Number.isNaN(o.local)) split = false;
+    else if (Number.isNaN(o.split)) split = true;
+    else if (o.split < o.local) split = ++o.turn % PROBE.local !== 0;
+    else split = ++o.turn >= o.backoff;
+    const t0 = this.now();
+    const outcome = o;
+    return {
+      parts: split ? p : 1,
+      finish: () => {
+        const r = ((this.now() - t0) * 1e6) / ns;
+        if (split) {
+          // A retry after losses replaces the old time (the host may have changed since);
+          // while splitting wins, an average (one slow call does not switch it off).
+          const was = outcome.split;
+          outcome.split = Number.isNaN(was) || was >= outcome.local ? r : (was + r) / 2;
+          if (!Number.isNaN(outcome.local) && outcome.split >= outcome.local) {
+            // Lost: run here, and retry the split after twice as many calls as last time.
+            outcome.backoff =
+              outcome.turn >= outcome.backoff ? Math.min(PROBE.max, 2 * outcome.backoff) : outcome.backoff;
+            outcome.turn = 0;
+          } else outcome.backoff = PROBE.min;
+        } else outcome.local = Number.isNaN(outcome.local) ? r : outcome.local + (r - outcome.local) / 4;
+      },
+    };
+  }
+
+  /** Runs chunks on the pool; false without one. */
   private onPool(jobs: readonly (readonly number[])[]): boolean {
-    return this.workers.run(jobs, (job) => this.local(job));
+    return this.workers.run(jobs, (at) => this.k.runJob(at, this.scratch));
   }
 
   /**
    * Runs `make(from, to)`'s jobs over [0, total) units, each unit costing about `nsPerUnit` on one
-   * thread: on the calling thread, or in parts of whole multiples of `align` units.
+   * thread: on the calling thread, or in chunks of whole multiples of `align` units (as plan()
+   * decides for the jobs' kind).
    */
   split(total: number, nsPerUnit: number, align: number, make: (from: number, to: number) => number[]): void {
-    const p = this.parts(total * nsPerUnit, Math.ceil(total / align));
-    if (p > 1) {
-      const step = Math.ceil(total / p / align) * align;
+    const ns = total * nsPerUnit;
+    const whole = make(0, total);
+    const plan = this.plan(ns, Math.ceil(total / align), whole[0]);
+    if (plan.parts > 1) {
+      const step = Math.ceil(total / plan.parts / align) * align;
       const jobs: number[][] = [];
       for (let from = 0; from < total; from += step) jobs.push(make(from, Math.min(total, from + step)));
-      if (this.onPool(jobs)) return;
-    }
-    this.local(make(0, total));
+      if (!this.onPool(jobs)) this.local(whole);
+    } else this.local(whole);
+    plan.finish();
   }
 
-  /** Runs jobs[0] here and the others on the workers (one each); all here, in order, without a pool. */
+  /** Runs independent jobs (chunks) on the pool; all here, in order, without a pool. */
   run(jobs: readonly (readonly number[])[]): void {
     if (jobs.length > 1 && this.onPool(jobs)) return;
     for (const job of jobs) this.local(job);

@@ -1,45 +1,167 @@
 /**
  * A worker pool over shared linear memory. Each worker instantiates the same compiled module on
- * the same `WebAssembly.Memory` and waits on its slot of a control block; the main thread writes
- * a job (a Job kind and its argument words, run by the module's `runJob`), bumps the slot's
- * sequence number, runs its own share, and waits for every worker's done flag. What to split and
- * whether it pays is the caller's (parallel.ts); this file is the protocol.
+ * the same `WebAssembly.Memory` and watches the control block's task word. A split call is a
+ * task: a list of independent chunks (each a Job kind and its argument words, run by the
+ * module's `runJob`) that every thread, the calling one included, claims one at a time from a
+ * shared counter until none is left. The calling thread never waits for a worker that has not
+ * started (asleep, or descheduled on a busy host): it runs the unclaimed chunks itself and waits
+ * only for chunks a worker has claimed. Which thread runs a chunk never changes its result.
+ * What to split and whether it pays is the caller's (parallel.ts); this file is the protocol.
  */
 
 import { BackendError } from '@nnet/tensor';
 import { AdamField, AttnField, CeField, ConvField, GemmField, Job } from './codes.js';
 
 /**
- * Int32 words per worker slot: [seq, done, failed, polling, then the job: its kind and
- * arguments], padded.
+ * Int32 words of the control block's header: the task word, the claim counter and the finished
+ * counter on cache lines of their own, then one line per worker (its polling and exit flags).
  */
-export const SLOT_WORDS = 32;
-const SEQ = 0;
-/** The sequence number of the worker's last finished job (−1 once it has stopped). */
-export const SLOT_DONE = 1;
-const DONE = SLOT_DONE;
-/** 1 when the worker's last job threw (a trap) instead of finishing; the main thread clears it. */
-export const SLOT_FAILED = 2;
-/** 1 while the worker polls its slot (answers fast), 0 while it blocks in Atomics.wait. */
-export const SLOT_POLLING = 3;
-/** Word offset of the job (kind, then arguments) within a slot. */
-export const SLOT_JOB = 4;
-/** Polls of a flag before blocking on it (a few tens of µs): the calling thread's wait for a part. */
+const LINE = 16;
+/** gen·2^CHUNK_BITS + chunks of the current task; −1 tells the workers to stop. */
+const TASK = 0;
+/** gen·2^CHUNK_BITS + the next unclaimed chunk (a claim from another task's generation fails). */
+const CLAIM = LINE;
+/** Chunks of the current task finished (by any thread). */
+const FINISHED = 2 * LINE;
+/** 0, or 1 + the thread (0: the calling one) on which a chunk of the current task trapped. */
+const FAILED = FINISHED + 1;
+/** The Job kind of the chunk that trapped. */
+const FAILED_KIND = FINISHED + 2;
+/** Word of worker w's line: 1 while it polls the task word (answers fast), 0 while it blocks. */
+const POLLING = 0;
+/** Word of worker w's line: 1 once it has left the control block (stopped). */
+const LEFT = 1;
+const workerLine = (w: number) => (3 + w) * LINE;
+
+/** Bits of a task word that count its chunks (the rest is the task's generation). */
+const CHUNK_BITS = 10;
+/** The most chunks one task may have. */
+export const MAX_CHUNKS = 64;
+/** Int32 words per chunk in the task's list (a job and padding: two cache lines). */
+const CHUNK_WORDS = 32;
+/** The most words a job may have (its kind included). */
+export const JOB_WORDS = 28;
+
+/** The most workers a pool may have (setThreads accepts this many plus the calling thread). */
+export const MAX_WORKERS = 64;
+/** Int32 word of the task's chunk list: after the header and every worker's line. */
+const LIST = workerLine(MAX_WORKERS);
+/** Bytes of the control block (header, worker lines and chunk list). */
+export const CONTROL_BYTES = 4 * (LIST + MAX_CHUNKS * CHUNK_WORDS);
+
+/** Polls of a flag before blocking on it (a few tens of µs): the calling thread's wait for a chunk. */
 export const SPIN = 20000;
 /**
- * Milliseconds a worker keeps polling its slot after a job before it blocks: a step's calls
- * come back to back, and a woken worker costs tens of µs on a quiet host, a millisecond or more
- * on a busy one. (OpenMP runtimes spin similarly.)
+ * Milliseconds a worker keeps polling the task word after a task before it blocks: long enough
+ * for chunks published back to back, short because polling burns a core another process (or the
+ * calling thread, on a busy host) could use. Measured here at load average 14 on 2 vCPUs (CNN
+ * training step, 2 threads against 1): 0.59× polling 2 ms, 1.35× polling 0.5 ms, 1.77× polling
+ * 20 µs. A sleeping worker costs a call only its join latency: the calling thread works meanwhile.
  */
-export const SPIN_MS = 0.5;
-/** The most words a job may have (its kind included). */
-export const JOB_WORDS = SLOT_WORDS - SLOT_JOB;
+export const SPIN_MS = 0.02;
 
 if (
   1 + Math.max(GemmField.count, AttnField.count, AdamField.count, CeField.count, ConvField.count) >
   JOB_WORDS
 )
-  throw new Error('nnet wasm: a pool slot cannot hold a job');
+  throw new Error('nnet wasm: a pool chunk cannot hold a job');
+
+/** What a thread of the pool does with the control block: the shared half of the protocol. */
+export class Control {
+  readonly ctrl: Int32Array;
+
+  constructor(
+    memory: WebAssembly.Memory,
+    /** Byte offset of the control block (CONTROL_BYTES, zeroed before the first worker starts). */
+    readonly ptr: number,
+  ) {
+    // Shared memory keeps its backing store when it grows: this view stays valid.
+    this.ctrl = new Int32Array(memory.buffer, ptr, CONTROL_BYTES / 4);
+  }
+
+  /** Byte offset of chunk i's job in the task list. */
+  chunkAt(i: number): number {
+    return this.ptr + 4 * (LIST + i * CHUNK_WORDS);
+  }
+
+  /** Writes `job` as chunk i of the next task. */
+  setChunk(i: number, job: readonly number[]): void {
+    this.ctrl.set(job, LIST + i * CHUNK_WORDS);
+  }
+
+  /** The task word (what a worker watches). */
+  task(): number {
+    return Atomics.load(this.ctrl, TASK);
+  }
+
+  /**
+   * Claims and runs chunks of task `task` (a task word) with `run(i)` until none is left (or the
+   * task is over), counting each as finished; a chunk that throws is recorded as trapped on
+   * `thread` (0: the calling thread), and the others still run.
+   */
+  work(task: number, thread: number, run: (chunkAt: number) => void): void {
+    const ctrl = this.ctrl;
+    const gen = task >>> CHUNK_BITS;
+    const count = task & ((1 << CHUNK_BITS) - 1);
+    for (;;) {
+      const v = Atomics.load(ctrl, CLAIM);
+      const i = v & ((1 << CHUNK_BITS) - 1);
+      if (v >>> CHUNK_BITS !== gen || i >= count) return;
+      if (Atomics.compareExchange(ctrl, CLAIM, v, v + 1) !== v) continue;
+      const at = this.chunkAt(i);
+      try {
+        run(at);
+      } catch {
+        // A trap (out-of-bounds access, unreachable): the calling thread throws it as a BackendError.
+        if (Atomics.compareExchange(ctrl, FAILED, 0, 1 + thread) === 0)
+          Atomics.store(ctrl, FAILED_KIND, this.ctrl[(at - this.ptr) / 4]);
+      }
+      if (Atomics.add(ctrl, FINISHED, 1) + 1 === count) Atomics.notify(ctrl, FINISHED);
+    }
+  }
+
+  /** Worker w says whether it polls the task word (1) or blocks on it (0). */
+  setPolling(w: number, on: boolean): void {
+    Atomics.store(this.ctrl, workerLine(w) + POLLING, on ? 1 : 0);
+  }
+
+  /** Worker w is out of the control block for good. */
+  leave(w: number): void {
+    Atomics.store(this.ctrl, workerLine(w) + LEFT, 1);
+  }
+
+  /** True once worker w has left. */
+  left(w: number): boolean {
+    return Atomics.load(this.ctrl, workerLine(w) + LEFT) === 1;
+  }
+
+  /** True when worker w polls the task word. */
+  polling(w: number): boolean {
+    return Atomics.load(this.ctrl, workerLine(w) + POLLING) === 1;
+  }
+
+  /**
+   * A worker's wait for the next task after `seen`: polls for SPIN_MS, then blocks on the task
+   * word; returns the new task word.
+   */
+  next(w: number, seen: number): number {
+    const ctrl = this.ctrl;
+    this.setPolling(w, true);
+    let task = Atomics.load(ctrl, TASK);
+    const until = performance.now() + SPIN_MS;
+    for (let i = 1; task === seen; i++) {
+      if ((i & 255) === 0 && performance.now() > until) break;
+      task = Atomics.load(ctrl, TASK);
+    }
+    if (task !== seen) return task;
+    this.setPolling(w, false);
+    // A task posted between the last poll and the flag: do not sleep through its notify.
+    for (task = Atomics.load(ctrl, TASK); task === seen; task = Atomics.load(ctrl, TASK))
+      Atomics.wait(ctrl, TASK, seen);
+    this.setPolling(w, true);
+    return task;
+  }
+}
 
 /** What the pool needs from a worker: stop, and not keep the process alive. */
 export interface PoolWorker {
@@ -48,125 +170,104 @@ export interface PoolWorker {
 }
 
 export class WorkerPool {
-  private seq = 0;
+  private gen = 0;
+  private readonly control: Control;
 
   constructor(
-    private readonly memory: WebAssembly.Memory,
-    /** Byte offset of the control block (one slot per worker). */
-    private readonly ctrlPtr: number,
+    memory: WebAssembly.Memory,
+    /** Byte offset of the control block (CONTROL_BYTES, zeroed). */
+    ctrlPtr: number,
     private readonly workers: PoolWorker[],
     /** False on a browser page's main thread, where Atomics.wait throws: spin instead. */
     private readonly blocking = true,
-  ) {}
+  ) {
+    this.control = new Control(memory, ctrlPtr);
+  }
 
   /** Threads in use, the calling thread included. */
   get threads(): number {
     return this.workers.length + 1;
   }
 
-  private ctrl(): Int32Array {
-    return new Int32Array(this.memory.buffer, this.ctrlPtr, this.workers.length * SLOT_WORDS);
+  /** Publishes a task of `count` chunks (already in the list) and wakes the workers. */
+  private publish(count: number): number {
+    const ctrl = this.control.ctrl;
+    this.gen = (this.gen + 1) & ((1 << (31 - CHUNK_BITS)) - 1);
+    const base = this.gen << CHUNK_BITS;
+    Atomics.store(ctrl, FINISHED, 0);
+    Atomics.store(ctrl, CLAIM, base);
+    const task = base + count;
+    Atomics.store(ctrl, TASK, task);
+    // Only sleeping workers need the notify (a polling one sees the task word change).
+    if (this.workers.some((_, w) => !this.control.polling(w))) Atomics.notify(ctrl, TASK);
+    return task;
   }
 
   /**
-   * Runs jobs[0] on the calling thread (`runLocal`) and jobs[1..] on workers 0.. (at most one
-   * per worker), returning when all are done.
+   * Runs every job (at most MAX_CHUNKS) on this thread (`runLocal`, given the job's byte
+   * offset) and on the workers that show up in time, returning when all are done.
    */
-  run(jobs: readonly (readonly number[])[], runLocal: (job: readonly number[]) => void): void {
-    const ctrl = this.ctrl();
-    const remote = jobs.length - 1;
-    this.post(ctrl, remote, (base, w) => ctrl.set(jobs[w + 1], base + SLOT_JOB));
-    try {
-      runLocal(jobs[0]);
-    } finally {
-      // Even when the local part threw: the workers' parts must end before the caller goes on.
-      this.waitDone(ctrl);
-    }
+  run(jobs: readonly (readonly number[])[], runLocal: (at: number) => void): void {
+    if (jobs.length > MAX_CHUNKS) throw new RangeError(`nnet wasm: a task has at most ${MAX_CHUNKS} chunks`);
+    for (const [i, job] of jobs.entries()) this.control.setChunk(i, job);
+    const task = this.publish(jobs.length);
+    this.control.work(task, 0, runLocal);
+    this.waitFinished(jobs.length);
   }
 
   /**
-   * Wakes every worker with an empty job without waiting for it, so the next calls find them
-   * polling (cheap to dispatch) instead of asleep.
+   * Publishes one empty chunk and waits until a worker has run it (this thread does not claim
+   * it): a round trip to the workers in their current state, for the cost model.
    */
-  wake(): void {
-    const ctrl = this.ctrl();
-    this.post(ctrl, this.workers.length, (base) => {
-      ctrl[base + SLOT_JOB] = Job.none;
-    });
+  roundTrip(): void {
+    this.control.setChunk(0, [Job.none]);
+    this.publish(1);
+    this.waitFinished(1);
   }
 
-  /** The sequence number each worker's last job carries (its done flag reaches it when finished). */
-  private readonly given: number[] = [];
-
-  /** Gives workers 0..count−1 a job (`write` fills slot `base`), once their previous one is done. */
-  private post(ctrl: Int32Array, count: number, write: (base: number, w: number) => void): void {
-    // A slot is rewritten only once its previous job (a wake-up's empty one) is done.
-    this.waitDone(ctrl);
-    this.seq = (this.seq + 1) & 0x3fffffff;
-    for (let w = 0; w < count; w++) {
-      const base = w * SLOT_WORDS;
-      write(base, w);
-      this.given[w] = this.seq;
-      Atomics.store(ctrl, base + SEQ, this.seq);
-      Atomics.notify(ctrl, base + SEQ);
-    }
-  }
-
-  /** True when every worker has finished the last job it was given (a wake-up's included). */
-  idle(): boolean {
-    const ctrl = this.ctrl();
-    return this.given.every((want, w) => Atomics.load(ctrl, w * SLOT_WORDS + DONE) === want);
-  }
-
-  /** True when every worker is polling its slot (a job given now starts at once). */
+  /** True when every worker polls the task word (a task published now starts at once). */
   polling(): boolean {
-    const ctrl = this.ctrl();
-    return this.workers.every((_, w) => Atomics.load(ctrl, w * SLOT_WORDS + SLOT_POLLING) === 1);
+    return this.workers.every((_, w) => this.control.polling(w));
   }
 
   /**
-   * Waits until every worker has finished the last job it was given; then throws a BackendError
-   * naming the kernel if one of those jobs trapped (the workers keep serving: the pool stays usable).
+   * Waits until `count` chunks of the current task are finished; then throws a BackendError
+   * naming the kernel if one of them trapped (the pool stays usable).
    */
-  private waitDone(ctrl: Int32Array): void {
-    let failed = '';
-    for (let w = 0; w < this.given.length; w++) {
-      const want = this.given[w];
-      const at = w * SLOT_WORDS + DONE;
-      let done = Atomics.load(ctrl, at);
-      for (let i = 0; i < SPIN && done !== want; i++) done = Atomics.load(ctrl, at);
-      for (; done !== want; done = Atomics.load(ctrl, at)) {
-        if (this.blocking) Atomics.wait(ctrl, at, done, 1000);
-      }
-      const base = w * SLOT_WORDS;
-      if (Atomics.load(ctrl, base + SLOT_FAILED) !== 0) {
-        Atomics.store(ctrl, base + SLOT_FAILED, 0);
-        failed ||= `the wasm kernel '${Job[ctrl[base + SLOT_JOB]] ?? ctrl[base + SLOT_JOB]}' trapped on worker ${w + 1}`;
-      }
+  private waitFinished(count: number): void {
+    const ctrl = this.control.ctrl;
+    let done = Atomics.load(ctrl, FINISHED);
+    for (let i = 0; i < SPIN && done !== count; i++) done = Atomics.load(ctrl, FINISHED);
+    for (; done !== count; done = Atomics.load(ctrl, FINISHED)) {
+      if (this.blocking) Atomics.wait(ctrl, FINISHED, done, 1000);
     }
-    if (failed) {
+    const failed = Atomics.load(ctrl, FAILED);
+    if (failed !== 0) {
+      Atomics.store(ctrl, FAILED, 0);
+      const kind = ctrl[FAILED_KIND];
+      const where = failed === 1 ? 'the calling thread' : `worker ${failed - 1}`;
       throw new BackendError(
-        `wasm backend: ${failed} (an out-of-bounds access or an unreachable: a kernel bug, please report the op and its shapes). Its output is incomplete; the pool stays usable.`,
+        `wasm backend: the wasm kernel '${Job[kind] ?? kind}' trapped on ${where} (an out-of-bounds access or an unreachable: a kernel bug, please report the op and its shapes). Its output is incomplete; the pool stays usable.`,
       );
     }
   }
 
   /**
-   * Settles once every worker stopped by terminate() has left the control block: it wrote its
-   * done flag to −1, or its thread exited (or after 2 s, for a worker that died without either).
+   * Settles once every worker stopped by terminate() has left the control block (or after 2 s,
+   * for a worker that died without saying so).
    */
   stopped: Promise<void> = Promise.resolve();
 
   /** Stops every worker (`stopped` tells when they are out of the control block). */
   terminate(): void {
-    const ctrl = this.ctrl();
+    const ctrl = this.control.ctrl;
+    Atomics.store(ctrl, TASK, -1);
+    Atomics.notify(ctrl, TASK);
     const exits = this.workers.map((worker, w) => {
-      Atomics.store(ctrl, w * SLOT_WORDS + SEQ, -1);
-      Atomics.notify(ctrl, w * SLOT_WORDS + SEQ);
       const left = new Promise<void>((resolve) => {
         const until = performance.now() + 2000;
         const check = () => {
-          if (Atomics.load(ctrl, w * SLOT_WORDS + DONE) === -1 || performance.now() > until) resolve();
+          if (this.control.left(w) || performance.now() > until) resolve();
           else setTimeout(check, 1);
         };
         check();

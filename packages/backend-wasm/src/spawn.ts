@@ -5,7 +5,7 @@
  */
 import type { PoolWorker } from './pool.js';
 
-/** What a worker needs: the compiled module, the shared memory and its control slot. */
+/** What a worker needs: the compiled module, the shared memory, the control block and its index there. */
 export interface WorkerInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;

@@ -110,8 +110,11 @@ export class WasmBackend implements Backend<number> {
   /**
    * The cost model that decides, per call, whether work is split across threads: nanoseconds per
    * GEMM flop, per element of a cheap and of a transcendental element-wise op (timed on one
-   * thread at start-up), and per dispatch to the pool, workers asleep and still polling (timed
-   * when the pool starts; Infinity with one thread); re-timed every 5 s of threaded use. A call is split when the time it would save exceeds twice the dispatch.
+   * thread at start-up), and how long a worker takes to join a split call, workers asleep
+   * (`dispatch`) and still polling (`hotDispatch`) (timed when the pool starts; Infinity with one
+   * thread); re-timed every 5 s of threaded use. A call of estimated time t is split when
+   * (t − latency)·(1 − 1/threads) exceeds twice the cost of publishing it (8 µs; the calling
+   * thread works while the workers join, so a late worker never makes it wait).
    *
    *   const b = await createWasmBackend({ threads: 2 });
    *   b.costModel(); // { gemmFlop: 0.03, elem: 0.2, transcendental: 4.4, dispatch: 60000, hotDispatch: 3000 }
@@ -122,6 +125,7 @@ export class WasmBackend implements Backend<number> {
 
   /**
    * Pins figures of the cost model instead of the measured ones (`{}` goes back to measuring):
+   * a pinned `dispatch` is used as both latencies and as the publishing cost, so
    * `{ dispatch: 0 }` splits every call that can be split, `{ dispatch: Infinity }` none.
    *
    *   b.setCostModel({ dispatch: 0 }); // e.g. to test the split paths on small inputs

@@ -1,11 +1,11 @@
 /**
  * A pool worker (worker_threads in Node, a Web Worker in a browser): instantiates the kernels on
- * the shared memory, says 'ready', then runs the jobs the main thread writes into its control
- * slot (a Job kind and its arguments, which the module's runJob reads in place), spinning
- * briefly and then blocking in Atomics.wait between jobs.
+ * the shared memory, says 'ready', then claims and runs chunks of the tasks the main thread
+ * publishes in the control block (each a Job kind and its arguments, which the module's runJob
+ * reads in place), polling briefly and then blocking in Atomics.wait between tasks (pool.ts).
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
-import { SLOT_DONE, SLOT_FAILED, SLOT_JOB, SLOT_POLLING, SLOT_WORDS, SPIN_MS } from './pool.js';
+import { Control } from './pool.js';
 import type { WorkerInit } from './spawn.js';
 
 interface WorkerScope {
@@ -35,7 +35,7 @@ async function connect(): Promise<{ init: WorkerInit; post: (m: unknown) => void
   return { init, post: (m) => scope.postMessage(m) };
 }
 
-/** Answers jobs until the pool stops it (a negative sequence number). */
+/** Works on tasks until the pool stops it (a task word of −1). */
 function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void }): void {
   const { module, memory, ctrlPtr, slot, scratch } = init;
   const instance = new WebAssembly.Instance(module, {
@@ -45,44 +45,19 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
     },
   });
   const k = instance.exports as unknown as KernelExports;
-  const base = slot * SLOT_WORDS;
+  const control = new Control(memory, ctrlPtr);
+  const run = (at: number) => k.runJob(at, scratch);
+  // Tasks before this worker started are not its own: start from the current one.
+  let seen = control.task();
   post('ready');
-  let seen = 0;
   for (;;) {
-    const ctrl = new Int32Array(memory.buffer, ctrlPtr, (slot + 1) * SLOT_WORDS);
-    // A step issues jobs back to back: poll for SPIN_MS before sleeping (a wake-up costs more).
-    Atomics.store(ctrl, base + SLOT_POLLING, 1);
-    let seq = Atomics.load(ctrl, base);
-    const until = performance.now() + SPIN_MS;
-    for (let i = 1; seq === seen; i++) {
-      if ((i & 255) === 0 && performance.now() > until) break;
-      seq = Atomics.load(ctrl, base);
-    }
-    if (seq === seen) {
-      Atomics.store(ctrl, base + SLOT_POLLING, 0);
-      // A job posted between the last poll and the flag: do not sleep through its notify.
-      seq = Atomics.load(ctrl, base);
-    }
-    if (seq === seen) {
-      Atomics.wait(ctrl, base, seen);
-      seq = Atomics.load(ctrl, base);
-    }
-    seen = seq;
+    seen = control.next(slot, seen);
     if (seen < 0) {
-      // Stopped: say so, so a restarted pool may reuse this slot without this worker in it.
-      Atomics.store(ctrl, base + SLOT_DONE, -1);
-      Atomics.notify(ctrl, base + SLOT_DONE);
+      // Stopped: say so, so a restarted pool may reuse the block without this worker in it.
+      control.leave(slot);
       break;
     }
-    try {
-      k.runJob(ctrlPtr + (base + SLOT_JOB) * 4, scratch);
-    } catch {
-      // A trap (out-of-bounds access, unreachable): the main thread throws it as a BackendError.
-      // The job's state is gone with the stack; the instance can run the next job.
-      Atomics.store(ctrl, base + SLOT_FAILED, 1);
-    }
-    Atomics.store(ctrl, base + SLOT_DONE, seen);
-    Atomics.notify(ctrl, base + SLOT_DONE);
+    control.work(seen, slot + 1, run);
   }
 }
 

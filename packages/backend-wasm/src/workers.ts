@@ -4,14 +4,12 @@
  * running jobs on them. The Atomics protocol is pool.ts's; starting one worker is spawn.ts's;
  * what to split and when is parallel.ts's.
  */
-import { Job } from './codes.js';
 import type { Heap } from './heap.js';
 import { canBlock, isNode } from './loader.js';
-import { type PoolWorker, SLOT_WORDS, SPIN_MS, WorkerPool } from './pool.js';
+import { CONTROL_BYTES, MAX_CHUNKS, MAX_WORKERS, type PoolWorker, SPIN_MS, WorkerPool } from './pool.js';
 import { spawnWorker } from './spawn.js';
 
-/** The most threads setThreads accepts: this many workers plus the calling thread. */
-export const MAX_WORKERS = 64;
+export { MAX_WORKERS };
 
 export class Workers {
   private pool: WorkerPool | null = null;
@@ -32,32 +30,32 @@ export class Workers {
   }
 
   /**
-   * Nanoseconds one split call spends beyond its work: waking the workers, waiting for the
-   * slowest, caches refilled (measured when the pool starts; Infinity without a pool).
+   * Nanoseconds before a worker joins a split call when the workers sleep: waking one and its
+   * answer (a round trip, measured when the pool starts; Infinity without a pool). The calling
+   * thread works meanwhile: a split call loses at most its small overhead, never this wait.
    */
   dispatchNs = Number.POSITIVE_INFINITY;
-  /** The same for workers still polling after a recent job (back-to-back calls). */
+  /** The same for workers still polling after a recent task (back-to-back calls). */
   hotDispatchNs = Number.POSITIVE_INFINITY;
 
   /**
-   * Runs jobs[0] on the calling thread (`runLocal`) and the others on the workers (at most
-   * threads − 1 of them); false without a pool (nothing ran).
+   * Runs the jobs (independent chunks, at most MAX_CHUNKS) on the calling thread (`runLocal`,
+   * given a job's byte offset) and on whichever workers join; false without a pool (nothing ran).
    */
-  run(jobs: readonly (readonly number[])[], runLocal: (job: readonly number[]) => void): boolean {
-    if (!this.pool || jobs.length > this.pool.threads) return false;
+  run(jobs: readonly (readonly number[])[], runLocal: (at: number) => void): boolean {
+    if (!this.pool || jobs.length > MAX_CHUNKS) return false;
     this.pool.run(jobs, runLocal);
     return true;
   }
 
   /**
-   * Re-times a dispatch (`rounds` empty jobs on every worker) twice: back to back, workers still
+   * Re-times a round trip to the workers (`rounds` of them) twice: back to back, workers still
    * polling (`hotDispatchNs`), and each after a pause longer than their polling, so a sleeping
    * worker is woken (`dispatchNs`, the expensive case); medians in nanoseconds. No-op without a pool.
    */
   measureDispatch(rounds = 21): void {
     const pool = this.pool;
     if (!pool) return;
-    const none = Array.from({ length: pool.threads }, () => [Job.none]);
     const median = (pause: number) => {
       const times: number[] = [];
       for (let i = 0; i < rounds; i++) {
@@ -66,7 +64,7 @@ export class Workers {
           // With a pause: let the workers' polling run out, so they block (the cold case).
         }
         const t0 = performance.now();
-        pool.run(none, () => {});
+        pool.roundTrip();
         times.push((performance.now() - t0) * 1e6);
       }
       times.sort((a, b) => a - b);
@@ -76,19 +74,9 @@ export class Workers {
     this.dispatchNs = median(SPIN_MS + 0.2);
   }
 
-  /** True when no worker is still busy with (or still waking up for) its last job. */
-  idle(): boolean {
-    return this.pool?.idle() ?? true;
-  }
-
   /** True when every worker is polling its slot (a split call now pays the hot dispatch). */
   polling(): boolean {
     return this.pool?.polling() ?? false;
-  }
-
-  /** Wakes the workers (an empty job, not waited for) so the next calls find them polling. */
-  wake(): void {
-    this.pool?.wake();
   }
 
   /** The last set() call's end: the next one starts after it (calls not awaited run in order). */
@@ -113,8 +101,8 @@ export class Workers {
         'setThreads: threads need shared memory: Node.js, or a cross-origin-isolated page (serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp). This backend runs one thread.',
       );
     }
-    if (!this.ctrlPtr) this.ctrlPtr = this.heap.alloc(MAX_WORKERS * SLOT_WORDS * 4);
-    this.heap.int32(this.ctrlPtr, MAX_WORKERS * SLOT_WORDS).fill(0);
+    if (!this.ctrlPtr) this.ctrlPtr = this.heap.alloc(CONTROL_BYTES);
+    this.heap.int32(this.ctrlPtr, CONTROL_BYTES / 4).fill(0);
     const node = isNode();
     const starting: Promise<PoolWorker>[] = [];
     for (let slot = 0; slot < n - 1; slot++) {

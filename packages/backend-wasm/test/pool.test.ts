@@ -1,10 +1,11 @@
-// The pool's protocol without timings: a trapping job, how the cost model reads the workers'
-// state (a fake pool), and overlapping setThreads calls.
+// The pool's protocol without timings: a trapping job, a task no worker joins, how the cost
+// model reads the workers' state (a fake pool), and overlapping setThreads calls.
 import { BackendError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
 import { Job, Unary } from '../dist/codes.js';
 import { createWasmBackend, type WasmBackend } from '../dist/index.js';
 import type { WasmContext } from '../dist/kernels/context.js';
+import { CONTROL_BYTES, WorkerPool } from '../dist/pool.js';
 
 /** The backend's kernels, heap and pool (private fields: an internal test hook). */
 const internals = (b: WasmBackend) => (b as unknown as { ctx: WasmContext }).ctx;
@@ -31,10 +32,10 @@ describe('worker pool protocol', () => {
     const b = await createWasmBackend({ threads: 2 });
     const { heap, par } = internals(b);
     const end = heap.memory.buffer.byteLength;
-    // The worker's part reads past the end of linear memory: a trap in the worker.
+    // A chunk reads past the end of linear memory: a trap on whichever thread claims it.
     const trap = () => par.run([[Job.none], [Job.unary, Unary.exp, end + 64, end + 64, 0, 1024]]);
     expect(trap).toThrow(BackendError);
-    expect(trap).toThrow(/kernel 'unary' trapped on worker 1/);
+    expect(trap).toThrow(/kernel 'unary' trapped on (worker 1|the calling thread)/);
     // The next calls run (no hang) and compute, on both threads.
     const out = splitExp(b, 64);
     out.forEach((v, i) => expect(v).toBeCloseTo(Math.exp(i / 64), 5));
@@ -53,43 +54,114 @@ describe('worker pool protocol', () => {
   }, 60_000);
 });
 
+describe('a task no worker joins', () => {
+  it('runs every chunk on the calling thread instead of waiting for the worker', async () => {
+    const b = await createWasmBackend({ threads: 1 });
+    const { k, heap } = internals(b);
+    const ctrl = heap.alloc(CONTROL_BYTES);
+    heap.int32(ctrl, CONTROL_BYTES / 4).fill(0);
+    const scratch = heap.alloc(k.gemmScratchBytes());
+    // A pool with one worker that never runs (asleep, or descheduled on a busy host).
+    let stopped = 0;
+    const pool = new WorkerPool(heap.memory, ctrl, [{ terminate: () => stopped++ }]);
+    const n = 64;
+    const x = heap.alloc(8 * n);
+    const xs = new Float32Array(heap.memory.buffer, x, n);
+    xs.forEach((_, i) => {
+      xs[i] = i / n;
+    });
+    const jobs = [0, 16, 32, 48].map((from) => [Job.unary, Unary.exp, x, x + 4 * n, from, from + 16]);
+    for (let round = 0; round < 3; round++) {
+      new Float32Array(heap.memory.buffer, x + 4 * n, n).fill(0);
+      pool.run(jobs, (at) => k.runJob(at, scratch));
+      new Float32Array(heap.memory.buffer, x + 4 * n, n).forEach((v, i) => {
+        expect(v).toBeCloseTo(Math.exp(i / n), 5);
+      });
+    }
+    // Nothing was asked of the worker (no terminate: it would wait 2 s for this one to leave).
+    expect(stopped).toBe(0);
+    b.dispose();
+  }, 30_000);
+});
+
 describe('cost model and worker state', () => {
-  it('splits when the workers say they poll, wakes them only for short calls, treats waking as asleep', async () => {
+  it('splits when a worker joins soon enough to pay', async () => {
     const { Parallel } = await import('../dist/parallel.js');
     const b = await createWasmBackend({ threads: 1 });
     const { k, heap } = internals(b);
-    const state = { idle: true, polling: false, wakes: 0 };
-    // A fake two-thread pool: 1 µs to dispatch to polling workers, 1 ms to sleeping ones.
+    const state = { polling: false };
+    // A fake two-thread pool: a worker joins 1 µs after a call when polling, 1 ms when asleep.
     const fake = {
       threads: 2,
       dispatchNs: 1e6,
       hotDispatchNs: 1e3,
-      idle: () => state.idle,
       polling: () => state.polling,
-      wake: () => {
-        state.wakes++;
-      },
       measureDispatch: () => {},
       run: () => false,
     };
     const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
-    // 100 µs of work: pays only with polling workers.
+    // 100 µs of work with polling workers: 4 chunks of 25 µs (2 per thread), at most `most`.
     state.polling = true;
-    expect(par.parts(1e5, 8)).toBe(2);
-    expect(state.wakes).toBe(0);
-    // Asleep: run here and wake them for the next calls.
+    expect(par.parts(1e5, 8)).toBe(4);
+    expect(par.parts(1e5, 3)).toBe(3);
+    expect(par.parts(1e5, 1)).toBe(1);
+    // 40 µs: one chunk per thread (chunks under 25 µs cost more than they balance).
+    expect(par.parts(4e4, 8)).toBe(2);
+    // 10 µs: the saving is under twice the cost of publishing the task.
+    expect(par.parts(1e4, 8)).toBe(1);
+    // Asleep: 100 µs does not pay for the 1 ms wake-up; 5 ms does (the calling thread works
+    // while a worker wakes up).
     state.polling = false;
     expect(par.parts(1e5, 8)).toBe(1);
-    expect(state.wakes).toBe(1);
-    // 1 ms of work here outlasts their polling (SPIN_MS = 0.5 ms): waking them would be wasted.
-    expect(par.parts(1e6, 8)).toBe(1);
-    expect(state.wakes).toBe(1);
-    // Still on the wake-up's empty job: a large call splits at the cold cost (not refused), a
-    // small one neither splits nor wakes them again.
-    state.idle = false;
-    expect(par.parts(1e7, 8)).toBe(2);
-    expect(par.parts(1e5, 8)).toBe(1);
-    expect(state.wakes).toBe(1);
+    expect(par.parts(5e6, 8)).toBe(4);
+    // A busy host: 10 ms to wake a worker. 5 ms runs here.
+    fake.dispatchNs = 1e7;
+    expect(par.parts(5e6, 8)).toBe(1);
+    b.dispose();
+  });
+
+  it('keeps splitting a kind of call only while splitting has measured faster than running here', async () => {
+    const { Parallel } = await import('../dist/parallel.js');
+    const b = await createWasmBackend({ threads: 1 });
+    const { k, heap } = internals(b);
+    const fake = {
+      threads: 2,
+      dispatchNs: 1e6,
+      hotDispatchNs: 1e3,
+      polling: () => true,
+      measureDispatch: () => {},
+      run: () => false,
+    };
+    const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
+    // A clock the test moves (ms): each call "takes" what the test says.
+    let t = 0;
+    (par as unknown as { now: () => number }).now = () => t;
+    /** Plans a 1 ms call of kind 7 taking `localMs` here or `splitMs` split; whether it split. */
+    const call = (localMs: number, splitMs: number) => {
+      const plan = par.plan(1e6, 8, 7);
+      t += plan.parts > 1 ? splitMs : localMs;
+      plan.finish();
+      return plan.parts > 1;
+    };
+    // First here, then split, to time both ways.
+    expect(call(1, 3)).toBe(false);
+    expect(call(1, 3)).toBe(true);
+    // Splitting lost (a busy host): 8 calls here, then a retry, which loses again: 16 here...
+    const run = (n: number, localMs: number, splitMs: number) =>
+      Array.from({ length: n }, () => call(localMs, splitMs));
+    expect(run(8, 1, 3)).toEqual([...Array(7).fill(false), true]);
+    expect(run(16, 1, 3)).toEqual([...Array(15).fill(false), true]);
+    // ...then 32 here, and the retry wins (the host is quiet again): split from now on, every
+    // 16th call here to re-time that way.
+    expect(run(32, 1, 0.5)).toEqual([...Array(31).fill(false), true]);
+    const after = run(32, 1, 0.5);
+    expect(after.filter((s) => !s).length).toBe(2);
+    // Another kind or size has its own record: first here.
+    expect(par.plan(1e6, 8, 8).parts).toBe(1);
+    expect(par.plan(8e6, 8, 7).parts).toBe(1);
+    // Pinned figures (tests of the split paths) follow the model alone.
+    par.pin({ dispatch: 0 });
+    expect(par.plan(1e6, 8, 9).parts).toBe(4);
     b.dispose();
   });
 });

@@ -5,7 +5,7 @@
  */
 import * as js from '@nnet/kernels-js';
 import { type BinaryOp, type CompareOp, sizeOf, type UnaryOp } from '@nnet/tensor';
-import { Binary, Cast, Compare, Job, Limit, Unary } from '../codes.js';
+import { Binary, Broadcast, Cast, Compare, Job, Limit, Unary } from '../codes.js';
 import { bstrides, type T, type WasmContext } from './context.js';
 
 /** int32 binary ops with an AssemblyScript kernel (wrapping, like PyTorch's int32). */
@@ -21,6 +21,67 @@ function codeOf(codes: Record<string, string | number>, name: string): number | 
 function broadcastBlock(ctx: WasmContext, out: T, operands: readonly T[]): number {
   return ctx.heap.block([out.shape.length, ...out.shape, ...operands.flatMap((t) => bstrides(t.shape))]);
 }
+
+/** Bytes per element in linear memory (bool: one byte). */
+const bytesOf = (t: T) => (t.dtype === 'bool' ? 1 : 4);
+
+/**
+ * Runs a broadcast kernel (`kernel`, op code `op`) over out's elements, `nsPerElement` each on one
+ * thread: in one call, or split across threads by rows of out's first dim, each chunk with its own
+ * parameter block (that dim cut to its rows) and its operands' pointers moved to its first row.
+ * Every element is computed as in one call: results are identical for any thread count.
+ * `operands` are x, y (and z for where32: x the condition).
+ */
+function broadcast(
+  ctx: WasmContext,
+  kernel: Broadcast,
+  op: number,
+  operands: readonly T[],
+  out: T,
+  nsPerElement: number,
+  whole: (params: number) => void,
+): void {
+  const rank = out.shape.length;
+  const rows = rank === 0 ? 1 : out.shape[0];
+  const n = sizeOf(out.shape);
+  const plan = ctx.par.plan(n * nsPerElement, rows, BROADCAST_KIND + kernel);
+  const parts = plan.parts;
+  if (parts < 2) {
+    whole(broadcastBlock(ctx, out, operands));
+    plan.finish();
+    return;
+  }
+  const strides = operands.map((t) => bstrides(t.shape));
+  const words = 1 + rank * (1 + operands.length);
+  const blocks = ctx.heap.alloc(4 * words * parts);
+  try {
+    const step = Math.ceil(rows / parts);
+    const perRow = n / rows;
+    const jobs: number[][] = [];
+    for (let from = 0, i = 0; from < rows; from += step, i++) {
+      const to = Math.min(rows, from + step);
+      const params = blocks + 4 * words * i;
+      ctx.heap.int32(params, words).set([rank, to - from, ...out.shape.slice(1), ...strides.flat()]);
+      const at = operands.map((t, k) => t.handle + from * strides[k][0] * bytesOf(t));
+      const [x, y, z = 0] = at;
+      jobs.push([Job.broadcast, kernel, op, x, y, z, out.handle + from * perRow * bytesOf(out), params]);
+    }
+    ctx.par.run(jobs);
+  } finally {
+    ctx.heap.free(blocks);
+  }
+  plan.finish();
+}
+
+/** The kinds plan() records broadcast calls under (after the Job kinds): one per Broadcast kernel. */
+const BROADCAST_KIND = 100;
+
+/**
+ * One thread's cost per element of the broadcast kernels (in units of the model's `elem`, a SIMD
+ * add): the float32 add..div loop is SIMD along a dense last dim; the others are scalar loops.
+ */
+const SIMD_BROADCAST = 1;
+const SCALAR_BROADCAST = 6;
 
 /** Unary ops the kernel runs with SIMD or one cheap step per element; the others call a transcendental. */
 const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'relu', 'sign', 'floor', 'ceil', 'round']);
@@ -74,9 +135,16 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: T, b: T, out: T): void
       to,
     ]);
   } else if (a.dtype === 'float32' && code !== undefined) {
-    ctx.k.binaryF32(code, a.handle, b.handle, out.handle, broadcastBlock(ctx, out, [a, b]));
+    const { elem, transcendental } = ctx.par.costs;
+    const per =
+      op === 'pow' ? transcendental : (code <= Binary.div ? SIMD_BROADCAST : SCALAR_BROADCAST) * elem;
+    broadcast(ctx, Broadcast.binaryF32, code, [a, b], out, per, (params) =>
+      ctx.k.binaryF32(code, a.handle, b.handle, out.handle, params),
+    );
   } else if (a.dtype === 'int32' && code !== undefined && INT_BINARY.has(op)) {
-    ctx.k.binaryI32(code, a.handle, b.handle, out.handle, broadcastBlock(ctx, out, [a, b]));
+    broadcast(ctx, Broadcast.binaryI32, code, [a, b], out, SCALAR_BROADCAST * ctx.par.costs.elem, (params) =>
+      ctx.k.binaryI32(code, a.handle, b.handle, out.handle, params),
+    );
   } else {
     // bool logic and int32 pow (and ranks above Limit.rank): rare, on views of linear memory.
     js.binary(op, ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
@@ -88,8 +156,18 @@ export function compare(ctx: WasmContext, op: CompareOp, a: T, b: T, out: T): vo
     js.compare(op, ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
     return;
   }
-  const kernel = a.dtype === 'float32' ? ctx.k.compareF32 : ctx.k.compareI32;
-  kernel(Compare[op], a.handle, b.handle, out.handle, broadcastBlock(ctx, out, [a, b]));
+  const float = a.dtype === 'float32';
+  const kernel = float ? ctx.k.compareF32 : ctx.k.compareI32;
+  const code = Compare[op];
+  broadcast(
+    ctx,
+    float ? Broadcast.compareF32 : Broadcast.compareI32,
+    code,
+    [a, b],
+    out,
+    SCALAR_BROADCAST * ctx.par.costs.elem,
+    (params) => kernel(code, a.handle, b.handle, out.handle, params),
+  );
 }
 
 export function where(ctx: WasmContext, cond: T, a: T, b: T, out: T): void {
@@ -97,13 +175,25 @@ export function where(ctx: WasmContext, cond: T, a: T, b: T, out: T): void {
     js.where(ctx.heap.dense(cond), ctx.heap.dense(a), ctx.heap.dense(b), ctx.heap.dense(out));
     return;
   }
-  ctx.k.where32(cond.handle, a.handle, b.handle, out.handle, broadcastBlock(ctx, out, [cond, a, b]));
+  broadcast(ctx, Broadcast.where32, 0, [cond, a, b], out, SCALAR_BROADCAST * ctx.par.costs.elem, (params) =>
+    ctx.k.where32(cond.handle, a.handle, b.handle, out.handle, params),
+  );
 }
 
 export function cast(ctx: WasmContext, x: T, out: T): void {
   const kind = codeOf(Cast, `${x.dtype}_${out.dtype}`);
-  if (kind !== undefined) ctx.k.cast(kind, x.handle, out.handle, sizeOf(out.shape));
-  else js.cast(ctx.heap.dense(x), ctx.heap.dense(out));
+  if (kind === undefined) {
+    js.cast(ctx.heap.dense(x), ctx.heap.dense(out));
+    return;
+  }
+  const [sx, so] = [bytesOf(x), bytesOf(out)];
+  ctx.par.split(sizeOf(out.shape), SCALAR_BROADCAST * ctx.par.costs.elem, ELEMENT_ALIGN, (from, to) => [
+    Job.cast,
+    kind,
+    x.handle + from * sx,
+    out.handle + from * so,
+    to - from,
+  ]);
 }
 
 export function fill(ctx: WasmContext, out: T, value: number): void {

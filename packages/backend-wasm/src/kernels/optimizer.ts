@@ -15,18 +15,20 @@ export function sgdUpdate(
   const buf = momentumBuf ? momentumBuf.handle : 0;
   const { lr, momentum, dampening, weightDecay } = o;
   const n = sizeOf(param.shape);
-  ctx.k.sgdUpdate(
-    param.handle,
-    grad.handle,
-    buf,
-    n,
-    lr,
-    momentum,
-    dampening,
+  // Per element: a few multiply-adds over two or three arrays (scalar).
+  ctx.par.split(n, 4 * ctx.par.costs.elem, 16, (from, to) => [
+    Job.sgd,
+    param.handle + 4 * from,
+    grad.handle + 4 * from,
+    buf ? buf + 4 * from : 0,
+    to - from,
+    f32bits(lr),
+    f32bits(momentum),
+    f32bits(dampening),
     o.nesterov ? 1 : 0,
-    weightDecay,
+    f32bits(weightDecay),
     o.first ? 1 : 0,
-  );
+  ]);
 }
 
 export function adamUpdate(

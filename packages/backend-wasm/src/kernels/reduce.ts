@@ -1,11 +1,11 @@
 /**
  * reduce and argReduce: float32 in AssemblyScript (a run of adjacent axes per pass, through
- * temporaries), int32/bool in @nnet/kernels-js; arg-reductions of float32 and int32 in
+ * temporaries, each pass split by outer rows when it pays), int32/bool in @nnet/kernels-js; arg-reductions of float32 and int32 in
  * AssemblyScript, of bool in @nnet/kernels-js.
  */
 import * as js from '@nnet/kernels-js';
 import { type ArgReduceOp, type ReduceOp, sizeOf } from '@nnet/tensor';
-import { ArgReduce, Reduce } from '../codes.js';
+import { ArgReduce, Job, Reduce } from '../codes.js';
 import type { T, WasmContext } from './context.js';
 
 export function reduce(ctx: WasmContext, op: ReduceOp, x: T, axes: readonly number[], out: T): void {
@@ -34,8 +34,21 @@ export function reduce(ctx: WasmContext, op: ReduceOp, x: T, axes: readonly numb
     const inner = sizeOf(shape.slice(a1 + 1));
     shape = shape.map((s, d) => (d >= a0 && d <= a1 ? 1 : s));
     const dst = r === 0 ? out.handle : ctx.heap.alloc(outer * inner * 4);
-    if (op === 'sum' && inner === 1) ctx.k.rowSumF32(src, dst, outer, len);
-    else ctx.k.reduceF32(Reduce[op], src, dst, outer, len, inner);
+    // Split by outer rows (each output computed as in one call): a sum of contiguous rows, or
+    // the general kernel (op −1 in a reduce job is rowSumF32).
+    const code = op === 'sum' && inner === 1 ? -1 : Reduce[op];
+    const x0 = src;
+    // Per element: a SIMD add for sums, a scalar compare or multiply otherwise.
+    const per = (code === -1 || code === Reduce.sum ? 1 : 3) * ctx.par.costs.elem;
+    ctx.par.split(outer, len * inner * per, 1, (from, to) => [
+      Job.reduce,
+      code,
+      x0 + 4 * from * len * inner,
+      dst + 4 * from * inner,
+      to - from,
+      len,
+      inner,
+    ]);
     if (temp) ctx.heap.free(temp);
     temp = r === 0 ? 0 : dst;
     src = dst;
