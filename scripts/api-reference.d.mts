@@ -14,6 +14,8 @@ export interface Finding {
 export interface TypeDocResult {
   /** Sorted by entry. */
   findings: Finding[];
+  /** Exported functions, classes and constants whose comment has no `@example` or fenced code block, sorted by entry. */
+  withoutExample: Finding[];
   /** Every other TypeDoc warning or error (warnings are errors). */
   problems: string[];
   /** typedoc.json's entry points (absolute package folders). */
@@ -34,6 +36,8 @@ export interface AllowListComparison {
 export const root: string;
 /** scripts/api-undocumented.allow.txt. */
 export const allowListPath: string;
+/** scripts/api-no-example.allow.txt. */
+export const noExampleAllowListPath: string;
 /** Converts and validates every public package with TypeDoc (`config`: another typedoc.json); `out`: also write the HTML there. */
 export function runTypeDoc(options?: { out?: string; config?: string }): Promise<TypeDocResult>;
 /** The allow-list's keys (blank lines and `#` comments skipped). */
@@ -43,9 +47,15 @@ export function compareWithAllowList(
   findings: readonly Finding[],
   allowList: readonly string[],
 ): AllowListComparison;
-/** runTypeDoc, then compareWithAllowList with the allow-list file (or `allowList`). */
+/** The no-example allow-list's text for these findings: a header, then each key once, sorted. */
+export function noExampleAllowListText(withoutExample: readonly Finding[]): string;
+/**
+ * runTypeDoc, then compareWithAllowList of the undocumented findings with the allow-list file (or
+ * `allowList`) and of those without an example with the no-example allow-list (or `noExampleAllowList`).
+ */
 export function checkApiReference(options?: {
   out?: string;
   config?: string;
   allowList?: readonly string[];
-}): Promise<TypeDocResult & AllowListComparison>;
+  noExampleAllowList?: readonly string[];
+}): Promise<TypeDocResult & AllowListComparison & { noExample: AllowListComparison }>;

@@ -5,9 +5,16 @@
 // api-reference test runs it under `pnpm test`. An undocumented export fails unless the temporary
 // allow-list (scripts/api-undocumented.allow.txt, `package: symbol` per line) names it, and an allow-listed
 // symbol that is now documented fails too, so the list only shrinks.
-// Usage: node scripts/api-reference.mjs [--out DIR] [--config FILE]   (`pnpm run docs`: --out docs/api-reference)
-//   Prints the problems and exits non-zero when there are any; with --out also writes the HTML.
-import { existsSync, readFileSync } from 'node:fs';
+// Every exported function, class and constant also needs an example: an `@example` block or a fenced
+// code block in its comment (a class's may be on its constructor). Types and interfaces are exempt (no
+// code runs them; the example is on the function that takes or returns them). The offenders that remain
+// are in scripts/api-no-example.allow.txt (`package: symbol` per line, sorted, written by
+// --write-no-example-allow-list); a new export without an example fails, and so does a line for an
+// export that has one now or no longer exists.
+// Usage: node scripts/api-reference.mjs [--out DIR] [--config FILE] [--write-no-example-allow-list]
+//   (`pnpm run docs`: --out docs/api-reference). Prints the problems and exits non-zero when there are
+//   any; with --out also writes the HTML.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,6 +29,7 @@ import {
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const allowListPath = join(root, 'scripts/api-undocumented.allow.txt');
+export const noExampleAllowListPath = join(root, 'scripts/api-no-example.allow.txt');
 
 // TypeDoc's English message for an undocumented reflection: `{name} ({kind}), defined in {package}/{path}, …`.
 const UNDOCUMENTED = /^(.*) \((\w+)\), defined in (.+), does not have any documentation$/;
@@ -94,6 +102,47 @@ function resolvePending(project, pending, out) {
   pending.length = 0;
 }
 
+// The top-level exports that must show an example: what a user calls, constructs or reads.
+const NEEDS_EXAMPLE = ReflectionKind.Function | ReflectionKind.Class | ReflectionKind.Variable;
+
+/** Whether a comment has an `@example` block or a fenced code block (in its summary or any block tag). */
+export function commentHasExample(comment) {
+  if (!comment) return false;
+  if (comment.blockTags.some((t) => t.tag === '@example')) return true;
+  const parts = [...comment.summary, ...comment.blockTags.flatMap((t) => t.content)];
+  return parts.some((p) => p.kind === 'code' && p.text.startsWith('```'));
+}
+
+/**
+ * Whether a function (any of its signatures), class (its own comment or a constructor's) or constant
+ * shows an example.
+ */
+function hasExample(ref) {
+  if (commentHasExample(ref.comment)) return true;
+  if (ref.signatures?.some((s) => commentHasExample(s.comment))) return true;
+  const ctor = ref.kindOf(ReflectionKind.Class)
+    ? ref.children?.find((c) => c.kindOf(ReflectionKind.Constructor))
+    : undefined;
+  return Boolean(ctor?.signatures?.some((s) => commentHasExample(s.comment)));
+}
+
+/**
+ * The top-level functions, classes and constants of one package's project without an example, as
+ * findings keyed `package: symbol`; a re-export of another package's declaration counts there, not here.
+ */
+function missingExamples(project, dir, out) {
+  for (const ref of project.getReflectionsByKind(NEEDS_EXAMPLE)) {
+    if (!ref.parent?.kindOf(ReflectionKind.Project | ReflectionKind.Module)) continue;
+    const source = ref.sources?.[0];
+    const file = source ? relative(root, source.fullFileName) : '';
+    if (file && !file.startsWith(`${dir}/`)) continue;
+    if (hasExample(ref)) continue;
+    const symbol = symbolName(ref.getFriendlyFullName());
+    const key = `${project.packageName}: ${symbol}`;
+    out.push({ pkg: project.packageName, key, entry: `${key} (${file}:${source?.line ?? 0})` });
+  }
+}
+
 /** The repository-relative folder of each package TypeDoc documents, by package name. */
 function packageDirs(entryPoints) {
   const dirs = new Map();
@@ -112,7 +161,9 @@ function packageDirs(entryPoints) {
  *   packages: string[], exports: Record<string, number> }>} `exports`: the top-level exports
  *   TypeDoc documents per package; `findings`: one per undocumented declaration (key `package: symbol`, entry
  *   `package: symbol (file:line)`) and per type the API uses but its package does not export (key
- *   `package: Name (not exported; referenced by X)`), sorted; `problems`: every other warning or error.
+ *   `package: Name (not exported; referenced by X)`), sorted; `withoutExample`: one per exported
+ *   function, class or constant whose comment has no example (key `package: symbol`), sorted;
+ *   `problems`: every other warning or error.
  */
 export async function runTypeDoc(options = {}) {
   const cwd = process.cwd();
@@ -135,6 +186,8 @@ export async function runTypeDoc(options = {}) {
     const dirs = packageDirs(packages);
     /** @type {Record<string, number>} */
     const exports = {};
+    /** @type {{ key: string, entry: string, pkg: string }[]} */
+    const withoutExample = [];
     app.converter.on(Converter.EVENT_CREATE_DECLARATION, (_context, reflection) => {
       if (reflection.kindOf(ReflectionKind.Module) && reflection.name === '')
         reflection.name = ROOT_ENTRY_MODULE;
@@ -144,6 +197,7 @@ export async function runTypeDoc(options = {}) {
       if (!dirs.has(project.packageName)) return;
       exports[project.packageName] = project.getReflectionsByKind(ReflectionKind.SomeExport).length;
       resolvePending(project, logger.pending, found);
+      missingExamples(project, dirs.get(project.packageName), withoutExample);
     });
     const project = await app.convert();
     if (!project) logger.problems.push('error: TypeDoc could not convert the packages');
@@ -169,8 +223,10 @@ export async function runTypeDoc(options = {}) {
       const file = dirs.has(n.pkg) ? `${dirs.get(n.pkg)}/${n.file.slice(n.pkg.length + 1)}` : n.file;
       findings.push({ pkg: n.pkg, key, entry: `${key} (${file})` });
     }
-    findings.sort((a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0));
-    return { findings, problems: logger.problems, packages, exports };
+    const byEntry = (a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0);
+    findings.sort(byEntry);
+    withoutExample.sort(byEntry);
+    return { findings, withoutExample, problems: logger.problems, packages, exports };
   } finally {
     process.chdir(cwd);
   }
@@ -201,12 +257,33 @@ export function compareWithAllowList(findings, allowList) {
 }
 
 /**
- * Runs TypeDoc and compares its findings with the allow-list.
- * @param {{ out?: string, config?: string, allowList?: readonly string[] }} [options]
+ * Runs TypeDoc and compares its findings with the allow-lists: the undocumented ones with
+ * `allowList` (default the file's), those without an example with `noExampleAllowList` (likewise).
+ * @param {{ out?: string, config?: string, allowList?: readonly string[],
+ *   noExampleAllowList?: readonly string[] }} [options]
  */
 export async function checkApiReference(options = {}) {
   const result = await runTypeDoc(options);
-  return { ...result, ...compareWithAllowList(result.findings, options.allowList ?? readAllowList()) };
+  return {
+    ...result,
+    ...compareWithAllowList(result.findings, options.allowList ?? readAllowList()),
+    noExample: compareWithAllowList(
+      result.withoutExample,
+      options.noExampleAllowList ?? readAllowList(noExampleAllowListPath),
+    ),
+  };
+}
+
+/** The no-example allow-list's text for these findings: a header, then each key once, sorted. */
+export function noExampleAllowListText(withoutExample) {
+  const keys = [...new Set(withoutExample.map((f) => f.key))].sort();
+  return (
+    '# Public functions, classes and constants whose doc comment has no example yet, `package: symbol`\n' +
+    '# per line. Written by `node scripts/api-reference.mjs --write-no-example-allow-list`; the API\n' +
+    '# reference check fails for an export without an example that is not here, and for a line whose\n' +
+    '# export has one now or is gone, so the list only shrinks. Do not add lines: write the example.\n' +
+    keys.map((k) => `${k}\n`).join('')
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -217,14 +294,27 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = arg('--out');
   const started = Date.now();
   const r = await checkApiReference({ out, config: arg('--config') });
+  if (process.argv.includes('--write-no-example-allow-list')) {
+    writeFileSync(noExampleAllowListPath, noExampleAllowListText(r.withoutExample));
+    r.noExample = compareWithAllowList(r.withoutExample, readAllowList(noExampleAllowListPath));
+    console.log(`wrote ${relative(process.cwd(), noExampleAllowListPath)}`);
+  }
+  const noExampleList = relative(root, noExampleAllowListPath);
   for (const p of r.problems) console.log(p);
   for (const e of r.notAllowed) console.log(`undocumented: ${e}`);
   for (const k of r.stale) console.log(`documented now, remove from ${relative(root, allowListPath)}: ${k}`);
+  for (const e of r.noExample.notAllowed) console.log(`no example: ${e}`);
+  for (const k of r.noExample.stale)
+    console.log(`has an example now or is gone, remove from ${noExampleList}: ${k}`);
   const allowed = r.findings.length - r.notAllowed.length;
+  const noExampleAllowed = r.withoutExample.length - r.noExample.notAllowed.length;
   console.log(
     `${r.packages.length} packages, ${r.findings.length} undocumented or unexported (${allowed} allow-listed), ` +
+      `${r.withoutExample.length} without an example (${noExampleAllowed} allow-listed), ` +
       `${r.problems.length} other problems, ${((Date.now() - started) / 1000).toFixed(1)} s` +
       (out ? `; HTML in ${relative(process.cwd(), out)}` : ''),
   );
-  process.exit(r.notAllowed.length || r.stale.length || r.problems.length ? 1 : 0);
+  const failed =
+    r.notAllowed.length || r.stale.length || r.noExample.notAllowed.length || r.noExample.stale.length;
+  process.exit(failed || r.problems.length ? 1 : 0);
 }

@@ -1,15 +1,18 @@
 /**
- * The browser tests' shared setup: builds the web pages with Vite into a fresh temporary folder (so
- * test files running at the same time never share an output folder), serves them with
- * `vite preview` (COOP/COEP headers) and launches Debian's headless Chromium through playwright-core
- * (never a downloaded browser). Set NNET_CHROMIUM to use another Chromium binary.
+ * The browser tests' shared setup: builds the web pages with Vite once per test run (the first test
+ * file to ask builds them into the run's folder from test/global-setup.ts, the others wait for that
+ * build: a build is about 20 s of CPU), serves them with `vite preview` (COOP/COEP headers, one
+ * server per file) and launches Debian's headless Chromium through playwright-core (never a
+ * downloaded browser). Set NNET_CHROMIUM to use another Chromium binary.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
+import { inject } from 'vitest';
 
 const config = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
 const executablePath = process.env.NNET_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,16 +25,64 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** Builds and serves the pages, and launches Chromium with `args` added to `--no-sandbox`. */
+async function buildPages(outDir: string): Promise<void> {
+  await build({ configFile: config, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+}
+
+/**
+ * The folder holding this run's build of the pages, and whether the caller owns (and removes) it.
+ * In the run's shared folder, creating the `lock` folder (atomic) elects the one file that builds;
+ * it then writes `done`, or `failed` with the error, which the files waiting for it read.
+ */
+async function builtPages(): Promise<{ outDir: string; owned: boolean }> {
+  const shared = inject('webBuildDir');
+  if (!shared) {
+    // Run without test/global-setup.ts (another config): a build of its own.
+    const outDir = mkdtempSync(join(tmpdir(), 'nnet-web-'));
+    await buildPages(outDir).catch((e: unknown) => {
+      rmSync(outDir, { recursive: true, force: true });
+      throw e;
+    });
+    return { outDir, owned: true };
+  }
+  const outDir = join(shared, 'out');
+  const [done, failed] = [join(shared, 'done'), join(shared, 'failed')];
+  let builder = true;
+  try {
+    mkdirSync(join(shared, 'lock'));
+  } catch {
+    builder = false;
+  }
+  if (builder) {
+    try {
+      await buildPages(outDir);
+    } catch (e) {
+      writeFileSync(failed, e instanceof Error ? (e.stack ?? e.message) : String(e));
+      throw e;
+    }
+    writeFileSync(done, '');
+  } else {
+    while (!existsSync(done)) {
+      if (existsSync(failed))
+        throw new Error(`the web build failed in another test file:\n${readFileSync(failed, 'utf8')}`);
+      await sleep(200);
+    }
+  }
+  return { outDir, owned: false };
+}
+
+/** Builds (once per run) and serves the pages, and launches Chromium with `args` added to `--no-sandbox`. */
 export async function servePages(args: readonly string[] = []): Promise<PageServer> {
   if (!existsSync(executablePath))
     throw new Error(
       `${executablePath} is missing: install Debian's chromium (apt-get install chromium) or set NNET_CHROMIUM.`,
     );
-  const outDir = mkdtempSync(join(tmpdir(), 'nnet-web-'));
+  const { outDir, owned } = await builtPages();
+  const removeOwned = () => {
+    if (owned) rmSync(outDir, { recursive: true, force: true });
+  };
   let server: PreviewServer;
   try {
-    await build({ configFile: config, logLevel: 'error', build: { outDir, emptyOutDir: true } });
     server = await preview({
       configFile: config,
       build: { outDir },
@@ -39,7 +90,7 @@ export async function servePages(args: readonly string[] = []): Promise<PageServ
       logLevel: 'error',
     });
   } catch (e) {
-    rmSync(outDir, { recursive: true, force: true });
+    removeOwned();
     throw e;
   }
   const url = server.resolvedUrls?.local[0] ?? '';
@@ -50,7 +101,7 @@ export async function servePages(args: readonly string[] = []): Promise<PageServ
     async close() {
       await browser.close();
       await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-      rmSync(outDir, { recursive: true, force: true });
+      removeOwned();
     },
   };
 }

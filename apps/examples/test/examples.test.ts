@@ -20,7 +20,7 @@ describe('examples', () => {
     }
   }, 60_000);
 
-  it('fizzbuzz encodes inputs and classes like the seed', () => {
+  it('fizzbuzz encodes n as 10 bits, lowest first, and its class one-hot as [n, fizz, buzz, fizzbuzz]', () => {
     expect(binaryEncode(5)).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
     expect(fizzBuzzEncode(15)).toEqual([0, 0, 0, 1]);
     expect(fizzBuzzEncode(10)).toEqual([0, 0, 1, 0]);

@@ -22,7 +22,7 @@ describe('gpt2 example', () => {
     expect(decodeGpt2(encodeGpt2(sentence))).toBe(sentence);
   });
 
-  it('runs a tiny random GPT-2 end to end, reproducibly from the seed', async () => {
+  it('runs a tiny random GPT-2 end to end, reproducibly from a fixed seed', async () => {
     const a = await runGpt2({ quiet: true, tinyConfig: tiny, maxNewTokens: 4, seed: 3 });
     expect(a.random).toBe(true);
     expect(a.promptIds).toEqual([15496, 11, 616, 1438, 318]);

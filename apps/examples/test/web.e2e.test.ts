@@ -51,8 +51,8 @@ describe('the web page in headless Chromium', () => {
     expect(
       await page.locator('#chart svg path[aria-roledescription="line mark"]').count(),
     ).toBeGreaterThanOrEqual(2);
-    // At 1200 px the drawing panel stays beside the chart (it used to drop below when the chart
-    // appeared), and the chart fits its column.
+    // At 1200 px the drawing panel stays beside the chart once the chart has appeared (the training
+    // column may shrink below the chart's natural width, style.css), and the chart fits its column.
     const chart = (await page.locator('#chart svg').boundingBox())!;
     const drawPanel = (await page.locator('section[aria-labelledby="draw-title"]').boundingBox())!;
     const trainPanel = (await page.locator('section[aria-labelledby="train-title"]').boundingBox())!;

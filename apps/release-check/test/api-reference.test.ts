@@ -1,16 +1,22 @@
 /**
  * The API reference (TypeDoc over every public package, typedoc.json at the root): every export and
- * member is documented, no other TypeDoc warning, and the temporary allow-list of the undocumented
- * names that remain (scripts/api-undocumented.allow.txt) only shrinks. `pnpm run docs` writes the HTML.
+ * member is documented, every exported function, class and constant shows an example, no other
+ * TypeDoc warning, and the allow-lists of what remains (scripts/api-undocumented.allow.txt,
+ * scripts/api-no-example.allow.txt) only shrink. `pnpm run docs` writes the HTML.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allowListPath,
   checkApiReference,
   compareWithAllowList,
   type Finding,
+  noExampleAllowListPath,
+  noExampleAllowListText,
+  readAllowList,
+  runTypeDoc,
+  type TypeDocResult,
 } from '../../../scripts/api-reference.mjs';
 import { publicPackages, root } from './workspace.js';
 
@@ -42,6 +48,49 @@ describe('the allow-list of undocumented exports', () => {
   });
 });
 
+describe('examples in doc comments', () => {
+  // A one-package fixture (test/fixtures/examples): every export documented, three without an example.
+  let fixture: TypeDocResult;
+  const pkg = '@nnet-fixture/examples';
+  beforeAll(async () => {
+    fixture = await runTypeDoc({
+      config: join(root, 'apps/release-check/test/fixtures/typedoc.examples.json'),
+    });
+  }, 120_000);
+
+  it('reports each function, class and constant without an @example or fenced block, not types', () => {
+    expect(fixture.problems).toEqual([]);
+    expect(fixture.findings).toEqual([]);
+    expect(fixture.exports).toEqual({ [pkg]: 8 });
+    // Passes: an @example block (double), a fenced block in the summary (triple), an @example tag
+    // (ANSWER), an example on the constructor (Counter), an interface without one (Options).
+    expect(fixture.withoutExample.map((f) => f.key)).toEqual([
+      `${pkg}: WITHOUT_EXAMPLE_LIMIT`,
+      `${pkg}: WithoutExampleBox`,
+      `${pkg}: withoutExampleHalf`,
+    ]);
+    expect(fixture.withoutExample[2].entry).toBe(
+      `${pkg}: withoutExampleHalf (apps/release-check/test/fixtures/examples/src/index.ts:54)`,
+    );
+  });
+
+  it('fails a new export without an example and an allow-list line whose export has one', () => {
+    const keys = fixture.withoutExample.map((f) => f.key);
+    expect(compareWithAllowList(fixture.withoutExample, keys)).toEqual({ notAllowed: [], stale: [] });
+    expect(compareWithAllowList(fixture.withoutExample, [...keys.slice(1), `${pkg}: double`])).toEqual({
+      notAllowed: [fixture.withoutExample[0].entry],
+      stale: [`${pkg}: double`],
+    });
+  });
+
+  it('the allow-list is what --write-no-example-allow-list writes: a header, each symbol once, sorted', () => {
+    const keys = readAllowList(noExampleAllowListPath);
+    expect(keys).toEqual([...new Set(keys)].sort());
+    const asFindings = keys.map((key) => ({ pkg: key.split(': ')[0], key, entry: key }));
+    expect(readFileSync(noExampleAllowListPath, 'utf8')).toBe(noExampleAllowListText(asFindings));
+  });
+});
+
 describe('the API reference (TypeDoc)', () => {
   it('covers every public package', () => {
     const config = JSON.parse(readFileSync(join(root, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
@@ -53,7 +102,9 @@ describe('the API reference (TypeDoc)', () => {
   });
 
   // TypeDoc converts each package (about 25 s of CPU in all); the timeout only guards a shared machine.
-  it('documents every export, with no other TypeDoc warning', { timeout: 600_000 }, async () => {
+  it('documents every export, with an example for each function, class and constant', {
+    timeout: 600_000,
+  }, async () => {
     const r = await checkApiReference();
     expect(r.packages.map((p) => relative(root, p)).sort()).toEqual(
       publicPackages()
@@ -68,6 +119,14 @@ describe('the API reference (TypeDoc)', () => {
     expect(
       r.stale,
       `documented now: remove these lines from ${relative(root, allowListPath)}, so the list only shrinks`,
+    ).toEqual([]);
+    expect(
+      r.noExample.notAllowed,
+      'exports without an example: give each an @example block (```ts ... ```) in its doc comment',
+    ).toEqual([]);
+    expect(
+      r.noExample.stale,
+      `these have an example now or are gone: remove them from ${relative(root, noExampleAllowListPath)}`,
     ).toEqual([]);
     // A configuration that documented nothing would pass the checks above: every package has exports.
     expect(Object.keys(r.exports).sort()).toEqual(

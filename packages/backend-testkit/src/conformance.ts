@@ -18,10 +18,8 @@ import { checkStorage } from './storage.js';
 export type { ConformanceOptions } from './options.js';
 
 /**
- * Declares the conformance suite for one backend. Call it at the top level of a vitest file:
- *
- *   import { runBackendConformance } from '@nnet/backend-testkit';
- *   runBackendConformance({ name: 'cpu', create: () => new CpuBackend(), skip: ['unary.erf'] });
+ * Declares the conformance suite for one backend. Call it at the top level of a vitest file
+ * (the example below).
  *
  * First one up-front check that the backend has every storage method and required kernel (a
  * single failure listing everything missing; the cases of a missing kernel are then not run).
@@ -33,6 +31,15 @@ export type { ConformanceOptions } from './options.js';
  * with `await read()`, so a backend without `readSync` runs every case; nothing is skipped that
  * the caller did not list in `skip`. A failure shows the case's inputs (dtypes, shapes, values).
  * Prints the kernel-support matrix at the end (unless `printMatrix: false`).
+ *
+ * @example
+ * ```ts
+ * // test/conformance.test.ts of a backend package
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { runBackendConformance } from '@nnet/backend-testkit';
+ *
+ * runBackendConformance({ name: 'cpu', create: () => new CpuBackend(), skip: ['unary.erf'] });
+ * ```
  */
 export function runBackendConformance(options: ConformanceOptions): void {
   const tol = kernelTolerance(options);

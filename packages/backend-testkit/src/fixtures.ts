@@ -55,7 +55,17 @@ export interface OpCase {
   extra?: Record<string, unknown>;
 }
 
-/** A fixture number: a JSON number or one of "NaN", "Infinity", "-Infinity". */
+/**
+ * A fixture number: a JSON number or one of "NaN", "Infinity", "-Infinity".
+ *
+ * @example
+ * ```ts
+ * import { decodeNumber } from '@nnet/backend-testkit';
+ *
+ * decodeNumber('-Infinity'); // -Infinity
+ * decodeNumber(0.5);         // 0.5
+ * ```
+ */
 export function decodeNumber(v: unknown): number {
   if (typeof v === 'number') return v;
   if (v === 'NaN') return Number.NaN;
@@ -64,7 +74,16 @@ export function decodeNumber(v: unknown): number {
   throw new Error(`fixture value ${JSON.stringify(v)} is not a number`);
 }
 
-/** The values of an encoded tensor as the typed array of its dtype. */
+/**
+ * The values of an encoded tensor as the typed array of its dtype.
+ *
+ * @example
+ * ```ts
+ * import { decode } from '@nnet/backend-testkit';
+ *
+ * decode({ dtype: 'float32', shape: [2], data: [1, 'NaN'] }); // Float32Array [1, NaN]
+ * ```
+ */
 export function decode(t: EncodedTensor): TypedArray {
   const values = t.data.map(decodeNumber);
   const size = t.shape.reduce((a, b) => a * b, 1);
@@ -79,6 +98,14 @@ export function decode(t: EncodedTensor): TypedArray {
 /**
  * A short description of a case's tensors for failure messages: dtype, shape and the first few
  * values of each ('x0 float32[2,3] [0.1, -2, NaN, ...]'; null for an absent bias).
+ *
+ * @example
+ * ```ts
+ * import { describeTensors } from '@nnet/backend-testkit';
+ *
+ * describeTensors([{ dtype: 'int32', shape: [2], data: [1, 2] }, null]);
+ * // 'x0 int32[2] [1, 2]; x1 (none)'
+ * ```
  */
 export function describeTensors(tensors: readonly (EncodedTensor | null | undefined)[], values = 6): string {
   return tensors
@@ -112,12 +139,30 @@ function load<T>(file: string): T[] {
 /** The kernel fixture files, in the order their cases run. */
 export const KERNEL_FIXTURE_FILES: readonly string[] = ['kernels.json', 'kernels_scan_sort_resize_ce.json'];
 
-/** Every kernel case of the kernel fixture files (`fixtures/kernels*.json`). */
+/**
+ * Every kernel case of the kernel fixture files (`fixtures/kernels*.json`).
+ *
+ * @example
+ * ```ts
+ * import { kernelCases } from '@nnet/backend-testkit';
+ *
+ * kernelCases().filter((c) => c.kernel === 'matmul').length; // 25 matmul cases
+ * ```
+ */
 export function kernelCases(): KernelCase[] {
   return KERNEL_FIXTURE_FILES.flatMap((f) => load<KernelCase>(f));
 }
 
-/** Every op case of `fixtures/ops.json`. */
+/**
+ * Every op case of `fixtures/ops.json`.
+ *
+ * @example
+ * ```ts
+ * import { opCases } from '@nnet/backend-testkit';
+ *
+ * opCases()[0].name; // 'neg', the first of the cases of fixtures/ops.json
+ * ```
+ */
 export function opCases(): OpCase[] {
   return load<OpCase>('ops.json');
 }

@@ -31,7 +31,16 @@ import { DEFAULT_TOLERANCE, identical, memoryDelta, mismatchTyped, type Toleranc
 import { decode, decodeNumber, describeTensors, type EncodedTensor, type KernelCase } from './fixtures.js';
 import { kernelMethod } from './ids.js';
 
-/** What an output buffer holds before the kernel runs: no kernel result equals it by accident. */
+/**
+ * What an output buffer holds before the kernel runs: no kernel result equals it by accident.
+ *
+ * @example
+ * ```ts
+ * import { SENTINEL } from '@nnet/backend-testkit';
+ *
+ * new Float32Array(4).fill(SENTINEL.float32); // an output buffer before the kernel writes it
+ * ```
+ */
 export const SENTINEL: Readonly<Record<DType, number>> = { float32: -98765.4375, int32: -98765, bool: 1 };
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -64,7 +73,13 @@ function mutatedInputs(c: KernelCase): Set<number> {
  * exception), followed by the case's inputs (dtype, shape, first values) and params. Frees everything it
  * allocated, whatever happens.
  *
- *   const msg = await runKernelCase(backend, kernelCases()[0]); // null when it passes
+ * @example
+ * ```ts
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { kernelCases, runKernelCase } from '@nnet/backend-testkit';
+ *
+ * const msg = await runKernelCase(new CpuBackend(), kernelCases()[0]); // null when it passes
+ * ```
  */
 export async function runKernelCase(
   backend: Backend,

@@ -17,6 +17,15 @@ const LABEL: Record<KernelStatus, string> = {
 /**
  * Folds one case's outcome into a kernel's status: any failure makes the kernel fail, a skip or a
  * missing optional kernel is recorded as such, and a pass never hides either.
+ *
+ * @example
+ * ```ts
+ * import { mergeStatus } from '@nnet/backend-testkit';
+ *
+ * mergeStatus('pass', 'fail');    // 'fail'
+ * mergeStatus(undefined, 'pass'); // 'pass'
+ * mergeStatus('skipped', 'pass'); // 'skipped'
+ * ```
  */
 export function mergeStatus(prev: KernelStatus | undefined, next: KernelStatus): KernelStatus {
   if (prev === 'fail' || next === 'fail') return 'fail';
@@ -28,7 +37,14 @@ export function mergeStatus(prev: KernelStatus | undefined, next: KernelStatus):
  * The matrix as text: one line per kernel id (every id of the contract, in contract order, then
  * any other id seen), with its status, 'not run' for ids no case reached, and the totals.
  *
- *   formatMatrix('cpu', new Map([['matmul', 'pass']]))
+ * @example
+ * ```ts
+ * import { formatMatrix } from '@nnet/backend-testkit';
+ *
+ * console.log(formatMatrix('cpu', new Map([['matmul', 'pass']])));
+ * // kernel support matrix for backend 'cpu': one line per kernel id ('  matmul  required  pass',
+ * // 'not run' for the others), then '  1 pass, 0 fail, 0 skipped, 0 not implemented (optional), 67 not run'
+ * ```
  */
 export function formatMatrix(name: string, status: ReadonlyMap<string, KernelStatus>): string {
   const ids = [...STORAGE_IDS, ...KERNEL_IDS];

@@ -22,6 +22,15 @@ import { type ConformanceOptions, opTolerance, skipSet } from './options.js';
 /**
  * A view of `backend` with only its storage and required kernels: the front end sees no optional
  * kernel and uses its reference decompositions. Shares the backend's storage (and handles).
+ *
+ * @example
+ * ```ts
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { requiredOnly } from '@nnet/backend-testkit';
+ *
+ * const view = requiredOnly(new CpuBackend());
+ * typeof view.conv2d; // 'undefined': the front end decomposes conv2d on this view
+ * ```
  */
 export function requiredOnly(backend: Backend): Backend {
   const src = backend as unknown as Record<string, unknown>;
@@ -37,7 +46,10 @@ export function requiredOnly(backend: Backend): Backend {
  * Options of `runOpConformance`: `name`, `create`, `skip` and `tolerance` as in
  * `ConformanceOptions`, plus whether to rerun every case with only the required kernels.
  *
- *   runOpConformance({ name: 'cpu', create: () => new CpuBackend(), requiredOnly: false });
+ * @example
+ * ```ts
+ * runOpConformance({ name: 'cpu', create: () => new CpuBackend(), requiredOnly: false });
+ * ```
  */
 export type OpConformanceOptions = Pick<ConformanceOptions, 'name' | 'create' | 'skip' | 'tolerance'> & {
   /** Also run every case with the optional kernels hidden (default true). */
@@ -52,7 +64,14 @@ export type OpConformanceOptions = Pick<ConformanceOptions, 'name' | 'create' | 
  * Each case's synchronous part runs in `tidy` and its results are read with `await data()`, so
  * every case runs on a backend without `readSync` too; only the caller's `skip` list skips one.
  *
- *   runOpConformance({ name: 'cpu', create: () => new CpuBackend() });
+ * @example
+ * ```ts
+ * // test/ops.test.ts of a backend package
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { runOpConformance } from '@nnet/backend-testkit';
+ *
+ * runOpConformance({ name: 'cpu', create: () => new CpuBackend() });
+ * ```
  */
 export function runOpConformance(options: OpConformanceOptions): void {
   const tol = opTolerance(options);

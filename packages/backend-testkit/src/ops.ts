@@ -19,7 +19,17 @@ const dim = (kw: Record<string, unknown>) => kw.dim as Dims | undefined;
 const keepdim = (kw: Record<string, unknown>) => kw.keepdim === true;
 const correction = (kw: Record<string, unknown>) => (typeof kw.correction === 'number' ? kw.correction : 1);
 
-/** Every op the fixtures name, called the way a user would (methods and free functions both). */
+/**
+ * Every op the fixtures name, called the way a user would (methods and free functions both).
+ *
+ * @example
+ * ```ts
+ * import { OPS } from '@nnet/backend-testkit';
+ * import { tensor } from '@nnet/tensor';
+ *
+ * await OPS.add([tensor([1, 2]), tensor([3, 4])], {}, {}).data(); // [2] → Float32Array [4, 6]
+ * ```
+ */
 export const OPS: Readonly<Record<string, OpFn>> = {
   neg: ([x]) => x.neg(),
   abs: ([x]) => nn.abs(x),
@@ -94,6 +104,16 @@ function fixtureInputs(c: OpCase): Float32Array[] {
  * Runs op(x) forward and sum(op(x) · W) backward through the front end; resolves to the output
  * values and each input's gradient (null when the front end computed none). The synchronous part
  * runs in `tidy`; the results are read with `await data()` and freed.
+ *
+ * @example
+ * ```ts
+ * import { forwardBackward, opCases } from '@nnet/backend-testkit';
+ *
+ * // The first case: neg of a [2, 3, 4] tensor, on the current backend.
+ * const { out, grads } = await forwardBackward(opCases()[0]);
+ * out.length;   // 24: y = -x, row-major
+ * grads.length; // 1: d sum(y · W) / dx = -W
+ * ```
  */
 export async function forwardBackward(
   c: OpCase,
@@ -135,7 +155,17 @@ function withInputs(c: OpCase, bad: string): string {
   inputs: ${describeTensors(c.inputs)}`;
 }
 
-/** Forward values and gradients of sum(op(x) · W) against PyTorch's; null on success. */
+/**
+ * Forward values and gradients of sum(op(x) · W) against PyTorch's; null on success.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TOLERANCE, checkOpAgainstFixture, opCases } from '@nnet/backend-testkit';
+ *
+ * // On the current backend (setBackend), e.g. the first case, neg of a [2, 3, 4] tensor:
+ * await checkOpAgainstFixture(opCases()[0], DEFAULT_TOLERANCE); // null when it matches PyTorch
+ * ```
+ */
 export async function checkOpAgainstFixture(c: OpCase, tol: Tolerance): Promise<string | null> {
   const { out, grads } = await forwardBackward(c);
   const bad = mismatch(out, decode(c.out), tol);
@@ -154,7 +184,10 @@ export async function checkOpAgainstFixture(c: OpCase, tol: Tolerance): Promise<
 /**
  * Options of `checkOpFiniteDifferences`: step, samples per input and the acceptance tolerance.
  *
- *   await checkOpFiniteDifferences(c, { eps: 1e-3, samples: 8 })   // null on success
+ * @example
+ * ```ts
+ * await checkOpFiniteDifferences(c, { eps: 1e-3, samples: 8 }); // null on success
+ * ```
  */
 export interface FiniteDifferenceOptions {
   /** Step h of (f(x + h) - f(x - h)) / 2h. Default 1e-2 (fixture inputs keep 0.1 from any kink). */
@@ -173,6 +206,13 @@ export interface FiniteDifferenceOptions {
 /**
  * Central finite differences of L(x) = sum(op(x) · W), in float64 arithmetic over float32 forward
  * evaluations, against the gradient the front end computes on this backend; null on success.
+ *
+ * @example
+ * ```ts
+ * import { checkOpFiniteDifferences, opCases } from '@nnet/backend-testkit';
+ *
+ * await checkOpFiniteDifferences(opCases()[0], { samples: 8 }); // null when the gradient agrees
+ * ```
  */
 export async function checkOpFiniteDifferences(
   c: OpCase,

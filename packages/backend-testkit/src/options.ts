@@ -8,7 +8,10 @@ import { KERNEL_IDS, STORAGE_IDS } from './ids.js';
  * The options of `runBackendConformance` (and, in part, `runOpConformance`): the backend under
  * test, what to skip, the float tolerance, and which parts to run.
  *
- *   runBackendConformance({ name: 'wasm', create: () => createWasmBackend(), skip: ['op:conv2d'] });
+ * @example
+ * ```ts
+ * runBackendConformance({ name: 'wasm', create: () => createWasmBackend(), skip: ['op:conv2d'] });
+ * ```
  */
 export interface ConformanceOptions {
   /** Name shown in the suite titles and the support matrix. */

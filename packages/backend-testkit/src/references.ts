@@ -27,7 +27,16 @@ import { type ConformanceOptions, kernelTolerance } from './options.js';
  * reference decompositions. The references compute with front-end ops on the current backend,
  * so register the view and select it (`setBackend`) before calling its optional kernels.
  *
- *   registerBackend('refs', () => withReferenceKernels(backend), -1000); await setBackend('refs');
+ * @example
+ * ```ts
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { withReferenceKernels } from '@nnet/backend-testkit';
+ * import { registerBackend, setBackend } from '@nnet/tensor';
+ *
+ * const backend = new CpuBackend();
+ * registerBackend('refs', () => withReferenceKernels(backend), -1000);
+ * await setBackend('refs'); // conv2d and the other optional kernels now run their decompositions
+ * ```
  */
 export function withReferenceKernels(backend: Backend): Backend {
   return { ...requiredOnly(backend), ...referenceKernels, name: `${backend.name} (reference kernels)` };
@@ -39,7 +48,15 @@ export function withReferenceKernels(backend: Backend): Backend {
  * checks as a backend's kernel: values, every output written, inputs untouched, nothing leaked.
  * `runBackendConformance` calls it; `backend` is read when the tests run.
  *
- *   runReferenceConformance({ name: 'cpu' }, () => backend);
+ * @example
+ * ```ts
+ * // test/references.test.ts of a backend package
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { runReferenceConformance } from '@nnet/backend-testkit';
+ *
+ * const backend = new CpuBackend();
+ * runReferenceConformance({ name: 'cpu' }, () => backend);
+ * ```
  */
 export function runReferenceConformance(
   options: Pick<ConformanceOptions, 'name' | 'tolerance'>,

@@ -8,16 +8,40 @@
  */
 import type { Backend, DType, TensorInfo, TypedArray } from '@nnet/tensor';
 
-/** Values whose float32 rounding differs from the float64 value (or overflows / underflows). */
+/**
+ * Values whose float32 rounding differs from the float64 value (or overflows / underflows).
+ *
+ * @example
+ * ```ts
+ * import { ROUNDING_FILL_VALUES } from '@nnet/backend-testkit';
+ *
+ * Math.fround(ROUNDING_FILL_VALUES[0]); // 0.10000000149011612, not 0.1
+ * ```
+ */
 export const ROUNDING_FILL_VALUES: readonly number[] = [0.1, 1 / 3, 16777217, -2.5e-8, 1e-46, 3.5e38 * 2];
-/** int32 values float32 cannot hold exactly (above 2^24). */
+/**
+ * int32 values float32 cannot hold exactly (above 2^24).
+ *
+ * @example
+ * ```ts
+ * import { ROUNDING_CAST_VALUES } from '@nnet/backend-testkit';
+ *
+ * ROUNDING_CAST_VALUES.map(Math.fround); // [16777216, 2147483648, -16777220, 123456792]
+ * ```
+ */
 export const ROUNDING_CAST_VALUES: readonly number[] = [16777217, 2147483647, -16777219, 123456789];
 
 /**
  * Checks that `kernel` ('fill' or 'cast') rounds its float32 results to float32; resolves to null,
  * or to a message naming the values that were not rounded. Frees everything it allocates.
  *
- *   await checkFloat32Rounding(backend, 'fill'); // null on a conforming backend
+ * @example
+ * ```ts
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { checkFloat32Rounding } from '@nnet/backend-testkit';
+ *
+ * await checkFloat32Rounding(new CpuBackend(), 'fill'); // null on a conforming backend
+ * ```
  */
 export async function checkFloat32Rounding(
   backend: Backend,

@@ -28,6 +28,15 @@ function expectedType(dtype: DType): string {
 /**
  * Checks the storage half of the contract on `backend`; resolves to a list of problems (empty
  * when it conforms). With `sync`, checks `readSync` instead of `read` (the backend must have it).
+ *
+ * @example
+ * ```ts
+ * import { CpuBackend } from '@nnet/backend-cpu';
+ * import { checkStorage } from '@nnet/backend-testkit';
+ *
+ * await checkStorage(new CpuBackend());       // []: no problems
+ * await checkStorage(new CpuBackend(), true); // the same through readSync
+ * ```
  */
 export async function checkStorage(backend: Backend, sync = false): Promise<string[]> {
   const errors: string[] = [];

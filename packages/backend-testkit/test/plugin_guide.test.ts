@@ -101,8 +101,8 @@ describe('the plugin guide, from outside the workspace', () => {
       writeFileSync(join(plugin, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
       writeFileSync(join(plugin, 'src/index.ts'), BACKEND);
       writeFileSync(join(plugin, 'test/conformance.test.ts'), CONFORMANCE);
-      // The @nnet packages are not on the registry yet: their packed tarballs stand in for the
-      // versions the package.json names (--no-save keeps the package.json as the guide shows it).
+      // The @nnet packages under test come from their packed tarballs, not the registry: they stand in
+      // for the versions the package.json names (--no-save keeps the package.json as the guide shows it).
       await run(
         'npm',
         [
