@@ -7,8 +7,9 @@
  *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
 import { alternate, parseCli, positiveInt, usageError } from './cli_args.js';
-import { type Job, jobLib, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
+import { type Job, jobLib, RELAXED_FLAG, runJob } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
+import { UNITS, type Workload } from './measure.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
@@ -175,7 +176,7 @@ function main(): void {
     ratios: plannedRatios(figures),
     notes: [
       'matmul: n×n×n float32 products; MLP 784-128-ReLU-10 and the CNN (conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10): one SGD step with softmax cross-entropy, loss read back; inference: one forward pass of the MLP read back (ms, lower is better).',
-      "Each round's value is the median of that process's repeated calls (a call slower than 300 ms: the median of 3 after one warm-up call); rounds alternate the order of the libraries.",
+      "Each round's value is the median of that process's repeated calls (a call slower than 300 ms: the median of 3 after one warm-up call; inference: each sample times enough passes to last ≥ 1 ms, divided by their count); rounds alternate the order of the libraries.",
       ...(args.relaxed
         ? []
         : [
