@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { alternate, parseCli, positiveInt, runMain, usageError } from './cli_args.js';
+import { alternate, parseCli, positiveInt, runMain, SUITE_FLAGS, suitePart, usageError } from './cli_args.js';
 import { type Job, runJob } from './jobs.js';
 import type { LibName } from './libs.js';
 import { fmt } from './markdown.js';
@@ -105,21 +105,13 @@ function commitOf(dir: string): string {
 }
 
 function main(): void {
-  const args = parseCli(usage, {
-    a: { type: 'string' },
-    b: { type: 'string' },
-    rounds: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    json: { type: 'string' },
-    only: { type: 'string' },
-  });
-  if (args.only && !['matmul', 'mlp', 'cnn', 'infer'].includes(args.only))
-    usageError(`unknown --only '${args.only}'`, usage);
+  const args = parseCli(usage, { ...SUITE_FLAGS, a: { type: 'string' }, b: { type: 'string' } });
+  const only = suitePart(args.only, usage);
   const roots: Record<AbSide, string> = { A: checkoutRoot('--a', args.a), B: checkoutRoot('--b', args.b) };
   const dirs: Record<AbSide, string> = { A: resolve(args.a ?? ''), B: resolve(args.b ?? '') };
   const quick = args.quick ?? false;
   const rounds = positiveInt('--rounds', args.rounds ?? '3', usage);
-  const cases = planCases(quick, args.only);
+  const cases = planCases(quick, only);
   const jobs = cases.flatMap((c) => AB_SIDES.map((side) => ({ c, side })));
   const key = (c: Case, side: AbSide) => figureId(c.workload, c.size, abLib(c.lib, side), c.threads);
   const samples = new SampleSet();
@@ -153,7 +145,7 @@ function main(): void {
   const report = buildReport({
     bench: `ab-${new Date().toISOString().slice(0, 10)}`,
     title: `A/B of two nnet builds: A ${environment.commitA}, B ${environment.commitB}`,
-    command: `pnpm --filter @nnet/bench run ab -- --a ${args.a} --b ${args.b} --rounds ${rounds}${quick ? ' --quick' : ''}${args.only ? ` --only ${args.only}` : ''}`,
+    command: `pnpm --filter @nnet/bench run ab -- --a ${args.a} --b ${args.b} --rounds ${rounds}${quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`,
     rounds,
     environment,
     figures,

@@ -6,7 +6,7 @@
  *
  *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
-import { alternate, parseCli, positiveInt, usageError } from './cli_args.js';
+import { alternate, parseCli, positiveInt, SUITE_FLAGS, suitePart } from './cli_args.js';
 import { type Job, jobLib, RELAXED_FLAG, runJob } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
 import { UNITS, type Workload } from './measure.js';
@@ -122,19 +122,12 @@ function plannedRatios(figures: Figure[]): Ratio[] {
 }
 
 function main(): void {
-  const args = parseCli(usage, {
-    quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    relaxed: { type: 'boolean', default: false },
-    json: { type: 'string' },
-    only: { type: 'string' },
-  });
-  if (args.only && !['matmul', 'mlp', 'cnn', 'infer'].includes(args.only))
-    usageError(`unknown --only '${args.only}'`, usage);
+  const args = parseCli(usage, { ...SUITE_FLAGS, relaxed: { type: 'boolean', default: false } });
+  const only = suitePart(args.only, usage);
   const quick = args.quick ?? false;
   const rounds = positiveInt('--rounds', args.rounds ?? (quick ? '1' : '3'), usage);
   const flags = args.relaxed ? [RELAXED_FLAG] : [];
-  const jobs = planJobs(quick, args.only, args.relaxed ?? false);
+  const jobs = planJobs(quick, only, args.relaxed ?? false);
   const key = (j: Job) => figureId(j.workload, j.size, jobLib(j), j.threads);
   const samples = new SampleSet();
   const rss = new Map<string, number>();
@@ -169,7 +162,7 @@ function main(): void {
   const report = buildReport({
     bench: quick ? 'node-quick' : 'node',
     title: 'nnet beside TensorFlow.js 4.22 in Node (each figure in its own process)',
-    command: `pnpm bench --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}${args.only ? ` --only ${args.only}` : ''}`,
+    command: `pnpm bench --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}${only ? ` --only ${only}` : ''}`,
     rounds,
     environment,
     figures,

@@ -1,24 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type BenchReport, validateReport } from '../src/schema.js';
+import { validateReport } from '../src/schema.js';
+import { distScript, runScript } from './run_script.js';
 
-const ab = fileURLToPath(new URL('../dist/ab.js', import.meta.url));
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('pnpm ab (smoke test; no timing is asserted)', () => {
   it('compares this checkout with itself, alternating A and B, and writes a valid report', () => {
-    const json = join(mkdtempSync(join(tmpdir(), 'nnet-ab-')), 'ab.json');
-    const out = execFileSync(
-      process.execPath,
-      [ab, '--a', root, '--b', root, '--quick', '--rounds', '2', '--only', 'infer', '--json', json],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const args = ['--a', root, '--b', root, '--quick', '--rounds', '2', '--only', 'infer'];
+    const { out, report } = runScript('ab', args);
     expect(out).toContain('| workload | size | backend | unit | A | B | B/A | |');
-    const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
     expect(validateReport(report)).toEqual([]);
     expect(report.bench).toMatch(/^ab-\d{4}-\d{2}-\d{2}$/);
     expect(report.rounds).toBe(2);
@@ -39,7 +32,10 @@ describe('pnpm ab (smoke test; no timing is asserted)', () => {
 
   it('refuses a directory that is not a built nnet checkout', () => {
     expect(() =>
-      execFileSync(process.execPath, [ab, '--a', tmpdir(), '--b', root], { encoding: 'utf8', stdio: 'pipe' }),
+      execFileSync(process.execPath, [distScript('ab'), '--a', tmpdir(), '--b', root], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
     ).toThrow(/--a .*no packages\/tensor\/dist\/index\.js there/);
   });
 });
