@@ -6,9 +6,10 @@
  *
  *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
-import { alternate, parseCli, positiveInt, usageError } from './cli_args.js';
-import { type Job, jobLib, RELAXED_FLAG, runJob, UNITS, type Workload } from './jobs.js';
+import { alternate, parseCli, positiveInt, SUITE_FLAGS, suitePart } from './cli_args.js';
+import { type Job, jobLib, RELAXED_FLAG, runJob } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
+import { UNITS, type Workload } from './measure.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
@@ -121,19 +122,12 @@ function plannedRatios(figures: Figure[]): Ratio[] {
 }
 
 function main(): void {
-  const args = parseCli(usage, {
-    quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    relaxed: { type: 'boolean', default: false },
-    json: { type: 'string' },
-    only: { type: 'string' },
-  });
-  if (args.only && !['matmul', 'mlp', 'cnn', 'infer'].includes(args.only))
-    usageError(`unknown --only '${args.only}'`, usage);
+  const args = parseCli(usage, { ...SUITE_FLAGS, relaxed: { type: 'boolean', default: false } });
+  const only = suitePart(args.only, usage);
   const quick = args.quick ?? false;
   const rounds = positiveInt('--rounds', args.rounds ?? (quick ? '1' : '3'), usage);
   const flags = args.relaxed ? [RELAXED_FLAG] : [];
-  const jobs = planJobs(quick, args.only, args.relaxed ?? false);
+  const jobs = planJobs(quick, only, args.relaxed ?? false);
   const key = (j: Job) => figureId(j.workload, j.size, jobLib(j), j.threads);
   const samples = new SampleSet();
   const rss = new Map<string, number>();
@@ -168,14 +162,14 @@ function main(): void {
   const report = buildReport({
     bench: quick ? 'node-quick' : 'node',
     title: 'nnet beside TensorFlow.js 4.22 in Node (each figure in its own process)',
-    command: `pnpm bench --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}${args.only ? ` --only ${args.only}` : ''}`,
+    command: `pnpm bench --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}${only ? ` --only ${only}` : ''}`,
     rounds,
     environment,
     figures,
     ratios: plannedRatios(figures),
     notes: [
       'matmul: n×n×n float32 products; MLP 784-128-ReLU-10 and the CNN (conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10): one SGD step with softmax cross-entropy, loss read back; inference: one forward pass of the MLP read back (ms, lower is better).',
-      "Each round's value is the median of that process's repeated calls (a call slower than 300 ms: the median of 3 after one warm-up call); rounds alternate the order of the libraries.",
+      "Each round's value is the median of that process's repeated calls (a call slower than 300 ms: the median of 3 after one warm-up call; inference: each sample times enough passes to last ≥ 1 ms, divided by their count); rounds alternate the order of the libraries.",
       ...(args.relaxed
         ? []
         : [

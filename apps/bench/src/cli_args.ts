@@ -37,6 +37,24 @@ export function parseCli<const O extends ParseArgsOptionsConfig>(usage: string, 
   return values;
 }
 
+/** The parts of the Node workload suites `--only` can pick. */
+export const SUITE_PARTS = ['matmul', 'mlp', 'cnn', 'infer'] as const;
+
+/** The flags the Node workload suites share (`pnpm bench`, `pnpm ab`): `--quick --rounds --json --only`. */
+export const SUITE_FLAGS = {
+  quick: { type: 'boolean', default: false },
+  rounds: { type: 'string' },
+  json: { type: 'string' },
+  only: { type: 'string' },
+} as const;
+
+/** `only` (the `--only` flag) when it names a suite part or is unset, else a usage error. */
+export function suitePart(only: string | undefined, usage: string): string | undefined {
+  if (only !== undefined && !(SUITE_PARTS as readonly string[]).includes(only))
+    usageError(`unknown --only '${only}' (parts: ${SUITE_PARTS.join(', ')})`, usage);
+  return only;
+}
+
 /** `value` (a comma-separated list) as positive integers, or a usage error naming `flag`. */
 export function positiveInts(flag: string, value: string, usage: string): number[] {
   const out = value.split(',').map(Number);

@@ -35,7 +35,8 @@ function main(): void {
   const files = parsed.positionals.length
     ? parsed.positionals
     : readdirSync(resultsDir)
-        .filter((f) => f.endsWith('.json'))
+        // A/B reports (ab-<date>.json) compare two builds; they are not BENCHMARKS.md's figures.
+        .filter((f) => f.endsWith('.json') && !f.startsWith('ab-'))
         .sort()
         .map((f) => join(resultsDir, f));
   const sections = files.map((file) => {

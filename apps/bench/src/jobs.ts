@@ -6,8 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LibName } from './libs.js';
-
-export type Workload = 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
+import { UNITS, type Workload } from './measure.js';
 
 export interface Job {
   lib: LibName;
@@ -17,6 +16,11 @@ export interface Job {
   quick: boolean;
   /** nnet-wasm: run the child with Node 20's relaxed-SIMD flag (its figure is `nnet-wasm-relaxed`). */
   relaxed?: boolean;
+  /**
+   * Import nnet from another built checkout: the file URL of its root, ending in `/` (the child
+   * loads `packages/<pkg>/dist/index.js` under it; the A/B command). Unset: this workspace's nnet.
+   */
+  root?: string;
 }
 
 /** What the child prints: the figure, or why there is none. */
@@ -30,14 +34,6 @@ export interface JobResult {
   relaxed?: boolean;
   error?: string;
 }
-
-/** The unit and direction of each workload's figure. */
-export const UNITS: Record<Workload, { unit: string; better: 'higher' | 'lower' }> = {
-  matmul: { unit: 'GFLOP/s', better: 'higher' },
-  'mlp-train': { unit: 'samples/s', better: 'higher' },
-  'cnn-train': { unit: 'samples/s', better: 'higher' },
-  'mlp-infer': { unit: 'ms', better: 'lower' },
-};
 
 /** The library name of a job's figure: `nnet-wasm-relaxed` for a relaxed-SIMD child. */
 export function jobLib(job: Job): string {

@@ -31,10 +31,63 @@ export interface Lib {
   mlpInfer(batch: number): Workload;
 }
 
-/** Loads a library and makes its backend current. Throws if the library is not installed/built. */
-export async function loadLib(name: LibName, threads: number): Promise<Lib> {
-  if (name.startsWith('nnet')) return loadNnet(name, threads);
+/**
+ * Loads a library and makes its backend current. Throws if the library is not installed/built.
+ * `root` (nnet only): the file URL, ending in `/`, of another built nnet checkout to import from.
+ */
+export async function loadLib(name: LibName, threads: number, root?: string): Promise<Lib> {
+  if (name.startsWith('nnet')) return loadNnet(name, threads, root);
   return loadTfjs(name);
+}
+
+type WasmModule = typeof import('@nnet/backend-wasm');
+
+/**
+ * The nnet packages the workloads use, from this workspace or another checkout (whose backend-wasm
+ * may predate `setThreads`).
+ */
+interface NnetPackages {
+  nn: typeof import('@nnet/tensor');
+  layers: typeof import('@nnet/layers');
+  loss: typeof import('@nnet/loss');
+  optim: typeof import('@nnet/optim');
+  /** nnet-wasm only. */
+  wasm?: Pick<WasmModule, 'WasmBackend'> & Partial<Pick<WasmModule, 'setThreads'>>;
+}
+
+/** This workspace's nnet packages, with the backend of `name` imported (registered). */
+async function workspacePackages(name: LibName): Promise<NnetPackages> {
+  const [nn, layers, loss, optim] = await Promise.all([
+    import('@nnet/tensor'),
+    import('@nnet/layers'),
+    import('@nnet/loss'),
+    import('@nnet/optim'),
+  ]);
+  if (name === 'nnet-cpu') {
+    await import('@nnet/backend-cpu');
+    return { nn, layers, loss, optim };
+  }
+  return { nn, layers, loss, optim, wasm: await import('@nnet/backend-wasm') };
+}
+
+/**
+ * The nnet packages of the built checkout at `root` (a file URL ending in `/`): each
+ * `packages/<pkg>/dist/index.js`, typed as this workspace's (the workloads use long-stable APIs).
+ */
+async function checkoutPackages(name: LibName, root: string): Promise<NnetPackages> {
+  const load = async <T>(pkg: string): Promise<T> =>
+    (await import(/* @vite-ignore */ new URL(`packages/${pkg}/dist/index.js`, root).href)) as T;
+  const nn = await load<NnetPackages['nn']>('tensor');
+  const rest = {
+    layers: await load<NnetPackages['layers']>('layers'),
+    loss: await load<NnetPackages['loss']>('loss'),
+    optim: await load<NnetPackages['optim']>('optim'),
+  };
+  if (name === 'nnet-cpu') {
+    await load<unknown>('backend-cpu');
+    return { nn, ...rest };
+  }
+  return { nn, ...rest, wasm: await load<NonNullable<NnetPackages['wasm']>>('backend-wasm') };
 }
 
 /**
@@ -42,17 +95,28 @@ export async function loadLib(name: LibName, threads: number): Promise<Lib> {
  * whether nnet-wasm runs its relaxed-SIMD build (undefined for nnet-cpu).
  */
 export async function useNnetBackend(name: LibName, threads?: number): Promise<boolean | undefined> {
-  const nn = await import('@nnet/tensor');
-  if (name === 'nnet-cpu') {
-    await import('@nnet/backend-cpu');
-    await nn.setBackend('cpu');
+  return selectBackend(await workspacePackages(name), threads);
+}
+
+/**
+ * Makes the imported backend current (`threads` workers for wasm, when given; a checkout without
+ * `setThreads` runs one thread and refuses more). Returns whether the relaxed-SIMD build runs.
+ */
+async function selectBackend(pk: NnetPackages, threads?: number): Promise<boolean | undefined> {
+  if (!pk.wasm) {
+    await pk.nn.setBackend('cpu');
     return undefined;
   }
-  const wasm = await import('@nnet/backend-wasm');
-  await nn.setBackend('wasm');
-  if (threads !== undefined) await wasm.setThreads(threads);
-  const backend = nn.findBackend('wasm');
-  return backend instanceof wasm.WasmBackend ? backend.relaxed : undefined;
+  await pk.nn.setBackend('wasm');
+  if (threads !== undefined) {
+    if (pk.wasm.setThreads) await pk.wasm.setThreads(threads);
+    else if (threads > 1)
+      throw new Error(`this nnet's backend-wasm has no setThreads: cannot run ${threads} threads`);
+  }
+  const backend = pk.nn.findBackend('wasm');
+  return backend instanceof pk.wasm.WasmBackend && typeof backend.relaxed === 'boolean'
+    ? backend.relaxed
+    : undefined;
 }
 
 /**
@@ -101,13 +165,13 @@ export function nnetCnn(
   };
 }
 
-async function loadNnet(name: LibName, threads: number): Promise<Lib> {
-  const nn = await import('@nnet/tensor');
-  const layers = await import('@nnet/layers');
+async function loadNnet(name: LibName, threads: number, root?: string): Promise<Lib> {
+  const pk = root ? await checkoutPackages(name, root) : await workspacePackages(name);
+  const { nn, layers } = pk;
   const { Linear, ReLU, Sequential } = layers;
-  const { crossEntropy } = await import('@nnet/loss');
-  const { SGD } = await import('@nnet/optim');
-  const relaxed = await useNnetBackend(name, threads);
+  const { crossEntropy } = pk.loss;
+  const { SGD } = pk.optim;
+  const relaxed = await selectBackend(pk, threads);
   const mlp = () => new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
   const data = (batch: number, shape: number[]) => ({
     x: nn.randn([batch, ...shape]),

@@ -1,10 +1,14 @@
-/** What the browser page measures and reports back to its driver (src/browser.ts). Pure. */
+/**
+ * What the browser page measures and reports back to its driver (src/browser.ts). Pure. The page
+ * times each figure as the Node child does (`measureWorkload`): batch-1 inference in samples of
+ * enough passes to last ≥ 1 ms each, reported in ms per pass.
+ */
+import type { Workload } from './measure.js';
 
 export type PageLib = 'nnet-wasm' | 'tfjs-wasm';
-export type PageWorkload = 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
 
 export interface PageJob {
-  workload: PageWorkload;
+  workload: Workload;
   size: number;
 }
 

@@ -5,6 +5,13 @@
  * A figure keeps every repeat (one sample per round; rounds alternate the contenders), so a reader
  * sees the noise; a ratio pairs the samples of two figures round by round (ratios only within one
  * run and one round), then summarises the per-round ratios.
+ *
+ * The A/B command (`ab.ts`, bench `ab-<date>`, written to `results/ab-<date>.json` and left out of
+ * BENCHMARKS.md) compares two builds of nnet in this schema: each workload has two figures whose
+ * `lib` is `<library>@A` and `<library>@B` (`abLib`), one ratio per workload labelled
+ * `<workload> <size> <library> <threads>T: B/A` with B's figure as numerator, the checkouts' paths
+ * and commits in `environment.checkoutA/B` and `commitA/B`, and a note listing the workloads where
+ * B is slower beyond the spread (`slowerBeyondSpread`).
  */
 import { summarize } from './harness.js';
 
@@ -252,4 +259,35 @@ export function validateReport(value: unknown): string[] {
       checkSummary(where, q);
     }
   return errs;
+}
+
+/** The two builds an A/B report compares. */
+export const AB_SIDES = ['A', 'B'] as const;
+export type AbSide = (typeof AB_SIDES)[number];
+
+/**
+ * The `lib` of an A/B figure: the library and the build, `nnet-wasm@B`.
+ *
+ * @example
+ * abLib('nnet-cpu', 'A'); // 'nnet-cpu@A'
+ */
+export function abLib(lib: string, side: AbSide): string {
+  return `${lib}@${side}`;
+}
+
+/**
+ * Whether a B/A ratio says B is slower beyond the noise: at least two paired rounds, and every
+ * round's ratio on the slow side of 1 (below 1 for a throughput, `better: 'higher'`; above 1 for a
+ * latency). One round has no spread to judge by: false.
+ *
+ * @example
+ * slowerBeyondSpread({ samples: [0.9, 0.85, 0.97], min: 0.85, max: 0.97 }, 'higher'); // true
+ * slowerBeyondSpread({ samples: [0.9, 0.85, 1.02], min: 0.85, max: 1.02 }, 'higher'); // false
+ */
+export function slowerBeyondSpread(
+  ratio: Pick<Ratio, 'samples' | 'min' | 'max'>,
+  better: Figure['better'],
+): boolean {
+  if (ratio.samples.length < 2 || ratio.min === null || ratio.max === null) return false;
+  return better === 'higher' ? ratio.max < 1 : ratio.min > 1;
 }

@@ -1,22 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type BenchReport, validateReport } from '../src/schema.js';
+import { validateReport } from '../src/schema.js';
+import { distScript, runScript } from './run_script.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = distScript('cli');
 
 describe('pnpm bench --quick (smoke test; no timing is asserted)', () => {
   it('measures every library in its own process and writes the tables and a valid report', () => {
-    const json = join(mkdtempSync(join(tmpdir(), 'nnet-bench-')), 'r.json');
-    const out = execFileSync(process.execPath, [cli, '--quick', '--json', json], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { out, report } = runScript('cli', ['--quick']);
     expect(out).toContain('| n | nnet-cpu | tfjs-cpu |');
-    const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
     expect(validateReport(report)).toEqual([]);
     expect(report.bench).toBe('node-quick');
     const rows = report.figures;

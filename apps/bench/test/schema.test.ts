@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { median, summarize } from '../src/harness.js';
-import { type BenchReport, figureId, makeFigure, makeRatio, SCHEMA, validateReport } from '../src/schema.js';
+import {
+  abLib,
+  type BenchReport,
+  figureId,
+  makeFigure,
+  makeRatio,
+  SCHEMA,
+  slowerBeyondSpread,
+  validateReport,
+} from '../src/schema.js';
 
 const key = { workload: 'mlp-train', size: 64, unit: 'samples/s', better: 'higher' as const };
 
@@ -104,5 +113,30 @@ describe('validateReport', () => {
     expect(bad((r) => ((r.ratios as Record<string, unknown>[])[0].max = 9))).toMatch(
       /ratios\[0\].*do not match/,
     );
+  });
+});
+
+describe('A/B helpers', () => {
+  const ratio = (samples: number[]) => ({
+    samples,
+    min: samples.length ? Math.min(...samples) : null,
+    max: samples.length ? Math.max(...samples) : null,
+  });
+
+  it('names a figure of build A or B', () => {
+    expect(abLib('nnet-wasm', 'B')).toBe('nnet-wasm@B');
+  });
+
+  it('flags B slower only when every paired round is on the slow side', () => {
+    expect(slowerBeyondSpread(ratio([0.9, 0.85, 0.97]), 'higher')).toBe(true);
+    expect(slowerBeyondSpread(ratio([0.9, 0.85, 1.02]), 'higher')).toBe(false);
+    expect(slowerBeyondSpread(ratio([1.1, 1.05]), 'lower')).toBe(true);
+    expect(slowerBeyondSpread(ratio([1.1, 0.99]), 'lower')).toBe(false);
+    expect(slowerBeyondSpread(ratio([0.9, 0.8]), 'lower')).toBe(false);
+  });
+
+  it('does not flag with fewer than two paired rounds', () => {
+    expect(slowerBeyondSpread(ratio([0.5]), 'higher')).toBe(false);
+    expect(slowerBeyondSpread(ratio([]), 'higher')).toBe(false);
   });
 });

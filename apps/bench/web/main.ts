@@ -8,8 +8,8 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { time } from '../src/harness.js';
 import { type Lib, loadLib } from '../src/libs.js';
+import { measureWorkload } from '../src/measure.js';
 import { type PageLib, type PageResult, type PageRow, pageJobs } from '../src/page_protocol.js';
 
 declare global {
@@ -22,35 +22,6 @@ const log = document.getElementById('log') as HTMLElement;
 const say = (s: string) => {
   log.textContent = `${log.textContent === 'Running…' ? '' : log.textContent}${s}\n`;
 };
-
-/** One figure of `lib` (GFLOP/s, samples/s or ms), timed as the Node bench does (run-one.ts). */
-function measure(
-  lib: Lib,
-  workload: PageRow['workload'],
-  size: number,
-  quick: boolean,
-): { value: number; unit: string } {
-  const t = (ms: number, reps: number, warmup: number) =>
-    quick
-      ? { warmup: 1, minTimeMs: 50, minReps: 2 }
-      : { warmup, minTimeMs: ms, minReps: reps, slowCallMs: 300 };
-  if (workload === 'matmul') {
-    const c = lib.matmul(size);
-    const ms = time(c.run, t(600, 5, 2)).medianMs;
-    c.dispose();
-    return { value: (2 * size ** 3) / (ms * 1e6), unit: 'GFLOP/s' };
-  }
-  if (workload === 'mlp-infer') {
-    const w = lib.mlpInfer(size);
-    const ms = time(w.run, t(600, 20, 20)).medianMs;
-    w.dispose();
-    return { value: ms, unit: 'ms' };
-  }
-  const w = workload === 'mlp-train' ? lib.mlpTrain(size) : lib.cnnTrain(size);
-  const ms = time(w.run, t(800, 5, 2)).medianMs;
-  w.dispose();
-  return { value: size / (ms / 1000), unit: 'samples/s' };
-}
 
 async function run(): Promise<PageResult> {
   const params = new URLSearchParams(location.search);
@@ -89,7 +60,7 @@ async function run(): Promise<PageResult> {
     for (const lib of order) {
       let row: PageRow;
       try {
-        row = { ...job, lib, ...measure(libs[lib], job.workload, job.size, quick) };
+        row = { ...job, lib, ...measureWorkload(libs[lib], job.workload, job.size, quick) };
       } catch (err) {
         row = { ...job, lib, value: null, unit: '', error: err instanceof Error ? err.message : String(err) };
       }
