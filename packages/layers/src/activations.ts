@@ -12,8 +12,11 @@ import { Module } from './module.js';
  * The base of the activation layers that apply one elementwise function without options (ReLU,
  * Sigmoid, Tanh, SiLU, Mish, ...): x [*] → [*].
  *
- *   const acts: ElementwiseActivation[] = [new ReLU(), new SiLU()];
- *   const y = acts[1].forward(x); // same shape as x
+ * @example
+ * ```ts
+ * const acts: ElementwiseActivation[] = [new ReLU(), new SiLU()];
+ * const y = acts[1].forward(randn([2, 3])); // [2, 3]
+ * ```
  */
 export abstract class ElementwiseActivation extends Module {
   /** @param op The elementwise function the layer applies. */
@@ -40,8 +43,12 @@ export function elementwise(fn: (x: Tensor) => Tensor): new () => ElementwiseAct
  * LogSoftmax, GLU. The dim is checked (a finite integer) when the layer is made; the subclass's
  * name is the op named in the error.
  *
- *   const act: DimActivation = new Softmax(1);
- *   act.dim; // 1
+ * @example
+ * ```ts
+ * const act: DimActivation = new Softmax(1);
+ * act.dim; // 1
+ * act.forward(randn([2, 3])); // [2, 3], rows summing to 1
+ * ```
  */
 export abstract class DimActivation extends Module {
   /** The dim the function runs along (default -1). */

@@ -32,8 +32,11 @@ export type LossOptions<F extends LossFunction> =
  * the loss function `F` on every `forward`; the output is the function's (a scalar, or the
  * per-element or per-row loss with reduction 'none').
  *
- *   const lossFn = new L1Loss({ reduction: 'sum' }); // a LossModule<typeof l1>
- *   lossFn.forward(pred, target); // the same as l1(pred, target, { reduction: 'sum' })
+ * @example
+ * ```ts
+ * const lossFn = new L1Loss({ reduction: 'sum' }); // a LossModule<typeof l1>
+ * lossFn.forward(tensor([1, 2]), tensor([0, 4])); // 3, the same as l1(pred, target, { reduction: 'sum' })
+ * ```
  */
 export class LossModule<F extends LossFunction> {
   /**
