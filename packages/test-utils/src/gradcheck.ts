@@ -34,9 +34,12 @@ export async function gradcheck(
   options: GradcheckOptions = {},
 ): Promise<void> {
   const { eps = 1e-2, stride = 1, rtol = 2e-2, atol = 2e-2 } = options;
-  if (!(eps > 0)) throw new ValueError(`gradcheck: eps must be > 0, got ${eps}; pass a small step such as 1e-2.`);
+  if (!(eps > 0))
+    throw new ValueError(`gradcheck: eps must be > 0, got ${eps}; pass a small step such as 1e-2.`);
   if (!Number.isInteger(stride) || stride < 1) {
-    throw new ValueError(`gradcheck: stride must be an integer >= 1, got ${stride}; pass 1 to probe every element.`);
+    throw new ValueError(
+      `gradcheck: stride must be an integer >= 1, got ${stride}; pass 1 to probe every element.`,
+    );
   }
   inputs.forEach((x, i) => {
     if (x.dtype !== 'float32') {
