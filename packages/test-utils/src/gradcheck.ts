@@ -1,5 +1,5 @@
 /** Gradients against central finite differences, on every backend (reads are asynchronous). */
-import { DTypeError, noGrad, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
+import { DTypeError, IndexError, noGrad, randn, type Tensor, tensor, ValueError } from '@nnet/tensor';
 import { expect } from 'vitest';
 
 /** Options of {@link gradcheck}. */
@@ -69,16 +69,49 @@ export async function gradcheck(
     const grad = leaves[i].grad;
     const analytic = grad ? await grad.data() : new Float32Array(base[i].length);
     for (let k = 0; k < base[i].length; k += stride) {
-      const plus = base.map((b) => Float32Array.from(b));
-      const minus = base.map((b) => Float32Array.from(b));
-      plus[i][k] += eps;
-      minus[i][k] -= eps;
-      const h = plus[i][k] - minus[i][k];
-      const numeric = ((await loss(plus)) - (await loss(minus))) / h;
+      const numeric = await centralDifference(loss, base, i, k, eps);
       expect(
         Math.abs(analytic[k] - numeric),
         `input ${i} element ${k}: gradient ${analytic[k]} vs finite difference ${numeric}`,
       ).toBeLessThanOrEqual(atol + rtol * Math.abs(numeric));
     }
   }
+}
+
+/**
+ * The central difference of `loss` along element `k` of input `i`: (L(x + h) - L(x - h)) / h',
+ * where h' is the step actually taken after float32 rounding of x ± eps, in float64 arithmetic.
+ * `inputs` are not modified (L sees copies). Tensor-free, so any test can probe any function of
+ * float32 arrays with it.
+ *
+ * @example
+ * ```ts
+ * const cube = (xs: Float32Array[]) => xs[0][0] ** 3;
+ * await centralDifference(cube, [Float32Array.of(2)], 0, 0); // ≈ 12 (3·2²)
+ * ```
+ */
+export async function centralDifference(
+  loss: (inputs: Float32Array[]) => number | Promise<number>,
+  inputs: readonly Float32Array[],
+  i: number,
+  k: number,
+  eps = 1e-2,
+): Promise<number> {
+  if (!Number.isInteger(i) || i < 0 || i >= inputs.length) {
+    throw new IndexError(`centralDifference: input ${i} does not exist; pass 0 to ${inputs.length - 1}.`);
+  }
+  if (!Number.isInteger(k) || k < 0 || k >= inputs[i].length) {
+    throw new IndexError(
+      `centralDifference: element ${k} of input ${i} does not exist; it has ${inputs[i].length}.`,
+    );
+  }
+  const shifted = (step: number): Float32Array[] =>
+    inputs.map((x, j) => {
+      const copy = Float32Array.from(x);
+      if (j === i) copy[k] += step;
+      return copy;
+    });
+  const up = shifted(eps);
+  const down = shifted(-eps);
+  return ((await loss(up)) - (await loss(down))) / (up[i][k] - down[i][k]);
 }

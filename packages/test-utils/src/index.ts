@@ -10,5 +10,5 @@ export {
 export { itRunsOnTheSelectedBackend } from './checks.js';
 export { type Enc, expectClose, readFixture, t } from './fixtures.js';
 export { float64Backend } from './float64_backend.js';
-export { type GradcheckOptions, gradcheck } from './gradcheck.js';
+export { centralDifference, type GradcheckOptions, gradcheck } from './gradcheck.js';
 export { readArray, readItem, values } from './read.js';

@@ -1,7 +1,7 @@
 import '@nnet/backend-cpu';
 import { customGrad, randn, tensor } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
-import { expectClose, gradcheck, itRunsOnTheSelectedBackend } from '../src/index.js';
+import { centralDifference, expectClose, gradcheck, itRunsOnTheSelectedBackend } from '../src/index.js';
 
 itRunsOnTheSelectedBackend();
 
@@ -43,5 +43,20 @@ describe('gradcheck', () => {
     await expect(gradcheck((a) => a, [tensor([1], { dtype: 'int32' })])).rejects.toThrow(/input 0 is int32/);
     await expect(gradcheck((a) => a, [x], { eps: 0 })).rejects.toThrow(/eps must be > 0/);
     await expect(gradcheck((a) => a, [x], { stride: 0 })).rejects.toThrow(/stride must be an integer >= 1/);
+  });
+});
+
+describe('centralDifference', () => {
+  it('differentiates a function of float32 arrays along one element, leaving the inputs alone', async () => {
+    const xs = [Float32Array.of(5), Float32Array.of(1, 2)];
+    const f = (v: Float32Array[]) => v[0][0] * v[1][1] ** 3;
+    expect(await centralDifference(f, xs, 1, 1)).toBeCloseTo(5 * 3 * 4, 2);
+    expect(await centralDifference(async (v) => f(v), xs, 0, 0)).toBeCloseTo(8, 4);
+    expect(xs).toEqual([Float32Array.of(5), Float32Array.of(1, 2)]);
+  });
+  it('rejects an input or element that does not exist', async () => {
+    const xs = [Float32Array.of(1)];
+    await expect(centralDifference(() => 0, xs, 1, 0)).rejects.toThrow(/input 1 does not exist/);
+    await expect(centralDifference(() => 0, xs, 0, 1)).rejects.toThrow(/element 1 of input 0 does not exist/);
   });
 });
