@@ -1,4 +1,2 @@
-import { defineConfig } from 'vitest/config';
-
-// NNET_BACKEND=wasm runs the same tests on the WebAssembly backend (the test script runs both).
-export default defineConfig({ test: { setupFiles: ['./test/setup.ts'] } });
+// @nnet/test-utils's setup selects NNET_BACKEND's backend; the test script runs cpu and wasm.
+export { default } from '@nnet/test-utils/vitest';

@@ -25,6 +25,7 @@ import {
   type Tensor,
   tensor,
 } from '@nnet/tensor';
+import { expectClose } from '@nnet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 
 type Num = number | string;
@@ -47,50 +48,37 @@ function nested(v: Nested): number[] | number[][] {
   return (Array.isArray(v) && Array.isArray(v[0]) ? (v as Nested[]).map(decode) : decode(v)) as number[][];
 }
 
-/** Same NaN/infinity pattern, finite values within a relative tolerance. */
-function expectClose(actual: ArrayLike<number>, expected: number[], rtol = 1e-5, atol = 1e-7): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e) || !Number.isFinite(e)) {
-      expect(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)), `element ${i}: ${a} vs ${e}`).toBe(
-        true,
-      );
-    } else {
-      expect(Math.abs(a - e), `element ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(atol + rtol * Math.abs(e));
-    }
-  }
-}
+/** test-utils's expectClose (same NaN/infinity pattern) at this suite's tighter defaults. */
+const close = (got: Tensor, want: number[], rtol = 1e-5, atol = 1e-7) => expectClose(got, want, rtol, atol);
 
 const leaf = (v: Nested): Tensor => tensor(nested(v), { requiresGrad: true });
 
 describe(`numerics as PyTorch's (${backend})`, () => {
-  it('bce at p = 0 and p = 1: the loss and its gradient are finite and equal PyTorch', () => {
+  it('bce at p = 0 and p = 1: the loss and its gradient are finite and equal PyTorch', async () => {
     const c = cases.bce_ends;
     const p = leaf(c.p);
     const loss = bce(p, tensor(decode(c.target)));
-    expectClose([loss.item()], decode(c.loss));
+    await close(loss, decode(c.loss));
     loss.backward();
-    expectClose(p.grad!.dataSync(), decode(c.grad));
+    await close(p.grad!, decode(c.grad));
   });
 
-  it('bce through a sigmoid that rounds to exactly 0 or 1 (|x| > 17)', () => {
+  it('bce through a sigmoid that rounds to exactly 0 or 1 (|x| > 17)', async () => {
     const c = cases.bce_sigmoid_saturated;
     const x = leaf(c.x);
     const s = x.sigmoid();
-    expectClose(s.dataSync(), decode(c.sigmoid));
+    await close(s, decode(c.sigmoid));
     const loss = bce(s, tensor(decode(c.target)));
-    expectClose([loss.item()], decode(c.loss));
+    await close(loss, decode(c.loss));
     loss.backward();
-    expectClose(x.grad!.dataSync(), decode(c.grad), 1e-4, 1e-9);
+    await close(x.grad!, decode(c.grad), 1e-4, 1e-9);
   });
 
-  it('the gradient of max/min over a slice holding NaN goes to the NaN', () => {
+  it('the gradient of max/min over a slice holding NaN goes to the NaN', async () => {
     const all = cases.max_nan_all;
     const x = leaf(all.x);
     x.max().backward();
-    expectClose(x.grad!.dataSync(), decode(all.grad));
+    await close(x.grad!, decode(all.grad));
     for (const [name, op] of [
       ['max_nan_dim1', 'max'],
       ['min_nan_dim1', 'min'],
@@ -98,7 +86,7 @@ describe(`numerics as PyTorch's (${backend})`, () => {
       const c = cases[name];
       const y = leaf(c.x);
       y[op](1).sum().backward();
-      expectClose(y.grad!.dataSync(), decode(c.grad));
+      await close(y.grad!, decode(c.grad));
     }
   });
 });
@@ -127,8 +115,8 @@ describe(`softmax with infinite logits through the reference decomposition (${ba
     expect(getBackendName()).toBe('hostile-reference');
     const c = cases.softmax_inf;
     const x = tensor(nested(c.x));
-    expectClose(softmax(x, 1).dataSync(), decode(c.softmax));
-    expectClose(logSoftmax(x, 1).dataSync(), decode(c.logSoftmax));
+    await close(softmax(x, 1), decode(c.softmax));
+    await close(logSoftmax(x, 1), decode(c.logSoftmax));
   });
 });
 
@@ -181,12 +169,12 @@ describe(`anomaly detection (${backend})`, () => {
     expect(() => tensor([-1]).sqrt()).toThrow(AnomalyError);
   });
 
-  it('lets finite training steps through untouched', () => {
+  it('lets finite training steps through untouched', async () => {
     setDebug({ detectAnomaly: true });
     const x = tensor([0.5, 2], { requiresGrad: true });
     const y = log(x).mul(x).sum();
     y.backward();
-    expectClose(x.grad!.dataSync(), [Math.log(0.5) + 1, Math.log(2) + 1], 1e-6);
+    await close(x.grad!, [Math.log(0.5) + 1, Math.log(2) + 1], 1e-6);
     // A small CNN's training step (conv, pooling, softmax cross-entropy, bce): no false alarm.
     const net = new Sequential(
       new Conv2d(1, 2, 3, { padding: 1 }),

@@ -1,11 +1,13 @@
 /**
- * Test helpers of @nnet/onnx (the ONNX Runtime side, so not in @nnet/test-utils): run a model in
- * ONNX Runtime or back through importOnnx, the largest absolute difference between two arrays, and
- * the export check every export test uses.
+ * Test helpers only @nnet/onnx needs: run a model in ONNX Runtime or back through importOnnx, the
+ * largest absolute difference between nnet's and ONNX Runtime's outputs, the files of test/fixtures/,
+ * and the export check every export test uses. The helpers every package shares (backend setup,
+ * expectClose, gradcheck, PyTorch fixtures) are @nnet/test-utils's.
  */
 import { readFileSync } from 'node:fs';
 import type { Module } from '@nnet/layers';
 import { noGrad, type Tensor } from '@nnet/tensor';
+import { readFixture } from '@nnet/test-utils';
 import * as ort from 'onnxruntime-node';
 import { afterAll, expect } from 'vitest';
 import { type ExportOptions, exportOnnx, importOnnx } from '../src/index.js';
@@ -38,7 +40,7 @@ export function fixtureBytes(name: string): Uint8Array {
 
 /** Reads a JSON fixture from test/fixtures/. */
 export function fixtureJson<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+  return readFixture<T>(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
 /** Runs `bytes` in ONNX Runtime's CPU provider on named inputs and returns every output by name. */

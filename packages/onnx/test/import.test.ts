@@ -27,6 +27,7 @@ import {
   tensor,
   ValueError,
 } from '@nnet/tensor';
+import { type Enc, expectClose } from '@nnet/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attr } from '../src/builder.js';
 import { exportOnnx, importOnnx, UnsupportedOpError } from '../src/index.js';
@@ -34,7 +35,6 @@ import { AttributeType, DataType, encodeModel, type NodeProto } from '../src/pro
 import { floatTensorProto } from '../src/tensor_proto.js';
 import { fixtureBytes, fixtureJson, maxAbsDiff } from './helpers.js';
 
-type Enc = { shape: number[]; data: number[] };
 interface Fixture {
   torch: string;
   opset: number;
@@ -43,18 +43,6 @@ interface Fixture {
 
 const measured: Record<string, number> = {};
 afterAll(() => console.log('max |nnet - PyTorch| on imported files:', JSON.stringify(measured)));
-
-/** Expects every value within atol + rtol·|want| and returns the largest absolute error. */
-function expectClose(got: ArrayLike<number>, want: number[], rtol = 1e-4, atol = 1e-5): number {
-  expect(got.length).toBe(want.length);
-  let worst = 0;
-  want.forEach((w, i) => {
-    const d = Math.abs(got[i] - w);
-    expect(d).toBeLessThanOrEqual(atol + rtol * Math.abs(w));
-    worst = Math.max(worst, d);
-  });
-  return worst;
-}
 
 describe('importOnnx runs torch.onnx.export files like PyTorch (rtol 1e-4, atol 1e-5)', () => {
   for (const name of [
@@ -79,8 +67,7 @@ describe('importOnnx runs torch.onnx.export files like PyTorch (rtol 1e-4, atol 
           ? tensor(Int32Array.from(input.data), { shape: input.shape })
           : tensor(Float32Array.from(input.data), { shape: input.shape });
         const y = noGrad(() => model.forward(x));
-        expect(y.shape).toEqual(output.shape);
-        worst = Math.max(worst, expectClose(await y.data(), output.data));
+        worst = Math.max(worst, await expectClose(y, output));
         y.dispose();
         x.dispose();
       }

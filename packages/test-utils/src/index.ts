@@ -7,6 +7,8 @@ export {
   useTestBackend,
   webgpuForTests,
 } from './backends.js';
+export { itRunsOnTheSelectedBackend } from './checks.js';
 export { type Enc, expectClose, readFixture, t } from './fixtures.js';
 export { float64Backend } from './float64_backend.js';
+export { centralDifference, type GradcheckOptions, gradcheck } from './gradcheck.js';
 export { readArray, readItem, values } from './read.js';

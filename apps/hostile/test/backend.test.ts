@@ -1,0 +1,3 @@
+import { itRunsOnTheSelectedBackend } from '@nnet/test-utils';
+
+itRunsOnTheSelectedBackend();
