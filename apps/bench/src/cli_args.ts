@@ -20,13 +20,16 @@ export function usageError(message: string, usage: string): never {
 }
 
 /**
- * Parses `process.argv` strictly against `options` plus `-h/--help`: an unknown flag or a missing
+ * Parses `process.argv` (after a leading `--`, which pnpm passes on) strictly against `options` plus `-h/--help`: an unknown flag or a missing
  * value is a usage error; `--help` prints `usage` and exits 0.
  */
 export function parseCli<const O extends ParseArgsOptionsConfig>(usage: string, options: O): Values<O> {
   let values: Values<O>;
   try {
-    values = parseArgs({ options: { ...options, ...HELP }, strict: true }).values as Values<O>;
+    // pnpm 12 passes the `--` of `pnpm run x -- --flag` on to the script: it separates nothing here.
+    const argv = process.argv.slice(2);
+    const args = argv[0] === '--' ? argv.slice(1) : argv;
+    values = parseArgs({ args, options: { ...options, ...HELP }, strict: true }).values as Values<O>;
   } catch (err) {
     usageError((err as Error).message, usage);
   }
