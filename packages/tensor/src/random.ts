@@ -11,7 +11,9 @@ import { ValueError } from './errors.js';
  * gives the same numbers on every backend). Pass one to `rand`/`randn`/`randint`/dropout, or
  * reseed the default one with `manualSeed`.
  *
- *   const g = new Generator(42); randn([3], { generator: g })
+ * ```ts
+ * const g = new Generator(42); randn([3], { generator: g })
+ * ```
  */
 export class Generator {
   private s0 = 0;
@@ -101,7 +103,9 @@ export class Generator {
    */
   shuffle<T>(items: T[]): T[] {
     if (!Array.isArray(items))
-      throw new ValueError(`Generator.shuffle: items must be an array, got ${typeof items}. Pass an array (it is shuffled in place).`);
+      throw new ValueError(
+        `Generator.shuffle: items must be an array, got ${typeof items}. Pass an array (it is shuffled in place).`,
+      );
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(0, i + 1);
       const t = items[i];
@@ -140,8 +144,10 @@ export const defaultGenerator = new Generator(0);
 /**
  * Seeds the default generator: the same seed gives the same numbers on every backend.
  *
- *   manualSeed(0); const a = rand([2]);
- *   manualSeed(0); const b = rand([2]);   // b equals a: [0.8869, 0.2640]
+ * ```ts
+ * manualSeed(0); const a = rand([2]);
+ * manualSeed(0); const b = rand([2]);   // b equals a: [0.8869, 0.2640]
+ * ```
  */
 export function manualSeed(seed: number): void {
   defaultGenerator.manualSeed(seed);
