@@ -5,7 +5,9 @@ import { BackendError } from '@nnet/tensor';
  * is unusable from then on: every call throws this error. Switch to another backend
  * (`await setBackend('cpu')`) or create a new WebGPU backend and move the data over.
  *
- *   try { await t.data(); } catch (e) { if (e instanceof DeviceLostError) await setBackend('wasm'); }
+ * ```ts
+ * try { await t.data(); } catch (e) { if (e instanceof DeviceLostError) await setBackend('wasm'); }
+ * ```
  */
 export class DeviceLostError extends BackendError {
   /** `'DeviceLostError'`. */

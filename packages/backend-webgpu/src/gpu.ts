@@ -21,7 +21,9 @@ const SOFTWARE_WORDS = ['llvmpipe', 'lavapipe', 'swiftshader', 'software', 'basi
  * adapter (`info.isFallbackAdapter`, or the older `adapter.isFallbackAdapter`), or its
  * vendor/architecture/device/description strings name lavapipe, llvmpipe, SwiftShader or WARP.
  *
- *   isSoftwareAdapter(await navigator.gpu.requestAdapter()) // false on a real GPU
+ * ```ts
+ * isSoftwareAdapter(await navigator.gpu.requestAdapter()) // false on a real GPU
+ * ```
  */
 export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   checkAdapter('isSoftwareAdapter', adapter);
@@ -47,7 +49,9 @@ function checkAdapter(op: string, adapter: unknown): void {
 /**
  * The adapter's vendor, architecture, device and description, joined for messages.
  *
- *   describeAdapter(adapter) // 'mesa / software / llvmpipe-… / llvmpipe: Mesa 25.0.7 …'
+ * ```ts
+ * describeAdapter(adapter) // 'mesa / software / llvmpipe-… / llvmpipe: Mesa 25.0.7 …'
+ * ```
  */
 export function describeAdapter(adapter: GPUAdapter): string {
   checkAdapter('describeAdapter', adapter);

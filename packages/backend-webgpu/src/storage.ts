@@ -10,8 +10,10 @@ import type { Params } from './shaders/common.js';
  * A storage of the WebGPU backend: a pooled GPU buffer (4 bytes per element for every dtype; bool
  * is one u32, 0 or 1), its dtype and element count. Made by `alloc`, never by hand:
  *
- *   const h = gpu.alloc('float32', 6); // h.buffer.size >= 24
- *   gpu.write(h, new Float32Array([1, 2, 3, 4, 5, 6]));
+ * ```ts
+ * const h = gpu.alloc('float32', 6); // h.buffer.size >= 24
+ * gpu.write(h, new Float32Array([1, 2, 3, 4, 5, 6]));
+ * ```
  */
 export class WebGpuStorage {
   /** True once `free` returned the buffer to the pool. */

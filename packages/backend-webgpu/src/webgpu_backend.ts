@@ -37,8 +37,10 @@ export { WebGpuStorage };
  * The WebGPU backend. Create it with `createWebGpuBackend()` (or register-and-select with
  * `await setBackend('webgpu')`); it owns one `GPUDevice`.
  *
- *   const gpu = await createWebGpuBackend({ allowSoftware: true });
- *   registerBackend('webgpu', () => gpu, 3);
+ * ```ts
+ * const gpu = await createWebGpuBackend({ allowSoftware: true });
+ * registerBackend('webgpu', () => gpu, 3);
+ * ```
  */
 export class WebGpuBackend implements Backend<WebGpuStorage> {
   /** `'webgpu'`, the name the backend registry knows it by. */

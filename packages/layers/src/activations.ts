@@ -86,28 +86,36 @@ export function alongDim(fn: (x: Tensor, dim: number) => Tensor): new (dim?: num
 /**
  * tanh(x), elementwise: x [*] → [*].
  *
- *   const y = new Tanh().forward(x);
+ * ```ts
+ * const y = new Tanh().forward(x);
+ * ```
  */
 export class Tanh extends elementwise((x) => x.tanh()) {}
 
 /**
  * σ(x) = 1 / (1 + e⁻ˣ), elementwise: x [*] → [*].
  *
- *   const p = new Sigmoid().forward(logits);
+ * ```ts
+ * const p = new Sigmoid().forward(logits);
+ * ```
  */
 export class Sigmoid extends elementwise((x) => x.sigmoid()) {}
 
 /**
  * max(x, 0), elementwise: x [*] → [*].
  *
- *   const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
+ * ```ts
+ * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1));
+ * ```
  */
 export class ReLU extends elementwise((x) => x.relu()) {}
 
 /**
  * x for x > 0, negativeSlope·x otherwise (default 0.01), elementwise: x [*] → [*].
  *
- *   const act = new LeakyReLU(0.2);
+ * ```ts
+ * const act = new LeakyReLU(0.2);
+ * ```
  */
 export class LeakyReLU extends Module {
   /**
@@ -129,7 +137,9 @@ export class LeakyReLU extends Module {
 /**
  * x·Φ(x), or its tanh approximation with { approximate: 'tanh' }, elementwise: x [*] → [*].
  *
- *   const act = new GELU({ approximate: 'tanh' });
+ * ```ts
+ * const act = new GELU({ approximate: 'tanh' });
+ * ```
  */
 export class GELU extends Module {
   /** 'none' (exact, erf; default) or 'tanh' (the approximation). */
@@ -150,20 +160,26 @@ export class GELU extends Module {
 /**
  * exp(xᵢ) / Σⱼ exp(xⱼ) along `dim` (default -1): x [*] → [*], each slice along dim sums to 1.
  *
- *   const probs = new Softmax(1).forward(logits); // [N, C]
+ * ```ts
+ * const probs = new Softmax(1).forward(logits); // [N, C]
+ * ```
  */
 export class Softmax extends alongDim(softmax) {}
 
 /**
  * log softmax along `dim` (default -1), computed stably: x [*] → [*].
  *
- *   const logp = new LogSoftmax(1).forward(logits); // [N, C], for nll
+ * ```ts
+ * const logp = new LogSoftmax(1).forward(logits); // [N, C], for nll
+ * ```
  */
 export class LogSoftmax extends alongDim(logSoftmax) {}
 
 /**
  * Returns its input unchanged: x [*] → x. A placeholder where a layer is optional.
  *
- *   const norm = useNorm ? new LayerNorm(64) : new Identity();
+ * ```ts
+ * const norm = useNorm ? new LayerNorm(64) : new Identity();
+ * ```
  */
 export class Identity extends elementwise((x) => x.reshape(x.shape)) {}

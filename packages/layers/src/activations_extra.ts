@@ -29,14 +29,18 @@ import { Parameter } from './parameter.js';
 /**
  * x·σ(x) (swish), elementwise: x [*] → [*].
  *
- *   const act = new SiLU();
+ * ```ts
+ * const act = new SiLU();
+ * ```
  */
 export class SiLU extends elementwise(silu) {}
 
 /**
  * x for x > 0, α(eˣ - 1) otherwise (α default 1), elementwise: x [*] → [*].
  *
- *   const act = new ELU(0.5);
+ * ```ts
+ * const act = new ELU(0.5);
+ * ```
  */
 export class ELU extends Module {
   /**
@@ -58,21 +62,27 @@ export class ELU extends Module {
 /**
  * scale·ELU(x, α) with the self-normalising constants, elementwise: x [*] → [*].
  *
- *   const act = new SELU();
+ * ```ts
+ * const act = new SELU();
+ * ```
  */
 export class SELU extends elementwise(selu) {}
 
 /**
  * x·tanh(softplus(x)), elementwise: x [*] → [*].
  *
- *   const act = new Mish();
+ * ```ts
+ * const act = new Mish();
+ * ```
  */
 export class Mish extends elementwise(mish) {}
 
 /**
  * x clamped into [minVal, maxVal] (default [-1, 1]), elementwise: x [*] → [*].
  *
- *   const act = new Hardtanh(-2, 2);
+ * ```ts
+ * const act = new Hardtanh(-2, 2);
+ * ```
  */
 export class Hardtanh extends Module {
   constructor(
@@ -97,42 +107,54 @@ export class Hardtanh extends Module {
 /**
  * min(max(x, 0), 6), elementwise: x [*] → [*].
  *
- *   const act = new ReLU6();
+ * ```ts
+ * const act = new ReLU6();
+ * ```
  */
 export class ReLU6 extends elementwise(relu6) {}
 
 /**
  * x·relu6(x + 3)/6, elementwise: x [*] → [*].
  *
- *   const act = new Hardswish();
+ * ```ts
+ * const act = new Hardswish();
+ * ```
  */
 export class Hardswish extends elementwise(hardswish) {}
 
 /**
  * relu6(x + 3)/6, elementwise: x [*] → [*].
  *
- *   const act = new Hardsigmoid();
+ * ```ts
+ * const act = new Hardsigmoid();
+ * ```
  */
 export class Hardsigmoid extends elementwise(hardsigmoid) {}
 
 /**
  * x / (1 + |x|), elementwise: x [*] → [*].
  *
- *   const act = new Softsign();
+ * ```ts
+ * const act = new Softsign();
+ * ```
  */
 export class Softsign extends elementwise(softsign) {}
 
 /**
  * log σ(x), computed stably, elementwise: x [*] → [*].
  *
- *   const act = new LogSigmoid();
+ * ```ts
+ * const act = new LogSigmoid();
+ * ```
  */
 export class LogSigmoid extends elementwise(logsigmoid) {}
 
 /**
  * a·σ(b) for the two halves a, b of `dim` (default -1): x [..., 2H, ...] → [..., H, ...].
  *
- *   const y = new GLU().forward(x); // [N, 8] → [N, 4]
+ * ```ts
+ * const y = new GLU().forward(x); // [N, 8] → [N, 4]
+ * ```
  */
 export class GLU extends alongDim(glu) {}
 
@@ -140,7 +162,9 @@ export class GLU extends alongDim(glu) {}
  * `PReLU(numParameters = 1, init = 0.25)`: x for x > 0, a·x otherwise, with a learnt slope a (one,
  * or one per channel: dim 1 of the input), as PyTorch's nn.PReLU.
  *
- *   const act = new PReLU(16);   // per-channel slopes for [N, 16, H, W] input
+ * ```ts
+ * const act = new PReLU(16);   // per-channel slopes for [N, 16, H, W] input
+ * ```
  */
 export class PReLU extends Module {
   /** The slopes a [slopes], init 0.25 each. */

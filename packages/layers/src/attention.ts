@@ -95,8 +95,10 @@ function additive(mask: Tensor): Tensor {
  * [L, N, E], key [S, N, kdim], value [S, N, vdim] ([N, ·, ·] with batchFirst) → output [L, N, E]
  * and, with needWeights, the attention weights [N, L, S] (averaged over heads).
  *
- *   const mha = new MultiheadAttention(64, 4, { batchFirst: true });
- *   const { output, weights } = mha.attend(q, k, v, { keyPaddingMask, needWeights: true });
+ * ```ts
+ * const mha = new MultiheadAttention(64, 4, { batchFirst: true });
+ * const { output, weights } = mha.attend(q, k, v, { keyPaddingMask, needWeights: true });
+ * ```
  */
 export class MultiheadAttention extends Module {
   /** Per-head width E / numHeads. */

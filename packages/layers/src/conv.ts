@@ -86,7 +86,9 @@ function pair(op: string, v: number | readonly number[]): [number, number] {
  * Ho = ⌊(H + 2·padding - dilation·(kH - 1) - 1)/stride⌋ + 1; weight [outChannels, inChannels/groups,
  * kH, kW] and bias [outChannels] ~ U(-1/√fanIn, 1/√fanIn).
  *
- *   const conv = new Conv2d(3, 16, 3, { padding: 1 }); // [N, 3, 32, 32] → [N, 16, 32, 32]
+ * ```ts
+ * const conv = new Conv2d(3, 16, 3, { padding: 1 }); // [N, 3, 32, 32] → [N, 16, 32, 32]
+ * ```
  */
 export class Conv2d extends Module {
   /** W [outChannels, inChannels/groups, kH, kW] ~ U(-1/√fanIn, 1/√fanIn). */

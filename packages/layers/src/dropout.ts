@@ -10,8 +10,10 @@ import { Module } from './module.js';
  * Zeroes each element with probability p (default 0.5) in training and scales the rest by
  * 1/(1 - p), from the seeded generator; the identity in eval mode: x [*] → [*].
  *
- *   const drop = new Dropout(0.1);
- *   model.eval(); // dropout off
+ * ```ts
+ * const drop = new Dropout(0.1);
+ * model.eval(); // dropout off
+ * ```
  */
 export class Dropout extends Module {
   constructor(

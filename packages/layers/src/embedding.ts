@@ -24,8 +24,10 @@ import { Parameter } from './parameter.js';
  * A lookup table, PyTorch's nn.Embedding: ids int32 [*] → [*, embeddingDim], rows of weight
  * [numEmbeddings, embeddingDim] ~ N(0, 1); the paddingIdx row is zero and gets no gradient.
  *
- *   const emb = new Embedding(1000, 64, { paddingIdx: 0 });
- *   const h = emb.forward(tensor([[1, 5, 0]], { dtype: 'int32' })); // [1, 3, 64]
+ * ```ts
+ * const emb = new Embedding(1000, 64, { paddingIdx: 0 });
+ * const h = emb.forward(tensor([[1, 5, 0]], { dtype: 'int32' })); // [1, 3, 64]
+ * ```
  */
 export class Embedding extends Module {
   /** The table [numEmbeddings, embeddingDim] ~ N(0, 1); the paddingIdx row is zero. */

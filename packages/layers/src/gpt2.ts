@@ -45,8 +45,10 @@ import type { LoadStateDictOptions, LoadStateDictResult, StateDict } from './sta
  * The trunk (`transformer`: wte, wpe, h, ln_f): ids [N, T] int32 → hidden states [N, T, C].
  * Takes the full config (defaults filled in, as GPT2LMHeadModel holds it).
  *
- *   const trunk = new GPT2Model(gpt.config);
- *   const h = trunk.forward(ids); // [N, T, nEmbd]
+ * ```ts
+ * const trunk = new GPT2Model(gpt.config);
+ * const h = trunk.forward(ids); // [N, T, nEmbd]
+ * ```
  */
 export class GPT2Model extends Module {
   /** Token embedding, weight [vocabSize, nEmbd]. */
@@ -124,10 +126,12 @@ export class GPT2Model extends Module {
 /**
  * GPT-2 with its language-model head (logits over the vocabulary), HF's GPT2LMHeadModel.
  *
- *   const gpt = new GPT2LMHeadModel({ vocabSize: 65, nPositions: 128, nEmbd: 64, nLayer: 2, nHead: 4 });
- *   gpt.loadStateDict(decodeSafetensors(bytes).tensors);   // an HF checkpoint's tensors
- *   const logits = gpt.forward(ids);                        // ids [N, T] int32 → [N, T, V]
- *   const out = await gpt.generate(ids, { maxNewTokens: 50, doSample: true, topK: 10 });
+ * ```ts
+ * const gpt = new GPT2LMHeadModel({ vocabSize: 65, nPositions: 128, nEmbd: 64, nLayer: 2, nHead: 4 });
+ * gpt.loadStateDict(decodeSafetensors(bytes).tensors);   // an HF checkpoint's tensors
+ * const logits = gpt.forward(ids);                        // ids [N, T] int32 → [N, T, V]
+ * const out = await gpt.generate(ids, { maxNewTokens: 50, doSample: true, topK: 10 });
+ * ```
  */
 export class GPT2LMHeadModel extends Module {
   /** The full config, defaults filled in. */

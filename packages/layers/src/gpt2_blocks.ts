@@ -88,7 +88,9 @@ export interface LayerStep {
 /**
  * HF's Conv1D: y = x·W + b with W stored [nx, nf] (in, out), initialised N(0, std²), b = 0.
  *
- *   const proj = new Conv1D(96, 32);   // 32 → 96, weight [32, 96]
+ * ```ts
+ * const proj = new Conv1D(96, 32);   // 32 → 96, weight [32, 96]
+ * ```
  */
 export class Conv1D extends Module {
   /** W [nx, nf] (in, out), ~ N(0, std²) at start. */
@@ -144,8 +146,10 @@ export interface GPT2AttentionOptions {
 /**
  * Causal self-attention of one block (`attn`: c_attn [C, 3C], c_proj [C, C]): x [N, T, C] → [N, T, C].
  *
- *   const attn = new GPT2Attention(64, 4, { attnPdrop: 0, residPdrop: 0, projStd: 0.02 });
- *   const y = attn.forward(randn([2, 10, 64])); // [2, 10, 64]
+ * ```ts
+ * const attn = new GPT2Attention(64, 4, { attnPdrop: 0, residPdrop: 0, projStd: 0.02 });
+ * const y = attn.forward(randn([2, 10, 64])); // [2, 10, 64]
+ * ```
  */
 export class GPT2Attention extends Module {
   /** The fused q, k, v projection, weight [C, 3C]. */
@@ -205,7 +209,9 @@ export class GPT2Attention extends Module {
  * The block's feed-forward network (`mlp`: c_fc [C, inner], GELU-tanh, c_proj [inner, C]):
  * x [N, T, C] → [N, T, C].
  *
- *   const mlp = new GPT2MLP(64, 256, { residPdrop: 0, projStd: 0.02 });
+ * ```ts
+ * const mlp = new GPT2MLP(64, 256, { residPdrop: 0, projStd: 0.02 });
+ * ```
  */
 export class GPT2MLP extends Module {
   /** The up projection, weight [C, inner]. */
@@ -232,7 +238,9 @@ export class GPT2MLP extends Module {
  * One pre-norm block (`h.{i}`: ln_1, attn, ln_2, mlp): x [N, T, C] → [N, T, C]. Takes the full
  * config (defaults filled in, as GPT2LMHeadModel holds it).
  *
- *   const block = new GPT2Block(gpt.config);
+ * ```ts
+ * const block = new GPT2Block(gpt.config);
+ * ```
  */
 export class GPT2Block extends Module {
   /** LayerNorm before attention. */

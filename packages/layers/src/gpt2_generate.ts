@@ -56,7 +56,9 @@ const GENERATE_KEYS = [
  * The next token from one row of logits [V]: greedy (the first maximum), or sampled after
  * temperature, top-k and top-p from `generator`.
  *
- *   const tok = pickToken(rowOfLogits, { doSample: true, temperature: 0.8, topK: 10, generator });
+ * ```ts
+ * const tok = pickToken(rowOfLogits, { doSample: true, temperature: 0.8, topK: 10, generator });
+ * ```
  */
 export function pickToken(
   logits: Float32Array,
@@ -139,7 +141,9 @@ export interface Generative {
  * Appends up to `maxNewTokens` tokens to each row of ids [N, T] (int32) and returns [N, T + n]
  * (see GPT2LMHeadModel.generate, which calls it).
  *
- *   const out = await generate(gpt, ids, { maxNewTokens: 50, doSample: true, topK: 10 });
+ * ```ts
+ * const out = await generate(gpt, ids, { maxNewTokens: 50, doSample: true, topK: 10 });
+ * ```
  */
 export async function generate(
   model: Generative,

@@ -23,7 +23,9 @@ import { Parameter } from './parameter.js';
 /**
  * A trainable float32 Parameter of `shape` drawn from U(-bound, bound) (the layers' default init).
  *
- *   const w = uniformParameter([8, 4], 1 / Math.sqrt(4));
+ * ```ts
+ * const w = uniformParameter([8, 4], 1 / Math.sqrt(4));
+ * ```
  */
 export function uniformParameter(shape: number[], bound: number): Parameter {
   return noGrad(() => {
@@ -40,8 +42,10 @@ export function uniformParameter(shape: number[], bound: number): Parameter {
  * Fully connected layer, PyTorch's nn.Linear: y = x·Wᵀ + b, x [*, inFeatures] → [*, outFeatures];
  * weight [outFeatures, inFeatures] and bias [outFeatures] ~ U(-1/√inFeatures, 1/√inFeatures).
  *
- *   const fc = new Linear(784, 10);
- *   const logits = fc.forward(x); // [N, 784] → [N, 10]
+ * ```ts
+ * const fc = new Linear(784, 10);
+ * const logits = fc.forward(x); // [N, 784] → [N, 10]
+ * ```
  */
 export class Linear extends Module {
   /** W [outFeatures, inFeatures] ~ U(-1/√inFeatures, 1/√inFeatures). */

@@ -23,7 +23,9 @@ const linearByHand = customGrad(
  * Linear with a hand-written gradient (customGrad), as a worked example of one:
  * x [N, inFeatures] → [N, outFeatures]; the same math as Linear.
  *
- *   const fc = new ManualLinear(4, 2);
+ * ```ts
+ * const fc = new ManualLinear(4, 2);
+ * ```
  */
 export class ManualLinear extends Module {
   /** W [outFeatures, inFeatures], initialised as Linear's. */

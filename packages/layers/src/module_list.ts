@@ -9,8 +9,10 @@ import { Module } from './module.js';
  * An indexed list of modules, registered as children '0', '1', ... (PyTorch's nn.ModuleList): the
  * container of repeated blocks, whose state-dict names are `<list>.<i>.<param>`.
  *
- *   const blocks = new ModuleList([new Linear(4, 4), new Linear(4, 4)]);
- *   blocks.at(1).forward(x);
+ * ```ts
+ * const blocks = new ModuleList([new Linear(4, 4), new Linear(4, 4)]);
+ * blocks.at(1).forward(x);
+ * ```
  */
 export class ModuleList<M extends Module = Module> extends Module {
   private readonly items: M[] = [];

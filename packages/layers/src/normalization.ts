@@ -139,7 +139,9 @@ abstract class BatchNormBase extends Module {
  * Batch normalisation over [N, C] or [N, C, L] per channel (PyTorch's nn.BatchNorm1d; see the
  * file's formula); output of the input's shape.
  *
- *   const bn = new BatchNorm1d(64); // [N, 64] → [N, 64]
+ * ```ts
+ * const bn = new BatchNorm1d(64); // [N, 64] → [N, 64]
+ * ```
  */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
@@ -151,7 +153,9 @@ export class BatchNorm1d extends BatchNormBase {
  * Batch normalisation over [N, C, H, W] per channel (PyTorch's nn.BatchNorm2d); output of the
  * input's shape.
  *
- *   const bn = new BatchNorm2d(16); // [N, 16, H, W] → [N, 16, H, W]
+ * ```ts
+ * const bn = new BatchNorm2d(16); // [N, 16, H, W] → [N, 16, H, W]
+ * ```
  */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
@@ -163,7 +167,9 @@ export class BatchNorm2d extends BatchNormBase {
  * Layer normalisation over the trailing `normalizedShape` dims of each sample (PyTorch's
  * nn.LayerNorm), with elementwise weight and bias of that shape: x [*, ...normalizedShape] → same.
  *
- *   const ln = new LayerNorm(64); // [N, T, 64] → [N, T, 64]
+ * ```ts
+ * const ln = new LayerNorm(64); // [N, T, 64] → [N, T, 64]
+ * ```
  */
 export class LayerNorm extends Module {
   /** The trailing dims normalised over, e.g. [64]. */

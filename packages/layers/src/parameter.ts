@@ -9,7 +9,9 @@ import { DTypeError, keep, Tensor } from '@nnet/tensor';
  * A trainable tensor (requiresGrad, float32, kept out of every tidy scope): what a Module
  * registers and an optimizer updates. Any shape.
  *
- *   const w = new Parameter(randn([4, 2]).mul(0.1));
+ * ```ts
+ * const w = new Parameter(randn([4, 2]).mul(0.1));
+ * ```
  */
 export class Parameter extends Tensor {
   /** Wraps `data` (sharing its storage; `data` itself may be disposed afterwards). */

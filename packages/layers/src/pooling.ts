@@ -24,7 +24,9 @@ import { Module } from './module.js';
  * 2-D max pooling, PyTorch's nn.MaxPool2d: [N, C, H, W] → [N, C, Ho, Wo] (see the file's
  * formula); options stride (default kernelSize), padding, dilation, ceilMode.
  *
- *   const pool = new MaxPool2d(2); // [N, C, 32, 32] → [N, C, 16, 16]
+ * ```ts
+ * const pool = new MaxPool2d(2); // [N, C, 32, 32] → [N, C, 16, 16]
+ * ```
  */
 export class MaxPool2d extends Module {
   constructor(
@@ -48,7 +50,9 @@ export class MaxPool2d extends Module {
  * 2-D average pooling, PyTorch's nn.AvgPool2d: [N, C, H, W] → [N, C, Ho, Wo]; options stride,
  * padding, ceilMode, countIncludePad, divisorOverride.
  *
- *   const pool = new AvgPool2d(2, { stride: 2 });
+ * ```ts
+ * const pool = new AvgPool2d(2, { stride: 2 });
+ * ```
  */
 export class AvgPool2d extends Module {
   constructor(
@@ -78,7 +82,9 @@ export class AvgPool2d extends Module {
  * Average pooling to a fixed output size: [N, C, H, W] → [N, C, oH, oW]; output cell (i, j)
  * averages input rows ⌊i·H/oH⌋ .. ⌈(i + 1)·H/oH⌉ - 1 and the matching columns (PyTorch's windows).
  *
- *   const gap = new AdaptiveAvgPool2d(1); // [N, C, H, W] → [N, C, 1, 1]
+ * ```ts
+ * const gap = new AdaptiveAvgPool2d(1); // [N, C, H, W] → [N, C, 1, 1]
+ * ```
  */
 export class AdaptiveAvgPool2d extends Module {
   /** The output size as a pair [oH, oW] (outputSize resolved). */
@@ -141,7 +147,9 @@ export class AdaptiveAvgPool2d extends Module {
 /**
  * Merges dims startDim..endDim (default 1..-1): [N, C, H, W] → [N, C·H·W].
  *
- *   const model = new Sequential(new Conv2d(1, 8, 3), new Flatten(), new Linear(8 * 26 * 26, 10));
+ * ```ts
+ * const model = new Sequential(new Conv2d(1, 8, 3), new Flatten(), new Linear(8 * 26 * 26, 10));
+ * ```
  */
 export class Flatten extends Module {
   constructor(

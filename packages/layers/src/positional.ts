@@ -112,8 +112,10 @@ abstract class PositionalBase extends Module {
 /**
  * Fixed sine/cosine position table added to the input.
  *
- *   const pe = new SinusoidalPositionalEncoding(64, 512);
- *   const y = pe.forward(tokenEmbeddings);      // [N, L, 64]
+ * ```ts
+ * const pe = new SinusoidalPositionalEncoding(64, 512);
+ * const y = pe.forward(tokenEmbeddings);      // [N, L, 64]
+ * ```
  */
 export class SinusoidalPositionalEncoding extends PositionalBase {
   /** [maxLen, dModel] (kept; not a parameter or a buffer). */
@@ -153,8 +155,10 @@ export class SinusoidalPositionalEncoding extends PositionalBase {
 /**
  * A learned vector per position added to the input (GPT-2's `wpe`).
  *
- *   const pe = new LearnedPositionalEmbedding(256, 64);
- *   const y = pe.forward(tokenEmbeddings);      // [N, L, 64]
+ * ```ts
+ * const pe = new LearnedPositionalEmbedding(256, 64);
+ * const y = pe.forward(tokenEmbeddings);      // [N, L, 64]
+ * ```
  */
 export class LearnedPositionalEmbedding extends PositionalBase {
   /** The table [maxLen, dModel] ~ N(0, 1), one learned row per position. */

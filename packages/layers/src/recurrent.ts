@@ -202,8 +202,10 @@ abstract class RecurrentBase extends Module {
  * Elman RNN, PyTorch's nn.RNN (tanh, or relu with { nonlinearity: 'relu' }): x [T, N, inputSize]
  * → output [T, N, hiddenSize] (see the file's shapes and formulas).
  *
- *   const rnn = new RNN(8, 16, { numLayers: 2 });
- *   const [out, h] = rnn.forwardWithState(x); // out [T, N, 16], h [2, N, 16]
+ * ```ts
+ * const rnn = new RNN(8, 16, { numLayers: 2 });
+ * const [out, h] = rnn.forwardWithState(x); // out [T, N, 16], h [2, N, 16]
+ * ```
  */
 export class RNN extends RecurrentBase {
   constructor(
@@ -224,8 +226,10 @@ export class RNN extends RecurrentBase {
  * GRU, PyTorch's nn.GRU: x [T, N, inputSize] → output [T, N, hiddenSize], final h
  * [numLayers, N, hiddenSize].
  *
- *   const gru = new GRU(8, 16, { batchFirst: true });
- *   const y = gru.forward(x); // [N, T, 8] → [N, T, 16]
+ * ```ts
+ * const gru = new GRU(8, 16, { batchFirst: true });
+ * const y = gru.forward(x); // [N, T, 8] → [N, T, 16]
+ * ```
  */
 export class GRU extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
@@ -242,8 +246,10 @@ export class GRU extends RecurrentBase {
  * LSTM, PyTorch's nn.LSTM: x [T, N, inputSize] → output [T, N, hiddenSize], final [h, c] each
  * [numLayers, N, hiddenSize].
  *
- *   const lstm = new LSTM(8, 16);
- *   const [out, [h, c]] = lstm.forwardWithState(x);
+ * ```ts
+ * const lstm = new LSTM(8, 16);
+ * const [out, [h, c]] = lstm.forwardWithState(x);
+ * ```
  */
 export class LSTM extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {

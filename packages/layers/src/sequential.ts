@@ -33,7 +33,9 @@ function fusableActivation(m: Module): FusedActivation | null {
  * subclasses) whose `forward` has not been replaced on the instance; otherwise each module's
  * forward runs as written.
  *
- *   const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1)); // [N, 4] → [N, 1]
+ * ```ts
+ * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 1)); // [N, 4] → [N, 1]
+ * ```
  */
 export class Sequential extends Module {
   private readonly layers: Module[];
@@ -99,6 +101,8 @@ export class Sequential extends Module {
 /**
  * Sequential under the name the classic from-scratch tutorials use (the same class).
  *
- *   const net = new NeuralNet(new Linear(2, 4), new Tanh(), new Linear(4, 1));
+ * ```ts
+ * const net = new NeuralNet(new Linear(2, 4), new Tanh(), new Linear(4, 1));
+ * ```
  */
 export const NeuralNet = Sequential;

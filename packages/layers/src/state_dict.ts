@@ -34,7 +34,9 @@ export interface ShapeMismatch {
  * A state dict that cannot be loaded. Every problem is listed at once, in the message and in the
  * fields; the module was not changed.
  *
- *   try { model.loadStateDict(dict); } catch (e) { if (e instanceof StateDictError) console.log(e.missingKeys); }
+ * ```ts
+ * try { model.loadStateDict(dict); } catch (e) { if (e instanceof StateDictError) console.log(e.missingKeys); }
+ * ```
  */
 export class StateDictError extends ValueError {
   /** 'StateDictError'. */

@@ -168,8 +168,10 @@ export abstract class TransformerLayerBase extends Module {
  * and LayerNorm (post-norm by default, pre-norm with `normFirst`). src [L, N, dModel]
  * ([N, L, dModel] batch-first) → the same shape.
  *
- *   const layer = new TransformerEncoderLayer(64, 4, { dimFeedforward: 256, batchFirst: true });
- *   const y = layer.forward(x);                 // x, y [N, L, 64]
+ * ```ts
+ * const layer = new TransformerEncoderLayer(64, 4, { dimFeedforward: 256, batchFirst: true });
+ * const y = layer.forward(x);                 // x, y [N, L, 64]
+ * ```
  */
 export class TransformerEncoderLayer extends TransformerLayerBase {
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
@@ -204,8 +206,10 @@ export type DecoderMasks = [
  * feed-forward network, each with a residual connection and LayerNorm. tgt [T, N, dModel] and
  * memory [S, N, dModel] ([N, ·, dModel] batch-first) → tgt's shape.
  *
- *   const layer = new TransformerDecoderLayer(64, 4, { batchFirst: true });
- *   const y = layer.forward(tgt, memory, causalMask);   // tgt [N, T, 64], memory [N, S, 64]
+ * ```ts
+ * const layer = new TransformerDecoderLayer(64, 4, { batchFirst: true });
+ * const y = layer.forward(tgt, memory, causalMask);   // tgt [N, T, 64], memory [N, S, 64]
+ * ```
  */
 export class TransformerDecoderLayer extends TransformerLayerBase {
   constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
@@ -296,7 +300,9 @@ export abstract class TransformerStack<L extends TransformerLayerBase> extends M
  * A stack of `numLayers` copies of an encoder layer with an optional final norm:
  * src [L, N, dModel] ([N, L, dModel] batch-first) → the same shape.
  *
- *   const enc = new TransformerEncoder(new TransformerEncoderLayer(64, 4), 6, { norm: new LayerNorm(64) });
+ * ```ts
+ * const enc = new TransformerEncoder(new TransformerEncoderLayer(64, 4), 6, { norm: new LayerNorm(64) });
+ * ```
  */
 export class TransformerEncoder extends TransformerStack<TransformerEncoderLayer> {
   constructor(
@@ -319,8 +325,10 @@ export class TransformerEncoder extends TransformerStack<TransformerEncoderLayer
  * A stack of `numLayers` copies of a decoder layer with an optional final norm:
  * tgt [T, N, dModel], memory [S, N, dModel] → tgt's shape.
  *
- *   const dec = new TransformerDecoder(new TransformerDecoderLayer(64, 4), 6);
- *   const y = dec.forward(tgt, memory, tgtMask);
+ * ```ts
+ * const dec = new TransformerDecoder(new TransformerDecoderLayer(64, 4), 6);
+ * const y = dec.forward(tgt, memory, tgtMask);
+ * ```
  */
 export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer> {
   constructor(

@@ -85,7 +85,9 @@ const bceElementwise = customGrad(
  * false })` switches it off. Where it is skipped (off, or a GPU backend) such an element's loss is NaN.
  * For raw scores use `bceWithLogits`, which is also more stable.
  *
- *   const loss = bce(model.forward(x).sigmoid(), y); // x [N, F], y [N, 1] of 0/1
+ * ```ts
+ * const loss = bce(model.forward(x).sigmoid(), y); // x [N, F], y [N, 1] of 0/1
+ * ```
  */
 export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   const reduction = checkReduction('bce', options.reduction ?? 'mean');
@@ -105,7 +107,9 @@ export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Te
  * input x [*] (raw scores), target t [*] (same shape), weight broadcast against them, posWeight
  * [C] per class (the last dim); returns a scalar ('mean', 'sum') or [*] ('none').
  *
- *   const loss = bceWithLogits(logits, y, { posWeight: tensor([3]) }); // logits, y [N, 1]
+ * ```ts
+ * const loss = bceWithLogits(logits, y, { posWeight: tensor([3]) }); // logits, y [N, 1]
+ * ```
  */
 export function bceWithLogits(
   input: Tensor,
@@ -134,23 +138,31 @@ export function bceWithLogits(
 /**
  * `bce` as a module with fixed options.
  *
- *   const lossFn = new BCELoss({ reduction: 'sum' });
- *   const loss = lossFn.forward(probs, targets); // [N] each → scalar
+ * ```ts
+ * const lossFn = new BCELoss({ reduction: 'sum' });
+ * const loss = lossFn.forward(probs, targets); // [N] each → scalar
+ * ```
  *
  * `bce(input, target, this.options)`: probabilities [*] in [0, 1] and targets [*] → a scalar, or [*] with 'none'.
  *
- *   lossFn.forward(tensor([0.9, 0.2]), tensor([1, 0])) // scalar ≈ 0.164
+ * ```ts
+ * lossFn.forward(tensor([0.9, 0.2]), tensor([1, 0])) // scalar ≈ 0.164
+ * ```
  */
 export class BCELoss extends lossModule(bce) {}
 
 /**
  * `bceWithLogits` as a module with fixed options.
  *
- *   const lossFn = new BCEWithLogitsLoss({ posWeight: tensor([2]) });
- *   const loss = lossFn.forward(logits, targets); // [N, 1] each → scalar
+ * ```ts
+ * const lossFn = new BCEWithLogitsLoss({ posWeight: tensor([2]) });
+ * const loss = lossFn.forward(logits, targets); // [N, 1] each → scalar
+ * ```
  *
  * `bceWithLogits(input, target, this.options)`: raw scores [*] and 0/1 targets [*] → a scalar, or [*] with 'none'.
  *
- *   lossFn.forward(logits, targets) // [N, 1] each → scalar
+ * ```ts
+ * lossFn.forward(logits, targets) // [N, 1] each → scalar
+ * ```
  */
 export class BCEWithLogitsLoss extends lossModule(bceWithLogits) {}

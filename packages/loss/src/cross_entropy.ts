@@ -144,7 +144,9 @@ function checkLogits(op: string, x: Tensor): void {
  * target int32 [N] (or [N, d1, ...]) of class indices, or float [N, C, ...] of probabilities;
  * returns a scalar ('mean', 'sum') or [N, ...] ('none').
  *
- *   const loss = crossEntropy(model.forward(x), labels); // logits [N, 10], labels int32 [N]
+ * ```ts
+ * const loss = crossEntropy(model.forward(x), labels); // logits [N, 10], labels int32 [N]
+ * ```
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkLogits('crossEntropy', logits);
@@ -189,7 +191,9 @@ function fused(logits: Tensor, target: Tensor, options: CrossEntropyOptions): Te
  * F.nll_loss: logProbs [N, C] (or [N, C, d1, ...]), target int32 [N] (or [N, d1, ...]); returns a
  * scalar ('mean', 'sum') or [N, ...] ('none').
  *
- *   const loss = nll(logits.logSoftmax(1), labels);
+ * ```ts
+ * const loss = nll(logits.logSoftmax(1), labels);
+ * ```
  */
 export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
   checkLogits('nll', logProbs);
@@ -223,12 +227,16 @@ export class CrossEntropyLoss {
 /**
  * `nll` as an object with `forward(logProbs, target)`.
  *
- *   const lossFn = new NLLLoss({ ignoreIndex: 0 });
- *   const loss = lossFn.forward(logProbs, target); // [N, C], int32 [N] → scalar
+ * ```ts
+ * const lossFn = new NLLLoss({ ignoreIndex: 0 });
+ * const loss = lossFn.forward(logProbs, target); // [N, C], int32 [N] → scalar
+ * ```
  *
  * `nll(logProbs, target, this.options)`: log-probabilities [N, C] (or [N, C, d1, ...]) and int32
  * class indices [N] (or [N, d1, ...]) → a scalar, or [N, ...] with 'none'.
  *
- *   lossFn.forward(logits.logSoftmax(1), labels) // [N, C], int32 [N] → scalar
+ * ```ts
+ * lossFn.forward(logits.logSoftmax(1), labels) // [N, C], int32 [N] → scalar
+ * ```
  */
 export class NLLLoss extends lossModule(nll) {}

@@ -51,7 +51,9 @@ function logSumExp3(a: Tensor, b: Tensor, c: Tensor): Tensor {
  * CTC loss of log-probabilities [T, N, C] (log-softmax over C) for int32 targets, either padded
  * [N, S] or concatenated 1-D, with the per-sample `inputLengths` (<= T) and `targetLengths`.
  *
- *   ctc(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+ * ```ts
+ * ctc(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+ * ```
  */
 export function ctc(
   logProbs: Tensor,
@@ -184,6 +186,8 @@ export function ctc(
  * `ctc(logProbs, targets, inputLengths, targetLengths, this.options)`: log-probabilities [T, N, C],
  * int32 targets [N, S] (or concatenated 1-D), N input and N target lengths → a scalar, or [N] with 'none'.
  *
- *   new CTCLoss().forward(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+ * ```ts
+ * new CTCLoss().forward(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+ * ```
  */
 export class CTCLoss extends lossModule(ctc) {}

@@ -19,7 +19,9 @@ export type KLReduction = 'mean' | 'sum' | 'none' | 'batchmean';
  * probabilities [*] (log-probabilities with `logTarget`) of the same shape; ℓ = t·(log t - input).
  * Returns a scalar, or [*] with reduction 'none'.
  *
- *   const loss = klDiv(student.logSoftmax(1), teacher.softmax(1), { reduction: 'batchmean' });
+ * ```ts
+ * const loss = klDiv(student.logSoftmax(1), teacher.softmax(1), { reduction: 'batchmean' });
+ * ```
  */
 export function klDiv(
   input: Tensor,
@@ -56,10 +58,14 @@ export function klDiv(
 /**
  * `klDiv` as an object with `forward(input, target)`.
  *
- *   const loss = new KLDivLoss({ reduction: 'batchmean' }).forward(logP, q); // [N, C] each
+ * ```ts
+ * const loss = new KLDivLoss({ reduction: 'batchmean' }).forward(logP, q); // [N, C] each
+ * ```
  *
  * `klDiv(input, target, this.options)`: log-probabilities and (log-)probabilities of one shape [*] → a scalar, or [*] with 'none'.
  *
- *   lossFn.forward(student.logSoftmax(1), teacher.softmax(1)) // [N, C] each → scalar
+ * ```ts
+ * lossFn.forward(student.logSoftmax(1), teacher.softmax(1)) // [N, C] each → scalar
+ * ```
  */
 export class KLDivLoss extends lossModule(klDiv) {}

@@ -40,7 +40,9 @@ export interface PoissonNllOptions {
  * Poisson negative log-likelihood of a rate (or log-rate) `input` for counts `target`, PyTorch's
  * F.poisson_nll_loss: input and target broadcast to [*]; a scalar, or [*] with 'none'.
  *
- *   const loss = poissonNll(logRate, counts); // [N] each
+ * ```ts
+ * const loss = poissonNll(logRate, counts); // [N] each
+ * ```
  */
 export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
   checkOptions('poissonNll', options, ['logInput', 'full', 'eps', 'reduction']);
@@ -134,7 +136,9 @@ export function gaussianNll(
  *
  * `poissonNll(input, target, this.options)`: (log-)rates and counts broadcast to [*] → a scalar, or [*] with 'none'.
  *
- *   new PoissonNLLLoss().forward(logRate, counts) // [N] each → scalar
+ * ```ts
+ * new PoissonNLLLoss().forward(logRate, counts) // [N] each → scalar
+ * ```
  */
 export class PoissonNLLLoss extends lossModule(poissonNll) {}
 
@@ -144,6 +148,8 @@ export class PoissonNLLLoss extends lossModule(poissonNll) {}
  * `gaussianNll(input, target, variance, this.options)`: means and targets [*], variance [*] (or with
  * the last dim 1 or dropped) → a scalar, or [*] with 'none'.
  *
- *   new GaussianNLLLoss().forward(mean, y, variance) // [N, D], [N, D], [N, 1] → scalar
+ * ```ts
+ * new GaussianNLLLoss().forward(mean, y, variance) // [N, D], [N, D], [N, 1] → scalar
+ * ```
  */
 export class GaussianNLLLoss extends lossModule(gaussianNll) {}

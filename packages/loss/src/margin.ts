@@ -57,7 +57,9 @@ export interface MarginOptions {
  * Margin ranking loss: max(0, -y·(x1 - x2) + margin), y = 1 when x1 should rank higher, -1 when
  * x2 should.
  *
- *   marginRanking(scoresA, scoresB, tensor([1, -1, 1]), { margin: 0.1 })
+ * ```ts
+ * marginRanking(scoresA, scoresB, tensor([1, -1, 1]), { margin: 0.1 })
+ * ```
  */
 export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
   checkOptions('marginRanking', options, ['margin', 'reduction']);
@@ -71,7 +73,9 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: Margin
  * Hinge embedding loss, PyTorch's F.hinge_embedding_loss: x where y = 1, max(0, margin - x)
  * where y = -1 (margin default 1), for x a distance [*] and y ∈ {1, -1} of the same shape.
  *
- *   const loss = hingeEmbedding(distances, tensor([1, -1, 1]));
+ * ```ts
+ * const loss = hingeEmbedding(distances, tensor([1, -1, 1]));
+ * ```
  */
 export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
   checkOptions('hingeEmbedding', options, ['margin', 'reduction']);
@@ -90,7 +94,9 @@ export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}
  * Cosine embedding loss of rows x1, x2 [N, D] (or [D]) with y [N] ∈ {1, -1}: 1 - cos where y = 1,
  * max(0, cos - margin) where y = -1; cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12)), PyTorch's.
  *
- *   const loss = cosineEmbedding(a, b, tensor([1, -1])); // a, b [2, D]
+ * ```ts
+ * const loss = cosineEmbedding(a, b, tensor([1, -1])); // a, b [2, D]
+ * ```
  */
 export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
   checkOptions('cosineEmbedding', options, ['margin', 'reduction']);
@@ -137,7 +143,9 @@ function pairwiseDistance(a: Tensor, b: Tensor, p: number, eps: number): Tensor 
  * Triplet margin loss: max(d(a, p) - d(a, n) + margin, 0) per row of anchor, positive and
  * negative [N, D] (or [D]); margin default 1, d the p-norm distance (PyTorch's pairwise_distance).
  *
- *   const loss = tripletMargin(anchor, positive, negative, { margin: 0.5 });
+ * ```ts
+ * const loss = tripletMargin(anchor, positive, negative, { margin: 0.5 });
+ * ```
  */
 export function tripletMargin(
   anchor: Tensor,
@@ -180,7 +188,9 @@ export interface MultiLabelSoftMarginOptions {
  * Multi-label soft margin loss of logits x [N, C] (or [C]) and 0/1 targets y of the same shape:
  * -(1/C)·Σ_c w_c·(y·log σ(x) + (1 - y)·log σ(-x)), then reduced over N.
  *
- *   const loss = multiLabelSoftMargin(logits, tags); // [N, C] each
+ * ```ts
+ * const loss = multiLabelSoftMargin(logits, tags); // [N, C] each
+ * ```
  */
 export function multiLabelSoftMargin(
   x: Tensor,
@@ -211,7 +221,9 @@ export function multiLabelSoftMargin(
  *
  * `marginRanking(x1, x2, y, this.options)`: scores x1, x2 and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
  *
- *   lossFn.forward(scoresA, scoresB, tensor([1, -1, 1])) // [3] each → scalar
+ * ```ts
+ * lossFn.forward(scoresA, scoresB, tensor([1, -1, 1])) // [3] each → scalar
+ * ```
  */
 export class MarginRankingLoss extends lossModule(marginRanking) {}
 
@@ -220,7 +232,9 @@ export class MarginRankingLoss extends lossModule(marginRanking) {}
  *
  * `hingeEmbedding(x, y, this.options)`: distances x and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
  *
- *   lossFn.forward(distances, tensor([1, -1, 1])) // [3] each → scalar
+ * ```ts
+ * lossFn.forward(distances, tensor([1, -1, 1])) // [3] each → scalar
+ * ```
  */
 export class HingeEmbeddingLoss extends lossModule(hingeEmbedding) {}
 
@@ -229,7 +243,9 @@ export class HingeEmbeddingLoss extends lossModule(hingeEmbedding) {}
  *
  * `cosineEmbedding(x1, x2, y, this.options)`: rows x1, x2 [N, D] (or [D]) and y [N] ∈ {1, -1} → a scalar, or [N] with 'none'.
  *
- *   lossFn.forward(a, b, tensor([1, -1])) // a, b [2, D] → scalar
+ * ```ts
+ * lossFn.forward(a, b, tensor([1, -1])) // a, b [2, D] → scalar
+ * ```
  */
 export class CosineEmbeddingLoss extends lossModule(cosineEmbedding) {}
 
@@ -238,7 +254,9 @@ export class CosineEmbeddingLoss extends lossModule(cosineEmbedding) {}
  *
  * `tripletMargin(anchor, positive, negative, this.options)`: rows [N, D] (or [D]) each → a scalar, or [N] with 'none'.
  *
- *   lossFn.forward(anchor, positive, negative) // [N, D] each → scalar
+ * ```ts
+ * lossFn.forward(anchor, positive, negative) // [N, D] each → scalar
+ * ```
  */
 export class TripletMarginLoss extends lossModule(tripletMargin) {}
 
@@ -247,6 +265,8 @@ export class TripletMarginLoss extends lossModule(tripletMargin) {}
  *
  * `multiLabelSoftMargin(x, y, this.options)`: logits and 0/1 targets [N, C] (or [C]) → a scalar, or [N] with 'none'.
  *
- *   lossFn.forward(logits, tags) // [N, C] each → scalar
+ * ```ts
+ * lossFn.forward(logits, tags) // [N, C] each → scalar
+ * ```
  */
 export class MultiLabelSoftMarginLoss extends lossModule(multiLabelSoftMargin) {}

@@ -35,7 +35,9 @@ export function reduce(loss: Tensor, reduction: Reduction): Tensor {
  * Mean squared error, PyTorch's F.mse_loss: ℓᵢ = (inputᵢ - targetᵢ)², input and target of one
  * shape [*]; returns a scalar, or [*] with reduction 'none'.
  *
- *   const loss = mse(model.forward(x), y); // [N, 1] each → scalar
+ * ```ts
+ * const loss = mse(model.forward(x), y); // [N, 1] each → scalar
+ * ```
  */
 export function mse(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   const reduction = checkReduction('mse', options.reduction ?? 'mean');

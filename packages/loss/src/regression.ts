@@ -23,7 +23,9 @@ function difference(op: string, input: Tensor, target: Tensor): Tensor {
  * Mean absolute error, PyTorch's F.l1_loss: ℓᵢ = |inputᵢ - targetᵢ|, one shape [*]; a scalar,
  * or [*] with reduction 'none'.
  *
- *   const loss = l1(pred, y);
+ * ```ts
+ * const loss = l1(pred, y);
+ * ```
  */
 export function l1(
   input: Tensor,
@@ -41,7 +43,9 @@ export function l1(
  * Smooth L1, PyTorch's F.smooth_l1_loss: 0.5·d²/β where |d| < β, else |d| - 0.5·β (d = input -
  * target, β default 1; β = 0 is L1); one shape [*]; a scalar, or [*] with 'none'.
  *
- *   const loss = smoothL1(boxes, targets, { beta: 0.5 });
+ * ```ts
+ * const loss = smoothL1(boxes, targets, { beta: 0.5 });
+ * ```
  */
 export function smoothL1(
   input: Tensor,
@@ -68,7 +72,9 @@ export function smoothL1(
  * Huber loss, PyTorch's F.huber_loss: 0.5·d² where |d| <= δ, else δ·(|d| - 0.5·δ) (δ default 1);
  * one shape [*]; a scalar, or [*] with 'none'.
  *
- *   const loss = huber(pred, y, { delta: 2 });
+ * ```ts
+ * const loss = huber(pred, y, { delta: 2 });
+ * ```
  */
 export function huber(
   input: Tensor,
@@ -93,32 +99,44 @@ export function huber(
 /**
  * `l1` as an object with `forward(input, target)`.
  *
- *   const loss = new L1Loss().forward(pred, y); // [*] each → scalar
+ * ```ts
+ * const loss = new L1Loss().forward(pred, y); // [*] each → scalar
+ * ```
  *
  * `l1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
  *
- *   new L1Loss().forward(tensor([1, 2]), tensor([0, 4])) // scalar 1.5
+ * ```ts
+ * new L1Loss().forward(tensor([1, 2]), tensor([0, 4])) // scalar 1.5
+ * ```
  */
 export class L1Loss extends lossModule(l1) {}
 
 /**
  * `smoothL1` as an object with `forward(input, target)`.
  *
- *   const loss = new SmoothL1Loss({ beta: 0.5 }).forward(pred, y);
+ * ```ts
+ * const loss = new SmoothL1Loss({ beta: 0.5 }).forward(pred, y);
+ * ```
  *
  * `smoothL1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
  *
- *   new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targets) // [N, 4] each → scalar
+ * ```ts
+ * new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targets) // [N, 4] each → scalar
+ * ```
  */
 export class SmoothL1Loss extends lossModule(smoothL1) {}
 
 /**
  * `huber` as an object with `forward(input, target)`.
  *
- *   const loss = new HuberLoss({ delta: 2 }).forward(pred, y);
+ * ```ts
+ * const loss = new HuberLoss({ delta: 2 }).forward(pred, y);
+ * ```
  *
  * `huber(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
  *
- *   new HuberLoss({ delta: 2 }).forward(pred, y) // [N] each → scalar
+ * ```ts
+ * new HuberLoss({ delta: 2 }).forward(pred, y) // [N] each → scalar
+ * ```
  */
 export class HuberLoss extends lossModule(huber) {}

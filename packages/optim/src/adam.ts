@@ -88,8 +88,10 @@ class AdamBase extends Optimizer<AdamOptions> {
  * Adam (torch.optim.Adam): weight decay added to the gradient. Defaults lr 1e-3, betas
  * [0.9, 0.999], eps 1e-8, weightDecay 0. Updates each parameter p [*] in place from p.grad [*].
  *
- *   const opt = new Adam(model.parameters(), { lr: 3e-4 });
- *   loss.backward(); opt.step(); opt.zeroGrad();
+ * ```ts
+ * const opt = new Adam(model.parameters(), { lr: 3e-4 });
+ * loss.backward(); opt.step(); opt.zeroGrad();
+ * ```
  */
 export class Adam extends AdamBase {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
@@ -106,7 +108,9 @@ export class Adam extends AdamBase {
  * AdamW (torch.optim.AdamW): decoupled weight decay p = p·(1 - lr·λ), default λ 1e-2;
  * otherwise as Adam.
  *
- *   const opt = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.1 });
+ * ```ts
+ * const opt = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.1 });
+ * ```
  */
 export class AdamW extends AdamBase {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {

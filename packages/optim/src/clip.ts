@@ -23,9 +23,11 @@ function checkParams(op: string, params: unknown): void {
  * Read the norm with `await norm.data()` when you want to log it; dispose it (or run the step in
  * `tidy`) when you do not.
  *
- *   loss.backward();
- *   const norm = clipGradNorm(model.parameters(), 1.0); // Tensor [], e.g. 3.2 before clipping
- *   optimizer.step();
+ * ```ts
+ * loss.backward();
+ * const norm = clipGradNorm(model.parameters(), 1.0); // Tensor [], e.g. 3.2 before clipping
+ * optimizer.step();
+ * ```
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): Tensor {
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
@@ -58,9 +60,11 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
  * Clamps every gradient element into [-clipValue, clipValue] in place (torch.nn.utils.
  * clip_grad_value_); parameters without a gradient are skipped. params: tensors of any shape.
  *
- *   loss.backward();
- *   clipGradValue(model.parameters(), 1.0);
- *   opt.step();
+ * ```ts
+ * loss.backward();
+ * clipGradValue(model.parameters(), 1.0);
+ * opt.step();
+ * ```
  */
 export function clipGradValue(params: readonly Tensor[], clipValue: number): void {
   if (typeof clipValue !== 'number' || !(clipValue >= 0))

@@ -45,7 +45,9 @@ const ONE_CYCLE_KEYS = [
  * pctStart·totalSteps steps, then anneals to maxLr/(divFactor·finalDivFactor); momentum (or
  * Adam's β₁) moves the opposite way unless `cycleMomentum: false`.
  *
- *   const sched = new OneCycleLR(opt, { maxLr: 0.1, totalSteps: epochs * batchesPerEpoch });
+ * ```ts
+ * const sched = new OneCycleLR(opt, { maxLr: 0.1, totalSteps: epochs * batchesPerEpoch });
+ * ```
  */
 export class OneCycleLR extends LRScheduler {
   constructor(

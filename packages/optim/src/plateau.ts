@@ -10,8 +10,10 @@ import { checkOptimizer, type WithLr } from './schedulers.js';
  * Lowers the rate by `factor` (default 0.1) when a metric stops improving for `patience` epochs
  * (default 10); `step(metric)` takes the epoch's metric as a number.
  *
- *   const plateau = new ReduceLROnPlateau(opt, { mode: 'min', patience: 5 });
- *   plateau.step(valLoss); // after each epoch
+ * ```ts
+ * const plateau = new ReduceLROnPlateau(opt, { mode: 'min', patience: 5 });
+ * plateau.step(valLoss); // after each epoch
+ * ```
  */
 export class ReduceLROnPlateau {
   private best: number;

@@ -30,7 +30,9 @@ export interface RMSpropOptions {
  * RMSprop (torch.optim.RMSprop). Defaults lr 0.01, alpha 0.99, eps 1e-8. Updates each
  * parameter p [*] in place from p.grad [*].
  *
- *   const opt = new RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9 });
+ * ```ts
+ * const opt = new RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9 });
+ * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
@@ -103,7 +105,9 @@ export interface AdagradOptions {
  * Adagrad (torch.optim.Adagrad). Defaults lr 0.01, eps 1e-10. Updates each parameter p [*]
  * in place from p.grad [*].
  *
- *   const opt = new Adagrad(model.parameters(), { lr: 0.1 });
+ * ```ts
+ * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
+ * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {

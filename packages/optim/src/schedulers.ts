@@ -43,9 +43,11 @@ export interface SchedulerStateDict {
  * Base of the epoch-indexed schedulers: a subclass gives the rate of group i after t steps
  * (`lrAt`), and the base class sets it on the optimizer at each `step()`.
  *
- *   const opt = new SGD(model.parameters(), { lr: 0.1 });
- *   const sched = new StepLR(opt, { stepSize: 30 });
- *   for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
+ * ```ts
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
+ * const sched = new StepLR(opt, { stepSize: 30 });
+ * for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
+ * ```
  */
 export abstract class LRScheduler {
   /** Completed steps (PyTorch's last_epoch). */
@@ -155,7 +157,9 @@ export function positive(op: string, name: string, v: number, integer = false): 
 /**
  * Multiplies the rate by `gamma` (default 0.1) every `stepSize` steps: lr = base·γ^⌊t/stepSize⌋.
  *
- *   const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // 0.1 → 0.01 at epoch 30
+ * ```ts
+ * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // 0.1 → 0.01 at epoch 30
+ * ```
  */
 export class StepLR extends LRScheduler {
   constructor(
@@ -180,7 +184,9 @@ export class StepLR extends LRScheduler {
 /**
  * Multiplies the rate by `gamma` (default 0.1) at each milestone step.
  *
- *   const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ * ```ts
+ * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ * ```
  */
 export class MultiStepLR extends LRScheduler {
   constructor(
@@ -210,7 +216,9 @@ export class MultiStepLR extends LRScheduler {
 /**
  * Multiplies the rate by `gamma` every step: lr = base·γ^t.
  *
- *   const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ * ```ts
+ * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ * ```
  */
 export class ExponentialLR extends LRScheduler {
   constructor(
@@ -233,7 +241,9 @@ export class ExponentialLR extends LRScheduler {
  * Cosine annealing from the base rate to `etaMin` (default 0) over `tMax` steps:
  * lr = ηmin + (base - ηmin)·(1 + cos(π·t/Tmax))/2.
  *
- *   const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ * ```ts
+ * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
   constructor(
@@ -260,7 +270,9 @@ export class CosineAnnealingLR extends LRScheduler {
  * Scales the rate linearly from `startFactor` (default 1/3) to `endFactor` (default 1) over
  * `totalIters` steps (default 5), then holds it: a warmup.
  *
- *   const sched = new LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
+ * ```ts
+ * const sched = new LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
+ * ```
  */
 export class LinearLR extends LRScheduler {
   constructor(

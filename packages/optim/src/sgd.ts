@@ -28,8 +28,10 @@ export interface SGDOptions {
  * Stochastic gradient descent (torch.optim.SGD). Defaults lr 0.01, no momentum. Updates each
  * parameter p [*] in place from p.grad [*].
  *
- *   const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
- *   loss.backward(); opt.step(); opt.zeroGrad();
+ * ```ts
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * loss.backward(); opt.step(); opt.zeroGrad();
+ * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {

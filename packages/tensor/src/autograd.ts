@@ -33,8 +33,10 @@ let gradEnabled = true;
 /**
  * Whether ops currently record the autograd graph.
  *
- *   isGradEnabled()   // true
- *   noGrad(() => isGradEnabled())   // false
+ * ```ts
+ * isGradEnabled()   // true
+ * noGrad(() => isGradEnabled())   // false
+ * ```
  */
 export function isGradEnabled(): boolean {
   return gradEnabled;
@@ -44,8 +46,10 @@ export function isGradEnabled(): boolean {
  * Runs `fn` without recording gradients (inference, optimizer updates).
  * Returns fn's result; tensors made inside record no graph (requiresGrad false).
  *
- *   const w = tensor([1, 2], { requiresGrad: true });
- *   noGrad(() => mul(w, 2)).requiresGrad   // false
+ * ```ts
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * noGrad(() => mul(w, 2)).requiresGrad   // false
+ * ```
  */
 export function noGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
@@ -69,8 +73,10 @@ export function compute<T>(fn: () => T): T {
  * Runs `fn` with gradient recording on, even inside `noGrad`.
  * Returns fn's result.
  *
- *   const w = tensor([1, 2], { requiresGrad: true });
- *   noGrad(() => enableGrad(() => mul(w, 2))).requiresGrad   // true
+ * ```ts
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * noGrad(() => enableGrad(() => mul(w, 2))).requiresGrad   // true
+ * ```
  */
 export function enableGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
@@ -166,8 +172,10 @@ export function record(
  * values for backward; `backward` receives the output gradient and returns one gradient per input
  * (or null where an input needs none).
  *
- *   const square = customGrad((x) => ({ value: x.mul(x), save: [x] }),
- *                              (g, [x]) => [g.mul(x).mul(2)]);      // d(x²)/dx = 2x
+ * ```ts
+ * const square = customGrad((x) => ({ value: x.mul(x), save: [x] }),
+ *                            (g, [x]) => [g.mul(x).mul(2)]);      // d(x²)/dx = 2x
+ * ```
  */
 export function customGrad(
   forward: (...inputs: Tensor[]) => { value: Tensor; save?: Tensor[] },

@@ -266,7 +266,9 @@ export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
  * The optional kernel methods, in contract order: each has a reference decomposition
  * (`referenceKernels`) that runs when a backend lacks it.
  *
- *   OPTIONAL_KERNELS.filter((k) => !hasKernel(backend, k))   // what the backend decomposes
+ * ```ts
+ * OPTIONAL_KERNELS.filter((k) => !hasKernel(backend, k))   // what the backend decomposes
+ * ```
  */
 export const OPTIONAL_KERNELS: readonly OptionalKernelName[] = [
   'conv2d',
@@ -378,7 +380,9 @@ export type BackendWith<N extends OptionalKernelName, H = unknown> = Backend<H> 
  * `backend[name]` needs no `!` after it. To run a kernel or its reference decomposition, use
  * `optionalKernel` (reference/index.ts) instead of branching on this.
  *
- *   if (hasKernel(backend, 'attention')) backend.attention(q, k, v, null, params, out, lse);
+ * ```ts
+ * if (hasKernel(backend, 'attention')) backend.attention(q, k, v, null, params, out, lse);
+ * ```
  */
 export function hasKernel<N extends OptionalKernelName, H>(
   backend: Backend<H>,

@@ -40,7 +40,9 @@ const state: Required<DebugOptions> = { checkIndices: true, detectAnomaly: false
 /**
  * Turns debug checks on or off; returns the previous settings.
  *
- *   setDebug({ checkIndices: false }); // skip index range checks in a hot loop
+ * ```ts
+ * setDebug({ checkIndices: false }); // skip index range checks in a hot loop
+ * ```
  */
 export function setDebug(options: DebugOptions): Required<DebugOptions> {
   if (typeof options !== 'object' || options === null) {
@@ -69,7 +71,9 @@ export function setDebug(options: DebugOptions): Required<DebugOptions> {
 /**
  * The current debug settings.
  *
- *   getDebug()   // { checkIndices: true, detectAnomaly: false, checkValues: true } (the defaults)
+ * ```ts
+ * getDebug()   // { checkIndices: true, detectAnomaly: false, checkValues: true } (the defaults)
+ * ```
  */
 export function getDebug(): Readonly<Required<DebugOptions>> {
   return state;

@@ -74,7 +74,9 @@ export function promoteTypes(a: DType, b: DType): DType {
 /**
  * True for float32 (the dtype that carries gradients).
  *
- *   isFloat('int32')   // false
+ * ```ts
+ * isFloat('int32')   // false
+ * ```
  */
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32';

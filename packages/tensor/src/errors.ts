@@ -73,7 +73,9 @@ export class AnomalyError extends NNetError {
  * is re-raised (same class) with a message that starts with `op`, so the user sees the name of the
  * function they called, e.g. "Embedding: indexSelect: index 7 is out of range ...".
  *
- *   return withOp('Embedding', () => indexSelect(weight, 0, flat));
+ * ```ts
+ * return withOp('Embedding', () => indexSelect(weight, 0, flat));
+ * ```
  */
 export function withOp<T>(op: string, fn: () => T): T {
   try {
@@ -121,7 +123,9 @@ export function describeValue(v: unknown): string {
  * Throws a ValueError naming the first key of `options` that `op` does not know (a typo would
  * otherwise be ignored silently); also refuses a non-object.
  *
- *   checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
+ * ```ts
+ * checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
+ * ```
  */
 export function checkOptions(op: string, options: unknown, known: readonly string[]): void {
   if (options === undefined) return;

@@ -147,7 +147,9 @@ let autoFree = true;
  * Turns step-bounded reclamation on or off (on by default). Off, loose tensors live until
  * `dispose()`, the end of a scope, or garbage collection.
  *
- *   setAutoFree(false); // keep every loose tensor until dispose(), scope end or GC
+ * ```ts
+ * setAutoFree(false); // keep every loose tensor until dispose(), scope end or GC
+ * ```
  */
 export function setAutoFree(on: boolean): void {
   autoFree = on;
@@ -158,7 +160,9 @@ export function setAutoFree(on: boolean): void {
 /**
  * Whether step-bounded reclamation is on.
  *
- *   isAutoFree()   // true (the default)
+ * ```ts
+ * isAutoFree()   // true (the default)
+ * ```
  */
 export function isAutoFree(): boolean {
   return autoFree;
@@ -194,7 +198,9 @@ export function hold(t: Loose): void {
  * may call it once per step with any object of its own as `owner`. Loose tensors not used for a
  * whole round are freed (see the module comment).
  *
- *   markStep(myUpdater); // after updating the weights by hand
+ * ```ts
+ * markStep(myUpdater); // after updating the weights by hand
+ * ```
  */
 export function markStep(owner: object): void {
   if (!autoFree) return;
@@ -206,8 +212,10 @@ export function markStep(owner: object): void {
  * Marks a top-level module forward under `noGrad`: modules call it; loose tensors made under
  * `noGrad` and not used since the round before are freed.
  *
- *   noGrad(() => { markForward(predictor); return predictor.run(x); }); // hand-written inference code
- *   // (Module subclasses need not: moduleForward calls it for them)
+ * ```ts
+ * noGrad(() => { markForward(predictor); return predictor.run(x); }); // hand-written inference code
+ * // (Module subclasses need not: moduleForward calls it for them)
+ * ```
  */
 export function markForward(owner: object): void {
   if (!autoFree) return;
@@ -232,7 +240,9 @@ let forwardDepth = 0;
  * `noGrad` ticks the forward clock, after marking the call's tensor inputs as used. Module
  * subclasses get this automatically; a module-like class of another library can call it.
  *
- *   moduleForward(this, inputs, () => this.compute(...inputs));
+ * ```ts
+ * moduleForward(this, inputs, () => this.compute(...inputs));
+ * ```
  */
 export function moduleForward<T>(owner: object, inputs: readonly unknown[], fn: () => T): T {
   if (forwardDepth === 0 && !isGradEnabled()) {

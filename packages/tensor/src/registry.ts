@@ -37,7 +37,9 @@ let currentName: string | null = null;
  * Registers a backend factory under `name`. A higher `priority` wins when no backend was chosen
  * explicitly. Registering a name again replaces the factory (and drops its old instance).
  *
- *   registerBackend('my-backend', () => new MyBackend(), 5);
+ * ```ts
+ * registerBackend('my-backend', () => new MyBackend(), 5);
+ * ```
  */
 export function registerBackend(name: string, factory: BackendFactory, priority = 0): void {
   if (typeof name !== 'string' || name.length === 0) {
@@ -143,7 +145,9 @@ function unknownBackend(op: string, name: string): BackendError {
  * Makes `name` the backend for every new tensor, initialising it if needed (its factory is told it
  * was asked for by name).
  *
- *   await setBackend('wasm');
+ * ```ts
+ * await setBackend('wasm');
+ * ```
  */
 export async function setBackend(name: string): Promise<Backend> {
   const e = entries.get(name);
@@ -158,7 +162,9 @@ export async function setBackend(name: string): Promise<Backend> {
  * Resolves when a backend is ready: the chosen one, or else the first registered backend, by
  * priority, that initialises (see the selection rule above).
  *
- *   await ready();
+ * ```ts
+ * await ready();
+ * ```
  */
 export async function ready(): Promise<Backend> {
   if (current) return current;
@@ -196,7 +202,9 @@ function noBackend(op: string): BackendError {
  * The current backend. If none was chosen, the registered backend of highest priority is used when
  * it is synchronous; if it initialises asynchronously this throws, telling to `await ready()`.
  *
- *   const b = getBackend(); // after import '@nnet/backend-cpu'
+ * ```ts
+ * const b = getBackend(); // after import '@nnet/backend-cpu'
+ * ```
  */
 export function getBackend(): Backend {
   if (current) return current;

@@ -52,7 +52,9 @@ function release(t: Scoped): void {
  * Holds a tensor for good: no scope disposes it and step-bounded reclamation never frees it
  * (parameters, buffers, gradients and optimizer state are kept). Free it with `dispose()`.
  *
- *   const running = keep(zeros([10]));
+ * ```ts
+ * const running = keep(zeros([10]));
+ * ```
  */
 export function keep<T extends Scoped>(t: T): T {
   for (const s of stack) s.delete(t);
@@ -72,7 +74,9 @@ export function inScope(): boolean {
  * Maps and plain objects holding tensors) and those passed to `keep`. `fn` must be synchronous;
  * for work that awaits, use `tidyAsync` or `scope()`.
  *
- *   const loss = tidy(() => mse(model.forward(x), y)); // intermediates freed, loss kept
+ * ```ts
+ * const loss = tidy(() => mse(model.forward(x), y)); // intermediates freed, loss kept
+ * ```
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new ValueError('tidy: expected a function, e.g. tidy(() => x.mul(2)).');
@@ -168,8 +172,10 @@ export class AsyncScope {
  * Opens an asynchronous memory scope (see `AsyncScope`): tensors made while it is open are freed
  * when it closes, except those in the result passed to `close(result)`.
  *
- *   { using s = scope(); const h = x.relu(); await h.data(); }   // h is freed at the closing brace
- *   const s = scope(); const y = f(x); s.close(y);                 // y survives, f's temporaries freed
+ * ```ts
+ * { using s = scope(); const h = x.relu(); await h.data(); }   // h is freed at the closing brace
+ * const s = scope(); const y = f(x); s.close(y);                 // y survives, f's temporaries freed
+ * ```
  */
 export function scope(): AsyncScope {
   return new AsyncScope();

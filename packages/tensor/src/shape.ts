@@ -24,7 +24,9 @@ export function contiguousStrides(shape: Shape): number[] {
 /**
  * True when two shapes have the same rank and sizes.
  *
- *   shapesEqual([2, 3], [2, 3])   // true
+ * ```ts
+ * shapesEqual([2, 3], [2, 3])   // true
+ * ```
  */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;

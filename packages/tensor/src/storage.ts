@@ -25,7 +25,9 @@ export const DEFAULT_MAX_STORAGE_BYTES = 2 ** 32;
 /**
  * The byte limit of one storage on `backend` (its `maxStorageBytes`, else the default).
  *
- *   maxStorageBytes(getBackend())   // 8589934592 (2^33) on the cpu backend
+ * ```ts
+ * maxStorageBytes(getBackend())   // 8589934592 (2^33) on the cpu backend
+ * ```
  */
 export function maxStorageBytes(backend: Backend): number {
   const declared = backend.maxStorageBytes;
@@ -40,7 +42,9 @@ const fmtInt = (n: number) => (Number.isSafeInteger(n) ? n.toLocaleString('en-US
  * more than the backend's `maxStorageBytes`. Called before anything is allocated, on the device
  * or on the host. Returns the number of elements.
  *
- *   checkStorageSize('zeros', [1e6, 1e6], 'float32'); // MemoryError: zeros: ... 4e12 bytes ...
+ * ```ts
+ * checkStorageSize('zeros', [1e6, 1e6], 'float32'); // MemoryError: zeros: ... 4e12 bytes ...
+ * ```
  */
 export function checkStorageSize(
   op: string,
@@ -101,9 +105,11 @@ function counters(name: string): BackendMemory {
 /**
  * Live tensors, storages and bytes, in total and per backend (backends holding nothing are omitted).
  *
- *   const before = memory().tensors;
- *   const x = zeros([2, 3]);   // float32: 24 bytes
- *   memory().tensors - before   // 1
+ * ```ts
+ * const before = memory().tensors;
+ * const x = zeros([2, 3]);   // float32: 24 bytes
+ * memory().tensors - before   // 1
+ * ```
  */
 export function memory(): MemoryInfo {
   const out: MemoryInfo = { tensors: 0, storages: 0, bytes: 0, backends: {} };
@@ -146,7 +152,9 @@ const peaks = new Map<string, number>();
  * Live, peak and reserved bytes, in total and per backend: what a memory benchmark or a leak hunt
  * wants beside `memory()`'s live counts.
  *
- *   const { liveBytes, peakBytes, reservedBytes } = memoryStats();
+ * ```ts
+ * const { liveBytes, peakBytes, reservedBytes } = memoryStats();
+ * ```
  */
 export function memoryStats(): MemoryStats {
   const out: MemoryStats = { liveBytes: 0, peakBytes: 0, reservedBytes: 0, backends: {} };
@@ -168,7 +176,9 @@ export function memoryStats(): MemoryStats {
 /**
  * Starts peak tracking afresh from the live bytes now.
  *
- *   resetPeakMemory(); trainStep(); memoryStats().peakBytes; // the step's peak
+ * ```ts
+ * resetPeakMemory(); trainStep(); memoryStats().peakBytes; // the step's peak
+ * ```
  */
 export function resetPeakMemory(): void {
   for (const [name, c] of perBackend) peaks.set(name, c.bytes);

@@ -72,8 +72,10 @@ export function setDebugLeaks(on: boolean): void {
  * reference-counted storage, and (for float32) autograd. Make one with `tensor`, `zeros`, `randn`,
  * ...; every op is a method here and a free function of the same name.
  *
- *   const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
- *   x.mul(x).sum().backward();   // x.grad = [[2, 4], [6, 8]]
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward();   // x.grad = [[2, 4], [6, 8]]
+ * ```
  */
 export class Tensor {
   /** Unique id, handy in debug messages. */
@@ -369,7 +371,9 @@ export type NestedArray = number | boolean | NestedArray[];
 /**
  * True when `x` is a Tensor (a type guard).
  *
- *   isTensor(tensor([1]))   // true;  isTensor([1]) // false
+ * ```ts
+ * isTensor(tensor([1]))   // true;  isTensor([1]) // false
+ * ```
  */
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;

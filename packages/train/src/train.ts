@@ -138,7 +138,9 @@ function runSync<T>(steps: Generator<unknown, T>): T {
  * losses, so it grows with the number of batches per epoch). Synchronous: it reads each epoch's loss with `readSync`, so it
  * needs a backend that reads synchronously (CPU, WASM); `trainAsync` runs on every backend.
  *
- *   const losses = train(net, x, y, { numEpochs: 100, quiet: true });
+ * ```ts
+ * const losses = train(net, x, y, { numEpochs: 100, quiet: true });
+ * ```
  */
 export function train(net: Module, inputs: Tensor, targets: Tensor, options: TrainOptions = {}): number[] {
   const loop = makeLoop('train', net, inputs, targets, options);
@@ -162,7 +164,9 @@ export function train(net: Module, inputs: Tensor, targets: Tensor, options: Tra
  * `train` for every backend: the same loop and result, reading each epoch's loss with `await`
  * and yielding to the event loop at least every `yieldEvery` ms (default 16).
  *
- *   const losses = await trainAsync(net, x, y, { numEpochs: 100, quiet: true });
+ * ```ts
+ * const losses = await trainAsync(net, x, y, { numEpochs: 100, quiet: true });
+ * ```
  */
 export async function trainAsync(
   net: Module,

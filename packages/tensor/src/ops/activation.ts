@@ -21,8 +21,10 @@ function requireFloat(op: string, x: Tensor): void {
  * x where x > 0, slope·x elsewhere.   d/dx = 1 where x > 0, slope elsewhere
  * Shapes: x → same shape and dtype (float32).
  *
- *   leakyRelu(tensor([-2, 0, 3]))   // [3] → [-0.02, 0, 3]
- *   leakyRelu(tensor([-2, 3]), 0.1)   // [2] → [-0.2, 3]
+ * ```ts
+ * leakyRelu(tensor([-2, 0, 3]))   // [3] → [-0.02, 0, 3]
+ * leakyRelu(tensor([-2, 3]), 0.1)   // [2] → [-0.2, 3]
+ * ```
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   requireFloat('leakyRelu', x);

@@ -24,7 +24,9 @@ function softplusStable(x: Tensor): Tensor {
  * SiLU (swish): x·σ(x).
  *   d/dx = σ(x)·(1 + x·(1 - σ(x)))
  *
- *   silu(tensor([-1, 0, 2]))   // [-0.2689, 0, 1.7616]
+ * ```ts
+ * silu(tensor([-1, 0, 2]))   // [-0.2689, 0, 1.7616]
+ * ```
  */
 export function silu(x: Tensor): Tensor {
   return pointwise(
@@ -168,7 +170,9 @@ export function logsigmoid(x: Tensor): Tensor {
  * Gated linear unit: splits `dim` in halves a, b and returns a·σ(b) (dim must have even size).
  *   ∂/∂a = σ(b),  ∂/∂b = a·σ(b)(1 - σ(b))   (by composition)
  *
- *   glu(randn([4, 6]))   // [4, 3]
+ * ```ts
+ * glu(randn([4, 6]))   // [4, 3]
+ * ```
  */
 export function glu(x: Tensor, dim = -1): Tensor {
   checkTensor('glu', x);

@@ -153,8 +153,10 @@ function attentionKernel(
  *   ∂/∂v = Pᵀ·g,  dS = P ⊙ (dP - Σⱼ dP⊙P) with dP = g·vᵀ,  ∂/∂q = scale·dS·k,  ∂/∂k = scale·dSᵀ·q,
  *   ∂/∂mask = dS (float masks)
  *
- *   const q = randn([2, 4, 8, 16]);             // batch 2, 4 heads, 8 positions, head dim 16
- *   const y = scaledDotProductAttention(q, q, q, { isCausal: true });   // [2, 4, 8, 16]
+ * ```ts
+ * const q = randn([2, 4, 8, 16]);             // batch 2, 4 heads, 8 positions, head dim 16
+ * const y = scaledDotProductAttention(q, q, q, { isCausal: true });   // [2, 4, 8, 16]
+ * ```
  */
 export function scaledDotProductAttention(
   q: Tensor,

@@ -81,8 +81,10 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType
  * a + alpha·b.   ∂/∂a = 1, ∂/∂b = alpha
  * Shapes: a, b broadcast (NumPy rules) → broadcast shape; dtype is the promoted one.
  *
- *   add(tensor([[1, 2, 3]]), tensor([10]))   // [1, 3] + [1] → [[11, 12, 13]]
- *   add(tensor([1, 2]), tensor([1, 1]), 10)   // [2] → [11, 12]
+ * ```ts
+ * add(tensor([[1, 2, 3]]), tensor([10]))   // [1, 3] + [1] → [[11, 12, 13]]
+ * add(tensor([1, 2]), tensor([1, 1]), 10)   // [2] → [11, 12]
+ * ```
  */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   if (alpha !== 1) return withOperands('add', a, b, (x, y) => add(x, mul(y, alpha)));
@@ -95,7 +97,9 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
  * a - alpha·b.   ∂/∂a = 1, ∂/∂b = -alpha
  * Shapes: a, b broadcast → broadcast shape; dtype is the promoted one (bool is refused).
  *
- *   sub(tensor([5, 6]), tensor([1, 2]), 2)   // [2] - 2·[2] → [3, 2]
+ * ```ts
+ * sub(tensor([5, 6]), tensor([1, 2]), 2)   // [2] - 2·[2] → [3, 2]
+ * ```
  */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   if (alpha !== 1) return withOperands('sub', a, b, (x, y) => sub(x, mul(y, alpha)));
@@ -115,7 +119,9 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
  * a·b.   ∂/∂a = b, ∂/∂b = a
  * Shapes: a, b broadcast → broadcast shape; dtype is the promoted one.
  *
- *   mul(tensor([[1], [2]]), tensor([3, 4]))   // [2, 1] · [2] → [[3, 4], [6, 8]]
+ * ```ts
+ * mul(tensor([[1], [2]]), tensor([3, 4]))   // [2, 1] · [2] → [[3, 4], [6, 8]]
+ * ```
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   return withOperands('mul', a, b, (x, y) =>
@@ -130,7 +136,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
  * a / b (true division: integer inputs give float32).   ∂/∂a = 1/b, ∂/∂b = -a/b²
  * Shapes: a, b broadcast → broadcast shape, always float32.
  *
- *   div(tensor([1, 2], { dtype: 'int32' }), 2)   // [2] int32 → [0.5, 1] float32
+ * ```ts
+ * div(tensor([1, 2], { dtype: 'int32' }), 2)   // [2] int32 → [0.5, 1] float32
+ * ```
  */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   return withOperands(
@@ -150,7 +158,9 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  * aᵇ.   ∂/∂a = b·aᵇ⁻¹ (0 where b = 0), ∂/∂b = aᵇ·ln a (taken as 0 where a = 0)
  * Shapes: a, b broadcast → broadcast shape; dtype is the promoted one (bool base refused).
  *
- *   pow(tensor([1, 2, 3]), 2)   // [3] → [1, 4, 9]
+ * ```ts
+ * pow(tensor([1, 2, 3]), 2)   // [3] → [1, 4, 9]
+ * ```
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return withOperands('pow', a, b, (x, y) => {
@@ -168,7 +178,9 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
  * Elementwise maximum. ∂/∂a = 1 where a > b, ½ where a = b, 0 elsewhere (PyTorch's tie rule).
  * Shapes: a, b broadcast → broadcast shape; dtype is the promoted one.
  *
- *   maximum(tensor([1, 5]), tensor([3, 2]))   // [2], [2] → [3, 5]
+ * ```ts
+ * maximum(tensor([1, 5]), tensor([3, 2]))   // [2], [2] → [3, 5]
+ * ```
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   return withOperands('maximum', a, b, (x, y) =>
@@ -182,7 +194,9 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
  * Elementwise minimum. ∂/∂a = 1 where a < b, ½ where a = b, 0 elsewhere.
  * Shapes: a, b broadcast → broadcast shape; dtype is the promoted one.
  *
- *   minimum(tensor([1, 5]), 2)   // [2], scalar → [1, 2]
+ * ```ts
+ * minimum(tensor([1, 5]), 2)   // [2], scalar → [1, 2]
+ * ```
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return withOperands('minimum', a, b, (x, y) =>
@@ -215,7 +229,9 @@ function logical(op: 'logicalAnd' | 'logicalOr', a: TensorLike, b: TensorLike): 
  * Elementwise AND of truth values (non-zero is true); bool result.
  * Shapes: a, b broadcast → broadcast shape, bool. Not differentiable.
  *
- *   logicalAnd(tensor([1, 0, 2]), tensor([1, 1, 0]))   // [3] → [true, false, false]
+ * ```ts
+ * logicalAnd(tensor([1, 0, 2]), tensor([1, 1, 0]))   // [3] → [true, false, false]
+ * ```
  */
 export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
   return logical('logicalAnd', a, b);
@@ -225,7 +241,9 @@ export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
  * Elementwise OR of truth values (non-zero is true); bool result.
  * Shapes: a, b broadcast → broadcast shape, bool. Not differentiable.
  *
- *   logicalOr(tensor([1, 0, 0]), tensor([0, 0, 3]))   // [3] → [true, false, true]
+ * ```ts
+ * logicalOr(tensor([1, 0, 0]), tensor([0, 0, 3]))   // [3] → [true, false, true]
+ * ```
  */
 export function logicalOr(a: TensorLike, b: TensorLike): Tensor {
   return logical('logicalOr', a, b);
@@ -236,8 +254,10 @@ export function logicalOr(a: TensorLike, b: TensorLike): Tensor {
  * ∂/∂a = 1 where the condition holds, ∂/∂b = 1 elsewhere.
  * Shapes: condition (bool), a, b broadcast → broadcast shape; dtype is a and b's promoted one.
  *
- *   const x = tensor([1, -1, 2]);
- *   where(x.gt(0), x, 0)   // [3] → [1, 0, 2]
+ * ```ts
+ * const x = tensor([1, -1, 2]);
+ * where(x.gt(0), x, 0)   // [3] → [1, 0, 2]
+ * ```
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', condition, 'condition');

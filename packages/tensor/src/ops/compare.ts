@@ -25,7 +25,9 @@ function compare(op: CompareOp, a: TensorLike, b: TensorLike): Tensor {
  * a == b
  * Shapes: a, b broadcast → broadcast shape, bool (compared in the promoted dtype).
  *
- *   eq(tensor([1, 2, 3]), 2)   // [3] → [false, true, false]
+ * ```ts
+ * eq(tensor([1, 2, 3]), 2)   // [3] → [false, true, false]
+ * ```
  */
 export function eq(a: TensorLike, b: TensorLike): Tensor {
   return compare('eq', a, b);
@@ -34,7 +36,9 @@ export function eq(a: TensorLike, b: TensorLike): Tensor {
  * a != b (true where either is NaN)
  * Shapes: a, b broadcast → broadcast shape, bool (compared in the promoted dtype).
  *
- *   ne(tensor([1, 2, NaN]), 2)   // [3] → [true, false, true]
+ * ```ts
+ * ne(tensor([1, 2, NaN]), 2)   // [3] → [true, false, true]
+ * ```
  */
 export function ne(a: TensorLike, b: TensorLike): Tensor {
   return compare('ne', a, b);
@@ -43,7 +47,9 @@ export function ne(a: TensorLike, b: TensorLike): Tensor {
  * a < b
  * Shapes: a, b broadcast → broadcast shape, bool (compared in the promoted dtype).
  *
- *   lt(tensor([1, 2, 3]), 2)   // [3] → [true, false, false]
+ * ```ts
+ * lt(tensor([1, 2, 3]), 2)   // [3] → [true, false, false]
+ * ```
  */
 export function lt(a: TensorLike, b: TensorLike): Tensor {
   return compare('lt', a, b);
@@ -52,7 +58,9 @@ export function lt(a: TensorLike, b: TensorLike): Tensor {
  * a <= b
  * Shapes: a, b broadcast → broadcast shape, bool (compared in the promoted dtype).
  *
- *   le(tensor([[1], [3]]), tensor([2, 3]))   // [2, 1], [2] → [[true, true], [false, true]]
+ * ```ts
+ * le(tensor([[1], [3]]), tensor([2, 3]))   // [2, 1], [2] → [[true, true], [false, true]]
+ * ```
  */
 export function le(a: TensorLike, b: TensorLike): Tensor {
   return compare('le', a, b);
@@ -61,7 +69,9 @@ export function le(a: TensorLike, b: TensorLike): Tensor {
  * a > b
  * Shapes: a, b broadcast → broadcast shape, bool (compared in the promoted dtype).
  *
- *   gt(tensor([1, 2, 3]), 2)   // [3] → [false, false, true]
+ * ```ts
+ * gt(tensor([1, 2, 3]), 2)   // [3] → [false, false, true]
+ * ```
  */
 export function gt(a: TensorLike, b: TensorLike): Tensor {
   return compare('gt', a, b);
@@ -70,7 +80,9 @@ export function gt(a: TensorLike, b: TensorLike): Tensor {
  * a >= b
  * Shapes: a, b broadcast → broadcast shape, bool (compared in the promoted dtype).
  *
- *   ge(tensor([1, 2, 3]), 2)   // [3] → [false, true, true]
+ * ```ts
+ * ge(tensor([1, 2, 3]), 2)   // [3] → [false, true, true]
+ * ```
  */
 export function ge(a: TensorLike, b: TensorLike): Tensor {
   return compare('ge', a, b);
@@ -80,7 +92,9 @@ export function ge(a: TensorLike, b: TensorLike): Tensor {
  * True where x is NaN (NaN is the only value not equal to itself).
  * Shapes: x → same shape, bool.
  *
- *   isnan(tensor([1, NaN, Infinity]))   // [3] → [false, true, false]
+ * ```ts
+ * isnan(tensor([1, NaN, Infinity]))   // [3] → [false, true, false]
+ * ```
  */
 export function isnan(x: Tensor): Tensor {
   return ne(x, x);
@@ -90,7 +104,9 @@ export function isnan(x: Tensor): Tensor {
  * True where x is neither NaN nor ±Infinity.
  * Shapes: x → same shape, bool.
  *
- *   isfinite(tensor([1, NaN, -Infinity]))   // [3] → [true, false, false]
+ * ```ts
+ * isfinite(tensor([1, NaN, -Infinity]))   // [3] → [true, false, false]
+ * ```
  */
 export function isfinite(x: Tensor): Tensor {
   // |x| < Infinity is false for NaN and for ±Infinity.

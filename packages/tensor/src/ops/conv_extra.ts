@@ -39,7 +39,9 @@ function single(op: string, name: string, v: unknown, min: number): number {
  * 1-D convolution (cross-correlation, as PyTorch): x [N, C, L] (or [C, L]), weight
  * [out, C/groups, k], bias [out] → [N, out, Lo].
  *
- *   conv1d(randn([2, 3, 10]), randn([4, 3, 3]), null, { padding: 1 })   // [2, 4, 10]
+ * ```ts
+ * conv1d(randn([2, 3, 10]), randn([4, 3, 3]), null, { padding: 1 })   // [2, 4, 10]
+ * ```
  */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
   return withOp('conv1d', () => {
@@ -100,7 +102,9 @@ function triple(op: string, name: string, v: Triple, min: number): [number, numb
  * 3-D convolution: x [N, C, D, H, W] (or [C, D, H, W]), weight [out, C/groups, kD, kH, kW],
  * bias [out] → [N, out, Do, Ho, Wo].
  *
- *   conv3d(randn([1, 2, 4, 5, 5]), randn([3, 2, 3, 3, 3]), null, { padding: 1 })   // [1, 3, 4, 5, 5]
+ * ```ts
+ * conv3d(randn([1, 2, 4, 5, 5]), randn([3, 2, 3, 3, 3]), null, { padding: 1 })   // [1, 3, 4, 5, 5]
+ * ```
  */
 export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv3dOptions = {}): Tensor {
   return withOp('conv3d', () => {

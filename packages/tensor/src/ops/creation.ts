@@ -73,8 +73,10 @@ export type TensorData = NestedArray | TypedArray | readonly number[];
 /**
  * Throws a DTypeError naming `op` unless `dtype` is one nnet supports.
  *
- *   checkDType('zeros', 'float32')   // ok, returns nothing
- *   checkDType('zeros', 'float64')   // throws DTypeError: zeros: unsupported dtype 'float64'; ...
+ * ```ts
+ * checkDType('zeros', 'float32')   // ok, returns nothing
+ * checkDType('zeros', 'float64')   // throws DTypeError: zeros: unsupported dtype 'float64'; ...
+ * ```
  */
 export function checkDType(op: string, dtype: DType): void {
   if (!DTYPES.includes(dtype)) {
@@ -171,9 +173,11 @@ function flatten(
 /**
  * Makes a tensor from nested arrays, a typed array or a number.
  *
- *   tensor([[1, 2], [3, 4]])                       // float32 [2, 2]
- *   tensor([0, 2, 1], { dtype: 'int32' })          // class indices
- *   tensor(new Float32Array(6), { shape: [2, 3] })
+ * ```ts
+ * tensor([[1, 2], [3, 4]])                       // float32 [2, 2]
+ * tensor([0, 2, 1], { dtype: 'int32' })          // class indices
+ * tensor(new Float32Array(6), { shape: [2, 3] })
+ * ```
  */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   checkOptions('tensor', options, ['dtype', 'shape', 'requiresGrad']);
@@ -215,8 +219,10 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
  *
  * Shapes: → [].
  *
- *   scalar(3)            // [] → 3 float32
- *   scalar(3, 'int32')   // [] → 3 int32
+ * ```ts
+ * scalar(3)            // [] → 3 float32
+ * scalar(3, 'int32')   // [] → 3 int32
+ * ```
  */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   return filled('scalar', [], value, { dtype });
@@ -242,7 +248,9 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
  *
  * Shapes: shape → shape.
  *
- *   full([2, 2], 7)   // [[7, 7], [7, 7]] float32
+ * ```ts
+ * full([2, 2], 7)   // [[7, 7], [7, 7]] float32
+ * ```
  */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   return filled('full', shape, value, options);
@@ -253,7 +261,9 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
  *
  * Shapes: shape → shape.
  *
- *   zeros([2, 3])   // [[0, 0, 0], [0, 0, 0]] float32
+ * ```ts
+ * zeros([2, 3])   // [[0, 0, 0], [0, 0, 0]] float32
+ * ```
  */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled('zeros', shape, 0, options);
@@ -264,7 +274,9 @@ export function zeros(shape: readonly number[], options: CreateOptions = {}): Te
  *
  * Shapes: shape → shape.
  *
- *   ones([3], { dtype: 'int32' })   // [1, 1, 1] int32
+ * ```ts
+ * ones([3], { dtype: 'int32' })   // [1, 1, 1] int32
+ * ```
  */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled('ones', shape, 1, options);
@@ -281,7 +293,9 @@ function filledLike(op: string, t: Tensor, value: number, options: CreateOptions
  *
  * Shapes: t [...] → [...].
  *
- *   fullLike(tensor([[1, 2]]), 5)   // [1, 2] → [[5, 5]]
+ * ```ts
+ * fullLike(tensor([[1, 2]]), 5)   // [1, 2] → [[5, 5]]
+ * ```
  */
 export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
   return filledLike('fullLike', t, value, options);
@@ -290,7 +304,9 @@ export function fullLike(t: Tensor, value: number, options: CreateOptions = {}):
 /**
  * Zeros with `t`'s shape (and dtype unless `options.dtype` says otherwise).
  *
- *   zerosLike(tensor([[1, 2]]))   // [[0, 0]]
+ * ```ts
+ * zerosLike(tensor([[1, 2]]))   // [[0, 0]]
+ * ```
  */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return filledLike('zerosLike', t, 0, options);
@@ -299,7 +315,9 @@ export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
 /**
  * Ones with `t`'s shape (and dtype unless `options.dtype` says otherwise).
  *
- *   onesLike(tensor([[1, 2]]))   // [[1, 1]]
+ * ```ts
+ * onesLike(tensor([[1, 2]]))   // [[1, 1]]
+ * ```
  */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return filledLike('onesLike', t, 1, options);
@@ -311,8 +329,10 @@ export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
  *
  * Shapes: → [⌈(end − start)/step⌉].
  *
- *   arange(5)             // [0, 1, 2, 3, 4] int32
- *   arange(0, 1, 0.25)    // [0, 0.25, 0.5, 0.75] float32
+ * ```ts
+ * arange(5)             // [0, 1, 2, 3, 4] int32
+ * arange(0, 1, 0.25)    // [0, 0.25, 0.5, 0.75] float32
+ * ```
  */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
   checkOptions('arange', options, CREATE_KEYS);
@@ -344,7 +364,9 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
  *
  * Shapes: → [steps].
  *
- *   linspace(0, 1, 5)   // [0, 0.25, 0.5, 0.75, 1] float32
+ * ```ts
+ * linspace(0, 1, 5)   // [0, 0.25, 0.5, 0.75, 1] float32
+ * ```
  */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   checkOptions('linspace', options, CREATE_KEYS);
@@ -369,7 +391,9 @@ export function linspace(start: number, end: number, steps: number, options: Cre
  *
  * Shapes: → [n, m].
  *
- *   eye(2, 3)   // [[1, 0, 0], [0, 1, 0]] float32
+ * ```ts
+ * eye(2, 3)   // [[1, 0, 0], [0, 1, 0]] float32
+ * ```
  */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   checkOptions('eye', options, CREATE_KEYS);
@@ -411,8 +435,10 @@ function randomTensor(
  *
  * Shapes: shape → shape.
  *
- *   manualSeed(0); rand([2])                  // [0.8869, 0.2640]
- *   rand([2, 3], { generator: new Generator(7) })
+ * ```ts
+ * manualSeed(0); rand([2])                  // [0.8869, 0.2640]
+ * rand([2, 3], { generator: new Generator(7) })
+ * ```
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   return randomTensor('rand', shape, options, (g) => g.uniform());
@@ -423,7 +449,9 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
  *
  * Shapes: shape → shape.
  *
- *   manualSeed(0); randn([2])   // [-1.3735, -2.6233]
+ * ```ts
+ * manualSeed(0); randn([2])   // [-1.3735, -2.6233]
+ * ```
  */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
   return randomTensor('randn', shape, options, (g) => g.normal());
@@ -434,7 +462,9 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
  *
  * Shapes: shape → shape.
  *
- *   manualSeed(0); randint(0, 10, [4])   // [6, 5, 2, 6] int32
+ * ```ts
+ * manualSeed(0); randint(0, 10, [4])   // [6, 5, 2, 6] int32
+ * ```
  */
 export function randint(
   low: number,

@@ -45,8 +45,10 @@ function checkTargets(target: Tensor, C: number, ignoreIndex: number): void {
  *
  * logits [N, C] float32 (C >= 1), target [N] int32 in [0, C) or ignoreIndex → loss [N] float32.
  *
- *   const loss = softmaxCrossEntropy(tensor([[2, 0, 1]]), tensor([0], { dtype: 'int32' }));
- *   // [0.4076] = log(e² + 1 + e) − 2
+ * ```ts
+ * const loss = softmaxCrossEntropy(tensor([[2, 0, 1]]), tensor([0], { dtype: 'int32' }));
+ * // [0.4076] = log(e² + 1 + e) − 2
+ * ```
  */
 export function softmaxCrossEntropy(
   logits: Tensor,

@@ -160,9 +160,11 @@ function contract(a: Term, b: Term, keep: Set<string>, sizes: Map<string, number
  * (after '->', or by default the ones that appear once, sorted) are summed. A letter repeated in
  * one operand takes a diagonal ('ii->i'). Gradients come from the matmul, sum and index ops.
  *
- *   einsum('bij,bjk->bik', a, b)   // batched matmul
- *   einsum('ii', m)                // trace
- *   einsum('...d,...d->...', u, v) // rowwise dot product
+ * ```ts
+ * einsum('bij,bjk->bik', a, b)   // batched matmul
+ * einsum('ii', m)                // trace
+ * einsum('...d,...d->...', u, v) // rowwise dot product
+ * ```
  */
 export function einsum(equation: string, ...operands: Tensor[]): Tensor {
   if (typeof equation !== 'string')

@@ -82,8 +82,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
  * Shapes: x [..., n, ...], index [k] → x.shape with k at `dim`; same dtype. Gradient: scatter-added
  * back to the selected positions (repeats accumulate).
  *
- *   const idx = tensor([2, 0], { dtype: 'int32' });
- *   indexSelect(tensor([[1, 2], [3, 4], [5, 6]]), 0, idx)   // [3, 2], [2] → [[5, 6], [1, 2]]
+ * ```ts
+ * const idx = tensor([2, 0], { dtype: 'int32' });
+ * indexSelect(tensor([[1, 2], [3, 4], [5, 6]]), 0, idx)   // [3, 2], [2] → [[5, 6], [1, 2]]
+ * ```
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x, 'input');
@@ -110,7 +112,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  * numClasses -1 means max(index) + 1 (read synchronously: pass it on a GPU backend). The result
  * is int32 unless `dtype` says otherwise.
  *
- *   oneHot(tensor([0, 2], { dtype: 'int32' }), 3) // [[1, 0, 0], [0, 0, 1]]
+ * ```ts
+ * oneHot(tensor([0, 2], { dtype: 'int32' }), 3) // [[1, 0, 0], [0, 0, 1]]
+ * ```
  */
 export function oneHot(index: Tensor, numClasses = -1, dtype: 'int32' | 'float32' = 'int32'): Tensor {
   requireIndex('oneHot', index);

@@ -93,8 +93,10 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  * Shapes: n tensors of shape [...s] → s with n inserted at `dim` (ndim + 1); one shared dtype
  * (mixed dtypes throw). Gradient: g split back along `dim`.
  *
- *   stack([tensor([1, 2]), tensor([3, 4])])   // 2 × [2] → [[1, 2], [3, 4]] ([2, 2])
- *   stack([tensor([1, 2]), tensor([3, 4])], 1)   // 2 × [2] → [[1, 3], [2, 4]]
+ * ```ts
+ * stack([tensor([1, 2]), tensor([3, 4])])   // 2 × [2] → [[1, 2], [3, 4]] ([2, 2])
+ * stack([tensor([1, 2]), tensor([3, 4])], 1)   // 2 × [2] → [[1, 3], [2, 4]]
+ * ```
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0)
@@ -121,8 +123,10 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * section sizes (which must add up to the dim's size).
  * Shapes: x [..., n, ...] → a list of views of x, each with its piece size at `dim`; same dtype.
  *
- *   split(arange(5), 2)   // [5] → [0, 1], [2, 3], [4]
- *   split(arange(5), [1, 4])   // [5] → [0], [1, 2, 3, 4]
+ * ```ts
+ * split(arange(5), 2)   // [5] → [0, 1], [2, 3], [4]
+ * split(arange(5), [1, 4])   // [5] → [0], [1, 2, 3, 4]
+ * ```
  */
 export function split(x: Tensor, splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
   checkTensor('split', x, 'input');
@@ -158,8 +162,10 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
  * Shapes: x [..., n, ...] → at most `chunks` views of size ⌈n/chunks⌉ at `dim` (fewer when n is small);
  * same dtype.
  *
- *   chunk(arange(5), 2)   // [5] → [0, 1, 2], [3, 4]
- *   chunk(zeros([2, 6]), 3, 1).map((c) => c.shape)   // [2, 6] → 3 × [2, 2]
+ * ```ts
+ * chunk(arange(5), 2)   // [5] → [0, 1, 2], [3, 4]
+ * chunk(zeros([2, 6]), 3, 1).map((c) => c.shape)   // [2, 6] → 3 × [2, 2]
+ * ```
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   checkTensor('chunk', x, 'input');

@@ -17,7 +17,9 @@ import { Tensor } from '../tensor.js';
  * Throws a DTypeError naming `op` and the argument `name` unless `x` is a Tensor, and a
  * DisposedError if it was disposed; returns it (marked as used).
  *
- *   checkTensor('matmul', b, 'other');
+ * ```ts
+ * checkTensor('matmul', b, 'other');
+ * ```
  */
 export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
   if (!(x instanceof Tensor)) {

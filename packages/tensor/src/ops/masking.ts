@@ -48,7 +48,9 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
  * diagonal 0 is the main diagonal, > 0 keeps more, < 0 fewer.
  *   ∂/∂x = 1 inside the triangle, 0 outside
  *
- *   tril(ones([3, 3]))      // [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
+ * ```ts
+ * tril(ones([3, 3]))      // [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
+ * ```
  */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   return triangle('tril', x, diagonal);
@@ -58,7 +60,9 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
  * The upper triangle of the last two dims: elements with col - row >= diagonal, the rest 0.
  *   ∂/∂x = 1 inside the triangle, 0 outside
  *
- *   triu(ones([3, 3]), 1)   // the strictly upper part: a causal attention mask
+ * ```ts
+ * triu(ones([3, 3]), 1)   // the strictly upper part: a causal attention mask
+ * ```
  */
 export function triu(x: Tensor, diagonal = 0): Tensor {
   return triangle('triu', x, diagonal);
@@ -69,7 +73,9 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
  * the broadcast shape); `value` is a number or a 0-d tensor, converted to x's dtype.
  *   ∂/∂x = 0 where the mask holds, 1 elsewhere;  ∂/∂value = the number of masked positions
  *
- *   scores.maskedFill(triu(ones([T, T], { dtype: 'bool' }), 1), -Infinity)
+ * ```ts
+ * scores.maskedFill(triu(ones([T, T], { dtype: 'bool' }), 1), -Infinity)
+ * ```
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   checkTensor('maskedFill', x);

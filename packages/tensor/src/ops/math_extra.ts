@@ -54,7 +54,9 @@ function truncValue(x: Tensor): Tensor {
  * Rounds toward zero; ints are returned as they are. Zero gradient.
  * Shapes: x → same shape and dtype.
  *
- *   trunc(tensor([1.7, -1.7]))   // [2] → [1, -1]
+ * ```ts
+ * trunc(tensor([1.7, -1.7]))   // [2] → [1, -1]
+ * ```
  */
 export function trunc(x: Tensor): Tensor {
   checkTensor('trunc', x);
@@ -93,7 +95,9 @@ function division(
  * C-style remainder a - trunc(a/b)·b: the sign of the dividend.
  *   ∂/∂a = 1, ∂/∂b = -trunc(a/b)
  *
- *   fmod(tensor([-3, 3]), 2)   // [-1, 1]
+ * ```ts
+ * fmod(tensor([-3, 3]), 2)   // [-1, 1]
+ * ```
  */
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
   return withOp('fmod', () => {
@@ -105,7 +109,9 @@ export function fmod(a: TensorLike, b: TensorLike): Tensor {
  * Python-style remainder a - floor(a/b)·b: the sign of the divisor.
  *   ∂/∂a = 1, ∂/∂b = -floor(a/b)
  *
- *   remainder(tensor([-3, 3]), 2)   // [1, 1]
+ * ```ts
+ * remainder(tensor([-3, 3]), 2)   // [1, 1]
+ * ```
  */
 export function remainder(a: TensorLike, b: TensorLike): Tensor {
   return withOp('remainder', () => {
@@ -117,7 +123,9 @@ export function remainder(a: TensorLike, b: TensorLike): Tensor {
  * floor(a/b) (PyTorch's floor_divide); int32 for int operands. No gradient (like PyTorch).
  * Shapes: a, b broadcast → broadcast shape; promoted dtype (int32 for int operands).
  *
- *   floorDivide(tensor([7, -7], { dtype: 'int32' }), 2)   // [2] int32 → [3, -4] int32
+ * ```ts
+ * floorDivide(tensor([7, -7], { dtype: 'int32' }), 2)   // [2] int32 → [3, -4] int32
+ * ```
  */
 export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
   return withOp('floorDivide', () => {
@@ -144,7 +152,9 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
  * x + value·t1·t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value·t2, ∂/∂t2 = value·t1 (by composition)
  * Shapes: x, t1, t2 broadcast → broadcast shape.
  *
- *   addcmul(tensor([1, 1]), tensor([2, 3]), tensor([4, 5]), 0.5)   // [2] → [5, 8.5]
+ * ```ts
+ * addcmul(tensor([1, 1]), tensor([2, 3]), tensor([4, 5]), 0.5)   // [2] → [5, 8.5]
+ * ```
  */
 export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   return withOp('addcmul', () => {
@@ -160,7 +170,9 @@ export function addcmul(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
  * x + value·t1/t2 (broadcasting).   ∂/∂x = 1, ∂/∂t1 = value/t2, ∂/∂t2 = -value·t1/t2² (by composition)
  * Shapes: x, t1, t2 broadcast → broadcast shape.
  *
- *   addcdiv(tensor([1, 1]), tensor([2, 3]), tensor([4, 6]), 2)   // [2] → [2, 2]
+ * ```ts
+ * addcdiv(tensor([1, 1]), tensor([2, 3]), tensor([4, 6]), 2)   // [2] → [2, 2]
+ * ```
  */
 export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   return withOp('addcdiv', () => {

@@ -186,7 +186,9 @@ function activationGrad(g: Tensor, y: Tensor, activation: FusedActivation): Tens
  *   with z = x·Wᵀ + b and gz = g·act'(z) (from the saved y): ∂/∂x = gz·W, ∂/∂W = gzᵀ·x,
  *   ∂/∂b = Σ gz over all leading dims
  *
- *   linear(randn([8, 4]), randn([3, 4]), zeros([3]), { activation: 'relu' })   // [8, 3], >= 0
+ * ```ts
+ * linear(randn([8, 4]), randn([3, 4]), zeros([3]), { activation: 'relu' })   // [8, 3], >= 0
+ * ```
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options: LinearOptions = {}): Tensor {
   requireFloat('linear', x, 'input');

@@ -49,7 +49,9 @@ export interface LayerNormOptions {
  * Layer normalisation over the last dims given by `normalizedShape`:
  * (x - μ)/√(σ² + eps)·weight + bias, σ² biased.
  *
- *   layerNorm(x, [x.shape.at(-1)], { weight, bias })
+ * ```ts
+ * layerNorm(x, [x.shape.at(-1)], { weight, bias })
+ * ```
  */
 export function layerNorm(
   x: Tensor,
@@ -94,8 +96,10 @@ export interface RMSNormOptions {
  *
  * Shapes: x [..., *normalizedShape], weight normalizedShape → x's shape.
  *
- *   rmsNorm(tensor([[1, 1], [3, 3]]), [2])   // [2, 2] → [[1, 1], [1, 1]]
- *   rmsNorm(x, [x.shape.at(-1)], { weight })
+ * ```ts
+ * rmsNorm(tensor([[1, 1], [3, 3]]), [2])   // [2, 2] → [[1, 1], [1, 1]]
+ * rmsNorm(x, [x.shape.at(-1)], { weight })
+ * ```
  */
 export function rmsNorm(x: Tensor, normalizedShape: readonly number[], options: RMSNormOptions = {}): Tensor {
   return withOp('rmsNorm', () => {
@@ -149,9 +153,11 @@ function channelView(x: Tensor): number[] {
  *
  * Shapes: x [N, C, ...], runningMean/runningVar/weight/bias [C] → x's shape.
  *
- *   batchNorm(tensor([[[1], [2]], [[3], [6]]]), { training: true })
- *     // [2, 2, 1] → [[[-1], [-1]], [[1], [1]]] (≈, eps 1e-5)
- *   batchNorm(x, { runningMean, runningVar, weight, bias })   // eval: the running statistics
+ * ```ts
+ * batchNorm(tensor([[[1], [2]], [[3], [6]]]), { training: true })
+ *   // [2, 2, 1] → [[[-1], [-1]], [[1], [1]]] (≈, eps 1e-5)
+ * batchNorm(x, { runningMean, runningVar, weight, bias })   // eval: the running statistics
+ * ```
  */
 export function batchNorm(x: Tensor, options: BatchNormFnOptions = {}): Tensor {
   requireFloat('batchNorm', x);
@@ -225,7 +231,9 @@ export interface GroupNormOptions {
  *
  * Shapes: x [N, C, ...], weight/bias [C] → x's shape.
  *
- *   groupNorm(tensor([[1, 3, 5, 7]]), 2)   // [1, 4] → [[-1, 1, -1, 1]] (≈, eps 1e-5)
+ * ```ts
+ * groupNorm(tensor([[1, 3, 5, 7]]), 2)   // [1, 4] → [[-1, 1, -1, 1]] (≈, eps 1e-5)
+ * ```
  */
 export function groupNorm(x: Tensor, numGroups: number, options: GroupNormOptions = {}): Tensor {
   requireFloat('groupNorm', x);
@@ -263,7 +271,9 @@ export interface InstanceNormOptions extends BatchNormFnOptions {
  *
  * Shapes: x [N, C, ...spatial] (at least 3 dims), runningMean/runningVar/weight/bias [C] → x's shape.
  *
- *   instanceNorm(tensor([[[1, 3], [2, 6]]]))   // [1, 2, 2] → [[[-1, 1], [-1, 1]]] (≈, eps 1e-5)
+ * ```ts
+ * instanceNorm(tensor([[[1, 3], [2, 6]]]))   // [1, 2, 2] → [[[-1, 1], [-1, 1]]] (≈, eps 1e-5)
+ * ```
  */
 export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tensor {
   requireFloat('instanceNorm', x);

@@ -252,8 +252,10 @@ function adaptive2d(
  *
  * Shapes: x [N, C, H, W] or [C, H, W] → [N, C, oH, oW] or [C, oH, oW].
  *
- *   adaptiveAvgPool2d(tensor([[[[1, 2, 3, 4], [5, 6, 7, 8]]]]), [1, 2])   // [1, 1, 2, 4] → [[[[3.5, 5.5]]]]
- *   adaptiveAvgPool2d(x, 1)   // global average pooling: [N, C, H, W] → [N, C, 1, 1]
+ * ```ts
+ * adaptiveAvgPool2d(tensor([[[[1, 2, 3, 4], [5, 6, 7, 8]]]]), [1, 2])   // [1, 1, 2, 4] → [[[[3.5, 5.5]]]]
+ * adaptiveAvgPool2d(x, 1)   // global average pooling: [N, C, H, W] → [N, C, 1, 1]
+ * ```
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number, number]): Tensor {
   return adaptive2d('adaptiveAvgPool2d', x, outputSize, (w) => mean(w, 2));
@@ -286,8 +288,10 @@ function adaptive1d(
  *
  * Shapes: x [N, C, L] or [C, L] → [N, C, outputSize] or [C, outputSize].
  *
- *   adaptiveAvgPool1d(tensor([[[1, 2, 3, 4, 5, 6]]]), 3)   // [1, 1, 6] → [[[1.5, 3.5, 5.5]]]
- *   adaptiveAvgPool1d(tensor([[[1, 2, 3, 4, 5]]]), 2)      // windows 0..2, 2..4 → [[[2, 4]]]
+ * ```ts
+ * adaptiveAvgPool1d(tensor([[[1, 2, 3, 4, 5, 6]]]), 3)   // [1, 1, 6] → [[[1.5, 3.5, 5.5]]]
+ * adaptiveAvgPool1d(tensor([[[1, 2, 3, 4, 5]]]), 2)      // windows 0..2, 2..4 → [[[2, 4]]]
+ * ```
  */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
   return adaptive1d('adaptiveAvgPool1d', x, outputSize, adaptiveAvgPool2d);
@@ -298,7 +302,9 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
  *
  * Shapes: x [N, C, L] or [C, L] → [N, C, outputSize] or [C, outputSize].
  *
- *   adaptiveMaxPool1d(tensor([[[1, 5, 2, 4, 6, 3]]]), 2)   // [1, 1, 6] → [[[5, 6]]]
+ * ```ts
+ * adaptiveMaxPool1d(tensor([[[1, 5, 2, 4, 6, 3]]]), 2)   // [1, 1, 6] → [[[5, 6]]]
+ * ```
  */
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
   return adaptive1d('adaptiveMaxPool1d', x, outputSize, adaptiveMaxPool2d);

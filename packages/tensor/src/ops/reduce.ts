@@ -54,8 +54,10 @@ function spread(g: Tensor, shape: readonly number[], dims: readonly number[]): T
  * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
  * same dtype.
  *
- *   sum(tensor([[1, 2], [3, 4]]))   // [2, 2] → 10 (0-d)
- *   sum(tensor([[1, 2], [3, 4]]), 1, true)   // [2, 2] → [[3], [7]]
+ * ```ts
+ * sum(tensor([[1, 2], [3, 4]]))   // [2, 2] → 10 (0-d)
+ * sum(tensor([[1, 2], [3, 4]]), 1, true)   // [2, 2] → [[3], [7]]
+ * ```
  */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('sum', x, 'input');
@@ -70,7 +72,9 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
  * float32.
  *
- *   mean(tensor([[1, 2], [3, 4]]), 0)   // [2, 2] → [2, 3]
+ * ```ts
+ * mean(tensor([[1, 2], [3, 4]]), 0)   // [2, 2] → [2, 3]
+ * ```
  */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('mean', x, 'input');
@@ -109,7 +113,9 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: b
  * The maximum over `dim` (all dims when omitted); NaN propagates.   ∂/∂x: g to the max element(s),
  * shared equally among ties.
  *
- *   max(tensor([[1, 5], [7, 2]]), 1)   // [5, 7]
+ * ```ts
+ * max(tensor([[1, 5], [7, 2]]), 1)   // [5, 7]
+ * ```
  */
 export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return extreme('max', x, dim, keepdim);
@@ -119,7 +125,9 @@ export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * The minimum over `dim` (all dims when omitted); NaN propagates.   ∂/∂x: g to the min element(s),
  * shared equally among ties.
  *
- *   min(tensor([[1, 5], [7, 2]]), 1)   // [1, 2]
+ * ```ts
+ * min(tensor([[1, 5], [7, 2]]), 1)   // [1, 2]
+ * ```
  */
 export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return extreme('min', x, dim, keepdim);
@@ -182,8 +190,10 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
  * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No
  * gradient.
  *
- *   argmax(tensor([[1, 5, 5], [7, 2, 0]]), 1)   // [2, 3] → [1, 0]
- *   argmax(tensor([[1, 5], [7, 2]]))   // [2, 2] → 2 (flat index, 0-d)
+ * ```ts
+ * argmax(tensor([[1, 5, 5], [7, 2, 0]]), 1)   // [2, 3] → [1, 0]
+ * argmax(tensor([[1, 5], [7, 2]]))   // [2, 2] → 2 (flat index, 0-d)
+ * ```
  */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argReduce('argmax', x, dim, keepdim);
@@ -194,7 +204,9 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
  * Shapes: x [...] → x.shape without `dim` (kept as 1 with keepdim; [] when dim is undefined); int32. No
  * gradient.
  *
- *   argmin(tensor([[1, 5], [7, 0]]), 0)   // [2, 2] → [0, 1]
+ * ```ts
+ * argmin(tensor([[1, 5], [7, 0]]), 0)   // [2, 2] → [0, 1]
+ * ```
  */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argReduce('argmin', x, dim, keepdim);
@@ -240,7 +252,9 @@ function varianceAs(
  * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
  * float32 only.
  *
- *   std(tensor([[1, 3], [2, 2]]), 1)   // [2, 2] → [1.4142, 0]
+ * ```ts
+ * std(tensor([[1, 3], [2, 2]]), 1)   // [2, 2] → [1.4142, 0]
+ * ```
  */
 export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   return tidy(() => sqrt(varianceAs('std', x, dim, keepdim, correction)));
@@ -251,7 +265,9 @@ export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Ten
  * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
  * float32 only.
  *
- *   logsumexp(tensor([[0, 0], [1000, 1000]]), 1)   // [2, 2] → [0.6931, 1000.69] (no overflow)
+ * ```ts
+ * logsumexp(tensor([[0, 0], [1000, 1000]]), 1)   // [2, 2] → [0.6931, 1000.69] (no overflow)
+ * ```
  */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   checkTensor('logsumexp', x, 'input');

@@ -20,7 +20,9 @@ import { reshape, unsqueeze } from './views.js';
  * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
  * bool.
  *
- *   all(tensor([[1, 0], [2, 3]]), 1)   // [2, 2] → [false, true]
+ * ```ts
+ * all(tensor([[1, 0], [2, 3]]), 1)   // [2, 2] → [false, true]
+ * ```
  */
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('all', x);
@@ -33,7 +35,9 @@ export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
  * bool.
  *
- *   any(tensor([[1, 0], [0, 0]]), 1)   // [2, 2] → [true, false]
+ * ```ts
+ * any(tensor([[1, 0], [0, 0]]), 1)   // [2, 2] → [true, false]
+ * ```
  */
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('any', x);
@@ -50,7 +54,9 @@ export type NormOrder = number | 'fro';
  *   ∂/∂x = sign(x)·|x|ᵖ⁻¹·g / ‖x‖ᵖ⁻¹ (0 where x = 0 or ‖x‖ = 0, like PyTorch); p = 1: sign(x)·g;
  *   p = ±∞: g shared evenly by the elements attaining the extreme, with x's sign; p = 0: 0
  *
- *   norm(tensor([3, 4]))   // 5
+ * ```ts
+ * norm(tensor([3, 4]))   // 5
+ * ```
  */
 export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): Tensor {
   checkTensor('norm', x);
@@ -90,7 +96,9 @@ export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, keepdim = false): 
  * Cosine similarity along `dim`: Σ x1·x2 / (max(‖x1‖, eps)·max(‖x2‖, eps)), broadcasting x1 and x2.
  * Gradients by composition.
  *
- *   cosineSimilarity(randn([8, 16]), randn([8, 16]))   // [8]
+ * ```ts
+ * cosineSimilarity(randn([8, 16]), randn([8, 16]))   // [8]
+ * ```
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
   return withOp('cosineSimilarity', () => {
@@ -116,7 +124,9 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
  * Pairwise p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M] → [..., P, R]
  * (batch dims broadcast). Gradients by composition (0 at zero distance, like PyTorch).
  *
- *   cdist(randn([5, 3]), randn([4, 3]))   // [5, 4]
+ * ```ts
+ * cdist(randn([5, 3]), randn([4, 3]))   // [5, 4]
+ * ```
  */
 export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
   return withOp('cdist', () => {

@@ -51,7 +51,9 @@ const MODE_RANK: Record<InterpolateMode, number | null> = {
  *            0), or i·(in - 1)/(out - 1) with alignCorners
  * with scale = in/out, or 1/scaleFactor when scaleFactor is given (PyTorch's rule).
  *
- *   interpolate(img, { scaleFactor: 2, mode: 'bilinear' })   // [N, C, 2H, 2W]
+ * ```ts
+ * interpolate(img, { scaleFactor: 2, mode: 'bilinear' })   // [N, C, 2H, 2W]
+ * ```
  */
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   checkTensor('interpolate', x);

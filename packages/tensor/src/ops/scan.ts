@@ -27,7 +27,9 @@ function runCumsum(x: Tensor, d: number, reverse: boolean): Tensor {
  * Runs the optional kernel `cumsum` (the reference is a log-depth scan, reference/cumsum.ts).
  *   ∂/∂x_j = Σ_{i >= j} g_i   (the reversed running sum)
  *
- *   cumsum(tensor([1, 2, 3]), 0)   // [1, 3, 6]
+ * ```ts
+ * cumsum(tensor([1, 2, 3]), 0)   // [1, 3, 6]
+ * ```
  */
 export function cumsum(x: Tensor, dim: number): Tensor {
   checkTensor('cumsum', x);

@@ -66,7 +66,9 @@ function cropTo(src: Tensor, shape: readonly number[]): Tensor {
  * x with src added at `index` along `dim`: out[index[i][j]][j] += src[i][j] (dim 0), and so on.
  *   ∂/∂x = g, ∂/∂src = g gathered at index
  *
- *   scatterAdd(zeros([3]), 0, tensor([0, 0, 2], { dtype: 'int32' }), tensor([1, 2, 3]))   // [3, 0, 3]
+ * ```ts
+ * scatterAdd(zeros([3]), 0, tensor([0, 0, 2], { dtype: 'int32' }), tensor([1, 2, 3]))   // [3, 0, 3]
+ * ```
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = checkScatter('scatterAdd', x, dim, index, src);
@@ -158,7 +160,9 @@ function readForShape(op: string, t: Tensor): ArrayLike<number> {
  * The coordinates of the non-zero elements: an int32 [count, ndim] tensor, in row-major order.
  * Needs a backend that reads synchronously (CPU, WASM).
  *
- *   nonzero(tensor([[0, 1], [2, 0]]))   // [[0, 1], [1, 0]]
+ * ```ts
+ * nonzero(tensor([[0, 1], [2, 0]]))   // [[0, 1], [1, 0]]
+ * ```
  */
 export function nonzero(x: Tensor): Tensor {
   checkTensor('nonzero', x);

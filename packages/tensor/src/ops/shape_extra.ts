@@ -26,7 +26,9 @@ function checkInts(op: string, name: string, v: readonly number[], min: number):
  * than x.ndim (x gets leading size-1 dims), never shorter.
  *   ∂/∂x: the gradient summed over the copies
  *
- *   tensor([1, 2]).repeat([2, 2])   // [[1, 2, 1, 2], [1, 2, 1, 2]]
+ * ```ts
+ * tensor([1, 2]).repeat([2, 2])   // [[1, 2, 1, 2], [1, 2, 1, 2]]
+ * ```
  */
 export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   return withOp('repeat', () => {
@@ -61,8 +63,10 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
  * Shapes: x [...] → out.shape[i] = x.shape[i]·reps[i] after both are left-padded with 1s to the same
  * length.
  *
- *   tile(tensor([[1, 2]]), [2])   // [1, 2], reps [1, 2] → [[1, 2, 1, 2]]
- *   tile(tensor([1, 2]), [2, 1])   // [2] → [[1, 2], [1, 2]]
+ * ```ts
+ * tile(tensor([[1, 2]]), [2])   // [1, 2], reps [1, 2] → [[1, 2, 1, 2]]
+ * tile(tensor([1, 2]), [2, 1])   // [2] → [[1, 2], [1, 2]]
+ * ```
  */
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
   return withOp('tile', () => {
@@ -100,7 +104,9 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
  * the flattened tensor is rolled and the shape restored.
  *   ∂/∂x: the gradient rolled back
  *
- *   roll(tensor([1, 2, 3, 4]), 1)   // [4, 1, 2, 3]
+ * ```ts
+ * roll(tensor([1, 2, 3, 4]), 1)   // [4, 1, 2, 3]
+ * ```
  */
 export function roll(
   x: Tensor,
@@ -167,7 +173,9 @@ function sourceIndex(mode: PadMode, i: number, n: number): number {
  *   ∂/∂x: the gradient of the kept region; in reflect/replicate/circular modes each padded
  *   position's gradient is added to the element it copies
  *
- *   pad(x, [1, 1, 2, 0], { mode: 'reflect' })   // last dim +1 each side, the one before +2 on top
+ * ```ts
+ * pad(x, [1, 1, 2, 0], { mode: 'reflect' })   // last dim +1 each side, the one before +2 on top
+ * ```
  */
 export function pad(x: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
   checkTensor('pad', x);

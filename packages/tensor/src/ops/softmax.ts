@@ -31,7 +31,9 @@ function forward(op: 'softmax' | 'logSoftmax', x: Tensor, d: number): Tensor {
  * softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ) along `dim`.   ∂/∂x = y ⊙ (g - Σ g⊙y)
  * Shapes: x [...] → same shape (each slice along `dim` sums to 1); float32.
  *
- *   softmax(tensor([[1, 2, 3]]), 1)   // [1, 3] → [[0.0900, 0.2447, 0.6652]]
+ * ```ts
+ * softmax(tensor([[1, 2, 3]]), 1)   // [1, 3] → [[0.0900, 0.2447, 0.6652]]
+ * ```
  */
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = prepare('softmax', x, dim);
@@ -46,7 +48,9 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * log(softmax(x)) along `dim`, without overflow.   ∂/∂x = g - exp(y) ⊙ Σ g
  * Shapes: x [...] → same shape; float32.
  *
- *   logSoftmax(tensor([[1, 2, 3]]), 1)   // [1, 3] → [[-2.4076, -1.4076, -0.4076]]
+ * ```ts
+ * logSoftmax(tensor([[1, 2, 3]]), 1)   // [1, 3] → [[-2.4076, -1.4076, -0.4076]]
+ * ```
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = prepare('logSoftmax', x, dim);

@@ -63,7 +63,9 @@ function alongLast(x: Tensor, d: number, fn: (y: Tensor) => Tensor[]): Tensor[] 
  * largest value; equal values keep their order (stable).
  *   ∂/∂x: each value's gradient goes back to the position it came from
  *
- *   const [v, i] = sort(tensor([3, 1, 2]))   // v = [1, 2, 3], i = [1, 2, 0]
+ * ```ts
+ * const [v, i] = sort(tensor([3, 1, 2]))   // v = [1, 2, 3], i = [1, 2, 0]
+ * ```
  */
 export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] {
   checkTensor('sort', x);
@@ -82,8 +84,10 @@ export function sort(x: Tensor, dim = -1, descending = false): [Tensor, Tensor] 
  * The int32 indices that sort `x` along `dim` (see `sort`). No gradient.
  * Shapes: x [...] → same shape, int32.
  *
- *   argsort(tensor([3, 1, 2]))   // [3] → [1, 2, 0]
- *   argsort(tensor([[3, 1, 2]]), 1, true)   // [1, 3] → [[0, 2, 1]]
+ * ```ts
+ * argsort(tensor([3, 1, 2]))   // [3] → [1, 2, 0]
+ * argsort(tensor([[3, 1, 2]]), 1, true)   // [1, 3] → [[0, 2, 1]]
+ * ```
  */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
   return withOp('argsort', () => {
@@ -99,7 +103,9 @@ export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
  * [values, indices].
  *   ∂/∂x: each value's gradient goes back to its position, 0 elsewhere
  *
- *   topk(tensor([1, 5, 3]), 2)   // [[5, 3], [1, 2]]
+ * ```ts
+ * topk(tensor([1, 5, 3]), 2)   // [[5, 3], [1, 2]]
+ * ```
  */
 export function topk(x: Tensor, k: number, dim = -1, largest = true): [Tensor, Tensor] {
   checkTensor('topk', x);
@@ -165,8 +171,10 @@ function pickPermutation(x: Tensor, k: number, largest: boolean): Tensor {
  * Shapes: no dim: x [...] → 0-d value; with dim: x [...] → [values, int32 indices], x.shape without
  * `dim` (kept as 1 with keepdim).
  *
- *   median(tensor([3, 1, 4, 2]))   // [4] → 2 (the lower of the two middle values)
- *   median(tensor([[3, 1, 2], [9, 7, 8]]), 1)   // [2, 3] → values [2, 8], indices [2, 2]
+ * ```ts
+ * median(tensor([3, 1, 4, 2]))   // [4] → 2 (the lower of the two middle values)
+ * median(tensor([[3, 1, 2], [9, 7, 8]]), 1)   // [2, 3] → values [2, 8], indices [2, 2]
+ * ```
  */
 export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];

@@ -22,7 +22,9 @@ export function unaryKernel(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Ten
  * Converts to `dtype` (returns a shared view when it already has it).
  * Shapes: x → same shape, dtype `dtype` (float → int truncates toward zero; non-zero → true for bool).
  *
- *   cast(tensor([1.7, -1.7, 0]), 'int32')   // [3] float32 → [1, -1, 0] int32
+ * ```ts
+ * cast(tensor([1.7, -1.7, 0]), 'int32')   // [3] float32 → [1, -1, 0] int32
+ * ```
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkTensor('to', x, 'input');
@@ -55,7 +57,9 @@ function floatUnary(op: UnaryOp, x: Tensor, save: 'x' | 'y', rule: (g: Tensor, v
  * -x.   d/dx = -1
  * Shapes: x → same shape; same dtype (bool refused).
  *
- *   neg(tensor([1, -2]))   // [2] → [-1, 2]
+ * ```ts
+ * neg(tensor([1, -2]))   // [2] → [-1, 2]
+ * ```
  */
 export function neg(x: Tensor): Tensor {
   checkTensor('neg', x, 'input');
@@ -67,7 +71,9 @@ export function neg(x: Tensor): Tensor {
  * |x|.   d/dx = sign(x)
  * Shapes: x → same shape; same dtype.
  *
- *   abs(tensor([-1.5, 2]))   // [2] → [1.5, 2]
+ * ```ts
+ * abs(tensor([-1.5, 2]))   // [2] → [1.5, 2]
+ * ```
  */
 export function abs(x: Tensor): Tensor {
   checkTensor('abs', x, 'input');
@@ -80,7 +86,9 @@ export function abs(x: Tensor): Tensor {
  * -1, 0 or 1 (0 for NaN, like PyTorch). Zero gradient.
  * Shapes: x → same shape; same dtype.
  *
- *   sign(tensor([-3, 0, 2]))   // [3] → [-1, 0, 1]
+ * ```ts
+ * sign(tensor([-3, 0, 2]))   // [3] → [-1, 0, 1]
+ * ```
  */
 export function sign(x: Tensor): Tensor {
   checkTensor('sign', x, 'input');
@@ -92,7 +100,9 @@ export function sign(x: Tensor): Tensor {
  * eˣ.   d/dx = eˣ = y
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   exp(tensor([0, 1]))   // [2] → [1, 2.7183]
+ * ```ts
+ * exp(tensor([0, 1]))   // [2] → [1, 2.7183]
+ * ```
  */
 export function exp(x: Tensor): Tensor {
   return floatUnary('exp', x, 'y', (g, y) => mul(g, y));
@@ -102,7 +112,9 @@ export function exp(x: Tensor): Tensor {
  * ln x.   d/dx = 1/x
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   log(tensor([1, Math.E]))   // [2] → [0, 1]
+ * ```ts
+ * log(tensor([1, Math.E]))   // [2] → [0, 1]
+ * ```
  */
 export function log(x: Tensor): Tensor {
   return floatUnary('log', x, 'x', (g, v) => div(g, v));
@@ -112,7 +124,9 @@ export function log(x: Tensor): Tensor {
  * ln(1 + x), accurate for small x.   d/dx = 1/(1 + x)
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   log1p(tensor([0, 1e-8]))   // [2] → [0, 1e-8]
+ * ```ts
+ * log1p(tensor([0, 1e-8]))   // [2] → [0, 1e-8]
+ * ```
  */
 export function log1p(x: Tensor): Tensor {
   return floatUnary('log1p', x, 'x', (g, v) => div(g, add(v, 1)));
@@ -122,7 +136,9 @@ export function log1p(x: Tensor): Tensor {
  * √x.   d/dx = 1/(2√x) = 1/(2y)
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   sqrt(tensor([4, 9]))   // [2] → [2, 3]
+ * ```ts
+ * sqrt(tensor([4, 9]))   // [2] → [2, 3]
+ * ```
  */
 export function sqrt(x: Tensor): Tensor {
   return floatUnary('sqrt', x, 'y', (g, y) => div(g, mul(y, 2)));
@@ -132,7 +148,9 @@ export function sqrt(x: Tensor): Tensor {
  * 1/√x.   d/dx = -½ x^(-3/2) = -½ y³
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   rsqrt(tensor([4, 16]))   // [2] → [0.5, 0.25]
+ * ```ts
+ * rsqrt(tensor([4, 16]))   // [2] → [0.5, 0.25]
+ * ```
  */
 export function rsqrt(x: Tensor): Tensor {
   return floatUnary('rsqrt', x, 'y', (g, y) => mul(g, mul(mul(y, mul(y, y)), -0.5)));
@@ -142,7 +160,9 @@ export function rsqrt(x: Tensor): Tensor {
  * 1/x.   d/dx = -1/x² = -y²
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   reciprocal(tensor([2, 4]))   // [2] → [0.5, 0.25]
+ * ```ts
+ * reciprocal(tensor([2, 4]))   // [2] → [0.5, 0.25]
+ * ```
  */
 export function reciprocal(x: Tensor): Tensor {
   return floatUnary('reciprocal', x, 'y', (g, y) => mul(g, mul(y, y).neg()));
@@ -152,7 +172,9 @@ export function reciprocal(x: Tensor): Tensor {
  * x².   d/dx = 2x
  * Shapes: x → same shape; same dtype.
  *
- *   square(tensor([-2, 3]))   // [2] → [4, 9]
+ * ```ts
+ * square(tensor([-2, 3]))   // [2] → [4, 9]
+ * ```
  */
 export function square(x: Tensor): Tensor {
   return mul(x, x);
@@ -162,7 +184,9 @@ export function square(x: Tensor): Tensor {
  * sin x.   d/dx = cos x
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   sin(tensor([0, Math.PI / 2]))   // [2] → [0, 1]
+ * ```ts
+ * sin(tensor([0, Math.PI / 2]))   // [2] → [0, 1]
+ * ```
  */
 export function sin(x: Tensor): Tensor {
   return floatUnary('sin', x, 'x', (g, v) => mul(g, cos(v)));
@@ -172,7 +196,9 @@ export function sin(x: Tensor): Tensor {
  * cos x.   d/dx = -sin x
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   cos(tensor([0, Math.PI]))   // [2] → [1, -1]
+ * ```ts
+ * cos(tensor([0, Math.PI]))   // [2] → [1, -1]
+ * ```
  */
 export function cos(x: Tensor): Tensor {
   return floatUnary('cos', x, 'x', (g, v) => mul(g, sin(v)).neg());
@@ -182,7 +208,9 @@ export function cos(x: Tensor): Tensor {
  * tanh x.   d/dx = 1 - tanh² x = 1 - y²
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   tanh(tensor([0, 1]))   // [2] → [0, 0.7616]
+ * ```ts
+ * tanh(tensor([0, 1]))   // [2] → [0, 0.7616]
+ * ```
  */
 export function tanh(x: Tensor): Tensor {
   return floatUnary('tanh', x, 'y', (g, y) => mul(g, sub(1, mul(y, y))));
@@ -192,7 +220,9 @@ export function tanh(x: Tensor): Tensor {
  * σ(x) = 1/(1 + e⁻ˣ).   d/dx = σ(x)(1 - σ(x)) = y(1 - y)
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   sigmoid(tensor([0, 2]))   // [2] → [0.5, 0.8808]
+ * ```ts
+ * sigmoid(tensor([0, 2]))   // [2] → [0.5, 0.8808]
+ * ```
  */
 export function sigmoid(x: Tensor): Tensor {
   return floatUnary('sigmoid', x, 'y', (g, y) => mul(g, mul(y, sub(1, y))));
@@ -202,7 +232,9 @@ export function sigmoid(x: Tensor): Tensor {
  * max(x, 0).   d/dx = 1 where x > 0, else 0
  * Shapes: x → same shape; same dtype (bool refused).
  *
- *   relu(tensor([-1, 0, 2]))   // [3] → [0, 0, 2]
+ * ```ts
+ * relu(tensor([-1, 0, 2]))   // [3] → [0, 0, 2]
+ * ```
  */
 export function relu(x: Tensor): Tensor {
   checkTensor('relu', x, 'input');
@@ -214,7 +246,9 @@ export function relu(x: Tensor): Tensor {
  * The error function.   d/dx = 2/√π · e^(-x²)
  * Shapes: x → same shape; float32 (int/bool promoted).
  *
- *   erf(tensor([0, 1]))   // [2] → [0, 0.8427]
+ * ```ts
+ * erf(tensor([0, 1]))   // [2] → [0, 0.8427]
+ * ```
  */
 export function erf(x: Tensor): Tensor {
   return floatUnary('erf', x, 'x', (g, v) => mul(g, mul(exp(mul(v, v).neg()), 2 / Math.sqrt(Math.PI))));
@@ -231,7 +265,9 @@ function rounding(op: 'floor' | 'ceil' | 'round', x: Tensor): Tensor {
  * Rounds down. Zero gradient.
  * Shapes: x → same shape; same dtype (int inputs pass through).
  *
- *   floor(tensor([1.5, -1.5]))   // [2] → [1, -2]
+ * ```ts
+ * floor(tensor([1.5, -1.5]))   // [2] → [1, -2]
+ * ```
  */
 export function floor(x: Tensor): Tensor {
   return rounding('floor', x);
@@ -241,7 +277,9 @@ export function floor(x: Tensor): Tensor {
  * Rounds up. Zero gradient.
  * Shapes: x → same shape; same dtype (int inputs pass through).
  *
- *   ceil(tensor([1.5, -1.5]))   // [2] → [2, -1]
+ * ```ts
+ * ceil(tensor([1.5, -1.5]))   // [2] → [2, -1]
+ * ```
  */
 export function ceil(x: Tensor): Tensor {
   return rounding('ceil', x);
@@ -251,7 +289,9 @@ export function ceil(x: Tensor): Tensor {
  * Rounds half to even, like PyTorch. Zero gradient.
  * Shapes: x → same shape; same dtype (int inputs pass through).
  *
- *   round(tensor([0.5, 1.5, 2.5]))   // [3] → [0, 2, 2]
+ * ```ts
+ * round(tensor([0.5, 1.5, 2.5]))   // [3] → [0, 2, 2]
+ * ```
  */
 export function round(x: Tensor): Tensor {
   return rounding('round', x);
@@ -261,7 +301,9 @@ export function round(x: Tensor): Tensor {
  * Elementwise NOT; any input is read as bool (non-zero is true).
  * Shapes: x → same shape; bool.
  *
- *   logicalNot(tensor([0, 1, 2]))   // [3] → [true, false, false]
+ * ```ts
+ * logicalNot(tensor([0, 1, 2]))   // [3] → [true, false, false]
+ * ```
  */
 export function logicalNot(x: Tensor): Tensor {
   checkTensor('logicalNot', x, 'input');

@@ -38,7 +38,9 @@ export function alias(x: Tensor): Tensor {
  * A tensor sharing `x`'s storage, cut from the autograd graph.
  * Shapes: x → same shape and dtype, requiresGrad false.
  *
- *   detach(tensor([1, 2], { requiresGrad: true })).requiresGrad   // false
+ * ```ts
+ * detach(tensor([1, 2], { requiresGrad: true })).requiresGrad   // false
+ * ```
  */
 export function detach(x: Tensor): Tensor {
   checkTensor('detach', x, 'input');
@@ -54,7 +56,9 @@ export function contiguousUntracked(x: Tensor): Tensor {
  * A dense copy (or `x` itself, shared, when it is already contiguous from element 0).
  * Shapes: x → same shape and dtype, row-major strides.
  *
- *   contiguous(transpose(tensor([[1, 2], [3, 4]]), 0, 1))   // [2, 2] → [[1, 3], [2, 4]], dense
+ * ```ts
+ * contiguous(transpose(tensor([[1, 2], [3, 4]]), 0, 1))   // [2, 2] → [[1, 3], [2, 4]], dense
+ * ```
  */
 export function contiguous(x: Tensor): Tensor {
   checkTensor('contiguous', x, 'input');
@@ -66,7 +70,9 @@ export function contiguous(x: Tensor): Tensor {
  * A copy with its own storage.
  * Shapes: x → same shape and dtype. Gradient passes through unchanged.
  *
- *   clone(tensor([1, 2]))   // [2] → [1, 2] (new storage)
+ * ```ts
+ * clone(tensor([1, 2]))   // [2] → [1, 2] (new storage)
+ * ```
  */
 export function clone(x: Tensor): Tensor {
   checkTensor('clone', x, 'input');
@@ -106,7 +112,9 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
  * Same data, new shape (one dim may be -1). A view when possible, otherwise a copy.
  * Shapes: x [...] → `shape` with the same element count; same dtype.
  *
- *   reshape(arange(6), [2, -1])   // [6] → [[0, 1, 2], [3, 4, 5]]
+ * ```ts
+ * reshape(arange(6), [2, -1])   // [6] → [[0, 1, 2], [3, 4, 5]]
+ * ```
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', x, 'input');
@@ -127,8 +135,10 @@ function reshapeCopy(x: Tensor, s: Shape): Tensor {
  * Like reshape, but throws instead of copying when the layout cannot be viewed.
  * Shapes: x [...] → `shape` with the same element count; same dtype.
  *
- *   view(arange(6), [3, 2])   // [6] → [[0, 1], [2, 3], [4, 5]]
- *   view(t(zeros([2, 3])), [6])   // throws: the transposed layout cannot be viewed; use reshape
+ * ```ts
+ * view(arange(6), [3, 2])   // [6] → [[0, 1], [2, 3], [4, 5]]
+ * view(t(zeros([2, 3])), [6])   // throws: the transposed layout cannot be viewed; use reshape
+ * ```
  */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('view', x, 'input');
@@ -145,7 +155,9 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
  * Swaps two dims (a view).
  * Shapes: [..., a, ..., b, ...] → [..., b, ..., a, ...]; same dtype. Gradient: transposed back.
  *
- *   transpose(zeros([2, 3, 4]), 0, 2).shape   // [2, 3, 4] → [4, 3, 2]
+ * ```ts
+ * transpose(zeros([2, 3, 4]), 0, 2).shape   // [2, 3, 4] → [4, 3, 2]
+ * ```
  */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   checkTensor('transpose', x, 'input');
@@ -164,7 +176,9 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
  * Transpose of a matrix; 0-d and 1-d tensors are returned as they are.
  * Shapes: [m, n] → [n, m]; [n] and [] unchanged.
  *
- *   t(tensor([[1, 2, 3]]))   // [1, 3] → [[1], [2], [3]]
+ * ```ts
+ * t(tensor([[1, 2, 3]]))   // [1, 3] → [[1], [2], [3]]
+ * ```
  */
 export function t(x: Tensor): Tensor {
   checkTensor('t', x, 'input');
@@ -181,7 +195,9 @@ export function t(x: Tensor): Tensor {
  * Shapes: x [s₀, ..., sₙ₋₁] → [s_dims[0], ..., s_dims[n-1]]; same dtype. Gradient: the inverse
  * permutation.
  *
- *   permute(zeros([2, 3, 4]), [2, 0, 1]).shape   // [2, 3, 4] → [4, 2, 3]
+ * ```ts
+ * permute(zeros([2, 3, 4]), [2, 0, 1]).shape   // [2, 3, 4] → [4, 2, 3]
+ * ```
  */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor('permute', x, 'input');
@@ -210,8 +226,10 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
  * Removes dims of size 1 (all of them, or the listed ones that have size 1).
  * Shapes: x → x.shape without the selected size-1 dims; same dtype.
  *
- *   squeeze(zeros([1, 3, 1])).shape   // [1, 3, 1] → [3]
- *   squeeze(zeros([1, 3, 1]), 0).shape   // [1, 3, 1] → [3, 1]
+ * ```ts
+ * squeeze(zeros([1, 3, 1])).shape   // [1, 3, 1] → [3]
+ * squeeze(zeros([1, 3, 1]), 0).shape   // [1, 3, 1] → [3, 1]
+ * ```
  */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   checkTensor('squeeze', x, 'input');
@@ -234,8 +252,10 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
  * Inserts a dim of size 1 at `dim` (which may be x.ndim, or negative).
  * Shapes: x [...] (ndim n) → ndim n + 1 with a 1 at `dim`; same dtype.
  *
- *   unsqueeze(tensor([1, 2]), 0)   // [2] → [[1, 2]]
- *   unsqueeze(tensor([1, 2]), -1)   // [2] → [[1], [2]]
+ * ```ts
+ * unsqueeze(tensor([1, 2]), 0)   // [2] → [[1, 2]]
+ * unsqueeze(tensor([1, 2]), -1)   // [2] → [[1], [2]]
+ * ```
  */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   checkTensor('unsqueeze', x, 'input');
@@ -253,7 +273,9 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  * Shapes: x → `shape` (x's dims align to the trailing dims of `shape`; only size-1 dims grow).
  * Gradient: summed over the expanded dims.
  *
- *   expand(tensor([[1], [2]]), [2, 3])   // [2, 1] → [[1, 1, 1], [2, 2, 2]]
+ * ```ts
+ * expand(tensor([[1], [2]]), [2, 3])   // [2, 1] → [[1, 1, 1], [2, 2, 2]]
+ * ```
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('expand', x, 'input');
@@ -293,7 +315,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
  * Elements [start, start + length) along `dim` (a view).
  * Shapes: x with size `length` along `dim`; same dtype.
  *
- *   narrow(arange(5), 0, 1, 3)   // [5] → [1, 2, 3]
+ * ```ts
+ * narrow(arange(5), 0, 1, 3)   // [5] → [1, 2, 3]
+ * ```
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor('narrow', x, 'input');
@@ -318,8 +342,10 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * Python-style slice `x[start:end:step]` along `dim` (a view); negative start/end count from the end.
  * Shapes: x with ceil((end - start)/step) along `dim` (end defaults to the dim size); same dtype.
  *
- *   slice(arange(6), 0, 1, undefined, 2)   // [6] → [1, 3, 5]
- *   slice(arange(6), 0, -2)   // [6] → [4, 5]
+ * ```ts
+ * slice(arange(6), 0, 1, undefined, 2)   // [6] → [1, 3, 5]
+ * slice(arange(6), 0, -2)   // [6] → [4, 5]
+ * ```
  */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
   checkTensor('slice', x, 'input');
@@ -345,7 +371,9 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
  * The sub-tensor at `index` along `dim`, with that dim removed (a view).
  * Shapes: x [..., s_dim, ...] → x.shape without `dim`; same dtype.
  *
- *   select(tensor([[1, 2], [3, 4]]), 1, 0)   // [2, 2] → [1, 3]
+ * ```ts
+ * select(tensor([[1, 2], [3, 4]]), 1, 0)   // [2, 2] → [1, 3]
+ * ```
  */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   checkTensor('select', x, 'input');
@@ -365,8 +393,10 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
  * Shapes: [..., s_start, ..., s_end, ...] → [..., s_start·...·s_end, ...]; a 0-d input gives [1]. A
  * view when possible.
  *
- *   flatten(zeros([2, 3, 4])).shape   // [2, 3, 4] → [24]
- *   flatten(zeros([2, 3, 4]), 1).shape   // [2, 3, 4] → [2, 12]
+ * ```ts
+ * flatten(zeros([2, 3, 4])).shape   // [2, 3, 4] → [24]
+ * flatten(zeros([2, 3, 4]), 1).shape   // [2, 3, 4] → [2, 12]
+ * ```
  */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   checkTensor('flatten', x, 'input');

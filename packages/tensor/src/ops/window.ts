@@ -98,10 +98,12 @@ export function tableTensor(table: Int32Array, N: number, C: number): Tensor {
  * Shapes: x [N, C, H, W], index [N, C, K·L] (from tableTensor) → [N, C, K·L], K = kH·kW window
  * elements (outer), L = Ho·Wo positions (inner); same dtype. Internal: not exported by the package.
  *
- *   const w = { kH: 2, kW: 2, sH: 1, sW: 1, pH: 0, pW: 0, dH: 1, dW: 1 };
- *   const x = arange(9).to('float32').reshape([1, 1, 3, 3]);
- *   unfold(x, tableTensor(windowTable(3, 3, 2, 2, w), 1, 1), 0)
- *   // [1, 1, 3, 3] → [1, 1, 16]: [0, 1, 3, 4,  1, 2, 4, 5,  3, 4, 6, 7,  4, 5, 7, 8]
+ * ```ts
+ * const w = { kH: 2, kW: 2, sH: 1, sW: 1, pH: 0, pW: 0, dH: 1, dW: 1 };
+ * const x = arange(9).to('float32').reshape([1, 1, 3, 3]);
+ * unfold(x, tableTensor(windowTable(3, 3, 2, 2, w), 1, 1), 0)
+ * // [1, 1, 3, 3] → [1, 1, 16]: [0, 1, 3, 4,  1, 2, 4, 5,  3, 4, 6, 7,  4, 5, 7, 8]
+ * ```
  */
 export function unfold(x: Tensor, index: Tensor, padValue: number): Tensor {
   const [N, C, H, W] = x.shape;

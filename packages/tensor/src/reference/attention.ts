@@ -19,7 +19,9 @@ import { borrow, runReference, writeTo } from './borrow.js';
  * Shapes: q [B, L, E], k [B, S, E], v [B, S, Ev], mask null or [1 or B, L, S] → out [B, L, Ev],
  * logsumexpOut [B, L] (written in place).
  *
- *   attentionReference(q, k, v, null, { scale: 1 / Math.sqrt(E), causal: true }, out, lse)
+ * ```ts
+ * attentionReference(q, k, v, null, { scale: 1 / Math.sqrt(E), causal: true }, out, lse)
+ * ```
  */
 export function attentionReference(
   q: TensorInfo,

@@ -31,7 +31,9 @@ import { sortRowsReference } from './sort_rows.js';
  * updating their state). Spread them over a backend to run it on the references:
  * `{ ...backend, ...referenceKernels }`; the testkit checks them against the kernel fixtures.
  *
- *   referenceKernels.cumsum(x, 0, false, out); // out = running sums of x along axis 0
+ * ```ts
+ * referenceKernels.cumsum(x, 0, false, out); // out = running sums of x along axis 0
+ * ```
  */
 export const referenceKernels: Readonly<OptionalKernels> = {
   conv2d: conv2dReference,
@@ -60,7 +62,9 @@ export const referenceKernels: Readonly<OptionalKernels> = {
  * has one, else its reference decomposition; both have the kernel's signature, so a call site
  * neither branches nor needs a non-null `!`.
  *
- *   optionalKernel(backend, 'cumsum')(x, 0, false, out);
+ * ```ts
+ * optionalKernel(backend, 'cumsum')(x, 0, false, out);
+ * ```
  */
 export function optionalKernel<N extends OptionalKernelName>(backend: Backend, name: N): OptionalKernels[N] {
   if (hasKernel(backend, name)) return backend[name].bind(backend) as OptionalKernels[N];

@@ -25,7 +25,9 @@ export interface ResizeTable {
  * float32 (scale rounded to float32, then the product), as PyTorch does; exact arithmetic differs at
  * some sizes (in = 2, out = 82, i = 41: PyTorch and this give 0, exact 41·2/82 gives 1).
  *
- *   nearestSource(41, 2 / 82, 2)   // 0
+ * ```ts
+ * nearestSource(41, 2 / 82, 2)   // 0
+ * ```
  */
 export function nearestSource(i: number, scale: number, inSize: number): number {
   return Math.min(Math.floor(Math.fround(i * Math.fround(scale))), inSize - 1);
@@ -37,7 +39,9 @@ export function nearestSource(i: number, scale: number, inSize: number): number 
  *   linear:  src = i·(in − 1)/(out − 1) with alignCorners, else max((i + ½)·scale − ½, 0);
  *            i0 = ⌊src⌋, i1 = min(i0 + 1, in − 1), λ = src − i0
  *
- *   resizeTable(2, 4, { axis: 0, mode: 'nearest', alignCorners: false, scale: 0.5 }).i0 // [0, 0, 1, 1]
+ * ```ts
+ * resizeTable(2, 4, { axis: 0, mode: 'nearest', alignCorners: false, scale: 0.5 }).i0 // [0, 0, 1, 1]
+ * ```
  */
 export function resizeTable(inSize: number, outSize: number, p: ResizeAxisParams): ResizeTable {
   const i0 = new Int32Array(outSize);
