@@ -23,9 +23,11 @@ export interface WebGpuBackendOptions {
  * backend. Rejects with `BackendError` when there is no WebGPU, no adapter, or only a software
  * adapter and `allowSoftware` is not set.
  *
- *   import { createWebGpuBackend } from '@nnet/backend-webgpu';
- *   const gpu = await createWebGpuBackend({ allowSoftware: true });
- *   gpu.adapter.description; // 'mesa / software / llvmpipe-… / llvmpipe: Mesa 25.0.7 …'
+ * ```ts
+ * import { createWebGpuBackend } from '@nnet/backend-webgpu';
+ * const gpu = await createWebGpuBackend({ allowSoftware: true });
+ * gpu.adapter.description; // 'mesa / software / llvmpipe-… / llvmpipe: Mesa 25.0.7 …'
+ * ```
  */
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
   if (options.gpu !== undefined && (typeof options.gpu !== 'object' || options.gpu === null)) {

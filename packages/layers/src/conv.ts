@@ -156,6 +156,11 @@ export class Conv2d extends Module {
  * Shapes: x [N, inChannels, H, W] → [N, outChannels, Ho, Wo] with
  * Ho = (H - 1)·stride - 2·padding + dilation·(kH - 1) + outputPadding + 1;
  * weight [inChannels, outChannels / groups, kH, kW] ~ U(-1/√fanIn, 1/√fanIn), fanIn = outChannels / groups · kH · kW.
+ *
+ * ```ts
+ * const up = new ConvTranspose2d(16, 8, 2, { stride: 2 });
+ * up.forward(randn([1, 16, 7, 7])).shape; // [1, 8, 14, 14]
+ * ```
  */
 export class ConvTranspose2d extends Module {
   /** W [inChannels, outChannels/groups, kH, kW] ~ U(-1/√fanIn, 1/√fanIn). */

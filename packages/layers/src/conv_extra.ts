@@ -28,7 +28,14 @@ export interface Conv1dLayerOptions extends Conv1dOptions {
   bias?: boolean;
 }
 
-/** 1-D convolution layer: `new Conv1d(16, 32, 3, { padding: 1 })` maps [N, 16, L] → [N, 32, L]. */
+/**
+ * 1-D convolution layer, PyTorch's nn.Conv1d: x [N, inChannels, L] → [N, outChannels, Lo].
+ *
+ * ```ts
+ * const conv = new Conv1d(16, 32, 3, { padding: 1 });
+ * conv.forward(randn([4, 16, 50])).shape; // [4, 32, 50]
+ * ```
+ */
 export class Conv1d extends Module {
   /** W [outChannels, inChannels/groups, k] ~ U(-1/√fanIn, 1/√fanIn). */
   readonly weight: Parameter;
@@ -92,7 +99,14 @@ export interface Conv3dLayerOptions extends Conv3dOptions {
   bias?: boolean;
 }
 
-/** 3-D convolution layer: `new Conv3d(1, 8, 3, { padding: 1 })` maps [N, 1, D, H, W] → [N, 8, D, H, W]. */
+/**
+ * 3-D convolution layer, PyTorch's nn.Conv3d: x [N, inChannels, D, H, W] → [N, outChannels, Do, Ho, Wo].
+ *
+ * ```ts
+ * const conv = new Conv3d(1, 8, 3, { padding: 1 });
+ * conv.forward(randn([2, 1, 4, 8, 8])).shape; // [2, 8, 4, 8, 8]
+ * ```
+ */
 export class Conv3d extends Module {
   /** W [outChannels, inChannels/groups, kD, kH, kW] ~ U(-1/√fanIn, 1/√fanIn). */
   readonly weight: Parameter;

@@ -59,10 +59,13 @@ export function hasClassForward(m: Module): boolean {
  * modules by name, so `parameters()`, `stateDict()`, `loadStateDict()`, `train()` / `eval()` walk
  * the tree. A subclass registers its pieces in the constructor and implements `forward`.
  *
- *   class MLP extends Module {
- *     readonly fc = this.registerModule('fc', new Linear(4, 2));
- *     forward(x: Tensor): Tensor { return this.fc.forward(x).relu(); } // [N, 4] → [N, 2]
- *   }
+ * ```ts
+ * class MLP extends Module {
+ *   readonly fc = this.registerModule('fc', new Linear(4, 2));
+ *   forward(x: Tensor): Tensor { return this.fc.forward(x).relu(); } // [N, 4] → [N, 2]
+ * }
+ * new MLP().forward(randn([3, 4])).shape; // [3, 2]
+ * ```
  */
 export abstract class Module {
   /** True in training mode (the default), false after `eval()`. */

@@ -25,7 +25,12 @@ import { Parameter } from './parameter.js';
 
 /**
  * Group normalisation over [N, C, ...]: `new GroupNorm(4, 32)` standardises 4 groups of 8 channels per
- * sample, then applies the per-channel weight [C] and bias [C].
+ * sample, then applies the per-channel weight [C] and bias [C]. Output shape = input shape.
+ *
+ * ```ts
+ * const gn = new GroupNorm(4, 32);
+ * gn.forward(randn([2, 32, 5, 5])).shape; // [2, 32, 5, 5]
+ * ```
  */
 export class GroupNorm extends Module {
   /** The per-channel scale [C], ones at start (null when affine is false). */
@@ -141,21 +146,42 @@ abstract class InstanceNormBase extends Module {
   }
 }
 
-/** Instance normalisation of [N, C, L]: `new InstanceNorm1d(16, { affine: true })`. */
+/**
+ * Instance normalisation of [N, C, L] → [N, C, L], each channel of each sample over L.
+ *
+ * ```ts
+ * const norm = new InstanceNorm1d(16, { affine: true });
+ * norm.forward(randn([4, 16, 50])).shape; // [4, 16, 50]
+ * ```
+ */
 export class InstanceNorm1d extends InstanceNormBase {
   constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
     super(numFeatures, 3, options);
   }
 }
 
-/** Instance normalisation of [N, C, H, W]: `new InstanceNorm2d(3, { trackRunningStats: true })`. */
+/**
+ * Instance normalisation of [N, C, H, W] → [N, C, H, W], each channel of each sample over H·W.
+ *
+ * ```ts
+ * const norm = new InstanceNorm2d(3, { trackRunningStats: true });
+ * norm.forward(randn([2, 3, 8, 8])).shape; // [2, 3, 8, 8]
+ * ```
+ */
 export class InstanceNorm2d extends InstanceNormBase {
   constructor(numFeatures: number, options: InstanceNormLayerOptions = {}) {
     super(numFeatures, 4, options);
   }
 }
 
-/** RMS normalisation over the last dims: `new RMSNorm(512)` on [..., 512], weight [512]. */
+/**
+ * RMS normalisation over the last dims, x [..., *normalizedShape] → same shape; weight [*normalizedShape].
+ *
+ * ```ts
+ * const norm = new RMSNorm(512);
+ * norm.forward(randn([2, 10, 512])).shape; // [2, 10, 512]
+ * ```
+ */
 export class RMSNorm extends Module {
   /** The trailing dims normalised over, e.g. [512]. */
   readonly normalizedShape: number[];

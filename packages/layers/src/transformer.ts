@@ -63,7 +63,10 @@ export type SubBlock = readonly [(x: Tensor) => Tensor, LayerNorm];
  * Children are registered in PyTorch's order (self_attn, [multihead_attn], linear1, dropout,
  * linear2, norm1.., dropout1..), so state dicts match nn.TransformerEncoderLayer / DecoderLayer.
  *
- *   class MyLayer extends TransformerLayerBase { ... } // see TransformerEncoderLayer
+ * ```ts
+ * const layer: TransformerLayerBase = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16 });
+ * layer.linear1.weight.shape; // [16, 8]
+ * ```
  */
 export abstract class TransformerLayerBase extends Module {
   /** Self-attention over the input (dModel, nhead). */
@@ -260,7 +263,10 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
  * (each starting with the given layer's weights, as PyTorch's deepcopy) under `layers.{i}`, and an
  * optional final `norm`.
  *
- *   class MyStack extends TransformerStack<TransformerEncoderLayer> { ... } // see TransformerEncoder
+ * ```ts
+ * const enc: TransformerStack<TransformerEncoderLayer> = new TransformerEncoder(new TransformerEncoderLayer(8, 2), 3);
+ * enc.layers.length; // 3
+ * ```
  */
 export abstract class TransformerStack<L extends TransformerLayerBase> extends Module {
   /** The numLayers layers (`layers.{i}`). */

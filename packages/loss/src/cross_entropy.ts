@@ -203,7 +203,13 @@ export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}):
   return tidy(() => fromLogProbs('nll', logProbs, target, options));
 }
 
-/** `crossEntropy` as an object with `forward(logits, target)`. */
+/**
+ * `crossEntropy` as an object with `forward(logits, target)`: logits [N, C], target int32 [N] → scalar.
+ *
+ * ```ts
+ * const loss = new CrossEntropyLoss().forward(randn([4, 10]), tensor([1, 0, 9, 3], { dtype: 'int32' })); // shape []
+ * ```
+ */
 export class CrossEntropyLoss {
   /** The reduction in use, checked at construction (default 'mean'). */
   readonly reduction: Reduction;

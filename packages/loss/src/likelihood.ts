@@ -88,7 +88,12 @@ export interface GaussianNllOptions {
 
 /**
  * Gaussian negative log-likelihood of `target` under N(input, var). `var` has input's shape, or it
- * with the last dim 1 or dropped (one variance per row: homoscedastic).
+ * with the last dim 1 or dropped (one variance per row: homoscedastic). Returns a scalar, or [*] with
+ * reduction 'none'; ℓ = ½(log var + (input - target)² / var).
+ *
+ * ```ts
+ * gaussianNll(zeros([2, 3]), ones([2, 3]), ones([2, 1])).item(); // 0.5
+ * ```
  */
 export function gaussianNll(
   input: Tensor,

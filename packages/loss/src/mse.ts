@@ -56,7 +56,13 @@ export function mse(input: Tensor, target: Tensor, options: { reduction?: Reduct
   });
 }
 
-/** `mse` as an object with `forward(input, target)`. */
+/**
+ * `mse` as an object with `forward(input, target)`: input and target [*] → scalar ([*] with 'none').
+ *
+ * ```ts
+ * new MSELoss().forward(ones([4, 1]), zeros([4, 1])).item(); // 1
+ * ```
+ */
 export class MSELoss {
   /** The reduction in use, checked at construction (default 'mean'). */
   readonly reduction: Reduction;

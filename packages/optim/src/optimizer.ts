@@ -91,10 +91,14 @@ export function checkOptionTypes(op: string, options: object, defaults: object):
  * (momentum buffers, step counts), `step()`, `zeroGrad()` and all-or-nothing state dicts. A
  * subclass implements `validate` and `stepParameter` for one parameter p [*] and its gradient [*].
  *
- *   class MySGD extends Optimizer<{ lr: number }> {
- *     protected validate() {}
- *     protected stepParameter(p: Tensor, g: Tensor, _s: object, o: { lr: number }) { p.assign(p.sub(g, o.lr)); }
- *   }
+ * ```ts
+ * class MySGD extends Optimizer<{ lr: number }> {
+ *   protected validate() {}
+ *   protected stepParameter(p: Tensor, g: Tensor, _s: object, o: { lr: number }) { p.assign(p.sub(g.mul(o.lr))); }
+ * }
+ * const opt = new MySGD(model.parameters(), { lr: 0.1 });
+ * opt.step(); // every p with a gradient: p ← p - 0.1·p.grad
+ * ```
  */
 export abstract class Optimizer<O extends object> {
   /** The parameter groups with their options; change `paramGroups[i].options.lr` to set a rate by hand. */

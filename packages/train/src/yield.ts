@@ -29,7 +29,13 @@ function makePost(): Post {
 
 let post: Post | null = null;
 
-/** Resolves on a later turn of the event loop (a macrotask). */
+/**
+ * Resolves on a later turn of the event loop (a macrotask).
+ *
+ * ```ts
+ * await nextTurn(); // timers, I/O and rendering ran in between
+ * ```
+ */
 export function nextTurn(): Promise<void> {
   post ??= makePost();
   return post();

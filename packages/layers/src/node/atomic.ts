@@ -77,7 +77,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
  * `writeFileAtomic`'s synchronous form (for callbacks of the synchronous `fit`): bytes go to a
  * temporary file beside `path`, then rename over it; the temporary is removed on failure.
  *
- *   writeFileAtomicSync('model.safetensors', encodeSafetensors(model.stateDict()));
+ * ```ts
+ * writeFileAtomicSync('model.safetensors', encodeSafetensors(model.stateDict()));
+ * ```
  */
 export function writeFileAtomicSync(path: string, bytes: Uint8Array): void {
   const tmp = tempPath('writeFileAtomicSync', path, bytes);

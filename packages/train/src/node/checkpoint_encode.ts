@@ -9,6 +9,10 @@ import type { CheckpointContents } from './checkpoint_types.js';
 /**
  * Saves a checkpoint. The state is captured when this is called (every read is issued before the
  * first await), and it reads asynchronously, so it works on every backend.
+ *
+ * ```ts
+ * await saveCheckpoint('ckpt.safetensors', { model, optimizer, epoch: 4 });
+ * ```
  */
 export async function saveCheckpoint(path: string, what: CheckpointContents): Promise<void> {
   await writeFileAtomic(path, await encodeCheckpointAsync(what));
@@ -17,6 +21,10 @@ export async function saveCheckpoint(path: string, what: CheckpointContents): Pr
 /**
  * The checkpoint's bytes: the model's state dict, the optimizer's state and the epoch. Reads
  * synchronously (cpu, wasm); `encodeCheckpointAsync` works on every backend.
+ *
+ * ```ts
+ * const bytes = encodeCheckpoint({ model: new Linear(4, 2), epoch: 3 }); // a safetensors Uint8Array
+ * ```
  */
 export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
   const { tensors, meta, owned } = checkpointParts(what);
@@ -27,7 +35,13 @@ export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
   }
 }
 
-/** `encodeCheckpoint` reading asynchronously (the state is captured when called). */
+/**
+ * `encodeCheckpoint` reading asynchronously (the state is captured when called).
+ *
+ * ```ts
+ * const bytes = await encodeCheckpointAsync({ model, optimizer, epoch: 3 }); // a safetensors Uint8Array
+ * ```
+ */
 export async function encodeCheckpointAsync(what: CheckpointContents): Promise<Uint8Array> {
   const { tensors, meta, owned } = checkpointParts(what);
   try {
