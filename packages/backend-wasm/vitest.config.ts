@@ -1,25 +1,26 @@
 // Two projects in one run (one JSON report): every test file as the runtime is, and the
-// relaxed-SIMD conformance with the V8 flag Node 20 needs to validate relaxed SIMD (CI runs Node
-// 20; NODE_OPTIONS refuses the flag, so it goes to the test workers' execArgv). Newer runtimes
+// relaxed-SIMD files (the relaxed conformance, and the export check that instantiates every build)
+// with the V8 flag Node 20 needs to validate relaxed SIMD (CI runs Node 20; NODE_OPTIONS refuses
+// the flag, so it goes to the test workers' execArgv). Newer runtimes
 // validate relaxed SIMD by default and get no flag. The plain build stays covered by
 // conformance.test.ts, which asks for it explicitly.
 import { defineConfig } from 'vitest/config';
 import { relaxedSimdSupported } from './dist/index.js';
 
-const relaxedFile = 'test/conformance-relaxed.test.ts';
+const relaxedFiles = ['test/conformance-relaxed.test.ts', 'test/ffi.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'wasm', include: ['test/**/*.test.ts'], exclude: [relaxedFile] } },
+      { extends: true, test: { name: 'wasm', include: ['test/**/*.test.ts'], exclude: relaxedFiles } },
       {
         extends: true,
         test: {
           name: 'wasm-relaxed',
-          include: [relaxedFile],
+          include: relaxedFiles,
           execArgv: relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd'],
-          // The file fails (not skips) when the build still does not validate under this flag.
+          // The conformance file fails (not skips) when the build still does not validate under this flag.
           env: { NNET_REQUIRE_RELAXED: '1' },
         },
       },

@@ -140,7 +140,7 @@ const BINARY_I32: i32 = 1; // out (int32) = a op b
 const WHERE: i32 = 2; // out (32-bit) = cond ? a : b, with x = cond (bool bytes), y = a, z = b
 
 /** Bytes of the multi-index and offsets scratch of a scalar broadcast loop. */
-export const BROADCAST_SCRATCH: i32 = (Limit.rank + 3) << 2;
+const BROADCAST_SCRATCH: i32 = (Limit.rank + 3) << 2;
 
 /**
  * The scalar broadcast loop of compareF32, compareI32, binaryI32 (operands x, y; block [rank,

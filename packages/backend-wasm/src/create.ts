@@ -25,10 +25,14 @@ export interface WasmBackendOptions {
  * Compiles and instantiates the kernels and returns a ready backend (not registered: pass it to
  * `registerBackend(name, () => backend)` to use it through the front end).
  *
- * Example:
- *   const b = await createWasmBackend({ threads: 2 });
- *   registerBackend('wasm-2', () => b);
- *   await setBackend('wasm-2');
+ * ```ts
+ * import { registerBackend, setBackend, tensor } from '@nnet/tensor';
+ * import { createWasmBackend } from '@nnet/backend-wasm';
+ * const b = await createWasmBackend({ threads: 1 });
+ * registerBackend('wasm-1', () => b);
+ * await setBackend('wasm-1');
+ * tensor([1, 2, 3]).mul(2).toArray(); // [2, 4, 6], computed on b
+ * ```
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   // The shared-memory build runs at full single-thread speed, so it is used wherever threads can run.

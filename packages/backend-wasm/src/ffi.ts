@@ -156,6 +156,55 @@ export interface KernelExports {
   ): void;
 }
 
+/** The names of KernelExports' functions (every member but `memory`). */
+export type KernelFunctionName = {
+  [K in keyof KernelExports]: KernelExports[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof KernelExports];
+
+/**
+ * Each function of KernelExports with its parameter count. The type is derived from the
+ * interface, so a missing or extra name, or a count that differs from the declared signature,
+ * fails to compile; test/ffi.test.ts checks the built modules against this table (the interface
+ * itself is applied to `instance.exports` unchecked).
+ */
+export const kernelArity: { readonly [K in KernelFunctionName]: Parameters<KernelExports[K]>['length'] } = {
+  heapBase: 0,
+  gemmScratchBytes: 0,
+  gemm: 2,
+  runJob: 2,
+  attentionScratchBytes: 0,
+  sortScratchBytes: 1,
+  sortRows32: 8,
+  cumsum32: 7,
+  resizeAxisF32: 11,
+  dotRows: 1,
+  unaryF32: 4,
+  sgdUpdate: 10,
+  adamUpdate: 14,
+  compareF32: 5,
+  where32: 5,
+  cast: 4,
+  binaryF32: 5,
+  copyStrided32: 3,
+  reduceF32: 6,
+  rowSumF32: 4,
+  softmaxF32: 6,
+  im2col: 3,
+  copyRows: 6,
+  binaryI32: 5,
+  compareI32: 5,
+  gather32: 4,
+  scatterAdd32: 5,
+  argReduceF32: 6,
+  argReduceI32: 6,
+  col2im: 3,
+  addChannelBias: 5,
+  addInto: 3,
+  maxPool: 5,
+  maxPoolBackward: 6,
+  avgPool: 6,
+};
+
 /**
  * One GEMM's operands: C [M×N] (rows ldc floats apart, at byte c) = op(A)·op(B), or += with
  * accumulate; element (i, k) of op(A) is at byte a + 4·(i·aRow + k·aCol), element (k, j) of op(B)

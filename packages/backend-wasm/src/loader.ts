@@ -40,8 +40,10 @@ function validates(code: readonly number[]): boolean {
  * True when the runtime accepts relaxed SIMD: validates a probe (v128.const 0) ×3,
  * f32x4.relaxed_madd. Node 20 only with --experimental-wasm-relaxed-simd.
  *
- * Example:
- *   relaxedSimdSupported(); // false on plain Node 20, true on Node 22+ and current browsers
+ * ```ts
+ * import { relaxedSimdSupported } from '@nnet/backend-wasm';
+ * relaxedSimdSupported(); // false on plain Node 20, true on Node 22+ and current browsers
+ * ```
  */
 export function relaxedSimdSupported(): boolean {
   return validates([...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x85, 0x02]);
@@ -50,8 +52,12 @@ export function relaxedSimdSupported(): boolean {
 /**
  * True when the runtime accepts 128-bit SIMD at all (validates v128.const 0); the backend needs it.
  *
- * Example:
- *   if (!simdSupported()) await setBackend('cpu'); // no wasm SIMD: use the CPU backend
+ * ```ts
+ * import { setBackend } from '@nnet/tensor';
+ * import { simdSupported } from '@nnet/backend-wasm';
+ * import '@nnet/backend-cpu';
+ * await setBackend(simdSupported() ? 'wasm' : 'cpu'); // no wasm SIMD: use the CPU backend
+ * ```
  */
 export function simdSupported(): boolean {
   return validates(V128_ZERO);
@@ -110,8 +116,12 @@ export function isNode(): boolean {
  * True where a worker pool over shared memory can run: Node, or a cross-origin-isolated page or
  * worker (COOP/COEP headers) with SharedArrayBuffer and Web Workers.
  *
- * Example:
- *   if (threadsPossible()) await setThreads(2); // else the backend runs one thread
+ * ```ts
+ * import { setBackend } from '@nnet/tensor';
+ * import { setThreads, threadsPossible } from '@nnet/backend-wasm';
+ * await setBackend('wasm');
+ * if (threadsPossible()) await setThreads(2); // else the backend runs one thread
+ * ```
  */
 export function threadsPossible(): boolean {
   if (isNode()) return true;
@@ -140,8 +150,12 @@ export function canBlock(): boolean {
  * Cores available to this process: Node's count, the browser's hardwareConcurrency when threads
  * are possible, else 1 (createWasmBackend's default thread count).
  *
- * Example:
- *   await setThreads(Math.min(4, await availableCores()));
+ * ```ts
+ * import { setBackend } from '@nnet/tensor';
+ * import { availableCores, setThreads } from '@nnet/backend-wasm';
+ * await setBackend('wasm');
+ * await setThreads(Math.min(4, await availableCores())); // at most 4 threads, at most one per core
+ * ```
  */
 export async function availableCores(): Promise<number> {
   if (!isNode()) {

@@ -16,9 +16,12 @@ function wasmBackend(op: string): WasmBackend {
  * Uses `n` threads (the calling one included) for the calls the cost model splits on the
  * registered 'wasm' backend; 1 stops the pool. Throws BackendError before `setBackend('wasm')`.
  *
- * Example:
- *   await setBackend('wasm');
- *   await setThreads(2);
+ * ```ts
+ * import { setBackend } from '@nnet/tensor';
+ * import { setThreads } from '@nnet/backend-wasm';
+ * await setBackend('wasm');
+ * await setThreads(2); // large products now split across 2 threads; setThreads(1) stops the pool
+ * ```
  */
 export async function setThreads(n: number): Promise<void> {
   await wasmBackend('setThreads').setThreads(n);
@@ -27,8 +30,13 @@ export async function setThreads(n: number): Promise<void> {
 /**
  * Threads the registered 'wasm' backend uses (the calling one included).
  *
- * Example:
- *   getThreads(); // 2 after setThreads(2)
+ * ```ts
+ * import { setBackend } from '@nnet/tensor';
+ * import { getThreads, setThreads } from '@nnet/backend-wasm';
+ * await setBackend('wasm');
+ * await setThreads(2);
+ * getThreads(); // 2
+ * ```
  */
 export function getThreads(): number {
   return wasmBackend('getThreads').threads;

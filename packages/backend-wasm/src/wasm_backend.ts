@@ -56,15 +56,16 @@ import { MAX_WORKERS, Workers } from './workers.js';
  * makes a separate instance. Every method takes dense row-major tensors of the shapes the
  * Backend contract in @nnet/tensor documents.
  *
- * Example:
- *   import { setBackend, randn } from '@nnet/tensor';
- *   import '@nnet/backend-wasm';
- *   await setBackend('wasm');
- *   randn([64, 784]).matmul(randn([784, 128]));  // [64, 128] on the wasm backend
+ * ```ts
+ * import { setBackend, randn } from '@nnet/tensor';
+ * import { createWasmBackend } from '@nnet/backend-wasm';
+ * await setBackend('wasm');
+ * randn([64, 784]).matmul(randn([784, 128])).shape; // [64, 128], computed on the wasm backend
  *
- *   const b = await createWasmBackend({ threads: 2 }); // or an instance of its own
- *   b.threads;  // 2
- *   b.dispose();
+ * const b = await createWasmBackend({ threads: 2 }); // or an instance of its own
+ * b.threads; // 2
+ * b.dispose();
+ * ```
  */
 export class WasmBackend implements Backend<number> {
   /** The backend's registry name, 'wasm' (also the front end's `tensor.device`). */
