@@ -118,11 +118,13 @@ export function tidy<T>(fn: () => T): T {
  * made while several scopes are open is freed only when all of them have closed, and never if any
  * of them returned it (it becomes loose instead).
  *
- *   {
- *     using s = scope();
- *     const y = model.forward(x);
- *     await y.data();
- *   } // y freed here
+ * ```ts
+ * {
+ *   using s = scope();
+ *   const y = model.forward(x);
+ *   await y.data();
+ * } // y freed here
+ * ```
  */
 export class AsyncScope {
   /** @internal */
@@ -185,11 +187,13 @@ export function scope(): AsyncScope {
  * `tidy` for asynchronous work: disposes every tensor `fn` made (across its awaits) except those in
  * its resolved result and those kept.
  *
- *   const probs = await tidyAsync(async () => {
- *     const logits = model.forward(x);
- *     await logits.data();         // awaits are fine
- *     return logits.softmax(-1);   // survives; logits is freed
- *   });
+ * ```ts
+ * const probs = await tidyAsync(async () => {
+ *   const logits = model.forward(x);
+ *   await logits.data();         // awaits are fine
+ *   return logits.softmax(-1);   // survives; logits is freed
+ * });
+ * ```
  */
 export async function tidyAsync<T>(fn: () => Promise<T>): Promise<T> {
   if (typeof fn !== 'function') {
