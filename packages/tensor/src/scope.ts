@@ -64,11 +64,6 @@ export function keep<T extends Scoped>(t: T): T {
   return t;
 }
 
-/** True while inside at least one synchronous `tidy`. */
-export function inScope(): boolean {
-  return stack.length > 0;
-}
-
 /**
  * Runs `fn` and disposes every tensor it made except those in its result (a tensor, or arrays,
  * Maps and plain objects holding tensors) and those passed to `keep`. `fn` must be synchronous;
