@@ -246,7 +246,14 @@ export type RequiredKernelName = keyof RequiredKernels;
 /** The name of an optional kernel method: 'conv2d', ..., 'crossEntropyBackward' (see OPTIONAL_KERNELS). */
 export type OptionalKernelName = keyof OptionalKernels;
 
-/** The required kernel methods, in contract order. */
+/**
+ * The required kernel methods, in contract order.
+ *
+ * ```ts
+ * REQUIRED_KERNELS.slice(0, 4)   // ['unary', 'binary', 'compare', 'where'] (12 in all)
+ * const missing = REQUIRED_KERNELS.filter((k) => typeof myBackend[k] !== 'function');
+ * ```
+ */
 export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
   'unary',
   'binary',

@@ -45,7 +45,14 @@ export type UnaryOp =
   | 'round'
   | 'logicalNot';
 
-/** Every UnaryOp, in contract order (the testkit's `unary.<op>` kernel ids). */
+/**
+ * Every UnaryOp, in contract order (the testkit's `unary.<op>` kernel ids).
+ *
+ * ```ts
+ * UNARY_OPS.length   // 19: 'neg', 'abs', 'sign', 'exp', 'log', ..., 'round', 'logicalNot'
+ * for (const op of UNARY_OPS) backend.unary(op, x, out);
+ * ```
+ */
 export const UNARY_OPS: readonly UnaryOp[] = [
   'neg',
   'abs',
@@ -80,7 +87,14 @@ export type BinaryOp =
   | 'logicalAnd'
   | 'logicalOr';
 
-/** Every BinaryOp, in contract order (the testkit's `binary.<op>` kernel ids). */
+/**
+ * Every BinaryOp, in contract order (the testkit's `binary.<op>` kernel ids).
+ *
+ * ```ts
+ * BINARY_OPS   // ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'logicalAnd', 'logicalOr']
+ * for (const op of BINARY_OPS) backend.binary(op, a, b, out);   // a testkit looping over every op
+ * ```
+ */
 export const BINARY_OPS: readonly BinaryOp[] = [
   'add',
   'sub',
@@ -95,12 +109,26 @@ export const BINARY_OPS: readonly BinaryOp[] = [
 
 /** The comparisons of the `compare` kernel (bool result). */
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
-/** Every CompareOp, in contract order. */
+/**
+ * Every CompareOp, in contract order.
+ *
+ * ```ts
+ * COMPARE_OPS   // ['eq', 'ne', 'lt', 'le', 'gt', 'ge']
+ * for (const op of COMPARE_OPS) backend.compare(op, a, b, out);
+ * ```
+ */
 export const COMPARE_OPS: readonly CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
 
 /** The reductions of the `reduce` kernel. */
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
-/** Every ReduceOp, in contract order. */
+/**
+ * Every ReduceOp, in contract order.
+ *
+ * ```ts
+ * REDUCE_OPS   // ['sum', 'max', 'min', 'prod']
+ * for (const op of REDUCE_OPS) backend.reduce(op, x, params, out);
+ * ```
+ */
 export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'max', 'min', 'prod'];
 
 /** The index reductions of the `argReduce` kernel (int32 result). */

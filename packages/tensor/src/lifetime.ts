@@ -117,13 +117,6 @@ class Clock {
     }
     this.lists.clear();
   }
-
-  /** Loose tensors listed (some may have been freed or held since): for tests and memory(). */
-  listed(): number {
-    let n = 0;
-    for (const list of this.lists.values()) n += list.length;
-    return n;
-  }
 }
 
 const stepClock = new Clock(
@@ -226,11 +219,6 @@ export function markForward(owner: object): void {
 function holdBeforeLoop(): void {
   stepClock.holdAll();
   forwardClock.holdAll();
-}
-
-/** @internal The clocks' current values (tests). */
-export function clockState(): { step: number; forward: number; listed: number } {
-  return { step: stepClock.gen, forward: forwardClock.gen, listed: stepClock.listed() };
 }
 
 let forwardDepth = 0;

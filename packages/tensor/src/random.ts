@@ -138,7 +138,14 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-/** The default generator used by rand, randn, randint, shuffles, initialisers and dropout. */
+/**
+ * The default generator used by rand, randn, randint, shuffles, initialisers and dropout.
+ *
+ * ```ts
+ * defaultGenerator.manualSeed(1)   // same as manualSeed(1)
+ * rand([2], { generator: defaultGenerator })   // [2], what rand([2]) draws
+ * ```
+ */
 export const defaultGenerator = new Generator(0);
 
 /**

@@ -61,7 +61,15 @@ export function registerBackend(name: string, factory: BackendFactory, priority 
   entries.set(name, { factory, priority });
 }
 
-/** Removes a backend from the registry (and disposes its instance if one was made). */
+/**
+ * Removes a backend from the registry (and disposes its instance if one was made).
+ *
+ * ```ts
+ * registerBackend('cpu2', () => new CpuBackend(), 0);
+ * removeBackend('cpu2');
+ * listBackends()   // ['cpu']
+ * ```
+ */
 export function removeBackend(name: string): void {
   const e = entries.get(name);
   if (!e) return;
@@ -73,14 +81,28 @@ export function removeBackend(name: string): void {
   entries.delete(name);
 }
 
-/** Names of the registered backends, highest priority first. */
+/**
+ * Names of the registered backends, highest priority first.
+ *
+ * ```ts
+ * import '@nnet/backend-cpu';
+ * listBackends()   // ['cpu']
+ * ```
+ */
 export function listBackends(): string[] {
   return [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
 }
 
 const STORAGE_METHODS = ['alloc', 'free', 'write', 'read', 'memory'] as const;
 
-/** Throws a BackendError listing every storage method and required kernel `b` lacks. */
+/**
+ * Throws a BackendError listing every storage method and required kernel `b` lacks.
+ *
+ * ```ts
+ * validateBackend('mine', {})
+ * // throws BackendError "backend 'mine' lacks 17 required method(s): alloc, free, write, ..."
+ * ```
+ */
 export function validateBackend(name: string, b: unknown): Backend {
   if (!b || typeof b !== 'object') {
     throw new BackendError(`backend '${name}': its factory returned ${String(b)}, not a Backend object.`);
@@ -239,7 +261,15 @@ export function getBackend(): Backend {
   );
 }
 
-/** Name of the current backend, or null before one is chosen. */
+/**
+ * Name of the current backend, or null before one is chosen.
+ *
+ * ```ts
+ * getBackendName()   // null while no backend package is imported
+ * import '@nnet/backend-cpu';
+ * getBackendName()   // 'cpu'
+ * ```
+ */
 export function getBackendName(): string | null {
   if (!current) {
     try {
@@ -251,7 +281,14 @@ export function getBackendName(): string | null {
   return currentName;
 }
 
-/** The instance of a registered, initialised backend by name (undefined otherwise). */
+/**
+ * The instance of a registered, initialised backend by name (undefined otherwise).
+ *
+ * ```ts
+ * findBackend('cpu')   // the CpuBackend instance once initialised
+ * findBackend('nope')   // undefined
+ * ```
+ */
 export function findBackend(name: string): Backend | undefined {
   return entries.get(name)?.instance;
 }

@@ -64,11 +64,6 @@ export function keep<T extends Scoped>(t: T): T {
   return t;
 }
 
-/** True while inside at least one synchronous `tidy`. */
-export function inScope(): boolean {
-  return stack.length > 0;
-}
-
 /**
  * Runs `fn` and disposes every tensor it made except those in its result (a tensor, or arrays,
  * Maps and plain objects holding tensors) and those passed to `keep`. `fn` must be synchronous;
@@ -118,11 +113,13 @@ export function tidy<T>(fn: () => T): T {
  * made while several scopes are open is freed only when all of them have closed, and never if any
  * of them returned it (it becomes loose instead).
  *
- *   {
- *     using s = scope();
- *     const y = model.forward(x);
- *     await y.data();
- *   } // y freed here
+ * ```ts
+ * {
+ *   using s = scope();
+ *   const y = model.forward(x);
+ *   await y.data();
+ * } // y freed here
+ * ```
  */
 export class AsyncScope {
   /** @internal */
@@ -185,11 +182,13 @@ export function scope(): AsyncScope {
  * `tidy` for asynchronous work: disposes every tensor `fn` made (across its awaits) except those in
  * its resolved result and those kept.
  *
- *   const probs = await tidyAsync(async () => {
- *     const logits = model.forward(x);
- *     await logits.data();         // awaits are fine
- *     return logits.softmax(-1);   // survives; logits is freed
- *   });
+ * ```ts
+ * const probs = await tidyAsync(async () => {
+ *   const logits = model.forward(x);
+ *   await logits.data();         // awaits are fine
+ *   return logits.softmax(-1);   // survives; logits is freed
+ * });
+ * ```
  */
 export async function tidyAsync<T>(fn: () => Promise<T>): Promise<T> {
   if (typeof fn !== 'function') {

@@ -3,14 +3,27 @@ import { IndexError, ShapeError } from './errors.js';
 /** A tensor shape: one size per dim, [] for a 0-d tensor (e.g. [2, 3]). */
 export type Shape = readonly number[];
 
-/** Number of elements of a shape (1 for the 0-d shape `[]`). */
+/**
+ * Number of elements of a shape (1 for the 0-d shape `[]`).
+ *
+ * ```ts
+ * sizeOf([2, 3])   // 6
+ * sizeOf([])   // 1
+ * ```
+ */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
-/** Row-major strides of a dense tensor of this shape. */
+/**
+ * Row-major strides of a dense tensor of this shape.
+ *
+ * ```ts
+ * contiguousStrides([2, 3, 4])   // [12, 4, 1]
+ * ```
+ */
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -34,12 +47,25 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** `[2, 3]` -> `"[2, 3]"`, for error messages. */
+/**
+ * `[2, 3]` -> `"[2, 3]"`, for error messages.
+ *
+ * ```ts
+ * fmtShape([2, 3])   // '[2, 3]'
+ * ```
+ */
 export function fmtShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** NumPy broadcasting of two or more shapes; throws a ShapeError naming the op otherwise. */
+/**
+ * NumPy broadcasting of two or more shapes; throws a ShapeError naming the op otherwise.
+ *
+ * ```ts
+ * broadcastShapes('add', [2, 1], [3])   // [2, 3]
+ * broadcastShapes('add', [2], [3])   // throws ShapeError "add: shapes [2] and [3] cannot be broadcast together ..."
+ * ```
+ */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
@@ -62,12 +88,25 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   return out;
 }
 
-/** Left-pads a shape with 1s to `rank`. */
+/**
+ * Left-pads a shape with 1s to `rank`.
+ *
+ * ```ts
+ * padShape([3], 3)   // [1, 1, 3]
+ * ```
+ */
 export function padShape(shape: Shape, rank: number): number[] {
   return [...new Array<number>(rank - shape.length).fill(1), ...shape];
 }
 
-/** Resolves a possibly negative dim against `ndim`; throws an IndexError naming the op otherwise. */
+/**
+ * Resolves a possibly negative dim against `ndim`; throws an IndexError naming the op otherwise.
+ *
+ * ```ts
+ * normalizeDim('sum', -1, 3)   // 2
+ * normalizeDim('sum', 3, 3)   // throws IndexError "sum: dim 3 is out of range for 3-d input; use a dim in [-3, 2]."
+ * ```
+ */
 export function normalizeDim(op: string, dim: number, ndim: number, shape?: Shape): number {
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
@@ -81,6 +120,11 @@ export function normalizeDim(op: string, dim: number, ndim: number, shape?: Shap
 
 /**
  * Resolves `dim` (a number, a list, or undefined for all dims) into sorted distinct dims.
+ *
+ * ```ts
+ * normalizeDims('sum', [-1, 0], [2, 3, 4])   // [0, 2]
+ * normalizeDims('sum', undefined, [2, 3])   // [0, 1] (all dims)
+ * ```
  */
 export function normalizeDims(
   op: string,
@@ -106,6 +150,11 @@ export function normalizeDims(
 /**
  * For each element of a dense tensor of `outShape` (row-major), the offset of the element it
  * reads from a dense input of `inShape` (same rank, each dim equal or 1: broadcasting).
+ *
+ * ```ts
+ * broadcastOffsets([2, 3], [1, 3])   // Int32Array [0, 1, 2, 0, 1, 2]
+ * broadcastOffsets([2, 3], [2, 1])   // Int32Array [0, 0, 0, 1, 1, 1]
+ * ```
  */
 export function broadcastOffsets(outShape: readonly number[], inShape: readonly number[]): Int32Array {
   const n = sizeOf(outShape);
@@ -134,6 +183,12 @@ export function broadcastOffsets(outShape: readonly number[], inShape: readonly 
  * For gather/scatter kernels: walks every position p of a dense `shape` and calls
  * fn(p, t) with t the offset in a dense `targetShape` of the same position, its `axis`
  * coordinate replaced by index[p].
+ *
+ * ```ts
+ * // gather along axis 1 of a [2, 3] source into a [2, 2] result, index [[2, 0], [1, 1]]:
+ * forEachAlong([2, 2], 1, [2, 3], [2, 0, 1, 1], (p, t) => (out[p] = src[t]));
+ * // (p, t) visited: (0, 2), (1, 0), (2, 4), (3, 4)
+ * ```
  */
 export function forEachAlong(
   shape: Shape,

@@ -13,12 +13,22 @@ import { fmtShape } from './shape.js';
 /**
  * The most elements one storage may hold on any backend: 2^31 - 1, the largest count an int32
  * index (gather, argmax, ...) can address.
+ *
+ * ```ts
+ * MAX_STORAGE_ELEMENTS   // 2147483647
+ * zeros([2 ** 31])   // throws MemoryError: 2,147,483,648 elements > MAX_STORAGE_ELEMENTS
+ * ```
  */
 export const MAX_STORAGE_ELEMENTS = 2 ** 31 - 1;
 
 /**
  * The bytes one storage may hold on a backend that declares no `maxStorageBytes`: 4 GiB, the
  * address space of wasm32.
+ *
+ * ```ts
+ * DEFAULT_MAX_STORAGE_BYTES   // 4294967296
+ * const limit = backend.maxStorageBytes ?? DEFAULT_MAX_STORAGE_BYTES;
+ * ```
  */
 export const DEFAULT_MAX_STORAGE_BYTES = 2 ** 32;
 

@@ -62,7 +62,14 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
   countTensor(held.storage.backendName, -1);
 });
 
-/** In debug mode, tensors freed by the garbage collector rather than `dispose()` are reported. */
+/**
+ * In debug mode, tensors freed by the garbage collector rather than `dispose()` are reported.
+ *
+ * ```ts
+ * setDebugLeaks(true);
+ * { const t = ones([2]); }   // never disposed: reported once the garbage collector frees it
+ * ```
+ */
 export function setDebugLeaks(on: boolean): void {
   debugLeaks = on;
 }

@@ -46,6 +46,11 @@ const TANH_K = Math.sqrt(2 / Math.PI);
  * ½x(1 + tanh(√(2/π)(x + 0.044715x³))) with `approximate: 'tanh'`.
  *   exact: d/dx = Φ(x) + x·φ(x)
  *   tanh:  d/dx = ½(1 + t) + ½x(1 - t²)·√(2/π)(1 + 3·0.044715x²), t = tanh(...)
+ *
+ * ```ts
+ * gelu(tensor([-1, 0, 1]))   // [3] → [-0.1587, 0, 0.8413]
+ * gelu(tensor([1]), { approximate: 'tanh' })   // [1] → [0.8412]
+ * ```
  */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   requireFloat('gelu', x);
@@ -76,6 +81,10 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
  * softplus(x) = (1/β)·ln(1 + e^(βx)), and x itself where βx > threshold (PyTorch's rule).
  * Computed as (max(βx, 0) + ln(1 + e^(-|βx|)))/β, which never overflows.
  *   d/dx = σ(βx) (1 where βx > threshold)
+ *
+ * ```ts
+ * softplus(tensor([0, 30]))   // [2] → [0.6931, 30] (x itself above the threshold 20)
+ * ```
  */
 export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
   requireFloat('softplus', x);
@@ -97,6 +106,11 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
 /**
  * Clamps into [min, max] (either bound may be omitted; tensor bounds broadcast, see clampTensor).
  *   d/dx = 1 where min <= x <= max, else 0 (PyTorch's rule: the bounds pass the gradient)
+ *
+ * ```ts
+ * clamp(tensor([-2, 0.5, 3]), 0, 1)   // [3] → [0, 0.5, 1]
+ * clamp(x, 0)   // only a lower bound: relu
+ * ```
  */
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   return withOp('clamp', () => {

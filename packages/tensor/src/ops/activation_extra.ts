@@ -43,6 +43,10 @@ export function silu(x: Tensor): Tensor {
 /**
  * ELU: x where x > 0, α(eˣ - 1) elsewhere.
  *   d/dx = 1 where x > 0, α·eˣ elsewhere (α at 0, like PyTorch)
+ *
+ * ```ts
+ * elu(tensor([-1, 2]))   // [2] → [-0.6321, 2]
+ * ```
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
   return withOp('elu', () => {
@@ -62,6 +66,10 @@ const SELU_SCALE = 1.0507009873554805;
 /**
  * SELU: scale·ELU(x, α) with α ≈ 1.6733 and scale ≈ 1.0507 (self-normalising constants).
  *   d/dx = scale where x > 0, scale·α·eˣ elsewhere
+ *
+ * ```ts
+ * selu(tensor([-1, 1]))   // [2] → [-1.1113, 1.0507]
+ * ```
  */
 export function selu(x: Tensor): Tensor {
   return pointwise(
@@ -75,6 +83,10 @@ export function selu(x: Tensor): Tensor {
 /**
  * Mish: x·tanh(softplus(x)).
  *   d/dx = tanh(sp) + x·σ(x)·(1 - tanh²(sp)),  sp = ln(1 + eˣ)
+ *
+ * ```ts
+ * mish(tensor([0, 1]))   // [2] → [0, 0.8651]
+ * ```
  */
 export function mish(x: Tensor): Tensor {
   return pointwise(
@@ -91,6 +103,10 @@ export function mish(x: Tensor): Tensor {
 /**
  * HardTanh: x clamped into [minVal, maxVal] (defaults -1, 1).
  *   d/dx = 1 where minVal < x < maxVal, 0 elsewhere (0 at the bounds, unlike clamp: PyTorch's rule)
+ *
+ * ```ts
+ * hardtanh(tensor([-2, 0.5, 2]))   // [3] → [-1, 0.5, 1]
+ * ```
  */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   if (!(minVal <= maxVal)) throw new ValueError(`hardtanh: minVal ${minVal} must be <= maxVal ${maxVal}.`);
@@ -105,6 +121,10 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
 /**
  * ReLU6: min(max(x, 0), 6).
  *   d/dx = 1 where 0 < x < 6, 0 elsewhere
+ *
+ * ```ts
+ * relu6(tensor([-1, 3, 8]))   // [3] → [0, 3, 6]
+ * ```
  */
 export function relu6(x: Tensor): Tensor {
   checkTensor('relu6', x);
@@ -114,6 +134,10 @@ export function relu6(x: Tensor): Tensor {
 /**
  * HardSigmoid: min(max(x/6 + ½, 0), 1).
  *   d/dx = 1/6 where -3 < x < 3, 0 elsewhere
+ *
+ * ```ts
+ * hardsigmoid(tensor([-3, 0, 1.5]))   // [3] → [0, 0.5, 0.75]
+ * ```
  */
 export function hardsigmoid(x: Tensor): Tensor {
   return pointwise(
@@ -127,6 +151,10 @@ export function hardsigmoid(x: Tensor): Tensor {
 /**
  * HardSwish: x·min(max(x + 3, 0), 6)/6.
  *   d/dx = 0 where x < -3, x/3 + ½ where -3 <= x <= 3, 1 where x > 3 (PyTorch's closed ends)
+ *
+ * ```ts
+ * hardswish(tensor([-4, 1, 4]))   // [3] → [0, 0.6667, 4]
+ * ```
  */
 export function hardswish(x: Tensor): Tensor {
   return pointwise(
@@ -140,6 +168,10 @@ export function hardswish(x: Tensor): Tensor {
 /**
  * Softsign: x/(1 + |x|).
  *   d/dx = 1/(1 + |x|)²
+ *
+ * ```ts
+ * softsign(tensor([-1, 3]))   // [2] → [-0.5, 0.75]
+ * ```
  */
 export function softsign(x: Tensor): Tensor {
   return pointwise(
@@ -156,6 +188,10 @@ export function softsign(x: Tensor): Tensor {
 /**
  * log σ(x) = -softplus(-x), computed as min(x, 0) - ln(1 + e^(-|x|)) (no overflow).
  *   d/dx = 1 - σ(x) = σ(-x)
+ *
+ * ```ts
+ * logsigmoid(tensor([0, -100]))   // [2] → [-0.6931, -100] (no overflow)
+ * ```
  */
 export function logsigmoid(x: Tensor): Tensor {
   return pointwise(
@@ -195,6 +231,10 @@ export function glu(x: Tensor, dim = -1): Tensor {
  * PReLU: x where x > 0, w·x elsewhere, with a learnt slope `weight` (1 element, or one per
  * channel: dim 1 of x).
  *   ∂/∂x = 1 where x > 0, w elsewhere;  ∂/∂w = Σ x·g over x <= 0   (by composition)
+ *
+ * ```ts
+ * prelu(tensor([[-2, 3]]), tensor([0.25]))   // [1, 2], weight [1] → [[-0.5, 3]]
+ * ```
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
   checkTensor('prelu', x);

@@ -92,6 +92,11 @@ function padEnd(x: Tensor, extraH: number, extraW: number): Tensor {
  * 2-D convolution. x [N, C, H, W] (or [C, H, W]), weight [O, C/groups, kH, kW], bias [O].
  * Output [N, O, Ho, Wo] with Ho = ⌊(H + 2p - d(kH - 1) - 1)/s⌋ + 1.
  *   ∂/∂x = conv2dBackwardInput(g, w), ∂/∂w = conv2dBackwardFilter(x, g), ∂/∂b = Σ g over N, H, W
+ *
+ * ```ts
+ * conv2d(randn([8, 3, 32, 32]), randn([16, 3, 3, 3]), null, { padding: 1 }).shape   // [8, 16, 32, 32]
+ * conv2d(ones([1, 1, 4, 4]), ones([2, 1, 3, 3]))   // [1, 1, 4, 4] → [1, 2, 2, 2], every entry 9
+ * ```
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
   checkTensor('conv2d', x, 'input');
@@ -212,6 +217,11 @@ export interface ConvTranspose2dOptions {
  * conv_transpose2d. x [N, C, H, W], weight [C, O/groups, kH, kW], bias [O] → [N, O, Ho, Wo] with
  * Ho = (H - 1)·stride - 2·padding + dilation·(kH - 1) + outputPadding + 1.
  *   ∂/∂x = conv2d(g, w),  ∂/∂w = conv2dBackwardFilter(g, x),  ∂/∂b = Σ g over N, H, W
+ *
+ * ```ts
+ * convTranspose2d(randn([1, 4, 5, 5]), randn([4, 2, 3, 3]), null, { stride: 2 }).shape   // [1, 2, 11, 11]
+ * convTranspose2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), null, { stride: 2 })   // → [1, 1, 4, 4] of ones
+ * ```
  */
 export function convTranspose2d(
   x: Tensor,

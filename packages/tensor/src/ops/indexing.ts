@@ -58,6 +58,11 @@ export function scatterAddInto(shape: readonly number[], dim: number, index: Ten
  * out[i][j] = x[index[i][j]][j] (dim 0) or x[i][index[i][j]] (dim 1), and so on; out has the
  * shape of `index`, which has x's rank and no dim larger than x's outside `dim`.
  *   ∂/∂x: g is scattered back (added) to the positions it was gathered from
+ *
+ * ```ts
+ * const idx = tensor([[1, 0], [1, 1]], { dtype: 'int32' });
+ * gather(tensor([[1, 2], [3, 4]]), 1, idx)   // [2, 2], index [2, 2] → [[2, 1], [4, 4]]
+ * ```
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('gather', x, 'input');

@@ -33,6 +33,11 @@ function catKernel(parts: readonly Tensor[], d: number, shape: number[]): Tensor
 /**
  * Concatenates tensors along `dim`; all other dims must match.
  *   ∂/∂partᵢ = the slice of g that partᵢ filled
+ *
+ * ```ts
+ * cat([tensor([[1, 2]]), tensor([[3, 4]])])   // [1, 2] + [1, 2] → [2, 2]: [[1, 2], [3, 4]]
+ * cat([tensor([[1, 2]]), tensor([[3]])], 1)   // [1, 2] + [1, 1] → [1, 3]: [[1, 2, 3]]
+ * ```
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) {

@@ -20,6 +20,10 @@ import { abs, cast, ceil, exp, floor, log, log1p, neg, reciprocal, sigmoid } fro
 /**
  * log₂ x = ln x / ln 2.
  *   d/dx = 1/(x ln 2)
+ *
+ * ```ts
+ * log2(tensor([1, 8]))   // [2] → [0, 3]
+ * ```
  */
 export function log2(x: Tensor): Tensor {
   return pointwise(
@@ -34,6 +38,10 @@ export function log2(x: Tensor): Tensor {
 /**
  * log₁₀ x = ln x / ln 10.
  *   d/dx = 1/(x ln 10)
+ *
+ * ```ts
+ * log10(tensor([1, 1000]))   // [2] → [0, 3]
+ * ```
  */
 export function log10(x: Tensor): Tensor {
   return pointwise(
@@ -136,6 +144,10 @@ export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
 /**
  * start + weight·(end - start), broadcasting all three (weight may be a number).
  *   ∂/∂start = 1 - w, ∂/∂end = w, ∂/∂weight = end - start   (by composition)
+ *
+ * ```ts
+ * lerp(tensor([0, 10]), tensor([10, 20]), 0.5)   // [2] → [5, 15]
+ * ```
  */
 export function lerp(start: Tensor, end: Tensor, weight: TensorLike): Tensor {
   return withOp('lerp', () => {
@@ -192,6 +204,10 @@ export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
 /**
  * ln(eᵃ + eᵇ), computed as max(a, b) + log1p(e^(-|a - b|)) (no overflow; -∞ when both are -∞).
  *   ∂/∂a = σ(a - b), ∂/∂b = σ(b - a)
+ *
+ * ```ts
+ * logaddexp(tensor([0, 1000]), tensor([0, 1000]))   // [2] → [0.6931, 1000.6931] (no overflow)
+ * ```
  */
 export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
   return withOp('logaddexp', () => {
@@ -219,6 +235,10 @@ export function logaddexp(a: TensorLike, b: TensorLike): Tensor {
 /**
  * x·ln y, and 0 where x = 0 (unless y is NaN).
  *   ∂/∂x = ln y (0 where x = 0 and y <= 0, PyTorch's rule);  ∂/∂y = x/y
+ *
+ * ```ts
+ * xlogy(tensor([0, 2]), tensor([0, Math.E]))   // [2] → [0, 2] (0·ln 0 = 0)
+ * ```
  */
 export function xlogy(x: TensorLike, y: TensorLike): Tensor {
   return withOp('xlogy', () => {
@@ -246,6 +266,10 @@ function logicalNotNan(x: Tensor): Tensor {
  * Clamps `x` into [min, max] with tensor (or number) bounds that broadcast with x; where
  * min > max the result is max (PyTorch's rule). At least one bound must be given.
  *   ∂/∂x = 1 where min <= x <= max;  ∂/∂min = 1 where x < min;  ∂/∂max = 1 where x > max
+ *
+ * ```ts
+ * clampTensor(tensor([-2, 0.5, 3]), tensor([0, 1, 0]), 2)   // [3] → [0, 1, 2]
+ * ```
  */
 export function clampTensor(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   checkTensor('clamp', x);

@@ -132,6 +132,12 @@ function gemm(a: Tensor, b: Tensor): Tensor {
  * treated as a row (left) or column (right) vector and that dim is removed, and leading batch
  * dims broadcast. a [..., M, K] · b [..., K, N] → [..., M, N].
  *   ∂/∂a = g·bᵀ, ∂/∂b = aᵀ·g (summed over broadcast batch dims)
+ *
+ * ```ts
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[1], [1]]))   // [2, 2]·[2, 1] → [2, 1]: [[3], [7]]
+ * matmul(tensor([1, 2]), tensor([3, 4]))   // [2]·[2] → []: 11
+ * matmul(randn([5, 2, 3]), randn([3, 4])).shape   // [5, 2, 4] (b broadcast over the batch)
+ * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   requireFloat('matmul', a, 'input');

@@ -32,9 +32,11 @@ function checkState(op: string, p: Tensor, tensors: (Tensor | null)[]): void {
  * One SGD step on `param` in place (see SGDUpdateParams). `momentumBuf` is updated in place too.
  * Shapes: param, grad and momentumBuf: one shape, float32, contiguous (not views); returns nothing.
  *
- *   const p = tensor([1, 2]);
- *   sgdStep(p, tensor([0.5, 0.5]), null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false,
- *     weightDecay: 0, first: true });   // p → [0.95, 1.95]
+ * ```ts
+ * const p = tensor([1, 2]);
+ * sgdStep(p, tensor([0.5, 0.5]), null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false,
+ *   weightDecay: 0, first: true });   // p → [0.95, 1.95]
+ * ```
  */
 export function sgdStep(
   param: Tensor,
@@ -62,12 +64,14 @@ export function sgdStep(
  * Shapes: param, grad, expAvg, expAvgSq (and maxExpAvgSq): one shape, float32, contiguous (not
  * views); returns nothing.
  *
- *   const p = tensor([1, 2]);
- *   const m = zeros([2]);
- *   const v = zeros([2]);
- *   adamStep(p, tensor([0.5, -0.5]), m, v, null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8,
- *     weightDecay: 0, decoupled: false, amsgrad: false, step: 1 });
- *   // p → [0.9, 2.1] (the first step moves each weight by ≈ lr·sign(g))
+ * ```ts
+ * const p = tensor([1, 2]);
+ * const m = zeros([2]);
+ * const v = zeros([2]);
+ * adamStep(p, tensor([0.5, -0.5]), m, v, null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+ *   weightDecay: 0, decoupled: false, amsgrad: false, step: 1 });
+ * // p → [0.9, 2.1] (the first step moves each weight by ≈ lr·sign(g))
+ * ```
  */
 export function adamStep(
   param: Tensor,

@@ -119,6 +119,11 @@ export function maxPool2dBackward(dy: Tensor, indices: Tensor, xShape: readonly 
 /**
  * Max pooling. x [N, C, H, W] → [N, C, Ho, Wo]; padding counts as -∞.
  *   ∂/∂x: each output's gradient goes to the position of its window's max
+ *
+ * ```ts
+ * const x = arange(16).to('float32').reshape([1, 1, 4, 4]);
+ * maxPool2d(x, 2)   // [1, 1, 4, 4] → [1, 1, 2, 2]: [[[[5, 7], [13, 15]]]]
+ * ```
  */
 export function maxPool2d(
   x: Tensor,
@@ -151,6 +156,11 @@ export function avgPool2dBackward(dy: Tensor, p: Pool2dParams, xShape: readonly 
 /**
  * Average pooling. x [N, C, H, W] → [N, C, Ho, Wo].
  *   ∂/∂x: each output's gradient is shared equally by the positions its window averaged
+ *
+ * ```ts
+ * const x = arange(16).to('float32').reshape([1, 1, 4, 4]);
+ * avgPool2d(x, 2)   // [1, 1, 4, 4] → [1, 1, 2, 2]: [[[[2.5, 4.5], [10.5, 12.5]]]]
+ * ```
  */
 export function avgPool2d(
   x: Tensor,

@@ -173,6 +173,10 @@ function lift(
 /**
  * 1-D max pooling: x [N, C, L] → [N, C, Lo]; padding counts as -∞.
  *   ∂/∂x: each output's gradient goes to its window's first maximum
+ *
+ * ```ts
+ * maxPool1d(tensor([[[1, 3, 2, 5, 4, 0]]]), 2)   // [1, 1, 6] → [1, 1, 3]: [[[3, 5, 4]]]
+ * ```
  */
 export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPool1dOptions = {}): Tensor {
   return withOp('maxPool1d', () => {
@@ -192,6 +196,10 @@ export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPool1dOptio
 /**
  * 1-D average pooling: x [N, C, L] → [N, C, Lo].
  *   ∂/∂x: each output's gradient is shared by the positions its window averaged
+ *
+ * ```ts
+ * avgPool1d(tensor([[[0, 1, 2, 3, 4, 5]]]), 2)   // [1, 1, 6] → [1, 1, 3]: [[[0.5, 2.5, 4.5]]]
+ * ```
  */
 export function avgPool1d(x: Tensor, kernelSize: number, options: AvgPool1dOptions = {}): Tensor {
   return withOp('avgPool1d', () => {
@@ -264,6 +272,12 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
 /**
  * Adaptive max pooling to `outputSize` (windows as adaptiveAvgPool2d).
  *   ∂/∂x: each output's gradient goes to its window's first maximum
+ *
+ * ```ts
+ * const x = arange(16).to('float32').reshape([1, 1, 4, 4]);
+ * adaptiveMaxPool2d(x, [2, 1])   // [1, 1, 4, 4] → [1, 1, 2, 1]: [[[[7], [15]]]]
+ * adaptiveMaxPool2d(x, 1)   // → [1, 1, 1, 1]: global max 15
+ * ```
  */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: number | readonly [number, number]): Tensor {
   return adaptive2d('adaptiveMaxPool2d', x, outputSize, (w) => squeeze(gather(w, 2, argmax(w, 2, true)), 2));

@@ -137,6 +137,11 @@ export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * Product of elements.
  *   ∂/∂xᵢ = Πⱼ≠ᵢ xⱼ: y/xᵢ where xᵢ ≠ 0; at a zero, the product of the others (non-zero only if
  *   it is the only zero in its group).
+ *
+ * ```ts
+ * prod(tensor([[1, 2], [3, 4]]))   // [2, 2] → []: 24
+ * prod(tensor([[1, 2], [3, 4]]), 1)   // [2, 2] → [2]: [2, 12]
+ * ```
  */
 export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('prod', x, 'input');
@@ -217,8 +222,10 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
  * Shapes: x [...] → x.shape without the reduced dims (kept as 1 with keepdim; [] when reducing all);
  * float32 only.
  *
- *   variance(tensor([1, 2, 3, 4]))   // [4] → 1.6667 (unbiased)
- *   variance(tensor([1, 2, 3, 4]), 0, false, 0)   // [4] → 1.25 (population)
+ * ```ts
+ * variance(tensor([1, 2, 3, 4]))   // [4] → 1.6667 (unbiased)
+ * variance(tensor([1, 2, 3, 4]), 0, false, 0)   // [4] → 1.25 (population)
+ * ```
  */
 export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   return varianceAs('var', x, dim, keepdim, correction);

@@ -201,6 +201,11 @@ function blocks(op: string, H: number, W: number, w: Window): [number, number] {
  * im2col: the sliding kH×kW patches of x [N, C, H, W] (or [C, H, W]) as columns
  * [N, C·kH·kW, L], L the number of patch positions (PyTorch's F.unfold).
  *   ∂/∂x = fold(g): each column entry's gradient added back to the pixel it copied
+ *
+ * ```ts
+ * const x = arange(9).to('float32').reshape([1, 1, 3, 3]);
+ * unfold(x, 2)   // [1, 1, 3, 3] → [1, 4, 4]: [[[0, 1, 3, 4], [1, 2, 4, 5], [3, 4, 6, 7], [4, 5, 7, 8]]]
+ * ```
  */
 export function unfold(
   x: Tensor,
@@ -231,6 +236,10 @@ function unfoldShape3(x: Tensor, w: Window): number[] {
  * col2im, the adjoint of `unfold`: columns [N, C·kH·kW, L] (or [C·kH·kW, L]) summed back into
  * [N, C, H, W] with [H, W] = outputSize (overlapping entries add up; PyTorch's F.fold).
  *   ∂/∂cols = unfold(g)
+ *
+ * ```ts
+ * fold(ones([1, 4, 4]), 3, 2)   // cols [1, 4, 4] → [1, 1, 3, 3]: [[[[1, 2, 1], [2, 4, 2], [1, 2, 1]]]] (overlaps add up)
+ * ```
  */
 export function fold(
   cols: Tensor,

@@ -44,6 +44,10 @@ export function cumsum(x: Tensor, dim: number): Tensor {
 /**
  * Running products along `dim`: out[..., i, ...] = Π_{j <= i} x[..., j, ...] (int32 stays int32).
  *   ∂/∂x_j = Σ_{i >= j} g_i · Π_{k <= i, k ≠ j} x_k   (by composition of products: exact at zeros)
+ *
+ * ```ts
+ * cumprod(tensor([1, 2, 3, 4]), 0)   // [4] → [1, 2, 6, 24]
+ * ```
  */
 export function cumprod(x: Tensor, dim: number): Tensor {
   checkTensor('cumprod', x);

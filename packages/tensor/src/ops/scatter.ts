@@ -93,6 +93,11 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  * out[index[i][j]][j] = src[i][j] (dim 0). As in PyTorch, which of several writes to one position
  * wins is unspecified (here: their sum), so give distinct indices.
  *   ∂/∂x = g where nothing was written, 0 elsewhere;  ∂/∂src = g gathered at index
+ *
+ * ```ts
+ * scatter(zeros([3]), 0, tensor([2, 0], { dtype: 'int32' }), tensor([7, 9]))   // [3] → [9, 0, 7]
+ * scatter(zeros([2, 2]), 1, tensor([[1], [0]], { dtype: 'int32' }), 1)   // [2, 2] → [[0, 1], [1, 0]]
+ * ```
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
   const srcT = typeof src === 'number' ? null : src;
@@ -120,6 +125,10 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
  * x with alpha·source added at the positions `index` (1-D int32) along `dim`:
  * out[..., index[i], ...] += alpha·source[..., i, ...].
  *   ∂/∂x = g, ∂/∂source = alpha·g selected at index
+ *
+ * ```ts
+ * indexAdd(zeros([3]), 0, tensor([0, 2], { dtype: 'int32' }), tensor([1, 5]))   // [3] → [1, 0, 5]
+ * ```
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, alpha = 1): Tensor {
   return withOp('indexAdd', () => {
@@ -182,6 +191,10 @@ export function nonzero(x: Tensor): Tensor {
  * The elements of x where the bool mask is true (x and mask broadcast), as a 1-D tensor in
  * row-major order. Needs a synchronous read of the mask (CPU, WASM).
  *   ∂/∂x: each selected element's gradient goes back to its position (summed over broadcasts)
+ *
+ * ```ts
+ * maskedSelect(tensor([[1, 2], [3, 4]]), tensor([[true, false], [false, true]]))   // [2, 2] → [2]: [1, 4]
+ * ```
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   checkTensor('maskedSelect', x);

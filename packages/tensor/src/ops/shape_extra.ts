@@ -84,6 +84,10 @@ function indexTensor(values: ArrayLike<number>): Tensor {
 /**
  * Reverses the order of elements along each of `dims`.
  *   ∂/∂x: the gradient flipped back
+ *
+ * ```ts
+ * flip(tensor([[1, 2], [3, 4]]), 1)   // [2, 2] → [[2, 1], [4, 3]]
+ * ```
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   checkTensor('flip', x);
@@ -248,6 +252,11 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
  * A 1-D tensor → the square matrix with it on diagonal `diagonal` (above the main one if > 0);
  * a 2-D tensor → its diagonal `diagonal` as a 1-D tensor.
  *   ∂/∂x: the gradient's diagonal (1-D input) or the gradient placed on the diagonal (2-D input)
+ *
+ * ```ts
+ * diag(tensor([1, 2]))   // [2] → [2, 2]: [[1, 0], [0, 2]]
+ * diag(tensor([[1, 2], [3, 4]]))   // [2, 2] → [2]: [1, 4]
+ * ```
  */
 export function diag(x: Tensor, diagonal = 0): Tensor {
   checkTensor('diag', x);
@@ -285,6 +294,10 @@ export function diag(x: Tensor, diagonal = 0): Tensor {
 /**
  * Outer product of two 1-D tensors: out[i, j] = a[i]·b[j].
  *   ∂/∂a = g·b, ∂/∂b = gᵀ·a   (by composition)
+ *
+ * ```ts
+ * outer(tensor([1, 2]), tensor([1, 10, 100]))   // [2], [3] → [2, 3]: [[1, 10, 100], [2, 20, 200]]
+ * ```
  */
 export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensor('outer', a, 'a');

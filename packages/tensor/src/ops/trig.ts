@@ -38,6 +38,10 @@ function atanValue(x: Tensor): Tensor {
 /**
  * tan x = sin x / cos x.
  *   d/dx = 1 + tan² x = 1 + y²
+ *
+ * ```ts
+ * tan(tensor([0, 1]))   // [2] → [0, 1.5574]
+ * ```
  */
 export function tan(x: Tensor): Tensor {
   return pointwise(
@@ -52,6 +56,10 @@ export function tan(x: Tensor): Tensor {
 /**
  * atan x, in (-π/2, π/2).
  *   d/dx = 1/(1 + x²)
+ *
+ * ```ts
+ * atan(tensor([0, 1]))   // [2] → [0, 0.7854]
+ * ```
  */
 export function atan(x: Tensor): Tensor {
   return pointwise('atan', x, atanValue, (v) => reciprocal(add(mul(v, v), 1)), true);
@@ -60,6 +68,10 @@ export function atan(x: Tensor): Tensor {
 /**
  * asin x = atan(x / √((1 - x)(1 + x))), in [-π/2, π/2]; NaN outside [-1, 1].
  *   d/dx = 1/√(1 - x²)
+ *
+ * ```ts
+ * asin(tensor([0, 1]))   // [2] → [0, 1.5708]
+ * ```
  */
 export function asin(x: Tensor): Tensor {
   return pointwise(
@@ -78,6 +90,10 @@ export function asin(x: Tensor): Tensor {
 /**
  * acos x = 2·atan(√((1 - x)/(1 + x))), in [0, π]; NaN outside [-1, 1].
  *   d/dx = -1/√(1 - x²)
+ *
+ * ```ts
+ * acos(tensor([1, 0, -1]))   // [3] → [0, 1.5708, 3.1416]
+ * ```
  */
 export function acos(x: Tensor): Tensor {
   return pointwise(
@@ -101,6 +117,10 @@ function expm1Value(x: Tensor): Tensor {
 /**
  * eˣ - 1, accurate for small x.
  *   d/dx = eˣ = y + 1
+ *
+ * ```ts
+ * expm1(tensor([0, 1e-5]))   // [2] → [0, 1.000005e-5] (exp(x) - 1 in float32 would give ≈ 1.0014e-5)
+ * ```
  */
 export function expm1(x: Tensor): Tensor {
   return pointwise('expm1', x, expm1Value, (_v, y) => add(y, 1), true);
@@ -109,6 +129,10 @@ export function expm1(x: Tensor): Tensor {
 /**
  * sinh x = (eˣ - e⁻ˣ)/2, computed as ½(u + u/(u + 1)) with u = eˣ - 1 (accurate near 0).
  *   d/dx = cosh x
+ *
+ * ```ts
+ * sinh(tensor([0, 1]))   // [2] → [0, 1.1752]
+ * ```
  */
 export function sinh(x: Tensor): Tensor {
   return pointwise(
@@ -132,6 +156,10 @@ function coshValue(x: Tensor): Tensor {
 /**
  * cosh x = (eˣ + e⁻ˣ)/2.
  *   d/dx = sinh x
+ *
+ * ```ts
+ * cosh(tensor([0, 1]))   // [2] → [1, 1.5431]
+ * ```
  */
 export function cosh(x: Tensor): Tensor {
   return pointwise('cosh', x, coshValue, (v) => sinh(v), true);
@@ -143,6 +171,10 @@ const BIG = 1e10;
  * asinh x = sign(x)·ln(|x| + √(x² + 1)), computed as log1p(|x| + x²/(1 + √(1 + x²))) (accurate
  * near 0) and as ln|x| + ln 2 for |x| > 1e10 (no overflow of x²).
  *   d/dx = 1/√(x² + 1)
+ *
+ * ```ts
+ * asinh(tensor([0, 1]))   // [2] → [0, 0.8814]
+ * ```
  */
 export function asinh(x: Tensor): Tensor {
   return pointwise(
@@ -163,6 +195,10 @@ export function asinh(x: Tensor): Tensor {
  * acosh x = ln(x + √(x² - 1)) for x >= 1 (NaN below), computed as log1p(t + √(2t + t²)) with
  * t = x - 1 (accurate near 1) and as ln x + ln 2 for x > 1e10.
  *   d/dx = 1/√(x² - 1)
+ *
+ * ```ts
+ * acosh(tensor([1, 2]))   // [2] → [0, 1.3170]
+ * ```
  */
 export function acosh(x: Tensor): Tensor {
   return pointwise(
@@ -181,6 +217,10 @@ export function acosh(x: Tensor): Tensor {
 /**
  * atanh x = ½·log1p(2x/(1 - x)); ±∞ at ±1, NaN outside [-1, 1].
  *   d/dx = 1/(1 - x²)
+ *
+ * ```ts
+ * atanh(tensor([0, 0.5]))   // [2] → [0, 0.5493]
+ * ```
  */
 export function atanh(x: Tensor): Tensor {
   return pointwise(
@@ -195,6 +235,10 @@ export function atanh(x: Tensor): Tensor {
 /**
  * atan2(y, x): the angle of the point (x, y), in [-π, π], broadcasting y and x.
  *   ∂/∂y = x/(x² + y²), ∂/∂x = -y/(x² + y²)
+ *
+ * ```ts
+ * atan2(tensor([1, 1]), tensor([1, -1]))   // [2], [2] → [0.7854, 2.3562] (π/4, 3π/4)
+ * ```
  */
 export function atan2(y: TensorLike, x: TensorLike): Tensor {
   return withOp('atan2', () => {
