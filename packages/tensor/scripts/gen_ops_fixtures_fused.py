@@ -17,39 +17,18 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'scripts'))
-from fixture_io import D, enc, fnum, r32, rnd  # noqa: E402  (the generators' shared helpers)
+from fixture_io import D, op_case, rnd, uni  # noqa: E402  (the generators' shared helpers)
 
 torch.manual_seed(21)
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'ops_fused.json')
-
-
-def uni(lo, hi, *shape):
-    return r32(torch.rand(shape, dtype=D) * (hi - lo) + lo)
 
 
 cases = []
 
 
 def case(op, fn, inputs, grad=None, kwargs=None, name=None):
-    """inputs: tensors (float64 ones get gradients unless `grad` says otherwise); gradients of sum(out[0] * W)."""
-    kwargs = kwargs or {}
-    if grad is None:
-        grad = [t.dtype == D for t in inputs]
-    xs = [t.clone().requires_grad_(g) for t, g in zip(inputs, grad)]
-    out = fn(*xs, **kwargs)
-    outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    first = outs[0]
-    kw = {k: fnum(v) if isinstance(v, float) else v for k, v in kwargs.items()}
-    entry = {'op': op, 'name': name or op, 'inputs': [enc(t) for t in inputs], 'grad': grad, 'kwargs': kw,
-             'out': [enc(o) for o in outs]}
-    if any(grad) and first.requires_grad:
-        w = rnd(*first.shape)
-        gs = torch.autograd.grad((first * w).sum(), [x for x, g in zip(xs, grad) if g], allow_unused=True)
-        it = iter(gs)
-        entry['weight'] = enc(w)
-        entry['grads'] = [(lambda v: enc(v) if v is not None else enc(torch.zeros_like(x)))(next(it)) if g else None
-                          for x, g in zip(xs, grad)]
-    cases.append(entry)
+    """One op case in `cases` (fixture_io.op_case; gradients of sum(out[0] * W) for the float64 inputs)."""
+    op_case(cases, op, fn, inputs, grad, kwargs, name)
 
 
 # ---- softmaxCrossEntropy(logits [N, C], target [N], { ignoreIndex }) = F.cross_entropy(reduction='none')
