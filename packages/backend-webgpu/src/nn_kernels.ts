@@ -9,7 +9,7 @@ import type {
   Pool2dParams,
   SGDUpdateParams,
 } from '@nnet/tensor';
-import { sizeOf } from '@nnet/tensor';
+import { adamBiasCorrections, sizeOf } from '@nnet/tensor';
 import { elementGrid, grid, MAX_GRID, Params } from './shaders/common.js';
 import { FLOAT_HELPERS } from './shaders/elementwise.js';
 import { matmulShader, TILE } from './shaders/matmul.js';
@@ -97,8 +97,7 @@ export function adamUpdate(
   if (n === 0) return;
   const ams = maxExpAvgSq !== null;
   const code = k.shader(`adam|${ams}`, () => adamShader(ams));
-  const bc1 = 1 - o.beta1 ** o.step;
-  const sqrtBc2 = Math.sqrt(1 - o.beta2 ** o.step);
+  const { bc1, sqrtBc2 } = adamBiasCorrections(o);
   const p = new Params()
     .u(n)
     .f(o.lr, o.beta1, o.beta2, o.eps, o.weightDecay)

@@ -1,6 +1,6 @@
 /** Fused optimizer updates, in place (formulas in the contract's doc comments). */
 import type { AdamUpdateParams, SGDUpdateParams } from '@nnet/tensor';
-import { sizeOf } from '@nnet/tensor';
+import { adamBiasCorrections, sizeOf } from '@nnet/tensor';
 import type { Dense as T } from './handle.js';
 
 /**
@@ -22,21 +22,6 @@ export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdate
     }
     p[i] = p[i] - o.lr * d;
   }
-}
-
-/**
- * Adam's bias corrections for step t (counted from 1): bc1 = 1 - β₁ᵗ and sqrtBc2 = √(1 - β₂ᵗ),
- * computed once per step in float64 (the WASM kernel takes them as arguments).
- *
- * @example adamBiasCorrections({ beta1: 0.9, beta2: 0.999, step: 1 }) // { bc1: 0.1, sqrtBc2: 0.0316... }
- */
-export function adamBiasCorrections(o: Pick<AdamUpdateParams, 'beta1' | 'beta2' | 'step'>): {
-  /** 1 − β₁ᵗ, the first moment's correction. */
-  bc1: number;
-  /** √(1 − β₂ᵗ), the square root of the second moment's correction. */
-  sqrtBc2: number;
-} {
-  return { bc1: 1 - o.beta1 ** o.step, sqrtBc2: Math.sqrt(1 - o.beta2 ** o.step) };
 }
 
 /**

@@ -254,3 +254,21 @@ export interface AdamUpdateParams {
   /** The step number t, counting from 1 (bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ). */
   readonly step: number;
 }
+
+/**
+ * Adam's bias corrections for step t (counted from 1): bc1 = 1 - β₁ᵗ and sqrtBc2 = √(1 - β₂ᵗ),
+ * computed once per step in float64 (kernels take them as arguments; one rule for every backend).
+ *
+ * @example
+ * ```ts
+ * adamBiasCorrections({ beta1: 0.9, beta2: 0.999, step: 1 }); // { bc1: 0.1, sqrtBc2: 0.0316... }
+ * ```
+ */
+export function adamBiasCorrections(o: Pick<AdamUpdateParams, 'beta1' | 'beta2' | 'step'>): {
+  /** 1 − β₁ᵗ, the first moment's correction. */
+  bc1: number;
+  /** √(1 − β₂ᵗ), the square root of the second moment's correction. */
+  sqrtBc2: number;
+} {
+  return { bc1: 1 - o.beta1 ** o.step, sqrtBc2: Math.sqrt(1 - o.beta2 ** o.step) };
+}

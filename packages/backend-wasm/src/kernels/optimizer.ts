@@ -1,6 +1,5 @@
 /** The fused SGD and Adam updates, in place (formulas in the contract's doc comments). */
-import { adamBiasCorrections } from '@nnet/kernels-js';
-import { type AdamUpdateParams, type SGDUpdateParams, sizeOf } from '@nnet/tensor';
+import { type AdamUpdateParams, adamBiasCorrections, type SGDUpdateParams, sizeOf } from '@nnet/tensor';
 import { AdamField, Job } from '../codes.js';
 import { f32bits } from '../ffi.js';
 import type { T, WasmContext } from './context.js';

@@ -3,6 +3,7 @@
  * PyTorch's Adam/AdamW step in tensor ops, written back in place.
  */
 import type { AdamUpdateParams, TensorInfo } from '../backend.js';
+import { adamBiasCorrections } from '../backend_params.js';
 import { borrow, runReference } from './borrow.js';
 
 /**
@@ -18,7 +19,7 @@ export function adamUpdateReference(
   params: AdamUpdateParams,
 ): void {
   runReference(() => {
-    const { lr, beta1, beta2, eps, weightDecay, step } = params;
+    const { lr, beta1, beta2, eps, weightDecay } = params;
     const p = borrow(param);
     const m = borrow(expAvg);
     const v2 = borrow(expAvgSq);
@@ -35,10 +36,8 @@ export function adamUpdateReference(
       vmax.assign(vmax.maximum(v2));
       v = vmax;
     }
-    const denom = v
-      .sqrt()
-      .div(Math.sqrt(1 - beta2 ** step))
-      .add(eps);
-    p.assign(p.sub(m.div(denom), lr / (1 - beta1 ** step)));
+    const { bc1, sqrtBc2 } = adamBiasCorrections(params);
+    const denom = v.sqrt().div(sqrtBc2).add(eps);
+    p.assign(p.sub(m.div(denom), lr / bc1));
   });
 }
