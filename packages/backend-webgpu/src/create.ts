@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import { BackendError } from '@nnet/tensor';
-import { chooseAdapter, describeAdapter, getGpu, isSoftwareAdapter } from './gpu.js';
+import { chooseAdapter, describeAdapter, getGpu, isSoftwareAdapter, retainGpu } from './gpu.js';
 import { GpuRuntime } from './runtime.js';
 import { WebGpuBackend } from './webgpu_backend.js';
 
@@ -14,7 +14,11 @@ export interface WebGpuBackendOptions {
   allowSoftware?: boolean;
   /** Passed to `requestAdapter` (e.g. 'high-performance' to prefer a discrete GPU). */
   powerPreference?: GPUPowerPreference;
-  /** The `GPU` to use (default: `navigator.gpu`, or in Node `create([])` of the `webgpu` package). */
+  /**
+   * The `GPU` to use (default: `navigator.gpu`, or in Node one `create([])` of the `webgpu` package
+   * shared by every backend of the process). A `GPU` passed here is held until the process exits:
+   * Dawn's Node binding aborts the process when a `GPU` is collected before its devices.
+   */
   gpu?: GPU;
 }
 
@@ -41,7 +45,8 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
       `createWebGpuBackend: powerPreference must be 'low-power' or 'high-performance', got ${JSON.stringify(pref)}.`,
     );
   }
-  const gpu = options.gpu ?? (await getGpu());
+  // Retained for the life of the process: Dawn aborts when a GPU is collected before its devices.
+  const gpu = options.gpu !== undefined ? retainGpu(options.gpu) : await getGpu();
   const adapter = await chooseAdapter(gpu, {
     allowSoftware: options.allowSoftware === true,
     powerPreference: options.powerPreference,

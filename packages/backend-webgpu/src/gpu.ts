@@ -74,19 +74,49 @@ function isNode(): boolean {
 }
 
 /**
+ * Every `GPU` object a backend was made from, held for the life of the process. Dawn's Node binding
+ * frees its native instance when the JavaScript `GPU` object is collected, yet the adapters and
+ * devices made from it keep polling that instance (a `setImmediate` loop that calls
+ * `ProcessEvents` on a raw pointer) and release into it when they are collected themselves. So a
+ * `GPU` collected before every object made from it is gone makes the process abort
+ * ("terminate called after throwing std::system_error: Invalid argument": a mutex in freed
+ * memory), segfault or hang; `device.destroy()` and awaiting `device.lost` do not prevent it.
+ * Nothing here can know when Dawn is done with it, so it is never let go: one per process in Node
+ * (see `dawnGpu`), `navigator.gpu` in browsers, or the few a caller passes in.
+ */
+const retained = new Set<GPU>();
+
+/** Holds `gpu` until the process exits (see `retained`), and returns it. */
+export function retainGpu(gpu: GPU): GPU {
+  retained.add(gpu);
+  return gpu;
+}
+
+/** The one `create([])` of Dawn's Node binding in this process, made on first use. */
+let dawnGpu: Promise<GPU> | null = null;
+
+/**
  * The `GPU` object: `navigator.gpu` where it exists, else (in Node) `create([])` from the npm
- * package `webgpu`, imported dynamically so browser bundles never see it. Throws `BackendError`
- * saying what to install when neither exists. Keep the returned object referenced while a device
- * made from it is in use (Dawn shuts down when it is collected).
+ * package `webgpu`, imported dynamically so browser bundles never see it, made once per process
+ * and reused by every backend. Throws `BackendError` saying what to install when neither exists.
+ * The object is retained for the life of the process (see `retainGpu`).
  */
 export async function getGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return nav.gpu;
+  if (nav?.gpu) return retainGpu(nav.gpu);
   if (!isNode()) {
     throw new BackendError(
       "webgpu: this runtime has no navigator.gpu. Use a browser with WebGPU enabled, or pick another backend (await setBackend('wasm')).",
     );
   }
+  dawnGpu ??= loadDawn().catch((e: unknown) => {
+    dawnGpu = null; // an install fixed later can be picked up by the next call
+    throw e;
+  });
+  return dawnGpu;
+}
+
+async function loadDawn(): Promise<GPU> {
   // A computed specifier: bundlers leave the import alone, so browser builds do not pull Dawn in.
   const specifier = 'webgpu';
   let mod: DawnModule;
@@ -99,7 +129,7 @@ export async function getGpu(): Promise<GPU> {
         '(and a Vulkan driver; see the README of @nnet/backend-webgpu).',
     );
   }
-  return mod.create([]);
+  return retainGpu(mod.create([]));
 }
 
 /** Options for choosing an adapter. */

@@ -65,13 +65,13 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
    * Made by `createWebGpuBackend()`, which picks the adapter and opens the device.
    * @param rt the device runtime (pool, batching, pipelines)
    * @param adapter what the adapter is (for messages and `adapterInfo`)
-   * @param gpu the `GPU` object the device came from, held (until `dispose`) so Dawn is not collected
+   * @param gpu the `GPU` object the device came from (retained for the life of the process)
    * @internal
    */
   constructor(
     private readonly rt: GpuRuntime,
     readonly adapter: AdapterSummary,
-    public gpu: GPU | null,
+    readonly gpu: GPU,
   ) {}
 
   /** The device (for interop; `device.destroy()` makes this backend throw `DeviceLostError`). */
@@ -200,10 +200,21 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
     return { storages: this.storages, bytes: this.bytes };
   }
 
+  /**
+   * Frees every buffer and destroys the device; from then on every call throws `DeviceLostError`
+   * (a read still in flight rejects with it). Safe to call again, and right after creating the
+   * backend. The `GPU` object stays alive (Dawn frees its instance when that object is collected,
+   * under devices still polling it), so a new backend can be created at once.
+   *
+   * ```ts
+   * const gpu = await createWebGpuBackend({ allowSoftware: true });
+   * gpu.dispose();
+   * gpu.alloc('float32', 4); // throws DeviceLostError: ... the backend was disposed
+   * ```
+   */
   dispose(): void {
     if (this.rt.isLost) return;
     this.rt.destroy();
-    this.gpu = null;
   }
 
   // ---- helpers ----
