@@ -3,7 +3,7 @@
 // segfault, or a hang). Each child creates a backend, runs one small kernel and reads it back
 // (or not), disposes it (or just drops it), and lets the garbage collector run, several times in
 // a row. Run after building:
-//   node bench/dispose-stress.mjs [--runs 50] [--iterations 4] [--gc forced|natural]
+//   node scripts/dispose-stress.mjs [--runs 50] [--iterations 4] [--gc forced|natural]
 //        [--module ./dist/index.js] [--timeout 60]
 // Exit code 1 when any child died, so it can gate a change. Uses the adapter the tests use
 // (lavapipe in CI); prints the counts, not timings.
