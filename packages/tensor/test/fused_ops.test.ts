@@ -3,7 +3,7 @@
  * activation, against the unfused compositions and finite differences (their kernels are checked
  * against PyTorch by the testkit's fixtures).
  */
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { describe, expect, it } from 'vitest';
 import {
   DTypeError,

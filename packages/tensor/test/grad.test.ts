@@ -1,4 +1,4 @@
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { describe, expect, it } from 'vitest';
 import {
   argsort,
@@ -43,7 +43,11 @@ const awayFromZero = (s: number[]) => {
 /** Distinct values 0.1 apart in random order, so that a max or min has no tie within the step. */
 const distinct = (s: number[]) => {
   const n = s.reduce((a, b) => a * b, 1);
-  return argsort(rand([n])).to('float32').mul(0.1).sub(0.05 * n).reshape(s);
+  return argsort(rand([n]))
+    .to('float32')
+    .mul(0.1)
+    .sub(0.05 * n)
+    .reshape(s);
 };
 
 describe('gradients match finite differences', () => {

@@ -2,7 +2,7 @@
  * Edge cases, typed errors and finite-difference gradients of the extended op library (the
  * PyTorch value checks are in ops_extra.test.ts).
  */
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { describe, expect, it } from 'vitest';
 import {
   avgPool2d,

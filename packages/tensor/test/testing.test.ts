@@ -2,7 +2,7 @@
  * `@nnet/tensor/testing`: the close-to rule and the finite differences every package's tests use,
  * checked with passing and failing cases (a wrong value must fail).
  */
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { describe, expect, it } from 'vitest';
 import { customGrad, DTypeError, IndexError, randn, tensor, ValueError } from '../src/index.js';
 import {

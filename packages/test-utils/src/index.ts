@@ -7,9 +7,9 @@ export {
   TEST_BACKENDS,
   type TestBackend,
   useTestBackend,
-  webgpuForTests,
 } from './backends.js';
 export { itRunsOnTheSelectedBackend } from './checks.js';
 export { type Enc, expectClose, readFixture, t } from './fixtures.js';
 export { float64Backend } from './float64_backend.js';
 export { readArray, readItem, values } from './read.js';
+export { webgpuForTests } from './webgpu.js';
