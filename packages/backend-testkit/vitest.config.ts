@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
+      // Before '@nnet/tensor', which would also match the subpath (the first match wins).
+      '@nnet/tensor/testing': fileURLToPath(new URL('../tensor/src/testing/index.ts', import.meta.url)),
       '@nnet/tensor': fileURLToPath(new URL('../tensor/src/index.ts', import.meta.url)),
       '@nnet/backend-cpu': fileURLToPath(new URL('../backend-cpu/src/index.ts', import.meta.url)),
       '@nnet/kernels-js': fileURLToPath(new URL('../kernels-js/src/index.ts', import.meta.url)),

@@ -6,6 +6,7 @@ import type {
   TensorInfo,
   TypedArray,
 } from '@nnet/tensor';
+import { assertClose } from '@nnet/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend, type CpuHandle } from '../src/index.js';
 
@@ -26,13 +27,12 @@ function info(data: TypedArray, shape: number[], dtype: DType = 'float32'): Tens
 function out(shape: number[], dtype: DType = 'float32'): TensorInfo<CpuHandle> {
   return { handle: be.alloc(dtype, size(shape)), dtype, shape };
 }
-function expectClose(got: TypedArray, want: ArrayLike<number>, tol = 1e-4): void {
-  expect(got.length).toBeGreaterThanOrEqual(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (Number.isNaN(want[i])) expect(got[i]).toBeNaN();
-    else expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i])));
-  }
-}
+/**
+ * The first `want.length` elements of a storage (it may be larger than the tensor) within
+ * |got − want| ≤ 1e-4·(1 + |want|), NaN and ±Infinity exactly.
+ */
+const expectClose = (got: TypedArray, want: ArrayLike<number>): number =>
+  assertClose(got.subarray(0, want.length), want, { rtol: 1e-4, atol: 1e-4 });
 
 describe('matmul (packed GEMM)', () => {
   const sizes: [number, number, number][] = [

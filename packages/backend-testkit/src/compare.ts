@@ -1,5 +1,6 @@
 /** Comparing computed values with references, and the memory (leak) check. */
 import type { TypedArray } from '@nnet/tensor';
+import { compareClose } from '@nnet/tensor/testing';
 
 /**
  * How close a value must be to its reference: |got − want| <= atol + rtol·|want|.
@@ -46,19 +47,8 @@ export function mismatch(
   want: ArrayLike<number>,
   tol: Tolerance = DEFAULT_TOLERANCE,
 ): string | null {
-  if (got.length !== want.length) return `expected ${want.length} values, got ${got.length}`;
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i];
-    const w = want[i];
-    if (Number.isNaN(w)) {
-      if (!Number.isNaN(g)) return `element ${i}: expected NaN, got ${g}`;
-    } else if (!Number.isFinite(w)) {
-      if (g !== w) return `element ${i}: expected ${w}, got ${g}`;
-    } else if (!(Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w))) {
-      return `element ${i}: expected ${w}, got ${g} (|diff| ${Math.abs(g - w).toExponential(2)})`;
-    }
-  }
-  return null;
+  // The rule and its message are `@nnet/tensor/testing`'s, shared with every nnet test.
+  return compareClose(got, want, tol).message;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Op-level checks: front-end ops (which decompose into the backend's kernels) run with autograd on
  * the current backend; values and the gradients of sum(op(x) · W) are compared with PyTorch's
- * float64 results, and the gradients with central finite differences computed here.
+ * float64 results, and the gradients with central finite differences (`centralDifference` of
+ * `@nnet/tensor/testing`).
  *
  * Written against the public API of `@nnet/tensor` only (free functions, methods, `tidy`,
  * `noGrad`, `backward`, `grad`, `await data()`), so it tests the front end as users call it — on
@@ -9,6 +10,7 @@
  */
 import type { AvgPool2dOptions, Conv2dOptions, Dims, MaxPool2dOptions, Tensor } from '@nnet/tensor';
 import * as nn from '@nnet/tensor';
+import { centralDifference, isClose } from '@nnet/tensor/testing';
 import { mismatch, type Tolerance } from './compare.js';
 import { decode, describeTensors, type OpCase } from './fixtures.js';
 
@@ -242,14 +244,9 @@ export async function checkOpFiniteDifferences(
     const m = Math.min(samples, n);
     for (let s = 0; s < m; s++) {
       const k = Math.floor((s * n) / m);
-      const plus = base.map((b) => Float32Array.from(b));
-      const minus = base.map((b) => Float32Array.from(b));
-      plus[i][k] += eps;
-      minus[i][k] -= eps;
-      // The step actually taken, after float32 rounding of x ± eps.
-      const h = plus[i][k] - minus[i][k];
-      const numeric = ((await loss(plus)) - (await loss(minus))) / h;
-      if (!(Math.abs(numeric - analytic[k]) <= atol + rtol * Math.abs(analytic[k]))) {
+      const numeric = await centralDifference(loss, base, i, k, eps);
+      // A gradient that is not finite fails even where the difference is not finite either.
+      if (!Number.isFinite(analytic[k]) || !isClose(numeric, analytic[k], { rtol, atol })) {
         return withInputs(
           c,
           `input ${i} element ${k}: finite difference ${numeric.toPrecision(6)} vs gradient ${analytic[k]}`,

@@ -15,6 +15,7 @@ import {
   type TensorInfo,
   type TypedArray,
 } from '@nnet/tensor';
+import { assertClose } from '@nnet/tensor/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend, type WasmBackend } from '../dist/index.js';
 
@@ -92,15 +93,13 @@ async function both(
   return [actual, expected];
 }
 
-/** Same NaN positions, values within rtol (exact when rtol = 0). */
+/**
+ * Within rtol·(1 + |expected|), NaN and ±Infinity exactly (the rule of `@nnet/tensor/testing`);
+ * rtol = 0 asks for identical values (NaN for NaN, -0 is not 0).
+ */
 function expectClose(actual: number[], expected: number[], rtol: number, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  actual.forEach((a, i) => {
-    const e = expected[i];
-    if (Number.isNaN(e) || !Number.isFinite(e) || rtol === 0) expect(a, `${what} [${i}]`).toBe(e);
-    else
-      expect(Math.abs(a - e), `${what} [${i}]: ${a} vs ${e}`).toBeLessThanOrEqual(rtol * (1 + Math.abs(e)));
-  });
+  if (rtol === 0) expect(actual, what).toEqual(expected);
+  else assertClose(actual, expected, { rtol, atol: rtol, what });
 }
 
 const f32 = (shape: number[], f: () => number): Input => ({

@@ -3,6 +3,7 @@
 // the SGD/Adam updates, on edge values (NaN, ±0, ±Inf, halves) and random ones.
 import { adamUpdate, BINARY, type Dense, sgdUpdate, UNARY } from '@nnet/kernels-js';
 import type { AdamUpdateParams, Backend, DType, SGDUpdateParams, TypedArray, UnaryOp } from '@nnet/tensor';
+import { assertClose } from '@nnet/tensor/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../dist/index.js';
 import { Unary } from '../src/codes.js';
@@ -61,10 +62,8 @@ function expectSame(got: ArrayLike<number>, want: ArrayLike<number>, ulps: numbe
 }
 
 /** Within `tol` of each other (the updates run in float32 in WASM, in float64 in TypeScript). */
-function expectNear(got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): void {
-  for (let i = 0; i < want.length; i++)
-    expect(Math.abs(got[i] - want[i]), `${what} [${i}]`).toBeLessThanOrEqual(tol);
-}
+const expectNear = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number, what: string): number =>
+  assertClose(got, want, { rtol: 0, atol: tol, what });
 
 describe('AssemblyScript scalar rules match @nnet/kernels-js', () => {
   it('every float32 unary op', () => {

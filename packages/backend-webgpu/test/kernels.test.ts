@@ -7,6 +7,7 @@
 import { CpuBackend } from '@nnet/backend-cpu';
 import type { Backend, Conv2dParams, DType, Pool2dParams, TensorInfo, TypedArray } from '@nnet/tensor';
 import { BackendError } from '@nnet/tensor';
+import { assertClose } from '@nnet/tensor/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeviceLostError, WebGpuBackend } from '../src/index.js';
 import { sizeClass } from '../src/runtime.js';
@@ -57,21 +58,6 @@ async function both(
   return { cpu: await runOn(cpu), gpu: await runOn(gpu as WebGpuBackend) };
 }
 
-function expectClose(got: TypedArray, want: TypedArray, rtol = 1e-5, atol = 1e-5): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i];
-    const g = got[i];
-    if (Number.isNaN(w)) {
-      expect(g, `element ${i}`).toBeNaN();
-      continue;
-    }
-    if (Math.abs(g - w) > atol + rtol * Math.abs(w)) {
-      expect.fail(`element ${i}: got ${g}, want ${w}`);
-    }
-  }
-}
-
 const suite = gpu ? describe : describe.skip;
 
 suite('matmul and linear (tiled, shared memory)', () => {
@@ -93,7 +79,7 @@ suite('matmul and linear (tiled, shared memory)', () => {
             [{ shape: [3, M, N] }],
             (be, [x, y], [o]) => be.matmul(x, y, o, { transA, transB }),
           );
-          expectClose(r.gpu[0], r.cpu[0], 1e-4, 1e-4);
+          assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-4, atol: 1e-4 });
         });
       }
     }
@@ -110,7 +96,7 @@ suite('matmul and linear (tiled, shared memory)', () => {
         [{ shape: [37, 45] }],
         (be, [x, w, bias], [o]) => be.linear?.(x, w, bias, act, o),
       );
-      expectClose(r.gpu[0], r.cpu[0], 1e-4, 1e-4);
+      assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-4, atol: 1e-4 });
     });
   }
 });
@@ -122,11 +108,11 @@ suite('reductions', () => {
       const r = await both([{ data: x, shape: [4, 3000] }], [{ shape: [4, 1] }], (be, [a], [o]) =>
         be.reduce(op, a, [1], o),
       );
-      expectClose(r.gpu[0], r.cpu[0], 1e-4, 1e-4);
+      assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-4, atol: 1e-4 });
       const s = await both([{ data: x, shape: [6, 50, 40] }], [{ shape: [1, 50, 1] }], (be, [a], [o]) =>
         be.reduce(op, a, [0, 2], o),
       );
-      expectClose(s.gpu[0], s.cpu[0], 1e-4, 1e-4);
+      assertClose(s.gpu[0], s.cpu[0], { rtol: 1e-4, atol: 1e-4 });
     }
   });
 
@@ -140,7 +126,7 @@ suite('reductions', () => {
         if (be instanceof WebGpuBackend) passes = be.stats().dispatches - d0;
       });
       expect(passes).toBe(2);
-      expectClose(r.gpu[0], r.cpu[0], 1e-4, 1e-3);
+      assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-4, atol: 1e-3 });
     }
     const ints = Int32Array.from(x, (v) => Math.round(v * 100));
     const bools = Uint8Array.from(x, (v) => (v > 0.5 ? 1 : 0));
@@ -255,7 +241,7 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
       [{ shape: ys }],
       (be, [a, b, bias], [o]) => be.conv2d?.(a, b, bias, conv, o),
     );
-    expectClose(f.gpu[0], f.cpu[0], 1e-4, 1e-4);
+    assertClose(f.gpu[0], f.cpu[0], { rtol: 1e-4, atol: 1e-4 });
     const bi = await both(
       [
         { data: dy, shape: ys },
@@ -264,7 +250,7 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
       [{ shape: xs }],
       (be, [g, b], [o]) => be.conv2dBackwardInput?.(g, b, conv, o),
     );
-    expectClose(bi.gpu[0], bi.cpu[0], 1e-4, 1e-4);
+    assertClose(bi.gpu[0], bi.cpu[0], { rtol: 1e-4, atol: 1e-4 });
     const bf = await both(
       [
         { data: x, shape: xs },
@@ -273,7 +259,7 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
       [{ shape: ws }],
       (be, [a, g], [o]) => be.conv2dBackwardFilter?.(a, g, conv, o),
     );
-    expectClose(bf.gpu[0], bf.cpu[0], 1e-4, 1e-4);
+    assertClose(bf.gpu[0], bf.cpu[0], { rtol: 1e-4, atol: 1e-4 });
   });
 
   it('max and average pooling with overlapping windows, and their gradients', async () => {
@@ -295,7 +281,7 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
       [{ shape: outShape }, { shape: outShape, dtype: 'int32' }],
       (be, [a], [o, idx]) => be.maxPool2d?.(a, pool, o, idx),
     );
-    expectClose(mp.gpu[0], mp.cpu[0], 0, 0);
+    assertClose(mp.gpu[0], mp.cpu[0], { rtol: 0, atol: 0 });
     expect(Array.from(mp.gpu[1])).toEqual(Array.from(mp.cpu[1]));
     const dy = rand(size(outShape));
     const mb = await both(
@@ -331,11 +317,11 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
       const ap = await both([{ data: x, shape: [2, 3, 10, 9] }], [{ shape: outShape }], (be, [a], [o]) =>
         be.avgPool2d?.(a, p, o),
       );
-      expectClose(ap.gpu[0], ap.cpu[0], 1e-5, 1e-6);
+      assertClose(ap.gpu[0], ap.cpu[0], { rtol: 1e-5, atol: 1e-6 });
       const ab = await both([{ data: dy, shape: outShape }], [{ shape: [2, 3, 10, 9] }], (be, [g], [o]) =>
         be.avgPool2dBackward?.(g, p, o),
       );
-      expectClose(ab.gpu[0], ab.cpu[0], 1e-5, 1e-6);
+      assertClose(ab.gpu[0], ab.cpu[0], { rtol: 1e-5, atol: 1e-6 });
     }
   });
 
@@ -347,7 +333,7 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
       const r = await both([{ data: x, shape: [5, 1500] }], [{ shape: [5, 1500] }], (be, [a], [o]) =>
         be[op]?.(a, 1, o),
       );
-      expectClose(r.gpu[0], r.cpu[0], 1e-5, 1e-6);
+      assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-5, atol: 1e-6 });
       expect(r.gpu[0][2 * 1500]).toBeNaN();
       expect(r.gpu[0][3 * 1500]).toBeNaN();
     }
@@ -360,7 +346,7 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
         const r = await both([{ data: x, shape: [4, 37, 5] }], [{ shape: [4, 37, 5] }], (be, [a], [o]) =>
           be[op]?.(a, axis, o),
         );
-        expectClose(r.gpu[0], r.cpu[0], 1e-5, 1e-6);
+        assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-5, atol: 1e-6 });
       }
     }
   });
@@ -401,7 +387,7 @@ suite('convolution, pooling, softmax, optimizer steps', () => {
         }
       },
     );
-    for (const k of [0, 2, 3, 4, 5, 6]) expectClose(r.gpu[k], r.cpu[k], 1e-5, 1e-6);
+    for (const k of [0, 2, 3, 4, 5, 6]) assertClose(r.gpu[k], r.cpu[k], { rtol: 1e-5, atol: 1e-6 });
   });
 });
 
@@ -428,7 +414,7 @@ suite('runtime: batching, ordering, pool, device loss', () => {
         }
       },
     );
-    expectClose(r.gpu[0], r.cpu[0], 1e-5, 1e-5);
+    assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-5, atol: 1e-5 });
     // Two full batches of 256 dispatches, then the explicit flush of the last 89.
     expect(counts).toEqual({ dispatches: 601, submissions: 3 });
   });
@@ -449,7 +435,7 @@ suite('runtime: batching, ordering, pool, device loss', () => {
         be.copyStrided({ ...x, strides: [30, 1], offset: 0 }, x);
       },
     );
-    expectClose(r.gpu[0], r.cpu[0], 1e-6, 1e-6);
+    assertClose(r.gpu[0], r.cpu[0], { rtol: 1e-6, atol: 1e-6 });
     // The copies the aliasing takes go back to the pool: no storage is left behind.
     expect((gpu as WebGpuBackend).memory().storages).toBe(0);
   });

@@ -1,5 +1,6 @@
-import type { DType, ResizeAxisParams, TypedArray } from '@nnet/tensor';
+import type { DType, ResizeAxisParams } from '@nnet/tensor';
 import { allocArray } from '@nnet/tensor';
+import { assertClose, centralDifference } from '@nnet/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import type { Dense } from '../src/index.js';
 import {
@@ -27,16 +28,8 @@ const empty = (shape: number[], dtype: DType = 'float32'): Dense => ({
   dtype,
   shape,
 });
-function expectClose(got: TypedArray, want: ArrayLike<number>, tol = 1e-5): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (Number.isNaN(want[i])) expect(got[i], `at ${i}`).toBeNaN();
-    else
-      expect(Math.abs(got[i] - want[i]), `at ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(
-        tol * (1 + Math.abs(want[i])),
-      );
-  }
-}
+/** The kernels' float32 results against float64 loops: |got − want| ≤ 1e-5·(1 + |want|). */
+const TOL = { rtol: 1e-5, atol: 1e-5 };
 
 describe('sortRows', () => {
   /** The independent reference: Array.prototype.sort on (class, value, position) keys. */
@@ -69,10 +62,10 @@ describe('sortRows', () => {
             const row = data.slice(r * n, (r + 1) * n);
             const order = referenceOrder(row, descending);
             expect(Array.from(indices.handle.data.subarray(r * n, (r + 1) * n))).toEqual(order);
-            expectClose(
+            assertClose(
               values.handle.data.subarray(r * n, (r + 1) * n),
               order.map((i) => row[i]),
-              0,
+              { rtol: 0, atol: 0 },
             );
           }
         });
@@ -108,7 +101,7 @@ describe('cumsum', () => {
           }
           want[p] = acc;
         }
-        expectClose(out.handle.data, want, 0);
+        assertClose(out.handle.data, want, { rtol: 0, atol: 0 });
       }
     }
   });
@@ -134,18 +127,18 @@ describe('resizeAxis', () => {
   it('matches PyTorch: linear 4 → 8, align_corners False', () => {
     const out = empty([1, 8]);
     resizeAxis(dense([1, 2, 3, 4], [1, 4]), p('linear', false, 0.5), out);
-    expectClose(out.handle.data, [1, 1.25, 1.75, 2.25, 2.75, 3.25, 3.75, 4]);
+    assertClose(out.handle.data, [1, 1.25, 1.75, 2.25, 2.75, 3.25, 3.75, 4], TOL);
   });
   it('matches PyTorch: linear 3 → 5, align_corners True; nearest 4 → 6 and 4 → 2', () => {
     const out = empty([1, 5]);
     resizeAxis(dense([1, 2, 3], [1, 3]), p('linear', true, 0.6), out);
-    expectClose(out.handle.data, [1, 1.5, 2, 2.5, 3]);
+    assertClose(out.handle.data, [1, 1.5, 2, 2.5, 3], TOL);
     const up = empty([1, 6]);
     resizeAxis(dense([1, 2, 3, 4], [1, 4]), p('nearest', false, 4 / 6), up);
-    expectClose(up.handle.data, [1, 1, 2, 3, 3, 4]);
+    assertClose(up.handle.data, [1, 1, 2, 3, 3, 4], TOL);
     const down = empty([1, 2]);
     resizeAxis(dense([1, 2, 3, 4], [1, 4]), p('nearest', false, 2), down);
-    expectClose(down.handle.data, [1, 3]);
+    assertClose(down.handle.data, [1, 3], TOL);
   });
 
   it('the backward is the adjoint: <resize(x), dy> = <x, resizeBackward(dy)> along a middle axis', () => {
@@ -206,11 +199,11 @@ describe('crossEntropy', () => {
     const loss = empty([N]);
     const lse = empty([N]);
     crossEntropy(dense(logits, [N, C]), dense(target, [N], 'int32'), params, loss, lse);
-    expectClose(loss.handle.data, lossOf(logits));
+    assertClose(loss.handle.data, lossOf(logits), TOL);
     const wantLse = [0, 1, 2, 3].map((n) =>
       Math.log(logits.slice(n * C, (n + 1) * C).reduce((s, v) => s + Math.exp(v), 0)),
     );
-    expectClose(lse.handle.data, wantLse);
+    assertClose(lse.handle.data, wantLse, TOL);
   });
 
   it('is stable for large logits and NaN for a row of all -Infinity', () => {
@@ -218,8 +211,8 @@ describe('crossEntropy', () => {
     const lse = empty([2]);
     const inf = Number.NEGATIVE_INFINITY;
     crossEntropy(dense([1000, 0, inf, inf], [2, 2]), dense([1, 0], [2], 'int32'), params, loss, lse);
-    expectClose(loss.handle.data, [1000, Number.NaN]);
-    expectClose(lse.handle.data, [1000, Number.NaN]);
+    assertClose(loss.handle.data, [1000, Number.NaN], TOL);
+    assertClose(lse.handle.data, [1000, Number.NaN], TOL);
   });
 
   it('the gradient matches central finite differences of Σ dloss·loss', () => {
@@ -236,15 +229,8 @@ describe('crossEntropy', () => {
       d,
     );
     const objective = (x: number[]) => lossOf(x).reduce((s, l, n) => s + dloss[n] * l, 0);
-    const h = 1e-4;
-    const want = logits.map((_, i) => {
-      const up = [...logits];
-      const down = [...logits];
-      up[i] += h;
-      down[i] -= h;
-      return (objective(up) - objective(down)) / (2 * h);
-    });
-    expectClose(d.handle.data, want, 1e-4);
+    const want = logits.map((_, i) => centralDifference(([x]) => objective(x), [logits], 0, i, 1e-4));
+    assertClose(d.handle.data, want, { rtol: 1e-4, atol: 1e-4 });
     // The ignored row is written in full with zeros.
     expect(Array.from(d.handle.data.subarray(C, 2 * C))).toEqual([0, 0, 0, 0, 0]);
   });

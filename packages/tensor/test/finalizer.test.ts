@@ -1,7 +1,7 @@
 // Tensors the program drops without dispose() are freed when the garbage collector collects them
 // (the FinalizationRegistry in tensor.ts), with their autograd graph; tensors a scope disposed are
 // not reported as leaks. The collector is driven through V8's gc().
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { describe, expect, it } from 'vitest';
 import { arange, tensor } from '../src/index.js';
 

@@ -3,7 +3,7 @@
  * activation, against the unfused compositions and finite differences (their kernels are checked
  * against PyTorch by the testkit's fixtures).
  */
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { describe, expect, it } from 'vitest';
 import {
   DTypeError,
@@ -40,10 +40,10 @@ describe('softmaxCrossEntropy', () => {
     expectClose(softmaxCrossEntropy(x, t), Array.from(composed.dataSync()), 1e-5);
   });
 
-  it('gradient matches finite differences, zero on ignored rows', () => {
+  it('gradient matches finite differences, zero on ignored rows', async () => {
     manualSeed(4);
     const t = targets([2, 0, 7, 1]);
-    gradcheck((x) => softmaxCrossEntropy(x, t, { ignoreIndex: 7 }), [[4, 3]]);
+    await gradcheck((x) => softmaxCrossEntropy(x, t, { ignoreIndex: 7 }), [[4, 3]]);
     const x = randn([4, 3]).requiresGrad_();
     softmaxCrossEntropy(x, t, { ignoreIndex: 7 }).sum().backward();
     expect(Array.from(x.grad!.dataSync()).slice(6, 9)).toEqual([0, 0, 0]);
@@ -92,11 +92,11 @@ describe('linear with a fused activation', () => {
     ['sigmoid', (y: Tensor) => y.sigmoid()],
   ] as const;
   for (const [activation, f] of acts) {
-    it(`${activation}: values as linear then ${activation}, gradient by finite differences`, () => {
+    it(`${activation}: values as linear then ${activation}, gradient by finite differences`, async () => {
       manualSeed(5);
       const [x, w, b] = [randn([2, 3, 5]), randn([4, 5]), randn([4])];
       expectClose(linear(x, w, b, { activation }), f(linear(x, w, b)).toArray(), 1e-5);
-      gradcheck((xi, wi, bi) => linear(xi, wi, bi, { activation }), [[3, 5], [4, 5], [4]]);
+      await gradcheck((xi, wi, bi) => linear(xi, wi, bi, { activation }), [[3, 5], [4, 5], [4]]);
     });
   }
   it('rejects an unknown activation', () => {

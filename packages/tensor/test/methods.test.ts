@@ -2,7 +2,7 @@
 // `declare module '../tensor.js'` in src/methods/) exists on Tensor.prototype once the package is
 // loaded: a method file that tensor.ts forgets to import fails here. The list comes from the
 // TypeScript declarations of the package's sources, not from a hand-written list.
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';

@@ -3,7 +3,7 @@
  * fixtures/ops_extra.json (written by scripts/gen_ops_fixtures.py) and fixtures/ops_fused.json
  * (packages/tensor/scripts/gen_ops_fixtures_fused.py), at rtol 1e-4.
  */
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as nn from '../src/index.js';

@@ -16,6 +16,7 @@ import {
   tensor,
   zeros,
 } from '../src/index.js';
+import { assertClose } from '../src/testing/index.js';
 
 beforeAll(async () => {
   registerBackend('cpu', () => new CpuBackend(), 0);
@@ -26,13 +27,9 @@ const out = (shape: number[], dtype: DType = 'float32'): Tensor => zeros(shape, 
 const info = (t: Tensor): TensorInfo => t._info();
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 
-function close(got: number[], want: number[], tol = 1e-5): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    if (Number.isNaN(want[i])) expect(g).toBeNaN();
-    else expect(Math.abs(g - want[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i])));
-  });
-}
+/** |got − want| ≤ tol·(1 + |want|), NaN for NaN: the shared rule of `@nnet/tensor/testing`. */
+const close = (got: number[], want: number[], tol = 1e-5): number =>
+  assertClose(got, want, { rtol: tol, atol: tol });
 
 describe('sortRows reference', () => {
   const rows = [

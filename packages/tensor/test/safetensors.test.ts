@@ -1,4 +1,4 @@
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {

@@ -2,11 +2,17 @@
  * The backends a package's tests run on, chosen by NNET_BACKEND: 'cpu' (default), 'wasm',
  * 'cpu-async' (the CPU backend without `readSync`, see `asyncOnly`) and 'webgpu' (any adapter, a
  * software one such as lavapipe included).
+ *
+ * Only backend-cpu and tensor are imported by name, so the packages that test-utils cannot be a
+ * dependency of (tensor, whose vitest config and tsconfig point `@nnet/test-utils/setup` at this
+ * source) load and typecheck it without the other backends built.
  */
 import { CpuBackend } from '@nnet/backend-cpu';
-import type { WebGpuBackend } from '@nnet/backend-webgpu';
 import { getBackend, registerBackend, setBackend } from '@nnet/tensor';
 import { asyncOnly } from './async_backend.js';
+
+const WASM_PACKAGE = '@nnet/backend-wasm';
+const WEBGPU_PACKAGE = '@nnet/backend-webgpu';
 
 /**
  * The backends NNET_BACKEND may name, in the order CI runs them.
@@ -49,10 +55,11 @@ export async function useTestBackend(name: string): Promise<TestBackend> {
   if (!(TEST_BACKENDS as readonly string[]).includes(name)) {
     throw new Error(`NNET_BACKEND='${name}' is not a test backend; use one of ${TEST_BACKENDS.join(', ')}.`);
   }
-  if (name === 'wasm') await import('@nnet/backend-wasm');
+  // Named through variables: typechecking this file never needs those packages' builds.
+  if (name === 'wasm') await import(WASM_PACKAGE);
   if (name === 'cpu-async') registerCpuAsync();
   // Registers 'webgpu'; selected by name, it takes a software adapter (lavapipe) too.
-  if (name === 'webgpu') await import('@nnet/backend-webgpu');
+  if (name === 'webgpu') await import(WEBGPU_PACKAGE);
   await setBackend(name);
   return name as TestBackend;
 }
@@ -65,25 +72,4 @@ export async function useTestBackend(name: string): Promise<TestBackend> {
  */
 export function readsSynchronously(): boolean {
   return typeof getBackend().readSync === 'function';
-}
-
-/**
- * A WebGPU backend on whatever adapter exists (lavapipe in CI, a software adapter included), or
- * null, with the reason printed, on a machine with no adapter at all; any other failure (the
- * `webgpu` package missing, a device error) throws. For tests that compare webgpu with cpu.
- *
- *   const gpu = await webgpuForTests();
- *   describe.skipIf(gpu === null)('on webgpu', () => { ... });
- */
-export async function webgpuForTests(): Promise<WebGpuBackend | null> {
-  // Imported here, not at the top: importing the package registers 'webgpu' (priority 3).
-  const { createWebGpuBackend } = await import('@nnet/backend-webgpu');
-  try {
-    return await createWebGpuBackend({ allowSoftware: true });
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (!/no WebGPU adapter is available/.test(msg)) throw e;
-    console.warn(`webgpu tests SKIPPED: ${msg}`);
-    return null;
-  }
 }

@@ -1,6 +1,7 @@
 /** PyTorch fixtures as the packages' generator scripts write them, and comparisons with them. */
 import { readFileSync } from 'node:fs';
 import { isTensor, type Tensor, tensor } from '@nnet/tensor';
+import { assertClose } from '@nnet/tensor/testing';
 import { expect } from 'vitest';
 
 /**
@@ -43,10 +44,11 @@ export const t = (e: Enc, requiresGrad = false): Tensor =>
   tensor(Float32Array.from(e.data), { shape: e.shape, requiresGrad });
 
 /**
- * Expects `got` to have `want`'s shape (when `got` is a tensor and `want` an `Enc`) and its length,
- * finite values within atol + rtol·|want| where `want` is finite, and the same NaN or infinity
- * where it is not. Returns the largest absolute difference over the finite elements. Reads tensors
- * asynchronously, so it runs on every backend.
+ * Expects `got` to have `want`'s shape (when `got` is a tensor and `want` an `Enc`), then applies
+ * `assertClose` of `@nnet/tensor/testing` (the one close-to rule): the same length, finite values
+ * within atol + rtol·|want|, the same NaN or infinity where `want` is not finite; a failure names
+ * the element, the expected and the actual value. Returns the largest absolute difference over the
+ * finite elements. Reads tensors asynchronously, so it runs on every backend.
  *
  *   await expectClose(loss, fixtureCase.out);
  *   await expectClose(y, [0.5, 1], 1e-6);
@@ -59,20 +61,6 @@ export async function expectClose(
   atol = 1e-5,
 ): Promise<number> {
   const isEnc = 'shape' in want && 'data' in want;
-  const w: ArrayLike<number> = isEnc ? want.data : want;
   if (isTensor(got) && isEnc) expect(got.shape).toEqual(want.shape);
-  const g = isTensor(got) ? await got.data() : got;
-  expect(g.length).toBe(w.length);
-  let worst = 0;
-  for (let i = 0; i < w.length; i++) {
-    if (!Number.isFinite(w[i])) {
-      expect(Object.is(g[i], w[i]), `element ${i}: got ${g[i]}, want ${w[i]}`).toBe(true);
-      continue;
-    }
-    expect(Number.isFinite(g[i]), `element ${i} is ${g[i]}`).toBe(true);
-    const d = Math.abs(g[i] - w[i]);
-    expect(d, `element ${i}: got ${g[i]}, want ${w[i]}`).toBeLessThanOrEqual(atol + rtol * Math.abs(w[i]));
-    worst = Math.max(worst, d);
-  }
-  return worst;
+  return assertClose(isTensor(got) ? await got.data() : got, isEnc ? want.data : want, { rtol, atol });
 }
