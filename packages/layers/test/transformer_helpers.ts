@@ -1,6 +1,7 @@
 /** Shared readers of the transformer fixtures (scripts/gen_transformer_fixtures.py). */
 import { readFileSync } from 'node:fs';
 import { type DType, decodeSafetensors, type Tensor, tensor } from '@nnet/tensor';
+import { expectClose } from '@nnet/test-utils';
 import { expect } from 'vitest';
 
 /** A tensor as gen_transformer_fixtures.py stores it (non-finite numbers as strings). */
@@ -29,21 +30,11 @@ export function dec(e: TEnc, requiresGrad = false): Tensor {
 }
 
 /**
- * Expects `got` to hold `want` within atol + rtol·|want| (NaN and ±Infinity must match). Reads
- * asynchronously, so it runs on every backend (webgpu has no synchronous read).
+ * Expects `got` to hold `want` by test-utils' `expectClose` (atol + rtol·|want|; NaN and ±Infinity
+ * must match), after decoding the fixture's non-finite strings. Reads asynchronously, so it runs on
+ * every backend (webgpu has no synchronous read).
  */
 export async function expectNear(got: Tensor | null, want: TEnc, rtol = 1e-4, atol = 1e-5): Promise<void> {
   expect(got).not.toBeNull();
-  expect(got!.shape).toEqual(want.shape);
-  const g = await got!.data();
-  let worst = 0;
-  want.data.forEach((wv, i) => {
-    const w = num(wv);
-    if (!Number.isFinite(w)) {
-      expect(g[i]).toBe(w);
-      return;
-    }
-    worst = Math.max(worst, Math.abs(g[i] - w) - rtol * Math.abs(w));
-  });
-  expect(worst).toBeLessThanOrEqual(atol);
+  await expectClose(got as Tensor, { shape: want.shape, data: want.data.map(num) }, rtol, atol);
 }
