@@ -16,8 +16,14 @@ describe('alongOffsets and forEachAlong', () => {
   const cases: [number[], number[]][] = [
     [[], []],
     [[4], [3]],
-    [[2, 3, 2], [2, 4, 2]],
-    [[3, 1, 2], [3, 2, 5]],
+    [
+      [2, 3, 2],
+      [2, 4, 2],
+    ],
+    [
+      [3, 1, 2],
+      [3, 2, 5],
+    ],
   ];
   it('map every position to its target offset, -1 where the index is out of range', () => {
     for (const [shape, target] of cases) {
