@@ -1,64 +1,73 @@
 /**
  * The numbers the TypeScript side and the AssemblyScript kernels agree on, written once: op codes
- * and the layout of the GEMM argument struct. This file is valid TypeScript and valid
- * AssemblyScript (enums only): `assembly/*.ts` imports it as `../src/codes`, `src/*.ts` as
- * `./codes.js`, so the two sides cannot drift apart. Member names are the contract's op names
- * (test/codes.test.ts checks them against `@nnet/tensor`'s lists).
+ * and the layouts of the job structs. This file is valid TypeScript and valid AssemblyScript
+ * (enums only): `assembly/*.ts` imports it as `../src/codes`, `src/*.ts` as `./codes.js`, so the
+ * two sides cannot drift apart. The op enums (Unary, Binary, Compare, Reduce) are generated from
+ * `@nnet/tensor`'s op lists by scripts/gen-codes.mjs, which also declares the ops left to
+ * TypeScript; test/codes.test.ts fails when they are stale.
  */
 
-/** Unary float32 ops with an AssemblyScript kernel (`unaryF32`); logicalNot runs in TypeScript. */
+// <generated> by scripts/gen-codes.mjs from @nnet/tensor's op lists; edit that script, not this part.
+
+/**
+ * Unary ops with a float32 AssemblyScript kernel (`unaryF32`).
+ * logicalNot: no member, run in TypeScript (@nnet/kernels-js).
+ */
 export enum Unary {
-  neg,
-  abs,
-  sign,
-  exp,
-  log,
-  log1p,
-  sqrt,
-  rsqrt,
-  reciprocal,
-  sin,
-  cos,
-  tanh,
-  sigmoid,
-  relu,
-  erf,
-  floor,
-  ceil,
-  round,
+  neg = 0,
+  abs = 1,
+  sign = 2,
+  exp = 3,
+  log = 4,
+  log1p = 5,
+  sqrt = 6,
+  rsqrt = 7,
+  reciprocal = 8,
+  sin = 9,
+  cos = 10,
+  tanh = 11,
+  sigmoid = 12,
+  relu = 13,
+  erf = 14,
+  floor = 15,
+  ceil = 16,
+  round = 17,
 }
 
 /**
- * Binary ops with an AssemblyScript kernel: all seven on float32 (`binaryF32`; add..div have a
- * SIMD path), add, sub, mul, maximum and minimum on int32 (`binaryI32`, wrapping).
+ * Binary ops with an AssemblyScript kernel: every member on float32 (`binaryF32`; the codes up to
+ * div have a SIMD path), add, sub, mul, maximum and minimum on int32 (`binaryI32`, wrapping).
+ * logicalAnd, logicalOr: no member, run in TypeScript (@nnet/kernels-js).
  */
 export enum Binary {
-  add,
-  sub,
-  mul,
-  div,
-  pow,
-  maximum,
-  minimum,
+  add = 0,
+  sub = 1,
+  mul = 2,
+  div = 3,
+  pow = 4,
+  maximum = 5,
+  minimum = 6,
 }
 
 /** Comparisons (`compareF32`, `compareI32`). */
 export enum Compare {
-  eq,
-  ne,
-  lt,
-  le,
-  gt,
-  ge,
+  eq = 0,
+  ne = 1,
+  lt = 2,
+  le = 3,
+  gt = 4,
+  ge = 5,
 }
 
 /** Reductions (`reduceF32`). */
 export enum Reduce {
-  sum,
-  max,
-  min,
-  prod,
+  sum = 0,
+  max = 1,
+  min = 2,
+  prod = 3,
 }
+
+// </generated>
 
 /** Arg-reductions (`argReduceF32`, `argReduceI32`). */
 export enum ArgReduce {

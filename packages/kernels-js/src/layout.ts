@@ -1,6 +1,6 @@
 /** Layout kernels on typed arrays: copyStrided, reductions, arg-reductions, gather and scatterAdd. */
 import type { ArgReduceOp, ReduceOp, StridedInfo } from '@nnet/tensor';
-import { contiguousStrides, sizeOf } from '@nnet/tensor';
+import { alongOffsets, contiguousStrides, sizeOf } from '@nnet/tensor';
 import type { ArrayHandle, Dense as T } from './handle.js';
 
 /**
@@ -134,40 +134,6 @@ export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
       o[p * inner + q] = best;
     }
   }
-}
-
-/**
- * For each position p of the dense `shape` of an index tensor, the offset in a dense
- * `targetShape` of the same position with its `axis` coordinate replaced by index[p], or -1 when
- * index[p] lies outside [0, targetShape[axis]) (so a bad index is never dereferenced). A plain
- * array the kernels loop over: no callback per element.
- */
-function alongOffsets(
-  shape: readonly number[],
-  axis: number,
-  targetShape: readonly number[],
-  index: ArrayLike<number>,
-): Int32Array {
-  const n = sizeOf(shape);
-  const rank = shape.length;
-  const offsets = new Int32Array(n);
-  const ts = contiguousStrides(targetShape);
-  const len = rank === 0 ? 1 : targetShape[axis];
-  const axisStride = rank === 0 ? 1 : ts[axis];
-  const idx = new Array<number>(rank).fill(0);
-  let base = 0; // offset in the target of the current position with the axis coordinate left out
-  for (let p = 0; p < n; p++) {
-    const i = index[p];
-    offsets[p] = i >= 0 && i < len ? base + i * axisStride : -1;
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      if (d !== axis) base += ts[d];
-      if (idx[d] < shape[d]) break;
-      if (d !== axis) base -= idx[d] * ts[d];
-      idx[d] = 0;
-    }
-  }
-  return offsets;
 }
 
 /**

@@ -180,9 +180,49 @@ export function broadcastOffsets(outShape: readonly number[], inShape: readonly 
 }
 
 /**
+ * For gather/scatter kernels: for each position p of a dense `shape` (an index tensor's), the
+ * offset in a dense `targetShape` of the same position with its `axis` coordinate replaced by
+ * index[p], or -1 where index[p] lies outside [0, targetShape[axis]) (so a bad index is never
+ * dereferenced). `shape` and `targetShape` have one rank; a 0-d shape reads index[0] as the offset.
+ *
+ * ```ts
+ * // gather along axis 1 of a [2, 3] source into a [2, 2] result, index [[2, 0], [1, 5]]:
+ * alongOffsets([2, 2], 1, [2, 3], [2, 0, 1, 5])   // Int32Array [2, 0, 4, -1]
+ * ```
+ */
+export function alongOffsets(
+  shape: Shape,
+  axis: number,
+  targetShape: Shape,
+  index: ArrayLike<number>,
+): Int32Array {
+  const n = sizeOf(shape);
+  const rank = shape.length;
+  const offsets = new Int32Array(n);
+  const ts = contiguousStrides(targetShape);
+  const len = rank === 0 ? 1 : targetShape[axis];
+  const axisStride = rank === 0 ? 1 : ts[axis];
+  const idx = new Array<number>(rank).fill(0);
+  let base = 0; // offset in the target of the current position with the axis coordinate left out
+  for (let p = 0; p < n; p++) {
+    const i = index[p];
+    offsets[p] = i >= 0 && i < len ? base + i * axisStride : -1;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      if (d !== axis) base += ts[d];
+      if (idx[d] < shape[d]) break;
+      if (d !== axis) base -= idx[d] * ts[d];
+      idx[d] = 0;
+    }
+  }
+  return offsets;
+}
+
+/**
  * For gather/scatter kernels: walks every position p of a dense `shape` and calls
  * fn(p, t) with t the offset in a dense `targetShape` of the same position, its `axis`
- * coordinate replaced by index[p].
+ * coordinate replaced by index[p] (t = -1 where index[p] lies outside [0, targetShape[axis]);
+ * the offsets of `alongOffsets`).
  *
  * ```ts
  * // gather along axis 1 of a [2, 3] source into a [2, 2] result, index [[2, 0], [1, 1]]:
@@ -197,19 +237,6 @@ export function forEachAlong(
   index: ArrayLike<number>,
   fn: (p: number, target: number) => void,
 ): void {
-  const n = sizeOf(shape);
-  const rank = shape.length;
-  const ts = contiguousStrides(targetShape);
-  const idx = new Array<number>(rank).fill(0);
-  let base = 0; // offset in the target of the current position with the axis coordinate left out
-  for (let p = 0; p < n; p++) {
-    fn(p, rank === 0 ? index[p] : base + index[p] * ts[axis]);
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]++;
-      if (d !== axis) base += ts[d];
-      if (idx[d] < shape[d]) break;
-      if (d !== axis) base -= idx[d] * ts[d];
-      idx[d] = 0;
-    }
-  }
+  const offsets = alongOffsets(shape, axis, targetShape, index);
+  for (let p = 0; p < offsets.length; p++) fn(p, offsets[p]);
 }

@@ -114,7 +114,15 @@ export function conv2d(x: T, w: T, bias: T | null, p: Conv2dParams, out: T): voi
     for (let grp = 0; grp < p.groups; grp++) {
       im2col(xd, n * g.C * g.H * g.W, grp * g.Cg, g, p, buf);
       const oOff = (n * g.O + grp * g.Og) * L;
-      gemm(g.Og, L, KK, wd, grp * g.Og * KK, KK, 1, buf, 0, L, 1, od, oOff);
+      // y [Og, L] = Wg [Og, KK] · cols [KK, L]
+      gemm({
+        M: g.Og,
+        N: L,
+        K: KK,
+        a: { data: wd, offset: grp * g.Og * KK, rowStride: KK, colStride: 1 },
+        b: { data: buf, offset: 0, rowStride: L, colStride: 1 },
+        c: { data: od, offset: oOff },
+      });
     }
   }
   if (bias) {
@@ -141,7 +149,14 @@ export function conv2dBackwardInput(dy: T, w: T, p: Conv2dParams, dx: T): void {
   for (let n = 0; n < N; n++) {
     for (let grp = 0; grp < p.groups; grp++) {
       // dcols [KK, L] = Wgᵀ [KK, Og] · dy [Og, L]
-      gemm(KK, L, g.Og, wd, grp * g.Og * KK, 1, KK, dyd, (n * g.O + grp * g.Og) * L, L, 1, buf, 0);
+      gemm({
+        M: KK,
+        N: L,
+        K: g.Og,
+        a: { data: wd, offset: grp * g.Og * KK, rowStride: 1, colStride: KK },
+        b: { data: dyd, offset: (n * g.O + grp * g.Og) * L, rowStride: L, colStride: 1 },
+        c: { data: buf, offset: 0 },
+      });
       col2im(buf, dxd, n * g.C * g.H * g.W, grp * g.Cg, g, p);
     }
   }
@@ -162,7 +177,14 @@ export function conv2dBackwardFilter(x: T, dy: T, p: Conv2dParams, dw: T): void 
     for (let grp = 0; grp < p.groups; grp++) {
       im2col(xd, n * g.C * g.H * g.W, grp * g.Cg, g, p, buf);
       // dWg [Og, KK] += dy [Og, L] · colsᵀ [L, KK]
-      gemm(g.Og, KK, L, dyd, (n * g.O + grp * g.Og) * L, L, 1, buf, 0, 1, L, part, 0);
+      gemm({
+        M: g.Og,
+        N: KK,
+        K: L,
+        a: { data: dyd, offset: (n * g.O + grp * g.Og) * L, rowStride: L, colStride: 1 },
+        b: { data: buf, offset: 0, rowStride: 1, colStride: L },
+        c: { data: part, offset: 0 },
+      });
       const base = grp * g.Og * KK;
       for (let i = 0; i < part.length; i++) dwd[base + i] += part[i];
     }

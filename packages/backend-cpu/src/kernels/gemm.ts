@@ -1,8 +1,8 @@
 /**
  * Packed, register-blocked single-precision GEMM in plain TypeScript with a fused epilogue:
  *   C[M×N] = act(op(A)·op(B) + bias)
- * where op(A) element (i, k) is a[aOff + i·aRow + k·aCol] (so a transpose is just swapped strides,
- * absorbed when packing), and likewise for B.
+ * where op(A) element (i, k) is a.data[a.offset + i·a.rowStride + k·a.colStride] (so a transpose
+ * is just swapped strides, absorbed when packing), and likewise for B (a GemmOperand each).
  *
  * Goto's blocking: for each NC-column block and KC-deep slice, B is packed into panels of NR
  * columns (pb[panel][k][0..NR), zero-padded); for each MC-row block, A into panels of MR rows; the
@@ -60,27 +60,39 @@ function activate(v: number, act: FusedActivation): number {
   return v;
 }
 
+/** An operand of `gemm`: element (i, k) of op(A) (or (k, j) of op(B)) is data[offset + i·rowStride + k·colStride]. */
+export interface GemmOperand {
+  readonly data: Float32Array;
+  /** The index in `data` of element (0, 0). */
+  readonly offset: number;
+  /** Elements between consecutive rows (a transposed operand: 1). */
+  readonly rowStride: number;
+  /** Elements between consecutive columns (a transposed operand: the stored row length). */
+  readonly colStride: number;
+}
+
+/** The arguments of `gemm`: C [M×N] = act(op(A) [M×K] · op(B) [K×N] + bias). */
+export interface GemmArgs {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly a: GemmOperand;
+  readonly b: GemmOperand;
+  /** C: dense rows of N floats from `offset`, overwritten. */
+  readonly c: { readonly data: Float32Array; readonly offset: number };
+  /** Bias and activation applied as C is finished (absent or null: none). */
+  readonly epilogue?: Epilogue | null;
+}
+
 /**
- * C[M×N] (dense rows of length N from cOff) = act(op(A)·op(B) + bias), overwriting C.
+ * C[M×N] = act(op(A)·op(B) + bias), overwriting C. The fields are read once here: the loops below
+ * take numbers, never the struct.
  *
- * @example gemm(2, 3, 4, a, 0, 4, 1, b, 0, 3, 1, c, 0) // a [2, 4] · b [4, 3] → c [2, 3]
+ * @example gemm({ M: 2, N: 3, K: 4, a: { data: a, offset: 0, rowStride: 4, colStride: 1 }, b: { data: b, offset: 0, rowStride: 3, colStride: 1 }, c: { data: c, offset: 0 } }) // a [2, 4] · b [4, 3] → c [2, 3]
  */
-export function gemm(
-  M: number,
-  N: number,
-  K: number,
-  a: Float32Array,
-  aOff: number,
-  aRow: number,
-  aCol: number,
-  b: Float32Array,
-  bOff: number,
-  bRow: number,
-  bCol: number,
-  c: Float32Array,
-  cOff: number,
-  epilogue: Epilogue | null = null,
-): void {
+export function gemm(args: GemmArgs): void {
+  const { M, N, K, epilogue = null } = args;
+  const { data: c, offset: cOff } = args.c;
   if (M === 0 || N === 0) return;
   if (K === 0) {
     c.fill(0, cOff, cOff + M * N);
@@ -88,9 +100,11 @@ export function gemm(
     return;
   }
   if (M <= SMALL_M) {
-    gemmSmall(M, N, K, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, epilogue);
+    gemmSmall(args);
     return;
   }
+  const { data: a, offset: aOff, rowStride: aRow, colStride: aCol } = args.a;
+  const { data: b, offset: bOff, rowStride: bRow, colStride: bCol } = args.b;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
@@ -293,22 +307,11 @@ function applyEpilogue(
  * The unpacked product for a few rows: dot products when op(B)'s columns are contiguous (a
  * linear layer's weight), else C's row accumulated as Σ_k a[i, k]·B[k, :] in float64.
  */
-function gemmSmall(
-  M: number,
-  N: number,
-  K: number,
-  a: Float32Array,
-  aOff: number,
-  aRow: number,
-  aCol: number,
-  b: Float32Array,
-  bOff: number,
-  bRow: number,
-  bCol: number,
-  c: Float32Array,
-  cOff: number,
-  epilogue: Epilogue | null,
-): void {
+function gemmSmall(args: GemmArgs): void {
+  const { M, N, K, epilogue = null } = args;
+  const { data: a, offset: aOff, rowStride: aRow, colStride: aCol } = args.a;
+  const { data: b, offset: bOff, rowStride: bRow, colStride: bCol } = args.b;
+  const { data: c, offset: cOff } = args.c;
   if (bRow === 1 && aCol === 1) {
     dots(M, a, aOff, aRow, b, bOff, bCol, K, N, c, cOff);
   } else {

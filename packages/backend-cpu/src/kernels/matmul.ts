@@ -15,15 +15,18 @@ export function matmul(a: T, b: T, out: T, { transA, transB }: MatmulOptions): v
   const ad = a.handle.data as Float32Array;
   const bd = b.handle.data as Float32Array;
   const od = out.handle.data as Float32Array;
-  // Element (i, k) of op(A) is at i·aRow + k·aCol: a transpose just swaps the strides.
-  const aRow = transA ? 1 : K;
-  const aCol = transA ? M : 1;
-  const bRow = transB ? 1 : N;
-  const bCol = transB ? K : 1;
+  // Element (i, k) of op(A) is at i·rowStride + k·colStride: a transpose just swaps the strides.
+  const [aRow, aCol] = transA ? [1, M] : [K, 1];
+  const [bRow, bCol] = transB ? [1, K] : [N, 1];
   for (let i = 0; i < B; i++) {
-    const aOff = a.shape[0] === 1 ? 0 : i * M * K;
-    const bOff = b.shape[0] === 1 ? 0 : i * K * N;
-    gemm(M, N, K, ad, aOff, aRow, aCol, bd, bOff, bRow, bCol, od, i * M * N);
+    gemm({
+      M,
+      N,
+      K,
+      a: { data: ad, offset: a.shape[0] === 1 ? 0 : i * M * K, rowStride: aRow, colStride: aCol },
+      b: { data: bd, offset: b.shape[0] === 1 ? 0 : i * K * N, rowStride: bRow, colStride: bCol },
+      c: { data: od, offset: i * M * N },
+    });
   }
 }
 
@@ -35,7 +38,14 @@ export function linear(x: T, w: T, bias: T | null, activation: FusedActivation, 
     bias || activation !== 'none'
       ? { bias: bias ? (bias.handle.data as Float32Array) : null, biasOff: 0, activation }
       : null;
-  const xd = x.handle.data as Float32Array;
-  const wd = w.handle.data as Float32Array;
-  gemm(M, N, K, xd, 0, K, 1, wd, 0, 1, K, out.handle.data as Float32Array, 0, epilogue);
+  gemm({
+    M,
+    N,
+    K,
+    a: { data: x.handle.data as Float32Array, offset: 0, rowStride: K, colStride: 1 },
+    // op(B) = wᵀ: element (k, j) is w[j, k].
+    b: { data: w.handle.data as Float32Array, offset: 0, rowStride: 1, colStride: K },
+    c: { data: out.handle.data as Float32Array, offset: 0 },
+    epilogue,
+  });
 }
