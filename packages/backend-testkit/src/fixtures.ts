@@ -137,7 +137,7 @@ function load<T>(file: string): T[] {
 }
 
 /** The kernel fixture files, in the order their cases run. */
-export const KERNEL_FIXTURE_FILES: readonly string[] = ['kernels.json', 'kernels_scan_sort_resize_ce.json'];
+const KERNEL_FIXTURE_FILES: readonly string[] = ['kernels.json', 'kernels_scan_sort_resize_ce.json'];
 
 /**
  * Every kernel case of the kernel fixture files (`fixtures/kernels*.json`).

@@ -8,7 +8,7 @@ import { attr } from './builder.js';
 import { configOf, type Emit, paramOf } from './export_context.js';
 
 /** PyTorch's gate blocks → ONNX's: LSTM i,f,g,o → i,o,f,c; GRU r,z,n → z,r,h. */
-export function reorderGates(t: Tensor, cell: string): Tensor {
+function reorderGates(t: Tensor, cell: string): Tensor {
   if (cell === 'lstm') {
     const [i, f, g, o] = t.chunk(4, 0);
     return cat([i, o, f, g], 0);

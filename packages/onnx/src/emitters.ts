@@ -88,7 +88,7 @@ import {
 } from './emit_transformer.js';
 import type { Emit, Export, Signature, Val } from './export_context.js';
 
-export const emitSequential: Emit = (b, m, scope, x) => {
+const emitSequential: Emit = (b, m, scope, x) => {
   let cur = x;
   for (const [name, child] of m.namedChildren()) cur = emitModule(b, child, `${scope}${name}.`, cur);
   return cur;
@@ -176,7 +176,7 @@ function rejectReason(m: Module): string | null {
   return transformer.some((c) => m.constructor === c) ? transformerReject(m) : null;
 }
 
-export function emitterFor(m: Module): Emit | null {
+function emitterFor(m: Module): Emit | null {
   // Exact class match first, so that a user subclass of a known layer (which may override forward)
   // is not silently exported as its parent.
   return EMITTERS.find(([cls]) => m.constructor === cls)?.[1] ?? null;
