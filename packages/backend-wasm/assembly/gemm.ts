@@ -26,14 +26,6 @@ export function gemmScratchBytes(): i32 {
   return KC * NC * 4 + MR * KC * AS + MR * NR * 4;
 }
 
-/**
- * The tile C is computed in, rows · 256 + columns (4·256 + 8): a product split across threads by
- * rows or columns of C wastes least in whole multiples of it.
- */
-export function gemmTile(): i32 {
-  return (MR << 8) | NR;
-}
-
 /** Stores the 4x4 transpose of rows r0..r3 at dst, dst + stride, dst + 2·stride, dst + 3·stride. */
 @inline function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
   const a = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
