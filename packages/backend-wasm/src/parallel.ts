@@ -302,17 +302,23 @@ export class Parallel {
     const { gemmFlop, elem } = this.costs;
     const ns = 2 * M * N * args.K * gemmFlop;
     const repack = (byRows ? N : 4 * M) * args.K * elem;
-    this.split(extent, ns / extent, align, (from, to) => {
-      const part: GemmArgs = byRows
-        ? { ...args, M: to - from, a: args.a + 4 * from * args.aRow, c: args.c + 4 * from * args.ldc }
-        : {
-            ...args,
-            N: to - from,
-            b: args.b + 4 * from * args.bCol,
-            c: args.c + 4 * from,
-            bias: args.bias ? args.bias + 4 * from : 0,
-          };
-      return [Job.gemm, ...gemmWords(part)];
-    }, repack);
+    this.split(
+      extent,
+      ns / extent,
+      align,
+      (from, to) => {
+        const part: GemmArgs = byRows
+          ? { ...args, M: to - from, a: args.a + 4 * from * args.aRow, c: args.c + 4 * from * args.ldc }
+          : {
+              ...args,
+              N: to - from,
+              b: args.b + 4 * from * args.bCol,
+              c: args.c + 4 * from,
+              bias: args.bias ? args.bias + 4 * from : 0,
+            };
+        return [Job.gemm, ...gemmWords(part)];
+      },
+      repack,
+    );
   }
 }
