@@ -154,29 +154,19 @@ function kernel(kc: i32, pa: usize, pb: usize, o: usize, ldc: i32, h: i32, w: i3
   const end = pb + <usize>(kc * NR * 4);
   const end0 = end - NR * 4, end1 = end - 2 * NR * 4, end2 = end - 3 * NR * 4;
   while (true) {
+    // K step k + u: B vectors bu0, bu1, then rows 0 and 1, then rows 2 and 3 of the tile.
     const b00 = v128.load(bP, 0), b01 = v128.load(bP, 16);
-    a = v128.load(aP, 0); c00 = fma(a, b00, c00); c01 = fma(a, b01, c01);
-    a = v128.load(aP, 16); c10 = fma(a, b00, c10); c11 = fma(a, b01, c11);
-    a = v128.load(aP, 32); c20 = fma(a, b00, c20); c21 = fma(a, b01, c21);
-    a = v128.load(aP, 48); c30 = fma(a, b00, c30); c31 = fma(a, b01, c31);
-    if (bP >= end0) break; // kc % 4 == 1: done
-    const b10 = v128.load(bP, 32), b11 = v128.load(bP, 48);
-    a = v128.load(aP, 64); c00 = fma(a, b10, c00); c01 = fma(a, b11, c01);
-    a = v128.load(aP, 80); c10 = fma(a, b10, c10); c11 = fma(a, b11, c11);
-    a = v128.load(aP, 96); c20 = fma(a, b10, c20); c21 = fma(a, b11, c21);
-    a = v128.load(aP, 112); c30 = fma(a, b10, c30); c31 = fma(a, b11, c31);
-    if (bP >= end1) break; // kc % 4 == 2: done
-    const b20 = v128.load(bP, 64), b21 = v128.load(bP, 80);
-    a = v128.load(aP, 128); c00 = fma(a, b20, c00); c01 = fma(a, b21, c01);
-    a = v128.load(aP, 144); c10 = fma(a, b20, c10); c11 = fma(a, b21, c11);
-    a = v128.load(aP, 160); c20 = fma(a, b20, c20); c21 = fma(a, b21, c21);
-    a = v128.load(aP, 176); c30 = fma(a, b20, c30); c31 = fma(a, b21, c31);
-    if (bP >= end2) break; // kc % 4 == 3: done
-    const b30 = v128.load(bP, 96), b31 = v128.load(bP, 112);
-    a = v128.load(aP, 192); c00 = fma(a, b30, c00); c01 = fma(a, b31, c01);
-    a = v128.load(aP, 208); c10 = fma(a, b30, c10); c11 = fma(a, b31, c11);
-    a = v128.load(aP, 224); c20 = fma(a, b30, c20); c21 = fma(a, b31, c21);
-    a = v128.load(aP, 240); c30 = fma(a, b30, c30); c31 = fma(a, b31, c31);
+    a = v128.load(aP, 0); c00 = fma(a, b00, c00); c01 = fma(a, b01, c01); a = v128.load(aP, 16); c10 = fma(a, b00, c10); c11 = fma(a, b01, c11);
+    a = v128.load(aP, 32); c20 = fma(a, b00, c20); c21 = fma(a, b01, c21); a = v128.load(aP, 48); c30 = fma(a, b00, c30); c31 = fma(a, b01, c31);
+    if (bP >= end0) break; const b10 = v128.load(bP, 32), b11 = v128.load(bP, 48);
+    a = v128.load(aP, 64); c00 = fma(a, b10, c00); c01 = fma(a, b11, c01); a = v128.load(aP, 80); c10 = fma(a, b10, c10); c11 = fma(a, b11, c11);
+    a = v128.load(aP, 96); c20 = fma(a, b10, c20); c21 = fma(a, b11, c21); a = v128.load(aP, 112); c30 = fma(a, b10, c30); c31 = fma(a, b11, c31);
+    if (bP >= end1) break; const b20 = v128.load(bP, 64), b21 = v128.load(bP, 80);
+    a = v128.load(aP, 128); c00 = fma(a, b20, c00); c01 = fma(a, b21, c01); a = v128.load(aP, 144); c10 = fma(a, b20, c10); c11 = fma(a, b21, c11);
+    a = v128.load(aP, 160); c20 = fma(a, b20, c20); c21 = fma(a, b21, c21); a = v128.load(aP, 176); c30 = fma(a, b20, c30); c31 = fma(a, b21, c31);
+    if (bP >= end2) break; const b30 = v128.load(bP, 96), b31 = v128.load(bP, 112);
+    a = v128.load(aP, 192); c00 = fma(a, b30, c00); c01 = fma(a, b31, c01); a = v128.load(aP, 208); c10 = fma(a, b30, c10); c11 = fma(a, b31, c11);
+    a = v128.load(aP, 224); c20 = fma(a, b30, c20); c21 = fma(a, b31, c21); a = v128.load(aP, 240); c30 = fma(a, b30, c30); c31 = fma(a, b31, c31);
     aP += 4 * MR * AS;
     bP += 4 * NR * 4;
     if (bP >= end) break;
