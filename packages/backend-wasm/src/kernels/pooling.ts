@@ -22,6 +22,21 @@ function poolGeometry(ctx: WasmContext, big: T, small: T, p: Pool2dParams): numb
  */
 const PER_WINDOW_ELEMENT = 20;
 const PER_GRADIENT_ELEMENT = 6;
+/** The same for a 2x2, stride-2, unpadded max pooling: SIMD, four windows at a time (4.4x faster). */
+const PER_PAIRED_WINDOW_ELEMENT = 5;
+
+/** True for the pooling assembly/pool.ts's maxPool runs in SIMD (its `pairs`). */
+function paired(p: Pool2dParams | null): boolean {
+  return (
+    p !== null &&
+    p.kernelH === 2 &&
+    p.kernelW === 2 &&
+    p.strideH === 2 &&
+    p.strideW === 2 &&
+    p.padH === 0 &&
+    p.padW === 0
+  );
+}
 
 /**
  * Runs a pool job (PoolMode `mode`) from `src` [N, C, ...] to `dst` [N, C, ...] over its N·C
@@ -46,7 +61,8 @@ function planes(
   const includePad = p?.countIncludePad ? 1 : 0;
   const [srcPlane, dstPlane] = src === big ? [HW, L] : [L, HW];
   const backward = mode === PoolMode.maxBackward || mode === PoolMode.avgBackward;
-  const perPlane = backward ? L * window * PER_GRADIENT_ELEMENT + HW : L * window * PER_WINDOW_ELEMENT;
+  const perWindow = mode === PoolMode.max && paired(p) ? PER_PAIRED_WINDOW_ELEMENT : PER_WINDOW_ELEMENT;
+  const perPlane = backward ? L * window * PER_GRADIENT_ELEMENT + HW : L * window * perWindow;
   ctx.par.split(count, perPlane * ctx.par.costs.elem, 1, (from, to) => [
     Job.pool,
     mode,
