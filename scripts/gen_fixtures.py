@@ -406,6 +406,18 @@ xt = T([[[[1.0, 1.0, 0.0, NAN], [1.0, 0.5, 2.0, 2.0]]]])
 yt, it_ = F.max_pool2d(xt, 2, return_indices=True)
 pt = {'kernelH': 2, 'kernelW': 2, 'strideH': 2, 'strideW': 2, 'padH': 0, 'padW': 0, 'countIncludePad': True}
 case('maxPool2d', [xt], yt, params=pt, out2=it_.to(torch.int32), name='maxPool2d ties take the first position, NaN wins')
+# Wide enough (12 columns: 6 windows per row) for a SIMD path that takes 4 windows at a time plus a
+# tail of 2; repeating values make ties, and a few windows hold one NaN. No random draws, so the
+# cases after it are unchanged.
+xs = torch.tensor([((i * 7) % 11 - 5) / 2.0 for i in range(2 * 6 * 12)], dtype=torch.float32).reshape(1, 2, 6, 12)
+for flat in (5, 30, 77, 100, 131):
+    xs.view(-1)[flat] = NAN
+xs.requires_grad_()
+ys, is_ = F.max_pool2d(xs, 2, return_indices=True)
+case('maxPool2d', [xs], ys, params=pt, out2=is_.to(torch.int32), name='maxPool2d x(1, 2, 6, 12) 2x2 stride 2: four windows at a time and a tail, ties, NaN')
+dys = torch.tensor([((i * 5) % 7 - 3) / 4.0 for i in range(ys.numel())], dtype=torch.float32).reshape(ys.shape)
+(dxs,) = torch.autograd.grad(ys, [xs], dys)
+case('maxPool2dBackward', [dys, is_.to(torch.int32)], dxs, name='maxPool2dBackward x(1, 2, 6, 12) 2x2 stride 2')
 
 for axis in (0, 1, 2):
     x = rnd(3, 4, 5, scale=4)
