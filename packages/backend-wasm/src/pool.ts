@@ -50,7 +50,7 @@ const LIST = workerLine(MAX_WORKERS);
 export const CONTROL_BYTES = 4 * (LIST + MAX_CHUNKS * CHUNK_WORDS);
 
 /** Polls of a flag before blocking on it (a few tens of µs): the calling thread's wait for a chunk. */
-export const SPIN = 20000;
+const SPIN = 20000;
 /**
  * Milliseconds a worker keeps polling the task word after a task before it blocks: long enough
  * for chunks published back to back, short because polling burns a core another process (or the
