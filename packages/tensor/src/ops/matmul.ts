@@ -238,10 +238,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const saved = activation === 'none' ? [x, weight] : [x, weight, y];
   return record('linear', inputs, y, saved, (g, [sx, sw, sy], needs) => {
     const gz = sy ? activationGrad(g, sy, activation) : g;
-    const g2 = reshape(gz, [M, outF]);
+    // A 2-D x (the usual case) needs no [M, ·] views.
+    const g2 = gz.ndim === 2 ? gz : reshape(gz, [M, outF]);
     return [
       needs[0] ? matmul(gz, sw) : null,
-      needs[1] ? matmul(transpose(g2, 0, 1), reshape(sx, [M, inF])) : null,
+      needs[1] ? matmul(transpose(g2, 0, 1), sx.ndim === 2 ? sx : reshape(sx, [M, inF])) : null,
       needs[2] ? sum(g2, 0) : null,
     ];
   });
