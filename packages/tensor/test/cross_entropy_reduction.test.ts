@@ -87,8 +87,8 @@ describe('softmaxCrossEntropy with a reduction', () => {
     expect(() =>
       softmaxCrossEntropy(randn([2, 3]), targets([0, 1]), { reduction: 'batchmean' as never }),
     ).toThrow(ValueError);
-    expect(() =>
-      softmaxCrossEntropy(randn([2, 3]), targets([0, 1]), { reduction: 'avg' as never }),
-    ).toThrow(/softmaxCrossEntropy: reduction must be 'none', 'sum' or 'mean'/);
+    expect(() => softmaxCrossEntropy(randn([2, 3]), targets([0, 1]), { reduction: 'avg' as never })).toThrow(
+      /softmaxCrossEntropy: reduction must be 'none', 'sum' or 'mean'/,
+    );
   });
 });

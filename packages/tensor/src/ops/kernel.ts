@@ -91,7 +91,8 @@ export function withDense<T>(
       let d = inputs[i];
       if (!d._isDense()) {
         d = materialize(d, op);
-        (temps ??= []).push(d);
+        if (temps === null) temps = [];
+        temps.push(d);
       }
       infos[i] =
         rank === undefined || d.shape.length === rank
