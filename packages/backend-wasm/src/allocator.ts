@@ -6,7 +6,13 @@
 export class Allocator {
   private top: number;
   private readonly freeLists = new Map<number, number[]>();
-  private readonly sizes = new Map<number, number>();
+  /**
+   * Every block carved from the top, with its class size: positive while live, negated while on a
+   * free list. A block keeps its class for good, so its entry is written once and flipped in place
+   * after (a Map that churns through deletions rehashes again and again: with ~40k live blocks an
+   * alloc took ~30 µs).
+   */
+  private readonly blocks = new Map<number, number>();
   /** Live blocks and their bytes (class sizes). */
   liveBlocks = 0;
   liveBytes = 0;
@@ -20,7 +26,10 @@ export class Allocator {
 
   /** The size class of a request: the next power of two, at least 64. */
   static classOf(bytes: number): number {
-    return Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, bytes))));
+    if (bytes <= 64) return 64;
+    // The bit length of bytes − 1, while it fits an unsigned 32-bit word.
+    if (bytes <= 2 ** 32) return 2 ** (32 - Math.clz32(bytes - 1));
+    return 2 ** Math.ceil(Math.log2(bytes));
   }
 
   /** Returns the byte offset of a block of at least `bytes` bytes. */
@@ -33,16 +42,16 @@ export class Allocator {
       this.ensure(ptr + size);
       this.top += size;
     }
-    this.sizes.set(ptr, size);
+    this.blocks.set(ptr, size);
     this.liveBlocks++;
     this.liveBytes += size;
     return ptr;
   }
 
   free(ptr: number): void {
-    const size = this.sizes.get(ptr);
-    if (size === undefined) throw new Error(`wasm allocator: free of unknown block ${ptr}`);
-    this.sizes.delete(ptr);
+    const size = this.blocks.get(ptr);
+    if (size === undefined || size < 0) throw new Error(`wasm allocator: free of unknown block ${ptr}`);
+    this.blocks.set(ptr, -size);
     let list = this.freeLists.get(size);
     if (!list) {
       list = [];

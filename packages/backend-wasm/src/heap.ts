@@ -16,8 +16,12 @@ export type ScratchName = 'cols' | 'batch';
 
 export class Heap {
   readonly allocator: Allocator;
-  /** Requested bytes of each live storage (for memory()). */
-  private readonly live = new Map<number, number>();
+  /**
+   * Requested bytes of each storage handle, −1 once freed (entries are overwritten, never deleted:
+   * see Allocator.blocks); with the live count and bytes memory() reports.
+   */
+  private readonly requested = new Map<number, number>();
+  private storages = 0;
   private bytes = 0;
   private readonly params: number;
   private readonly scratch: Record<ScratchName, { at: number; bytes: number }> = {
@@ -39,20 +43,24 @@ export class Heap {
   allocStorage(dtype: DType, size: number): number {
     const bytes = size * bytesPerElement(dtype);
     const handle = this.allocator.alloc(bytes);
-    this.live.set(handle, bytes);
+    this.requested.set(handle, bytes);
+    this.storages++;
     this.bytes += bytes;
     return handle;
   }
 
   freeStorage(handle: number): void {
-    this.bytes -= this.live.get(handle) ?? 0;
-    this.live.delete(handle);
+    const bytes = this.requested.get(handle) ?? -1;
     this.allocator.free(handle);
+    if (bytes < 0) return;
+    this.requested.set(handle, -1);
+    this.storages--;
+    this.bytes -= bytes;
   }
 
   /** Live storages and their requested bytes. */
   storageStats(): { storages: number; bytes: number } {
-    return { storages: this.live.size, bytes: this.bytes };
+    return { storages: this.storages, bytes: this.bytes };
   }
 
   // ---- views --------------------------------------------------------------------------------

@@ -162,9 +162,9 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
 
 /**
  * The plain case — logits [N, C], class indices [N], no weight, no label smoothing — on the fused
- * softmaxCrossEntropy (one kernel forward, one backward, no logSoftmax and gather): per-row
- * losses [N], then 'mean' divides by the rows whose target is not ignoreIndex (NaN when none is,
- * as PyTorch).
+ * softmaxCrossEntropy (one kernel forward, one backward, no logSoftmax and gather), which also
+ * reduces: 'mean' divides by the rows whose target is not ignoreIndex (NaN when none is, as
+ * PyTorch).
  */
 function fused(logits: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
   const reduction = checkReduction('crossEntropy', options.reduction ?? 'mean');
@@ -176,14 +176,7 @@ function fused(logits: Tensor, target: Tensor, options: CrossEntropyOptions): Te
     );
   }
   const ignoreIndex = options.ignoreIndex ?? -100;
-  return withOp('crossEntropy', () =>
-    tidy(() => {
-      const loss = softmaxCrossEntropy(logits, target, { ignoreIndex });
-      if (reduction === 'none') return loss;
-      if (reduction === 'sum') return loss.sum();
-      return loss.sum().div(target.ne(ignoreIndex).sum().to('float32'));
-    }),
-  );
+  return withOp('crossEntropy', () => softmaxCrossEntropy(logits, target, { ignoreIndex, reduction }));
 }
 
 /**

@@ -66,6 +66,14 @@ export class SGD extends Optimizer<SGDOptions> {
       }
     }
     // The backend's fused kernel when it has one; the same arithmetic in tensor ops otherwise.
-    sgdStep(p, grad, buf, { ...o, first });
+    // Fields spelled out rather than spread from o: this runs for every parameter at every step.
+    sgdStep(p, grad, buf, {
+      lr: o.lr,
+      momentum: o.momentum,
+      dampening: o.dampening,
+      nesterov: o.nesterov,
+      weightDecay: o.weightDecay,
+      first,
+    });
   }
 }

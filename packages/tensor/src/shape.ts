@@ -96,7 +96,11 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
  * ```
  */
 export function padShape(shape: Shape, rank: number): number[] {
-  return [...new Array<number>(rank - shape.length).fill(1), ...shape];
+  const pad = rank - shape.length;
+  const out = new Array<number>(Math.max(rank, shape.length));
+  for (let i = 0; i < pad; i++) out[i] = 1;
+  for (let i = 0; i < shape.length; i++) out[Math.max(pad, 0) + i] = shape[i];
+  return out;
 }
 
 /**

@@ -83,20 +83,25 @@ export function withDense<T>(
   rank?: number,
 ): T {
   const backend = backendFor(op, inputs);
-  const temps: Tensor[] = [];
-  const infos = inputs.map((t) => {
-    let d = t;
-    if (!t._isDense()) {
-      d = materialize(t, op);
-      temps.push(d);
-    }
-    const info = d._info();
-    return rank === undefined ? info : { ...info, shape: padShape(info.shape, rank) };
-  });
+  // Plain loops and no temporaries list unless a view needs copying: this runs for every kernel.
+  let temps: Tensor[] | null = null;
   try {
+    const infos = new Array<TensorInfo>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) {
+      let d = inputs[i];
+      if (!d._isDense()) {
+        d = materialize(d, op);
+        if (temps === null) temps = [];
+        temps.push(d);
+      }
+      infos[i] =
+        rank === undefined || d.shape.length === rank
+          ? d._info()
+          : { handle: d._storage.handle, dtype: d.dtype, shape: padShape(d.shape, rank) };
+    }
     return fn(infos, backend);
   } finally {
-    for (const t of temps) t.dispose();
+    if (temps) for (const t of temps) t.dispose();
   }
 }
 

@@ -11,10 +11,9 @@ import { tidy } from '../scope.js';
 import { broadcastShapes, contiguousStrides, fmtShape, padShape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { mul, sub } from './binary.js';
-import { gt } from './compare.js';
 import { backendFor, checkTensor, empty, materialize, runKernel } from './kernel.js';
 import { sum } from './reduce.js';
-import { cast } from './unary.js';
+import { unaryKernel } from './unary.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
 function requireFloat(op: string, x: Tensor, name = 'input'): void {
@@ -172,11 +171,14 @@ export interface LinearOptions {
 
 const ACTIVATIONS: readonly FusedActivation[] = ['none', 'relu', 'tanh', 'sigmoid'];
 
-/** g·act'(z) from the saved output y = act(z): relu' = y > 0, tanh' = 1 − y², sigmoid' = y(1 − y). */
+/**
+ * g·act'(z) from the saved output y = act(z): relu' = sign(y) (y = max(z, 0) >= 0, so 1 where
+ * z > 0, else 0: two kernels, no bool mask and cast), tanh' = 1 − y², sigmoid' = y(1 − y).
+ */
 function activationGrad(g: Tensor, y: Tensor, activation: FusedActivation): Tensor {
   switch (activation) {
     case 'relu':
-      return mul(g, cast(gt(y, 0), 'float32'));
+      return mul(g, unaryKernel('sign', y));
     case 'tanh':
       return mul(g, sub(1, mul(y, y)));
     case 'sigmoid':
@@ -236,10 +238,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const saved = activation === 'none' ? [x, weight] : [x, weight, y];
   return record('linear', inputs, y, saved, (g, [sx, sw, sy], needs) => {
     const gz = sy ? activationGrad(g, sy, activation) : g;
-    const g2 = reshape(gz, [M, outF]);
+    // A 2-D x (the usual case) needs no [M, ·] views.
+    const g2 = gz.ndim === 2 ? gz : reshape(gz, [M, outF]);
     return [
       needs[0] ? matmul(gz, sw) : null,
-      needs[1] ? matmul(transpose(g2, 0, 1), reshape(sx, [M, inF])) : null,
+      needs[1] ? matmul(transpose(g2, 0, 1), sx.ndim === 2 ? sx : reshape(sx, [M, inF])) : null,
       needs[2] ? sum(g2, 0) : null,
     ];
   });

@@ -22,14 +22,18 @@ function dropShape(shape: readonly number[], dims: readonly number[]): number[] 
   return shape.filter((_, i) => !dims.includes(i));
 }
 
-/** Runs the reduce kernel; the result has the keepdim shape. */
-function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[]): Tensor {
+/**
+ * Runs the reduce kernel. The result has the keepdim shape, or without `keepdim` the shape without
+ * the reduced dims (the same storage: the kernel is given the keepdim shape, no view is made).
+ */
+function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim = true): Tensor {
   const outDtype = op === 'sum' && x.dtype !== 'float32' ? 'int32' : x.dtype;
   let src = x;
   if (op === 'sum' && x.dtype === 'bool') src = cast(x, 'int32');
+  const kept = keptShape(x.shape, dims);
   try {
-    return runKernel(op, [src], keptShape(x.shape, dims), outDtype, ([xi], out, b) =>
-      b.reduce(op, xi, dims, out),
+    return runKernel(op, [src], keepdim ? kept : dropShape(x.shape, dims), outDtype, ([xi], out, b) =>
+      b.reduce(op, xi, dims, keepdim ? out : { handle: out.handle, dtype: out.dtype, shape: kept }),
     );
   } finally {
     if (src !== x) src.dispose();
@@ -63,7 +67,7 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('sum', x, 'input');
   const dims = normalizeDims('sum', dim, x.shape);
   const shape = x.shape;
-  const y = finish(reduceKernel('sum', x, dims), x, dims, keepdim);
+  const y = reduceKernel('sum', x, dims, keepdim);
   return record('sum', [x], y, [], (g) => [spread(g, shape, dims)]);
 }
 
@@ -99,7 +103,7 @@ function extreme(op: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: b
     );
   }
   const shape = x.shape;
-  const y = finish(reduceKernel(op, x, dims), x, dims, keepdim);
+  const y = reduceKernel(op, x, dims, keepdim);
   return record(op, [x], y, [x, y], (g, [sx, sy]) => {
     // The positions attaining the extreme; where it is NaN (NaN wins, as in PyTorch), the NaNs.
     const kept = reshape(sy, keptShape(shape, dims));
@@ -147,7 +151,7 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor('prod', x, 'input');
   const dims = normalizeDims('prod', dim, x.shape);
   const shape = x.shape;
-  const y = finish(reduceKernel('prod', x, dims), x, dims, keepdim);
+  const y = reduceKernel('prod', x, dims, keepdim);
   return record('prod', [x], y, [x, y], (g, [sx, syFinal]) => {
     const sy = reshape(syFinal, keptShape(shape, dims));
     const isZero = eq(sx, 0);
