@@ -3,7 +3,7 @@
  * and by finite differences; the divisor counted from the targets read on the host and, with
  * index checks off, on the device.
  */
-import './backend.js';
+import '@nnet/test-utils/setup';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   getDebug,

@@ -99,6 +99,20 @@ describe('linear with a fused activation', () => {
       await gradcheck((xi, wi, bi) => linear(xi, wi, bi, { activation }), [[3, 5], [4, 5], [4]]);
     });
   }
+  it('relu: the fused and the plain gradient agree at 0, at negatives and at NaN', () => {
+    // One input and one output feature with weight 1: z = x row by row (no NaN·0 mixing rows), and
+    // ∂/∂x = relu'(z): 1 where z > 0, else 0 — also where z is NaN (sign(NaN) = 0, as PyTorch's sign;
+    // the gradient was a comparison z > 0 before, also 0 there).
+    const w = tensor([[1]]);
+    const grads = [true, false].map((fused) => {
+      const x = tensor([[Number.NaN], [-2], [0], [3]], { requiresGrad: true });
+      const y = fused ? linear(x, w, null, { activation: 'relu' }) : linear(x, w).relu();
+      y.sum().backward();
+      return x.grad!.toArray().flat();
+    });
+    expect(grads[0]).toEqual([0, 0, 0, 1]);
+    expect(grads[1]).toEqual(grads[0]);
+  });
   it('rejects an unknown activation', () => {
     expect(() => linear(randn([2, 3]), randn([4, 3]), null, { activation: 'gelu' as never })).toThrow(
       ValueError,

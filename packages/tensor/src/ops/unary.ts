@@ -9,7 +9,6 @@ import { DTYPES, type DType, isFloat } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
-import { gt } from './compare.js';
 import { zerosLike } from './creation.js';
 import { checkTensor, runKernel } from './kernel.js';
 
@@ -229,7 +228,9 @@ export function sigmoid(x: Tensor): Tensor {
 }
 
 /**
- * max(x, 0).   d/dx = 1 where x > 0, else 0
+ * max(x, 0).   d/dx = 1 where x > 0, else 0, computed as sign(y) of the saved output y ≥ 0 (one
+ * kernel instead of a comparison, a cast and a product; the fused linear's relu does the same; a
+ * NaN input gets gradient 0, as sign(NaN) = 0).
  * Shapes: x → same shape; same dtype (bool refused).
  *
  * ```ts
@@ -239,7 +240,8 @@ export function sigmoid(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   checkTensor('relu', x, 'input');
   if (x.dtype === 'bool') throw new DTypeError('relu: bool input; cast to float32 first.');
-  return record('relu', [x], unaryKernel('relu', x), [x], (g, [v]) => [mul(g, gt(v, 0))]);
+  const y = unaryKernel('relu', x);
+  return record('relu', [x], y, [y], (g, [sy]) => [mul(g, unaryKernel('sign', sy))]);
 }
 
 /**
