@@ -29,6 +29,14 @@ describe('allocator', () => {
     expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(big + 200_000);
     expect(big % 64).toBe(0);
     expect(() => heap.free(12345)).toThrow(/unknown block/);
+    // A freed block's entry stays (marked free) rather than being deleted: freeing it again must
+    // still be refused, and so must a block handed out again and freed twice.
+    const c = heap.alloc(10);
+    heap.free(c);
+    expect(() => heap.free(c)).toThrow(/unknown block/);
+    expect(heap.alloc(10)).toBe(c);
+    heap.free(c);
+    expect(() => heap.free(c)).toThrow(/unknown block/);
   });
 });
 
