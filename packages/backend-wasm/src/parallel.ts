@@ -77,6 +77,8 @@ export class Parallel {
   /** Figures pinned by the user (setCostModel), used instead of the measured ones. */
   private pinned: Partial<CostModel> = {};
   private measured: Costs;
+  /** measured overlaid by pinned, rebuilt when either changes (kernels read it on every call). */
+  private current: Costs;
   /** The calling thread's job words. */
   private readonly job: number;
   /** The calling thread's scratch (gemmScratchBytes(), also enough for attention). */
@@ -90,6 +92,7 @@ export class Parallel {
     this.job = heap.alloc(JOB_WORDS * 4);
     this.scratch = heap.alloc(k.gemmScratchBytes());
     this.measured = this.measure();
+    this.current = this.measured;
   }
 
   /** Threads in use, the calling one included. */
@@ -99,7 +102,7 @@ export class Parallel {
 
   /** The costs in use: measured, or pinned. */
   get costs(): Costs {
-    return { ...this.measured, ...this.pinned };
+    return this.current;
   }
 
   /** The whole model in use, the dispatch cost included. */
@@ -114,6 +117,7 @@ export class Parallel {
   /** Pins some figures of the model (the others stay measured); `{}` unpins all. */
   pin(figures: Partial<Costs & { dispatch: number }>): void {
     this.pinned = { ...figures };
+    this.current = { ...this.measured, ...this.pinned };
   }
 
   /**
@@ -127,6 +131,7 @@ export class Parallel {
   private refresh(): void {
     this.refreshAt = performance.now() + REFRESH_MS;
     this.measured = this.measure(3);
+    this.current = { ...this.measured, ...this.pinned };
     this.workers.measureDispatch(3);
   }
 
