@@ -144,8 +144,10 @@ function walkExamples(project, dir, withoutExample, examples) {
     if (!file.startsWith(`${dir}/`)) continue;
     const line = source?.line ?? 0;
     const symbol = symbolName(owner.getFriendlyFullName());
-    for (const block of codeBlocks(ref.comment)) {
-      // An inherited member repeats its parent's comment: one example per place and text.
+    // An inherited member repeats its declaration's comment: its examples count there, once.
+    const inherited = Boolean(ref.inheritedFrom ?? owner?.inheritedFrom);
+    for (const block of inherited ? [] : codeBlocks(ref.comment)) {
+      // A comment copied elsewhere (an implemented interface's member): one example per place and text.
       const id = `${file}\u0000${block.code}`;
       if (seen.has(id)) continue;
       seen.add(id);
