@@ -11,9 +11,14 @@
 // are in scripts/api-no-example.allow.txt (`package: symbol` per line, sorted, written by
 // --write-no-example-allow-list); a new export without an example fails, and so does a line for an
 // export that has one now or no longer exists.
+// Every TypeScript example of every comment (exports and members) is then typechecked against the
+// built packages by scripts/api-examples.mjs (one program, about 20-30 s on this shared host); the ones
+// that do not typecheck yet are in scripts/api-broken-example.allow.txt (`package: symbol #n`, exact
+// like the others, written by --write-broken-example-allow-list).
 // Usage: node scripts/api-reference.mjs [--out DIR] [--config FILE] [--write-no-example-allow-list]
-//   (`pnpm run docs`: --out docs/api-reference). Prints the problems and exits non-zero when there are
-//   any; with --out also writes the HTML.
+//   [--write-broken-example-allow-list] [--write-examples DIR] (`pnpm run docs`: --out
+//   docs/api-reference; --write-examples: each example as the module the check compiles). Prints the
+//   problems and exits non-zero when there are any; with --out also writes the HTML.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
