@@ -11,10 +11,15 @@
 // are in scripts/api-no-example.allow.txt (`package: symbol` per line, sorted, written by
 // --write-no-example-allow-list); a new export without an example fails, and so does a line for an
 // export that has one now or no longer exists.
+// Every TypeScript example of every comment (exports and members) is then typechecked against the
+// built packages by scripts/api-examples.mjs (one program, about 20-30 s on this shared host); the ones
+// that do not typecheck yet are in scripts/api-broken-example.allow.txt (`package: symbol #n`, exact
+// like the others, written by --write-broken-example-allow-list).
 // Usage: node scripts/api-reference.mjs [--out DIR] [--config FILE] [--write-no-example-allow-list]
-//   (`pnpm run docs`: --out docs/api-reference). Prints the problems and exits non-zero when there are
-//   any; with --out also writes the HTML.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+//   [--write-broken-example-allow-list] [--write-examples DIR] (`pnpm run docs`: --out
+//   docs/api-reference; --write-examples: each example as the module the check compiles). Prints the
+//   problems and exits non-zero when there are any; with --out also writes the HTML.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -26,10 +31,12 @@ import {
   TSConfigReader,
   TypeDocReader,
 } from 'typedoc';
+import { codeBlocks, exampleLine, typecheckExamples, wrappedExamples } from './api-examples.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const allowListPath = join(root, 'scripts/api-undocumented.allow.txt');
 export const noExampleAllowListPath = join(root, 'scripts/api-no-example.allow.txt');
+export const brokenExampleAllowListPath = join(root, 'scripts/api-broken-example.allow.txt');
 
 // TypeDoc's English message for an undocumented reflection: `{name} ({kind}), defined in {package}/{path}, …`.
 const UNDOCUMENTED = /^(.*) \((\w+)\), defined in (.+), does not have any documentation$/;
@@ -127,20 +134,71 @@ function hasExample(ref) {
 }
 
 /**
- * The top-level functions, classes and constants of one package's project without an example, as
- * findings keyed `package: symbol`; a re-export of another package's declaration counts there, not here.
+ * Walks one package's project: the top-level functions, classes and constants without an example go
+ * to `withoutExample` (findings keyed `package: symbol`), and every TypeScript code block of every
+ * comment (exports, members, signatures) to `examples`, with the export's place; a re-export of
+ * another package's declaration counts there, not here.
  */
-function missingExamples(project, dir, out) {
-  for (const ref of project.getReflectionsByKind(NEEDS_EXAMPLE)) {
-    if (!ref.parent?.kindOf(ReflectionKind.Project | ReflectionKind.Module)) continue;
-    const source = ref.sources?.[0];
+function walkExamples(project, dir, withoutExample, examples) {
+  const seen = new Set();
+  const sourceText = new Map();
+  for (const ref of Object.values(project.reflections)) {
+    const owner = ref.kindOf(ReflectionKind.SomeSignature) ? ref.parent : ref;
+    const source = ref.sources?.[0] ?? owner?.sources?.[0];
     const file = source ? relative(root, source.fullFileName) : '';
-    if (file && !file.startsWith(`${dir}/`)) continue;
+    if (!file.startsWith(`${dir}/`)) continue;
+    const line = source?.line ?? 0;
+    const symbol = symbolName(owner.getFriendlyFullName());
+    // An inherited member repeats its declaration's comment: its examples count there, once.
+    const inherited = Boolean(ref.inheritedFrom ?? owner?.inheritedFrom);
+    for (const block of inherited ? [] : codeBlocks(ref.comment)) {
+      // A comment copied elsewhere (an implemented interface's member): one example per place and text.
+      const id = `${file}\u0000${block.code}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (!sourceText.has(file)) sourceText.set(file, readFileSync(join(root, file), 'utf8'));
+      const at = exampleLine(sourceText.get(file), line, block.code);
+      examples.push({ pkg: project.packageName, symbol, file, line, exampleLine: at, ...block });
+    }
+    if (!ref.kindOf(NEEDS_EXAMPLE) || !ref.parent?.kindOf(ReflectionKind.Project | ReflectionKind.Module))
+      continue;
     if (hasExample(ref)) continue;
-    const symbol = symbolName(ref.getFriendlyFullName());
     const key = `${project.packageName}: ${symbol}`;
-    out.push({ pkg: project.packageName, key, entry: `${key} (${file}:${source?.line ?? 0})` });
+    withoutExample.push({ pkg: project.packageName, key, entry: `${key} (${file}:${line})` });
   }
+}
+
+/**
+ * The module specifier of each name a package exports (`@nnet/layers`, `@nnet/layers/node` for the
+ * `./node` entry's); the root entry's names first.
+ */
+function exportedNames(project) {
+  const names = new Map();
+  const modules = project.children?.filter((c) => c.kindOf(ReflectionKind.Module)) ?? [];
+  const entries = modules.length ? modules : [project];
+  entries.sort((a, b) => (a.name === ROOT_ENTRY_MODULE ? -1 : b.name === ROOT_ENTRY_MODULE ? 1 : 0));
+  for (const m of entries) {
+    const spec =
+      m === project || m.name === ROOT_ENTRY_MODULE
+        ? project.packageName
+        : `${project.packageName}/${m.name}`;
+    for (const c of m.children ?? []) if (!names.has(c.name)) names.set(c.name, spec);
+  }
+  return names;
+}
+
+/**
+ * Where an example of one package imports a name from: its own package if that exports the name,
+ * else the first package (in typedoc.json's order) that does.
+ * @param {Map<string, Map<string, string>>} byPackage each package's exportedNames
+ */
+export function importResolver(byPackage) {
+  return (pkg, name) => {
+    const own = byPackage.get(pkg)?.get(name);
+    if (own) return own;
+    for (const names of byPackage.values()) if (names.has(name)) return names.get(name);
+    return undefined;
+  };
 }
 
 /** The repository-relative folder of each package TypeDoc documents, by package name. */
@@ -188,6 +246,10 @@ export async function runTypeDoc(options = {}) {
     const exports = {};
     /** @type {{ key: string, entry: string, pkg: string }[]} */
     const withoutExample = [];
+    /** @type {{ pkg: string, symbol: string, file: string, line: number, exampleLine: number, code: string, flags: string[] }[]} */
+    const examples = [];
+    /** @type {Map<string, Map<string, string>>} */
+    const names = new Map([...dirs.keys()].map((pkg) => [pkg, new Map()]));
     app.converter.on(Converter.EVENT_CREATE_DECLARATION, (_context, reflection) => {
       if (reflection.kindOf(ReflectionKind.Module) && reflection.name === '')
         reflection.name = ROOT_ENTRY_MODULE;
@@ -197,7 +259,9 @@ export async function runTypeDoc(options = {}) {
       if (!dirs.has(project.packageName)) return;
       exports[project.packageName] = project.getReflectionsByKind(ReflectionKind.SomeExport).length;
       resolvePending(project, logger.pending, found);
-      missingExamples(project, dirs.get(project.packageName), withoutExample);
+      walkExamples(project, dirs.get(project.packageName), withoutExample, examples);
+      // In typedoc.json's order (not the order TypeDoc finishes them in): the import order of examples.
+      names.set(project.packageName, exportedNames(project));
     });
     const project = await app.convert();
     if (!project) logger.problems.push('error: TypeDoc could not convert the packages');
@@ -226,7 +290,15 @@ export async function runTypeDoc(options = {}) {
     const byEntry = (a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0);
     findings.sort(byEntry);
     withoutExample.sort(byEntry);
-    return { findings, withoutExample, problems: logger.problems, packages, exports };
+    return {
+      findings,
+      withoutExample,
+      examples,
+      importFrom: importResolver(names),
+      problems: logger.problems,
+      packages,
+      exports,
+    };
   } finally {
     process.chdir(cwd);
   }
@@ -258,18 +330,32 @@ export function compareWithAllowList(findings, allowList) {
 
 /**
  * Runs TypeDoc and compares its findings with the allow-lists: the undocumented ones with
- * `allowList` (default the file's), those without an example with `noExampleAllowList` (likewise).
+ * `allowList` (default the file's), those without an example with `noExampleAllowList` (likewise);
+ * then typechecks every example (scripts/api-examples.mjs: the built packages must be there) and
+ * compares the failing ones with `brokenExampleAllowList` (likewise).
  * @param {{ out?: string, config?: string, allowList?: readonly string[],
- *   noExampleAllowList?: readonly string[] }} [options]
+ *   noExampleAllowList?: readonly string[], brokenExampleAllowList?: readonly string[],
+ *   exampleCompilerOptions?: import('typescript').CompilerOptions }} [options]
+ *   `exampleCompilerOptions`: added to the examples' program's (a fixture's `paths`)
  */
 export async function checkApiReference(options = {}) {
   const result = await runTypeDoc(options);
+  const exampleCheck = typecheckExamples(result.examples, {
+    root,
+    specifierOf: result.importFrom,
+    compilerOptions: options.exampleCompilerOptions,
+  });
   return {
     ...result,
     ...compareWithAllowList(result.findings, options.allowList ?? readAllowList()),
     noExample: compareWithAllowList(
       result.withoutExample,
       options.noExampleAllowList ?? readAllowList(noExampleAllowListPath),
+    ),
+    exampleCheck,
+    brokenExample: compareWithAllowList(
+      exampleCheck.failures,
+      options.brokenExampleAllowList ?? readAllowList(brokenExampleAllowListPath),
     ),
   };
 }
@@ -286,6 +372,18 @@ export function noExampleAllowListText(withoutExample) {
   );
 }
 
+/** The broken-example allow-list's text for these failures: a header, then each key once, sorted. */
+export function brokenExampleAllowListText(failures) {
+  const keys = [...new Set(failures.map((f) => f.key))].sort();
+  return (
+    '# Examples in doc comments that do not typecheck yet, `package: symbol #n` (its n-th example) per\n' +
+    '# line. Written by `node scripts/api-reference.mjs --write-broken-example-allow-list`; the check\n' +
+    '# fails for a broken example not here, and for a line whose example typechecks now or is gone, so\n' +
+    '# the list only shrinks. Do not add lines: fix the example (scripts/api-examples.mjs says how).\n' +
+    keys.map((k) => `${k}\n`).join('')
+  );
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const arg = (name) => {
     const i = process.argv.indexOf(name);
@@ -294,10 +392,22 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = arg('--out');
   const started = Date.now();
   const r = await checkApiReference({ out, config: arg('--config') });
+  const writeTo = arg('--write-examples');
+  if (writeTo) {
+    mkdirSync(writeTo, { recursive: true });
+    for (const f of wrappedExamples(r.examples, r.importFrom)) writeFileSync(join(writeTo, f.name), f.text);
+    console.log(`wrote ${r.examples.length} examples to ${relative(process.cwd(), writeTo)}`);
+  }
   if (process.argv.includes('--write-no-example-allow-list')) {
     writeFileSync(noExampleAllowListPath, noExampleAllowListText(r.withoutExample));
     r.noExample = compareWithAllowList(r.withoutExample, readAllowList(noExampleAllowListPath));
     console.log(`wrote ${relative(process.cwd(), noExampleAllowListPath)}`);
+  }
+  const ex = r.exampleCheck;
+  if (process.argv.includes('--write-broken-example-allow-list')) {
+    writeFileSync(brokenExampleAllowListPath, brokenExampleAllowListText(ex.failures));
+    r.brokenExample = compareWithAllowList(ex.failures, readAllowList(brokenExampleAllowListPath));
+    console.log(`wrote ${relative(process.cwd(), brokenExampleAllowListPath)}`);
   }
   const noExampleList = relative(root, noExampleAllowListPath);
   for (const p of r.problems) console.log(p);
@@ -306,15 +416,28 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const e of r.noExample.notAllowed) console.log(`no example: ${e}`);
   for (const k of r.noExample.stale)
     console.log(`has an example now or is gone, remove from ${noExampleList}: ${k}`);
+  const notAllowedBroken = new Set(r.brokenExample.notAllowed);
+  for (const f of ex.failures.filter((f) => notAllowedBroken.has(f.entry)))
+    console.log(`example does not typecheck: ${f.entry}\n  ${f.errors.join('\n  ')}`);
+  for (const k of r.brokenExample.stale)
+    console.log(`typechecks now or is gone, remove from ${relative(root, brokenExampleAllowListPath)}: ${k}`);
   const allowed = r.findings.length - r.notAllowed.length;
   const noExampleAllowed = r.withoutExample.length - r.noExample.notAllowed.length;
+  const brokenAllowed = ex.failures.length - r.brokenExample.notAllowed.length;
   console.log(
     `${r.packages.length} packages, ${r.findings.length} undocumented or unexported (${allowed} allow-listed), ` +
       `${r.withoutExample.length} without an example (${noExampleAllowed} allow-listed), ` +
-      `${r.problems.length} other problems, ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      `${ex.checked} examples typechecked in ${ex.seconds.toFixed(1)} s (${ex.failures.length} failing, ` +
+      `${brokenAllowed} allow-listed; ${ex.nocheck.length} nocheck), ${r.problems.length} other problems, ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s` +
       (out ? `; HTML in ${relative(process.cwd(), out)}` : ''),
   );
   const failed =
-    r.notAllowed.length || r.stale.length || r.noExample.notAllowed.length || r.noExample.stale.length;
+    r.notAllowed.length ||
+    r.stale.length ||
+    r.noExample.notAllowed.length ||
+    r.noExample.stale.length ||
+    r.brokenExample.notAllowed.length ||
+    r.brokenExample.stale.length;
   process.exit(failed || r.problems.length ? 1 : 0);
 }

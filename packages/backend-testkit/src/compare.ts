@@ -7,6 +7,8 @@ import { compareClose } from '@nnet/tensor/testing';
  *
  * @example
  * ```ts
+ * const got = new Float32Array([1, 2.00001]);
+ * const want = [1, 2];
  * mismatch(got, want, { rtol: 1e-4, atol: 1e-5 }); // null when every element passes
  * ```
  */
@@ -99,6 +101,8 @@ export function identical(got: ArrayLike<number>, want: ArrayLike<number>): stri
  *
  * @example
  * ```ts
+ * const backend = getBackend();
+ * const run = () => tidy(() => tensor([1, 2, 3]).mul(2).sum().item()); // tidy frees what it makes
  * const before = backend.memory();
  * run();
  * memoryDelta(before, backend.memory()); // null: no leak

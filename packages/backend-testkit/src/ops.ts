@@ -188,6 +188,7 @@ export async function checkOpAgainstFixture(c: OpCase, tol: Tolerance): Promise<
  *
  * @example
  * ```ts
+ * const c = opCases().find((k) => k.op === 'tanh')!; // a fixture case with a gradient
  * await checkOpFiniteDifferences(c, { eps: 1e-3, samples: 8 }); // null on success
  * ```
  */

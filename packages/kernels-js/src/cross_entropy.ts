@@ -9,7 +9,15 @@ import type { Dense as T } from './handle.js';
  *   loss[n] = logsumexp[n] − logits[n, target[n]], or 0 when target[n] = ignoreIndex
  * A row of all −Infinity gives NaN (m − m is NaN), as PyTorch. Targets are validated by the caller.
  *
- * @example crossEntropy(logits /* [[0, 0]] *\/, target /* [1] *\/, { ignoreIndex: -100 }, loss, lse) // loss [ln 2], lse [ln 2]
+ * @example
+ * ```ts
+ * const logits: Dense = { handle: { data: new Float32Array([0, 0]) }, dtype: 'float32', shape: [1, 2] };
+ * const target: Dense = { handle: { data: new Int32Array([1]) }, dtype: 'int32', shape: [1] };
+ * const loss: Dense = { handle: { data: new Float32Array([0]) }, dtype: 'float32', shape: [1] };
+ * const lse: Dense = { handle: { data: new Float32Array([0]) }, dtype: 'float32', shape: [1] };
+ * crossEntropy(logits, target, { ignoreIndex: -100 }, loss, lse);
+ * [loss.handle.data[0], lse.handle.data[0]]; // [0.6931472, 0.6931472]: ln 2 each
+ * ```
  */
 export function crossEntropy(logits: T, target: T, params: CrossEntropyParams, loss: T, logsumexp: T): void {
   const [N, C] = logits.shape;
@@ -37,7 +45,16 @@ export function crossEntropy(logits: T, target: T, params: CrossEntropyParams, l
  * Its gradient (`OptionalKernels.crossEntropyBackward`): dlogits [N, C], written in full, is
  *   dloss[n] · (exp(logits[n, c] − logsumexp[n]) − [c = target[n]]), 0 on rows whose target is ignoreIndex.
  *
- * @example crossEntropyBackward(logits /* [[0, 0]] *\/, target /* [1] *\/, lse /* [ln 2] *\/, dloss /* [1] *\/, { ignoreIndex: -100 }, d) // d [[0.5, -0.5]]
+ * @example
+ * ```ts
+ * const logits: Dense = { handle: { data: new Float32Array([0, 0]) }, dtype: 'float32', shape: [1, 2] };
+ * const target: Dense = { handle: { data: new Int32Array([1]) }, dtype: 'int32', shape: [1] };
+ * const lse: Dense = { handle: { data: new Float32Array([Math.LN2]) }, dtype: 'float32', shape: [1] };
+ * const dloss: Dense = { handle: { data: new Float32Array([1]) }, dtype: 'float32', shape: [1] };
+ * const dlogits: Dense = { handle: { data: new Float32Array([0, 0]) }, dtype: 'float32', shape: [1, 2] };
+ * crossEntropyBackward(logits, target, lse, dloss, { ignoreIndex: -100 }, dlogits);
+ * dlogits.handle.data; // Float32Array [0.5, -0.5]
+ * ```
  */
 export function crossEntropyBackward(
   logits: T,

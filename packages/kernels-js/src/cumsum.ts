@@ -8,7 +8,15 @@ import type { Dense as T } from './handle.js';
  * the previous output element as stored, so float32 accumulates in order in float32 (PyTorch's CPU
  * cumsum) and int32 wraps like int32 arithmetic.
  *
- * @example cumsum(x /* [1, 2, 3] *\/, 0, false, out) // out [1, 3, 6]; reverse: [6, 5, 3]
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([1, 2, 3]) }, dtype: 'float32', shape: [3] };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0]) }, dtype: 'float32', shape: [3] };
+ * cumsum(x, 0, false, out);
+ * out.handle.data; // Float32Array [1, 3, 6]
+ * cumsum(x, 0, true, out);
+ * out.handle.data; // Float32Array [6, 5, 3]
+ * ```
  */
 export function cumsum(x: T, axis: number, reverse: boolean, out: T): void {
   const a = x.handle.data;

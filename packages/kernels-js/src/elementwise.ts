@@ -78,7 +78,13 @@ const UNARY_LOOPS: Record<UnaryOp, UnaryLoop> = {
 /**
  * out = op(x) elementwise, same shape (`RequiredKernels.unary`).
  *
- * @example unary('exp', { handle: { data: x }, dtype: 'float32', shape: [3] }, out)
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([0, 1, 2]) }, dtype: 'float32', shape: [3] };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0]) }, dtype: 'float32', shape: [3] };
+ * unary('exp', x, out);
+ * out.handle.data; // Float32Array [1, 2.7182817, 7.3890562]
+ * ```
  */
 export function unary(op: UnaryOp, x: T, out: T): void {
   UNARY_LOOPS[op](x.handle.data, out.handle.data, sizeOf(out.shape));
@@ -108,7 +114,14 @@ function broadcastApply(a: T, b: T, out: T, o: TypedArray, f: (x: number, y: num
  * out = a op b with broadcasting (`RequiredKernels.binary`); fast paths for equal shapes and a
  * one-element operand.
  *
- * @example binary('add', a [2, 3], b [1, 3], out [2, 3])
+ * @example
+ * ```ts
+ * const a: Dense = { handle: { data: new Float32Array([1, 2, 3, 4, 5, 6]) }, dtype: 'float32', shape: [2, 3] };
+ * const b: Dense = { handle: { data: new Float32Array([10, 20, 30]) }, dtype: 'float32', shape: [1, 3] };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0, 0, 0, 0]) }, dtype: 'float32', shape: [2, 3] };
+ * binary('add', a, b, out);
+ * out.handle.data; // Float32Array [11, 22, 33, 14, 25, 36]
+ * ```
  */
 export function binary(op: BinaryOp, a: T, b: T, out: T): void {
   const o = out.handle.data;
@@ -129,7 +142,14 @@ export function binary(op: BinaryOp, a: T, b: T, out: T): void {
 /**
  * out (bool) = a op b with broadcasting (`RequiredKernels.compare`); out has the broadcast shape.
  *
- * @example compare('lt', a [2, 3], b [3], out [2, 3]) // out[i, j] = a[i, j] < b[j] ? 1 : 0
+ * @example
+ * ```ts
+ * const a: Dense = { handle: { data: new Float32Array([1, 5, 2, 4, 0, 9]) }, dtype: 'float32', shape: [2, 3] };
+ * const b: Dense = { handle: { data: new Float32Array([3, 3, 3]) }, dtype: 'float32', shape: [1, 3] };
+ * const out: Dense = { handle: { data: new Uint8Array([0, 0, 0, 0, 0, 0]) }, dtype: 'bool', shape: [2, 3] };
+ * compare('lt', a, b, out); // out[i, j] = a[i, j] < b[0, j] ? 1 : 0
+ * out.handle.data; // Uint8Array [1, 0, 1, 0, 1, 0]
+ * ```
  */
 export function compare(op: CompareOp, a: T, b: T, out: T): void {
   broadcastApply(a, b, out, out.handle.data, COMPARE[op]);
@@ -138,7 +158,15 @@ export function compare(op: CompareOp, a: T, b: T, out: T): void {
 /**
  * out = cond ? a : b with broadcasting (`RequiredKernels.where`); out has the broadcast shape.
  *
- * @example where(mask [2, 1], a [2, 3], b [], out [2, 3])
+ * @example
+ * ```ts
+ * const cond: Dense = { handle: { data: new Uint8Array([1, 0]) }, dtype: 'bool', shape: [2, 1] };
+ * const a: Dense = { handle: { data: new Float32Array([1, 2, 3, 4, 5, 6]) }, dtype: 'float32', shape: [2, 3] };
+ * const b: Dense = { handle: { data: new Float32Array([0]) }, dtype: 'float32', shape: [1, 1] };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0, 0, 0, 0]) }, dtype: 'float32', shape: [2, 3] };
+ * where(cond, a, b, out);
+ * out.handle.data; // Float32Array [1, 2, 3, 0, 0, 0]
+ * ```
  */
 export function where(cond: T, a: T, b: T, out: T): void {
   const n = sizeOf(out.shape);
@@ -155,7 +183,13 @@ export function where(cond: T, a: T, b: T, out: T): void {
 /**
  * out = x converted to out.dtype with `castScalar`'s rules (`RequiredKernels.cast`); same shape.
  *
- * @example cast(x float32 [2.7, NaN], out int32 [2]) // out = [2, 0]
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([2.7, Number.NaN]) }, dtype: 'float32', shape: [2] };
+ * const out: Dense = { handle: { data: new Int32Array([0, 0]) }, dtype: 'int32', shape: [2] };
+ * cast(x, out);
+ * out.handle.data; // Int32Array [2, 0]
+ * ```
  */
 export function cast(x: T, out: T): void {
   const a = x.handle.data;
@@ -168,7 +202,12 @@ export function cast(x: T, out: T): void {
 /**
  * Every element of out = value converted to out.dtype (`RequiredKernels.fill`); any shape.
  *
- * @example fill(out [2, 3], 0)
+ * @example
+ * ```ts
+ * const out: Dense = { handle: { data: new Int32Array([0, 0, 0, 0, 0, 0]) }, dtype: 'int32', shape: [2, 3] };
+ * fill(out, 7.9);
+ * out.handle.data; // Int32Array [7, 7, 7, 7, 7, 7]
+ * ```
  */
 export function fill(out: T, value: number): void {
   out.handle.data.fill(castScalar(value, out.dtype), 0, sizeOf(out.shape));

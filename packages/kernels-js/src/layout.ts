@@ -7,7 +7,14 @@ import type { ArrayHandle, Dense as T } from './handle.js';
  * Materialises a strided view (`RequiredKernels.copyStrided`): out[i...] = x[offset + Σ i_k·stride_k];
  * the innermost dim is a tight loop.
  *
- * @example copyStrided({ handle, dtype: 'float32', shape: [3, 2], strides: [1, 3], offset: 0 }, out) // a transpose
+ * @example
+ * ```ts
+ * const data = new Float32Array([1, 2, 3, 4, 5, 6]); // [2, 3], row-major
+ * const xT = { handle: { data }, dtype: 'float32' as const, shape: [3, 2], strides: [1, 3], offset: 0 };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0, 0, 0, 0]) }, dtype: 'float32', shape: [3, 2] };
+ * copyStrided(xT, out); // a transpose
+ * out.handle.data; // Float32Array [1, 4, 2, 5, 3, 6]
+ * ```
  */
 export function copyStrided(x: StridedInfo<ArrayHandle>, out: T): void {
   const src = x.handle.data;
@@ -42,7 +49,13 @@ export function copyStrided(x: StridedInfo<ArrayHandle>, out: T): void {
  * Reduces over sorted `axes` (`RequiredKernels.reduce`); out has x's shape with those axes set to 1.
  * Walks x once, accumulating into out's matching element.
  *
- * @example reduce('sum', x [2, 3], [1], out [2, 1]) // row sums
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([1, 2, 3, 4, 5, 6]) }, dtype: 'float32', shape: [2, 3] };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0]) }, dtype: 'float32', shape: [2, 1] };
+ * reduce('sum', x, [1], out); // row sums
+ * out.handle.data; // Float32Array [6, 15]
+ * ```
  */
 export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): void {
   const o = out.handle.data;
@@ -110,7 +123,13 @@ export function reduce(op: ReduceOp, x: T, axes: readonly number[], out: T): voi
  * Index of the first max/min along `axis`, NaN wins (`RequiredKernels.argReduce`); out (int32) has
  * x's shape with `axis` set to 1.
  *
- * @example argReduce('argmax', x [2, 3], 1, out [2, 1])
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([1, 3, 2, 7, 7, 0]) }, dtype: 'float32', shape: [2, 3] };
+ * const out: Dense = { handle: { data: new Int32Array([0, 0]) }, dtype: 'int32', shape: [2, 1] };
+ * argReduce('argmax', x, 1, out);
+ * out.handle.data; // Int32Array [1, 0]: the first max wins
+ * ```
  */
 export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
   const a = x.handle.data;
@@ -140,7 +159,14 @@ export function argReduce(op: ArgReduceOp, x: T, axis: number, out: T): void {
  * PyTorch `gather` (`RequiredKernels.gather`): out[p] = x[target(p)], or 0 (false) where the index
  * is outside [0, x.shape[axis]); out has index's shape.
  *
- * @example gather(x [2, 3], 1, index [2, 2], out [2, 2]) // out[i, j] = x[i, index[i, j]]
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([1, 2, 3, 4, 5, 6]) }, dtype: 'float32', shape: [2, 3] };
+ * const index: Dense = { handle: { data: new Int32Array([2, 0, 1, 1]) }, dtype: 'int32', shape: [2, 2] };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0, 0]) }, dtype: 'float32', shape: [2, 2] };
+ * gather(x, 1, index, out); // out[i, j] = x[i, index[i, j]]
+ * out.handle.data; // Float32Array [3, 1, 5, 5]
+ * ```
  */
 export function gather(x: T, axis: number, index: T, out: T): void {
   const a = x.handle.data;
@@ -156,7 +182,14 @@ export function gather(x: T, axis: number, index: T, out: T): void {
  * PyTorch `scatter_add_` in place (`RequiredKernels.scatterAdd`): out[target(p)] += src[p]; a
  * contribution whose index is out of range is dropped; index and src have the same shape.
  *
- * @example scatterAdd(out [2, 3], 1, index [2, 2], src [2, 2]) // out[i, index[i, j]] += src[i, j]
+ * @example
+ * ```ts
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0, 0, 0, 0]) }, dtype: 'float32', shape: [2, 3] };
+ * const index: Dense = { handle: { data: new Int32Array([0, 0, 2, 1]) }, dtype: 'int32', shape: [2, 2] };
+ * const src: Dense = { handle: { data: new Float32Array([1, 2, 3, 4]) }, dtype: 'float32', shape: [2, 2] };
+ * scatterAdd(out, 1, index, src); // out[i, index[i, j]] += src[i, j]
+ * out.handle.data; // Float32Array [3, 0, 0, 0, 4, 3]
+ * ```
  */
 export function scatterAdd(out: T, axis: number, index: T, src: T): void {
   const o = out.handle.data;

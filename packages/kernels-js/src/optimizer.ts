@@ -7,7 +7,13 @@ import type { Dense as T } from './handle.js';
  * One SGD step in place on float32 arrays of one size (`OptionalKernels.sgdUpdate`); `momentumBuf`
  * is null when momentum is 0.
  *
- * @example sgdUpdate(param, grad, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, first: true })
+ * @example
+ * ```ts
+ * const param: Dense = { handle: { data: new Float32Array([1, 2]) }, dtype: 'float32', shape: [2] };
+ * const grad: Dense = { handle: { data: new Float32Array([0.5, -1]) }, dtype: 'float32', shape: [2] };
+ * sgdUpdate(param, grad, null, { lr: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, first: true });
+ * param.handle.data; // Float32Array [0.95, 2.1]
+ * ```
  */
 export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdateParams): void {
   const p = param.handle.data;
@@ -27,7 +33,15 @@ export function sgdUpdate(param: T, grad: T, momentumBuf: T | null, o: SGDUpdate
 /**
  * One Adam/AdamW step in place (`OptionalKernels.adamUpdate`); `maxExpAvgSq` is null without amsgrad.
  *
- * @example adamUpdate(param, grad, m, v, null, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 })
+ * @example
+ * ```ts
+ * const f32 = (v: number[]): Dense => ({ handle: { data: new Float32Array(v) }, dtype: 'float32', shape: [v.length] });
+ * const [param, grad, m, v] = [f32([1, 2]), f32([0.5, -1]), f32([0, 0]), f32([0, 0])];
+ * const o = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 };
+ * adamUpdate(param, grad, m, v, null, o);
+ * param.handle.data; // Float32Array [0.9, 2.1]: the first step moves each by lr
+ * m.handle.data; // Float32Array [0.05, -0.1]
+ * ```
  */
 export function adamUpdate(
   param: T,

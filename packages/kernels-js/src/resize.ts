@@ -13,7 +13,13 @@ function around(shape: readonly number[], axis: number): [number, number, number
  * (`OptionalKernels.resizeAxis`): out[..., i, ...] = (1 − λ)·x[..., i0, ...] + λ·x[..., i1, ...]
  * ('nearest': x[..., i0, ...]).
  *
- * @example resizeAxis(x /* [1, 3] *\/, { axis: 0, mode: 'linear', alignCorners: true, scale: 2 / 3 }, out /* [3] *\/) // [1, 2, 3]
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([1, 3]) }, dtype: 'float32', shape: [2] };
+ * const out: Dense = { handle: { data: new Float32Array([0, 0, 0]) }, dtype: 'float32', shape: [3] };
+ * resizeAxis(x, { axis: 0, mode: 'linear', alignCorners: true, scale: 2 / 3 }, out);
+ * out.handle.data; // Float32Array [1, 2, 3]
+ * ```
  */
 export function resizeAxis(x: T, params: ResizeAxisParams, out: T): void {
   const [outer, inSize, inner] = around(x.shape, params.axis);
@@ -46,7 +52,13 @@ export function resizeAxis(x: T, params: ResizeAxisParams, out: T): void {
  * full, 0 where nothing maps) gets dx[..., i0, ...] += (1 − λ)·dy[..., i, ...] and
  * dx[..., i1, ...] += λ·dy[..., i, ...].
  *
- * @example resizeAxisBackward(dy /* [1, 1, 1, 1] *\/, { axis: 0, mode: 'nearest', alignCorners: false, scale: 0.5 }, dx /* [2] *\/) // [2, 2]
+ * @example
+ * ```ts
+ * const dy: Dense = { handle: { data: new Float32Array([1, 1, 1, 1]) }, dtype: 'float32', shape: [4] };
+ * const dx: Dense = { handle: { data: new Float32Array([0, 0]) }, dtype: 'float32', shape: [2] };
+ * resizeAxisBackward(dy, { axis: 0, mode: 'nearest', alignCorners: false, scale: 0.5 }, dx);
+ * dx.handle.data; // Float32Array [2, 2]
+ * ```
  */
 export function resizeAxisBackward(dy: T, params: ResizeAxisParams, dx: T): void {
   const [outer, inSize, inner] = around(dx.shape, params.axis);

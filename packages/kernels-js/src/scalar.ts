@@ -10,7 +10,12 @@ import type { BinaryOp, CompareOp, UnaryOp } from '@nnet/tensor';
  * erf(x) = 1 - erfc(|x|) with the Chebyshev-fitted erfc of Numerical Recipes (fractional error
  * < 1.2e-7), odd in x.
  *
- * @example erf(0) === 0; erf(1) ≈ 0.8427008
+ * @example
+ * ```ts
+ * erf(1); // 0.8427007877600067
+ * erf(-1); // -0.8427007877600067
+ * erf(0); // -3.0000000483809686e-8 (the fit's error, not exactly 0)
+ * ```
  */
 export function erf(x: number): number {
   const z = Math.abs(x);
@@ -38,7 +43,12 @@ export function erf(x: number): number {
 /**
  * Rounds to the nearest integer, ties to the even one (PyTorch's and NumPy's `round`).
  *
- * @example roundHalfEven(2.5) === 2; roundHalfEven(3.5) === 4; roundHalfEven(-0.5) === -0
+ * @example
+ * ```ts
+ * roundHalfEven(2.5); // 2
+ * roundHalfEven(3.5); // 4
+ * roundHalfEven(-0.5); // -0
+ * ```
  */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
@@ -48,7 +58,11 @@ export function roundHalfEven(x: number): number {
 /**
  * The logistic function 1 / (1 + e^-x), computed without overflow for either sign of x.
  *
- * @example sigmoid(0) === 0.5; sigmoid(-1000) === 0 (not NaN)
+ * @example
+ * ```ts
+ * sigmoid(0); // 0.5
+ * sigmoid(-1000); // 0 (not NaN)
+ * ```
  */
 export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
@@ -58,7 +72,12 @@ export function sigmoid(x: number): number {
  * C's `pow`: 1 to any power (even NaN) is 1, any number to the power ±0 is 1 (JavaScript's `**`
  * gives NaN for 1 ** NaN).
  *
- * @example powC(1, NaN) === 1; powC(NaN, 0) === 1; powC(2, 3) === 8
+ * @example
+ * ```ts
+ * powC(1, Number.NaN); // 1 (1 ** NaN is NaN)
+ * powC(Number.NaN, 0); // 1
+ * powC(2, 3); // 8
+ * ```
  */
 export function powC(a: number, b: number): number {
   return a === 1 ? 1 : a ** b;
@@ -67,7 +86,11 @@ export function powC(a: number, b: number): number {
 /**
  * Elementwise unary functions by op, with PyTorch's values at the edges (`UnaryOp`'s doc).
  *
- * @example UNARY.relu(-2) // 0
+ * @example
+ * ```ts
+ * UNARY.relu(-2); // 0
+ * UNARY.relu(Number.NaN); // NaN
+ * ```
  */
 export const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -96,7 +119,10 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
 /**
  * Binary arithmetic by op: `pow` is C's, maximum/minimum propagate NaN, logical ops give 0/1.
  *
- * @example BINARY.maximum(1, NaN) // NaN
+ * @example
+ * ```ts
+ * BINARY.maximum(1, Number.NaN); // NaN
+ * ```
  */
 export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
@@ -113,7 +139,11 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
 /**
  * Comparisons by op, as 0/1: NaN compares false (ne: true).
  *
- * @example COMPARE.lt(1, 2) // 1
+ * @example
+ * ```ts
+ * COMPARE.lt(1, 2); // 1
+ * COMPARE.ne(Number.NaN, Number.NaN); // 1
+ * ```
  */
 export const COMPARE: Record<CompareOp, (a: number, b: number) => number> = {
   eq: (a, b) => (a === b ? 1 : 0),

@@ -64,7 +64,15 @@ function mergeSortPositions(
  * (last ascending, first descending, NaNs in their order). Writes values [R, n] (x's dtype) and
  * indices int32 [R, n], each element's position in its row.
  *
- * @example sortRows(x /* [[3, NaN, 1, 3]] *\/, false, values, indices) // values [[1, 3, 3, NaN]], indices [[2, 0, 3, 1]]
+ * @example
+ * ```ts
+ * const x: Dense = { handle: { data: new Float32Array([3, Number.NaN, 1, 3]) }, dtype: 'float32', shape: [1, 4] };
+ * const values: Dense = { handle: { data: new Float32Array([0, 0, 0, 0]) }, dtype: 'float32', shape: [1, 4] };
+ * const indices: Dense = { handle: { data: new Int32Array([0, 0, 0, 0]) }, dtype: 'int32', shape: [1, 4] };
+ * sortRows(x, false, values, indices);
+ * values.handle.data; // Float32Array [1, 3, 3, NaN]
+ * indices.handle.data; // Int32Array [2, 0, 3, 1]
+ * ```
  */
 export function sortRows(x: T, descending: boolean, values: T, indices: T): void {
   const [R, n] = x.shape;

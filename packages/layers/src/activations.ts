@@ -87,7 +87,9 @@ export function alongDim(fn: (x: Tensor, dim: number) => Tensor): new (dim?: num
  * tanh(x), elementwise: x [*] → [*].
  *
  * ```ts
+ * const x = tensor([0, 1]);
  * const y = new Tanh().forward(x);
+ * y.toArray(); // [0, 0.7615942]
  * ```
  */
 export class Tanh extends elementwise((x) => x.tanh()) {}
@@ -96,7 +98,9 @@ export class Tanh extends elementwise((x) => x.tanh()) {}
  * σ(x) = 1 / (1 + e⁻ˣ), elementwise: x [*] → [*].
  *
  * ```ts
+ * const logits = tensor([0, 2]);
  * const p = new Sigmoid().forward(logits);
+ * p.toArray(); // [0.5, 0.8807971]
  * ```
  */
 export class Sigmoid extends elementwise((x) => x.sigmoid()) {}
@@ -161,7 +165,9 @@ export class GELU extends Module {
  * exp(xᵢ) / Σⱼ exp(xⱼ) along `dim` (default -1): x [*] → [*], each slice along dim sums to 1.
  *
  * ```ts
+ * const logits = tensor([[0, 0]]);
  * const probs = new Softmax(1).forward(logits); // [N, C]
+ * probs.toArray(); // [[0.5, 0.5]]
  * ```
  */
 export class Softmax extends alongDim(softmax) {}
@@ -170,7 +176,9 @@ export class Softmax extends alongDim(softmax) {}
  * log softmax along `dim` (default -1), computed stably: x [*] → [*].
  *
  * ```ts
+ * const logits = randn([4, 10]);
  * const logp = new LogSoftmax(1).forward(logits); // [N, C], for nll
+ * logp.exp().sum(1).shape; // [4]
  * ```
  */
 export class LogSoftmax extends alongDim(logSoftmax) {}
@@ -179,7 +187,9 @@ export class LogSoftmax extends alongDim(logSoftmax) {}
  * Returns its input unchanged: x [*] → x. A placeholder where a layer is optional.
  *
  * ```ts
+ * const useNorm = false;
  * const norm = useNorm ? new LayerNorm(64) : new Identity();
+ * norm.forward(ones([2, 64])).shape; // [2, 64]
  * ```
  */
 export class Identity extends elementwise((x) => x.reshape(x.shape)) {}

@@ -153,7 +153,9 @@ export class LogSigmoid extends elementwise(logsigmoid) {}
  * a·σ(b) for the two halves a, b of `dim` (default -1): x [..., 2H, ...] → [..., H, ...].
  *
  * ```ts
+ * const x = randn([3, 8]);
  * const y = new GLU().forward(x); // [N, 8] → [N, 4]
+ * y.shape; // [3, 4]
  * ```
  */
 export class GLU extends alongDim(glu) {}

@@ -96,8 +96,11 @@ function additive(mask: Tensor): Tensor {
  * and, with needWeights, the attention weights [N, L, S] (averaged over heads).
  *
  * ```ts
+ * const [q, k, v] = [randn([2, 5, 64]), randn([2, 7, 64]), randn([2, 7, 64])]; // [N, L, E], [N, S, E]
+ * const keyPaddingMask = tensor([[0, 0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0, 0]], { dtype: 'bool' }); // [N, S]
  * const mha = new MultiheadAttention(64, 4, { batchFirst: true });
  * const { output, weights } = mha.attend(q, k, v, { keyPaddingMask, needWeights: true });
+ * [output.shape, weights?.shape]; // [[2, 5, 64], [2, 5, 7]]
  * ```
  */
 export class MultiheadAttention extends Module {

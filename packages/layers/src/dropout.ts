@@ -11,8 +11,10 @@ import { Module } from './module.js';
  * 1/(1 - p), from the seeded generator; the identity in eval mode: x [*] → [*].
  *
  * ```ts
+ * const model = new Sequential(new Linear(8, 8), new Dropout(0.1));
  * const drop = new Dropout(0.1);
  * model.eval(); // dropout off
+ * model.forward(ones([2, 8])).shape; // [2, 8]
  * ```
  */
 export class Dropout extends Module {

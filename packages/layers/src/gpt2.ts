@@ -46,8 +46,11 @@ import type { LoadStateDictOptions, LoadStateDictResult, StateDict } from './sta
  * Takes the full config (defaults filled in, as GPT2LMHeadModel holds it).
  *
  * ```ts
+ * const gpt = new GPT2LMHeadModel({ vocabSize: 65, nPositions: 128, nEmbd: 64, nLayer: 2, nHead: 4 });
+ * const ids = randint(0, 65, [2, 8]); // [N, T] int32 token ids
  * const trunk = new GPT2Model(gpt.config);
  * const h = trunk.forward(ids); // [N, T, nEmbd]
+ * h.shape; // [2, 8, 64]
  * ```
  */
 export class GPT2Model extends Module {
@@ -128,9 +131,12 @@ export class GPT2Model extends Module {
  *
  * ```ts
  * const gpt = new GPT2LMHeadModel({ vocabSize: 65, nPositions: 128, nEmbd: 64, nLayer: 2, nHead: 4 });
- * gpt.loadStateDict(decodeSafetensors(bytes).tensors);   // an HF checkpoint's tensors
+ * const bytes = encodeSafetensors(gpt.stateDict()); // or an HF checkpoint's file
+ * gpt.loadStateDict(decodeSafetensors(bytes).tensors);
+ * const ids = randint(0, 65, [2, 8]); // [N, T] int32 token ids
  * const logits = gpt.forward(ids);                        // ids [N, T] int32 → [N, T, V]
  * const out = await gpt.generate(ids, { maxNewTokens: 50, doSample: true, topK: 10 });
+ * [logits.shape, out.shape]; // [[2, 8, 65], [2, 58]]
  * ```
  */
 export class GPT2LMHeadModel extends Module {

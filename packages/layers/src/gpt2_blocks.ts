@@ -239,7 +239,9 @@ export class GPT2MLP extends Module {
  * config (defaults filled in, as GPT2LMHeadModel holds it).
  *
  * ```ts
+ * const gpt = new GPT2LMHeadModel({ vocabSize: 65, nPositions: 128, nEmbd: 64, nLayer: 2, nHead: 4 });
  * const block = new GPT2Block(gpt.config);
+ * block.forward(randn([2, 8, 64])).shape; // [2, 8, 64]
  * ```
  */
 export class GPT2Block extends Module {

@@ -57,7 +57,10 @@ const GENERATE_KEYS = [
  * temperature, top-k and top-p from `generator`.
  *
  * ```ts
+ * const rowOfLogits = new Float32Array([0, 5, 1, -2]);
+ * const generator = new Generator(0);
  * const tok = pickToken(rowOfLogits, { doSample: true, temperature: 0.8, topK: 10, generator });
+ * pickToken(rowOfLogits, { doSample: false, temperature: 1, generator }); // 1: greedy takes the argmax
  * ```
  */
 export function pickToken(
@@ -142,7 +145,10 @@ export interface Generative {
  * (see GPT2LMHeadModel.generate, which calls it).
  *
  * ```ts
+ * const gpt = new GPT2LMHeadModel({ vocabSize: 65, nPositions: 128, nEmbd: 64, nLayer: 2, nHead: 4 });
+ * const ids = randint(0, 65, [2, 8]); // [N, T] int32 token ids
  * const out = await generate(gpt, ids, { maxNewTokens: 50, doSample: true, topK: 10 });
+ * out.shape; // [2, 58]
  * ```
  */
 export async function generate(

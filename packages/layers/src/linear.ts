@@ -43,8 +43,10 @@ export function uniformParameter(shape: number[], bound: number): Parameter {
  * weight [outFeatures, inFeatures] and bias [outFeatures] ~ U(-1/√inFeatures, 1/√inFeatures).
  *
  * ```ts
+ * const x = randn([32, 784]);
  * const fc = new Linear(784, 10);
  * const logits = fc.forward(x); // [N, 784] → [N, 10]
+ * logits.shape; // [32, 10]
  * ```
  */
 export class Linear extends Module {

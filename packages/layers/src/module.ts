@@ -227,8 +227,10 @@ export abstract class Module {
    * A parameter shared by two modules appears under both names, as in PyTorch. The tensors are the
    * module's own; do not dispose them.
    * @example
-   *   Object.keys(new Sequential(new Linear(2, 3), new BatchNorm1d(3)).stateDict())
-   *   // ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+   * ```ts
+   * Object.keys(new Sequential(new Linear(2, 3), new BatchNorm1d(3)).stateDict());
+   * // ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+   * ```
    */
   stateDict(): StateDict {
     const out: StateDict = {};
@@ -247,7 +249,12 @@ export abstract class Module {
    * StateDictError listing every problem (non-tensor or disposed values, shape mismatches, and
    * with `strict` (the default) missing and unexpected keys).
    * @example
-   *   const { missingKeys } = model.checkStateDict(decodeSafetensors(bytes).tensors, { strict: false });
+   * ```ts
+   * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+   * const bytes = encodeSafetensors({ '0.weight': zeros([8, 4]), '0.bias': zeros([8]) }); // a partial file
+   * const { missingKeys } = model.checkStateDict(decodeSafetensors(bytes).tensors, { strict: false });
+   * missingKeys; // ['2.weight', '2.bias']
+   * ```
    */
   checkStateDict(
     dict: StateDict | Map<string, Tensor>,
@@ -264,7 +271,12 @@ export abstract class Module {
    * unexpected keys are errors; `{ strict: false }` loads the keys both have and returns the
    * others. Shape mismatches are errors either way.
    * @example
-   *   const { missingKeys, unexpectedKeys } = model.loadStateDict(decodeSafetensors(bytes).tensors);
+   * ```ts
+   * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+   * const bytes = encodeSafetensors(new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2)).stateDict());
+   * const { missingKeys, unexpectedKeys } = model.loadStateDict(decodeSafetensors(bytes).tensors);
+   * [missingKeys, unexpectedKeys]; // [[], []]
+   * ```
    */
   loadStateDict(
     dict: StateDict | Map<string, Tensor>,

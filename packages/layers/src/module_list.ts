@@ -10,8 +10,9 @@ import { Module } from './module.js';
  * container of repeated blocks, whose state-dict names are `<list>.<i>.<param>`.
  *
  * ```ts
+ * const x = randn([2, 4]);
  * const blocks = new ModuleList([new Linear(4, 4), new Linear(4, 4)]);
- * blocks.at(1).forward(x);
+ * blocks.at(1).forward(x).shape; // [2, 4]
  * ```
  */
 export class ModuleList<M extends Module = Module> extends Module {

@@ -113,8 +113,10 @@ abstract class PositionalBase extends Module {
  * Fixed sine/cosine position table added to the input.
  *
  * ```ts
+ * const tokenEmbeddings = randn([2, 16, 64]); // [N, L, 64]
  * const pe = new SinusoidalPositionalEncoding(64, 512);
  * const y = pe.forward(tokenEmbeddings);      // [N, L, 64]
+ * y.shape; // [2, 16, 64]
  * ```
  */
 export class SinusoidalPositionalEncoding extends PositionalBase {
@@ -156,8 +158,10 @@ export class SinusoidalPositionalEncoding extends PositionalBase {
  * A learned vector per position added to the input (GPT-2's `wpe`).
  *
  * ```ts
+ * const tokenEmbeddings = randn([2, 16, 64]); // [N, L, 64]
  * const pe = new LearnedPositionalEmbedding(256, 64);
  * const y = pe.forward(tokenEmbeddings);      // [N, L, 64]
+ * y.shape; // [2, 16, 64]
  * ```
  */
 export class LearnedPositionalEmbedding extends PositionalBase {

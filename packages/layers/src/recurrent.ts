@@ -203,8 +203,10 @@ abstract class RecurrentBase extends Module {
  * → output [T, N, hiddenSize] (see the file's shapes and formulas).
  *
  * ```ts
+ * const x = randn([10, 4, 8]); // [T, N, 8]
  * const rnn = new RNN(8, 16, { numLayers: 2 });
  * const [out, h] = rnn.forwardWithState(x); // out [T, N, 16], h [2, N, 16]
+ * [out.shape, h.shape]; // [[10, 4, 16], [2, 4, 16]]
  * ```
  */
 export class RNN extends RecurrentBase {
@@ -227,8 +229,10 @@ export class RNN extends RecurrentBase {
  * [numLayers, N, hiddenSize].
  *
  * ```ts
+ * const x = randn([4, 10, 8]);
  * const gru = new GRU(8, 16, { batchFirst: true });
  * const y = gru.forward(x); // [N, T, 8] → [N, T, 16]
+ * y.shape; // [4, 10, 16]
  * ```
  */
 export class GRU extends RecurrentBase {
@@ -247,8 +251,10 @@ export class GRU extends RecurrentBase {
  * [numLayers, N, hiddenSize].
  *
  * ```ts
+ * const x = randn([10, 4, 8]); // [T, N, 8]
  * const lstm = new LSTM(8, 16);
  * const [out, [h, c]] = lstm.forwardWithState(x);
+ * [out.shape, h.shape, c.shape]; // [[10, 4, 16], [1, 4, 16], [1, 4, 16]]
  * ```
  */
 export class LSTM extends RecurrentBase {

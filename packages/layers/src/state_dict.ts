@@ -35,7 +35,9 @@ export interface ShapeMismatch {
  * fields; the module was not changed.
  *
  * ```ts
- * try { model.loadStateDict(dict); } catch (e) { if (e instanceof StateDictError) console.log(e.missingKeys); }
+ * const model = new Linear(2, 2);
+ * const dict = { weight: zeros([2, 2]) }; // no 'bias'
+ * try { model.loadStateDict(dict); } catch (e) { if (e instanceof StateDictError) console.log(e.missingKeys); } // ['bias']
  * ```
  */
 export class StateDictError extends ValueError {

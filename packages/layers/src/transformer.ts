@@ -172,8 +172,10 @@ export abstract class TransformerLayerBase extends Module {
  * ([N, L, dModel] batch-first) → the same shape.
  *
  * ```ts
+ * const x = randn([2, 16, 64]);
  * const layer = new TransformerEncoderLayer(64, 4, { dimFeedforward: 256, batchFirst: true });
  * const y = layer.forward(x);                 // x, y [N, L, 64]
+ * y.shape; // [2, 16, 64]
  * ```
  */
 export class TransformerEncoderLayer extends TransformerLayerBase {
@@ -210,8 +212,12 @@ export type DecoderMasks = [
  * memory [S, N, dModel] ([N, ·, dModel] batch-first) → tgt's shape.
  *
  * ```ts
+ * const tgt = randn([2, 10, 64]);
+ * const memory = randn([2, 12, 64]);
+ * const causalMask = full([10, 10], Number.NEGATIVE_INFINITY).triu(1);
  * const layer = new TransformerDecoderLayer(64, 4, { batchFirst: true });
  * const y = layer.forward(tgt, memory, causalMask);   // tgt [N, T, 64], memory [N, S, 64]
+ * y.shape; // [2, 10, 64]
  * ```
  */
 export class TransformerDecoderLayer extends TransformerLayerBase {
@@ -332,8 +338,12 @@ export class TransformerEncoder extends TransformerStack<TransformerEncoderLayer
  * tgt [T, N, dModel], memory [S, N, dModel] → tgt's shape.
  *
  * ```ts
+ * const tgt = randn([10, 2, 64]);    // [T, N, 64]
+ * const memory = randn([12, 2, 64]); // [S, N, 64]
+ * const tgtMask = full([10, 10], Number.NEGATIVE_INFINITY).triu(1); // causal
  * const dec = new TransformerDecoder(new TransformerDecoderLayer(64, 4), 6);
  * const y = dec.forward(tgt, memory, tgtMask);
+ * y.shape; // [10, 2, 64]
  * ```
  */
 export class TransformerDecoder extends TransformerStack<TransformerDecoderLayer> {

@@ -86,7 +86,11 @@ const bceElementwise = customGrad(
  * For raw scores use `bceWithLogits`, which is also more stable.
  *
  * ```ts
+ * const model = new Linear(3, 1);
+ * const x = randn([4, 3]);
+ * const y = tensor([[0], [1], [1], [0]]);
  * const loss = bce(model.forward(x).sigmoid(), y); // x [N, F], y [N, 1] of 0/1
+ * loss.shape; // []
  * ```
  */
 export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
@@ -108,7 +112,9 @@ export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Te
  * [C] per class (the last dim); returns a scalar ('mean', 'sum') or [*] ('none').
  *
  * ```ts
- * const loss = bceWithLogits(logits, y, { posWeight: tensor([3]) }); // logits, y [N, 1]
+ * const logits = tensor([[0], [0]]);
+ * const y = tensor([[1], [0]]);
+ * bceWithLogits(logits, y, { posWeight: tensor([3]) }).item(); // 1.3862944 (2 ln 2) (logits, y [N, 1])
  * ```
  */
 export function bceWithLogits(
@@ -139,14 +145,17 @@ export function bceWithLogits(
  * `bce` as a module with fixed options.
  *
  * ```ts
+ * const probs = tensor([0.9, 0.2]);
+ * const targets = tensor([1, 0]);
  * const lossFn = new BCELoss({ reduction: 'sum' });
- * const loss = lossFn.forward(probs, targets); // [N] each → scalar
+ * lossFn.forward(probs, targets).item(); // 0.3285041 ([N] each → scalar)
  * ```
  *
  * `bce(input, target, this.options)`: probabilities [*] in [0, 1] and targets [*] → a scalar, or [*] with 'none'.
  *
  * ```ts
- * lossFn.forward(tensor([0.9, 0.2]), tensor([1, 0])) // scalar ≈ 0.164
+ * const lossFn = new BCELoss();
+ * lossFn.forward(tensor([0.9, 0.2]), tensor([1, 0])).item(); // 0.164252
  * ```
  */
 export class BCELoss extends lossModule(bce) {}
@@ -155,14 +164,17 @@ export class BCELoss extends lossModule(bce) {}
  * `bceWithLogits` as a module with fixed options.
  *
  * ```ts
+ * const logits = tensor([[0], [2]]);
+ * const targets = tensor([[1], [1]]);
  * const lossFn = new BCEWithLogitsLoss({ posWeight: tensor([2]) });
- * const loss = lossFn.forward(logits, targets); // [N, 1] each → scalar
+ * lossFn.forward(logits, targets).item(); // 0.8200752 ([N, 1] each → scalar)
  * ```
  *
  * `bceWithLogits(input, target, this.options)`: raw scores [*] and 0/1 targets [*] → a scalar, or [*] with 'none'.
  *
  * ```ts
- * lossFn.forward(logits, targets) // [N, 1] each → scalar
+ * const lossFn = new BCEWithLogitsLoss();
+ * lossFn.forward(randn([4, 1]), tensor([[1], [0], [0], [1]])).shape; // [] ([N, 1] each → scalar)
  * ```
  */
 export class BCEWithLogitsLoss extends lossModule(bceWithLogits) {}

@@ -145,7 +145,11 @@ function checkLogits(op: string, x: Tensor): void {
  * returns a scalar ('mean', 'sum') or [N, ...] ('none').
  *
  * ```ts
+ * const model = new Linear(20, 10);
+ * const x = randn([4, 20]);
+ * const labels = tensor([1, 0, 9, 3], { dtype: 'int32' });
  * const loss = crossEntropy(model.forward(x), labels); // logits [N, 10], labels int32 [N]
+ * loss.shape; // []
  * ```
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
@@ -185,7 +189,9 @@ function fused(logits: Tensor, target: Tensor, options: CrossEntropyOptions): Te
  * scalar ('mean', 'sum') or [N, ...] ('none').
  *
  * ```ts
- * const loss = nll(logits.logSoftmax(1), labels);
+ * const logits = tensor([[0, 0], [0, 0]]);
+ * const labels = tensor([0, 1], { dtype: 'int32' });
+ * nll(logits.logSoftmax(1), labels).item(); // 0.6931472 (ln 2)
  * ```
  */
 export function nll(logProbs: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
@@ -227,15 +233,20 @@ export class CrossEntropyLoss {
  * `nll` as an object with `forward(logProbs, target)`.
  *
  * ```ts
+ * const logProbs = tensor([[0, 0], [0, 0]]).logSoftmax(1);
+ * const target = tensor([0, 1], { dtype: 'int32' });
  * const lossFn = new NLLLoss({ ignoreIndex: 0 });
- * const loss = lossFn.forward(logProbs, target); // [N, C], int32 [N] → scalar
+ * lossFn.forward(logProbs, target).item(); // 0.6931472 (ln 2: row 0 is ignored; [N, C], int32 [N] → scalar)
  * ```
  *
  * `nll(logProbs, target, this.options)`: log-probabilities [N, C] (or [N, C, d1, ...]) and int32
  * class indices [N] (or [N, d1, ...]) → a scalar, or [N, ...] with 'none'.
  *
  * ```ts
- * lossFn.forward(logits.logSoftmax(1), labels) // [N, C], int32 [N] → scalar
+ * const lossFn = new NLLLoss();
+ * const logits = randn([4, 5]);
+ * const labels = tensor([1, 0, 4, 3], { dtype: 'int32' });
+ * lossFn.forward(logits.logSoftmax(1), labels).shape; // [] ([N, C], int32 [N] → scalar)
  * ```
  */
 export class NLLLoss extends lossModule(nll) {}

@@ -52,7 +52,9 @@ function logSumExp3(a: Tensor, b: Tensor, c: Tensor): Tensor {
  * [N, S] or concatenated 1-D, with the per-sample `inputLengths` (<= T) and `targetLengths`.
  *
  * ```ts
- * ctc(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+ * const logits = randn([50, 2, 20]); // [T, N, C], class 0 the blank
+ * const targets = randint(1, 20, [2, 10]); // [N, S]
+ * ctc(logits.logSoftmax(2), targets, [50, 48], [10, 7]).shape; // []
  * ```
  */
 export function ctc(
@@ -187,7 +189,9 @@ export function ctc(
  * int32 targets [N, S] (or concatenated 1-D), N input and N target lengths → a scalar, or [N] with 'none'.
  *
  * ```ts
- * new CTCLoss().forward(logits.logSoftmax(2), targets, [50, 48], [10, 7])
+ * const logits = randn([50, 2, 20]); // [T, N, C], class 0 the blank
+ * const targets = randint(1, 20, [2, 10]); // [N, S]
+ * new CTCLoss().forward(logits.logSoftmax(2), targets, [50, 48], [10, 7]).shape; // []
  * ```
  */
 export class CTCLoss extends lossModule(ctc) {}

@@ -20,7 +20,10 @@ export type KLReduction = 'mean' | 'sum' | 'none' | 'batchmean';
  * Returns a scalar, or [*] with reduction 'none'.
  *
  * ```ts
+ * const student = randn([4, 10]);
+ * const teacher = randn([4, 10]);
  * const loss = klDiv(student.logSoftmax(1), teacher.softmax(1), { reduction: 'batchmean' });
+ * loss.shape; // []
  * ```
  */
 export function klDiv(
@@ -59,13 +62,17 @@ export function klDiv(
  * `klDiv` as an object with `forward(input, target)`.
  *
  * ```ts
- * const loss = new KLDivLoss({ reduction: 'batchmean' }).forward(logP, q); // [N, C] each
+ * const logP = tensor([[0.25, 0.75]]).log();
+ * const q = tensor([[0.25, 0.75]]);
+ * new KLDivLoss({ reduction: 'batchmean' }).forward(logP, q).item(); // 0 (the same distribution) ([N, C] each)
  * ```
  *
  * `klDiv(input, target, this.options)`: log-probabilities and (log-)probabilities of one shape [*] → a scalar, or [*] with 'none'.
  *
  * ```ts
- * lossFn.forward(student.logSoftmax(1), teacher.softmax(1)) // [N, C] each → scalar
+ * const lossFn = new KLDivLoss({ reduction: 'batchmean' });
+ * const [student, teacher] = [randn([4, 10]), randn([4, 10])];
+ * lossFn.forward(student.logSoftmax(1), teacher.softmax(1)).shape; // [] ([N, C] each → scalar)
  * ```
  */
 export class KLDivLoss extends lossModule(klDiv) {}

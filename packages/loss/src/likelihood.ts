@@ -41,7 +41,9 @@ export interface PoissonNllOptions {
  * F.poisson_nll_loss: input and target broadcast to [*]; a scalar, or [*] with 'none'.
  *
  * ```ts
- * const loss = poissonNll(logRate, counts); // [N] each
+ * const logRate = tensor([0, 0]);
+ * const counts = tensor([1, 3]);
+ * poissonNll(logRate, counts).item(); // 1 ([N] each)
  * ```
  */
 export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
@@ -142,7 +144,9 @@ export function gaussianNll(
  * `poissonNll(input, target, this.options)`: (log-)rates and counts broadcast to [*] → a scalar, or [*] with 'none'.
  *
  * ```ts
- * new PoissonNLLLoss().forward(logRate, counts) // [N] each → scalar
+ * const logRate = tensor([0, 0]);
+ * const counts = tensor([1, 3]);
+ * new PoissonNLLLoss().forward(logRate, counts).item(); // 1 ([N] each → scalar)
  * ```
  */
 export class PoissonNLLLoss extends lossModule(poissonNll) {}
@@ -154,7 +158,10 @@ export class PoissonNLLLoss extends lossModule(poissonNll) {}
  * the last dim 1 or dropped) → a scalar, or [*] with 'none'.
  *
  * ```ts
- * new GaussianNLLLoss().forward(mean, y, variance) // [N, D], [N, D], [N, 1] → scalar
+ * const mean = zeros([2, 3]);
+ * const y = ones([2, 3]);
+ * const variance = ones([2, 1]);
+ * new GaussianNLLLoss().forward(mean, y, variance).item(); // 0.5 ([N, D], [N, D], [N, 1] → scalar)
  * ```
  */
 export class GaussianNLLLoss extends lossModule(gaussianNll) {}

@@ -58,7 +58,9 @@ export interface MarginOptions {
  * x2 should.
  *
  * ```ts
- * marginRanking(scoresA, scoresB, tensor([1, -1, 1]), { margin: 0.1 })
+ * const scoresA = tensor([0.5, 0.1, 0.3]);
+ * const scoresB = tensor([0.2, 0.4, 0.3]);
+ * marginRanking(scoresA, scoresB, tensor([1, -1, 1]), { margin: 0.1 }).item(); // 0.0333333
  * ```
  */
 export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
@@ -74,7 +76,8 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, options: Margin
  * where y = -1 (margin default 1), for x a distance [*] and y ∈ {1, -1} of the same shape.
  *
  * ```ts
- * const loss = hingeEmbedding(distances, tensor([1, -1, 1]));
+ * const distances = tensor([0.5, 0.5, 2]);
+ * hingeEmbedding(distances, tensor([1, -1, 1])).item(); // 1
  * ```
  */
 export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
@@ -95,7 +98,9 @@ export function hingeEmbedding(x: Tensor, y: Tensor, options: MarginOptions = {}
  * max(0, cos - margin) where y = -1; cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12)), PyTorch's.
  *
  * ```ts
- * const loss = cosineEmbedding(a, b, tensor([1, -1])); // a, b [2, D]
+ * const a = tensor([[1, 0], [1, 0]]);
+ * const b = tensor([[1, 0], [0, 1]]);
+ * cosineEmbedding(a, b, tensor([1, -1])).item(); // 0: a match with cos 1, a non-match with cos 0 (a, b [2, D])
  * ```
  */
 export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: MarginOptions = {}): Tensor {
@@ -144,7 +149,10 @@ function pairwiseDistance(a: Tensor, b: Tensor, p: number, eps: number): Tensor 
  * negative [N, D] (or [D]); margin default 1, d the p-norm distance (PyTorch's pairwise_distance).
  *
  * ```ts
- * const loss = tripletMargin(anchor, positive, negative, { margin: 0.5 });
+ * const anchor = tensor([[0, 0]]);
+ * const positive = tensor([[0, 1]]);
+ * const negative = tensor([[1, 1]]);
+ * tripletMargin(anchor, positive, negative, { margin: 0.5 }).item(); // 0.0857869
  * ```
  */
 export function tripletMargin(
@@ -189,7 +197,9 @@ export interface MultiLabelSoftMarginOptions {
  * -(1/C)·Σ_c w_c·(y·log σ(x) + (1 - y)·log σ(-x)), then reduced over N.
  *
  * ```ts
- * const loss = multiLabelSoftMargin(logits, tags); // [N, C] each
+ * const logits = tensor([[0, 0], [0, 0]]);
+ * const tags = tensor([[1, 0], [0, 1]]);
+ * multiLabelSoftMargin(logits, tags).item(); // 0.6931472 (ln 2) ([N, C] each)
  * ```
  */
 export function multiLabelSoftMargin(
@@ -222,7 +232,10 @@ export function multiLabelSoftMargin(
  * `marginRanking(x1, x2, y, this.options)`: scores x1, x2 and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
  *
  * ```ts
- * lossFn.forward(scoresA, scoresB, tensor([1, -1, 1])) // [3] each → scalar
+ * const lossFn = new MarginRankingLoss({ margin: 0.1 });
+ * const scoresA = tensor([0.5, 0.1, 0.3]);
+ * const scoresB = tensor([0.2, 0.4, 0.3]);
+ * lossFn.forward(scoresA, scoresB, tensor([1, -1, 1])).item(); // 0.0333333 ([3] each → scalar)
  * ```
  */
 export class MarginRankingLoss extends lossModule(marginRanking) {}
@@ -233,7 +246,9 @@ export class MarginRankingLoss extends lossModule(marginRanking) {}
  * `hingeEmbedding(x, y, this.options)`: distances x and y ∈ {1, -1} of one shape [*] → a scalar, or [*] with 'none'.
  *
  * ```ts
- * lossFn.forward(distances, tensor([1, -1, 1])) // [3] each → scalar
+ * const lossFn = new HingeEmbeddingLoss();
+ * const distances = tensor([0.5, 0.5, 2]);
+ * lossFn.forward(distances, tensor([1, -1, 1])).item(); // 1 ([3] each → scalar)
  * ```
  */
 export class HingeEmbeddingLoss extends lossModule(hingeEmbedding) {}
@@ -244,7 +259,10 @@ export class HingeEmbeddingLoss extends lossModule(hingeEmbedding) {}
  * `cosineEmbedding(x1, x2, y, this.options)`: rows x1, x2 [N, D] (or [D]) and y [N] ∈ {1, -1} → a scalar, or [N] with 'none'.
  *
  * ```ts
- * lossFn.forward(a, b, tensor([1, -1])) // a, b [2, D] → scalar
+ * const lossFn = new CosineEmbeddingLoss();
+ * const a = tensor([[1, 0], [1, 0]]);
+ * const b = tensor([[1, 0], [0, 1]]);
+ * lossFn.forward(a, b, tensor([1, -1])).item(); // 0 (a, b [2, D] → scalar)
  * ```
  */
 export class CosineEmbeddingLoss extends lossModule(cosineEmbedding) {}
@@ -255,7 +273,9 @@ export class CosineEmbeddingLoss extends lossModule(cosineEmbedding) {}
  * `tripletMargin(anchor, positive, negative, this.options)`: rows [N, D] (or [D]) each → a scalar, or [N] with 'none'.
  *
  * ```ts
- * lossFn.forward(anchor, positive, negative) // [N, D] each → scalar
+ * const lossFn = new TripletMarginLoss({ margin: 0.5 });
+ * const [anchor, positive, negative] = [randn([4, 8]), randn([4, 8]), randn([4, 8])];
+ * lossFn.forward(anchor, positive, negative).shape; // [] ([N, D] each → scalar)
  * ```
  */
 export class TripletMarginLoss extends lossModule(tripletMargin) {}
@@ -266,7 +286,10 @@ export class TripletMarginLoss extends lossModule(tripletMargin) {}
  * `multiLabelSoftMargin(x, y, this.options)`: logits and 0/1 targets [N, C] (or [C]) → a scalar, or [N] with 'none'.
  *
  * ```ts
- * lossFn.forward(logits, tags) // [N, C] each → scalar
+ * const lossFn = new MultiLabelSoftMarginLoss();
+ * const logits = randn([4, 3]);
+ * const tags = tensor([[1, 0, 1], [0, 0, 1], [1, 1, 0], [0, 1, 0]]);
+ * lossFn.forward(logits, tags).shape; // [] ([N, C] each → scalar)
  * ```
  */
 export class MultiLabelSoftMarginLoss extends lossModule(multiLabelSoftMargin) {}

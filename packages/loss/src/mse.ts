@@ -36,7 +36,11 @@ export function reduce(loss: Tensor, reduction: Reduction): Tensor {
  * shape [*]; returns a scalar, or [*] with reduction 'none'.
  *
  * ```ts
+ * const model = new Linear(3, 1);
+ * const x = randn([4, 3]);
+ * const y = randn([4, 1]);
  * const loss = mse(model.forward(x), y); // [N, 1] each → scalar
+ * loss.shape; // []
  * ```
  */
 export function mse(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {

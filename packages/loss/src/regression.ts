@@ -24,7 +24,9 @@ function difference(op: string, input: Tensor, target: Tensor): Tensor {
  * or [*] with reduction 'none'.
  *
  * ```ts
- * const loss = l1(pred, y);
+ * const pred = tensor([1, 2]);
+ * const y = tensor([0, 4]);
+ * l1(pred, y).item(); // 1.5
  * ```
  */
 export function l1(
@@ -44,7 +46,9 @@ export function l1(
  * target, β default 1; β = 0 is L1); one shape [*]; a scalar, or [*] with 'none'.
  *
  * ```ts
- * const loss = smoothL1(boxes, targets, { beta: 0.5 });
+ * const boxes = tensor([[0, 0, 1, 1]]);
+ * const targets = tensor([[0, 0.2, 1, 2]]);
+ * smoothL1(boxes, targets, { beta: 0.5 }).item(); // 0.1975
  * ```
  */
 export function smoothL1(
@@ -73,7 +77,9 @@ export function smoothL1(
  * one shape [*]; a scalar, or [*] with 'none'.
  *
  * ```ts
- * const loss = huber(pred, y, { delta: 2 });
+ * const pred = tensor([0, 0]);
+ * const y = tensor([1, 5]);
+ * huber(pred, y, { delta: 2 }).item(); // 4.25
  * ```
  */
 export function huber(
@@ -100,7 +106,9 @@ export function huber(
  * `l1` as an object with `forward(input, target)`.
  *
  * ```ts
- * const loss = new L1Loss().forward(pred, y); // [*] each → scalar
+ * const pred = randn([8, 3]);
+ * const y = randn([8, 3]);
+ * new L1Loss().forward(pred, y).shape; // [] ([*] each → scalar)
  * ```
  *
  * `l1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
@@ -115,13 +123,17 @@ export class L1Loss extends lossModule(l1) {}
  * `smoothL1` as an object with `forward(input, target)`.
  *
  * ```ts
- * const loss = new SmoothL1Loss({ beta: 0.5 }).forward(pred, y);
+ * const pred = tensor([0, 0.2, 3]);
+ * const y = tensor([0, 0, 0]);
+ * new SmoothL1Loss({ beta: 0.5 }).forward(pred, y).item(); // 0.93
  * ```
  *
  * `smoothL1(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
  *
  * ```ts
- * new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targets) // [N, 4] each → scalar
+ * const boxes = randn([5, 4]);
+ * const targets = randn([5, 4]);
+ * new SmoothL1Loss({ beta: 0.5 }).forward(boxes, targets).shape; // [] ([N, 4] each → scalar)
  * ```
  */
 export class SmoothL1Loss extends lossModule(smoothL1) {}
@@ -130,13 +142,17 @@ export class SmoothL1Loss extends lossModule(smoothL1) {}
  * `huber` as an object with `forward(input, target)`.
  *
  * ```ts
- * const loss = new HuberLoss({ delta: 2 }).forward(pred, y);
+ * const pred = tensor([0, 0]);
+ * const y = tensor([1, 5]);
+ * new HuberLoss({ delta: 2 }).forward(pred, y).item(); // 4.25
  * ```
  *
  * `huber(input, target, this.options)`: one shape [*] each → a scalar, or [*] with 'none'.
  *
  * ```ts
- * new HuberLoss({ delta: 2 }).forward(pred, y) // [N] each → scalar
+ * const pred = randn([6]);
+ * const y = randn([6]);
+ * new HuberLoss({ delta: 2 }).forward(pred, y).shape; // [] ([N] each → scalar)
  * ```
  */
 export class HuberLoss extends lossModule(huber) {}

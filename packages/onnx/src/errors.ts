@@ -9,9 +9,18 @@ import { NNetError } from '@nnet/tensor';
  * `{ path, type }` (the dotted path in the model, '' for the root, and the class name).
  *
  * @example
- * try { await exportOnnx(new MyBlock(), x); } catch (e) {
+ * ```ts
+ * class MyBlock extends Module {
+ *   forward(x: Tensor): Tensor {
+ *     return x.mul(2);
+ *   }
+ * }
+ * try {
+ *   await exportOnnx(new MyBlock(), randn([2, 3]));
+ * } catch (e) {
  *   if (e instanceof UnsupportedModuleError) console.log(e.modules); // [{ path: '', type: 'MyBlock' }]
  * }
+ * ```
  */
 export class UnsupportedModuleError extends NNetError {
   /** `'UnsupportedModuleError'`: what `e.name`, `String(e)` and the stack trace show. */
@@ -22,7 +31,16 @@ export class UnsupportedModuleError extends NNetError {
    * message names the same ones.
    *
    * @example
-   * e.modules; // [{ path: 'blocks.1', type: 'MyBlock' }]
+   * ```ts
+   * class MyBlock extends Module {
+   *   forward(x: Tensor): Tensor {
+   *     return x.mul(2);
+   *   }
+   * }
+   * const model = new Sequential(new Linear(3, 3), new MyBlock());
+   * const e = await exportOnnx(model, randn([2, 3])).catch((err: unknown) => err);
+   * if (e instanceof UnsupportedModuleError) e.modules; // [{ path: '1', type: 'MyBlock' }]
+   * ```
    */
   readonly modules: {
     /** The module's dotted path in the model: `'blocks.1'`, `''` for the root. */

@@ -20,14 +20,20 @@ import { floatTensorProto } from './tensor_proto.js';
  * The opsets `exportOnnx` writes.
  *
  * @example
+ * ```ts
  * SUPPORTED_EXPORT_OPSETS.includes(17); // true
+ * ```
  */
 export const SUPPORTED_EXPORT_OPSETS: readonly number[] = [13, 14, 15, 16, 17];
 /**
  * The default opset of `exportOnnx`: 17, the first with LayerNormalization.
  *
  * @example
+ * ```ts
+ * const model = new Linear(4, 2);
+ * const x = randn([3, 4]);
  * await exportOnnx(model, x, { opset: DEFAULT_OPSET }); // the same as leaving opset out
+ * ```
  */
 export const DEFAULT_OPSET = 17;
 
@@ -35,7 +41,9 @@ export const DEFAULT_OPSET = 17;
  * Options of `exportOnnx`, named as PyTorch's `torch.onnx.export` names them.
  *
  * @example
+ * ```ts
  * const options: ExportOptions = { opset: 13, inputNames: ['x'], outputNames: ['y'], dynamicAxes: { x: { 0: 'batch' } } };
+ * ```
  */
 export interface ExportOptions {
   /** ONNX opset, 13 to 17 (default 17; below 17 LayerNorm is written as its decomposition). */
@@ -151,6 +159,9 @@ const ELEM = { float32: DataType.FLOAT, int32: DataType.INT32, bool: DataType.BO
  * Returns a Promise because the weights are read with `await data()` (this works on every backend).
  *
  * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ *
  * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
  * const bytes = await exportOnnx(model, randn([3, 4]), { dynamicAxes: { input: { 0: 'batch' } } });
  * writeFileSync('mlp.onnx', bytes); // runs in ONNX Runtime with any batch size
@@ -160,6 +171,7 @@ const ELEM = { float32: DataType.FLOAT, int32: DataType.INT32, bool: DataType.BO
  * await exportOnnx(enc, [randn([2, 3, 16]), null, pad], {
  *   dynamicAxes: { src: { 0: 'N', 1: 'L' }, src_key_padding_mask: { 0: 'N', 1: 'L' } },
  * });
+ * ```
  */
 export async function exportOnnx(
   model: Module,

@@ -18,7 +18,9 @@ import { fromTensorProto, type HostTensor, hostToTensor } from './tensor_proto.j
  * The default-domain opsets `importOnnx` reads (PyTorch 1.13 writes 9 to 17; 14 by default).
  *
  * @example
+ * ```ts
  * SUPPORTED_IMPORT_OPSETS.includes(14); // true
+ * ```
  */
 export const SUPPORTED_IMPORT_OPSETS: readonly number[] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
 
@@ -71,10 +73,14 @@ function describeInput(v: ValueInfoProto): GraphInput {
  * Shapes: the graph's; inputs must match its static dims, symbolic dims take any size.
  *
  * @example
- * const model = importOnnx(bytes);               // a torch.onnx.export of nn.Linear(6, 3)
- * model.inputNames;                               // ['input']
- * const y = model.forward(randn([5, 6]));         // [5, 3]
+ * ```ts
+ * const bytes = await exportOnnx(new Linear(6, 3), randn([1, 6]), { dynamicAxes: { input: { 0: 'batch' } } });
+ * const model = importOnnx(bytes); // as from a torch.onnx.export of nn.Linear(6, 3)
+ * model.inputNames; // ['input']
+ * model.forward(randn([5, 6])).shape; // [5, 3]
  * const { output } = model.run({ input: randn([2, 6]) });
+ * output.shape; // [2, 3]
+ * ```
  */
 export class OnnxModule extends Module {
   /** The graph's input names, in the order `forward` takes them. */
@@ -143,7 +149,12 @@ export class OnnxModule extends Module {
    * Every output by name; `inputs` in `inputNames` order or by name.
    *
    * @example
-   * const { output } = model.run({ input: randn([2, 6]) }); // [2, 3]
+   * ```ts
+   * const bytes = await exportOnnx(new Linear(6, 3), randn([1, 6]), { dynamicAxes: { input: { 0: 'batch' } } });
+   * const model = importOnnx(bytes); // as from a torch.onnx.export of nn.Linear(6, 3)
+   * const { output } = model.run({ input: randn([2, 6]) });
+   * output.shape; // [2, 3]
+   * ```
    */
   run(inputs: Tensor[] | Record<string, Tensor>): Record<string, Tensor> {
     const given = Array.isArray(inputs)
@@ -208,7 +219,11 @@ export class OnnxModule extends Module {
    * The first output of the graph for inputs in `inputNames` order (other outputs are freed).
    *
    * @example
-   * const y = model.forward(randn([5, 6])); // [5, 3]
+   * ```ts
+   * const bytes = await exportOnnx(new Linear(6, 3), randn([1, 6]), { dynamicAxes: { input: { 0: 'batch' } } });
+   * const model = importOnnx(bytes); // as from a torch.onnx.export of nn.Linear(6, 3)
+   * model.forward(randn([5, 6])).shape; // [5, 3]
+   * ```
    */
   forward(...inputs: Tensor[]): Tensor {
     const out = this.run(inputs);
@@ -257,9 +272,13 @@ function checkGraph(graph: GraphProto): void {
  * Integer inputs (token ids) are given as int32 tensors.
  *
  * @example
- * const model = importOnnx(new Uint8Array(readFileSync('mlp.onnx')));
- * const y = model.forward(randn([5, 6])); // [5, 3]
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ *
+ * const model = importOnnx(new Uint8Array(readFileSync('mlp.onnx'))); // exportOnnx's example wrote it
+ * model.forward(randn([5, 4])).shape; // [5, 2]
  * console.log(model.namedParameters().map(([n]) => n)); // ['0.weight', '0.bias', ...]
+ * ```
  */
 export function importOnnx(bytes: Uint8Array): OnnxModule {
   const model = decodeModel(bytes, 'importOnnx');

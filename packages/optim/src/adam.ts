@@ -89,6 +89,8 @@ class AdamBase extends Optimizer<AdamOptions> {
  * [0.9, 0.999], eps 1e-8, weightDecay 0. Updates each parameter p [*] in place from p.grad [*].
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const loss = model.forward(randn([8, 4])).pow(2).mean();
  * const opt = new Adam(model.parameters(), { lr: 3e-4 });
  * loss.backward(); opt.step(); opt.zeroGrad();
  * ```
@@ -109,7 +111,9 @@ export class Adam extends AdamBase {
  * otherwise as Adam.
  *
  * ```ts
+ * const model = new Linear(4, 2);
  * const opt = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.1 });
+ * opt.paramGroups[0].options.weightDecay; // 0.1
  * ```
  */
 export class AdamW extends AdamBase {

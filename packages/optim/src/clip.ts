@@ -24,9 +24,13 @@ function checkParams(op: string, params: unknown): void {
  * `tidy`) when you do not.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const loss = model.forward(randn([8, 4])).pow(2).mean();
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
  * loss.backward();
- * const norm = clipGradNorm(model.parameters(), 1.0); // Tensor [], e.g. 3.2 before clipping
+ * const norm = clipGradNorm(model.parameters(), 1.0); // Tensor [], the norm before clipping
  * optimizer.step();
+ * norm.shape; // []
  * ```
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normType = 2): Tensor {
@@ -61,6 +65,9 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, normTyp
  * clip_grad_value_); parameters without a gradient are skipped. params: tensors of any shape.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const loss = model.forward(randn([8, 4])).pow(2).mean();
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * loss.backward();
  * clipGradValue(model.parameters(), 1.0);
  * opt.step();

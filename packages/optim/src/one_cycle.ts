@@ -46,7 +46,11 @@ const ONE_CYCLE_KEYS = [
  * Adam's β₁) moves the opposite way unless `cycleMomentum: false`.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const [epochs, batchesPerEpoch] = [10, 100];
  * const sched = new OneCycleLR(opt, { maxLr: 0.1, totalSteps: epochs * batchesPerEpoch });
+ * sched.getLastLr(); // ≈ [0.004]: maxLr / 25 at step 0
  * ```
  */
 export class OneCycleLR extends LRScheduler {

@@ -96,6 +96,8 @@ export function checkOptionTypes(op: string, options: object, defaults: object):
  *   protected validate() {}
  *   protected stepParameter(p: Tensor, g: Tensor, _s: object, o: { lr: number }) { p.assign(p.sub(g.mul(o.lr))); }
  * }
+ * const model = new Linear(4, 2);
+ * model.forward(randn([8, 4])).sum().backward();
  * const opt = new MySGD(model.parameters(), { lr: 0.1 });
  * opt.step(); // every p with a gradient: p ← p - 0.1·p.grad
  * ```

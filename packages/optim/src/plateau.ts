@@ -11,8 +11,11 @@ import { checkOptimizer, type WithLr } from './schedulers.js';
  * (default 10); `step(metric)` takes the epoch's metric as a number.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * const plateau = new ReduceLROnPlateau(opt, { mode: 'min', patience: 5 });
- * plateau.step(valLoss); // after each epoch
+ * for (const valLoss of [1, 1, 1, 1, 1, 1, 1]) plateau.step(valLoss); // after each epoch
+ * plateau.getLastLr(); // ≈ [0.01]: lowered once the metric stalled for more than 5 epochs
  * ```
  */
 export class ReduceLROnPlateau {

@@ -31,7 +31,9 @@ export interface RMSpropOptions {
  * parameter p [*] in place from p.grad [*].
  *
  * ```ts
+ * const model = new Linear(4, 2);
  * const opt = new RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9 });
+ * opt.paramGroups[0].options.alpha; // 0.99
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
@@ -106,7 +108,9 @@ export interface AdagradOptions {
  * in place from p.grad [*].
  *
  * ```ts
+ * const model = new Linear(4, 2);
  * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
+ * opt.paramGroups[0].options.eps; // 1e-10
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {

@@ -44,9 +44,14 @@ export interface SchedulerStateDict {
  * (`lrAt`), and the base class sets it on the optimizer at each `step()`.
  *
  * ```ts
+ * const model = new Linear(4, 2);
  * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * const sched = new StepLR(opt, { stepSize: 30 });
- * for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
+ * for (let epoch = 0; epoch < 90; epoch++) {
+ *   // ... one epoch of opt.step() calls
+ *   sched.step();
+ * }
+ * sched.getLastLr(); // ≈ [1e-4]: 0.1·0.1³
  * ```
  */
 export abstract class LRScheduler {
@@ -158,7 +163,11 @@ export function positive(op: string, name: string, v: number, integer = false): 
  * Multiplies the rate by `gamma` (default 0.1) every `stepSize` steps: lr = base·γ^⌊t/stepSize⌋.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 }); // 0.1 → 0.01 at epoch 30
+ * for (let epoch = 0; epoch < 30; epoch++) sched.step();
+ * sched.getLastLr(); // ≈ [0.01]
  * ```
  */
 export class StepLR extends LRScheduler {
@@ -185,7 +194,11 @@ export class StepLR extends LRScheduler {
  * Multiplies the rate by `gamma` (default 0.1) at each milestone step.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ * for (let epoch = 0; epoch < 80; epoch++) sched.step();
+ * sched.getLastLr(); // ≈ [0.001]: 0.1·0.1²
  * ```
  */
 export class MultiStepLR extends LRScheduler {
@@ -217,7 +230,11 @@ export class MultiStepLR extends LRScheduler {
  * Multiplies the rate by `gamma` every step: lr = base·γ^t.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * const sched = new ExponentialLR(opt, { gamma: 0.95 });
+ * sched.step();
+ * sched.getLastLr(); // [0.095]
  * ```
  */
 export class ExponentialLR extends LRScheduler {
@@ -242,7 +259,11 @@ export class ExponentialLR extends LRScheduler {
  * lr = ηmin + (base - ηmin)·(1 + cos(π·t/Tmax))/2.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * const sched = new CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ * for (let epoch = 0; epoch < 50; epoch++) sched.step();
+ * sched.getLastLr(); // ≈ [0.050005]: halfway down
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
@@ -271,7 +292,10 @@ export class CosineAnnealingLR extends LRScheduler {
  * `totalIters` steps (default 5), then holds it: a warmup.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const opt = new SGD(model.parameters(), { lr: 0.1 });
  * const sched = new LinearLR(opt, { startFactor: 0.1, totalIters: 10 });
+ * sched.getLastLr(); // ≈ [0.01]: 0.1·startFactor at step 0
  * ```
  */
 export class LinearLR extends LRScheduler {

@@ -29,6 +29,8 @@ export interface SGDOptions {
  * parameter p [*] in place from p.grad [*].
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const loss = model.forward(randn([8, 4])).pow(2).mean();
  * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  * loss.backward(); opt.step(); opt.zeroGrad();
  * ```

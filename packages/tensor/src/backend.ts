@@ -250,6 +250,7 @@ export type OptionalKernelName = keyof OptionalKernels;
  * The required kernel methods, in contract order.
  *
  * ```ts
+ * const myBackend = getBackend();
  * REQUIRED_KERNELS.slice(0, 4)   // ['unary', 'binary', 'compare', 'where'] (12 in all)
  * const missing = REQUIRED_KERNELS.filter((k) => typeof myBackend[k] !== 'function');
  * ```
@@ -274,6 +275,7 @@ export const REQUIRED_KERNELS: readonly RequiredKernelName[] = [
  * (`referenceKernels`) that runs when a backend lacks it.
  *
  * ```ts
+ * const backend = getBackend();
  * OPTIONAL_KERNELS.filter((k) => !hasKernel(backend, k))   // what the backend decomposes
  * ```
  */

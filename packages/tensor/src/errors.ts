@@ -203,6 +203,7 @@ export function describeValue(v: unknown): string {
  * otherwise be ignored silently); also refuses a non-object.
  *
  * ```ts
+ * const options = { stride: 2, padding: 1 };
  * checkOptions('conv2d', options, ['stride', 'padding', 'dilation', 'groups']);
  * ```
  */

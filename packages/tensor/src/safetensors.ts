@@ -69,7 +69,11 @@ interface Entry {
  * by element size (largest first) then name, as the reference writer does, so every tensor's data
  * is aligned to its element size.
  * @example
- *   const bytes = encodeSafetensors({ 'fc.weight': w, 'fc.bias': b }, { floatDtype: 'F16' });
+ * ```ts
+ * const [w, b] = [randn([3, 4]), zeros([3])];
+ * const bytes = encodeSafetensors({ 'fc.weight': w, 'fc.bias': b }, { floatDtype: 'F16' });
+ * Object.keys(decodeSafetensors(bytes).tensors); // ['fc.bias', 'fc.weight']
+ * ```
  */
 export function encodeSafetensors(
   tensors: Record<string, Tensor>,
@@ -86,7 +90,12 @@ export function encodeSafetensors(
  * `encodeSafetensors` reading the tensors asynchronously (`await t.data()`), for backends that
  * cannot read synchronously (WebGPU). Same bytes.
  * @example
- *   await writeFile('model.safetensors', await encodeSafetensorsAsync(model.stateDict()));
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ *
+ * const model = new Linear(4, 2);
+ * await writeFile('model.safetensors', await encodeSafetensorsAsync(model.stateDict()));
+ * ```
  */
 export async function encodeSafetensorsAsync(
   tensors: Record<string, Tensor>,

@@ -70,6 +70,9 @@ export function keep<T extends Scoped>(t: T): T {
  * for work that awaits, use `tidyAsync` or `scope()`.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const x = randn([8, 4]);
+ * const y = randn([8, 2]);
  * const loss = tidy(() => mse(model.forward(x), y)); // intermediates freed, loss kept
  * ```
  */
@@ -114,6 +117,8 @@ export function tidy<T>(fn: () => T): T {
  * of them returned it (it becomes loose instead).
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const x = randn([8, 4]);
  * {
  *   using s = scope();
  *   const y = model.forward(x);
@@ -170,6 +175,8 @@ export class AsyncScope {
  * when it closes, except those in the result passed to `close(result)`.
  *
  * ```ts
+ * const x = randn([3]);
+ * const f = (t: Tensor) => t.mul(2).add(1);
  * { using s = scope(); const h = x.relu(); await h.data(); }   // h is freed at the closing brace
  * const s = scope(); const y = f(x); s.close(y);                 // y survives, f's temporaries freed
  * ```
@@ -183,6 +190,8 @@ export function scope(): AsyncScope {
  * its resolved result and those kept.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const x = randn([8, 4]);
  * const probs = await tidyAsync(async () => {
  *   const logits = model.forward(x);
  *   await logits.data();         // awaits are fine

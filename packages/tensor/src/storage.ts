@@ -26,6 +26,7 @@ export const MAX_STORAGE_ELEMENTS = 2 ** 31 - 1;
  * address space of wasm32.
  *
  * ```ts
+ * const backend = getBackend();
  * DEFAULT_MAX_STORAGE_BYTES   // 4294967296
  * const limit = backend.maxStorageBytes ?? DEFAULT_MAX_STORAGE_BYTES;
  * ```
@@ -187,6 +188,7 @@ export function memoryStats(): MemoryStats {
  * Starts peak tracking afresh from the live bytes now.
  *
  * ```ts
+ * const trainStep = () => tidy(() => randn([64, 64]).matmul(randn([64, 64])).sum().item());
  * resetPeakMemory(); trainStep(); memoryStats().peakBytes; // the step's peak
  * ```
  */

@@ -79,6 +79,8 @@ export class BatchIterator {
    *
    * @example
    * ```ts
+   * const x = randn([40, 3]);
+   * const y = randn([40, 1]);
    * for (const b of new BatchIterator({ batchSize: 16 }).iterate(x, y, { shuffleRows: true })) {
    *   b.inputs.dispose();
    *   b.targets.dispose();

@@ -8,6 +8,10 @@ import type { Callback, EpochLogs, FitContext } from './fit_types.js';
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
+ * const valLoader = loader; // a held-out set in real use
  * const stop = new EarlyStopping({ monitor: 'val_loss', patience: 3 });
  * await fit(model, loader, { epochs: 100, loss, optimizer, validation: valLoader, callbacks: [stop] });
  * stop.stoppedEpoch; // the epoch training stopped at, or null
@@ -64,9 +68,13 @@ export class EarlyStopping implements Callback {
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
+ *
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
  * const log = new HistoryLogger((text) => writeFileSync('history.csv', text), 'csv');
  * await fit(model, loader, { epochs: 3, loss, optimizer, callbacks: [log] });
- * log.render(); // "epoch,loss\n0,0.9\n1,0.5\n2,0.4\n"
+ * log.render().split('\n')[0]; // 'epoch,loss', then one line per epoch
  * ```
  */
 export class HistoryLogger implements Callback {

@@ -155,8 +155,10 @@ export function collate(examples: readonly unknown[]): unknown {
  *
  * @example
  * ```ts
+ * const x = randn([100, 3]);
+ * const y = randn([100, 1]);
  * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0 });
- * loader.length; // batches per epoch
+ * loader.length; // 4 batches per epoch: ceil(100 / 32)
  * for (const [xb, yb] of loader) {
  *   xb.dispose();
  *   yb.dispose();

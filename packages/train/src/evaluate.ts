@@ -18,10 +18,13 @@ import { Yielder } from './yield.js';
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const testLoader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4 });
  * const { loss, accuracy } = await evaluate(model, testLoader, {
  *   loss: new CrossEntropyLoss(),
  *   metrics: [new Accuracy()],
  * });
+ * [typeof loss, typeof accuracy]; // ['number', 'number']
  * ```
  */
 export async function evaluate(
@@ -68,8 +71,11 @@ export async function evaluate(
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([10, 2])), { batchSize: 4 });
  * const logits = await predict(model, loader); // [N, C]
  * const classes = logits.argmax(1);            // [N]
+ * classes.shape; // [10]
  * ```
  */
 export async function predict(

@@ -77,11 +77,14 @@ function checkReadEvery(op: string, readEvery: number | undefined): number {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4 });
+ * const valLoader = loader; // a held-out set in real use
  * const history = await fit(model, loader, {
  *   epochs: 5, loss: new CrossEntropyLoss(), optimizer: new Adam(model.parameters()),
  *   metrics: [new Accuracy()], validation: valLoader,
  * });
- * history[4].val_accuracy; // e.g. 0.97
+ * history[4].val_accuracy; // a number in [0, 1]
  * ```
  */
 export function fit(model: Module, train: Batches, options: FitOptions): Promise<EpochLogs[]> {

@@ -17,8 +17,12 @@ export type Batches = Iterable<Tensor[]>;
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
+ * const valLoader = loader; // a held-out set in real use
  * const history = await fit(model, loader, { epochs: 2, loss, optimizer, validation: valLoader });
- * history[1]; // { epoch: 1, loss: 0.31, val_loss: 0.35 }
+ * Object.keys(history[1]); // ['epoch', 'loss', 'val_loss']
  * ```
  */
 export interface EpochLogs {
@@ -90,6 +94,9 @@ export interface ReadOptions {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4 });
+ * const valLoader = loader; // a held-out set in real use
  * const options: FitOptions = {
  *   epochs: 10,
  *   loss: new CrossEntropyLoss(),
@@ -98,6 +105,7 @@ export interface ReadOptions {
  *   validation: valLoader,
  *   callbacks: [new EarlyStopping({ patience: 2 })],
  * };
+ * await fit(model, loader, options);
  * ```
  */
 export interface FitOptions extends ReadOptions {

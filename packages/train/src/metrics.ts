@@ -17,8 +17,11 @@ import { fmtShape, gather, noGrad, ShapeError, type Tensor, tidy, ValueError } f
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
  * const history = await fit(model, loader, { loss, optimizer, metrics: [new Accuracy()] });
- * history[0].accuracy; // the metric's `name` is its key in the logs
+ * history[0].accuracy; // a number in [0, 1] (the metric's `name` is its key in the logs)
  * ```
  */
 export interface Metric {

@@ -31,6 +31,7 @@ export interface LossFn {
  *
  * @example
  * ```ts
+ * const model = new Linear(2, 1);
  * const opt: OptimizerLike = new SGD(model.parameters(), { lr: 0.1 });
  * ```
  */
@@ -46,6 +47,7 @@ export interface OptimizerLike {
  *
  * @example
  * ```ts
+ * const net = new Sequential(new Linear(2, 8), new Tanh(), new Linear(8, 1));
  * const options: TrainOptions = {
  *   numEpochs: 200,
  *   iterator: new BatchIterator({ batchSize: 4, shuffle: false }),
@@ -139,7 +141,11 @@ function runSync<T>(steps: Generator<unknown, T>): T {
  * needs a backend that reads synchronously (CPU, WASM); `trainAsync` runs on every backend.
  *
  * ```ts
+ * const net = new Sequential(new Linear(2, 8), new Tanh(), new Linear(8, 1));
+ * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]); // [4, 2]
+ * const y = tensor([[0], [1], [1], [0]]);             // [4, 1]
  * const losses = train(net, x, y, { numEpochs: 100, quiet: true });
+ * losses.length; // 100: one loss per epoch
  * ```
  */
 export function train(net: Module, inputs: Tensor, targets: Tensor, options: TrainOptions = {}): number[] {
@@ -165,7 +171,11 @@ export function train(net: Module, inputs: Tensor, targets: Tensor, options: Tra
  * and yielding to the event loop at least every `yieldEvery` ms (default 16).
  *
  * ```ts
+ * const net = new Sequential(new Linear(2, 8), new Tanh(), new Linear(8, 1));
+ * const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]); // [4, 2]
+ * const y = tensor([[0], [1], [1], [0]]);             // [4, 1]
  * const losses = await trainAsync(net, x, y, { numEpochs: 100, quiet: true });
+ * losses.length; // 100: one loss per epoch
  * ```
  */
 export async function trainAsync(

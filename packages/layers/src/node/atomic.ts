@@ -57,7 +57,10 @@ function sweep(path: string): void {
 /**
  * Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename).
  * @example
- *   await writeFileAtomic('model.safetensors', encodeSafetensors(model.stateDict()));
+ * ```ts
+ * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+ * await writeFileAtomic('model.safetensors', encodeSafetensors(model.stateDict()));
+ * ```
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = tempPath('writeFileAtomic', path, bytes);
@@ -78,6 +81,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
  * temporary file beside `path`, then rename over it; the temporary is removed on failure.
  *
  * ```ts
+ * const model = new Linear(4, 2);
  * writeFileAtomicSync('model.safetensors', encodeSafetensors(model.stateDict()));
  * ```
  */

@@ -29,8 +29,11 @@ function checkModule(op: string, model: unknown, path: unknown): void {
  * Writes `model.stateDict()` to a safetensors file, atomically. Integer buffers (BatchNorm's
  * `num_batches_tracked`) are written as I64, as PyTorch keeps them.
  * @example
- *   await saveSafetensors(model, 'model.safetensors');                  // F32
- *   await saveSafetensors(model, 'model-f16.safetensors', { dtype: 'F16' });
+ * ```ts
+ * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+ * await saveSafetensors(model, 'model.safetensors');                  // F32
+ * await saveSafetensors(model, 'model-f16.safetensors', { dtype: 'F16' });
+ * ```
  */
 export async function saveSafetensors(
   model: Module,
@@ -51,8 +54,14 @@ export async function saveSafetensors(
  * `model`: all or nothing, strict by default (see `Module.loadStateDict`).
  * Returns the keys that did not match (non-strict) and the file's metadata.
  * @example
- *   await loadSafetensors(model, 'model.safetensors');
- *   const { missingKeys } = await loadSafetensors(model, 'backbone.safetensors', { strict: false });
+ * ```ts
+ * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+ * await saveSafetensors(model, 'model.safetensors');
+ * await loadSafetensors(model, 'model.safetensors');
+ * await saveSafetensors(new Linear(4, 8), 'backbone.safetensors'); // keys 'weight', 'bias'
+ * const { missingKeys } = await loadSafetensors(model, 'backbone.safetensors', { strict: false });
+ * missingKeys.length; // 4: none of the model's keys is in that file
+ * ```
  */
 export async function loadSafetensors(
   model: Module,

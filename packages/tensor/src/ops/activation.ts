@@ -108,6 +108,7 @@ export function softplus(x: Tensor, options: { beta?: number; threshold?: number
  *   d/dx = 1 where min <= x <= max, else 0 (PyTorch's rule: the bounds pass the gradient)
  *
  * ```ts
+ * const x = randn([3]);
  * clamp(tensor([-2, 0.5, 3]), 0, 1)   // [3] → [0, 0.5, 1]
  * clamp(x, 0)   // only a lower bound: relu
  * ```

@@ -75,7 +75,7 @@ export type TensorData = NestedArray | TypedArray | readonly number[];
  *
  * ```ts
  * checkDType('zeros', 'float32')   // ok, returns nothing
- * checkDType('zeros', 'float64')   // throws DTypeError: zeros: unsupported dtype 'float64'; ...
+ * checkDType('zeros', 'float64' as DType)   // throws DTypeError: zeros: unsupported dtype 'float64'; ...
  * ```
  */
 export function checkDType(op: string, dtype: DType): void {

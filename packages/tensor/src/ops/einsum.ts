@@ -161,6 +161,9 @@ function contract(a: Term, b: Term, keep: Set<string>, sizes: Map<string, number
  * one operand takes a diagonal ('ii->i'). Gradients come from the matmul, sum and index ops.
  *
  * ```ts
+ * const [a, b] = [randn([2, 3, 4]), randn([2, 4, 5])];
+ * const m = randn([3, 3]);
+ * const [u, v] = [randn([2, 6, 8]), randn([2, 6, 8])];
  * einsum('bij,bjk->bik', a, b)   // batched matmul
  * einsum('ii', m)                // trace
  * einsum('...d,...d->...', u, v) // rowwise dot product

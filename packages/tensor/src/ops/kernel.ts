@@ -18,6 +18,7 @@ import { Tensor } from '../tensor.js';
  * DisposedError if it was disposed; returns it (marked as used).
  *
  * ```ts
+ * const b = tensor([1, 2]);
  * checkTensor('matmul', b, 'other');
  * ```
  */

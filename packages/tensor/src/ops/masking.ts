@@ -74,6 +74,8 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
  *   ∂/∂x = 0 where the mask holds, 1 elsewhere;  ∂/∂value = the number of masked positions
  *
  * ```ts
+ * const T = 3;
+ * const scores = randn([T, T]);
  * scores.maskedFill(triu(ones([T, T], { dtype: 'bool' }), 1), -Infinity)
  * ```
  */

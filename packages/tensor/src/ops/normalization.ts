@@ -50,7 +50,9 @@ export interface LayerNormOptions {
  * (x - μ)/√(σ² + eps)·weight + bias, σ² biased.
  *
  * ```ts
- * layerNorm(x, [x.shape.at(-1)], { weight, bias })
+ * const x = randn([2, 5, 8]);
+ * const [weight, bias] = [ones([8]), zeros([8])];
+ * layerNorm(x, [x.shape[x.ndim - 1]], { weight, bias })
  * ```
  */
 export function layerNorm(
@@ -97,8 +99,10 @@ export interface RMSNormOptions {
  * Shapes: x [..., *normalizedShape], weight normalizedShape → x's shape.
  *
  * ```ts
+ * const x = randn([2, 8]);
+ * const weight = ones([8]);
  * rmsNorm(tensor([[1, 1], [3, 3]]), [2])   // [2, 2] → [[1, 1], [1, 1]]
- * rmsNorm(x, [x.shape.at(-1)], { weight })
+ * rmsNorm(x, [x.shape[x.ndim - 1]], { weight })
  * ```
  */
 export function rmsNorm(x: Tensor, normalizedShape: readonly number[], options: RMSNormOptions = {}): Tensor {
@@ -154,6 +158,8 @@ function channelView(x: Tensor): number[] {
  * Shapes: x [N, C, ...], runningMean/runningVar/weight/bias [C] → x's shape.
  *
  * ```ts
+ * const x = randn([4, 2, 5]); // [N, C, L]
+ * const [runningMean, runningVar, weight, bias] = [zeros([2]), ones([2]), ones([2]), zeros([2])];
  * batchNorm(tensor([[[1], [2]], [[3], [6]]]), { training: true })
  *   // [2, 2, 1] → [[[-1], [-1]], [[1], [1]]] (≈, eps 1e-5)
  * batchNorm(x, { runningMean, runningVar, weight, bias })   // eval: the running statistics

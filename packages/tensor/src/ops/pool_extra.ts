@@ -261,6 +261,7 @@ function adaptive2d(
  * Shapes: x [N, C, H, W] or [C, H, W] → [N, C, oH, oW] or [C, oH, oW].
  *
  * ```ts
+ * const x = randn([2, 3, 8, 8]);
  * adaptiveAvgPool2d(tensor([[[[1, 2, 3, 4], [5, 6, 7, 8]]]]), [1, 2])   // [1, 1, 2, 4] → [[[[3.5, 5.5]]]]
  * adaptiveAvgPool2d(x, 1)   // global average pooling: [N, C, H, W] → [N, C, 1, 1]
  * ```

@@ -52,6 +52,7 @@ const MODE_RANK: Record<InterpolateMode, number | null> = {
  * with scale = in/out, or 1/scaleFactor when scaleFactor is given (PyTorch's rule).
  *
  * ```ts
+ * const img = randn([1, 3, 4, 4]); // [N, C, H, W]
  * interpolate(img, { scaleFactor: 2, mode: 'bilinear' })   // [N, C, 2H, 2W]
  * ```
  */

@@ -178,6 +178,7 @@ function sourceIndex(mode: PadMode, i: number, n: number): number {
  *   position's gradient is added to the element it copies
  *
  * ```ts
+ * const x = randn([1, 2, 3, 4]);
  * pad(x, [1, 1, 2, 0], { mode: 'reflect' })   // last dim +1 each side, the one before +2 on top
  * ```
  */

@@ -24,6 +24,10 @@ export { writeFileAtomic, writeFileAtomicSync };
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4, seed: 0 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
+ * const valLoader = loader; // a held-out set in real use
  * const ckpt = new ModelCheckpoint({ path: 'best.safetensors', optimizer, monitor: 'val_loss' });
  * await fit(model, loader, { epochs: 20, loss, optimizer, validation: valLoader, callbacks: [ckpt] });
  * ```

@@ -11,6 +11,8 @@ import type { CheckpointContents } from './checkpoint_types.js';
  * first await), and it reads asynchronously, so it works on every backend.
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
  * await saveCheckpoint('ckpt.safetensors', { model, optimizer, epoch: 4 });
  * ```
  */
@@ -39,7 +41,10 @@ export function encodeCheckpoint(what: CheckpointContents): Uint8Array {
  * `encodeCheckpoint` reading asynchronously (the state is captured when called).
  *
  * ```ts
+ * const model = new Linear(4, 2);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
  * const bytes = await encodeCheckpointAsync({ model, optimizer, epoch: 3 }); // a safetensors Uint8Array
+ * bytes instanceof Uint8Array; // true
  * ```
  */
 export async function encodeCheckpointAsync(what: CheckpointContents): Promise<Uint8Array> {

@@ -70,7 +70,13 @@ function readCheckpoint(op: string, path: string, bytes: Uint8Array) {
  * before anything is changed, and if the optimizer or scheduler still rejects its state, both are
  * restored; after an error every target is as it was.
  * @example
- *   const { epoch } = await loadCheckpoint('ckpt.safetensors', { model, optimizer });
+ * ```ts
+ * const model = new Linear(4, 2);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * await saveCheckpoint('ckpt.safetensors', { model, optimizer, epoch: 4 });
+ * const { epoch } = await loadCheckpoint('ckpt.safetensors', { model, optimizer });
+ * epoch; // 4
+ * ```
  */
 export async function loadCheckpoint(path: string, into: CheckpointTargets): Promise<LoadedCheckpoint> {
   if (!into || typeof into !== 'object' || !into.model)

@@ -51,6 +51,11 @@ export interface StatefulScheduler {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4, seed: 0 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
+ * const scheduler = new StepLR(optimizer, { stepSize: 10 });
+ * const history = await fit(model, loader, { epochs: 5, loss, optimizer });
  * await saveCheckpoint('ckpt.safetensors', {
  *   model, optimizer, scheduler, epoch: 4, history,
  *   generators: { loader: loader.generator, default: defaultGenerator },
@@ -79,6 +84,10 @@ export interface CheckpointContents {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4, seed: 0 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
+ * await saveCheckpoint('ckpt.safetensors', { model, optimizer, generators: { loader: loader.generator } });
  * await loadCheckpoint('ckpt.safetensors', { model, optimizer, generators: { loader: loader.generator } });
  * ```
  */
@@ -98,8 +107,13 @@ export interface CheckpointTargets {
  *
  * @example
  * ```ts
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4, seed: 0 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
+ * await saveCheckpoint('ckpt.safetensors', { model, optimizer, epoch: 4, history: await fit(model, loader, { epochs: 5, loss, optimizer }) });
  * const { epoch, history } = await loadCheckpoint('ckpt.safetensors', { model, optimizer });
  * await fit(model, loader, { epochs: 10, initialEpoch: (epoch ?? -1) + 1, loss, optimizer });
+ * history.length; // 5: the epochs before the checkpoint
  * ```
  */
 export interface LoadedCheckpoint {

@@ -39,8 +39,11 @@ function format(logs: EpochLogs): string {
  *
  * @example
  * ```ts
- * await fit(model, loader, { epochs: 5, loss, optimizer, callbacks: [new ProgressBar()] });
- * // epoch 1/5  loss 0.6931  accuracy 50.00 %  (0.4 s)
+ * const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+ * const loader = new DataLoader(new TensorDataset(randn([16, 2]), randint(0, 2, [16])), { batchSize: 4, seed: 0 });
+ * const [loss, optimizer] = [new CrossEntropyLoss(), new SGD(model.parameters(), { lr: 0.1 })];
+ * await fit(model, loader, { epochs: 5, loss, optimizer, metrics: [new Accuracy()], callbacks: [new ProgressBar()] });
+ * // off a terminal, one line per epoch, e.g.: epoch 1/5  loss 0.6967  accuracy 56.25 %  (0.1 s)
  * ```
  */
 export class ProgressBar implements Callback {
