@@ -4,9 +4,14 @@
 
 import { Binary, Unary } from '../src/codes';
 
-/** erf via 1 - erfc(|x|) with Numerical Recipes' Chebyshev fit (fractional error < 1.2e-7). */
+/** erf: the Maclaurin series to n = 8 for |x| < 0.5, else 1 - erfc(|x|) with Numerical Recipes' fit. */
 function erf(x: f64): f64 {
   const z = Math.abs(x);
+  if (z < 0.5) {
+    const s = x * x;
+    return 1.1283791670955126 * x * (1.0 + s * (-1.0 / 3.0 + s * (1.0 / 10.0 + s * (-1.0 / 42.0 + s * (1.0 / 216.0 +
+      s * (-1.0 / 1320.0 + s * (1.0 / 9360.0 + s * (-1.0 / 75600.0 + s / 685440.0))))))));
+  }
   const t = 1.0 / (1.0 + 0.5 * z);
   const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
     t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));

@@ -21,6 +21,18 @@ describe('scalar rules', () => {
     expect(erf(Number.NaN)).toBeNaN();
   });
 
+  it('erf keeps its relative accuracy near 0: erf(±0) = ±0, the sign right for tiny x', () => {
+    expect(Object.is(erf(0), 0)).toBe(true);
+    expect(Object.is(erf(-0), -0)).toBe(true);
+    for (const x of [1e-30, 1e-9, 1e-4, 0.03, 0.2, 0.45, 0.4999]) {
+      const want = erfByQuadrature(x);
+      expect(Math.abs(erf(x) - want) / want).toBeLessThan(1e-9);
+      expect(erf(-x)).toBe(-erf(x));
+    }
+    // The two branches meet at 0.5 within the fit's error.
+    expect(Math.abs(erf(0.5 - 1e-12) - erf(0.5))).toBeLessThan(1.2e-7);
+  });
+
   it('round goes half to even, keeping the sign of zero', () => {
     const cases: [number, number][] = [
       [0.5, 0],
