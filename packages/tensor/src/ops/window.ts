@@ -1,9 +1,14 @@
 /**
- * Sliding-window index tables shared by the reference convolution and pooling: for each window
- * element k = (i, j) and output position l = (oh, ow), the flat input position h·W + w it reads,
- * or the sentinel H·W for a position in the padding. Gathering from the input plane with one
- * extra sentinel element appended (0 for conv, -∞ for max pooling) is im2col; scatter-adding
- * back through the same table is its adjoint (col2im).
+ * Sliding-window geometry (`Window`, `pair`, `outSize`, `outputSize`, used by conv and pooling) and
+ * the window index tables of `unfold`/`fold` and of the pooling path with ceilMode, dilation or
+ * divisorOverride (pool_extra.ts): for each window element k = (i, j) and output position
+ * l = (oh, ow), the flat input position h·W + w it reads, or the sentinel H·W for a position in the
+ * padding. Gathering from the input plane with one extra sentinel element appended (0 for unfold,
+ * -∞ for max pooling) is im2col; scatter-adding back through the same table is its adjoint (col2im).
+ * The reference convolution and the plain pooling use strided views instead (reference/windows.ts);
+ * these tables stay until the contract can write into a strided destination without an index
+ * (rebuilt on views, ceil-mode pooling and cpu fold measured 1.2–1.85× slower, because padding and
+ * placing blocks go through `cat`'s index-and-scatter).
  */
 import { noGrad } from '../autograd.js';
 import { ShapeError, ValueError } from '../errors.js';
