@@ -6,7 +6,16 @@ import { BackendError } from '@nnet/tensor';
  * (`await setBackend('cpu')`) or create a new WebGPU backend and move the data over.
  *
  * ```ts
- * try { await t.data(); } catch (e) { if (e instanceof DeviceLostError) await setBackend('wasm'); }
+ * import '@nnet/backend-wasm';
+ *
+ * const gpu = await createWebGpuBackend({ allowSoftware: true });
+ * gpu.dispose(); // as a driver reset or gpu.device.destroy() would
+ * try {
+ *   gpu.alloc('float32', 4);
+ * } catch (e) {
+ *   if (e instanceof DeviceLostError) await setBackend('wasm'); // carry on elsewhere
+ * }
+ * getBackendName()   // 'wasm'
  * ```
  */
 export class DeviceLostError extends BackendError {

@@ -22,7 +22,9 @@ const SOFTWARE_WORDS = ['llvmpipe', 'lavapipe', 'swiftshader', 'software', 'basi
  * vendor/architecture/device/description strings name lavapipe, llvmpipe, SwiftShader or WARP.
  *
  * ```ts
- * isSoftwareAdapter(await navigator.gpu.requestAdapter()) // false on a real GPU
+ * const backend = await createWebGpuBackend({ allowSoftware: true });
+ * const adapter = await backend.gpu.requestAdapter(); // backend.gpu: navigator.gpu, or Dawn's in Node
+ * if (adapter) isSoftwareAdapter(adapter)   // true on lavapipe; false on a real GPU
  * ```
  */
 export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
@@ -50,7 +52,9 @@ function checkAdapter(op: string, adapter: unknown): void {
  * The adapter's vendor, architecture, device and description, joined for messages.
  *
  * ```ts
- * describeAdapter(adapter) // 'mesa / software / llvmpipe-… / llvmpipe: Mesa 25.0.7 …'
+ * const backend = await createWebGpuBackend({ allowSoftware: true });
+ * const adapter = await backend.gpu.requestAdapter();
+ * if (adapter) describeAdapter(adapter)   // 'mesa / software / llvmpipe-… / llvmpipe: Mesa 25.0.7-… (LLVM 15.0.6) …' on lavapipe
  * ```
  */
 export function describeAdapter(adapter: GPUAdapter): string {

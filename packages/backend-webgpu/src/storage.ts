@@ -11,8 +11,12 @@ import type { Params } from './shaders/common.js';
  * is one u32, 0 or 1), its dtype and element count. Made by `alloc`, never by hand:
  *
  * ```ts
- * const h = gpu.alloc('float32', 6); // h.buffer.size >= 24
+ * const gpu = await createWebGpuBackend({ allowSoftware: true });
+ * const h = gpu.alloc('float32', 6);
+ * h.buffer.size >= 24   // true
  * gpu.write(h, new Float32Array([1, 2, 3, 4, 5, 6]));
+ * await gpu.read(h, 'float32', 6)   // Float32Array [1, 2, 3, 4, 5, 6]
+ * gpu.free(h);
  * ```
  */
 export class WebGpuStorage {

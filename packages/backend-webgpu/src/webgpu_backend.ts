@@ -90,9 +90,14 @@ export class WebGpuBackend implements Backend<WebGpuStorage> {
    *
    * @example
    * ```ts
-   * const before = gpu.stats().submissions;
-   * await model.forward(x).data();
-   * gpu.stats().submissions - before; // queue submissions that forward pass took
+   * const gpu = await setBackend('webgpu'); // a software adapter too: asked for by name
+   * if (gpu instanceof WebGpuBackend) {
+   *   const model = new Sequential(new Linear(8, 16), new ReLU(), new Linear(16, 2));
+   *   const x = randn([4, 8]);
+   *   const before = gpu.stats().submissions;
+   *   await model.forward(x).data();
+   *   gpu.stats().submissions - before; // 2: all the forward pass's dispatches, then the copy back
+   * }
    * ```
    */
   stats(): {

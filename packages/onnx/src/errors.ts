@@ -58,9 +58,19 @@ export class UnsupportedModuleError extends NNetError {
  * `importOnnx` met nodes it cannot run. `nodes` lists every one as `{ opType, name, reason }`, all at once.
  *
  * @example
- * try { importOnnx(bytes); } catch (e) {
- *   if (e instanceof UnsupportedOpError) console.log(e.nodes.map((n) => n.opType)); // ['Einsum']
+ * ```ts
+ * // A one-node model y = Einsum(x), written out as ONNX protobuf bytes (nnet does not run Einsum):
+ * const field = (tag: number, body: number[]) => [tag, body.length, ...body];
+ * const text = (tag: number, s: string) => field(tag, [...new TextEncoder().encode(s)]);
+ * const node = [...text(0x0a, 'x'), ...text(0x12, 'y'), ...text(0x1a, 'mix'), ...text(0x22, 'Einsum')];
+ * const graph = [...field(0x0a, node), ...field(0x5a, text(0x0a, 'x')), ...field(0x62, text(0x0a, 'y'))];
+ * const bytes = new Uint8Array([0x08, 8, ...field(0x3a, graph), ...field(0x42, [0x10, 17])]); // IR 8, opset 17
+ * try {
+ *   importOnnx(bytes);
+ * } catch (e) {
+ *   if (e instanceof UnsupportedOpError) e.nodes.map((n) => n.opType); // ['Einsum']
  * }
+ * ```
  */
 export class UnsupportedOpError extends NNetError {
   /** `'UnsupportedOpError'`: what `e.name`, `String(e)` and the stack trace show. */
@@ -70,7 +80,22 @@ export class UnsupportedOpError extends NNetError {
    * message names the same ones.
    *
    * @example
-   * e.nodes; // [{ opType: 'Conv', name: 'conv', reason: 'asymmetric pads [0, 0, 1, 1] are not supported' }]
+   * ```ts
+   * // A one-node model y = Einsum(x) as ONNX protobuf bytes (UnsupportedOpError's example explains them):
+   * const field = (tag: number, body: number[]) => [tag, body.length, ...body];
+   * const text = (tag: number, s: string) => field(tag, [...new TextEncoder().encode(s)]);
+   * const node = [...text(0x0a, 'x'), ...text(0x12, 'y'), ...text(0x1a, 'mix'), ...text(0x22, 'Einsum')];
+   * const graph = [...field(0x0a, node), ...field(0x5a, text(0x0a, 'x')), ...field(0x62, text(0x0a, 'y'))];
+   * const bytes = new Uint8Array([0x08, 8, ...field(0x3a, graph), ...field(0x42, [0x10, 17])]);
+   * const e = (() => {
+   *   try {
+   *     importOnnx(bytes);
+   *   } catch (err) {
+   *     return err;
+   *   }
+   * })();
+   * if (e instanceof UnsupportedOpError) e.nodes; // [{ opType: 'Einsum', name: 'mix', reason: 'no nnet implementation' }]
+   * ```
    */
   readonly nodes: {
     /** The node's op type: `'Einsum'`, `'Conv'`. */

@@ -390,7 +390,16 @@ export type BackendWith<N extends OptionalKernelName, H = unknown> = Backend<H> 
  * `optionalKernel` (reference/index.ts) instead of branching on this.
  *
  * ```ts
- * if (hasKernel(backend, 'attention')) backend.attention(q, k, v, null, params, out, lse);
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const info = (data: number[], shape: number[]): TensorInfo => {
+ *   const handle = backend.alloc('float32', data.length);
+ *   backend.write(handle, new Float32Array(data));
+ *   return { handle, dtype: 'float32', shape };
+ * };
+ * const x = info([1, 2, 3], [3]);
+ * const out = info([0, 0, 0], [3]);
+ * if (hasKernel(backend, 'cumsum')) backend.cumsum(x, 0, false, out); // no `!` needed
+ * await backend.read(out.handle, 'float32', 3)   // [1, 3, 6] (the cpu backend has cumsum)
  * ```
  */
 export function hasKernel<N extends OptionalKernelName, H>(

@@ -49,8 +49,20 @@ export type UnaryOp =
  * Every UnaryOp, in contract order (the testkit's `unary.<op>` kernel ids).
  *
  * ```ts
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const info = (data: number[]): TensorInfo => {
+ *   const handle = backend.alloc('float32', data.length);
+ *   backend.write(handle, new Float32Array(data));
+ *   return { handle, dtype: 'float32', shape: [data.length] };
+ * };
+ * const x = info([0.5, 2]);
+ * const out = info([0, 0]);
  * UNARY_OPS.length   // 19: 'neg', 'abs', 'sign', 'exp', 'log', ..., 'round', 'logicalNot'
- * for (const op of UNARY_OPS) backend.unary(op, x, out);
+ * for (const op of UNARY_OPS) {
+ *   if (op === 'logicalNot') continue; // bool in, bool out
+ *   backend.unary(op, x, out);
+ *   console.log(op, [...(await backend.read(out.handle, 'float32', 2))]); // neg [-0.5, -2], abs [0.5, 2], ...
+ * }
  * ```
  */
 export const UNARY_OPS: readonly UnaryOp[] = [
@@ -91,8 +103,21 @@ export type BinaryOp =
  * Every BinaryOp, in contract order (the testkit's `binary.<op>` kernel ids).
  *
  * ```ts
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const info = (data: number[]): TensorInfo => {
+ *   const handle = backend.alloc('float32', data.length);
+ *   backend.write(handle, new Float32Array(data));
+ *   return { handle, dtype: 'float32', shape: [data.length] };
+ * };
+ * const a = info([1, 2]);
+ * const b = info([3, 4]);
+ * const out = info([0, 0]);
  * BINARY_OPS   // ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'logicalAnd', 'logicalOr']
- * for (const op of BINARY_OPS) backend.binary(op, a, b, out);   // a testkit looping over every op
+ * for (const op of BINARY_OPS) {
+ *   if (op === 'logicalAnd' || op === 'logicalOr') continue; // bool operands
+ *   backend.binary(op, a, b, out);
+ *   console.log(op, [...(await backend.read(out.handle, 'float32', 2))]); // add [4, 6], sub [-2, -2], ...
+ * }
  * ```
  */
 export const BINARY_OPS: readonly BinaryOp[] = [
@@ -113,8 +138,20 @@ export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
  * Every CompareOp, in contract order.
  *
  * ```ts
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const info = (data: number[]): TensorInfo => {
+ *   const handle = backend.alloc('float32', data.length);
+ *   backend.write(handle, new Float32Array(data));
+ *   return { handle, dtype: 'float32', shape: [data.length] };
+ * };
+ * const a = info([1, 2]);
+ * const b = info([2, 2]);
+ * const out: TensorInfo = { handle: backend.alloc('bool', 2), dtype: 'bool', shape: [2] };
  * COMPARE_OPS   // ['eq', 'ne', 'lt', 'le', 'gt', 'ge']
- * for (const op of COMPARE_OPS) backend.compare(op, a, b, out);
+ * for (const op of COMPARE_OPS) {
+ *   backend.compare(op, a, b, out);
+ *   console.log(op, [...(await backend.read(out.handle, 'bool', 2))]); // eq [0, 1], ne [1, 0], lt [1, 0], ...
+ * }
  * ```
  */
 export const COMPARE_OPS: readonly CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
@@ -125,8 +162,15 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
  * Every ReduceOp, in contract order.
  *
  * ```ts
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const x: TensorInfo = { handle: backend.alloc('float32', 4), dtype: 'float32', shape: [2, 2] };
+ * backend.write(x.handle, new Float32Array([1, 2, 3, 4]));
+ * const out: TensorInfo = { handle: backend.alloc('float32', 2), dtype: 'float32', shape: [1, 2] };
  * REDUCE_OPS   // ['sum', 'max', 'min', 'prod']
- * for (const op of REDUCE_OPS) backend.reduce(op, x, params, out);
+ * for (const op of REDUCE_OPS) {
+ *   backend.reduce(op, x, [0], out); // over axis 0
+ *   console.log(op, [...(await backend.read(out.handle, 'float32', 2))]); // sum [4, 6], max [3, 4], ...
+ * }
  * ```
  */
 export const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'max', 'min', 'prod'];

@@ -124,8 +124,12 @@ export class MemoryError extends NNetError {
  *
  * ```ts
  * setDebug({ detectAnomaly: true });
- * log(tensor([-1]))   // throws AnomalyError: "log: anomaly detected in the forward pass: ... holds NaN ..."
- * try { loss.backward(); } catch (e) { if (e instanceof AnomalyError) console.error(e.message); }
+ * try {
+ *   log(tensor([-1]));
+ * } catch (e) {
+ *   e instanceof AnomalyError   // true: "log: anomaly detected in the forward pass: the output of 'log' (shape [1]) holds NaN ..."
+ * }
+ * setDebug({ detectAnomaly: false });
  * ```
  */
 export class AnomalyError extends NNetError {
@@ -139,7 +143,12 @@ export class AnomalyError extends NNetError {
  * function they called, e.g. "Embedding: indexSelect: index 7 is out of range ...".
  *
  * ```ts
- * return withOp('Embedding', () => indexSelect(weight, 0, flat));
+ * const weight = randn([5, 3]);
+ * try {
+ *   withOp('Embedding', () => indexSelect(weight, 0, tensor([7], { dtype: 'int32' })));
+ * } catch (e) {
+ *   if (e instanceof IndexError) e.message;   // 'Embedding: indexSelect: index 7 is out of range for dim 0 of size 5; ...'
+ * }
  * ```
  */
 export function withOp<T>(op: string, fn: () => T): T {
@@ -154,8 +163,10 @@ export function withOp<T>(op: string, fn: () => T): T {
  * `err` with its message prefixed by `op:` when it is an nnet error naming another op.
  *
  * ```ts
- * renameOp('Linear', new ShapeError('matmul: shapes do not fit')).message   // 'Linear: matmul: shapes do not fit'
- * catch (err) { throw renameOp('Linear', err); }   // other errors pass through unchanged
+ * const err = renameOp('Linear', new ShapeError('matmul: shapes do not fit'));
+ * if (err instanceof ShapeError) err.message;   // 'Linear: matmul: shapes do not fit'
+ * const other = new TypeError('not an nnet error');
+ * renameOp('Linear', other) === other   // true: other errors pass through unchanged
  * ```
  */
 export function renameOp(op: string, err: unknown): unknown {

@@ -192,7 +192,16 @@ export function hold(t: Loose): void {
  * whole round are freed (see the module comment).
  *
  * ```ts
- * markStep(myUpdater); // after updating the weights by hand
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const myUpdater = {}; // any object of its own, the same one every step
+ * for (let step = 0; step < 3; step++) {
+ *   sum(mul(w, w)).backward();
+ *   const sgd = { lr: 0.25, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, first: step === 0 };
+ *   if (w.grad) sgdStep(w, w.grad, null, sgd); // w ← w - 0.25·2w = w / 2
+ *   w.grad = null;
+ *   markStep(myUpdater); // after updating the weights by hand
+ * }
+ * w.toArray()   // [0.125, 0.25]
  * ```
  */
 export function markStep(owner: object): void {
@@ -206,7 +215,13 @@ export function markStep(owner: object): void {
  * `noGrad` and not used since the round before are freed.
  *
  * ```ts
- * noGrad(() => { markForward(predictor); return predictor.run(x); }); // hand-written inference code
+ * const predictor = { w: tensor([[1], [2]]) }; // hand-written inference code
+ * const x = tensor([[3, 4]]);
+ * const y = noGrad(() => {
+ *   markForward(predictor);
+ *   return matmul(x, predictor.w);
+ * });
+ * y.toArray()   // [[11]]
  * // (Module subclasses need not: moduleForward calls it for them)
  * ```
  */
@@ -229,7 +244,13 @@ let forwardDepth = 0;
  * subclasses get this automatically; a module-like class of another library can call it.
  *
  * ```ts
- * moduleForward(this, inputs, () => this.compute(...inputs));
+ * class Scale { // a module-like class of another library
+ *   constructor(readonly factor: number) {}
+ *   forward(x: Tensor): Tensor {
+ *     return moduleForward(this, [x], () => mul(x, this.factor));
+ *   }
+ * }
+ * noGrad(() => new Scale(2).forward(tensor([1, 2])).toArray())   // [2, 4]
  * ```
  */
 export function moduleForward<T>(owner: object, inputs: readonly unknown[], fn: () => T): T {

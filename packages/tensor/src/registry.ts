@@ -38,7 +38,9 @@ let currentName: string | null = null;
  * explicitly. Registering a name again replaces the factory (and drops its old instance).
  *
  * ```ts
- * registerBackend('my-backend', () => new MyBackend(), 5);
+ * registerBackend('my-backend', () => new CpuBackend(), 5); // or your own Backend
+ * await setBackend('my-backend');
+ * getBackendName()   // 'my-backend'
  * ```
  */
 export function registerBackend(name: string, factory: BackendFactory, priority = 0): void {

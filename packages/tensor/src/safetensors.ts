@@ -218,7 +218,13 @@ interface Layout {
  * the module comment says. Every rule of the format is checked before any tensor is made; a
  * broken one is a ValueError naming the problem (and the tensor).
  * @example
- *   const { tensors, metadata } = decodeSafetensors(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+ * ```ts
+ * const bytes = encodeSafetensors({ w: tensor([[1, 2], [3, 4]]) }, { metadata: { step: '10' } });
+ * // or: new Uint8Array(await (await fetch(url)).arrayBuffer())
+ * const { tensors, metadata } = decodeSafetensors(bytes);
+ * tensors.w.toArray()   // [[1, 2], [3, 4]]
+ * metadata   // { step: '10' }
+ * ```
  */
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   if (!(bytes instanceof Uint8Array))

@@ -230,8 +230,13 @@ export function alongOffsets(
  *
  * ```ts
  * // gather along axis 1 of a [2, 3] source into a [2, 2] result, index [[2, 0], [1, 1]]:
- * forEachAlong([2, 2], 1, [2, 3], [2, 0, 1, 1], (p, t) => (out[p] = src[t]));
+ * const src = [10, 11, 12, 20, 21, 22];
+ * const out = [0, 0, 0, 0];
+ * forEachAlong([2, 2], 1, [2, 3], [2, 0, 1, 1], (p, t) => {
+ *   out[p] = src[t];
+ * });
  * // (p, t) visited: (0, 2), (1, 0), (2, 4), (3, 4)
+ * out   // [12, 10, 21, 21]
  * ```
  */
 export function forEachAlong(

@@ -20,7 +20,19 @@ import { borrow, runReference, writeTo } from './borrow.js';
  * logsumexpOut [B, L] (written in place).
  *
  * ```ts
- * attentionReference(q, k, v, null, { scale: 1 / Math.sqrt(E), causal: true }, out, lse)
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const info = (data: number[], shape: number[]): TensorInfo => {
+ *   const handle = backend.alloc('float32', data.length);
+ *   backend.write(handle, new Float32Array(data));
+ *   return { handle, dtype: 'float32', shape };
+ * };
+ * const q = info([1, 0, 0, 1], [1, 2, 2]); // B = 1, L = 2, E = 2
+ * const k = info([1, 0, 0, 1], [1, 2, 2]); // S = 2
+ * const v = info([1, 2, 3, 4], [1, 2, 2]); // Ev = 2
+ * const out = info([0, 0, 0, 0], [1, 2, 2]);
+ * const lse = info([0, 0], [1, 2]);
+ * attentionReference(q, k, v, null, { scale: 1, causal: true }, out, lse);
+ * await backend.read(out.handle, 'float32', 4)   // [1, 2, 2.462…, 3.462…]: row 0 sees key 0 only
  * ```
  */
 export function attentionReference(

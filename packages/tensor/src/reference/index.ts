@@ -32,7 +32,16 @@ import { sortRowsReference } from './sort_rows.js';
  * `{ ...backend, ...referenceKernels }`; the testkit checks them against the kernel fixtures.
  *
  * ```ts
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const info = (data: number[], shape: number[]): TensorInfo => {
+ *   const handle = backend.alloc('float32', data.length);
+ *   backend.write(handle, new Float32Array(data));
+ *   return { handle, dtype: 'float32', shape };
+ * };
+ * const x = info([1, 2, 3], [3]);
+ * const out = info([0, 0, 0], [3]);
  * referenceKernels.cumsum(x, 0, false, out); // out = running sums of x along axis 0
+ * await backend.read(out.handle, 'float32', 3)   // [1, 3, 6]
  * ```
  */
 export const referenceKernels: Readonly<OptionalKernels> = {
@@ -63,7 +72,16 @@ export const referenceKernels: Readonly<OptionalKernels> = {
  * neither branches nor needs a non-null `!`.
  *
  * ```ts
- * optionalKernel(backend, 'cumsum')(x, 0, false, out);
+ * const backend = getBackend(); // after import '@nnet/backend-cpu'
+ * const info = (data: number[], shape: number[]): TensorInfo => {
+ *   const handle = backend.alloc('float32', data.length);
+ *   backend.write(handle, new Float32Array(data));
+ *   return { handle, dtype: 'float32', shape };
+ * };
+ * const x = info([1, 2, 3], [3]);
+ * const out = info([0, 0, 0], [3]);
+ * optionalKernel(backend, 'cumsum')(x, 0, true, out); // reversed: sums from the end
+ * await backend.read(out.handle, 'float32', 3)   // [6, 5, 3]
  * ```
  */
 export function optionalKernel<N extends OptionalKernelName>(backend: Backend, name: N): OptionalKernels[N] {
