@@ -1,30 +1,23 @@
 // GEMM: C[M×N] = op(A)·op(B) (+ C when accumulate). Element (i, k) of op(A) is at a + 4·(i·aRow +
-// k·aCol), so a transpose is a pair of swapped strides, absorbed by packing. Blocks: op(B) is
-// packed KC deep and NC wide in 8-column panels; op(A) one 4-row panel at a time, each element
-// broadcast to a whole v128 (so the kernel's A reads are plain loads, not load-and-splat); the 4×8
-// tile of C lives in eight v128 accumulators, four K steps per loop iteration. The first K block
-// stores C instead of adding to it (no zero fill). 4×8 is the largest tile V8 11.3 (Node 20) keeps
-// in its 15 usable xmm registers: 8 accumulators, 2 B vectors, the A vector and the loop's
-// addresses; larger tiles (6×8, 3×12) spill there. Both products take their operands as a
-// GemmField struct in linear memory (src/codes.ts).
+// k·aCol), so a transpose is a pair of swapped strides, absorbed by packing. Panels: 4 rows of A
+// and 8 columns of B per 256-deep K block; the 4×8 tile of C lives in eight v128 accumulators.
+// Both products take their operands as a GemmField struct in linear memory (src/codes.ts).
 
 import { Activation, GemmField } from '../src/codes';
 import { sigmoid } from './scalar';
 import { fma } from './simd';
 
-/** Rows of op(A) per panel: the tile's height. */
 const MR: i32 = 4;
-/** Columns of op(B) per panel: the tile's width (two v128). */
 const NR: i32 = 8;
 const KC: i32 = 256;
+const MC: i32 = 128;
 const NC: i32 = 512;
-/** Bytes of one packed A element: broadcast to four lanes. */
-const AS: i32 = 16;
 
-/** Bytes of scratch the GEMM needs (a packed B block, one packed A panel, one tile). */
+/** Bytes of scratch the GEMM needs (packed A and B blocks plus one tile). */
 export function gemmScratchBytes(): i32 {
-  return KC * NC * 4 + MR * KC * AS + MR * NR * 4;
+  return (MC * KC + KC * NC + MR * NR) * 4;
 }
+
 
 /** Stores the 4x4 transpose of rows r0..r3 at dst, dst + stride, dst + 2·stride, dst + 3·stride. */
 @inline function storeTransposed4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
@@ -38,43 +31,39 @@ export function gemmScratchBytes(): i32 {
   v128.store(dst + 3 * stride, v128.shuffle<f32>(b, d, 2, 3, 6, 7));
 }
 
-/** Stores the four lanes of v, each broadcast to a v128, at p, p + stride, p + 2·stride, p + 3·stride. */
-@inline function storeBroadcast4(v: v128, p: usize, stride: usize): void {
-  v128.store(p, v128.shuffle<f32>(v, v, 0, 0, 0, 0));
-  v128.store(p + stride, v128.shuffle<f32>(v, v, 1, 1, 1, 1));
-  v128.store(p + 2 * stride, v128.shuffle<f32>(v, v, 2, 2, 2, 2));
-  v128.store(p + 3 * stride, v128.shuffle<f32>(v, v, 3, 3, 3, 3));
-}
-
-/** One MR-row panel of op(A) (h live rows, zero-padded), kc deep, as [k][row] broadcast elements. */
-function packA(a: usize, rs: i32, cs: i32, h: i32, kc: i32, dst: usize): void {
+function packA(a: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
   let p = dst;
-  const rb = <usize>rs << 2;
-  const cb = <usize>cs << 2;
-  let k = 0;
-  if (h == MR && cs == 1) {
-    // Row-major A: 4 k at a time from each row.
-    for (; k + 4 <= kc; k += 4) {
-      const src = a + (<usize>k << 2);
-      for (let r = 0; r < MR; r++) storeBroadcast4(v128.load(src + <usize>r * rb), p + <usize>(r * AS), MR * AS);
-      p += 4 * MR * AS;
+  for (let i = 0; i < mc; i += MR) {
+    const h = min(MR, mc - i);
+    let k = 0;
+    if (h == MR && rs == 1) {
+      // Transposed A: the 4 rows at one k are adjacent.
+      for (; k < kc; k++) {
+        v128.store(p, v128.load(a + (<usize>(i + k * cs) << 2)));
+        p += 16;
+      }
+      continue;
     }
-  } else if (h == MR && rs == 1) {
-    // Transposed A: the MR rows at one k are adjacent.
+    if (h == MR && cs == 1) {
+      // Row-major A: read 4 k at a time from each row and transpose.
+      const row = a + (<usize>(i * rs) << 2);
+      const rb = <usize>rs << 2;
+      for (; k + 4 <= kc; k += 4) {
+        const src = row + (<usize>k << 2);
+        storeTransposed4(v128.load(src), v128.load(src + rb), v128.load(src + 2 * rb), v128.load(src + 3 * rb), p, 16);
+        p += 64;
+      }
+    }
     for (; k < kc; k++) {
-      storeBroadcast4(v128.load(a + <usize>k * cb), p, AS);
-      p += MR * AS;
-    }
-  }
-  for (; k < kc; k++) {
-    for (let r = 0; r < MR; r++) {
-      v128.store(p, f32x4.splat(r < h ? load<f32>(a + <usize>r * rb + <usize>k * cb) : 0));
-      p += AS;
+      const base = a + (<usize>(i * rs + k * cs) << 2);
+      for (let r = 0; r < MR; r++) {
+        store<f32>(p, r < h ? load<f32>(base + (<usize>(r * rs) << 2)) : 0);
+        p += 4;
+      }
     }
   }
 }
 
-/** The kc × nc block of op(B) as NR-column panels [j / NR][k][0, NR), zero-padded. */
 function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
   let p = dst;
   for (let j = 0; j < nc; j += NR) {
@@ -85,7 +74,7 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
         const src = b + (<usize>(k * rs + j) << 2);
         v128.store(p, v128.load(src));
         v128.store(p + 16, v128.load(src + 16));
-        p += NR * 4;
+        p += 32;
       }
       continue;
     }
@@ -98,7 +87,7 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
         storeTransposed4(v128.load(src), v128.load(src + cb), v128.load(src + 2 * cb), v128.load(src + 3 * cb), p, 32);
         const src4 = src + 4 * cb;
         storeTransposed4(v128.load(src4), v128.load(src4 + cb), v128.load(src4 + 2 * cb), v128.load(src4 + 3 * cb), p + 16, 32);
-        p += 4 * NR * 4;
+        p += 128;
       }
     }
     for (; k < kc; k++) {
@@ -130,72 +119,65 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
   }
 }
 
-/** Stores (first) or adds v to the v128 at p. */
-@inline function put(p: usize, v: v128, first: bool): void {
-  if (first) v128.store(p, v);
-  else v128.store(p, f32x4.add(v128.load(p), v));
-}
-
-/**
- * The h × w tile of C at o (rows ldc floats apart) = (first) or += the packed A panel at pa times
- * the packed B panel at pb, kc (≥ 1) deep. `tile` is MR·NR floats of scratch for a partial tile.
- */
-function kernel(kc: i32, pa: usize, pb: usize, o: usize, ldc: i32, h: i32, w: i32, first: bool, tile: usize): void {
-  let aP = pa;
-  let bP = pb;
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let a: v128;
-  // Four K steps per iteration; a K that is not a multiple of 4 leaves by one of the exits between
-  // them. The exits also end V8's basic blocks, which keeps its scheduler from hoisting later
-  // loads (and so more live vectors than registers) above the multiplies.
-  const end = pb + <usize>(kc * NR * 4);
-  const end0 = end - NR * 4, end1 = end - 2 * NR * 4, end2 = end - 3 * NR * 4;
-  while (true) {
-    // K step k + u: B vectors bu0, bu1, then rows 0 and 1, then rows 2 and 3 of the tile.
-    const b00 = v128.load(bP, 0), b01 = v128.load(bP, 16);
-    a = v128.load(aP, 0); c00 = fma(a, b00, c00); c01 = fma(a, b01, c01); a = v128.load(aP, 16); c10 = fma(a, b00, c10); c11 = fma(a, b01, c11);
-    a = v128.load(aP, 32); c20 = fma(a, b00, c20); c21 = fma(a, b01, c21); a = v128.load(aP, 48); c30 = fma(a, b00, c30); c31 = fma(a, b01, c31);
-    if (bP >= end0) break; const b10 = v128.load(bP, 32), b11 = v128.load(bP, 48);
-    a = v128.load(aP, 64); c00 = fma(a, b10, c00); c01 = fma(a, b11, c01); a = v128.load(aP, 80); c10 = fma(a, b10, c10); c11 = fma(a, b11, c11);
-    a = v128.load(aP, 96); c20 = fma(a, b10, c20); c21 = fma(a, b11, c21); a = v128.load(aP, 112); c30 = fma(a, b10, c30); c31 = fma(a, b11, c31);
-    if (bP >= end1) break; const b20 = v128.load(bP, 64), b21 = v128.load(bP, 80);
-    a = v128.load(aP, 128); c00 = fma(a, b20, c00); c01 = fma(a, b21, c01); a = v128.load(aP, 144); c10 = fma(a, b20, c10); c11 = fma(a, b21, c11);
-    a = v128.load(aP, 160); c20 = fma(a, b20, c20); c21 = fma(a, b21, c21); a = v128.load(aP, 176); c30 = fma(a, b20, c30); c31 = fma(a, b21, c31);
-    if (bP >= end2) break; const b30 = v128.load(bP, 96), b31 = v128.load(bP, 112);
-    a = v128.load(aP, 192); c00 = fma(a, b30, c00); c01 = fma(a, b31, c01); a = v128.load(aP, 208); c10 = fma(a, b30, c10); c11 = fma(a, b31, c11);
-    a = v128.load(aP, 224); c20 = fma(a, b30, c20); c21 = fma(a, b31, c21); a = v128.load(aP, 240); c30 = fma(a, b30, c30); c31 = fma(a, b31, c31);
-    aP += 4 * MR * AS;
-    bP += 4 * NR * 4;
-    if (bP >= end) break;
-  }
-  const row = <usize>ldc << 2;
-  if (h == MR && w == NR) {
-    put(o, c00, first);
-    put(o + 16, c01, first);
-    put(o + row, c10, first);
-    put(o + row + 16, c11, first);
-    put(o + 2 * row, c20, first);
-    put(o + 2 * row + 16, c21, first);
-    put(o + 3 * row, c30, first);
-    put(o + 3 * row + 16, c31, first);
-    return;
-  }
-  v128.store(tile, c00);
-  v128.store(tile + 16, c01);
-  v128.store(tile + 32, c10);
-  v128.store(tile + 48, c11);
-  v128.store(tile + 64, c20);
-  v128.store(tile + 80, c21);
-  v128.store(tile + 96, c30);
-  v128.store(tile + 112, c31);
-  for (let r = 0; r < h; r++) {
-    for (let q = 0; q < w; q++) {
-      const dst = o + (<usize>(r * ldc + q) << 2);
-      const t = load<f32>(tile + (<usize>(r * NR + q) << 2));
-      store<f32>(dst, first ? t : load<f32>(dst) + t);
+function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize, bias: usize, act: i32): void {
+  for (let j = 0; j < nc; j += NR) {
+    const w = min(NR, nc - j);
+    const bBase = pb + (<usize>(j * kc) << 2);
+    for (let i = 0; i < mc; i += MR) {
+      const h = min(MR, mc - i);
+      let aP = pa + (<usize>(i * kc) << 2);
+      let bP = bBase;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let k = 0; k < kc; k++) {
+        const b0 = v128.load(bP);
+        const b1 = v128.load(bP + 16);
+        let a = v128.load32_splat(aP);
+        c00 = fma(a, b0, c00);
+        c01 = fma(a, b1, c01);
+        a = v128.load32_splat(aP + 4);
+        c10 = fma(a, b0, c10);
+        c11 = fma(a, b1, c11);
+        a = v128.load32_splat(aP + 8);
+        c20 = fma(a, b0, c20);
+        c21 = fma(a, b1, c21);
+        a = v128.load32_splat(aP + 12);
+        c30 = fma(a, b0, c30);
+        c31 = fma(a, b1, c31);
+        aP += 16;
+        bP += 32;
+      }
+      const o = c + (<usize>(i * ldc + j) << 2);
+      const row = <usize>ldc << 2;
+      if (h == MR && w == NR) {
+        v128.store(o, f32x4.add(v128.load(o), c00));
+        v128.store(o + 16, f32x4.add(v128.load(o + 16), c01));
+        v128.store(o + row, f32x4.add(v128.load(o + row), c10));
+        v128.store(o + row + 16, f32x4.add(v128.load(o + row + 16), c11));
+        v128.store(o + 2 * row, f32x4.add(v128.load(o + 2 * row), c20));
+        v128.store(o + 2 * row + 16, f32x4.add(v128.load(o + 2 * row + 16), c21));
+        v128.store(o + 3 * row, f32x4.add(v128.load(o + 3 * row), c30));
+        v128.store(o + 3 * row + 16, f32x4.add(v128.load(o + 3 * row + 16), c31));
+      } else {
+        v128.store(tile, c00);
+        v128.store(tile + 16, c01);
+        v128.store(tile + 32, c10);
+        v128.store(tile + 48, c11);
+        v128.store(tile + 64, c20);
+        v128.store(tile + 80, c21);
+        v128.store(tile + 96, c30);
+        v128.store(tile + 112, c31);
+        for (let r = 0; r < h; r++) {
+          for (let q = 0; q < w; q++) {
+            const dst = o + (<usize>(r * ldc + q) << 2);
+            store<f32>(dst, load<f32>(dst) + load<f32>(tile + (<usize>(r * NR + q) << 2)));
+          }
+        }
+      }
+      // The last K block: C's values are final, apply the epilogue while the tile is in cache.
+      if (bias || act) epilogue(o, ldc, h, w, bias ? bias + (<usize>j << 2) : 0, act);
     }
   }
 }
@@ -216,33 +198,27 @@ export function gemm(args: usize, scratch: usize): void {
   const b = <usize>field(args, GemmField.b), bRow = field(args, GemmField.bRow), bCol = field(args, GemmField.bCol);
   const c = <usize>field(args, GemmField.c), ldc = field(args, GemmField.ldc);
   const bias = <usize>field(args, GemmField.bias), act = field(args, GemmField.act);
-  const accumulate = field(args, GemmField.accumulate) != 0;
+  if (!field(args, GemmField.accumulate)) {
+    if (ldc == N) memory.fill(c, 0, <usize>(M * N) << 2);
+    else for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
+  }
   if (K == 0) {
-    if (!accumulate) for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
     if (bias || act) epilogue(c, ldc, M, N, bias, act);
     return;
   }
-  const pb = scratch;
-  const pa = pb + (<usize>(KC * NC) << 2);
-  const tile = pa + <usize>(MR * KC * AS);
+  const pa = scratch;
+  const pb = scratch + (<usize>(MC * KC) << 2);
+  const tile = pb + (<usize>(KC * NC) << 2);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       packB(b + (<usize>(pc * bRow + jc * bCol) << 2), bRow, bCol, kc, nc, pb);
-      const first = pc == 0 && !accumulate;
-      // The last K block: C's values are final, apply the epilogue while the tile is in cache.
-      const last = pc + kc >= K && (bias != 0 || act != 0);
-      for (let i = 0; i < M; i += MR) {
-        const h = min(MR, M - i);
-        packA(a + (<usize>(i * aRow + pc * aCol) << 2), aRow, aCol, h, kc, pa);
-        const cRow = c + (<usize>(i * ldc + jc) << 2);
-        for (let j = 0; j < nc; j += NR) {
-          const w = min(NR, nc - j);
-          const o = cRow + (<usize>j << 2);
-          kernel(kc, pa, pb + (<usize>(j * kc) << 2), o, ldc, h, w, first, tile);
-          if (last) epilogue(o, ldc, h, w, bias ? bias + (<usize>(jc + j) << 2) : 0, act);
-        }
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, mc, kc, pa);
+        const last = pc + kc >= K;
+        macro(mc, nc, kc, pa, pb, c + (<usize>(ic * ldc + jc) << 2), ldc, tile, last ? (bias ? bias + (<usize>jc << 2) : 0) : 0, last ? act : 0);
       }
     }
   }

@@ -191,7 +191,9 @@ export class Parallel {
     const { dispatchNs, hotDispatchNs } = this.workers;
     if (pays(pinned ?? (hot ? hotDispatchNs : dispatchNs))) {
       const least = Math.max(MIN_CHUNK_NS, 16 * perChunk);
-      const chunks = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / least)));
+      const fit = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / least)));
+      // A whole number of chunks per thread: 3 chunks on 2 threads leave one thread idle for a third.
+      const chunks = fit - (fit % threads);
       return Math.min(most, MAX_CHUNKS, chunks);
     }
     return 1;
@@ -299,14 +301,14 @@ export class Parallel {
       return;
     }
     // Split C by rows (parts share B) or by columns (parts share A), aligned to the 4x8 tile.
-    // Each part packs the shared operand again: B as it is, A with every element broadcast to a
-    // vector (four times the bytes), each about an add per float written.
+    // Each part packs the shared operand again (B for a row split, A for a column split), each
+    // about an add per float written.
     const byRows = M >= 4 * 2 && (N < 8 * 2 || M >= N);
     const extent = byRows ? M : N;
     const align = byRows ? 4 : 8;
     const { gemmFlop, elem } = this.costs;
     const ns = 2 * M * N * args.K * gemmFlop;
-    const repack = (byRows ? N : 4 * M) * args.K * elem;
+    const repack = (byRows ? N : M) * args.K * elem;
     this.split(
       extent,
       ns / extent,
