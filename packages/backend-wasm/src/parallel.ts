@@ -178,7 +178,8 @@ export class Parallel {
    * (ns − latency)·(1 − 1/threads) and costs little more than publishing the task (POST_NS)
    * even when no worker joins: it splits when the saving is more than twice that. `perChunk` is
    * the work each chunk repeats (a GEMM chunk packs the whole operand the chunks share): the
-   * saving must also cover one of those, and a chunk is kept at least 16 times its size.
+   * saving must also cover one of those. Chunks stay small (two per thread when the work allows):
+   * with a worker that joins late, the calling thread takes the chunks it has not claimed.
    */
   parts(ns: number, most: number, perChunk = 0): number {
     const threads = this.workers.threads;
@@ -190,8 +191,7 @@ export class Parallel {
     const pays = (latency: number) => (ns - latency) * (1 - 1 / threads) > 2 * post + perChunk;
     const { dispatchNs, hotDispatchNs } = this.workers;
     if (pays(pinned ?? (hot ? hotDispatchNs : dispatchNs))) {
-      const least = Math.max(MIN_CHUNK_NS, 16 * perChunk);
-      const fit = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / least)));
+      const fit = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / MIN_CHUNK_NS)));
       // A whole number of chunks per thread: 3 chunks on 2 threads leave one thread idle for a third.
       const chunks = fit - (fit % threads);
       return Math.min(most, MAX_CHUNKS, chunks);
