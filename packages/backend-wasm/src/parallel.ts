@@ -176,24 +176,19 @@ export class Parallel {
    * into; 1 to run it here. A worker joins after the dispatch latency (polling workers: the hot
    * one; asleep: the cold one), the calling thread working meanwhile, so a split saves
    * (ns − latency)·(1 − 1/threads) and costs little more than publishing the task (POST_NS)
-   * even when no worker joins: it splits when the saving is more than twice that. `perChunk` is
-   * the work each chunk repeats (a GEMM chunk packs the whole operand the chunks share): the
-   * saving must also cover one of those. Chunks stay small (two per thread when the work allows):
-   * with a worker that joins late, the calling thread takes the chunks it has not claimed.
+   * even when no worker joins: it splits when the saving is more than twice that.
    */
-  parts(ns: number, most: number, perChunk = 0): number {
+  parts(ns: number, most: number): number {
     const threads = this.workers.threads;
     if (threads < 2 || most < 2) return 1;
     if (performance.now() > this.refreshAt) this.refresh();
     const hot = this.workers.polling();
     const pinned = this.pinned.dispatch;
     const post = pinned ?? POST_NS;
-    const pays = (latency: number) => (ns - latency) * (1 - 1 / threads) > 2 * post + perChunk;
+    const pays = (latency: number) => (ns - latency) * (1 - 1 / threads) > 2 * post;
     const { dispatchNs, hotDispatchNs } = this.workers;
     if (pays(pinned ?? (hot ? hotDispatchNs : dispatchNs))) {
-      const fit = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / MIN_CHUNK_NS)));
-      // A whole number of chunks per thread: 3 chunks on 2 threads leave one thread idle for a third.
-      const chunks = fit - (fit % threads);
+      const chunks = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(ns / MIN_CHUNK_NS)));
       return Math.min(most, MAX_CHUNKS, chunks);
     }
     return 1;
@@ -220,8 +215,8 @@ export class Parallel {
    * after 8, 16, ... up to 512 calls, and the local way every 16th call while splitting wins.
    * `finish()` (call it when the work is done) records the time. Pinned figures skip the record.
    */
-  plan(ns: number, most: number, kind: number, perChunk = 0): { parts: number; finish: () => void } {
-    const p = this.parts(ns, most, perChunk);
+  plan(ns: number, most: number, kind: number): { parts: number; finish: () => void } {
+    const p = this.parts(ns, most);
     if (p < 2 || this.pinned.dispatch !== undefined) return { parts: p, finish: () => {} };
     const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
     let o = this.outcomes.get(key);
@@ -264,18 +259,12 @@ export class Parallel {
   /**
    * Runs `make(from, to)`'s jobs over [0, total) units, each unit costing about `nsPerUnit` on one
    * thread: on the calling thread, or in chunks of whole multiples of `align` units (as plan()
-   * decides for the jobs' kind; `perChunk` ns of work each chunk repeats).
+   * decides for the jobs' kind).
    */
-  split(
-    total: number,
-    nsPerUnit: number,
-    align: number,
-    make: (from: number, to: number) => number[],
-    perChunk = 0,
-  ): void {
+  split(total: number, nsPerUnit: number, align: number, make: (from: number, to: number) => number[]): void {
     const ns = total * nsPerUnit;
     const whole = make(0, total);
-    const plan = this.plan(ns, Math.ceil(total / align), whole[0], perChunk);
+    const plan = this.plan(ns, Math.ceil(total / align), whole[0]);
     if (plan.parts > 1) {
       const step = Math.ceil(total / plan.parts / align) * align;
       const jobs: number[][] = [];
@@ -301,31 +290,21 @@ export class Parallel {
       return;
     }
     // Split C by rows (parts share B) or by columns (parts share A), aligned to the 4x8 tile.
-    // Each part packs the shared operand again (B for a row split, A for a column split), each
-    // about an add per float written.
     const byRows = M >= 4 * 2 && (N < 8 * 2 || M >= N);
     const extent = byRows ? M : N;
     const align = byRows ? 4 : 8;
-    const { gemmFlop, elem } = this.costs;
-    const ns = 2 * M * N * args.K * gemmFlop;
-    const repack = (byRows ? N : M) * args.K * elem;
-    this.split(
-      extent,
-      ns / extent,
-      align,
-      (from, to) => {
-        const part: GemmArgs = byRows
-          ? { ...args, M: to - from, a: args.a + 4 * from * args.aRow, c: args.c + 4 * from * args.ldc }
-          : {
-              ...args,
-              N: to - from,
-              b: args.b + 4 * from * args.bCol,
-              c: args.c + 4 * from,
-              bias: args.bias ? args.bias + 4 * from : 0,
-            };
-        return [Job.gemm, ...gemmWords(part)];
-      },
-      repack,
-    );
+    const ns = 2 * M * N * args.K * this.costs.gemmFlop;
+    this.split(extent, ns / extent, align, (from, to) => {
+      const part: GemmArgs = byRows
+        ? { ...args, M: to - from, a: args.a + 4 * from * args.aRow, c: args.c + 4 * from * args.ldc }
+        : {
+            ...args,
+            N: to - from,
+            b: args.b + 4 * from * args.bCol,
+            c: args.c + 4 * from,
+            bias: args.bias ? args.bias + 4 * from : 0,
+          };
+      return [Job.gemm, ...gemmWords(part)];
+    });
   }
 }
