@@ -10,6 +10,7 @@ import {
   type Tensor,
   type TypedArray,
 } from '@nnet/tensor';
+import { assertClose } from '@nnet/tensor/testing';
 import { describe, expect, it } from 'vitest';
 import { Allocator } from '../dist/allocator.js';
 import { createWasmBackend, relaxedSimdSupported, simdSupported } from '../dist/index.js';
@@ -178,10 +179,9 @@ describe('worker pool', () => {
     const two = run();
     await b.setThreads(1);
     expect(run()).toEqual(two);
-    const close = (actual: number[], expected: Tensor) => {
-      const e = expected.dataSync();
-      actual.forEach((x, i) => expect(Math.abs(x - e[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(e[i]))));
-    };
+    // Within 1e-4·(1 + |expected|): the one close-to rule of @nnet/tensor/testing.
+    const close = (actual: number[], expected: Tensor) =>
+      assertClose(actual, expected.dataSync(), { rtol: 1e-4, atol: 1e-4 });
     // The unfused decomposition: softmax(q·kᵀ/8 + mask)·v.
     close(
       two[1],
