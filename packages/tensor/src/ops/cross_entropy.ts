@@ -133,11 +133,20 @@ export function softmaxCrossEntropy(
     lse.dispose();
     return y;
   }
-  // The divisor of each row, [N]: 1 ('sum') or the count of rows not ignored ('mean'), from the
-  // targets read above, else counted on the device. ∂/∂loss[n] = g / divisor[n].
+  if (reduction === 'sum') {
+    // ∂/∂loss[n] = g: the 0-d gradient broadcast to [N] (a view the kernel call materialises).
+    const rows = compute(() => sum(loss));
+    loss.dispose();
+    const y = record(OP, [logits], rows, [logits, target, lse], (g, [sx, st, slse]) => [
+      backwardKernel(sx, st, slse, expand(g, [N])),
+    ]);
+    lse.dispose();
+    return y;
+  }
+  // 'mean': the divisor of each row, [N], is the count of rows not ignored, from the targets read
+  // above, else counted on the device. ∂/∂loss[n] = g / divisor[n].
   const [total, divisor] = compute((): [Tensor, Tensor] => {
     const rows = sum(loss);
-    if (reduction === 'sum') return [rows, full([N], 1)];
     if (kept !== null) return [div(rows, kept), full([N], kept)];
     const count = cast(sum(ne(target, ignoreIndex)), 'float32');
     return [div(rows, count), expand(count, [N])];
