@@ -124,24 +124,27 @@ describe('linear with a fused activation', () => {
 });
 
 describe('conv2d with a bias', () => {
-  it.runIf(hasKernel(getBackend(), 'conv2d'))('hands the bias to the kernel: no separate add over the output', () => {
-    manualSeed(5);
-    const x = randn([2, 3, 6, 5]);
-    const w = randn([4, 3, 3, 3]);
-    const b = randn([4]);
-    const expected = conv2d(x, w).add(b.reshape([1, 4, 1, 1]));
-    const backend = getBackend();
-    const kernel = vi.spyOn(backend, 'conv2d');
-    const binary = vi.spyOn(backend, 'binary');
-    try {
-      const y = conv2d(x, w, b, { padding: 0 });
-      expect(kernel).toHaveBeenCalledTimes(1);
-      expect(kernel.mock.calls[0]?.[2]).not.toBeNull();
-      expect(binary).not.toHaveBeenCalled();
-      expectClose(y, Array.from(expected.dataSync()), 1e-5);
-    } finally {
-      kernel.mockRestore();
-      binary.mockRestore();
-    }
-  });
+  it.runIf(hasKernel(getBackend(), 'conv2d'))(
+    'hands the bias to the kernel: no separate add over the output',
+    () => {
+      manualSeed(5);
+      const x = randn([2, 3, 6, 5]);
+      const w = randn([4, 3, 3, 3]);
+      const b = randn([4]);
+      const expected = conv2d(x, w).add(b.reshape([1, 4, 1, 1]));
+      const backend = getBackend();
+      const kernel = vi.spyOn(backend, 'conv2d');
+      const binary = vi.spyOn(backend, 'binary');
+      try {
+        const y = conv2d(x, w, b, { padding: 0 });
+        expect(kernel).toHaveBeenCalledTimes(1);
+        expect(kernel.mock.calls[0]?.[2]).not.toBeNull();
+        expect(binary).not.toHaveBeenCalled();
+        expectClose(y, Array.from(expected.dataSync()), 1e-5);
+      } finally {
+        kernel.mockRestore();
+        binary.mockRestore();
+      }
+    },
+  );
 });

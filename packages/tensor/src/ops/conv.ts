@@ -178,9 +178,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   checkStorageSize('conv2d', [x.shape[0], O, Ho, Wo], 'float32');
   if (!hasKernel(backend, 'conv2d'))
     checkStorageSize('conv2d', [x.shape[0], C * kH * kW, Ho * Wo], 'float32');
-  const y = withOp('conv2d', () =>
-    compute(() => forward(x, weight, bias ?? null, g, Ho, Wo)),
-  );
+  const y = withOp('conv2d', () => compute(() => forward(x, weight, bias ?? null, g, Ho, Wo)));
   const xShape = x.shape;
   const wShape = weight.shape;
   const inputs = bias ? [x, weight, bias] : [x, weight];
