@@ -9,11 +9,14 @@ import type { T, WasmContext } from './context.js';
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
 const CONV_COLS_BUDGET = 8 << 20;
 /**
- * Runs of images the filter gradient sums separately (fewer when N is smaller): a fixed partition,
- * never the thread count's, so each run's partial dw and the order they are added in are the same
- * for any number of threads, and runs can go to different threads.
+ * Runs of images the filter gradient sums separately (fewer for a small N or when the runs would
+ * exceed FILTER_RUNS_BUDGET): a partition fixed by the shapes, never by the thread count, so each
+ * run's partial dw and the order they are added in are the same for any number of threads, and
+ * runs can go to different threads.
  */
 const FILTER_RUNS = 8;
+/** Bytes the filter gradient's runs may hold at once (each: one image's columns and a partial dw). */
+const FILTER_RUNS_BUDGET = 32 << 20;
 
 /**
  * Writes the geometry block im2col, col2im and the pooling kernels read:
@@ -232,7 +235,8 @@ export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dPar
   const size = O * KK;
   ctx.heap.data(dw).fill(0);
   if (N === 0) return;
-  const step = Math.ceil(N / Math.min(N, FILTER_RUNS));
+  const fit = Math.floor(FILTER_RUNS_BUDGET / ((KK * L + size) * 4));
+  const step = Math.ceil(N / Math.max(1, Math.min(N, FILTER_RUNS, fit)));
   const plan = ctx.par.plan(
     N * imageNs(ctx, O, KK, L, p.groups),
     Math.ceil(N / step),
