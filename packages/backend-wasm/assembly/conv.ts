@@ -137,9 +137,8 @@ export function addChannelBias(out: usize, bias: usize, N: i32, O: i32, L: i32):
  * input gradient take nb images per product, their columns side by side in one
  * [Cg·kH·kW, nb·Ho·Wo] matrix (a product's columns do not change each other's values, so the
  * results equal one thread's bit for bit); the filter gradient one image per product (K = L
- * packs faster than a deep K), rows o0..o1 of each group's dw (a split by output channels), every
- * image in order, its columns made here (backwardFilter) or read from `cols` where a columns job
- * laid out every image's (backwardFilterColumns). `scratch` holds gemmScratchBytes().
+ * packs faster than a deep K), every image in order added into `grad` (dw, or a run's partial
+ * sum of it). `scratch` holds gemmScratchBytes().
  */
 export function convImages(p: usize, scratch: usize): void {
   const mode = word(p, ConvField.mode);
@@ -181,15 +180,10 @@ export function convImages(p: usize, scratch: usize): void {
         gemm(args, scratch);
         for (let i = 0; i < b; i++) col2im(cols + (<usize>(i * L) << 2), grad + (<usize>(((n + i) * C + g * Cg) * H * W) << 2), geo);
       } else {
-        // Image n's columns of group g: made here, or laid out by a columns job.
-        const at = mode == ConvMode.backwardFilter ? cols : cols + (<usize>((n * groups + g) * KK * L) << 2);
-        if (mode != ConvMode.backwardFilterColumns) im2col(x + (<usize>((n * C + g * Cg) * H * W) << 2), at, geo);
-        if (mode == ConvMode.columns) continue;
-        // dWg [o0..o1, KK] += dy[n, g] [o0..o1, L] · colsᵀ
-        const o0 = word(p, ConvField.o0), o1 = word(p, ConvField.o1) || Og;
-        const yn = y + (<usize>((n * O + g * Og + o0) * L) << 2);
-        const dw = grad + (<usize>((g * Og + o0) * KK) << 2);
-        setGemm(args, o1 - o0, KK, L, yn, L, 1, at, 1, L, dw, KK, true);
+        im2col(x + (<usize>((n * C + g * Cg) * H * W) << 2), cols, geo);
+        // dWg [Og, KK] += dy[n, g] [Og, L] · colsᵀ
+        const yn = y + (<usize>((n * O + g * Og) * L) << 2);
+        setGemm(args, Og, KK, L, yn, L, 1, cols, 1, L, grad + (<usize>(g * Og * KK) << 2), KK, true);
         gemm(args, scratch);
       }
     }

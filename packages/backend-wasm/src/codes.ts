@@ -204,12 +204,8 @@ export enum ConvMode {
   forward,
   /** dx[n] = col2im(Wᵀ·dy[n]) (dx zeroed beforehand). */
   backwardInput,
-  /** dw[o0..o1] += Σₙ dy[n][o0..o1]·im2col(x[n])ᵀ, images in order. */
+  /** grad += Σₙ dy[n]·im2col(x[n])ᵀ, images n0..n1 in order (grad: dw, or a partial sum of it). */
   backwardFilter,
-  /** im2col(x[n]) of each group into `cols` at ((n·groups + g)·Cg·kH·kW·Ho·Wo) floats: the columns of every image, once. */
-  columns,
-  /** backwardFilter reading each image's columns from `cols` as `columns` laid them out. */
-  backwardFilterColumns,
 }
 
 /**
@@ -236,12 +232,6 @@ export enum ConvField {
   cols,
   nb,
   batch,
-  /**
-   * backwardFilter: rows o0..o1 of each group's dW (o1 = 0: all rows), every image summed in
-   * order: the filter gradient split by output channels, equal to one thread's bit for bit.
-   */
-  o0,
-  o1,
   count,
 }
 

@@ -133,8 +133,10 @@ describe('worker pool', () => {
       [
         { x: [4, 8, 20, 20], w: [16, 8, 3, 3], p: { padding: 1 } },
         { x: [5, 4, 9, 9], w: [6, 2, 3, 3], p: { stride: 2, padding: 1, groups: 2 } },
-        // 10 output channels: dw split 8 + 2 rows (a part shorter than the 4-row tile).
+        // 10 output channels (rows past the 4-row tile); 11 images: six runs of the filter
+        // gradient, each summing into its own partial, added in run order.
         { x: [3, 4, 7, 7], w: [10, 4, 3, 3], p: {} },
+        { x: [11, 3, 6, 6], w: [5, 3, 3, 3], p: { padding: 1 } },
       ].map(({ x: xs, w: ws, p }) => {
         manualSeed(4);
         const x = randn(xs, { requiresGrad: true });
@@ -150,7 +152,7 @@ describe('worker pool', () => {
     await b.setThreads(1);
     const convOne = conv();
     convTwo.forEach(([y, dx, dw], c) => {
-      // Each element computed as on one thread (dw split by output channels): bit for bit.
+      // Each element computed as on one thread (dw: the same runs and partials): bit for bit.
       expect(y).toEqual(convOne[c][0]);
       expect(dx).toEqual(convOne[c][1]);
       expect(dw).toEqual(convOne[c][2]);

@@ -8,8 +8,15 @@ import type { T, WasmContext } from './context.js';
 
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
 const CONV_COLS_BUDGET = 8 << 20;
-/** Bytes of every image's columns a split filter gradient may hold at once (else each part im2col's every image). */
-const FILTER_COLUMNS_BUDGET = 32 << 20;
+/**
+ * Runs of images the filter gradient sums separately (fewer for a small N or when the runs would
+ * exceed FILTER_RUNS_BUDGET): a partition fixed by the shapes, never by the thread count, so each
+ * run's partial dw and the order they are added in are the same for any number of threads, and
+ * runs can go to different threads.
+ */
+const FILTER_RUNS = 8;
+/** Bytes the filter gradient's runs may hold at once (each: one image's columns and a partial dw). */
+const FILTER_RUNS_BUDGET = 32 << 20;
 
 /**
  * Writes the geometry block im2col, col2im and the pooling kernels read:
@@ -55,19 +62,31 @@ function imagesPerProduct(N: number, KK: number, L: number): number {
   return Math.max(1, Math.min(N, Math.floor(CONV_COLS_BUDGET / (KK * L * 4))));
 }
 
+/** The words of a conv job (a ConvField struct): fields not given are 0. */
+function convJob(fields: Partial<Record<keyof typeof ConvField, number>>): number[] {
+  const words = new Array<number>(ConvField.count).fill(0);
+  for (const [name, value] of Object.entries(fields))
+    words[ConvField[name as keyof typeof ConvField]] = value;
+  return [Job.conv, ...words];
+}
+
+/** One thread's cost of an image of a convolution or a gradient (ns): its products and its columns' copy. */
+function imageNs(ctx: WasmContext, O: number, KK: number, L: number, groups: number): number {
+  const { gemmFlop, elem } = ctx.par.costs;
+  return 2 * O * KK * L * gemmFlop + groups * KK * L * elem;
+}
+
 /**
- * Runs a convolution or one of its gradients with its images split across threads when the cost
- * model (plan()) says the split pays, or `local` (the one-thread path) otherwise. Each part is a run of whole images
- * done as the one-thread path does a batch (assembly/conv.ts's convImages): forward and the input
- * gradient take up to imagesPerProduct images per product, columns side by side, so a thread's
- * share runs as fast as one thread's whole batch and the results equal one thread's bit for bit.
- * The filter gradient is split by output channels instead (each part sums every image, in order,
- * into its rows of dw), so it too equals one thread's bit for bit. `grad` is dx (zeroed) or dw
- * (zeroed); `y` is y or dy.
+ * Runs a convolution or its input gradient with its images split across threads when the cost
+ * model (plan()) says the split pays, or `local` (the one-thread path) otherwise. Each part is a
+ * run of whole images done as the one-thread path does a batch (assembly/conv.ts's convImages):
+ * up to imagesPerProduct images per product, columns side by side, so a thread's share runs as
+ * fast as one thread's whole batch and the results equal one thread's bit for bit. `grad` is dx
+ * (zeroed) for the input gradient; `y` is y or dy.
  */
 function splitImages(
   ctx: WasmContext,
-  mode: ConvMode,
+  mode: ConvMode.forward | ConvMode.backwardInput,
   x: T,
   w: T,
   y: T,
@@ -77,13 +96,7 @@ function splitImages(
 ): void {
   const xs = mode === ConvMode.backwardInput && grad ? grad.shape : x.shape;
   const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(xs, w.shape, y.shape, p.groups);
-  const { gemmFlop, elem } = ctx.par.costs;
-  // Per image: the products (2·O·KK·L flops in all groups) and the columns' copy.
-  const perImage = 2 * O * KK * L * gemmFlop + p.groups * KK * L * elem;
-  const filter = mode === ConvMode.backwardFilter;
-  // The filter gradient splits each group's output channels (4-row tiles, every part summing all
-  // images in order): one thread's result bit for bit. The others split images.
-  const plan = ctx.par.plan(N * perImage, filter ? Math.floor(Og / 4) : N, CONV_KIND + mode);
+  const plan = ctx.par.plan(N * imageNs(ctx, O, KK, L, p.groups), N, CONV_KIND + mode);
   const parts = plan.parts;
   if (parts < 2) {
     local();
@@ -92,74 +105,38 @@ function splitImages(
   }
   const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
   const areas: number[] = [];
-  /** A conv job over images n0..n1 and output rows o0..o1 with `room` bytes of its own after 128. */
-  const job = (
-    m: ConvMode,
-    n0: number,
-    n1: number,
-    o0: number,
-    o1: number,
-    room: number,
-    cols = 0,
-    nb = 1,
-  ) => {
-    // [args and geometry: 128 bytes][cols][batch, nb > 1]
-    const area = ctx.heap.alloc(128 + room);
-    areas.push(area);
-    const words = new Array<number>(ConvField.count).fill(0);
-    words[ConvField.mode] = m;
-    words[ConvField.x] = mode === ConvMode.backwardInput ? 0 : x.handle;
-    words[ConvField.w] = w.handle;
-    words[ConvField.y] = y.handle;
-    words[ConvField.grad] = grad ? grad.handle : 0;
-    words[ConvField.n0] = n0;
-    words[ConvField.n1] = n1;
-    words[ConvField.o0] = o0;
-    words[ConvField.o1] = o1;
-    words[ConvField.C] = C;
-    words[ConvField.O] = O;
-    words[ConvField.groups] = p.groups;
-    words[ConvField.geo] = geo;
-    words[ConvField.args] = area;
-    words[ConvField.cols] = cols || area + 128;
-    words[ConvField.nb] = nb;
-    words[ConvField.batch] = nb > 1 ? area + 128 + KK * nb * L * 4 : 0;
-    return [Job.conv, ...words];
-  };
-  const chunks = (
-    total: number,
-    count: number,
-    align: number,
-    make: (from: number, to: number) => number[],
-  ) => {
-    const step = Math.ceil(total / count / align) * align;
-    const jobs: number[][] = [];
-    for (let from = 0; from < total; from += step) jobs.push(make(from, Math.min(total, from + step)));
-    return jobs;
-  };
-  let columns = 0;
   try {
-    if (!filter) {
-      const step = Math.ceil(N / parts);
-      const nb = imagesPerProduct(step, KK, L);
-      const room = KK * nb * L * 4 + (nb > 1 ? Og * nb * L * 4 : 0);
-      ctx.par.run(chunks(N, parts, 1, (n0, n1) => job(mode, n0, n1, 0, 0, room, 0, nb)));
-    } else if (N * p.groups * KK * L * 4 <= FILTER_COLUMNS_BUDGET) {
-      // Every image's columns first, split by images (each im2col done once), then the products
-      // split by output channels reading them: the same products in the same order.
-      columns = ctx.heap.alloc(N * p.groups * KK * L * 4);
-      ctx.par.run(chunks(N, parts, 1, (n0, n1) => job(ConvMode.columns, n0, n1, 0, 0, 0, columns)));
-      ctx.par.run(
-        chunks(Og, parts, 4, (o0, o1) => job(ConvMode.backwardFilterColumns, 0, N, o0, o1, 0, columns)),
+    const step = Math.ceil(N / parts);
+    const nb = imagesPerProduct(step, KK, L);
+    // Each part's area: [args and geometry: 128 bytes][columns][the batch's product, nb > 1]
+    const room = KK * nb * L * 4 + (nb > 1 ? Og * nb * L * 4 : 0);
+    const jobs: number[][] = [];
+    for (let n0 = 0; n0 < N; n0 += step) {
+      const area = ctx.heap.alloc(128 + room);
+      areas.push(area);
+      jobs.push(
+        convJob({
+          mode,
+          x: mode === ConvMode.backwardInput ? 0 : x.handle,
+          w: w.handle,
+          y: y.handle,
+          grad: grad ? grad.handle : 0,
+          n0,
+          n1: Math.min(N, n0 + step),
+          C,
+          O,
+          groups: p.groups,
+          geo,
+          args: area,
+          cols: area + 128,
+          nb,
+          batch: nb > 1 ? area + 128 + KK * nb * L * 4 : 0,
+        }),
       );
-    } else {
-      // Each part im2col's every image itself: one part per thread, not more.
-      const count = Math.min(parts, ctx.par.threads);
-      ctx.par.run(chunks(Og, count, 4, (o0, o1) => job(mode, 0, N, o0, o1, KK * L * 4)));
     }
+    ctx.par.run(jobs);
   } finally {
     for (const a of areas) ctx.heap.free(a);
-    if (columns) ctx.heap.free(columns);
   }
   plan.finish();
 }
@@ -246,41 +223,62 @@ export function conv2dBackwardInput(ctx: WasmContext, dy: T, w: T, p: Conv2dPara
   );
 }
 
+/**
+ * dw = Σₙ dy[n]·im2col(x[n])ᵀ as FILTER_RUNS runs of images: run r sums its images in order into
+ * its own partial (run 0 into dw itself), one product per image (K = L packs faster than a deep
+ * K), and the partials are added into dw in run order. The runs split across threads when the
+ * cost model says it pays; the partition does not depend on the thread count, so neither does
+ * the result (bit for bit).
+ */
 export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dParams, dw: T): void {
+  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK } = dims(x.shape, dw.shape, dy.shape, p.groups);
+  const size = O * KK;
   ctx.heap.data(dw).fill(0);
-  splitImages(ctx, ConvMode.backwardFilter, x, dw, dy, dw, p, () => filterImages(ctx, x, dy, p, dw));
-}
-
-/** The filter gradient on one thread: dw (zeroed) += each image's dy · im2col(x)ᵀ, in order. */
-function filterImages(ctx: WasmContext, x: T, dy: T, p: Conv2dParams, dw: T): void {
-  const { N, C, H, W, O, Cg, kH, kW, Ho, Wo, L, KK, Og } = dims(x.shape, dw.shape, dy.shape, p.groups);
-  // One image per product (not convBatches): with colsᵀ as the right operand, a deep K packs
-  // slowly (measured: 6 GFLOP/s at K = 14400 against 15+ at K = L).
-  const cols = ctx.heap.scratchOf('cols', KK * L * 4);
-  for (let n = 0; n < N; n++) {
-    for (let g = 0; g < p.groups; g++) {
-      ctx.k.im2col(
-        x.handle + (n * C + g * Cg) * H * W * 4,
-        cols,
-        geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg),
+  if (N === 0) return;
+  const fit = Math.floor(FILTER_RUNS_BUDGET / ((KK * L + size) * 4));
+  const step = Math.ceil(N / Math.max(1, Math.min(N, FILTER_RUNS, fit)));
+  const plan = ctx.par.plan(
+    N * imageNs(ctx, O, KK, L, p.groups),
+    Math.ceil(N / step),
+    CONV_KIND + ConvMode.backwardFilter,
+  );
+  const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
+  const areas: number[] = [];
+  const partials: number[] = [];
+  try {
+    const jobs: number[][] = [];
+    for (let n0 = 0; n0 < N; n0 += step) {
+      // [args and geometry: 128 bytes][one image's columns][the run's partial dw, after run 0]
+      const first = n0 === 0;
+      const area = ctx.heap.alloc(128 + KK * L * 4 + (first ? 0 : size * 4));
+      areas.push(area);
+      const partial = first ? dw.handle : area + 128 + KK * L * 4;
+      if (!first) {
+        ctx.heap.view(partial, 'float32', size).fill(0);
+        partials.push(partial);
+      }
+      jobs.push(
+        convJob({
+          mode: ConvMode.backwardFilter,
+          x: x.handle,
+          y: dy.handle,
+          grad: partial,
+          n0,
+          n1: Math.min(N, n0 + step),
+          C,
+          O,
+          groups: p.groups,
+          geo,
+          args: area,
+          cols: area + 128,
+        }),
       );
-      // dWg [Og, KK] += dy [Og, L] · colsᵀ
-      const a = dy.handle + (n * O + g * Og) * L * 4;
-      const c = dw.handle + g * Og * KK * 4;
-      ctx.par.gemm({
-        M: Og,
-        N: KK,
-        K: L,
-        a,
-        aRow: L,
-        aCol: 1,
-        b: cols,
-        bRow: 1,
-        bCol: L,
-        c,
-        ldc: KK,
-        accumulate: true,
-      });
     }
+    if (plan.parts > 1) ctx.par.run(jobs);
+    else for (const job of jobs) ctx.par.local(job);
+    for (const partial of partials) ctx.k.addInto(dw.handle, partial, size);
+  } finally {
+    for (const a of areas) ctx.heap.free(a);
   }
+  plan.finish();
 }
