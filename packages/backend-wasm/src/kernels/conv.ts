@@ -62,11 +62,17 @@ function imagesPerProduct(N: number, KK: number, L: number): number {
   return Math.max(1, Math.min(N, Math.floor(CONV_COLS_BUDGET / (KK * L * 4))));
 }
 
-/** The words of a conv job (a ConvField struct): fields not given are 0. */
-function convJob(fields: Partial<Record<keyof typeof ConvField, number>>): number[] {
+type ConvFields = Partial<Record<keyof typeof ConvField, number>>;
+
+/**
+ * The words of a conv job (a ConvField struct) over images n0..n1 whose own area (from
+ * heap.alloc) starts with 128 bytes of GEMM arguments and geometry, then its columns: `fields`
+ * gives the rest (those not given are 0).
+ */
+function convJob(fields: ConvFields, n0: number, n1: number, area: number): number[] {
   const words = new Array<number>(ConvField.count).fill(0);
-  for (const [name, value] of Object.entries(fields))
-    words[ConvField[name as keyof typeof ConvField]] = value;
+  const all: ConvFields = { ...fields, n0, n1, args: area, cols: area + 128 };
+  for (const [name, value] of Object.entries(all)) words[ConvField[name as keyof typeof ConvField]] = value;
   return [Job.conv, ...words];
 }
 
@@ -114,25 +120,20 @@ function splitImages(
     for (let n0 = 0; n0 < N; n0 += step) {
       const area = ctx.heap.alloc(128 + room);
       areas.push(area);
-      jobs.push(
-        convJob({
-          mode,
-          x: mode === ConvMode.backwardInput ? 0 : x.handle,
-          w: w.handle,
-          y: y.handle,
-          grad: grad ? grad.handle : 0,
-          n0,
-          n1: Math.min(N, n0 + step),
-          C,
-          O,
-          groups: p.groups,
-          geo,
-          args: area,
-          cols: area + 128,
-          nb,
-          batch: nb > 1 ? area + 128 + KK * nb * L * 4 : 0,
-        }),
-      );
+      const batch = nb > 1 ? area + 128 + KK * nb * L * 4 : 0;
+      const operands = { x: mode === ConvMode.backwardInput ? 0 : x.handle, w: w.handle, y: y.handle };
+      const fields = {
+        mode,
+        ...operands,
+        grad: grad ? grad.handle : 0,
+        C,
+        O,
+        groups: p.groups,
+        geo,
+        nb,
+        batch,
+      };
+      jobs.push(convJob(fields, n0, Math.min(N, n0 + step), area));
     }
     ctx.par.run(jobs);
   } finally {
@@ -257,22 +258,8 @@ export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dPar
         ctx.heap.view(partial, 'float32', size).fill(0);
         partials.push(partial);
       }
-      jobs.push(
-        convJob({
-          mode: ConvMode.backwardFilter,
-          x: x.handle,
-          y: dy.handle,
-          grad: partial,
-          n0,
-          n1: Math.min(N, n0 + step),
-          C,
-          O,
-          groups: p.groups,
-          geo,
-          args: area,
-          cols: area + 128,
-        }),
-      );
+      const fields = { mode: ConvMode.backwardFilter, x: x.handle, y: dy.handle, grad: partial };
+      jobs.push(convJob({ ...fields, C, O, groups: p.groups, geo }, n0, Math.min(N, n0 + step), area));
     }
     if (plan.parts > 1) ctx.par.run(jobs);
     else for (const job of jobs) ctx.par.local(job);
