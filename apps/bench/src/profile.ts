@@ -19,17 +19,8 @@ import { median } from './harness.js';
 import { loadLib } from './libs.js';
 import { fmt } from './markdown.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import {
-  type BenchReport,
-  buildReport,
-  type Figure,
-  type FigureKey,
-  figureId,
-  hasSamples,
-  makeRatio,
-  type Ratio,
-  SampleSet,
-} from './schema.js';
+import type { BenchReport, Figure, FigureKey } from './schema.js';
+import { buildReport, figureId, measuredRatio, SampleSet } from './schema.js';
 
 const usage =
   'usage: profile [--workload mlp|cnn] [--batch n] [--lib nnet-wasm|nnet-cpu] [--threads 1,2] [--rounds n] [--steps n] [--quick] [--json file]';
@@ -221,14 +212,12 @@ function main(): void {
       const c = calls.get(idOf(key));
       figures.push(samples.figure(key, c?.length ? { callsPerStep: median(c) } : undefined, 'no value'));
     }
-  const ratios: Ratio[] = [];
-  for (const row of rows)
-    for (const threads of o.threads.slice(1)) {
-      const num = idOf(rowKey(o, row, threads));
-      const den = idOf(rowKey(o, row, first));
-      if (hasSamples(figures, num) && hasSamples(figures, den))
-        ratios.push(makeRatio(figures, `${row}: ${threads}T / ${first}T (time)`, num, den));
-    }
+  const ratios = rows.flatMap((row) =>
+    o.threads.slice(1).flatMap((threads) => {
+      const [num, den] = [threads, first].map((t) => idOf(rowKey(o, row, t)));
+      return measuredRatio(figures, `${row}: ${threads}T / ${first}T (time)`, num, den);
+    }),
+  );
   const wl = WORKLOADS[o.workload];
   const report = buildReport({
     bench: `profile-${o.workload}-b${o.batch}-${o.lib}${o.quick ? '-quick' : ''}`,

@@ -19,16 +19,8 @@ import { timeAsync } from './harness.js';
 import { nnetCnn } from './libs.js';
 import { fmt } from './markdown.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import {
-  type BenchReport,
-  buildReport,
-  type Figure,
-  figureId,
-  hasSamples,
-  makeRatio,
-  type Ratio,
-  SampleSet,
-} from './schema.js';
+import type { BenchReport, Figure } from './schema.js';
+import { buildReport, figureId, measuredRatio, SampleSet } from './schema.js';
 
 type GpuLib = 'nnet-webgpu' | 'tfjs-webgpu';
 const GPU_LIBS: readonly GpuLib[] = ['nnet-webgpu', 'tfjs-webgpu'];
@@ -273,15 +265,14 @@ const ADAPTER_KEY: Record<GpuLib, string> = {
 const jobId = (job: Job, lib: GpuLib) => figureId(job.workload, job.size, lib, 1);
 
 /**
- * The ratio of `job`'s nnet figure to tfjs's; latency (ms, lower is better) is tfjs / nnet, so
- * above 1 always means nnet is faster.
+ * The ratio of `job`'s nnet figure to tfjs's (none when either is missing); latency (ms, lower is
+ * better) is tfjs / nnet, so above 1 always means nnet is faster.
  */
-function jobRatio(figures: Figure[], job: Job): Ratio | null {
+function jobRatio(figures: Figure[], job: Job) {
   const latency = UNITS[job.workload].better === 'lower';
   const [num, den]: GpuLib[] = latency ? ['tfjs-webgpu', 'nnet-webgpu'] : ['nnet-webgpu', 'tfjs-webgpu'];
-  if (!hasSamples(figures, jobId(job, num)) || !hasSamples(figures, jobId(job, den))) return null;
   const label = `${job.workload} ${job.size}: ${latency ? `${num} ms / ${den} ms` : `${num} / ${den}`}`;
-  return makeRatio(figures, label, jobId(job, num), jobId(job, den));
+  return measuredRatio(figures, label, jobId(job, num), jobId(job, den));
 }
 
 function main(): void {
@@ -332,7 +323,7 @@ function main(): void {
       samples.figure({ workload: job.workload, size: job.size, lib, threads: 1, ...UNITS[job.workload] }),
     ),
   );
-  const ratios = jobs.map((job) => jobRatio(figures, job)).filter((r): r is Ratio => r !== null);
+  const ratios = jobs.flatMap((job) => jobRatio(figures, job));
   const report = buildReport({
     bench: quick ? 'webgpu-quick' : 'webgpu',
     title: "nnet's WebGPU backend beside tfjs-backend-webgpu 4.22 on Dawn's Node binding",

@@ -81,15 +81,8 @@ function row(report: BenchReport, name: string, threads: number): Figure {
 
 describe('profile --quick (smoke test; no timing is asserted)', () => {
   it('profiles the MLP step on nnet-wasm at 1 and 2 threads, each in its own child, rounds alternating', () => {
-    const { out, report } = runScript('profile', [
-      '--quick',
-      '--rounds',
-      '2',
-      '--steps',
-      '2',
-      '--batch',
-      '8',
-    ]);
+    const args = ['--quick', '--rounds', '2', '--steps', '2', '--batch', '8'];
+    const { out, report } = runScript('profile', args);
     expect(validateReport(report)).toEqual([]);
     expect(report.bench).toBe('profile-mlp-b8-nnet-wasm-quick');
     for (const threads of [1, 2]) {
