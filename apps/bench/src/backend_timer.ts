@@ -1,5 +1,5 @@
 /**
- * Times every call the front end makes to a backend, by wrapping the backend object's own methods
+ * Times every call the front end makes to a backend, by wrapping the backend object's methods
  * in place (so `profile` measures the very backend `setBackend` made current, with the same
  * kernels, the same dispatch and the same worker pool). A call a backend method makes to another
  * of its methods through `this` (a fused `linear` calling `matmul`) is part of the outer call: only
@@ -72,7 +72,9 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Wraps every Backend method `backend` has (storage, required and optional kernels) with a timer,
- * in place, until `restore()`. `now` is the clock in ms (tests pass a fake one).
+ * in place, until `restore()`: a method is replaced where it lives, on the object or on its class's
+ * prototype (so other instances of that class are timed too, into the same figures: a profile
+ * wants one backend per process). `now` is the clock in ms (tests pass a fake one).
  *
  * @example
  * const timer = timeBackendCalls(getBackend());
@@ -86,12 +88,17 @@ export function timeBackendCalls(
 ): BackendTimer {
   const target = backend as unknown as Record<string, unknown>;
   const stats = new Map<string, CallStats>();
-  const saved: { name: string; own: boolean; value: unknown }[] = [];
+  const saved: { owner: object; name: string; descriptor: PropertyDescriptor }[] = [];
   let depth = 0;
   for (const name of [...STORAGE_METHODS, ...REQUIRED_KERNELS, ...OPTIONAL_KERNELS]) {
     const original = target[name];
     if (typeof original !== 'function') continue;
-    saved.push({ name, own: Object.hasOwn(target, name), value: original });
+    // Wrap the method where it lives (the object's own property, or its class's prototype), so the
+    // backend object keeps its shape and restore() needs no delete.
+    let owner: object = backend;
+    while (!Object.hasOwn(owner, name)) owner = Object.getPrototypeOf(owner) as object;
+    const descriptor = Object.getOwnPropertyDescriptor(owner, name) as PropertyDescriptor;
+    saved.push({ owner, name, descriptor });
     const method = original as Method;
     const wrapper = function (this: unknown, ...args: unknown[]): unknown {
       if (depth > 0) return method.apply(this, args);
@@ -110,17 +117,14 @@ export function timeBackendCalls(
         } else stats.set(key, { calls: 1, ms });
       }
     };
-    Object.defineProperty(target, name, { value: wrapper, configurable: true, writable: true });
+    Object.defineProperty(owner, name, { ...descriptor, value: wrapper });
   }
   return {
     stats: () => new Map([...stats].map(([k, s]) => [k, { ...s }])),
     totalMs: () => [...stats.values()].reduce((t, s) => t + s.ms, 0),
     reset: () => stats.clear(),
     restore: () => {
-      for (const { name, own, value } of saved) {
-        if (own) Object.defineProperty(target, name, { value, configurable: true, writable: true });
-        else delete target[name];
-      }
+      for (const { owner, name, descriptor } of saved) Object.defineProperty(owner, name, descriptor);
       saved.length = 0;
     },
   };

@@ -141,7 +141,7 @@ function options(): Options {
     threads,
     rounds: positiveInt('--rounds', args.rounds ?? (quick ? '1' : '3'), usage),
     steps,
-    warmup: quick ? 1 : Math.max(3, Math.ceil(steps / 10)),
+    warmup: quick ? 1 : Math.max(20, Math.ceil(steps / 4)),
     quick,
     ...(args.json === undefined ? {} : { json: args.json }),
   };

@@ -52,17 +52,25 @@ describe("timeBackendCalls (the profile command's timer)", () => {
     expect(timer.totalMs()).toBe(17.5);
     timer.reset();
     expect(timer.stats().size).toBe(0);
+    timer.restore();
   });
 
-  it('puts the backend’s own methods back on restore', () => {
+  it('puts the methods back where they lived on restore: a class’s prototype, a plain object’s own property', () => {
     const clock = { t: 0 };
     const fake = new FakeBackend(clock);
-    const timer = timeBackendCalls(fake as unknown as Backend, () => clock.t);
-    expect(Object.hasOwn(fake, 'matmul')).toBe(true);
-    timer.restore();
+    const classMatmul = FakeBackend.prototype.matmul;
+    const plain = { name: 'plain', unary: (_op: string, _x: unknown, _out: unknown) => undefined };
+    const plainUnary = plain.unary;
+    const timers = [fake, plain].map((b) => timeBackendCalls(b as unknown as Backend, () => clock.t));
     expect(Object.hasOwn(fake, 'matmul')).toBe(false);
+    expect(FakeBackend.prototype.matmul).not.toBe(classMatmul);
+    expect(plain.unary).not.toBe(plainUnary);
+    for (const t of timers) t.restore();
+    expect(FakeBackend.prototype.matmul).toBe(classMatmul);
+    expect(plain.unary).toBe(plainUnary);
     fake.matmul(info([1]), info([1]), info([1]), {});
-    expect(timer.stats().size).toBe(0);
+    plain.unary('neg', info([1]), info([1]));
+    for (const t of timers) expect(t.stats().size).toBe(0);
   });
 
   it('keys storage methods by name and the optimizer updates by their parameter', () => {
