@@ -17,7 +17,7 @@ import { build, preview } from 'vite';
 import { alternate, parseCli, positiveInt, positiveInts, runMain } from './cli_args.js';
 import type { PageLib, PageResult } from './page_protocol.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import { buildReport, type Figure, figureId, hasSamples, makeRatio, SampleSet } from './schema.js';
+import { buildReport, type Figure, figureId, measuredRatio, SampleSet } from './schema.js';
 
 const usage = 'usage: browser [--rounds n] [--quick] [--threads 1,2] [--timeout-s 600] [--json file]';
 const executablePath = process.env.NNET_CHROMIUM ?? '/usr/bin/chromium';
@@ -121,12 +121,11 @@ async function main(): Promise<void> {
     .filter((f) => f.lib === 'nnet-wasm')
     .flatMap((f) => {
       const other = figureId(f.workload, f.size, 'tfjs-wasm', f.threads);
-      if (!hasSamples(figures, f.id) || !hasSamples(figures, other)) return [];
       const where = `${f.workload} ${f.size}, ${f.threads}T`;
       if (f.better === 'lower')
-        return [makeRatio(figures, `${where}: tfjs-wasm ms / nnet-wasm ms`, other, f.id, 1)];
+        return measuredRatio(figures, `${where}: tfjs-wasm ms / nnet-wasm ms`, other, f.id, 1);
       const target = f.workload === 'matmul' ? 1.6 : f.workload === 'mlp-train' ? 8 : undefined;
-      return [makeRatio(figures, `${where}: nnet-wasm / tfjs-wasm`, f.id, other, target)];
+      return measuredRatio(figures, `${where}: nnet-wasm / tfjs-wasm`, f.id, other, target);
     });
   notes.push(
     'Both libraries run in the same page at the same thread count; one page load per thread count and round. Targets (issue 19): matmul ≥ 1.6× tfjs-wasm, MLP training ≥ 8×.',

@@ -15,18 +15,21 @@ export function childPayload<T>(): T | null {
 }
 
 /**
- * Runs `script` as a child with `payload` (Node flags `nodeFlags` first) and returns the JSON of
- * its last stdout line; a child that dies or prints no JSON gives `{ error }` with the reason.
+ * Runs `script` as a child with `payload` (Node flags `nodeFlags` first; environment `env`, default
+ * this process's) and returns the JSON of its last stdout line; a child that dies or prints no
+ * JSON gives `{ error }` with the reason.
  */
 export function runChild<T extends object>(
   script: string,
   payload: unknown,
   nodeFlags: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
 ): T | { error: string } {
   try {
     const out = execFileSync(process.execPath, [...nodeFlags, script, CHILD_FLAG, JSON.stringify(payload)], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return JSON.parse(out.trim().split('\n').pop() ?? '{}') as T;

@@ -16,8 +16,7 @@ import {
   buildReport,
   type Figure,
   figureId,
-  hasSamples,
-  makeRatio,
+  measuredRatio,
   type Ratio,
   SampleSet,
 } from './schema.js';
@@ -114,8 +113,7 @@ function plannedRatios(figures: Figure[]): Ratio[] {
       for (const [label, [numLib, numT], [denLib, denT], target] of plans) {
         const num = figureId(workload, n, numLib, numT);
         const den = figureId(workload, n, denLib, denT);
-        if (hasSamples(figures, num) && hasSamples(figures, den))
-          out.push(makeRatio(figures, `${title} ${n}: ${label}`, num, den, target));
+        out.push(...measuredRatio(figures, `${title} ${n}: ${label}`, num, den, target));
       }
   }
   return out;

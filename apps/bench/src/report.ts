@@ -51,11 +51,16 @@ export function writeReport(path: string, report: BenchReport): void {
 }
 
 /**
- * The end of every bench: prints the report, writes it to `path` (default: `defaultReportPath`) and
- * says where.
+ * The end of every bench: prints the report (with `print`, default `printReport`; a bench with its
+ * own tables passes them), writes it to `path` (default: `defaultReportPath`) and says where.
  */
-export function publishReport(report: BenchReport, quick: boolean, path?: string): void {
-  printReport(report);
+export function publishReport(
+  report: BenchReport,
+  quick: boolean,
+  path?: string,
+  print: (report: BenchReport) => void = printReport,
+): void {
+  print(report);
   const out = path ?? defaultReportPath(report.bench, quick);
   writeReport(out, report);
   console.log(`\nwrote ${out}`);

@@ -172,6 +172,25 @@ export function makeRatio(
   };
 }
 
+/**
+ * `makeRatio`'s ratio as a list, for `flatMap`: empty when either figure has no sample (a figure
+ * that could not be measured has no ratio).
+ *
+ * @example
+ * const ratios = sizes.flatMap((n) => measuredRatio(figures, `matmul ${n}: 2T / 1T`, id(n, 2), id(n, 1)));
+ */
+export function measuredRatio(
+  figures: readonly Figure[],
+  label: string,
+  numerator: string,
+  denominator: string,
+  target?: number,
+): Ratio[] {
+  return hasSamples(figures, numerator) && hasSamples(figures, denominator)
+    ? [makeRatio(figures, label, numerator, denominator, target)]
+    : [];
+}
+
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNumOrNull = (v: unknown): boolean => v === null || isNum(v);
 

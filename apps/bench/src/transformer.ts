@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { alternate, parseCli, runMain, usageError } from './cli_args.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import { buildReport, type Figure, figureId, hasSamples, makeFigure, makeRatio } from './schema.js';
+import { buildReport, type Figure, figureId, makeFigure, measuredRatio } from './schema.js';
 
 const usage =
   'usage: transformer [--only cpu|wasm] [--rounds n] [--steps n] [--new n] [--context n] [--embd n (a multiple of 4)] [--layers n] [--json file]';
@@ -197,9 +197,7 @@ async function main(): Promise<void> {
     const threads = figures.find((f) => f.lib === `nnet-${b}`)?.threads ?? 1;
     const cached = figureId('gpt-generate-kv-cache', c.context, `nnet-${b}`, threads);
     const plain = figureId('gpt-generate-no-cache', c.context, `nnet-${b}`, threads);
-    return hasSamples(figures, cached) && hasSamples(figures, plain)
-      ? [makeRatio(figures, `nnet-${b}: generation with / without the KV cache`, cached, plain)]
-      : [];
+    return measuredRatio(figures, `nnet-${b}: generation with / without the KV cache`, cached, plain);
   });
   const report = buildReport({
     bench: 'transformer',

@@ -16,7 +16,7 @@ import { type JobResult, RELAXED_FLAG } from './jobs.js';
 import { loadLib } from './libs.js';
 import { measureWorkload, UNITS, type Workload } from './measure.js';
 import { nodeEnvironment, processCpuMs, publishReport } from './report.js';
-import { buildReport, figureId, hasSamples, makeRatio, SampleSet } from './schema.js';
+import { buildReport, figureId, measuredRatio, SampleSet } from './schema.js';
 
 const usage =
   'usage: wasm-builds [--rounds n] [--quick] [--relaxed] [--only matmul|mlp|cnn|infer] [--json file]';
@@ -105,7 +105,7 @@ function main(): void {
     // Latency (inference ms) puts plain over shared, so above 1 always means the shared build is faster.
     const [num, den] = UNITS[workload].better === 'higher' ? [shared, plain] : [plain, shared];
     const label = `${workload} ${size}: shared-memory build / plain build (1T)`;
-    return hasSamples(figures, num) && hasSamples(figures, den) ? [makeRatio(figures, label, num, den)] : [];
+    return measuredRatio(figures, label, num, den);
   });
   const report = buildReport({
     bench: quick ? 'wasm-builds-quick' : 'wasm-builds',

@@ -4,19 +4,26 @@
  * `webgpu`), each library in its own child process: matmul (GFLOP/s), MLP and CNN training
  * (samples/s) and MLP inference at batch 1 and 256 (ms). Every figure ends in a read of the result
  * (one element of a product, a step's loss, a batch's outputs), as an application would.
+ * Rounds alternate the two libraries (the order reversed every other round); each figure is the
+ * median over rounds with min–max, each ratio paired round by round, written as an `nnet-bench/1`
+ * report (`results/webgpu.json`) that BENCHMARKS.md is generated from.
  * Not part of the default `pnpm bench`. On a software adapter (lavapipe, SwiftShader) the speeds
  * mean nothing about GPUs: the report says so.
  *
- *   pnpm --filter @nnet/bench run webgpu [--quick] [--sizes 256,512,1024,2048,4096] [--json out.json]
+ *   pnpm --filter @nnet/bench run webgpu [--quick] [--rounds 3] [--sizes 256,512,1024,2048,4096] [--json out.json]
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseCli, positiveInts } from './cli_args.js';
+import { childMain, childPayload, runChild } from './child.js';
+import { alternate, parseCli, positiveInt, positiveInts, runMain } from './cli_args.js';
 import { timeAsync } from './harness.js';
 import { nnetCnn } from './libs.js';
+import { fmt } from './markdown.js';
+import { nodeEnvironment, publishReport } from './report.js';
+import type { BenchReport, Figure } from './schema.js';
+import { buildReport, figureId, measuredRatio, SampleSet } from './schema.js';
 
 type GpuLib = 'nnet-webgpu' | 'tfjs-webgpu';
+const GPU_LIBS: readonly GpuLib[] = ['nnet-webgpu', 'tfjs-webgpu'];
 type Workload = 'matmul' | 'mlp-train' | 'cnn-train' | 'mlp-infer';
 
 interface Job {
@@ -24,10 +31,9 @@ interface Job {
   size: number;
 }
 
+/** One job's value in a child (or why it has none). */
 interface Row extends Job {
-  lib: GpuLib;
   value: number | null;
-  unit: string;
   error?: string;
 }
 
@@ -36,7 +42,13 @@ interface ChildReport {
   adapter: string;
   software: boolean;
   rows: Row[];
-  error?: string;
+}
+
+/** A child's payload: the library it loads and the jobs it times, in order. */
+interface ChildJob {
+  lib: GpuLib;
+  jobs: Job[];
+  quick: boolean;
 }
 
 /** One repeated unit of work, awaited (a GPU backend only reads asynchronously). */
@@ -208,15 +220,15 @@ async function loadTfjsWebGpu(): Promise<GpuLibImpl> {
   };
 }
 
-const UNITS: Record<Workload, string> = {
-  matmul: 'GFLOP/s',
-  'mlp-train': 'samples/s',
-  'cnn-train': 'samples/s',
-  'mlp-infer': 'ms',
+const UNITS: Record<Workload, { unit: string; better: 'higher' | 'lower' }> = {
+  matmul: { unit: 'GFLOP/s', better: 'higher' },
+  'mlp-train': { unit: 'samples/s', better: 'higher' },
+  'cnn-train': { unit: 'samples/s', better: 'higher' },
+  'mlp-infer': { unit: 'ms', better: 'lower' },
 };
 
-/** Child: loads one library and measures every job in order. */
-async function child(lib: GpuLib, jobs: Job[], quick: boolean): Promise<ChildReport> {
+/** Child: loads one library and measures every job in order (a job that throws records why). */
+async function child({ lib, jobs, quick }: ChildJob): Promise<ChildReport> {
   const impl = lib === 'nnet-webgpu' ? await loadNnetWebGpu() : await loadTfjsWebGpu();
   const rows: Row[] = [];
   for (const job of jobs) {
@@ -232,46 +244,46 @@ async function child(lib: GpuLib, jobs: Job[], quick: boolean): Promise<ChildRep
           : job.workload === 'mlp-infer'
             ? ms
             : job.size / (ms / 1000);
-      rows.push({ ...job, lib, value, unit: UNITS[job.workload] });
+      rows.push({ ...job, value });
     } catch (e) {
-      rows.push({ ...job, lib, value: null, unit: UNITS[job.workload], error: String(e) });
+      rows.push({ ...job, value: null, error: String(e) });
     }
   }
   return { adapter: impl.adapter, software: impl.software, rows };
 }
 
-const usage = 'usage: pnpm --filter @nnet/bench run webgpu [--quick] [--sizes 256,512,...] [--json <file>]';
+const usage =
+  'usage: pnpm --filter @nnet/bench run webgpu [--quick] [--rounds n] [--sizes 256,512,...] [--json <file>]';
 
-function runChild(lib: GpuLib, jobs: Job[], quick: boolean): ChildReport {
-  const script = fileURLToPath(import.meta.url);
-  try {
-    const out = execFileSync(process.execPath, [script, '--child', lib, JSON.stringify({ jobs, quick })], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-      env: { XDG_RUNTIME_DIR: '/tmp', ...process.env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildReport;
-  } catch (e) {
-    return { adapter: 'none', software: false, rows: [], error: String(e) };
-  }
+/** Where the report's environment names each library's adapter. */
+const ADAPTER_KEY: Record<GpuLib, string> = {
+  'nnet-webgpu': 'nnetWebgpuAdapter',
+  'tfjs-webgpu': 'tfjsWebgpuAdapter',
+};
+
+/** The figure id of `job` on `lib` (a GPU backend has no thread count: 1). */
+const jobId = (job: Job, lib: GpuLib) => figureId(job.workload, job.size, lib, 1);
+
+/**
+ * The ratio of `job`'s nnet figure to tfjs's (none when either is missing); latency (ms, lower is
+ * better) is tfjs / nnet, so above 1 always means nnet is faster.
+ */
+function jobRatio(figures: Figure[], job: Job) {
+  const latency = UNITS[job.workload].better === 'lower';
+  const [num, den]: GpuLib[] = latency ? ['tfjs-webgpu', 'nnet-webgpu'] : ['nnet-webgpu', 'tfjs-webgpu'];
+  const label = `${job.workload} ${job.size}: ${latency ? `${num} ms / ${den} ms` : `${num} / ${den}`}`;
+  return measuredRatio(figures, label, jobId(job, num), jobId(job, den));
 }
 
-async function main(): Promise<void> {
-  if (process.argv[2] === '--child') {
-    const { jobs, quick } = JSON.parse(process.argv[4]) as { jobs: Job[]; quick: boolean };
-    const report = await child(process.argv[3] as GpuLib, jobs, quick).catch(
-      (e: unknown): ChildReport => ({ adapter: 'none', software: false, rows: [], error: String(e) }),
-    );
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-    process.exit(0); // Dawn's threads would otherwise keep the process alive
-  }
+function main(): void {
   const args = parseCli(usage, {
     quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
     sizes: { type: 'string' },
     json: { type: 'string' },
   });
   const quick = args.quick === true;
+  const rounds = positiveInt('--rounds', args.rounds ?? (quick ? '1' : '3'), usage);
   const sizes = args.sizes
     ? positiveInts('--sizes', args.sizes, usage)
     : quick
@@ -283,46 +295,83 @@ async function main(): Promise<void> {
     ...(quick ? [8] : [64]).map((size) => ({ workload: 'cnn-train' as const, size })),
     ...[1, 256].map((size) => ({ workload: 'mlp-infer' as const, size })),
   ];
-  const reports: Record<GpuLib, ChildReport> = {
-    'nnet-webgpu': runChild('nnet-webgpu', jobs, quick),
-    'tfjs-webgpu': runChild('tfjs-webgpu', jobs, quick),
-  };
-  for (const [lib, r] of Object.entries(reports)) {
-    console.log(
-      `${lib}: adapter ${r.adapter}${r.software ? ' (SOFTWARE)' : ''}${r.error ? ` — ${r.error}` : ''}`,
-    );
+  const script = fileURLToPath(import.meta.url);
+  const environment = nodeEnvironment();
+  const samples = new SampleSet();
+  let software = false;
+  for (let round = 0; round < rounds; round++) {
+    for (const lib of alternate(GPU_LIBS, round)) {
+      const payload: ChildJob = { lib, jobs, quick };
+      const r = runChild<ChildReport>(script, payload, [], { XDG_RUNTIME_DIR: '/tmp', ...process.env });
+      if ('error' in r) for (const job of jobs) samples.add(jobId(job, lib), null, r.error);
+      else {
+        environment[ADAPTER_KEY[lib]] = r.adapter;
+        software ||= r.software;
+        for (const job of jobs) {
+          const row = r.rows.find((x) => x.workload === job.workload && x.size === job.size);
+          samples.add(jobId(job, lib), row?.value, row?.error ?? 'no value');
+        }
+      }
+      console.error(
+        `round ${round + 1}/${rounds} ${lib}: ${'error' in r ? r.error : `adapter ${r.adapter}${r.software ? ' (SOFTWARE)' : ''}`}`,
+      );
+    }
   }
-  if (Object.values(reports).some((r) => r.software)) {
+  environment.softwareAdapter = software;
+  const figures = jobs.flatMap((job) =>
+    GPU_LIBS.map((lib) =>
+      samples.figure({ workload: job.workload, size: job.size, lib, threads: 1, ...UNITS[job.workload] }),
+    ),
+  );
+  const ratios = jobs.flatMap((job) => jobRatio(figures, job));
+  const report = buildReport({
+    bench: quick ? 'webgpu-quick' : 'webgpu',
+    title: "nnet's WebGPU backend beside tfjs-backend-webgpu 4.22 on Dawn's Node binding",
+    command: `pnpm --filter @nnet/bench run webgpu --rounds ${rounds} --sizes ${sizes.join(',')}${quick ? ' --quick' : ''}`,
+    rounds,
+    environment,
+    figures,
+    ratios,
+    notes: [
+      'matmul: n×n×n float32, one element of the product read back; MLP 784-128-ReLU-10 and CNN training: one SGD step with softmax cross-entropy, loss read back; mlp-infer: one forward pass, outputs read back (ms, lower is better). A GPU backend has no thread count: figures say 1T.',
+      "Each round runs one child process per library, the order alternating; a round's value is the median of that child's repeats (1 warm-up call, then ≥ 1 s and ≥ 3 calls; --quick: 50 ms, 2 calls). Ratios: nnet / tfjs (latency: tfjs ms / nnet ms), so above 1 nnet is faster.",
+      ...(software
+        ? [
+            'A software adapter (a CPU emulating a GPU) ran these: the speeds say nothing about WebGPU on a GPU; they only show the benchmarks run. Measure on a machine with a GPU.',
+          ]
+        : []),
+    ],
+  });
+  publishReport(report, quick, args.json, printWebGpu);
+}
+
+/** The adapters, the software-adapter warning and one table row per job: both libraries and the ratio. */
+function printWebGpu(report: BenchReport): void {
+  for (const lib of GPU_LIBS)
+    console.log(`${lib}: adapter ${report.environment[ADAPTER_KEY[lib]] ?? 'none'}`);
+  if (report.environment.softwareAdapter === true)
     console.log(
       'NOTE: a software adapter (a CPU emulating a GPU) ran these: the speeds below say nothing about WebGPU on a GPU;\n' +
         'they only show the benchmarks run. Measure on a machine with a GPU.',
     );
-  }
-  const cell = (lib: GpuLib, job: Job) => {
-    const row = reports[lib].rows.find((r) => r.workload === job.workload && r.size === job.size);
-    return row?.value == null ? `n/a${row?.error ? ` (${row.error})` : ''}` : row.value.toFixed(2);
-  };
-  console.log('\n| workload | size | unit | nnet-webgpu | tfjs-webgpu | nnet / tfjs |');
+  const spread = (v: { median: number | null; min: number | null; max: number | null } | undefined) =>
+    v?.median == null ? 'n/a' : `${fmt(v.median)} [${fmt(v.min)}–${fmt(v.max)}]`;
+  const cell = (f: Figure | undefined) =>
+    f?.median == null ? `n/a${f?.error ? ` (${f.error})` : ''}` : spread(f);
+  console.log(`\nmedian [min–max] over ${report.rounds} round(s)`);
+  console.log('| workload | size | unit | nnet-webgpu | tfjs-webgpu | nnet / tfjs |');
   console.log('|---|---|---|---|---|---|');
-  for (const job of jobs) {
-    const n = reports['nnet-webgpu'].rows.find(
-      (r) => r.workload === job.workload && r.size === job.size,
-    )?.value;
-    const t = reports['tfjs-webgpu'].rows.find(
-      (r) => r.workload === job.workload && r.size === job.size,
-    )?.value;
-    // Latency (ms) is lower-is-better: the ratio is tfjs / nnet there, so > 1 always means nnet is faster.
-    const ratio =
-      n == null || t == null ? 'n/a' : `${(job.workload === 'mlp-infer' ? t / n : n / t).toFixed(2)}x`;
+  const jobs = report.figures.filter((f) => f.lib === 'nnet-webgpu');
+  for (const f of jobs) {
+    const get = (lib: GpuLib) => report.figures.find((g) => g.id === figureId(f.workload, f.size, lib, 1));
+    const ratio = report.ratios.find((r) => r.numerator === f.id || r.denominator === f.id);
     console.log(
-      `| ${job.workload} | ${job.size} | ${UNITS[job.workload]} | ${cell('nnet-webgpu', job)} | ${cell('tfjs-webgpu', job)} | ${ratio} |`,
+      `| ${f.workload} | ${f.size} | ${f.unit} | ${cell(get('nnet-webgpu'))} | ${cell(get('tfjs-webgpu'))} | ${ratio ? `${spread(ratio)}×` : 'n/a'} |`,
     );
   }
-  if (args.json) {
-    const report = { date: new Date().toISOString(), node: process.version, quick, reports };
-    writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwrote ${args.json}`);
-  }
+  for (const n of report.notes) console.log(`  note: ${n}`);
 }
 
-await main();
+const payload = childPayload<ChildJob>();
+if (payload) await childMain(() => child(payload));
+else runMain(main);

@@ -46,3 +46,26 @@ describe('wasm-builds --quick (smoke test; no timing is asserted)', () => {
     ]);
   }, 120_000);
 });
+
+describe('webgpu --quick (smoke test; no timing is asserted)', () => {
+  it('runs both WebGPU libraries in alternating rounds and reports every figure with its spread', () => {
+    const { out, report } = runScript('webgpu', ['--quick', '--rounds', '2', '--sizes', '32']);
+    expect(validateReport(report)).toEqual([]);
+    expect(report.bench).toBe('webgpu-quick');
+    expect(report.rounds).toBe(2);
+    const jobs = ['matmul/32', 'mlp-train/16', 'cnn-train/8', 'mlp-infer/1', 'mlp-infer/256'];
+    expect(report.figures.map((f) => f.id)).toEqual(
+      jobs.flatMap((j) => [`${j}/nnet-webgpu/1T`, `${j}/tfjs-webgpu/1T`]),
+    );
+    for (const f of report.figures) expect(f.samples.length, `${f.id}: ${f.error}`).toBe(2);
+    expect(report.ratios.map((r) => [r.label, r.samples.length])).toEqual([
+      ['matmul 32: nnet-webgpu / tfjs-webgpu', 2],
+      ['mlp-train 16: nnet-webgpu / tfjs-webgpu', 2],
+      ['cnn-train 8: nnet-webgpu / tfjs-webgpu', 2],
+      ['mlp-infer 1: tfjs-webgpu ms / nnet-webgpu ms', 2],
+      ['mlp-infer 256: tfjs-webgpu ms / nnet-webgpu ms', 2],
+    ]);
+    expect(typeof report.environment.nnetWebgpuAdapter).toBe('string');
+    expect(out).toMatch(/\| matmul \| 32 \| GFLOP\/s \| [\d,.]+ \[[\d,.]+–[\d,.]+\] \|/);
+  }, 120_000);
+});

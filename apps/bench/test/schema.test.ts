@@ -6,6 +6,7 @@ import {
   figureId,
   makeFigure,
   makeRatio,
+  measuredRatio,
   SCHEMA,
   slowerBeyondSpread,
   validateReport,
@@ -70,6 +71,15 @@ describe('figures and ratios', () => {
     expect(r.min).toBeCloseTo(0.2, 12);
     expect(r.max).toBeCloseTo(0.5, 12);
     expect(r.target).toBe(0.3);
+  });
+
+  it('measuredRatio gives the ratio when both figures have samples, none when one has not', () => {
+    const [nnet, numpy, tfjs] = report().figures;
+    expect(measuredRatio(report().figures, 'r', nnet.id, numpy.id, 0.3)).toEqual([
+      makeRatio(report().figures, 'r', nnet.id, numpy.id, 0.3),
+    ]);
+    expect(measuredRatio(report().figures, 'r', nnet.id, tfjs.id)).toEqual([]);
+    expect(measuredRatio(report().figures, 'r', tfjs.id, nnet.id)).toEqual([]);
   });
 
   it('a ratio naming a missing figure throws', () => {
