@@ -5,11 +5,7 @@
 import { Binary, Broadcast, Cast, Compare, Limit, Unary } from '../src/codes';
 import { advance, lastOf, sizeOfShape, zeroWords } from './iterate';
 import { binaryScalar, binaryScalarI32, unaryScalar } from './scalar';
-
-/** relu on four lanes as unaryScalar's rule: v where v > 0 or v is NaN, else +0 (-0 included). */
-@inline function reluVec(v: v128): v128 {
-  return v128.and(v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.ne(v, v)));
-}
+import { reluVec } from './simd';
 
 /** sign on four lanes as unaryScalar's rule: ±1 for nonzero lanes, ±0 kept, +0 for NaN. */
 @inline function signVec(v: v128): v128 {
