@@ -64,9 +64,14 @@ function runOn(
   const outs = outputs.map(([dtype, shape]) => {
     const handle = be.alloc(dtype, size(shape));
     // A sentinel, so an element the kernel leaves unwritten shows.
+    const n = size(shape);
     be.write(
       handle,
-      dtype === 'float32' ? new Float32Array(size(shape)).fill(777) : new Int32Array(size(shape)).fill(777),
+      dtype === 'float32'
+        ? new Float32Array(n).fill(777)
+        : dtype === 'bool'
+          ? new Uint8Array(n).fill(77)
+          : new Int32Array(n).fill(777),
     );
     return { handle, dtype, shape };
   });
@@ -338,6 +343,67 @@ describe('linear epilogue', () => {
             }
           }
         }
+      }
+    }
+    wasm.setCostModel({});
+  });
+});
+
+describe('broadcast walks with merged dims', () => {
+  it('binary, compare and where over channel-like broadcasts equal the CPU backend exactly, on 1 and 2 threads', () => {
+    const pairs: [number[], number[]][] = [
+      [
+        [3, 4, 5, 6],
+        [1, 4, 1, 1],
+      ],
+      [
+        [1, 4, 1, 1],
+        [3, 4, 5, 6],
+      ],
+      [
+        [3, 1, 5, 6],
+        [1, 4, 1, 1],
+      ],
+      [
+        [3, 4, 1, 7],
+        [3, 1, 1, 7],
+      ],
+      [
+        [2, 1, 1, 9],
+        [1, 1, 1, 1],
+      ],
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+      [
+        [5, 2, 3],
+        [5, 2, 1],
+      ],
+    ];
+    const be = wasm as Backend;
+    for (const [sa, sb] of pairs) {
+      const out = sa.map((d, i) => Math.max(d, sb[i]));
+      const a = f32(sa, () => Math.round(rnd() * 8 - 4) / 2);
+      const b = f32(sb, () => Math.round(rnd() * 8 - 4) / 2);
+      const cond: Input = {
+        dtype: 'bool',
+        shape: sb,
+        data: Uint8Array.from({ length: size(sb) }, () => (rnd() < 0.5 ? 1 : 0)),
+      };
+      const run = (k: Backend): number[][] => [
+        ...(['add', 'mul', 'maximum'] as const).map(
+          (op) => runOn(k, [a, b], [['float32', out]], ([x, y], [o]) => k.binary(op, x, y, o))[0],
+        ),
+        runOn(k, [a, b], [['bool', out]], ([x, y], [o]) => k.compare('lt', x, y, o))[0],
+        runOn(k, [cond, a, b], [['float32', out]], ([c, x, y], [o]) => k.where(c, x, y, o))[0],
+      ];
+      const want = run(cpu);
+      for (const threads of [1, 2]) {
+        wasm.setCostModel({ dispatch: threads > 1 ? 0 : Number.POSITIVE_INFINITY });
+        const got = run(be);
+        for (const [i, what] of ['add', 'mul', 'maximum', 'lt', 'where'].entries())
+          expectClose(got[i], want[i], 0, `${what} [${sa}] with [${sb}] on ${threads} thread(s)`);
       }
     }
     wasm.setCostModel({});
