@@ -118,19 +118,22 @@ export function binaryF32With(op: i32, a: usize, b: usize, out: usize, p: usize,
   }
 }
 
-/** out = a op b over n contiguous float32 elements of same-shape operands (a job's range of binaryF32). */
+/**
+ * out = a op b over n contiguous float32 elements of same-shape operands (a job's range of
+ * binaryF32): add..div four lanes at a time, one loop per op (a switch inside the loop would
+ * cost as much as the op), the tail and the other ops by binaryScalar.
+ */
 export function binaryDenseF32(op: i32, a: usize, b: usize, out: usize, n: i32): void {
-  let i = 0;
-  if (op <= Binary.div) {
-    for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
-      v128.store(out + off, binaryVec(op, v128.load(a + off), v128.load(b + off)));
-    }
+  const end = <usize>(n & ~3) << 2;
+  let o: usize = 0;
+  switch (op) {
+    case Binary.add: for (; o < end; o += 16) v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o))); break;
+    case Binary.sub: for (; o < end; o += 16) v128.store(out + o, f32x4.sub(v128.load(a + o), v128.load(b + o))); break;
+    case Binary.mul: for (; o < end; o += 16) v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o))); break;
+    case Binary.div: for (; o < end; o += 16) v128.store(out + o, f32x4.div(v128.load(a + o), v128.load(b + o))); break;
+    default: break;
   }
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    store<f32>(out + off, binaryScalar(op, load<f32>(a + off), load<f32>(b + off)));
-  }
+  for (; o < <usize>n << 2; o += 4) store<f32>(out + o, binaryScalar(op, load<f32>(a + o), load<f32>(b + o)));
 }
 
 @inline function compareScalar<T>(op: i32, a: T, b: T): u8 {

@@ -1,7 +1,7 @@
 // The AssemblyScript kernels restate @nnet/kernels-js's scalar rules in their own language; these
 // tests hold the two to one rule: every unary op, C's pow, NaN-propagating maximum/minimum, and
 // the SGD/Adam updates, on edge values (NaN, ±0, ±Inf, halves) and random ones. The SIMD paths
-// (cheap unary ops, every optimizer variant) are held bit for bit to the scalar rules (the
+// (cheap unary ops, same-shape add..div, every optimizer variant) are held bit for bit to the scalar rules (the
 // updates to a float32 restatement of the kernels' order of operations), on lengths that leave
 // every tail.
 import { adamUpdate, BINARY, type Dense, sgdUpdate, UNARY } from '@nnet/kernels-js';
@@ -129,6 +129,24 @@ describe('SIMD paths keep the scalar rules bit for bit, whole vectors and tails'
         }
         be.free(x.handle);
         be.free(out.handle);
+      }
+    }
+  });
+
+  it('add, sub, mul, div of same-shape operands on NaN, ±0, ±Infinity, lengths 1..9 and 37', () => {
+    for (const length of [1, 2, 3, 4, 5, 6, 7, 8, 9, 37]) {
+      for (let start = 0; start < EDGES.length + 4; start++) {
+        const [a, b] = [window(start, length), window(start * 5 + 1, length)];
+        const [x, y, out] = [onWasm(a), onWasm(b), onWasm(new Float32Array(length))];
+        for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+          be.binary(op, x, y, out);
+          expectIdentical(
+            read(out),
+            Array.from(a, (v, i) => BINARY[op](v, b[i])),
+            `${op} from ${start}`,
+          );
+        }
+        for (const t of [x, y, out]) be.free(t.handle);
       }
     }
   });
