@@ -218,6 +218,24 @@ describe('SIMD paths keep the scalar rules bit for bit, whole vectors and tails'
     x: Float32Array.from({ length }, (_, i) => (i % 3 === 0 ? 2 : rnd())),
   });
 
+  /**
+   * One adamUpdate on wasm and `reference` (given copies of p, m, v and vmax, or null without
+   * amsgrad, to update in place) from the same state: [output, wasm's values, the reference's].
+   */
+  function adamBoth(
+    o: AdamUpdateParams,
+    s: { p: Float32Array; g: Float32Array; m: Float32Array; v: Float32Array; x: Float32Array },
+    reference: (p: Float32Array, m: Float32Array, v: Float32Array, x: Float32Array | null) => void,
+  ): [string, TypedArray, Float32Array][] {
+    const w = [s.p, s.g, s.m, s.v, s.x].map((a) => onWasm(a));
+    be.adamUpdate!(w[0], w[1], w[2], w[3], o.amsgrad ? w[4] : null, o);
+    const want = [s.p.slice(), s.m.slice(), s.v.slice(), s.x.slice()];
+    reference(want[0], want[1], want[2], o.amsgrad ? want[3] : null);
+    const got = [w[0], w[2], w[3], w[4]].map(read);
+    for (const t of w) be.free(t.handle);
+    return ['param', 'm', 'v', 'vmax'].map((name, i) => [name, got[i], want[i]]);
+  }
+
   it('SGD: plain, weight decay, momentum, dampening, nesterov, first step, on lengths 1..9 and 37', () => {
     for (const o of SGDS) {
       for (const length of [1, 2, 3, 4, 5, 6, 7, 8, 9, 37]) {
@@ -241,19 +259,8 @@ describe('SIMD paths keep the scalar rules bit for bit, whole vectors and tails'
       for (const length of [1, 2, 3, 4, 5, 6, 7, 8, 9, 37]) {
         for (const start of [0, 3]) {
           const s = state(length, start);
-          const w = [s.p, s.g, s.m, s.v, s.x].map((a) => onWasm(a));
-          be.adamUpdate!(w[0], w[1], w[2], w[3], o.amsgrad ? w[4] : null, o);
-          const [p, m, v, x] = [s.p.slice(), s.m.slice(), s.v.slice(), s.x.slice()];
-          adamF32(p, s.g, m, v, o.amsgrad ? x : null, o);
-          const what = `adam ${JSON.stringify(o)} n ${length} from ${start}`;
-          for (const [t, want, name] of [
-            [w[0], p, 'param'],
-            [w[2], m, 'm'],
-            [w[3], v, 'v'],
-            [w[4], x, 'vmax'],
-          ] as const)
-            expectIdentical(read(t), want, `${what} ${name}`);
-          for (const t of w) be.free(t.handle);
+          for (const [name, got, want] of adamBoth(o, s, (p, m, v, x) => adamF32(p, s.g, m, v, x, o)))
+            expectIdentical(got, want, `adam ${JSON.stringify(o)} n ${length} from ${start} ${name}`);
         }
       }
     }
@@ -275,18 +282,11 @@ describe('SIMD paths keep the scalar rules bit for bit, whole vectors and tails'
       for (const t of [pw, gw, bw]) be.free(t.handle);
     }
     for (const o of ADAMS) {
-      const w = [p0, g, m0, v0, v0].map((a) => onWasm(a));
-      be.adamUpdate!(w[0], w[1], w[2], w[3], o.amsgrad ? w[4] : null, o);
-      const [p, m, v, x] = [p0.slice(), m0.slice(), v0.slice(), v0.slice()];
-      adamUpdate(dense(p), dense(g), dense(m), dense(v), o.amsgrad ? dense(x) : null, o);
-      for (const [t, want, name] of [
-        [w[0], p, 'param'],
-        [w[2], m, 'm'],
-        [w[3], v, 'v'],
-        [w[4], x, 'vmax'],
-      ] as const)
-        expectNear(read(t), want, 1e-6, `adam ${name} ${JSON.stringify(o)}`);
-      for (const t of w) be.free(t.handle);
+      const s = { p: p0, g, m: m0, v: v0, x: v0 };
+      const reference = (p: Float32Array, m: Float32Array, v: Float32Array, x: Float32Array | null) =>
+        adamUpdate(dense(p), dense(g), dense(m), dense(v), x ? dense(x) : null, o);
+      for (const [name, got, want] of adamBoth(o, s, reference))
+        expectNear(got, want, 1e-6, `adam ${name} ${JSON.stringify(o)}`);
     }
   });
 });
