@@ -1,10 +1,10 @@
 /**
  * Where each call runs: on the calling thread, or split across the worker pool, chosen per call
  * from a cost model instead of fixed size thresholds. At start-up the backend times, on one
- * thread, a GEMM (ns per flop) and two element-wise passes (ns per element of a cheap op and of
- * one with a transcendental); the pool times how long a worker takes to join a call (workers.ts),
- * asleep and still polling after a recent task; all are re-timed every few seconds of threaded
- * use. A split call is a list of chunks that every thread claims from a shared counter
+ * thread and once the kernels run optimized code (warmUp), a GEMM (ns per flop) and two
+ * element-wise passes (ns per element of a cheap op and of one with a transcendental); the pool
+ * times how long a worker takes to join a call (workers.ts), asleep and still polling after a
+ * recent task; all are re-timed after a second and then every few seconds of threaded use. A split call is a list of chunks that every thread claims from a shared counter
  * (pool.ts): the calling thread starts at once and runs whatever no worker has claimed, so a
  * worker that is late (asleep, or descheduled on a busy host) costs the call only its small
  * publishing overhead, never a wait. A call whose estimated one-thread time is `ns` is split
