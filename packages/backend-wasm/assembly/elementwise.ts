@@ -17,9 +17,10 @@ import { reluVec } from './simd';
 }
 
 /**
- * out = op(x) over n floats. neg, abs, sign, relu, floor, ceil and round run four lanes at a
- * time, each bit-identical to unaryScalar (floor and ceil are IEEE's, round half to even is IEEE's
- * nearest); one loop per op (a switch inside the loop would cost as much as the op), the last
+ * out = op(x) over n floats. neg, abs, sign, relu, floor, ceil, round, sqrt and reciprocal run
+ * four lanes at a time, each bit-identical to unaryScalar (floor and ceil are IEEE's, round half
+ * to even is IEEE's nearest; float32 sqrt and division are correctly rounded, as is the float64
+ * result rounded to float32: not so rsqrt's two steps, left scalar); one loop per op (a switch inside the loop would cost as much as the op), the last
  * n mod 4 elements and the other ops by unaryScalar.
  */
 export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
@@ -33,6 +34,8 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
     case Unary.floor: for (; o < end; o += 16) v128.store(out + o, f32x4.floor(v128.load(x + o))); break;
     case Unary.ceil: for (; o < end; o += 16) v128.store(out + o, f32x4.ceil(v128.load(x + o))); break;
     case Unary.round: for (; o < end; o += 16) v128.store(out + o, f32x4.nearest(v128.load(x + o))); break;
+    case Unary.sqrt: for (; o < end; o += 16) v128.store(out + o, f32x4.sqrt(v128.load(x + o))); break;
+    case Unary.reciprocal: for (; o < end; o += 16) v128.store(out + o, f32x4.div(f32x4.splat(1), v128.load(x + o))); break;
     default: break;
   }
   for (let i = <i32>(o >> 2); i < n; i++) {

@@ -116,8 +116,8 @@ function expectIdentical(got: ArrayLike<number>, want: ArrayLike<number>, what: 
 }
 
 describe('SIMD paths keep the scalar rules bit for bit, whole vectors and tails', () => {
-  it('neg, abs, sign, relu, floor, ceil, round on NaN, ±0, ±Infinity, halves, lengths 1..9 and 37', () => {
-    const ops: UnaryOp[] = ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round'];
+  it('neg, abs, sign, relu, floor, ceil, round, sqrt, reciprocal on NaN, ±0, ±Infinity, halves, lengths 1..9 and 37', () => {
+    const ops: UnaryOp[] = ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round', 'sqrt', 'reciprocal'];
     for (const length of [1, 2, 3, 4, 5, 6, 7, 8, 9, 37]) {
       for (let start = 0; start < EDGES.length + 4; start++) {
         const data = window(start, length);

@@ -123,8 +123,18 @@ const BROADCAST_KIND = 100;
 const SIMD_BROADCAST = 1;
 const SCALAR_BROADCAST = 6;
 
-/** Unary ops the kernel runs with SIMD or one cheap step per element; the others call a transcendental. */
-const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'relu', 'sign', 'floor', 'ceil', 'round']);
+/** Unary ops the kernel runs with SIMD (assembly's unaryF32); the others call a transcendental per element. */
+const CHEAP_UNARY = new Set<UnaryOp>([
+  'neg',
+  'abs',
+  'relu',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+  'sqrt',
+  'reciprocal',
+]);
 
 /** Elements per part of a split element-wise call: whole cache lines, whole SIMD vectors. */
 const ELEMENT_ALIGN = 16;
