@@ -1,31 +1,44 @@
-// Elementwise kernels: float32 unary (SIMD relu and neg), binary with broadcasting (float32 with a
+// Elementwise kernels: float32 unary (SIMD for the cheap ops), binary with broadcasting (float32 with a
 // SIMD path for add..div, int32 wrapping), comparisons, where and casts. Broadcast kernels take a
 // parameter block [rank, shape[rank], one stride list per operand] (iterate.ts).
 
 import { Binary, Broadcast, Cast, Compare, Limit, Unary } from '../src/codes';
 import { advance, lastOf, sizeOfShape, zeroWords } from './iterate';
 import { binaryScalar, binaryScalarI32, unaryScalar } from './scalar';
+import { reluVec } from './simd';
 
+/** sign on four lanes as unaryScalar's rule: ±1 for nonzero lanes, ±0 kept, +0 for NaN. */
+@inline function signVec(v: v128): v128 {
+  // (v < 0) - (v > 0) on the all-ones masks is -1, 1 or 0 (NaN too), converted to float; -0 gets
+  // its sign bit back from v where v == 0. The only constant is zero: others cost a load a lane.
+  const zero = f32x4.splat(0);
+  const unit = f32x4.convert_i32x4_s(i32x4.sub(f32x4.lt(v, zero), f32x4.gt(v, zero)));
+  return v128.or(unit, v128.and(v, f32x4.eq(v, zero)));
+}
+
+/**
+ * out = op(x) over n floats. neg, abs, sign, relu, floor, ceil, round, sqrt and reciprocal run
+ * four lanes at a time, each bit-identical to unaryScalar (floor and ceil are IEEE's, round half
+ * to even is IEEE's nearest; float32 sqrt and division are correctly rounded, as is the float64
+ * result rounded to float32: not so rsqrt's two steps, left scalar); one loop per op (a switch inside the loop would cost as much as the op), the last
+ * n mod 4 elements and the other ops by unaryScalar.
+ */
 export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
-  if (op == Unary.relu) {
-    const zero = f32x4.splat(0);
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const v = v128.load(x + (<usize>i << 2));
-      // max(v, 0) keeps NaN lanes NaN: select v where v > 0 or v != v.
-      const keep = v128.or(f32x4.gt(v, zero), f32x4.ne(v, v));
-      v128.store(out + (<usize>i << 2), v128.bitselect(v, zero, keep));
-    }
-    for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>unaryScalar(op, load<f32>(x + (<usize>i << 2))));
-    return;
+  const end = <usize>(n & ~3) << 2;
+  let o: usize = 0;
+  switch (op) {
+    case Unary.neg: for (; o < end; o += 16) v128.store(out + o, f32x4.neg(v128.load(x + o))); break;
+    case Unary.abs: for (; o < end; o += 16) v128.store(out + o, f32x4.abs(v128.load(x + o))); break;
+    case Unary.sign: for (; o < end; o += 16) v128.store(out + o, signVec(v128.load(x + o))); break;
+    case Unary.relu: for (; o < end; o += 16) v128.store(out + o, reluVec(v128.load(x + o))); break;
+    case Unary.floor: for (; o < end; o += 16) v128.store(out + o, f32x4.floor(v128.load(x + o))); break;
+    case Unary.ceil: for (; o < end; o += 16) v128.store(out + o, f32x4.ceil(v128.load(x + o))); break;
+    case Unary.round: for (; o < end; o += 16) v128.store(out + o, f32x4.nearest(v128.load(x + o))); break;
+    case Unary.sqrt: for (; o < end; o += 16) v128.store(out + o, f32x4.sqrt(v128.load(x + o))); break;
+    case Unary.reciprocal: for (; o < end; o += 16) v128.store(out + o, f32x4.div(f32x4.splat(1), v128.load(x + o))); break;
+    default: break;
   }
-  if (op == Unary.neg) {
-    let i = 0;
-    for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), f32x4.neg(v128.load(x + (<usize>i << 2))));
-    for (; i < n; i++) store<f32>(out + (<usize>i << 2), -load<f32>(x + (<usize>i << 2)));
-    return;
-  }
-  for (let i = 0; i < n; i++) {
+  for (let i = <i32>(o >> 2); i < n; i++) {
     store<f32>(out + (<usize>i << 2), <f32>unaryScalar(op, <f64>load<f32>(x + (<usize>i << 2))));
   }
 }
@@ -108,19 +121,22 @@ export function binaryF32With(op: i32, a: usize, b: usize, out: usize, p: usize,
   }
 }
 
-/** out = a op b over n contiguous float32 elements of same-shape operands (a job's range of binaryF32). */
+/**
+ * out = a op b over n contiguous float32 elements of same-shape operands (a job's range of
+ * binaryF32): add..div four lanes at a time, one loop per op (a switch inside the loop would
+ * cost as much as the op), the tail and the other ops by binaryScalar.
+ */
 export function binaryDenseF32(op: i32, a: usize, b: usize, out: usize, n: i32): void {
-  let i = 0;
-  if (op <= Binary.div) {
-    for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
-      v128.store(out + off, binaryVec(op, v128.load(a + off), v128.load(b + off)));
-    }
+  const end = <usize>(n & ~3) << 2;
+  let o: usize = 0;
+  switch (op) {
+    case Binary.add: for (; o < end; o += 16) v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o))); break;
+    case Binary.sub: for (; o < end; o += 16) v128.store(out + o, f32x4.sub(v128.load(a + o), v128.load(b + o))); break;
+    case Binary.mul: for (; o < end; o += 16) v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o))); break;
+    case Binary.div: for (; o < end; o += 16) v128.store(out + o, f32x4.div(v128.load(a + o), v128.load(b + o))); break;
+    default: break;
   }
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    store<f32>(out + off, binaryScalar(op, load<f32>(a + off), load<f32>(b + off)));
-  }
+  for (; o < <usize>n << 2; o += 4) store<f32>(out + o, binaryScalar(op, load<f32>(a + o), load<f32>(b + o)));
 }
 
 @inline function compareScalar<T>(op: i32, a: T, b: T): u8 {

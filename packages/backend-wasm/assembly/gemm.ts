@@ -5,7 +5,7 @@
 
 import { Activation, GemmField } from '../src/codes';
 import { sigmoid } from './scalar';
-import { fma } from './simd';
+import { fma, reluVec } from './simd';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -102,13 +102,23 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
 
 /**
  * The epilogue on C's final values in rows 0..h, columns 0..w of the block at c: + bias[j] (bias
- * 0 = none), then the Activation act. In float64 as the separate bias-activation pass was, so a
- * fused linear matches the unfused ops.
+ * 0 = none), then the Activation act, as the separate bias-activation pass computes it in
+ * float64, so a fused linear matches the unfused ops. Bias and relu run in float32 four columns
+ * at a time: a float32 sum of two float32 values is their float64 sum rounded, and reluVec is the
+ * scalar rule (no bias: relu(v + 0) = relu(v), -0 and NaN included); tanh and sigmoid and the
+ * last w mod 4 columns per element in float64.
  */
 @inline function epilogue(c: usize, ldc: i32, h: i32, w: i32, bias: usize, act: i32): void {
+  const simd = act == Activation.none || act == Activation.relu ? w & ~3 : 0;
   for (let r = 0; r < h; r++) {
     const row = c + (<usize>(r * ldc) << 2);
-    for (let q = 0; q < w; q++) {
+    for (let q = 0; q < simd; q += 4) {
+      const at = row + (<usize>q << 2);
+      let v = v128.load(at);
+      if (bias) v = f32x4.add(v, v128.load(bias + (<usize>q << 2)));
+      v128.store(at, act == Activation.relu ? reluVec(v) : v);
+    }
+    for (let q = simd; q < w; q++) {
       const at = row + (<usize>q << 2);
       let v = <f64>load<f32>(at) + (bias ? <f64>load<f32>(bias + (<usize>q << 2)) : 0);
       if (act == Activation.relu) v = v > 0 || v != v ? v : 0;

@@ -8,3 +8,8 @@
     return f32x4.add(c, f32x4.mul(a, b));
   }
 }
+
+/** relu on four lanes as the scalar rule: v where v > 0 or v is NaN, else +0 (-0 included). */
+@inline export function reluVec(v: v128): v128 {
+  return v128.and(v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.ne(v, v)));
+}

@@ -1,7 +1,7 @@
 /**
  * The session's optional kernels (sortRows, cumsum, resizeAxis and its adjoint, the fused
  * cross-entropy and its gradient) against their reference decompositions in @nnet/tensor, run on
- * the CPU backend: random inputs with ties, NaN, ±Infinity, ignored targets and odd sizes (SIMD
+ * the CPU backend (and the fused linear's epilogue against the same backend's unfused ops): random inputs with ties, NaN, ±Infinity, ignored targets and odd sizes (SIMD
  * tails), on one thread and split across two.
  */
 import { CpuBackend } from '@nnet/backend-cpu';
@@ -64,9 +64,14 @@ function runOn(
   const outs = outputs.map(([dtype, shape]) => {
     const handle = be.alloc(dtype, size(shape));
     // A sentinel, so an element the kernel leaves unwritten shows.
+    const n = size(shape);
     be.write(
       handle,
-      dtype === 'float32' ? new Float32Array(size(shape)).fill(777) : new Int32Array(size(shape)).fill(777),
+      dtype === 'float32'
+        ? new Float32Array(n).fill(777)
+        : dtype === 'bool'
+          ? new Uint8Array(n).fill(77)
+          : new Int32Array(n).fill(777),
     );
     return { handle, dtype, shape };
   });
@@ -300,5 +305,107 @@ describe('crossEntropy', () => {
         expectClose(ga[0], ge[0], 1e-5, `${what} dlogits`);
       }
     }
+  });
+});
+
+describe('linear epilogue', () => {
+  it('bias and relu (SIMD) equal the unfused matmul, add and relu bit for bit; tanh and sigmoid within 1e-6; 1 and 2 threads', () => {
+    const edges = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1e-3, 2];
+    for (const [M, K] of [
+      [3, 5],
+      [9, 0],
+      [9, 37],
+    ]) {
+      for (const N of [1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17, 24]) {
+        const x = f32([M, K], () => rnd() * 2 - 1);
+        const w = f32([N, K], () => rnd() * 2 - 1);
+        // Bias columns 0..6 the edges (NaN, ±0, ±Infinity, a small negative, 2), then random.
+        const b = f32([N], () => rnd() * 2 - 1);
+        (b.data as Float32Array).set(edges.slice(0, N));
+        for (const threads of [1, 2]) {
+          wasm.setCostModel({ dispatch: threads > 1 ? 0 : Number.POSITIVE_INFINITY });
+          for (const act of ['none', 'relu', 'tanh', 'sigmoid'] as const) {
+            for (const bias of [true, false]) {
+              if (act === 'none' && !bias) continue;
+              const be = wasm as Backend;
+              const [fused] = runOn(be, [x, w, b], [['float32', [M, N]]], ([xt, wt, bt], [o]) =>
+                be.linear!(xt, wt, bias ? bt : null, act, o),
+              );
+              const [unfused] = runOn(be, [x, w, b], [['float32', [1, M, N]]], ([xt, wt, bt], [o]) => {
+                const x3 = { ...xt, shape: [1, M, K] };
+                const w3 = { ...wt, shape: [1, N, K] };
+                be.matmul(x3, w3, o, { transA: false, transB: true });
+                if (bias) be.binary('add', o, { ...bt, shape: [1, 1, N] }, o);
+                if (act !== 'none') be.unary(act, o, o);
+              });
+              const what = `[${M}, ${K}]·[${N}, ${K}]ᵀ ${act} bias ${bias} on ${threads} thread(s)`;
+              expectClose(fused, unfused, act === 'none' || act === 'relu' ? 0 : 1e-6, what);
+            }
+          }
+        }
+      }
+    }
+    wasm.setCostModel({});
+  });
+});
+
+describe('broadcast walks with merged dims', () => {
+  it('binary, compare and where over channel-like broadcasts equal the CPU backend exactly, on 1 and 2 threads', () => {
+    const pairs: [number[], number[]][] = [
+      [
+        [3, 4, 5, 6],
+        [1, 4, 1, 1],
+      ],
+      [
+        [1, 4, 1, 1],
+        [3, 4, 5, 6],
+      ],
+      [
+        [3, 1, 5, 6],
+        [1, 4, 1, 1],
+      ],
+      [
+        [3, 4, 1, 7],
+        [3, 1, 1, 7],
+      ],
+      [
+        [2, 1, 1, 9],
+        [1, 1, 1, 1],
+      ],
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+      [
+        [5, 2, 3],
+        [5, 2, 1],
+      ],
+    ];
+    const be = wasm as Backend;
+    for (const [sa, sb] of pairs) {
+      const out = sa.map((d, i) => Math.max(d, sb[i]));
+      const a = f32(sa, () => Math.round(rnd() * 8 - 4) / 2);
+      const b = f32(sb, () => Math.round(rnd() * 8 - 4) / 2);
+      const cond: Input = {
+        dtype: 'bool',
+        shape: sb,
+        data: Uint8Array.from({ length: size(sb) }, () => (rnd() < 0.5 ? 1 : 0)),
+      };
+      const run = (k: Backend): number[][] => [
+        ...(['add', 'mul', 'maximum'] as const).map(
+          (op) => runOn(k, [a, b], [['float32', out]], ([x, y], [o]) => k.binary(op, x, y, o))[0],
+        ),
+        runOn(k, [a, b], [['bool', out]], ([x, y], [o]) => k.compare('lt', x, y, o))[0],
+        runOn(k, [cond, a, b], [['float32', out]], ([c, x, y], [o]) => k.where(c, x, y, o))[0],
+      ];
+      const want = run(cpu);
+      for (const threads of [1, 2]) {
+        wasm.setCostModel({ dispatch: threads > 1 ? 0 : Number.POSITIVE_INFINITY });
+        const got = run(be);
+        for (const [i, what] of ['add', 'mul', 'maximum', 'lt', 'where'].entries())
+          expectClose(got[i], want[i], 0, `${what} [${sa}] with [${sb}] on ${threads} thread(s)`);
+      }
+    }
+    wasm.setCostModel({});
   });
 });

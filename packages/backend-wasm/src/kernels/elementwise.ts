@@ -17,9 +17,39 @@ function codeOf(codes: Record<string, string | number>, name: string): number | 
   return typeof code === 'number' ? code : undefined;
 }
 
-/** The broadcast block [rank, out shape, one stride list per operand]. */
-function broadcastBlock(ctx: WasmContext, out: T, operands: readonly T[]): number {
-  return ctx.heap.block([out.shape.length, ...out.shape, ...operands.flatMap((t) => bstrides(t.shape))]);
+/**
+ * out's shape and each operand's element strides (0 where it broadcasts) with dims of size 1
+ * dropped and neighbouring dims merged wherever every operand steps through both as through one
+ * (stride[d] = stride[d + 1]·shape[d + 1]): [64, 8, 26, 26] + [1, 8, 1, 1] walks as [64, 8, 676]
+ * with strides [0, 1, 0], so the kernels' innermost loop (SIMD along a dense row against a
+ * broadcast value) runs 676 elements instead of 26. The same elements in the same order: results
+ * do not change.
+ */
+function coalesce(
+  shape: readonly number[],
+  operands: readonly (readonly number[])[],
+): {
+  shape: number[];
+  strides: number[][];
+} {
+  const dims = shape.flatMap((n, d) => (n === 1 ? [] : [d]));
+  const out: number[] = [];
+  const strides: number[][] = operands.map(() => []);
+  for (const d of dims) {
+    const last = out.length - 1;
+    if (last >= 0 && operands.every((o, k) => strides[k][last] === o[d] * shape[d])) {
+      out[last] *= shape[d];
+      operands.forEach((o, k) => {
+        strides[k][last] = o[d];
+      });
+    } else {
+      out.push(shape[d]);
+      operands.forEach((o, k) => {
+        strides[k].push(o[d]);
+      });
+    }
+  }
+  return { shape: out, strides };
 }
 
 /** Bytes per element in linear memory (bool: one byte). */
@@ -41,17 +71,24 @@ function broadcast(
   nsPerElement: number,
   whole: (params: number) => void,
 ): void {
-  const rank = out.shape.length;
-  const rows = rank === 0 ? 1 : out.shape[0];
+  const walk = coalesce(
+    out.shape,
+    operands.map((t) => bstrides(t.shape)),
+  );
+  const { shape, strides } = walk;
+  const rank = shape.length;
+  const rows = rank === 0 ? 1 : shape[0];
   const n = sizeOf(out.shape);
-  const plan = ctx.par.plan(n * nsPerElement, rows, BROADCAST_KIND + kernel);
+  // Each row of the innermost loop costs about ROW_ELEMENTS elements more (its set-up and the
+  // odometer step), a lot when rows are short.
+  const inner = rank === 0 ? 1 : shape[rank - 1];
+  const plan = ctx.par.plan(n * nsPerElement * (1 + ROW_ELEMENTS / inner), rows, BROADCAST_KIND + kernel);
   const parts = plan.parts;
   if (parts < 2) {
-    whole(broadcastBlock(ctx, out, operands));
+    whole(ctx.heap.block([rank, ...shape, ...strides.flat()]));
     plan.finish();
     return;
   }
-  const strides = operands.map((t) => bstrides(t.shape));
   const words = 1 + rank * (1 + operands.length);
   const blocks = ctx.heap.alloc(4 * words * parts);
   try {
@@ -61,7 +98,7 @@ function broadcast(
     for (let from = 0, i = 0; from < rows; from += step, i++) {
       const to = Math.min(rows, from + step);
       const params = blocks + 4 * words * i;
-      ctx.heap.int32(params, words).set([rank, to - from, ...out.shape.slice(1), ...strides.flat()]);
+      ctx.heap.int32(params, words).set([rank, to - from, ...shape.slice(1), ...strides.flat()]);
       const at = operands.map((t, k) => t.handle + from * strides[k][0] * bytesOf(t));
       const [x, y, z = 0] = at;
       jobs.push([Job.broadcast, kernel, op, x, y, z, out.handle + from * perRow * bytesOf(out), params]);
@@ -73,6 +110,9 @@ function broadcast(
   plan.finish();
 }
 
+/** The innermost loop's cost per row of a broadcast kernel, in elements (measured: ~2x per element on rows of 26). */
+const ROW_ELEMENTS = 24;
+
 /** The kinds plan() records broadcast calls under (after the Job kinds): one per Broadcast kernel. */
 const BROADCAST_KIND = 100;
 
@@ -83,8 +123,18 @@ const BROADCAST_KIND = 100;
 const SIMD_BROADCAST = 1;
 const SCALAR_BROADCAST = 6;
 
-/** Unary ops the kernel runs with SIMD or one cheap step per element; the others call a transcendental. */
-const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'relu', 'sign', 'floor', 'ceil', 'round']);
+/** Unary ops the kernel runs with SIMD (assembly's unaryF32); the others call a transcendental per element. */
+const CHEAP_UNARY = new Set<UnaryOp>([
+  'neg',
+  'abs',
+  'relu',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+  'sqrt',
+  'reciprocal',
+]);
 
 /** Elements per part of a split element-wise call: whole cache lines, whole SIMD vectors. */
 const ELEMENT_ALIGN = 16;

@@ -14,8 +14,9 @@ export function sgdUpdate(
   const buf = momentumBuf ? momentumBuf.handle : 0;
   const { lr, momentum, dampening, weightDecay } = o;
   const n = sizeOf(param.shape);
-  // Per element: a few multiply-adds over two or three arrays (scalar).
-  ctx.par.split(n, 4 * ctx.par.costs.elem, 16, (from, to) => [
+  // Per element: a few SIMD multiply-adds over two or three arrays (measured [128, 784]: ~0.15 ns
+  // per element plain, ~0.3 with momentum, against ~0.18 ns per add).
+  ctx.par.split(n, (buf ? 2 : 1) * ctx.par.costs.elem, 16, (from, to) => [
     Job.sgd,
     param.handle + 4 * from,
     grad.handle + 4 * from,
@@ -55,9 +56,9 @@ export function adamUpdate(
   words[AdamField.decoupled] = o.decoupled ? 1 : 0;
   words[AdamField.bc1] = f32bits(bc1);
   words[AdamField.sqrtBc2] = f32bits(sqrtBc2);
-  // Per element: a square root, a division and a dozen multiply-adds over five arrays.
-  const { elem, transcendental } = ctx.par.costs;
-  ctx.par.split(n, transcendental + 8 * elem, 16, (from, to) => {
+  // Per element: a SIMD square root, two divisions and a dozen multiply-adds over four or five
+  // arrays (measured [128, 784]: ~0.75 ns per element against ~0.18 ns per add).
+  ctx.par.split(n, 4 * ctx.par.costs.elem, 16, (from, to) => {
     words[AdamField.from] = from;
     words[AdamField.to] = to;
     return [Job.adam, ...words];
