@@ -4,17 +4,17 @@
  * thread and once the kernels run optimized code (warmUp), a GEMM (ns per flop) and two
  * element-wise passes (ns per element of a cheap op and of one with a transcendental); the pool
  * times how long a worker takes to join a call (workers.ts), asleep and still polling after a
- * recent task; all are re-timed after a second and then every few seconds of threaded use. A split call is a list of chunks that every thread claims from a shared counter
- * (pool.ts): the calling thread starts at once and runs whatever no worker has claimed, so a
- * worker that is late (asleep, or descheduled on a busy host) costs the call only its small
- * publishing overhead, never a wait. A call whose estimated one-thread time is `ns` is split
- * when the time saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice
- * that overhead. The model's choice is checked
- * against measurement (plan()): calls of each kind and size are timed both ways, and split only
- * while splitting has been faster, so a host too busy for the workers stops splitting.
- * Chunks are split by what the call holds (rows or columns of a product, query blocks of an
- * attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
- * convolution batch or output channels of its filter gradient, element ranges), aligned so
+ * recent task; all are re-timed after a second and then every few seconds of threaded use. A
+ * split call is a list of chunks that every thread claims from a shared counter (pool.ts): the
+ * calling thread starts at once and runs whatever no worker has claimed, so a worker that is
+ * late (asleep, or descheduled on a busy host) costs the call only its small publishing
+ * overhead, never a wait. A call whose estimated one-thread time is `ns` is split when the time
+ * saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice that overhead.
+ * The model's choice is checked against measurement (plan()): calls of each kind and size are
+ * timed both ways, and split only while splitting has been faster, so a host too busy for the
+ * workers stops splitting. Chunks are split by what the call holds (rows or columns of a
+ * product, query blocks of an attention, rows of a cross-entropy, a sort, a cumsum or a resize,
+ * runs of images of a convolution batch or of its filter gradient, element ranges), aligned so
  * each element is computed exactly as on one thread: results are identical for any thread count.
  */
 import { Binary, Job, Unary } from './codes.js';
