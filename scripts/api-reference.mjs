@@ -360,27 +360,35 @@ export async function checkApiReference(options = {}) {
   };
 }
 
+/** An allow-list's text: its header lines (each prefixed '# '), then each finding's key once, sorted. */
+function allowListText(header, findings) {
+  const keys = [...new Set(findings.map((f) => f.key))].sort();
+  return [...header.map((line) => `# ${line}\n`), ...keys.map((k) => `${k}\n`)].join('');
+}
+
 /** The no-example allow-list's text for these findings: a header, then each key once, sorted. */
 export function noExampleAllowListText(withoutExample) {
-  const keys = [...new Set(withoutExample.map((f) => f.key))].sort();
-  return (
-    '# Public functions, classes and constants whose doc comment has no example yet, `package: symbol`\n' +
-    '# per line. Written by `node scripts/api-reference.mjs --write-no-example-allow-list`; the API\n' +
-    '# reference check fails for an export without an example that is not here, and for a line whose\n' +
-    '# export has one now or is gone, so the list only shrinks. Do not add lines: write the example.\n' +
-    keys.map((k) => `${k}\n`).join('')
+  return allowListText(
+    [
+      'Public functions, classes and constants whose doc comment has no example yet, `package: symbol`',
+      'per line. Written by `node scripts/api-reference.mjs --write-no-example-allow-list`; the API',
+      'reference check fails for an export without an example that is not here, and for a line whose',
+      'export has one now or is gone, so the list only shrinks. Do not add lines: write the example.',
+    ],
+    withoutExample,
   );
 }
 
 /** The broken-example allow-list's text for these failures: a header, then each key once, sorted. */
 export function brokenExampleAllowListText(failures) {
-  const keys = [...new Set(failures.map((f) => f.key))].sort();
-  return (
-    '# Examples in doc comments that do not typecheck yet, `package: symbol #n` (its n-th example) per\n' +
-    '# line. Written by `node scripts/api-reference.mjs --write-broken-example-allow-list`; the check\n' +
-    '# fails for a broken example not here, and for a line whose example typechecks now or is gone, so\n' +
-    '# the list only shrinks. Do not add lines: fix the example (scripts/api-examples.mjs says how).\n' +
-    keys.map((k) => `${k}\n`).join('')
+  return allowListText(
+    [
+      'Examples in doc comments that do not typecheck yet, `package: symbol #n` (its n-th example) per',
+      'line. Written by `node scripts/api-reference.mjs --write-broken-example-allow-list`; the check',
+      'fails for a broken example not here, and for a line whose example typechecks now or is gone, so',
+      'the list only shrinks. Do not add lines: fix the example (scripts/api-examples.mjs says how).',
+    ],
+    failures,
   );
 }
 
