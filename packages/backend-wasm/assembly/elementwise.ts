@@ -20,8 +20,9 @@ import { reluVec } from './simd';
  * out = op(x) over n floats. neg, abs, sign, relu, floor, ceil, round, sqrt and reciprocal run
  * four lanes at a time, each bit-identical to unaryScalar (floor and ceil are IEEE's, round half
  * to even is IEEE's nearest; float32 sqrt and division are correctly rounded, as is the float64
- * result rounded to float32: not so rsqrt's two steps, left scalar); one loop per op (a switch inside the loop would cost as much as the op), the last
- * n mod 4 elements and the other ops by unaryScalar.
+ * result rounded to float32: not so rsqrt's two steps, left scalar). One loop per op (a switch
+ * inside the loop would cost as much as the op); the last n mod 4 elements and the other ops go
+ * through unaryScalar.
  */
 export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   const end = <usize>(n & ~3) << 2;
