@@ -1,6 +1,6 @@
 // GEMM: C[M×N] = op(A)·op(B) (+ C when accumulate). Element (i, k) of op(A) is at a + 4·(i·aRow +
 // k·aCol), so a transpose is a pair of swapped strides, absorbed by packing. Panels: 4 rows of A
-// and 8 columns of B per 256-deep K block; the 4×8 tile of C lives in eight v128 accumulators.
+// and 8 columns of B per K block (at most 256 deep, blocks of equal depth); the 4×8 tile of C lives in eight v128 accumulators.
 // Both products take their operands as a GemmField struct in linear memory (src/codes.ts).
 
 import { Activation, GemmField } from '../src/codes';
@@ -129,7 +129,12 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
   }
 }
 
-function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize, bias: usize, act: i32): void {
+/**
+ * C's block at c (+)= the packed panels' product, tile by tile; `over` (the first K block of a
+ * product that does not accumulate) stores the tiles instead of adding them to C, so C needs no
+ * zeroing pass and no read before its first write.
+ */
+function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, tile: usize, over: bool, bias: usize, act: i32): void {
   for (let j = 0; j < nc; j += NR) {
     const w = min(NR, nc - j);
     const bBase = pb + (<usize>(j * kc) << 2);
@@ -161,7 +166,16 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i
       }
       const o = c + (<usize>(i * ldc + j) << 2);
       const row = <usize>ldc << 2;
-      if (h == MR && w == NR) {
+      if (h == MR && w == NR && over) {
+        v128.store(o, c00);
+        v128.store(o + 16, c01);
+        v128.store(o + row, c10);
+        v128.store(o + row + 16, c11);
+        v128.store(o + 2 * row, c20);
+        v128.store(o + 2 * row + 16, c21);
+        v128.store(o + 3 * row, c30);
+        v128.store(o + 3 * row + 16, c31);
+      } else if (h == MR && w == NR) {
         v128.store(o, f32x4.add(v128.load(o), c00));
         v128.store(o + 16, f32x4.add(v128.load(o + 16), c01));
         v128.store(o + row, f32x4.add(v128.load(o + row), c10));
@@ -182,7 +196,8 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i
         for (let r = 0; r < h; r++) {
           for (let q = 0; q < w; q++) {
             const dst = o + (<usize>(r * ldc + q) << 2);
-            store<f32>(dst, load<f32>(dst) + load<f32>(tile + (<usize>(r * NR + q) << 2)));
+            const v = load<f32>(tile + (<usize>(r * NR + q) << 2));
+            store<f32>(dst, over ? v : load<f32>(dst) + v);
           }
         }
       }
@@ -208,27 +223,32 @@ export function gemm(args: usize, scratch: usize): void {
   const b = <usize>field(args, GemmField.b), bRow = field(args, GemmField.bRow), bCol = field(args, GemmField.bCol);
   const c = <usize>field(args, GemmField.c), ldc = field(args, GemmField.ldc);
   const bias = <usize>field(args, GemmField.bias), act = field(args, GemmField.act);
-  if (!field(args, GemmField.accumulate)) {
-    if (ldc == N) memory.fill(c, 0, <usize>(M * N) << 2);
-    else for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
-  }
+  const accumulate = field(args, GemmField.accumulate) != 0;
   if (K == 0) {
+    if (!accumulate) {
+      if (ldc == N) memory.fill(c, 0, <usize>(M * N) << 2);
+      else for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
+    }
     if (bias || act) epilogue(c, ldc, M, N, bias, act);
     return;
   }
+  // K blocks of equal depth (at most KC): 784 = 4 × 196, not 3 × 256 + 16, whose shallow last
+  // block would pay a whole pass over C's tiles for 16 steps of work.
+  const kStep = (K + (K + KC - 1) / KC - 1) / ((K + KC - 1) / KC);
   const pa = scratch;
   const pb = scratch + (<usize>(MC * KC) << 2);
   const tile = pb + (<usize>(KC * NC) << 2);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
+    for (let pc = 0; pc < K; pc += kStep) {
+      const kc = min(kStep, K - pc);
       packB(b + (<usize>(pc * bRow + jc * bCol) << 2), bRow, bCol, kc, nc, pb);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(a + (<usize>(ic * aRow + pc * aCol) << 2), aRow, aCol, mc, kc, pa);
         const last = pc + kc >= K;
-        macro(mc, nc, kc, pa, pb, c + (<usize>(ic * ldc + jc) << 2), ldc, tile, last ? (bias ? bias + (<usize>jc << 2) : 0) : 0, last ? act : 0);
+        const over = pc == 0 && !accumulate;
+        macro(mc, nc, kc, pa, pb, c + (<usize>(ic * ldc + jc) << 2), ldc, tile, over, last ? (bias ? bias + (<usize>jc << 2) : 0) : 0, last ? act : 0);
       }
     }
   }

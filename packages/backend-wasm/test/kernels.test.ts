@@ -308,6 +308,40 @@ describe('crossEntropy', () => {
   });
 });
 
+describe('GEMM K blocks', () => {
+  it('matmul over depths around the 256-deep block (equal blocks, a partial last one), every transpose, odd tiles: the CPU backend within 1e-5; 1 and 2 threads', () => {
+    // The output starts as a sentinel: the first K block must overwrite it, later ones add.
+    for (const [M, N, K] of [
+      [5, 9, 1],
+      [9, 17, 255],
+      [7, 13, 257],
+      [4, 8, 784],
+      [13, 11, 1030],
+    ]) {
+      for (const [transA, transB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]) {
+        const a = f32(transA ? [1, K, M] : [1, M, K], () => rnd() * 2 - 1);
+        const b = f32(transB ? [1, N, K] : [1, K, N], () => rnd() * 2 - 1);
+        const product = (be: Backend) =>
+          runOn(be, [a, b], [['float32', [1, M, N]]], ([x, y], [o]) =>
+            be.matmul(x, y, o, { transA, transB }),
+          )[0];
+        const expected = product(cpu);
+        for (const threads of [1, 2]) {
+          wasm.setCostModel({ dispatch: threads > 1 ? 0 : Number.POSITIVE_INFINITY });
+          const what = `[${M}, ${K}]·[${K}, ${N}] transA ${transA} transB ${transB} on ${threads} thread(s)`;
+          expectClose(product(wasm as Backend), expected, 1e-5, what);
+        }
+      }
+    }
+    wasm.setCostModel({});
+  });
+});
+
 describe('linear epilogue', () => {
   it('bias and relu (SIMD) equal the unfused matmul, add and relu bit for bit; tanh and sigmoid within 1e-6; 1 and 2 threads', () => {
     const edges = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1e-3, 2];
