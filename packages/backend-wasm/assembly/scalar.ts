@@ -54,7 +54,10 @@ function roundHalfEven(x: f64): f64 {
   }
 }
 
-/** a op b for a Binary code on float32: C's pow (pow(1, NaN) = 1), maximum/minimum propagate NaN. */
+/**
+ * a op b for a Binary code on float32: C's pow (pow(1, NaN) = 1); maximum/minimum are wasm's
+ * f32.max/f32.min, Math.max/Math.min's rule (NaN propagates, +0 is above -0, in either order).
+ */
 @inline export function binaryScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {
     case Binary.add: return a + b;
@@ -62,8 +65,8 @@ function roundHalfEven(x: f64): f64 {
     case Binary.mul: return a * b;
     case Binary.div: return a / b;
     case Binary.pow: return a == 1 ? 1 : <f32>Math.pow(<f64>a, <f64>b);
-    case Binary.maximum: return a != a || b != b ? NaN : a > b ? a : b;
-    case Binary.minimum: return a != a || b != b ? NaN : a < b ? a : b;
+    case Binary.maximum: return max(a, b);
+    case Binary.minimum: return min(a, b);
     default: return 0;
   }
 }

@@ -88,11 +88,24 @@ export class Heap {
     return new Int32Array(this.memory.buffer, ptr, words);
   }
 
+  /** All of linear memory as int32 words, re-made only once growth has replaced the buffer. */
+  private wordsView = new Int32Array(0);
+
+  /**
+   * Writes int32 `values` at byte `ptr` (a multiple of 4) through one cached view: the job and
+   * parameter words every kernel call passes, without a new typed array per call.
+   */
+  setInt32(ptr: number, values: ArrayLike<number>): void {
+    const buffer = this.memory.buffer;
+    if (this.wordsView.buffer !== buffer) this.wordsView = new Int32Array(buffer);
+    this.wordsView.set(values, ptr >> 2);
+  }
+
   // ---- parameters and scratch ------------------------------------------------------------------
 
   /** Writes int32 values into the parameter block and returns its address. */
   block(values: readonly number[]): number {
-    this.int32(this.params, values.length).set(values);
+    this.setInt32(this.params, values);
     return this.params;
   }
 

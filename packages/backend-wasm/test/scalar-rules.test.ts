@@ -87,9 +87,21 @@ describe('AssemblyScript scalar rules match @nnet/kernels-js', () => {
     }
   });
 
-  it("pow (C's rules), maximum and minimum (NaN propagates)", () => {
-    const a = Float32Array.from(values, (v, i) => (i % 5 === 0 ? 1 : v));
-    const b = Float32Array.from(values, (_, i) => values[(i * 7) % values.length] / (i % 3 === 0 ? 1 : 8));
+  it("pow (C's rules), maximum and minimum (NaN propagates, +0 above -0 in either order)", () => {
+    // Then the signed-zero pairs both ways round, which a compare-and-select rule gets wrong.
+    const zeros = [0, -0, -0, 0, 0, 0, -0, -0];
+    const a = Float32Array.from([...values, ...zeros], (v, i) => (i < values.length && i % 5 === 0 ? 1 : v));
+    const b = Float32Array.from([
+      ...values.map((_, i) => values[(i * 7) % values.length] / (i % 3 === 0 ? 1 : 8)),
+      -0,
+      0,
+      0,
+      -0,
+      0,
+      -0,
+      0,
+      -0,
+    ]);
     for (const op of ['pow', 'maximum', 'minimum'] as const) {
       const out = onWasm(new Float32Array(a.length));
       be.binary(op, onWasm(a), onWasm(b), out);

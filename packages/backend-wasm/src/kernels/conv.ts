@@ -71,8 +71,12 @@ type ConvFields = Partial<Record<keyof typeof ConvField, number>>;
  */
 function convJob(fields: ConvFields, n0: number, n1: number, area: number): number[] {
   const words = new Array<number>(ConvField.count).fill(0);
-  const all: ConvFields = { ...fields, n0, n1, args: area, cols: area + 128 };
-  for (const [name, value] of Object.entries(all)) words[ConvField[name as keyof typeof ConvField]] = value;
+  for (const [name, value] of Object.entries(fields))
+    words[ConvField[name as keyof typeof ConvField]] = value;
+  words[ConvField.n0] = n0;
+  words[ConvField.n1] = n1;
+  words[ConvField.args] = area;
+  words[ConvField.cols] = area + 128;
   return [Job.conv, ...words];
 }
 
@@ -121,10 +125,11 @@ function splitImages(
       const area = ctx.heap.alloc(128 + room);
       areas.push(area);
       const batch = nb > 1 ? area + 128 + KK * nb * L * 4 : 0;
-      const operands = { x: mode === ConvMode.backwardInput ? 0 : x.handle, w: w.handle, y: y.handle };
       const fields = {
         mode,
-        ...operands,
+        x: mode === ConvMode.backwardInput ? 0 : x.handle,
+        w: w.handle,
+        y: y.handle,
         grad: grad ? grad.handle : 0,
         C,
         O,
@@ -258,8 +263,17 @@ export function conv2dBackwardFilter(ctx: WasmContext, x: T, dy: T, p: Conv2dPar
         ctx.heap.view(partial, 'float32', size).fill(0);
         partials.push(partial);
       }
-      const fields = { mode: ConvMode.backwardFilter, x: x.handle, y: dy.handle, grad: partial };
-      jobs.push(convJob({ ...fields, C, O, groups: p.groups, geo }, n0, Math.min(N, n0 + step), area));
+      const fields = {
+        mode: ConvMode.backwardFilter,
+        x: x.handle,
+        y: dy.handle,
+        grad: partial,
+        C,
+        O,
+        groups: p.groups,
+        geo,
+      };
+      jobs.push(convJob(fields, n0, Math.min(N, n0 + step), area));
     }
     if (plan.parts > 1) ctx.par.run(jobs);
     else for (const job of jobs) ctx.par.local(job);

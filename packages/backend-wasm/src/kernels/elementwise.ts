@@ -98,7 +98,7 @@ function broadcast(
     for (let from = 0, i = 0; from < rows; from += step, i++) {
       const to = Math.min(rows, from + step);
       const params = blocks + 4 * words * i;
-      ctx.heap.int32(params, words).set([rank, to - from, ...shape.slice(1), ...strides.flat()]);
+      ctx.heap.setInt32(params, [rank, to - from, ...shape.slice(1), ...strides.flat()]);
       const at = operands.map((t, k) => t.handle + from * strides[k][0] * bytesOf(t));
       const [x, y, z = 0] = at;
       jobs.push([Job.broadcast, kernel, op, x, y, z, out.handle + from * perRow * bytesOf(out), params]);
