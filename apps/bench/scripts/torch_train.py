@@ -16,7 +16,9 @@ system BLAS, its convolutions on oneDNN with OpenMP). The script sets torch.set_
 refuses to report a figure unless torch, and OpenBLAS when that is its BLAS, run exactly the
 requested threads. The bench (src/anchor.ts) also fixes glibc's mmap and trim thresholds
 (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_), without which some processes fault their step's
-buffers in afresh every step and run several times slower.
+buffers in afresh every step and run several times slower, and sets OPENBLAS_THREAD_TIMEOUT=4, without
+which OpenBLAS's spinning threads and torch's OpenMP threads fight over two cores and 2-thread steps
+collapse.
 
     OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 torch_train.py --workload cnn --batch 64 --threads 2
 

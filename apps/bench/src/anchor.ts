@@ -67,7 +67,16 @@ const NATIVE: Record<
     // glibc's adaptive mmap threshold otherwise makes some torch processes map and fault in their
     // step's buffers afresh every step: measured here, one CNN process in four ran 5-7x slower on
     // one thread (1.9k against 14k samples/s, CPU time = wall time, +1,000 page faults a step).
-    env: { MALLOC_MMAP_THRESHOLD_: String(64 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) },
+    // Debian's torch runs its products on OpenBLAS's pthreads and its other kernels on OpenMP
+    // threads; OpenBLAS's threads spin for 2^28 cycles after each product by default, fighting
+    // torch's OpenMP threads for the two cores: measured here, 2-thread steps collapsed to 1.8k
+    // (MLP b64) and 0.3-4k (CNN) samples/s against 136k and 16k with one thread. 2^4 cycles stops it
+    // (104k and 21k, steady over repeats).
+    env: {
+      MALLOC_MMAP_THRESHOLD_: String(64 << 20),
+      MALLOC_TRIM_THRESHOLD_: String(256 << 20),
+      OPENBLAS_THREAD_TIMEOUT: '4',
+    },
   },
 };
 
@@ -130,9 +139,10 @@ function main(): void {
         );
       } else {
         environment.torch = c.torch ?? '';
+        environment.python = c.python ?? '';
         environment.torchBlas = `${c.blas} ${c.blasVersion}`;
         console.log(
-          `torch ${c.torch} runs ${c.torchThreads} thread(s), its BLAS ${c.blas} ${c.blasVersion} ${c.blasThreads}`,
+          `torch ${c.torch} runs ${c.torchThreads} thread(s); its BLAS: ${c.blas} ${c.blasVersion} with ${c.blasThreads} thread(s)`,
         );
       }
     }
@@ -209,8 +219,8 @@ function main(): void {
     );
   if (!skip.has(TORCH))
     notes.push(
-      "PyTorch runs the same MLP step and the same CNN step (conv 3x3 1→8, ReLU, max-pool 2, conv 3x3 8→16, ReLU, max-pool 2, Linear(400, 10); He-initialised convolutions; mean cross-entropy, SGD lr 0.01, loss read with .item()) on inputs of the same shapes, float32; torch.set_num_threads(n) with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS = n, checked before timing; glibc's mmap and trim thresholds fixed at 64 and 256 MiB (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_), without which some processes fault their buffers in afresh every step and run 5-7x slower.",
-      "Debian's torch runs its products on the system OpenBLAS (its own pthreads) and its other kernels, convolutions included, on OpenMP threads: with two threads the two pools share the two cores, and torch's 2-thread steps are erratic here (while tuning this anchor, the CNN step at 2 threads ranged from 1.6k to 23k samples/s across processes and OpenMP wait policies, against ~15k with one). numpy's 2T / 1T (one pool) is the cleaner reading of what a native library gains from a second thread.",
+      'PyTorch runs the same MLP step and the same CNN step (conv 3x3 1→8, ReLU, max-pool 2, conv 3x3 8→16, ReLU, max-pool 2, Linear(400, 10); He-initialised convolutions; mean cross-entropy, SGD lr 0.01, loss read with .item()) on inputs of the same shapes, float32; torch.set_num_threads(n) with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS = n, checked before timing.',
+      "Two settings keep torch's figures from measuring artefacts of this host rather than torch: glibc's mmap and trim thresholds fixed at 64 and 256 MiB (without them some processes fault their buffers in afresh every step and run 5-7x slower, one thread included), and OPENBLAS_THREAD_TIMEOUT=4 (Debian's torch runs its products on OpenBLAS's pthreads and its other kernels, convolutions included, on OpenMP threads; OpenBLAS's threads otherwise spin ~2^28 cycles after each product and fight torch's OpenMP threads for the two cores, and 2-thread steps collapse to 1-10 % of one thread's rate).",
     );
   notes.push(
     'numpy 2T / 1T and torch 2T / 1T are what a native library gains from a second thread on this host: the yardstick for nnet-wasm 2T / 1T (issue 19 asks 1.7×).',
