@@ -16,58 +16,22 @@ Prints one JSON line: {"samplesPerSec", "medianMs", "cpuSamplesPerSec", "medianC
 time per step: what a step costs when it runs, on a host shared with other busy processes), "reps", "blas", "blasVersion", "blasThreads",
 "blasLibrary", "numpy"} or {"error": "..."} (exit code 3).
 """
-import argparse
-import ctypes
 import json
 import os
 import sys
-import time
 
-
-def fail(msg):
-    print(json.dumps({"error": msg}))
-    sys.exit(3)
-
-
-def blas_info(np):
-    """(api, version, threads, library path) of the BLAS numpy's linalg actually loaded."""
-    np.dot(np.ones((64, 64), np.float32), np.ones((64, 64), np.float32))  # make sure BLAS is loaded
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        threadpool_info = None
-    if threadpool_info is not None:
-        for pool in threadpool_info():
-            if pool.get("user_api") == "blas":
-                return (pool.get("internal_api"), pool.get("version"), pool.get("num_threads"),
-                        pool.get("filepath"))
-    # Fallback: find the library in the process's maps and ask it directly.
-    with open("/proc/self/maps") as maps:
-        libs = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
-    for path in libs:
-        lib = ctypes.CDLL(path)
-        if hasattr(lib, "openblas_get_num_threads"):
-            lib.openblas_get_config.restype = ctypes.c_char_p
-            return ("openblas", lib.openblas_get_config().decode(), lib.openblas_get_num_threads(), path)
-    return (None, None, None, ", ".join(libs) or "none found")
+from anchor_common import blas_info, fail, parse_args, time_steps
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--batch", type=int, required=True)
-    ap.add_argument("--threads", type=int, required=True)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--min-time-ms", type=float, default=1500)
-    ap.add_argument("--min-reps", type=int, default=5)
-    ap.add_argument("--check", action="store_true", help="only print the BLAS in use")
-    a = ap.parse_args()
+    a = parse_args("numpy/OpenBLAS anchor: the MLP 784-128-ReLU-10 training step")
     if os.environ.get("OPENBLAS_NUM_THREADS") != str(a.threads):
         fail(f"set OPENBLAS_NUM_THREADS={a.threads} before starting python (numpy reads it when it loads)")
     try:
         import numpy as np
     except ImportError as e:
         fail(f"numpy is not installed for {sys.executable}: {e} (apt-get install python3-numpy libopenblas0)")
-    api, version, threads, path = blas_info(np)
+    api, version, threads, path = blas_info(lambda: np.ones((64, 64), np.float32) @ np.ones((64, 64), np.float32))
     if api != "openblas":
         fail(f"numpy uses '{api}' ({path}), not OpenBLAS: install libopenblas0 "
              "(update-alternatives --config libblas.so.3-x86_64-linux-gnu)")
@@ -115,31 +79,7 @@ def main():
         b2[...] -= lr * db2
         return loss
 
-    for _ in range(a.warmup):
-        step()
-    samples = []
-    cpu = []
-    start = time.perf_counter()
-    while len(samples) < a.min_reps or (time.perf_counter() - start) * 1000 < a.min_time_ms:
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        loss = step()
-        samples.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-        if len(samples) >= 10000:
-            break
-    if not (loss == loss):
-        fail("the loss became NaN")
-    def median(v):
-        v = sorted(v)
-        n = len(v)
-        return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
-
-    med = median(samples)
-    cpu_med = median(cpu)
-    print(json.dumps({"samplesPerSec": B / (med / 1000), "medianMs": med,
-                      "cpuSamplesPerSec": B / (cpu_med / 1000) if cpu_med > 0 else None,
-                      "medianCpuMs": cpu_med, "reps": len(samples), "loss": loss, **info}))
+    print(json.dumps({**time_steps(step, B, a), **info}))
 
 
 if __name__ == "__main__":

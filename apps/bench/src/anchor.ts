@@ -1,31 +1,36 @@
 /**
- * `pnpm --filter @nnet/bench run anchor`: the numpy/OpenBLAS anchor of issue 19. The MLP
- * 784-128-ReLU-10 training step (softmax cross-entropy, SGD) in numpy on Debian's OpenBLAS
- * (`scripts/numpy_mlp.py`, the same math) beside nnet-wasm, at batch 64 and 256 with 1 and 2
- * threads, alternating the contenders within each round; samples/s per round, and the ratios the
- * issue sets (nnet-wasm ≥ 0.3× numpy with one thread, ≥ 0.5× with two), paired round by round.
- * The Python side checks at run time that numpy really runs OpenBLAS with the requested thread
- * count; where Python, numpy or OpenBLAS is missing (CI) the anchor is skipped with the reason.
+ * `pnpm --filter @nnet/bench run anchor`: the native-library anchors of issue 19, measured beside
+ * nnet-wasm in the same run, the contenders alternating within each round:
  *
- *   pnpm --filter @nnet/bench run anchor [--rounds 3] [--quick] [--relaxed] [--json results/anchor.json]
+ * - numpy/OpenBLAS (`scripts/numpy_mlp.py`): the MLP 784-128-ReLU-10 training step (softmax
+ *   cross-entropy, SGD) at batch 64 and 256 on Debian's OpenBLAS, checked at run time to run
+ *   OpenBLAS with the requested thread count;
+ * - PyTorch (`scripts/torch_train.py`, Debian's torch 1.13): the same MLP step and the MNIST-shaped
+ *   CNN training step at batch 64, with `torch.set_num_threads(n)`;
+ *
+ * each at 1 and 2 threads in its own process. samples/s per round, and the ratios (anchor_ratios.ts):
+ * nnet-wasm / numpy (issue 19's 0.3× and 0.5×), nnet-wasm / torch, and numpy's and torch's own
+ * 2T / 1T — what a native library gains from a second thread on this host. Where Python, numpy,
+ * OpenBLAS or torch is missing (CI) that contender is skipped with the reason. Both Python scripts
+ * share their timing protocol (`scripts/anchor_common.py`, the same as nnet's child).
+ *
+ *   pnpm --filter @nnet/bench run anchor [--rounds 3] [--quick] [--relaxed] [--batches 64,256] [--cnn-batches 64] [--json results/anchor.json]
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { anchorRatios, CPU_TIME, NUMPY, TORCH } from './anchor_ratios.js';
+import { runJsonCommand } from './child.js';
 import { alternate, parseCli, positiveInts } from './cli_args.js';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
+import type { Workload } from './measure.js';
 import { nodeEnvironment, publishReport } from './report.js';
-import { buildReport, type Figure, figureId, makeRatio, type Ratio, SampleSet } from './schema.js';
+import { buildReport, type Figure, figureId, SampleSet } from './schema.js';
 
 const usage =
-  'usage: anchor [--rounds n] [--quick] [--relaxed] [--batches 64,256] [--threads 1,2] [--python /usr/bin/python3] [--json file]';
+  'usage: anchor [--rounds n] [--quick] [--relaxed] [--batches 64,256] [--cnn-batches 64] [--threads 1,2] [--python /usr/bin/python3] [--json file]';
 
-/** The workload name of the CPU-time figures (one thread). */
-const CPU = 'mlp-train-cpu-time';
-
-const script = fileURLToPath(new URL('../scripts/numpy_mlp.py', import.meta.url));
-
-interface NumpyOut {
+/** What the Python anchors print (scripts/anchor_common.py's figures and the libraries they ran). */
+interface PythonOut {
   samplesPerSec?: number;
   cpuSamplesPerSec?: number;
   blas?: string;
@@ -33,23 +38,66 @@ interface NumpyOut {
   blasThreads?: number;
   blasLibrary?: string;
   numpy?: string;
+  torch?: string;
+  torchThreads?: number;
   python?: string;
   error?: string;
 }
 
-/** Runs the numpy script; its JSON line (or the reason it could not run). */
-function runNumpy(python: string, args: string[], threads: number): NumpyOut {
-  const r = spawnSync(python, [script, ...args, '--threads', String(threads)], {
-    encoding: 'utf8',
-    env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
+type Native = typeof NUMPY | typeof TORCH;
+
+/**
+ * Each native contender: its script, the extra arguments of a workload, and the environment it
+ * runs with besides the thread counts.
+ */
+const NATIVE: Record<
+  Native,
+  { script: string; label: string; args(workload: Workload): string[]; env: Record<string, string> }
+> = {
+  [NUMPY]: {
+    script: fileURLToPath(new URL('../scripts/numpy_mlp.py', import.meta.url)),
+    label: 'numpy/OpenBLAS',
+    args: () => [],
+    env: {},
+  },
+  [TORCH]: {
+    script: fileURLToPath(new URL('../scripts/torch_train.py', import.meta.url)),
+    label: 'PyTorch',
+    args: (workload) => ['--workload', workload === 'cnn-train' ? 'cnn' : 'mlp'],
+    // glibc's adaptive mmap threshold otherwise makes some torch processes map and fault in their
+    // step's buffers afresh every step: measured here, one CNN process in four ran 5-7x slower on
+    // one thread (1.9k against 14k samples/s, CPU time = wall time, +1,000 page faults a step).
+    // Debian's torch runs its products on OpenBLAS's pthreads and its other kernels on OpenMP
+    // threads; OpenBLAS's threads spin for 2^28 cycles after each product by default, fighting
+    // torch's OpenMP threads for the two cores: measured here, 2-thread steps collapsed to 1.8k
+    // (MLP b64) and 0.3-4k (CNN) samples/s against 136k and 16k with one thread. 2^4 cycles stops it
+    // (104k and 21k, steady over repeats).
+    env: {
+      MALLOC_MMAP_THRESHOLD_: String(64 << 20),
+      MALLOC_TRIM_THRESHOLD_: String(256 << 20),
+      OPENBLAS_THREAD_TIMEOUT: '4',
+    },
+  },
+};
+
+/** The contenders of each workload (numpy has no CNN). */
+const CONTENDERS: Record<'mlp-train' | 'cnn-train', readonly (Native | 'nnet-wasm')[]> = {
+  'mlp-train': [NUMPY, TORCH, 'nnet-wasm'],
+  'cnn-train': [TORCH, 'nnet-wasm'],
+};
+
+/**
+ * Runs a Python anchor with `threads` threads (OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set before
+ * it starts); its JSON line, or the reason it could not run.
+ */
+function runPython(python: string, lib: Native, args: string[], threads: number): PythonOut {
+  const n = String(threads);
+  return runJsonCommand<PythonOut>(python, [NATIVE[lib].script, ...args, '--threads', n], {
+    ...process.env,
+    ...NATIVE[lib].env,
+    OPENBLAS_NUM_THREADS: n,
+    OMP_NUM_THREADS: n,
   });
-  if (r.error) return { error: `${python} could not start: ${r.error.message}` };
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as NumpyOut;
-  } catch {
-    return { error: `${python} ${script} failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}` };
-  }
 }
 
 function main(): void {
@@ -58,38 +106,51 @@ function main(): void {
     quick: { type: 'boolean', default: false },
     relaxed: { type: 'boolean', default: false },
     batches: { type: 'string', default: '64,256' },
+    'cnn-batches': { type: 'string' },
     threads: { type: 'string', default: '1,2' },
     python: { type: 'string', default: '/usr/bin/python3' },
     json: { type: 'string' },
   });
+  const quick = args.quick ?? false;
   const rounds = positiveInts('--rounds', args.rounds ?? '3', usage)[0];
   const batches = positiveInts('--batches', args.batches ?? '64,256', usage);
+  const cnnBatches = positiveInts('--cnn-batches', args['cnn-batches'] ?? (quick ? '8' : '64'), usage);
   const threadCounts = positiveInts('--threads', args.threads ?? '1,2', usage);
-  const quick = args.quick ?? false;
   const python = args.python ?? '/usr/bin/python3';
   const flags = args.relaxed ? [RELAXED_FLAG] : [];
   const notes: string[] = [];
   const environment = nodeEnvironment();
 
-  // Is the anchor available at all? One check per thread count: numpy must run OpenBLAS with exactly it.
-  let skip: string | null = existsSync(python) ? null : `${python} is missing`;
-  for (const t of threadCounts) {
-    if (skip) break;
-    const c = runNumpy(python, ['--batch', '1', '--check'], t);
-    if (c.error) skip = c.error;
-    else {
-      environment.numpy = c.numpy ?? '';
-      environment.python = c.python ?? '';
-      environment.blas = `${c.blas} ${c.blasVersion}`;
-      environment.blasLibrary = c.blasLibrary ?? '';
-      console.log(
-        `numpy ${c.numpy} uses ${c.blas} ${c.blasVersion} (${c.blasLibrary}) with ${c.blasThreads} thread(s)`,
-      );
+  // Is each native contender available? One check per thread count: it must run exactly them.
+  const skip = new Map<Native, string>();
+  for (const lib of [NUMPY, TORCH] as const) {
+    if (!existsSync(python)) skip.set(lib, `${python} is missing`);
+    for (const t of threadCounts) {
+      if (skip.has(lib)) break;
+      const c = runPython(python, lib, [...NATIVE[lib].args('mlp-train'), '--batch', '1', '--check'], t);
+      if (c.error) skip.set(lib, c.error);
+      else if (lib === NUMPY) {
+        environment.numpy = c.numpy ?? '';
+        environment.python = c.python ?? '';
+        environment.blas = `${c.blas} ${c.blasVersion}`;
+        environment.blasLibrary = c.blasLibrary ?? '';
+        console.log(
+          `numpy ${c.numpy} uses ${c.blas} ${c.blasVersion} (${c.blasLibrary}) with ${c.blasThreads} thread(s)`,
+        );
+      } else {
+        environment.torch = c.torch ?? '';
+        environment.python = c.python ?? '';
+        environment.torchBlas = `${c.blas} ${c.blasVersion}`;
+        console.log(
+          `torch ${c.torch} runs ${c.torchThreads} thread(s); its BLAS: ${c.blas} ${c.blasVersion} with ${c.blasThreads} thread(s)`,
+        );
+      }
     }
-  }
-  if (skip) {
-    notes.push(`numpy/OpenBLAS anchor skipped: ${skip}. Nothing was measured for it.`);
-    console.log(`anchor skipped: ${skip}`);
+    const why = skip.get(lib);
+    if (why) {
+      notes.push(`${NATIVE[lib].label} anchor skipped: ${why}. Nothing was measured for it.`);
+      console.log(`${NATIVE[lib].label} anchor skipped: ${why}`);
+    }
   }
   environment.nnetWasmBuild = args.relaxed
     ? 'relaxed SIMD requested (node flag)'
@@ -99,30 +160,38 @@ function main(): void {
   const timing = quick
     ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2']
     : ['--warmup', '2', '--min-time-ms', '800', '--min-reps', '5'];
+  const plan: { workload: 'mlp-train' | 'cnn-train'; batch: number }[] = [
+    ...batches.map((batch) => ({ workload: 'mlp-train' as const, batch })),
+    ...cnnBatches.map((batch) => ({ workload: 'cnn-train' as const, batch })),
+  ];
   const samples = new SampleSet();
   const push = (id: string, v: number | null | undefined, err?: string) =>
     samples.add(id, v, err || undefined);
   for (let round = 0; round < rounds; round++) {
-    for (const batch of batches) {
+    for (const { workload, batch } of plan) {
       for (const threads of threadCounts) {
-        // Alternate which contender goes first from round to round.
-        for (const lib of alternate(['numpy', 'nnet-wasm'], round)) {
-          const id = figureId('mlp-train', batch, lib === 'numpy' ? 'numpy-openblas' : lib, threads);
-          if (lib === 'numpy') {
-            if (skip) continue;
-            const r = runNumpy(python, ['--batch', String(batch), ...timing], threads);
-            push(id, r.samplesPerSec, r.error);
-            if (threads === 1) push(figureId(CPU, batch, 'numpy-openblas', 1), r.cpuSamplesPerSec, r.error);
-            console.error(`round ${round + 1} ${id}: ${r.samplesPerSec?.toFixed(0) ?? r.error}`);
-          } else {
-            const r: JobResult = runJob(
-              { lib: 'nnet-wasm', workload: 'mlp-train', size: batch, threads, quick },
-              flags,
-            );
+        // Alternate the order of the contenders from round to round.
+        for (const lib of alternate(CONTENDERS[workload], round)) {
+          const id = figureId(workload, batch, lib, threads);
+          if (lib === 'nnet-wasm') {
+            const r: JobResult = runJob({ lib, workload, size: batch, threads, quick }, flags);
             if (r.relaxed !== undefined) environment.nnetWasmRelaxed = r.relaxed;
             push(id, r.value, r.error);
-            if (threads === 1) push(figureId(CPU, batch, 'nnet-wasm', 1), r.cpuValue, r.error);
+            if (workload === 'mlp-train' && threads === 1)
+              push(figureId(CPU_TIME, batch, lib, 1), r.cpuValue, r.error);
             console.error(`round ${round + 1} ${id}: ${r.value?.toFixed(0) ?? r.error}`);
+          } else {
+            if (skip.has(lib)) continue;
+            const r = runPython(
+              python,
+              lib,
+              [...NATIVE[lib].args(workload), '--batch', String(batch), ...timing],
+              threads,
+            );
+            push(id, r.samplesPerSec, r.error);
+            if (lib === NUMPY && threads === 1)
+              push(figureId(CPU_TIME, batch, lib, 1), r.cpuSamplesPerSec, r.error);
+            console.error(`round ${round + 1} ${id}: ${r.samplesPerSec?.toFixed(0) ?? r.error}`);
           }
         }
       }
@@ -130,70 +199,36 @@ function main(): void {
   }
 
   const figures: Figure[] = [];
-  const ratios: Ratio[] = [];
-  for (const workload of ['mlp-train', CPU]) {
-    for (const batch of batches) {
-      for (const threads of threadCounts) {
-        if (workload === CPU && threads !== 1) continue;
-        for (const lib of ['nnet-wasm', 'numpy-openblas']) {
-          if (lib === 'numpy-openblas' && skip) continue;
-          const unit = workload === CPU ? 'samples/CPU-s' : 'samples/s';
-          figures.push(
-            samples.figure(
-              { workload, size: batch, lib, threads, unit, better: 'higher' },
-              {},
-              'not measured',
-            ),
-          );
-        }
-      }
-    }
-  }
-  if (!skip) {
-    for (const batch of batches) {
-      for (const threads of threadCounts) {
-        const target = threads === 1 ? 0.3 : threads === 2 ? 0.5 : undefined;
-        ratios.push(
-          makeRatio(
-            figures,
-            `MLP batch ${batch}: nnet-wasm ${threads}T / numpy ${threads}T`,
-            figureId('mlp-train', batch, 'nnet-wasm', threads),
-            figureId('mlp-train', batch, 'numpy-openblas', threads),
-            target,
-          ),
-        );
-      }
-      if (threadCounts.includes(1))
-        ratios.push(
-          makeRatio(
-            figures,
-            `MLP batch ${batch}, CPU time per step: nnet-wasm 1T / numpy 1T`,
-            figureId(CPU, batch, 'nnet-wasm', 1),
-            figureId(CPU, batch, 'numpy-openblas', 1),
-            0.3,
-          ),
-        );
-      if (threadCounts.includes(1) && threadCounts.includes(2)) {
-        ratios.push(
-          makeRatio(
-            figures,
-            `MLP batch ${batch}: nnet-wasm 2T / 1T`,
-            figureId('mlp-train', batch, 'nnet-wasm', 2),
-            figureId('mlp-train', batch, 'nnet-wasm', 1),
-            1.7,
-          ),
-        );
-      }
-    }
-    notes.push(
-      'numpy runs the same step (x·W1ᵀ+b1, ReLU, ·W2ᵀ+b2, mean softmax cross-entropy, backward, SGD lr 0.01, loss read as a float) in float32; OPENBLAS_NUM_THREADS sets its threads, checked with threadpoolctl before timing.',
-      'The 2-thread target (0.5×) is read at equal thread counts: nnet-wasm with 2 threads against numpy with 2.',
-      `${CPU}: samples per CPU-second of the process (median CPU time per step, one thread only). On a host shared with other busy processes, wall time also counts the waits for a core, which hit nnet's longer steps more often than numpy's shorter ones; CPU time is the fairer one-thread comparison there.`,
+  const figure = (workload: string, batch: number, lib: string, threads: number, unit: string) =>
+    figures.push(
+      samples.figure({ workload, size: batch, lib, threads, unit, better: 'higher' }, {}, 'not measured'),
     );
-  }
+  for (const { workload, batch } of plan)
+    for (const threads of threadCounts)
+      for (const lib of [...CONTENDERS[workload]].reverse())
+        if (lib === 'nnet-wasm' || !skip.has(lib)) figure(workload, batch, lib, threads, 'samples/s');
+  for (const batch of batches)
+    if (threadCounts.includes(1))
+      for (const lib of ['nnet-wasm', NUMPY] as const)
+        if (lib === 'nnet-wasm' || !skip.has(lib)) figure(CPU_TIME, batch, lib, 1, 'samples/CPU-s');
+  if (!skip.has(NUMPY))
+    notes.push(
+      'numpy runs the same MLP step (x·W1ᵀ+b1, ReLU, ·W2ᵀ+b2, mean softmax cross-entropy, backward, SGD lr 0.01, loss read as a float) in float32; OPENBLAS_NUM_THREADS sets its threads, checked with threadpoolctl before timing.',
+      'The 2-thread target (0.5×) is read at equal thread counts: nnet-wasm with 2 threads against numpy with 2.',
+      `${CPU_TIME}: samples per CPU-second of the process (median CPU time per step, one thread only). On a host shared with other busy processes, wall time also counts the waits for a core, which hit nnet's longer steps more often than numpy's shorter ones; CPU time is the fairer one-thread comparison there.`,
+    );
+  if (!skip.has(TORCH))
+    notes.push(
+      'PyTorch runs the same MLP step and the same CNN step (conv 3x3 1→8, ReLU, max-pool 2, conv 3x3 8→16, ReLU, max-pool 2, Linear(400, 10); He-initialised convolutions; mean cross-entropy, SGD lr 0.01, loss read with .item()) on inputs of the same shapes, float32; torch.set_num_threads(n) with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS = n, checked before timing.',
+      "Two settings keep torch's figures from measuring artefacts of this host rather than torch: glibc's mmap and trim thresholds fixed at 64 and 256 MiB (without them some processes fault their buffers in afresh every step and run 5-7x slower, one thread included), and OPENBLAS_THREAD_TIMEOUT=4 (Debian's torch runs its products on OpenBLAS's pthreads and its other kernels, convolutions included, on OpenMP threads; OpenBLAS's threads otherwise spin ~2^28 cycles after each product and fight torch's OpenMP threads for the two cores, and 2-thread steps collapse to 1-10 % of one thread's rate).",
+    );
+  notes.push(
+    'numpy 2T / 1T and torch 2T / 1T are what a native library gains from a second thread on this host: the yardstick for nnet-wasm 2T / 1T (issue 19 asks 1.7×).',
+  );
   const bench = quick ? 'anchor-quick' : 'anchor';
-  const title = 'MLP 784-128-10 training beside numpy/OpenBLAS';
+  const title = 'Training beside native libraries: numpy/OpenBLAS and PyTorch';
   const command = `pnpm --filter @nnet/bench run anchor --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}`;
+  const ratios = anchorRatios(figures);
   const report = buildReport({ bench, title, command, rounds, environment, figures, ratios, notes });
   publishReport(report, quick, args.json);
 }

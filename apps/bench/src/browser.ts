@@ -4,7 +4,9 @@
  * playwright-core in Debian's Chromium (`/usr/bin/chromium`, or NNET_CHROMIUM; never a downloaded
  * browser). Each round loads the page once per thread count (1 and 2); inside a page nnet-wasm and
  * TensorFlow.js's WASM backend alternate on every workload, and the first library flips from round
- * to round. Prints medians with min–max and writes the `nnet-bench/1` JSON.
+ * to round. The native 128-bit SIMD peak (native_peak.ts) runs natively beside the page loads, its
+ * place in the round alternating with them, so the matmul figures have their share of that ceiling
+ * from the same run. Prints medians with min–max and writes the `nnet-bench/1` JSON.
  *
  *   pnpm --filter @nnet/bench run browser [--rounds 3] [--quick] [--threads 1,2] [--json results/browser.json]
  */
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { alternate, parseCli, positiveInt, positiveInts, runMain } from './cli_args.js';
+import { PeakAnchor, peakRatios } from './native_peak.js';
 import type { PageLib, PageResult } from './page_protocol.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import { buildReport, type Figure, figureId, measuredRatio, SampleSet } from './schema.js';
@@ -57,9 +60,16 @@ async function main(): Promise<void> {
   const units = new Map<string, { unit: string; better: 'higher' | 'lower' }>();
   const order: string[] = [];
   const notes: string[] = [];
+  const peak = new PeakAnchor(threadCounts, quick);
+  const steps: (number | PeakAnchor)[] = [...threadCounts, peak];
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const threads of alternate(threadCounts, round)) {
+      for (const step of alternate(steps, round)) {
+        if (step instanceof PeakAnchor) {
+          step.measure(samples, round);
+          continue;
+        }
+        const threads = step;
         const first: PageLib = round % 2 === 0 ? 'nnet-wasm' : 'tfjs-wasm';
         const page = await browser.newPage();
         // TensorFlow.js's threaded build pre-spawns min(4, max(1, hardwareConcurrency / 2)) pthreads and
@@ -116,6 +126,7 @@ async function main(): Promise<void> {
     const u = units.get(id) ?? { unit: '', better: 'higher' as const };
     return samples.figure({ workload, size: Number(size), lib, threads: Number.parseInt(t, 10), ...u });
   });
+  figures.push(...peak.figures(samples));
   // Latency (lower is better) puts tfjs's time over nnet's, so a ratio ≥ 1 always favours nnet.
   const ratios = figures
     .filter((f) => f.lib === 'nnet-wasm')
@@ -126,11 +137,13 @@ async function main(): Promise<void> {
         return measuredRatio(figures, `${where}: tfjs-wasm ms / nnet-wasm ms`, other, f.id, 1);
       const target = f.workload === 'matmul' ? 1.6 : f.workload === 'mlp-train' ? 8 : undefined;
       return measuredRatio(figures, `${where}: nnet-wasm / tfjs-wasm`, f.id, other, target);
-    });
+    })
+    .concat(peakRatios(figures));
   notes.push(
     'Both libraries run in the same page at the same thread count; one page load per thread count and round. Targets (issue 19): matmul ≥ 1.6× tfjs-wasm, MLP training ≥ 8×.',
     "TensorFlow.js's WASM backend has no Conv2DBackpropFilter kernel, so it cannot train the CNN (its row says so).",
   );
+  peak.describe(environment, notes);
   const bench = quick ? 'browser-quick' : 'browser';
   const title = "nnet-wasm beside TensorFlow.js's WASM backend in Chromium (cross-origin isolated page)";
   const command = `pnpm --filter @nnet/bench run browser --rounds ${rounds}${quick ? ' --quick' : ''} --threads ${threadCounts.join(',')}`;

@@ -2,7 +2,9 @@
  * `pnpm bench`: measures nnet against TensorFlow.js (CPU and WASM backends) in the same run, each
  * figure in its own child process, in rounds that alternate the contenders (the order reverses
  * every other round). Prints tables of medians with their spread (min–max over rounds) and the
- * ratios the issues target, paired round by round, and writes the `nnet-bench/1` JSON.
+ * ratios the issues target, paired round by round, and writes the `nnet-bench/1` JSON. With the
+ * matmul part, the native 128-bit SIMD peak (native_peak.ts) runs in the same rounds, right after
+ * the matmul jobs, so each wasm matmul figure has its share of that ceiling.
  *
  *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
@@ -10,6 +12,7 @@ import { alternate, parseCli, positiveInt, SUITE_FLAGS, suitePart } from './cli_
 import { type Job, jobLib, RELAXED_FLAG, runJob } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
 import { UNITS, type Workload } from './measure.js';
+import { PeakAnchor, peakRatios } from './native_peak.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
@@ -131,8 +134,16 @@ function main(): void {
   const rss = new Map<string, number>();
   const ranRelaxed = new Map<string, boolean>();
   const environment = nodeEnvironment();
+  // The peak anchor runs where the matmul jobs end, so it alternates with them round by round.
+  const peak = jobs.some((j) => j.workload === 'matmul') ? new PeakAnchor([1, 2], quick) : null;
+  const cut = jobs.map((j) => j.workload).lastIndexOf('matmul') + 1;
+  const steps: (Job | PeakAnchor)[] = peak ? [...jobs.slice(0, cut), peak, ...jobs.slice(cut)] : jobs;
   for (let round = 0; round < rounds; round++) {
-    for (const job of alternate(jobs, round)) {
+    for (const job of alternate(steps, round)) {
+      if (job instanceof PeakAnchor) {
+        job.measure(samples, round);
+        continue;
+      }
       const r = runJob(job, flags);
       const k = key(job);
       samples.add(k, r.value, r.error ?? 'no value');
@@ -145,7 +156,7 @@ function main(): void {
       console.error(`round ${round + 1}/${rounds} ${k}: ${fig}`);
     }
   }
-  const figures = jobs.map((j) => {
+  const jobFigures = jobs.map((j) => {
     const k = key(j);
     const maxRss = rss.get(k);
     const relaxed = ranRelaxed.get(k);
@@ -157,6 +168,9 @@ function main(): void {
       },
     );
   });
+  const figures = [...jobFigures, ...(peak?.figures(samples) ?? [])];
+  const peakNotes: string[] = [];
+  peak?.describe(environment, peakNotes);
   const report = buildReport({
     bench: quick ? 'node-quick' : 'node',
     title: 'nnet beside TensorFlow.js 4.22 in Node (each figure in its own process)',
@@ -164,7 +178,7 @@ function main(): void {
     rounds,
     environment,
     figures,
-    ratios: plannedRatios(figures),
+    ratios: [...plannedRatios(figures), ...peakRatios(figures)],
     notes: [
       'matmul: n×n×n float32 products; MLP 784-128-ReLU-10 and the CNN (conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10): one SGD step with softmax cross-entropy, loss read back; inference: one forward pass of the MLP read back (ms, lower is better).',
       "Each round's value is the median of that process's repeated calls (a call slower than 300 ms: the median of 3 after one warm-up call; inference: each sample times enough passes to last ≥ 1 ms, divided by their count); rounds alternate the order of the libraries.",
@@ -173,6 +187,7 @@ function main(): void {
         : [
             `nnet-wasm-relaxed: the same nnet-wasm child started with \`${RELAXED_FLAG}\` (Node 20 runs plain SIMD without it); extra.relaxedSimd says which build ran.`,
           ]),
+      ...peakNotes,
     ],
   });
   printTables(report);

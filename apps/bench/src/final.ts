@@ -4,12 +4,14 @@
  * after the other, every part with the same number of rounds (each part alternates its contenders
  * round by round):
  *
- * - `node`: `pnpm bench` (matmul 128–1024 on every library, nnet-wasm 1 and 2 threads; MLP b64/b256
- *   and CNN b64 training; batch-1 inference; nnet-wasm relaxed SIMD beside plain for matmul 512
- *   and MLP b64 1 thread);
- * - `anchor`: the numpy/OpenBLAS MLP anchor (1 and 2 threads, batch 64 and 256);
+ * - `node`: `pnpm bench` (matmul 128–1024 on every library, nnet-wasm 1 and 2 threads, beside the
+ *   native 128-bit SIMD peak at 1 and 2 threads; MLP b64/b256 and CNN b64 training; batch-1
+ *   inference; nnet-wasm relaxed SIMD beside plain for matmul 512 and MLP b64 1 thread);
+ * - `anchor`: the native-library anchors, 1 and 2 threads: numpy/OpenBLAS on the MLP (batch 64 and
+ *   256), PyTorch on the MLP and the CNN (batch 64);
  * - `kernels`: fused kernels against the reference decompositions on wasm (1 thread);
- * - `browser`: the Chromium page, nnet-wasm beside tfjs-wasm at 1 and 2 threads;
+ * - `browser`: the Chromium page, nnet-wasm beside tfjs-wasm at 1 and 2 threads (and the native
+ *   128-bit SIMD peak beside the page loads);
  * - `kernels` again on the cpu backend.
  *
  * The browser page and the cpu kernels start only if the time left in the budget covers them
@@ -74,7 +76,7 @@ function main(): void {
   const common = ['--rounds', String(quick ? 1 : rounds), ...(quick ? ['--quick'] : [])];
   const steps: Step[] = [
     { part: 'node', label: 'node suite', script: 'cli.js', args: common },
-    { part: 'anchor', label: 'numpy/OpenBLAS anchor', script: 'anchor.js', args: common },
+    { part: 'anchor', label: 'native anchors (numpy/OpenBLAS, PyTorch)', script: 'anchor.js', args: common },
     {
       part: 'kernels',
       label: 'kernels (wasm, 1 thread)',

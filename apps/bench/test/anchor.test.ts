@@ -1,28 +1,98 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateReport } from '../src/schema.js';
+import { anchorRatios, CPU_TIME, NUMPY, TORCH } from '../src/anchor_ratios.js';
+import { type Figure, figureId, makeFigure, validateReport } from '../src/schema.js';
 import { runScript } from './run_script.js';
 
-describe('numpy anchor without Python (as on CI; no timing is asserted)', () => {
-  it('is skipped with the reason, and no numpy figure or ratio is written', () => {
-    const { out, report } = runScript('anchor', [
-      '--python',
-      '/nonexistent/python3',
-      '--quick',
-      '--rounds',
-      '1',
-      '--batches',
-      '16',
-      '--threads',
-      '1',
-    ]);
-    expect(out).toContain('anchor skipped: /nonexistent/python3 is missing');
+const quickArgs = ['--quick', '--rounds', '1', '--batches', '16', '--cnn-batches', '8', '--threads', '1'];
+
+describe('native anchors without Python (as on CI; no timing is asserted)', () => {
+  it('skips numpy and torch with the reason, and writes no figure or ratio for them', () => {
+    const { out, report } = runScript('anchor', ['--python', '/nonexistent/python3', ...quickArgs]);
+    expect(out).toContain('numpy/OpenBLAS anchor skipped: /nonexistent/python3 is missing');
+    expect(out).toContain('PyTorch anchor skipped: /nonexistent/python3 is missing');
     expect(validateReport(report)).toEqual([]);
-    expect(report.notes.join(' ')).toMatch(/skipped: \/nonexistent\/python3 is missing/);
+    expect(report.notes.join(' ')).toMatch(/PyTorch anchor skipped: \/nonexistent\/python3 is missing/);
     expect(report.figures.map((f) => `${f.workload} ${f.lib}`)).toEqual([
       'mlp-train nnet-wasm',
+      'cnn-train nnet-wasm',
       'mlp-train-cpu-time nnet-wasm',
     ]);
     for (const f of report.figures) expect(f.samples.length, f.id).toBe(1);
     expect(report.ratios).toEqual([]);
   }, 120_000);
+
+  it('says why torch is skipped when the script refuses, and goes on', () => {
+    // A stand-in for python whose torch script reports torch missing, as torch_train.py does.
+    const fake = join(mkdtempSync(join(tmpdir(), 'nnet-anchor-')), 'python3');
+    writeFileSync(
+      fake,
+      `#!/bin/sh\ncase "$1" in *torch_train.py) echo '{"error": "PyTorch is not installed for fake: No module named torch"}'; exit 3;;\n*) echo 'Traceback'; echo 'ImportError: no numpy' >&2; exit 1;;\nesac\n`,
+    );
+    chmodSync(fake, 0o755);
+    const { out, report } = runScript('anchor', ['--python', fake, ...quickArgs]);
+    expect(out).toContain('PyTorch anchor skipped: PyTorch is not installed for fake: No module named torch');
+    expect(out).toMatch(/numpy\/OpenBLAS anchor skipped: .*failed: ImportError: no numpy/);
+    expect(validateReport(report)).toEqual([]);
+    expect(report.figures.some((f) => f.lib === TORCH || f.lib === NUMPY)).toBe(false);
+  }, 120_000);
+});
+
+describe('anchorRatios (pure)', () => {
+  const fig = (workload: string, size: number, lib: string, threads: number, samples: number[]): Figure =>
+    makeFigure({ workload, size, lib, threads, unit: 'samples/s', better: 'higher' }, samples);
+
+  it('pairs rounds and labels every ratio of the MLP and the CNN', () => {
+    const figures = [
+      fig('mlp-train', 64, 'nnet-wasm', 1, [100, 90, 80]),
+      fig('mlp-train', 64, 'nnet-wasm', 2, [150, 90, 120]),
+      fig('mlp-train', 64, NUMPY, 1, [200, 200, 200]),
+      fig('mlp-train', 64, NUMPY, 2, [300, 200, 400]),
+      fig('mlp-train', 64, TORCH, 1, [50, 100, 200]),
+      fig('mlp-train', 64, TORCH, 2, [100, 100, 100]),
+      fig(CPU_TIME, 64, 'nnet-wasm', 1, [10, 10, 10]),
+      fig(CPU_TIME, 64, NUMPY, 1, [20, 40, 50]),
+      fig('cnn-train', 64, 'nnet-wasm', 1, [10, 10, 10]),
+      fig('cnn-train', 64, 'nnet-wasm', 2, [15, 20, 10]),
+      fig('cnn-train', 64, TORCH, 1, [20, 20, 20]),
+      fig('cnn-train', 64, TORCH, 2, [10, 40, 30]),
+    ];
+    const got = Object.fromEntries(
+      anchorRatios(figures).map((r) => [r.label, [r.median, r.min, r.max, r.target]]),
+    );
+    expect(got).toEqual({
+      'MLP batch 64: nnet-wasm 1T / numpy 1T': [0.45, 0.4, 0.5, 0.3],
+      'MLP batch 64: nnet-wasm 2T / numpy 2T': [0.45, 0.3, 0.5, 0.5],
+      'MLP batch 64, CPU time per step: nnet-wasm 1T / numpy 1T': [0.25, 0.2, 0.5, 0.3],
+      'MLP batch 64: nnet-wasm 2T / 1T': [1.5, 1, 1.5, 1.7],
+      'MLP batch 64: numpy 2T / 1T': [1.5, 1, 2, undefined],
+      'MLP batch 64: torch 2T / 1T': [1, 0.5, 2, undefined],
+      'MLP batch 64: nnet-wasm 1T / torch 1T': [0.9, 0.4, 2, undefined],
+      'MLP batch 64: nnet-wasm 2T / torch 2T': [1.2, 0.9, 1.5, undefined],
+      'CNN batch 64: nnet-wasm 2T / 1T': [1.5, 1, 2, 1.7],
+      'CNN batch 64: torch 2T / 1T': [1.5, 0.5, 2, undefined],
+      'CNN batch 64: nnet-wasm 1T / torch 1T': [0.5, 0.5, 0.5, undefined],
+      'CNN batch 64: nnet-wasm 2T / torch 2T': [0.5, 1 / 3, 1.5, undefined],
+    });
+  });
+
+  it('leaves out the ratios of a contender that was skipped or not measured', () => {
+    const figures = [
+      fig('mlp-train', 256, 'nnet-wasm', 1, [100]),
+      fig('mlp-train', 256, 'nnet-wasm', 2, [120]),
+      fig('mlp-train', 256, TORCH, 1, [200]),
+      makeFigure(
+        { workload: 'mlp-train', size: 256, lib: TORCH, threads: 2, unit: 'samples/s', better: 'higher' },
+        [],
+        'died',
+      ),
+    ];
+    expect(anchorRatios(figures).map((r) => r.label)).toEqual([
+      'MLP batch 256: nnet-wasm 2T / 1T',
+      'MLP batch 256: nnet-wasm 1T / torch 1T',
+    ]);
+    expect(figureId('mlp-train', 256, TORCH, 2)).toBe('mlp-train/256/pytorch/2T');
+  });
 });
