@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { anchorRatios, CPU_TIME, NUMPY, TORCH } from './anchor_ratios.js';
 import { runJsonCommand } from './child.js';
 import { alternate, parseCli, positiveInts } from './cli_args.js';
+import { HostAnchor, hostRatios } from './host_capacity.js';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
 import type { Workload } from './measure.js';
 import { nodeEnvironment, publishReport } from './report.js';
@@ -167,7 +168,10 @@ function main(): void {
   const samples = new SampleSet();
   const push = (id: string, v: number | null | undefined, err?: string) =>
     samples.add(id, v, err || undefined);
+  // What the host gives this run, once per round before the contenders.
+  const host = new HostAnchor(quick);
   for (let round = 0; round < rounds; round++) {
+    host.measure(samples, round);
     for (const { workload, batch } of plan) {
       for (const threads of threadCounts) {
         // Alternate the order of the contenders from round to round.
@@ -225,10 +229,12 @@ function main(): void {
   notes.push(
     'numpy 2T / 1T and torch 2T / 1T are what a native library gains from a second thread on this host: the yardstick for nnet-wasm 2T / 1T (issue 19 asks 1.7×).',
   );
+  figures.push(...host.figures(samples));
+  host.describe(notes);
   const bench = quick ? 'anchor-quick' : 'anchor';
   const title = 'Training beside native libraries: numpy/OpenBLAS and PyTorch';
   const command = `pnpm --filter @nnet/bench run anchor --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}`;
-  const ratios = anchorRatios(figures);
+  const ratios = [...anchorRatios(figures), ...hostRatios(figures)];
   const report = buildReport({ bench, title, command, rounds, environment, figures, ratios, notes });
   publishReport(report, quick, args.json);
 }

@@ -12,6 +12,7 @@ import { alternate, parseCli, positiveInt, SUITE_FLAGS, suitePart } from './cli_
 import { type Job, jobLib, RELAXED_FLAG, runJob } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
 import { UNITS, type Workload } from './measure.js';
+import { HostAnchor, hostRatios } from './host_capacity.js';
 import { PeakAnchor, peakRatios } from './native_peak.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import {
@@ -137,10 +138,15 @@ function main(): void {
   // The peak anchor runs where the matmul jobs end, so it alternates with them round by round.
   const peak = jobs.some((j) => j.workload === 'matmul') ? new PeakAnchor([1, 2], quick) : null;
   const cut = jobs.map((j) => j.workload).lastIndexOf('matmul') + 1;
-  const steps: (Job | PeakAnchor)[] = peak ? [...jobs.slice(0, cut), peak, ...jobs.slice(cut)] : jobs;
+  // The host's capacity runs where the training jobs start, so it alternates with them.
+  const training = jobs.findIndex((j) => j.workload === 'mlp-train' || j.workload === 'cnn-train');
+  const host = training >= 0 ? new HostAnchor(quick) : null;
+  const steps: (Job | PeakAnchor | HostAnchor)[] = [...jobs];
+  if (host) steps.splice(training, 0, host);
+  if (peak) steps.splice(steps.indexOf(jobs[cut - 1]) + 1, 0, peak);
   for (let round = 0; round < rounds; round++) {
     for (const job of alternate(steps, round)) {
-      if (job instanceof PeakAnchor) {
+      if (job instanceof PeakAnchor || job instanceof HostAnchor) {
         job.measure(samples, round);
         continue;
       }
@@ -168,9 +174,10 @@ function main(): void {
       },
     );
   });
-  const figures = [...jobFigures, ...(peak?.figures(samples) ?? [])];
+  const figures = [...jobFigures, ...(peak?.figures(samples) ?? []), ...(host?.figures(samples) ?? [])];
   const peakNotes: string[] = [];
   peak?.describe(environment, peakNotes);
+  host?.describe(peakNotes);
   const report = buildReport({
     bench: quick ? 'node-quick' : 'node',
     title: 'nnet beside TensorFlow.js 4.22 in Node (each figure in its own process)',
@@ -178,7 +185,7 @@ function main(): void {
     rounds,
     environment,
     figures,
-    ratios: [...plannedRatios(figures), ...peakRatios(figures)],
+    ratios: [...plannedRatios(figures), ...peakRatios(figures), ...hostRatios(figures)],
     notes: [
       'matmul: n×n×n float32 products; MLP 784-128-ReLU-10 and the CNN (conv3x3x8-ReLU-pool-conv3x3x16-ReLU-pool-dense10): one SGD step with softmax cross-entropy, loss read back; inference: one forward pass of the MLP read back (ms, lower is better).',
       "Each round's value is the median of that process's repeated calls (a call slower than 300 ms: the median of 3 after one warm-up call; inference: each sample times enough passes to last ≥ 1 ms, divided by their count); rounds alternate the order of the libraries.",

@@ -10,13 +10,10 @@
  * with the reason.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { runJsonCommand } from './child.js';
 import { alternate } from './cli_args.js';
+import { compileNative } from './native.js';
 import { type Figure, figureId, measuredRatio, type Ratio, type SampleSet } from './schema.js';
 
 /** The probe's two kernels: 128-bit FMA, and 128-bit multiply then add (what plain wasm SIMD has). */
@@ -45,8 +42,6 @@ const NEEDED_FLAGS = ['avx2', 'fma'];
 
 /** Compiler flags of the probe (part of its cache key). */
 const CXXFLAGS = ['-O2', '-mavx2', '-mfma', '-pthread'];
-
-const source = fileURLToPath(new URL('../native/simd_peak.cpp', import.meta.url));
 
 /**
  * The CPU features of `NEEDED_FLAGS` missing from a `/proc/cpuinfo` text (its first `flags` line).
@@ -113,9 +108,8 @@ export function checkKernelCode(disassembly: string): string[] {
 export type Probe = { binary: string; compiler: string } | { skip: string };
 
 /**
- * Compiles `native/simd_peak.cpp` with g++ into `<tmpdir>/nnet-bench-native/<hash of the source
- * and flags>/` (reused while neither changes) and checks its kernels with objdump; the reason to
- * skip the anchor when g++, objdump or AVX2/FMA is missing or the check fails.
+ * Compiles `native/simd_peak.cpp` (compileNative) and checks its kernels with objdump; the reason
+ * to skip the anchor when g++, objdump or AVX2/FMA is missing or the check fails.
  */
 export function prepareProbe(): Probe {
   let cpuinfo: string;
@@ -126,28 +120,9 @@ export function prepareProbe(): Probe {
   }
   const missing = missingCpuFlags(cpuinfo);
   if (missing.length) return { skip: `the CPU lacks ${missing.join(' and ')}` };
-  const version = spawnSync('g++', ['--version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0)
-    return { skip: 'g++ is missing (apt-get install g++) to compile native/simd_peak.cpp' };
-  const compiler = version.stdout.split('\n')[0].trim();
-  const key = createHash('sha256')
-    .update(readFileSync(source))
-    .update(compiler)
-    .update(CXXFLAGS.join(' '))
-    .digest('hex')
-    .slice(0, 16);
-  const dir = join(tmpdir(), 'nnet-bench-native', key);
-  const binary = join(dir, 'simd_peak');
-  if (!existsSync(binary)) {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${binary}.${process.pid}`;
-    const cc = spawnSync('g++', [...CXXFLAGS, '-o', partial, source], { encoding: 'utf8' });
-    if (cc.status !== 0)
-      return {
-        skip: `g++ could not compile ${source}: ${(cc.stderr || String(cc.error)).trim().split('\n')[0]}`,
-      };
-    renameSync(partial, binary);
-  }
+  const compiled = compileNative('simd_peak', CXXFLAGS);
+  if ('skip' in compiled) return compiled;
+  const { binary, compiler } = compiled;
   const dump = spawnSync('objdump', ['-d', '--no-show-raw-insn', binary], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,

@@ -1,0 +1,121 @@
+/**
+ * The host's capacity, an anchor for every two-thread figure (`pnpm bench`'s training part and the
+ * `anchor` command, once per round): on a shared VM two vCPUs need not give two CPUs' worth, and a
+ * second thread can only pay with the CPU time the host gives it. `native/host_capacity.cpp`
+ * (compiled with g++ at bench time, native.ts) spins one thread, then two, reading the clock, and
+ * counts the gaps in which a thread did not run; then times waking a thread blocked in a futex,
+ * which is what a pool pays to start a sleeping worker. Skipped with the reason where g++ is
+ * missing.
+ */
+import { runJsonCommand } from './child.js';
+import { type Compiled, compileNative } from './native.js';
+import { type Figure, figureId, measuredRatio, type Ratio, type SampleSet } from './schema.js';
+
+/** The workloads of the anchor: CPUs' worth given to spinning threads, and a futex wake's latency. */
+export const HOST_CPUS = 'host-cpus';
+export const HOST_WAKE = 'host-wake';
+
+/** What the probe prints (a JSON line). */
+export interface HostOut {
+  /** Running share of one spinning thread (1: it never waited). */
+  one: number;
+  /** Running shares of two threads spinning together. */
+  two: [number, number];
+  /** Their sum: the CPUs' worth the host gave two threads (ideal 2). */
+  cpus2: number;
+  /** Percentiles of a futex wake's round trip, µs. */
+  wakeUs: { p10: number; p50: number; p90: number; max: number };
+}
+
+/** The figure ids and values of one probe run. */
+const FIGURES = [
+  { workload: HOST_CPUS, size: 1, lib: 'native-spin', threads: 1, unit: 'CPUs', better: 'higher' },
+  { workload: HOST_CPUS, size: 2, lib: 'native-spin', threads: 2, unit: 'CPUs', better: 'higher' },
+  { workload: HOST_WAKE, size: 50, lib: 'native-futex', threads: 2, unit: 'µs', better: 'lower' },
+  { workload: HOST_WAKE, size: 90, lib: 'native-futex', threads: 2, unit: 'µs', better: 'lower' },
+] as const;
+
+/**
+ * The four figures' values in one probe output (figure id → value), or why it is not one.
+ *
+ * @example
+ * hostValues({ one: 0.97, two: [0.5, 0.48], cpus2: 0.98, wakeUs: { p10: 5, p50: 6, p90: 80, max: 900 } });
+ * // { 'host-cpus/1/native-spin/1T': 0.97, 'host-cpus/2/native-spin/2T': 0.98, 'host-wake/50/...': 6, ... }
+ */
+export function hostValues(out: unknown): Record<string, number> | { error: string } {
+  const o = out as Partial<HostOut> | null;
+  const w = o?.wakeUs;
+  const nums = [o?.one, o?.cpus2, w?.p50, w?.p90];
+  if (!nums.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return { error: `host_capacity printed no capacity and wake figures: ${JSON.stringify(out)}` };
+  const [one, cpus2, p50, p90] = nums as number[];
+  const values = [one, cpus2, p50, p90];
+  return Object.fromEntries(
+    FIGURES.map((f, i) => [figureId(f.workload, f.size, f.lib, f.threads), values[i]]),
+  );
+}
+
+/**
+ * The anchor's ratio among `figures`: the CPUs' worth two spinning threads got over one's, round
+ * by round — how far any two-thread figure of the same run could gain over one thread (none when
+ * the anchor was skipped).
+ *
+ * @example
+ * hostRatios(report.figures).map((r) => r.label); // ['host: CPUs given to 2 threads / 1 thread']
+ */
+export function hostRatios(figures: readonly Figure[]): Ratio[] {
+  return measuredRatio(
+    figures,
+    'host: CPUs given to 2 threads / 1 thread',
+    figureId(HOST_CPUS, 2, 'native-spin', 2),
+    figureId(HOST_CPUS, 1, 'native-spin', 1),
+  );
+}
+
+/** What the anchor shows (a report's note). */
+export const HOST_NOTE =
+  "host-cpus / host-wake: what this host gave the run, measured by native/host_capacity.cpp (g++ -O2) once per round between the contenders: threads spinning on the clock for 1 s, one and then two, each losing the gaps (> 20 µs) in which it did not run; host-cpus is the sum of their running shares (2 threads: 2.0 on two free CPUs, about 1.0 when the host gives the VM one CPU's worth), host-wake the 50th and 90th percentile of waking a thread blocked in a futex (µs), the latency a pool's sleeping worker adds to a split call. A two-thread figure can gain over one thread only as far as host-cpus 2T exceeds 1T.";
+
+/**
+ * The anchor inside a bench's rounds: compiled once (or skipped with the reason), then `measure`
+ * runs the probe (about 2.2 s) and records its four values.
+ */
+export class HostAnchor {
+  readonly probe: Compiled = compileNative('host_capacity', ['-O2', '-pthread']);
+
+  constructor(private readonly quick: boolean) {
+    if ('skip' in this.probe) console.log(`host capacity skipped: ${this.probe.skip}`);
+  }
+
+  /** One round's figures (nothing when skipped). */
+  measure(samples: SampleSet, round: number, log: (line: string) => void = console.error): void {
+    if (!('binary' in this.probe)) return;
+    const r = runJsonCommand<HostOut>(this.probe.binary, ['--ms', this.quick ? '200' : '1000']);
+    const values = 'error' in r ? r : hostValues(r);
+    for (const f of FIGURES) {
+      const id = figureId(f.workload, f.size, f.lib, f.threads);
+      const value = 'error' in values ? null : values[id];
+      samples.add(id, value, 'error' in values ? String(values.error) : 'no value');
+    }
+    log(
+      'error' in values
+        ? `round ${round + 1} host capacity: ${values.error}`
+        : `round ${round + 1} host capacity: 1 thread ${values[figureId(HOST_CPUS, 1, 'native-spin', 1)].toFixed(2)} CPUs, 2 threads ${values[figureId(HOST_CPUS, 2, 'native-spin', 2)].toFixed(2)}; futex wake p50 ${values[figureId(HOST_WAKE, 50, 'native-futex', 2)].toFixed(1)} µs`,
+    );
+  }
+
+  /** The anchor's figures (none when skipped). */
+  figures(samples: SampleSet): Figure[] {
+    if (!('binary' in this.probe)) return [];
+    return FIGURES.map((f) => samples.figure({ ...f }, {}, 'not measured'));
+  }
+
+  /** The note a report needs: what the anchor is, or why it is absent. */
+  describe(notes: string[]): void {
+    notes.push(
+      'binary' in this.probe
+        ? HOST_NOTE
+        : `host capacity skipped: ${this.probe.skip}. Nothing was measured for it.`,
+    );
+  }
+}
