@@ -9,10 +9,10 @@
  *   pnpm bench [--quick] [--rounds 3] [--relaxed] [--json results/node.json] [--only matmul]
  */
 import { alternate, parseCli, positiveInt, SUITE_FLAGS, suitePart } from './cli_args.js';
+import { HostAnchor, hostRatios } from './host_capacity.js';
 import { type Job, jobLib, RELAXED_FLAG, runJob } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
 import { UNITS, type Workload } from './measure.js';
-import { HostAnchor, hostRatios } from './host_capacity.js';
 import { PeakAnchor, peakRatios } from './native_peak.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import {

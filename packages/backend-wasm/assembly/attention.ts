@@ -6,7 +6,7 @@
 // The output rows are the accumulators; the block's scores live in 4·64 floats of scratch.
 
 import { AttnField } from '../src/codes';
-import { fma } from './simd';
+import { fma, storeTile } from './simd';
 
 /** Query rows per block (the unit a job's t0..t1 counts). */
 const QB: i32 = 4;
@@ -158,14 +158,7 @@ function weigh4(o: usize, Ev: i32, v: usize, jn: i32, p: usize, alpha: usize): v
       vp += vRow;
       pp += 4;
     }
-    v128.store(at, c00);
-    v128.store(at + 16, c01);
-    v128.store(at + row, c10);
-    v128.store(at + row + 16, c11);
-    v128.store(at + 2 * row, c20);
-    v128.store(at + 2 * row + 16, c21);
-    v128.store(at + 3 * row, c30);
-    v128.store(at + 3 * row + 16, c31);
+    storeTile(at, row, c00, c01, c10, c11, c20, c21, c30, c31);
   }
   // The last Ev mod 8 columns, one row at a time.
   for (let r = 0; r < QB; r++) {

@@ -5,7 +5,7 @@
 
 import { Activation, GemmField } from '../src/codes';
 import { sigmoid } from './scalar';
-import { fma, reluVec } from './simd';
+import { fma, reluVec, storeTile } from './simd';
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -167,14 +167,7 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i
       const o = c + (<usize>(i * ldc + j) << 2);
       const row = <usize>ldc << 2;
       if (h == MR && w == NR && over) {
-        v128.store(o, c00);
-        v128.store(o + 16, c01);
-        v128.store(o + row, c10);
-        v128.store(o + row + 16, c11);
-        v128.store(o + 2 * row, c20);
-        v128.store(o + 2 * row + 16, c21);
-        v128.store(o + 3 * row, c30);
-        v128.store(o + 3 * row + 16, c31);
+        storeTile(o, row, c00, c01, c10, c11, c20, c21, c30, c31);
       } else if (h == MR && w == NR) {
         v128.store(o, f32x4.add(v128.load(o), c00));
         v128.store(o + 16, f32x4.add(v128.load(o + 16), c01));
@@ -185,14 +178,7 @@ function macro(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i
         v128.store(o + 3 * row, f32x4.add(v128.load(o + 3 * row), c30));
         v128.store(o + 3 * row + 16, f32x4.add(v128.load(o + 3 * row + 16), c31));
       } else {
-        v128.store(tile, c00);
-        v128.store(tile + 16, c01);
-        v128.store(tile + 32, c10);
-        v128.store(tile + 48, c11);
-        v128.store(tile + 64, c20);
-        v128.store(tile + 80, c21);
-        v128.store(tile + 96, c30);
-        v128.store(tile + 112, c31);
+        storeTile(tile, NR * 4, c00, c01, c10, c11, c20, c21, c30, c31);
         for (let r = 0; r < h; r++) {
           for (let q = 0; q < w; q++) {
             const dst = o + (<usize>(r * ldc + q) << 2);
