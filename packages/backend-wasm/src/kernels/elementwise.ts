@@ -32,24 +32,41 @@ function coalesce(
   shape: number[];
   strides: number[][];
 } {
-  const dims = shape.flatMap((n, d) => (n === 1 ? [] : [d]));
+  // Plain loops: this runs on every broadcast call, and flatMap/every/forEach closures cost more
+  // than the kernel on small tensors.
   const out: number[] = [];
-  const strides: number[][] = operands.map(() => []);
-  for (const d of dims) {
+  const strides: number[][] = [];
+  for (let k = 0; k < operands.length; k++) strides.push([]);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d];
+    if (n === 1) continue;
     const last = out.length - 1;
-    if (last >= 0 && operands.every((o, k) => strides[k][last] === o[d] * shape[d])) {
-      out[last] *= shape[d];
-      operands.forEach((o, k) => {
-        strides[k][last] = o[d];
-      });
+    let merges = last >= 0;
+    for (let k = 0; merges && k < operands.length; k++) merges = strides[k][last] === operands[k][d] * n;
+    if (merges) {
+      out[last] *= n;
+      for (let k = 0; k < operands.length; k++) strides[k][last] = operands[k][d];
     } else {
-      out.push(shape[d]);
-      operands.forEach((o, k) => {
-        strides[k].push(o[d]);
-      });
+      out.push(n);
+      for (let k = 0; k < operands.length; k++) strides[k].push(operands[k][d]);
     }
   }
   return { shape: out, strides };
+}
+
+/**
+ * A broadcast kernel's parameter words: rank, the walk's shape with its first dim set to `rows`,
+ * then each operand's strides.
+ */
+function walkWords(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+  rows: number,
+): number[] {
+  const words = [shape.length];
+  for (let d = 0; d < shape.length; d++) words.push(d === 0 ? rows : shape[d]);
+  for (const s of strides) for (let d = 0; d < s.length; d++) words.push(s[d]);
+  return words;
 }
 
 /** Bytes per element in linear memory (bool: one byte). */
@@ -85,7 +102,7 @@ function broadcast(
   const plan = ctx.par.plan(n * nsPerElement * (1 + ROW_ELEMENTS / inner), rows, BROADCAST_KIND + kernel);
   const parts = plan.parts;
   if (parts < 2) {
-    whole(ctx.heap.block([rank, ...shape, ...strides.flat()]));
+    whole(ctx.heap.block(walkWords(shape, strides, rows)));
     plan.finish();
     return;
   }
@@ -98,7 +115,7 @@ function broadcast(
     for (let from = 0, i = 0; from < rows; from += step, i++) {
       const to = Math.min(rows, from + step);
       const params = blocks + 4 * words * i;
-      ctx.heap.setInt32(params, [rank, to - from, ...shape.slice(1), ...strides.flat()]);
+      ctx.heap.setInt32(params, walkWords(shape, strides, to - from));
       const at = operands.map((t, k) => t.handle + from * strides[k][0] * bytesOf(t));
       const [x, y, z = 0] = at;
       jobs.push([Job.broadcast, kernel, op, x, y, z, out.handle + from * perRow * bytesOf(out), params]);
