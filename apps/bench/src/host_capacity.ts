@@ -35,6 +35,10 @@ const FIGURES = [
   { workload: HOST_WAKE, size: 90, lib: 'native-futex', threads: 2, unit: 'µs', better: 'lower' },
 ] as const;
 
+/** The four figures' ids, in FIGURES's order. */
+const IDS = FIGURES.map((f) => figureId(f.workload, f.size, f.lib, f.threads));
+const [CPUS_1T, CPUS_2T, WAKE_P50] = IDS;
+
 /**
  * The four figures' values in one probe output (figure id → value), or why it is not one.
  *
@@ -48,11 +52,7 @@ export function hostValues(out: unknown): Record<string, number> | { error: stri
   const nums = [o?.one, o?.cpus2, w?.p50, w?.p90];
   if (!nums.every((v) => typeof v === 'number' && Number.isFinite(v)))
     return { error: `host_capacity printed no capacity and wake figures: ${JSON.stringify(out)}` };
-  const [one, cpus2, p50, p90] = nums as number[];
-  const values = [one, cpus2, p50, p90];
-  return Object.fromEntries(
-    FIGURES.map((f, i) => [figureId(f.workload, f.size, f.lib, f.threads), values[i]]),
-  );
+  return Object.fromEntries(IDS.map((id, i) => [id, nums[i] as number]));
 }
 
 /**
@@ -64,12 +64,7 @@ export function hostValues(out: unknown): Record<string, number> | { error: stri
  * hostRatios(report.figures).map((r) => r.label); // ['host: CPUs given to 2 threads / 1 thread']
  */
 export function hostRatios(figures: readonly Figure[]): Ratio[] {
-  return measuredRatio(
-    figures,
-    'host: CPUs given to 2 threads / 1 thread',
-    figureId(HOST_CPUS, 2, 'native-spin', 2),
-    figureId(HOST_CPUS, 1, 'native-spin', 1),
-  );
+  return measuredRatio(figures, 'host: CPUs given to 2 threads / 1 thread', CPUS_2T, CPUS_1T);
 }
 
 /** What the anchor shows (a report's note). */
@@ -92,15 +87,16 @@ export class HostAnchor {
     if (!('binary' in this.probe)) return;
     const r = runJsonCommand<HostOut>(this.probe.binary, ['--ms', this.quick ? '200' : '1000']);
     const values = 'error' in r ? r : hostValues(r);
-    for (const f of FIGURES) {
-      const id = figureId(f.workload, f.size, f.lib, f.threads);
-      const value = 'error' in values ? null : values[id];
-      samples.add(id, value, 'error' in values ? String(values.error) : 'no value');
-    }
+    for (const id of IDS)
+      samples.add(
+        id,
+        'error' in values ? null : values[id],
+        'error' in values ? String(values.error) : 'no value',
+      );
     log(
       'error' in values
         ? `round ${round + 1} host capacity: ${values.error}`
-        : `round ${round + 1} host capacity: 1 thread ${values[figureId(HOST_CPUS, 1, 'native-spin', 1)].toFixed(2)} CPUs, 2 threads ${values[figureId(HOST_CPUS, 2, 'native-spin', 2)].toFixed(2)}; futex wake p50 ${values[figureId(HOST_WAKE, 50, 'native-futex', 2)].toFixed(1)} µs`,
+        : `round ${round + 1} host capacity: 1 thread ${values[CPUS_1T].toFixed(2)} CPUs, 2 threads ${values[CPUS_2T].toFixed(2)}; futex wake p50 ${values[WAKE_P50].toFixed(1)} µs`,
     );
   }
 

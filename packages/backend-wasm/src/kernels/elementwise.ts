@@ -88,11 +88,10 @@ function broadcast(
   nsPerElement: number,
   whole: (params: number) => void,
 ): void {
-  const walk = coalesce(
+  const { shape, strides } = coalesce(
     out.shape,
     operands.map((t) => bstrides(t.shape)),
   );
-  const { shape, strides } = walk;
   const rank = shape.length;
   const rows = rank === 0 ? 1 : shape[0];
   const n = sizeOf(out.shape);
