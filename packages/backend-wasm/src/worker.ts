@@ -2,7 +2,8 @@
  * A pool worker (worker_threads in Node, a Web Worker in a browser): instantiates the kernels on
  * the shared memory, says 'ready', then claims and runs chunks of the tasks the main thread
  * publishes in the control block (each a Job kind and its arguments, which the module's runJob
- * reads in place), polling briefly and then blocking in Atomics.wait between tasks (pool.ts).
+ * reads in place), polling briefly, then dozing in short timed waits, then blocking in
+ * Atomics.wait between tasks (pool.ts).
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
 import { Control } from './pool.js';

@@ -30,9 +30,10 @@ export class Workers {
   }
 
   /**
-   * Nanoseconds before a worker joins a split call when the workers sleep: waking one and its
-   * answer (a round trip, measured when the pool starts; Infinity without a pool). The calling
-   * thread works meanwhile: a split call loses at most its small overhead, never this wait.
+   * Nanoseconds before a worker joins a split call when the workers have stopped polling (dozing
+   * after a recent task, the usual case between the split calls of a program using the backend):
+   * a round trip, measured when the pool starts; Infinity without a pool. The calling thread
+   * works meanwhile: a split call loses at most its small overhead, never this wait.
    */
   dispatchNs = Number.POSITIVE_INFINITY;
   /** The same for workers still polling after a recent task (back-to-back calls). */
@@ -50,8 +51,8 @@ export class Workers {
 
   /**
    * Re-times a round trip to the workers (`rounds` of them) twice: back to back, workers still
-   * polling (`hotDispatchNs`), and each after a pause longer than their polling, so a sleeping
-   * worker is woken (`dispatchNs`, the expensive case); medians in nanoseconds. No-op without a pool.
+   * polling (`hotDispatchNs`), and each after a pause longer than their polling, so they doze
+   * (`dispatchNs`, the expensive case); medians in nanoseconds. No-op without a pool.
    */
   measureDispatch(rounds = 21): void {
     const pool = this.pool;
@@ -61,7 +62,7 @@ export class Workers {
       for (let i = 0; i < rounds; i++) {
         const until = performance.now() + pause;
         while (performance.now() < until) {
-          // With a pause: let the workers' polling run out, so they block (the cold case).
+          // With a pause: let the workers' polling run out, so they doze (the cold case).
         }
         const t0 = performance.now();
         pool.roundTrip();

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Job, Unary } from '../dist/codes.js';
 import { createWasmBackend, type WasmBackend } from '../dist/index.js';
 import type { WasmContext } from '../dist/kernels/context.js';
-import { CONTROL_BYTES, WorkerPool } from '../dist/pool.js';
+import { chunkBounds } from '../dist/parallel.js';
+import { CONTROL_BYTES, type Control, WorkerPool } from '../dist/pool.js';
 
 /** The backend's kernels, heap and pool (private fields: an internal test hook). */
 const internals = (b: WasmBackend) => (b as unknown as { ctx: WasmContext }).ctx;
@@ -39,6 +40,30 @@ describe('worker pool protocol', () => {
     // The next calls run (no hang) and compute, on both threads.
     const out = splitExp(b, 64);
     out.forEach((v, i) => expect(v).toBeCloseTo(Math.exp(i / 64), 5));
+    b.dispose();
+  }, 30_000);
+
+  it('a worker polls, then dozes, then blocks, and answers a task in each state', async () => {
+    const b = await createWasmBackend({ threads: 2 });
+    const pool = (internals(b).par as unknown as { workers: { pool: WorkerPool } }).workers.pool;
+    const control = (pool as unknown as { control: Control }).control;
+    const state = () => (control.polling(0) ? 'polling' : control.blocked(0) ? 'blocked' : 'dozing');
+    /** Spins until the worker is in `want` (no fixed sleep: a busy host may stretch any of them). */
+    const reach = (want: string) => {
+      const until = performance.now() + 5000;
+      while (state() !== want && performance.now() < until) {
+        // Each state lasts SPIN_MS, DOZE_MS, or until the next task.
+      }
+      return state();
+    };
+    // roundTrip() returns once the worker has run its chunk, in whatever state it was found.
+    pool.roundTrip();
+    expect(reach('dozing')).toBe('dozing');
+    // A dozing worker gets no notify: it finds the task after one of its timed waits.
+    pool.roundTrip();
+    expect(reach('blocked')).toBe('blocked');
+    pool.roundTrip();
+    splitExp(b, 64).forEach((v, i) => expect(v).toBeCloseTo(Math.exp(i / 64), 5));
     b.dispose();
   }, 30_000);
 
@@ -100,7 +125,7 @@ describe('cost model and worker state', () => {
       run: () => false,
     };
     const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
-    // 100 µs of work with polling workers: 4 chunks of 25 µs (2 per thread), at most `most`.
+    // 100 µs of work with polling workers: 4 chunks of 25 µs on average, at most `most`.
     state.polling = true;
     expect(par.parts(1e5, 8)).toBe(4);
     expect(par.parts(1e5, 3)).toBe(3);
@@ -109,11 +134,11 @@ describe('cost model and worker state', () => {
     expect(par.parts(4e4, 8)).toBe(2);
     // 10 µs: the saving is under twice the cost of publishing the task.
     expect(par.parts(1e4, 8)).toBe(1);
-    // Asleep: 100 µs does not pay for the 1 ms wake-up; 5 ms does (the calling thread works
-    // while a worker wakes up).
+    // Not polling: 100 µs does not pay for the 1 ms wake-up; 5 ms does, in 3 chunks per thread
+    // at most (the calling thread works while a worker wakes up).
     state.polling = false;
     expect(par.parts(1e5, 8)).toBe(1);
-    expect(par.parts(5e6, 8)).toBe(4);
+    expect(par.parts(5e6, 8)).toBe(6);
     // A busy host: 10 ms to wake a worker. 5 ms runs here.
     fake.dispatchNs = 1e7;
     expect(par.parts(5e6, 8)).toBe(1);
@@ -161,7 +186,35 @@ describe('cost model and worker state', () => {
     expect(par.plan(8e6, 8, 7).parts).toBe(1);
     // Pinned figures (tests of the split paths) follow the model alone.
     par.pin({ dispatch: 0 });
-    expect(par.plan(1e6, 8, 9).parts).toBe(4);
+    expect(par.plan(1e6, 8, 9).parts).toBe(6);
     b.dispose();
+  });
+});
+
+describe('chunkBounds', () => {
+  it('cuts [0, total) into aligned chunks that shrink from the first to the last', () => {
+    expect(chunkBounds(128, 4, 8)).toEqual([0, 48, 88, 112, 128]);
+    expect(chunkBounds(64, 6, 1)).toEqual([0, 18, 33, 46, 55, 61, 64]);
+    // Fewer aligned blocks than parts: one chunk per block; the last chunk ends at total.
+    expect(chunkBounds(10, 6, 4)).toEqual([0, 4, 8, 10]);
+    expect(chunkBounds(1, 6, 16)).toEqual([0, 1]);
+    for (let total = 1; total <= 300; total += 7) {
+      for (const align of [1, 4, 8, 16]) {
+        for (let parts = 1; parts <= 12; parts++) {
+          const b = chunkBounds(total, parts, align);
+          const blocks = Math.ceil(total / align);
+          expect(b.length - 1).toBe(Math.min(parts, blocks));
+          expect(b[0]).toBe(0);
+          expect(b[b.length - 1]).toBe(total);
+          const sizes = b.slice(1).map((end, i) => end - b[i]);
+          for (let i = 0; i < sizes.length; i++) {
+            if (i < sizes.length - 1) expect(sizes[i] % align).toBe(0);
+            expect(sizes[i]).toBeGreaterThan(0);
+            // Non-increasing in blocks (the last may end short of a whole block).
+            if (i > 0) expect(Math.ceil(sizes[i] / align)).toBeLessThanOrEqual(sizes[i - 1] / align);
+          }
+        }
+      }
+    }
   });
 });

@@ -5,6 +5,7 @@
 import type { Conv2dParams, Pool2dParams } from '@nnet/tensor';
 import { ConvField, ConvMode, Job } from '../codes.js';
 import type { T, WasmContext } from './context.js';
+import { chunkBounds } from '../parallel.js';
 
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
 const CONV_COLS_BUDGET = 8 << 20;
@@ -116,12 +117,12 @@ function splitImages(
   const geo = geometry(ctx, [H, W, Ho, Wo], kH, kW, p, Cg);
   const areas: number[] = [];
   try {
-    const step = Math.ceil(N / parts);
-    const nb = imagesPerProduct(step, KK, L);
+    const bounds = chunkBounds(N, parts, 1);
+    const nb = imagesPerProduct(Math.max(...bounds.slice(1).map((b, i) => b - bounds[i])), KK, L);
     // Each part's area: [args and geometry: 128 bytes][columns][the batch's product, nb > 1]
     const room = KK * nb * L * 4 + (nb > 1 ? Og * nb * L * 4 : 0);
     const jobs: number[][] = [];
-    for (let n0 = 0; n0 < N; n0 += step) {
+    for (let i = 1; i < bounds.length; i++) {
       const area = ctx.heap.alloc(128 + room);
       areas.push(area);
       const batch = nb > 1 ? area + 128 + KK * nb * L * 4 : 0;
@@ -138,7 +139,7 @@ function splitImages(
         nb,
         batch,
       };
-      jobs.push(convJob(fields, n0, Math.min(N, n0 + step), area));
+      jobs.push(convJob(fields, bounds[i - 1], bounds[i], area));
     }
     ctx.par.run(jobs);
   } finally {

@@ -7,6 +7,7 @@ import * as js from '@nnet/kernels-js';
 import { type BinaryOp, type CompareOp, sizeOf, type UnaryOp } from '@nnet/tensor';
 import { Binary, Broadcast, Cast, Compare, Job, Limit, Unary } from '../codes.js';
 import { bstrides, type T, type WasmContext } from './context.js';
+import { chunkBounds } from '../parallel.js';
 
 /** int32 binary ops with an AssemblyScript kernel (wrapping, like PyTorch's int32). */
 const INT_BINARY = new Set<BinaryOp>(['add', 'sub', 'mul', 'maximum', 'minimum']);
@@ -108,11 +109,11 @@ function broadcast(
   const words = 1 + rank * (1 + operands.length);
   const blocks = ctx.heap.alloc(4 * words * parts);
   try {
-    const step = Math.ceil(rows / parts);
+    const bounds = chunkBounds(rows, parts, 1);
     const perRow = n / rows;
     const jobs: number[][] = [];
-    for (let from = 0, i = 0; from < rows; from += step, i++) {
-      const to = Math.min(rows, from + step);
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const [from, to] = [bounds[i], bounds[i + 1]];
       const params = blocks + 4 * words * i;
       ctx.heap.setInt32(params, walkWords(shape, strides, to - from));
       const at = operands.map((t, k) => t.handle + from * strides[k][0] * bytesOf(t));
