@@ -4,8 +4,8 @@
  */
 import type { Conv2dParams, Pool2dParams } from '@nnet/tensor';
 import { ConvField, ConvMode, Job } from '../codes.js';
-import type { T, WasmContext } from './context.js';
 import { chunkBounds } from '../parallel.js';
+import type { T, WasmContext } from './context.js';
 
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */
 const CONV_COLS_BUDGET = 8 << 20;

@@ -6,8 +6,8 @@
 import * as js from '@nnet/kernels-js';
 import { type BinaryOp, type CompareOp, sizeOf, type UnaryOp } from '@nnet/tensor';
 import { Binary, Broadcast, Cast, Compare, Job, Limit, Unary } from '../codes.js';
-import { bstrides, type T, type WasmContext } from './context.js';
 import { chunkBounds } from '../parallel.js';
+import { bstrides, type T, type WasmContext } from './context.js';
 
 /** int32 binary ops with an AssemblyScript kernel (wrapping, like PyTorch's int32). */
 const INT_BINARY = new Set<BinaryOp>(['add', 'sub', 'mul', 'maximum', 'minimum']);
