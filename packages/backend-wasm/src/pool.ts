@@ -14,7 +14,7 @@ import { AdamField, AttnField, CeField, ConvField, GemmField, Job } from './code
 
 /**
  * Int32 words of the control block's header: the task word, the claim counter and the finished
- * counter on cache lines of their own, then one line per worker (its wait state and exit flag).
+ * counter on cache lines of their own, then one line per worker (its wait state, exit flag and doze count).
  */
 const LINE = 16;
 /** gen·2^CHUNK_BITS + chunks of the current task; −1 tells the workers to stop. */
@@ -34,13 +34,12 @@ const STATE = 0;
  * short timed waits (answers within a slice, and the caller need not wake it), or blocked until
  * woken (Atomics.notify, which costs the caller itself ~30-40 µs here).
  */
-const enum State {
-  blocked = 0,
-  polling = 1,
-  dozing = 2,
-}
+const State = { blocked: 0, polling: 1, dozing: 2 } as const;
+type State = (typeof State)[keyof typeof State];
 /** Word of worker w's line: 1 once it has left the control block (stopped). */
 const LEFT = 1;
+/** Word of worker w's line: how many times it has started dozing (for tests and diagnostics). */
+const DOZES = 2;
 const workerLine = (w: number) => (3 + w) * LINE;
 
 /** Bits of a task word that count its chunks (the rest is the task's generation). */
@@ -163,6 +162,11 @@ export class Control {
     return Atomics.load(this.ctrl, workerLine(w) + STATE) === State.polling;
   }
 
+  /** How many times worker w has started dozing. */
+  dozes(w: number): number {
+    return Atomics.load(this.ctrl, workerLine(w) + DOZES);
+  }
+
   /** True when worker w blocks until woken (a new task must notify it). */
   blocked(w: number): boolean {
     return Atomics.load(this.ctrl, workerLine(w) + STATE) === State.blocked;
@@ -183,6 +187,7 @@ export class Control {
     }
     if (task !== seen) return task;
     this.setState(w, State.dozing);
+    Atomics.add(ctrl, workerLine(w) + DOZES, 1);
     const wakeAt = performance.now() + DOZE_MS;
     while (task === seen && performance.now() < wakeAt) {
       Atomics.wait(ctrl, TASK, seen, DOZE_SLICE_MS);
