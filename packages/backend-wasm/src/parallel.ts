@@ -11,8 +11,8 @@
  * overhead, never a wait. A call whose estimated one-thread time is `ns` is split when the time
  * saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice that overhead.
  * The model's choice is checked against measurement (plan()): calls of each kind and size are
- * timed both ways, and split only while splitting has been faster, so a host too busy for the
- * workers stops splitting. Chunks are split by what the call holds (rows or columns of a
+ * timed, their estimate scaled by what they measured, timed both ways once a split may pay, and
+ * split only while splitting has been faster, so a host too busy for the workers stops splitting. Chunks are split by what the call holds (rows or columns of a
  * product, query blocks of an attention, rows of a cross-entropy, a sort, a cumsum or a resize,
  * runs of images of a convolution batch or of its filter gradient, element ranges), aligned so
  * each element is computed exactly as on one thread: results are identical for any thread count.
@@ -42,6 +42,14 @@ const POST_NS = 8000;
 const CHUNKS_PER_THREAD = 3;
 /** The least a chunk should cost (ns): smaller ones cost more in overhead than they balance. */
 const MIN_CHUNK_NS = 25000;
+/**
+ * Calls estimated under this (ns) always run here, untimed. Larger ones are timed (plan()), and
+ * the estimate of the next call of the same kind and size is scaled by what such calls measured:
+ * the model's figures are timed on cache-resident data, and memory-bound calls on large tensors
+ * measured 2.4-4.8x over them here (pooling [64,8,26,26]: 33 µs estimated, 158 µs measured), so
+ * calls worth splitting were never split.
+ */
+const TRACK_NS = 8000;
 /**
  * How plan() re-times both ways: while splitting wins, every `local`-th call of a kind runs here;
  * while it loses, the next split comes after `min` calls, doubling up to `max`.
@@ -110,6 +118,9 @@ export function chunkBounds(total: number, parts: number, align: number): number
   }
   return bounds;
 }
+
+/** plan()'s answer for a call that runs here untimed. */
+const HERE = { parts: 1, finish: () => {} } as const;
 
 export class Parallel {
   /** Figures pinned by the user (setCostModel), used instead of the measured ones. */
@@ -255,14 +266,14 @@ export class Parallel {
     return 1;
   }
 
-  /**
-   * What splitting calls like this one (its kind, its size to within 2x) has cost: measured time
-   * over estimated one-thread time, run here and split (running averages; NaN before the first),
-   * and how many more calls run here before the next split to re-measure it.
-   */
   /** The clock plan() times calls with (ms). */
   private readonly now = () => performance.now();
 
+  /**
+   * What calls like this one (its kind, its estimated size to within 2x) have cost: measured time
+   * over estimated one-thread time, run here and split (running averages; NaN before the first),
+   * and how many more calls run here before the next split to re-measure it.
+   */
   private readonly outcomes = new Map<
     number,
     { local: number; split: number; turn: number; backoff: number }
@@ -270,23 +281,27 @@ export class Parallel {
 
   /**
    * The model's chunk count for a call of kind `kind` (any number naming what the call does)
-   * estimated at `ns`, checked against what such calls measured: once both ways have been timed,
-   * a call splits only while splitting has been faster. A host too busy for the workers to keep
+   * estimated at `ns`, checked against what such calls measured: the estimate is scaled by the
+   * time such calls took here, and once both ways have been timed, a call splits only while
+   * splitting has been faster. A host too busy for the workers to keep
    * up (they are descheduled while holding chunks) so stops splitting; the split way is retried
    * after 8, 16, ... up to 512 calls, and the local way every 16th call while splitting wins.
    * `finish()` (call it when the work is done) records the time. Pinned figures skip the record.
    */
   plan(ns: number, most: number, kind: number): { parts: number; finish: () => void } {
-    const p = this.parts(ns, most);
-    if (p < 2 || this.pinned.dispatch !== undefined) return { parts: p, finish: () => {} };
+    if (this.workers.threads < 2 || most < 2 || ns < TRACK_NS) return HERE;
+    if (this.pinned.dispatch !== undefined) return { parts: this.parts(ns, most), finish: () => {} };
     const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
     let o = this.outcomes.get(key);
     if (!o) {
       o = { local: Number.NaN, split: Number.NaN, turn: 0, backoff: PROBE.min };
       this.outcomes.set(key, o);
     }
+    // The estimate as calls like this one measured it, run here (the model alone before).
+    const p = this.parts(Number.isNaN(o.local) ? ns : ns * o.local, most);
     let split: boolean;
-    if (Number.isNaN(o.local)) split = false;
+    if (p < 2) split = false;
+    else if (Number.isNaN(o.local)) split = false;
     else if (Number.isNaN(o.split)) split = true;
     else if (o.split < o.local) split = ++o.turn % PROBE.local !== 0;
     else split = ++o.turn >= o.backoff;

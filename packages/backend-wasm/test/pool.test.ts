@@ -193,6 +193,46 @@ describe('cost model and worker state', () => {
     expect(par.plan(1e6, 8, 9).parts).toBe(6);
     b.dispose();
   });
+
+  it('scales an estimate by what calls like it measured, so an underestimated call gets split', async () => {
+    const { Parallel } = await import('../dist/parallel.js');
+    const b = await createWasmBackend({ threads: 1 });
+    const { k, heap } = internals(b);
+    const fake = {
+      threads: 2,
+      dispatchNs: 1e6,
+      hotDispatchNs: 1e3,
+      polling: () => true,
+      measureDispatch: () => {},
+      run: () => false,
+    };
+    const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
+    let t = 0;
+    (par as unknown as { now: () => number }).now = () => t;
+    /** Plans a call of kind 7 estimated at `ns` that takes `ms` here; its chunk count. */
+    const call = (ns: number, ms: number) => {
+      const plan = par.plan(ns, 8, 7);
+      t += ms;
+      plan.finish();
+      return plan.parts;
+    };
+    // Estimated at 20 µs: too small to pay for a split. It measures 100 µs (a memory-bound call
+    // on a large tensor), so the next one is planned as 100 µs: split (timed both ways).
+    expect(call(2e4, 0.1)).toBe(1);
+    expect(call(2e4, 0.1)).toBe(4);
+    // Estimated at 5 µs: never timed, never split, whatever it takes.
+    expect(call(5e3, 1)).toBe(1);
+    expect(call(5e3, 1)).toBe(1);
+    // A call that measures what the model said stays unsplit.
+    const honest = (ns: number) => {
+      const plan = par.plan(ns, 8, 8);
+      t += ns / 1e6;
+      plan.finish();
+      return plan.parts;
+    };
+    expect([honest(2e4), honest(2e4), honest(2e4)]).toEqual([1, 1, 1]);
+    b.dispose();
+  });
 });
 
 describe('chunkBounds', () => {
