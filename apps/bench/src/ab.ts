@@ -16,6 +16,7 @@ import { type Job, runJob } from './jobs.js';
 import type { LibName } from './libs.js';
 import { fmt } from './markdown.js';
 import { UNITS, type Workload } from './measure.js';
+import { pinNote } from './pin.js';
 import { defaultReportPath, nodeEnvironment, writeReport } from './report.js';
 import {
   AB_SIDES,
@@ -153,6 +154,7 @@ function main(): void {
     notes: [
       `Figures: lib '<library>@A' or '@B' (A = ${dirs.A}, B = ${dirs.B}), each value the median of one child process's repeated calls; A and B alternate, the order reversed every other round.`,
       'Ratios: B / A per round (samples/s and GFLOP/s: below 1 is slower; ms: above 1 is slower).',
+      pinNote(),
       slower.length
         ? `B slower beyond the spread (every round's ratio on the slow side): ${slower.map(label).join('; ')}`
         : `B slower beyond the spread (every round's ratio on the slow side${rounds < 2 ? '; needs two rounds' : ''}): none.`,

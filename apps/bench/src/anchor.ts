@@ -24,6 +24,7 @@ import { alternate, parseCli, positiveInts } from './cli_args.js';
 import { HostAnchor, hostRatios } from './host_capacity.js';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
 import type { Workload } from './measure.js';
+import { pinNote, pinned } from './pin.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import { buildReport, type Figure, figureId, SampleSet } from './schema.js';
 
@@ -93,7 +94,8 @@ const CONTENDERS: Record<'mlp-train' | 'cnn-train', readonly (Native | 'nnet-was
  */
 function runPython(python: string, lib: Native, args: string[], threads: number): PythonOut {
   const n = String(threads);
-  return runJsonCommand<PythonOut>(python, [NATIVE[lib].script, ...args, '--threads', n], {
+  const [command, argv] = pinned(threads, python, [NATIVE[lib].script, ...args, '--threads', n]);
+  return runJsonCommand<PythonOut>(command, argv, {
     ...process.env,
     ...NATIVE[lib].env,
     OPENBLAS_NUM_THREADS: n,
@@ -231,6 +233,7 @@ function main(): void {
   );
   figures.push(...host.figures(samples));
   host.describe(notes);
+  notes.push(pinNote());
   const bench = quick ? 'anchor-quick' : 'anchor';
   const title = 'Training beside native libraries: numpy/OpenBLAS and PyTorch';
   const command = `pnpm --filter @nnet/bench run anchor --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}`;

@@ -14,6 +14,7 @@ import { type Job, jobLib, RELAXED_FLAG, runJob } from './jobs.js';
 import { LIBS, type LibName } from './libs.js';
 import { UNITS, type Workload } from './measure.js';
 import { PeakAnchor, peakRatios } from './native_peak.js';
+import { pinNote } from './pin.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import {
   type BenchReport,
@@ -195,6 +196,7 @@ function main(): void {
             `nnet-wasm-relaxed: the same nnet-wasm child started with \`${RELAXED_FLAG}\` (Node 20 runs plain SIMD without it); extra.relaxedSimd says which build ran.`,
           ]),
       ...peakNotes,
+      pinNote(),
     ],
   });
   printTables(report);

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LibName } from './libs.js';
 import { UNITS, type Workload } from './measure.js';
+import { pinned } from './pin.js';
 
 export interface Job {
   lib: LibName;
@@ -43,12 +44,16 @@ export function jobLib(job: Job): string {
 /** Node flag that enables relaxed SIMD in Node 20 (refused inside NODE_OPTIONS, so passed on argv). */
 export const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
-/** Runs `job` in a child process (with `nodeFlags` before the script) and parses its JSON line. */
+/**
+ * Runs `job` in a child process (with `nodeFlags` before the script; one-thread jobs pinned to a
+ * CPU, pin.ts) and parses its JSON line.
+ */
 export function runJob(job: Job, nodeFlags: readonly string[] = []): JobResult {
   const script = fileURLToPath(new URL('./run-one.js', import.meta.url));
   const flags = job.relaxed && !nodeFlags.includes(RELAXED_FLAG) ? [...nodeFlags, RELAXED_FLAG] : nodeFlags;
   try {
-    const out = execFileSync(process.execPath, [...flags, script, JSON.stringify(job)], {
+    const [command, args] = pinned(job.threads, process.execPath, [...flags, script, JSON.stringify(job)]);
+    const out = execFileSync(command, args, {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
       stdio: ['ignore', 'pipe', 'pipe'],

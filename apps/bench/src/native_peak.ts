@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { runJsonCommand } from './child.js';
 import { alternate } from './cli_args.js';
 import { compileNative } from './native.js';
+import { pinned } from './pin.js';
 import { type Figure, figureId, measuredRatio, type Ratio, type SampleSet } from './schema.js';
 
 /** The probe's two kernels: 128-bit FMA, and 128-bit multiply then add (what plain wasm SIMD has). */
@@ -150,7 +151,9 @@ export function runPeak(
   const timing = quick
     ? ['--min-time-ms', '50', '--min-reps', '2']
     : ['--min-time-ms', '500', '--min-reps', '5'];
-  const r: PeakOut = runJsonCommand<PeakOut>(binary, ['--op', op, '--threads', String(threads), ...timing]);
+  const r: PeakOut = runJsonCommand<PeakOut>(
+    ...pinned(threads, binary, ['--op', op, '--threads', String(threads), ...timing]),
+  );
   if (r.error) return { value: null, error: r.error };
   return typeof r.gflops === 'number'
     ? { value: r.gflops }
