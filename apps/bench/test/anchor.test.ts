@@ -15,18 +15,20 @@ describe('native anchors without Python (as on CI; no timing is asserted)', () =
     expect(out).toContain('PyTorch anchor skipped: /nonexistent/python3 is missing');
     expect(validateReport(report)).toEqual([]);
     expect(report.notes.join(' ')).toMatch(/PyTorch anchor skipped: \/nonexistent\/python3 is missing/);
-    // The host's capacity (native, no Python) is there when g++ is: all four figures or none.
+    // The host's capacity (native, no Python) is there when g++ is: all six figures or none.
     const host = report.figures.filter((f) => f.workload.startsWith('host-'));
-    expect([0, 4]).toContain(host.length);
+    expect([0, 6]).toContain(host.length);
     expect(report.figures.filter((f) => !host.includes(f)).map((f) => `${f.workload} ${f.lib}`)).toEqual([
       'mlp-train nnet-wasm',
       'cnn-train nnet-wasm',
       'mlp-train-cpu-time nnet-wasm',
     ]);
     for (const f of report.figures) expect(f.samples.length, f.id).toBe(1);
-    // Only the host's own ratio can remain (numpy and torch have none).
+    // Only the host's own ratios can remain (numpy and torch have none).
     expect(report.ratios.map((r) => r.label)).toEqual(
-      host.length ? ['host: CPUs given to 2 threads / 1 thread'] : [],
+      host.length
+        ? ['host: CPUs given to 2 threads / 1 thread', "host: the slowest CPU's speed / the fastest's"]
+        : [],
     );
   }, 120_000);
 
