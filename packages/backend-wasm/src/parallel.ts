@@ -12,10 +12,12 @@
  * saved once a worker joins, (ns − latency)·(1 − 1/threads), is more than twice that overhead.
  * The model's choice is checked against measurement (plan()): calls of each kind and size are
  * timed, their estimate scaled by what they measured, timed both ways once a split may pay, and
- * split only while splitting has been faster, so a host too busy for the workers stops splitting. Chunks are split by what the call holds (rows or columns of a
- * product, query blocks of an attention, rows of a cross-entropy, a sort, a cumsum or a resize,
- * runs of images of a convolution batch or of its filter gradient, element ranges), aligned so
- * each element is computed exactly as on one thread: results are identical for any thread count.
+ * split only while splitting has been faster, so a host too busy for the workers stops
+ * splitting. Chunks are split by what the call holds (rows or columns of a product, query blocks
+ * of an attention, rows of a cross-entropy, a sort, a cumsum or a resize, runs of images of a
+ * convolution batch or of its filter gradient, element ranges), in sizes that shrink from the
+ * first chunk to the last (chunkBounds), aligned so each element is computed exactly as on one
+ * thread: results are identical for any thread count.
  */
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
@@ -283,14 +285,17 @@ export class Parallel {
    * The model's chunk count for a call of kind `kind` (any number naming what the call does)
    * estimated at `ns`, checked against what such calls measured: the estimate is scaled by the
    * time such calls took here, and once both ways have been timed, a call splits only while
-   * splitting has been faster. A host too busy for the workers to keep
-   * up (they are descheduled while holding chunks) so stops splitting; the split way is retried
-   * after 8, 16, ... up to 512 calls, and the local way every 16th call while splitting wins.
-   * `finish()` (call it when the work is done) records the time. Pinned figures skip the record.
+   * splitting has been faster. A host too busy for the workers to keep up (they are descheduled
+   * while holding chunks) so stops splitting; the split way is retried after 8, 16, ... up to 512
+   * calls, and the local way every 16th call while splitting wins. `finish()` (call it when the
+   * work is done) records the time. Pinned figures skip the record, and calls estimated under
+   * TRACK_NS run here untimed.
    */
   plan(ns: number, most: number, kind: number): { parts: number; finish: () => void } {
-    if (this.workers.threads < 2 || most < 2 || ns < TRACK_NS) return HERE;
+    if (this.workers.threads < 2 || most < 2) return HERE;
+    // Pinned (the tests of the split paths): the model alone, at any size.
     if (this.pinned.dispatch !== undefined) return { parts: this.parts(ns, most), finish: () => {} };
+    if (ns < TRACK_NS) return HERE;
     const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
     let o = this.outcomes.get(key);
     if (!o) {

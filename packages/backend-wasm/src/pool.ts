@@ -14,7 +14,8 @@ import { AdamField, AttnField, CeField, ConvField, GemmField, Job } from './code
 
 /**
  * Int32 words of the control block's header: the task word, the claim counter and the finished
- * counter on cache lines of their own, then one line per worker (its wait state, exit flag and doze count).
+ * counter on cache lines of their own, then one line per worker (its wait state, exit flag and
+ * doze count).
  */
 const LINE = 16;
 /** gen·2^CHUNK_BITS + chunks of the current task; −1 tells the workers to stop. */

@@ -111,9 +111,10 @@ export class WasmBackend implements Backend<number> {
   /**
    * The cost model that decides, per call, whether work is split across threads: nanoseconds per
    * GEMM flop, per element of a cheap and of a transcendental element-wise op (timed on one
-   * thread at start-up), and how long a worker takes to join a split call, workers dozing
-   * after a recent task (`dispatch`) and still polling (`hotDispatch`) (timed when the pool starts; Infinity with one
-   * thread); re-timed every 5 s of threaded use. A call of estimated time t is split when
+   * thread at start-up), and how long a worker takes to join a split call, workers dozing after
+   * a recent task (`dispatch`) and still polling (`hotDispatch`) (timed when the pool starts;
+   * Infinity with one thread); re-timed every 5 s of threaded use. Each kind of call's estimate
+   * is then scaled by what such calls measured. A call of estimated time t is split when
    * (t − latency)·(1 − 1/threads) exceeds twice the cost of publishing it (8 µs; the calling
    * thread works while the workers join, so a late worker never makes it wait).
    *
