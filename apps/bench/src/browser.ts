@@ -96,6 +96,9 @@ async function main(): Promise<void> {
         environment.nnetRelaxed = r.nnetRelaxed ?? 'unknown';
         environment[`nnetPoolThreads@${threads}`] = r.nnetThreads ?? 'unknown';
         environment[`tfjsThreads@${threads}`] = r.tfjsThreads ?? 'unknown';
+        if (r.nnetDispatchUs)
+          environment[`nnetDispatchUs@${threads}`] =
+            `${r.nnetDispatchUs.cold.toFixed(1)} dozing / ${r.nnetDispatchUs.hot.toFixed(1)} polling`;
         environment.tfjsMultithread = r.tfjsMultithread ?? 'unknown';
         environment.crossOriginIsolated = r.crossOriginIsolated;
         for (const row of r.rows) {

@@ -27,6 +27,11 @@ export interface PageResult {
   /** nnet-wasm: the relaxed-SIMD build ran; threads the pool actually uses. */
   nnetRelaxed: boolean | null;
   nnetThreads: number | null;
+  /**
+   * nnet-wasm's cost model after the run: how long a worker took to join a split call, dozing and
+   * still polling (µs; null with one thread or on an error).
+   */
+  nnetDispatchUs: { cold: number; hot: number } | null;
   /** tfjs-wasm: threads its build runs and whether it found multithread support. */
   tfjsThreads: number | null;
   tfjsMultithread: boolean | null;

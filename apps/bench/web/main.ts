@@ -4,6 +4,8 @@
  * (`?threads=n`), each workload alternating the two libraries (`?first=tfjs-wasm` flips the order).
  * The result is left in `window.nnetBench` and the page's state in `body[data-state]`.
  */
+
+import * as nn from '@nnet/tensor';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -48,6 +50,7 @@ async function run(): Promise<PageResult> {
     userAgent: navigator.userAgent,
     nnetRelaxed: libs['nnet-wasm'].relaxed ?? null,
     nnetThreads: nnetWasm.getThreads(),
+    nnetDispatchUs: null,
     tfjsThreads: tfjsWasm.getThreadsCount(),
     tfjsMultithread: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
     rows: [],
@@ -72,6 +75,14 @@ async function run(): Promise<PageResult> {
       await new Promise((r) => setTimeout(r, 0));
     }
   }
+  const backend = nn.findBackend('wasm');
+  if (threads > 1 && backend instanceof nnetWasm.WasmBackend) {
+    const model = backend.costModel();
+    result.nnetDispatchUs = { cold: model.dispatch / 1000, hot: model.hotDispatch / 1000 };
+    say(
+      `nnet dispatch: ${result.nnetDispatchUs.cold.toFixed(1)} µs dozing, ${result.nnetDispatchUs.hot.toFixed(1)} µs polling`,
+    );
+  }
   return result;
 }
 
@@ -87,6 +98,7 @@ run()
       userAgent: navigator.userAgent,
       nnetRelaxed: null,
       nnetThreads: null,
+      nnetDispatchUs: null,
       tfjsThreads: null,
       tfjsMultithread: null,
       rows: [],
