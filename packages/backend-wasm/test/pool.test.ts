@@ -113,22 +113,33 @@ describe('a task no worker joins', () => {
   }, 30_000);
 });
 
+/**
+ * A Parallel over a fake two-thread pool (a worker joins 1 µs after a call while polling, 1 ms
+ * otherwise; `state.polling` says which) and a clock the test moves (`clock.ms`): plan() times
+ * calls with it.
+ */
+async function fakeParallel() {
+  const { Parallel } = await import('../dist/parallel.js');
+  const b = await createWasmBackend({ threads: 1 });
+  const { k, heap } = internals(b);
+  const state = { polling: true };
+  const fake = {
+    threads: 2,
+    dispatchNs: 1e6,
+    hotDispatchNs: 1e3,
+    polling: () => state.polling,
+    measureDispatch: () => {},
+    run: () => false,
+  };
+  const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
+  const clock = { ms: 0 };
+  (par as unknown as { now: () => number }).now = () => clock.ms;
+  return { b, par, fake, state, clock };
+}
+
 describe('cost model and worker state', () => {
   it('splits when a worker joins soon enough to pay', async () => {
-    const { Parallel } = await import('../dist/parallel.js');
-    const b = await createWasmBackend({ threads: 1 });
-    const { k, heap } = internals(b);
-    const state = { polling: false };
-    // A fake two-thread pool: a worker joins 1 µs after a call when polling, 1 ms when asleep.
-    const fake = {
-      threads: 2,
-      dispatchNs: 1e6,
-      hotDispatchNs: 1e3,
-      polling: () => state.polling,
-      measureDispatch: () => {},
-      run: () => false,
-    };
-    const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
+    const { b, par, fake, state } = await fakeParallel();
     // 100 µs of work with polling workers: 4 chunks of 25 µs on average, at most `most`.
     state.polling = true;
     expect(par.parts(1e5, 8)).toBe(4);
@@ -150,25 +161,11 @@ describe('cost model and worker state', () => {
   });
 
   it('keeps splitting a kind of call only while splitting has measured faster than running here', async () => {
-    const { Parallel } = await import('../dist/parallel.js');
-    const b = await createWasmBackend({ threads: 1 });
-    const { k, heap } = internals(b);
-    const fake = {
-      threads: 2,
-      dispatchNs: 1e6,
-      hotDispatchNs: 1e3,
-      polling: () => true,
-      measureDispatch: () => {},
-      run: () => false,
-    };
-    const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
-    // A clock the test moves (ms): each call "takes" what the test says.
-    let t = 0;
-    (par as unknown as { now: () => number }).now = () => t;
+    const { b, par, clock } = await fakeParallel();
     /** Plans a 1 ms call of kind 7 taking `localMs` here or `splitMs` split; whether it split. */
     const call = (localMs: number, splitMs: number) => {
       const plan = par.plan(1e6, 8, 7);
-      t += plan.parts > 1 ? splitMs : localMs;
+      clock.ms += plan.parts > 1 ? splitMs : localMs;
       plan.finish();
       return plan.parts > 1;
     };
@@ -197,24 +194,11 @@ describe('cost model and worker state', () => {
   });
 
   it('scales an estimate by what calls like it measured, so an underestimated call gets split', async () => {
-    const { Parallel } = await import('../dist/parallel.js');
-    const b = await createWasmBackend({ threads: 1 });
-    const { k, heap } = internals(b);
-    const fake = {
-      threads: 2,
-      dispatchNs: 1e6,
-      hotDispatchNs: 1e3,
-      polling: () => true,
-      measureDispatch: () => {},
-      run: () => false,
-    };
-    const par = new Parallel(k, heap, fake as unknown as ConstructorParameters<typeof Parallel>[2]);
-    let t = 0;
-    (par as unknown as { now: () => number }).now = () => t;
+    const { b, par, clock } = await fakeParallel();
     /** Plans a call of kind 7 estimated at `ns` that takes `ms` here; its chunk count. */
     const call = (ns: number, ms: number) => {
       const plan = par.plan(ns, 8, 7);
-      t += ms;
+      clock.ms += ms;
       plan.finish();
       return plan.parts;
     };
@@ -228,7 +212,7 @@ describe('cost model and worker state', () => {
     // A call that measures what the model said stays unsplit.
     const honest = (ns: number) => {
       const plan = par.plan(ns, 8, 8);
-      t += ns / 1e6;
+      clock.ms += ns / 1e6;
       plan.finish();
       return plan.parts;
     };
