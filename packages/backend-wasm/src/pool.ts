@@ -61,8 +61,6 @@ export const CONTROL_BYTES = 4 * (LIST + MAX_CHUNKS * CHUNK_WORDS);
 
 /** Polls of a flag before blocking on it (a few tens of µs): the calling thread's wait for a chunk. */
 const SPIN = 20000;
-/** Milliseconds roundTrip() polls before it blocks: longer than any wake-up it measures. */
-const ROUND_TRIP_SPIN_MS = 5;
 /**
  * Milliseconds a worker keeps polling the task word after a task before it blocks: long enough
  * for chunks published back to back, short because polling burns a core another process (or the
@@ -267,8 +265,7 @@ export class WorkerPool {
   roundTrip(): void {
     this.control.setChunk(0, [Job.none]);
     this.publish(1);
-    // Spin, never block: a blocked caller's own wake-up (~80 µs here) is not the worker's latency.
-    this.waitFinished(1, ROUND_TRIP_SPIN_MS);
+    this.waitFinished(1);
   }
 
   /** True when every worker polls the task word (a task published now starts at once). */
@@ -277,16 +274,13 @@ export class WorkerPool {
   }
 
   /**
-   * Waits until `count` chunks of the current task are finished (polling, for at least `spinMs`,
-   * then blocking); then throws a BackendError naming the kernel if one of them trapped (the pool
-   * stays usable).
+   * Waits until `count` chunks of the current task are finished; then throws a BackendError
+   * naming the kernel if one of them trapped (the pool stays usable).
    */
-  private waitFinished(count: number, spinMs = 0): void {
+  private waitFinished(count: number): void {
     const ctrl = this.control.ctrl;
     let done = Atomics.load(ctrl, FINISHED);
     for (let i = 0; i < SPIN && done !== count; i++) done = Atomics.load(ctrl, FINISHED);
-    const until = spinMs > 0 ? performance.now() + spinMs : 0;
-    while (done !== count && performance.now() < until) done = Atomics.load(ctrl, FINISHED);
     for (; done !== count; done = Atomics.load(ctrl, FINISHED)) {
       if (this.blocking) Atomics.wait(ctrl, FINISHED, done, 1000);
     }
