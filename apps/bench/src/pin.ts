@@ -10,21 +10,22 @@
 import { spawnSync } from 'node:child_process';
 
 /**
- * The pinning decision from its inputs: the environment, the platform and what
- * `taskset -cp <pid>` printed (null when it did not run). Pure; pinCpu() feeds it.
+ * The pinning decision from its inputs: the environment, the platform and `affinity()`, what
+ * `taskset -cp <pid>` printed (null when it did not run), asked only when the first two allow
+ * pinning. pinCpu() feeds it the real ones.
  *
  * @example
- * choosePin({}, 'linux', "pid 7's current affinity list: 0,1\n"); // { cpu: 0 }
- * choosePin({ NNET_BENCH_PIN: '0' }, 'linux', '…'); // { why: 'NNET_BENCH_PIN=0' }
+ * choosePin({}, 'linux', () => "pid 7's current affinity list: 0,1\n"); // { cpu: 0 }
+ * choosePin({ NNET_BENCH_PIN: '0' }, 'linux', () => '…'); // { why: 'NNET_BENCH_PIN=0' }
  */
 export function choosePin(
   env: NodeJS.ProcessEnv,
   platform: string,
-  affinity: string | null,
+  affinity: () => string | null,
 ): { cpu: number } | { why: string } {
   if (env.NNET_BENCH_PIN === '0') return { why: 'NNET_BENCH_PIN=0' };
   if (platform !== 'linux') return { why: `not Linux (${platform})` };
-  const cpu = affinity === null ? null : /list:\s*(\d+)/.exec(affinity);
+  const cpu = /list:\s*(\d+)/.exec(affinity() ?? '');
   return cpu ? { cpu: Number(cpu[1]) } : { why: 'taskset did not run (util-linux missing?)' };
 }
 
@@ -38,11 +39,10 @@ let chosen: { cpu: number } | { why: string } | undefined;
  * pinCpu(); // { cpu: 0 } on Linux with taskset
  */
 export function pinCpu(): { cpu: number } | { why: string } {
-  if (!chosen) {
-    const linux = process.platform === 'linux' && process.env.NNET_BENCH_PIN !== '0';
-    const r = linux ? spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' }) : null;
-    chosen = choosePin(process.env, process.platform, r && r.status === 0 ? r.stdout : null);
-  }
+  chosen ??= choosePin(process.env, process.platform, () => {
+    const r = spawnSync('taskset', ['-cp', String(process.pid)], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout : null;
+  });
   return chosen;
 }
 

@@ -118,7 +118,8 @@ function splitImages(
   const areas: number[] = [];
   try {
     const bounds = chunkBounds(N, parts, 1);
-    const nb = imagesPerProduct(Math.max(...bounds.slice(1).map((b, i) => b - bounds[i])), KK, L);
+    // The first chunk is the largest (chunkBounds): room for its images fits every chunk.
+    const nb = imagesPerProduct(bounds[1], KK, L);
     // Each part's area: [args and geometry: 128 bytes][columns][the batch's product, nb > 1]
     const room = KK * nb * L * 4 + (nb > 1 ? Og * nb * L * 4 : 0);
     const jobs: number[][] = [];

@@ -112,9 +112,10 @@ function broadcast(
     const bounds = chunkBounds(rows, parts, 1);
     const perRow = n / rows;
     const jobs: number[][] = [];
-    for (let i = 0; i + 1 < bounds.length; i++) {
-      const [from, to] = [bounds[i], bounds[i + 1]];
-      const params = blocks + 4 * words * i;
+    for (let i = 1; i < bounds.length; i++) {
+      const from = bounds[i - 1];
+      const to = bounds[i];
+      const params = blocks + 4 * words * (i - 1);
       ctx.heap.setInt32(params, walkWords(shape, strides, to - from));
       const at = operands.map((t, k) => t.handle + from * strides[k][0] * bytesOf(t));
       const [x, y, z = 0] = at;
