@@ -11,6 +11,7 @@
 
 import { BackendError } from '@nnet/tensor';
 import { AdamField, AttnField, CeField, ConvField, GemmField, Job } from './codes.js';
+import type { Placement } from './placement.js';
 
 /**
  * Int32 words of the control block's header: the task word, the claim counter and the finished
@@ -174,16 +175,20 @@ export class Control {
   }
 
   /**
-   * A worker's wait for the next task after `seen`: polls for SPIN_MS, dozes for DOZE_MS, then
-   * blocks on the task word; returns the new task word.
+   * A worker's wait for the next task after `seen`: polls for SPIN_MS (and on while `placement`
+   * says so: placement.ts), dozes for DOZE_MS, then blocks on the task word; returns the new task
+   * word.
    */
-  next(w: number, seen: number): number {
+  next(w: number, seen: number, placement?: Placement): number {
     const ctrl = this.ctrl;
     this.setState(w, State.polling);
     let task = Atomics.load(ctrl, TASK);
     const until = performance.now() + SPIN_MS;
     for (let i = 1; task === seen; i++) {
-      if ((i & 255) === 0 && performance.now() > until) break;
+      if ((i & 255) === 0) {
+        const now = performance.now();
+        if (now > until && !placement?.keepPolling(now)) break;
+      }
       task = Atomics.load(ctrl, TASK);
     }
     if (task !== seen) return task;

@@ -6,6 +6,7 @@
  * Atomics.wait between tasks (pool.ts).
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
+import { type Placement, type ProcFs, procCpuReader, Spread } from './placement.js';
 import { Control } from './pool.js';
 import type { WorkerInit } from './spawn.js';
 
@@ -18,8 +19,18 @@ interface WorkerScope {
   postMessage(message: unknown): void;
 }
 
-/** The start-up data and a way to answer: workerData and parentPort in Node, messages in a browser. */
-async function connect(): Promise<{ init: WorkerInit; post: (m: unknown) => void }> {
+interface Connection {
+  init: WorkerInit;
+  post: (m: unknown) => void;
+  /** Node on Linux: keeps this worker off the calling thread's CPU (placement.ts). */
+  placement?: Placement;
+}
+
+/**
+ * The start-up data and a way to answer: workerData and parentPort in Node (with a placement
+ * where /proc can tell the threads' CPUs), messages in a browser.
+ */
+async function connect(): Promise<Connection> {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
   if (typeof p?.versions?.node === 'string') {
     const specifier = 'node:worker_threads';
@@ -27,7 +38,11 @@ async function connect(): Promise<{ init: WorkerInit; post: (m: unknown) => void
       workerData: WorkerInit;
       parentPort: { postMessage(m: unknown): void };
     };
-    return { init: workerData, post: (m) => parentPort.postMessage(m) };
+    const fsSpecifier = 'node:fs';
+    const fs = (await import(/* @vite-ignore */ fsSpecifier)) as ProcFs;
+    const reader = procCpuReader(fs);
+    const placement = reader ? new Spread(reader) : undefined;
+    return { init: workerData, post: (m) => parentPort.postMessage(m), placement };
   }
   const scope = globalThis as unknown as WorkerScope;
   const init = await new Promise<WorkerInit>((resolve) =>
@@ -37,7 +52,7 @@ async function connect(): Promise<{ init: WorkerInit; post: (m: unknown) => void
 }
 
 /** Works on tasks until the pool stops it (a task word of −1). */
-function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void }): void {
+function serve({ init, post, placement }: Connection): void {
   const { module, memory, ctrlPtr, slot, scratch } = init;
   const instance = new WebAssembly.Instance(module, {
     env: {
@@ -52,7 +67,7 @@ function serve({ init, post }: { init: WorkerInit; post: (m: unknown) => void })
   let seen = control.task();
   post('ready');
   for (;;) {
-    seen = control.next(slot, seen);
+    seen = control.next(slot, seen, placement);
     if (seen < 0) {
       // Stopped: say so, so a restarted pool may reuse the block without this worker in it.
       control.leave(slot);
