@@ -20,8 +20,13 @@ const RECHECK_MS = 0.5;
 /** The longest wait before retrying a spread that failed (ms). */
 const MAX_WAIT_MS = 5000;
 
-/** The CPUs the worker (the current thread) and the calling (main) thread last ran on. */
-export type CpuReader = () => { worker: number; caller: number } | null;
+/** Where the threads run: the CPUs the worker (the current thread) and the calling (main) thread last ran on. */
+export interface CpuReader {
+  /** Both CPUs, or null when they cannot be read. */
+  read(): { worker: number; caller: number } | null;
+  /** Releases what the reader holds (file descriptors are the process's, not the thread's). */
+  close(): void;
+}
 
 /** What a worker's wait (Control.next) asks before it dozes, and while it keeps polling. */
 export interface Placement {
@@ -45,6 +50,7 @@ export function cpuOfStat(stat: string): number {
 export interface ProcFs {
   openSync(path: string, flags: string): number;
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  closeSync(fd: number): void;
 }
 
 /**
@@ -53,28 +59,37 @@ export interface ProcFs {
  * where there is no /proc.
  */
 export function procCpuReader(fs: ProcFs): CpuReader | null {
-  let self: number;
-  let main: number;
+  const fds: number[] = [];
   try {
-    self = fs.openSync('/proc/thread-self/stat', 'r');
-    main = fs.openSync('/proc/self/stat', 'r');
+    for (const path of ['/proc/thread-self/stat', '/proc/self/stat']) fds.push(fs.openSync(path, 'r'));
   } catch {
+    for (const fd of fds) fs.closeSync(fd);
     return null;
   }
+  const [self, main] = fds;
   const buffer = new Uint8Array(1024);
   const decoder = new TextDecoder('latin1');
   const cpu = (fd: number) => {
     const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
     return cpuOfStat(decoder.decode(buffer.subarray(0, n)));
   };
-  return () => {
-    try {
-      const worker = cpu(self);
-      const caller = cpu(main);
-      return worker < 0 || caller < 0 ? null : { worker, caller };
-    } catch {
-      return null;
-    }
+  let open = true;
+  return {
+    read() {
+      if (!open) return null;
+      try {
+        const worker = cpu(self);
+        const caller = cpu(main);
+        return worker < 0 || caller < 0 ? null : { worker, caller };
+      } catch {
+        return null;
+      }
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      for (const fd of fds) fs.closeSync(fd);
+    },
   };
 }
 
@@ -89,11 +104,11 @@ export class Spread implements Placement {
   private wait = CHECK_MS;
   spreads = 0;
 
-  constructor(private readonly read: CpuReader) {}
+  constructor(private readonly reader: CpuReader) {}
 
   keepPolling(now: number): boolean {
     if (now < this.nextCheck) return this.spreadingUntil > 0;
-    const where = this.read();
+    const where = this.reader.read();
     const together = where !== null && where.worker === where.caller;
     if (this.spreadingUntil > 0) {
       if (!together) return this.stop(now, CHECK_MS);
@@ -109,6 +124,11 @@ export class Spread implements Placement {
     this.spreadingUntil = now + SPREAD_MS;
     this.nextCheck = now + RECHECK_MS;
     return true;
+  }
+
+  /** Releases the reader (the worker is leaving). */
+  close(): void {
+    this.reader.close();
   }
 
   private stop(now: number, wait: number): false {

@@ -6,7 +6,7 @@
  * Atomics.wait between tasks (pool.ts).
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
-import { type Placement, type ProcFs, procCpuReader, Spread } from './placement.js';
+import { type ProcFs, procCpuReader, Spread } from './placement.js';
 import { Control } from './pool.js';
 import type { WorkerInit } from './spawn.js';
 
@@ -23,7 +23,7 @@ interface Connection {
   init: WorkerInit;
   post: (m: unknown) => void;
   /** Node on Linux: keeps this worker off the calling thread's CPU (placement.ts). */
-  placement?: Placement;
+  placement?: Spread;
 }
 
 /**
@@ -70,6 +70,8 @@ function serve({ init, post, placement }: Connection): void {
     seen = control.next(slot, seen, placement);
     if (seen < 0) {
       // Stopped: say so, so a restarted pool may reuse the block without this worker in it.
+      // (Node would close the reader's descriptors at the thread's exit too: trackUnmanagedFds.)
+      placement?.close();
       control.leave(slot);
       break;
     }

@@ -1,23 +1,24 @@
 // Keeping a worker off the calling thread's CPU: the /proc parsing, and the policy on a fake clock
 // and fake CPU readings (no timing, no real scheduler).
-import { openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { createWasmBackend } from '../dist/index.js';
 import { type CpuReader, cpuOfStat, procCpuReader, Spread } from '../dist/placement.js';
 import { CONTROL_BYTES, Control } from '../dist/pool.js';
 
 /** A reader answering from a script: 'together' or 'apart' per call (the last one repeats). */
 function scripted(answers: ('together' | 'apart' | null)[]): CpuReader & { calls: number } {
-  const read = Object.assign(
-    () => {
-      const a = answers[Math.min(read.calls, answers.length - 1)];
-      read.calls++;
+  return {
+    calls: 0,
+    read() {
+      const a = answers[Math.min(this.calls, answers.length - 1)];
+      this.calls++;
       if (a === null) return null;
       return a === 'together' ? { worker: 1, caller: 1 } : { worker: 0, caller: 1 };
     },
-    { calls: 0 },
-  );
-  return read;
+    close() {},
+  };
 }
 
 describe('cpuOfStat', () => {
@@ -30,7 +31,7 @@ describe('cpuOfStat', () => {
   });
 
   it('procCpuReader gives this process its real CPUs on Linux, and null without /proc', () => {
-    const cpu = procCpuReader({ openSync, readSync });
+    const cpu = procCpuReader({ openSync, readSync, closeSync });
     const haveProc = (() => {
       try {
         readFileSync('/proc/self/stat');
@@ -43,20 +44,34 @@ describe('cpuOfStat', () => {
       expect(cpu).toBeNull();
       return;
     }
-    const where = cpu?.();
+    const where = cpu?.read();
     expect(where).not.toBeNull();
     for (const c of [where?.worker, where?.caller]) {
       expect(Number.isInteger(c)).toBe(true);
       expect(c).toBeGreaterThanOrEqual(0);
       expect(c).toBeLessThan(cpus().length);
     }
+    // Closed: its descriptors are released, and it reads nothing more.
+    const fds = readdirSync('/proc/self/fd').length;
+    const another = procCpuReader({ openSync, readSync, closeSync });
+    expect(readdirSync('/proc/self/fd').length).toBe(fds + 2);
+    another?.close();
+    another?.close();
+    expect(readdirSync('/proc/self/fd').length).toBe(fds);
+    expect(another?.read()).toBeNull();
+    cpu?.close();
+    // A failed open (no /proc/thread-self before Linux 3.17) closes what it opened.
+    const closed: number[] = [];
     const failing = procCpuReader({
-      openSync: () => {
+      openSync: (path: string) => {
+        if (path.includes('thread-self')) return 99;
         throw new Error('ENOENT');
       },
       readSync,
+      closeSync: (fd: number) => closed.push(fd),
     });
     expect(failing).toBeNull();
+    expect(closed).toEqual([99]);
   });
 });
 
@@ -140,4 +155,21 @@ describe("a worker's wait with a placement", () => {
     expect(asked.length).toBeGreaterThan(1);
     expect(control.dozes(0)).toBe(0);
   });
+});
+
+describe('workers and their /proc descriptors', () => {
+  it('a stopped pool leaves no descriptor open (setThreads back and forth)', async () => {
+    if (!existsSync('/proc/self/fd')) return;
+    const count = () => readdirSync('/proc/self/fd').length;
+    const b = await createWasmBackend({ threads: 1 });
+    await b.setThreads(2);
+    await b.setThreads(1);
+    const base = count();
+    for (let i = 0; i < 5; i++) {
+      await b.setThreads(2);
+      await b.setThreads(1);
+    }
+    expect(count()).toBe(base);
+    b.dispose();
+  }, 60_000);
 });
