@@ -1,4 +1,4 @@
-"""What the Python anchors of apps/bench share (numpy_mlp.py, torch_train.py): the command line, the
+"""What the Python anchors of apps/bench share (numpy_anchor.py, torch_train.py): the command line, the
 check of the BLAS a process loaded, and the timing protocol (the same as nnet's child, run-one.ts:
 warm-up steps, then steps until both a minimum time and a minimum count have passed; the figure is
 the median step). Each anchor prints one JSON line; a failure prints {"error": "..."} (exit code 3)
@@ -33,8 +33,8 @@ def parse_args(description, extra=None):
 
 
 def blas_info(load):
-    """(api, version, threads, library path) of the BLAS this process loaded; `load()` runs a small
-    product first so the library is loaded."""
+    """(api, version, threads, library path, core: the kernel set it chose for this CPU, or None) of
+    the BLAS this process loaded; `load()` runs a small product first so the library is loaded."""
     load()
     try:
         from threadpoolctl import threadpool_info
@@ -44,7 +44,7 @@ def blas_info(load):
         for pool in threadpool_info():
             if pool.get("user_api") == "blas":
                 return (pool.get("internal_api"), pool.get("version"), pool.get("num_threads"),
-                        pool.get("filepath"))
+                        pool.get("filepath"), pool.get("architecture"))
     # Fallback: find the library in the process's maps and ask it directly.
     with open("/proc/self/maps") as maps:
         libs = sorted({line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line})
@@ -52,8 +52,12 @@ def blas_info(load):
         lib = ctypes.CDLL(path)
         if hasattr(lib, "openblas_get_num_threads"):
             lib.openblas_get_config.restype = ctypes.c_char_p
-            return ("openblas", lib.openblas_get_config().decode(), lib.openblas_get_num_threads(), path)
-    return (None, None, None, ", ".join(libs) or "none found")
+            core = None
+            if hasattr(lib, "openblas_get_corename"):
+                lib.openblas_get_corename.restype = ctypes.c_char_p
+                core = lib.openblas_get_corename().decode()
+            return ("openblas", lib.openblas_get_config().decode(), lib.openblas_get_num_threads(), path, core)
+    return (None, None, None, ", ".join(libs) or "none found", None)
 
 
 def median(values):

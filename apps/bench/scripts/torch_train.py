@@ -47,7 +47,7 @@ def main():
     torch.set_num_interop_threads(1)
     if torch.get_num_threads() != a.threads:
         fail(f"torch runs {torch.get_num_threads()} threads, not the {a.threads} requested")
-    api, version, threads, path = blas_info(lambda: torch.ones(64, 64) @ torch.ones(64, 64))
+    api, version, threads, path, _core = blas_info(lambda: torch.ones(64, 64) @ torch.ones(64, 64))
     if api == "openblas" and threads != a.threads:
         fail(f"torch's OpenBLAS runs {threads} threads, not the {a.threads} requested")
     info = {"torch": torch.__version__, "torchThreads": torch.get_num_threads(), "blas": api,

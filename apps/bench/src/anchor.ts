@@ -2,9 +2,10 @@
  * `pnpm --filter @nnet/bench run anchor`: the native-library anchors of issue 19, measured beside
  * nnet-wasm in the same run, the contenders alternating within each round:
  *
- * - numpy/OpenBLAS (`scripts/numpy_mlp.py`): the MLP 784-128-ReLU-10 training step (softmax
+ * - numpy/OpenBLAS (`scripts/numpy_anchor.py`): the MLP 784-128-ReLU-10 training step (softmax
  *   cross-entropy, SGD) at batch 64 and 256 on Debian's OpenBLAS, checked at run time to run
- *   OpenBLAS with the requested thread count;
+ *   OpenBLAS with the requested thread count, and a square matrix product (512 by default): what
+ *   OpenBLAS's own kernels reach on this CPU beside nnet-wasm's;
  * - PyTorch (`scripts/torch_train.py`, Debian's torch 1.13): the same MLP step and the MNIST-shaped
  *   CNN training step at batch 64, with `torch.set_num_threads(n)`;
  *
@@ -14,7 +15,7 @@
  * OpenBLAS or torch is missing (CI) that contender is skipped with the reason. Both Python scripts
  * share their timing protocol (`scripts/anchor_common.py`, the same as nnet's child).
  *
- *   pnpm --filter @nnet/bench run anchor [--rounds 3] [--quick] [--relaxed] [--batches 64,256] [--cnn-batches 64] [--json results/anchor.json]
+ *   pnpm --filter @nnet/bench run anchor [--rounds 3] [--quick] [--relaxed] [--batches 64,256] [--cnn-batches 64] [--matmul-sizes 512] [--json results/anchor.json]
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,20 +24,24 @@ import { runJsonCommand } from './child.js';
 import { alternate, parseCli, positiveInts } from './cli_args.js';
 import { HostAnchor, hostRatios } from './host_capacity.js';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
-import type { Workload } from './measure.js';
+import { UNITS, type Workload } from './measure.js';
 import { pinNote, pinned } from './pin.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import { buildReport, type Figure, figureId, SampleSet } from './schema.js';
 
 const usage =
-  'usage: anchor [--rounds n] [--quick] [--relaxed] [--batches 64,256] [--cnn-batches 64] [--threads 1,2] [--python /usr/bin/python3] [--json file]';
+  'usage: anchor [--rounds n] [--quick] [--relaxed] [--batches 64,256] [--cnn-batches 64] [--matmul-sizes 512] [--threads 1,2] [--python /usr/bin/python3] [--json file]';
 
 /** What the Python anchors print (scripts/anchor_common.py's figures and the libraries they ran). */
 interface PythonOut {
   samplesPerSec?: number;
   cpuSamplesPerSec?: number;
+  /** numpy's matmul: GFLOP/s of the median product. */
+  gflops?: number;
   blas?: string;
   blasVersion?: string;
+  /** The kernel set OpenBLAS chose for this CPU (e.g. Haswell: 256-bit AVX2 with FMA). */
+  blasCore?: string;
   blasThreads?: number;
   blasLibrary?: string;
   numpy?: string;
@@ -57,9 +62,9 @@ const NATIVE: Record<
   { script: string; label: string; args(workload: Workload): string[]; env: Record<string, string> }
 > = {
   [NUMPY]: {
-    script: fileURLToPath(new URL('../scripts/numpy_mlp.py', import.meta.url)),
+    script: fileURLToPath(new URL('../scripts/numpy_anchor.py', import.meta.url)),
     label: 'numpy/OpenBLAS',
-    args: () => [],
+    args: (workload) => (workload === 'matmul' ? ['--workload', 'matmul'] : []),
     env: {},
   },
   [TORCH]: {
@@ -82,10 +87,14 @@ const NATIVE: Record<
   },
 };
 
-/** The contenders of each workload (numpy has no CNN). */
-const CONTENDERS: Record<'mlp-train' | 'cnn-train', readonly (Native | 'nnet-wasm')[]> = {
+/** The workloads of the anchor. */
+type AnchorWorkload = 'mlp-train' | 'cnn-train' | 'matmul';
+
+/** The contenders of each workload (numpy has no CNN; the product is numpy's, torch runs the same BLAS). */
+const CONTENDERS: Record<AnchorWorkload, readonly (Native | 'nnet-wasm')[]> = {
   'mlp-train': [NUMPY, TORCH, 'nnet-wasm'],
   'cnn-train': [TORCH, 'nnet-wasm'],
+  matmul: [NUMPY, 'nnet-wasm'],
 };
 
 /**
@@ -110,6 +119,7 @@ function main(): void {
     relaxed: { type: 'boolean', default: false },
     batches: { type: 'string', default: '64,256' },
     'cnn-batches': { type: 'string' },
+    'matmul-sizes': { type: 'string' },
     threads: { type: 'string', default: '1,2' },
     python: { type: 'string', default: '/usr/bin/python3' },
     json: { type: 'string' },
@@ -118,6 +128,7 @@ function main(): void {
   const rounds = positiveInts('--rounds', args.rounds ?? '3', usage)[0];
   const batches = positiveInts('--batches', args.batches ?? '64,256', usage);
   const cnnBatches = positiveInts('--cnn-batches', args['cnn-batches'] ?? (quick ? '8' : '64'), usage);
+  const matmulSizes = positiveInts('--matmul-sizes', args['matmul-sizes'] ?? (quick ? '64' : '512'), usage);
   const threadCounts = positiveInts('--threads', args.threads ?? '1,2', usage);
   const python = args.python ?? '/usr/bin/python3';
   const flags = args.relaxed ? [RELAXED_FLAG] : [];
@@ -135,10 +146,10 @@ function main(): void {
       else if (lib === NUMPY) {
         environment.numpy = c.numpy ?? '';
         environment.python = c.python ?? '';
-        environment.blas = `${c.blas} ${c.blasVersion}`;
+        environment.blas = `${c.blas} ${c.blasVersion}${c.blasCore ? ` (${c.blasCore} kernels)` : ''}`;
         environment.blasLibrary = c.blasLibrary ?? '';
         console.log(
-          `numpy ${c.numpy} uses ${c.blas} ${c.blasVersion} (${c.blasLibrary}) with ${c.blasThreads} thread(s)`,
+          `numpy ${c.numpy} uses ${c.blas} ${c.blasVersion} (${c.blasLibrary}, ${c.blasCore ?? 'unknown'} kernels) with ${c.blasThreads} thread(s)`,
         );
       } else {
         environment.torch = c.torch ?? '';
@@ -163,9 +174,10 @@ function main(): void {
   const timing = quick
     ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2']
     : ['--warmup', '2', '--min-time-ms', '800', '--min-reps', '5'];
-  const plan: { workload: 'mlp-train' | 'cnn-train'; batch: number }[] = [
+  const plan: { workload: AnchorWorkload; batch: number }[] = [
     ...batches.map((batch) => ({ workload: 'mlp-train' as const, batch })),
     ...cnnBatches.map((batch) => ({ workload: 'cnn-train' as const, batch })),
+    ...matmulSizes.map((batch) => ({ workload: 'matmul' as const, batch })),
   ];
   const samples = new SampleSet();
   const push = (id: string, v: number | null | undefined, err?: string) =>
@@ -194,10 +206,11 @@ function main(): void {
               [...NATIVE[lib].args(workload), '--batch', String(batch), ...timing],
               threads,
             );
-            push(id, r.samplesPerSec, r.error);
-            if (lib === NUMPY && threads === 1)
+            const value = workload === 'matmul' ? r.gflops : r.samplesPerSec;
+            push(id, value, r.error);
+            if (lib === NUMPY && threads === 1 && workload === 'mlp-train')
               push(figureId(CPU_TIME, batch, lib, 1), r.cpuSamplesPerSec, r.error);
-            console.error(`round ${round + 1} ${id}: ${r.samplesPerSec?.toFixed(0) ?? r.error}`);
+            console.error(`round ${round + 1} ${id}: ${value?.toFixed(0) ?? r.error}`);
           }
         }
       }
@@ -212,7 +225,8 @@ function main(): void {
   for (const { workload, batch } of plan)
     for (const threads of threadCounts)
       for (const lib of [...CONTENDERS[workload]].reverse())
-        if (lib === 'nnet-wasm' || !skip.has(lib)) figure(workload, batch, lib, threads, 'samples/s');
+        if (lib === 'nnet-wasm' || !skip.has(lib))
+          figure(workload, batch, lib, threads, UNITS[workload].unit);
   for (const batch of batches)
     if (threadCounts.includes(1))
       for (const lib of ['nnet-wasm', NUMPY] as const)
@@ -222,6 +236,7 @@ function main(): void {
       'numpy runs the same MLP step (x·W1ᵀ+b1, ReLU, ·W2ᵀ+b2, mean softmax cross-entropy, backward, SGD lr 0.01, loss read as a float) in float32; OPENBLAS_NUM_THREADS sets its threads, checked with threadpoolctl before timing.',
       'The 2-thread target (0.5×) is read at equal thread counts: nnet-wasm with 2 threads against numpy with 2.',
       `${CPU_TIME}: samples per CPU-second of the process (median CPU time per step, one thread only). On a host shared with other busy processes, wall time also counts the waits for a core, which hit nnet's longer steps more often than numpy's shorter ones; CPU time is the fairer one-thread comparison there.`,
+      `matmul: C = A·B for square float32 matrices (side = size), numpy's np.matmul into a preallocated C against nnet-wasm's matmul child (the node suite's workload), GFLOP/s of the median product. OpenBLAS runs the kernels it chose for this CPU (environment.blas: Haswell = 256-bit AVX2 with FMA); WebAssembly SIMD is 128 bits wide, so on a CPU whose 128-bit FMA does no more than a multiply and an add (the node suite's native peaks say whether), nnet-wasm can reach at most about half of a 256-bit kernel's rate, and so a workload made mostly of products at most about half of numpy's.`,
     );
   if (!skip.has(TORCH))
     notes.push(

@@ -6,7 +6,19 @@ import { anchorRatios, CPU_TIME, NUMPY, TORCH } from '../src/anchor_ratios.js';
 import { type Figure, figureId, makeFigure, validateReport } from '../src/schema.js';
 import { runScript } from './run_script.js';
 
-const quickArgs = ['--quick', '--rounds', '1', '--batches', '16', '--cnn-batches', '8', '--threads', '1'];
+const quickArgs = [
+  '--quick',
+  '--rounds',
+  '1',
+  '--batches',
+  '16',
+  '--cnn-batches',
+  '8',
+  '--matmul-sizes',
+  '32',
+  '--threads',
+  '1',
+];
 
 describe('native anchors without Python (as on CI; no timing is asserted)', () => {
   it('skips numpy and torch with the reason, and writes no figure or ratio for them', () => {
@@ -21,8 +33,10 @@ describe('native anchors without Python (as on CI; no timing is asserted)', () =
     expect(report.figures.filter((f) => !host.includes(f)).map((f) => `${f.workload} ${f.lib}`)).toEqual([
       'mlp-train nnet-wasm',
       'cnn-train nnet-wasm',
+      'matmul nnet-wasm',
       'mlp-train-cpu-time nnet-wasm',
     ]);
+    expect(report.figures.find((f) => f.workload === 'matmul')?.unit).toBe('GFLOP/s');
     for (const f of report.figures) expect(f.samples.length, f.id).toBe(1);
     // Only the host's own ratios can remain (numpy and torch have none).
     expect(report.ratios.map((r) => r.label)).toEqual(
@@ -66,6 +80,10 @@ describe('anchorRatios (pure)', () => {
       fig('cnn-train', 64, 'nnet-wasm', 2, [15, 20, 10]),
       fig('cnn-train', 64, TORCH, 1, [20, 20, 20]),
       fig('cnn-train', 64, TORCH, 2, [10, 40, 30]),
+      fig('matmul', 512, 'nnet-wasm', 1, [48, 50, 45]),
+      fig('matmul', 512, 'nnet-wasm', 2, [90, 80, 90]),
+      fig('matmul', 512, NUMPY, 1, [96, 100, 90]),
+      fig('matmul', 512, NUMPY, 2, [192, 200, 150]),
     ];
     const got = Object.fromEntries(
       anchorRatios(figures).map((r) => [r.label, [r.median, r.min, r.max, r.target]]),
@@ -83,6 +101,11 @@ describe('anchorRatios (pure)', () => {
       'CNN batch 64: torch 2T / 1T': [1.5, 0.5, 2, undefined],
       'CNN batch 64: nnet-wasm 1T / torch 1T': [0.5, 0.5, 0.5, undefined],
       'CNN batch 64: nnet-wasm 2T / torch 2T': [0.5, 1 / 3, 1.5, undefined],
+      // The product has no target of its own here (the node suite's matmul ratios have theirs).
+      'matmul 512: nnet-wasm 1T / numpy 1T': [0.5, 0.5, 0.5, undefined],
+      'matmul 512: nnet-wasm 2T / numpy 2T': [0.46875, 0.4, 0.6, undefined],
+      'matmul 512: nnet-wasm 2T / 1T': [1.875, 1.6, 2, undefined],
+      'matmul 512: numpy 2T / 1T': [2, 1.6666666666666667, 2, undefined],
     });
   });
 
