@@ -68,11 +68,11 @@ def median(values):
 
 
 def time_steps(step, batch, args):
-    """Times `step()` (one training step returning its loss as a float) with the protocol above and
-    returns the figures: samplesPerSec and medianMs (wall time), cpuSamplesPerSec and medianCpuMs
-    (the process's CPU time per step: what a step costs when it runs, on a host shared with other
-    busy processes; with several threads it counts all of them), reps and the last loss. Fails when
-    the loss is not finite."""
+    """Times `step()` (one training step returning its loss as a float, or a product returning an
+    element of its result) with the protocol above and returns the figures: samplesPerSec and
+    medianMs (wall time), cpuSamplesPerSec and medianCpuMs (the process's CPU time per step: what a
+    step costs when it runs, on a host shared with other busy processes; with several threads it
+    counts all of them), reps and the last loss. Fails when the loss is not finite."""
     for _ in range(args.warmup):
         step()
     samples = []

@@ -17,7 +17,7 @@ exactly the requested threads (threadpoolctl, or ctypes on the loaded library).
 
 Prints one JSON line: {"samplesPerSec", "medianMs", "cpuSamplesPerSec", "medianCpuMs" (process CPU
 time per step: what a step costs when it runs, on a host shared with other busy processes), "reps",
-"gflops" (matmul only), "blas", "blasVersion", "blasCore" (the kernel OpenBLAS chose for this CPU),
+"loss", "gflops" (matmul only: there a "sample" is one product and "loss" is C[0, 0]), "blas", "blasVersion", "blasCore" (the kernel OpenBLAS chose for this CPU),
 "blasThreads", "blasLibrary", "numpy"} or {"error": "..."} (exit code 3).
 """
 import json
@@ -61,9 +61,10 @@ def main():
 
         def product():
             np.matmul(lhs, rhs, out=out)
-            return float(out[0, 0])
+            return float(out[0, 0])  # read back, and checked finite as a step's loss is
 
-        figures = time_steps(product, n, a)
+        # One "sample" per product: samplesPerSec is products per second.
+        figures = time_steps(product, 1, a)
         figures["gflops"] = 2 * n ** 3 / (figures["medianMs"] / 1000) / 1e9
         print(json.dumps({**figures, **info}))
         return

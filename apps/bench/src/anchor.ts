@@ -9,9 +9,10 @@
  * - PyTorch (`scripts/torch_train.py`, Debian's torch 1.13): the same MLP step and the MNIST-shaped
  *   CNN training step at batch 64, with `torch.set_num_threads(n)`;
  *
- * each at 1 and 2 threads in its own process. samples/s per round, and the ratios (anchor_ratios.ts):
- * nnet-wasm / numpy (issue 19's 0.3× and 0.5×), nnet-wasm / torch, and numpy's and torch's own
- * 2T / 1T — what a native library gains from a second thread on this host. Where Python, numpy,
+ * each at 1 and 2 threads in its own process. samples/s per round (GFLOP/s for the product), and the
+ * ratios (anchor_ratios.ts): nnet-wasm / numpy (issue 19's 0.3× and 0.5× for the MLP), nnet-wasm /
+ * torch, and numpy's and torch's own 2T / 1T — what a native library gains from a second thread on
+ * this host. Where Python, numpy,
  * OpenBLAS or torch is missing (CI) that contender is skipped with the reason. Both Python scripts
  * share their timing protocol (`scripts/anchor_common.py`, the same as nnet's child).
  *
@@ -170,10 +171,14 @@ function main(): void {
     ? 'relaxed SIMD requested (node flag)'
     : 'default (plain SIMD on Node 20)';
 
-  // The same timing as nnet-wasm's child (run-one.ts): 2 warm-up steps, then ≥ 800 ms and ≥ 5 steps.
-  const timing = quick
-    ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2']
-    : ['--warmup', '2', '--min-time-ms', '800', '--min-reps', '5'];
+  // The same timing as nnet-wasm's child (measure.ts): for a training step 2 warm-up steps, then
+  // ≥ 800 ms and ≥ 5 steps; for a product 1 warm-up call, then ≥ 600 ms and ≥ 5 calls.
+  const timing = (workload: AnchorWorkload) =>
+    quick
+      ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2']
+      : workload === 'matmul'
+        ? ['--warmup', '1', '--min-time-ms', '600', '--min-reps', '5']
+        : ['--warmup', '2', '--min-time-ms', '800', '--min-reps', '5'];
   const plan: { workload: AnchorWorkload; batch: number }[] = [
     ...batches.map((batch) => ({ workload: 'mlp-train' as const, batch })),
     ...cnnBatches.map((batch) => ({ workload: 'cnn-train' as const, batch })),
@@ -203,7 +208,7 @@ function main(): void {
             const r = runPython(
               python,
               lib,
-              [...NATIVE[lib].args(workload), '--batch', String(batch), ...timing],
+              [...NATIVE[lib].args(workload), '--batch', String(batch), ...timing(workload)],
               threads,
             );
             const value = workload === 'matmul' ? r.gflops : r.samplesPerSec;
@@ -250,7 +255,7 @@ function main(): void {
   host.describe(notes);
   notes.push(pinNote());
   const bench = quick ? 'anchor-quick' : 'anchor';
-  const title = 'Training beside native libraries: numpy/OpenBLAS and PyTorch';
+  const title = 'Training and products beside native libraries: numpy/OpenBLAS and PyTorch';
   const command = `pnpm --filter @nnet/bench run anchor --rounds ${rounds}${quick ? ' --quick' : ''}${args.relaxed ? ' --relaxed' : ''}`;
   const ratios = [...anchorRatios(figures), ...hostRatios(figures)];
   const report = buildReport({ bench, title, command, rounds, environment, figures, ratios, notes });

@@ -65,7 +65,7 @@ export function anchorRatios(figures: readonly Figure[]): Ratio[] {
           ', CPU time per step: nnet-wasm 1T / numpy 1T',
           id(CPU_TIME, b, 'nnet-wasm', 1),
           id(CPU_TIME, b, NUMPY, 1),
-          0.3,
+          NUMPY_TARGETS.get(1),
         );
       ratio(
         ': nnet-wasm 2T / 1T',

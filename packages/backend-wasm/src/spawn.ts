@@ -3,6 +3,7 @@
  * Both run worker.js, which instantiates the kernels on the shared memory and then answers jobs.
  * Resolves once the worker is running, so the first job never waits on a worker still loading.
  */
+import { callerStatPath } from './placement.js';
 import type { PoolWorker } from './pool.js';
 
 /** What a worker needs: the compiled module, the shared memory, the control block and its index there. */
@@ -12,6 +13,11 @@ export interface WorkerInit {
   ctrlPtr: number;
   slot: number;
   scratch: number;
+  /**
+   * Node on Linux with more than one CPU: the /proc stat file of the thread that starts the pool
+   * (its calling thread), which the worker watches to stay off its CPU (placement.ts).
+   */
+  callerStat?: string;
 }
 
 interface MessagePortLike {
@@ -32,6 +38,26 @@ function whenReady(worker: MessagePortLike, node: boolean): Promise<void> {
   });
 }
 
+/**
+ * This thread's /proc stat file where a worker can use it (Linux, more than one CPU available);
+ * undefined otherwise.
+ */
+async function callerStat(): Promise<string | undefined> {
+  try {
+    // Variable specifiers, as for worker_threads below.
+    const [fsName, osName] = ['node:fs', 'node:os'];
+    const fs = (await import(/* @vite-ignore */ fsName)) as { readlinkSync(path: string): string };
+    const os = (await import(/* @vite-ignore */ osName)) as {
+      availableParallelism?: () => number;
+      cpus(): unknown[];
+    };
+    const cpus = os.availableParallelism?.() ?? os.cpus().length;
+    return cpus > 1 ? (callerStatPath(fs) ?? undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function spawnWorker(init: WorkerInit, node: boolean): Promise<PoolWorker> {
   if (node) {
     // A variable specifier keeps bundlers from pulling a Node built-in into the browser path.
@@ -42,7 +68,9 @@ export async function spawnWorker(init: WorkerInit, node: boolean): Promise<Pool
         options: { workerData: unknown },
       ) => PoolWorker & MessagePortLike & { unref(): void };
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: { ...init, callerStat: await callerStat() },
+    });
     await whenReady(worker, true);
     // Only now: an unref'd worker would let the process exit while we wait for it to start.
     worker.unref();

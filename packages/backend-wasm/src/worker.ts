@@ -2,8 +2,9 @@
  * A pool worker (worker_threads in Node, a Web Worker in a browser): instantiates the kernels on
  * the shared memory, says 'ready', then claims and runs chunks of the tasks the main thread
  * publishes in the control block (each a Job kind and its arguments, which the module's runJob
- * reads in place), polling briefly, then dozing in short timed waits, then blocking in
- * Atomics.wait between tasks (pool.ts).
+ * reads in place), polling briefly (longer while it shares the calling thread's CPU, in Node on
+ * Linux: placement.ts), then dozing in short timed waits, then blocking in Atomics.wait between
+ * tasks (pool.ts).
  */
 import { type KernelExports, wasmAbort } from './ffi.js';
 import { type ProcFs, procCpuReader, Spread } from './placement.js';
@@ -26,6 +27,19 @@ interface Connection {
   placement?: Spread;
 }
 
+/** The placement of a Node worker whose pool passed its calling thread's stat file; best effort. */
+async function place({ callerStat }: WorkerInit): Promise<Spread | undefined> {
+  if (!callerStat) return undefined;
+  try {
+    const fsSpecifier = 'node:fs';
+    const fs = (await import(/* @vite-ignore */ fsSpecifier)) as ProcFs;
+    const reader = procCpuReader(fs, callerStat);
+    return reader ? new Spread(reader) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The start-up data and a way to answer: workerData and parentPort in Node (with a placement
  * where /proc can tell the threads' CPUs), messages in a browser.
@@ -38,11 +52,7 @@ async function connect(): Promise<Connection> {
       workerData: WorkerInit;
       parentPort: { postMessage(m: unknown): void };
     };
-    const fsSpecifier = 'node:fs';
-    const fs = (await import(/* @vite-ignore */ fsSpecifier)) as ProcFs;
-    const reader = procCpuReader(fs);
-    const placement = reader ? new Spread(reader) : undefined;
-    return { init: workerData, post: (m) => parentPort.postMessage(m), placement };
+    return { init: workerData, post: (m) => parentPort.postMessage(m), placement: await place(workerData) };
   }
   const scope = globalThis as unknown as WorkerScope;
   const init = await new Promise<WorkerInit>((resolve) =>
