@@ -273,12 +273,13 @@ export class Parallel {
 
   /**
    * What calls like this one (its kind, its estimated size to within 2x) have cost: measured time
-   * over estimated one-thread time, run here and split (running averages; NaN before the first),
-   * and how many more calls run here before the next split to re-measure it.
+   * over estimated one-thread time, run here and split (running averages; NaN before the first);
+   * whether splitting lost (`losing`: run here, retrying a split after `backoff` calls, `turn`
+   * counting them), and how many split calls in a row were slower than running here (`slower`).
    */
   private readonly outcomes = new Map<
     number,
-    { local: number; split: number; turn: number; backoff: number }
+    { local: number; split: number; losing: boolean; slower: number; turn: number; backoff: number }
   >();
 
   /**
@@ -286,10 +287,13 @@ export class Parallel {
    * estimated at `ns`, checked against what such calls measured: the estimate is scaled by the
    * time such calls took here, and once both ways have been timed, a call splits only while
    * splitting has been faster. A host too busy for the workers to keep up (they are descheduled
-   * while holding chunks) so stops splitting; the split way is retried after 8, 16, ... up to 512
-   * calls, and the local way every 16th call while splitting wins. `finish()` (call it when the
-   * work is done) records the time. Pinned figures skip the record, and calls estimated under
-   * TRACK_NS run here untimed.
+   * while holding chunks) so stops splitting: two split calls in a row slower than running here
+   * switch it off (one is not enough: a single descheduled chunk, common on a shared host, made
+   * 256³ products in Chromium stop splitting for hundreds of calls, at 47 GFLOP/s against 65-75
+   * split); the split way is then retried after 8, 16, ... up to 512 calls, and while splitting
+   * wins, the local way is re-timed every 16th call. `finish()` (call it when the work is done)
+   * records the time. Pinned figures skip the record, and calls estimated under TRACK_NS run here
+   * untimed.
    */
   plan(ns: number, most: number, kind: number): { parts: number; finish: () => void } {
     if (this.workers.threads < 2 || most < 2) return HERE;
@@ -299,7 +303,7 @@ export class Parallel {
     const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
     let o = this.outcomes.get(key);
     if (!o) {
-      o = { local: Number.NaN, split: Number.NaN, turn: 0, backoff: PROBE.min };
+      o = { local: Number.NaN, split: Number.NaN, losing: false, slower: 0, turn: 0, backoff: PROBE.min };
       this.outcomes.set(key, o);
     }
     // The estimate as calls like this one measured it, run here (the model alone before).
@@ -307,27 +311,38 @@ export class Parallel {
     let split: boolean;
     if (p < 2) split = false;
     else if (Number.isNaN(o.local)) split = false;
-    else if (Number.isNaN(o.split)) split = true;
-    else if (o.split < o.local) split = ++o.turn % PROBE.local !== 0;
-    else split = ++o.turn >= o.backoff;
+    else if (o.losing) split = ++o.turn >= o.backoff;
+    else split = Number.isNaN(o.split) || ++o.turn % PROBE.local !== 0;
     const t0 = this.now();
     const outcome = o;
     return {
       parts: split ? p : 1,
       finish: () => {
         const r = ((this.now() - t0) * 1e6) / ns;
-        if (split) {
-          // A retry after losses replaces the old time (the host may have changed since);
-          // while splitting wins, an average (one slow call does not switch it off).
-          const was = outcome.split;
-          outcome.split = Number.isNaN(was) || was >= outcome.local ? r : (was + r) / 2;
-          if (!Number.isNaN(outcome.local) && outcome.split >= outcome.local) {
-            // Lost: run here, and retry the split after twice as many calls as last time.
-            outcome.backoff =
-              outcome.turn >= outcome.backoff ? Math.min(PROBE.max, 2 * outcome.backoff) : outcome.backoff;
-            outcome.turn = 0;
-          } else outcome.backoff = PROBE.min;
-        } else outcome.local = Number.isNaN(outcome.local) ? r : outcome.local + (r - outcome.local) / 4;
+        if (!split) {
+          outcome.local = Number.isNaN(outcome.local) ? r : outcome.local + (r - outcome.local) / 4;
+          return;
+        }
+        const slower = r >= outcome.local;
+        if (outcome.losing) {
+          // A retry: its time alone says whether the host lets splitting win again.
+          outcome.split = r;
+          if (slower) outcome.backoff = Math.min(PROBE.max, 2 * outcome.backoff);
+          else {
+            outcome.losing = false;
+            outcome.backoff = PROBE.min;
+          }
+          outcome.turn = 0;
+          outcome.slower = 0;
+          return;
+        }
+        outcome.split = Number.isNaN(outcome.split) ? r : outcome.split + (r - outcome.split) / 4;
+        outcome.slower = slower ? outcome.slower + 1 : 0;
+        if (outcome.slower >= 2) {
+          // Lost twice in a row: run here, and retry the split after PROBE.min calls.
+          outcome.losing = true;
+          outcome.turn = 0;
+        }
       },
     };
   }

@@ -172,7 +172,10 @@ describe('cost model and worker state', () => {
     // First here, then split, to time both ways.
     expect(call(1, 3)).toBe(false);
     expect(call(1, 3)).toBe(true);
-    // Splitting lost (a busy host): 8 calls here, then a retry, which loses again: 16 here...
+    // One split slower than running here is not enough to stop (a descheduled chunk); a second
+    // in a row is (a busy host).
+    expect(call(1, 3)).toBe(true);
+    // Splitting lost: 8 calls here, then a retry, which loses again: 16 here...
     const run = (n: number, localMs: number, splitMs: number) =>
       Array.from({ length: n }, () => call(localMs, splitMs));
     expect(run(8, 1, 3)).toEqual([...Array(7).fill(false), true]);
@@ -182,6 +185,11 @@ describe('cost model and worker state', () => {
     expect(run(32, 1, 0.5)).toEqual([...Array(31).fill(false), true]);
     const after = run(32, 1, 0.5);
     expect(after.filter((s) => !s).length).toBe(2);
+    // While it wins, slow splits between fast ones do not switch it off...
+    expect([call(1, 3), call(1, 0.5), call(1, 3), call(1, 0.5)]).toEqual([true, true, true, true]);
+    // ...two in a row do: the next 7 calls run here, the 8th retries.
+    expect([call(1, 3), call(1, 3)]).toEqual([true, true]);
+    expect(run(8, 1, 3)).toEqual([...Array(7).fill(false), true]);
     // Another kind or size has its own record: first here.
     expect(par.plan(1e6, 8, 8).parts).toBe(1);
     expect(par.plan(8e6, 8, 7).parts).toBe(1);
