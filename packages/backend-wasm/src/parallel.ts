@@ -19,6 +19,7 @@
  * first chunk to the last (chunkBounds), aligned so each element is computed exactly as on one
  * thread: results are identical for any thread count.
  */
+import { chunkBounds } from './chunks.js';
 import { Binary, Job, Unary } from './codes.js';
 import { type GemmArgs, gemmWords, type KernelExports } from './ffi.js';
 import type { Heap } from './heap.js';
@@ -88,37 +89,6 @@ export interface CostModel extends Costs {
   readonly dispatch: number;
   /** The same with the workers still polling after a recent task. */
   readonly hotDispatch: number;
-}
-
-/**
- * The boundaries of a split of [0, total) units into at most `parts` chunks of whole multiples of
- * `align` units (the last one may end short, at `total`): `[0, b1, …, total]`, chunk i being
- * [bᵢ, bᵢ₊₁). The sizes decrease linearly (shares parts, parts − 1, …, 1) instead of being equal,
- * so the end of a call is made of small chunks: a thread that joins late or runs slower (a
- * worker woken from sleep, a vCPU whose core the host shares, an efficiency core) holds up the
- * others by at most a small chunk. Measured here (2 vCPUs, one running these kernels 1.5-2x
- * slower than the other), a product split in 4 equal chunks took 1.15x less time than on one
- * thread; simulated for that speed ratio, shares 6..1 give 1.5x, and lose under 6% to equal
- * chunks when both threads are equal.
- *
- * @example chunkBounds(128, 4, 8) // [0, 48, 88, 112, 128]: 6, 5, 3 and 2 blocks of 8
- */
-export function chunkBounds(total: number, parts: number, align: number): number[] {
-  const blocks = Math.ceil(total / align);
-  const n = Math.max(1, Math.min(parts, blocks));
-  // One block each, the rest shared n : n − 1 : … : 1, what rounding leaves to the first ones.
-  const weight = (n * (n + 1)) / 2;
-  const rest = blocks - n;
-  const sizes = Array.from({ length: n }, (_, i) => 1 + Math.floor((rest * (n - i)) / weight));
-  let left = blocks - sizes.reduce((a, b) => a + b, 0);
-  for (let i = 0; left > 0; i++, left--) sizes[i]++;
-  const bounds = [0];
-  let at = 0;
-  for (const size of sizes) {
-    at += size;
-    bounds.push(Math.min(total, at * align));
-  }
-  return bounds;
 }
 
 /** plan()'s answer for a call that runs here untimed. */
@@ -272,14 +242,15 @@ export class Parallel {
   private readonly now = () => performance.now();
 
   /**
-   * What calls like this one (its kind, its estimated size to within 2x) have cost: measured time
-   * over estimated one-thread time, run here and split (running averages; NaN before the first);
+   * What calls like this one (its kind, its estimated size to within 2x) have cost run here:
+   * measured time over estimated one-thread time (a running average; NaN before the first);
    * whether splitting lost (`losing`: run here, retrying a split after `backoff` calls, `turn`
-   * counting them), and how many split calls in a row were slower than running here (`slower`).
+   * counting them; while it wins, `turn` counts calls to the next local one), and how many split
+   * calls in a row were slower than running here (`slower`).
    */
   private readonly outcomes = new Map<
     number,
-    { local: number; split: number; losing: boolean; slower: number; turn: number; backoff: number }
+    { local: number; losing: boolean; slower: number; turn: number; backoff: number }
   >();
 
   /**
@@ -289,7 +260,7 @@ export class Parallel {
    * splitting has been faster. A host too busy for the workers to keep up (they are descheduled
    * while holding chunks) so stops splitting: two split calls in a row slower than running here
    * switch it off (one is not enough: a single descheduled chunk, common on a shared host, made
-   * 256³ products in Chromium stop splitting for hundreds of calls, at 47 GFLOP/s against 65-75
+   * 256³ products in Chromium stop splitting for hundreds of calls, at 46-48 GFLOP/s against 74-78
    * split); the split way is then retried after 8, 16, ... up to 512 calls, and while splitting
    * wins, the local way is re-timed every 16th call. `finish()` (call it when the work is done)
    * records the time. Pinned figures skip the record, and calls estimated under TRACK_NS run here
@@ -303,7 +274,7 @@ export class Parallel {
     const key = kind * 64 + Math.min(63, Math.max(0, Math.round(Math.log2(ns / 1000))));
     let o = this.outcomes.get(key);
     if (!o) {
-      o = { local: Number.NaN, split: Number.NaN, losing: false, slower: 0, turn: 0, backoff: PROBE.min };
+      o = { local: Number.NaN, losing: false, slower: 0, turn: 0, backoff: PROBE.min };
       this.outcomes.set(key, o);
     }
     // The estimate as calls like this one measured it, run here (the model alone before).
@@ -312,7 +283,7 @@ export class Parallel {
     if (p < 2) split = false;
     else if (Number.isNaN(o.local)) split = false;
     else if (o.losing) split = ++o.turn >= o.backoff;
-    else split = Number.isNaN(o.split) || ++o.turn % PROBE.local !== 0;
+    else split = ++o.turn % PROBE.local !== 0;
     const t0 = this.now();
     const outcome = o;
     return {
@@ -326,7 +297,6 @@ export class Parallel {
         const slower = r >= outcome.local;
         if (outcome.losing) {
           // A retry: its time alone says whether the host lets splitting win again.
-          outcome.split = r;
           if (slower) outcome.backoff = Math.min(PROBE.max, 2 * outcome.backoff);
           else {
             outcome.losing = false;
@@ -336,7 +306,6 @@ export class Parallel {
           outcome.slower = 0;
           return;
         }
-        outcome.split = Number.isNaN(outcome.split) ? r : outcome.split + (r - outcome.split) / 4;
         outcome.slower = slower ? outcome.slower + 1 : 0;
         if (outcome.slower >= 2) {
           // Lost twice in a row: run here, and retry the split after PROBE.min calls.

@@ -40,9 +40,15 @@ function whenReady(worker: MessagePortLike, node: boolean): Promise<void> {
 
 /**
  * This thread's /proc stat file where a worker can use it (Linux, more than one CPU available);
- * undefined otherwise.
+ * undefined otherwise. Looked up once: this module runs on one thread, the one that starts pools.
  */
-async function callerStat(): Promise<string | undefined> {
+let callerStatOnce: Promise<string | undefined> | undefined;
+const callerStat = () => {
+  callerStatOnce ??= findCallerStat();
+  return callerStatOnce;
+};
+
+async function findCallerStat(): Promise<string | undefined> {
   try {
     // Variable specifiers, as for worker_threads below.
     const [fsName, osName] = ['node:fs', 'node:os'];

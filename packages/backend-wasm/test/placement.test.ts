@@ -164,17 +164,25 @@ describe('Spread', () => {
     return wait;
   };
 
-  it('gives up after 20 ms and retries after twice as long each time it fails, up to 5 s', () => {
-    const s = new Spread(scripted(['together']));
+  /**
+   * Runs `n` spreads from t = 0 that each give up after 20 ms (the reader never says apart); the
+   * wait after each, and the time the last wait ended (where the next spread started).
+   */
+  const failedSpreads = (s: Spread, n: number) => {
     let t = 0;
     const waits: number[] = [];
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (let attempt = 0; attempt < n; attempt++) {
       const end = spreadFrom(s, t);
       expect(end - t).toBe(20);
-      const wait = waitFrom(s, end);
-      waits.push(wait);
-      t = end + wait;
+      waits.push(waitFrom(s, end));
+      t = end + waits[attempt];
     }
+    return { waits, t };
+  };
+
+  it('gives up after 20 ms and retries after twice as long each time it fails, up to 5 s', () => {
+    const s = new Spread(scripted(['together']));
+    const { waits } = failedSpreads(s, 10);
     expect(waits).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000, 5000]);
     // Each wait ended by starting the next spread.
     expect(s.spreads).toBe(11);
@@ -183,13 +191,7 @@ describe('Spread', () => {
   it('halves the wait after a spread that succeeds', () => {
     // Three failed spreads (waits 100, 200, 400), then one that moves the worker, then a failure.
     const s = new Spread(scripted(['together']));
-    let t = 0;
-    const waits: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const end = spreadFrom(s, t);
-      waits.push(waitFrom(s, end));
-      t = end + waits[waits.length - 1];
-    }
+    const { waits, t } = failedSpreads(s, 3);
     expect(waits).toEqual([100, 200, 400]);
     // A reader that now says 'apart' once (moved), then 'together' again.
     const moved = scripted(['apart', 'together']);

@@ -2,10 +2,10 @@
 // model reads the workers' state (a fake pool), and overlapping setThreads calls.
 import { BackendError } from '@nnet/tensor';
 import { describe, expect, it } from 'vitest';
+import { chunkBounds } from '../dist/chunks.js';
 import { Job, Unary } from '../dist/codes.js';
 import { createWasmBackend, type WasmBackend } from '../dist/index.js';
 import type { WasmContext } from '../dist/kernels/context.js';
-import { chunkBounds } from '../dist/parallel.js';
 import { CONTROL_BYTES, type Control, WorkerPool } from '../dist/pool.js';
 
 /** The backend's kernels, heap and pool (private fields: an internal test hook). */

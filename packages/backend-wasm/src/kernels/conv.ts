@@ -3,8 +3,8 @@
  * how many images share one product.
  */
 import type { Conv2dParams, Pool2dParams } from '@nnet/tensor';
+import { chunkBounds } from '../chunks.js';
 import { ConvField, ConvMode, Job } from '../codes.js';
-import { chunkBounds } from '../parallel.js';
 import type { T, WasmContext } from './context.js';
 
 /** Bytes of im2col columns per convolution GEMM (sets how many images share one product). */

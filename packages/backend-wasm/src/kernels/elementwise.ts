@@ -5,8 +5,8 @@
  */
 import * as js from '@nnet/kernels-js';
 import { type BinaryOp, type CompareOp, sizeOf, type UnaryOp } from '@nnet/tensor';
+import { chunkBounds } from '../chunks.js';
 import { Binary, Broadcast, Cast, Compare, Job, Limit, Unary } from '../codes.js';
-import { chunkBounds } from '../parallel.js';
 import { bstrides, type T, type WasmContext } from './context.js';
 
 /** int32 binary ops with an AssemblyScript kernel (wrapping, like PyTorch's int32). */
