@@ -25,7 +25,7 @@ import { runJsonCommand } from './child.js';
 import { alternate, parseCli, positiveInts } from './cli_args.js';
 import { HostAnchor, hostRatios } from './host_capacity.js';
 import { type JobResult, RELAXED_FLAG, runJob } from './jobs.js';
-import { UNITS, type Workload } from './measure.js';
+import { PROTOCOL, UNITS, type Workload } from './measure.js';
 import { pinNote, pinned } from './pin.js';
 import { nodeEnvironment, publishReport } from './report.js';
 import { buildReport, type Figure, figureId, SampleSet } from './schema.js';
@@ -171,14 +171,12 @@ function main(): void {
     ? 'relaxed SIMD requested (node flag)'
     : 'default (plain SIMD on Node 20)';
 
-  // The same timing as nnet-wasm's child (measure.ts): for a training step 2 warm-up steps, then
-  // ≥ 800 ms and ≥ 5 steps; for a product 1 warm-up call, then ≥ 600 ms and ≥ 5 calls.
-  const timing = (workload: AnchorWorkload) =>
-    quick
-      ? ['--warmup', '1', '--min-time-ms', '50', '--min-reps', '2']
-      : workload === 'matmul'
-        ? ['--warmup', '1', '--min-time-ms', '600', '--min-reps', '5']
-        : ['--warmup', '2', '--min-time-ms', '800', '--min-reps', '5'];
+  // The same timing as nnet-wasm's child (measure.ts's PROTOCOL).
+  const timing = (workload: AnchorWorkload) => {
+    const at = quick ? 0 : 1;
+    const { warmup, minTimeMs, minReps } = PROTOCOL[workload];
+    return ['--warmup', warmup[at], '--min-time-ms', minTimeMs[at], '--min-reps', minReps[at]].map(String);
+  };
   const plan: { workload: AnchorWorkload; batch: number }[] = [
     ...batches.map((batch) => ({ workload: 'mlp-train' as const, batch })),
     ...cnnBatches.map((batch) => ({ workload: 'cnn-train' as const, batch })),

@@ -27,6 +27,20 @@ const SLOW_CALL_MS = 300;
  */
 const INFER_MIN_SAMPLE_MS = 1;
 
+/** A `[quick, full]` pair: the smoke-test value and the real one. */
+type QuickFull = readonly [number, number];
+
+/**
+ * Each workload's timing protocol: warm-up calls, then calls until both a minimum time (ms) and a
+ * minimum count have passed. The native anchors (anchor.ts) time their contenders with the same.
+ */
+export const PROTOCOL: Record<Workload, { warmup: QuickFull; minTimeMs: QuickFull; minReps: QuickFull }> = {
+  matmul: { warmup: [1, 2], minTimeMs: [50, 600], minReps: [2, 5] },
+  'mlp-train': { warmup: [1, 2], minTimeMs: [50, 800], minReps: [2, 5] },
+  'cnn-train': { warmup: [1, 2], minTimeMs: [50, 800], minReps: [2, 5] },
+  'mlp-infer': { warmup: [2, 20], minTimeMs: [50, 600], minReps: [3, 20] },
+};
+
 /** A measured figure: `value` in `unit`; training also per CPU-second with a `cpuClock`. */
 export interface Measured {
   value: number;
@@ -45,14 +59,10 @@ export function measureWorkload(
   quick: boolean,
   cpuClock?: () => number,
 ): Measured {
-  /** The timing of a workload: `[quick, full]` warm-up calls, minimum time and repeats. */
-  const timing = (
-    warmup: [number, number],
-    minTimeMs: [number, number],
-    minReps: [number, number],
-    extra: Partial<TimeOptions> = {},
-  ): TimeOptions => {
-    const pick = ([q, full]: [number, number]) => (quick ? q : full);
+  /** The timing of the workload (PROTOCOL), for a quick or a full run. */
+  const timing = (extra: Partial<TimeOptions> = {}): TimeOptions => {
+    const { warmup, minTimeMs, minReps } = PROTOCOL[workload];
+    const pick = ([q, full]: QuickFull) => (quick ? q : full);
     return {
       warmup: pick(warmup),
       minTimeMs: pick(minTimeMs),
@@ -65,21 +75,21 @@ export function measureWorkload(
   switch (workload) {
     case 'matmul': {
       const c = lib.matmul(size);
-      const t = time(c.run, timing([1, 2], [50, 600], [2, 5]));
+      const t = time(c.run, timing());
       c.dispose();
       return { value: (2 * size ** 3) / (t.medianMs * 1e6), unit };
     }
     case 'mlp-train':
     case 'cnn-train': {
       const w = workload === 'mlp-train' ? lib.mlpTrain(size) : lib.cnnTrain(size);
-      const t = time(w.run, timing([1, 2], [50, 800], [2, 5], cpuClock ? { cpuClock } : {}));
+      const t = time(w.run, timing(cpuClock ? { cpuClock } : {}));
       w.dispose();
       const cpu = t.medianCpuMs ? { cpuValue: size / (t.medianCpuMs / 1000) } : {};
       return { value: size / (t.medianMs / 1000), unit, ...cpu };
     }
     case 'mlp-infer': {
       const w = lib.mlpInfer(size);
-      const t = time(w.run, timing([2, 20], [50, 600], [3, 20], { minSampleMs: INFER_MIN_SAMPLE_MS }));
+      const t = time(w.run, timing({ minSampleMs: INFER_MIN_SAMPLE_MS }));
       w.dispose();
       return { value: t.medianMs, unit };
     }
